@@ -1,0 +1,26 @@
+"""Errors the core raises with messages meant for people, never tracebacks."""
+
+from __future__ import annotations
+
+
+class AnnotatorError(Exception):
+    """Base class: its message is shown to the user as is."""
+
+
+class SpanError(AnnotatorError, ValueError):
+    """A span is invalid for its text (out of range, reversed, overlapping, empty, bad label)."""
+
+
+class RecordError(AnnotatorError):
+    """A record in an input file is bad; carries where it was found."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class ProjectError(AnnotatorError):
+    """A file cannot be opened as a project (not ours, newer schema, read-only...)."""

@@ -1,0 +1,97 @@
+"""Plain records passed between the store, importers, exporters and the GUI."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+ANSWERS = ("accept", "reject", "ignore", "draft")
+DECISIONS = ("accept", "reject", "ignore")
+
+# Where a suggested span came from; gold spans carry no source.
+SOURCE_MODEL = "model"
+SOURCE_GOLD = "gold"
+
+
+def text_hash(text: str) -> str:
+    """Stable de-duplication key of a document's text (exact text, no normalisation)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """An entity span in Python code points, end exclusive."""
+
+    start: int
+    end: int
+    label: str
+    source: str | None = field(default=None, compare=False)
+
+    def to_dict(self, with_source: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {"start": self.start, "end": self.end, "label": self.label}
+        if with_source and self.source:
+            out["source"] = self.source
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Span":
+        return cls(int(data["start"]), int(data["end"]), str(data["label"]), data.get("source"))
+
+    def key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.label)
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def with_label(self, label: str) -> "Span":
+        return replace(self, label=label)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    hash: str
+    text: str
+    meta: dict[str, Any]
+    added: float
+
+
+@dataclass(frozen=True)
+class Annotation:
+    document_id: int
+    annotator: str
+    answer: str
+    spans: tuple[Span, ...]
+    created: float
+    updated: float
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    color: str
+    key: str | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Review:
+    """The adjudicated final version of a document, with the versions it came from."""
+
+    document_id: int
+    reviewer: str
+    spans: tuple[Span, ...]
+    sources: tuple[str, ...]
+    created: float
+
+
+# Per-annotator document status shown in the document list.
+STATUS_NEW = "new"
+STATUS_DRAFT = "draft"
+STATUS_ACCEPTED = "accepted"
+STATUS_REJECTED = "rejected"
+STATUS_SKIPPED = "skipped"
+STATUSES = (STATUS_NEW, STATUS_DRAFT, STATUS_ACCEPTED, STATUS_REJECTED, STATUS_SKIPPED)
+ANSWER_TO_STATUS = {"accept": STATUS_ACCEPTED, "reject": STATUS_REJECTED, "ignore": STATUS_SKIPPED,
+                    "draft": STATUS_DRAFT}

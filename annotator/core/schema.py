@@ -1,0 +1,120 @@
+"""Project schema and its migrations. PRAGMA user_version is the schema version.
+
+Each migration is a list of statements run in one transaction. Never edit a released
+migration: append a new one.
+"""
+
+from __future__ import annotations
+
+# Marks a SQLite file as an annotator project (PRAGMA application_id), "ANNO" in ASCII.
+APPLICATION_ID = 0x414E4E4F
+
+_NOW = "((julianday('now') - 2440587.5) * 86400.0)"
+
+MIGRATIONS: list[list[str]] = [
+    # 1: first release
+    [
+        "CREATE TABLE project (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL UNIQUE,
+            text TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',
+            added REAL NOT NULL
+        )""",
+        """CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            annotator TEXT NOT NULL,
+            answer TEXT NOT NULL CHECK (answer IN ('accept', 'reject', 'ignore', 'draft')),
+            spans TEXT NOT NULL DEFAULT '[]',
+            created REAL NOT NULL,
+            updated REAL NOT NULL,
+            UNIQUE (document_id, annotator)
+        )""",
+        "CREATE INDEX annotations_by_annotator ON annotations (annotator, answer)",
+        """CREATE TABLE annotation_history (
+            id INTEGER PRIMARY KEY,
+            annotation_id INTEGER NOT NULL,
+            document_id INTEGER NOT NULL,
+            annotator TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            spans TEXT NOT NULL,
+            created REAL NOT NULL,
+            updated REAL NOT NULL,
+            replaced REAL NOT NULL
+        )""",
+        "CREATE INDEX annotation_history_by_document ON annotation_history (document_id, annotator)",
+        # Triggers, not application code, keep history: no code path can lose a decision.
+        f"""CREATE TRIGGER annotations_keep_history_on_update BEFORE UPDATE ON annotations
+        BEGIN
+            INSERT INTO annotation_history
+                (annotation_id, document_id, annotator, answer, spans, created, updated, replaced)
+            VALUES (OLD.id, OLD.document_id, OLD.annotator, OLD.answer, OLD.spans,
+                    OLD.created, OLD.updated, {_NOW});
+        END""",
+        f"""CREATE TRIGGER annotations_keep_history_on_delete BEFORE DELETE ON annotations
+        BEGIN
+            INSERT INTO annotation_history
+                (annotation_id, document_id, annotator, answer, spans, created, updated, replaced)
+            VALUES (OLD.id, OLD.document_id, OLD.annotator, OLD.answer, OLD.spans,
+                    OLD.created, OLD.updated, {_NOW});
+        END""",
+        # Work in progress lives apart from decisions, so a draft never overwrites an accept.
+        """CREATE TABLE drafts (
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            annotator TEXT NOT NULL,
+            spans TEXT NOT NULL,
+            updated REAL NOT NULL,
+            PRIMARY KEY (document_id, annotator)
+        )""",
+        """CREATE TABLE suggestions (
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            model TEXT NOT NULL,
+            spans TEXT NOT NULL,
+            created REAL NOT NULL,
+            PRIMARY KEY (document_id, model)
+        )""",
+        """CREATE TABLE labels (
+            name TEXT PRIMARY KEY,
+            color TEXT NOT NULL,
+            key TEXT,
+            position INTEGER NOT NULL
+        )""",
+        """CREATE TABLE reviews (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+            reviewer TEXT NOT NULL,
+            spans TEXT NOT NULL,
+            sources TEXT NOT NULL DEFAULT '[]',
+            created REAL NOT NULL
+        )""",
+        """CREATE TABLE review_history (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL,
+            reviewer TEXT NOT NULL,
+            spans TEXT NOT NULL,
+            sources TEXT NOT NULL,
+            created REAL NOT NULL,
+            replaced REAL NOT NULL
+        )""",
+        f"""CREATE TRIGGER reviews_keep_history_on_update BEFORE UPDATE ON reviews
+        BEGIN
+            INSERT INTO review_history (document_id, reviewer, spans, sources, created, replaced)
+            VALUES (OLD.document_id, OLD.reviewer, OLD.spans, OLD.sources, OLD.created, {_NOW});
+        END""",
+        f"""CREATE TRIGGER reviews_keep_history_on_delete BEFORE DELETE ON reviews
+        BEGIN
+            INSERT INTO review_history (document_id, reviewer, spans, sources, created, replaced)
+            VALUES (OLD.document_id, OLD.reviewer, OLD.spans, OLD.sources, OLD.created, {_NOW});
+        END""",
+        """CREATE TABLE trained_models (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            base TEXT,
+            created REAL NOT NULL,
+            scores TEXT NOT NULL DEFAULT '{}'
+        )""",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,72 @@
+"""Span validation: the single gate every span passes on its way into the store."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from annotator.core.errors import SpanError
+from annotator.core.model import Span
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move start/end inwards past whitespace; returns (start, end), possibly empty."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def coerce_span(raw: Any) -> Span:
+    """Build a Span from a dict, a [start, end, label] list or a Span, checking field types."""
+    if isinstance(raw, Span):
+        return raw
+    if isinstance(raw, dict):
+        start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
+        source = raw.get("source")
+    elif isinstance(raw, (list, tuple)) and len(raw) == 3:
+        start, end, label = raw
+        source = None
+    else:
+        raise SpanError(f"span {raw!r} is not {{start, end, label}} or [start, end, label]")
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SpanError(f"span {raw!r}: {name} must be an integer, got {type(value).__name__}")
+    if not isinstance(label, str) or not label.strip():
+        raise SpanError(f"span {raw!r}: label must be a non-empty string")
+    return Span(start, end, label.strip(), source if isinstance(source, str) else None)
+
+
+def validate_spans(text: str, spans: Iterable[Any], *, trim: bool = True) -> list[Span]:
+    """Return the spans checked, trimmed of edge whitespace and sorted.
+
+    Raises SpanError naming the span for: out of range, reversed or empty, whitespace only,
+    or overlapping another span of the same annotation.
+    """
+    out: list[Span] = []
+    n = len(text)
+    for raw in spans:
+        span = coerce_span(raw)
+        if not (0 <= span.start < span.end <= n):
+            if span.start >= span.end and 0 <= span.end <= span.start <= n:
+                raise SpanError(f"span [{span.start}, {span.end}, {span.label}] is reversed or empty")
+            raise SpanError(f"span [{span.start}, {span.end}, {span.label}] is out of range "
+                            f"for a text of {n} characters")
+        start, end = trim_span(text, span.start, span.end) if trim else (span.start, span.end)
+        if start >= end:
+            raise SpanError(f"span [{span.start}, {span.end}, {span.label}] covers only whitespace")
+        out.append(Span(start, end, span.label, span.source))
+    out.sort()
+    for before, after in zip(out, out[1:]):
+        if before.end > after.start:
+            raise SpanError(f"span [{after.start}, {after.end}, {after.label}] overlaps "
+                            f"[{before.start}, {before.end}, {before.label}]")
+    return out
+
+
+def replace_overlapping(spans: Iterable[Span], new: Span) -> list[Span]:
+    """Insert `new`, dropping every span it overlaps (NER spans never overlap)."""
+    kept = [s for s in spans if not s.overlaps(new)]
+    kept.append(new)
+    kept.sort()
+    return kept

@@ -1,0 +1,515 @@
+"""The project store: one SQLite file is one project.
+
+Every public write is one transaction (BEGIN IMMEDIATE, so two processes never deadlock on
+a lock upgrade). WAL with synchronous=FULL: a decision is on disk when the call returns.
+A Store object belongs to one thread; workers open their own on the same path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import orjson
+import sqlite_utils
+
+from annotator.core.errors import ProjectError, SpanError
+from annotator.core.model import (
+    ANSWER_TO_STATUS, ANSWERS, STATUS_DRAFT, STATUS_NEW, Annotation, Document, Label, Review, Span,
+    text_hash,
+)
+from annotator.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from annotator.core.spans import validate_spans
+from annotator.paths import resource_path
+
+BUSY_TIMEOUT_S = 30.0
+_BUSY_RETRIES = 20
+
+
+def dumps(value: Any) -> str:
+    return orjson.dumps(value).decode("utf-8")
+
+
+def spans_to_json(spans: Iterable[Span], with_source: bool = False) -> str:
+    return dumps([s.to_dict(with_source) for s in spans])
+
+
+def spans_from_json(raw: str) -> tuple[Span, ...]:
+    return tuple(Span.from_dict(d) for d in orjson.loads(raw))
+
+
+def default_labels() -> list[Label]:
+    data = json.loads(resource_path("labels.json").read_text(encoding="utf-8"))
+    return [Label(d["name"], d["color"], d.get("key"), i) for i, d in enumerate(data["labels"])]
+
+
+_PALETTE = ["#f4a6a6", "#9fc5f8", "#b6e3a8", "#fde29a", "#d5b8f0", "#f9c99b", "#a8e6e1",
+            "#e6d3b3", "#c9e89a", "#f7b6d9", "#b3c7e6", "#d9d9a3"]
+_KEYS = [str(i) for i in range(1, 10)] + ["0"]
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+class Store:
+    """A project file. Open with Store(path); close() when done (or use as a context manager)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False,
+                 create: bool = True, with_default_labels: bool = True):
+        self.path = Path(path)
+        self.readonly = readonly
+        exists = self.path.exists() and self.path.stat().st_size > 0
+        if not exists and (readonly or not create):
+            raise ProjectError(f"{self.path}: no such project file")
+        if exists and not readonly and not os.access(self.path, os.W_OK):
+            raise ProjectError(f"{self.path}: the file is read-only; open it read-only or copy it")
+        if not exists:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = self._connect()
+            self._check_and_migrate(exists, with_default_labels)
+        except sqlite3.DatabaseError as exc:
+            with contextlib.suppress(Exception):
+                self.conn.close()
+            raise ProjectError(f"{self.path}: not an annotator project ({exc})") from None
+        self.db = sqlite_utils.Database(self.conn)
+        self._depth = 0
+
+    # ---- connection and transactions -------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        if self.readonly:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S,
+                                   check_same_thread=False)
+        else:
+            conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_S,
+                                   check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not self.readonly:
+            conn.execute("PRAGMA synchronous = FULL")
+        return conn
+
+    def _check_and_migrate(self, existed: bool, with_default_labels: bool) -> None:
+        conn = self.conn
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != APPLICATION_ID and (tables or version):
+            raise ProjectError(f"{self.path}: not an annotator project (it is another SQLite database)")
+        if version > SCHEMA_VERSION:
+            raise ProjectError(f"{self.path}: made by a newer annotator (schema {version}, this "
+                               f"version reads up to {SCHEMA_VERSION}); upgrade annotator to open it")
+        if version == SCHEMA_VERSION:
+            return
+        if self.readonly:
+            raise ProjectError(f"{self.path}: needs a schema upgrade, which a read-only open cannot do")
+        if version > 0:
+            self._backup_before_migration(version)
+        conn.execute("PRAGMA journal_mode = WAL")
+        self._begin()
+        try:
+            for statements in MIGRATIONS[version:]:
+                for sql in statements:
+                    conn.execute(sql)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if version == 0:
+                conn.execute("INSERT INTO project (key, value) VALUES ('created', ?)", (str(time.time()),))
+                conn.execute("INSERT INTO project (key, value) VALUES ('lang', 'en')")
+                if with_default_labels:
+                    conn.executemany(
+                        "INSERT INTO labels (name, color, key, position) VALUES (?, ?, ?, ?)",
+                        [(l.name, l.color, l.key, l.position) for l in default_labels()])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _backup_before_migration(self, version: int) -> Path:
+        target = self.path.with_name(f"{self.path.name}.schema{version}.bak")
+        backup = sqlite3.connect(str(target))
+        with backup:
+            self.conn.backup(backup)
+        backup.close()
+        return target
+
+    def _begin(self) -> None:
+        for attempt in range(_BUSY_RETRIES):
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or attempt == _BUSY_RETRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write. Nested calls become savepoints of the outer transaction."""
+        if self.readonly:
+            raise ProjectError(f"{self.path}: opened read-only")
+        if self._depth:
+            name = f"sp{self._depth}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE {name}")
+            finally:
+                self._depth -= 1
+            return
+        self._begin()
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def integrity_check(self) -> str:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+    # ---- project settings --------------------------------------------------------------
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM project WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT INTO project (key, value) VALUES (?, ?) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    @property
+    def lang(self) -> str:
+        return self.get_setting("lang", "en") or "en"
+
+    # ---- documents -------------------------------------------------------------------
+    @staticmethod
+    def _document(row: Sequence[Any]) -> Document:
+        return Document(row[0], row[1], row[2], orjson.loads(row[3]), row[4])
+
+    def add_document(self, text: str, meta: dict[str, Any] | None = None) -> tuple[int, bool]:
+        """Add one document; returns (id, added). The same text twice is stored once."""
+        ids, added = self.add_documents([(text, meta or {})])
+        return ids[0], bool(added)
+
+    def add_documents(self, records: Iterable[tuple[str, dict[str, Any]]]) -> tuple[list[int], int]:
+        """Add documents in one transaction; returns (id of each record, number newly added)."""
+        now = time.time()
+        rows = []
+        for text, meta in records:
+            if not isinstance(text, str):
+                raise TypeError("document text must be a string")
+            rows.append((text_hash(text), text, dumps(meta or {}), now))
+        with self.transaction() as c:
+            before = c.total_changes
+            c.executemany("INSERT OR IGNORE INTO documents (hash, text, meta, added) VALUES (?, ?, ?, ?)",
+                          rows)
+            added = c.total_changes - before
+            ids = self.ids_for_hashes([r[0] for r in rows])
+        return [ids[r[0]] for r in rows], added
+
+    def ids_for_hashes(self, hashes: Sequence[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = list(hashes[i:i + 500])
+            marks = ",".join("?" * len(chunk))
+            out.update(self.conn.execute(
+                f"SELECT hash, id FROM documents WHERE hash IN ({marks})", chunk).fetchall())
+        return out
+
+    def get_document(self, doc_id: int) -> Document:
+        row = self.conn.execute("SELECT id, hash, text, meta, added FROM documents WHERE id = ?",
+                                (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        return self._document(row)
+
+    def document_by_hash(self, digest: str) -> Document | None:
+        row = self.conn.execute("SELECT id, hash, text, meta, added FROM documents WHERE hash = ?",
+                                (digest,)).fetchone()
+        return self._document(row) if row else None
+
+    def count_documents(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def document_ids(self, search: str | None = None) -> list[int]:
+        """All document ids in project order, optionally only those whose text contains `search`
+        (case-insensitive)."""
+        if search:
+            rows = self.conn.execute("SELECT id FROM documents WHERE instr(lower(text), lower(?)) > 0 "
+                                     "ORDER BY id", (search,))
+        else:
+            rows = self.conn.execute("SELECT id FROM documents ORDER BY id")
+        return [r[0] for r in rows]
+
+    def iter_documents(self, batch_size: int = 1000) -> Iterator[Document]:
+        """Stream every document in id order without holding them all in memory."""
+        last = -1
+        while True:
+            rows = self.conn.execute(
+                "SELECT id, hash, text, meta, added FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+                (last, batch_size)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._document(row)
+            last = rows[-1][0]
+
+    # ---- annotations -----------------------------------------------------------------
+    @staticmethod
+    def _annotation(row: Sequence[Any]) -> Annotation:
+        return Annotation(row[0], row[1], row[2], spans_from_json(row[3]), row[4], row[5])
+
+    def check_spans(self, doc_id: int, spans: Iterable[Any]) -> list[Span]:
+        """Validate spans against the document's text and the project's labels."""
+        text = self.get_document(doc_id).text
+        checked = validate_spans(text, spans)
+        known = set(self.label_names())
+        unknown = sorted({s.label for s in checked} - known)
+        if unknown:
+            raise SpanError(f"unknown label(s): {', '.join(unknown)}")
+        return checked
+
+    def save_annotation(self, doc_id: int, annotator: str, answer: str, spans: Iterable[Any], *,
+                        timestamp: float | None = None, validate: bool = True,
+                        clear_draft: bool = True) -> Annotation:
+        """Record a decision; the previous version, if any, goes to annotation_history."""
+        if answer not in ANSWERS:
+            raise ValueError(f"answer must be one of {', '.join(ANSWERS)}, not {answer!r}")
+        if not annotator:
+            raise ValueError("annotator name must not be empty")
+        checked = self.check_spans(doc_id, spans) if validate else [Span.from_dict(s) if isinstance(s, dict) else s for s in spans]
+        now = time.time() if timestamp is None else timestamp
+        payload = spans_to_json(checked)
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO annotations (document_id, annotator, answer, spans, created, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(document_id, annotator) DO UPDATE SET "
+                "answer = excluded.answer, spans = excluded.spans, updated = excluded.updated",
+                (doc_id, annotator, answer, payload, now, now))
+            if clear_draft:
+                c.execute("DELETE FROM drafts WHERE document_id = ? AND annotator = ?", (doc_id, annotator))
+        got = self.get_annotation(doc_id, annotator)
+        assert got is not None
+        return got
+
+    def get_annotation(self, doc_id: int, annotator: str) -> Annotation | None:
+        row = self.conn.execute(
+            "SELECT document_id, annotator, answer, spans, created, updated FROM annotations "
+            "WHERE document_id = ? AND annotator = ?", (doc_id, annotator)).fetchone()
+        return self._annotation(row) if row else None
+
+    def annotations_for_document(self, doc_id: int) -> list[Annotation]:
+        rows = self.conn.execute(
+            "SELECT document_id, annotator, answer, spans, created, updated FROM annotations "
+            "WHERE document_id = ? ORDER BY annotator", (doc_id,))
+        return [self._annotation(r) for r in rows]
+
+    def iter_annotations(self, annotator: str | None = None, answer: str | None = None,
+                         batch_size: int = 1000) -> Iterator[tuple[Document, Annotation]]:
+        """Stream (document, annotation) pairs in document order, filtered by annotator/answer."""
+        where, params = [], []
+        if annotator:
+            where.append("a.annotator = ?")
+            params.append(annotator)
+        if answer:
+            where.append("a.answer = ?")
+            params.append(answer)
+        clause = (" AND " + " AND ".join(where)) if where else ""
+        last = -1
+        while True:
+            rows = self.conn.execute(
+                "SELECT d.id, d.hash, d.text, d.meta, d.added, a.document_id, a.annotator, a.answer, "
+                "a.spans, a.created, a.updated, a.id FROM annotations a JOIN documents d "
+                f"ON d.id = a.document_id WHERE a.id > ?{clause} ORDER BY a.id LIMIT ?",
+                [last, *params, batch_size]).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._document(row[:5]), self._annotation(row[5:11])
+            last = rows[-1][11]
+
+    def annotation_history(self, doc_id: int, annotator: str | None = None) -> list[Annotation]:
+        """Earlier versions, oldest first."""
+        sql = ("SELECT document_id, annotator, answer, spans, created, updated FROM annotation_history "
+               "WHERE document_id = ?")
+        params: list[Any] = [doc_id]
+        if annotator:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        return [self._annotation(r) for r in self.conn.execute(sql + " ORDER BY id", params)]
+
+    def annotators(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY 1")]
+
+    # ---- drafts ----------------------------------------------------------------------
+    def save_draft(self, doc_id: int, annotator: str, spans: Iterable[Any]) -> None:
+        """Work in progress, saved on every edit; never touches the accepted annotation."""
+        payload = spans_to_json(self.check_spans(doc_id, spans), with_source=True)
+        with self.transaction() as c:
+            c.execute("INSERT INTO drafts (document_id, annotator, spans, updated) VALUES (?, ?, ?, ?) "
+                      "ON CONFLICT(document_id, annotator) DO UPDATE SET spans = excluded.spans, "
+                      "updated = excluded.updated", (doc_id, annotator, payload, time.time()))
+
+    def get_draft(self, doc_id: int, annotator: str) -> tuple[Span, ...] | None:
+        row = self.conn.execute("SELECT spans FROM drafts WHERE document_id = ? AND annotator = ?",
+                                (doc_id, annotator)).fetchone()
+        return spans_from_json(row[0]) if row else None
+
+    def delete_draft(self, doc_id: int, annotator: str) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM drafts WHERE document_id = ? AND annotator = ?", (doc_id, annotator))
+
+    # ---- status ----------------------------------------------------------------------
+    def statuses(self, annotator: str) -> dict[int, str]:
+        """Status of every document this annotator has touched; absent ids are 'new'."""
+        out = {r[0]: STATUS_DRAFT for r in self.conn.execute(
+            "SELECT document_id FROM drafts WHERE annotator = ?", (annotator,))}
+        for doc_id, answer in self.conn.execute(
+                "SELECT document_id, answer FROM annotations WHERE annotator = ?", (annotator,)):
+            out[doc_id] = ANSWER_TO_STATUS[answer]
+        return out
+
+    def status(self, doc_id: int, annotator: str) -> str:
+        ann = self.get_annotation(doc_id, annotator)
+        if ann:
+            return ANSWER_TO_STATUS[ann.answer]
+        return STATUS_DRAFT if self.get_draft(doc_id, annotator) is not None else STATUS_NEW
+
+    # ---- suggestions cache -------------------------------------------------------------
+    def get_suggestions(self, doc_id: int, model: str) -> tuple[Span, ...] | None:
+        row = self.conn.execute("SELECT spans FROM suggestions WHERE document_id = ? AND model = ?",
+                                (doc_id, model)).fetchone()
+        return spans_from_json(row[0]) if row else None
+
+    def save_suggestions(self, model: str, items: Iterable[tuple[int, Iterable[Span]]]) -> None:
+        now = time.time()
+        rows = [(doc_id, model, spans_to_json(spans, with_source=True), now) for doc_id, spans in items]
+        with self.transaction() as c:
+            c.executemany("INSERT OR REPLACE INTO suggestions (document_id, model, spans, created) "
+                          "VALUES (?, ?, ?, ?)", rows)
+
+    def suggested_ids(self, model: str) -> set[int]:
+        return {r[0] for r in self.conn.execute("SELECT document_id FROM suggestions WHERE model = ?",
+                                                (model,))}
+
+    # ---- labels ----------------------------------------------------------------------
+    def labels(self) -> list[Label]:
+        return [Label(*r) for r in self.conn.execute(
+            "SELECT name, color, key, position FROM labels ORDER BY position, name")]
+
+    def label_names(self) -> list[str]:
+        return [l.name for l in self.labels()]
+
+    def add_label(self, name: str, color: str | None = None, key: str | None = None) -> Label:
+        name = name.strip()
+        if not name:
+            raise ValueError("label name must not be empty")
+        existing = self.labels()
+        if any(l.name == name for l in existing):
+            raise ValueError(f"label {name} already exists")
+        used_keys = {l.key for l in existing}
+        if key is None:
+            key = next((k for k in _KEYS if k not in used_keys), None)
+        color = color or _PALETTE[len(existing) % len(_PALETTE)]
+        position = max((l.position for l in existing), default=-1) + 1
+        with self.transaction() as c:
+            c.execute("INSERT INTO labels (name, color, key, position) VALUES (?, ?, ?, ?)",
+                      (name, color, key, position))
+        return Label(name, color, key, position)
+
+    def ensure_labels(self, names: Iterable[str]) -> list[str]:
+        """Add any labels not yet in the project; returns the names added."""
+        known = set(self.label_names())
+        added = []
+        for name in sorted(set(names) - known):
+            self.add_label(name)
+            added.append(name)
+        return added
+
+    def remove_label(self, name: str) -> None:
+        with self.transaction() as c:
+            if not c.execute("DELETE FROM labels WHERE name = ?", (name,)).rowcount:
+                raise KeyError(name)
+
+    def set_label_color(self, name: str, color: str) -> None:
+        with self.transaction() as c:
+            if not c.execute("UPDATE labels SET color = ? WHERE name = ?", (color, name)).rowcount:
+                raise KeyError(name)
+
+    def rename_label(self, old: str, new: str) -> None:
+        """Rename a label everywhere: label set, annotations (history keeps the old), drafts."""
+        new = new.strip()
+        if not new:
+            raise ValueError("label name must not be empty")
+        if new in self.label_names():
+            raise ValueError(f"label {new} already exists")
+        with self.transaction() as c:
+            if not c.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old)).rowcount:
+                raise KeyError(old)
+            for table, key_cols in (("annotations", "id"), ("drafts", "document_id, annotator"),
+                                    ("reviews", "document_id")):
+                for row in c.execute(f"SELECT {key_cols}, spans FROM {table}").fetchall():
+                    spans = orjson.loads(row[-1])
+                    if any(s["label"] == old for s in spans):
+                        for s in spans:
+                            if s["label"] == old:
+                                s["label"] = new
+                        cols = key_cols.split(", ")
+                        cond = " AND ".join(f"{col} = ?" for col in cols)
+                        c.execute(f"UPDATE {table} SET spans = ? WHERE {cond}", (dumps(spans), *row[:-1]))
+
+    # ---- reviews ---------------------------------------------------------------------
+    def save_review(self, doc_id: int, reviewer: str, spans: Iterable[Any],
+                    sources: Iterable[str]) -> Review:
+        checked = self.check_spans(doc_id, spans)
+        now = time.time()
+        with self.transaction() as c:
+            c.execute("INSERT INTO reviews (document_id, reviewer, spans, sources, created) "
+                      "VALUES (?, ?, ?, ?, ?) ON CONFLICT(document_id) DO UPDATE SET "
+                      "reviewer = excluded.reviewer, spans = excluded.spans, "
+                      "sources = excluded.sources, created = excluded.created",
+                      (doc_id, reviewer, spans_to_json(checked), dumps(sorted(sources)), now))
+        review = self.get_review(doc_id)
+        assert review is not None
+        return review
+
+    def get_review(self, doc_id: int) -> Review | None:
+        row = self.conn.execute("SELECT document_id, reviewer, spans, sources, created FROM reviews "
+                                "WHERE document_id = ?", (doc_id,)).fetchone()
+        if not row:
+            return None
+        return Review(row[0], row[1], spans_from_json(row[2]), tuple(orjson.loads(row[3])), row[4])
+
+    def iter_reviews(self) -> Iterator[tuple[Document, Review]]:
+        for (doc_id,) in self.conn.execute("SELECT document_id FROM reviews ORDER BY document_id").fetchall():
+            review = self.get_review(doc_id)
+            assert review is not None
+            yield self.get_document(doc_id), review

@@ -1,0 +1,50 @@
+"""The one place that knows where bundled resources, seeds and user data live."""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import resources as _resources
+from pathlib import Path
+
+_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bundled_dir(package: str, source_name: str) -> Path:
+    # Installed (wheel or editable): a subpackage of annotator. Source checkout: top-level folder.
+    try:
+        path = Path(str(_resources.files(package)))
+        if path.is_dir():
+            return path
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return _SOURCE_ROOT / source_name
+
+
+def resource_path(name: str = "") -> Path:
+    """Path of a file in resources/ (icons, style sheets, default labels)."""
+    return _bundled_dir("annotator.resources", "resources") / name
+
+
+def seeds_dir() -> Path:
+    """The folder of bundled sample articles."""
+    return _bundled_dir("annotator.seeds", "seeds")
+
+
+def user_data_dir() -> Path:
+    """Per-user data folder (XDG on Linux, Application Support on macOS, AppData on Windows)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "annotator"
+
+
+def default_db_path() -> Path:
+    """The default project: $ANNOTATOR_DB if set, else default.db in the user data folder."""
+    env = os.environ.get("ANNOTATOR_DB")
+    if env:
+        return Path(env).expanduser()
+    return user_data_dir() / "default.db"

@@ -1,0 +1,55 @@
+"""Shared fixtures. Every test runs against temporary databases and a temporary home:
+nothing touches the user's real data, settings or default project."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# Before anything imports Qt: no display, and settings/data in a throwaway place.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+_SANDBOX = Path(tempfile.mkdtemp(prefix="annotator-tests-"))
+os.environ["XDG_CONFIG_HOME"] = str(_SANDBOX / "config")
+os.environ["XDG_DATA_HOME"] = str(_SANDBOX / "data")
+os.environ["ANNOTATOR_DB"] = str(_SANDBOX / "data" / "default.db")
+
+import pytest  # noqa: E402
+
+from annotator.core.store import Store  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _peer_data_dir() -> Path:
+    env = os.environ.get("ANNOTATOR_PEER_DATA")
+    return Path(env) if env else REPO_ROOT.parent / "shared" / "peer-data"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "project.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    s = Store(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def peer_data() -> Path:
+    """Real third-party files in ../shared/peer-data (present on developer machines and CI)."""
+    path = _peer_data_dir()
+    if not path.is_dir():
+        pytest.skip(f"peer data not found at {path}")
+    return path
+
+
+@pytest.fixture
+def seed_text() -> str:
+    from annotator.paths import seeds_dir
+
+    return sorted(seeds_dir().glob("*.txt"))[0].read_text(encoding="utf-8")

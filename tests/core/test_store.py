@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from annotator.core.errors import ProjectError, SpanError
+from annotator.core.model import Span
+from annotator.core.schema import SCHEMA_VERSION
+from annotator.core.store import Store
+
+
+def test_new_project_has_schema_version_and_default_labels(store):
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    names = store.label_names()
+    assert names[:4] == ["PERSON", "ORG", "GPE", "LOC"]
+    assert [l.key for l in store.labels()][:3] == ["1", "2", "3"]
+
+
+def test_same_text_is_stored_once(store):
+    a, added_a = store.add_document("Hun Sen met Trump.", {"source": "a.txt"})
+    b, added_b = store.add_document("Hun Sen met Trump.", {"source": "b.txt"})
+    assert (a, added_a) == (b, False) or added_a
+    assert a == b and added_a and not added_b
+    assert store.count_documents() == 1
+    assert store.get_document(a).meta == {"source": "a.txt"}
+
+
+def test_overwrite_keeps_history(store):
+    doc, _ = store.add_document("Hun Sen met Trump in Washington.")
+    store.save_annotation(doc, "alice", "accept", [Span(0, 7, "PERSON")])
+    store.save_annotation(doc, "alice", "accept", [Span(0, 7, "PERSON"), Span(12, 17, "PERSON")])
+    store.save_annotation(doc, "alice", "reject", [])
+    current = store.get_annotation(doc, "alice")
+    assert current.answer == "reject" and current.spans == ()
+    history = store.annotation_history(doc, "alice")
+    assert [h.answer for h in history] == ["accept", "accept"]
+    assert [len(h.spans) for h in history] == [1, 2]
+
+
+def test_spans_are_validated_and_trimmed(store):
+    doc, _ = store.add_document("Hun Sen met Trump.")
+    saved = store.save_annotation(doc, "a", "accept", [{"start": 0, "end": 8, "label": "PERSON"}])
+    assert saved.spans == (Span(0, 7, "PERSON"),)
+    for bad in ([Span(5, 3, "PERSON")], [Span(0, 99, "PERSON")], [Span(0, 7, "NOPE")],
+                [Span(0, 7, "PERSON"), Span(4, 11, "ORG")], [Span(3, 4, "PERSON")]):
+        with pytest.raises(SpanError):
+            store.save_annotation(doc, "a", "accept", bad)
+    assert store.get_annotation(doc, "a").spans == (Span(0, 7, "PERSON"),)
+
+
+def test_draft_never_overwrites_decision(store):
+    doc, _ = store.add_document("Hun Sen met Trump.")
+    store.save_annotation(doc, "a", "accept", [Span(0, 7, "PERSON")])
+    store.save_draft(doc, "a", [Span(12, 17, "PERSON")])
+    assert store.get_annotation(doc, "a").spans == (Span(0, 7, "PERSON"),)
+    assert store.get_draft(doc, "a") == (Span(12, 17, "PERSON"),)
+    assert store.statuses("a") == {doc: "accepted"}
+    store.save_annotation(doc, "a", "accept", [Span(12, 17, "PERSON")])
+    assert store.get_draft(doc, "a") is None
+
+
+def test_failed_transaction_changes_nothing(store):
+    doc, _ = store.add_document("x y z")
+    with pytest.raises(RuntimeError):
+        with store.transaction() as c:
+            c.execute("INSERT INTO documents (hash, text, meta, added) VALUES ('h', 't', '{}', 0)")
+            raise RuntimeError("boom")
+    assert store.count_documents() == 1
+
+
+def test_not_a_project_newer_schema_and_read_only(tmp_path):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    with pytest.raises(ProjectError, match="not an annotator project"):
+        Store(other)
+    assert other.read_bytes() == before
+
+    newer = tmp_path / "newer.db"
+    Store(newer).close()
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(ProjectError, match="newer annotator"):
+        Store(newer)
+
+    text = tmp_path / "notes.txt"
+    text.write_text("hello, this is not sqlite at all" * 40)
+    with pytest.raises(ProjectError):
+        Store(text)
+
+
+def test_rename_label_updates_annotations(store):
+    doc, _ = store.add_document("Hun Sen met Trump.")
+    store.save_annotation(doc, "a", "accept", [Span(0, 7, "PERSON")])
+    store.rename_label("PERSON", "PER")
+    assert store.get_annotation(doc, "a").spans == (Span(0, 7, "PER"),)
+    assert "PER" in store.label_names() and "PERSON" not in store.label_names()
+
+
+def test_suggestion_cache(store):
+    doc, _ = store.add_document("Hun Sen met Trump.")
+    assert store.get_suggestions(doc, "m@1") is None
+    store.save_suggestions("m@1", [(doc, [Span(0, 7, "PERSON", "model")])])
+    assert store.get_suggestions(doc, "m@1")[0].source == "model"
+    assert store.suggested_ids("m@1") == {doc}
+
+
+def test_iter_annotations_streams_in_order(store):
+    ids, added = store.add_documents([(f"doc {i}", {}) for i in range(2500)])
+    assert added == 2500
+    for i in ids[:1200]:
+        store.save_annotation(i, "a", "accept", [])
+    got = [d.id for d, _ in store.iter_annotations(annotator="a", batch_size=100)]
+    assert got == ids[:1200]
