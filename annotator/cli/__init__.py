@@ -22,7 +22,8 @@ def main(ctx: click.Context) -> None:
 def _register() -> None:
     import importlib
 
-    for module in ("io_cmds", "project_cmds", "model_cmds", "review_cmds", "gui_cmd"):
+    for module in ("import_cmd", "export_cmd", "project_cmds", "model_cmds", "train_cmds",
+                   "review_cmds", "gui_cmd"):
         try:
             mod = importlib.import_module(f"annotator.cli.{module}")
         except ModuleNotFoundError as exc:
