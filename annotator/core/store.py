@@ -320,6 +320,41 @@ class Store:
         assert got is not None
         return got
 
+    def merge_annotation(self, doc_id: int, annotator: str, answer: str, spans: Iterable[Any],
+                         created: float, updated: float, *, validate: bool = True) -> str:
+        """Bring in a version made elsewhere (teammate's project, imported export).
+
+        The newer version becomes current and the older goes to history, so merging is
+        idempotent and nothing is lost. Returns 'added', 'updated', 'history' (the incoming
+        version was older and was filed in history) or 'unchanged'.
+        """
+        if answer not in ANSWERS:
+            raise ValueError(f"answer must be one of {', '.join(ANSWERS)}, not {answer!r}")
+        checked = self.check_spans(doc_id, spans) if validate else sorted(spans)
+        payload = spans_to_json(checked)
+        with self.transaction() as c:
+            row = c.execute("SELECT id, answer, spans, updated FROM annotations "
+                            "WHERE document_id = ? AND annotator = ?", (doc_id, annotator)).fetchone()
+            if row is None:
+                c.execute("INSERT INTO annotations (document_id, annotator, answer, spans, created, updated) "
+                          "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, annotator, answer, payload, created, updated))
+                return "added"
+            ann_id, cur_answer, cur_spans, cur_updated = row
+            if cur_answer == answer and spans_from_json(cur_spans) == tuple(checked):
+                return "unchanged"
+            if updated > cur_updated:
+                c.execute("UPDATE annotations SET answer = ?, spans = ?, created = ?, updated = ? WHERE id = ?",
+                          (answer, payload, created, updated, ann_id))
+                return "updated"
+            known = c.execute("SELECT 1 FROM annotation_history WHERE annotation_id = ? AND answer = ? "
+                              "AND spans = ? AND updated = ?", (ann_id, answer, payload, updated)).fetchone()
+            if known:
+                return "unchanged"
+            c.execute("INSERT INTO annotation_history (annotation_id, document_id, annotator, answer, spans, "
+                      "created, updated, replaced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      (ann_id, doc_id, annotator, answer, payload, created, updated, time.time()))
+            return "history"
+
     def get_annotation(self, doc_id: int, annotator: str) -> Annotation | None:
         row = self.conn.execute(
             "SELECT document_id, annotator, answer, spans, created, updated FROM annotations "

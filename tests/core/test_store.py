@@ -119,3 +119,19 @@ def test_iter_annotations_streams_in_order(store):
         store.save_annotation(i, "a", "accept", [])
     got = [d.id for d, _ in store.iter_annotations(annotator="a", batch_size=100)]
     assert got == ids[:1200]
+
+
+def test_merge_annotation_newer_wins_and_is_idempotent(store):
+    doc, _ = store.add_document("Hun Sen met Trump.")
+    old = [Span(0, 7, "PERSON")]
+    new = [Span(0, 7, "PERSON"), Span(12, 17, "PERSON")]
+    assert store.merge_annotation(doc, "bob", "accept", old, 100.0, 100.0) == "added"
+    assert store.merge_annotation(doc, "bob", "accept", new, 200.0, 200.0) == "updated"
+    assert store.merge_annotation(doc, "bob", "accept", new, 200.0, 200.0) == "unchanged"
+    assert store.get_annotation(doc, "bob").spans == tuple(new)
+    # An older version arriving late is filed in history, once.
+    older = [Span(12, 17, "ORG")]
+    assert store.merge_annotation(doc, "bob", "accept", older, 50.0, 50.0) == "history"
+    assert store.merge_annotation(doc, "bob", "accept", older, 50.0, 50.0) == "unchanged"
+    assert store.get_annotation(doc, "bob").spans == tuple(new)
+    assert [h.spans for h in store.annotation_history(doc, "bob")] == [tuple(old), tuple(older)]
