@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib import resources as _resources
+import importlib
 from pathlib import Path
 
 _SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _bundled_dir(package: str, source_name: str) -> Path:
-    # Installed (wheel or editable): a subpackage of annotator. Source checkout: top-level folder.
+    # Installed (wheel or editable): a data-only subpackage of annotator. Source tree: top-level folder.
     try:
-        path = Path(str(_resources.files(package)))
-        if path.is_dir():
-            return path
-    except (ModuleNotFoundError, TypeError):
-        pass
+        module = importlib.import_module(package)
+    except ModuleNotFoundError:
+        module = None
+    for entry in getattr(module, "__path__", []):
+        if Path(entry).is_dir():
+            return Path(entry)
     return _SOURCE_ROOT / source_name
 
 

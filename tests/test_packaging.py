@@ -1,0 +1,23 @@
+"""A non-editable install must carry resources/ and seeds/ inside the package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_ships_resources_and_seeds(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+         "-w", str(tmp_path), str(REPO_ROOT)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    wheel = next(tmp_path.glob("annotator-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "annotator/resources/labels.json" in names
+    seeds = sorted(p.name for p in (REPO_ROOT / "seeds").glob("*.txt"))
+    assert seeds and all(f"annotator/seeds/{name}" in names for name in seeds)
+    assert not any(name.startswith(("tests/", "benchmarks/")) for name in names)
