@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.model import Span
+from annotator.core.review import (
+    accept_review, documents_with_disagreement, initial_final, next_disputed, span_agreement,
+)
+
+TEXT = "Hun Sen met Donald Trump in Phnom Penh on Monday."
+ALICE = [Span(0, 7, "PERSON"), Span(12, 24, "PERSON"), Span(28, 38, "GPE"), Span(42, 48, "DATE")]
+BOB = [Span(0, 7, "PERSON"), Span(19, 24, "PERSON"), Span(28, 38, "LOC")]
+
+
+def test_span_agreement_two_annotators():
+    kinds = span_agreement({"alice": ALICE, "bob": BOB})
+    assert kinds == {
+        Span(0, 7, "PERSON"): "all",
+        Span(12, 24, "PERSON"): "some", Span(19, 24, "PERSON"): "some",  # boundaries differ
+        Span(28, 38, "GPE"): "some", Span(28, 38, "LOC"): "some",        # labels differ
+        Span(42, 48, "DATE"): "one",                                     # bob marked nothing there
+    }
+    assert initial_final({"alice": ALICE, "bob": BOB}) == [Span(0, 7, "PERSON")]
+
+
+def test_span_agreement_three_annotators():
+    carol = [Span(0, 7, "PERSON"), Span(42, 48, "DATE")]
+    kinds = span_agreement({"alice": ALICE, "bob": BOB, "carol": carol})
+    assert kinds[Span(0, 7, "PERSON")] == "all"
+    assert kinds[Span(42, 48, "DATE")] == "some"  # two of three
+    assert initial_final({"alice": ALICE, "bob": BOB, "carol": carol}) == [Span(0, 7, "PERSON")]
+    # Sources do not make spans different.
+    assert span_agreement({"a": [Span(0, 7, "PERSON", "model")], "b": [Span(0, 7, "PERSON")]}) == \
+        {Span(0, 7, "PERSON"): "all"}
+
+
+@pytest.fixture
+def disputed(store):
+    ids, _ = store.add_documents([(TEXT, {}), ("Apple hired Tim Cook.", {}),
+                                  ("Paris is in France.", {}), ("No one here.", {})])
+    d1, d2, d3, d4 = ids
+    store.save_annotation(d1, "alice", "accept", ALICE)
+    store.save_annotation(d1, "bob", "accept", BOB)            # score 1 - 2/7
+    store.save_annotation(d2, "alice", "accept", [Span(0, 5, "ORG")])
+    store.save_annotation(d2, "bob", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])  # 1 - 2/3
+    store.save_annotation(d3, "alice", "accept", [Span(0, 5, "GPE")])
+    store.save_annotation(d3, "bob", "accept", [Span(0, 5, "GPE")])  # agree: not disputed
+    store.save_annotation(d4, "alice", "accept", [Span(0, 6, "PERSON")])  # one annotator only
+    return store, ids
+
+
+def test_documents_with_disagreement_most_disputed_first(disputed):
+    store, (d1, d2, d3, d4) = disputed
+    got = documents_with_disagreement(store)
+    assert [d for d, _ in got] == [d1, d2]
+    assert got[0][1] == pytest.approx(5 / 7) and got[1][1] == pytest.approx(1 / 3)
+
+
+def test_next_disputed_skips_reviewed_and_wraps(disputed):
+    store, (d1, d2, d3, d4) = disputed
+    assert next_disputed(store, None) == d1
+    assert next_disputed(store, d1) == d2
+    assert next_disputed(store, d2) == d1  # wraps around
+    review = accept_review(store, d1, "lead", [Span(0, 7, "PERSON")], ["bob", "alice", "bob"])
+    assert review.sources == ("alice", "bob") and review.reviewer == "lead"
+    assert store.get_review(d1).spans == (Span(0, 7, "PERSON"),)
+    assert next_disputed(store, d1) == d2
+    assert next_disputed(store, d2) is None  # d1 is reviewed now
+    assert next_disputed(store, d2, skip_reviewed=False) == d1
+    with pytest.raises(ValueError):
+        accept_review(store, d2, "", [], ["alice"])

@@ -1,0 +1,209 @@
+"""The review view on two real project files labelled by two people, merged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from annotator.core.merge import merge_project
+from annotator.core.model import Span
+from annotator.core.store import Store
+from annotator.gui.review_view import ReviewView, open_review_window, run_merge_dialog
+
+SHOTS = Path("/work/shots")
+
+TEXT1 = ("Cambodian Prime Minister Hun Sen has responded positively to a letter from U.S. President "
+         "Donald Trump. A letter from Hun Sen dated Tuesday accepted Trump's invitation to a meeting "
+         "of Southeast Asian leaders in the United States early next year.")
+TEXT2 = "Apple hired Tim Cook in Cupertino."
+TEXT3 = "Paris is the capital of France."
+
+
+def sp(text: str, phrase: str, label: str, nth: int = 0) -> Span:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(phrase, start + 1)
+    return Span(start, start + len(phrase), label)
+
+
+ALICE1 = [sp(TEXT1, "Cambodian", "NORP"), sp(TEXT1, "Hun Sen", "PERSON"), sp(TEXT1, "U.S.", "GPE"),
+          sp(TEXT1, "Donald Trump", "PERSON"), sp(TEXT1, "Hun Sen", "PERSON", 1),
+          sp(TEXT1, "Tuesday", "DATE"), sp(TEXT1, "Trump", "PERSON", 1),
+          sp(TEXT1, "Southeast Asian", "NORP"), sp(TEXT1, "the United States", "GPE"),
+          sp(TEXT1, "early next year", "DATE")]
+BOB1 = [sp(TEXT1, "Cambodian", "NORP"), sp(TEXT1, "Hun Sen", "PERSON"), sp(TEXT1, "U.S.", "GPE"),
+        sp(TEXT1, "Trump", "PERSON"), sp(TEXT1, "Hun Sen", "PERSON", 1), sp(TEXT1, "Trump", "ORG", 1),
+        sp(TEXT1, "Southeast Asian", "NORP"), sp(TEXT1, "United States", "GPE")]
+AGREED1 = [s for s in ALICE1 if s in BOB1]
+
+
+@pytest.fixture
+def merged(tmp_path):
+    """alice's project with bob's project file merged into it."""
+    with Store(tmp_path / "bob.db") as bob:
+        ids, _ = bob.add_documents([(TEXT3, {}), (TEXT2, {}), (TEXT1, {})])
+        bob.save_annotation(ids[2], "bob", "accept", BOB1)
+        bob.save_annotation(ids[1], "bob", "accept", [sp(TEXT2, "Apple", "ORG"), sp(TEXT2, "Tim Cook", "PERSON"),
+                                                      sp(TEXT2, "Cupertino", "LOC")])
+        bob.save_annotation(ids[0], "bob", "accept", [sp(TEXT3, "Paris", "GPE"), sp(TEXT3, "France", "GPE")])
+    store = Store(tmp_path / "alice.db")
+    ids, _ = store.add_documents([(TEXT1, {}), (TEXT2, {}), (TEXT3, {})])
+    store.save_annotation(ids[0], "alice", "accept", ALICE1)
+    store.save_annotation(ids[1], "alice", "accept", [sp(TEXT2, "Apple", "ORG"), sp(TEXT2, "Tim Cook", "PERSON"),
+                                                      sp(TEXT2, "Cupertino", "GPE")])
+    store.save_annotation(ids[2], "alice", "accept", [sp(TEXT3, "Paris", "GPE"), sp(TEXT3, "France", "GPE")])
+    merge_project(store, tmp_path / "bob.db")
+    yield store, ids
+    store.close()
+
+
+def click_span(qtbot, editor, span: Span) -> None:
+    view = editor.text_edit()
+    qa, qb = editor.offsets().range_to_qt(span.start, span.end)
+    cursor = view.textCursor()
+    cursor.setPosition(qa)
+    view.setTextCursor(cursor)
+    view.ensureCursorVisible()
+    rect = view.line_rects(qa, qb)[0]
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+
+
+@pytest.fixture
+def view(qtbot, merged):
+    store, ids = merged
+    widget = ReviewView(store, "lead")
+    qtbot.addWidget(widget)
+    widget.resize(1500, 950)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: widget.agreement is not None, timeout=20000)
+    yield widget, store, ids
+    widget.shutdown()
+
+
+def test_review_shows_both_versions_and_starts_from_agreement(view, qtbot):
+    widget, store, (d1, d2, d3) = view
+    # Most disputed first: doc 1 (exact F1 2*5/18 -> 0.44 disagreement), doc 2 (4/6 -> 0.33); doc 3 agrees.
+    items = [widget.doc_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.doc_list.count())]
+    assert items == [d1, d2]
+    assert widget.current_document() == d1
+    editors = widget.annotator_editors()
+    assert sorted(editors) == ["alice", "bob"]
+    assert editors["alice"].spans() == sorted(ALICE1) and editors["bob"].spans() == sorted(BOB1)
+    assert editors["bob"].is_read_only()
+    assert widget.final_editor().spans() == sorted(AGREED1)
+    kinds = widget._rows["bob"].kinds
+    assert kinds[sp(TEXT1, "Trump", "PERSON")] == "some"
+    assert kinds[sp(TEXT1, "Tuesday", "DATE")] == "one"
+    assert kinds[sp(TEXT1, "Hun Sen", "PERSON")] == "all"
+    # alice: Donald Trump, Trump (PERSON vs bob's ORG), the United States disputed;
+    # Tuesday and early next year only hers.
+    header = widget._rows["alice"].header.text()
+    assert all(part in header for part in ("10 spans", "5 agreed", "3 disputed", "2 only theirs"))
+
+    # Agreement over the 3 shared documents: exact 5 + 2 + 2 = 9 of 15 (alice) + 13 (bob) spans
+    # -> F1 = 18/28 = 0.643; boundary-only pairs Donald Trump/Trump and the United States/United
+    # States -> partial F1 = 2*11/28 = 0.786.
+    table = widget.agreement_table
+    first = [table.item(0, j).text() for j in range(table.columnCount())]
+    assert first == ["alice / bob", "all", "0.643", "0.786", first[4], "3"]
+
+
+def test_click_copies_keys_edit_and_accept_saves_review(view, qtbot):
+    widget, store, (d1, d2, d3) = view
+    final = widget.final_editor()
+    bob, alice = widget.annotator_editors()["bob"], widget.annotator_editors()["alice"]
+
+    click_span(qtbot, bob, sp(TEXT1, "United States", "GPE"))
+    assert sp(TEXT1, "United States", "GPE") in final.spans()
+    click_span(qtbot, alice, sp(TEXT1, "the United States", "GPE"))  # replaces the overlap
+    assert sp(TEXT1, "the United States", "GPE") in final.spans()
+    assert sp(TEXT1, "United States", "GPE") not in final.spans()
+    final.setFocus()
+    qtbot.keyClick(final.text_edit(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert sp(TEXT1, "United States", "GPE") in final.spans()
+    qtbot.keyClick(final.text_edit(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert sp(TEXT1, "the United States", "GPE") in final.spans()
+
+    click_span(qtbot, alice, sp(TEXT1, "Tuesday", "DATE"))
+    click_span(qtbot, alice, sp(TEXT1, "Donald Trump", "PERSON"))
+    click_span(qtbot, bob, sp(TEXT1, "Trump", "ORG", 1))
+    assert final.selected_span() == sp(TEXT1, "Trump", "ORG", 1)
+    final.setFocus()
+    qtbot.keyClick(final.text_edit(), Qt.Key.Key_1)  # PERSON's key relabels the selected span
+    assert sp(TEXT1, "Trump", "PERSON", 1) in final.spans()
+    final.select_span(sp(TEXT1, "Tuesday", "DATE"))
+    qtbot.keyClick(final.text_edit(), Qt.Key.Key_Delete)
+    assert sp(TEXT1, "Tuesday", "DATE") not in final.spans()
+    click_span(qtbot, alice, sp(TEXT1, "Tuesday", "DATE"))  # changed my mind: put it back
+    final.select_span(None)
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert widget.grab().save(str(SHOTS / "review.png"))
+
+    expected = sorted(AGREED1 + [sp(TEXT1, "the United States", "GPE"), sp(TEXT1, "Tuesday", "DATE"),
+                                 sp(TEXT1, "Donald Trump", "PERSON"), sp(TEXT1, "Trump", "PERSON", 1)])
+    assert final.spans() == expected
+    with qtbot.waitSignal(widget.reviewSaved, timeout=2000):
+        qtbot.keyClick(final.text_edit(), Qt.Key.Key_A)
+    review = store.get_review(d1)
+    assert review.reviewer == "lead" and review.sources == ("alice", "bob")
+    assert list(review.spans) == expected
+    assert widget.current_document() == d2  # moved on to the next disputed document
+    assert widget.final_editor().spans() == [sp(TEXT2, "Apple", "ORG"), sp(TEXT2, "Tim Cook", "PERSON")]
+    assert widget.doc_list.item(0).text().startswith("✓")
+
+    widget.final_editor().setFocus()
+    qtbot.keyClick(widget.final_editor().text_edit(), Qt.Key.Key_N)  # nothing else unreviewed
+    assert widget.current_document() == d2
+    assert "No other disputed" in widget.status.text()
+
+    widget.set_document(d1)  # a reviewed document opens with its saved review
+    assert widget.final_editor().spans() == expected
+    assert "reviewed by lead" in widget.title.text()
+
+
+def test_no_disputed_documents(qtbot, store):
+    doc, _ = store.add_document("Paris is the capital of France.")
+    store.save_annotation(doc, "alice", "accept", [Span(0, 5, "GPE")])
+    widget = ReviewView(store, "lead")
+    qtbot.addWidget(widget)
+    assert widget.current_document() is None and not widget.accept_button.isEnabled()
+    assert widget.accept() is False
+    qtbot.waitUntil(lambda: widget.agreement is not None, timeout=20000)
+    assert "No document has two" in widget.agreement_status.text()
+    widget.shutdown()
+
+
+def test_entry_points_for_the_main_window(qtbot, tmp_path, merged):
+    store, ids = merged
+    window = open_review_window(store.path, "lead")
+    assert window.isWindow() and window.isVisible() and window.current_document() == ids[0]
+    qtbot.waitUntil(lambda: window.agreement is not None, timeout=20000)
+    with qtbot.waitSignal(window.destroyed, timeout=5000):  # deleted on close, store closed
+        window.close()
+
+    other = tmp_path / "carol.db"
+    with Store(other) as carol:
+        doc, _ = carol.add_document(TEXT2)
+        carol.save_annotation(doc, "carol", "accept", [sp(TEXT2, "Apple", "ORG")])
+    report = run_merge_dialog(None, store, other)
+    assert report.annotations["carol"]["added"] == 1
+    boxes = [w for w in qtbot_top_levels() if isinstance(w, QMessageBox)]
+    assert any("carol: 1 added" in b.text() for b in boxes)
+    assert run_merge_dialog(None, store, tmp_path / "bob.db") is not None  # again: all unchanged
+    (tmp_path / "junk.db").write_text("junk" * 500)
+    assert run_merge_dialog(None, store, tmp_path / "junk.db") is None
+    assert any("Nothing was merged" in b.text() for b in qtbot_top_levels() if isinstance(b, QMessageBox))
+    for b in qtbot_top_levels():
+        if isinstance(b, QMessageBox):
+            b.close()
+
+
+def qtbot_top_levels():
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.topLevelWidgets()
