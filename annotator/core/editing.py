@@ -1,0 +1,174 @@
+"""Span-list edits behind the annotation widget's undo commands (Qt-free).
+
+Every function takes the current sorted span list and returns a new sorted list, never
+mutating its input, so an undo command can keep `before` and `after` and swap them exactly.
+Spans a person adds, relabels or confirms carry no source: they are their decision now.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Iterable, Sequence, Union
+
+from annotator.core.model import Span
+from annotator.core.spans import trim_span
+from annotator.core.tokens import Token
+
+def full_key(span: Span) -> tuple[int, int, str, str | None]:
+    """Identity of a span including its source (Span equality ignores the source)."""
+    return (span.start, span.end, span.label, span.source)
+
+
+def _index_of(spans: Sequence[Span], span: Span) -> int:
+    """Position of `span` (by start, end, label) in a sorted list, or -1. O(log n)."""
+    i = bisect.bisect_left(spans, span.key(), key=Span.key)
+    if i < len(spans) and spans[i].key() == span.key():
+        return i
+    return -1
+
+
+def add_span(spans: Sequence[Span], new: Span) -> list[Span]:
+    """Insert `new`, dropping the spans it overlaps.
+
+    Same result as annotator.core.spans.replace_overlapping, found by bisection instead of
+    a scan and a sort, so an edit in a 10,000-span article stays cheap. The input must be
+    sorted and non-overlapping (an editor's span list always is).
+    """
+    i = bisect.bisect_right(spans, new.start, key=lambda s: s.end)  # first ending after start
+    j = bisect.bisect_left(spans, new.end, key=lambda s: s.start)  # first starting at/after end
+    j = max(i, j)
+    out = list(spans[:i])
+    out.append(new)
+    out.extend(spans[j:])
+    return out
+
+
+def remove_span(spans: Sequence[Span], span: Span) -> list[Span]:
+    """Drop `span` (matched by start, end, label). ValueError if it is not there."""
+    i = _index_of(spans, span)
+    if i < 0:
+        raise ValueError(f"span [{span.start}, {span.end}, {span.label}] is not in the list")
+    return list(spans[:i]) + list(spans[i + 1:])
+
+
+def _replace_at(spans: Sequence[Span], span: Span, new: Span) -> list[Span]:
+    i = _index_of(spans, span)
+    if i < 0:
+        raise ValueError(f"span [{span.start}, {span.end}, {span.label}] is not in the list")
+    out = list(spans)
+    out[i] = new  # same start and end, so the order holds (labels never share a range)
+    if (i and out[i - 1].key() > new.key()) or (i + 1 < len(out) and new.key() > out[i + 1].key()):
+        out.sort()
+    return out
+
+
+def relabel_span(spans: Sequence[Span], span: Span, label: str) -> list[Span]:
+    """Give `span` a new label; the result is a confirmed span (source None)."""
+    return _replace_at(spans, span, Span(span.start, span.end, label, None))
+
+
+def confirm_span(spans: Sequence[Span], span: Span) -> list[Span]:
+    """Mark one suggested span as the person's own (source -> None)."""
+    return _replace_at(spans, span, Span(span.start, span.end, span.label, None))
+
+
+def confirm_all(spans: Iterable[Span]) -> list[Span]:
+    """Mark every suggested span as confirmed."""
+    return sorted(Span(s.start, s.end, s.label, None) for s in spans)
+
+
+def unconfirmed(spans: Iterable[Span]) -> list[Span]:
+    return [s for s in spans if s.source is not None]
+
+
+def span_at(spans: Sequence[Span], pos: int) -> Span | None:
+    """The span covering code point `pos` in a sorted, non-overlapping list, or None."""
+    i = bisect.bisect_right(spans, pos, key=lambda s: s.start) - 1
+    if i >= 0 and spans[i].start <= pos < spans[i].end:
+        return spans[i]
+    return None
+
+
+def spans_between(spans: Sequence[Span], start: int, end: int) -> list[Span]:
+    """The spans of a sorted, non-overlapping list that intersect [start, end)."""
+    i = bisect.bisect_right(spans, start, key=lambda s: s.end)  # first span ending after start
+    j = bisect.bisect_left(spans, end, key=lambda s: s.start)  # first span starting at/after end
+    return list(spans[i:j])
+
+
+class TokenIndex:
+    """Tokens with start/end arrays precomputed, for O(log n) snapping on long texts."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.tokens = list(tokens)
+        self.starts = [t.start for t in self.tokens]
+        self.ends = [t.end for t in self.tokens]
+
+    def snap(self, start: int, end: int) -> tuple[int, int]:
+        """Widen [start, end) to the tokens it touches; empty (start == start) if it touches
+        none. Same rule as annotator.core.tokens.snap_to_tokens."""
+        i = bisect.bisect_right(self.ends, start)  # first token ending after start
+        j = bisect.bisect_left(self.starts, end) - 1  # last token starting before end
+        if i >= len(self.tokens) or j < i:
+            return start, start
+        return self.starts[i], self.ends[j]
+
+    def token_at(self, pos: int) -> Token | None:
+        """The token covering code point `pos`, or None (whitespace)."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and self.tokens[i].start <= pos < self.tokens[i].end:
+            return self.tokens[i]
+        return None
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+class WordBoundaries:
+    """Snapping fallback before spaCy tokens exist: a token is a run of word characters
+    (letters, digits, underscore) or one other non-space character, so "Paris." snaps to
+    "Paris". Scans only around the selection, so it needs no index of the whole text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def token_at(self, pos: int) -> Token | None:
+        text = self.text
+        if not 0 <= pos < len(text) or text[pos].isspace():
+            return None
+        start, end = pos, pos + 1
+        if _is_word(text[pos]):
+            while start > 0 and _is_word(text[start - 1]):
+                start -= 1
+            while end < len(text) and _is_word(text[end]):
+                end += 1
+        ws = end < len(text) and text[end].isspace()
+        return Token(text[start:end], start, end, ws)
+
+    def snap(self, start: int, end: int) -> tuple[int, int]:
+        """Widen [start, end) to whole words; empty if it holds only whitespace."""
+        start, end = trim_span(self.text, start, end)
+        if start >= end:
+            return start, start
+        first, last = self.token_at(start), self.token_at(end - 1)
+        assert first is not None and last is not None  # trimmed: both are non-space
+        return first.start, last.end
+
+
+Snapper = Union[TokenIndex, WordBoundaries]
+
+
+def selection_to_range(text: str, start: int, end: int, index: Snapper | None) -> tuple[int, int]:
+    """What a selection becomes as a span: ordered, clamped, trimmed of whitespace, then
+    widened to token boundaries unless `index` is None (character mode). Empty if it held
+    only whitespace."""
+    if start > end:
+        start, end = end, start
+    start, end = max(0, start), min(len(text), end)
+    start, end = trim_span(text, start, end)
+    if start >= end:
+        return start, start
+    if index is not None:
+        start, end = index.snap(start, end)
+    return start, end

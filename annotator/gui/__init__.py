@@ -1,0 +1,1 @@
+"""The desktop GUI (PySide6). The only package that imports Qt."""

@@ -1,0 +1,448 @@
+"""SpanEditor: the annotation text widget.
+
+Shows one article as plain text with its entity spans highlighted and labelled inline, and
+turns mouse gestures into span edits: drag to create a span (snapped to tokens, whitespace
+trimmed), double-click for a one-token span, click to select, Delete to remove. Every edit
+is an undo command on the widget's QUndoStack, and every change to the span list (undo and
+redo included) emits spansChanged so the window can save a draft.
+
+All positions in this API are Python code points; the UTF-16 positions Qt uses stay inside.
+"""
+
+from __future__ import annotations
+
+import bisect
+import operator
+import re
+from typing import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QPainter, QTextCharFormat, QTextCursor, QUndoStack
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from annotator.core import editing
+from annotator.core.editing import TokenIndex, full_key, span_at, spans_between
+from annotator.core.model import Label, Span
+from annotator.core.spans import validate_spans
+from annotator.core.tokens import Token
+from annotator.gui import span_style
+from annotator.gui.offsets import OffsetMap
+from annotator.gui.span_view import SpanTextEdit
+from annotator.gui.undo import AddSpan, ConfirmAll, ConfirmSpan, RelabelSpan, RemoveSpan, ReplaceSpans
+
+
+# A paragraph longer than this is shown as several (see display_text): Qt re-lays out the
+# whole paragraph on every format change, about 0.7 ms per 1,000 characters.
+LONG_PARAGRAPH = 10_000
+PIECE = 2_500
+_BLOCK_BREAK = re.compile("[\n\r\u2029]")  # what QTextDocument turns into a new block
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d)\]]* ")
+
+
+def display_text(text: str, spans: Sequence[Span] = ()) -> str:
+    """The text as the document holds it: `text`, except that inside a paragraph longer
+    than LONG_PARAGRAPH some spaces (after a sentence end if there is one, never inside a
+    span) become paragraph breaks, every PIECE characters or so. One character for one
+    character, so every position stays the same; only the wrapping differs.
+
+    Also: Qt folds CR LF into one block break, which would shift every later position by
+    one, so the CR of a CR LF is shown as a space instead.
+    """
+    if "\r\n" in text:
+        text = text.replace("\r\n", " \n")
+    if len(text) <= LONG_PARAGRAPH:
+        return text
+    chars: list[int] = []
+    start = 0
+    while start < len(text):
+        m = _BLOCK_BREAK.search(text, start)
+        end = m.start() if m else len(text)
+        pos = start + PIECE
+        while end - start > LONG_PARAGRAPH and pos < end - PIECE:
+            sentence = _SENTENCE_END.search(text, pos, pos + PIECE)
+            cut = sentence.end() - 1 if sentence else text.find(" ", pos, end - PIECE)
+            while cut >= 0 and span_at(spans, cut) is not None:
+                cut = text.find(" ", cut + 1, end - PIECE)
+            if cut < 0:
+                break
+            chars.append(cut)
+            pos = cut + PIECE
+        start = end + 1
+    if not chars:
+        return text
+    out = list(text)
+    for cut in chars:
+        out[cut] = "\u2029"
+    return "".join(out)
+
+
+class SpanEditor(QWidget):
+    """The annotation widget. See the module docstring; the public methods are the contract
+    the main window and the review view rely on."""
+
+    spansChanged = Signal()  # after every edit, undo and redo (not after set_document)
+    spanSelected = Signal(object)  # Span or None
+    spanClicked = Signal(object)  # Span; also in read-only mode
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._view = SpanTextEdit(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._view)
+        self.setFocusProxy(self._view)
+
+        self._undo = QUndoStack(self)
+        self._text = ""
+        self._offsets = OffsetMap("")
+        self._spans: list[Span] = []
+        self._tokens: TokenIndex | None = None
+        self._words: editing.WordBoundaries | None = None  # fallback until tokens arrive
+        self._labels: list[Label] = []
+        self._palette = span_style.Palette({})
+        self._active: str | None = None
+        self._selected: Span | None = None
+        self._char_mode = False
+        self._read_only = False
+        self._base_format = QTextCharFormat()
+        self._tags: list[tuple[QRectF, Span]] = []  # label tags as last painted
+
+        self._view.overlay = self._paint_overlay
+        self._view.tooltip_at = self._tooltip_at
+        self._view.has_selected_span = lambda: self._selected is not None
+        self._view.editable = lambda: not self._read_only
+        self._view.selectionFinished.connect(self._on_selection_finished)
+        self._view.clickedAt.connect(self._on_clicked)
+        self._view.doubleClickedAt.connect(self._on_double_clicked)
+        self._view.deletePressed.connect(self.delete_selected)
+        self._view.escapePressed.connect(lambda: self.select_span(None))
+
+    # --- document ------------------------------------------------------------------------
+
+    def set_document(self, text: str, spans: Sequence[Span],
+                     tokens: Sequence[Token] | None = None) -> None:
+        """Show `text` with `spans` (code points). Resets undo history and selection.
+
+        Spans are checked with annotator.core.spans.validate_spans (SpanError if one is out
+        of range or overlaps another). Without `tokens`, snapping uses word boundaries until
+        set_tokens() is called. Does not emit spansChanged: nothing was edited.
+        """
+        checked = validate_spans(text, spans, trim=False)
+        self._undo.clear()
+        had_selection = self._selected is not None
+        self._selected = None
+        self._text = text
+        self._offsets = OffsetMap(text)
+        self._spans = checked
+        self._tokens = TokenIndex(tokens) if tokens is not None else None
+        self._words = None
+        self._tags = []
+        self._load_document()
+        if had_selection:
+            self.spanSelected.emit(None)
+
+    def _load_document(self) -> None:
+        """Build a fresh QTextDocument in one edit block (text runs between spans in the
+        base format, span runs in their own, so no range is formatted twice), then show it:
+        Qt lays a newly shown document out in steps, so a long article opens at once."""
+        view = self._view
+        doc = view.fresh_document()
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        cursor.setBlockFormat(view.block_format())
+        cursor.setCharFormat(self._base_format)
+        text, pos = display_text(self._text, self._spans), 0
+        for span in self._spans:
+            if span.start > pos:
+                cursor.insertText(text[pos:span.start], self._base_format)
+            cursor.insertText(text[span.start:span.end],
+                              span_style.span_format(self._base_format, self._palette, span))
+            pos = span.end
+        if pos < len(text):
+            cursor.insertText(text[pos:], self._base_format)
+        cursor.endEditBlock()
+        view.adopt(doc)
+        view.viewport().update()
+
+    def set_tokens(self, tokens: Sequence[Token]) -> None:
+        """Token boundaries (code points) for snapping, e.g. once spaCy has tokenised."""
+        self._tokens = TokenIndex(tokens)
+
+    def text(self) -> str:
+        return self._text
+
+    def spans(self) -> list[Span]:
+        """The current spans, code points, sorted."""
+        return list(self._spans)
+
+    def text_edit(self) -> SpanTextEdit:
+        """The inner QTextEdit (for tests and for focus handling)."""
+        return self._view
+
+    def offsets(self) -> OffsetMap:
+        return self._offsets
+
+    def undo_stack(self) -> QUndoStack:
+        return self._undo
+
+    # --- labels and modes ------------------------------------------------------------
+
+    def set_labels(self, labels: Sequence[Label]) -> None:
+        """The project's labels (colours); keeps the active label if it still exists,
+        else the first label becomes active."""
+        self._labels = list(labels)
+        self._palette = span_style.Palette.from_labels(self._labels)
+        names = [label.name for label in self._labels]
+        if self._active not in names:
+            self._active = names[0] if names else None
+        if self._spans:
+            self._reformat([], self._spans)
+        self._view.viewport().update()
+
+    def labels(self) -> list[Label]:
+        return list(self._labels)
+
+    def set_active_label(self, name: str | None) -> None:
+        """The label new spans get. ValueError for a name not among set_labels()."""
+        if name is not None and self._labels and name not in {l.name for l in self._labels}:
+            raise ValueError(f"unknown label {name!r}")
+        self._active = name
+
+    def active_label(self) -> str | None:
+        return self._active
+
+    def set_char_mode(self, on: bool) -> None:
+        """Character-level selection: new spans are not snapped to tokens."""
+        self._char_mode = bool(on)
+
+    def char_mode(self) -> bool:
+        return self._char_mode
+
+    def set_read_only(self, on: bool) -> None:
+        """No edits at all; clicks still select spans and emit spanClicked."""
+        self._read_only = bool(on)
+
+    def is_read_only(self) -> bool:
+        return self._read_only
+
+    # --- selection -----------------------------------------------------------------------
+
+    def selected_span(self) -> Span | None:
+        return self._selected
+
+    def select_span(self, span: Span | None, ensure_visible: bool = True) -> None:
+        """Select `span` (matched by start, end, label) or clear the selection with None."""
+        found = self._find(span) if span is not None else None
+        if found is None and self._selected is None:
+            return
+        if found is not None and self._selected is not None and full_key(found) == full_key(self._selected):
+            return
+        self._selected = found
+        if found is not None and ensure_visible:
+            self._scroll_to(found)
+        self._view.viewport().update()
+        self.spanSelected.emit(found)
+
+    def select_adjacent(self, step: int) -> Span | None:
+        """Select the next (step > 0) or previous span, from the selection or the start."""
+        if not self._spans:
+            return None
+        if self._selected is None:
+            index = 0 if step > 0 else len(self._spans) - 1
+        else:
+            index = bisect.bisect_left(self._spans, self._selected.key(), key=Span.key) + step
+            index = min(max(index, 0), len(self._spans) - 1)
+        self.select_span(self._spans[index])
+        return self._selected
+
+    def _find(self, span: Span) -> Span | None:
+        for s in spans_between(self._spans, span.start, span.end):
+            if s.key() == span.key():
+                return s
+        return None
+
+    def _scroll_to(self, span: Span) -> None:
+        cursor = self._view.textCursor()
+        if cursor.hasSelection():
+            return  # never disturb a selection in progress
+        cursor.setPosition(self._offsets.to_qt(span.start))
+        self._view.setTextCursor(cursor)
+        self._view.ensureCursorVisible()
+
+    # --- edits -------------------------------------------------------------------------
+
+    def create_span_from_selection(self, start_cp: int, end_cp: int,
+                                   char_level: bool = False) -> Span | None:
+        """Turn a selection [start_cp, end_cp) into a span with the active label.
+
+        Trims whitespace, snaps to token boundaries unless char mode is on or `char_level`
+        (Alt held), replaces overlapping spans and pushes an undo command. Returns the new
+        span (now selected), or None if the selection held only whitespace, no label is
+        active or the editor is read-only.
+        """
+        if self._read_only or not self._active:
+            return None
+        index = None if (self._char_mode or char_level) else self._token_index()
+        start, end = editing.selection_to_range(self._text, start_cp, end_cp, index)
+        if start >= end:
+            return None
+        new = Span(start, end, self._active)
+        existing = self._find(new)
+        if existing is not None and existing.source is None:
+            self.select_span(existing)  # already there, confirmed: nothing to do
+            return existing
+        self._undo.push(AddSpan(self, self._spans, new, self._selected))
+        return new
+
+    def relabel_selected(self, label: str) -> bool:
+        """Give the selected span `label` (which also confirms it). False if nothing changed."""
+        span = self._selected
+        if self._read_only or span is None or not label:
+            return False
+        if self._labels and label not in {l.name for l in self._labels}:
+            return False
+        if label == span.label:
+            return self.confirm_selected()
+        self._undo.push(RelabelSpan(self, self._spans, span, label))
+        return True
+
+    def delete_selected(self) -> bool:
+        """Remove the selected span. False if there is none or the editor is read-only."""
+        if self._read_only or self._selected is None:
+            return False
+        self._undo.push(RemoveSpan(self, self._spans, self._selected))
+        return True
+
+    def confirm_selected(self) -> bool:
+        """Accept the selected suggestion as it is (source -> None)."""
+        span = self._selected
+        if self._read_only or span is None or span.source is None:
+            return False
+        self._undo.push(ConfirmSpan(self, self._spans, span))
+        return True
+
+    def confirm_all(self) -> bool:
+        """Accept every unconfirmed suggestion in one undoable step."""
+        if self._read_only or not editing.unconfirmed(self._spans):
+            return False
+        self._undo.push(ConfirmAll(self, self._spans, self._selected))
+        return True
+
+    def replace_spans(self, spans: Sequence[Span], description: str = "Replace spans") -> bool:
+        """Swap in a whole span list as one undoable step (clear all, apply suggestions)."""
+        if self._read_only:
+            return False
+        new = validate_spans(self._text, spans, trim=False)
+        if [full_key(s) for s in new] == [full_key(s) for s in self._spans]:
+            return False
+        self._undo.push(ReplaceSpans(self, self._spans, new, description, self._selected))
+        return True
+
+    def apply_spans(self, spans: Sequence[Span], selected: Span | None) -> None:
+        """Set the span list (used by the undo commands): re-formats only the spans that
+        changed, restores the selection and emits spansChanged."""
+        old, new = self._spans, list(spans)
+        removed, added = _changed(old, new)
+        self._spans = new
+        self._reformat(removed, added)
+        self._view.clear_selection()
+        previous = self._selected
+        found = self._find(selected) if selected is not None else None
+        self._selected = found
+        if found is not None:
+            self._scroll_to(found)  # undo and redo show what they changed
+        self._view.viewport().update()
+        if (None if previous is None else full_key(previous)) != (None if found is None else full_key(found)):
+            self.spanSelected.emit(found)
+        self.spansChanged.emit()
+
+    def _reformat(self, removed: Sequence[Span], added: Sequence[Span]) -> None:
+        """Reset the format of `removed` spans' text, then format `added` ones: only the
+        changed ranges are touched, in one edit block (the document keeps no undo)."""
+        if not removed and not added:
+            return
+        to_qt = self._offsets.to_qt
+        cursor = QTextCursor(self._view.document())
+        cursor.beginEditBlock()
+        for span in removed:
+            cursor.setPosition(to_qt(span.start))
+            cursor.setPosition(to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(self._base_format)
+        for span in added:
+            cursor.setPosition(to_qt(span.start))
+            cursor.setPosition(to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(span_style.span_format(self._base_format, self._palette, span))
+        cursor.endEditBlock()
+
+    def _token_index(self) -> editing.Snapper:
+        if self._tokens is not None:
+            return self._tokens
+        if self._words is None:
+            self._words = editing.WordBoundaries(self._text)
+        return self._words
+
+    # --- gestures from the view --------------------------------------------------------------
+
+    def _on_selection_finished(self, qs: int, qe: int, alt: bool) -> None:
+        if self._read_only:
+            return  # keep the text selection: the person may want to copy it
+        start, end = self._offsets.range_from_qt(qs, qe)
+        self._view.clear_selection()
+        self.create_span_from_selection(start, end, char_level=alt)
+
+    def _span_at_qt(self, q: int) -> Span | None:
+        return span_at(self._spans, self._offsets.from_qt(q)) if q >= 0 else None
+
+    def _on_clicked(self, q: int, point: QPointF) -> None:
+        span = self._span_at_qt(q)
+        if span is None:  # a click on a label tag selects its span too
+            hit = next((s for rect, s in self._tags if rect.contains(point)), None)
+            span = self._find(hit) if hit is not None else None  # not a stale paint
+        self.select_span(span, ensure_visible=False)
+        if span is not None:
+            self.spanClicked.emit(span)
+
+    def _on_double_clicked(self, q: int, alt: bool) -> None:
+        if q < 0:
+            return
+        if self._read_only:
+            return  # the click before it already selected the span
+        token = self._token_index().token_at(self._offsets.from_qt(q))
+        if token is not None:
+            self.create_span_from_selection(token.start, token.end, char_level=True)
+
+    # --- painting --------------------------------------------------------------------------
+
+    def visible_spans(self) -> list[Span]:
+        """The spans on screen (plus a line below), found by bisection: what an overlay
+        (e.g. the review view's agreement marks) should paint, rather than all spans."""
+        if not self._spans:
+            return []
+        qs, qe = self._view.visible_range()
+        return spans_between(self._spans, self._offsets.from_qt(qs), self._offsets.from_qt(qe) + 1)
+
+    def _paint_overlay(self, painter: QPainter, _rect: QRectF) -> None:
+        items = []
+        for span in self.visible_spans():
+            qa, qb = self._offsets.range_to_qt(span.start, span.end)
+            items.append((span, self._view.line_rects(qa, qb)))
+        self._tags = span_style.paint_spans(painter, items, self._palette, self._selected)
+
+    def _tooltip_at(self, point: QPointF) -> str | None:
+        span = self._span_at_qt(self._view.char_at(point))
+        return span_style.tooltip(span, self._text) if span is not None else None
+
+
+def _changed(old: Sequence[Span], new: Sequence[Span]) -> tuple[list[Span], list[Span]]:
+    """(removed, added) between two sorted span lists. An edit shares all but a few span
+    objects with the list before it, so skip the common head and tail by identity first."""
+    n = min(len(old), len(new))
+    same = list(map(operator.is_, old, new))  # element-wise identity, in C
+    head = same.index(False) if False in same else n
+    same = list(map(operator.is_, reversed(old[head:]), reversed(new[head:])))
+    tail = same.index(False) if False in same else n - head
+    old_mid, new_mid = old[head:len(old) - tail], new[head:len(new) - tail]
+    new_keys = {full_key(s) for s in new_mid}
+    old_keys = {full_key(s) for s in old_mid}
+    return ([s for s in old_mid if full_key(s) not in new_keys],
+            [s for s in new_mid if full_key(s) not in old_keys])

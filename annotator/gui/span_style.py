@@ -1,0 +1,183 @@
+"""How spans look: text font, label colours, char formats and the overlay (tags, borders).
+
+Kept apart from the widget logic so the review view can reuse the same look. A span's
+background is a QTextCharFormat (laid out by Qt with the text); everything else - the label
+tag above the span, dashed borders on unconfirmed suggestions, the selection outline - is
+painted over the viewport for the visible spans only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextCharFormat
+
+from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, Label, Span
+
+TEXT_POINT_SIZE = 15.0
+TAG_POINT_SIZE = 8.0
+FALLBACK_COLOR = "#d0d0d0"
+SELECTED_PEN = QColor("#1a1a1a")
+GOLD_MARK = "★"  # learned from gold annotations
+GOLD_MARK_COLOR = QColor("#b37400")
+MODEL_MARK = "?"  # guessed by the statistical model
+
+
+def text_font() -> QFont:
+    """The article font: large sans serif, for long reading sessions."""
+    font = QFont()
+    font.setFamilies(["Noto Sans", "DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial"])
+    font.setPointSizeF(TEXT_POINT_SIZE)
+    return font
+
+
+def tag_font() -> QFont:
+    font = QFont()
+    font.setFamilies(["Noto Sans", "DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial"])
+    font.setPointSizeF(TAG_POINT_SIZE)
+    font.setBold(True)
+    return font
+
+
+def tag_height() -> float:
+    """Height of a label tag: the gap left above every line."""
+    return QFontMetricsF(tag_font()).height() + 2.0
+
+
+def lighter(color: QColor, amount: float = 0.55) -> QColor:
+    """`color` mixed with white; unconfirmed suggestions get the paler version."""
+    r, g, b = color.redF(), color.greenF(), color.blueF()
+    return QColor.fromRgbF(r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
+
+
+@dataclass
+class Palette:
+    """Label name -> colour, with a stable fallback for labels not in the project."""
+
+    colors: dict[str, QColor]
+
+    @classmethod
+    def from_labels(cls, labels: Iterable[Label]) -> "Palette":
+        out = {}
+        for label in labels:
+            color = QColor(label.color)
+            out[label.name] = color if color.isValid() else QColor(FALLBACK_COLOR)
+        return cls(out)
+
+    def color(self, label: str) -> QColor:
+        return self.colors.get(label) or QColor(FALLBACK_COLOR)
+
+    def fill(self, span: Span) -> QColor:
+        """Background of a span: full colour once confirmed, pale while only suggested."""
+        color = self.color(span.label)
+        return lighter(color) if span.source in (SOURCE_MODEL, SOURCE_GOLD) else color
+
+    def border(self, span: Span) -> QColor:
+        return self.color(span.label).darker(190)
+
+
+def span_format(base: QTextCharFormat, palette: Palette, span: Span) -> QTextCharFormat:
+    """Char format of a span's text: the base format plus its background."""
+    fmt = QTextCharFormat(base)
+    fmt.setBackground(palette.fill(span))
+    return fmt
+
+
+def tooltip(span: Span, text: str) -> str:
+    where = {SOURCE_MODEL: "suggested by the model (not confirmed)",
+             SOURCE_GOLD: "learned from gold annotations (not confirmed)"}.get(
+                 span.source or "", "confirmed" if span.source is None else f"from {span.source}")
+    return f"{span.label}: {text[span.start:span.end]}\n{where}"
+
+
+def _border_pen(span: Span, color: QColor) -> QPen | None:
+    if span.source == SOURCE_MODEL:
+        pen = QPen(color, 1.4, Qt.PenStyle.DashLine)
+        pen.setDashPattern([4.0, 2.5])
+        return pen
+    if span.source == SOURCE_GOLD:
+        pen = QPen(color, 1.6, Qt.PenStyle.DotLine)
+        return pen
+    if span.source is not None:  # any other suggester
+        return QPen(color, 1.2, Qt.PenStyle.DashDotLine)
+    return None
+
+
+def tag_text(span: Span) -> str:
+    """The inline label: name, plus a mark saying where an unconfirmed suggestion came from."""
+    if span.source == SOURCE_GOLD:
+        return f"{GOLD_MARK} {span.label}"
+    if span.source is not None:
+        return f"{span.label} {MODEL_MARK}"
+    return span.label
+
+
+def paint_spans(painter: QPainter, items: Sequence[tuple[Span, list[QRectF]]], palette: Palette,
+                selected: Span | None) -> list[tuple[QRectF, Span]]:
+    """Draw borders, selection outline and label tags for the visible spans.
+
+    `items` are (span, rects) in document order, rects being the span's pieces per line in
+    viewport coordinates. Tags sit in the gap above the line and are pushed right so that
+    neighbours on one line never overlap. Returns where each tag went, so a click on a tag
+    can select its span.
+    """
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    font = tag_font()
+    metrics = QFontMetricsF(font)
+    th = tag_height()
+    last_right: dict[int, float] = {}  # line top -> right edge of its last tag
+    tags: list[tuple[QRectF, Span]] = []
+    for span, rects in items:
+        if not rects:
+            continue
+        border = palette.border(span)
+        pen = _border_pen(span, border)
+        if pen is not None:
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for r in rects:
+                painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 2.5, 2.5)
+        if selected is not None and span.key() == selected.key():
+            painter.setPen(QPen(SELECTED_PEN, 2.6))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for r in rects:
+                painter.drawRoundedRect(r.adjusted(-1.5, -1.0, 1.5, 1.0), 3.0, 3.0)
+        # The tag: above the first piece, in the line gap.
+        first = rects[0]
+        label = tag_text(span)
+        width = metrics.horizontalAdvance(label) + 6.0
+        x = first.left()
+        line_key = round(first.top())
+        x = max(x, last_right.get(line_key, -1e9) + 2.0)
+        last_right[line_key] = x + width
+        tag = QRectF(x, first.top() - th - 1.0, width, th)
+        tags.append((tag, span))
+        fill = palette.fill(span)
+        painter.setBrush(fill)
+        tag_pen = QPen(border, 1.0)
+        if pen is not None:
+            tag_pen.setStyle(pen.style())
+        if selected is not None and span.key() == selected.key():
+            tag_pen = QPen(SELECTED_PEN, 1.6)
+        painter.setPen(tag_pen)
+        painter.drawRoundedRect(tag, 3.0, 3.0)
+        painter.setFont(font)
+        ink = QColor("#202020") if span.source is None else border.darker(130)
+        if span.source == SOURCE_GOLD:  # the star in amber, so gold-learned stands out
+            mark = GOLD_MARK + " "
+            inner = tag.adjusted(3.0, 0, -3.0, 0)
+            painter.setPen(GOLD_MARK_COLOR)
+            painter.drawText(inner, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), mark)
+            inner.setLeft(inner.left() + metrics.horizontalAdvance(mark))
+            painter.setPen(ink)
+            painter.drawText(inner, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), span.label)
+        else:
+            painter.setPen(ink)
+            painter.drawText(tag, int(Qt.AlignmentFlag.AlignCenter), label)
+    return tags
+
+
+def contains(rects: Sequence[QRectF], point: QPointF) -> bool:
+    return any(r.contains(point) for r in rects)

@@ -1,0 +1,124 @@
+"""Undo commands for span edits.
+
+Each command stores the whole span list before and after the edit (and the selection on
+either side), so undo and redo restore exactly what was there, sources included. The span
+editing itself is plain Python in annotator.core.editing; a command only swaps lists.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, Sequence
+
+from PySide6.QtGui import QUndoCommand
+
+from annotator.core import editing
+from annotator.core.model import Span
+
+_SNIPPET_MAX = 40
+
+
+class SpanTarget(Protocol):
+    """What a command edits: the SpanEditor (kept abstract so the commands are testable)."""
+
+    def apply_spans(self, spans: Sequence[Span], selected: Span | None) -> None: ...
+
+    def text(self) -> str: ...
+
+
+def snippet(text: str, span: Span) -> str:
+    """The span's text for a command's description, shortened and on one line."""
+    piece = " ".join(text[span.start:span.end].split())
+    if len(piece) > _SNIPPET_MAX:
+        piece = piece[:_SNIPPET_MAX - 1] + "…"
+    return piece
+
+
+class SpanListCommand(QUndoCommand):
+    """Replace the editor's span list with `after`; undo puts `before` back."""
+
+    def __init__(self, target: SpanTarget, before: Sequence[Span], after: Sequence[Span],
+                 description: str, *, selected_before: Span | None = None,
+                 selected_after: Span | None = None) -> None:
+        super().__init__(description)
+        self._target = target
+        self.before: tuple[Span, ...] = tuple(before)
+        self.after: tuple[Span, ...] = tuple(after)
+        self._selected_before = selected_before
+        self._selected_after = selected_after
+
+    def redo(self) -> None:
+        self._target.apply_spans(self.after, self._selected_after)
+
+    def undo(self) -> None:
+        self._target.apply_spans(self.before, self._selected_before)
+
+
+class AddSpan(SpanListCommand):
+    """A new span (replacing any it overlaps): "Add PERSON 'hun sen'"."""
+
+    def __init__(self, target: SpanTarget, before: Sequence[Span], new: Span,
+                 selected_before: Span | None = None) -> None:
+        after = editing.add_span(before, new)
+        replaced = len(before) + 1 - len(after)
+        desc = f"Add {new.label} '{snippet(target.text(), new)}'"
+        if replaced:
+            desc += f" (replacing {replaced})"
+        super().__init__(target, before, after, desc, selected_before=selected_before,
+                         selected_after=new)
+        self.span = new
+
+
+class RemoveSpan(SpanListCommand):
+    """Delete one span: "Delete ORG 'fbi'"."""
+
+    def __init__(self, target: SpanTarget, before: Sequence[Span], span: Span) -> None:
+        after = editing.remove_span(before, span)
+        super().__init__(target, before, after,
+                         f"Delete {span.label} '{snippet(target.text(), span)}'",
+                         selected_before=span, selected_after=None)
+        self.span = span
+
+
+class RelabelSpan(SpanListCommand):
+    """Change a span's label: "Relabel 'hun sen' PERSON -> ORG"."""
+
+    def __init__(self, target: SpanTarget, before: Sequence[Span], span: Span, label: str) -> None:
+        after = editing.relabel_span(before, span, label)
+        new = Span(span.start, span.end, label, None)
+        super().__init__(target, before, after,
+                         f"Relabel '{snippet(target.text(), span)}' {span.label} -> {label}",
+                         selected_before=span, selected_after=new)
+        self.span = new
+
+
+class ConfirmSpan(SpanListCommand):
+    """Accept one suggested span as the person's own: "Confirm GPE 'paris'"."""
+
+    def __init__(self, target: SpanTarget, before: Sequence[Span], span: Span) -> None:
+        after = editing.confirm_span(before, span)
+        new = Span(span.start, span.end, span.label, None)
+        super().__init__(target, before, after,
+                         f"Confirm {span.label} '{snippet(target.text(), span)}'",
+                         selected_before=span, selected_after=new)
+
+
+class ConfirmAll(SpanListCommand):
+    """Accept every suggested span: "Confirm all 12 suggestions"."""
+
+    def __init__(self, target: SpanTarget, before: Sequence[Span],
+                 selected: Span | None = None) -> None:
+        count = len(editing.unconfirmed(before))
+        after = editing.confirm_all(before)
+        sel = Span(selected.start, selected.end, selected.label, None) if selected else None
+        word = "suggestion" if count == 1 else "suggestions"
+        super().__init__(target, before, after, f"Confirm all {count} {word}",
+                         selected_before=selected, selected_after=sel)
+
+
+class ReplaceSpans(SpanListCommand):
+    """Swap in a whole new span list (e.g. clear all, or apply suggestions)."""
+
+    def __init__(self, target: SpanTarget, before: Sequence[Span], after: Sequence[Span],
+                 description: str, selected_before: Span | None = None) -> None:
+        super().__init__(target, before, sorted(after), description,
+                         selected_before=selected_before, selected_after=None)

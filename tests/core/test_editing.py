@@ -1,0 +1,99 @@
+"""Span-list edits used by the editor's undo commands (Qt-free)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.core import editing
+from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, Span
+from annotator.core.spans import replace_overlapping
+from annotator.core.tokens import snap_to_tokens, tokenize
+
+TEXT = "Hun Sen wrote to Donald Trump in Washington."
+
+
+def full(spans):
+    return [editing.full_key(s) for s in spans]
+
+
+def test_add_replaces_overlapping_and_keeps_input():
+    before = [Span(0, 7, "PERSON", SOURCE_MODEL), Span(17, 28, "PERSON"), Span(32, 42, "GPE")]
+    after = editing.add_span(before, Span(4, 20, "ORG"))
+    assert after == [Span(4, 20, "ORG"), Span(32, 42, "GPE")]
+    assert len(before) == 3  # input untouched
+
+
+def test_remove_relabel_confirm():
+    spans = [Span(0, 7, "PERSON", SOURCE_MODEL), Span(17, 28, "PERSON", SOURCE_GOLD)]
+    assert editing.remove_span(spans, Span(0, 7, "PERSON")) == [Span(17, 28, "PERSON")]
+    with pytest.raises(ValueError):
+        editing.remove_span(spans, Span(0, 7, "ORG"))
+    assert full(editing.relabel_span(spans, spans[0], "ORG")) == [
+        (0, 7, "ORG", None), (17, 28, "PERSON", SOURCE_GOLD)]
+    assert full(editing.confirm_span(spans, spans[1])) == [
+        (0, 7, "PERSON", SOURCE_MODEL), (17, 28, "PERSON", None)]
+    assert full(editing.confirm_all(spans)) == [(0, 7, "PERSON", None), (17, 28, "PERSON", None)]
+    assert editing.unconfirmed(spans) == spans
+
+
+def test_span_at_and_between():
+    spans = [Span(0, 7, "PERSON"), Span(17, 28, "PERSON"), Span(32, 42, "GPE")]
+    assert editing.span_at(spans, 0) == spans[0]
+    assert editing.span_at(spans, 6) == spans[0]
+    assert editing.span_at(spans, 7) is None
+    assert editing.span_at(spans, 41) == spans[2]
+    assert editing.spans_between(spans, 5, 18) == spans[:2]
+    assert editing.spans_between(spans, 7, 17) == []
+    assert editing.spans_between(spans, 0, 100) == spans
+
+
+def test_selection_to_range_trims_and_snaps():
+    index = editing.TokenIndex(tokenize(TEXT))
+    assert editing.selection_to_range(TEXT, 1, 6, index) == (0, 7)  # "un Se" -> "Hun Sen"
+    assert editing.selection_to_range(TEXT, 6, 1, index) == (0, 7)  # reversed
+    start, end = editing.selection_to_range(TEXT, 7, 8, index)  # one space
+    assert start == end
+    w = TEXT.index("Washington")
+    assert editing.selection_to_range(TEXT, w - 1, w + 10, index) == (w, w + 10)  # no full stop
+    assert editing.selection_to_range(TEXT, w + 3, w + 11, index) == (w, w + 11)  # ". " touched
+    assert editing.selection_to_range(TEXT, 1, 6, None) == (1, 6)  # char mode
+    assert editing.selection_to_range(TEXT, -5, 3, None) == (0, 3)
+
+
+def test_word_boundaries_fallback():
+    words = editing.WordBoundaries("Paris, France's capital.")
+    assert words.snap(1, 3) == (0, 5)
+    assert words.snap(4, 6) == (0, 6)  # "s," -> "Paris,"
+    assert words.token_at(5).text == ","
+    assert words.token_at(6) is None
+    assert words.token_at(9).text == "France"
+
+
+SPANS = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8), st.sampled_from("ABC")), max_size=12)
+
+
+def _non_overlapping(raw):
+    out = []
+    for start, width, label in sorted(raw):
+        span = Span(start, start + width, label)
+        if not out or out[-1].end <= span.start:
+            out.append(span)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(SPANS, st.integers(0, 70), st.integers(0, 10), st.sampled_from("ABC"))
+def test_add_span_matches_replace_overlapping(raw, start, width, label):
+    spans = _non_overlapping(raw)
+    new = Span(start, start + width, label)
+    assert full(editing.add_span(spans, new)) == full(replace_overlapping(spans, new))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab c.,'\n", max_size=40), st.integers(0, 45), st.integers(0, 45))
+def test_token_index_snap_matches_core_snap(text, a, b):
+    tokens = tokenize(text)
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    assert editing.TokenIndex(tokens).snap(start, end) == snap_to_tokens(tokens, start, end)
