@@ -68,7 +68,9 @@ class Store:
         exists = self.path.exists() and self.path.stat().st_size > 0
         if not exists and (readonly or not create):
             raise ProjectError(f"{self.path}: no such project file")
-        if exists and not readonly and not os.access(self.path, os.W_OK):
+        # Root passes os.access on a chmod 444 file: no write bit at all also means read-only.
+        if exists and not readonly and (not os.access(self.path, os.W_OK)
+                                        or not self.path.stat().st_mode & 0o222):
             raise ProjectError(f"{self.path}: the file is read-only; open it read-only or copy it")
         if not exists:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,6 +81,11 @@ class Store:
             with contextlib.suppress(Exception):
                 self.conn.close()
             raise ProjectError(f"{self.path}: not an annotator project ({exc})") from None
+        except BaseException:
+            # A refused file (newer schema...) keeps no connection open, nor its -wal/-shm files.
+            with contextlib.suppress(Exception):
+                self.conn.close()
+            raise
         self.db = sqlite_utils.Database(self.conn)
         self._depth = 0
 
@@ -113,8 +120,12 @@ class Store:
             raise ProjectError(f"{self.path}: needs a schema upgrade, which a read-only open cannot do")
         if version > 0:
             self._backup_before_migration(version)
-        conn.execute("PRAGMA journal_mode = WAL")
+        self._retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"))
         self._begin()
+        # Another process may have created or upgraded the project while we waited for the lock.
+        if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            conn.execute("COMMIT")
+            return
         try:
             for statements in MIGRATIONS[version:]:
                 for sql in statements:
@@ -129,6 +140,10 @@ class Store:
                         "INSERT INTO labels (name, color, key, position) VALUES (?, ?, ?, ?)",
                         [(l.name, l.color, l.key, l.position) for l in default_labels()])
             conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            conn.execute("ROLLBACK")
+            raise ProjectError(f"{self.path}: upgrading the project from schema {version} to "
+                               f"{SCHEMA_VERSION} failed ({exc}); the file was left as it was") from None
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -146,6 +161,16 @@ class Store:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or attempt == _BUSY_RETRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    def _retry_busy(self, call: Any) -> Any:
+        """Run `call()`, retrying while another process holds the lock (e.g. switching to WAL)."""
+        for attempt in range(_BUSY_RETRIES):
+            try:
+                return call()
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc) or attempt == _BUSY_RETRIES - 1:
                     raise
@@ -219,19 +244,27 @@ class Store:
         ids, added = self.add_documents([(text, meta or {})])
         return ids[0], bool(added)
 
-    def add_documents(self, records: Iterable[tuple[str, dict[str, Any]]]) -> tuple[list[int], int]:
-        """Add documents in one transaction; returns (id of each record, number newly added)."""
+    def add_documents(self, records: Iterable[tuple[str, dict[str, Any]]], *,
+                      with_ids: bool = True, hashes: Sequence[str] | None = None
+                      ) -> tuple[list[int], int]:
+        """Add documents in one transaction; returns (id of each record, number newly added).
+
+        For the import (H1): with_ids=False skips looking the ids up, returning ([], added);
+        hashes are the texts' text_hash when already computed (in the import's reader thread).
+        """
         now = time.time()
         rows = []
-        for text, meta in records:
+        for i, (text, meta) in enumerate(records):
             if not isinstance(text, str):
                 raise TypeError("document text must be a string")
-            rows.append((text_hash(text), text, dumps(meta or {}), now))
+            rows.append((text_hash(text) if hashes is None else hashes[i], text, dumps(meta or {}), now))
         with self.transaction() as c:
             before = c.total_changes
             c.executemany("INSERT OR IGNORE INTO documents (hash, text, meta, added) VALUES (?, ?, ?, ?)",
                           rows)
             added = c.total_changes - before
+            if not with_ids:
+                return [], added
             ids = self.ids_for_hashes([r[0] for r in rows])
         return [ids[r[0]] for r in rows], added
 
@@ -258,6 +291,21 @@ class Store:
 
     def count_documents(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    # (H5, GUI document list) previews without loading whole texts.
+    def document_previews(self, doc_ids: Sequence[int], length: int = 200
+                          ) -> dict[int, tuple[str, dict[str, Any]]]:
+        """{id: (first `length` characters, meta)} for the given ids, in one query per 500."""
+        out: dict[int, tuple[str, dict[str, Any]]] = {}
+        ids = list(doc_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for doc_id, head, meta in self.conn.execute(
+                    f"SELECT id, substr(text, 1, ?), meta FROM documents WHERE id IN ({marks})",
+                    [length, *chunk]):
+                out[doc_id] = (head, orjson.loads(meta))
+        return out
 
     def document_ids(self, search: str | None = None) -> list[int]:
         """All document ids in project order, optionally only those whose text contains `search`
@@ -354,6 +402,45 @@ class Store:
                       "created, updated, replaced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                       (ann_id, doc_id, annotator, answer, payload, created, updated, time.time()))
             return "history"
+
+    # ---- many merges at once (helper H1: core/importing.py) ---------------------------
+    def merge_annotations(self, items: Sequence[tuple[int, str, str, Sequence[Span], float, float]]
+                          ) -> list[str]:
+        """merge_annotation for many (doc_id, annotator, answer, checked spans, created, updated),
+        in one transaction and with the same results, but fast for an import: one query finds
+        the current versions, new pairs go in with one executemany, identical ones are
+        'unchanged' without a query; only real conflicts take the one-by-one path."""
+        results = [""] * len(items)
+        payloads = [spans_to_json(item[3]) for item in items]
+        with self.transaction() as c:
+            current: dict[tuple[int, str], tuple[str, str]] = {}
+            doc_ids = sorted({item[0] for item in items})
+            for i in range(0, len(doc_ids), 500):
+                chunk = doc_ids[i:i + 500]
+                rows = c.execute(f"SELECT document_id, annotator, answer, spans FROM annotations "
+                                 f"WHERE document_id IN ({','.join('?' * len(chunk))})", chunk)
+                current.update(((r[0], r[1]), (r[2], r[3])) for r in rows)
+            fresh, pending = [], set()
+            for n, (doc_id, annotator, answer, _spans, created, updated) in enumerate(items):
+                if answer not in ANSWERS:
+                    raise ValueError(f"answer must be one of {', '.join(ANSWERS)}, not {answer!r}")
+                key = (doc_id, annotator)
+                if key in pending:
+                    continue  # after a conflict, the rest of this pair goes one by one, in order
+                if key not in current:
+                    current[key] = (answer, payloads[n])  # a repeat in this batch merges below
+                    fresh.append((doc_id, annotator, answer, payloads[n], created, updated))
+                    results[n] = "added"
+                elif current[key] == (answer, payloads[n]):
+                    results[n] = "unchanged"
+                else:
+                    pending.add(key)
+            c.executemany("INSERT INTO annotations (document_id, annotator, answer, spans, created, "
+                          "updated) VALUES (?, ?, ?, ?, ?, ?)", fresh)
+            for n, item in enumerate(items):
+                if not results[n]:
+                    results[n] = self.merge_annotation(*item, validate=False)
+        return results
 
     def get_annotation(self, doc_id: int, annotator: str) -> Annotation | None:
         row = self.conn.execute(
@@ -548,3 +635,90 @@ class Store:
             review = self.get_review(doc_id)
             assert review is not None
             yield self.get_document(doc_id), review
+
+    # ---- merging reviews (helper H6: core/merge.py) -----------------------------------
+    def merge_review(self, doc_id: int, reviewer: str, spans: Iterable[Any], sources: Iterable[str],
+                     created: float, *, validate: bool = True) -> str:
+        """Bring in a review made elsewhere, like merge_annotation: the newer one becomes
+        current, the older is filed in review_history, twice is the same as once. Returns
+        'added', 'updated', 'history' or 'unchanged'."""
+        checked = self.check_spans(doc_id, spans) if validate else sorted(spans)
+        payload, src = spans_to_json(checked), dumps(sorted(sources))
+        with self.transaction() as c:
+            row = c.execute("SELECT reviewer, spans, sources, created FROM reviews WHERE document_id = ?",
+                            (doc_id,)).fetchone()
+            if row is None:
+                c.execute("INSERT INTO reviews (document_id, reviewer, spans, sources, created) "
+                          "VALUES (?, ?, ?, ?, ?)", (doc_id, reviewer, payload, src, created))
+                return "added"
+            if (row[0] == reviewer and spans_from_json(row[1]) == tuple(checked)
+                    and tuple(orjson.loads(row[2])) == tuple(sorted(sources))):
+                return "unchanged"
+            if created > row[3]:
+                c.execute("UPDATE reviews SET reviewer = ?, spans = ?, sources = ?, created = ? "
+                          "WHERE document_id = ?", (reviewer, payload, src, created, doc_id))
+                return "updated"
+            if c.execute("SELECT 1 FROM review_history WHERE document_id = ? AND reviewer = ? AND spans = ? "
+                         "AND sources = ? AND created = ?", (doc_id, reviewer, payload, src, created)).fetchone():
+                return "unchanged"
+            c.execute("INSERT INTO review_history (document_id, reviewer, spans, sources, created, replaced) "
+                      "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, reviewer, payload, src, created, time.time()))
+            return "history"
+
+    # ---- trained pipelines (helper H8: core/train.py) ---------------------------------
+    def record_trained_model(self, path: str, base: str | None, scores: dict[str, Any]) -> int:
+        """Note a pipeline trained from this project's gold; returns its row id."""
+        with self.transaction() as c:
+            cur = c.execute("INSERT INTO trained_models (path, base, created, scores) VALUES (?, ?, ?, ?)",
+                            (str(path), base, time.time(), dumps(scores)))
+            return int(cur.lastrowid)
+
+    def trained_models(self) -> list[dict[str, Any]]:
+        """Every recorded trained pipeline, oldest first: {id, path, base, created, scores}."""
+        rows = self.conn.execute("SELECT id, path, base, created, scores FROM trained_models ORDER BY id")
+        return [{"id": r[0], "path": r[1], "base": r[2], "created": r[3], "scores": orjson.loads(r[4])}
+                for r in rows]
+
+    # ---- export and statistics queries (helper H2: core/exporting.py, core/stats.py) -------
+    @staticmethod
+    def _annotation_filter(annotator: str | None, answer: str | None) -> tuple[str, list[Any]]:
+        where, params = [], []
+        if annotator:
+            where.append("annotator = ?")
+            params.append(annotator)
+        if answer:
+            where.append("answer = ?")
+            params.append(answer)
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def count_annotations(self, annotator: str | None = None, answer: str | None = None) -> int:
+        """How many (document, annotator) versions iter_annotations would yield."""
+        clause, params = self._annotation_filter(annotator, answer)
+        return self.conn.execute(f"SELECT count(*) FROM annotations{clause}", params).fetchone()[0]
+
+    def annotated_document_ids(self, annotator: str | None = None, answer: str | None = None) -> list[int]:
+        """Ids of the documents that have at least one matching annotation, in id order."""
+        clause, params = self._annotation_filter(annotator, answer)
+        return [r[0] for r in self.conn.execute(
+            f"SELECT DISTINCT document_id FROM annotations{clause} ORDER BY document_id", params)]
+
+    def reviewed_document_ids(self, reviewer: str | None = None) -> list[int]:
+        sql, params = "SELECT document_id FROM reviews", []
+        if reviewer:
+            sql, params = sql + " WHERE reviewer = ?", [reviewer]
+        return [r[0] for r in self.conn.execute(sql + " ORDER BY document_id", params)]
+
+    def annotation_counts(self) -> dict[str, dict[str, int]]:
+        """{annotator: {answer: number of documents}} over current annotations."""
+        out: dict[str, dict[str, int]] = {}
+        for annotator, answer, n in self.conn.execute(
+                "SELECT annotator, answer, count(*) FROM annotations GROUP BY 1, 2 ORDER BY 1, 2"):
+            out.setdefault(annotator, {})[answer] = n
+        return out
+
+    def label_counts(self, answer: str | None = "accept") -> dict[str, int]:
+        """{label: number of spans} over current annotations with this answer (None: all)."""
+        clause, params = self._annotation_filter(None, answer)
+        return dict(self.conn.execute(
+            "SELECT json_extract(s.value, '$.label') AS label, count(*) FROM annotations "
+            f"JOIN json_each(annotations.spans) AS s{clause} GROUP BY label ORDER BY label", params))

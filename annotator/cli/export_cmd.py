@@ -1,0 +1,96 @@
+"""`annotator export`: write the project's annotations as Prodigy/doccano JSONL, .spacy or CoNLL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from annotator.cli.common import db_option, open_store, progress, user_errors
+from annotator.core.exporters import EXPORTERS
+from annotator.core.model import ANSWERS
+
+MAX_PRINTED_WARNINGS = 50
+
+
+@click.command("export")
+@db_option
+@click.option("--format", "-f", "fmt", type=click.Choice(list(EXPORTERS)), default="jsonl",
+              show_default=True, help="Output format (see below).")
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path), required=True,
+              help="Output file (for spacy: a .spacy file, or a folder of shards).")
+@click.option("--annotator", default=None, help="Only this annotator's (or, with --reviewed, reviewer's) "
+              "versions. Default: one record per annotator version.")
+@click.option("--answer", type=click.Choice([*ANSWERS, "all"]), default=None,
+              help="Only annotations with this answer [default: accept]; 'all' for every decision.")
+@click.option("--reviewed", is_flag=True, help="Export the adjudicated (reviewed) versions instead; "
+              "the reviewer is the _annotator_id and meta.reviewed_from lists the annotators.")
+@click.option("--split", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
+              help="Fraction of documents for a dev set, e.g. 0.2: writes OUT-train/OUT-dev files "
+              "(corpus.spacy -> corpus-train.spacy, corpus-dev.spacy; a folder -> OUT/train, OUT/dev).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of --split.")
+@click.option("--tokens/--no-tokens", default=True, show_default=True,
+              help="jsonl only: include spaCy tokens and span token indices (--no-tokens is ~50x faster; "
+              "Prodigy re-tokenizes on load).")
+def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None, answer: str | None,
+               reviewed: bool, split: float | None, seed: int, tokens: bool) -> None:
+    """Export annotations, streaming: memory stays flat however large the project.
+
+    \b
+    Formats:
+      jsonl    Prodigy ner_manual records: text, meta, _input_hash, _task_hash, tokens,
+               spans (with token_start/token_end), answer, _annotator_id, _timestamp.
+      doccano  doccano 1.x JSONL: text, label [[start, end, LABEL]], meta, _annotator_id.
+      spacy    spaCy DocBin for `python -m spacy train`. OUT ending in .spacy is one file
+               (held in memory while writing: fine for small projects); any other OUT is a
+               folder of shards of up to 1,000 documents (OUT/0000.spacy, ...) that spaCy reads
+               as a folder, with constant memory.
+      conll    CoNLL IOB2 columns (token TAG), -DOCSTART- per document, a blank line
+               between sentences (the text's lines).
+
+    Spans off token boundaries are widened to whole tokens in spacy and conll output,
+    with a warning. Output appears only when complete: a failed export leaves any
+    earlier file in place.
+    """
+    if reviewed and answer not in (None, "accept", "all"):
+        raise click.UsageError("--reviewed exports the final versions, which have no --answer; drop --answer")
+    if not tokens and fmt != "jsonl":
+        raise click.UsageError("--no-tokens applies to --format jsonl only")
+    from annotator.core.exporting import export
+
+    options: dict[str, Any] = {} if tokens else {"tokens": False}
+    with open_store(db_path, must_exist=db_path is not None, seed=None if db_path is None else False) as store:
+        with user_errors(), progress(None, f"Exporting {fmt}", unit="rec") as bar:
+            def on_progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            printed = 0
+
+            def on_warning(message: str) -> None:
+                nonlocal printed
+                printed += 1
+                if printed <= MAX_PRINTED_WARNINGS:
+                    bar.clear()
+                    click.echo(f"warning: {message}", err=True)
+
+            report = export(store, fmt, out, annotator=annotator, answer=answer or "accept",
+                            reviewed=reviewed, split=split, seed=seed, on_progress=on_progress,
+                            on_warning=on_warning, options=options)
+    if report.warning_count > MAX_PRINTED_WARNINGS:
+        click.echo(f"warning: {report.warning_count - MAX_PRINTED_WARNINGS} more warnings not shown", err=True)
+    what = "reviewed documents" if reviewed else f"{answer or 'accept'} annotations"
+    if annotator:
+        what += f" by {annotator}"
+    if not report.records:
+        click.echo(f"warning: nothing to export: no {what}", err=True)
+    where = ", ".join(str(p) for p in report.files[:3]) + (" ..." if len(report.files) > 3 else "")
+    if split:
+        click.echo(f"Exported {report.records} records ({what}) as {fmt}: {report.train_records} train, "
+                   f"{report.dev_records} dev -> {where}")
+    else:
+        click.echo(f"Exported {report.records} records ({what}) as {fmt} -> {where}")
+
+
+COMMANDS = [export_cmd]

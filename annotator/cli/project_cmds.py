@@ -1,0 +1,129 @@
+"""`annotator stats` and `annotator labels ...`: look at a project and manage its label set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import orjson
+
+from annotator.cli.common import db_option, open_store, user_errors
+
+
+def _store(db_path: Path | None):  # type: ignore[no-untyped-def]
+    """An existing project when --db is given (never created or seeded); else the default one."""
+    if db_path is not None:
+        return open_store(db_path, must_exist=True, seed=False)
+    return open_store(None)
+
+
+@click.command("stats")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as one JSON object.")
+def stats_cmd(db_path: Path | None, as_json: bool) -> None:
+    """Show documents, each annotator's decisions, spans per label and reviews."""
+    from annotator.core.stats import format_stats, project_stats
+
+    with _store(db_path) as store, user_errors():
+        stats = project_stats(store)
+    if as_json:
+        click.echo(orjson.dumps(stats, option=orjson.OPT_INDENT_2).decode())
+    else:
+        click.echo(format_stats(stats))
+
+
+@click.group("labels")
+def labels_group() -> None:
+    """List and edit the project's entity labels (names, colours, shortcut keys)."""
+
+
+@labels_group.command("list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the labels as JSON.")
+def labels_list(db_path: Path | None, as_json: bool) -> None:
+    """List the labels in toolbar order: name, colour, key."""
+    with _store(db_path) as store:
+        labels = store.labels()
+    if as_json:
+        data = [{"name": l.name, "color": l.color, "key": l.key} for l in labels]
+        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        return
+    width = max([5, *(len(l.name) for l in labels)])
+    for label in labels:
+        click.echo(f"{label.name:<{width}}  {label.color}  {label.key or '-'}")
+
+
+@labels_group.command("add")
+@db_option
+@click.argument("name")
+@click.option("--color", default=None, help="Hex colour such as #1f77b4 (default: the next in a palette).")
+@click.option("--key", default=None, help="Shortcut key, one letter or digit (default: the next free digit).")
+def labels_add(db_path: Path | None, name: str, color: str | None, key: str | None) -> None:
+    """Add the label NAME."""
+    from annotator.core.labels import check_color, check_key, check_name
+
+    with _store(db_path) as store, user_errors():
+        name = check_name(name)
+        color = check_color(color) if color is not None else None
+        key = check_key(key, store.labels()) if key is not None else None
+        if name in store.label_names():
+            raise click.ClickException(f"label {name} already exists")
+        label = store.add_label(name, color, key)
+    click.echo(f"Added label {label.name} ({label.color}, key {label.key or '-'})")
+
+
+@labels_group.command("remove")
+@db_option
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Remove it even if accepted annotations still use it.")
+def labels_remove(db_path: Path | None, name: str, force: bool) -> None:
+    """Remove the label NAME from the label set. Annotations keep their spans (rename
+    a label instead to change it everywhere)."""
+    with _store(db_path) as store, user_errors():
+        if name not in store.label_names():
+            raise click.ClickException(f"no label {name}")
+        used = store.label_counts(None).get(name, 0)
+        if used and not force:
+            raise click.ClickException(f"label {name} is used by {used} spans in annotations; "
+                                       f"use --force to remove it anyway, or `labels rename`")
+        store.remove_label(name)
+    click.echo(f"Removed label {name}" + (f" ({used} spans still carry it)" if used else ""))
+
+
+@labels_group.command("color")
+@db_option
+@click.argument("name")
+@click.argument("color")
+def labels_color(db_path: Path | None, name: str, color: str) -> None:
+    """Set the colour of label NAME to COLOR (hex, e.g. #1f77b4)."""
+    from annotator.core.labels import check_color
+
+    with _store(db_path) as store, user_errors():
+        color = check_color(color)
+        if name not in store.label_names():
+            raise click.ClickException(f"no label {name}")
+        store.set_label_color(name, color)
+    click.echo(f"Label {name} is now {color}")
+
+
+@labels_group.command("rename")
+@db_option
+@click.argument("old")
+@click.argument("new")
+def labels_rename(db_path: Path | None, old: str, new: str) -> None:
+    """Rename label OLD to NEW everywhere: label set, annotations, drafts and reviews
+    (earlier versions in the history keep the old name)."""
+    from annotator.core.labels import check_name
+
+    with _store(db_path) as store, user_errors():
+        new = check_name(new)
+        names = store.label_names()
+        if old not in names:
+            raise click.ClickException(f"no label {old}")
+        if new in names:
+            raise click.ClickException(f"label {new} already exists")
+        store.rename_label(old, new)
+    click.echo(f"Renamed label {old} to {new}")
+
+
+COMMANDS = [stats_cmd, labels_group]

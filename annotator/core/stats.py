@@ -1,0 +1,47 @@
+"""Project statistics for `annotator stats` and the window's status bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator.core.model import ANSWERS
+from annotator.core.store import Store
+
+
+def project_stats(store: Store) -> dict[str, Any]:
+    """{"documents", "annotators": {name: {answer: n, ..., "total": n}}, "labels": {label: spans},
+    "reviewed"}. Label counts are spans in accepted annotations; every project label is listed
+    (0 if unused), then any label still used in annotations but no longer in the project."""
+    annotators: dict[str, dict[str, int]] = {}
+    for name, counts in store.annotation_counts().items():
+        row = {answer: counts.get(answer, 0) for answer in ANSWERS}
+        row["total"] = sum(counts.values())
+        annotators[name] = row
+    used = store.label_counts("accept")
+    labels = {name: used.get(name, 0) for name in store.label_names()}
+    labels.update({name: n for name, n in used.items() if name not in labels})
+    return {
+        "documents": store.count_documents(),
+        "annotators": annotators,
+        "labels": labels,
+        "reviewed": len(store.reviewed_document_ids()),
+    }
+
+
+def format_stats(stats: dict[str, Any]) -> str:
+    """Plain-text tables of project_stats() for a terminal."""
+    lines = [f"Documents: {stats['documents']}", f"Reviewed:  {stats['reviewed']}", ""]
+    if stats["annotators"]:
+        width = max(9, *(len(n) for n in stats["annotators"]))
+        cols = [*ANSWERS, "total"]
+        lines.append(f"{'Annotator':<{width}}  " + "  ".join(f"{c:>7}" for c in cols))
+        for name, row in stats["annotators"].items():
+            lines.append(f"{name:<{width}}  " + "  ".join(f"{row[c]:>7}" for c in cols))
+    else:
+        lines.append("No annotations yet.")
+    lines.append("")
+    width = max(5, *(len(n) for n in stats["labels"])) if stats["labels"] else 5
+    lines.append(f"{'Label':<{width}}  {'spans':>7}  (in accepted annotations)")
+    for name, n in stats["labels"].items():
+        lines.append(f"{name:<{width}}  {n:>7}")
+    return "\n".join(lines)
