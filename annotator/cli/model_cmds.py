@@ -1,0 +1,110 @@
+"""`annotator suggest` (pre-annotate with spaCy) and `annotator evaluate` (score suggestions)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from annotator.cli.common import db_option, open_store, progress, user_errors
+
+
+def _suggester(store, model: str | None, label_map_items: tuple[str, ...]):
+    """A Suggester in the project's labels; a --label-map given here becomes the project's."""
+    from annotator.core.suggest import (
+        SETTING_MODEL, Suggester, load_label_map, parse_label_map, save_label_map,
+    )
+
+    labels = store.label_names()
+    if label_map_items:
+        label_map = parse_label_map(label_map_items, labels)
+        save_label_map(store, label_map)
+    else:
+        label_map = load_label_map(store)
+    model = model or store.get_setting(SETTING_MODEL)
+    return Suggester(model, label_map=label_map, labels=labels)
+
+
+@click.command()
+@db_option
+@click.option("--model", "-m", default=None, metavar="NAME|DIR",
+              help="spaCy pipeline package or folder (default: the project's, else en_core_web_sm).")
+@click.option("--label-map", "label_map", multiple=True, metavar="SRC=DST",
+              help="Map a pipeline label onto a project label (repeatable), e.g. LOCATION=LOC. "
+                   "Saved in the project, so the window uses it too.")
+@click.option("--n-process", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for the model (2 uses both cores of a dual-core machine).")
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True)
+@click.option("--annotator", default=None, help="Learn from this annotator's accepted documents "
+              "only (default: everyone's).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write every document's current suggestions (model + learned from gold) "
+                   "as JSONL.")
+def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...], n_process: int,
+            batch_size: int, annotator: str | None, output: Path | None) -> None:
+    """Pre-annotate the project's documents with a spaCy pipeline (cached per model)."""
+    from annotator.core.learned import GoldMatcher, export_suggestions
+    from annotator.core.suggest import SETTING_MODEL, suggest_documents
+
+    with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
+        suggester = _suggester(store, model, label_map)
+        key = suggester.model_key
+        todo = len(set(store.document_ids()) - store.suggested_ids(key))
+        computed = 0
+        if todo:
+            suggester.load()
+            with progress(todo, f"suggest ({suggester.model_name})") as bar:
+                computed = suggest_documents(store, suggester, batch_size=batch_size, n_process=n_process,
+                                             on_progress=lambda done, total: bar.update(done - bar.n))
+        if model:  # the window then shows these suggestions
+            store.set_setting(SETTING_MODEL, model)
+        click.echo(f"{computed} document(s) pre-annotated with {key}; "
+                   f"{store.count_documents() - computed} already cached")
+        if output is not None:
+            matcher = GoldMatcher.from_store(store, annotator)
+            with progress(store.count_documents(), "write") as bar:
+                n = export_suggestions(store, key, matcher, output, on_progress=bar.update)
+            click.echo(f"{n} record(s) written to {output} "
+                       f"({matcher.phrases()} phrase(s) learned from {len(matcher)} accepted document(s))")
+
+
+@click.command()
+@db_option
+@click.option("--annotator", default=None, help="Whose accepted documents are the gold "
+              "(default: the latest accepted version of each document).")
+@click.option("--model", "-m", default=None, metavar="NAME|DIR",
+              help="spaCy pipeline package or folder (default: the project's, else en_core_web_sm).")
+@click.option("--label-map", "label_map", multiple=True, metavar="SRC=DST",
+              help="Map a pipeline label onto a project label (repeatable); saved in the project.")
+@click.option("--model-only", is_flag=True, help="Score the model alone, without learning from gold.")
+@click.option("--gold-only", is_flag=True, help="Score what is learned from gold alone (no model).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def evaluate(db_path: Path | None, annotator: str | None, model: str | None, label_map: tuple[str, ...],
+             model_only: bool, gold_only: bool, as_json: bool) -> None:
+    """Score suggestions against accepted gold: precision, recall, F1 (exact span and label).
+
+    What is learned from gold is scored leave-one-document-out.
+    """
+    from annotator.core.evaluate import evaluate as run_evaluation
+
+    if model_only and gold_only:
+        raise click.UsageError("--model-only and --gold-only exclude each other")
+    with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
+        suggester = None if gold_only else _suggester(store, model, label_map)
+        result = run_evaluation(store, suggester, annotator=annotator, use_gold=not model_only,
+                                use_model=not gold_only)
+    if as_json:
+        click.echo(json.dumps(result, sort_keys=True))
+        return
+    parts = " + ".join(result["parts"])
+    click.echo(f"{result['documents']} document(s), suggestions from {parts}"
+               + (f" ({result['model']})" if result["model"] else ""))
+    click.echo(f"{'label':<12}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
+    for label, s in result["per_label"].items():
+        click.echo(f"{label:<12}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}{s['support']:>9}")
+    click.echo(f"{'overall':<12}{result['precision']:>10.3f}{result['recall']:>10.3f}{result['f1']:>10.3f}"
+               f"{result['tp'] + result['fn']:>9}")
+
+
+COMMANDS = [suggest, evaluate]

@@ -1,0 +1,122 @@
+"""Scoring suggestions against accepted gold: exact span and label match, per label and overall.
+
+The gold-learned part is scored leave-one-document-out: a document's own gold never helps
+its own score, exactly as the window never proposes a document's gold back to it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Hashable, Iterable, Sequence
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.learned import GoldMatcher, accepted_gold, combine
+from annotator.core.model import Span
+from annotator.core.suggest import Suggester, load_label_map, map_spans, suggest_documents
+
+SpanKey = tuple[int, int, str]
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else 0.0
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def prf(gold: Sequence[Iterable[Hashable]], pred: Sequence[Iterable[Hashable]]) -> dict[str, Any]:
+    """Precision, recall and F1 of predicted against gold items, one set per document.
+
+    Items are (start, end, label) tuples (or Spans; the label is the last field). Returns
+    {"precision", "recall", "f1", "tp", "fp", "fn", "per_label": {label: {"precision",
+    "recall", "f1", "support"}}} where support is the number of gold items of that label.
+    Nothing predicted gives precision 0; nothing in the gold gives recall 0.
+    """
+    if len(gold) != len(pred):
+        raise ValueError(f"gold has {len(gold)} documents but pred has {len(pred)}")
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for g_items, p_items in zip(gold, pred):
+        g = {_key(x) for x in g_items}
+        p = {_key(x) for x in p_items}
+        for item in g & p:
+            tp[item[2]] += 1
+        for item in p - g:
+            fp[item[2]] += 1
+        for item in g - p:
+            fn[item[2]] += 1
+    per_label = {}
+    for label in sorted(set(tp) | set(fp) | set(fn)):
+        p_, r_ = _ratio(tp[label], tp[label] + fp[label]), _ratio(tp[label], tp[label] + fn[label])
+        per_label[label] = {"precision": p_, "recall": r_, "f1": _f1(p_, r_),
+                            "support": tp[label] + fn[label]}
+    t, f_p, f_n = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    precision, recall = _ratio(t, t + f_p), _ratio(t, t + f_n)
+    return {"precision": precision, "recall": recall, "f1": _f1(precision, recall),
+            "tp": t, "fp": f_p, "fn": f_n, "per_label": per_label}
+
+
+def _key(item: Any) -> SpanKey:
+    if isinstance(item, Span):
+        return item.key()
+    start, end, label = item[0], item[1], item[-1]
+    return (int(start), int(end), str(label))
+
+
+def model_predictions(store: Any, suggester: Suggester, doc_ids: Sequence[int], *,
+                      batch_size: int = 64, n_process: int = 1) -> dict[int, list[Span]]:
+    """Raw model spans per document: from the cache, filling it first unless read-only."""
+    if not store.readonly:
+        suggest_documents(store, suggester, doc_ids, batch_size=batch_size, n_process=n_process)
+    out: dict[int, list[Span]] = {}
+    missing = []
+    for doc_id in doc_ids:
+        cached = store.get_suggestions(doc_id, suggester.model_key)
+        if cached is None:
+            missing.append(doc_id)
+        else:
+            out[doc_id] = list(cached)
+    texts = (store.get_document(d).text for d in missing)
+    for doc_id, spans in zip(missing, suggester.predict(texts, batch_size=batch_size, raw=True)):
+        out[doc_id] = spans
+    return out
+
+
+def evaluate(store: Any, suggester: Suggester | None, *, annotator: str | None = None,
+             use_gold: bool = True, use_model: bool = True, batch_size: int = 64,
+             n_process: int = 1) -> dict[str, Any]:
+    """Score what the window would suggest against `annotator`'s accepted gold.
+
+    Without an annotator, the latest accepted version of each document is the gold.
+    use_model=False (or no suggester) scores the gold-learned part alone; use_gold=False the
+    model alone. Returns prf() plus "documents", "model", "annotator" and "parts".
+    """
+    items = accepted_gold(store, annotator)
+    if not items:
+        who = f" by {annotator}" if annotator else ""
+        raise AnnotatorError(f"{store.path}: no accepted annotations{who} to evaluate against")
+    use_model = use_model and suggester is not None
+    if not use_model and not use_gold:
+        raise AnnotatorError("nothing to evaluate: both the model and the gold-learned part are off")
+    labels = store.label_names()
+    label_map = suggester.label_map if suggester is not None and suggester.label_map else load_label_map(store)
+    raw = (model_predictions(store, suggester, [d for d, _, _ in items], batch_size=batch_size,
+                             n_process=n_process) if use_model and suggester is not None else {})
+    matcher: GoldMatcher | None = None
+    if use_gold:
+        matcher = GoldMatcher(store.lang)
+        matcher.add_many(items)
+    golds, preds = [], []
+    for doc_id, text, spans in items:
+        model = map_spans(raw.get(doc_id, ()), label_map, labels)
+        learned = map_spans(matcher.propose(text, exclude_doc=doc_id), {}, labels) if matcher else []
+        golds.append({s.key() for s in spans})
+        preds.append({s.key() for s in combine(model, learned)})
+    result = prf(golds, preds)
+    result["documents"] = len(items)
+    result["model"] = suggester.model_key if use_model and suggester is not None else None
+    result["annotator"] = annotator
+    result["parts"] = [p for p, on in (("model", use_model), ("gold", use_gold)) if on]
+    return result
