@@ -1,0 +1,65 @@
+"""`annotator gui`: open the annotation window. Qt is imported only inside the command."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from annotator.cli.common import db_option, resolve_db, user_errors
+
+
+def display_available() -> bool:
+    """False on Linux/BSD without a display server and no Qt platform chosen: Qt would abort."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def describe_project(path: Path) -> str:
+    """'PATH (N documents)' without creating or changing anything."""
+    if not path.exists():
+        return f"{path} (a new project)"
+    from annotator.core.store import Store
+
+    with user_errors():
+        with Store(path, readonly=True) as store:
+            n = store.count_documents()
+    return f"{path} ({n:,} document{'s' if n != 1 else ''})"
+
+
+@click.command()
+@db_option
+@click.option("--annotator", "annotator", default=None,
+              help="Your name, saved with every annotation (default: remembered, else asked once).")
+@click.option("--model", default=None,
+              help="spaCy model package or folder for suggestions; 'none' to label by hand.")
+@click.option("--quit-after", type=float, default=None, hidden=True,
+              help="Close the window after this many seconds (smoke tests).")
+def gui(db_path: Path | None, annotator: str | None, model: str | None, quit_after: float | None) -> None:
+    """Open the annotation window on a project."""
+    path = resolve_db(db_path)
+    if not display_available():
+        raise click.ClickException(
+            f"no display available: would open the annotation window on {describe_project(path)}. "
+            "Run it in a desktop session (DISPLAY or WAYLAND_DISPLAY set), or set "
+            "QT_QPA_PLATFORM=offscreen to run without one.")
+    from annotator.core.project import open_project
+
+    with user_errors():
+        try:
+            open_project(path, seed=db_path is None or None).close()
+        except ImportError as exc:  # importers not installed: open without the samples
+            click.echo(f"warning: sample articles not imported ({exc})", err=True)
+    from annotator.gui.app import run
+
+    code = run(path, annotator, model, quit_after_s=quit_after)
+    if code:
+        sys.exit(code)
+
+
+COMMANDS = [gui]

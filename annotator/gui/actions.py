@@ -1,0 +1,119 @@
+"""One small function per user action over the store (Anki's operations pattern).
+
+They take a Session (store, annotator, what the suggester knows) and plain values, write
+synchronously (a decision is ~1 ms and is on disk before the next document shows) and
+return what the window needs to update itself. No widgets here, so every action is
+testable on its own and the window stays a thin layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from annotator.core.errors import SpanError
+from annotator.core.model import ANSWER_TO_STATUS, Annotation, Span
+from annotator.core.spans import validate_spans
+from annotator.core.store import Store
+
+# Where the spans shown for a document came from.
+FROM_DRAFT = "draft"
+FROM_ANNOTATION = "annotation"
+FROM_SUGGESTIONS = "suggestions"
+FROM_NOTHING = "nothing"
+
+
+@dataclass
+class Session:
+    """What the actions need: the GUI thread's store, who annotates, and the suggester's
+    state (model cache key once the model has loaded, gold matcher once built)."""
+
+    store: Store
+    annotator: str
+    model_key: str | None = None
+    matcher: Any = None
+
+
+def suggestions_for(session: Session, doc_id: int, text: str | None = None) -> list[Span]:
+    """Cached model spans plus gold-learned ones, limited to the project's labels and
+    cleaned of overlaps (the editor and the draft must only ever hold valid spans)."""
+    try:
+        from annotator.core.learned import current_suggestions
+    except ImportError:  # the suggester is optional: manual labelling still works
+        return []
+    if session.model_key is None and session.matcher is None:
+        return []
+    spans = current_suggestions(session.store, doc_id, session.model_key, session.matcher)
+    return clean_spans(session.store, doc_id, spans, text)
+
+
+def clean_spans(store: Store, doc_id: int, spans: Iterable[Span], text: str | None = None) -> list[Span]:
+    """Drop spans with labels the project lacks, then any that overlap an earlier one."""
+    known = set(store.label_names())
+    text = store.get_document(doc_id).text if text is None else text
+    kept: list[Span] = []
+    for span in sorted(s for s in spans if s.label in known):
+        try:
+            (span,) = validate_spans(text, [span])
+        except SpanError:
+            continue
+        if not kept or span.start >= kept[-1].end:
+            kept.append(span)
+    return kept
+
+
+def spans_to_show(session: Session, doc_id: int, text: str | None = None) -> tuple[list[Span], str]:
+    """What a document shows when opened: the draft if any, else this annotator's saved
+    annotation, else the current suggestions, else nothing. Returns (spans, origin)."""
+    store, who = session.store, session.annotator
+    draft = store.get_draft(doc_id, who)
+    if draft is not None:
+        return list(draft), FROM_DRAFT
+    ann = store.get_annotation(doc_id, who)
+    if ann is not None:
+        return list(ann.spans), FROM_ANNOTATION
+    suggested = suggestions_for(session, doc_id, text)
+    if suggested:
+        return suggested, FROM_SUGGESTIONS
+    return [], FROM_NOTHING
+
+
+def save_draft(session: Session, doc_id: int, spans: Iterable[Span]) -> str:
+    """Keep the work in progress; returns the document's status afterwards."""
+    session.store.save_draft(doc_id, session.annotator, list(spans))
+    return session.store.status(doc_id, session.annotator)
+
+
+def decide(session: Session, doc_id: int, answer: str, spans: Iterable[Span]) -> Annotation:
+    """Record accept / reject / ignore with the spans on screen (sources dropped: the person
+    decided), clear the draft, and keep the gold matcher in step with the gold."""
+    gold = [Span(s.start, s.end, s.label) for s in spans]
+    ann = session.store.save_annotation(doc_id, session.annotator, answer, gold)
+    matcher = session.matcher
+    if matcher is not None:
+        if answer == "accept":
+            matcher.add(doc_id, session.store.get_document(doc_id).text, list(ann.spans))
+        else:
+            matcher.remove(doc_id)
+    return ann
+
+
+def accept(session: Session, doc_id: int, spans: Iterable[Span]) -> Annotation:
+    return decide(session, doc_id, "accept", spans)
+
+
+def reject(session: Session, doc_id: int, spans: Iterable[Span]) -> Annotation:
+    return decide(session, doc_id, "reject", spans)
+
+
+def skip(session: Session, doc_id: int, spans: Iterable[Span]) -> Annotation:
+    return decide(session, doc_id, "ignore", spans)
+
+
+def status_after(answer: str) -> str:
+    return ANSWER_TO_STATUS[answer]
+
+
+def decided_count(statuses: dict[int, str]) -> int:
+    """Documents this annotator has accepted, rejected or skipped."""
+    return sum(1 for s in statuses.values() if s in ("accepted", "rejected", "skipped"))

@@ -1,0 +1,253 @@
+"""The document list: every document of the project with this annotator's status.
+
+The model holds only ids and statuses; previews are fetched from the store in small blocks
+when the view asks for a row, and kept in a small cache, so 100,000 documents open at once
+(Anki's browser table does the same).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QListView, QVBoxLayout, QWidget
+
+from annotator.core.model import STATUS_NEW, STATUSES
+from annotator.core.store import Store
+
+DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+
+STATUS_COLORS = {"new": "#c8c8c8", "draft": "#f0b429", "accepted": "#3aa55d",
+                 "rejected": "#d64545", "skipped": "#7b8794"}
+PREVIEW_CHARS = 80
+_BLOCK = 64  # rows fetched per query around the one asked for
+_CACHE_ROWS = 2048
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def preview_of(head: str, meta: dict[str, Any]) -> str:
+    """The title from meta if any, else the first ~80 characters on one line."""
+    title = meta.get("title") if isinstance(meta, dict) else None
+    text = str(title) if title else head
+    text = " ".join(text.split())
+    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS - 1] + "…"
+
+
+def _status_icon(status: str) -> QIcon:
+    pix = QPixmap(12, 12)
+    pix.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pix)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(STATUS_COLORS.get(status, "#c8c8c8")))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, 10, 10)
+    painter.end()
+    return QIcon(pix)
+
+
+class DocListModel(QAbstractListModel):
+    """Ids of the documents matching the filter; rows are fetched lazily from the store."""
+
+    def __init__(self, store: Store, annotator: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.annotator = annotator
+        self._all_ids: list[int] = []
+        self._ids: list[int] = []
+        self._statuses: dict[int, str] = {}
+        self._cache: OrderedDict[int, str] = OrderedDict()
+        self._status_filter: str | None = None
+        self._search = ""
+        self._icons: dict[str, QIcon] = {}
+        self.fetched_rows = 0  # previews read from the store (tests check laziness)
+        self.reload()
+
+    # ---- loading and filtering ---------------------------------------------------------
+    def reload(self) -> None:
+        """Re-read ids and statuses (after an import, a project switch)."""
+        self._all_ids = self.store.document_ids()
+        self._statuses = self.store.statuses(self.annotator)
+        self._cache.clear()
+        self._apply()
+
+    def set_store(self, store: Store, annotator: str) -> None:
+        self.store, self.annotator = store, annotator
+        self.reload()
+
+    def set_status_filter(self, status: str | None) -> None:
+        self._status_filter = status or None
+        self._apply()
+
+    def set_search(self, text: str) -> None:
+        self._search = text.strip()
+        self._apply()
+
+    def _apply(self) -> None:
+        self.beginResetModel()
+        ids = self.store.document_ids(self._search) if self._search else self._all_ids
+        if self._status_filter:
+            want, st = self._status_filter, self._statuses
+            ids = [d for d in ids if st.get(d, STATUS_NEW) == want]
+        self._ids = list(ids)  # ascending ids (the store's order), so rows are found by bisection
+        self.endResetModel()
+
+    # ---- queries -------------------------------------------------------------------------
+    def ids(self) -> list[int]:
+        return self._ids
+
+    def total(self) -> int:
+        return len(self._all_ids)
+
+    def row_of(self, doc_id: int) -> int:
+        i = bisect.bisect_left(self._ids, doc_id)
+        return i if i < len(self._ids) and self._ids[i] == doc_id else -1
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def status(self, doc_id: int) -> str:
+        return self._statuses.get(doc_id, STATUS_NEW)
+
+    def counts(self) -> dict[str, int]:
+        """Documents per status over the whole project (not just the filtered rows)."""
+        out = dict.fromkeys(STATUSES, 0)
+        for status in self._statuses.values():
+            out[status] = out.get(status, 0) + 1
+        out[STATUS_NEW] = len(self._all_ids) - sum(v for k, v in out.items() if k != STATUS_NEW)
+        return out
+
+    def set_status(self, doc_id: int, status: str) -> None:
+        """Update one document's status in place (rows never jump while the person works)."""
+        if status == STATUS_NEW:
+            self._statuses.pop(doc_id, None)
+        else:
+            self._statuses[doc_id] = status
+        row = self.row_of(doc_id)
+        if row >= 0:
+            idx = self.index(row)
+            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole, STATUS_ROLE,
+                                             Qt.ItemDataRole.ToolTipRole])
+
+    # ---- Qt model --------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._ids)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        doc_id = self._ids[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{doc_id}  {self._preview(index.row())}"
+        if role == Qt.ItemDataRole.DecorationRole:
+            status = self.status(doc_id)
+            if status not in self._icons:
+                self._icons[status] = _status_icon(status)
+            return self._icons[status]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Document {doc_id}: {self.status(doc_id)}"
+        if role == DOC_ID_ROLE:
+            return doc_id
+        if role == STATUS_ROLE:
+            return self.status(doc_id)
+        return None
+
+    def _preview(self, row: int) -> str:
+        doc_id = self._ids[row]
+        hit = self._cache.get(doc_id)
+        if hit is not None:
+            self._cache.move_to_end(doc_id)
+            return hit
+        # One query for a block around the row: scrolling shows neighbours next.
+        lo = max(0, row - _BLOCK // 4)
+        block = [d for d in self._ids[lo:lo + _BLOCK] if d not in self._cache]
+        for got_id, (head, meta) in self.store.document_previews(block, PREVIEW_CHARS * 2).items():
+            self._cache[got_id] = preview_of(head, meta)
+        self.fetched_rows += len(block)
+        while len(self._cache) > _CACHE_ROWS:
+            self._cache.popitem(last=False)
+        return self._cache.get(doc_id, "")
+
+
+class DocListPanel(QWidget):
+    """Search box, status filter and the list. Emits documentActivated(id) on a click."""
+
+    documentActivated = Signal(int)
+
+    def __init__(self, model: DocListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.search = QLineEdit(placeholderText="Search text…", clearButtonEnabled=True)
+        self.filter = QComboBox()
+        self.filter.addItem("All", None)
+        for status in STATUSES:
+            self.filter.addItem(status.capitalize(), status)
+        self.view = QListView()
+        self.view.setObjectName("docList")
+        self.view.setUniformItemSizes(True)  # the view then never measures every row
+        self.view.setLayoutMode(QListView.LayoutMode.Batched)
+        self.view.setModel(model)
+        self.view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # Long previews are cut with "…" at the panel's edge instead of scrolling sideways.
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        # Searching scans every text: wait for a pause in typing.
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(
+            lambda: self._refilter(lambda: model.set_search(self.search.text())))
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.filter.currentIndexChanged.connect(
+            lambda _i: self._refilter(lambda: model.set_status_filter(self.filter.currentData())))
+        self.view.clicked.connect(self._clicked)
+        self.view.activated.connect(self._clicked)
+        self._current: int | None = None
+
+    def _clicked(self, index: QModelIndex) -> None:
+        doc_id = index.data(DOC_ID_ROLE)
+        if doc_id is not None:
+            self.documentActivated.emit(int(doc_id))
+
+    def _refilter(self, change: Any) -> None:
+        change()
+        if self._current is not None:
+            self.show_current(self._current)
+
+    def show_current(self, doc_id: int) -> None:
+        """Select and scroll to the document being annotated (no signal)."""
+        self._current = doc_id
+        row = self.model.row_of(doc_id)
+        if row < 0:
+            self.view.clearSelection()
+            return
+        idx = self.model.index(row)
+        self.view.setCurrentIndex(idx)
+        self.view.scrollTo(idx)
+
+    def neighbour(self, doc_id: int | None, step: int) -> int | None:
+        """The id `step` rows away from doc_id in the shown order (None past either end)."""
+        ids = self.model.ids()
+        if not ids:
+            return None
+        row = self.model.row_of(doc_id) if doc_id is not None else -1
+        if row < 0:
+            return ids[0] if step > 0 else ids[-1]
+        return self.model.id_at(row + step)
+
+    def upcoming(self, doc_id: int | None, n: int) -> list[int]:
+        """The current document and the next n-1 in the list: what to pre-annotate first."""
+        ids = self.model.ids()
+        row = max(self.model.row_of(doc_id), 0) if doc_id is not None else 0
+        return ids[row:row + n]

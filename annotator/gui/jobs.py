@@ -1,0 +1,89 @@
+"""The jobs the window runs in workers (gui/workers.py): pre-annotation, import, export,
+tokenising. Each opens its own Store on the project path, reports through `ctx` and never
+touches a widget. No Qt here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from annotator.core.store import Store
+from annotator.gui.suggest_process import Ahead, run_child
+
+
+# The documents the person will see next: set by the GUI thread, read by the suggestion job.
+Lookahead = Ahead
+
+
+def suggest_job(ctx: Any, db_path: Path, model: str | None, lookahead: Ahead, *,
+                batch_size: int = 8, labels: list[str] | None = None) -> Any:
+    """Load the model and pre-annotate, the lookahead documents first, then the rest of the
+    project, in a child process (see suggest_process: model loading holds the GIL too long
+    for a thread). Yields ("located"|"loaded", key, name) and ("suggested", ids)."""
+    return run_child(ctx, db_path, model, lookahead, batch_size=batch_size, labels=labels)
+
+
+def matcher_job(ctx: Any, db_path: Path, annotator: str | None = None) -> Any:
+    """Build the gold matcher (what this project's accepted spans teach) off the GUI thread."""
+    from annotator.core.learned import GoldMatcher
+
+    store = Store(db_path)
+    try:
+        return GoldMatcher.from_store(store, annotator=annotator)
+    finally:
+        store.close()
+
+
+def tokenize_job(ctx: Any, doc_id: int, text: str, lang: str = "en") -> tuple[int, list[Any]]:
+    """spaCy tokens of one text; the first call imports spaCy (about a second)."""
+    from annotator.core.tokens import tokenize
+
+    return doc_id, tokenize(text, lang)
+
+
+def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None) -> Any:
+    """Import files and folders; problems are collected, never fatal for the rest."""
+    from annotator.core.importing import import_paths
+
+    errors: list[str] = []
+
+    def on_progress(*args: Any) -> None:
+        ctx.check()
+        done, total = _counts(args)
+        ctx.progress(done, total, "Importing")
+
+    store = Store(db_path)
+    try:
+        report = import_paths(store, paths, annotator=annotator, on_error=lambda e: errors.append(str(e)),
+                              on_progress=on_progress)
+    finally:
+        store.close()
+    return report, errors
+
+
+def export_job(ctx: Any, db_path: Path, fmt: str, out: Path, options: dict[str, Any]) -> Any:
+    """Export the project in `fmt` to `out`; warnings are collected for the person."""
+    from annotator.core.exporting import export
+
+    warnings: list[str] = []
+
+    def on_progress(*args: Any) -> None:
+        ctx.check()
+        done, total = _counts(args)
+        ctx.progress(done, total, "Exporting")
+
+    store = Store(db_path)
+    try:
+        report = export(store, fmt, out, on_progress=on_progress,
+                        on_warning=lambda w: warnings.append(str(w)), **options)
+    finally:
+        store.close()
+    return report, warnings
+
+
+def _counts(args: tuple[Any, ...]) -> tuple[int, int]:
+    """(done, total) from a core on_progress call, whatever extra arguments it passes."""
+    nums = [a for a in args if isinstance(a, int) and not isinstance(a, bool)]
+    done = nums[0] if nums else 0
+    total = nums[1] if len(nums) > 1 else 0
+    return done, total

@@ -1,0 +1,96 @@
+"""The document list model and panel: lazy rows, statuses, filter and search."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt
+
+from annotator.core.model import Span
+from annotator.gui.doc_list import DOC_ID_ROLE, STATUS_ROLE, DocListModel, DocListPanel, preview_of
+
+
+def _panel(qtbot, store, annotator="alice"):
+    model = DocListModel(store, annotator)
+    panel = DocListPanel(model)
+    qtbot.addWidget(panel)
+    panel.resize(320, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return model, panel
+
+
+def test_hundred_thousand_documents_open_at_once_and_fetch_only_shown_rows(qtbot, store):
+    n = 100_000
+    store.add_documents((f"Article {i}: the council of town {i} met on Monday.", {}) for i in range(n))
+    start = time.perf_counter()
+    model, panel = _panel(qtbot, store)
+    panel.grab()  # lay out and paint the visible rows now
+    opened = time.perf_counter() - start
+    assert model.rowCount() == n
+    assert opened < 3.0, f"opening took {opened:.2f}s"
+    visible = panel.view.viewport().height() // panel.view.sizeHintForRow(0)
+    assert visible >= 10
+    shown = [model.index(i).data() for i in range(visible)]
+    assert all(row.startswith(f"{i + 1}  Article {i}:") for i, row in enumerate(shown))
+    assert visible <= model.fetched_rows <= 256, model.fetched_rows
+    print(f"\n100,000 documents: list open and painted in {opened * 1000:.0f} ms, "
+          f"{model.fetched_rows} previews fetched")
+    # Scrolling to the end fetches only the rows around it.
+    before = model.fetched_rows
+    panel.show_current(model.id_at(n - 1))
+    panel.grab()
+    assert model.fetched_rows - before <= 256
+    assert model.index(n - 1).data().startswith(f"{n}  Article {n - 1}:")
+
+
+def test_rows_show_preview_title_and_status(qtbot, store):
+    ids, _ = store.add_documents([("x " * 200, {}), ("Body text", {"title": "A headline"}),
+                                  ("Third article", {})])
+    store.save_annotation(ids[0], "alice", "accept", [Span(0, 1, "PERSON")])
+    store.save_draft(ids[2], "alice", [])
+    store.save_annotation(ids[1], "bob", "reject", [])
+    model, _ = _panel(qtbot, store)
+    first = model.index(0).data()
+    assert first.startswith(f"{ids[0]}  x x") and first.endswith("…") and len(first) < 100
+    assert model.index(1).data() == f"{ids[1]}  A headline"
+    assert [model.index(i).data(STATUS_ROLE) for i in range(3)] == ["accepted", "new", "draft"]
+    assert model.index(2).data(DOC_ID_ROLE) == ids[2]
+    assert model.counts()["accepted"] == 1 and model.counts()["new"] == 1
+
+
+def test_filter_by_status_and_search(qtbot, store):
+    ids, _ = store.add_documents([("Paris in spring", {}), ("Berlin in winter", {}),
+                                  ("Paris in autumn", {})])
+    store.save_annotation(ids[0], "alice", "accept", [])
+    model, panel = _panel(qtbot, store)
+    panel.filter.setCurrentIndex(panel.filter.findData("new"))
+    assert model.ids() == [ids[1], ids[2]]
+    panel.filter.setCurrentIndex(panel.filter.findData("accepted"))
+    assert model.ids() == [ids[0]]
+    panel.filter.setCurrentIndex(0)
+    panel.search.setText("paris")
+    qtbot.waitUntil(lambda: model.ids() == [ids[0], ids[2]], timeout=3000)
+    panel.filter.setCurrentIndex(panel.filter.findData("new"))
+    assert model.ids() == [ids[2]]
+
+
+def test_status_updates_in_place_and_click_activates(qtbot, store):
+    ids, _ = store.add_documents([("one", {}), ("two", {}), ("three", {})])
+    model, panel = _panel(qtbot, store)
+    changed = []
+    model.dataChanged.connect(lambda a, b, roles: changed.append(a.row()))
+    model.set_status(ids[1], "accepted")
+    assert changed == [1] and model.index(1).data(STATUS_ROLE) == "accepted"
+    assert panel.neighbour(ids[0], +1) == ids[1] and panel.neighbour(ids[2], +1) is None
+    assert panel.upcoming(ids[1], 5) == [ids[1], ids[2]]
+    with qtbot.waitSignal(panel.documentActivated) as blocker:
+        rect = panel.view.visualRect(model.index(2))
+        qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args == [ids[2]]
+
+
+def test_preview_of_prefers_title_and_flattens_whitespace():
+    assert preview_of("a\n\n b", {}) == "a b"
+    assert preview_of("body", {"title": "T"}) == "T"
+    assert len(preview_of("w " * 100, {})) == 80
