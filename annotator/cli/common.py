@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Iterator
@@ -43,6 +44,9 @@ def open_store(db_path: Path | None, *, must_exist: bool = False, seed: bool | N
         store = open_project(path, seed=seed if seed is not None else (db_path is None))
     try:
         yield store
+    except sqlite3.DatabaseError as exc:
+        # A damaged page only shows when it is read: a message, not a traceback.
+        raise click.ClickException(f"{path}: the project file is damaged or unreadable ({exc})") from None
     finally:
         store.close()
 

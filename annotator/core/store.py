@@ -53,6 +53,11 @@ _PALETTE = ["#f4a6a6", "#9fc5f8", "#b6e3a8", "#fde29a", "#d5b8f0", "#f9c99b", "#
 _KEYS = [str(i) for i in range(1, 10)] + ["0"]
 
 
+def _contains_folded(text: str | None, needle: str) -> bool:
+    """SQL function for search: SQLite's lower() folds ASCII only ('École' vs 'école')."""
+    return text is not None and needle in text.casefold()
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
@@ -100,6 +105,7 @@ class Store:
                                    check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.create_function("contains_folded", 2, _contains_folded, deterministic=True)
         if not self.readonly:
             conn.execute("PRAGMA synchronous = FULL")
         return conn
@@ -301,16 +307,20 @@ class Store:
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
+            # Bytes, not substr(text): SQLite's text functions stop at a NUL character.
             for doc_id, head, meta in self.conn.execute(
-                    f"SELECT id, substr(text, 1, ?), meta FROM documents WHERE id IN ({marks})",
-                    [length, *chunk]):
-                out[doc_id] = (head, orjson.loads(meta))
+                    f"SELECT id, substr(CAST(text AS BLOB), 1, ?), meta FROM documents WHERE id IN ({marks})",
+                    [length * 4, *chunk]):
+                out[doc_id] = (bytes(head).decode("utf-8", "ignore")[:length], orjson.loads(meta))
         return out
 
     def document_ids(self, search: str | None = None) -> list[int]:
         """All document ids in project order, optionally only those whose text contains `search`
         (case-insensitive)."""
-        if search:
+        if search and not search.isascii():
+            rows = self.conn.execute("SELECT id FROM documents WHERE contains_folded(text, ?) ORDER BY id",
+                                     (search.casefold(),))
+        elif search:
             rows = self.conn.execute("SELECT id FROM documents WHERE instr(lower(text), lower(?)) > 0 "
                                      "ORDER BY id", (search,))
         else:

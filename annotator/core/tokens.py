@@ -23,7 +23,11 @@ class Token:
 def blank_nlp(lang: str = "en") -> Any:
     import spacy
 
-    return spacy.blank(lang)
+    nlp = spacy.blank(lang)
+    # max_length (1,000,000) guards the parser's memory; the tokenizer alone is linear, and a
+    # 10 MB article must export and tokenize instead of failing with spaCy's E088.
+    nlp.max_length = 2**31 - 1
+    return nlp
 
 
 def tokenize(text: str, lang: str = "en") -> list[Token]:

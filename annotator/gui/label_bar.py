@@ -3,6 +3,8 @@ label is checked. Number keys 1-9 and 0, then q, w, e, r... for labels past ten.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QButtonGroup, QLayout, QLayoutItem, QPushButton, QSizePolicy, QWidget
@@ -124,11 +126,13 @@ class LabelBar(QWidget):
         self._keys = assign_keys(labels)
         for label in labels:
             key = self._keys.get(label.name)
-            button = QPushButton(f"{label.name}  {key}" if key else label.name)
+            shown = label.name.replace("&", "&&")  # '&' would make a mnemonic, not a character
+            button = QPushButton(f"{shown}  {key}" if key else shown)
             button.setObjectName("labelButton")
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the text
-            button.setToolTip(f"{label.name} (key {key})" if key else label.name)
+            tip = html.escape(f"{label.name} (key {key})" if key else label.name)
+            button.setToolTip(f"<p style='white-space:pre'>{tip}</p>")  # escaped: never rich text
             fg = text_color_for(label.color)
             # Same padding checked or not, so the bar never shifts when the active label changes.
             button.setStyleSheet(

@@ -46,10 +46,13 @@ def display_text(text: str, spans: Sequence[Span] = ()) -> str:
     character, so every position stays the same; only the wrapping differs.
 
     Also: Qt folds CR LF into one block break, which would shift every later position by
-    one, so the CR of a CR LF is shown as a space instead.
+    one, so the CR of a CR LF is shown as a space instead; and QTextCursor.insertText drops a
+    U+FEFF at the start of an insertion, so it is shown as U+2060 (also zero-width, kept).
     """
     if "\r\n" in text:
         text = text.replace("\r\n", " \n")
+    if "\ufeff" in text:
+        text = text.replace("\ufeff", "\u2060")
     if len(text) <= LONG_PARAGRAPH:
         return text
     chars: list[int] = []

@@ -8,6 +8,8 @@ painted over the viewport for the visible spans only.
 
 from __future__ import annotations
 
+import html
+
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -89,7 +91,9 @@ def tooltip(span: Span, text: str) -> str:
     where = {SOURCE_MODEL: "suggested by the model (not confirmed)",
              SOURCE_GOLD: "learned from gold annotations (not confirmed)"}.get(
                  span.source or "", "confirmed" if span.source is None else f"from {span.source}")
-    return f"{span.label}: {text[span.start:span.end]}\n{where}"
+    # Qt shows a tooltip that looks like HTML as rich text: escape, so labels and text stay data.
+    body = html.escape(f"{span.label}: {text[span.start:span.end]}")
+    return f"<p style='white-space:pre-wrap'>{body}<br>{html.escape(where)}</p>"
 
 
 def _border_pen(span: Span, color: QColor) -> QPen | None:

@@ -1,0 +1,57 @@
+"""Hostile text straight through the store: exact storage, search and list previews."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.model import Span
+from tests.reliability.cases import CASES, Case
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_text_spans_draft_and_history_are_exact(store, case: Case):
+    doc, added = store.add_document(case.text, {"case": case.name, "echo": case.text})
+    assert added
+    got = store.get_document(doc)
+    assert got.text == case.text and got.meta == {"case": case.name, "echo": case.text}
+    store.save_draft(doc, "alice", case.spans)
+    assert store.get_draft(doc, "alice") == case.spans
+    store.save_annotation(doc, "alice", "accept", case.spans)
+    store.save_annotation(doc, "alice", "accept", case.spans[:1])
+    assert store.get_annotation(doc, "alice").spans == case.spans[:1]
+    assert store.annotation_history(doc, "alice")[0].spans == case.spans
+    assert [store.get_document(doc).text[s.start:s.end] for s in case.spans] == \
+        [case.text[s.start:s.end] for s in case.spans]
+
+
+def test_search_finds_text_after_nul_and_folds_non_ascii_case(store):
+    nul, _ = store.add_document("\x00\x00Ada Lovelace\x00 met Bob .")
+    accents, _ = store.add_document("École de Zoë, Café MÜNCHEN 😀")
+    plain, _ = store.add_document("nothing to see")
+    assert store.document_ids("lovelace") == [nul]
+    assert store.document_ids("BOB") == [nul]
+    assert store.document_ids("école") == [accents]
+    assert store.document_ids("ZOË") == [accents]
+    assert store.document_ids("münchen") == [accents]
+    assert store.document_ids("😀") == [accents]
+    assert store.document_ids() == [nul, accents, plain]
+
+
+def test_previews_keep_characters_after_nul_and_count_code_points(store):
+    nul, _ = store.add_document("\x00\x00Ada Lovelace\x00 met Bob .")
+    astral, _ = store.add_document("😀👩\u200d👩\u200d👧 Ada Lovelace")
+    cjk, _ = store.add_document("习近平在北京会见了特朗普。")
+    previews = store.document_previews([nul, astral, cjk], 6)
+    assert previews[nul][0] == "\x00\x00Ada "
+    assert previews[astral][0] == "😀👩\u200d👩\u200d👧"
+    assert previews[cjk][0] == "习近平在北京"
+
+
+def test_spans_on_empty_and_whitespace_text_are_refused(store):
+    from annotator.core.errors import SpanError
+
+    doc, _ = store.add_document("   \n\t ")
+    with pytest.raises(SpanError, match="whitespace"):
+        store.save_annotation(doc, "alice", "accept", [Span(0, 3, "PERSON")])
+    store.save_annotation(doc, "alice", "reject", [])
+    assert store.get_annotation(doc, "alice").answer == "reject"
