@@ -20,17 +20,12 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    import importlib
+    from annotator.cli import (
+        export_cmd, gui_cmd, import_cmd, model_cmds, project_cmds, review_cmds, train_cmds,
+    )
 
-    for module in ("import_cmd", "export_cmd", "project_cmds", "model_cmds", "train_cmds",
-                   "review_cmds", "gui_cmd"):
-        try:
-            mod = importlib.import_module(f"annotator.cli.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"annotator.cli.{module}":
-                raise
-            continue  # command module not written yet
-        for command in getattr(mod, "COMMANDS", []):
+    for module in (import_cmd, export_cmd, project_cmds, model_cmds, train_cmds, review_cmds, gui_cmd):
+        for command in module.COMMANDS:
             main.add_command(command)
 
 

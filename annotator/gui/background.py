@@ -63,7 +63,7 @@ class Background(QObject):
         self._token_worker = None
         self._token_pending = None
         self.pool.stop_all()
-        for key in ("suggest", "import", "export"):
+        for key in ("suggest", "import", "export", "merge", "train"):
             self.w.status.end_task(key)
 
     def _run(self, fn: Any, *args: Any, name: str, on_returned: Any = None, on_error: Any = None,
@@ -208,6 +208,11 @@ class Background(QObject):
     def _task(self, key: str, title: str, fn: Any, *args: Any, on_returned: Any) -> Worker:
         """A cancellable job with its own progress indicator in the status bar."""
         return self._run(fn, *args, name=key, task=key, title=title, on_returned=on_returned)
+
+    def run_task(self, key: str, title: str, fn: Any, *args: Any, on_returned: Any,
+                 name: str | None = None) -> Worker:
+        """Public form of _task (gui/project_actions.py: merge, training); `name` titles errors."""
+        return self._run(fn, *args, name=name or key, task=key, title=title, on_returned=on_returned)
 
     def _cancel(self, key: str) -> None:
         indicator = self.w.status.task(key)

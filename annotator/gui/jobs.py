@@ -81,6 +81,32 @@ def export_job(ctx: Any, db_path: Path, fmt: str, out: Path, options: dict[str, 
     return report, warnings
 
 
+def merge_job(ctx: Any, db_path: Path, other: Path) -> Any:
+    """Merge a teammate's project file into ours (one transaction: all or nothing)."""
+    from annotator.core.merge import merge_project
+
+    def on_progress(done: int, total: int) -> None:
+        ctx.check()  # Cancelled rolls the merge's transaction back
+        ctx.progress(done, total, "Merging")
+
+    store = Store(db_path)
+    try:
+        return merge_project(store, other, on_progress=on_progress)
+    finally:
+        store.close()
+
+
+def train_job(ctx: Any, db_path: Path, out_dir: Path, options: dict[str, Any]) -> dict[str, Any]:
+    """Train a pipeline from the project's gold in a child process (see train_process)."""
+    from annotator.gui.train_process import TrainCancelled, run_train_child
+
+    try:
+        return run_train_child(ctx, db_path, out_dir, options)
+    except TrainCancelled:
+        ctx.check()  # stopped by the person: report as cancelled, not as a failure
+        raise
+
+
 def _counts(args: tuple[Any, ...]) -> tuple[int, int]:
     """(done, total) from a core on_progress call, whatever extra arguments it passes."""
     nums = [a for a in args if isinstance(a, int) and not isinstance(a, bool)]

@@ -9,13 +9,13 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import STATUS_DRAFT, Span
 from annotator.core.store import Store
-from annotator.gui import actions, dialogs
+from annotator.gui import actions, dialogs, project_actions
 from annotator.gui.actions import Session
 from annotator.gui.background import Background
 from annotator.gui.doc_list import DocListModel, DocListPanel
@@ -51,6 +51,8 @@ class MainWindow(QMainWindow):
         self._loading = False
         self._closed = False
         self._text = ""
+        self.review_windows: list[QWidget] = []  # open review windows (gui/project_actions.py)
+        self.trained_menu: QMenu  # Model -> Use trained model, set by build_menus
         self.setWindowIcon(QIcon(str(resource_path("icons/annotator.svg"))))
         self.setAcceptDrops(True)
 
@@ -343,6 +345,7 @@ class MainWindow(QMainWindow):
             dialogs.show_message(self, "Cannot open project", str(exc))
             return False
         self.background.stop()
+        project_actions.close_reviews(self)  # they review the old project
         self.session.store.close()
         self.db_path = Path(path)
         self.session = Session(store, self.session.annotator)
@@ -353,6 +356,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         remember_project(self.db_path)
         self._open_first()
+        project_actions.update_trained_menu(self)
         self.background.start()
         return True
 
@@ -399,6 +403,7 @@ class MainWindow(QMainWindow):
         # A worker still importing spaCy cannot be interrupted: the window goes at once and
         # the process ends when the worker does (nothing is left to save).
         self.hide()
+        project_actions.close_reviews(self)
         self.background.stop()
         self.session.store.close()
 

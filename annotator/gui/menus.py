@@ -1,4 +1,4 @@
-"""The window's menus and their keyboard shortcuts (File, Edit, Document, Model, Help).
+"""The window's menus and their keyboard shortcuts (File, Edit, Document, Model, Review, Help).
 
 Every shortcut is a QAction on the window, so it works wherever the focus is in the window
 (except text fields, which keep their typing) and shows next to its menu entry."""
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 
-from annotator.gui import dialogs
+from annotator.gui import dialogs, project_actions
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -46,6 +46,8 @@ def build_menus(w: "MainWindow") -> dict[str, QAction]:
     add(file, "import_files", "&Import files…", lambda: import_files(w), ["Ctrl+I"])
     add(file, "import_folder", "Import &folder…", lambda: import_folder(w))
     add(file, "export", "&Export…", lambda: export(w), ["Ctrl+E"])
+    add(file, "merge", "&Merge project file…", lambda: project_actions.merge_project_file(w),
+        tip="Bring in a teammate's project file: their documents and labelled versions")
     file.addSeparator()
     add(file, "annotator", "Annotator &name…", lambda: change_annotator(w))
     add(file, "quit", "&Quit", w.close, ["Ctrl+Q"])
@@ -72,6 +74,17 @@ def build_menus(w: "MainWindow") -> dict[str, QAction]:
     add(model, "choose_model", "&Choose model…", lambda: choose_model(w))
     add(model, "no_model", "&No model (label by hand)", lambda: w.background.load_model(""))
     add(model, "stop_suggest", "&Stop pre-annotation", w.background.stop_suggestions)
+    model.addSeparator()
+    add(model, "train", "&Train from gold…", lambda: project_actions.train_from_gold(w),
+        tip="Train a spaCy model on the accepted documents, in the background")
+    w.trained_menu = model.addMenu("&Use trained model")
+    w.trained_menu.aboutToShow.connect(lambda: project_actions.fill_trained_menu(w, w.trained_menu))
+    project_actions.update_trained_menu(w)
+
+    review = bar.addMenu("&Review")
+    add(review, "review", "&Review teammates' labels…", lambda: project_actions.open_review(w), ["Ctrl+R"],
+        tip="Compare the annotators' versions side by side and adjudicate")
+    add(review, "agreement", "&Agreement…", lambda: project_actions.open_review(w, focus_agreement=True))
 
     help_ = bar.addMenu("&Help")
     add(help_, "shortcuts", "&Keyboard shortcuts", w.show_shortcuts, ["?", "F1"])
@@ -147,7 +160,4 @@ def choose_model(w: "MainWindow") -> None:
                                     "spaCy package name or model folder (empty: the default model):",
                                     text=current)
     if ok:
-        name = name.strip()
-        if name:
-            w.session.store.set_setting(SETTING_MODEL, name)  # the project remembers it
-        w.background.load_model(name or None)
+        project_actions.switch_model(w, name.strip() or None)

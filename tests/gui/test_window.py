@@ -243,7 +243,7 @@ def test_switching_project_and_title(qtbot, project, tmp_path):
 
 def test_a_model_that_fails_to_load_leaves_manual_labelling_working(qtbot, project):
     db_path, ids = project
-    w = open_window(qtbot, db_path, model="no_such_spacy_model_xyz")
+    w = open_window(qtbot, db_path, model="no_such_spacy_model_xyz", wait_active=False)
     qtbot.waitUntil(lambda: w.background.model_error is not None, timeout=20000)
     assert "no_such_spacy_model_xyz" in w.background.model_error
     assert "failed" in w.status.model_label.text()
