@@ -49,9 +49,7 @@ class Background(QObject):
     def start(self) -> None:
         """Called once the window has painted: nothing here may delay the first frame."""
         self.started = True
-        if _module_available("annotator.core.learned"):
-            self._run(jobs.matcher_job, self.w.db_path, None, name="matcher",
-                      on_returned=self._matcher_ready)
+        self.reload_matcher()
         if self.w.model_name != "":
             self.load_model(self.w.model_name)
         if self._token_pending is not None:
@@ -138,6 +136,12 @@ class Background(QObject):
             self._next_tokens()
 
     # ---- gold matcher and model -------------------------------------------------------------
+    def reload_matcher(self) -> None:
+        """(Re)build what is learned from gold, e.g. after a merge brought teammates' gold."""
+        if _module_available("annotator.core.learned"):
+            self._run(jobs.matcher_job, self.w.db_path, None, name="matcher",
+                      on_returned=self._matcher_ready)
+
     def _matcher_ready(self, matcher: Any) -> None:
         self.w.session.matcher = matcher
         self.w.refresh_suggestions()

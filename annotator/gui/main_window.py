@@ -136,11 +136,13 @@ class MainWindow(QMainWindow):
 
     # ---- documents -----------------------------------------------------------------------
     def _first_document(self) -> int | None:
-        """Where to resume: the first document not yet decided, else the first."""
+        """Where to resume: work in progress (a draft) first, then the first new document,
+        else the first."""
         ids = self.doc_model.ids()
-        for doc_id in ids:
-            if self.doc_model.status(doc_id) in ("new", STATUS_DRAFT):
-                return doc_id
+        statuses = [self.doc_model.status(doc_id) for doc_id in ids]
+        for wanted in (STATUS_DRAFT, "new"):
+            if wanted in statuses:
+                return ids[statuses.index(wanted)]
         return ids[0] if ids else None
 
     def _open_first(self) -> None:

@@ -46,6 +46,7 @@ def merged(w: "MainWindow", report: Any) -> None:
         w.reload_labels()
     before = w.doc_model.status(w.current_id) if w.current_id is not None else None
     w.documents_added()
+    w.background.reload_matcher()  # teammates' accepted spans teach the suggestions too
     # The open document changed under the person (their own version came in from the other
     # file): show it, unless they are editing it.
     if (w.current_id is not None and w.doc_model.status(w.current_id) != before

@@ -334,3 +334,14 @@ def test_an_empty_project_opens_and_gets_its_first_document_from_an_import(qtbot
     qtbot.waitUntil(lambda: w.current_id is not None, timeout=20000)
     assert w.editor.text() == "Kenya's president spoke in Nairobi."
     assert not w.editor.is_read_only()
+
+
+def test_reopening_resumes_at_the_document_with_a_draft(qtbot, project):
+    db_path, ids = project
+    with Store(db_path) as s:
+        s.save_annotation(ids[0], "alice", "accept", [])
+        s.save_draft(ids[2], "alice", [Span(0, 3, "PERSON")])
+    w = open_window(qtbot, db_path)
+    # ids[1] is new and comes first, but unfinished work is where the person left off.
+    assert w.current_id == ids[2]
+    assert [(s.start, s.end, s.label) for s in w.editor.spans()] == [(0, 3, "PERSON")]
