@@ -8,7 +8,7 @@ testable on its own and the window stays a thin layer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from annotator.core.errors import SpanError
@@ -32,6 +32,17 @@ class Session:
     annotator: str
     model_key: str | None = None
     matcher: Any = None
+    # Decisions made before the matcher was built, replayed into it when it arrives.
+    pending_gold: dict[int, tuple[str, str, list[Span]]] = field(default_factory=dict)
+
+    def set_matcher(self, matcher: Any) -> None:
+        for doc_id, (answer, text, spans) in self.pending_gold.items():
+            if answer == "accept":
+                matcher.add(doc_id, text, spans)
+            else:
+                matcher.remove(doc_id)
+        self.pending_gold.clear()
+        self.matcher = matcher
 
 
 def suggestions_for(session: Session, doc_id: int, text: str | None = None) -> list[Span]:
@@ -90,11 +101,13 @@ def decide(session: Session, doc_id: int, answer: str, spans: Iterable[Span]) ->
     gold = [Span(s.start, s.end, s.label) for s in spans]
     ann = session.store.save_annotation(doc_id, session.annotator, answer, gold)
     matcher = session.matcher
-    if matcher is not None:
-        if answer == "accept":
-            matcher.add(doc_id, session.store.get_document(doc_id).text, list(ann.spans))
-        else:
-            matcher.remove(doc_id)
+    if matcher is None:
+        text = session.store.get_document(doc_id).text if answer == "accept" else ""
+        session.pending_gold[doc_id] = (answer, text, list(ann.spans))
+    elif answer == "accept":
+        matcher.add(doc_id, session.store.get_document(doc_id).text, list(ann.spans))
+    else:
+        matcher.remove(doc_id)
     return ann
 
 

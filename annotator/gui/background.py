@@ -143,7 +143,7 @@ class Background(QObject):
                       on_returned=self._matcher_ready)
 
     def _matcher_ready(self, matcher: Any) -> None:
-        self.w.session.matcher = matcher
+        self.w.session.set_matcher(matcher)
         self.w.refresh_suggestions()
 
     def load_model(self, model: str | None) -> None:

@@ -29,7 +29,12 @@ def matcher_job(ctx: Any, db_path: Path, annotator: str | None = None) -> Any:
 
     store = Store(db_path)
     try:
-        return GoldMatcher.from_store(store, annotator=annotator)
+        matcher = GoldMatcher.from_store(store, annotator=annotator)
+        # Load spaCy's tokenizer here, not on the GUI thread at the first accept.
+        from annotator.core.tokens import blank_nlp
+
+        blank_nlp(matcher.lang).make_doc("warm up")
+        return matcher
     finally:
         store.close()
 

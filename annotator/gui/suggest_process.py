@@ -14,7 +14,6 @@ documents the person will see next. Protocol: one JSON object per line each way.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from annotator.core.errors import AnnotatorError
+from annotator.gui.child_io import run_main, send
 
 
 class SuggestProcessError(AnnotatorError):
@@ -120,11 +120,6 @@ def run_child(ctx: Any, db_path: Path, model: str | None, ahead: Ahead, *, batch
 
 
 # ---- child side ----------------------------------------------------------------------------
-def _send(msg: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(msg) + "\n")
-    sys.stdout.flush()
-
-
 def _read_parent(ahead: Ahead, gone: threading.Event) -> None:
     for line in sys.stdin:
         try:
@@ -148,7 +143,7 @@ def child_main(args: dict[str, Any]) -> int:
     batch_size = int(args.get("batch_size") or 8)
     suggester = Suggester(model=args.get("model"), labels=args.get("labels"))
     suggester.load()
-    _send({"loaded": suggester.model_key, "name": suggester.model_name})
+    send({"loaded": suggester.model_key, "name": suggester.model_name})
     store = Store(args["db"])
     try:
         done = store.suggested_ids(suggester.model_key)
@@ -170,25 +165,14 @@ def child_main(args: dict[str, Any]) -> int:
             suggest_documents(store, suggester, batch, batch_size=batch_size,
                               should_stop=gone.is_set)
             done.update(batch)
-            _send({"suggested": batch, "done": min(len(done), len(all_ids)), "total": len(all_ids)})
+            send({"suggested": batch, "done": min(len(done), len(all_ids)), "total": len(all_ids)})
     finally:
         store.close()
     return 0
 
 
 def main() -> None:
-    try:
-        code = child_main(json.loads(sys.argv[1]))
-    except BrokenPipeError:
-        code = 0
-    except BaseException as exc:  # noqa: BLE001 - reported to the window, which shows it
-        try:
-            _send({"error": str(exc) or type(exc).__name__})
-        except OSError:
-            pass
-        code = 1
-    sys.stdout.flush()
-    os._exit(code)  # skip interpreter teardown of spaCy: the parent is waiting
+    run_main(child_main)
 
 
 if __name__ == "__main__":

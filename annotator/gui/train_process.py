@@ -13,7 +13,6 @@ pipeline in the project); the worker thread relays its progress. One JSON object
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError
+from annotator.gui.child_io import run_main, send
 
 STOP_GRACE_S = 3.0  # a cancelled child stops at its next step; past this it is terminated
 EXIT_WAIT_S = 10.0  # after its last line, the child only has to exit
@@ -116,11 +116,6 @@ def _end(proc: subprocess.Popen) -> None:
 
 
 # ---- child side ----------------------------------------------------------------------------
-def _send(msg: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(msg) + "\n")
-    sys.stdout.flush()
-
-
 def _read_parent(stop: threading.Event) -> None:
     for line in sys.stdin:
         try:
@@ -141,35 +136,24 @@ def child_main(args: dict[str, Any]) -> int:
     options = dict(args.get("options") or {})
 
     def on_progress(step: int, total: int, info: dict[str, Any]) -> None:
-        _send({"step": step, "total": total, "loss": info.get("loss"), "dev_f1": info.get("dev_f1")})
+        send({"step": step, "total": total, "loss": info.get("loss"), "dev_f1": info.get("dev_f1")})
 
     store = Store(args["db"])
     try:
         result = train_pipeline(store, Path(args["out_dir"]), on_progress=on_progress,
                                 should_stop=stop.is_set, **options)
     except TrainingCancelled as exc:
-        _send({"error": str(exc), "cancelled": True})
+        send({"error": str(exc), "cancelled": True})
         return 0
     finally:
         store.close()
-    _send({"result": {"out_dir": str(result.out_dir), "scores": result.scores, "steps": result.steps,
+    send({"result": {"out_dir": str(result.out_dir), "scores": result.scores, "steps": result.steps,
                       "seconds": result.seconds, "model_id": result.model_id, "warnings": result.warnings}})
     return 0
 
 
 def main() -> None:
-    try:
-        code = child_main(json.loads(sys.argv[1]))
-    except BrokenPipeError:
-        code = 0
-    except BaseException as exc:  # noqa: BLE001 - reported to the window, which shows it
-        try:
-            _send({"error": str(exc) or type(exc).__name__})
-        except OSError:
-            pass
-        code = 1
-    sys.stdout.flush()
-    os._exit(code)  # skip interpreter teardown of spaCy: the parent is waiting
+    run_main(child_main)
 
 
 if __name__ == "__main__":

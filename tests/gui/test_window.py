@@ -345,3 +345,20 @@ def test_reopening_resumes_at_the_document_with_a_draft(qtbot, project):
     # ids[1] is new and comes first, but unfinished work is where the person left off.
     assert w.current_id == ids[2]
     assert [(s.start, s.end, s.label) for s in w.editor.spans()] == [(0, 3, "PERSON")]
+
+
+def test_accept_before_the_gold_matcher_is_built_still_teaches_it(qtbot, project):
+    from annotator.core.learned import GoldMatcher
+    from annotator.gui.actions import Session, accept
+
+    db_path, ids = project
+    with Store(db_path) as s:
+        session = Session(s, "alice")
+        text = s.get_document(ids[0]).text
+        accept(session, ids[0], [Span(0, 8, "PERSON")])
+        assert ids[0] in session.pending_gold
+        # The matcher was built from the store before that accept was written.
+        session.set_matcher(GoldMatcher())
+        assert not session.pending_gold
+        proposed = session.matcher.propose(f"and {text[0:8]} again")
+        assert [(p.start, p.end, p.label) for p in proposed] == [(4, 12, "PERSON")]
