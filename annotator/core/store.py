@@ -232,9 +232,8 @@ class Store:
         return row[0] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
-        with self.transaction() as c:
-            c.execute("INSERT INTO project (key, value) VALUES (?, ?) "
-                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+        with self.transaction():
+            self.db["project"].upsert({"key": key, "value": value}, pk="key")
 
     @property
     def lang(self) -> str:
@@ -572,9 +571,8 @@ class Store:
             key = next((k for k in _KEYS if k not in used_keys), None)
         color = color or _PALETTE[len(existing) % len(_PALETTE)]
         position = max((l.position for l in existing), default=-1) + 1
-        with self.transaction() as c:
-            c.execute("INSERT INTO labels (name, color, key, position) VALUES (?, ?, ?, ?)",
-                      (name, color, key, position))
+        with self.transaction():
+            self.db["labels"].insert({"name": name, "color": color, "key": key, "position": position})
         return Label(name, color, key, position)
 
     def ensure_labels(self, names: Iterable[str]) -> list[str]:
@@ -587,14 +585,18 @@ class Store:
         return added
 
     def remove_label(self, name: str) -> None:
-        with self.transaction() as c:
-            if not c.execute("DELETE FROM labels WHERE name = ?", (name,)).rowcount:
-                raise KeyError(name)
+        with self.transaction():
+            try:
+                self.db["labels"].delete(name)
+            except sqlite_utils.db.NotFoundError:
+                raise KeyError(name) from None
 
     def set_label_color(self, name: str, color: str) -> None:
-        with self.transaction() as c:
-            if not c.execute("UPDATE labels SET color = ? WHERE name = ?", (color, name)).rowcount:
-                raise KeyError(name)
+        with self.transaction():
+            try:
+                self.db["labels"].update(name, {"color": color})
+            except sqlite_utils.db.NotFoundError:
+                raise KeyError(name) from None
 
     def rename_label(self, old: str, new: str) -> None:
         """Rename a label everywhere: label set, annotations (history keeps the old), drafts."""
@@ -678,10 +680,10 @@ class Store:
     # ---- trained pipelines (helper H8: core/train.py) ---------------------------------
     def record_trained_model(self, path: str, base: str | None, scores: dict[str, Any]) -> int:
         """Note a pipeline trained from this project's gold; returns its row id."""
-        with self.transaction() as c:
-            cur = c.execute("INSERT INTO trained_models (path, base, created, scores) VALUES (?, ?, ?, ?)",
-                            (str(path), base, time.time(), dumps(scores)))
-            return int(cur.lastrowid)
+        with self.transaction():
+            table = self.db["trained_models"].insert(
+                {"path": str(path), "base": base, "created": time.time(), "scores": dumps(scores)})
+            return int(table.last_rowid)
 
     def trained_models(self) -> list[dict[str, Any]]:
         """Every recorded trained pipeline, oldest first: {id, path, base, created, scores}."""

@@ -302,7 +302,8 @@ class MainWindow(QMainWindow):
                             f"showing {source[self.origin]}{edited}")
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"{APP_NAME} — {self.db_path.name} ({self.db_path.parent})")
+        # Qt appends the application display name ("— Annotator") to what the platform shows.
+        self.setWindowTitle(f"{self.db_path.name} ({self.db_path.parent})")
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """(keys, what) for Help → Keyboard shortcuts, read from the live actions."""

@@ -230,7 +230,11 @@ def test_opening_a_file_that_is_not_a_project_says_so(qtbot, project, tmp_path):
 def test_switching_project_and_title(qtbot, project, tmp_path):
     db_path, _ = project
     w = open_window(qtbot, db_path)
-    assert "Annotator" in w.windowTitle() and db_path.name in w.windowTitle()
+    from annotator.gui.app import create_app
+
+    # The platform shows "<title> — <display name>": the project, then the app.
+    assert create_app().applicationDisplayName() == "Annotator"
+    assert w.windowTitle() == f"{db_path.name} ({db_path.parent})"
     other = tmp_path / "other.db"
     other_ids = make_project(other, ["Only one article about Paris."])
     assert w.switch_project(other)
