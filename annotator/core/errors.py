@@ -24,3 +24,7 @@ class RecordError(AnnotatorError):
 
 class ProjectError(AnnotatorError):
     """A file cannot be opened as a project (not ours, newer schema, read-only...)."""
+
+
+class ProjectBusy(ProjectError):
+    """Another process holds the project's write lock for longer than this store waits."""

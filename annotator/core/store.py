@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import orjson
 import sqlite_utils
 
-from annotator.core.errors import ProjectError, SpanError
+from annotator.core.errors import ProjectBusy, ProjectError, SpanError
 from annotator.core.model import (
     ANSWER_TO_STATUS, ANSWERS, STATUS_DRAFT, STATUS_NEW, Annotation, Document, Label, Review, Span,
     text_hash,
@@ -162,14 +162,24 @@ class Store:
         backup.close()
         return target
 
+    def set_busy_wait(self, timeout_s: float, retries: int) -> None:
+        """How long a write waits for another process's write to finish before it raises
+        ProjectBusy. The window waits briefly and keeps the write to retry, rather than freeze."""
+        self._busy_retries = max(1, retries)
+        self.conn.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
+
     def _begin(self) -> None:
-        for attempt in range(_BUSY_RETRIES):
+        retries = getattr(self, "_busy_retries", _BUSY_RETRIES)
+        for attempt in range(retries):
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or attempt == _BUSY_RETRIES - 1:
+                if not _is_busy(exc):
                     raise
+                if attempt == retries - 1:
+                    raise ProjectBusy(f"{self.path}: the project file is busy: another program "
+                                      "is writing to it") from None
                 time.sleep(0.05 * (attempt + 1))
 
     def _retry_busy(self, call: Any) -> Any:

@@ -12,20 +12,31 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIc
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from annotator import __version__
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ProjectBusy
 from annotator.core.model import STATUS_DRAFT, Span
-from annotator.core.store import Store
+from annotator.core.store import BUSY_TIMEOUT_S, Store
 from annotator.gui import actions, dialogs, project_actions
 from annotator.gui.actions import Session
 from annotator.gui.background import Background
 from annotator.gui.doc_list import DocListModel, DocListPanel
 from annotator.gui.label_bar import DEFAULT_KEYS, EXTRA_KEYS, LabelBar
 from annotator.gui.menus import build_menus
+from annotator.gui.pending_writes import PendingWrites
 from annotator.gui.span_editor import SpanEditor
 from annotator.gui.status import StatusBar
 from annotator.paths import resource_path
 
 APP_NAME = "Annotator"
+GUI_BUSY_WAIT_S = 0.05
+
+
+def _wait_briefly(store: Store) -> Store:
+    """The window's store waits 50 ms for another writer, then keeps the write to retry
+    (gui/pending_writes.py): the window never freezes behind an import."""
+    store.set_busy_wait(GUI_BUSY_WAIT_S, 1)
+    return store
+
+
 LOOKAHEAD = 16  # documents pre-annotated ahead of the person
 
 
@@ -44,7 +55,7 @@ class MainWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db_path = Path(db_path)
-        self.session = Session(Store(self.db_path), annotator)
+        self.session = Session(_wait_briefly(Store(self.db_path)), annotator)
         self.model_name = model
         self.current_id: int | None = None
         self.origin = actions.FROM_NOTHING
@@ -66,6 +77,7 @@ class MainWindow(QMainWindow):
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self._build_layout()
         self.background = Background(self)
+        self.pending = PendingWrites(self)
         self.menu_actions = build_menus(self)
         self._build_keys()
 
@@ -200,8 +212,14 @@ class MainWindow(QMainWindow):
     def _on_spans_changed(self) -> None:
         if self._loading or self.current_id is None:
             return
+        if self.pending.waiting and not self.pending.flush():
+            self.pending.keep_draft(self.current_id, self.editor.spans())  # nothing overtakes it
+            return
         try:
             status = actions.save_draft(self.session, self.current_id, self.editor.spans())
+        except ProjectBusy:
+            self.pending.keep_draft(self.current_id, self.editor.spans())
+            return
         except AnnotatorError as exc:
             self.status.showMessage(f"Draft not saved: {exc}", 8000)
             return
@@ -213,13 +231,27 @@ class MainWindow(QMainWindow):
     def decide(self, answer: str) -> bool:
         """Accept / reject / skip the current document, then go to the next one."""
         doc_id = self.current_id
-        if doc_id is None:
-            return False
+        if doc_id is None or self.pending.decision is not None:
+            return False  # nothing to decide, or the last decision is still waiting to be saved
+        spans = self.editor.spans()
         try:
-            actions.decide(self.session, doc_id, answer, self.editor.spans())
+            if self.pending.waiting and not self.pending.flush():
+                raise ProjectBusy("the project file is busy")
+            actions.decide(self.session, doc_id, answer, spans)
+        except ProjectBusy:
+            # Kept and retried; the window stays on this document until it is on disk.
+            self.pending.keep_decision(doc_id, answer, spans)
+            self.editor.set_read_only(True)
+            return True
         except AnnotatorError as exc:
             dialogs.show_message(self, "Not saved", str(exc))
             return False
+        self.decided(doc_id, answer)
+        return True
+
+    def decided(self, doc_id: int, answer: str) -> None:
+        """After a decision is on disk: update the list and go to the next document."""
+        self.editor.set_read_only(False)
         self.doc_model.set_status(doc_id, actions.status_after(answer))
         self._update_progress()
         word = {"accept": "Accepted", "reject": "Rejected", "ignore": "Skipped"}[answer]
@@ -227,7 +259,6 @@ class MainWindow(QMainWindow):
         if not self.go(+1):
             self.open_document(doc_id)  # last one: stay, showing the saved version
             self.status.showMessage(f"{word} document {doc_id}: that was the last in the list", 8000)
-        return True
 
     def accept(self) -> bool:
         return self.decide("accept")
@@ -241,7 +272,7 @@ class MainWindow(QMainWindow):
     def go(self, step: int) -> bool:
         """Previous (-1) or next (+1) document in the list; False at either end."""
         target = self.doc_panel.neighbour(self.current_id, step)
-        if target is None:
+        if target is None or self.pending.decision is not None:
             return False
         self.open_document(target)
         return True
@@ -343,12 +374,13 @@ class MainWindow(QMainWindow):
     def switch_project(self, path: str | Path) -> bool:
         """Open another project in this window; a file that is not a project says so."""
         try:
-            store = Store(path)
+            store = _wait_briefly(Store(path))
         except AnnotatorError as exc:
             dialogs.show_message(self, "Cannot open project", str(exc))
             return False
         self.background.stop()
         project_actions.close_reviews(self)  # they review the old project
+        self._flush_before_closing()
         self.session.store.close()
         self.db_path = Path(path)
         self.session = Session(store, self.session.annotator)
@@ -408,7 +440,14 @@ class MainWindow(QMainWindow):
         self.hide()
         project_actions.close_reviews(self)
         self.background.stop()
+        self._flush_before_closing()
         self.session.store.close()
+
+    def _flush_before_closing(self) -> None:
+        """Leaving: writes still waiting for the file now wait as long as the CLI would."""
+        if self.pending.waiting:
+            self.session.store.set_busy_wait(BUSY_TIMEOUT_S, 20)
+            self.pending.flush(navigate=False)
 
 
 def remember_project(path: Path) -> None:
