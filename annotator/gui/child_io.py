@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any, Callable
+import subprocess
+from typing import Any, Callable, Iterator
 
 
 def send(msg: dict[str, Any]) -> None:
@@ -29,3 +30,15 @@ def run_main(child_main: Callable[[dict[str, Any]], int]) -> None:
         code = 1
     sys.stdout.flush()
     os._exit(code)  # the parent is waiting
+
+
+def messages(proc: subprocess.Popen) -> Iterator[dict[str, Any]]:
+    """The child's JSON messages, in order, until it closes stdout (parent side)."""
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue  # a stray print from a library
+        if isinstance(msg, dict):
+            yield msg

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from annotator.core.errors import AnnotatorError
-from annotator.gui.child_io import run_main, send
+from annotator.gui.child_io import messages, run_main, send
 
 
 class SuggestProcessError(AnnotatorError):
@@ -90,12 +90,7 @@ def run_child(ctx: Any, db_path: Path, model: str | None, ahead: Ahead, *, batch
     feeder.start()
     error = None
     try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            try:
-                msg = json.loads(line)
-            except ValueError:
-                continue  # a stray print from a library
+        for msg in messages(proc):
             if "error" in msg:
                 error = msg["error"]
             elif "loaded" in msg:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError
-from annotator.gui.child_io import run_main, send
+from annotator.gui.child_io import messages, run_main, send
 
 STOP_GRACE_S = 3.0  # a cancelled child stops at its next step; past this it is terminated
 EXIT_WAIT_S = 10.0  # after its last line, the child only has to exit
@@ -58,12 +58,7 @@ def run_train_child(ctx: Any, db_path: Path, out_dir: Path, options: dict[str, A
         error: str | None = None
         cancelled = False
         try:
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                try:
-                    msg = json.loads(line)
-                except ValueError:
-                    continue  # a stray print from a library
+            for msg in messages(proc):
                 if "step" in msg:
                     ctx.progress(msg["step"], msg["total"], progress_message(msg))
                 elif "result" in msg:

@@ -93,6 +93,20 @@ def is_utf16(path: Path) -> bool:
         return f.read(2) in _UTF16_BOMS
 
 
+def iter_raw_lines(path: Path) -> Iterator[tuple[int, bytes, int, int]]:
+    """Yield (line number, raw bytes without a leading UTF-8 BOM, start byte, end byte) of a
+    file read in binary with a large buffer: the streaming core of every line reader."""
+    pos = 0
+    with open(path, "rb", buffering=_BUFFER) as f:
+        for number, raw in enumerate(f, 1):
+            start = pos
+            pos += len(raw)
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[3:]
+                start = 3
+            yield number, raw, start, pos
+
+
 def iter_lines(path: Path) -> Iterator[tuple[int, str, int]]:
     """Yield (line number, line with its ending, bytes consumed so far), streaming.
 
@@ -107,18 +121,11 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str, int]]:
         for number, line in enumerate(io.StringIO(text, newline=""), 1):
             yield number, line, 0
         return
-    pos = 0
-    with open(path, "rb", buffering=_BUFFER) as f:
-        for number, raw in enumerate(f, 1):
-            start = pos
-            pos += len(raw)
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[3:]
-                start = 3
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise _utf8_error(path, start + exc.start, number) from None
-            if "\x00" in line and looks_like_utf16(raw):
-                raise nul_error(path, start + raw.index(b"\x00"), number)
-            yield number, line, pos
+    for number, raw, start, pos in iter_raw_lines(path):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _utf8_error(path, start + exc.start, number) from None
+        if "\x00" in line and looks_like_utf16(raw):
+            raise nul_error(path, start + raw.index(b"\x00"), number)
+        yield number, line, pos

@@ -10,7 +10,6 @@ Streams: the file is read line by line in binary and each line parsed with orjso
 
 from __future__ import annotations
 
-import codecs
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -18,13 +17,12 @@ import orjson
 
 from annotator.core.errors import RecordError
 from annotator.core.importers.base import (
-    ImportRecord, is_utf16, looks_like_utf16, nul_error, read_text,
+    ImportRecord, is_utf16, iter_raw_lines, looks_like_utf16, nul_error, read_text,
 )
 from annotator.core.model import ANSWERS
 
 # Top-level keys that are fields, not metadata.
 _FIELDS = frozenset({"text", "meta", "spans", "tokens", "answer", "label", "entities", "annotator"})
-_BUFFER = 1 << 20  # long lines: fewer refills than the default 8 KiB
 _ANNOTATOR_KEYS = ("_annotator_id", "_session_id", "annotator")
 
 _JSON_TYPES = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number",
@@ -50,31 +48,24 @@ def read_jsonl(path: Path) -> Iterator[ImportRecord | RecordError]:
                 yield _parse_line(line, name, number, 0, 0)
         return
     loads, JSONDecodeError = orjson.loads, orjson.JSONDecodeError
-    pos = 0
-    with open(path, "rb", buffering=_BUFFER) as f:
-        for number, raw in enumerate(f, 1):
-            start = pos
-            pos += len(raw)
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[3:]
-                start = 3
-            try:
-                obj = loads(raw)
-            except JSONDecodeError:
-                if not raw.strip():
-                    continue
-                error = _parse_line(raw, name, number, start, pos)
-                if isinstance(error, RecordError) and error.message.startswith("not valid UTF-8"):
-                    yield error  # an undecodable file: one error, stop reading it
-                    return
-                yield error
+    for number, raw, start, pos in iter_raw_lines(path):
+        try:
+            obj = loads(raw)
+        except JSONDecodeError:
+            if not raw.strip():
                 continue
-            if type(obj) is dict and type(obj.get("text")) is str and (
-                    len(obj) == 1 or (len(obj) == 2 and type(obj.get("meta")) is dict)):
-                # The common plain {"text", "meta"} record, without the field-by-field checks.
-                yield ImportRecord(obj["text"], obj.get("meta") or {}, line=number, pos=pos)
-            else:
-                yield record_from_json(obj, name, number, pos)
+            error = _parse_line(raw, name, number, start, pos)
+            if isinstance(error, RecordError) and error.message.startswith("not valid UTF-8"):
+                yield error  # an undecodable file: one error, stop reading it
+                return
+            yield error
+            continue
+        if type(obj) is dict and type(obj.get("text")) is str and (
+                len(obj) == 1 or (len(obj) == 2 and type(obj.get("meta")) is dict)):
+            # The common plain {"text", "meta"} record, without the field-by-field checks.
+            yield ImportRecord(obj["text"], obj.get("meta") or {}, line=number, pos=pos)
+        else:
+            yield record_from_json(obj, name, number, pos)
 
 
 def _parse_line(raw: bytes | str, name: str, number: int, start: int, pos: int) -> ImportRecord | RecordError:
