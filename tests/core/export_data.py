@@ -37,7 +37,7 @@ def fill(store: Store) -> list[int]:
         doc_id, _ = store.add_document(text, {"source": f"doc{i}.txt", "n": i})
         store.save_annotation(doc_id, "alice", "accept", spans_of(text, *pieces), timestamp=1_700_000_000 + i)
         ids.append(doc_id)
-    first, third = TEXTS[0][0], TEXTS[2][0]
+    first = TEXTS[0][0]
     store.save_annotation(ids[0], "bob", "accept", spans_of(first, ("Hun Sen", "PERSON"), ("Trump", "PERSON")),
                           timestamp=1_700_000_100)
     store.save_annotation(ids[2], "bob", "reject", [], timestamp=1_700_000_101)
