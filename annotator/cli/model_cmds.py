@@ -31,11 +31,12 @@ def _suggester(store, model: str | None, label_map_items: tuple[str, ...]):
 @click.option("--model", "-m", default=None, metavar="NAME|DIR",
               help="spaCy pipeline package or folder (default: the project's, else en_core_web_sm).")
 @click.option("--label-map", "label_map", multiple=True, metavar="SRC=DST",
-              help="Map a pipeline label onto a project label (repeatable), e.g. LOCATION=LOC. "
-                   "Saved in the project, so the window uses it too.")
+              help="Map a pipeline label onto a project label (repeatable), e.g. LOCATION=LOC; "
+                   "SRC= never suggests SRC. Saved in the project, so the window uses it too.")
 @click.option("--n-process", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes for the model (2 uses both cores of a dual-core machine).")
-@click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True)
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True,
+              help="Documents per nlp.pipe batch and per committed cache write.")
 @click.option("--annotator", default=None, help="Learn from this annotator's accepted documents "
               "only (default: everyone's).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -76,7 +77,8 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
 @click.option("--model", "-m", default=None, metavar="NAME|DIR",
               help="spaCy pipeline package or folder (default: the project's, else en_core_web_sm).")
 @click.option("--label-map", "label_map", multiple=True, metavar="SRC=DST",
-              help="Map a pipeline label onto a project label (repeatable); saved in the project.")
+              help="Map a pipeline label onto a project label (repeatable; SRC= drops SRC); "
+                   "saved in the project.")
 @click.option("--model-only", is_flag=True, help="Score the model alone, without learning from gold.")
 @click.option("--gold-only", is_flag=True, help="Score what is learned from gold alone (no model).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")

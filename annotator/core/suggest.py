@@ -48,15 +48,17 @@ def default_model_name() -> str:
 
 # ---- label map ---------------------------------------------------------------------------
 def parse_label_map(items: Iterable[str], labels: Iterable[str] | None = None) -> dict[str, str]:
-    """Parse SRC=DST pairs; with `labels`, every DST must be one of the project's labels."""
+    """Parse SRC=DST pairs; 'SRC=' (empty DST) means never suggest SRC, as in `train`.
+    With `labels`, every non-empty DST must be one of the project's labels."""
     known = set(labels) if labels is not None else None
     out: dict[str, str] = {}
     for item in items:
         src, sep, dst = item.partition("=")
         src, dst = src.strip(), dst.strip()
-        if not sep or not src or not dst:
-            raise AnnotatorError(f"label map {item!r} is not SRC=DST (e.g. LOCATION=LOC)")
-        if known is not None and dst not in known:
+        if not sep or not src:
+            raise AnnotatorError(f"label map {item!r} is not SRC=DST (e.g. LOCATION=LOC, or "
+                                 f"CARDINAL= to drop a label)")
+        if dst and known is not None and dst not in known:
             raise AnnotatorError(f"label map {item!r}: {dst} is not a label of this project "
                                  f"({', '.join(sorted(known))})")
         out[src] = dst
@@ -86,7 +88,7 @@ def map_spans(spans: Iterable[Span], label_map: Mapping[str, str],
     out = []
     for span in spans:
         label = label_map.get(span.label, span.label)
-        if keep is None or label in keep:
+        if label and (keep is None or label in keep):  # "" = dropped by the map
             out.append(span if label == span.label else span.with_label(label))
     return out
 

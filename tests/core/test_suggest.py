@@ -197,6 +197,8 @@ def test_label_map_and_project_labels(suggester: Suggester):
     (spans,) = list(mapped.predict([APPLE]))
     assert {(APPLE[s.start:s.end], s.label) for s in spans} == {("Apple", "ORG"), ("U.K.", "LOC")}
     assert map_spans([Span(0, 1, "PER")], {"PER": "PERSON"}, ["PERSON"]) == [Span(0, 1, "PERSON")]
+    # "SRC=" drops a label, as in `annotator train --label-map`, even without a project label set.
+    assert map_spans([Span(0, 1, "MISC"), Span(2, 3, "ORG")], {"MISC": ""}, None) == [Span(2, 3, "ORG")]
 
 
 def test_parse_and_store_label_map(store: Store):
@@ -206,6 +208,7 @@ def test_parse_and_store_label_map(store: Store):
         parse_label_map(["LOCATION"])
     with pytest.raises(AnnotatorError, match="not a label of this project"):
         parse_label_map(["X=NOPE"], store.label_names())
+    assert parse_label_map(["MISC="], store.label_names()) == {"MISC": ""}
     assert load_label_map(store) == {}
     save_label_map(store, {"PER": "PERSON"})
     assert load_label_map(store) == {"PER": "PERSON"}
