@@ -476,14 +476,8 @@ class Store:
     def iter_annotations(self, annotator: str | None = None, answer: str | None = None,
                          batch_size: int = 1000) -> Iterator[tuple[Document, Annotation]]:
         """Stream (document, annotation) pairs in document order, filtered by annotator/answer."""
-        where, params = [], []
-        if annotator:
-            where.append("a.annotator = ?")
-            params.append(annotator)
-        if answer:
-            where.append("a.answer = ?")
-            params.append(answer)
-        clause = (" AND " + " AND ".join(where)) if where else ""
+        where, params = self._annotation_filter(annotator, answer, column_prefix="a.")
+        clause = where.replace(" WHERE ", " AND ", 1)
         last = -1
         while True:
             rows = self.conn.execute(
@@ -703,13 +697,15 @@ class Store:
 
     # ---- export and statistics queries (helper H2: core/exporting.py, core/stats.py) -------
     @staticmethod
-    def _annotation_filter(annotator: str | None, answer: str | None) -> tuple[str, list[Any]]:
+    def _annotation_filter(annotator: str | None, answer: str | None,
+                           column_prefix: str = "") -> tuple[str, list[Any]]:
+        """' WHERE ...' (or '') and its parameters for an annotator/answer filter."""
         where, params = [], []
         if annotator:
-            where.append("annotator = ?")
+            where.append(f"{column_prefix}annotator = ?")
             params.append(annotator)
         if answer:
-            where.append("answer = ?")
+            where.append(f"{column_prefix}answer = ?")
             params.append(answer)
         return (" WHERE " + " AND ".join(where)) if where else "", params
 
