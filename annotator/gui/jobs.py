@@ -52,11 +52,7 @@ def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None
 
     errors: list[str] = []
 
-    def on_progress(*args: Any) -> None:
-        ctx.check()
-        done, total = _counts(args)
-        ctx.progress(done, total, "Importing")
-
+    on_progress = _reporter(ctx, "Importing")
     store = Store(db_path)
     try:
         report = import_paths(store, paths, annotator=annotator, on_error=lambda e: errors.append(str(e)),
@@ -72,11 +68,7 @@ def export_job(ctx: Any, db_path: Path, fmt: str, out: Path, options: dict[str, 
 
     warnings: list[str] = []
 
-    def on_progress(*args: Any) -> None:
-        ctx.check()
-        done, total = _counts(args)
-        ctx.progress(done, total, "Exporting")
-
+    on_progress = _reporter(ctx, "Exporting")
     store = Store(db_path)
     try:
         report = export(store, fmt, out, on_progress=on_progress,
@@ -90,9 +82,7 @@ def merge_job(ctx: Any, db_path: Path, other: Path) -> Any:
     """Merge a teammate's project file into ours (one transaction: all or nothing)."""
     from annotator.core.merge import merge_project
 
-    def on_progress(done: int, total: int) -> None:
-        ctx.check()  # Cancelled rolls the merge's transaction back
-        ctx.progress(done, total, "Merging")
+    on_progress = _reporter(ctx, "Merging")  # a cancel rolls the merge's transaction back
 
     store = Store(db_path)
     try:
@@ -110,6 +100,17 @@ def train_job(ctx: Any, db_path: Path, out_dir: Path, options: dict[str, Any]) -
     except TrainCancelled:
         ctx.check()  # stopped by the person: report as cancelled, not as a failure
         raise
+
+
+def _reporter(ctx: Any, label: str) -> Any:
+    """A core on_progress callback: checks for cancel (raising in the core, which rolls back
+    its transaction) and reports (done, total) to the status bar."""
+    def on_progress(*args: Any) -> None:
+        ctx.check()
+        done, total = _counts(args)
+        ctx.progress(done, total, label)
+
+    return on_progress
 
 
 def _counts(args: tuple[Any, ...]) -> tuple[int, int]:

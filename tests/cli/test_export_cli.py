@@ -2,24 +2,11 @@ from __future__ import annotations
 
 import orjson
 import pytest
-from click.testing import CliRunner
 
-from annotator.cli import main
 from annotator.core.model import Span
 from annotator.core.store import Store
 from annotator.core.tokens import blank_nlp
-from tests.core.export_data import fill
-
-
-@pytest.fixture
-def project(db_path):
-    with Store(db_path) as store:
-        fill(store)
-    return db_path
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, [str(a) for a in args])
+from tests.cli.helpers import run
 
 
 def test_default_jsonl_export(project, tmp_path):

@@ -3,24 +3,12 @@ from __future__ import annotations
 import click
 import orjson
 import pytest
-from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.core.labels import LabelError, check_color
 from annotator.core.stats import project_stats
 from annotator.core.store import Store
-from tests.core.export_data import fill
-
-
-@pytest.fixture
-def project(db_path):
-    with Store(db_path) as store:
-        fill(store)
-    return db_path
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, [str(a) for a in args])
+from tests.cli.helpers import run
 
 
 def _commands(group: click.Group, prefix: str = ""):

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from annotator.core.exporting import export
 from annotator.core.importing import import_paths
 from annotator.core.model import Span
+from annotator.core.spans import trim_span
 from annotator.core.store import Store
 from tests.reliability.formats import chunks, read_conll, read_json_lines, spans_of
 
@@ -25,14 +26,6 @@ _SPECIAL = st.sampled_from(list("\r\n\t \x00\x01\x0b\x0c\x1c\x85\u00a0\u2028\u20
 _CHAR = st.one_of(st.characters(blacklist_categories=("Cs",)), _SPECIAL, st.sampled_from(list("abc XYZ.")))
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 @st.composite
 def documents(draw, min_size: int = 1, max_size: int = 60, alphabet=_CHAR):
     """(text, spans): spans sorted, non-overlapping, not starting or ending in whitespace."""
@@ -41,7 +34,7 @@ def documents(draw, min_size: int = 1, max_size: int = 60, alphabet=_CHAR):
     cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=8))))
     spans = []
     for a, b in zip(cuts[::2], cuts[1::2]):
-        a, b = _trim(text, a, b)
+        a, b = trim_span(text, a, b)
         if a < b:
             spans.append(Span(a, b, draw(st.sampled_from(LABELS))))
     return text, tuple(spans)
@@ -146,7 +139,7 @@ def test_widget_offsets_round_trip(qtbot, doc, data):
     # A selection at code-point boundaries [a, b) in UTF-16 units gives the trimmed span [a, b).
     a = data.draw(st.integers(0, len(text)))
     b = data.draw(st.integers(a, len(text)))
-    want = _trim(text, a, b)
+    want = trim_span(text, a, b)
     editor.set_document(text, [])
     editor.set_active_label("ORG")
     view = editor.text_edit()
