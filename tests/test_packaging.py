@@ -21,3 +21,14 @@ def test_wheel_ships_resources_and_seeds(tmp_path):
     seeds = sorted(p.name for p in (REPO_ROOT / "seeds").glob("*.txt"))
     assert seeds and all(f"annotator/seeds/{name}" in names for name in seeds)
     assert not any(name.startswith(("tests/", "benchmarks/")) for name in names)
+
+
+def test_every_subpackage_is_listed_in_pyproject():
+    """pyproject lists packages by hand (resources/ and seeds/ are mapped in): a new
+    subpackage missing from the list would be absent from a non-editable install."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(REPO_ROOT).parts)
+             for p in (REPO_ROOT / "annotator").rglob("__init__.py")}
+    assert found <= listed, f"add to pyproject's packages: {sorted(found - listed)}"
