@@ -10,6 +10,7 @@ import click
 from annotator.cli.common import db_option, open_store, progress, user_errors
 from annotator.core.exporters import EXPORTERS
 from annotator.core.model import ANSWERS
+from annotator.core.wording import count
 
 MAX_PRINTED_WARNINGS = 50
 
@@ -26,6 +27,11 @@ MAX_PRINTED_WARNINGS = 50
               help="Only annotations with this answer [default: accept]; 'all' for every decision.")
 @click.option("--reviewed", is_flag=True, help="Export the adjudicated (reviewed) versions instead; "
               "the reviewer is the _annotator_id and meta.reviewed_from lists the annotators.")
+@click.option("--gold", "gold_flag", is_flag=True,
+              help="One record per document: its team gold version (the review, else the version "
+              "every annotator accepted); disputed documents are left out. Default for spacy and conll.")
+@click.option("--all-versions", is_flag=True,
+              help="spacy/conll: every annotator's accepted version instead of the gold.")
 @click.option("--split", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
               help="Fraction of documents for a dev set, e.g. 0.2: writes OUT-train/OUT-dev files "
               "(corpus.spacy -> corpus-train.spacy, corpus-dev.spacy; a folder -> OUT/train, OUT/dev).")
@@ -34,7 +40,8 @@ MAX_PRINTED_WARNINGS = 50
               help="jsonl only: include spaCy tokens and span token indices (--no-tokens is ~50x faster; "
               "Prodigy re-tokenizes on load).")
 def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None, answer: str | None,
-               reviewed: bool, split: float | None, seed: int, tokens: bool) -> None:
+               reviewed: bool, gold_flag: bool, all_versions: bool, split: float | None, seed: int,
+               tokens: bool) -> None:
     """Export annotations, streaming: memory stays flat however large the project.
 
     \b
@@ -49,12 +56,25 @@ def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None,
       conll    CoNLL IOB2 columns (token TAG), -DOCSTART- per document, a blank line
                between sentences (the text's lines).
 
+    \b
+    What is written:
+      spacy, conll  the team gold: one record per document, its review, else the version
+                    every annotator accepted; disputed documents are left out (stderr says
+                    how many). --all-versions, --annotator, --answer or --reviewed write
+                    versions instead.
+      jsonl, doccano  every accepted version, one record per annotator (as Prodigy's
+                    db-out); --gold writes the team gold instead.
+
     Spans off token boundaries are widened to whole tokens in spacy and conll output,
     with a warning. Output appears only when complete: a failed export leaves any
     earlier file in place.
     """
     if reviewed and answer not in (None, "accept", "all"):
         raise click.UsageError("--reviewed exports the final versions, which have no --answer; drop --answer")
+    if gold_flag and (all_versions or annotator or reviewed or answer):
+        raise click.UsageError("--gold is one version per document: it excludes --all-versions, "
+                               "--annotator, --answer and --reviewed")
+    gold = True if gold_flag else (False if (all_versions or answer) else None)
     if not tokens and fmt != "jsonl":
         raise click.UsageError("--no-tokens applies to --format jsonl only")
     from annotator.core.exporting import export
@@ -76,21 +96,28 @@ def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None,
                     click.echo(f"warning: {message}", err=True)
 
             report = export(store, fmt, out, annotator=annotator, answer=answer or "accept",
-                            reviewed=reviewed, split=split, seed=seed, on_progress=on_progress,
+                            reviewed=reviewed, gold=gold, split=split, seed=seed, on_progress=on_progress,
                             on_warning=on_warning, options=options)
     if report.warning_count > MAX_PRINTED_WARNINGS:
         click.echo(f"warning: {report.warning_count - MAX_PRINTED_WARNINGS} more warnings not shown", err=True)
-    what = "reviewed documents" if reviewed else f"{answer or 'accept'} annotations"
+    if report.gold:
+        what = "team gold, one per document"
+    else:
+        what = "reviewed documents" if reviewed else f"{answer or 'accept'} annotations"
     if annotator:
         what += f" by {annotator}"
+    if report.disputed_excluded:
+        from annotator.core.gold import disputed_message
+
+        click.echo(f"warning: {disputed_message(report.disputed_excluded)}", err=True)
     if not report.records:
         click.echo(f"warning: nothing to export: no {what}", err=True)
     where = ", ".join(str(p) for p in report.files[:3]) + (" ..." if len(report.files) > 3 else "")
     if split:
-        click.echo(f"Exported {report.records} records ({what}) as {fmt}: {report.train_records} train, "
+        click.echo(f"Exported {count(report.records, 'record')} ({what}) as {fmt}: {report.train_records} train, "
                    f"{report.dev_records} dev -> {where}")
     else:
-        click.echo(f"Exported {report.records} records ({what}) as {fmt} -> {where}")
+        click.echo(f"Exported {count(report.records, 'record')} ({what}) as {fmt} -> {where}")
 
 
 COMMANDS = [export_cmd]

@@ -8,12 +8,14 @@ from pathlib import Path
 import click
 
 from annotator.cli.common import db_option, open_store, progress, user_errors
+from annotator.core.suggest import default_model_name
+from annotator.core.wording import count
 
 
 def _suggester(store, model: str | None, label_map_items: tuple[str, ...]):
     """A Suggester in the project's labels; a --label-map given here becomes the project's."""
     from annotator.core.suggest import (
-        SETTING_MODEL, Suggester, load_label_map, parse_label_map, save_label_map,
+        Suggester, load_label_map, parse_label_map, project_model, save_label_map,
     )
 
     labels = store.label_names()
@@ -22,14 +24,13 @@ def _suggester(store, model: str | None, label_map_items: tuple[str, ...]):
         save_label_map(store, label_map)
     else:
         label_map = load_label_map(store)
-    model = model or store.get_setting(SETTING_MODEL)
-    return Suggester(model, label_map=label_map, labels=labels)
+    return Suggester(model or project_model(store), label_map=label_map, labels=labels)
 
 
 @click.command()
 @db_option
 @click.option("--model", "-m", default=None, metavar="NAME|DIR",
-              help="spaCy pipeline package or folder (default: the project's, else en_core_web_sm).")
+              help=f"spaCy pipeline package or folder (default: the project's model, else {default_model_name()}).")
 @click.option("--label-map", "label_map", multiple=True, metavar="SRC=DST",
               help="Map a pipeline label onto a project label (repeatable), e.g. LOCATION=LOC; "
                    "SRC= never suggests SRC. Saved in the project, so the window uses it too.")
@@ -37,15 +38,17 @@ def _suggester(store, model: str | None, label_map_items: tuple[str, ...]):
               help="Worker processes for the model (2 uses both cores of a dual-core machine).")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True,
               help="Documents per nlp.pipe batch and per committed cache write.")
-@click.option("--annotator", default=None, help="Learn from this annotator's accepted documents "
-              "only (default: everyone's).")
+@click.option("--annotator", default=None, metavar="NAME",
+              help="With -o: also learn from NAME's own accepted documents that nobody has reviewed "
+              "(default: the team gold only: reviews, else unanimous accepts).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write every document's current suggestions (model + learned from gold) "
                    "as JSONL.")
 def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...], n_process: int,
             batch_size: int, annotator: str | None, output: Path | None) -> None:
     """Pre-annotate the project's documents with a spaCy pipeline (cached per model)."""
-    from annotator.core.learned import GoldMatcher, export_suggestions
+    from annotator.core.learned import GoldMatcher
+    from annotator.core.suggestions import export_suggestions
     from annotator.core.suggest import SETTING_MODEL, suggest_documents
 
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
@@ -60,22 +63,23 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
                                              on_progress=lambda done, total: bar.update(done - bar.n))
         if model:  # the window then shows these suggestions
             store.set_setting(SETTING_MODEL, model)
-        click.echo(f"{computed} document(s) pre-annotated with {key}; "
-                   f"{store.count_documents() - computed} already cached")
+        click.echo(f"{count(computed, 'document')} pre-annotated with {key}; "
+                   f"{store.count_documents() - computed:,} already cached")
         if output is not None:
             matcher = GoldMatcher.from_store(store, annotator)
             with progress(store.count_documents(), "write") as bar:
                 n = export_suggestions(store, key, matcher, output, on_progress=bar.update)
-            click.echo(f"{n} record(s) written to {output} "
-                       f"({matcher.phrases()} phrase(s) learned from {len(matcher)} accepted document(s))")
+            click.echo(f"{count(n, 'record')} written to {output} ({count(matcher.phrases(), 'phrase')} "
+                       f"learned from {count(len(matcher), 'gold document')})")
 
 
 @click.command()
 @db_option
-@click.option("--annotator", default=None, help="Whose accepted documents are the gold "
-              "(default: the latest accepted version of each document).")
+@click.option("--annotator", default=None, metavar="NAME",
+              help="Score against NAME's accepted versions (default: the team gold: the review, "
+              "else the version every annotator accepted; disputed documents are left out).")
 @click.option("--model", "-m", default=None, metavar="NAME|DIR",
-              help="spaCy pipeline package or folder (default: the project's, else en_core_web_sm).")
+              help=f"spaCy pipeline package or folder (default: the project's model, else {default_model_name()}).")
 @click.option("--label-map", "label_map", multiple=True, metavar="SRC=DST",
               help="Map a pipeline label onto a project label (repeatable; SRC= drops SRC); "
                    "saved in the project.")
@@ -96,12 +100,17 @@ def evaluate(db_path: Path | None, annotator: str | None, model: str | None, lab
         suggester = None if gold_only else _suggester(store, model, label_map)
         result = run_evaluation(store, suggester, annotator=annotator, use_gold=not model_only,
                                 use_model=not gold_only)
+    if result["disputed_excluded"]:
+        from annotator.core.gold import disputed_message
+
+        click.echo(f"warning: {disputed_message(result['disputed_excluded'])}", err=True)
     if as_json:
         click.echo(json.dumps(result, sort_keys=True))
         return
     parts = " + ".join(result["parts"])
-    click.echo(f"{result['documents']} document(s), suggestions from {parts}"
+    click.echo(f"{count(result['documents'], 'document')} ({result['gold']}), suggestions from {parts}"
                + (f" ({result['model']})" if result["model"] else ""))
+
     click.echo(f"{'label':<12}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
     for label, s in result["per_label"].items():
         click.echo(f"{label:<12}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}{s['support']:>9}")

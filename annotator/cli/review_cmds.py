@@ -1,5 +1,5 @@
-"""`annotator merge` and `annotator agreement`: bring teammates' work together and measure
-how far they agree."""
+"""`annotator merge`, `annotator agreement` and `annotator review`: bring teammates' work
+together, measure how far they agree, and settle the team gold."""
 
 from __future__ import annotations
 
@@ -78,6 +78,17 @@ def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> Non
         for lab, c in sorted(p.labels.items()):
             click.echo(f"  {lab:<10} {_fmt(c.f1):>6} {_fmt(c.partial_f1):>6} {c.n_a:>5} {c.n_b:>5} "
                        f"{c.exact:>6}")
+    if report.annotators:
+        click.echo("\nPer annotator (unchanged = accepted exactly the model's suggestions; "
+                   "vs gold = against reviewed documents):")
+        width = max(9, *(len(a.name) for a in report.annotators))
+        click.echo(f"  {'annotator':<{width}} {'docs':>5} {'unchanged':>9} {'gold P':>7} {'gold R':>7} "
+                   f"{'gold F1':>7} {'reviewed':>8}")
+        for a in report.annotators:
+            g = a.vs_gold or {}
+            share = "n/a" if a.unchanged_from_suggestions is None else f"{a.unchanged_from_suggestions:.0%}"
+            click.echo(f"  {a.name:<{width}} {a.documents:>5} {share:>9} {_fmt(g.get('precision')):>7} "
+                       f"{_fmt(g.get('recall')):>7} {_fmt(g.get('f1')):>7} {g.get('documents', 0):>8}")
     disputed = [d for d in report.documents if d.score > 0 or d.disputed]
     click.echo(f"\nDocuments with disagreement: {len(disputed)} of {len(report.documents)} shared")
     if disputed and top:
@@ -87,4 +98,40 @@ def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> Non
                        f"{', '.join(d.annotators):<24} {d.preview[:60]}")
 
 
-COMMANDS = [merge, agreement]
+@click.command()
+@db_option
+@click.option("--auto-accept", is_flag=True,
+              help="Save a review for every document that two or more annotators accepted with "
+              "exactly the same spans, so only the disputes are left to review. Idempotent.")
+@click.option("--reviewer", default=None, metavar="NAME",
+              help="Whose name the reviews carry (default: your OS user name).")
+@click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
+              help="How many disputed documents to list.")
+def review(db_path: Path | None, auto_accept: bool, reviewer: str | None, top: int) -> None:
+    """The team gold: how many documents have it (reviewed or unanimous), which are disputed
+    (their annotators disagree and nobody has reviewed them), and, with --auto-accept, settle
+    the unanimous ones. Disputed documents are reviewed in the window (Ctrl+R)."""
+    from annotator.core.agreement import preview
+    from annotator.core.gold import RESOLVE_HINT, auto_accept as run_auto_accept, summarize
+    from annotator.core.project import default_annotator
+    from annotator.core.wording import count
+
+    with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
+        if auto_accept:
+            name = (reviewer or default_annotator()).strip()
+            saved = run_auto_accept(store, name)
+            click.echo(f"Reviewed {count(saved, 'unanimous document')} as {name}.")
+        summary = summarize(store)
+        disputed = summary.disputed or []
+        previews = {d: preview(store.get_document(d).text) for d in disputed[:top]}
+    click.echo(f"Gold: {count(summary.gold, 'document')} ({summary.reviewed:,} reviewed, "
+               f"{summary.unanimous:,} unanimous); {count(len(disputed), 'disputed document')}.")
+    if disputed:
+        for doc_id, text in previews.items():
+            click.echo(f"  {doc_id:>6}  {text}")
+        if len(disputed) > top:
+            click.echo(f"  ... and {len(disputed) - top:,} more")
+        click.echo(f"To resolve them: {RESOLVE_HINT}.")
+
+
+COMMANDS = [merge, agreement, review]

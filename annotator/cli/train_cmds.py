@@ -22,7 +22,8 @@ def _gold_options(f: Any) -> Any:
         click.option("--eval-split", type=click.FloatRange(0.0, 1.0, max_open=True), default=0.2,
                      show_default=True, help="Part of the gold held out for scoring (deterministic per seed)."),
         click.option("--annotator", default=None, metavar="NAME",
-                     help="Gold = documents NAME accepted (default: accepted by anyone)."),
+                     help="Gold = documents NAME accepted (default: the team gold: the review, "
+                          "else the version every annotator accepted; disputed documents are left out)."),
         click.option("--reviewed", is_flag=True, help="Gold = the adjudicated reviews."),
         click.option("--label-map", "label_map", multiple=True, metavar="SRC=DST",
                      help="Rename gold labels before training; SRC= (empty DST) drops SRC. Repeatable."),
@@ -75,7 +76,8 @@ def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: b
 
     The pipeline is scored on the held-out part, beside the base model on the same part
     (scores.json in the folder); use it with `annotator suggest --model FOLDER`."""
-    from annotator.core.train import parse_label_map, train_pipeline
+    from annotator.core.suggest import parse_label_map
+    from annotator.core.train import train_pipeline
 
     _check(base, from_scratch, annotator, reviewed)
     with user_errors():
@@ -93,6 +95,7 @@ def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: b
     if as_json:
         click.echo(json.dumps(s, indent=2, sort_keys=True))
         return
+    click.echo(f"Gold: {s['gold']}.")
     click.echo(f"Trained on {s['train_docs']} documents, {s['dev_docs']} held out, labels "
                f"{', '.join(s['labels'])}; {result.steps} steps in {result.seconds:.0f} s.")
     click.echo(f"  trained: {_fmt(s['trained'])}")
@@ -116,7 +119,8 @@ def train_curve(db_path: Path | None, base: str | None, from_scratch: bool, eval
                 annotator: str | None, reviewed: bool, label_map: tuple[str, ...], max_steps: int, seed: int,
                 fractions: str, as_json: bool) -> None:
     """Held-out F1 after training on 25/50/75/100% of the training part: does more gold still help?"""
-    from annotator.core.train import learning_curve, parse_label_map
+    from annotator.core.suggest import parse_label_map
+    from annotator.core.train import learning_curve
 
     _check(base, from_scratch, annotator, reviewed)
     try:

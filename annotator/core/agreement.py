@@ -240,18 +240,17 @@ class AgreementReport:
     answer: str
     pairs: list[PairAgreement]
     documents: list[DocumentDisagreement]
+    annotators: list[Any] = field(default_factory=list)  # core.quality.AnnotatorQuality
 
     def to_dict(self) -> dict[str, Any]:
         return {"answer": self.answer, "pairs": [p.to_dict() for p in self.pairs],
-                "documents": [d.to_dict() for d in self.documents]}
+                "documents": [d.to_dict() for d in self.documents],
+                "annotators": [a.to_dict() for a in self.annotators]}
 
 
 def shared_document_ids(store: Any, answer: str = "accept") -> list[int]:
     """Documents that two or more annotators gave this answer, in id order."""
-    rows = store.conn.execute(
-        "SELECT document_id FROM annotations WHERE answer = ? GROUP BY document_id "
-        "HAVING count(*) >= 2 ORDER BY document_id", (answer,))
-    return [r[0] for r in rows]
+    return store.shared_document_ids(answer)
 
 
 def versions_for(store: Any, doc_id: int, answer: str = "accept") -> dict[str, list[Span]]:
@@ -265,10 +264,11 @@ def sort_disagreements(rows: Iterable[DocumentDisagreement]) -> list[DocumentDis
     return sorted(rows, key=lambda d: (-d.score, -d.disputed, d.document_id))
 
 
-def compute_agreement(store: Any, *, answer: str = "accept",
+def compute_agreement(store: Any, *, answer: str = "accept", quality: bool = True,
                       on_progress: Callable[[int, int], None] | None = None) -> AgreementReport:
     """Pairwise figures over all documents both annotators gave `answer`, plus the
-    per-document disagreement table (documents with two or more such versions)."""
+    per-document disagreement table (documents with two or more such versions) and, with
+    `quality`, the per-annotator figures of core/quality.py."""
     doc_ids = shared_document_ids(store, answer)
     pairs: dict[tuple[str, str], PairAgreement] = {}
     docs: list[DocumentDisagreement] = []
@@ -289,7 +289,12 @@ def compute_agreement(store: Any, *, answer: str = "accept",
                                          disputed_spans(versions), disagreement_score(versions)))
         if on_progress:
             on_progress(n, len(doc_ids))
-    return AgreementReport(answer, [pairs[k] for k in sorted(pairs)], sort_disagreements(docs))
+    report = AgreementReport(answer, [pairs[k] for k in sorted(pairs)], sort_disagreements(docs))
+    if quality:
+        from annotator.core.quality import annotator_quality
+
+        report.annotators = annotator_quality(store)
+    return report
 
 
 def _round(value: float | None) -> float | None:

@@ -10,9 +10,11 @@ from collections import Counter
 from typing import Any, Hashable, Iterable, Sequence
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.learned import GoldMatcher, accepted_gold, combine
+from annotator.core.gold import GoldSummary, describe, iter_gold
+from annotator.core.learned import GoldMatcher
 from annotator.core.model import Span
-from annotator.core.suggest import Suggester, load_label_map, map_spans, suggest_documents
+from annotator.core.suggest import Suggester, load_label_map, suggest_documents
+from annotator.core.suggestions import compose
 
 SpanKey = tuple[int, int, str]
 
@@ -84,19 +86,34 @@ def model_predictions(store: Any, suggester: Suggester, doc_ids: Sequence[int], 
     return out
 
 
+def gold_items(store: Any, annotator: str | None = None, summary: GoldSummary | None = None
+               ) -> list[tuple[int, str, tuple[Span, ...]]]:
+    """(doc id, text, spans) to score against: the team gold policy (core/gold.py), or with
+    `annotator` that annotator's accepted versions. `summary` gets the policy's counts."""
+    if annotator:
+        return [(doc.id, doc.text, ann.spans)
+                for doc, ann in store.iter_annotations(annotator=annotator, answer="accept")]
+    return [(doc.id, doc.text, gold.spans) for doc, gold in iter_gold(store, summary=summary)]
+
+
 def evaluate(store: Any, suggester: Suggester | None, *, annotator: str | None = None,
              use_gold: bool = True, use_model: bool = True, batch_size: int = 64,
              n_process: int = 1) -> dict[str, Any]:
-    """Score what the window would suggest against `annotator`'s accepted gold.
+    """Score what the window would suggest (core/suggestions.py) against the gold.
 
-    Without an annotator, the latest accepted version of each document is the gold.
-    use_model=False (or no suggester) scores the gold-learned part alone; use_gold=False the
-    model alone. Returns prf() plus "documents", "model", "annotator" and "parts".
+    The gold is the team gold policy (review, else unanimous; disputed documents are left
+    out and counted in "disputed_excluded"); with `annotator`, that annotator's accepted
+    versions. use_model=False (or no suggester) scores the gold-learned part alone;
+    use_gold=False the model alone. Returns prf() plus "documents", "model", "annotator",
+    "parts", "gold" (what was used) and "disputed_excluded".
     """
-    items = accepted_gold(store, annotator)
+    summary = GoldSummary()
+    items = gold_items(store, annotator, summary)
+    disputed = len(summary.disputed or [])
     if not items:
-        who = f" by {annotator}" if annotator else ""
-        raise AnnotatorError(f"{store.path}: no accepted annotations{who} to evaluate against")
+        who = f"accepted by {annotator}" if annotator else "with gold (reviewed or unanimous)"
+        extra = f"; {disputed} disputed documents need a review first" if disputed else ""
+        raise AnnotatorError(f"{store.path}: no documents {who} to evaluate against{extra}")
     use_model = use_model and suggester is not None
     if not use_model and not use_gold:
         raise AnnotatorError("nothing to evaluate: both the model and the gold-learned part are off")
@@ -110,13 +127,14 @@ def evaluate(store: Any, suggester: Suggester | None, *, annotator: str | None =
         matcher.add_many(items)
     golds, preds = [], []
     for doc_id, text, spans in items:
-        model = map_spans(raw.get(doc_id, ()), label_map, labels)
-        learned = map_spans(matcher.propose(text, exclude_doc=doc_id), {}, labels) if matcher else []
+        learned = matcher.propose(text, exclude_doc=doc_id) if matcher else []
         golds.append({s.key() for s in spans})
-        preds.append({s.key() for s in combine(model, learned)})
+        preds.append({s.key() for s in compose(text, raw.get(doc_id, ()), learned, labels, label_map)})
     result = prf(golds, preds)
     result["documents"] = len(items)
     result["model"] = suggester.model_key if use_model and suggester is not None else None
     result["annotator"] = annotator
     result["parts"] = [p for p, on in (("model", use_model), ("gold", use_gold)) if on]
+    result["gold"] = describe(annotator)
+    result["disputed_excluded"] = 0 if annotator else disputed
     return result

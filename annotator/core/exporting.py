@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from annotator.core.exporters import EXPORTERS, Exporter, ExportError, ExportItem
+from annotator.core.gold import KIND_REVIEW, GoldSummary, iter_gold, summarize
 from annotator.core.model import ANSWERS
 from annotator.core.store import Store
 
@@ -35,6 +36,8 @@ class ExportReport:
     warning_count: int = 0
     train_records: int | None = None
     dev_records: int | None = None
+    gold: bool = False
+    disputed_excluded: int = 0
 
 
 def split_documents(doc_ids: list[int], split: float, seed: int = 0) -> set[int]:
@@ -48,9 +51,19 @@ def split_documents(doc_ids: list[int], split: float, seed: int = 0) -> set[int]
     return set(random.Random(seed).sample(sorted(doc_ids), k))
 
 
+def gold_by_default(fmt: str) -> bool:
+    """Training formats write one version per document (the team gold) unless versions are
+    asked for; the others write every accepted version, as Prodigy's db-out does."""
+    return getattr(EXPORTERS.get(fmt), "gold_by_default", False)
+
+
 def _items(store: Store, *, annotator: str | None, answer: str | None,
-           reviewed: bool) -> Iterator[ExportItem]:
-    if reviewed:
+           reviewed: bool, gold: bool) -> Iterator[ExportItem]:
+    if gold:
+        for doc, version in iter_gold(store):
+            yield ExportItem(doc, version.spans, "accept", version.made_by, version.timestamp,
+                             version.annotators if version.kind == KIND_REVIEW else None, version.kind)
+    elif reviewed:
         for doc, review in store.iter_reviews():
             if annotator and review.reviewer != annotator:
                 continue
@@ -68,7 +81,8 @@ def _check_target(store: Store, out: Path) -> None:
 
 
 def export(store: Store, fmt: str, out: str | Path, *, annotator: str | None = None,
-           answer: str = "accept", reviewed: bool = False, split: float | None = None, seed: int = 0,
+           answer: str = "accept", reviewed: bool = False, gold: bool | None = None,
+           split: float | None = None, seed: int = 0,
            on_progress: Progress | None = None, on_warning: Callable[[str], None] | None = None,
            options: dict[str, Any] | None = None, batch_size: int = BATCH_SIZE) -> ExportReport:
     """Write the project's annotations as `fmt` (a key of EXPORTERS) to `out`.
@@ -76,6 +90,10 @@ def export(store: Store, fmt: str, out: str | Path, *, annotator: str | None = N
     annotator: only this annotator's versions (default: one record per annotator version).
     answer: only this answer (default accept); "all" for every decision. Ignored with reviewed.
     reviewed: the adjudicated versions instead (annotator = reviewer, meta.reviewed_from).
+    gold: one record per document, its team-gold version (core/gold.py; `_annotator_id`
+    "reviewed:NAME" or the agreeing annotator(s), meta.gold its kind); disputed documents
+    are left out and counted in the report. None: the format's default (gold_by_default),
+    unless an annotator or reviewed is given. gold=True with either is an ExportError.
     split: fraction of documents for a dev set; writes the exporter's train/dev paths.
     options: keyword options of the format's exporter, e.g. {"tokens": False} for jsonl,
     {"shard_size": 500} for spacy; one the format does not have is an ExportError.
@@ -88,10 +106,15 @@ def export(store: Store, fmt: str, out: str | Path, *, annotator: str | None = N
         raise ExportError(f"unknown answer {answer!r}; choose one of {', '.join(ANSWER_CHOICES)}")
     if split is not None and not 0 < split < 1:
         raise ExportError(f"split must be between 0 and 1 (exclusive), not {split}")
+    if gold and (annotator or reviewed or answer != "accept"):
+        raise ExportError("the gold is one version per document: it cannot be narrowed to an "
+                          "annotator, the reviews or another answer")
+    if gold is None:
+        gold = gold_by_default(fmt) and not annotator and not reviewed and answer == "accept"
     out = Path(out)
     _check_target(store, out)
     wanted = None if answer == "all" else answer
-    report = ExportReport(fmt)
+    report = ExportReport(fmt, gold=gold)
 
     def warn(message: str) -> None:
         report.warning_count += 1
@@ -100,7 +123,12 @@ def export(store: Store, fmt: str, out: str | Path, *, annotator: str | None = N
         if on_warning is not None:
             on_warning(message)
 
-    if reviewed:
+    if gold:
+        summary: GoldSummary = summarize(store)
+        report.disputed_excluded = len(summary.disputed or [])
+        total = summary.gold
+        doc_ids = [doc.id for doc, _ in iter_gold(store)] if split else []
+    elif reviewed:
         doc_ids = store.reviewed_document_ids(annotator)
         total = len(doc_ids)
     else:
@@ -125,7 +153,7 @@ def export(store: Store, fmt: str, out: str | Path, *, annotator: str | None = N
     done = 0
     try:
         batch: list[ExportItem] = []
-        for item in _items(store, annotator=annotator, answer=wanted, reviewed=reviewed):
+        for item in _items(store, annotator=annotator, answer=wanted, reviewed=reviewed, gold=gold):
             batch.append(item)
             if len(batch) >= batch_size:
                 done += _write(exporters, batch, dev_ids)

@@ -14,7 +14,6 @@ are imported.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from annotator.core.importers import FORMATS, READERS, ImportRecord, detect_form
 from annotator.core.importers.batches import EMPTY_WARNING, Chunk, check_records, in_background
 from annotator.core.importers.brat import brat_pair
 from annotator.core.model import Span
+from annotator.core.project import default_annotator
 from annotator.core.store import Store
 
 BATCH_SIZE = 1000
@@ -79,14 +79,6 @@ class ImportReport:
 
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
-def default_annotator() -> str:
-    """The OS user name: who made annotations that name no annotator."""
-    try:
-        return getpass.getuser() or "annotator"
-    except Exception:  # no USER variable and no passwd entry (containers)
-        return "annotator"
 
 
 def expand_paths(paths: Iterable[str | Path], fmt: str | None = None

@@ -9,24 +9,25 @@ stays quiet, and such a proposal wins over an overlapping model span (unless the
 is wider with the same label). The phrases of a document's own gold are never proposed back
 to it (exclude_doc), which is also how evaluation scores this part leave-one-out.
 
+What it learns from is the team gold policy (core/gold.py), plus the current annotator's
+own accepted work on documents not yet reviewed. core/suggestions.py composes what is shown.
+
 Incremental: add()/remove() a document's contribution; the window updates on every accept.
 """
 
 from __future__ import annotations
 
 import bisect
-import contextlib
 import itertools
-import os
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable
 
-from annotator.core.errors import AnnotatorError
 from annotator.core.model import SOURCE_GOLD, Span
-from annotator.core.suggest import cached_model_spans, load_label_map, map_spans
 from annotator.core.tokens import blank_nlp
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
 
 Key = tuple[int, ...]  # lower-case token hashes (spaCy's LOWER attribute)
 _ATTRS = ["LOWER", "IDX", "LENGTH", "IS_SPACE"]
@@ -57,10 +58,14 @@ class GoldMatcher:
 
     # ---- building ------------------------------------------------------------------------
     @classmethod
-    def from_store(cls, store: Any, annotator: str | None = None) -> "GoldMatcher":
-        """From accepted annotations (of one annotator, or everyone's: the latest per document)."""
+    def from_store(cls, store: "Store", annotator: str | None = None) -> "GoldMatcher":
+        """From the team gold (core/gold.py) plus, when `annotator` is given, that annotator's
+        own accepted versions of documents nobody has reviewed: a teammate's unreviewed work
+        never changes what another annotator is suggested."""
+        from annotator.core.gold import iter_gold
+
         matcher = cls(store.lang)
-        matcher.add_many(accepted_gold(store, annotator))
+        matcher.add_many((doc.id, doc.text, gold.spans) for doc, gold in iter_gold(store, own=annotator))
         return matcher
 
     def __len__(self) -> int:
@@ -260,15 +265,6 @@ class GoldMatcher:
         return out
 
 
-def accepted_gold(store: Any, annotator: str | None = None) -> list[tuple[int, str, tuple[Span, ...]]]:
-    """(doc id, text, spans) of accepted annotations; without an annotator, the latest per document."""
-    latest: dict[int, tuple[float, str, tuple[Span, ...]]] = {}
-    for doc, ann in store.iter_annotations(annotator=annotator, answer="accept"):
-        if doc.id not in latest or ann.updated >= latest[doc.id][0]:
-            latest[doc.id] = (ann.updated, doc.text, ann.spans)
-    return [(doc_id, text, spans) for doc_id, (_, text, spans) in sorted(latest.items())]
-
-
 def combine(model_spans: Iterable[Span], gold_spans: Iterable[Span]) -> list[Span]:
     """Gold-learned spans win over the model spans they overlap; the result never overlaps.
 
@@ -299,54 +295,3 @@ def combine(model_spans: Iterable[Span], gold_spans: Iterable[Span]) -> list[Spa
         last_end = span.end
     out.sort()
     return out
-
-
-def current_suggestions(store: Any, doc_id: int, model_key: str | None,
-                        matcher: GoldMatcher | None) -> list[Span]:
-    """What the window shows for a document now: cached model spans ([] if not cached yet)
-    combined with gold proposals (never from the document's own gold), in the project's
-    labels through the project's label map."""
-    labels = store.label_names()
-    model: Sequence[Span] = []
-    if model_key:
-        model = cached_model_spans(store, doc_id, model_key, load_label_map(store), labels) or []
-    gold: list[Span] = []
-    if matcher is not None and matcher.phrases():
-        gold = map_spans(matcher.propose(store.get_document(doc_id).text, exclude_doc=doc_id), {}, labels)
-    return combine(model, gold)
-
-
-def export_suggestions(store: Any, model_key: str | None, matcher: GoldMatcher | None,
-                       out: str | Path, *, model_name: str | None = None,
-                       on_progress: Callable[[int], None] | None = None) -> int:
-    """Write, for every document, what the window would suggest now, as Prodigy-style JSONL
-    (no answer; meta["model"] names the model; each span's source is "model" or "gold").
-
-    Written to a temporary file renamed into place: a failure leaves any old file untouched.
-    Returns the number of records.
-    """
-    from annotator.core.exporters.base import dumps_line
-    from annotator.core.exporters.prodigy import prodigy_record
-
-    target = Path(out)
-    part = target.with_name(f".{target.name}.part")
-    count = 0
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(part, "wb") as f:
-            for doc in store.iter_documents():
-                spans = current_suggestions(store, doc.id, model_key, matcher)
-                meta = {**doc.meta, "model": model_name or model_key}
-                record = prodigy_record(replace(doc, meta=meta), spans, lang=store.lang, with_source=True)
-                f.write(dumps_line(record))
-                count += 1
-                if on_progress is not None:
-                    on_progress(1)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(part, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            part.unlink()
-        raise AnnotatorError(f"{target}: cannot write ({exc.strerror or exc})") from None
-    return count

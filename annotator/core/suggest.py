@@ -46,6 +46,21 @@ def default_model_name() -> str:
     return DEFAULT_MODELS[-1]
 
 
+def project_model(store: Any) -> str:
+    """The model a project suggests with: the one it remembers (`suggest --model`, the
+    window's Model menu), else the default. The one place this rule lives."""
+    return store.get_setting(SETTING_MODEL) or default_model_name()
+
+
+def project_model_key(store: Any) -> str | None:
+    """The suggestion-cache key of the project's model (reads meta.json only); None when that
+    model is not installed."""
+    try:
+        return Suggester(project_model(store)).model_key
+    except ModelError:
+        return None
+
+
 # ---- label map ---------------------------------------------------------------------------
 def parse_label_map(items: Iterable[str], labels: Iterable[str] | None = None) -> dict[str, str]:
     """Parse SRC=DST pairs; 'SRC=' (empty DST) means never suggest SRC, as in `train`.

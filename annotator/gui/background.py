@@ -139,7 +139,7 @@ class Background(QObject):
     def reload_matcher(self) -> None:
         """(Re)build what is learned from gold, e.g. after a merge brought teammates' gold."""
         if _module_available("annotator.core.learned"):
-            self._run(jobs.matcher_job, self.w.db_path, None, name="matcher",
+            self._run(jobs.matcher_job, self.w.db_path, self.w.session.annotator, name="matcher",
                       on_returned=self._matcher_ready)
 
     def _matcher_ready(self, matcher: Any) -> None:

@@ -4,7 +4,6 @@ None of them block the event loop unless the caller runs exec() (tests never nee
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from annotator.core.project import default_annotator
 from annotator.core.store import Store
 
 
@@ -26,13 +26,6 @@ def show_message(parent: QWidget | None, title: str, text: str, *,
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
-
-
-def default_annotator() -> str:
-    try:
-        return getpass.getuser() or "annotator"
-    except Exception:  # noqa: BLE001 - no user database (containers): still need a name
-        return "annotator"
 
 
 def ask_annotator_name(parent: QWidget | None, current: str | None = None) -> str | None:

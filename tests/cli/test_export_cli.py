@@ -40,7 +40,7 @@ def test_split_and_reviewed_and_answer(project, tmp_path):
     train = list(DocBin().from_disk(tmp_path / "corpus-train.spacy").get_docs(blank_nlp().vocab))
     assert len(dev) + len(train) == 6 and dev
     result = run("export", "--db", project, "-o", tmp_path / "r.jsonl", "--reviewed")
-    assert result.exit_code == 0 and "Exported 1 records (reviewed documents)" in result.stdout
+    assert result.exit_code == 0 and "Exported 1 record (reviewed documents)" in result.stdout
     result = run("export", "--db", project, "-o", tmp_path / "b.jsonl", "--answer", "reject", "--no-tokens")
     rec = orjson.loads((tmp_path / "b.jsonl").read_bytes())
     assert result.exit_code == 0 and rec["answer"] == "reject" and "tokens" not in rec
@@ -53,7 +53,7 @@ def test_warnings_go_to_stderr(db_path, tmp_path):
     result = run("export", "--db", db_path, "-f", "conll", "-o", tmp_path / "c.conll")
     assert result.exit_code == 0
     assert "widened" in result.stderr and "widened" not in result.stdout
-    assert "Exported 1 records" in result.stdout
+    assert "Exported 1 record (team gold" in result.stdout
 
 
 def test_nothing_to_export_warns(db_path, tmp_path):

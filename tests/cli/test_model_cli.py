@@ -36,7 +36,7 @@ def test_suggest_writes_jsonl_of_current_suggestions(db_path: Path, tmp_path: Pa
     out = tmp_path / "suggestions.jsonl"
     result = CliRunner().invoke(main, ["suggest", "--db", str(db_path), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "3 document(s) pre-annotated" in result.output
+    assert "3 documents pre-annotated" in result.output
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 3
     for rec in records:
@@ -56,7 +56,7 @@ def test_suggest_writes_jsonl_of_current_suggestions(db_path: Path, tmp_path: Pa
     assert all(s["label"] != "PERCENT" for s in shares["spans"])  # not a project label
     # Everything is cached now: a second run computes nothing.
     again = CliRunner().invoke(main, ["suggest", "--db", str(db_path)])
-    assert again.exit_code == 0 and "0 document(s) pre-annotated" in again.output
+    assert again.exit_code == 0 and "0 documents pre-annotated" in again.output
     with Store(db_path) as store:
         assert len(store.suggested_ids(records[0]["meta"]["model"])) == len(ids)
 
@@ -106,7 +106,7 @@ def test_evaluate_json(db_path: Path):
     _second_accept(db_path, _project(db_path))
     result = CliRunner().invoke(main, ["evaluate", "--db", str(db_path), "--annotator", "ann", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert {"precision", "recall", "f1", "documents", "per_label"} <= set(data)
     assert data["documents"] == 2
     # Gold: doc b "zorblax industries" ORG + "quentin marsh" PERSON, doc c "zorblax industries" ORG.
@@ -118,10 +118,10 @@ def test_evaluate_json(db_path: Path):
 
     gold_only = CliRunner().invoke(main, ["evaluate", "--db", str(db_path), "--gold-only", "--json"])
     assert gold_only.exit_code == 0, gold_only.output
-    assert abs(json.loads(gold_only.output)["f1"] - 0.8) < 1e-9
+    assert abs(json.loads(gold_only.stdout)["f1"] - 0.8) < 1e-9
     model_only = CliRunner().invoke(main, ["evaluate", "--db", str(db_path), "--model-only", "--json"])
     assert model_only.exit_code == 0, model_only.output
-    assert json.loads(model_only.output)["recall"] == 0.0
+    assert json.loads(model_only.stdout)["recall"] == 0.0
     both = CliRunner().invoke(main, ["evaluate", "--db", str(db_path), "--model-only", "--gold-only"])
     assert both.exit_code == 2 and "exclude each other" in both.output
 
@@ -132,7 +132,7 @@ def test_evaluate_table_and_errors(db_path: Path, tmp_path: Path):
     assert table.exit_code == 0, table.output
     assert "overall" in table.output and "PERSON" in table.output
     nobody = CliRunner().invoke(main, ["evaluate", "--db", str(db_path), "--annotator", "bob"])
-    assert nobody.exit_code == 1 and "no accepted annotations by bob" in nobody.output
+    assert nobody.exit_code == 1 and "no documents accepted by bob" in nobody.output
     absent = CliRunner().invoke(main, ["evaluate", "--db", str(tmp_path / "absent.db")])
     assert absent.exit_code == 1 and "no such project file" in absent.output
 

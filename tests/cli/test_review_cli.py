@@ -44,11 +44,11 @@ def test_merge_then_agreement_json(projects):
 
     again = runner.invoke(main, ["merge", str(bob_db), "--db", str(alice_db), "--json"])
     assert again.exit_code == 0, again.output
-    assert json.loads(again.output)["annotations"]["bob"]["unchanged"] == 2
+    assert json.loads(again.stdout)["annotations"]["bob"]["unchanged"] == 2
 
     result = runner.invoke(main, ["agreement", "--db", str(alice_db), "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     (pair,) = data["pairs"]
     # Same hand computation as tests/core/test_agreement.py: exact 3 of 6 + 5 spans -> 6/11,
     # partial 8/11, kappa 7/12 over 16 tokens.

@@ -35,7 +35,7 @@ def test_train_writes_pipeline_and_prints_both_scores(wiki_db: Path, tmp_path: P
     assert "PERSON" in result.output and f"Wrote {out}" in result.output
     scores = json.loads((out / "scores.json").read_text(encoding="utf-8"))
     assert scores["train_docs"] == 10 and scores["dev_docs"] == 2 and scores["seed"] == 2
-    assert scores["label_map"] == {"PER": "PERSON", "MISC": None}
+    assert scores["label_map"] == {"PER": "PERSON", "MISC": ""}
     assert (out / "config.cfg").is_file() and (out / "ner").is_dir()
     with Store(wiki_db) as store:
         assert [r["path"] for r in store.trained_models()] == [str(out.resolve())]
@@ -49,7 +49,7 @@ def test_train_json_from_scratch_and_the_model_suggests(wiki_db: Path, tmp_path:
     result = CliRunner().invoke(main, ["train", "--db", str(wiki_db), "-o", str(out), "--from-scratch",
                                        *MAP_ARGS, "--max-steps", "3", "--json"])
     assert result.exit_code == 0, result.output
-    scores = json.loads(result.output)
+    scores = json.loads(result.stdout)
     assert scores["from_scratch"] is True and scores["base"] is None
     assert scores["labels"] == ["LOC", "ORG", "PERSON"]
     suggester = Suggester(model=str(out)).load()
@@ -57,7 +57,7 @@ def test_train_json_from_scratch_and_the_model_suggests(wiki_db: Path, tmp_path:
     scored = CliRunner().invoke(main, ["evaluate", "--db", str(wiki_db), "--model", str(out), "--model-only",
                                        "--label-map", "PERSON=PER", "--json"])
     assert scored.exit_code == 0, scored.output
-    report = json.loads(scored.output)
+    report = json.loads(scored.stdout)
     assert report["documents"] == 12 and report["model"].startswith("annotator_ner@1.0.0+")
     assert 0.0 <= report["f1"] <= 1.0
 
@@ -67,7 +67,7 @@ def test_train_curve_json_and_table(wiki_db: Path) -> None:
     result = CliRunner().invoke(main, ["train-curve", "--db", str(wiki_db), *MAP_ARGS, "--from-scratch",
                                        "--fractions", "0.5,1", "--max-steps", "3", "--json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert [(r["fraction"], r["train_docs"], r["dev_docs"]) for r in rows] == [(0.5, 5, 2), (1.0, 10, 2)]
     table = CliRunner().invoke(main, ["train-curve", "--db", str(wiki_db), *MAP_ARGS, "--fractions", "1",
                                       "--max-steps", "2"])

@@ -75,10 +75,10 @@ def test_gold_only_is_leave_one_document_out(store: Store):
 
 def test_no_gold_is_a_clear_error(store: Store, suggester: Suggester):
     store.add_document("nothing accepted here")
-    with pytest.raises(AnnotatorError, match="no accepted annotations"):
+    with pytest.raises(AnnotatorError, match="no documents with gold"):
         evaluate(store, suggester)
     _gold_set(store)
-    with pytest.raises(AnnotatorError, match="no accepted annotations by bob"):
+    with pytest.raises(AnnotatorError, match="no documents accepted by bob"):
         evaluate(store, suggester, annotator="bob")
     with pytest.raises(AnnotatorError, match="nothing to evaluate"):
         evaluate(store, suggester, use_gold=False, use_model=False)
@@ -114,7 +114,8 @@ def test_seed_f1_improves_after_accepting_related_articles(store: Store, suggest
         store.save_annotation(doc_id, "me", "accept", [Span(s["start"], s["end"], s["label"]) for s in rel["spans"]])
     everything = evaluate(store, suggester, annotator="me")
     # Score the seed alone: its own gold is left out, the related articles teach.
-    from annotator.core.learned import GoldMatcher, current_suggestions
+    from annotator.core.learned import GoldMatcher
+    from annotator.core.suggestions import current_suggestions
 
     matcher = GoldMatcher.from_store(store, "me")
     pred = current_suggestions(store, seed_id, suggester.model_key, matcher)

@@ -6,10 +6,11 @@ import time
 
 import pytest
 
-from annotator.core.learned import GoldMatcher, accepted_gold, combine, current_suggestions
+from annotator.core.learned import GoldMatcher, combine
 from annotator.core.model import Span
 from annotator.core.store import Store
 from annotator.core.suggest import Suggester, save_label_map, suggest_documents
+from annotator.core.suggestions import current_suggestions
 
 
 @pytest.fixture(scope="module")
@@ -150,16 +151,23 @@ def test_current_suggestions_use_project_labels_and_label_map(store: Store):
     assert current_suggestions(store, doc_id, "not-cached@1", None) == []
 
 
-def test_from_store_takes_accepted_documents_of_an_annotator(store: Store):
-    ids, _ = store.add_documents([("Plimbo rose", {}), ("Quentin left", {}), ("Zorblax fell", {})])
+def test_from_store_learns_the_team_gold_plus_own_unreviewed_work(store: Store):
+    ids, _ = store.add_documents([("Plimbo rose", {}), ("Quentin left", {}), ("Zorblax fell", {}),
+                                  ("Grimsby won", {})])
     store.save_annotation(ids[0], "ann", "accept", [Span(0, 6, "ORG")])
-    store.save_annotation(ids[1], "bob", "accept", [Span(0, 7, "PERSON")])
-    store.save_annotation(ids[2], "ann", "reject", [Span(0, 7, "ORG")])
-    assert [d for d, _, _ in accepted_gold(store, "ann")] == [ids[0]]
-    ann = GoldMatcher.from_store(store, "ann")
-    assert len(ann) == 1 and ann.propose("quentin and plimbo") == [Span(12, 18, "ORG", "gold")]
-    everyone = GoldMatcher.from_store(store)
-    assert len(everyone) == 2 and len(everyone.propose("quentin and plimbo")) == 2
+    store.save_annotation(ids[1], "bob", "accept", [Span(0, 7, "PERSON")])  # unanimous: bob alone
+    store.save_annotation(ids[2], "ann", "reject", [Span(0, 7, "ORG")])      # not a version
+    store.save_annotation(ids[3], "ann", "accept", [Span(0, 7, "GPE")])      # disputed
+    store.save_annotation(ids[3], "bob", "accept", [Span(0, 7, "ORG")])
+    gold_only = GoldMatcher.from_store(store)
+    assert len(gold_only) == 2 and gold_only.propose("grimsby") == []
+    ann = GoldMatcher.from_store(store, "ann")  # her own version of the disputed document too
+    assert len(ann) == 3 and ann.propose("grimsby") == [Span(0, 7, "GPE", "gold")]
+    bob = GoldMatcher.from_store(store, "bob")  # never ann's unreviewed label
+    assert bob.propose("grimsby") == [Span(0, 7, "ORG", "gold")]
+    store.save_review(ids[3], "rita", [Span(0, 7, "LOC")], ["ann", "bob"])
+    for who in (None, "ann", "bob"):  # a review settles it for everyone
+        assert GoldMatcher.from_store(store, who).propose("grimsby") == [Span(0, 7, "LOC", "gold")]
 
 
 def test_thousands_of_phrases_stay_fast():

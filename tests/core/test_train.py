@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.gold import GoldSummary
 from annotator.core.model import Span
 from annotator.core.store import Store
 from annotator.core.train import (
-    SCORES_FILE, GoldDoc, TrainingCancelled, collect_gold, learning_curve, parse_label_map,
+    SCORES_FILE, GoldDoc, TrainingCancelled, collect_gold, learning_curve,
     split_gold, train_pipeline,
 )
 from tests.core.wikigold import WIKIGOLD, add_wikigold
@@ -50,12 +51,6 @@ def trained(wiki_db: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 # ---- gold and split (fast) ------------------------------------------------------------
-def test_parse_label_map_renames_and_drops() -> None:
-    assert parse_label_map(["PER=PERSON", "MISC=", " LOC = GPE "]) == {"PER": "PERSON", "MISC": None, "LOC": "GPE"}
-    with pytest.raises(AnnotatorError, match="SRC=DST"):
-        parse_label_map(["PERSON"])
-
-
 def test_collect_gold_one_version_per_document_and_label_map(store: Store) -> None:
     a, _ = store.add_document("Alice met Bob in Paris.")
     b, _ = store.add_document("Nothing to see here.")
@@ -64,14 +59,16 @@ def test_collect_gold_one_version_per_document_and_label_map(store: Store) -> No
     store.save_annotation(a, "ann2", "accept", [Span(10, 13, "PERSON")], timestamp=2.0)
     store.save_annotation(b, "ann1", "accept", [])
     store.save_annotation(c, "ann1", "reject", [Span(0, 5, "PERSON")])
-    gold = collect_gold(store)
-    assert [g.document_id for g in gold] == [a, b]  # rejected c is not gold
-    assert gold[0].spans == (Span(10, 13, "PERSON"),)  # the newest accepted version of a
-    mine = collect_gold(store, annotator="ann1", label_map={"GPE": "LOC", "PERSON": None})
+    summary = GoldSummary()
+    gold = collect_gold(store, summary=summary)
+    # a is disputed (ann1 and ann2 differ): no gold until reviewed; rejected c is not a version.
+    assert [g.document_id for g in gold] == [b] and summary.disputed == [a]
+    mine = collect_gold(store, annotator="ann1", label_map={"GPE": "LOC", "PERSON": ""})
     assert mine[0].spans == (Span(17, 22, "LOC"),)
     assert mine[1].spans == ()
     store.save_review(a, "rev", [Span(0, 5, "PERSON")], ["ann1", "ann2"])
     assert [(g.document_id, g.spans) for g in collect_gold(store, reviewed=True)] == [(a, (Span(0, 5, "PERSON"),))]
+    assert [g.document_id for g in collect_gold(store)] == [a, b]  # the review settled a
 
 
 def test_split_is_deterministic_disjoint_and_complete() -> None:
@@ -87,7 +84,7 @@ def test_split_is_deterministic_disjoint_and_complete() -> None:
 
 
 def test_no_gold_or_no_spans_is_a_clear_error(store: Store, tmp_path: Path) -> None:
-    with pytest.raises(AnnotatorError, match="no accepted documents"):
+    with pytest.raises(AnnotatorError, match="no gold documents"):
         train_pipeline(store, tmp_path / "m", max_steps=1)
     doc, _ = store.add_document("No entities in this one.")
     store.save_annotation(doc, "ann", "accept", [])

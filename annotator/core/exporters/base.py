@@ -25,21 +25,29 @@ class ExportError(AnnotatorError):
 
 @dataclass(frozen=True)
 class ExportItem:
-    """One version of one document to write: an annotator's decision or a review."""
+    """One version of one document to write: an annotator's decision, a review, the team
+    gold (`gold` says which kind) or, with answer/annotator/timestamp None, suggestions."""
 
     document: Document
     spans: tuple[Span, ...]
-    answer: str
-    annotator: str
-    timestamp: float
+    answer: str | None
+    annotator: str | None
+    timestamp: float | None
     reviewed_from: tuple[str, ...] | None = None
+    gold: str | None = None
 
     @property
     def meta(self) -> dict[str, Any]:
-        """The document's meta; a review adds the annotators it was adjudicated from."""
-        if self.reviewed_from is None:
+        """The document's meta; a review adds the annotators it was adjudicated from, a
+        gold version its kind ("review" or "unanimous")."""
+        if self.reviewed_from is None and self.gold is None:
             return self.document.meta
-        return {**self.document.meta, "reviewed_from": list(self.reviewed_from)}
+        extra: dict[str, Any] = {}
+        if self.reviewed_from is not None:
+            extra["reviewed_from"] = list(self.reviewed_from)
+        if self.gold is not None:
+            extra["gold"] = self.gold
+        return {**self.document.meta, **extra}
 
 
 def dumps_line(record: Any) -> bytes:
@@ -85,6 +93,8 @@ class Exporter:
     name: ClassVar[str] = ""
     suffix: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    # Training formats write the team gold (one version per document) unless asked otherwise.
+    gold_by_default: ClassVar[bool] = False
 
     def __init__(self, out: Path, *, lang: str = "en", on_warning: Warn | None = None) -> None:
         self.out = Path(out)

@@ -80,6 +80,7 @@ class ConllExporter(Exporter):
     name = "conll"
     suffix = ".conll"
     description = "CoNLL IOB2 columns (token TAG), one sentence per line of text"
+    gold_by_default = True  # training data: one version per document
 
     def write(self, items: Sequence[ExportItem]) -> None:
         nlp = export_pipeline(self.lang, len(items))

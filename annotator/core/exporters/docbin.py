@@ -55,6 +55,7 @@ class DocBinExporter(Exporter):
     name = "spacy"
     suffix = ".spacy"
     description = "spaCy DocBin: OUT.spacy is one file, any other OUT a folder of shards"
+    gold_by_default = True  # training data: one version per document
 
     def __init__(self, out: Path, *, lang: str = "en", on_warning: Warn | None = None,
                  shard_size: int = SHARD_SIZE) -> None:

@@ -132,9 +132,10 @@ class ProdigyExporter(Exporter):
     description = "Prodigy ner_manual JSONL (text, meta, hashes, tokens, spans, answer)"
 
     def __init__(self, out: Path, *, lang: str = "en", on_warning: Warn | None = None,
-                 tokens: bool = True) -> None:
+                 tokens: bool = True, with_source: bool = False) -> None:
         super().__init__(out, lang=lang, on_warning=on_warning)
         self.with_tokens = tokens
+        self.with_source = with_source  # suggestion streams say where each span came from
 
     def write(self, items: Sequence[ExportItem]) -> None:
         if self.with_tokens:
@@ -148,5 +149,6 @@ class ProdigyExporter(Exporter):
         write = self.stream.write  # line by line: a record with tokens is ~10x its text
         for item, tokens in zip(items, token_lists):
             write(dumps_line(_record(item.document, item.meta, item.spans, tokens, answer=item.answer,
-                                     annotator=item.annotator, timestamp=item.timestamp, with_source=False)))
+                                     annotator=item.annotator, timestamp=item.timestamp,
+                                     with_source=self.with_source)))
         self.records += len(items)

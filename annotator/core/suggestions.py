@@ -1,0 +1,105 @@
+"""What the window suggests for a document: the one composition, used by the window,
+`suggest -o`, `evaluate` and the per-annotator quality figures.
+
+    model spans (cached raw predictions) -> the project's label map -> the project's labels
+    learned spans (GoldMatcher.propose)  -> the project's labels
+    combine(model, learned)  (a learned span wins over the model spans it overlaps)
+    clean: every span valid for the text, then no overlaps (the earlier span is kept)
+
+A span that would not pass the store's validation is dropped rather than shown, so the
+editor and a draft only ever hold valid spans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
+
+from annotator.core.errors import SpanError
+from annotator.core.learned import GoldMatcher, combine
+from annotator.core.model import Span
+from annotator.core.spans import validate_spans
+from annotator.core.suggest import load_label_map, map_spans
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
+
+
+def clean(text: str, spans: Iterable[Span], labels: Iterable[str]) -> list[Span]:
+    """Drop spans with labels the project lacks or that are invalid for the text, then any
+    that overlap an earlier one."""
+    known = set(labels)
+    kept: list[Span] = []
+    for span in sorted(s for s in spans if s.label in known):
+        try:
+            (span,) = validate_spans(text, [span])
+        except SpanError:
+            continue
+        if not kept or span.start >= kept[-1].end:
+            kept.append(span)
+    return kept
+
+
+def compose(text: str, model_spans: Iterable[Span], learned_spans: Iterable[Span],
+            labels: Sequence[str], label_map: Mapping[str, str]) -> list[Span]:
+    """Raw model spans and learned spans -> what the person is shown."""
+    model = map_spans(model_spans, label_map, labels)
+    learned = map_spans(learned_spans, {}, labels)
+    return clean(text, combine(model, learned), labels)
+
+
+def current_suggestions(store: "Store", doc_id: int, model_key: str | None,
+                        matcher: GoldMatcher | None, text: str | None = None) -> list[Span]:
+    """What the window shows for a document now: its cached model spans ([] if not cached
+    yet) with what is learned from gold (never from the document's own gold)."""
+    text = store.get_document(doc_id).text if text is None else text
+    raw: Sequence[Span] = ()
+    if model_key:
+        raw = store.get_suggestions(doc_id, model_key) or ()
+    learned: list[Span] = []
+    if matcher is not None and matcher.phrases():
+        learned = matcher.propose(text, exclude_doc=doc_id)
+    return compose(text, raw, learned, store.label_names(), load_label_map(store))
+
+
+def model_suggestions(store: "Store", doc_id: int, model_key: str, text: str | None = None,
+                      *, labels: Sequence[str] | None = None,
+                      label_map: Mapping[str, str] | None = None) -> list[Span] | None:
+    """What the window would suggest from the model alone (no learned spans); None when the
+    model's suggestions for the document are not cached."""
+    raw = store.get_suggestions(doc_id, model_key)
+    if raw is None:
+        return None
+    text = store.get_document(doc_id).text if text is None else text
+    return compose(text, raw, (), store.label_names() if labels is None else labels,
+                   load_label_map(store) if label_map is None else label_map)
+
+
+def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatcher | None,
+                       out: str | Path, *, model_name: str | None = None,
+                       on_progress: Callable[[int], None] | None = None) -> int:
+    """Write, for every document, what the window would suggest now, as Prodigy-style JSONL
+    (no answer; meta["model"] names the model; each span's source is "model" or "gold").
+    Written through the Prodigy exporter: all or nothing. Returns the number of records."""
+    from annotator.core.exporters import ExportItem
+    from annotator.core.exporters.prodigy import ProdigyExporter
+
+    exporter = ProdigyExporter(Path(out), lang=store.lang, with_source=True)
+    try:
+        batch: list[ExportItem] = []
+        for doc in store.iter_documents():
+            spans = current_suggestions(store, doc.id, model_key, matcher, doc.text)
+            meta = {**doc.meta, "model": model_name or model_key}
+            batch.append(ExportItem(replace(doc, meta=meta), tuple(spans), None, None, None))
+            if len(batch) >= 256:
+                exporter.write(batch)
+                batch = []
+            if on_progress is not None:
+                on_progress(1)
+        exporter.write(batch)
+        exporter.finish()
+    except BaseException:
+        exporter.abort()
+        raise
+    return exporter.records
