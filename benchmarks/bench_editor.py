@@ -122,7 +122,7 @@ def run(app: QApplication, newlines: bool, split: bool = True, rounds: int = 10)
     for k in range(rounds):
         at = text.index(" ", mid + k * 997) + 1
         stop = text.index(" ", at + 1)
-        times["add"].append(timed_edit(app, editor, lambda: editor.create_span_from_selection(at, stop)))
+        times["add"].append(timed_edit(app, editor, lambda at=at, stop=stop: editor.create_span_from_selection(at, stop)))
         times["relabel"].append(timed_edit(app, editor, lambda: editor.relabel_selected("ORG")))
         times["undo"].append(timed_edit(app, editor, editor.undo_stack().undo))
         times["redo"].append(timed_edit(app, editor, editor.undo_stack().redo))

@@ -71,8 +71,8 @@ def _wait_loaded(app: Any, window: Any, limit_s: float = 300.0) -> float:
     t = time.perf_counter()
     while time.perf_counter() - t < limit_s:
         app.processEvents()
-        if window.background.model_error:
-            raise SystemExit(f"model failed: {window.background.model_error}")
+        if window.project.model_error:
+            raise SystemExit(f"model failed: {window.project.model_error}")
         if getattr(window, "_bench_loaded", False):
             return time.perf_counter() - t
         time.sleep(0.005)
@@ -194,7 +194,7 @@ def child_durable(db: Path, count: int, early: bool = False) -> dict[str, Any]:
         while window.background.cached_tokens(window.current_id) is None and time.perf_counter() - t < 60:
             _pump(app, 0.05)
         _pump(app, 0.5)
-    store = window.session.store
+    store = window.project.store
     timed: dict[str, list[float]] = {"save_draft": [], "save_annotation": []}
     for name in timed:
         original = getattr(store, name)

@@ -113,7 +113,7 @@ def review(db_path: Path | None, auto_accept: bool, reviewer: str | None, top: i
     the unanimous ones. Disputed documents are reviewed in the window (Ctrl+R)."""
     from annotator.core.agreement import preview
     from annotator.core.gold import RESOLVE_HINT, auto_accept as run_auto_accept, summarize
-    from annotator.core.project import default_annotator
+    from annotator.core.identity import default_annotator
     from annotator.core.wording import count
 
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():

@@ -126,7 +126,8 @@ def train_curve(db_path: Path | None, base: str | None, from_scratch: bool, eval
     try:
         parts = tuple(float(x) for x in fractions.split(",") if x.strip())
     except ValueError:
-        raise click.BadParameter(f"{fractions!r} is not a list of numbers like 0.25,0.5,1", param_hint="--fractions")
+        raise click.BadParameter(f"{fractions!r} is not a list of numbers like 0.25,0.5,1",
+                                 param_hint="--fractions") from None
     with user_errors():
         mapping = parse_label_map(label_map)
     with open_store(db_path, must_exist=True) as store, user_errors():

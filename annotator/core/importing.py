@@ -24,7 +24,7 @@ from annotator.core.importers import FORMATS, READERS, ImportRecord, detect_form
 from annotator.core.importers.batches import EMPTY_WARNING, Chunk, check_records, in_background
 from annotator.core.importers.brat import brat_pair
 from annotator.core.model import Span
-from annotator.core.project import default_annotator
+from annotator.core.identity import default_annotator
 from annotator.core.store import Store
 
 BATCH_SIZE = 1000

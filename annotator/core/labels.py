@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import re
 
+from typing import Iterable
+
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Label
+
+# Shortcut keys, in the order labels get them: 1-9, 0, then letters the window does not use.
+LABEL_KEYS = [str(i) for i in range(1, 10)] + ["0"] + list("qwertyuiop")
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
@@ -43,3 +48,26 @@ def check_name(value: str) -> str:
     if any(c.isspace() for c in value):
         raise LabelError(f"label name {value!r} must not contain spaces")
     return value
+
+
+def next_free_key(labels: Iterable[Label]) -> str | None:
+    """The key a new label gets: the first of LABEL_KEYS no label uses (None when all are)."""
+    used = {label.key for label in labels}
+    return next((k for k in LABEL_KEYS if k not in used), None)
+
+
+def shortcut_keys(labels: Iterable[Label]) -> dict[str, str]:
+    """{label: key} as the window binds them: a label's own key if no earlier label took it,
+    else the next free of LABEL_KEYS; labels past the last key get none."""
+    labels = list(labels)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for label in labels:
+        if label.key and label.key not in used:
+            out[label.name] = label.key
+            used.add(label.key)
+    free = [k for k in LABEL_KEYS if k not in used]
+    for label in labels:
+        if label.name not in out and free:
+            out[label.name] = free.pop(0)
+    return out

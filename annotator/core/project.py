@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 from annotator.core.store import Store
@@ -28,12 +27,3 @@ def ensure_seeded(store: Store) -> int:
     report = import_paths(store, [seeds_dir()])
     store.set_setting("seeded", "1")
     return report.documents_added
-
-
-def default_annotator() -> str:
-    """The OS user name: who annotates (or reviews) when no name is given, and who made
-    imported annotations that name no annotator."""
-    try:
-        return getpass.getuser() or "annotator"
-    except Exception:  # noqa: BLE001 - no USER variable and no passwd entry (containers)
-        return "annotator"

@@ -19,6 +19,7 @@ import orjson
 import sqlite_utils
 
 from annotator.core.errors import ProjectBusy, ProjectError, SpanError
+from annotator.core.labels import next_free_key
 from annotator.core.model import (
     ANSWER_TO_STATUS, ANSWERS, STATUS_DRAFT, STATUS_NEW, Annotation, Document, Label, Review, Span,
     text_hash,
@@ -50,7 +51,6 @@ def default_labels() -> list[Label]:
 
 _PALETTE = ["#f4a6a6", "#9fc5f8", "#b6e3a8", "#fde29a", "#d5b8f0", "#f9c99b", "#a8e6e1",
             "#e6d3b3", "#c9e89a", "#f7b6d9", "#b3c7e6", "#d9d9a3"]
-_KEYS = [str(i) for i in range(1, 10)] + ["0"]
 
 
 def _contains_folded(text: str | None, needle: str) -> bool:
@@ -570,9 +570,8 @@ class Store:
         existing = self.labels()
         if any(l.name == name for l in existing):
             raise ValueError(f"label {name} already exists")
-        used_keys = {l.key for l in existing}
         if key is None:
-            key = next((k for k in _KEYS if k not in used_keys), None)
+            key = next_free_key(existing)
         color = color or _PALETTE[len(existing) % len(_PALETTE)]
         position = max((l.position for l in existing), default=-1) + 1
         with self.transaction():

@@ -282,7 +282,7 @@ class Suggester:
             nlp = spacy.load(loc.target, exclude=exclude)
         except ModelError:
             raise
-        except Exception as exc:  # a broken model can fail in many ways (IO, msgpack, thinc, config)
+        except Exception as exc:  # noqa: BLE001 - a broken model fails in many ways (IO, msgpack, thinc)
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelError(f"{prefix}: {first}") from None
         if not any("doc.ents" in nlp.get_pipe_meta(n).assigns for n in nlp.pipe_names):

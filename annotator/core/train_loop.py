@@ -65,7 +65,7 @@ def load_ner_only(base: str) -> Any:
 
     try:
         nlp = spacy.load(base)
-    except Exception as exc:  # a missing or broken pipeline fails in many ways (IO, config, msgpack)
+    except Exception as exc:  # noqa: BLE001 - a missing or broken pipeline fails in many ways
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise AnnotatorError(f"cannot load base model {base}: {first}") from None
     ner = _ner_name(nlp, base)
@@ -101,8 +101,8 @@ def _copy_output_rows(old: Any, new: Any) -> int:
     """Copy the output layer's rows for the actions (B-PERSON, U-ORG, O...) both NERs have."""
     up_old, up_new = old.model.get_ref("upper"), new.model.get_ref("upper")
     names_old = {old.moves.get_class_name(i): i for i in range(old.moves.n_moves)}
-    W_old, b_old = up_old.get_param("W"), up_old.get_param("b")
-    W_new, b_new = up_new.get_param("W").copy(), up_new.get_param("b").copy()
+    W_old, b_old = up_old.get_param("W"), up_old.get_param("b")  # noqa: N806 - thinc names
+    W_new, b_new = up_new.get_param("W").copy(), up_new.get_param("b").copy()  # noqa: N806
     copied = 0
     for j in range(new.moves.n_moves):
         i = names_old.get(new.moves.get_class_name(j))

@@ -37,7 +37,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 def resolve_annotator(name: str | None, *, ask: bool = True) -> str | None:
     """The name given, else the remembered one, else asked once (default: the OS user)."""
     from annotator.gui import dialogs
-    from annotator.gui.main_window import settings
+    from annotator.gui.settings import settings
 
     s = settings()
     if name:
@@ -55,7 +55,8 @@ def resolve_annotator(name: str | None, *, ask: bool = True) -> str | None:
 
 
 def build_window(db_path: Path, annotator: str, model: str | None):  # -> MainWindow
-    from annotator.gui.main_window import MainWindow, remember_project
+    from annotator.gui.main_window import MainWindow
+    from annotator.gui.settings import remember_project
 
     window = MainWindow(db_path, annotator, model)
     remember_project(Path(db_path))

@@ -1,22 +1,21 @@
-"""Small dialogs: labels, keyboard shortcuts, annotator name, export options, messages.
+"""Small dialogs: labels, keyboard shortcuts, annotator name, messages.
 
 None of them block the event loop unless the caller runs exec() (tests never need to)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QColorDialog, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-    QHBoxLayout, QHeaderView, QInputDialog, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
-    QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QColorDialog, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QInputDialog, QLineEdit,
+    QListWidget, QListWidgetItem, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
 )
 
-from annotator.core.project import default_annotator
-from annotator.core.store import Store
+from annotator.core.identity import default_annotator
+from annotator.gui.project import Project
 
 
 def show_message(parent: QWidget | None, title: str, text: str, *,
@@ -25,6 +24,18 @@ def show_message(parent: QWidget | None, title: str, text: str, *,
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
+    return box
+
+
+def notify(parent: QWidget | None, title: str, text: str, *, show: bool = True) -> QMessageBox:
+    """A message that neither blocks nor takes the keyboard: the person may be labelling when
+    background work ends, and a key meant for the text must not answer a box."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Close, parent)
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if show:
+        box.show()
     return box
 
 
@@ -69,11 +80,12 @@ class ShortcutsDialog(QDialog):
 
 
 class LabelsDialog(QDialog):
-    """Add, rename, recolour and remove the project's labels (written to the store at once)."""
+    """Add, rename, recolour and remove the project's labels (written at once, through the
+    Project, which tells every view)."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.project = project
         self.changed = False
         self.setWindowTitle("Labels")
         self.list = QListWidget()
@@ -94,7 +106,7 @@ class LabelsDialog(QDialog):
 
     def refresh(self) -> None:
         self.list.clear()
-        for label in self.store.labels():
+        for label in self.project.store.labels():
             item = QListWidgetItem(f"{label.name}   (key {label.key or '-'})")
             item.setData(Qt.ItemDataRole.UserRole, label.name)
             item.setBackground(QColor(label.color))
@@ -118,16 +130,16 @@ class LabelsDialog(QDialog):
     # The slots below ask with small blocking dialogs; the store calls are separate methods
     # so tests (and scripts) drive them without any dialog.
     def add_label(self, name: str, color: str | None = None) -> bool:
-        return self._run(self.store.add_label, name.strip(), color)
+        return self._run(self.project.add_label, name.strip(), color)
 
     def rename_label(self, old: str, new: str) -> bool:
-        return self._run(self.store.rename_label, old, new)
+        return self._run(self.project.rename_label, old, new)
 
     def recolour_label(self, name: str, color: str) -> bool:
-        return self._run(self.store.set_label_color, name, color)
+        return self._run(self.project.set_label_color, name, color)
 
     def remove_label(self, name: str) -> bool:
-        return self._run(self.store.remove_label, name)
+        return self._run(self.project.remove_label, name)
 
     def _add(self) -> None:
         name, ok = QInputDialog.getText(self, "Add label", "Label name:")
@@ -144,7 +156,7 @@ class LabelsDialog(QDialog):
     def _recolour(self) -> None:
         name = self._selected()
         if name:
-            current = next((l.color for l in self.store.labels() if l.name == name), "#cccccc")
+            current = next((l.color for l in self.project.store.labels() if l.name == name), "#cccccc")
             color = QColorDialog.getColor(QColor(current), self, f"Colour of {name}")
             if color.isValid():
                 self.recolour_label(name, color.name())
@@ -155,66 +167,3 @@ class LabelsDialog(QDialog):
                 self, "Remove label", f"Remove {name} from the label set? Saved annotations keep it.") \
                 == QMessageBox.StandardButton.Yes:
             self.remove_label(name)
-
-
-def exporter_formats() -> list[str]:
-    """The export formats the CLI offers (empty until the exporters are installed)."""
-    try:
-        from annotator.core.exporters import EXPORTERS
-    except ImportError:
-        return []
-    return [name if isinstance(name, str) else getattr(name, "name", str(name)) for name in EXPORTERS]
-
-
-class ExportDialog(QDialog):
-    """Format, output path and what to include; `options()` gives export() keyword arguments."""
-
-    def __init__(self, formats: list[str], project: Path, annotator: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Export")
-        self.project = project
-        self.format = QComboBox()
-        self.format.addItems(formats)
-        self.path = QLineEdit()
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
-        self.only_mine = QCheckBox(f"Only {annotator}'s annotations")
-        self.only_mine.setChecked(True)
-        self.annotator = annotator
-        self.answer = QComboBox()
-        self.answer.addItems(["accept", "reject", "ignore", "all"])
-        self.reviewed = QCheckBox("Reviewed (adjudicated) versions only")
-        form = QFormLayout(self)
-        form.addRow("Format", self.format)
-        form.addRow("Save to", row)
-        form.addRow("Answers", self.answer)
-        form.addRow("", self.only_mine)
-        form.addRow("", self.reviewed)
-        ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        buttons = QDialogButtonBox(ok_cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.format.currentTextChanged.connect(self._suggest_path)
-        self._suggest_path(self.format.currentText())
-
-    def _suggest_path(self, fmt: str) -> None:
-        ext = {"spacy": "spacy", "conll": "conll"}.get(fmt, "jsonl")
-        self.path.setText(str(self.project.with_name(f"{self.project.stem}-{fmt}.{ext}")))
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text())
-        if path:
-            self.path.setText(path)
-
-    def out_path(self) -> Path:
-        return Path(self.path.text()).expanduser()
-
-    def options(self) -> dict[str, Any]:
-        return {"annotator": self.annotator if self.only_mine.isChecked() else None,
-                "answer": self.answer.currentText(),
-                "reviewed": self.reviewed.isChecked()}

@@ -1,8 +1,10 @@
-"""The document list: every document of the project with this annotator's status.
+"""The document list: every document of the project with this annotator's status, and a ⚑
+on the documents the team gold calls disputed (core/gold.py).
 
 The model holds only ids and statuses; previews are fetched from the store in small blocks
 when the view asks for a row, and kept in a small cache, so 100,000 documents open at once
-(Anki's browser table does the same).
+(Anki's browser table does the same). It listens to the Project: decisions, drafts, new
+documents and teammates' work update it; nobody refreshes it by hand.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from annotator.core.model import STATUS_NEW, STATUSES
-from annotator.core.store import Store
+from annotator.core.model import ANSWER_TO_STATUS, STATUS_NEW, STATUSES
+from annotator.gui.project import Project
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+DISPUTED_ROLE = Qt.ItemDataRole.UserRole + 3
+FILTER_DISPUTED = "disputed"  # the filter's extra choice: the team gold's disputed documents
+DISPUTED_MARK = "⚑"
 
 STATUS_COLORS = {"new": "#c8c8c8", "draft": "#f0b429", "accepted": "#3aa55d",
                  "rejected": "#d64545", "skipped": "#7b8794"}
@@ -53,10 +58,9 @@ def _status_icon(status: str) -> QIcon:
 class DocListModel(QAbstractListModel):
     """Ids of the documents matching the filter; rows are fetched lazily from the store."""
 
-    def __init__(self, store: Store, annotator: str, parent: Any = None) -> None:
+    def __init__(self, project: Project, parent: Any = None) -> None:
         super().__init__(parent)
-        self.store = store
-        self.annotator = annotator
+        self.project = project
         self._all_ids: list[int] = []
         self._ids: list[int] = []
         self._statuses: dict[int, str] = {}
@@ -66,6 +70,21 @@ class DocListModel(QAbstractListModel):
         self._icons: dict[str, QIcon] = {}
         self.fetched_rows = 0  # previews read from the store (tests check laziness)
         self.reload()
+        project.opened.connect(self.reload)
+        project.annotatorChanged.connect(lambda _name: self.reload())
+        project.documentsAdded.connect(lambda _n: self.reload())
+        project.teamWorkChanged.connect(self.reload)
+        project.decisionSaved.connect(lambda doc_id, answer: self.set_status(doc_id, ANSWER_TO_STATUS[answer]))
+        project.draftSaved.connect(lambda doc_id: self.set_status(doc_id, project.status(doc_id)))
+        project.disputedChanged.connect(self._disputed_changed)
+
+    @property
+    def store(self) -> Any:
+        return self.project.store
+
+    @property
+    def annotator(self) -> str:
+        return self.project.annotator
 
     # ---- loading and filtering ---------------------------------------------------------
     def reload(self) -> None:
@@ -75,9 +94,12 @@ class DocListModel(QAbstractListModel):
         self._cache.clear()
         self._apply()
 
-    def set_store(self, store: Store, annotator: str) -> None:
-        self.store, self.annotator = store, annotator
-        self.reload()
+    def _disputed_changed(self) -> None:
+        if self._status_filter == FILTER_DISPUTED:
+            self._apply()
+        elif self._ids:
+            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, DISPUTED_ROLE])
 
     def set_status_filter(self, status: str | None) -> None:
         self._status_filter = status or None
@@ -90,7 +112,10 @@ class DocListModel(QAbstractListModel):
     def _apply(self) -> None:
         self.beginResetModel()
         ids = self.store.document_ids(self._search) if self._search else self._all_ids
-        if self._status_filter:
+        if self._status_filter == FILTER_DISPUTED:
+            disputed = self.project.disputed()
+            ids = [d for d in ids if d in disputed]
+        elif self._status_filter:
             want, st = self._status_filter, self._statuses
             ids = [d for d in ids if st.get(d, STATUS_NEW) == want]
         self._ids = list(ids)  # ascending ids (the store's order), so rows are found by bisection
@@ -134,7 +159,7 @@ class DocListModel(QAbstractListModel):
                                              Qt.ItemDataRole.ToolTipRole])
 
     # ---- Qt model --------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
         return 0 if parent.isValid() else len(self._ids)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -142,14 +167,19 @@ class DocListModel(QAbstractListModel):
             return None
         doc_id = self._ids[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{doc_id}  {self._preview(index.row())}"
+            mark = f"{DISPUTED_MARK} " if doc_id in self.project.disputed() else ""
+            return f"{doc_id}  {mark}{self._preview(index.row())}"
         if role == Qt.ItemDataRole.DecorationRole:
             status = self.status(doc_id)
             if status not in self._icons:
                 self._icons[status] = _status_icon(status)
             return self._icons[status]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Document {doc_id}: {self.status(doc_id)}"
+            disputed = ("; disputed: the annotators' accepted versions differ and nobody has reviewed "
+                        "it, so it has no gold yet" if doc_id in self.project.disputed() else "")
+            return f"Document {doc_id}: {self.status(doc_id)}{disputed}"
+        if role == DISPUTED_ROLE:
+            return doc_id in self.project.disputed()
         if role == DOC_ID_ROLE:
             return doc_id
         if role == STATUS_ROLE:
@@ -186,6 +216,7 @@ class DocListPanel(QWidget):
         self.filter.addItem("All", None)
         for status in STATUSES:
             self.filter.addItem(status.capitalize(), status)
+        self.filter.addItem(f"{DISPUTED_MARK} Disputed (team)", FILTER_DISPUTED)
         self.view = QListView()
         self.view.setObjectName("docList")
         self.view.setUniformItemSizes(True)  # the view then never measures every row

@@ -1,5 +1,6 @@
 """The label bar: one button per project label, in its colour, with its key; the active
-label is checked. Number keys 1-9 and 0, then q, w, e, r... for labels past ten."""
+label is checked. Number keys 1-9 and 0, then q, w, e, r... for labels past ten
+(core/labels.py shortcut_keys)."""
 
 from __future__ import annotations
 
@@ -9,27 +10,8 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QButtonGroup, QLayout, QLayoutItem, QPushButton, QSizePolicy, QWidget
 
+from annotator.core.labels import shortcut_keys
 from annotator.core.model import Label
-
-# Keys for labels without a key of their own, past 1-9 and 0. Letters the window does not use.
-EXTRA_KEYS = list("qwertyuiop")
-DEFAULT_KEYS = [str(i) for i in range(1, 10)] + ["0"]
-
-
-def assign_keys(labels: list[Label]) -> dict[str, str]:
-    """{label: key}: the label's own key if free, else the next free of 1-9, 0, q, w..."""
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for label in labels:
-        if label.key and label.key not in used:
-            out[label.name] = label.key
-            used.add(label.key)
-    free = [k for k in DEFAULT_KEYS + EXTRA_KEYS if k not in used]
-    for label in labels:
-        if label.name not in out and free:
-            out[label.name] = free.pop(0)
-    return out
-
 
 def text_color_for(background: str) -> str:
     """Black or white, whichever reads better on the label colour."""
@@ -123,7 +105,7 @@ class LabelBar(QWidget):
         while self._layout.count():
             self._layout.takeAt(0)
         self._buttons.clear()
-        self._keys = assign_keys(labels)
+        self._keys = shortcut_keys(labels)
         for label in labels:
             key = self._keys.get(label.name)
             shown = label.name.replace("&", "&&")  # '&' would make a mnemonic, not a character

@@ -5,146 +5,35 @@ final version below them, the list of disputed documents (most disputed first) a
 pairwise agreement figures. The logic lives in annotator.core.review / core.agreement; this
 module only shows it and turns gestures into calls.
 
-Entry points for the main window: ReviewView(store, reviewer), open_review_window(path,
-reviewer, parent) and run_merge_dialog(parent, store).
+It reads and writes through the Project (gui/project.py): a saved review is announced to
+every view, and teammates' work arriving (merge, sync) refreshes the lists here.
+"Disputed" is the team gold's word (core/gold.py): accepted versions differ and nobody has
+reviewed the document yet.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-    QListWidgetItem, QMessageBox, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
-from annotator.core.agreement import AgreementReport, compute_agreement, versions_for
+from annotator.core.agreement import AgreementReport, versions_for
 from annotator.core.errors import AnnotatorError
+from annotator.core.labels import shortcut_keys
 from annotator.core.model import Span
-from annotator.core.review import (
-    AGREE_ALL, AGREE_ONE, AGREE_SOME, accept_review, disagreement_table, initial_final,
-    next_disputed, span_agreement,
-)
+from annotator.core.review import AGREE_ALL, disagreement_table, initial_final, next_disputed, span_agreement
 from annotator.core.store import Store
 from annotator.core.tokens import tokenize
-from annotator.gui.label_bar import assign_keys
+from annotator.core.wording import count
+from annotator.gui.agreement_panel import AgreementPanel
+from annotator.gui.project import Project
+from annotator.gui.review_marks import AnnotatorRow, Legend
 from annotator.gui.span_editor import SpanEditor
 from annotator.gui.undo import AddSpan
-from annotator.gui.workers import Worker, WorkerPool
-
-# Okabe-Ito colours (safe for colour-blind readers), each with its own line style too.
-AGREEMENT_STYLE: dict[str, tuple[str, Qt.PenStyle, str]] = {
-    AGREE_ALL: ("#009E73", Qt.PenStyle.SolidLine, "all annotators agree"),
-    AGREE_SOME: ("#D55E00", Qt.PenStyle.DashLine, "annotators disagree (label, boundaries or who has it)"),
-    AGREE_ONE: ("#0072B2", Qt.PenStyle.DotLine, "only this annotator marked it"),
-}
-UNDERLINE_WIDTH = 3.0
-
-
-def agreement_pen(kind: str) -> QPen:
-    color, style, _ = AGREEMENT_STYLE[kind]
-    pen = QPen(QColor(color), UNDERLINE_WIDTH, style)
-    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-    return pen
-
-
-def install_agreement_marks(editor: SpanEditor, kinds: Callable[[], dict[Span, str]]) -> None:
-    """Underline each span of `editor` in its agreement style, after the editor's own overlay."""
-    view = editor.text_edit()
-    base = view.overlay
-
-    def overlay(painter: QPainter, rect: QRectF) -> None:
-        if base is not None:
-            base(painter, rect)
-        marks = kinds()
-        offsets = editor.offsets()
-        for span in editor.visible_spans():  # only what is on screen: cheap with 10,000 spans
-            kind = marks.get(Span(span.start, span.end, span.label))
-            if kind is None:
-                continue
-            painter.setPen(agreement_pen(kind))
-            for r in view.line_rects(*offsets.range_to_qt(span.start, span.end)):
-                y = r.bottom() + UNDERLINE_WIDTH / 2 + 1.0
-                painter.drawLine(r.left(), y, r.right(), y)
-
-    view.overlay = overlay
-
-
-class Legend(QWidget):
-    """A sample underline and a sentence for each agreement kind."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(18)
-        for kind in (AGREE_ALL, AGREE_SOME, AGREE_ONE):
-            sample = _LineSample(kind, self)
-            text = QLabel(AGREEMENT_STYLE[kind][2], self)
-            row = QHBoxLayout()
-            row.setSpacing(6)
-            row.addWidget(sample)
-            row.addWidget(text)
-            layout.addLayout(row)
-        layout.addStretch(1)
-
-
-class _LineSample(QWidget):
-    def __init__(self, kind: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.kind = kind
-        self.setFixedSize(34, 14)
-
-    def paintEvent(self, _event: Any) -> None:  # noqa: N802 (Qt override)
-        painter = QPainter(self)
-        painter.setPen(agreement_pen(self.kind))
-        y = self.height() / 2
-        painter.drawLine(2, int(y), self.width() - 2, int(y))
-        painter.end()
-
-
-class AnnotatorRow(QWidget):
-    """One annotator's version: a header naming them and a read-only SpanEditor."""
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.name = name
-        self.kinds: dict[Span, str] = {}
-        self.header = QLabel(self)
-        self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.editor = SpanEditor(self)
-        self.editor.set_read_only(True)
-        self.editor.setObjectName(f"review-{name}")
-        install_agreement_marks(self.editor, lambda: self.kinds)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.header)
-        layout.addWidget(self.editor, 1)
-
-    def show_version(self, text: str, spans: list[Span], kinds: dict[Span, str]) -> None:
-        self.kinds = kinds
-        self.editor.set_document(text, spans)
-        counts = {k: sum(1 for s in spans if kinds.get(Span(s.start, s.end, s.label)) == k)
-                  for k in AGREEMENT_STYLE}
-        parts = [f"<span style='color:{AGREEMENT_STYLE[k][0]}'>{counts[k]} {word}</span>"
-                 for k, word in ((AGREE_ALL, "agreed"), (AGREE_SOME, "disputed"),
-                                 (AGREE_ONE, "only theirs"))]
-        self.header.setText(f"<b>{self.name}</b> &nbsp;·&nbsp; {len(spans)} spans: "
-                            + ", ".join(parts) + " &nbsp;<i>(click a span to copy it to the final version)</i>")
-
-
-def _agreement_job(ctx: Any, db_path: Path, answer: str) -> AgreementReport:
-    store = Store(db_path, readonly=True)
-    try:
-        return compute_agreement(store, answer=answer,
-                                 on_progress=lambda done, total: (ctx.check(), ctx.progress(done, total)))
-    finally:
-        store.close()
 
 
 class ReviewView(QWidget):
@@ -153,37 +42,47 @@ class ReviewView(QWidget):
     Keys: click a span above to copy it into the final version (replacing overlaps, undoable),
     drag in the final version to add a span, label keys relabel the selected final span
     (or pick the label for new ones), Delete removes it, Ctrl+Z / Ctrl+Shift+Z undo / redo,
-    A accepts the final version as reviewed gold and moves on, N skips to the next disputed.
+    A accepts the final version as reviewed gold and moves on, N skips to the next disputed,
+    Escape or Ctrl+W closes the window.
     """
 
     documentChanged = Signal(object)  # document id or None
     reviewSaved = Signal(int)
     agreementReady = Signal(object)  # AgreementReport
 
-    def __init__(self, store: Store, reviewer: str, parent: QWidget | None = None, *,
-                 answer: str = "accept", owns_store: bool = False) -> None:
+    def __init__(self, project: Project, reviewer: str, parent: QWidget | None = None, *,
+                 answer: str = "accept") -> None:
         super().__init__(parent)
         if not reviewer:
             raise ValueError("reviewer name must not be empty")
-        self.store = store
+        self.project = project
         self.reviewer = reviewer
         self.answer = answer
-        self._owns_store = owns_store
         self._doc_id: int | None = None
         self._versions: dict[str, list[Span]] = {}
         self._rows: dict[str, AnnotatorRow] = {}
         self._syncing = False
-        self.agreement: AgreementReport | None = None
-        self._pool = WorkerPool(self)
-        self.setWindowTitle(f"Review — {store.path.name}")
+        self.setWindowTitle(f"Review — {project.path.name}")
         self._build()
         self._bind_keys()
         self.refresh_list()
-        first = next_disputed(store, None, answer=answer)
+        first = next_disputed(self.store, None, answer=answer)
         if first is None and self.doc_list.count():
             first = self.doc_list.item(0).data(Qt.ItemDataRole.UserRole)
         self.set_document(first)
         self.refresh_agreement()
+        # Teammates' work and reviews saved elsewhere change what is disputed.
+        project.disputedChanged.connect(self.refresh_list)
+        project.teamWorkChanged.connect(self._team_work_changed)
+        project.labelsChanged.connect(self._labels_changed)
+
+    @property
+    def store(self) -> Store:
+        return self.project.store
+
+    @property
+    def agreement(self) -> AgreementReport | None:
+        return self.agreement_panel.report
 
     # ---- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
@@ -191,16 +90,13 @@ class ReviewView(QWidget):
         self.doc_list.setObjectName("disputedList")
         self.doc_list.itemActivated.connect(self._on_item)
         self.doc_list.itemClicked.connect(self._on_item)
-        self.agreement_table = QTableWidget(0, 6, self)
-        self.agreement_table.setObjectName("agreementTable")
-        self.agreement_table.setHorizontalHeaderLabels(["Pair", "Label", "F1", "Partial F1", "Kappa", "Docs"])
-        self.agreement_table.verticalHeader().setVisible(False)
-        self.agreement_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.agreement_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.agreement_status = QLabel("Computing agreement…", self)
-        self.agreement_status.setWordWrap(True)
-        refresh = QPushButton("Refresh", self)
-        refresh.clicked.connect(self.refresh_agreement)
+        self.agreement_panel = AgreementPanel(self.project.path, self.answer, self)
+        self.agreement_panel.ready.connect(self.agreementReady.emit)
+        self.agreement_table = self.agreement_panel.table
+        self.unanimous_button = QPushButton("Accept all unanimous", self)
+        self.unanimous_button.setToolTip("Save a review for every document that two or more annotators "
+                                         "accepted with exactly the same spans")
+        self.unanimous_button.clicked.connect(self.accept_unanimous)
 
         left = QWidget(self)
         lv = QVBoxLayout(left)
@@ -211,13 +107,8 @@ class ReviewView(QWidget):
         self.doc_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         lv.addWidget(self.list_title)
         lv.addWidget(self.doc_list, 3)
-        head = QHBoxLayout()
-        head.addWidget(QLabel("<b>Agreement</b> (accepted versions)", self))
-        head.addStretch(1)
-        head.addWidget(refresh)
-        lv.addLayout(head)
-        lv.addWidget(self.agreement_table, 2)
-        lv.addWidget(self.agreement_status)
+        lv.addWidget(self.unanimous_button)
+        lv.addWidget(self.agreement_panel, 3)
 
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -277,6 +168,8 @@ class ReviewView(QWidget):
 
         shortcut("A", self.accept)
         shortcut("N", self.next_document)
+        shortcut("Escape", self.close)
+        shortcut("Ctrl+W", self.close)
         # The platform's keys plus the common ones, each bound once (duplicates are ambiguous).
         for standard, extra, slot in ((QKeySequence.StandardKey.Undo, ["Ctrl+Z"], self.final.undo_stack().undo),
                                       (QKeySequence.StandardKey.Redo, ["Ctrl+Shift+Z", "Ctrl+Y"],
@@ -285,27 +178,32 @@ class ReviewView(QWidget):
             for key in sorted(k for k in keys if k):
                 shortcut(key, slot)
         shortcut("Delete", self.final.delete_selected)
-        for name, key in assign_keys(self.store.labels()).items():
+        for name, key in shortcut_keys(self.store.labels()).items():
             shortcut(key.upper() if key.isalpha() else key, lambda n=name: self.choose_label(n))
 
     # ---- documents -----------------------------------------------------------------------
     def refresh_list(self) -> None:
-        """Re-read the disputed documents, most disputed first; reviewed ones are ticked."""
+        """Re-read the documents the annotators disagree on, most disagreement first: the
+        disputed ones (no gold yet) marked ⚑, the reviewed ones ✓."""
         rows = disagreement_table(self.store, answer=self.answer)
-        reviewed = {r[0] for r in self.store.conn.execute("SELECT document_id FROM reviews")}
+        reviewed = set(self.store.reviewed_document_ids())
         self.doc_list.clear()
         for row in rows:
-            mark = "✓" if row.document_id in reviewed else "  "
-            item = QListWidgetItem(f"{mark} #{row.document_id}  {row.score:.2f}  {row.preview}")
+            done = row.document_id in reviewed
+            item = QListWidgetItem(f"{'✓' if done else '⚑'} #{row.document_id}  {row.score:.2f}  {row.preview}")
             item.setData(Qt.ItemDataRole.UserRole, row.document_id)
-            item.setToolTip(f"document {row.document_id}: {row.disputed} disputed spans, "
-                            f"annotators {', '.join(row.annotators)}, disagreement {row.score:.2f}"
-                            + (" (reviewed)" if row.document_id in reviewed else ""))
+            item.setToolTip(f"document {row.document_id}: {count(row.disputed, 'contested span')}, "
+                            f"annotators {', '.join(row.annotators)}; disagreement {row.score:.2f} "
+                            "(0 = all agree, 1 = no span in common)"
+                            + ("; reviewed" if done else "; disputed: no gold until reviewed"))
             self.doc_list.addItem(item)
         left = sum(1 for r in rows if r.document_id not in reviewed)
-        self.list_title.setText(f"<b>Disputed documents</b> ({len(rows)}, {left} to review) — "
-                                "score = 1 − mean pairwise F1; ✓ reviewed")
+        self.list_title.setText(
+            f"<b>Documents the annotators disagree on</b> ({len(rows)}; <b>{left} disputed</b>, "
+            f"{len(rows) - left} reviewed ✓)<br>Score = disagreement, 1 − mean pairwise F1: "
+            "higher means more disagreement (0 = all agree, 1 = no span in common).")
         self._select_in_list(self._doc_id)
+        self.unanimous_button.setEnabled(True)
 
     def _select_in_list(self, doc_id: int | None) -> None:
         for i in range(self.doc_list.count()):
@@ -420,7 +318,7 @@ class ReviewView(QWidget):
             return False
         doc_id = self._doc_id
         try:
-            accept_review(self.store, doc_id, self.reviewer, self.final.spans(), self._versions)
+            self.project.save_review(doc_id, self.reviewer, self.final.spans(), self._versions)
         except (AnnotatorError, ValueError) as exc:
             self.status.setText(f"Not saved: {exc}")
             return False
@@ -444,101 +342,53 @@ class ReviewView(QWidget):
         self.set_document(following)
         return following
 
+    def accept_unanimous(self) -> int:
+        """Review every document two or more annotators accepted identically, so only the
+        disputes are left (as Prodigy's review recipe with auto-accept)."""
+        try:
+            saved = self.project.auto_accept(self.reviewer)
+        except (AnnotatorError, ValueError) as exc:
+            self.status.setText(f"Not saved: {exc}")
+            return 0
+        self.refresh_list()
+        self.status.setText(f"Reviewed {count(saved, 'unanimous document')} as {self.reviewer}.")
+        return saved
+
+    def _team_work_changed(self) -> None:
+        self.refresh_list()
+        self.refresh_agreement()
+        if self._doc_id is not None and not self.final.undo_stack().count():
+            self.set_document(self._doc_id)  # new versions of the document on screen
+
+    def _labels_changed(self) -> None:
+        labels = self.store.labels()
+        self.final.set_labels(labels)
+        for row in self._rows.values():
+            row.editor.set_labels(labels)
+
     # ---- agreement panel --------------------------------------------------------------------
     def refresh_agreement(self) -> None:
         """Recompute the pairwise figures off the GUI thread."""
-        self.agreement_status.setText("Computing agreement…")
-        worker = Worker(_agreement_job, self.store.path, self.answer, name="agreement")
-        worker.returned.connect(self._show_agreement)
-        worker.errored.connect(lambda exc: self.agreement_status.setText(f"Agreement failed: {exc}"))
-        self._pool.start(worker)
-
-    def _show_agreement(self, report: AgreementReport) -> None:
-        self.agreement = report
-        rows: list[list[str]] = []
-        for p in report.pairs:
-            rows.append([f"{p.a} / {p.b}", "all", _fmt(p.f1), _fmt(p.partial_f1), _fmt(p.kappa),
-                         str(p.documents)])
-            for label, c in sorted(p.labels.items()):
-                rows.append(["", label, _fmt(c.f1), _fmt(c.partial_f1), "", ""])
-        table = self.agreement_table
-        table.setRowCount(len(rows))
-        for i, values in enumerate(rows):
-            for j, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if j >= 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if values[1] == "all":
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                table.setItem(i, j, item)
-        self.agreement_status.setText(
-            f"{len(report.pairs)} annotator pair(s); F1 on exact spans, partial F1 counts overlaps "
-            "with the same label; kappa on token IOB tags." if report.pairs
-            else "No document has two accepted versions yet.")
-        self.agreementReady.emit(report)
+        self.agreement_panel.refresh()
 
     def shutdown(self) -> None:
-        """Stop background work (and close the store if this view opened it)."""
-        self._pool.stop_all()
-        if self._owns_store:
-            self.store.close()
-            self._owns_store = False
+        """Stop background work."""
+        self.agreement_panel.shutdown()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         self.shutdown()
         super().closeEvent(event)
 
 
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
-
-
-def open_review_window(store_path: str | Path, reviewer: str, parent: QWidget | None = None) -> ReviewView:
-    """A separate window reviewing the project at `store_path` with its own Store connection
-    (closed with the window)."""
-    store = Store(store_path)
-    view = ReviewView(store, reviewer, parent, owns_store=True)
+def open_review_window(project: Project, reviewer: str, parent: QWidget | None = None) -> ReviewView:
+    """A separate top-level window (its plain-key shortcuts must not clash with the main
+    window's), sized to the screen's available area."""
+    view = ReviewView(project, reviewer, parent)
     view.setWindowFlag(Qt.WindowType.Window, True)
     view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-    view.resize(1400, 900)
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry()
+    view.resize(int(area.width() * 0.9), int(area.height() * 0.9))
+    view.move(area.center() - view.rect().center())
     view.show()
     return view
-
-
-def run_merge_dialog(parent: QWidget | None, store: Store, path: str | Path | None = None) -> Any:
-    """File -> Merge project file: ask for a project file (unless `path` is given), merge it
-    into `store` and show what was brought in. Returns the MergeReport, or None if cancelled
-    or it failed (the message says why; the project is left as it was)."""
-    from annotator.core.merge import merge_project
-
-    if path is None:
-        chosen, _ = QFileDialog.getOpenFileName(parent, "Merge a teammate's project file",
-                                                str(store.path.parent),
-                                                "Annotator projects (*.db *.sqlite);;All files (*)")
-        if not chosen:
-            return None
-        path = chosen
-    try:
-        report = merge_project(store, path)
-    except AnnotatorError as exc:
-        _show_message(parent, QMessageBox.Icon.Warning, f"Nothing was merged.\n\n{exc}")
-        return None
-    _show_message(parent, QMessageBox.Icon.Information, "\n".join(report.lines()))
-    return report
-
-
-_OPEN_MESSAGES: set[QMessageBox] = set()  # parentless boxes live until closed
-
-
-def _show_message(parent: QWidget | None, icon: QMessageBox.Icon, text: str) -> QMessageBox:
-    """A non-blocking message box (window-modal over `parent`)."""
-    box = QMessageBox(parent)
-    box.setWindowTitle("Merge project file")
-    box.setIcon(icon)
-    box.setText(text)
-    _OPEN_MESSAGES.add(box)
-    box.finished.connect(lambda _result, b=box: _OPEN_MESSAGES.discard(b))
-    box.open()
-    return box

@@ -1,23 +1,60 @@
-"""The status bar: who annotates, which model, how far along, and what runs in the background."""
+"""The status bar: who annotates, which model, how far along, how many documents are disputed,
+and what runs in the background. It watches the Project, the TaskRunner, the suggestion
+engine and the document list; nobody writes into it.
+
+Texts never widen the window: every label elides what does not fit ("…") and keeps the
+full text in its tooltip.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
+
+from annotator.core.wording import count
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shrinks to `min_chars` characters, eliding the rest."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, max_chars: int = 48,
+                 min_chars: int = 8) -> None:
+        super().__init__(text, parent)
+        self.max_chars = max_chars
+        self.min_chars = min_chars
+        self.setToolTip(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setText(text)
+        self.setToolTip(text)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        metrics = self.fontMetrics()
+        width = min(metrics.horizontalAdvance(self.text()), metrics.averageCharWidth() * self.max_chars)
+        return QSize(width + 4, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.fontMetrics().averageCharWidth() * self.min_chars, super().minimumSizeHint().height())
+
+    def paintEvent(self, _event: Any) -> None:  # noqa: N802
+        painter = QPainter(self)
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
+        painter.drawText(self.rect(), int(self.alignment() | Qt.AlignmentFlag.AlignVCenter), shown)
+        painter.end()
 
 
 class TaskIndicator(QWidget):
     """One background task: name, message, progress bar (busy when the total is unknown)
     and a cancel button."""
 
-    def __init__(self, title: str, on_cancel: Callable[[], None] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, on_cancel: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = title
-        self.worker: Any = None  # the worker this indicator reports on
-        self.label = QLabel(title)
+        self.label = ElidedLabel(title, max_chars=36)
         self.bar = QProgressBar()
         self.bar.setFixedWidth(120)
         self.bar.setMaximumHeight(14)
@@ -31,7 +68,8 @@ class TaskIndicator(QWidget):
         if on_cancel is not None:
             self.cancel = QToolButton(text="✕", toolTip=f"Stop {title.lower()}", autoRaise=True)
             self.cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            self.cancel.clicked.connect(on_cancel)
+            self.cancel.clicked.connect(lambda _checked=False: on_cancel())
+            self.cancel.clicked.connect(lambda: self.label.setText("Stopping…"))
             layout.addWidget(self.cancel)
 
     def update_progress(self, done: int, total: int, message: str = "") -> None:
@@ -45,28 +83,73 @@ class TaskIndicator(QWidget):
 
 
 class StatusBar(QStatusBar):
-    """Annotator, model and progress on the right; background tasks next to them;
-    short messages on the left."""
+    """Annotator, model, progress and disputed count on the right; background tasks next to
+    them; short messages on the left (elided, never widening the window)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
-        self.annotator_label = QLabel()
-        self.model_label = QLabel()
+        self.annotator_label = ElidedLabel(max_chars=24)
+        self.model_label = ElidedLabel(max_chars=36)
+        self.disputed_label = QLabel()
+        self.disputed_label.setObjectName("disputedCount")
         self.progress_label = QLabel()
         self.progress_bar = QProgressBar()
         self.progress_bar.setFixedWidth(140)
         self.progress_bar.setMaximumHeight(14)
         self.progress_bar.setTextVisible(False)
         self._tasks: dict[str, TaskIndicator] = {}
-        for widget in (self.annotator_label, self.model_label, self.progress_label, self.progress_bar):
+        for widget in (self.annotator_label, self.model_label, self.disputed_label, self.progress_label,
+                       self.progress_bar):
             self.addPermanentWidget(widget)
+        self.disputed_label.hide()
+        self.messageChanged.connect(self.setToolTip)  # the full text of an elided message
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - the status bar never sets the window's width
+        return QSize(0, super().minimumSizeHint().height())
+
+    def watch(self, project: Any, tasks: Any, background: Any, doc_model: Any) -> None:
+        """Subscribe to what the status bar shows."""
+        self._project, self._tasks_runner, self._doc_model = project, tasks, doc_model
+        project.annotatorChanged.connect(self.set_annotator)
+        project.disputedChanged.connect(lambda: self.set_disputed(len(project.disputed())))
+        project.writesWaiting.connect(self._writes_waiting)
+        tasks.started.connect(lambda key, title, _c: self.start_task(key, title, lambda k=key: tasks.cancel(k)))
+        tasks.progressed.connect(self.task_progress)
+        tasks.ended.connect(self.end_task)
+        tasks.failed.connect(lambda name, message: self.showMessage(f"{name.capitalize()} failed: {message}", 10000))
+        background.modelStatus.connect(self.set_model)
+        for signal in (doc_model.modelReset, doc_model.dataChanged):
+            signal.connect(self._update_progress)
+        self.set_annotator(project.annotator)
+        self.set_disputed(len(project.disputed()))
+        self._update_progress()
+
+    def _writes_waiting(self, waiting: bool) -> None:
+        if waiting:
+            self.showMessage("The project file is busy (another program is writing to it): your work "
+                             "is kept and will be saved in a moment")
+        else:
+            self.showMessage("Saved", 3000)
+
+    def _update_progress(self, *_args: Any) -> None:
+        counts = self._doc_model.counts()
+        done = counts["accepted"] + counts["rejected"] + counts["skipped"]
+        self.set_progress(done, self._doc_model.total())
 
     def set_annotator(self, name: str) -> None:
         self.annotator_label.setText(f"Annotator: {name}")
 
     def set_model(self, text: str) -> None:
         self.model_label.setText(f"Model: {text}")
+
+    def set_disputed(self, n: int) -> None:
+        """The team gold's disputed documents: hidden when there are none."""
+        self.disputed_label.setText(f"⚑ {n:,} disputed")
+        self.disputed_label.setToolTip(f"{count(n, 'document')} whose annotators disagree and that nobody "
+                                       "has reviewed: no gold until reviewed (Review → Review teammates' "
+                                       "labels, Ctrl+R)")
+        self.disputed_label.setVisible(n > 0)
 
     def set_progress(self, done: int, total: int) -> None:
         """N of M documents decided (accepted, rejected or skipped) by this annotator."""
@@ -75,7 +158,7 @@ class StatusBar(QStatusBar):
         self.progress_bar.setValue(done)
 
     # ---- background tasks ----------------------------------------------------------------
-    def start_task(self, key: str, title: str, on_cancel: Callable[[], None] | None = None) -> TaskIndicator:
+    def start_task(self, key: str, title: str, on_cancel: Any = None) -> TaskIndicator:
         self.end_task(key)
         task = TaskIndicator(title, on_cancel, self)
         self._tasks[key] = task

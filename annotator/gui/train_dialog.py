@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QPushButton, QSpinBox, QWidget,
 )
 
-GOLD_CHOICES = [("accepted", "Accepted documents (anyone's)"), ("mine", "Documents accepted by me"),
-                ("reviewed", "Reviewed gold (adjudicated)")]
+GOLD_CHOICES = [("team", "Team gold (the review, else what every annotator accepted)"),
+                ("mine", "Documents accepted by me"), ("reviewed", "Reviewed gold only (adjudicated)")]
 
 
 @dataclass
@@ -25,7 +25,7 @@ class TrainOptions:
     from_scratch: bool = False
     eval_split: float = 0.2
     max_steps: int = 200
-    gold: str = "accepted"  # one of GOLD_CHOICES' keys
+    gold: str = "team"  # one of GOLD_CHOICES' keys
     annotator: str | None = None  # used when gold == "mine"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -46,8 +46,8 @@ def default_out_dir(db_path: Path) -> Path:
 
 
 class TrainDialog(QDialog):
-    """Asks for the training options; the defaults train on all accepted gold from the
-    current model into a new folder beside the project."""
+    """Asks for the training options; the defaults train on the team gold from the current
+    model into a new folder beside the project."""
 
     def __init__(self, db_path: Path, base: str, annotator: str, max_steps: int = 200,
                  parent: QWidget | None = None) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from annotator.core.learned import GoldMatcher, combine
@@ -170,8 +168,8 @@ def test_from_store_learns_the_team_gold_plus_own_unreviewed_work(store: Store):
         assert GoldMatcher.from_store(store, who).propose("grimsby") == [Span(0, 7, "LOC", "gold")]
 
 
-def test_thousands_of_phrases_stay_fast():
-    """The window calls propose on every document change."""
+def test_thousands_of_phrases():
+    """The window calls propose on every document change (its speed: benchmarks/bench_suggest.py)."""
     m = GoldMatcher()
     words = [f"name{i}" for i in range(3000)]
     items = []
@@ -183,20 +181,13 @@ def test_thousands_of_phrases_stay_fast():
             spans.append(Span(pos, pos + len(w) + 5, "ORG"))
             pos += len(w) + 5 + 5
         items.append((d, text, spans))
-    start = time.perf_counter()
     m.add_many(items)
-    built = time.perf_counter() - start
     assert m.phrases() == 3000
     doc = " ".join(f"{w} corp met" for w in words[:400])
-    start = time.perf_counter()
     found = m.propose(doc)
-    took = time.perf_counter() - start
     assert len(found) == 400
-    start = time.perf_counter()
     m.add(1000, "name5 corp and quentin marsh", [Span(0, 10, "ORG"), Span(15, 28, "PERSON")])
-    added = time.perf_counter() - start
-    # Generous bounds (a shared 2-core machine); typical: 0.2 s, 5 ms, 20 ms.
-    assert built < 5 and took < 0.5 and added < 1.0, (built, took, added)
+    assert m.phrases() == 3001 and m.propose("quentin marsh") == [Span(0, 13, "PERSON", "gold")]
 
 
 def test_without_a_model_gold_learning_still_suggests(store: Store):

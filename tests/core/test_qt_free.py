@@ -13,9 +13,10 @@ def guard(name, *args, **kwargs):
         raise ImportError("Qt is forbidden in the core: " + name)
     return real_import(name, *args, **kwargs)
 builtins.__import__ = guard
-import annotator.core, annotator.cli
+import annotator.core, annotator.cli, annotator.jobs
 mods = [m.name for m in pkgutil.walk_packages(annotator.core.__path__, "annotator.core.")]
 mods += [m.name for m in pkgutil.walk_packages(annotator.cli.__path__, "annotator.cli.")]
+mods += [m.name for m in pkgutil.walk_packages(annotator.jobs.__path__, "annotator.jobs.")]
 for m in mods:
     importlib.import_module(m)
 print(len(mods))

@@ -148,7 +148,7 @@ def test_missing_model_is_a_clear_model_error(tmp_path: Path):
     with pytest.raises(ModelError, match="no meta.json"):
         Suggester(str(tmp_path / "empty")).load()
     with pytest.raises(ModelError):
-        Suggester("json").model_key  # a Python package, not a spaCy pipeline
+        _ = Suggester("json").model_key  # a Python package, not a spaCy pipeline
 
 
 def test_broken_model_is_a_model_error(tmp_path: Path):

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.merge import merge_project
 from annotator.core.model import Span
 from annotator.core.store import Store
-from annotator.gui.review_view import ReviewView, open_review_window, run_merge_dialog
+from annotator.gui.project import Project
+from annotator.gui.review_view import ReviewView, open_review_window
 
 SHOTS = Path("/work/shots")
 
@@ -56,8 +56,10 @@ def merged(tmp_path):
                                                       sp(TEXT2, "Cupertino", "GPE")])
     store.save_annotation(ids[2], "alice", "accept", [sp(TEXT3, "Paris", "GPE"), sp(TEXT3, "France", "GPE")])
     merge_project(store, tmp_path / "bob.db")
-    yield store, ids
     store.close()
+    project = Project(tmp_path / "alice.db", "lead")
+    yield project, ids
+    project.close()
 
 
 def click_span(qtbot, editor, span: Span) -> None:
@@ -73,8 +75,9 @@ def click_span(qtbot, editor, span: Span) -> None:
 
 @pytest.fixture
 def view(qtbot, merged):
-    store, ids = merged
-    widget = ReviewView(store, "lead")
+    project, ids = merged
+    store = project.store
+    widget = ReviewView(project, "lead")
     qtbot.addWidget(widget)
     widget.resize(1500, 950)
     widget.show()
@@ -109,7 +112,8 @@ def test_review_shows_both_versions_and_starts_from_agreement(view, qtbot):
     # States -> partial F1 = 2*11/28 = 0.786.
     table = widget.agreement_table
     first = [table.item(0, j).text() for j in range(table.columnCount())]
-    assert first == ["alice / bob", "all", "0.643", "0.786", first[4], "3"]
+    assert first == ["alice / bob", "0.643", "0.786", first[3], "3"]
+    assert table.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff  # fits its panel
 
 
 def test_click_copies_keys_edit_and_accept_saves_review(view, qtbot):
@@ -166,41 +170,50 @@ def test_click_copies_keys_edit_and_accept_saves_review(view, qtbot):
     assert "reviewed by lead" in widget.title.text()
 
 
-def test_no_disputed_documents(qtbot, store):
+def test_no_disputed_documents(qtbot, db_path):
+    project = Project(db_path, "lead")
+    store = project.store
     doc, _ = store.add_document("Paris is the capital of France.")
     store.save_annotation(doc, "alice", "accept", [Span(0, 5, "GPE")])
-    widget = ReviewView(store, "lead")
+    widget = ReviewView(project, "lead")
     qtbot.addWidget(widget)
     assert widget.current_document() is None and not widget.accept_button.isEnabled()
     assert widget.accept() is False
     qtbot.waitUntil(lambda: widget.agreement is not None, timeout=20000)
-    assert "No document has two" in widget.agreement_status.text()
+    assert "No document has two" in widget.agreement_panel.status.text()
     widget.shutdown()
+    project.close()
 
 
-def test_entry_points_for_the_main_window(qtbot, tmp_path, merged):
-    store, ids = merged
-    window = open_review_window(store.path, "lead")
+def test_entry_points_for_the_main_window(qtbot, merged):
+    project, ids = merged
+    window = open_review_window(project, "lead")
     assert window.isWindow() and window.isVisible() and window.current_document() == ids[0]
+    area = window.screen().availableGeometry()
+    assert window.width() <= area.width() and window.height() <= area.height()
     qtbot.waitUntil(lambda: window.agreement is not None, timeout=20000)
-    with qtbot.waitSignal(window.destroyed, timeout=5000):  # deleted on close, store closed
-        window.close()
+    with qtbot.waitSignal(window.destroyed, timeout=5000):  # Escape closes it, and it is deleted
+        qtbot.keyClick(window.final_editor().text_edit(), Qt.Key.Key_Escape)
+        qtbot.keyClick(window.doc_list, Qt.Key.Key_Escape)
 
-    other = tmp_path / "carol.db"
-    with Store(other) as carol:
-        doc, _ = carol.add_document(TEXT2)
-        carol.save_annotation(doc, "carol", "accept", [sp(TEXT2, "Apple", "ORG")])
-    report = run_merge_dialog(None, store, other)
-    assert report.annotations["carol"]["added"] == 1
-    boxes = [w for w in qtbot_top_levels() if isinstance(w, QMessageBox)]
-    assert any("carol: 1 added" in b.text() for b in boxes)
-    assert run_merge_dialog(None, store, tmp_path / "bob.db") is not None  # again: all unchanged
-    (tmp_path / "junk.db").write_text("junk" * 500)
-    assert run_merge_dialog(None, store, tmp_path / "junk.db") is None
-    assert any("Nothing was merged" in b.text() for b in qtbot_top_levels() if isinstance(b, QMessageBox))
-    for b in qtbot_top_levels():
-        if isinstance(b, QMessageBox):
-            b.close()
+
+def test_disputed_marks_and_accept_all_unanimous(qtbot, merged):
+    project, ids = merged
+    widget = ReviewView(project, "lead")
+    qtbot.addWidget(widget)
+    texts = [widget.doc_list.item(i).text() for i in range(widget.doc_list.count())]
+    assert texts and all(t.startswith("⚑") for t in texts)  # nobody has reviewed them yet
+    assert "higher means more disagreement" in widget.list_title.text()
+    assert project.store.reviewed_document_ids() == []
+    with qtbot.waitSignal(project.reviewSaved, timeout=5000):
+        saved = widget.accept_unanimous()
+    assert saved == 1 and project.store.reviewed_document_ids() == [ids[2]]  # Paris: both agree
+    assert "Reviewed 1 unanimous document" in widget.status.text()
+    assert widget.accept_unanimous() == 0  # idempotent
+    qtbot.waitUntil(lambda: widget.agreement is not None, timeout=20000)
+    quality = widget.agreement_panel.quality
+    assert [quality.item(r, 0).text() for r in range(quality.rowCount())] == ["alice", "bob"]
+    widget.shutdown()
 
 
 def qtbot_top_levels():

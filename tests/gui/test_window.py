@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.model import Span
 from annotator.core.store import Store
-from annotator.gui import dialogs
+from annotator.gui import dialogs, file_actions
 from tests.gui.window_helpers import (
     ARTICLES, click_span, drag, key, make_project, open_window, reactivate,
 )
@@ -197,7 +197,7 @@ def test_help_shortcuts_on_question_mark(qtbot, project):
 def test_labels_dialog_adds_renames_and_recolours(qtbot, project):
     db_path, ids = project
     w = open_window(qtbot, db_path)
-    dialog = dialogs.LabelsDialog(w.session.store, w)
+    dialog = dialogs.LabelsDialog(w.project, w)
     qtbot.addWidget(dialog)
     assert dialog.add_label("PRODUCT")
     assert dialog.rename_label("PRODUCT", "PRODUCT_NAME")
@@ -212,7 +212,7 @@ def test_labels_dialog_adds_renames_and_recolours(qtbot, project):
     assert not dialog.add_label("ORG")  # exists: a message says so, nothing changes
     boxes = [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
     assert boxes and "already exists" in boxes[0].text()
-    assert w.session.store.label_names().count("ORG") == 1
+    assert w.project.store.label_names().count("ORG") == 1
 
 
 def test_opening_a_file_that_is_not_a_project_says_so(qtbot, project, tmp_path):
@@ -223,7 +223,7 @@ def test_opening_a_file_that_is_not_a_project_says_so(qtbot, project, tmp_path):
     assert not w.switch_project(bogus)
     boxes = [b for b in w.findChildren(QMessageBox) if b.isVisible()]
     assert boxes and "not an annotator project" in boxes[0].text()
-    assert w.db_path == db_path and w.current_id == ids[0]
+    assert w.project.path == db_path and w.current_id == ids[0]
     boxes[0].close()
 
 
@@ -240,7 +240,7 @@ def test_switching_project_and_title(qtbot, project, tmp_path):
     assert w.switch_project(other)
     assert other.name in w.windowTitle()
     assert w.current_id == other_ids[0] and w.doc_model.total() == 1
-    from annotator.gui.main_window import recent_projects
+    from annotator.gui.settings import recent_projects
 
     assert str(other.resolve()) == recent_projects()[0]
 
@@ -248,8 +248,8 @@ def test_switching_project_and_title(qtbot, project, tmp_path):
 def test_a_model_that_fails_to_load_leaves_manual_labelling_working(qtbot, project):
     db_path, ids = project
     w = open_window(qtbot, db_path, model="no_such_spacy_model_xyz", wait_active=False)
-    qtbot.waitUntil(lambda: w.background.model_error is not None, timeout=20000)
-    assert "no_such_spacy_model_xyz" in w.background.model_error
+    qtbot.waitUntil(lambda: w.project.model_error is not None, timeout=20000)
+    assert "no_such_spacy_model_xyz" in w.project.model_error
     assert "failed" in w.status.model_label.text()
     boxes = [b for b in w.findChildren(QMessageBox) if b.isVisible()]
     assert boxes and "no_such_spacy_model_xyz" in boxes[0].text()
@@ -290,10 +290,10 @@ def test_export_runs_in_a_worker_with_status(qtbot, project, tmp_path):
     drag(qtbot, w, b, b + 6)
     key(qtbot, w, K.Key_A)
     out = tmp_path / "gold.jsonl"
-    w.background.export("jsonl", out, {"annotator": "alice", "answer": "accept", "reviewed": False})
+    file_actions.export(w, w.project, w.tasks, "jsonl", out, {"annotator": "alice", "answer": "accept", "reviewed": False})
     assert w.status.task("export") is not None
     qtbot.waitUntil(lambda: w.status.task("export") is None, timeout=20000)
-    assert "Exported 1 records" in w.status.currentMessage()
+    assert "Exported 1 record to" in w.status.currentMessage()
     import json
 
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
@@ -334,7 +334,7 @@ def test_an_empty_project_opens_and_gets_its_first_document_from_an_import(qtbot
     key(qtbot, w, K.Key_Right)
     article = tmp_path / "one.txt"
     article.write_text("Kenya's president spoke in Nairobi.", encoding="utf-8")
-    w.background.import_paths([article])
+    file_actions.import_paths(w, w.project, w.tasks, [article])
     qtbot.waitUntil(lambda: w.current_id is not None, timeout=20000)
     assert w.editor.text() == "Kenya's president spoke in Nairobi."
     assert not w.editor.is_read_only()

@@ -31,14 +31,14 @@ def test_edits_and_accept_wait_for_a_busy_file_without_freezing(qtbot, db_path):
         took = time.perf_counter() - started
         assert took < 1.0, f"the GUI thread waited {took:.2f}s on another process's lock"
         # Nothing is on disk yet; the window stays on the document it is saving.
-        assert w.pending.decision is not None and w.current_id == ids[0]
+        assert w.project.waiting_decision is not None and w.current_id == ids[0]
         assert w.editor.is_read_only()
         key(qtbot, w, Qt.Key.Key_Right)  # no moving on while the decision waits
         assert w.current_id == ids[0]
     finally:
         blocker.execute("COMMIT")
         blocker.close()
-    qtbot.waitUntil(lambda: not w.pending.waiting, timeout=5000)
+    qtbot.waitUntil(lambda: not w.project.waiting, timeout=5000)
     assert w.current_id == ids[1] and not w.editor.is_read_only()
     with Store(db_path) as s:
         ann = s.get_annotation(ids[0], "alice")
@@ -53,7 +53,7 @@ def test_a_draft_waiting_at_close_is_saved_when_the_lock_goes(qtbot, db_path):
     blocker = _hold_write_lock(db_path)
     try:
         w.editor.create_span_from_selection(0, 8)
-        assert w.pending.drafts
+        assert w.project.waiting and w.project.waiting_decision is None
     finally:
         blocker.execute("COMMIT")
         blocker.close()

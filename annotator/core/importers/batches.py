@@ -117,7 +117,7 @@ class in_background(Generic[T]):  # noqa: N801 - used like a function
                 if not self._put(item):
                     return
             self._put(_DONE)
-        except BaseException as exc:  # handed to the consumer, raised there
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
             self._put(_Failure(exc))
         finally:
             close = getattr(self._source, "close", None)

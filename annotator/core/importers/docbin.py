@@ -26,7 +26,7 @@ def read_docbin(path: Path) -> Iterator[ImportRecord | RecordError]:
         docs = DocBin().from_disk(path).get_docs(Vocab())
         for number, doc in enumerate(docs, 1):
             yield _record(doc, number)
-    except Exception as exc:  # msgpack/zlib/spaCy raise many types for a corrupt file
+    except Exception as exc:  # noqa: BLE001 - msgpack/zlib/spaCy raise many types for a corrupt file
         yield RecordError(str(path), None, f"not a spaCy DocBin file ({type(exc).__name__}: {exc})")
 
 

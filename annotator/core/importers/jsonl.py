@@ -47,7 +47,7 @@ def read_jsonl(path: Path) -> Iterator[ImportRecord | RecordError]:
             if line.strip():
                 yield _parse_line(line, name, number, 0, 0)
         return
-    loads, JSONDecodeError = orjson.loads, orjson.JSONDecodeError
+    loads, JSONDecodeError = orjson.loads, orjson.JSONDecodeError  # noqa: N806 - local alias, hot loop
     for number, raw, start, pos in iter_raw_lines(path):
         try:
             obj = loads(raw)

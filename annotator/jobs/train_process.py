@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError
-from annotator.gui.child_io import messages, run_main, send
+from annotator.jobs.child_io import messages, run_main, send
 
 STOP_GRACE_S = 3.0  # a cancelled child stops at its next step; past this it is terminated
 EXIT_WAIT_S = 10.0  # after its last line, the child only has to exit
@@ -49,7 +49,7 @@ def run_train_child(ctx: Any, db_path: Path, out_dir: Path, options: dict[str, A
     args = {"db": str(db_path), "out_dir": str(out_dir), "options": options}
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "annotator.gui.train_process", json.dumps(args)],
+            [sys.executable, "-m", "annotator.jobs.train_process", json.dumps(args)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
             text=True, encoding="utf-8", bufsize=1)
         watcher = threading.Thread(target=_watch_stop, args=(ctx, proc), name="train-stop", daemon=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from annotator.core.errors import AnnotatorError
-from annotator.gui.child_io import messages, run_main, send
+from annotator.jobs.child_io import messages, run_main, send
 
 
 class SuggestProcessError(AnnotatorError):
@@ -67,7 +67,7 @@ def run_child(ctx: Any, db_path: Path, model: str | None, ahead: Ahead, *, batch
     yield ("located", located.model_key, located.model_name)
     args = {"db": str(db_path), "model": model, "batch_size": batch_size, "labels": labels}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "annotator.gui.suggest_process", json.dumps(args)],
+        [sys.executable, "-m", "annotator.jobs.suggest_process", json.dumps(args)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         text=True, encoding="utf-8", bufsize=1)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.store import Store
-from annotator.gui.suggest_process import Ahead, run_child
+from annotator.jobs.suggest_process import Ahead, run_child
 
 
 # The documents the person will see next: set by the GUI thread, read by the suggestion job.
@@ -35,6 +35,17 @@ def matcher_job(ctx: Any, db_path: Path, annotator: str | None = None) -> Any:
 
         blank_nlp(matcher.lang).make_doc("warm up")
         return matcher
+    finally:
+        store.close()
+
+
+def disputed_job(ctx: Any, db_path: Path) -> list[int]:
+    """The team gold's disputed documents (core/gold.py), counted off the GUI thread."""
+    from annotator.core.gold import disputed_ids
+
+    store = Store(db_path, readonly=True)
+    try:
+        return disputed_ids(store)
     finally:
         store.close()
 
@@ -93,7 +104,7 @@ def merge_job(ctx: Any, db_path: Path, other: Path) -> Any:
 
 def train_job(ctx: Any, db_path: Path, out_dir: Path, options: dict[str, Any]) -> dict[str, Any]:
     """Train a pipeline from the project's gold in a child process (see train_process)."""
-    from annotator.gui.train_process import TrainCancelled, run_train_child
+    from annotator.jobs.train_process import TrainCancelled, run_train_child
 
     try:
         return run_train_child(ctx, db_path, out_dir, options)

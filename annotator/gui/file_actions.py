@@ -1,0 +1,120 @@
+"""File menu work that runs in the background: import, export, merge a teammate's project
+file. Each is one function over (parent widget, Project, TaskRunner): it asks what it needs,
+runs the job in a worker with a progress indicator and a ✕, and when the job ends it tells
+the Project (which tells every view) and the person.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from annotator.core.importers import SUFFIXES
+from annotator.core.wording import count
+from annotator.gui import dialogs
+from annotator.gui.export_dialog import ExportDialog
+from annotator.gui.project import Project
+from annotator.gui.settings import settings
+from annotator.gui.tasks import TaskRunner
+from annotator.gui.workers import Worker
+from annotator.jobs import tasks as jobs
+
+PROJECT_FILTER = "Annotator projects (*.db *.sqlite);;All files (*)"
+MAX_LISTED = 20
+
+
+def import_filter() -> str:
+    """The import dialog's file filter, from the importers' registry."""
+    patterns = [f"*{suffix}" for suffix in SUFFIXES]
+    return f"Articles and annotations ({' '.join(patterns)});;All files (*)"
+
+
+def _listed(lines: list[str]) -> str:
+    more = f"\n…and {len(lines) - MAX_LISTED:,} more" if len(lines) > MAX_LISTED else ""
+    return "\n".join(lines[:MAX_LISTED]) + more
+
+
+# ---- import ------------------------------------------------------------------------------------
+def ask_import(parent: QWidget, project: Project, tasks: TaskRunner, folder: bool = False) -> Worker | None:
+    start = str(project.path.parent)
+    if folder:
+        chosen = QFileDialog.getExistingDirectory(parent, "Import folder", start)
+        paths = [Path(chosen)] if chosen else []
+    else:
+        names, _ = QFileDialog.getOpenFileNames(parent, "Import files", start, import_filter())
+        paths = [Path(p) for p in names]
+    return import_paths(parent, project, tasks, paths) if paths else None
+
+
+def import_paths(parent: QWidget, project: Project, tasks: TaskRunner, paths: list[Path]) -> Worker:
+    names = ", ".join(p.name for p in paths[:3]) + ("…" if len(paths) > 3 else "")
+
+    def imported(result: tuple[Any, list[str]]) -> None:
+        report, errors = result
+        tasks.end("import", f"Imported {count(report.documents_added, 'new document')}")
+        project.imported(report)
+        if errors:
+            dialogs.show_message(parent, "Import problems", _listed(errors))
+
+    return tasks.run(jobs.import_job, project.path, paths, project.annotator, name="import", key="import",
+                     title=f"Importing {names}", on_returned=imported,
+                     on_error=lambda exc: _failed(parent, tasks, "import", "Import failed", exc))
+
+
+def _failed(parent: QWidget, tasks: TaskRunner, key: str, title: str, exc: BaseException) -> None:
+    tasks.end(key)
+    dialogs.show_message(parent, title, str(exc) or type(exc).__name__)
+
+
+# ---- export ------------------------------------------------------------------------------------
+def ask_export(parent: QWidget, project: Project, tasks: TaskRunner) -> Worker | None:
+    dialog = ExportDialog(project.path, project.annotator, settings(), parent)
+    if not dialog.exec():
+        return None
+    return export(parent, project, tasks, dialog.format(), dialog.out_path(), dialog.options())
+
+
+def export(parent: QWidget, project: Project, tasks: TaskRunner, fmt: str, out: Path,
+           options: dict[str, Any]) -> Worker:
+    def exported(result: tuple[Any, list[str]]) -> None:
+        report, warnings = result
+        tasks.end("export", f"Exported {count(report.records, 'record')} to {out}")
+        notes = list(warnings)
+        if report.disputed_excluded:
+            from annotator.core.gold import disputed_message
+
+            notes.insert(0, disputed_message(report.disputed_excluded))
+        if notes:
+            dialogs.show_message(parent, "Export notes", _listed(notes), icon=QMessageBox.Icon.Information)
+
+    return tasks.run(jobs.export_job, project.path, fmt, out, options, name="export", key="export",
+                     title=f"Exporting {fmt}", on_returned=exported,
+                     on_error=lambda exc: _failed(parent, tasks, "export", "Export failed", exc))
+
+
+# ---- merge -------------------------------------------------------------------------------------
+def merge_project_file(parent: QWidget, project: Project, tasks: TaskRunner,
+                       path: str | Path | None = None) -> Worker | None:
+    """Merge another project file into this one in the background (asks for it unless given)."""
+    if path is None:
+        chosen, _ = QFileDialog.getOpenFileName(parent, "Merge a teammate's project file",
+                                                str(project.path.parent), PROJECT_FILTER)
+        if not chosen:
+            return None
+        path = chosen
+    if tasks.is_running("merge"):
+        dialogs.show_message(parent, "Merge project file", "A merge is already running.")
+        return None
+
+    def merged(report: Any) -> None:
+        brought = report.total("added") + report.total("updated")
+        tasks.end("merge", f"Merged {Path(report.source).name}: {count(report.documents_added, 'new document')}, "
+                           f"{count(brought, 'annotation')} brought in")
+        project.merged(report)
+        dialogs.notify(parent, "Merge project file", "\n".join(report.lines()))
+
+    return tasks.run(jobs.merge_job, project.path, Path(path), name="merge", key="merge",
+                     title=f"Merging {Path(path).name}", on_returned=merged,
+                     on_error=lambda exc: _failed(parent, tasks, "merge", "Nothing was merged", exc))

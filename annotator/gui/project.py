@@ -1,0 +1,327 @@
+"""The open project as the window sees it: the GUI thread's store, who annotates, which model
+suggests, what is learned from gold. Every write from the window goes through here, and
+every change is announced once, by kind; each view subscribes to what it shows (Anki's
+operations with change hooks, napari's evented models). A writer never refreshes a view.
+
+Signals:
+    opened()                 another project file is now open: reload everything
+    annotatorChanged(str)
+    decisionSaved(int, str)  this annotator's decision (doc id, answer) is on disk
+    draftSaved(int)          doc id
+    writesWaiting(bool)      the file is busy: writes are kept and retried / all are written
+    labelsChanged()
+    documentsAdded(int)      how many documents were added (import, merge, sync)
+    teamWorkChanged()        decisions or reviews arrived from elsewhere (merge, sync)
+    reviewSaved(int)         doc id
+    disputedChanged()        the set of disputed documents (core/gold.py) changed
+    modelChanged()           the model to suggest with changed (see `model`)
+    modelKeyChanged()        its suggestion-cache key is known (or unknown again)
+    matcherChanged()         what is learned from gold was rebuilt
+    trainedModelsChanged()   a trained pipeline was recorded
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from annotator.core import gold as team_gold
+from annotator.core.errors import ProjectBusy
+from annotator.core.model import Span
+from annotator.core.store import BUSY_TIMEOUT_S, Store
+from annotator.core.suggest import SETTING_MODEL
+from annotator.gui import actions
+from annotator.gui.actions import Session
+
+GUI_BUSY_WAIT_S = 0.05  # a write waits this long for another writer, then is kept and retried
+RETRY_MS = 200
+
+
+def open_store(path: str | Path) -> Store:
+    """The window's store: waits 50 ms for another writer, then the write is kept (below)
+    and retried, so the window never freezes behind an import."""
+    store = Store(path)
+    store.set_busy_wait(GUI_BUSY_WAIT_S, 1)
+    return store
+
+
+class Project(QObject):
+    opened = Signal()
+    annotatorChanged = Signal(str)
+    decisionSaved = Signal(int, str)
+    draftSaved = Signal(int)
+    writesWaiting = Signal(bool)
+    labelsChanged = Signal()
+    documentsAdded = Signal(int)
+    teamWorkChanged = Signal()
+    reviewSaved = Signal(int)
+    disputedChanged = Signal()
+    modelChanged = Signal()
+    modelKeyChanged = Signal()
+    matcherChanged = Signal()
+    trainedModelsChanged = Signal()
+
+    def __init__(self, path: str | Path, annotator: str, model: str | None = "",
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = Path(path)
+        self.session = Session(open_store(self.path), annotator)
+        # The model asked for: a package or folder, None for the project's (else the
+        # default), "" for none. model_key is its cache key once located.
+        self.model = model
+        self.model_error: str | None = None
+        self._disputed: set[int] = set()
+        # Writes the busy file could not take yet, oldest first; never dropped.
+        self._drafts: dict[int, list[Span]] = {}
+        self._decision: tuple[int, str, list[Span]] | None = None
+        self._retry = QTimer(self)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self.flush)
+
+    # ---- what views read -------------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def annotator(self) -> str:
+        return self.session.annotator
+
+    @property
+    def model_key(self) -> str | None:
+        return self.session.model_key
+
+    @property
+    def matcher(self) -> Any:
+        return self.session.matcher
+
+    def disputed(self) -> set[int]:
+        return self._disputed
+
+    def status(self, doc_id: int) -> str:
+        return self.store.status(doc_id, self.annotator)
+
+    def spans_to_show(self, doc_id: int, text: str) -> tuple[list[Span], str]:
+        return actions.spans_to_show(self.session, doc_id, text)
+
+    def suggestions_for(self, doc_id: int, text: str) -> list[Span]:
+        return actions.suggestions_for(self.session, doc_id, text)
+
+    # ---- the project file and who works on it ---------------------------------------------------
+    def open(self, path: str | Path) -> None:
+        """Switch to another project file (raises AnnotatorError if it cannot be opened;
+        the current one stays open then)."""
+        store = open_store(path)
+        self.flush_before_closing()
+        self.session.store.close()
+        self.path = Path(path)
+        self.session = Session(store, self.session.annotator)
+        self.model_error = None
+        self._disputed = set()
+        self.opened.emit()
+
+    def close(self) -> None:
+        self.flush_before_closing()
+        self.session.store.close()
+
+    def set_annotator(self, name: str) -> None:
+        self.session.annotator = name
+        self.session.matcher = None  # their own work is part of what they learn from
+        self.annotatorChanged.emit(name)
+
+    # ---- decisions and drafts -----------------------------------------------------------------
+    @property
+    def waiting(self) -> bool:
+        return bool(self._drafts) or self._decision is not None
+
+    @property
+    def waiting_decision(self) -> tuple[int, str, list[Span]] | None:
+        return self._decision
+
+    def save_draft(self, doc_id: int, spans: Iterable[Span]) -> None:
+        """Keep the work in progress (raises AnnotatorError for spans the store refuses)."""
+        spans = list(spans)
+        if self.waiting and not self.flush():
+            self._keep_draft(doc_id, spans)  # nothing may overtake a waiting write
+            return
+        try:
+            actions.save_draft(self.session, doc_id, spans)
+        except ProjectBusy:
+            self._keep_draft(doc_id, spans)
+            return
+        self.draftSaved.emit(doc_id)
+
+    def decide(self, doc_id: int, answer: str, spans: Iterable[Span]) -> bool:
+        """Accept / reject / skip. True when it is on disk now (decisionSaved was emitted);
+        False when the file is busy: it is kept, retried, and announced when written.
+        Raises AnnotatorError when the store refuses it."""
+        spans = list(spans)
+        try:
+            if self.waiting and not self.flush():
+                raise ProjectBusy("the project file is busy")
+            self._decide_now(doc_id, answer, spans)
+        except ProjectBusy:
+            self._decision = (doc_id, answer, spans)
+            self._start_waiting()
+            return False
+        return True
+
+    def _decide_now(self, doc_id: int, answer: str, spans: list[Span]) -> None:
+        actions.decide(self.session, doc_id, answer, spans)
+        self._update_disputed(doc_id)
+        self.decisionSaved.emit(doc_id, answer)
+
+    def _keep_draft(self, doc_id: int, spans: list[Span]) -> None:
+        self._drafts[doc_id] = spans
+        self._start_waiting()
+
+    def _start_waiting(self) -> None:
+        if not self._retry.isActive():
+            self._retry.start()
+        self.writesWaiting.emit(True)  # also when a decision joins waiting drafts
+
+    def flush(self) -> bool:
+        """Try every waiting write once, oldest first; True when nothing is left waiting."""
+        try:
+            decided = self._decision[0] if self._decision else None
+            for doc_id in list(self._drafts):
+                if doc_id != decided:  # a decision replaces its document's draft
+                    actions.save_draft(self.session, doc_id, self._drafts[doc_id])
+                    self.draftSaved.emit(doc_id)
+                del self._drafts[doc_id]
+            if self._decision is not None:
+                doc_id, answer, spans = self._decision
+                self._decision = None
+                try:
+                    self._decide_now(doc_id, answer, spans)
+                except ProjectBusy:
+                    self._decision = (doc_id, answer, spans)
+                    raise
+        except ProjectBusy:
+            return False
+        if self._retry.isActive():
+            self._retry.stop()
+            self.writesWaiting.emit(False)
+        return True
+
+    def flush_before_closing(self) -> None:
+        """Leaving: writes still waiting for the file now wait as long as the CLI would."""
+        if self.waiting:
+            self.store.set_busy_wait(BUSY_TIMEOUT_S, 20)
+            self.flush()
+
+    # ---- labels ---------------------------------------------------------------------------------
+    # The store enforces the label rules (core/labels.py); a refusal raises ValueError.
+    def add_label(self, name: str, color: str | None = None) -> None:
+        self.store.add_label(name, color)
+        self.labelsChanged.emit()
+
+    def rename_label(self, old: str, new: str) -> None:
+        self.store.rename_label(old, new)
+        self.labelsChanged.emit()
+
+    def set_label_color(self, name: str, color: str) -> None:
+        self.store.set_label_color(name, color)
+        self.labelsChanged.emit()
+
+    def remove_label(self, name: str) -> None:
+        self.store.remove_label(name)
+        self.labelsChanged.emit()
+
+    # ---- work that arrives from elsewhere ---------------------------------------------------------
+    def documents_added(self, count: int) -> None:
+        """An import (or another writer) added documents."""
+        self.documentsAdded.emit(count)
+
+    def imported(self, report: Any) -> None:
+        """An import finished: documents, maybe labels and annotations, arrived."""
+        if report.labels_added:
+            self.labelsChanged.emit()
+        self.documentsAdded.emit(report.documents_added)
+        if report.annotations.get("added") or report.annotations.get("updated"):
+            self.team_work_changed()
+
+    def merged(self, report: Any) -> None:
+        """A teammate's project file was merged: documents, labels and their work arrived."""
+        if report.labels_added:
+            self.labelsChanged.emit()
+        self.documentsAdded.emit(report.documents_added)
+        self.team_work_changed()
+
+    def team_work_changed(self) -> None:
+        """Decisions or reviews arrived from elsewhere: the gold may have changed."""
+        self.session.matcher = None
+        self.refresh_disputed()
+        self.teamWorkChanged.emit()
+
+    def save_review(self, doc_id: int, reviewer: str, spans: Iterable[Span], sources: Iterable[str]) -> None:
+        from annotator.core.review import accept_review
+
+        accept_review(self.store, doc_id, reviewer, list(spans), sources)
+        self._reviewed([doc_id])
+
+    def auto_accept(self, reviewer: str) -> int:
+        """Review every unanimous document two or more annotators accepted; returns how many."""
+        ids = [doc_id for doc_id, _ in team_gold.unanimous_shared(self.store)]
+        saved = team_gold.auto_accept(self.store, reviewer)
+        self._reviewed(ids)
+        return saved
+
+    def _reviewed(self, doc_ids: list[int]) -> None:
+        if self.session.matcher is not None:  # a review now teaches instead of the versions
+            for doc_id in doc_ids:
+                teaches = team_gold.learned_version(self.store, doc_id, self.annotator)
+                if teaches is not None:
+                    self.session.matcher.add(doc_id, self.store.get_document(doc_id).text, list(teaches))
+        for doc_id in doc_ids:
+            self._update_disputed(doc_id)
+            self.reviewSaved.emit(doc_id)
+
+    # ---- the team gold's disputed documents -------------------------------------------------------
+    def refresh_disputed(self) -> None:
+        self._set_disputed(set(team_gold.disputed_ids(self.store)))
+
+    def set_disputed(self, ids: Iterable[int]) -> None:
+        """From a background count (start-up of a large project)."""
+        self._set_disputed(set(ids))
+
+    def _update_disputed(self, doc_id: int) -> None:
+        versions = self.store.annotations_for_document(doc_id)
+        now = team_gold.is_disputed(versions, self.store.get_review(doc_id))
+        if now != (doc_id in self._disputed):
+            self._set_disputed(self._disputed ^ {doc_id})
+
+    def _set_disputed(self, ids: set[int]) -> None:
+        if ids != self._disputed:
+            self._disputed = ids
+            self.disputedChanged.emit()
+
+    # ---- the model and what is learned from gold ----------------------------------------------------
+    def set_model(self, model: str | None, *, remember: bool = True) -> None:
+        """Suggest with `model` (a package or folder; None: the project's or the default;
+        "": none). A named model is remembered in the project (the CLI uses it too)."""
+        if model and remember:
+            self.store.set_setting(SETTING_MODEL, model)
+        self.model = model
+        self.model_error = None
+        self.session.model_key = None
+        self.modelChanged.emit()
+
+    def set_model_key(self, key: str | None) -> None:
+        if key != self.session.model_key:
+            self.session.model_key = key
+            self.modelKeyChanged.emit()
+
+    def model_failed(self, message: str) -> None:
+        self.model_error = message
+        self.session.model_key = None
+        self.modelKeyChanged.emit()
+
+    def set_matcher(self, matcher: Any) -> None:
+        self.session.set_matcher(matcher)
+        self.matcherChanged.emit()
+
+    def trained_model_recorded(self) -> None:
+        self.trainedModelsChanged.emit()
