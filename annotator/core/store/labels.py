@@ -1,0 +1,100 @@
+"""The project's label set and its settings (key/value pairs such as the language)."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import orjson
+import sqlite_utils
+
+from annotator.core.model import Label
+from annotator.core.store.codec import dumps
+from annotator.core.store.connection import StoreBase
+
+_PALETTE = ["#f4a6a6", "#9fc5f8", "#b6e3a8", "#fde29a", "#d5b8f0", "#f9c99b", "#a8e6e1",
+            "#e6d3b3", "#c9e89a", "#f7b6d9", "#b3c7e6", "#d9d9a3"]
+_KEYS = [str(i) for i in range(1, 10)] + ["0"]
+
+
+class LabelsMixin(StoreBase):
+    # ---- project settings --------------------------------------------------------------
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM project WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.db["project"].upsert({"key": key, "value": value}, pk="key")
+
+    @property
+    def lang(self) -> str:
+        return self.get_setting("lang", "en") or "en"
+
+    # ---- labels ----------------------------------------------------------------------
+    def labels(self) -> list[Label]:
+        return [Label(*r) for r in self.conn.execute(
+            "SELECT name, color, key, position FROM labels ORDER BY position, name")]
+
+    def label_names(self) -> list[str]:
+        return [l.name for l in self.labels()]
+
+    def add_label(self, name: str, color: str | None = None, key: str | None = None) -> Label:
+        name = name.strip()
+        if not name:
+            raise ValueError("label name must not be empty")
+        existing = self.labels()
+        if any(l.name == name for l in existing):
+            raise ValueError(f"label {name} already exists")
+        used_keys = {l.key for l in existing}
+        if key is None:
+            key = next((k for k in _KEYS if k not in used_keys), None)
+        color = color or _PALETTE[len(existing) % len(_PALETTE)]
+        position = max((l.position for l in existing), default=-1) + 1
+        with self.transaction():
+            self.db["labels"].insert({"name": name, "color": color, "key": key, "position": position})
+        return Label(name, color, key, position)
+
+    def ensure_labels(self, names: Iterable[str]) -> list[str]:
+        """Add any labels not yet in the project; returns the names added."""
+        known = set(self.label_names())
+        added = []
+        for name in sorted(set(names) - known):
+            self.add_label(name)
+            added.append(name)
+        return added
+
+    def remove_label(self, name: str) -> None:
+        with self.transaction():
+            try:
+                self.db["labels"].delete(name)
+            except sqlite_utils.db.NotFoundError:
+                raise KeyError(name) from None
+
+    def set_label_color(self, name: str, color: str) -> None:
+        with self.transaction():
+            try:
+                self.db["labels"].update(name, {"color": color})
+            except sqlite_utils.db.NotFoundError:
+                raise KeyError(name) from None
+
+    def rename_label(self, old: str, new: str) -> None:
+        """Rename a label everywhere: label set, annotations (history keeps the old), drafts."""
+        new = new.strip()
+        if not new:
+            raise ValueError("label name must not be empty")
+        if new in self.label_names():
+            raise ValueError(f"label {new} already exists")
+        with self.transaction() as c:
+            if not c.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old)).rowcount:
+                raise KeyError(old)
+            for table, key_cols in (("annotations", "id"), ("drafts", "document_id, annotator"),
+                                    ("reviews", "document_id")):
+                for row in c.execute(f"SELECT {key_cols}, spans FROM {table}").fetchall():
+                    spans = orjson.loads(row[-1])
+                    if any(s["label"] == old for s in spans):
+                        for s in spans:
+                            if s["label"] == old:
+                                s["label"] = new
+                        cols = key_cols.split(", ")
+                        cond = " AND ".join(f"{col} = ?" for col in cols)
+                        c.execute(f"UPDATE {table} SET spans = ? WHERE {cond}", (dumps(spans), *row[:-1]))
