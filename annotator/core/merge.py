@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import orjson
-
 from annotator.core.errors import ProjectError, RecordError, SpanError
-from annotator.core.store import Store, spans_from_json
+from annotator.core.store import Store
 
 OUTCOMES = ("added", "updated", "history", "unchanged")
 
@@ -101,11 +99,7 @@ def _merge_labels(store: Store, other: Store, report: MergeReport) -> None:
             report.labels_added.append(label.name)
             known.add(label.name)
     # Labels used in spans but since removed from the other's label set.
-    used: set[str] = set()
-    for table in ("annotations", "annotation_history", "reviews", "review_history"):
-        for (raw,) in other.conn.execute(f"SELECT spans FROM {table}"):
-            used.update(s.label for s in spans_from_json(raw))
-    report.labels_added.extend(store.ensure_labels(used - known))
+    report.labels_added.extend(store.ensure_labels(other.span_labels_used() - known))
 
 
 def _merge_documents(store: Store, other: Store, report: MergeReport) -> dict[int, int]:
@@ -133,7 +127,7 @@ def _merge_annotations(store: Store, other: Store, id_map: dict[int, int], repor
                        on_progress: Callable[[int, int], None] | None) -> None:
     # Current versions first, then the other's history: older versions are then filed in our
     # history instead of briefly becoming current, and a second merge finds them all known.
-    total = other.conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
+    total = other.count_annotations()
     done = 0
     for doc, ann in other.iter_annotations():
         _merge_one(store, other, id_map[doc.id], ann.annotator, ann.answer, ann.spans,
@@ -141,13 +135,10 @@ def _merge_annotations(store: Store, other: Store, id_map: dict[int, int], repor
         done += 1
         if on_progress and (done % 200 == 0 or done == total):
             on_progress(done, total)
-    rows = other.conn.execute(
-        "SELECT document_id, annotator, answer, spans, created, updated FROM annotation_history "
-        "ORDER BY id").fetchall()
-    for doc_id, annotator, answer, spans, created, updated in rows:
-        if doc_id in id_map:  # history of a document since deleted there: nothing to attach to
-            _merge_one(store, other, id_map[doc_id], annotator, answer, spans_from_json(spans),
-                       created, updated, report, doc_id)
+    for old in other.iter_annotation_history():
+        if old.document_id in id_map:  # history of a document since deleted there: nothing to attach to
+            _merge_one(store, other, id_map[old.document_id], old.annotator, old.answer, old.spans,
+                       old.created, old.updated, report, old.document_id)
 
 
 def _merge_one(store: Store, other: Store, doc_id: int, annotator: str, answer: str, spans: Any,
@@ -164,12 +155,10 @@ def _merge_reviews(store: Store, other: Store, id_map: dict[int, int], report: M
     for doc, review in other.iter_reviews():
         _merge_review(store, other, id_map[doc.id], review.reviewer, review.spans, review.sources,
                       review.created, report, doc.id)
-    for doc_id, reviewer, spans, sources, created in other.conn.execute(
-            "SELECT document_id, reviewer, spans, sources, created FROM review_history ORDER BY id"
-    ).fetchall():
-        if doc_id in id_map:
-            _merge_review(store, other, id_map[doc_id], reviewer, spans_from_json(spans),
-                          orjson.loads(sources), created, report, doc_id)
+    for old in other.iter_review_history():
+        if old.document_id in id_map:
+            _merge_review(store, other, id_map[old.document_id], old.reviewer, old.spans, old.sources,
+                          old.created, report, old.document_id)
 
 
 def _merge_review(store: Store, other: Store, doc_id: int, reviewer: str, spans: Any, sources: Any,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping, Sequence
 
 from annotator.core.agreement import (
-    DocumentDisagreement, disagreement_score, disputed_spans, preview, shared_document_ids,
+    DocumentDisagreement, disagreement_score, disputed_spans, preview,
     sort_disagreements, versions_for,
 )
 from annotator.core.model import Review, Span
@@ -50,7 +50,7 @@ def initial_final(versions: Mapping[str, Sequence[Span]]) -> list[Span]:
 def disagreement_table(store: Any, *, answer: str = "accept") -> list[DocumentDisagreement]:
     """Documents with two or more versions that differ, most disputed first."""
     rows = []
-    for doc_id in shared_document_ids(store, answer):
+    for doc_id in store.shared_document_ids(answer):
         versions = versions_for(store, doc_id, answer)
         score = disagreement_score(versions)
         disputed = disputed_spans(versions)

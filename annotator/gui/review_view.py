@@ -292,7 +292,7 @@ class ReviewView(QWidget):
     def refresh_list(self) -> None:
         """Re-read the disputed documents, most disputed first; reviewed ones are ticked."""
         rows = disagreement_table(self.store, answer=self.answer)
-        reviewed = {r[0] for r in self.store.conn.execute("SELECT document_id FROM reviews")}
+        reviewed = set(self.store.reviewed_document_ids())
         self.doc_list.clear()
         for row in rows:
             mark = "✓" if row.document_id in reviewed else "  "

@@ -164,5 +164,17 @@ class AnnotationsMixin(StoreBase):
             params.append(annotator)
         return [self._annotation(r) for r in self.conn.execute(sql + " ORDER BY id", params)]
 
+    def iter_annotation_history(self, batch_size: int = 1000) -> Iterator[Annotation]:
+        """Every earlier version of every annotation, oldest first (for a merge)."""
+        last = -1
+        while True:
+            rows = self.conn.execute(
+                "SELECT document_id, annotator, answer, spans, created, updated, id FROM annotation_history "
+                "WHERE id > ? ORDER BY id LIMIT ?", (last, batch_size)).fetchall()
+            if not rows:
+                return
+            yield from (self._annotation(row) for row in rows)
+            last = rows[-1][6]
+
     def annotators(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY 1")]

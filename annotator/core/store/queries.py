@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotator.core.store.codec import spans_from_json
 from annotator.core.store.connection import StoreBase
 
 
@@ -37,6 +38,14 @@ class QueriesMixin(StoreBase):
         if reviewer:
             sql, params = sql + " WHERE reviewer = ?", [reviewer]
         return [r[0] for r in self.conn.execute(sql + " ORDER BY document_id", params)]
+
+    def span_labels_used(self) -> set[str]:
+        """Every label a span carries in an annotation or a review, current or in history."""
+        used: set[str] = set()
+        for table in ("annotations", "annotation_history", "reviews", "review_history"):
+            for (raw,) in self.conn.execute(f"SELECT spans FROM {table}"):
+                used.update(s.label for s in spans_from_json(raw))
+        return used
 
     def annotation_counts(self) -> dict[str, dict[str, int]]:
         """{annotator: {answer: number of documents}} over current annotations."""

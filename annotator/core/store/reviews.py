@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 import orjson
 
@@ -30,9 +30,17 @@ class ReviewsMixin(StoreBase):
     def get_review(self, doc_id: int) -> Review | None:
         row = self.conn.execute("SELECT document_id, reviewer, spans, sources, created FROM reviews "
                                 "WHERE document_id = ?", (doc_id,)).fetchone()
-        if not row:
-            return None
+        return self._review(row) if row else None
+
+    @staticmethod
+    def _review(row: Sequence[Any]) -> Review:
         return Review(row[0], row[1], spans_from_json(row[2]), tuple(orjson.loads(row[3])), row[4])
+
+    def iter_review_history(self) -> Iterator[Review]:
+        """Every earlier review, oldest first (for a merge)."""
+        rows = self.conn.execute("SELECT document_id, reviewer, spans, sources, created FROM review_history "
+                                 "ORDER BY id").fetchall()
+        return (self._review(row) for row in rows)
 
     def iter_reviews(self) -> Iterator[tuple[Document, Review]]:
         for (doc_id,) in self.conn.execute("SELECT document_id FROM reviews ORDER BY document_id").fetchall():
