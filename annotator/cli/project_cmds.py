@@ -60,15 +60,12 @@ def labels_list(db_path: Path | None, as_json: bool) -> None:
 @click.option("--key", default=None, help="Shortcut key, one letter or digit (default: the next free digit).")
 def labels_add(db_path: Path | None, name: str, color: str | None, key: str | None) -> None:
     """Add the label NAME."""
-    from annotator.core.labels import check_color, check_key, check_name
+    from annotator.core.labels import check_color, check_key
 
     with _store(db_path) as store, user_errors():
-        name = check_name(name)
         color = check_color(color) if color is not None else None
         key = check_key(key, store.labels()) if key is not None else None
-        if name in store.label_names():
-            raise click.ClickException(f"label {name} already exists")
-        label = store.add_label(name, color, key)
+        label = store.add_label(name, color, key)  # checks the name (labels.check_name)
     click.echo(f"Added label {label.name} ({label.color}, key {label.key or '-'})")
 
 
@@ -113,17 +110,11 @@ def labels_color(db_path: Path | None, name: str, color: str) -> None:
 def labels_rename(db_path: Path | None, old: str, new: str) -> None:
     """Rename label OLD to NEW everywhere: label set, annotations, drafts and reviews
     (earlier versions in the history keep the old name)."""
-    from annotator.core.labels import check_name
-
     with _store(db_path) as store, user_errors():
-        new = check_name(new)
-        names = store.label_names()
-        if old not in names:
+        if old not in store.label_names():
             raise click.ClickException(f"no label {old}")
-        if new in names:
-            raise click.ClickException(f"label {new} already exists")
-        store.rename_label(old, new)
-    click.echo(f"Renamed label {old} to {new}")
+        store.rename_label(old, new)  # checks the new name (labels.check_name)
+    click.echo(f"Renamed label {old} to {new.strip()}")
 
 
 COMMANDS = [stats_cmd, labels_group]

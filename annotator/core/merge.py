@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from annotator.core.errors import ProjectError, RecordError, SpanError
+from annotator.core.labels import LabelError, check_name
 from annotator.core.store import Store
 
 OUTCOMES = ("added", "updated", "history", "unchanged")
@@ -92,14 +93,18 @@ def merge_project(store: Store, other_path: str | Path, *,
 
 def _merge_labels(store: Store, other: Store, report: MergeReport) -> None:
     known = set(store.label_names())
-    for label in other.labels():
-        if label.name not in known:
-            key = label.key if label.key not in {l.key for l in store.labels()} else None
-            store.add_label(label.name, label.color, key)
-            report.labels_added.append(label.name)
-            known.add(label.name)
-    # Labels used in spans but since removed from the other's label set.
-    report.labels_added.extend(store.ensure_labels(other.span_labels_used() - known))
+    try:
+        for label in other.labels():
+            if label.name not in known:
+                check_name(label.name, strip=False)  # data from the file: no silent stripping
+                key = label.key if label.key not in {l.key for l in store.labels()} else None
+                store.add_label(label.name, label.color, key)
+                report.labels_added.append(label.name)
+                known.add(label.name)
+        # Labels used in spans but since removed from the other's label set.
+        report.labels_added.extend(store.ensure_labels(other.span_labels_used() - known))
+    except LabelError as exc:
+        raise RecordError(str(other.path), None, str(exc)) from None
 
 
 def _merge_documents(store: Store, other: Store, report: MergeReport) -> dict[int, int]:

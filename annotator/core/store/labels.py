@@ -7,6 +7,7 @@ from typing import Iterable
 import orjson
 import sqlite_utils
 
+from annotator.core.labels import LabelError, check_name
 from annotator.core.model import Label
 from annotator.core.store.codec import dumps
 from annotator.core.store.connection import StoreBase
@@ -39,12 +40,11 @@ class LabelsMixin(StoreBase):
         return [l.name for l in self.labels()]
 
     def add_label(self, name: str, color: str | None = None, key: str | None = None) -> Label:
-        name = name.strip()
-        if not name:
-            raise ValueError("label name must not be empty")
+        """Add a label (its name stripped, then checked by labels.check_name)."""
+        name = check_name(name)
         existing = self.labels()
         if any(l.name == name for l in existing):
-            raise ValueError(f"label {name} already exists")
+            raise LabelError(f"label {name} already exists")
         used_keys = {l.key for l in existing}
         if key is None:
             key = next((k for k in _KEYS if k not in used_keys), None)
@@ -55,12 +55,15 @@ class LabelsMixin(StoreBase):
         return Label(name, color, key, position)
 
     def ensure_labels(self, names: Iterable[str]) -> list[str]:
-        """Add any labels not yet in the project; returns the names added."""
+        """Add any labels not yet in the project, all or none; returns the names added.
+        The names are data (spans' labels): each must pass check_name as it is."""
         known = set(self.label_names())
-        added = []
-        for name in sorted(set(names) - known):
-            self.add_label(name)
-            added.append(name)
+        added = sorted(set(names) - known)
+        for name in added:
+            check_name(name, strip=False)
+        with self.transaction():
+            for name in added:
+                self.add_label(name)
         return added
 
     def remove_label(self, name: str) -> None:
@@ -79,11 +82,9 @@ class LabelsMixin(StoreBase):
 
     def rename_label(self, old: str, new: str) -> None:
         """Rename a label everywhere: label set, annotations (history keeps the old), drafts."""
-        new = new.strip()
-        if not new:
-            raise ValueError("label name must not be empty")
+        new = check_name(new)
         if new in self.label_names():
-            raise ValueError(f"label {new} already exists")
+            raise LabelError(f"label {new} already exists")
         with self.transaction() as c:
             if not c.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old)).rowcount:
                 raise KeyError(old)
