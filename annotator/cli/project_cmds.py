@@ -1,4 +1,5 @@
-"""`annotator stats` and `annotator labels ...`: look at a project and manage its label set."""
+"""`annotator stats`, `annotator check` and `annotator labels ...`: look at a project, check a
+file before trusting it, and manage the label set."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import click
 import orjson
 
-from annotator.cli.common import db_option, open_store, user_errors
+from annotator.cli.common import db_option, open_store, resolve_db, user_errors
 
 
 def _store(db_path: Path | None):  # type: ignore[no-untyped-def]
@@ -30,6 +31,23 @@ def stats_cmd(db_path: Path | None, as_json: bool) -> None:
         click.echo(orjson.dumps(stats, option=orjson.OPT_INDENT_2).decode())
     else:
         click.echo(format_stats(stats))
+
+
+@click.command("check")
+@db_option
+def check_cmd(db_path: Path | None) -> None:
+    """Check a project file as `merge` checks a teammate's, only reading it: its schema, then
+    every value a merge brings in (each text against its hash, spans against their text, label
+    names, sizes). Prints one line; exit code 1 if anything is wrong."""
+    from annotator.core.merge import check_project_file
+
+    path = resolve_db(db_path)
+    if not path.exists():
+        raise click.ClickException(f"{path}: no such project file")
+    with user_errors():
+        found = check_project_file(path)
+    click.echo(f"{path}: sound: {found.documents:,} documents, {found.annotations:,} annotations "
+               f"({found.history:,} earlier versions), {found.reviews:,} reviews, {len(found.labels)} labels")
 
 
 @click.group("labels")
@@ -117,4 +135,4 @@ def labels_rename(db_path: Path | None, old: str, new: str) -> None:
     click.echo(f"Renamed label {old} to {new.strip()}")
 
 
-COMMANDS = [stats_cmd, labels_group]
+COMMANDS = [stats_cmd, check_cmd, labels_group]

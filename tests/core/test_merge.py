@@ -114,7 +114,7 @@ def test_merge_is_all_or_nothing(two_projects):
     conn.commit()
     conn.close()
     before = counts(ours)
-    with pytest.raises(RecordError, match=r"bob\.db: document 2, annotator carol: .*out of range"):
+    with pytest.raises(RecordError, match=r"bob\.db: annotation \d+ \(document 2, annotator 'carol'\): .*out of range"):
         merge_project(ours, other)
     assert counts(ours) == before
     assert ours.integrity_check() == "ok"

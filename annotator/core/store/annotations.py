@@ -13,9 +13,9 @@ from annotator.core.store.connection import StoreBase
 
 
 class AnnotationsMixin(StoreBase):
-    @staticmethod
-    def _annotation(row: Sequence[Any]) -> Annotation:
-        return Annotation(row[0], row[1], row[2], spans_from_json(row[3]), row[4], row[5])
+    def _annotation(self, row: Sequence[Any]) -> Annotation:
+        spans = self._value(f"annotation of document {row[0]} by {row[1]!r}", spans_from_json, row[3])
+        return Annotation(row[0], row[1], row[2], spans, row[4], row[5])
 
     def check_spans(self, doc_id: int, spans: Iterable[Any]) -> list[Span]:
         """Validate spans against the document's text and the project's labels."""
@@ -70,7 +70,7 @@ class AnnotationsMixin(StoreBase):
                           "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, annotator, answer, payload, created, updated))
                 return "added"
             ann_id, cur_answer, cur_spans, cur_updated = row
-            if cur_answer == answer and spans_from_json(cur_spans) == tuple(checked):
+            if cur_answer == answer and self._value(f"annotation {ann_id}", spans_from_json, cur_spans) == tuple(checked):
                 return "unchanged"
             if updated > cur_updated:
                 c.execute("UPDATE annotations SET answer = ?, spans = ?, created = ?, updated = ? WHERE id = ?",
@@ -164,17 +164,6 @@ class AnnotationsMixin(StoreBase):
             params.append(annotator)
         return [self._annotation(r) for r in self.conn.execute(sql + " ORDER BY id", params)]
 
-    def iter_annotation_history(self, batch_size: int = 1000) -> Iterator[Annotation]:
-        """Every earlier version of every annotation, oldest first (for a merge)."""
-        last = -1
-        while True:
-            rows = self.conn.execute(
-                "SELECT document_id, annotator, answer, spans, created, updated, id FROM annotation_history "
-                "WHERE id > ? ORDER BY id LIMIT ?", (last, batch_size)).fetchall()
-            if not rows:
-                return
-            yield from (self._annotation(row) for row in rows)
-            last = rows[-1][6]
-
     def annotators(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY 1")]
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY 1")
+                if isinstance(r[0], str)]  # a NULL name (a file edited by hand) is no one's

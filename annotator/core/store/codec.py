@@ -8,6 +8,7 @@ from typing import Any, Iterable
 import orjson
 
 from annotator.core.model import Label, Span
+from annotator.core.store.values import BadValue, json_cell as loads
 from annotator.paths import resource_path
 
 
@@ -20,7 +21,12 @@ def spans_to_json(spans: Iterable[Span], with_source: bool = False) -> str:
 
 
 def spans_from_json(raw: str) -> tuple[Span, ...]:
-    return tuple(Span.from_dict(d) for d in orjson.loads(raw))
+    """Spans as the store writes them; BadValue for anything else."""
+    data = loads(raw, "spans")
+    try:
+        return tuple(Span.from_dict(d) for d in data)
+    except (TypeError, KeyError, ValueError, AttributeError):
+        raise BadValue("spans are not a list of {start, end, label} objects") from None
 
 
 def default_labels() -> list[Label]:

@@ -8,17 +8,23 @@ A Store object belongs to one thread; workers open their own on the same path.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 import sqlite_utils
 
-from annotator.core.errors import ProjectBusy, ProjectError
+from annotator.core.errors import ProjectBusy, ProjectError, RecordError
 from annotator.core.schema import APPLICATION_ID
+from annotator.core.store.bounds import MAX_TEXT_BYTES, GuardedConnection, QueryGuard, stopped_by_guard
 from annotator.core.store.codec import default_labels
+from annotator.core.store.schema_check import schema_problem
+from annotator.core.store.values import BadValue
+
+T = TypeVar("T")
 
 BUSY_TIMEOUT_S = 30.0
 _BUSY_RETRIES = 20
@@ -38,10 +44,20 @@ class StoreBase:
     """The connection part of Store (see annotator.core.store)."""
 
     def _open(self, path: str | os.PathLike[str], migrations: Sequence[Sequence[str]], *,
-              readonly: bool, create: bool, with_default_labels: bool) -> None:
+              readonly: bool, create: bool, with_default_labels: bool, untrusted: bool = False) -> None:
+        """The one way a project file is opened (--db, File -> Open, the recent list, a merge's
+        other file): trusted_schema=OFF and the schema check (schema_check.py) before any
+        other query, under the query bound (bounds.py). `untrusted` (a teammate's file): read-only,
+        every statement bounded, and no value over the size limits is loaded."""
         self.path = Path(path)
-        self.readonly = readonly
-        exists = self.path.exists() and self.path.stat().st_size > 0
+        self.readonly = readonly = readonly or untrusted
+        self.untrusted = untrusted
+        size = self.path.stat().st_size if self.path.is_file() else None
+        # An empty file is a new project only where we may create one: two processes creating
+        # the same project both see it empty for a moment. A command that reads refuses it.
+        if size == 0 and (readonly or not create):
+            raise ProjectError(f"{self.path}: the file is empty (0 bytes), not an annotator project")
+        exists = bool(size)
         if not exists and (readonly or not create):
             raise ProjectError(f"{self.path}: no such project file")
         # Root passes os.access on a chmod 444 file: no write bit at all also means read-only.
@@ -54,9 +70,10 @@ class StoreBase:
             self.conn = self._connect()
             self._check_and_migrate(migrations, with_default_labels)
         except sqlite3.DatabaseError as exc:
+            stopped = stopped_by_guard(self.conn, exc) if hasattr(self, "conn") else None
             with contextlib.suppress(Exception):
                 self.conn.close()
-            raise ProjectError(f"{self.path}: not an annotator project ({exc})") from None
+            raise ProjectError(f"{self.path}: {stopped or f'not an annotator project ({exc})'}") from None
         except BaseException:
             # A refused file (newer schema...) keeps no connection open, nor its -wal/-shm files.
             with contextlib.suppress(Exception):
@@ -66,14 +83,26 @@ class StoreBase:
         self._depth = 0
 
     # ---- connection and transactions -------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> GuardedConnection:
+        # mode=ro, not immutable=1: a teammate's last commits still in their -wal are read,
+        # and nothing is ever written to their file.
         if self.readonly:
             uri = f"{self.path.resolve().as_uri()}?mode=ro"
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S,
-                                   check_same_thread=False)
+                                   check_same_thread=False, factory=GuardedConnection)
         else:
             conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_S,
-                                   check_same_thread=False)
+                                   check_same_thread=False, factory=GuardedConnection)
+        # Before anything reads the schema: functions with side effects and virtual tables are
+        # not run from views and triggers, and a damaged cell is an error, not a crash.
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA cell_size_check = ON")
+        # The open check of your own project is bounded in work only: it may wait for another
+        # process's lock (the window and a command share a project), which is not work.
+        conn.set_guard(QueryGuard() if self.untrusted else QueryGuard(seconds=math.inf))
+        if self.untrusted:
+            conn.execute("PRAGMA query_only = ON")
+            conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_TEXT_BYTES)  # bigger cells: an error, not a load
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.create_function("contains_folded", 2, _contains_folded, deterministic=True)
@@ -92,6 +121,11 @@ class StoreBase:
         if version > latest:
             raise ProjectError(f"{self.path}: made by a newer annotator (schema {version}, this "
                                f"version reads up to {latest}); upgrade annotator to open it")
+        problem = schema_problem(conn, migrations[:version])
+        if problem:
+            raise ProjectError(f"{self.path}: not a sound annotator project: {problem}")
+        if not self.untrusted:
+            conn.set_guard(None)  # our own project, checked: long legitimate work is not cut
         if version == latest:
             return
         if self.readonly:
@@ -204,6 +238,13 @@ class StoreBase:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _value(self, where: str, decode: Callable[[Any], T], raw: Any) -> T:
+        """decode(raw) for a value of this file; a bad one is one line naming file and row."""
+        try:
+            return decode(raw)
+        except BadValue as exc:
+            raise RecordError(str(self.path), None, f"{where}: {exc}") from None
 
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]

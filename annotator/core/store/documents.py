@@ -5,17 +5,18 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
-import orjson
-
 from annotator.core.model import Document, text_hash
-from annotator.core.store.codec import dumps
+from annotator.core.store.codec import dumps, loads
 from annotator.core.store.connection import StoreBase
 
 
+def _meta(raw: Any) -> Any:
+    return loads(raw, "meta")
+
+
 class DocumentsMixin(StoreBase):
-    @staticmethod
-    def _document(row: Sequence[Any]) -> Document:
-        return Document(row[0], row[1], row[2], orjson.loads(row[3]), row[4])
+    def _document(self, row: Sequence[Any]) -> Document:
+        return Document(row[0], row[1], row[2], self._value(f"document {row[0]}", _meta, row[3]), row[4])
 
     def add_document(self, text: str, meta: dict[str, Any] | None = None) -> tuple[int, bool]:
         """Add one document; returns (id, added). The same text twice is stored once."""
@@ -83,7 +84,8 @@ class DocumentsMixin(StoreBase):
             for doc_id, head, meta in self.conn.execute(
                     f"SELECT id, substr(CAST(text AS BLOB), 1, ?), meta FROM documents WHERE id IN ({marks})",
                     [length * 4, *chunk]):
-                out[doc_id] = (bytes(head).decode("utf-8", "ignore")[:length], orjson.loads(meta))
+                out[doc_id] = (bytes(head).decode("utf-8", "ignore")[:length],
+                               self._value(f"document {doc_id}", _meta, meta))
         return out
 
     def document_ids(self, search: str | None = None) -> list[int]:

@@ -23,7 +23,7 @@ class DraftsMixin(StoreBase):
     def get_draft(self, doc_id: int, annotator: str) -> tuple[Span, ...] | None:
         row = self.conn.execute("SELECT spans FROM drafts WHERE document_id = ? AND annotator = ?",
                                 (doc_id, annotator)).fetchone()
-        return spans_from_json(row[0]) if row else None
+        return self._value(f"draft of document {doc_id} by {annotator!r}", spans_from_json, row[0]) if row else None
 
     def delete_draft(self, doc_id: int, annotator: str) -> None:
         with self.transaction() as c:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Sequence
 
-import orjson
-
 from annotator.core.model import Annotation, Document, Review
-from annotator.core.store.codec import spans_from_json
 from annotator.core.store.connection import StoreBase
 
 
@@ -32,8 +29,7 @@ class GoldMixin(StoreBase):
                     "SELECT document_id, annotator, answer, spans, created, updated FROM annotations "
                     f"WHERE answer = 'accept' AND document_id IN ({marks}) ORDER BY annotator", chunk):
                 versions.setdefault(row[0], []).append(self._annotation(row))
-            reviews = {r[0]: Review(r[0], r[1], spans_from_json(r[2]), tuple(orjson.loads(r[3])), r[4])
-                       for r in self.conn.execute(
+            reviews = {r[0]: self._review(r) for r in self.conn.execute(
                            "SELECT document_id, reviewer, spans, sources, created FROM reviews "
                            f"WHERE document_id IN ({marks})", chunk)}
             for doc_id in chunk:

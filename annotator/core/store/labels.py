@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
-import orjson
 import sqlite_utils
 
 from annotator.core.labels import LabelError, check_name
 from annotator.core.model import Label
-from annotator.core.store.codec import dumps
+from annotator.core.store.codec import dumps, loads
 from annotator.core.store.connection import StoreBase
+from annotator.core.store.values import BadValue
 
 _PALETTE = ["#f4a6a6", "#9fc5f8", "#b6e3a8", "#fde29a", "#d5b8f0", "#f9c99b", "#a8e6e1",
             "#e6d3b3", "#c9e89a", "#f7b6d9", "#b3c7e6", "#d9d9a3"]
 _KEYS = [str(i) for i in range(1, 10)] + ["0"]
+
+
+def _label(row: tuple[Any, ...]) -> Label:
+    """A label row as written here (names made before the label-name rule included)."""
+    name, color, key, position = row
+    if not isinstance(name, str) or not isinstance(color, str) or not isinstance(key, (str, type(None))):
+        raise BadValue("its name, colour or key is not text")
+    return Label(name, color, key, position)
 
 
 class LabelsMixin(StoreBase):
@@ -33,8 +41,8 @@ class LabelsMixin(StoreBase):
 
     # ---- labels ----------------------------------------------------------------------
     def labels(self) -> list[Label]:
-        return [Label(*r) for r in self.conn.execute(
-            "SELECT name, color, key, position FROM labels ORDER BY position, name")]
+        return [self._value(f"label row {r[0]}", _label, r[1:]) for r in self.conn.execute(
+            "SELECT rowid, name, color, key, position FROM labels ORDER BY position, name")]
 
     def label_names(self) -> list[str]:
         return [l.name for l in self.labels()]
@@ -91,7 +99,7 @@ class LabelsMixin(StoreBase):
             for table, key_cols in (("annotations", "id"), ("drafts", "document_id, annotator"),
                                     ("reviews", "document_id")):
                 for row in c.execute(f"SELECT {key_cols}, spans FROM {table}").fetchall():
-                    spans = orjson.loads(row[-1])
+                    spans = loads(row[-1], "spans")
                     if any(s["label"] == old for s in spans):
                         for s in spans:
                             if s["label"] == old:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import orjson
-
-from annotator.core.store.codec import dumps
+from annotator.core.store.codec import dumps, loads
 from annotator.core.store.connection import StoreBase
+
+
+def _scores(raw: Any) -> Any:
+    return loads(raw, "scores")
 
 
 class ModelsMixin(StoreBase):
@@ -22,5 +24,5 @@ class ModelsMixin(StoreBase):
     def trained_models(self) -> list[dict[str, Any]]:
         """Every recorded trained pipeline, oldest first: {id, path, base, created, scores}."""
         rows = self.conn.execute("SELECT id, path, base, created, scores FROM trained_models ORDER BY id")
-        return [{"id": r[0], "path": r[1], "base": r[2], "created": r[3], "scores": orjson.loads(r[4])}
+        return [{"id": r[0], "path": r[1], "base": r[2], "created": r[3], "scores": self._value(f"trained model {r[0]}", _scores, r[4])}
                 for r in rows]

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.core.store.codec import spans_from_json
+from annotator.core.errors import RecordError
+from annotator.core.store.bounds import MAX_JSON_BYTES, MIB
 from annotator.core.store.connection import StoreBase
+from annotator.core.store.values import BadValue
+
+
+def _text(value: Any) -> str:
+    """A name as this file should hold it; NULL or a number is a bad value, not a crash."""
+    if not isinstance(value, str):
+        raise BadValue(f"a name is {'NULL' if value is None else type(value).__name__}, not text")
+    return value
 
 
 class QueriesMixin(StoreBase):
@@ -39,25 +48,25 @@ class QueriesMixin(StoreBase):
             sql, params = sql + " WHERE reviewer = ?", [reviewer]
         return [r[0] for r in self.conn.execute(sql + " ORDER BY document_id", params)]
 
-    def span_labels_used(self) -> set[str]:
-        """Every label a span carries in an annotation or a review, current or in history."""
-        used: set[str] = set()
-        for table in ("annotations", "annotation_history", "reviews", "review_history"):
-            for (raw,) in self.conn.execute(f"SELECT spans FROM {table}"):
-                used.update(s.label for s in spans_from_json(raw))
-        return used
-
     def annotation_counts(self) -> dict[str, dict[str, int]]:
         """{annotator: {answer: number of documents}} over current annotations."""
         out: dict[str, dict[str, int]] = {}
         for annotator, answer, n in self.conn.execute(
                 "SELECT annotator, answer, count(*) FROM annotations GROUP BY 1, 2 ORDER BY 1, 2"):
-            out.setdefault(annotator, {})[answer] = n
+            out.setdefault(self._value("annotations", _text, annotator), {})[answer] = n
         return out
 
     def label_counts(self, answer: str | None = "accept") -> dict[str, int]:
         """{label: number of spans} over current annotations with this answer (None: all)."""
         clause, params = self._annotation_filter(None, answer)
-        return dict(self.conn.execute(
+        # The 16 MiB rule of every spans cell read (values.json_cell), before SQLite parses them.
+        big = self.conn.execute(f"SELECT document_id, annotator FROM annotations{clause}"
+                                f"{' AND' if clause else ' WHERE'} length(CAST(spans AS BLOB)) > ? LIMIT 1",
+                                [*params, MAX_JSON_BYTES]).fetchone()
+        if big:
+            raise RecordError(str(self.path), None, f"annotation of document {big[0]} by {big[1]!r}: spans "
+                                                    f"are larger than the {MAX_JSON_BYTES // MIB} MiB limit")
+        rows = self.conn.execute(
             "SELECT json_extract(s.value, '$.label') AS label, count(*) FROM annotations "
-            f"JOIN json_each(annotations.spans) AS s{clause} GROUP BY label ORDER BY label", params))
+            f"JOIN json_each(annotations.spans) AS s{clause} GROUP BY label ORDER BY label", params)
+        return {self._value("annotations: a span's label", _text, label): n for label, n in rows}

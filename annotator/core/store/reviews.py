@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
-import orjson
-
 from annotator.core.model import Document, Review
-from annotator.core.store.codec import dumps, spans_from_json, spans_to_json
+from annotator.core.store.codec import dumps, loads, spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase
+
+
+def _sources(raw: Any) -> Any:
+    return loads(raw, "sources")
 
 
 class ReviewsMixin(StoreBase):
@@ -32,15 +34,10 @@ class ReviewsMixin(StoreBase):
                                 "WHERE document_id = ?", (doc_id,)).fetchone()
         return self._review(row) if row else None
 
-    @staticmethod
-    def _review(row: Sequence[Any]) -> Review:
-        return Review(row[0], row[1], spans_from_json(row[2]), tuple(orjson.loads(row[3])), row[4])
-
-    def iter_review_history(self) -> Iterator[Review]:
-        """Every earlier review, oldest first (for a merge)."""
-        rows = self.conn.execute("SELECT document_id, reviewer, spans, sources, created FROM review_history "
-                                 "ORDER BY id").fetchall()
-        return (self._review(row) for row in rows)
+    def _review(self, row: Sequence[Any]) -> Review:
+        where = f"review of document {row[0]}"
+        return Review(row[0], row[1], self._value(where, spans_from_json, row[2]),
+                      tuple(self._value(where, _sources, row[3])), row[4])
 
     def iter_reviews(self) -> Iterator[tuple[Document, Review]]:
         for (doc_id,) in self.conn.execute("SELECT document_id FROM reviews ORDER BY document_id").fetchall():
@@ -63,8 +60,9 @@ class ReviewsMixin(StoreBase):
                 c.execute("INSERT INTO reviews (document_id, reviewer, spans, sources, created) "
                           "VALUES (?, ?, ?, ?, ?)", (doc_id, reviewer, payload, src, created))
                 return "added"
-            if (row[0] == reviewer and spans_from_json(row[1]) == tuple(checked)
-                    and tuple(orjson.loads(row[2])) == tuple(sorted(sources))):
+            where = f"review of document {doc_id}"
+            if (row[0] == reviewer and self._value(where, spans_from_json, row[1]) == tuple(checked)
+                    and tuple(self._value(where, _sources, row[2])) == tuple(sorted(sources))):
                 return "unchanged"
             if created > row[3]:
                 c.execute("UPDATE reviews SET reviewer = ?, spans = ?, sources = ?, created = ? "

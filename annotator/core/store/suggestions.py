@@ -14,7 +14,7 @@ class SuggestionsMixin(StoreBase):
     def get_suggestions(self, doc_id: int, model: str) -> tuple[Span, ...] | None:
         row = self.conn.execute("SELECT spans FROM suggestions WHERE document_id = ? AND model = ?",
                                 (doc_id, model)).fetchone()
-        return spans_from_json(row[0]) if row else None
+        return self._value(f"suggestions for document {doc_id}", spans_from_json, row[0]) if row else None
 
     def save_suggestions(self, model: str, items: Iterable[tuple[int, Iterable[Span]]]) -> None:
         now = time.time()
