@@ -1,4 +1,5 @@
-"""The shape of the code, checked: no import cycles (in the window's package above all). The Qt boundary itself is checked by import-linter (pyproject.toml,
+"""The shape of the code, checked: no import cycles (in the window's package above all), no
+file over 500 lines. The Qt boundary itself is checked by import-linter (pyproject.toml,
 run by .ci/run) and tests/core/test_qt_free.py."""
 
 from __future__ import annotations
@@ -72,3 +73,9 @@ def test_the_graph_sees_real_imports():
     graph = import_graph()
     assert "annotator.gui.project" in graph["annotator.gui.main_window"]
     assert not any(m.startswith("annotator.gui") for m in graph["annotator.core.gold"])
+
+
+def test_no_file_is_longer_than_500_lines():
+    long = {str(p.relative_to(PACKAGE.parent)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
+    assert long == {}, f"split by concern: {long}"

@@ -41,7 +41,7 @@ def open_store(db_path: Path | None, *, must_exist: bool = False, seed: bool | N
     if must_exist and not path.exists():
         raise click.ClickException(f"{path}: no such project file")
     with user_errors():
-        store = open_project(path, seed=seed if seed is not None else (db_path is None))
+        store = open_project(path, seed=seed if seed is not None else (db_path is None), create=not must_exist)
     try:
         yield store
     except sqlite3.DatabaseError as exc:

@@ -1,4 +1,5 @@
-"""`annotator stats` and `annotator labels ...`: look at a project and manage its label set."""
+"""`annotator stats`, `annotator check` and `annotator labels ...`: look at a project, check a
+file before trusting it, and manage the label set."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import click
 import orjson
 
-from annotator.cli.common import db_option, open_store, user_errors
+from annotator.cli.common import db_option, open_store, resolve_db, user_errors
 
 
 def _store(db_path: Path | None):  # type: ignore[no-untyped-def]
@@ -30,6 +31,23 @@ def stats_cmd(db_path: Path | None, as_json: bool) -> None:
         click.echo(orjson.dumps(stats, option=orjson.OPT_INDENT_2).decode())
     else:
         click.echo(format_stats(stats))
+
+
+@click.command("check")
+@db_option
+def check_cmd(db_path: Path | None) -> None:
+    """Check a project file as `merge` checks a teammate's, only reading it: its schema, then
+    every value a merge brings in (each text against its hash, spans against their text, label
+    names, sizes). Prints one line; exit code 1 if anything is wrong."""
+    from annotator.core.merge import check_project_file
+
+    path = resolve_db(db_path)
+    if not path.exists():
+        raise click.ClickException(f"{path}: no such project file")
+    with user_errors():
+        found = check_project_file(path)
+    click.echo(f"{path}: sound: {found.documents:,} documents, {found.annotations:,} annotations "
+               f"({found.history:,} earlier versions), {found.reviews:,} reviews, {len(found.labels)} labels")
 
 
 @click.group("labels")
@@ -60,15 +78,12 @@ def labels_list(db_path: Path | None, as_json: bool) -> None:
 @click.option("--key", default=None, help="Shortcut key, one letter or digit (default: the next free digit).")
 def labels_add(db_path: Path | None, name: str, color: str | None, key: str | None) -> None:
     """Add the label NAME."""
-    from annotator.core.labels import check_color, check_key, check_name
+    from annotator.core.labels import check_color, check_key
 
     with _store(db_path) as store, user_errors():
-        name = check_name(name)
         color = check_color(color) if color is not None else None
         key = check_key(key, store.labels()) if key is not None else None
-        if name in store.label_names():
-            raise click.ClickException(f"label {name} already exists")
-        label = store.add_label(name, color, key)
+        label = store.add_label(name, color, key)  # checks the name (labels.check_name)
     click.echo(f"Added label {label.name} ({label.color}, key {label.key or '-'})")
 
 
@@ -113,17 +128,11 @@ def labels_color(db_path: Path | None, name: str, color: str) -> None:
 def labels_rename(db_path: Path | None, old: str, new: str) -> None:
     """Rename label OLD to NEW everywhere: label set, annotations, drafts and reviews
     (earlier versions in the history keep the old name)."""
-    from annotator.core.labels import check_name
-
     with _store(db_path) as store, user_errors():
-        new = check_name(new)
-        names = store.label_names()
-        if old not in names:
+        if old not in store.label_names():
             raise click.ClickException(f"no label {old}")
-        if new in names:
-            raise click.ClickException(f"label {new} already exists")
-        store.rename_label(old, new)
-    click.echo(f"Renamed label {old} to {new}")
+        store.rename_label(old, new)  # checks the new name (labels.check_name)
+    click.echo(f"Renamed label {old} to {new.strip()}")
 
 
-COMMANDS = [stats_cmd, labels_group]
+COMMANDS = [stats_cmd, check_cmd, labels_group]

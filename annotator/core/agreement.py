@@ -10,10 +10,13 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from annotator.core.model import Span
 from annotator.core.tokens import Token, tokenize
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
 
 PREVIEW_CHARS = 80
 
@@ -248,12 +251,12 @@ class AgreementReport:
                 "annotators": [a.to_dict() for a in self.annotators]}
 
 
-def shared_document_ids(store: Any, answer: str = "accept") -> list[int]:
+def shared_document_ids(store: Store, answer: str = "accept") -> list[int]:
     """Documents that two or more annotators gave this answer, in id order."""
     return store.shared_document_ids(answer)
 
 
-def versions_for(store: Any, doc_id: int, answer: str = "accept") -> dict[str, list[Span]]:
+def versions_for(store: Store, doc_id: int, answer: str = "accept") -> dict[str, list[Span]]:
     """annotator -> spans of every version of this document with the given answer."""
     return {a.annotator: list(a.spans) for a in store.annotations_for_document(doc_id)
             if a.answer == answer}
@@ -264,7 +267,7 @@ def sort_disagreements(rows: Iterable[DocumentDisagreement]) -> list[DocumentDis
     return sorted(rows, key=lambda d: (-d.score, -d.disputed, d.document_id))
 
 
-def compute_agreement(store: Any, *, answer: str = "accept", quality: bool = True,
+def compute_agreement(store: Store, *, answer: str = "accept", quality: bool = True,
                       on_progress: Callable[[int, int], None] | None = None) -> AgreementReport:
     """Pairwise figures over all documents both annotators gave `answer`, plus the
     per-document disagreement table (documents with two or more such versions) and, with

@@ -7,7 +7,7 @@ its own score, exactly as the window never proposes a document's gold back to it
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Hashable, Iterable, Sequence
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.gold import GoldSummary, describe, iter_gold
@@ -15,6 +15,9 @@ from annotator.core.learned import GoldMatcher
 from annotator.core.model import Span
 from annotator.core.suggest import Suggester, load_label_map, suggest_documents
 from annotator.core.suggestions import compose
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
 
 SpanKey = tuple[int, int, str]
 
@@ -67,7 +70,7 @@ def _key(item: Any) -> SpanKey:
     return (int(start), int(end), str(label))
 
 
-def model_predictions(store: Any, suggester: Suggester, doc_ids: Sequence[int], *,
+def model_predictions(store: Store, suggester: Suggester, doc_ids: Sequence[int], *,
                       batch_size: int = 64, n_process: int = 1) -> dict[int, list[Span]]:
     """Raw model spans per document: from the cache, filling it first unless read-only."""
     if not store.readonly:
@@ -86,7 +89,7 @@ def model_predictions(store: Any, suggester: Suggester, doc_ids: Sequence[int], 
     return out
 
 
-def gold_items(store: Any, annotator: str | None = None, summary: GoldSummary | None = None
+def gold_items(store: Store, annotator: str | None = None, summary: GoldSummary | None = None
                ) -> list[tuple[int, str, tuple[Span, ...]]]:
     """(doc id, text, spans) to score against: the team gold policy (core/gold.py), or with
     `annotator` that annotator's accepted versions. `summary` gets the policy's counts."""
@@ -96,7 +99,7 @@ def gold_items(store: Any, annotator: str | None = None, summary: GoldSummary | 
     return [(doc.id, doc.text, gold.spans) for doc, gold in iter_gold(store, summary=summary)]
 
 
-def evaluate(store: Any, suggester: Suggester | None, *, annotator: str | None = None,
+def evaluate(store: Store, suggester: Suggester | None, *, annotator: str | None = None,
              use_gold: bool = True, use_model: bool = True, batch_size: int = 64,
              n_process: int = 1) -> dict[str, Any]:
     """Score what the window would suggest (core/suggestions.py) against the gold.

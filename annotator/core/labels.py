@@ -40,9 +40,16 @@ def check_key(value: str, labels: list[Label], *, exclude: str | None = None) ->
     return value
 
 
-def check_name(value: str) -> str:
-    """A label name: non-empty, no whitespace (it is written in IOB tags and spaCy ents)."""
-    value = value.strip()
+def check_name(value: str, *, strip: bool = True) -> str:
+    """A label name: non-empty, no whitespace (it is written in IOB tags and spaCy ents).
+
+    The store applies it to every name that enters a label set (the labels dialog, `annotator
+    labels`, import, merge). strip=False for a name that is data, such as a span's label read
+    from a file: whitespace around it is refused too, not silently dropped."""
+    if not isinstance(value, str):
+        raise LabelError(f"label name {value!r} is not text")
+    if strip:
+        value = value.strip()
     if not value:
         raise LabelError("label name must not be empty")
     if any(c.isspace() for c in value):

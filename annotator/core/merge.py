@@ -1,22 +1,26 @@
 """Bringing a teammate's project file into ours: documents (de-duplicated by text hash),
 every annotation version with its annotator's name, reviews, and labels we lack.
 
-The other file is opened read-only and never changed. The merge is one transaction, so an
-error leaves our project as it was, and it is idempotent: merging twice equals merging once
+The other file is untrusted input (Store(path, untrusted=True)): opened read-only and never
+changed, its schema checked, every query on it bounded, and every value it holds checked
+(store/foreign.py) before anything is written. The merge is then one transaction, so an error
+leaves our project as it was, and it is idempotent: merging twice equals merging once
 (Store.merge_annotation / merge_review keep the newer version current and file the older).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import orjson
-
 from annotator.core.errors import ProjectError, RecordError, SpanError
-from annotator.core.store import Store, spans_from_json
+from annotator.core.labels import LabelError
+from annotator.core.model import Annotation
+from annotator.core.store import Store
+from annotator.core.store.foreign import OtherSurvey
 
 OUTCOMES = ("added", "updated", "history", "unchanged")
 
@@ -79,104 +83,83 @@ def merge_project(store: Store, other_path: str | Path, *,
     other_path = Path(other_path)
     if other_path.resolve() == store.path.resolve():
         raise ProjectError(f"{other_path}: cannot merge a project into itself")
-    other = Store(other_path, readonly=True)
+    other = Store(other_path, untrusted=True)  # read-only, bounded, every value checked
     try:
-        report = MergeReport(str(other_path))
-        with store.transaction():
-            _merge_labels(store, other, report)
-            id_map = _merge_documents(store, other, report)
-            _merge_annotations(store, other, id_map, report, on_progress)
-            _merge_reviews(store, other, id_map, report)
+        with other.read_snapshot():  # both passes read the file as it was at the first read
+            # Every value first, writing nothing: a bad file leaves our project byte for byte
+            # as it was (no write even to its -wal).
+            survey = other.check_other(on_row=(lambda: on_progress(0, 0)) if on_progress else None)
+            report = MergeReport(str(other_path))
+            with store.transaction():
+                _merge_labels(store, other, survey, report)
+                id_map = _merge_documents(store, other, report)
+                _merge_annotations(store, other, id_map, report, on_progress, survey.annotations)
+                _merge_reviews(store, other, id_map, report)
         return report
     finally:
         other.close()
 
 
-def _merge_labels(store: Store, other: Store, report: MergeReport) -> None:
+def check_project_file(path: str | Path) -> OtherSurvey:
+    """Check a project file as a merge checks a teammate's (`annotator check`), reading only."""
+    with Store(path, untrusted=True) as other, other.read_snapshot():
+        return other.check_other()
+
+
+def _merge_labels(store: Store, other: Store, survey: OtherSurvey, report: MergeReport) -> None:
     known = set(store.label_names())
-    for label in other.labels():
-        if label.name not in known:
-            key = label.key if label.key not in {l.key for l in store.labels()} else None
-            store.add_label(label.name, label.color, key)
-            report.labels_added.append(label.name)
-            known.add(label.name)
-    # Labels used in spans but since removed from the other's label set.
-    used: set[str] = set()
-    for table in ("annotations", "annotation_history", "reviews", "review_history"):
-        for (raw,) in other.conn.execute(f"SELECT spans FROM {table}"):
-            used.update(s.label for s in spans_from_json(raw))
-    report.labels_added.extend(store.ensure_labels(used - known))
+    try:
+        for label in survey.labels:
+            if label.name not in known:
+                key = label.key if label.key not in {l.key for l in store.labels()} else None
+                store.add_label(label.name, label.color, key)
+                report.labels_added.append(label.name)
+                known.add(label.name)
+        # Labels used in spans but since removed from the other's label set.
+        report.labels_added.extend(store.ensure_labels(survey.span_labels - known))
+    except LabelError as exc:
+        raise RecordError(str(other.path), None, str(exc)) from None
 
 
 def _merge_documents(store: Store, other: Store, report: MergeReport) -> dict[int, int]:
     """Add the other's documents; returns other id -> our id."""
     id_map: dict[int, int] = {}
-    batch: list[Any] = []
-
-    def flush() -> None:
+    for batch in other.other_documents():
         ids, added = store.add_documents([(d.text, d.meta) for d in batch])
+        report.documents_seen += len(batch)
         report.documents_added += added
         id_map.update(zip((d.id for d in batch), ids))
-        batch.clear()
-
-    for doc in other.iter_documents():
-        batch.append(doc)
-        report.documents_seen += 1
-        if len(batch) >= 1000:
-            flush()
-    if batch:
-        flush()
     return id_map
 
 
 def _merge_annotations(store: Store, other: Store, id_map: dict[int, int], report: MergeReport,
-                       on_progress: Callable[[int, int], None] | None) -> None:
+                       on_progress: Callable[[int, int], None] | None, total: int) -> None:
     # Current versions first, then the other's history: older versions are then filed in our
     # history instead of briefly becoming current, and a second merge finds them all known.
-    total = other.conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
     done = 0
-    for doc, ann in other.iter_annotations():
-        _merge_one(store, other, id_map[doc.id], ann.annotator, ann.answer, ann.spans,
-                   ann.created, ann.updated, report, doc.id)
+    for ann in other.other_annotations():
+        _merge_one(store, other, id_map[ann.document_id], ann, report)
         done += 1
         if on_progress and (done % 200 == 0 or done == total):
             on_progress(done, total)
-    rows = other.conn.execute(
-        "SELECT document_id, annotator, answer, spans, created, updated FROM annotation_history "
-        "ORDER BY id").fetchall()
-    for doc_id, annotator, answer, spans, created, updated in rows:
-        if doc_id in id_map:  # history of a document since deleted there: nothing to attach to
-            _merge_one(store, other, id_map[doc_id], annotator, answer, spans_from_json(spans),
-                       created, updated, report, doc_id)
+    for old in other.other_annotations(history=True):
+        _merge_one(store, other, id_map[old.document_id], old, report)
 
 
-def _merge_one(store: Store, other: Store, doc_id: int, annotator: str, answer: str, spans: Any,
-               created: float, updated: float, report: MergeReport, other_doc_id: int) -> None:
+def _merge_one(store: Store, other: Store, doc_id: int, ann: Annotation, report: MergeReport) -> None:
     try:
-        outcome = store.merge_annotation(doc_id, annotator, answer, spans, created, updated)
+        outcome = store.merge_annotation(doc_id, ann.annotator, ann.answer, ann.spans, ann.created, ann.updated)
     except (SpanError, ValueError) as exc:
         raise RecordError(str(other.path), None,
-                          f"document {other_doc_id}, annotator {annotator}: {exc}") from None
-    report.count(annotator, outcome)
+                          f"document {ann.document_id}, annotator {ann.annotator}: {exc}") from None
+    report.count(ann.annotator, outcome)
 
 
 def _merge_reviews(store: Store, other: Store, id_map: dict[int, int], report: MergeReport) -> None:
-    for doc, review in other.iter_reviews():
-        _merge_review(store, other, id_map[doc.id], review.reviewer, review.spans, review.sources,
-                      review.created, report, doc.id)
-    for doc_id, reviewer, spans, sources, created in other.conn.execute(
-            "SELECT document_id, reviewer, spans, sources, created FROM review_history ORDER BY id"
-    ).fetchall():
-        if doc_id in id_map:
-            _merge_review(store, other, id_map[doc_id], reviewer, spans_from_json(spans),
-                          orjson.loads(sources), created, report, doc_id)
-
-
-def _merge_review(store: Store, other: Store, doc_id: int, reviewer: str, spans: Any, sources: Any,
-                  created: float, report: MergeReport, other_doc_id: int) -> None:
-    try:
-        outcome = store.merge_review(doc_id, reviewer, spans, sources, created)
-    except (SpanError, ValueError) as exc:
-        raise RecordError(str(other.path), None,
-                          f"review of document {other_doc_id}: {exc}") from None
-    report.reviews[outcome] += 1
+    for review in itertools.chain(other.other_reviews(), other.other_reviews(history=True)):
+        try:
+            outcome = store.merge_review(id_map[review.document_id], review.reviewer, review.spans,
+                                         review.sources, review.created)
+        except (SpanError, ValueError) as exc:
+            raise RecordError(str(other.path), None, f"review of document {review.document_id}: {exc}") from None
+        report.reviews[outcome] += 1

@@ -8,11 +8,12 @@ from annotator.core.store import Store
 from annotator.paths import default_db_path, seeds_dir
 
 
-def open_project(path: str | Path | None = None, *, seed: bool | None = None) -> Store:
-    """Open (creating if needed) a project. The default project imports the seeds once."""
+def open_project(path: str | Path | None = None, *, seed: bool | None = None, create: bool = True) -> Store:
+    """Open (creating if needed, unless create=False) a project. The default project imports
+    the seeds once."""
     target = Path(path) if path else default_db_path()
     is_default = path is None or Path(path) == default_db_path()
-    store = Store(target)
+    store = Store(target, create=create)
     if seed if seed is not None else is_default:
         ensure_seeded(store)
     return store

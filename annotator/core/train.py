@@ -19,7 +19,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.gold import KIND_REVIEW, GoldSummary, describe, disputed_message, iter_gold
@@ -28,6 +28,9 @@ from annotator.core.suggest import default_model_name, map_spans
 from annotator.core.train_loop import (
     GoldDoc, ProgressFn, StopFn, TrainingCancelled, make_examples, new_pipeline, prepare_ner, score, train_loop,
 )
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
 
 __all__ = ["DEFAULT_MAX_STEPS", "GoldDoc", "TrainResult", "TrainingCancelled", "collect_gold", "default_base",
            "learning_curve", "split_gold", "train_pipeline"]
@@ -61,7 +64,7 @@ MIN_GOLD_DOCUMENTS = 20
 MIN_HELD_OUT = 5
 
 
-def collect_gold(store: Any, *, annotator: str | None = None, reviewed: bool = False,
+def collect_gold(store: Store, *, annotator: str | None = None, reviewed: bool = False,
                  label_map: Mapping[str, str] | None = None,
                  summary: GoldSummary | None = None) -> list[GoldDoc]:
     """The gold documents in document-id order, one version per document.
@@ -112,7 +115,7 @@ class PreparedGold:
     description: str
 
 
-def _prepare(store: Any, *, annotator: str | None, reviewed: bool, label_map: Mapping[str, str] | None,
+def _prepare(store: Store, *, annotator: str | None, reviewed: bool, label_map: Mapping[str, str] | None,
              eval_split: float, seed: int) -> PreparedGold:
     if reviewed and annotator:
         raise AnnotatorError("choose either an annotator or the reviewed gold, not both")
@@ -184,7 +187,7 @@ def _doc_bin(nlp: Any, examples: Sequence[Any]) -> Any:
     return DocBin(docs=[eg.reference for eg in examples], store_user_data=False)
 
 
-def train_pipeline(store: Any, out_dir: str | Path, *, base: str | None = None, from_scratch: bool = False,
+def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None, from_scratch: bool = False,
                    eval_split: float = 0.2, annotator: str | None = None, reviewed: bool = False,
                    label_map: Mapping[str, str] | None = None, max_steps: int = DEFAULT_MAX_STEPS,
                    seed: int = 0, batch_size: int = 8, on_progress: ProgressFn | None = None,
@@ -254,7 +257,7 @@ def train_pipeline(store: Any, out_dir: str | Path, *, base: str | None = None, 
     return TrainResult(out_dir, scores, loop.steps, loop.seconds, model_id, warnings)
 
 
-def learning_curve(store: Any, *, fractions: Sequence[float] = (0.25, 0.5, 0.75, 1.0), base: str | None = None,
+def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.75, 1.0), base: str | None = None,
                    from_scratch: bool = False, eval_split: float = 0.2, annotator: str | None = None,
                    reviewed: bool = False, label_map: Mapping[str, str] | None = None,
                    max_steps: int = DEFAULT_MAX_STEPS, seed: int = 0, batch_size: int = 8,

@@ -117,4 +117,4 @@ def merge_project_file(parent: QWidget, project: Project, tasks: TaskRunner,
 
     return tasks.run(jobs.merge_job, project.path, Path(path), name="merge", key="merge",
                      title=f"Merging {Path(path).name}", on_returned=merged,
-                     on_error=lambda exc: _failed(parent, tasks, "merge", "Nothing was merged", exc))
+                     on_error=lambda exc: _failed(parent, tasks, "merge", "Merge failed", exc))

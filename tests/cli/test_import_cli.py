@@ -55,6 +55,20 @@ def test_bad_records_exit_1_with_file_line_messages(runner, db_path, tmp_path):
     assert count(db_path) == 2 and count(db_path, "annotations") == 1
 
 
+def test_a_record_with_a_bad_label_name_is_a_bad_record(runner, db_path, tmp_path):
+    path = tmp_path / "labels.jsonl"
+    path.write_text('{"text": "Hun Sen met Trump.", "spans": [[0, 7, "PERSON"]]}\n'
+                    '{"text": "Apple hired Tim Cook.", "spans": [[0, 5, "NEW LABEL"]]}\n'
+                    '{"text": "Paris is nice.", "spans": [[0, 5, "CITY"]]}\n', encoding="utf-8")
+    result = runner.invoke(main, ["import", str(path), "--db", str(db_path), "--annotator", "bob"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [f"{path}:2: label name 'NEW LABEL' must not contain spaces"]
+    with Store(db_path) as store:
+        assert "NEW LABEL" not in store.label_names() and "CITY" in store.label_names()
+        assert [d.text for d in store.iter_documents()] == ["Hun Sen met Trump.", "Paris is nice."]
+        assert store.count_annotations() == 2
+
+
 def test_undecodable_file(runner, db_path, tmp_path):
     path = tmp_path / "latin1.txt"
     path.write_bytes("Café".encode("latin-1"))

@@ -290,7 +290,8 @@ def test_spans_of_helper_data_is_token_aligned():
 
 
 def test_conll_breaks_sentences_on_any_line_break_and_keeps_tags_one_column(store, tmp_path):
-    store.add_label("MY LABEL")
+    with store.transaction() as c:  # a label made before the label-name rule refused spaces
+        c.execute("INSERT INTO labels (name, color, key, position) VALUES ('MY LABEL', '#cccccc', NULL, 99)")
     doc_id, _ = store.add_document("One.\rTwo\u2028three Acme.")
     store.save_annotation(doc_id, "a", "accept", [Span(15, 19, "MY LABEL")])
     warnings: list[str] = []

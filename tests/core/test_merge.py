@@ -114,10 +114,22 @@ def test_merge_is_all_or_nothing(two_projects):
     conn.commit()
     conn.close()
     before = counts(ours)
-    with pytest.raises(RecordError, match=r"bob\.db: document 2, annotator carol: .*out of range"):
+    with pytest.raises(RecordError, match=r"bob\.db: annotation \d+ \(document 2, annotator 'carol'\): .*out of range"):
         merge_project(ours, other)
     assert counts(ours) == before
     assert ours.integrity_check() == "ok"
+
+
+def test_a_bad_label_name_in_the_other_file_refuses_the_merge(two_projects):
+    ours, other = two_projects
+    conn = sqlite3.connect(other)  # made by an older annotator, or by hand
+    conn.execute("INSERT INTO labels (name, color, key, position) VALUES ('NEW LABEL', '#123456', NULL, 99)")
+    conn.commit()
+    conn.close()
+    before = counts(ours)
+    with pytest.raises(RecordError, match=r"bob\.db: .*'NEW LABEL' must not contain spaces"):
+        merge_project(ours, other)
+    assert counts(ours) == before and "NEW LABEL" not in ours.label_names()
 
 
 def test_merge_refuses_itself_and_missing_files(two_projects, tmp_path):

@@ -104,6 +104,34 @@ def test_rename_label_updates_annotations(store):
     assert "PER" in store.label_names() and "PERSON" not in store.label_names()
 
 
+@pytest.mark.parametrize("name", ["NEW LABEL", "TAB\tLABEL", "LINE\nBREAK", "", "   "])
+def test_label_names_follow_the_one_rule(store, name):
+    from annotator.core.labels import LabelError
+
+    doc, _ = store.add_document("Hun Sen met Trump.")
+    store.save_annotation(doc, "a", "accept", [Span(0, 7, "PERSON")])
+    labels = store.labels()
+    with pytest.raises(LabelError):
+        store.add_label(name)
+    with pytest.raises(LabelError):
+        store.rename_label("PERSON", name)
+    with pytest.raises(LabelError):
+        store.ensure_labels(["FINE", name])  # all or none: FINE is not added either
+    assert store.labels() == labels
+    assert store.get_annotation(doc, "a").spans == (Span(0, 7, "PERSON"),)
+
+
+def test_label_names_are_stripped_when_typed_not_when_data(store):
+    from annotator.core.labels import LabelError
+
+    assert store.add_label("  PRODUCT ").name == "PRODUCT"
+    store.rename_label("PRODUCT", " WORK_OF_ART\n")
+    assert "WORK_OF_ART" in store.label_names()
+    with pytest.raises(LabelError, match="must not contain spaces"):
+        store.ensure_labels([" LAW"])  # a span's label: stripping it would orphan the spans
+    assert store.ensure_labels(["LAW", "PERSON"]) == ["LAW"]
+
+
 def test_suggestion_cache(store):
     doc, _ = store.add_document("Hun Sen met Trump.")
     assert store.get_suggestions(doc, "m@1") is None

@@ -213,6 +213,11 @@ def test_labels_dialog_adds_renames_and_recolours(qtbot, project):
     boxes = [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
     assert boxes and "already exists" in boxes[0].text()
     assert w.project.store.label_names().count("ORG") == 1
+    assert not dialog.add_label("NEW LABEL")  # the store's label-name rule, said in a message
+    assert not dialog.rename_label("PRODUCT_NAME", "NEW LABEL")
+    boxes = [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
+    assert any("must not contain spaces" in b.text() for b in boxes)
+    assert "NEW LABEL" not in w.project.store.label_names()
 
 
 def test_opening_a_file_that_is_not_a_project_says_so(qtbot, project, tmp_path):

@@ -38,14 +38,19 @@ def source(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("export-source")
     lines = [{"text": c.text, "spans": [s.to_dict() for s in c.spans], "answer": "accept",
               "meta": {"case": c.name}, "_annotator_id": "imp", "_timestamp": 1700000000} for c in CASES]
-    lines.append({"text": WEIRD_TEXT, "spans": [s.to_dict() for s in _weird_spans()], "answer": "accept",
-                  "meta": WEIRD_META, "_annotator_id": "imp", "_timestamp": 1700000000})
     path = root / "in.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), encoding="utf-8")
     db = root / "source.db"
     with Store(db) as s:
         report = import_paths(s, [path])
         assert report.errors == [] and report.documents_added == len(lines)
+        # Labels with whitespace cannot be imported or added since the label-name rule, but a
+        # project made before it can hold them: written here as an older annotator did.
+        with s.transaction() as c:
+            c.executemany("INSERT INTO labels (name, color, key, position) VALUES (?, '#cccccc', NULL, ?)",
+                          [(name, 100 + n) for n, name in enumerate(WEIRD_LABELS)])
+        doc, _ = s.add_document(WEIRD_TEXT, WEIRD_META)
+        s.save_annotation(doc, "imp", "accept", _weird_spans(), timestamp=1700000000)
     return db
 
 
@@ -78,13 +83,16 @@ def test_offset_formats_keep_text_and_spans_exactly(source, tmp_path, fmt):
                 assert last["start"] < s["end"] <= last["end"] or last["end"] <= s["end"]
     assert snapshot(source) == before  # exporting never writes to the project
 
-    # And back in: a fresh project gets the same texts and spans.
+    # And back in: a fresh project gets the same texts and spans, except the record whose
+    # labels hold whitespace (only a project made before the label-name rule has them): a bad
+    # record now, reported by its line.
     again = tmp_path / "again.db"
     with Store(again) as s:
         back = import_paths(s, [out], fmt=fmt)
-        assert back.errors == [], [str(e) for e in back.errors]
+        spaced = min(name for name in WEIRD_LABELS if any(c.isspace() for c in name))
+        assert [e.message for e in back.errors] == [f"label name {spaced!r} must not contain spaces"]
         round_trip = {d.text: ann.spans for d, ann in s.iter_annotations(annotator="imp")}
-    assert round_trip == EXPECTED
+    assert round_trip == {text: spans for text, spans in EXPECTED.items() if text != WEIRD_TEXT}
 
 
 def _expected_token_chunks(text: str, spans: tuple[Span, ...]) -> tuple[list[Chunk], list[Span]]:

@@ -26,8 +26,11 @@ def test_window_labels_hostile_documents_exactly(qtbot, tmp_path):
     db = tmp_path / "w.db"
     with Store(db) as s:
         ids, _ = s.add_documents([(BY_NAME[name].text, {"case": name}) for name in DRAGGED + SHOWN_ONLY])
-        for name in MARKUP_LABELS:
-            s.add_label(name)
+        # Names with whitespace are refused since the label-name rule; a project made before it
+        # (or by hand) can still hold them, and the window must show them as data.
+        with s.transaction() as c:
+            c.executemany("INSERT INTO labels (name, color, key, position) VALUES (?, '#cccccc', NULL, ?)",
+                          [(name, 100 + n) for n, name in enumerate(MARKUP_LABELS)])
     window = open_window(qtbot, db, "alice", model="")
     # The markup labels are buttons like any other, their names kept as data.
     assert set(MARKUP_LABELS) <= set(window.label_bar.names())

@@ -15,6 +15,7 @@ from typing import Generic, Iterator, TypeVar
 
 from annotator.core.errors import RecordError, SpanError
 from annotator.core.importers.base import ImportRecord
+from annotator.core.labels import LabelError, check_name
 from annotator.core.model import Span, text_hash
 from annotator.core.spans import validate_spans
 
@@ -72,7 +73,9 @@ def _check(name: str, rec: ImportRecord, chunk: Chunk) -> None:
     if rec.spans is not None:
         try:
             spans = validate_spans(text, rec.spans)
-        except SpanError as exc:
+            for label in sorted({s.label for s in spans}):
+                check_name(label, strip=False)  # the store's rule, here so the record names its line
+        except (SpanError, LabelError) as exc:
             chunk.errors.append(RecordError(name, rec.line, str(exc)))
             return
     annotated = rec.answer is not None or bool(spans)

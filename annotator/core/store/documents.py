@@ -1,0 +1,115 @@
+"""Documents: added once per text (de-duplicated by hash), listed, searched and streamed."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Iterable, Iterator, Sequence
+
+from annotator.core.model import Document, text_hash
+from annotator.core.store.codec import dumps, loads
+from annotator.core.store.connection import StoreBase
+
+
+def _meta(raw: Any) -> Any:
+    return loads(raw, "meta")
+
+
+class DocumentsMixin(StoreBase):
+    def _document(self, row: Sequence[Any]) -> Document:
+        return Document(row[0], row[1], row[2], self._value(f"document {row[0]}", _meta, row[3]), row[4])
+
+    def add_document(self, text: str, meta: dict[str, Any] | None = None) -> tuple[int, bool]:
+        """Add one document; returns (id, added). The same text twice is stored once."""
+        ids, added = self.add_documents([(text, meta or {})])
+        return ids[0], bool(added)
+
+    def add_documents(self, records: Iterable[tuple[str, dict[str, Any]]], *,
+                      with_ids: bool = True, hashes: Sequence[str] | None = None
+                      ) -> tuple[list[int], int]:
+        """Add documents in one transaction; returns (id of each record, number newly added).
+
+        For the import (H1): with_ids=False skips looking the ids up, returning ([], added);
+        hashes are the texts' text_hash when already computed (in the import's reader thread).
+        """
+        now = time.time()
+        rows = []
+        for i, (text, meta) in enumerate(records):
+            if not isinstance(text, str):
+                raise TypeError("document text must be a string")
+            rows.append((text_hash(text) if hashes is None else hashes[i], text, dumps(meta or {}), now))
+        with self.transaction() as c:
+            before = c.total_changes
+            c.executemany("INSERT OR IGNORE INTO documents (hash, text, meta, added) VALUES (?, ?, ?, ?)",
+                          rows)
+            added = c.total_changes - before
+            if not with_ids:
+                return [], added
+            ids = self.ids_for_hashes([r[0] for r in rows])
+        return [ids[r[0]] for r in rows], added
+
+    def ids_for_hashes(self, hashes: Sequence[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = list(hashes[i:i + 500])
+            marks = ",".join("?" * len(chunk))
+            out.update(self.conn.execute(
+                f"SELECT hash, id FROM documents WHERE hash IN ({marks})", chunk).fetchall())
+        return out
+
+    def get_document(self, doc_id: int) -> Document:
+        row = self.conn.execute("SELECT id, hash, text, meta, added FROM documents WHERE id = ?",
+                                (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        return self._document(row)
+
+    def document_by_hash(self, digest: str) -> Document | None:
+        row = self.conn.execute("SELECT id, hash, text, meta, added FROM documents WHERE hash = ?",
+                                (digest,)).fetchone()
+        return self._document(row) if row else None
+
+    def count_documents(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    # (H5, GUI document list) previews without loading whole texts.
+    def document_previews(self, doc_ids: Sequence[int], length: int = 200
+                          ) -> dict[int, tuple[str, dict[str, Any]]]:
+        """{id: (first `length` characters, meta)} for the given ids, in one query per 500."""
+        out: dict[int, tuple[str, dict[str, Any]]] = {}
+        ids = list(doc_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            # Bytes, not substr(text): SQLite's text functions stop at a NUL character.
+            for doc_id, head, meta in self.conn.execute(
+                    f"SELECT id, substr(CAST(text AS BLOB), 1, ?), meta FROM documents WHERE id IN ({marks})",
+                    [length * 4, *chunk]):
+                out[doc_id] = (bytes(head).decode("utf-8", "ignore")[:length],
+                               self._value(f"document {doc_id}", _meta, meta))
+        return out
+
+    def document_ids(self, search: str | None = None) -> list[int]:
+        """All document ids in project order, optionally only those whose text contains `search`
+        (case-insensitive)."""
+        if search and not search.isascii():
+            rows = self.conn.execute("SELECT id FROM documents WHERE contains_folded(text, ?) ORDER BY id",
+                                     (search.casefold(),))
+        elif search:
+            rows = self.conn.execute("SELECT id FROM documents WHERE instr(lower(text), lower(?)) > 0 "
+                                     "ORDER BY id", (search,))
+        else:
+            rows = self.conn.execute("SELECT id FROM documents ORDER BY id")
+        return [r[0] for r in rows]
+
+    def iter_documents(self, batch_size: int = 1000) -> Iterator[Document]:
+        """Stream every document in id order without holding them all in memory."""
+        last = -1
+        while True:
+            rows = self.conn.execute(
+                "SELECT id, hash, text, meta, added FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+                (last, batch_size)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._document(row)
+            last = rows[-1][0]

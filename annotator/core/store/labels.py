@@ -1,0 +1,107 @@
+"""The project's label set and its settings (key/value pairs such as the language)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from annotator.core.labels import LabelError, check_name, next_free_key
+from annotator.core.model import Label
+from annotator.core.store.codec import dumps, loads
+from annotator.core.store.connection import StoreBase
+from annotator.core.store.values import BadValue
+
+_PALETTE = ["#f4a6a6", "#9fc5f8", "#b6e3a8", "#fde29a", "#d5b8f0", "#f9c99b", "#a8e6e1",
+            "#e6d3b3", "#c9e89a", "#f7b6d9", "#b3c7e6", "#d9d9a3"]
+
+
+def _label(row: tuple[Any, ...]) -> Label:
+    """A label row as written here (names made before the label-name rule included)."""
+    name, color, key, position = row
+    if not isinstance(name, str) or not isinstance(color, str) or not isinstance(key, (str, type(None))):
+        raise BadValue("its name, colour or key is not text")
+    return Label(name, color, key, position)
+
+
+class LabelsMixin(StoreBase):
+    # ---- project settings --------------------------------------------------------------
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM project WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.db["project"].upsert({"key": key, "value": value}, pk="key")
+
+    @property
+    def lang(self) -> str:
+        return self.get_setting("lang", "en") or "en"
+
+    # ---- labels ----------------------------------------------------------------------
+    def labels(self) -> list[Label]:
+        return [self._value(f"label row {r[0]}", _label, r[1:]) for r in self.conn.execute(
+            "SELECT rowid, name, color, key, position FROM labels ORDER BY position, name")]
+
+    def label_names(self) -> list[str]:
+        return [l.name for l in self.labels()]
+
+    def add_label(self, name: str, color: str | None = None, key: str | None = None) -> Label:
+        """Add a label (its name stripped, then checked by labels.check_name)."""
+        name = check_name(name)
+        existing = self.labels()
+        if any(l.name == name for l in existing):
+            raise LabelError(f"label {name} already exists")
+        if key is None:
+            key = next_free_key(existing)
+        color = color or _PALETTE[len(existing) % len(_PALETTE)]
+        position = max((l.position for l in existing), default=-1) + 1
+        with self.transaction():
+            self.db["labels"].insert({"name": name, "color": color, "key": key, "position": position})
+        return Label(name, color, key, position)
+
+    def ensure_labels(self, names: Iterable[str]) -> list[str]:
+        """Add any labels not yet in the project, all or none; returns the names added.
+        The names are data (spans' labels): each must pass check_name as it is."""
+        known = set(self.label_names())
+        added = sorted(set(names) - known)
+        for name in added:
+            check_name(name, strip=False)
+        with self.transaction():
+            for name in added:
+                self.add_label(name)
+        return added
+
+    def remove_label(self, name: str) -> None:
+        with self.transaction():
+            try:
+                self.db["labels"].delete(name)
+            except sqlite_utils.db.NotFoundError:
+                raise KeyError(name) from None
+
+    def set_label_color(self, name: str, color: str) -> None:
+        with self.transaction():
+            try:
+                self.db["labels"].update(name, {"color": color})
+            except sqlite_utils.db.NotFoundError:
+                raise KeyError(name) from None
+
+    def rename_label(self, old: str, new: str) -> None:
+        """Rename a label everywhere: label set, annotations (history keeps the old), drafts."""
+        new = check_name(new)
+        if new in self.label_names():
+            raise LabelError(f"label {new} already exists")
+        with self.transaction() as c:
+            if not c.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old)).rowcount:
+                raise KeyError(old)
+            for table, key_cols in (("annotations", "id"), ("drafts", "document_id, annotator"),
+                                    ("reviews", "document_id")):
+                for row in c.execute(f"SELECT {key_cols}, spans FROM {table}").fetchall():
+                    spans = loads(row[-1], "spans")
+                    if any(s["label"] == old for s in spans):
+                        for s in spans:
+                            if s["label"] == old:
+                                s["label"] = new
+                        cols = key_cols.split(", ")
+                        cond = " AND ".join(f"{col} = ?" for col in cols)
+                        c.execute(f"UPDATE {table} SET spans = ? WHERE {cond}", (dumps(spans), *row[:-1]))

@@ -1,0 +1,28 @@
+"""The suggestions cache: a model's spans per document, computed once per model."""
+
+from __future__ import annotations
+
+import time
+from typing import Iterable
+
+from annotator.core.model import Span
+from annotator.core.store.codec import spans_from_json, spans_to_json
+from annotator.core.store.connection import StoreBase
+
+
+class SuggestionsMixin(StoreBase):
+    def get_suggestions(self, doc_id: int, model: str) -> tuple[Span, ...] | None:
+        row = self.conn.execute("SELECT spans FROM suggestions WHERE document_id = ? AND model = ?",
+                                (doc_id, model)).fetchone()
+        return self._value(f"suggestions for document {doc_id}", spans_from_json, row[0]) if row else None
+
+    def save_suggestions(self, model: str, items: Iterable[tuple[int, Iterable[Span]]]) -> None:
+        now = time.time()
+        rows = [(doc_id, model, spans_to_json(spans, with_source=True), now) for doc_id, spans in items]
+        with self.transaction() as c:
+            c.executemany("INSERT OR REPLACE INTO suggestions (document_id, model, spans, created) "
+                          "VALUES (?, ?, ?, ?)", rows)
+
+    def suggested_ids(self, model: str) -> set[int]:
+        return {r[0] for r in self.conn.execute("SELECT document_id FROM suggestions WHERE model = ?",
+                                                (model,))}
