@@ -132,7 +132,15 @@ def test_detect_format(tmp_path):
     assert detect_format(tmp_path / "b.txt") == "brat"
     with pytest.raises(RecordError, match="unknown file type '.docx'"):
         detect_format(tmp_path / "a.docx")
-    assert set(FORMATS) == {"txt", "jsonl", "doccano", "csv", "brat", "conll", "spacy"}
+    assert set(FORMATS) == {"txt", "jsonl", "doccano", "csv", "brat", "conll", "spacy", "label-studio"}
+
+
+def test_detect_format_looks_inside_json(tmp_path):
+    """.json is a Label Studio export unless it holds objects one per line (JSONL saved as .json)."""
+    (tmp_path / "ls.json").write_text('\n  [{"data": {}}]', encoding="utf-8")
+    (tmp_path / "lines.json").write_text('\ufeff{"text": "a"}\n', encoding="utf-8")
+    assert detect_format(tmp_path / "ls.json") == "label-studio"
+    assert detect_format(tmp_path / "lines.json") == "jsonl"
 
 
 # ---- text is kept exactly ---------------------------------------------------------------------
