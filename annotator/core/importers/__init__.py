@@ -22,6 +22,7 @@ from annotator.core.importers.docbin import read_docbin
 from annotator.core.importers.jsonl import read_jsonl
 from annotator.core.importers.label_studio import read_label_studio
 from annotator.core.importers.txt import read_txt
+from annotator.core.importers.webanno import WEBANNO_MAGIC, read_webanno
 
 Reader = Callable[..., Iterator["ImportRecord | RecordError | ReadNote"]]
 
@@ -34,9 +35,10 @@ READERS: dict[str, Reader] = {
     "conll": read_conll,
     "spacy": read_docbin,
     "label-studio": read_label_studio,
+    "webanno": read_webanno,
 }
 # Readers that take ReadOptions as their second argument.
-_TAKE_OPTIONS = frozenset({"label-studio"})
+_TAKE_OPTIONS = frozenset({"label-studio", "webanno"})
 
 # One line per format, for help texts (import --help, README).
 FORMAT_HELP: dict[str, str] = {
@@ -48,6 +50,7 @@ FORMAT_HELP: dict[str, str] = {
     "conll": "CoNLL/IOB columns (IOB1, IOB2, BIOES); Label Studio's CONLL2003 export as one document per task",
     "spacy": "spaCy DocBin .spacy",
     "label-studio": "Label Studio JSON export (.json): tasks, annotations, predictions as suggestions",
+    "webanno": "WebAnno TSV 3.x (.tsv, INCEpTION): the named-entity layer, or --layer",
 }
 
 FORMATS: list[str] = list(READERS)
@@ -68,8 +71,9 @@ SUFFIXES: list[str] = sorted(_BY_SUFFIX)
 
 def detect_format(path: str | Path) -> str:
     """Format name of a file from its name: a .txt with a sibling .ann is brat, `x.conll.txt`
-    is CoNLL. A .json holding a JSON object rather than an array is JSON lines (else a Label
-    Studio export).
+    is CoNLL. Two extensions are shared, so their first characters decide: a .tsv starting
+    with `#FORMAT=WebAnno TSV` is WebAnno (else CSV), a .json holding a JSON object rather
+    than an array is JSON lines (else a Label Studio export).
     Raises RecordError for an unknown extension."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -79,6 +83,8 @@ def detect_format(path: str | Path) -> str:
             return "conll"
         if path.with_suffix(".ann").is_file():
             return "brat"
+    if suffix == ".tsv" and _head(path).startswith(WEBANNO_MAGIC):
+        return "webanno"
     if suffix == ".json" and _head(path).lstrip().startswith("{"):
         return "jsonl"
     fmt = _BY_SUFFIX.get(suffix)
