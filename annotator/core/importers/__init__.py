@@ -47,10 +47,10 @@ FORMAT_HELP: dict[str, str] = {
     "doccano": "doccano JSONL (read by the jsonl reader)",
     "csv": "CSV or TSV with a 'text' column",
     "brat": "brat standoff: .txt with its .ann",
-    "conll": "CoNLL/IOB columns (IOB1, IOB2, BIOES); Label Studio's CONLL2003 export as one document per task",
+    "conll": "CoNLL/IOB (IOB1/IOB2/BIOES); Label Studio's CONLL2003: a document per task",
     "spacy": "spaCy DocBin .spacy",
-    "label-studio": "Label Studio JSON export (.json): tasks, annotations, predictions as suggestions",
-    "webanno": "WebAnno TSV 3.x (.tsv, INCEpTION): the named-entity layer, or --layer",
+    "label-studio": "Label Studio JSON export (.json); predictions become suggestions",
+    "webanno": "WebAnno TSV 3.x (.tsv) from INCEpTION: named entities, or --layer",
 }
 
 FORMATS: list[str] = list(READERS)
