@@ -123,9 +123,11 @@ def fill_recent(w: "MainWindow", menu: QMenu) -> None:
 
 
 def import_files(w: "MainWindow") -> None:
+    from annotator.core.importers import SUFFIXES  # the extensions the importers know
+
     paths, _ = QFileDialog.getOpenFileNames(
         w, "Import files", str(w.db_path.parent),
-        "Articles and annotations (*.txt *.jsonl *.json *.conll *.spacy *.ann *.csv);;All files (*)")
+        f"Articles and annotations ({' '.join('*' + s for s in SUFFIXES)});;All files (*)")
     if paths:
         w.background.import_paths([Path(p) for p in paths])
 
