@@ -99,7 +99,8 @@ def expand_paths(paths: Iterable[str | Path], fmt: str | None = None
     """Files to read, each with its format, and errors for paths that cannot be read.
 
     A folder gives every .txt under it (recursively, hidden files skipped, brat pairs read as
-    brat). A brat pair named twice (by its .txt and its .ann) is read once.
+    brat) and every WebAnno .tsv (a webanno export, or INCEpTION's annotation folders). A brat
+    pair named twice (by its .txt and its .ann) is read once.
     """
     if fmt is not None and fmt not in READERS:
         raise AnnotatorError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -121,9 +122,12 @@ def expand_paths(paths: Iterable[str | Path], fmt: str | None = None
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(path.rglob("*.txt")):
+            for child in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden:
+                if hidden or not child.is_file():
+                    continue
+                if child.suffix == ".txt" or (child.suffix == ".tsv" and fmt in (None, "webanno")
+                                              and detect_format(child) == "webanno"):
                     add(child)
         elif path.is_file():
             add(path)

@@ -152,7 +152,9 @@ def test_webanno_round_trip_with_emoji_accents_and_line_breaks(store, tmp_path):
     report = export(store, "webanno", out, annotator="alice")
     assert [p.name for p in report.files] == ["doc-000001.tsv", "doc-000002.tsv", "doc-000003.tsv", "doc-000004.tsv"]
     assert sorted(p.name for p in out.iterdir()) == [p.name for p in report.files]
-    again = reimport(tmp_path, report.files, annotator="alice")
+    (tmp_path / "other.tsv").write_text("text\tid\nnot WebAnno\t1\n", encoding="utf-8")
+    # A folder import reads the WebAnno files in it (and not a CSV .tsv beside them).
+    again = reimport(tmp_path, [tmp_path], annotator="alice")
     try:
         mine = {text: versions for text, (_, versions) in alice_only(store).items()}
         theirs = {text: versions for text, (_, versions) in snapshot(again).items()}
