@@ -4,7 +4,10 @@ tools import, and output appears all at once."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from pathlib import Path
+from typing import Iterator
 import pytest
 
 from annotator.core.exporters import ExportError
@@ -27,6 +30,16 @@ def fill_emails(store: Store) -> None:
                                   spans_of(text, *pieces[:1]), timestamp=1_700_000_100 + i)
 
 
+@contextlib.contextmanager
+def reimported(tmp_path: Path, paths: list[Path], **kwargs) -> Iterator[Store]:
+    """A new project with `paths` imported (without errors), closed afterwards."""
+    again = reimport(tmp_path, paths, **kwargs)
+    try:
+        yield again
+    finally:
+        again.close()
+
+
 def alice_only(store: Store) -> dict:
     return {text: (meta, {"alice": versions["alice"]}) for text, (meta, versions) in snapshot(store).items()}
 
@@ -45,13 +58,10 @@ def test_label_studio_round_trip_of_every_version(store, tmp_path):
     region = first[0]["result"][0]
     assert region["from_name"] == "label" and region["to_name"] == "text" and region["type"] == "labels"
     assert region["value"] == {"start": 0, "end": 7, "text": "Hun Sen", "labels": ["PERSON"]}
-    again = reimport(tmp_path, [out])
-    try:
+    with reimported(tmp_path, [out]) as again:
         assert snapshot(again) == snapshot(store)
         doc_id = again.document_ids()[0]
         assert again.get_annotation(doc_id, "alice@example.org").updated == 1_700_000_000
-    finally:
-        again.close()
 
 
 def test_label_studio_round_trip_with_emoji_accents_and_plain_names(store, tmp_path):
@@ -61,11 +71,8 @@ def test_label_studio_round_trip_with_emoji_accents_and_plain_names(store, tmp_p
     text = json.loads(out.read_text(encoding="utf-8"))[1]["data"]["text"]
     assert text.startswith("🎉 Party 🇰🇭")  # code-point offsets, as Label Studio counts
     assert "completed_by" not in out.read_text(encoding="utf-8")  # "alice" is no Label Studio user
-    again = reimport(tmp_path, [out], annotator="alice")
-    try:
+    with reimported(tmp_path, [out], annotator="alice") as again:
         assert snapshot(again) == alice_only(store)
-    finally:
-        again.close()
 
 
 def test_ignore_becomes_a_cancelled_annotation_and_comes_back_as_reject(store, tmp_path):
@@ -74,11 +81,8 @@ def test_ignore_becomes_a_cancelled_annotation_and_comes_back_as_reject(store, t
     out = tmp_path / "skip.json"
     export(store, "label-studio", out, answer="all")
     assert json.loads(out.read_text())[0]["annotations"][0]["was_cancelled"] is True
-    again = reimport(tmp_path, [out])
-    try:
+    with reimported(tmp_path, [out]) as again:
         assert again.get_annotation(again.document_ids()[0], "me@example.org").answer == "reject"
-    finally:
-        again.close()
 
 
 def test_label_studio_as_predictions_round_trips_as_suggestions(store, tmp_path):
@@ -89,15 +93,12 @@ def test_label_studio_as_predictions_round_trips_as_suggestions(store, tmp_path)
     tasks = json.loads(out.read_text(encoding="utf-8"))
     assert [p["model_version"] for p in tasks[0]["predictions"]] == ["alice", "bob"]
     assert all("annotations" not in t for t in tasks)
-    again = reimport(tmp_path, [out])
-    try:
+    with reimported(tmp_path, [out]) as again:
         assert sum(1 for _ in again.iter_annotations()) == 0
         for doc in again.iter_documents():
             source = store.document_by_hash(doc.hash)
             newest = store.get_annotation(source.id, "bob" if doc.text == TEXTS[0][0] else "alice")
             assert again.get_suggestions(doc.id, "label-studio") == newest.spans
-    finally:
-        again.close()
 
 
 def test_labeling_config_lists_project_labels_and_any_other(store, tmp_path):
@@ -118,11 +119,8 @@ def test_real_label_studio_file_round_trips(store, tmp_path, peer_data):
     assert first.errors == []
     out = tmp_path / "back.json"
     assert export(store, "label-studio", out).records == 40
-    again = reimport(tmp_path, [out], annotator="label-studio-user-1")
-    try:
+    with reimported(tmp_path, [out], annotator="label-studio-user-1") as again:
         assert snapshot(again) == snapshot(store)
-    finally:
-        again.close()
 
 
 def test_failed_label_studio_export_leaves_the_previous_files(store, tmp_path):
@@ -154,13 +152,10 @@ def test_webanno_round_trip_with_emoji_accents_and_line_breaks(store, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [p.name for p in report.files]
     (tmp_path / "other.tsv").write_text("text\tid\nnot WebAnno\t1\n", encoding="utf-8")
     # A folder import reads the WebAnno files in it (and not a CSV .tsv beside them).
-    again = reimport(tmp_path, [tmp_path], annotator="alice")
-    try:
+    with reimported(tmp_path, [tmp_path], annotator="alice") as again:
         mine = {text: versions for text, (_, versions) in alice_only(store).items()}
         theirs = {text: versions for text, (_, versions) in snapshot(again).items()}
         assert theirs == mine
-    finally:
-        again.close()
 
 
 def test_webanno_escapes_text_and_labels_and_keeps_spans_off_token_boundaries(store, tmp_path):
@@ -180,13 +175,10 @@ def test_webanno_escapes_text_and_labels_and_keeps_spans_off_token_boundaries(st
     # A raw CR would end a line for INCEpTION's reader; a control character gets a backslash
     # in #Text (the token column is written as is, like INCEpTION does).
     assert "\r" not in content and "#Text=new line, ctrl\\\x01char," in content
-    again = reimport(tmp_path, [path], annotator="me")
-    try:
+    with reimported(tmp_path, [path], annotator="me") as again:
         (doc,) = again.iter_documents()
         assert doc.text == text
         assert again.get_annotation(doc.id, "me").spans == tuple(sorted(spans))
-    finally:
-        again.close()
 
 
 def test_webanno_emoji_offsets_are_utf16(store, tmp_path):
@@ -206,13 +198,10 @@ def test_webanno_versions_leading_whitespace_and_real_file(store, tmp_path, peer
     assert [p.name for p in report.files] == ["doc-000001.tsv", "doc-000002.a_b.tsv", "doc-000002.a_b_.tsv"]
     assert report.warnings == ["document 2: whitespace before its first word is written as spaces "
                                "(WebAnno TSV cannot hold text before the first sentence)"]
-    again = reimport(tmp_path, report.files[:1], annotator="inception")
-    try:
+    with reimported(tmp_path, report.files[:1], annotator="inception") as again:
         # WebAnno TSV has no place for meta: the text and the spans come back.
         assert {t: v for t, (_, v) in snapshot(again).items()} == {
             t: v for t, (_, v) in snapshot(store).items() if "inception" in v}
-    finally:
-        again.close()
 
 
 def test_webanno_folder_is_replaced_whole_or_not_at_all(store, tmp_path):

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Sequence
 from xml.sax.saxutils import escape
 
-from annotator.core.exporters.base import Exporter, ExportError, ExportItem, Warn, dumps_line
+from annotator.core.exporters.base import DocumentExporter, ExportError, ExportItem, Warn, dumps_line
 
 FROM_NAME, TO_NAME = "label", "text"
 _EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
@@ -55,32 +55,22 @@ def labeling_config(labels: Sequence[tuple[str, str | None]]) -> str:
                       f'  <Text name="{TO_NAME}" value="${TO_NAME}"/>', "</View>", ""])
 
 
-class LabelStudioExporter(Exporter):
+class LabelStudioExporter(DocumentExporter):
     name = "label-studio"
     suffix = ".json"
     description = ("Label Studio JSON tasks (one per document, each version an annotation, or with "
                    "--as-predictions a prediction) and OUT.label_config.xml, the labelling config to paste")
-    by_document = True
 
     def __init__(self, out: Path, *, lang: str = "en", on_warning: Warn | None = None,
                  as_predictions: bool = False) -> None:
         super().__init__(out, lang=lang, on_warning=on_warning)
         self.as_predictions = as_predictions
-        self._pending: list[ExportItem] = []
         self._tasks = 0
         self._labels: dict[str, None] = {}
         self._config = config_path(self.out)
         self._config_part = self._config.with_name(f".{self._config.name}.part")
 
-    def write(self, items: Sequence[ExportItem]) -> None:
-        for item in items:
-            if self._pending and self._pending[0].document.id != item.document.id:
-                self._write_task()
-            self._pending.append(item)
-            self.records += 1
-
-    def _write_task(self) -> None:
-        items, self._pending = self._pending, []
+    def write_document(self, items: list[ExportItem]) -> None:
         doc = items[0].document
         task: dict[str, Any] = {"data": {TO_NAME: doc.text}, "meta": items[0].meta}
         key = "predictions" if self.as_predictions else "annotations"
@@ -111,8 +101,7 @@ class LabelStudioExporter(Exporter):
                           "labels": [span.label]}}
 
     def finish(self) -> list[Path]:
-        if self._pending:
-            self._write_task()
+        self.flush_document()
         self.stream.write(b"\n]\n" if self._tasks else b"[]\n")
         known = {label.name for label in self.project_labels}
         labels = [(label.name, label.color) for label in self.project_labels]

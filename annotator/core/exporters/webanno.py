@@ -30,7 +30,7 @@ import shutil
 from pathlib import Path
 from typing import Any, Sequence
 
-from annotator.core.exporters.base import Exporter, ExportError, ExportItem, Warn, export_pipeline
+from annotator.core.exporters.base import DocumentExporter, ExportError, ExportItem, Warn, export_pipeline
 from annotator.core.model import Span
 from annotator.core.webanno_tsv import FORMAT_LINE, NE_LAYER, escape_text, escape_value, to_utf16
 
@@ -120,11 +120,10 @@ def _values(tokens: list[tuple[int, int]], spans: list[Span]) -> list[str]:
     return values
 
 
-class WebAnnoExporter(Exporter):
+class WebAnnoExporter(DocumentExporter):
     name = "webanno"
     suffix = ""
     description = "WebAnno TSV 3.3 for INCEpTION: OUT is a folder, one .tsv per document (named-entity layer)"
-    by_document = True
 
     def __init__(self, out: Path, *, lang: str = "en", on_warning: Warn | None = None) -> None:
         super().__init__(out, lang=lang, on_warning=on_warning)
@@ -137,7 +136,6 @@ class WebAnnoExporter(Exporter):
                                   f"export to an empty or new folder")
         self._build = self.out.with_name(f".{self.out.name}.part")
         self._old = self.out.with_name(f".{self.out.name}.old")
-        self._pending: list[ExportItem] = []
         self._written: list[Path] = []
 
     @classmethod
@@ -153,15 +151,7 @@ class WebAnnoExporter(Exporter):
                 raise ExportError(f"{self._build}: cannot write ({exc.strerror or exc})") from None
         return self._build
 
-    def write(self, items: Sequence[ExportItem]) -> None:
-        for item in items:
-            if self._pending and self._pending[0].document.id != item.document.id:
-                self._write_document()
-            self._pending.append(item)
-            self.records += 1
-
-    def _write_document(self) -> None:
-        items, self._pending = self._pending, []
+    def write_document(self, items: list[ExportItem]) -> None:
         doc = items[0].document
         lead = len(doc.text) - len(doc.text.lstrip())
         if doc.text[:lead].strip(" "):
@@ -184,8 +174,7 @@ class WebAnnoExporter(Exporter):
             self._written.append(self.out / path.name)
 
     def finish(self) -> list[Path]:
-        if self._pending:
-            self._write_document()
+        self.flush_document()
         build = self._folder()
         try:
             shutil.rmtree(self._old, ignore_errors=True)
