@@ -179,7 +179,7 @@ def _body(lines: list[str], start: int, minor: int, columns: tuple[int, int], la
         offsets = _OFFSETS.match(fields[1]) if len(fields) > 1 else None
         if len(fields) < 3 + width or not _UNIT_ID.match(fields[0]) or offsets is None:
             errors.append(RecordError(name, number, f"expected a row 'SENTENCE-TOKEN<TAB>BEGIN-END<TAB>TOKEN' "
-                                                    f"and {width} annotation columns, got {line[:60]!r}"))
+                                                    f"and {width} annotation column{'s' * (width != 1)}, got {line[:60]!r}"))
             continue
         begin, end = int(offsets.group(1)), int(offsets.group(2))
         if not in_sentence and "." not in fields[0]:
