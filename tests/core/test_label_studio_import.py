@@ -10,6 +10,7 @@ from pathlib import Path
 from annotator.core.importers import READERS, ImportRecord, ReadNote, ReadOptions, RecordError
 from annotator.core.importing import import_paths
 from annotator.core.model import Span, text_hash
+from annotator.core.suggestions import current_suggestions
 
 LS_JSON = "label_studio_1.23.2_export_ner.json"
 LS_CONLL = "label_studio_1.23.2_export_ner.conll"
@@ -161,6 +162,9 @@ def test_a_full_task_annotations_predictions_drafts_and_overlaps(store, tmp_path
     suggested = store.get_suggestions(doc.id, "label-studio")
     assert [(TEXT[s.start:s.end], s.label, s.source) for s in suggested] == [
         ("Ана Иванова", "PERSON", "label-studio"), ("Zürich", "GPE", "label-studio")]
+    # The suggestion composition the window uses takes them like a model's, by their key.
+    shown = current_suggestions(store, doc.id, "label-studio", None)
+    assert [(s.label, s.source) for s in shown] == [("PERSON", "label-studio"), ("GPE", "label-studio")]
     plain = store.document_by_hash(text_hash("Plain text only."))
     assert store.annotations_for_document(plain.id) == [] and store.get_suggestions(plain.id, "label-studio") is None
 
