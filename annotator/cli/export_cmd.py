@@ -1,7 +1,8 @@
-"""`annotator export`: write the project's annotations as Prodigy/doccano JSONL, .spacy or CoNLL."""
+"""`annotator export`: write the project's annotations in one of the EXPORTERS formats."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,20 @@ from annotator.core.wording import count
 MAX_PRINTED_WARNINGS = 50
 
 
+def _formats_help() -> str:
+    """The formats paragraph of the help, from the exporters registry."""
+    lines = ["\b", "Formats:"]
+    for name, cls in EXPORTERS.items():
+        lines += textwrap.wrap(cls.description, 78, initial_indent=f"  {name:<14}", subsequent_indent=" " * 16)
+    return "\n".join(lines)
+
+
 @click.command("export")
 @db_option
 @click.option("--format", "-f", "fmt", type=click.Choice(list(EXPORTERS)), default="jsonl",
               show_default=True, help="Output format (see below).")
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path), required=True,
-              help="Output file (for spacy: a .spacy file, or a folder of shards).")
+              help="Output file (for spacy: a .spacy file, or a folder of shards; for webanno: a folder).")
 @click.option("--annotator", default=None, help="Only this annotator's (or, with --reviewed, reviewer's) "
               "versions. Default: one record per annotator version.")
 @click.option("--answer", type=click.Choice([*ANSWERS, "all"]), default=None,
@@ -39,22 +48,15 @@ MAX_PRINTED_WARNINGS = 50
 @click.option("--tokens/--no-tokens", default=True, show_default=True,
               help="jsonl only: include spaCy tokens and span token indices (--no-tokens is ~50x faster; "
               "Prodigy re-tokenizes on load).")
+@click.option("--as-predictions", is_flag=True,
+              help="label-studio only: write the accepted versions as predictions, to pre-annotate a "
+              "Label Studio project (model_version = the annotator).")
 def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None, answer: str | None,
                reviewed: bool, gold_flag: bool, all_versions: bool, split: float | None, seed: int,
-               tokens: bool) -> None:
+               tokens: bool, as_predictions: bool) -> None:
     """Export annotations, streaming: memory stays flat however large the project.
 
-    \b
-    Formats:
-      jsonl    Prodigy ner_manual records: text, meta, _input_hash, _task_hash, tokens,
-               spans (with token_start/token_end), answer, _annotator_id, _timestamp.
-      doccano  doccano 1.x JSONL: text, label [[start, end, LABEL]], meta, _annotator_id.
-      spacy    spaCy DocBin for `python -m spacy train`. OUT ending in .spacy is one file
-               (held in memory while writing: fine for small projects); any other OUT is a
-               folder of shards of up to 1,000 documents (OUT/0000.spacy, ...) that spaCy reads
-               as a folder, with constant memory.
-      conll    CoNLL IOB2 columns (token TAG), -DOCSTART- per document, a blank line
-               between sentences (the text's lines).
+    {formats}
 
     \b
     What is written:
@@ -62,7 +64,7 @@ def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None,
                     every annotator accepted; disputed documents are left out (stderr says
                     how many). --all-versions, --annotator, --answer or --reviewed write
                     versions instead.
-      jsonl, doccano  every accepted version, one record per annotator (as Prodigy's
+      the others    every accepted version, one record per annotator (as Prodigy's
                     db-out); --gold writes the team gold instead.
 
     Spans off token boundaries are widened to whole tokens in spacy and conll output,
@@ -77,9 +79,13 @@ def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None,
     gold = True if gold_flag else (False if (all_versions or answer) else None)
     if not tokens and fmt != "jsonl":
         raise click.UsageError("--no-tokens applies to --format jsonl only")
+    if as_predictions and fmt != "label-studio":
+        raise click.UsageError("--as-predictions applies to --format label-studio only")
     from annotator.core.exporting import export
 
     options: dict[str, Any] = {} if tokens else {"tokens": False}
+    if as_predictions:
+        options["as_predictions"] = True
     with open_store(db_path, must_exist=db_path is not None, seed=None if db_path is None else False) as store:
         with user_errors(), progress(None, f"Exporting {fmt}", unit="rec") as bar:
             def on_progress(done: int, total: int) -> None:
@@ -119,5 +125,8 @@ def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None,
     else:
         click.echo(f"Exported {count(report.records, 'record')} ({what}) as {fmt} -> {where}")
 
+
+# The formats paragraph comes from the registry, so a new exporter is listed without an edit here.
+export_cmd.help = (export_cmd.help or "").replace("{formats}", _formats_help().replace("\n", "\n    "))
 
 COMMANDS = [export_cmd]

@@ -10,7 +10,7 @@ import click
 
 from annotator.cli.common import db_option, open_store, progress, user_errors
 from annotator.core.errors import RecordError
-from annotator.core.importers import FORMATS
+from annotator.core.importers import FORMAT_HELP, FORMATS
 
 
 @click.command("import")
@@ -18,17 +18,25 @@ from annotator.core.importers import FORMATS
                 type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
 @db_option
 @click.option("--annotator", default=None, metavar="NAME",
-              help="Who made annotations whose records name nobody (default: your user name).")
+              help="Who made annotations whose records name nobody (default: your user name); "
+              "for a Label Studio export, its user without an email.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Read every file as this format instead of guessing from its extension.")
+@click.option("--text-field", default=None, metavar="FIELD",
+              help="label-studio: the task data field that holds the text [default: text].")
+@click.option("--layer", default=None, metavar="NAME[:FEATURE]",
+              help="webanno: the span layer to read (full or short type name, e.g. NamedEntity, "
+              "webanno.custom.Sentiment:Category) [default: the named-entity layer's value].")
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None,
-               annotator: str | None, fmt: str | None) -> None:
-    """Import documents and annotations: .txt files or folders of them, JSONL (plain, Prodigy,
-    doccano), CSV with a 'text' column, brat .txt+.ann, CoNLL/IOB, spaCy .spacy.
+               annotator: str | None, fmt: str | None, text_field: str | None, layer: str | None) -> None:
+    """Import documents and annotations.
+
+    {formats}
 
     Bad records are reported as FILE:LINE: message and skipped; the rest is imported, and
-    the exit code is 1 when anything was rejected.
+    the exit code is 1 when anything was rejected. What a format cannot hold (drafts,
+    stacked entities, other layers) is listed as warnings and counted in the summary.
     """
     from annotator.core.importing import import_paths
 
@@ -45,8 +53,8 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None
             bar.refresh()
 
         try:
-            report = import_paths(store, paths, fmt=fmt, annotator=annotator,
-                                  on_error=on_error, on_progress=on_progress)
+            report = import_paths(store, paths, fmt=fmt, annotator=annotator, text_field=text_field,
+                                  layer=layer, on_error=on_error, on_progress=on_progress)
         except sqlite3.DatabaseError as exc:  # disk full, locked too long: no traceback
             raise click.ClickException(f"{store.path}: {exc}; the file being imported was rolled "
                                        f"back, files before it were imported") from None
@@ -58,5 +66,10 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None
     if report.errors:
         ctx.exit(1)
 
+
+# The formats paragraph comes from the readers registry.
+import_cmd.help = (import_cmd.help or "").replace("{formats}", "\n    ".join(
+    ["\b", "Formats (--format; else from the extension):",
+     *(f"  {name:<13} {text}" for name, text in FORMAT_HELP.items())]))
 
 COMMANDS = [import_cmd]

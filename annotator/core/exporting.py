@@ -58,7 +58,7 @@ def gold_by_default(fmt: str) -> bool:
 
 
 def _items(store: Store, *, annotator: str | None, answer: str | None,
-           reviewed: bool, gold: bool) -> Iterator[ExportItem]:
+           reviewed: bool, gold: bool, by_document: bool = False) -> Iterator[ExportItem]:
     if gold:
         for doc, version in iter_gold(store):
             yield ExportItem(doc, version.spans, "accept", version.made_by, version.timestamp,
@@ -69,7 +69,7 @@ def _items(store: Store, *, annotator: str | None, answer: str | None,
                 continue
             yield ExportItem(doc, review.spans, "accept", review.reviewer, review.created, review.sources)
     else:
-        for doc, ann in store.iter_annotations(annotator=annotator, answer=answer):
+        for doc, ann in store.iter_annotations(annotator=annotator, answer=answer, by_document=by_document):
             yield ExportItem(doc, ann.spans, ann.answer, ann.annotator, ann.updated)
 
 
@@ -149,11 +149,15 @@ def export(store: Store, fmt: str, out: str | Path, *, annotator: str | None = N
     else:
         dev_ids = set()
         exporters = [cls(out, lang=store.lang, on_warning=warn, **options)]
+    labels = store.labels()
+    for exporter in exporters:
+        exporter.project_labels = labels
 
     done = 0
     try:
         batch: list[ExportItem] = []
-        for item in _items(store, annotator=annotator, answer=wanted, reviewed=reviewed, gold=gold):
+        for item in _items(store, annotator=annotator, answer=wanted, reviewed=reviewed, gold=gold,
+                           by_document=cls.by_document):
             batch.append(item)
             if len(batch) >= batch_size:
                 done += _write(exporters, batch, dev_ids)

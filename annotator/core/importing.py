@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from annotator.core.errors import AnnotatorError, RecordError
-from annotator.core.importers import FORMATS, READERS, ImportRecord, detect_format
+from annotator.core.importers import FORMATS, READERS, ImportRecord, ReadOptions, detect_format, open_reader
 from annotator.core.importers.batches import EMPTY_WARNING, Chunk, check_records, in_background
 from annotator.core.importers.brat import brat_pair
 from annotator.core.model import Span
@@ -34,12 +34,19 @@ BACKGROUND_MIN_BYTES = 1 << 20
 # merge_annotation results, in the order the summary lists them.
 _MERGE_RESULTS = {"added": "added", "updated": "updated", "history": "kept as history",
                   "unchanged": "unchanged"}
+# ReadNote kinds counted in the summary: (what, what happened to it).
+NOTE_KINDS = {"draft": ("draft", "skipped"),
+              "prediction": ("older prediction", "skipped"),
+              "dropped": ("stacked or overlapping span", "dropped (the longest kept; listed in the warnings)")}
+# Options only some formats read: --text-field, --layer.
+_OPTION_FORMATS = {"text_field": ("--text-field", "label-studio"), "layer": ("--layer", "webanno")}
 
 
 @dataclass
 class ImportReport:
     """What an import did. `records` counts records stored (new documents + duplicates);
-    `annotations` counts merge results ('added', 'updated', 'history', 'unchanged')."""
+    `annotations` counts merge results ('added', 'updated', 'history', 'unchanged');
+    `suggestions` the documents given suggestions, by source; `notes` ReadNotes by kind."""
 
     files: int = 0
     records: int = 0
@@ -50,6 +57,8 @@ class ImportReport:
     errors: list[RecordError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     annotators: list[str] = field(default_factory=list)
+    suggestions: dict[str, int] = field(default_factory=dict)
+    notes: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -66,6 +75,10 @@ class ImportReport:
         if notes:
             notes[-1] += f" ({', '.join(self.annotators)})"
             parts.extend(notes)
+        parts.extend(f"{_plural(n, 'document')} with suggestions ({source})"
+                     for source, n in sorted(self.suggestions.items()))
+        parts.extend(f"{_plural(self.notes[kind], what)} {verb}"
+                     for kind, (what, verb) in NOTE_KINDS.items() if self.notes.get(kind))
         text = f"{head}: {', '.join(parts)}"
         if self.labels_added:
             text += f"; labels added: {', '.join(self.labels_added)}"
@@ -86,7 +99,8 @@ def expand_paths(paths: Iterable[str | Path], fmt: str | None = None
     """Files to read, each with its format, and errors for paths that cannot be read.
 
     A folder gives every .txt under it (recursively, hidden files skipped, brat pairs read as
-    brat). A brat pair named twice (by its .txt and its .ann) is read once.
+    brat) and every WebAnno .tsv (a webanno export, or INCEpTION's annotation folders). A brat
+    pair named twice (by its .txt and its .ann) is read once.
     """
     if fmt is not None and fmt not in READERS:
         raise AnnotatorError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -108,9 +122,12 @@ def expand_paths(paths: Iterable[str | Path], fmt: str | None = None
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(path.rglob("*.txt")):
+            for child in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden:
+                if hidden or not child.is_file():
+                    continue
+                if child.suffix == ".txt" or (child.suffix == ".tsv" and fmt in (None, "webanno")
+                                              and detect_format(child) == "webanno"):
                     add(child)
         elif path.is_file():
             add(path)
@@ -120,14 +137,17 @@ def expand_paths(paths: Iterable[str | Path], fmt: str | None = None
 
 
 def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None = None,
-                 annotator: str | None = None,
+                 annotator: str | None = None, text_field: str | None = None,
+                 layer: str | None = None,
                  on_error: Callable[[RecordError], None] | None = None,
                  on_progress: Callable[[int, int], None] | None = None,
                  batch_size: int = BATCH_SIZE) -> ImportReport:
     """Import files and folders into the store; see the module docstring.
 
     fmt overrides format detection (one of FORMATS). annotator names who made annotations
-    whose records name nobody (default: the OS user). on_error is called with each rejected
+    whose records name nobody (default: the OS user). text_field: the Label Studio task field
+    holding the text (default "text"); layer: the WebAnno span layer to read (`NAME` or
+    `NAME:FEATURE`; default the named-entity layer). on_error is called with each rejected
     record as it is found; on_progress(bytes done, bytes total) after each batch and file.
     An exception raised by a callback (a GUI's cancel) stops the import: files done so far
     stay imported, the current one is rolled back.
@@ -136,6 +156,10 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
     files, path_errors = expand_paths(paths, fmt)
     for error in path_errors:
         _report_error(report, on_error, error)
+    options = ReadOptions(text_field or "text", layer, annotator)
+    for name, (flag, wanted) in _OPTION_FORMATS.items():
+        if getattr(options, name) != getattr(ReadOptions(), name) and all(k != wanted for _, k in files):
+            report.warnings.append(f"{flag} applies to {wanted} files only; none was imported")
     sizes = [_size(path) for path, _ in files]
     total = sum(sizes)
     run = _Run(store, report, annotator or default_annotator(), on_error, batch_size)
@@ -149,7 +173,7 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
 
         try:
             with store.transaction():
-                run.import_file(path, READERS[kind](path), progress,
+                run.import_file(path, open_reader(kind, path, options), progress,
                                 background=size >= BACKGROUND_MIN_BYTES)
         except OSError as exc:  # unreadable file, vanished folder: this file only
             _report_error(report, on_error, RecordError(str(path), None,
@@ -222,6 +246,10 @@ class _Run:
                 for error in chunk.errors:
                     self.error(error)
                 self.report.warnings.extend(chunk.warnings)
+                for note in chunk.notes:
+                    self.report.warnings.append(note.message)
+                    if note.kind:
+                        self.report.notes[note.kind] = self.report.notes.get(note.kind, 0) + 1
                 if chunk.items:
                     self.flush(name, chunk.items)
                 if chunk.pos is not None:
@@ -231,7 +259,7 @@ class _Run:
         """Store a batch: documents in one executemany, then its annotations merged together."""
         store, report = self.store, self.report
         # Plain documents need no ids: skip the lookup (the hot path of a big import).
-        need_ids = any(spans is not None for _, spans, _ in batch)
+        need_ids = any(spans is not None or rec.suggestions is not None for rec, spans, _ in batch)
         try:
             ids, added = store.add_documents([(rec.text, rec.meta) for rec, _, _ in batch],
                                              with_ids=need_ids, hashes=[h for _, _, h in batch])
@@ -244,6 +272,7 @@ class _Run:
         report.duplicates += stored - added
         if not need_ids:
             return
+        self._save_suggestions(batch, ids)
         annotated = [(rec, spans, doc_id) for (rec, spans, _), doc_id in zip(batch, ids)
                      if doc_id is not None and (spans is not None)]
         if not annotated:
@@ -261,6 +290,21 @@ class _Run:
         counts = report.annotations
         for result in store.merge_annotations(items):  # = merge_annotation for each, batched
             counts[result] = counts.get(result, 0) + 1
+
+    def _save_suggestions(self, batch: list[tuple[ImportRecord, Any, str]], ids: list[int | None]) -> None:
+        """Cache the suggestions records carry (Label Studio predictions) under their source,
+        as the model key, so they are the suggestions of that source like a model's."""
+        by_source: dict[str, list[tuple[int, list[Span]]]] = {}
+        for (rec, _, _), doc_id in zip(batch, ids):
+            if rec.suggestions is not None and doc_id is not None:
+                by_source.setdefault(rec.suggestion_source or "import", []).append((doc_id, rec.suggestions))
+        for source, items in by_source.items():
+            new_labels = {s.label for _, spans in items for s in spans} - self.labels
+            if new_labels:
+                self.report.labels_added.extend(self.store.ensure_labels(new_labels))
+                self.labels |= new_labels
+            self.store.save_suggestions(source, items)
+            self.report.suggestions[source] = self.report.suggestions.get(source, 0) + len(items)
 
     def _add_one_by_one(self, name: str, batch: list[tuple[ImportRecord, Any, str]]
                         ) -> tuple[list[int | None], int, int]:

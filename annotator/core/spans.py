@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from typing import Any, Iterable
 
 from annotator.core.errors import SpanError
@@ -70,3 +71,26 @@ def replace_overlapping(spans: Iterable[Span], new: Span) -> list[Span]:
     kept.append(new)
     kept.sort()
     return kept
+
+
+def keep_longest(spans: Iterable[Span]) -> tuple[list[Span], list[tuple[Span, Span]]]:
+    """Flatten stacked or nested spans, as a flat NER annotation needs: of spans that overlap,
+    the longest is kept (on a tie, the one given first). Identical spans count once.
+
+    Returns (kept spans sorted, [(dropped span, the kept span it overlapped)] in input order).
+    """
+    unique = list(dict.fromkeys(spans))
+    order = sorted(range(len(unique)), key=lambda i: (unique[i].start - unique[i].end, i))
+    kept: list[Span] = []  # sorted by start, never overlapping
+    dropped: list[tuple[int, Span, Span]] = []
+    for i in order:
+        span = unique[i]
+        at = bisect.bisect_left(kept, span)
+        # Kept spans are disjoint and sorted: only the neighbours on either side can overlap.
+        clash = next((k for k in kept[max(at - 1, 0):at + 1] if k.overlaps(span)), None)
+        if clash is None:
+            kept.insert(at, span)
+        else:
+            dropped.append((i, span, clash))
+    dropped.sort(key=lambda d: d[0])
+    return kept, [(span, clash) for _, span, clash in dropped]

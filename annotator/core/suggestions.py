@@ -8,6 +8,10 @@
 
 A span that would not pass the store's validation is dropped rather than shown, so the
 editor and a draft only ever hold valid spans.
+
+Predictions imported with the documents (a Label Studio export's `predictions`, cached under
+their source as the key) take the model's place for the documents that have them: they were
+made for this data. The running model's suggestions fill in every other document.
 """
 
 from __future__ import annotations
@@ -49,14 +53,26 @@ def compose(text: str, model_spans: Iterable[Span], learned_spans: Iterable[Span
     return clean(text, combine(model, learned), labels)
 
 
+# Suggestion-cache keys of predictions imported with documents (core/importers).
+IMPORTED_SOURCES = ("label-studio",)
+
+
+def model_part(store: "Store", doc_id: int, model_key: str | None) -> Sequence[Span]:
+    """The raw spans that stand for "the model" on a document: its imported predictions if
+    it has any, else the running model's cached spans ([] when neither is there)."""
+    for key in IMPORTED_SOURCES:
+        imported = store.get_suggestions(doc_id, key)
+        if imported is not None:
+            return imported
+    return (store.get_suggestions(doc_id, model_key) or ()) if model_key else ()
+
+
 def current_suggestions(store: "Store", doc_id: int, model_key: str | None,
                         matcher: GoldMatcher | None, text: str | None = None) -> list[Span]:
     """What the window shows for a document now: its cached model spans ([] if not cached
     yet) with what is learned from gold (never from the document's own gold)."""
     text = store.get_document(doc_id).text if text is None else text
-    raw: Sequence[Span] = ()
-    if model_key:
-        raw = store.get_suggestions(doc_id, model_key) or ()
+    raw = model_part(store, doc_id, model_key)
     learned: list[Span] = []
     if matcher is not None and matcher.phrases():
         learned = matcher.propose(text, exclude_doc=doc_id)

@@ -47,8 +47,6 @@ def suggestions_for(session: Session, doc_id: int, text: str | None = None) -> l
     """What the window suggests for a document now (core/suggestions.py composes it)."""
     from annotator.core.suggestions import current_suggestions
 
-    if session.model_key is None and session.matcher is None:
-        return []
     return current_suggestions(session.store, doc_id, session.model_key, session.matcher, text)
 
 

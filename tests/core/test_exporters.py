@@ -29,7 +29,7 @@ def read_docbin(path):
 
 
 def test_registry_has_every_format():
-    assert set(EXPORTERS) == {"jsonl", "doccano", "spacy", "conll"}
+    assert set(EXPORTERS) == {"jsonl", "doccano", "spacy", "conll", "label-studio", "webanno"}
     for name, cls in EXPORTERS.items():
         assert cls.name == name and cls.description
 

@@ -132,7 +132,21 @@ def test_detect_format(tmp_path):
     assert detect_format(tmp_path / "b.txt") == "brat"
     with pytest.raises(RecordError, match="unknown file type '.docx'"):
         detect_format(tmp_path / "a.docx")
-    assert set(FORMATS) == {"txt", "jsonl", "doccano", "csv", "brat", "conll", "spacy"}
+    assert set(FORMATS) == {"txt", "jsonl", "doccano", "csv", "brat", "conll", "spacy", "label-studio",
+                            "webanno"}
+
+
+def test_detect_format_looks_inside_json_and_tsv(tmp_path):
+    """.tsv is CSV unless it is WebAnno; .json is a Label Studio export unless it holds objects
+    one per line (JSONL saved as .json); BOMs do not hide the first characters."""
+    cases = {"wa.tsv": ("\ufeff#FORMAT=WebAnno TSV 3.3\n", "utf-8"), "plain.tsv": ("text\tid\n", "utf-8"),
+             "ls.json": ("\n  [{\"data\": {}}]", "utf-8"), "lines.json": ('{"text": "a"}\n', "utf-8"),
+             "wide.tsv": ("#FORMAT=WebAnno TSV 3.2\n", "utf-16")}
+    for name, (content, encoding) in cases.items():
+        (tmp_path / name).write_text(content, encoding=encoding)
+    found = {name: detect_format(tmp_path / name) for name in cases}
+    assert found == {"wa.tsv": "webanno", "plain.tsv": "csv", "ls.json": "label-studio",
+                     "lines.json": "jsonl", "wide.tsv": "webanno"}
 
 
 # ---- text is kept exactly ---------------------------------------------------------------------

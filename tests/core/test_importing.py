@@ -202,7 +202,7 @@ def test_missing_path_and_unknown_type(store, tmp_path):
     assert [str(e) for e in report.errors] == [
         f"{tmp_path / 'nope.txt'}: no such file or folder",
         f"{tmp_path / 'notes.docx'}: unknown file type '.docx'; use --format with one of "
-        "txt, jsonl, doccano, csv, brat, conll, spacy"]
+        "txt, jsonl, doccano, csv, brat, conll, spacy, label-studio, webanno"]
 
 
 # ---- folders, formats, progress, streaming ---------------------------------------------------

@@ -129,3 +129,24 @@ def test_choosing_a_model_later_and_stopping_preannotation(qtbot, db_path):
     assert "none" in w.status.model_label.text()
     with Store(db_path) as s:
         assert s.get_suggestions(ids[0], key_) is not None
+
+
+def test_imported_label_studio_predictions_show_without_a_model(qtbot, tmp_path):
+    """A Label Studio export's predictions are the suggestions of their documents, even when
+    labelling by hand (core/suggestions.py model_part)."""
+    import json
+
+    from annotator.core.importing import import_paths
+
+    export = tmp_path / "ls.json"
+    result = [{"value": {"start": 0, "end": 5, "text": "Alice", "labels": ["PERSON"]},
+               "from_name": "label", "to_name": "text", "type": "labels"}]
+    export.write_text(json.dumps([{"id": 1, "data": {"text": "Alice met Bob in Paris."}, "annotations": [],
+                                   "predictions": [{"result": result, "model_version": "v1"}]}]))
+    db = tmp_path / "p.db"
+    with Store(db) as store:
+        report = import_paths(store, [export])
+        assert report.suggestions == {"label-studio": 1}
+    w = open_window(qtbot, db, model="")
+    assert [(s.start, s.end, s.label, s.source) for s in w.editor.spans()] == [(0, 5, "PERSON", "label-studio")]
+    assert "showing suggestions" in w.header.text()

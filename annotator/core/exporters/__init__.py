@@ -10,10 +10,13 @@ from annotator.core.exporters.base import Exporter, ExportError, ExportItem
 from annotator.core.exporters.conll import ConllExporter
 from annotator.core.exporters.docbin import DocBinExporter
 from annotator.core.exporters.doccano import DoccanoExporter
+from annotator.core.exporters.label_studio import LabelStudioExporter
 from annotator.core.exporters.prodigy import ProdigyExporter, prodigy_record
+from annotator.core.exporters.webanno import WebAnnoExporter
 
 EXPORTERS: dict[str, type[Exporter]] = {
-    cls.name: cls for cls in (ProdigyExporter, DoccanoExporter, DocBinExporter, ConllExporter)
+    cls.name: cls for cls in (ProdigyExporter, DoccanoExporter, DocBinExporter, ConllExporter,
+                              LabelStudioExporter, WebAnnoExporter)
 }
 
 __all__ = ["EXPORTERS", "Exporter", "ExportError", "ExportItem", "prodigy_record"]

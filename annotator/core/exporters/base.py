@@ -13,7 +13,7 @@ from typing import IO, Any, Callable, ClassVar, Sequence
 import orjson
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Document, Span
+from annotator.core.model import Document, Label, Span
 from annotator.core.tokens import blank_nlp
 
 Warn = Callable[[str], None]
@@ -88,6 +88,8 @@ class Exporter:
 
     Subclasses set `name`, `suffix` and `description` and implement write(); file-based ones
     write through `self.stream`, a temporary file renamed over the target by finish().
+    by_document: items come grouped by document (its versions together), for formats that
+    write each document once. project_labels: the project's labels, set by the pipeline.
     """
 
     name: ClassVar[str] = ""
@@ -95,6 +97,8 @@ class Exporter:
     description: ClassVar[str] = ""
     # Training formats write the team gold (one version per document) unless asked otherwise.
     gold_by_default: ClassVar[bool] = False
+    by_document: ClassVar[bool] = False
+    project_labels: Sequence[Label] = ()
 
     def __init__(self, out: Path, *, lang: str = "en", on_warning: Warn | None = None) -> None:
         self.out = Path(out)
@@ -144,3 +148,30 @@ class Exporter:
                 self._stream.close()
             with contextlib.suppress(OSError):
                 self._part.unlink()
+
+
+class DocumentExporter(Exporter):
+    """An exporter that writes each document once, with all its versions: items come grouped by
+    document (by_document) and write_document() gets each document's versions together."""
+
+    by_document = True
+
+    def __init__(self, out: Path, *, lang: str = "en", on_warning: Warn | None = None) -> None:
+        super().__init__(out, lang=lang, on_warning=on_warning)
+        self._pending: list[ExportItem] = []
+
+    def write(self, items: Sequence[ExportItem]) -> None:
+        for item in items:
+            if self._pending and self._pending[0].document.id != item.document.id:
+                self.flush_document()
+            self._pending.append(item)
+            self.records += 1
+
+    def flush_document(self) -> None:
+        """Write the versions held so far (finish() must call this first)."""
+        if self._pending:
+            items, self._pending = self._pending, []
+            self.write_document(items)
+
+    def write_document(self, items: list[ExportItem]) -> None:
+        raise NotImplementedError

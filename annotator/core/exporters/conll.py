@@ -79,7 +79,8 @@ def conll_block(text: str, spans: Sequence[Span], tokens: Sequence[Token],
 class ConllExporter(Exporter):
     name = "conll"
     suffix = ".conll"
-    description = "CoNLL IOB2 columns (token TAG), one sentence per line of text"
+    description = ("CoNLL IOB2 columns (token TAG), -DOCSTART- per document, a blank line between "
+                   "sentences (the text's lines)")
     gold_by_default = True  # training data: one version per document
 
     def write(self, items: Sequence[ExportItem]) -> None:

@@ -54,7 +54,9 @@ def is_folder_target(out: Path) -> bool:
 class DocBinExporter(Exporter):
     name = "spacy"
     suffix = ".spacy"
-    description = "spaCy DocBin: OUT.spacy is one file, any other OUT a folder of shards"
+    description = ("spaCy DocBin for `python -m spacy train`. OUT ending in .spacy is one file (held in "
+                   "memory while writing: fine for small projects); any other OUT is a folder of shards of "
+                   "up to 1,000 documents (OUT/0000.spacy, ...) that spaCy reads as a folder, with constant memory")
     gold_by_default = True  # training data: one version per document
 
     def __init__(self, out: Path, *, lang: str = "en", on_warning: Warn | None = None,

@@ -24,7 +24,7 @@ def doccano_record(item: ExportItem) -> dict[str, Any]:
 class DoccanoExporter(Exporter):
     name = "doccano"
     suffix = ".jsonl"
-    description = "doccano 1.x JSONL (text, label [[start, end, LABEL]], meta)"
+    description = "doccano 1.x JSONL: text, label [[start, end, LABEL]], meta, _annotator_id"
 
     def write(self, items: Sequence[ExportItem]) -> None:
         self.stream.write(b"".join(dumps_line(doccano_record(item)) for item in items))

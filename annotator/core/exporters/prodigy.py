@@ -129,7 +129,8 @@ class ProdigyExporter(Exporter):
 
     name = "jsonl"
     suffix = ".jsonl"
-    description = "Prodigy ner_manual JSONL (text, meta, hashes, tokens, spans, answer)"
+    description = ("Prodigy ner_manual records: text, meta, _input_hash, _task_hash, tokens, spans (with "
+                   "token_start/token_end), answer, _annotator_id, _timestamp")
 
     def __init__(self, out: Path, *, lang: str = "en", on_warning: Warn | None = None,
                  tokens: bool = True, with_source: bool = False) -> None:

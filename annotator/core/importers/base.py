@@ -28,6 +28,8 @@ class ImportRecord:
     A record becomes an annotation when it has an answer or a non-empty span list.
     line: where the record starts (for CoNLL the first token line, for .spacy the doc number).
     pos: bytes of the file consumed after this record (for progress), when the reader knows.
+    suggestions: spans another tool predicted (Label Studio predictions), cached as the
+    suggestions of the model key `suggestion_source`; None when there are none.
     """
 
     text: str
@@ -38,6 +40,31 @@ class ImportRecord:
     timestamp: float | None = None
     line: int | None = None
     pos: int | None = None
+    suggestions: list[Any] | None = None
+    suggestion_source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadNote:
+    """Something a reader left out on purpose (not an error): a draft skipped, a stacked entity
+    dropped, a relation layer ignored. `message` is shown as a warning, `FILE:LINE: ...` when it
+    has a place; `kind`, when set, is counted in the import summary (see importing.NOTE_KINDS)."""
+
+    message: str
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Choices the person made for readers that need them (import --text-field/--layer).
+
+    text_field: the task data field holding the text (Label Studio). layer: the WebAnno span
+    layer, `NAME` or `NAME:FEATURE`. annotator: the name given with --annotator, if any.
+    """
+
+    text_field: str = "text"
+    layer: str | None = None
+    annotator: str | None = None
 
 
 def _utf8_error(path: Path, offset: int, line: int | None = None) -> RecordError:

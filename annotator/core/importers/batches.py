@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Iterator, TypeVar
 
 from annotator.core.errors import RecordError, SpanError
-from annotator.core.importers.base import ImportRecord
+from annotator.core.importers.base import ImportRecord, ReadNote
 from annotator.core.labels import LabelError, check_name
 from annotator.core.model import Span, text_hash
 from annotator.core.spans import validate_spans
@@ -30,17 +30,20 @@ class Chunk:
 
     items: (record, checked spans or None for a plain document, text hash). A record with an
     answer or spans is an annotation (spans possibly []); an empty span list alone, as doccano
-    writes for a document nobody labelled, is a plain document.
+    writes for a document nobody labelled, is a plain document. A record's suggestions are
+    checked too (record.suggestions replaced by the checked spans).
+    notes: what readers left out on purpose (ReadNote), in file order.
     pos: bytes of the file read so far, when the reader says.
     """
 
     items: list[tuple[ImportRecord, list[Span] | None, str]] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[ReadNote] = field(default_factory=list)
     pos: int | None = None
 
 
-def check_records(name: str, records: Iterator[ImportRecord | RecordError],
+def check_records(name: str, records: Iterator[ImportRecord | RecordError | ReadNote],
                   batch_size: int) -> Iterator[Chunk]:
     """Validate a reader's records (empty text, spans) and hash their texts, in chunks of at
     most batch_size records or errors."""
@@ -51,6 +54,9 @@ def check_records(name: str, records: Iterator[ImportRecord | RecordError],
             _check(name, rec, chunk)
             if rec.pos is not None:
                 chunk.pos = rec.pos
+        elif type(rec) is ReadNote:
+            chunk.notes.append(rec)  # type: ignore[arg-type]
+            continue  # notes are small: they do not fill a batch
         else:
             chunk.errors.append(rec)  # type: ignore[arg-type]
         size += 1
@@ -58,7 +64,7 @@ def check_records(name: str, records: Iterator[ImportRecord | RecordError],
             yield chunk
             chunk = Chunk()
             size = 0
-    if size:
+    if size or chunk.notes:
         yield chunk
 
 
@@ -70,14 +76,16 @@ def _check(name: str, rec: ImportRecord, chunk: Chunk) -> None:
         chunk.warnings.append(f"{where}: {EMPTY_WARNING}")
         return
     spans = None
-    if rec.spans is not None:
-        try:
+    try:
+        if rec.spans is not None:
             spans = validate_spans(text, rec.spans)
             for label in sorted({s.label for s in spans}):
                 check_name(label, strip=False)  # the store's rule, here so the record names its line
-        except (SpanError, LabelError) as exc:
-            chunk.errors.append(RecordError(name, rec.line, str(exc)))
-            return
+        if rec.suggestions is not None:
+            rec.suggestions = validate_spans(text, rec.suggestions)
+    except (SpanError, LabelError) as exc:
+        chunk.errors.append(RecordError(name, rec.line, str(exc)))
+        return
     annotated = rec.answer is not None or bool(spans)
     chunk.items.append((rec, (spans or []) if annotated else None, text_hash(text)))
 

@@ -3,6 +3,10 @@
 A blank line ends a sentence; `-DOCSTART-` lines separate documents (before, between or after
 them, as wikigold puts them). A file with no -DOCSTART- at all makes each sentence a document
 (as `spacy convert` does by default), so a huge sentence-per-line corpus is not one giant text.
+Label Studio's CONLL2003 export writes one `-DOCSTART- -X- O` line for the whole export and
+`TOKEN -X- _ TAG` rows, one blank-line block per task: in a file laid out like that (its first
+line that -DOCSTART-, the first token row in that shape, no other -DOCSTART-), each block is a
+document, one per task.
 The text is the tokens joined by single spaces, sentences joined by "\\n".
 
 Tag schemes: IOB1 (I- only, B- just between two adjacent same-type entities), IOB2 (B-/I-),
@@ -26,6 +30,28 @@ _COLUMNS = re.compile(r"[ \t]+")
 _STARTS = frozenset("BSU")
 _CONTINUES = frozenset("IELM")
 _ENDS = frozenset("ESLU")
+
+
+_LS_DOCSTART = b"-DOCSTART- -X- O"
+_LS_ROW = re.compile(rb"^\S+ -X- _ \S+$")
+
+
+def is_label_studio_conll(path: Path) -> bool:
+    """Whether a file is Label Studio's CONLL2003 export (see the module docstring)."""
+    with open(path, "rb") as f:
+        first = f.readline().removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n")
+        if first != _LS_DOCSTART:
+            return False
+        row = b""
+        while not row:
+            line = f.readline()
+            if not line:
+                return False
+            row = line.rstrip(b"\r\n")
+        if not _LS_ROW.match(row):
+            return False
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find(DOCSTART.encode(), len(_LS_DOCSTART)) == -1
 
 
 def has_docstart(path: Path) -> bool:
@@ -104,7 +130,7 @@ def read_conll(path: Path) -> Iterator[ImportRecord | RecordError]:
     """Yield one record per document (see the module docstring for what a document is)."""
     path = Path(path)
     name = str(path)
-    by_docstart = has_docstart(path)
+    by_docstart = has_docstart(path) and not is_label_studio_conll(path)
     meta_base = {"file": path.name}
     doc = _Doc()
     count = 0

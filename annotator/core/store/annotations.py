@@ -137,22 +137,26 @@ class AnnotationsMixin(StoreBase):
         return [self._annotation(r) for r in rows]
 
     def iter_annotations(self, annotator: str | None = None, answer: str | None = None,
-                         batch_size: int = 1000) -> Iterator[tuple[Document, Annotation]]:
-        """Stream (document, annotation) pairs in document order, filtered by annotator/answer."""
+                         batch_size: int = 1000, *, by_document: bool = False
+                         ) -> Iterator[tuple[Document, Annotation]]:
+        """Stream (document, annotation) pairs in the order they were made, filtered by
+        annotator/answer; by_document: by document, then annotator (a document's versions
+        together, for formats that write a document once)."""
         where, params = self._annotation_filter(annotator, answer, column_prefix="a.")
         clause = where.replace(" WHERE ", " AND ", 1)
-        last = -1
+        after, order, last = ("a.id > ?", "a.id", [-1]) if not by_document else (
+            "(a.document_id, a.annotator) > (?, ?)", "a.document_id, a.annotator", [-1, ""])
         while True:
             rows = self.conn.execute(
                 "SELECT d.id, d.hash, d.text, d.meta, d.added, a.document_id, a.annotator, a.answer, "
                 "a.spans, a.created, a.updated, a.id FROM annotations a JOIN documents d "
-                f"ON d.id = a.document_id WHERE a.id > ?{clause} ORDER BY a.id LIMIT ?",
-                [last, *params, batch_size]).fetchall()
+                f"ON d.id = a.document_id WHERE {after}{clause} ORDER BY {order} LIMIT ?",
+                [*last, *params, batch_size]).fetchall()
             if not rows:
                 return
             for row in rows:
                 yield self._document(row[:5]), self._annotation(row[5:11])
-            last = rows[-1][11]
+            last = [rows[-1][11]] if not by_document else [rows[-1][5], rows[-1][6]]
 
     def annotation_history(self, doc_id: int, annotator: str | None = None) -> list[Annotation]:
         """Earlier versions, oldest first."""
