@@ -21,9 +21,12 @@ from annotator.core.importers import FORMATS
               help="Who made annotations whose records name nobody (default: your user name).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Read every file as this format instead of guessing from its extension.")
+@click.option("--encoding", default=None, metavar="NAME",
+              help="The text files' encoding when it is not UTF-8, e.g. cp1252, latin-1, utf-16 "
+                   "(txt, jsonl, doccano, csv, brat, conll).")
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None,
-               annotator: str | None, fmt: str | None) -> None:
+               annotator: str | None, fmt: str | None, encoding: str | None) -> None:
     """Import documents and annotations: .txt files or folders of them, JSONL (plain, Prodigy,
     doccano), CSV with a 'text' column, brat .txt+.ann, CoNLL/IOB, spaCy .spacy.
 
@@ -45,7 +48,7 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None
             bar.refresh()
 
         try:
-            report = import_paths(store, paths, fmt=fmt, annotator=annotator,
+            report = import_paths(store, paths, fmt=fmt, encoding=encoding, annotator=annotator,
                                   on_error=on_error, on_progress=on_progress)
         except sqlite3.DatabaseError as exc:  # disk full, locked too long: no traceback
             raise click.ClickException(f"{store.path}: {exc}; the file being imported was rolled "

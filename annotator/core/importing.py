@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from annotator.core.errors import AnnotatorError, RecordError
-from annotator.core.importers import FORMATS, READERS, ImportRecord, detect_format
+from annotator.core.importers import FORMATS, READERS, TEXT_FORMATS, ImportRecord, detect_format
+from annotator.core.importers.encodings import normalize as normalize_encoding
 from annotator.core.importers.batches import EMPTY_WARNING, Chunk, check_records, in_background
 from annotator.core.importers.brat import brat_pair
-from annotator.core.model import Span
 from annotator.core.identity import default_annotator
+from annotator.core.model import Span, text_hash
 from annotator.core.store import Store
 
 BATCH_SIZE = 1000
@@ -120,19 +121,23 @@ def expand_paths(paths: Iterable[str | Path], fmt: str | None = None
 
 
 def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None = None,
-                 annotator: str | None = None,
+                 encoding: str | None = None, annotator: str | None = None,
                  on_error: Callable[[RecordError], None] | None = None,
                  on_progress: Callable[[int, int], None] | None = None,
                  batch_size: int = BATCH_SIZE) -> ImportReport:
     """Import files and folders into the store; see the module docstring.
 
-    fmt overrides format detection (one of FORMATS). annotator names who made annotations
+    fmt overrides format detection (one of FORMATS). encoding names the text files' encoding
+    (default UTF-8, or UTF-16 with a BOM); a binary format (.spacy) with an encoding named is
+    an error for that file. annotator names who made annotations
     whose records name nobody (default: the OS user). on_error is called with each rejected
     record as it is found; on_progress(bytes done, bytes total) after each batch and file.
     An exception raised by a callback (a GUI's cancel) stops the import: files done so far
     stay imported, the current one is rolled back.
     """
     report = ImportReport()
+    if encoding is not None:
+        encoding = normalize_encoding(encoding)
     files, path_errors = expand_paths(paths, fmt)
     for error in path_errors:
         _report_error(report, on_error, error)
@@ -147,10 +152,14 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
             if on_progress is not None:
                 on_progress(_done + min(pos, _size), total)
 
+        if encoding is not None and kind not in TEXT_FORMATS:
+            _report_error(report, on_error, RecordError(
+                str(path), None, f"a {kind} file has no text encoding; import it without --encoding"))
+            continue
+        records = READERS[kind](path) if encoding is None else READERS[kind](path, encoding)
         try:
             with store.transaction():
-                run.import_file(path, READERS[kind](path), progress,
-                                background=size >= BACKGROUND_MIN_BYTES)
+                run.import_file(path, records, progress, background=size >= BACKGROUND_MIN_BYTES)
         except OSError as exc:  # unreadable file, vanished folder: this file only
             _report_error(report, on_error, RecordError(str(path), None,
                                                         f"cannot read: {exc.strerror or exc}"))
@@ -232,9 +241,10 @@ class _Run:
         store, report = self.store, self.report
         # Plain documents need no ids: skip the lookup (the hot path of a big import).
         need_ids = any(spans is not None for _, spans, _ in batch)
+        hashes = _with_former_hashes(store, batch)
         try:
             ids, added = store.add_documents([(rec.text, rec.meta) for rec, _, _ in batch],
-                                             with_ids=need_ids, hashes=[h for _, _, h in batch])
+                                             with_ids=need_ids, hashes=hashes)
             stored = len(batch)
         except (UnicodeEncodeError, TypeError):
             # A lone surrogate in a text or in meta: find it record by record.
@@ -277,6 +287,20 @@ class _Run:
             added += new
             stored += 1
         return ids, added, stored
+
+
+def _with_former_hashes(store: Store, batch: list[tuple[ImportRecord, Any, str]]) -> list[str]:
+    """The batch's text hashes, where a record's former text (see ImportRecord) is stored and
+    its current text is not, the former one's: the record then is that stored document."""
+    hashes = [h for _, _, h in batch]
+    former = [(n, text_hash(rec.former_text)) for n, (rec, _, _) in enumerate(batch)
+              if rec.former_text is not None]
+    if former:
+        known = store.ids_for_hashes([h for _, h in former] + [hashes[n] for n, _ in former])
+        for n, old in former:
+            if old in known and hashes[n] not in known:
+                hashes[n] = old
+    return hashes
 
 
 def _strings(value: Any) -> Iterator[str]:

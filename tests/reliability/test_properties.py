@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from annotator.core.exporting import export
 from annotator.core.importing import import_paths
+from annotator.core.graphemes import snap_out
 from annotator.core.model import Span
 from annotator.core.spans import trim_span
 from annotator.core.store import Store
@@ -28,14 +29,15 @@ _CHAR = st.one_of(st.characters(blacklist_categories=("Cs",)), _SPECIAL, st.samp
 
 @st.composite
 def documents(draw, min_size: int = 1, max_size: int = 60, alphabet=_CHAR):
-    """(text, spans): spans sorted, non-overlapping, not starting or ending in whitespace."""
+    """(text, spans): spans sorted, non-overlapping, not starting or ending in whitespace nor
+    inside a grapheme cluster."""
     chars = draw(st.lists(alphabet, min_size=min_size, max_size=max_size))
     text = "".join(chars)
     cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=8))))
-    spans = []
+    spans: list[Span] = []
     for a, b in zip(cuts[::2], cuts[1::2]):
-        a, b = trim_span(text, a, b)
-        if a < b:
+        a, b = snap_out(text, *trim_span(text, a, b))
+        if a < b and trim_span(text, a, b) == (a, b) and (not spans or spans[-1].end <= a):
             spans.append(Span(a, b, draw(st.sampled_from(LABELS))))
     return text, tuple(spans)
 

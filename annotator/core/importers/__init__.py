@@ -33,6 +33,9 @@ READERS: dict[str, Reader] = {
 
 FORMATS: list[str] = list(READERS)
 
+# Formats read as text: their readers take an `encoding` (default UTF-8).
+TEXT_FORMATS: frozenset[str] = frozenset({"txt", "jsonl", "doccano", "csv", "brat", "conll"})
+
 _BY_SUFFIX = {
     ".txt": "txt", ".text": "txt",
     ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -65,4 +68,4 @@ def detect_format(path: str | Path) -> str:
     return fmt
 
 
-__all__ = ["FORMATS", "READERS", "SUFFIXES", "ImportRecord", "Reader", "RecordError", "detect_format"]
+__all__ = ["FORMATS", "READERS", "SUFFIXES", "TEXT_FORMATS", "ImportRecord", "Reader", "RecordError", "detect_format"]
