@@ -6,7 +6,14 @@ for big files; this module writes each batch with one executemany (store.add_doc
 merges its annotations together (store.merge_annotations: newer wins, older goes to history,
 so a re-import changes nothing). Only the calling thread touches the store.
 Records without a timestamp are dated by their file's last change, which is stable across
-re-imports. Each file is one transaction: a crash mid-file leaves the project as it was before
+re-imports.
+
+Which version wins, for one document and one annotator:
+- within one file, the later record wins (a doccano or JSONL file listing a text twice): it
+  is dated just after the earlier one when its own date is not later, and the earlier one
+  goes to history;
+- against versions already in the project (an earlier import, the app, a merge), the newer
+  timestamp wins and the older goes to history, whatever the order of the imports. Each file is one transaction: a crash mid-file leaves the project as it was before
 that file. Bad records are reported (`FILE:LINE: what is wrong`) and skipped; the good ones
 are imported.
 """
@@ -14,6 +21,7 @@ are imported.
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,6 +222,7 @@ class _Run:
         self.labels = set(store.label_names())
         self.annotators: set[str] = set()
         self.when = time.time()  # the timestamp of records that carry none (set per file)
+        self.dated: dict[tuple[int, str], float] = {}  # (document, annotator) -> date, per file
 
     def error(self, error: RecordError) -> None:
         _report_error(self.report, self.on_error, error)
@@ -223,6 +232,7 @@ class _Run:
         """Read one file's records, check them (on a thread if `background`), write batches."""
         name = str(path)
         self.when = _file_time(path)
+        self.dated = {}
         chunks: Iterator[Chunk] = check_records(name, records, self.batch_size)
         if background:
             chunks = in_background(chunks)
@@ -266,6 +276,10 @@ class _Run:
         for rec, spans, doc_id in annotated:
             who = rec.annotator or self.annotator
             when = rec.timestamp if rec.timestamp is not None else self.when
+            earlier = self.dated.get((doc_id, who))
+            if earlier is not None and when <= earlier:
+                when = math.nextafter(earlier, math.inf)  # the later record in the file wins
+            self.dated[(doc_id, who)] = when
             items.append((doc_id, who, rec.answer or "accept", spans, when, when))
             self.annotators.add(who)
         counts = report.annotations
