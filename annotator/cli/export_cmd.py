@@ -15,10 +15,10 @@ from annotator.core.wording import count
 MAX_PRINTED_WARNINGS = 50
 
 
-@click.command("export")
+@click.command("export", short_help="Export as Prodigy/doccano JSONL, spaCy or CoNLL.")
 @db_option
 @click.option("--format", "-f", "fmt", type=click.Choice(list(EXPORTERS)), default="jsonl",
-              show_default=True, help="Output format (see below).")
+              show_default=True, help="Output format (described above).")
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path), required=True,
               help="Output file (for spacy: a .spacy file, or a folder of shards).")
 @click.option("--annotator", default=None, help="Only this annotator's (or, with --reviewed, reviewer's) "

@@ -13,7 +13,7 @@ from annotator.core.errors import RecordError
 from annotator.core.importers import FORMATS
 
 
-@click.command("import")
+@click.command("import", short_help="Import documents and annotations from files.")
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
 @db_option

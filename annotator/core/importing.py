@@ -35,6 +35,7 @@ from annotator.core.importers.brat import brat_pair
 from annotator.core.identity import default_annotator
 from annotator.core.model import Span, text_hash
 from annotator.core.store import Store
+from annotator.core.wording import count
 
 BATCH_SIZE = 1000
 # Files this big are read and checked on a thread while the previous batch is written.
@@ -67,10 +68,9 @@ class ImportReport:
 
     def summary(self) -> str:
         """One line for people, e.g. 'Imported 373 records from 1 file: 373 new documents, ...'."""
-        head = f"Imported {_plural(self.records, 'record')} from {_plural(self.files, 'file')}"
-        parts = [f"{_plural(self.documents_added, 'new document')}",
-                 _plural(self.duplicates, "duplicate")]
-        notes = [f"{_plural(self.annotations[k], 'annotation')} {words}"
+        head = f"Imported {count(self.records, 'record')} from {count(self.files, 'file')}"
+        parts = [count(self.documents_added, "new document"), count(self.duplicates, "duplicate")]
+        notes = [f"{count(self.annotations[k], 'annotation')} {words}"
                  for k, words in _MERGE_RESULTS.items() if self.annotations.get(k)]
         if notes:
             notes[-1] += f" ({', '.join(self.annotators)})"
@@ -80,14 +80,10 @@ class ImportReport:
             text += f"; labels added: {', '.join(self.labels_added)}"
         empty = sum(1 for w in self.warnings if w.endswith(EMPTY_WARNING))
         if empty:
-            text += f"; {_plural(empty, 'empty document')} skipped"
+            text += f"; {count(empty, 'empty document')} skipped"
         if self.errors:
-            text += f"; {_plural(len(self.errors), 'error')}"
+            text += f"; {count(len(self.errors), 'error')}"
         return text
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def expand_paths(paths: Iterable[str | Path], fmt: str | None = None

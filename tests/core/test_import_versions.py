@@ -57,3 +57,13 @@ def test_across_imports_the_newer_file_wins_whatever_the_order(store: Store, tmp
     report = import_paths(store, [old], annotator="me")
     assert report.annotations == {"history": 2}
     assert current_and_history(store) == (SECOND, [FIRST, THIRD])
+
+
+def test_summary_counts_in_the_singular_and_plural(store: Store, tmp_path):
+    path = doccano(tmp_path / "d.jsonl", FIRST)
+    (tmp_path / "e.txt").write_text("", encoding="utf-8")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": 1}\n', encoding="utf-8")
+    report = import_paths(store, [path, tmp_path / "e.txt", bad], annotator="me")
+    assert report.summary() == ("Imported 1 record from 3 files: 1 new document, 0 duplicates, "
+                                "1 annotation added (me); 1 empty document skipped; 1 error")
