@@ -51,6 +51,11 @@ def gui(db_path: Path | None, annotator: str | None, model: str | None, quit_aft
             f"no display available: would open the annotation window on {describe_project(path)}. "
             "Run it in a desktop session (DISPLAY or WAYLAND_DISPLAY set), or set "
             "QT_QPA_PLATFORM=offscreen to run without one.")
+    from annotator.cli.qt_libs import check_xcb
+
+    problem = check_xcb()  # before Qt loads its platform plugin, which would abort
+    if problem:
+        raise click.ClickException(problem)
     from annotator.core.project import open_project
 
     with user_errors():
