@@ -42,6 +42,12 @@ def test_every_system_library_qt_needs_has_its_packages(real_plugin):
                 (todo.append(qt_lib / name) if (qt_lib / name).is_file() else system.add(name))
     assert "libxcb-icccm.so.4" in system and "libxcb-keysyms.so.1" in system
     assert sorted(system - GLIBC - set(qt_libs.PACKAGES)) == []
+    # The README's one line for a minimal Debian/Ubuntu names each (base packages aside).
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    (line,) = [ln for ln in readme.splitlines() if ln.strip().startswith("sudo apt install")]
+    base = {"libstdc++6", "libgcc-s1", "zlib1g", "libzstd1"}
+    wanted = {qt_libs.PACKAGES[n][0] for n in system - GLIBC} - base
+    assert sorted(wanted - set(line.split())) == []
 
 
 def patched_plugin(real_plugin: Path, folder: Path, present: str, absent: str) -> Path:
