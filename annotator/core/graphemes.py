@@ -2,9 +2,9 @@
 a skin tone, a letter with combining marks). No span edge may fall inside one.
 
 Boundaries are Unicode extended grapheme clusters (UAX #29) from the `regex` module's \\X,
-computed only near the offset asked about, never for the whole text: between two code points
-below U+0300 (ASCII, Latin-1, Latin Extended) there is always a boundary except inside CR LF,
-so the common case costs two comparisons. Otherwise the scan backs up to a place where a
+computed only near the offset asked about, never for the whole text: no code point below
+U+0300 (ASCII, Latin-1, Latin Extended) joins a cluster with its neighbour (but CR LF, and ©
+or ® after a ZWJ), so an edge next to a space or a Latin letter costs a comparison or two. Otherwise the scan backs up to a place where a
 boundary is certain from the two code points around it, and runs \\X from there.
 """
 
@@ -26,6 +26,7 @@ _CANDIDATE_BEFORE = regex.compile(
     r"(?r)[[\p{GCB=Other}\p{GCB=Control}\p{GCB=CR}\p{GCB=LF}]"
     r"--[\p{Extended_Pictographic}\p{InCB=Consonant}]]", regex.V1)
 _PREPEND = regex.compile(r"\p{GCB=Prepend}")
+_JOINS_PREVIOUS = regex.compile(r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}]")
 _RI = regex.compile(r"\p{GCB=Regional_Indicator}")
 _NOT_RI_BEFORE = regex.compile(r"(?r)\P{GCB=Regional_Indicator}")
 _FAST = "\u0300"  # below this, no code point joins a cluster (checked in the tests)
@@ -38,8 +39,10 @@ def _certain(text: str, i: int) -> bool:
     a, b = text[i - 1], text[i]
     if a == "\r" and b == "\n":
         return False
-    if a < _FAST and b < _FAST:
-        return True
+    if b < _FAST:  # nothing below U+0300 joins what precedes it, except after a ZWJ or Prepend
+        return a < _FAST or not (_PREPEND.match(a) or (a == "\u200d" and b in "\u00a9\u00ae"))
+    if a < _FAST:  # ... nor holds on to what follows: only b can join (GB9, GB9a), or a is Control
+        return bool(_CONTROL.match(a)) or not _JOINS_PREVIOUS.match(b)
     if _CONTROL.match(a):  # GB4: always a break after a control character
         return True
     return bool(_BREAK_BEFORE.match(b)) and not _PREPEND.match(a)
