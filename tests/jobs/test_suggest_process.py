@@ -7,7 +7,7 @@ import threading
 
 from annotator.core.store import Store
 from annotator.core.suggest import Suggester, suggest_documents
-from annotator.gui.suggest_process import Ahead, run_child
+from annotator.jobs.suggest_process import Ahead, run_child
 
 
 class Ctx:
