@@ -24,10 +24,10 @@ def _formats_help() -> str:
     return "\n".join(lines)
 
 
-@click.command("export")
+@click.command("export", short_help="Export as JSONL, spaCy, CoNLL, Label Studio or WebAnno.")
 @db_option
 @click.option("--format", "-f", "fmt", type=click.Choice(list(EXPORTERS)), default="jsonl",
-              show_default=True, help="Output format (see below).")
+              show_default=True, help="Output format (described above).")
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path), required=True,
               help="Output file (for spacy: a .spacy file, or a folder of shards; for webanno: a folder).")
 @click.option("--annotator", default=None, help="Only this annotator's (or, with --reviewed, reviewer's) "

@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from annotator.cli.common import db_option, resolve_db, user_errors
+from annotator.core.suggest import default_model_name
+from annotator.core.wording import count
 
 
 def display_available() -> bool:
@@ -29,7 +31,7 @@ def describe_project(path: Path) -> str:
     with user_errors():
         with Store(path, readonly=True) as store:
             n = store.count_documents()
-    return f"{path} ({n:,} document{'s' if n != 1 else ''})"
+    return f"{path} ({count(n, 'document')})"
 
 
 @click.command()
@@ -37,7 +39,8 @@ def describe_project(path: Path) -> str:
 @click.option("--annotator", "annotator", default=None,
               help="Your name, saved with every annotation (default: remembered, else asked once).")
 @click.option("--model", default=None,
-              help="spaCy model package or folder for suggestions; 'none' to label by hand.")
+              help=f"spaCy model package or folder for suggestions (default: the project's model, "
+                   f"else {default_model_name()}); 'none' to label by hand.")
 @click.option("--quit-after", type=float, default=None, hidden=True,
               help="Close the window after this many seconds (smoke tests).")
 def gui(db_path: Path | None, annotator: str | None, model: str | None, quit_after: float | None) -> None:
@@ -48,6 +51,11 @@ def gui(db_path: Path | None, annotator: str | None, model: str | None, quit_aft
             f"no display available: would open the annotation window on {describe_project(path)}. "
             "Run it in a desktop session (DISPLAY or WAYLAND_DISPLAY set), or set "
             "QT_QPA_PLATFORM=offscreen to run without one.")
+    from annotator.cli.qt_libs import check_xcb
+
+    problem = check_xcb()  # before Qt loads its platform plugin, which would abort
+    if problem:
+        raise click.ClickException(problem)
     from annotator.core.project import open_project
 
     with user_errors():

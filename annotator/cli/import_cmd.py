@@ -13,7 +13,7 @@ from annotator.core.errors import RecordError
 from annotator.core.importers import FORMAT_HELP, FORMATS
 
 
-@click.command("import")
+@click.command("import", short_help="Import documents and annotations from files.")
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
 @db_option
@@ -22,6 +22,9 @@ from annotator.core.importers import FORMAT_HELP, FORMATS
               "for a Label Studio export, its user without an email.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Read every file as this format instead of guessing from its extension.")
+@click.option("--encoding", default=None, metavar="NAME",
+              help="The text files' encoding when it is not UTF-8, e.g. cp1252, latin-1, utf-16 "
+                   "(txt, jsonl, doccano, csv, brat, conll).")
 @click.option("--text-field", default=None, metavar="FIELD",
               help="label-studio: the task data field that holds the text [default: text].")
 @click.option("--layer", default=None, metavar="NAME[:FEATURE]",
@@ -29,7 +32,8 @@ from annotator.core.importers import FORMAT_HELP, FORMATS
               "webanno.custom.Sentiment:Category) [default: the named-entity layer's value].")
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None,
-               annotator: str | None, fmt: str | None, text_field: str | None, layer: str | None) -> None:
+               annotator: str | None, fmt: str | None, encoding: str | None, text_field: str | None,
+               layer: str | None) -> None:
     """Import documents and annotations.
 
     {formats}
@@ -53,8 +57,9 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None
             bar.refresh()
 
         try:
-            report = import_paths(store, paths, fmt=fmt, annotator=annotator, text_field=text_field,
-                                  layer=layer, on_error=on_error, on_progress=on_progress)
+            report = import_paths(store, paths, fmt=fmt, encoding=encoding, annotator=annotator,
+                                  text_field=text_field, layer=layer, on_error=on_error,
+                                  on_progress=on_progress)
         except sqlite3.DatabaseError as exc:  # disk full, locked too long: no traceback
             raise click.ClickException(f"{store.path}: {exc}; the file being imported was rolled "
                                        f"back, files before it were imported") from None

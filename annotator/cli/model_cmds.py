@@ -27,7 +27,7 @@ def _suggester(store, model: str | None, label_map_items: tuple[str, ...]):
     return Suggester(model or project_model(store), label_map=label_map, labels=labels)
 
 
-@click.command()
+@click.command(short_help="Pre-annotate the documents with a spaCy model.")
 @db_option
 @click.option("--model", "-m", default=None, metavar="NAME|DIR",
               help=f"spaCy pipeline package or folder (default: the project's model, else {default_model_name()}).")
@@ -73,7 +73,7 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
                        f"learned from {count(len(matcher), 'gold document')})")
 
 
-@click.command()
+@click.command(short_help="Score the suggestions against the gold.")
 @db_option
 @click.option("--annotator", default=None, metavar="NAME",
               help="Score against NAME's accepted versions (default: the team gold: the review, "

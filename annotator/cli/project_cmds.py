@@ -9,6 +9,7 @@ import click
 import orjson
 
 from annotator.cli.common import db_option, open_store, resolve_db, user_errors
+from annotator.core.wording import count
 
 
 def _store(db_path: Path | None):  # type: ignore[no-untyped-def]
@@ -18,7 +19,7 @@ def _store(db_path: Path | None):  # type: ignore[no-untyped-def]
     return open_store(None)
 
 
-@click.command("stats")
+@click.command("stats", short_help="Documents, decisions and spans per label.")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as one JSON object.")
 def stats_cmd(db_path: Path | None, as_json: bool) -> None:
@@ -33,7 +34,7 @@ def stats_cmd(db_path: Path | None, as_json: bool) -> None:
         click.echo(format_stats(stats))
 
 
-@click.command("check")
+@click.command("check", short_help="Check a project file as a merge would, only reading it.")
 @db_option
 def check_cmd(db_path: Path | None) -> None:
     """Check a project file as `merge` checks a teammate's, only reading it: its schema, then
@@ -50,12 +51,12 @@ def check_cmd(db_path: Path | None) -> None:
                f"({found.history:,} earlier versions), {found.reviews:,} reviews, {len(found.labels)} labels")
 
 
-@click.group("labels")
+@click.group("labels", short_help="List and edit the project's entity labels.")
 def labels_group() -> None:
     """List and edit the project's entity labels (names, colours, shortcut keys)."""
 
 
-@labels_group.command("list")
+@labels_group.command("list", short_help="List the labels: name, colour, key.")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the labels as JSON.")
 def labels_list(db_path: Path | None, as_json: bool) -> None:
@@ -87,7 +88,7 @@ def labels_add(db_path: Path | None, name: str, color: str | None, key: str | No
     click.echo(f"Added label {label.name} ({label.color}, key {label.key or '-'})")
 
 
-@labels_group.command("remove")
+@labels_group.command("remove", short_help="Remove the label NAME.")
 @db_option
 @click.argument("name")
 @click.option("--force", is_flag=True, help="Remove it even if accepted annotations still use it.")
@@ -99,13 +100,14 @@ def labels_remove(db_path: Path | None, name: str, force: bool) -> None:
             raise click.ClickException(f"no label {name}")
         used = store.label_counts(None).get(name, 0)
         if used and not force:
-            raise click.ClickException(f"label {name} is used by {used} spans in annotations; "
+            raise click.ClickException(f"label {name} is used by {count(used, 'span')} in annotations; "
                                        f"use --force to remove it anyway, or `labels rename`")
         store.remove_label(name)
-    click.echo(f"Removed label {name}" + (f" ({used} spans still carry it)" if used else ""))
+    carry = "still carries" if used == 1 else "still carry"
+    click.echo(f"Removed label {name}" + (f" ({count(used, 'span')} {carry} it)" if used else ""))
 
 
-@labels_group.command("color")
+@labels_group.command("color", short_help="Set the colour of label NAME.")
 @db_option
 @click.argument("name")
 @click.argument("color")
@@ -121,7 +123,7 @@ def labels_color(db_path: Path | None, name: str, color: str) -> None:
     click.echo(f"Label {name} is now {color}")
 
 
-@labels_group.command("rename")
+@labels_group.command("rename", short_help="Rename label OLD to NEW everywhere.")
 @db_option
 @click.argument("old")
 @click.argument("new")

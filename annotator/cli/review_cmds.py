@@ -12,7 +12,7 @@ from annotator.cli.common import db_option, open_store, progress, user_errors
 from annotator.core.model import ANSWERS
 
 
-@click.command()
+@click.command(short_help="Bring in a teammate's project file.")
 @click.argument("other", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -44,7 +44,7 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
-@click.command()
+@click.command(short_help="Agreement between annotators, per label.")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--answer", type=click.Choice(ANSWERS), default="accept", show_default=True,
@@ -98,7 +98,7 @@ def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> Non
                        f"{', '.join(d.annotators):<24} {d.preview[:60]}")
 
 
-@click.command()
+@click.command(short_help="The team gold: reviewed, unanimous, disputed.")
 @db_option
 @click.option("--auto-accept", is_flag=True,
               help="Save a review for every document that two or more annotators accepted with "

@@ -10,6 +10,7 @@ import click
 
 from annotator.cli.common import db_option, open_store, progress, user_errors
 from annotator.core.train import DEFAULT_MAX_STEPS
+from annotator.core.wording import count
 
 
 def _gold_options(f: Any) -> Any:
@@ -63,7 +64,7 @@ def _fmt(scores: dict | None) -> str:
     return f"F1 {scores['f1']:.3f}  P {scores['precision']:.3f}  R {scores['recall']:.3f}"
 
 
-@click.command("train")
+@click.command("train", short_help="Train a NER pipeline on the project's gold.")
 @db_option
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the trained pipeline (new, empty, or one trained before).")
@@ -96,7 +97,7 @@ def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: b
         click.echo(json.dumps(s, indent=2, sort_keys=True))
         return
     click.echo(f"Gold: {s['gold']}.")
-    click.echo(f"Trained on {s['train_docs']} documents, {s['dev_docs']} held out, labels "
+    click.echo(f"Trained on {count(s['train_docs'], 'document')}, {s['dev_docs']} held out, labels "
                f"{', '.join(s['labels'])}; {result.steps} steps in {result.seconds:.0f} s.")
     click.echo(f"  trained: {_fmt(s['trained'])}")
     if not s["from_scratch"]:
@@ -109,7 +110,7 @@ def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: b
     click.echo(f"Wrote {out_dir}")
 
 
-@click.command("train-curve")
+@click.command("train-curve", short_help="Held-out F1 after training on part of the gold.")
 @db_option
 @_gold_options
 @click.option("--fractions", default="0.25,0.5,0.75,1.0", show_default=True,
@@ -144,7 +145,7 @@ def train_curve(db_path: Path | None, base: str | None, from_scratch: bool, eval
         part = "base" if row["fraction"] == 0 else f"{row['fraction']:.0%}"
         click.echo(f"{part:>6} {row['train_docs']:>6} {row['f1']:>7.3f} {row['precision']:>7.3f} "
                    f"{row['recall']:>7.3f}")
-    click.echo(f"(held out: {rows[-1]['dev_docs']} documents)")
+    click.echo(f"(held out: {count(rows[-1]['dev_docs'], 'document')})")
 
 
 COMMANDS = [train, train_curve]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from typing import Iterable, Sequence, Union
 
+from annotator.core.graphemes import snap_out
 from annotator.core.model import Span
 from annotator.core.spans import trim_span
 from annotator.core.tokens import Token
@@ -96,6 +97,28 @@ def spans_between(spans: Sequence[Span], start: int, end: int) -> list[Span]:
     return list(spans[i:j])
 
 
+def _keeps(token: Token, start: int, end: int) -> bool:
+    """Whether a selection [start, end) that touches `token` takes it in: it covers at least
+    half of the token, or begins exactly at its start, or ends exactly at its end."""
+    covered = min(end, token.end) - max(start, token.start)
+    return 2 * covered >= token.end - token.start or start == token.start or end == token.end
+
+
+def _forgiving(first: Token, second: Token | None, before_last: Token | None, last: Token,
+               start: int, end: int) -> tuple[int, int]:
+    """The forgiving snap, given the first and last tokens a selection touches and their
+    neighbours inside it (second after first, before_last before last; None when first is
+    last). An edge token barely touched is left out; if that leaves nothing, every touched
+    token is kept, so a drag inside one word takes the word."""
+    if first is last or second is None or before_last is None:
+        return first.start, last.end
+    lo = first if _keeps(first, start, end) else second
+    hi = last if _keeps(last, start, end) else before_last
+    if lo.start >= hi.end:
+        return first.start, last.end
+    return lo.start, hi.end
+
+
 class TokenIndex:
     """Tokens with start/end arrays precomputed, for O(log n) snapping on long texts."""
 
@@ -105,13 +128,15 @@ class TokenIndex:
         self.ends = [t.end for t in self.tokens]
 
     def snap(self, start: int, end: int) -> tuple[int, int]:
-        """Widen [start, end) to the tokens it touches; empty (start == start) if it touches
-        none. Same rule as annotator.core.tokens.snap_to_tokens."""
+        """[start, end) snapped to whole tokens, forgiving at the edges (see _forgiving);
+        empty (start == start) if it touches no token."""
         i = bisect.bisect_right(self.ends, start)  # first token ending after start
         j = bisect.bisect_left(self.starts, end) - 1  # last token starting before end
         if i >= len(self.tokens) or j < i:
             return start, start
-        return self.starts[i], self.ends[j]
+        tokens = self.tokens
+        inner = (tokens[i + 1], tokens[j - 1]) if j > i else (None, None)
+        return _forgiving(tokens[i], inner[0], inner[1], tokens[j], start, end)
 
     def token_at(self, pos: int) -> Token | None:
         """The token covering code point `pos`, or None (whitespace)."""
@@ -146,23 +171,43 @@ class WordBoundaries:
         ws = end < len(text) and text[end].isspace()
         return Token(text[start:end], start, end, ws)
 
+    def _next(self, token: Token) -> Token | None:
+        pos = token.end
+        while pos < len(self.text) and self.text[pos].isspace():
+            pos += 1
+        return self.token_at(pos)
+
+    def _previous(self, token: Token) -> Token | None:
+        pos = token.start - 1
+        while pos >= 0 and self.text[pos].isspace():
+            pos -= 1
+        return self.token_at(pos) if pos >= 0 else None
+
     def snap(self, start: int, end: int) -> tuple[int, int]:
-        """Widen [start, end) to whole words; empty if it holds only whitespace."""
+        """[start, end) snapped to whole words as TokenIndex.snap does; empty if it holds
+        only whitespace."""
         start, end = trim_span(self.text, start, end)
         if start >= end:
             return start, start
         first, last = self.token_at(start), self.token_at(end - 1)
         assert first is not None and last is not None  # trimmed: both are non-space
-        return first.start, last.end
+        if first == last:
+            return first.start, first.end
+        return _forgiving(first, self._next(first), self._previous(last), last, start, end)
 
 
 Snapper = Union[TokenIndex, WordBoundaries]
 
 
 def selection_to_range(text: str, start: int, end: int, index: Snapper | None) -> tuple[int, int]:
-    """What a selection becomes as a span: ordered, clamped, trimmed of whitespace, then
-    widened to token boundaries unless `index` is None (character mode). Empty if it held
-    only whitespace."""
+    """What a selection becomes as a span: ordered, clamped, trimmed of whitespace, snapped
+    to tokens unless `index` is None (character mode, Alt+drag: exact), and in both modes
+    widened to whole grapheme clusters (never half a flag or an emoji without its skin tone).
+    Empty if it held only whitespace.
+
+    Snapping forgives a sloppy drag: a token the selection only grazes at either edge (less
+    than half of it, not from its start or to its end) is left out; a drag inside one word
+    takes the word."""
     if start > end:
         start, end = end, start
     start, end = max(0, start), min(len(text), end)
@@ -171,4 +216,6 @@ def selection_to_range(text: str, start: int, end: int, index: Snapper | None) -
         return start, start
     if index is not None:
         start, end = index.snap(start, end)
+    if start < end:
+        start, end = snap_out(text, start, end)
     return start, end

@@ -22,6 +22,15 @@ class RecordError(AnnotatorError):
         super().__init__(f"{where}: {message}")
 
 
+class DecodeError(RecordError):
+    """A file is not in the encoding it was read with; `likely` is the encoding it seems to
+    be in (None when nothing fits), for a window to offer as the choice."""
+
+    def __init__(self, path: str, line: int | None, message: str, likely: str | None = None):
+        super().__init__(path, line, message)
+        self.likely = likely
+
+
 class ProjectError(AnnotatorError):
     """A file cannot be opened as a project (not ours, newer schema, read-only...)."""
 

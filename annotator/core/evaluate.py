@@ -10,7 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Hashable, Iterable, Sequence
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.gold import GoldSummary, describe, iter_gold
+from annotator.core.gold import GoldSummary, describe, disputed_message, iter_gold
 from annotator.core.learned import GoldMatcher
 from annotator.core.model import Span
 from annotator.core.suggest import Suggester, load_label_map, suggest_documents
@@ -115,7 +115,7 @@ def evaluate(store: Store, suggester: Suggester | None, *, annotator: str | None
     disputed = len(summary.disputed or [])
     if not items:
         who = f"accepted by {annotator}" if annotator else "with gold (reviewed or unanimous)"
-        extra = f"; {disputed} disputed documents need a review first" if disputed else ""
+        extra = f"; {disputed_message(disputed, 'need a review first')}" if disputed else ""
         raise AnnotatorError(f"{store.path}: no documents {who} to evaluate against{extra}")
     use_model = use_model and suggester is not None
     if not use_model and not use_gold:

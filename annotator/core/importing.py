@@ -6,7 +6,14 @@ for big files; this module writes each batch with one executemany (store.add_doc
 merges its annotations together (store.merge_annotations: newer wins, older goes to history,
 so a re-import changes nothing). Only the calling thread touches the store.
 Records without a timestamp are dated by their file's last change, which is stable across
-re-imports. Each file is one transaction: a crash mid-file leaves the project as it was before
+re-imports.
+
+Which version wins, for one document and one annotator:
+- within one file, the later record wins (a doccano or JSONL file listing a text twice): it
+  is dated just after the earlier one when its own date is not later, and the earlier one
+  goes to history;
+- against versions already in the project (an earlier import, the app, a merge), the newer
+  timestamp wins and the older goes to history, whatever the order of the imports. Each file is one transaction: a crash mid-file leaves the project as it was before
 that file. Bad records are reported (`FILE:LINE: what is wrong`) and skipped; the good ones
 are imported.
 """
@@ -14,18 +21,23 @@ are imported.
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from annotator.core.errors import AnnotatorError, RecordError
-from annotator.core.importers import FORMATS, READERS, ImportRecord, ReadOptions, detect_format, open_reader
+from annotator.core.importers import (
+    FORMATS, READERS, TEXT_FORMATS, ImportRecord, ReadOptions, detect_format, open_reader,
+)
+from annotator.core.importers.encodings import normalize as normalize_encoding
 from annotator.core.importers.batches import EMPTY_WARNING, Chunk, check_records, in_background
 from annotator.core.importers.brat import brat_pair
-from annotator.core.model import Span
 from annotator.core.identity import default_annotator
+from annotator.core.model import Span, text_hash
 from annotator.core.store import Store
+from annotator.core.wording import count
 
 BATCH_SIZE = 1000
 # Files this big are read and checked on a thread while the previous batch is written.
@@ -67,31 +79,26 @@ class ImportReport:
 
     def summary(self) -> str:
         """One line for people, e.g. 'Imported 373 records from 1 file: 373 new documents, ...'."""
-        head = f"Imported {_plural(self.records, 'record')} from {_plural(self.files, 'file')}"
-        parts = [f"{_plural(self.documents_added, 'new document')}",
-                 _plural(self.duplicates, "duplicate")]
-        notes = [f"{_plural(self.annotations[k], 'annotation')} {words}"
+        head = f"Imported {count(self.records, 'record')} from {count(self.files, 'file')}"
+        parts = [count(self.documents_added, "new document"), count(self.duplicates, "duplicate")]
+        notes = [f"{count(self.annotations[k], 'annotation')} {words}"
                  for k, words in _MERGE_RESULTS.items() if self.annotations.get(k)]
         if notes:
             notes[-1] += f" ({', '.join(self.annotators)})"
             parts.extend(notes)
-        parts.extend(f"{_plural(n, 'document')} with suggestions ({source})"
+        parts.extend(f"{count(n, 'document')} with suggestions ({source})"
                      for source, n in sorted(self.suggestions.items()))
-        parts.extend(f"{_plural(self.notes[kind], what)} {verb}"
+        parts.extend(f"{count(self.notes[kind], what)} {verb}"
                      for kind, (what, verb) in NOTE_KINDS.items() if self.notes.get(kind))
         text = f"{head}: {', '.join(parts)}"
         if self.labels_added:
             text += f"; labels added: {', '.join(self.labels_added)}"
         empty = sum(1 for w in self.warnings if w.endswith(EMPTY_WARNING))
         if empty:
-            text += f"; {_plural(empty, 'empty document')} skipped"
+            text += f"; {count(empty, 'empty document')} skipped"
         if self.errors:
-            text += f"; {_plural(len(self.errors), 'error')}"
+            text += f"; {count(len(self.errors), 'error')}"
         return text
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def expand_paths(paths: Iterable[str | Path], fmt: str | None = None
@@ -137,22 +144,26 @@ def expand_paths(paths: Iterable[str | Path], fmt: str | None = None
 
 
 def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None = None,
-                 annotator: str | None = None, text_field: str | None = None,
-                 layer: str | None = None,
+                 encoding: str | None = None, annotator: str | None = None,
+                 text_field: str | None = None, layer: str | None = None,
                  on_error: Callable[[RecordError], None] | None = None,
                  on_progress: Callable[[int, int], None] | None = None,
                  batch_size: int = BATCH_SIZE) -> ImportReport:
     """Import files and folders into the store; see the module docstring.
 
-    fmt overrides format detection (one of FORMATS). annotator names who made annotations
-    whose records name nobody (default: the OS user). text_field: the Label Studio task field
-    holding the text (default "text"); layer: the WebAnno span layer to read (`NAME` or
-    `NAME:FEATURE`; default the named-entity layer). on_error is called with each rejected
+    fmt overrides format detection (one of FORMATS). encoding names the text files' encoding
+    (default UTF-8, or UTF-16 with a BOM); a binary format (.spacy) with an encoding named is
+    an error for that file. annotator names who made annotations whose records name nobody
+    (default: the OS user). text_field: the Label Studio task field holding the text (default
+    "text"); layer: the WebAnno span layer to read (`NAME` or `NAME:FEATURE`; default the
+    named-entity layer). on_error is called with each rejected
     record as it is found; on_progress(bytes done, bytes total) after each batch and file.
     An exception raised by a callback (a GUI's cancel) stops the import: files done so far
     stay imported, the current one is rolled back.
     """
     report = ImportReport()
+    if encoding is not None:
+        encoding = normalize_encoding(encoding)
     files, path_errors = expand_paths(paths, fmt)
     for error in path_errors:
         _report_error(report, on_error, error)
@@ -171,9 +182,13 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
             if on_progress is not None:
                 on_progress(_done + min(pos, _size), total)
 
+        if encoding is not None and kind not in TEXT_FORMATS:
+            _report_error(report, on_error, RecordError(
+                str(path), None, f"a {kind} file has no text encoding; import it without --encoding"))
+            continue
         try:
             with store.transaction():
-                run.import_file(path, open_reader(kind, path, options), progress,
+                run.import_file(path, open_reader(kind, path, options, encoding), progress,
                                 background=size >= BACKGROUND_MIN_BYTES)
         except OSError as exc:  # unreadable file, vanished folder: this file only
             _report_error(report, on_error, RecordError(str(path), None,
@@ -229,6 +244,7 @@ class _Run:
         self.labels = set(store.label_names())
         self.annotators: set[str] = set()
         self.when = time.time()  # the timestamp of records that carry none (set per file)
+        self.dated: dict[tuple[int, str], float] = {}  # (document, annotator) -> date, per file
 
     def error(self, error: RecordError) -> None:
         _report_error(self.report, self.on_error, error)
@@ -238,6 +254,7 @@ class _Run:
         """Read one file's records, check them (on a thread if `background`), write batches."""
         name = str(path)
         self.when = _file_time(path)
+        self.dated = {}
         chunks: Iterator[Chunk] = check_records(name, records, self.batch_size)
         if background:
             chunks = in_background(chunks)
@@ -260,9 +277,10 @@ class _Run:
         store, report = self.store, self.report
         # Plain documents need no ids: skip the lookup (the hot path of a big import).
         need_ids = any(spans is not None or rec.suggestions is not None for rec, spans, _ in batch)
+        hashes = _with_former_hashes(store, batch)
         try:
             ids, added = store.add_documents([(rec.text, rec.meta) for rec, _, _ in batch],
-                                             with_ids=need_ids, hashes=[h for _, _, h in batch])
+                                             with_ids=need_ids, hashes=hashes)
             stored = len(batch)
         except (UnicodeEncodeError, TypeError):
             # A lone surrogate in a text or in meta: find it record by record.
@@ -285,6 +303,10 @@ class _Run:
         for rec, spans, doc_id in annotated:
             who = rec.annotator or self.annotator
             when = rec.timestamp if rec.timestamp is not None else self.when
+            earlier = self.dated.get((doc_id, who))
+            if earlier is not None and when <= earlier:
+                when = math.nextafter(earlier, math.inf)  # the later record in the file wins
+            self.dated[(doc_id, who)] = when
             items.append((doc_id, who, rec.answer or "accept", spans, when, when))
             self.annotators.add(who)
         counts = report.annotations
@@ -321,6 +343,20 @@ class _Run:
             added += new
             stored += 1
         return ids, added, stored
+
+
+def _with_former_hashes(store: Store, batch: list[tuple[ImportRecord, Any, str]]) -> list[str]:
+    """The batch's text hashes, where a record's former text (see ImportRecord) is stored and
+    its current text is not, the former one's: the record then is that stored document."""
+    hashes = [h for _, _, h in batch]
+    former = [(n, text_hash(rec.former_text)) for n, (rec, _, _) in enumerate(batch)
+              if rec.former_text is not None]
+    if former:
+        known = store.ids_for_hashes([h for _, h in former] + [hashes[n] for n, _ in former])
+        for n, old in former:
+            if old in known and hashes[n] not in known:
+                hashes[n] = old
+    return hashes
 
 
 def _strings(value: Any) -> Iterator[str]:

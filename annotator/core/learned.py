@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
+from annotator.core.graphemes import cut_at
 from annotator.core.model import SOURCE_GOLD, Span
 from annotator.core.tokens import blank_nlp
 
@@ -221,7 +222,8 @@ class GoldMatcher:
         return self._winners
 
     def propose(self, text: str, exclude_doc: int | None = None) -> list[Span]:
-        """Gold-learned spans for a text, longest phrase first, left to right, no overlaps.
+        """Gold-learned spans for a text, longest phrase first, left to right, no overlaps,
+        never cutting a grapheme cluster.
 
         exclude_doc: leave that document's own votes out (it is the one being shown or scored).
         """
@@ -257,7 +259,8 @@ class GoldMatcher:
                     continue
                 key = tuple(lowers[i:i + length])
                 label = overrides[key] if key in overrides else winners.get(key)
-                if label is not None:
+                # A match cutting a grapheme cluster ("jose" in "jose" + U+0301) is another word.
+                if label is not None and cut_at(text, starts[i], ends[i + length - 1]) is None:
                     out.append(Span(starts[i], ends[i + length - 1], label, SOURCE_GOLD))
                     step = length
                     break

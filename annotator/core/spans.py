@@ -6,6 +6,7 @@ import bisect
 from typing import Any, Iterable
 
 from annotator.core.errors import SpanError
+from annotator.core.graphemes import cut_at, describe_cut
 from annotator.core.model import Span
 
 
@@ -42,7 +43,10 @@ def validate_spans(text: str, spans: Iterable[Any], *, trim: bool = True) -> lis
     """Return the spans checked, trimmed of edge whitespace and sorted.
 
     Raises SpanError naming the span for: out of range, reversed or empty, whitespace only,
-    or overlapping another span of the same annotation.
+    starting or ending inside a grapheme cluster (a flag, an emoji with a modifier, a letter
+    with a combining mark: see core/graphemes.py), or overlapping another span of the same
+    annotation. A span that cuts a cluster is refused, not widened: from a file it is most
+    often an offset counted in UTF-16 units or bytes, and widening would hide that.
     """
     out: list[Span] = []
     n = len(text)
@@ -56,6 +60,11 @@ def validate_spans(text: str, spans: Iterable[Any], *, trim: bool = True) -> lis
         start, end = trim_span(text, span.start, span.end) if trim else (span.start, span.end)
         if start >= end:
             raise SpanError(f"span [{span.start}, {span.end}, {span.label}] covers only whitespace")
+        cut = cut_at(text, start, end)
+        if cut is not None:
+            raise SpanError(f"span [{start}, {end}, {span.label}] {'starts' if cut == start else 'ends'} "
+                            f"inside {describe_cut(text, cut)}; offsets must be code points "
+                            f"on character boundaries")
         out.append(Span(start, end, span.label, span.source))
     out.sort()
     for before, after in zip(out, out[1:]):

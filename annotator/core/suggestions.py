@@ -4,7 +4,9 @@
     model spans (cached raw predictions) -> the project's label map -> the project's labels
     learned spans (GoldMatcher.propose)  -> the project's labels
     combine(model, learned)  (a learned span wins over the model spans it overlaps)
-    clean: every span valid for the text, then no overlaps (the earlier span is kept)
+    clean: edges widened to whole grapheme clusters (a span inside one cluster, such as
+           half a flag, is dropped), every span valid for the text, then no overlaps (the
+           earlier span is kept)
 
 A span that would not pass the store's validation is dropped rather than shown, so the
 editor and a draft only ever hold valid spans.
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from annotator.core.errors import SpanError
+from annotator.core.graphemes import snap_span
 from annotator.core.learned import GoldMatcher, combine
 from annotator.core.model import Span
 from annotator.core.spans import validate_spans
@@ -31,11 +34,17 @@ if TYPE_CHECKING:
 
 
 def clean(text: str, spans: Iterable[Span], labels: Iterable[str]) -> list[Span]:
-    """Drop spans with labels the project lacks or that are invalid for the text, then any
-    that overlap an earlier one."""
+    """Drop spans with labels the project lacks, widen edges to whole grapheme clusters (or
+    drop a span inside one cluster), drop spans invalid for the text, then any that overlap
+    an earlier one."""
     known = set(labels)
     kept: list[Span] = []
     for span in sorted(s for s in spans if s.label in known):
+        snapped = snap_span(text, span.start, span.end)
+        if snapped is None:
+            continue
+        if snapped != (span.start, span.end):
+            span = Span(snapped[0], snapped[1], span.label, span.source)
         try:
             (span,) = validate_spans(text, [span])
         except SpanError:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from annotator.core.errors import AnnotatorError
 from annotator.core.gold import KIND_REVIEW, GoldSummary, describe, disputed_message, iter_gold
 from annotator.core.model import Span
+from annotator.core.wording import count
 from annotator.core.suggest import default_model_name, map_spans
 from annotator.core.train_loop import (
     GoldDoc, ProgressFn, StopFn, TrainingCancelled, make_examples, new_pipeline, prepare_ner, score, train_loop,
@@ -122,22 +123,23 @@ def _prepare(store: Store, *, annotator: str | None, reviewed: bool, label_map: 
     summary = GoldSummary()
     gold = collect_gold(store, annotator=annotator, reviewed=reviewed, label_map=label_map, summary=summary)
     disputed = 0 if annotator or reviewed else len(summary.disputed or [])
-    who = "reviewed documents" if reviewed else (
-        f"documents accepted by {annotator}" if annotator else "gold documents (reviewed or unanimous)")
+    noun, rest = ("reviewed document", "") if reviewed else (
+        ("document", f" accepted by {annotator}") if annotator else ("gold document", " (reviewed or unanimous)"))
     if not gold:
         extra = f"; {disputed_message(disputed, 'need a review first')}" if disputed else ""
-        raise AnnotatorError(f"no gold to train on: the project has no {who}{extra}")
+        raise AnnotatorError(f"no gold to train on: the project has no {noun}s{rest}{extra}")
     labels = _labels(gold)
     if not labels:
-        raise AnnotatorError(f"the gold ({len(gold)} {who}) has no entity spans: nothing to learn")
+        raise AnnotatorError(f"the gold ({count(len(gold), noun)}{rest}) has no entity spans: "
+                             f"nothing to learn")
     train, dev = split_gold(gold, eval_split, seed)
     notes = []
     if len(gold) < MIN_GOLD_DOCUMENTS:
-        notes.append(f"only {len(gold)} gold document{'s' if len(gold) != 1 else ''}: at least "
+        notes.append(f"only {count(len(gold), 'gold document')}: at least "
                      f"{MIN_GOLD_DOCUMENTS} are needed for training to generalise; scores on so few "
                      "documents are noise")
     if eval_split > 0 and len(dev) < MIN_HELD_OUT:
-        notes.append(f"only {len(dev)} document{'s' if len(dev) != 1 else ''} held out (fewer than "
+        notes.append(f"only {count(len(dev), 'document')} held out (fewer than "
                      f"{MIN_HELD_OUT}): scores on so few documents are noise")
     if disputed:
         notes.append(disputed_message(disputed))

@@ -8,6 +8,8 @@ documents the person will see next. Protocol: one JSON object per line each way.
 
     child -> parent: {"loaded": key, "name": name}
                      {"suggested": [ids], "done": n, "total": m} {"error": message}
+                     (when nothing is left to do, {"suggested": [], "done": n, "total": n}
+                     once, so the window can say "Pre-annotated n/n")
     parent -> child: {"ahead": [ids]}; closing stdin (or terminating) stops the child.
 """
 
@@ -144,6 +146,7 @@ def child_main(args: dict[str, Any]) -> int:
         done = store.suggested_ids(suggester.model_key)
         all_ids = store.document_ids()
         cursor = 0
+        reported = False  # whether the parent has heard how far along the project is
         while not gone.is_set():
             batch = ahead.take(done, batch_size)
             if not batch:
@@ -151,16 +154,20 @@ def child_main(args: dict[str, Any]) -> int:
                     cursor += 1
                 batch = [d for d in all_ids[cursor:cursor + batch_size] if d not in done]
             if not batch:
+                if not reported:  # everything was cached already: say so at once
+                    send({"suggested": [], "done": len(all_ids), "total": len(all_ids)})
+                    reported = True
                 # All done: wait for the person to move or for new documents.
                 ahead.wait_changed(1.0)
                 fresh = store.document_ids()
                 if len(fresh) != len(all_ids):
-                    all_ids, cursor = fresh, 0
+                    all_ids, cursor, reported = fresh, 0, False
                 continue
             suggest_documents(store, suggester, batch, batch_size=batch_size,
                               should_stop=gone.is_set)
             done.update(batch)
             send({"suggested": batch, "done": min(len(done), len(all_ids)), "total": len(all_ids)})
+            reported = True
     finally:
         store.close()
     return 0

@@ -74,7 +74,8 @@ def test_undecodable_file(runner, db_path, tmp_path):
     path.write_bytes("Café".encode("latin-1"))
     result = runner.invoke(main, ["import", str(path), "--db", str(db_path)])
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"{path}: not valid UTF-8 at byte 3"
+    assert result.stderr.strip() == (f"{path}: not valid UTF-8 at byte 3; it looks like cp1252: "
+                                     f"import it with --encoding cp1252")
     assert count(db_path) == 0
 
 

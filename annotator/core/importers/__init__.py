@@ -55,6 +55,9 @@ FORMAT_HELP: dict[str, str] = {
 
 FORMATS: list[str] = list(READERS)
 
+# Formats read as text: their readers take an `encoding` (default UTF-8).
+TEXT_FORMATS: frozenset[str] = frozenset({"txt", "jsonl", "doccano", "csv", "brat", "conll"})
+
 _BY_SUFFIX = {
     ".txt": "txt", ".text": "txt",
     ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -106,12 +109,16 @@ def _head(path: Path) -> str:
     return data.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="ignore")
 
 
-def open_reader(fmt: str, path: Path, options: ReadOptions | None = None) -> Iterator[ImportRecord | RecordError | ReadNote]:
-    """The records of `path` read as `fmt`, with the person's options for formats that have any."""
+def open_reader(fmt: str, path: Path, options: ReadOptions | None = None,
+                encoding: str | None = None) -> Iterator[ImportRecord | RecordError | ReadNote]:
+    """The records of `path` read as `fmt`, with the person's options for formats that have
+    any, and the text encoding for text formats (default UTF-8)."""
     if fmt in _TAKE_OPTIONS:
         return READERS[fmt](path, options or ReadOptions())
+    if encoding is not None and fmt in TEXT_FORMATS:
+        return READERS[fmt](path, encoding)
     return READERS[fmt](path)
 
 
-__all__ = ["FORMATS", "FORMAT_HELP", "READERS", "SUFFIXES", "ImportRecord", "ReadNote", "ReadOptions",
-           "Reader", "RecordError", "detect_format", "open_reader"]
+__all__ = ["FORMATS", "FORMAT_HELP", "READERS", "SUFFIXES", "TEXT_FORMATS", "ImportRecord", "ReadNote",
+           "ReadOptions", "Reader", "RecordError", "detect_format", "open_reader"]

@@ -2,7 +2,8 @@
 
 Text is kept exactly as in the file: bytes are decoded, never newline-translated (CRLF stays),
 so offsets written by other tools still point at the same characters. UTF-8 (a BOM is
-stripped) and UTF-16 with a BOM are accepted; anything else is an error naming the byte.
+stripped) and UTF-16 with a BOM are accepted; anything else is an error naming the byte and
+the likely encoding, unless the person names the encoding (`encoding=`, `import --encoding`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from annotator.core.errors import RecordError
+from annotator.core.importers.encodings import decode_error, is_utf8, is_wide, normalize, utf8_error
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _BUFFER = 1 << 20  # long lines (CSV articles): fewer refills than the default 8 KiB
@@ -30,6 +32,8 @@ class ImportRecord:
     pos: bytes of the file consumed after this record (for progress), when the reader knows.
     suggestions: spans another tool predicted (Label Studio predictions), cached as the
     suggestions of the model key `suggestion_source`; None when there are none.
+    former_text: the text as earlier versions of the reader stored it, when it differs (a
+    .txt file's trailing line breaks): a document stored under it is this record's document.
     """
 
     text: str
@@ -42,6 +46,7 @@ class ImportRecord:
     pos: int | None = None
     suggestions: list[Any] | None = None
     suggestion_source: str | None = None
+    former_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +72,6 @@ class ReadOptions:
     annotator: str | None = None
 
 
-def _utf8_error(path: Path, offset: int, line: int | None = None) -> RecordError:
-    return RecordError(str(path), line, f"not valid UTF-8 at byte {offset}")
 
 
 def looks_like_utf16(data: bytes) -> bool:
@@ -89,12 +92,19 @@ def nul_error(path: Path, offset: int, line: int | None = None) -> RecordError:
                                         f"other byte (UTF-16 without a BOM?); save it as UTF-8")
 
 
-def decode_bytes(path: Path, data: bytes) -> str:
-    """Decode a whole file's bytes: UTF-8 (BOM stripped) or UTF-16 with a BOM.
+def decode_bytes(path: Path, data: bytes, encoding: str | None = None) -> str:
+    """Decode a whole file's bytes: UTF-8 (BOM stripped) or UTF-16 with a BOM, or in the
+    `encoding` named.
 
-    Raises RecordError(path, None, 'not valid UTF-8 at byte N') when undecodable, and for
-    BOM-less UTF-16, which would otherwise pass as UTF-8 text full of NULs.
+    Raises DecodeError(path, None, 'not valid UTF-8 at byte N; it looks like ...') when
+    undecodable, and for BOM-less UTF-16, which would otherwise pass as UTF-8 text full of NULs.
     """
+    if not is_utf8(encoding):
+        assert encoding is not None
+        try:
+            return data.decode(normalize(encoding))
+        except UnicodeDecodeError as exc:
+            raise decode_error(path, encoding, exc.start) from None
     if data.startswith(_UTF16_BOMS):
         try:
             return data.decode("utf-16")
@@ -104,15 +114,15 @@ def decode_bytes(path: Path, data: bytes) -> str:
     try:
         text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _utf8_error(path, bom + exc.start) from None
+        raise utf8_error(path, bom + exc.start) from None
     if "\x00" in text and looks_like_utf16(data):
         raise nul_error(path, data.index(b"\x00"))
     return text
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, encoding: str | None = None) -> str:
     """A whole text file decoded exactly (see decode_bytes)."""
-    return decode_bytes(path, Path(path).read_bytes())
+    return decode_bytes(path, Path(path).read_bytes(), encoding)
 
 
 def is_utf16(path: Path) -> bool:
@@ -134,14 +144,19 @@ def iter_raw_lines(path: Path) -> Iterator[tuple[int, bytes, int, int]]:
             yield number, raw, start, pos
 
 
-def iter_lines(path: Path) -> Iterator[tuple[int, str, int]]:
+def iter_lines(path: Path, encoding: str | None = None) -> Iterator[tuple[int, str, int]]:
     """Yield (line number, line with its ending, bytes consumed so far), streaming.
 
-    UTF-8 files are read line by line in binary, so a huge file is never loaded whole and a
-    decoding error names the exact byte and line (raised as RecordError). UTF-16 files (rare,
-    small in practice) are decoded whole.
+    UTF-8 files (and those in an `encoding` that keeps b"\n" a byte of its own, such as
+    cp1252 or Shift JIS) are read line by line in binary, so a huge file is never loaded whole
+    and a decoding error names the exact byte and line (raised as DecodeError). UTF-16 and
+    UTF-32 files (rare, small in practice) are decoded whole.
     """
     path = Path(path)
+    if not is_utf8(encoding):
+        assert encoding is not None
+        yield from _iter_lines_in(path, encoding)
+        return
     if is_utf16(path):
         text = read_text(path)
         # newline="" splits on \n, \r and \r\n but keeps the endings untouched.
@@ -152,7 +167,23 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str, int]]:
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _utf8_error(path, start + exc.start, number) from None
+            raise utf8_error(path, start + exc.start, number) from None
         if "\x00" in line and looks_like_utf16(raw):
             raise nul_error(path, start + raw.index(b"\x00"), number)
+        yield number, line, pos
+
+
+def _iter_lines_in(path: Path, encoding: str) -> Iterator[tuple[int, str, int]]:
+    """iter_lines for a file in a named encoding other than UTF-8."""
+    codec = normalize(encoding)
+    if is_wide(codec):
+        text = read_text(path, codec)
+        for number, line in enumerate(io.StringIO(text, newline=""), 1):
+            yield number, line, 0
+        return
+    for number, raw, start, pos in iter_raw_lines(path):
+        try:
+            line = raw.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise decode_error(path, codec, start + exc.start, number) from None
         yield number, line, pos

@@ -21,8 +21,9 @@ def brat_pair(path: Path) -> tuple[Path, Path]:
     return path.with_suffix(".txt"), path.with_suffix(".ann")
 
 
-def read_brat(path: Path) -> Iterator[ImportRecord | RecordError]:
-    """Yield the pair as one document whose spans are the T lines."""
+def read_brat(path: Path, encoding: str | None = None) -> Iterator[ImportRecord | RecordError]:
+    """Yield the pair as one document whose spans are the T lines (both files in `encoding`
+    when one is named, else UTF-8)."""
     txt, ann = brat_pair(path)
     if not txt.is_file():
         yield RecordError(str(ann), None, f"no text file {txt.name} next to it")
@@ -31,14 +32,14 @@ def read_brat(path: Path) -> Iterator[ImportRecord | RecordError]:
         yield RecordError(str(txt), None, f"no brat annotation file {ann.name} next to it")
         return
     try:
-        text = read_text(txt)
+        text = read_text(txt, encoding)
     except RecordError as exc:
         yield exc
         return
     spans: list[Any] = []
     errors: list[RecordError] = []
     try:
-        for number, line, _pos in iter_lines(ann):
+        for number, line, _pos in iter_lines(ann, encoding):
             line = line.rstrip("\r\n")
             if not line.startswith("T"):
                 continue  # relations, events, attributes, notes: not spans

@@ -126,7 +126,7 @@ def _parse_tag(tag: str) -> tuple[str, str]:
     return ("I", tag) if tag else ("?", "")  # IO scheme: a bare label continues
 
 
-def read_conll(path: Path) -> Iterator[ImportRecord | RecordError]:
+def read_conll(path: Path, encoding: str | None = None) -> Iterator[ImportRecord | RecordError]:
     """Yield one record per document (see the module docstring for what a document is)."""
     path = Path(path)
     name = str(path)
@@ -147,7 +147,7 @@ def read_conll(path: Path) -> Iterator[ImportRecord | RecordError]:
 
     pos = 0
     try:
-        for number, line, pos in iter_lines(path):
+        for number, line, pos in iter_lines(path, encoding):
             stripped = line.strip(" \t\r\n")
             if not stripped:
                 if by_docstart:

@@ -16,7 +16,7 @@ from annotator.core.importers.base import ImportRecord, iter_lines
 _FIELD_LIMIT = 2**31 - 1
 
 
-def read_csv(path: Path) -> Iterator[ImportRecord | RecordError]:
+def read_csv(path: Path, encoding: str | None = None) -> Iterator[ImportRecord | RecordError]:
     """Yield one record per data row; `.tsv` files are tab-separated."""
     path = Path(path)
     name = str(path)
@@ -25,7 +25,7 @@ def read_csv(path: Path) -> Iterator[ImportRecord | RecordError]:
     state = {"pos": 0}
 
     def lines() -> Iterator[str]:
-        for _number, line, pos in iter_lines(path):
+        for _number, line, pos in iter_lines(path, encoding):
             state["pos"] = pos
             yield line
 

@@ -17,8 +17,9 @@ import orjson
 
 from annotator.core.errors import RecordError
 from annotator.core.importers.base import (
-    ImportRecord, is_utf16, iter_raw_lines, looks_like_utf16, nul_error, read_text,
+    ImportRecord, is_utf16, iter_lines, iter_raw_lines, looks_like_utf16, nul_error, read_text,
 )
+from annotator.core.importers.encodings import is_utf8, utf8_error
 from annotator.core.model import ANSWERS
 
 # Top-level keys that are fields, not metadata.
@@ -33,10 +34,19 @@ def _kind(value: Any) -> str:
     return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
-def read_jsonl(path: Path) -> Iterator[ImportRecord | RecordError]:
-    """Yield a record (or an error) per non-blank line of a JSONL file."""
+def read_jsonl(path: Path, encoding: str | None = None) -> Iterator[ImportRecord | RecordError]:
+    """Yield a record (or an error) per non-blank line of a JSONL file (UTF-8 unless an
+    `encoding` is named)."""
     path = Path(path)
     name = str(path)
+    if not is_utf8(encoding):
+        try:
+            for number, line, pos in iter_lines(path, encoding):
+                if line.strip():
+                    yield _parse_line(line, name, number, 0, pos)
+        except RecordError as exc:
+            yield exc
+        return
     if is_utf16(path):
         try:
             text = read_text(path)
@@ -74,7 +84,7 @@ def _parse_line(raw: bytes | str, name: str, number: int, start: int, pos: int) 
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            return RecordError(name, number, f"not valid UTF-8 at byte {start + exc.start}")
+            return utf8_error(Path(name), start + exc.start, number)
         if b"\x00" in raw and looks_like_utf16(raw):
             return nul_error(Path(name), start + raw.index(b"\x00"), number)
     try:
