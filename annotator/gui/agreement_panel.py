@@ -31,10 +31,14 @@ def fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
-def _table(parent: QWidget, name: str, headers: list[str]) -> QTableWidget:
+def _table(parent: QWidget, name: str, headers: list[tuple[str, str]]) -> QTableWidget:
+    """A read-only table whose columns share its width; headers are (text, tooltip)."""
     table = QTableWidget(0, len(headers), parent)
     table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
+    for column, (text, tip) in enumerate(headers):
+        item = QTableWidgetItem(text)
+        item.setToolTip(tip)
+        table.setHorizontalHeaderItem(column, item)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     # Columns share the width: the table fits its panel without a horizontal scroll bar.
@@ -72,10 +76,16 @@ class AgreementPanel(QWidget):
         self.answer = answer
         self.report: AgreementReport | None = None
         self._pool = WorkerPool(self)
-        self.table = _table(self, "agreementTable", ["Pair / label", "F1", "Partial", "Kappa", "Docs"])
-        self.quality = _table(self, "qualityTable", ["Annotator", "Docs", "Unchanged", "Gold F1", "Reviewed"])
-        self.quality.setToolTip("Unchanged: share of their accepted documents that are exactly the model's "
-                                "suggestions. Gold F1: their versions against reviewed gold.")
+        self.table = _table(self, "agreementTable", [
+            ("Pair / label", "Two annotators, then each label"), ("F1", "F1 on exact spans"),
+            ("Partial", "F1 counting overlaps with the same label"), ("Kappa", "Cohen's kappa on token IOB tags"),
+            ("Docs", "Documents both accepted")])
+        self.quality = _table(self, "qualityTable", [
+            ("Who", "Annotator"), ("Docs", "Documents they accepted"),
+            ("As model", "Share of their accepted documents that are exactly the model's suggestions "
+                         "(a rubber-stamper is near 100%)"),
+            ("Gold F1", "Their versions against the reviewed gold"), ("Rev.", "How many of their documents "
+                                                                        "have been reviewed")])
         self.status = QLabel("Computing agreement…", self)
         self.status.setWordWrap(True)
         refresh = QPushButton("Refresh", self)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from annotator.core.model import Span
 from annotator.core.review import AGREE_ALL, AGREE_ONE, AGREE_SOME
+from annotator.core.wording import count
 from annotator.gui.span_editor import SpanEditor
 
 # Okabe-Ito colours (safe for colour-blind readers), each with its own line style too.
@@ -114,5 +115,5 @@ class AnnotatorRow(QWidget):
         parts = [f"<span style='color:{AGREEMENT_STYLE[k][0]}'>{counts[k]} {word}</span>"
                  for k, word in ((AGREE_ALL, "agreed"), (AGREE_SOME, "disputed"),
                                  (AGREE_ONE, "only theirs"))]
-        self.header.setText(f"<b>{self.name}</b> &nbsp;·&nbsp; {len(spans)} spans: "
+        self.header.setText(f"<b>{self.name}</b> &nbsp;·&nbsp; {count(len(spans), 'span')}: "
                             + ", ".join(parts) + " &nbsp;<i>(click a span to copy it to the final version)</i>")
