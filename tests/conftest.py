@@ -23,8 +23,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def _peer_data_dir() -> Path:
+    """$ANNOTATOR_PEER_DATA, else shared/peer-data beside the checkout (or beside the main
+    checkout, for a git worktree under /work/wt), else the team's /work/shared."""
     env = os.environ.get("ANNOTATOR_PEER_DATA")
-    return Path(env) if env else REPO_ROOT.parent / "shared" / "peer-data"
+    if env:
+        return Path(env)
+    candidates = [REPO_ROOT.parent / "shared" / "peer-data", REPO_ROOT.parent.parent / "shared" / "peer-data",
+                  Path("/work/shared/peer-data")]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
 
 
 @pytest.fixture
