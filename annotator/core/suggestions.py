@@ -128,17 +128,20 @@ def model_suggestions(store: "Store", doc_id: int, model_key: str, text: str | N
 
 def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatcher | None,
                        out: str | Path, *, model_name: str | None = None,
+                       order: Sequence[int] | None = None,
                        on_progress: Callable[[int], None] | None = None) -> int:
-    """Write, for every document, what the window would suggest now, as Prodigy-style JSONL
-    (no answer; meta["model"] names the model; each span's source is "model" or "gold").
-    Written through the Prodigy exporter: all or nothing. Returns the number of records."""
+    """Write, for every document (or the ids in `order`, in that order: core/ordering.py),
+    what the window would suggest now, as Prodigy-style JSONL (no answer; meta["model"] names
+    the model; each span's source is "model" or "gold"). Written through the Prodigy
+    exporter: all or nothing. Returns the number of records."""
     from annotator.core.exporters import ExportItem
     from annotator.core.exporters.prodigy import ProdigyExporter
 
     exporter = ProdigyExporter(Path(out), lang=store.lang, with_source=True)
     try:
         batch: list[ExportItem] = []
-        for doc in store.iter_documents():
+        docs = store.iter_documents() if order is None else (store.get_document(d) for d in order)
+        for doc in docs:
             spans = current_suggestions(store, doc.id, model_key, matcher, doc.text)
             meta = {**doc.meta, "model": model_name or model_key}
             batch.append(ExportItem(replace(doc, meta=meta), tuple(spans), None, None, None))
