@@ -306,13 +306,15 @@ def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None
 def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.75, 1.0), base: str | None = None,
                    from_scratch: bool = False, eval_split: float = 0.2, annotator: str | None = None,
                    reviewed: bool = False, label_map: Mapping[str, str] | None = None,
-                   max_steps: int = DEFAULT_MAX_STEPS, seed: int = 0, batch_size: int = 8,
+                   max_steps: int = DEFAULT_MAX_STEPS, patience: int | None = DEFAULT_PATIENCE,
+                   budget_s: float | None = DEFAULT_BUDGET_S, seed: int = 0, batch_size: int = DEFAULT_BATCH_SIZE,
+                   dropout: float = DEFAULT_DROPOUT, augment: bool = True,
                    on_progress: ProgressFn | None = None, should_stop: StopFn | None = None) -> list[dict[str, Any]]:
     """Held-out scores after training on growing parts of the training set (nothing is written).
 
-    Every fraction trains from the same start for the same number of steps on the first
-    ceil(fraction * n) training documents of the seeded order and is scored on the same
-    held-out part. Returns one dict per fraction: {"fraction", "train_docs", "dev_docs",
+    Every fraction trains from the same start with train_pipeline's recipe (early stopping,
+    budget_s per fraction, augmentation) on the first ceil(fraction * n) training documents of
+    the seeded order and is scored on the same held-out part. Returns one dict per fraction: {"fraction", "train_docs", "dev_docs",
     "f1", "precision", "recall", "per_label"}, preceded by {"fraction": 0.0, ...} with the
     base model's scores when fine-tuning. on_progress counts steps over all fractions."""
     if not fractions or any(not 0 < f <= 1 for f in fractions):
@@ -326,22 +328,25 @@ def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.7
         raise AnnotatorError("too little gold for a held-out part: annotate at least two documents")
     base_name = None if from_scratch else (base or default_base())
     rows: list[dict[str, Any]] = []
-    total = max_steps * len(fractions)
-    for k, fraction in enumerate(sorted(fractions)):
+    total = max_steps * len(fractions)  # an upper bound: early stopping ends each part sooner
+    done = 0
+    for fraction in sorted(fractions):
         # A fresh start per fraction; Examples must come from the pipeline that trains on them.
         nlp = new_pipeline(base_name, store.lang)
-        part = make_examples(nlp, train[:max(1, math.ceil(fraction * len(train)))])
+        part, copies = training_examples(nlp, train[:max(1, math.ceil(fraction * len(train)))], augment)
         if base_name and not rows:
             rows.append({"fraction": 0.0, "train_docs": 0, "dev_docs": len(dev), "model": base_name,
                          **score(nlp, dev, labels)})
         prepare_ner(nlp, labels, part)
 
-        def progress(step: int, _total: int, info: dict, _k: int = k, _f: float = fraction) -> None:
+        def progress(step: int, _total: int, info: dict, _done: int = done, _f: float = fraction) -> None:
             if on_progress is not None:
-                on_progress(_k * max_steps + step, total, {**info, "fraction": _f})
+                on_progress(_done + step, total, {**info, "fraction": _f})
 
-        train_loop(nlp, part, dev, labels, max_steps=max_steps, seed=seed, batch_size=batch_size,
-                   on_progress=progress, should_stop=should_stop)
+        loop = train_loop(nlp, part + copies, dev, labels, max_steps=max_steps, seed=seed, batch_size=batch_size,
+                          dropout=dropout, patience=patience, budget_s=budget_s, on_progress=progress,
+                          should_stop=should_stop)
+        done += loop.steps
         rows.append({"fraction": fraction, "train_docs": len(part), "dev_docs": len(dev),
                      "model": "trained", **score(nlp, dev, labels)})
     return rows
