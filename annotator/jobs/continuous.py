@@ -14,26 +14,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from annotator.jobs.child import JobCancelled, run_child, run_main, send, stop_event
+from annotator.core.errors import AnnotatorError
+from annotator.jobs.child_io import run_child, run_main, send, stop_event
+from annotator.jobs.train_process import PROGRESS_KEYS, progress_message
 
 MODULE = "annotator.jobs.continuous"
 
 
+class ContinuousError(AnnotatorError):
+    """A round failed (no gold, a broken model, the process crashed); the message says why."""
+
+
+class ContinuousCancelled(AnnotatorError):
+    """The round was stopped (the window closed or the toggle went off); nothing was adopted."""
+
+
 def progress_text(msg: dict[str, Any]) -> str:
     """Status-bar text for one progress line (the indicator appends step/total)."""
-    f1, budget = msg.get("best_f1"), msg.get("budget_s")
-    parts = ["Improving the model in the background"]
-    if isinstance(f1, (int, float)):
-        parts.append(f"held-out F1 {f1:.2f}")
-    if isinstance(budget, (int, float)) and isinstance(msg.get("elapsed_s"), (int, float)):
-        parts.append(f"{msg['elapsed_s']:.0f}/{budget:.0f} s")
-    return ", ".join(parts) + ", step"
+    return progress_message(msg, "Improving the model in the background")
 
 
 def run_continuous(ctx: Any, db_path: Path, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Parent side: run one round in a child process; returns the RoundResult as a dict.
-    Raises JobCancelled (stopped) or JobError."""
-    return run_child(MODULE, {"db": str(db_path), "options": dict(options or {})}, ctx, progress_text)
+    Raises ContinuousCancelled (stopped) or ContinuousError."""
+    return run_child(MODULE, {"db": str(db_path), "options": dict(options or {})}, ctx, progress_text,
+                     cancelled=ContinuousCancelled, failed=ContinuousError, what="continuous learning")
 
 
 def child_main(args: dict[str, Any]) -> int:
@@ -47,13 +52,12 @@ def child_main(args: dict[str, Any]) -> int:
         options["out_root"] = Path(options["out_root"])
 
     def on_progress(step: int, total: int, info: dict[str, Any]) -> None:
-        send({"step": step, "total": total, **{k: info.get(k) for k in
-                                               ("dev_f1", "best_f1", "elapsed_s", "budget_s")}})
+        send({"step": step, "total": total, **{k: info.get(k) for k in PROGRESS_KEYS}})
 
     store = Store(args["db"])
     try:
         result = run_round(store, on_progress=on_progress, should_stop=stop.is_set, **options)
-    except (TrainingCancelled, JobCancelled) as exc:
+    except TrainingCancelled as exc:
         send({"error": str(exc), "cancelled": True})
         return 0
     finally:
