@@ -32,10 +32,13 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from annotator.core.gold import summarize
 from annotator.core.train_loop import GoldDoc, ProgressFn, StopFn
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
 
 SETTING_ENABLED = "continuous.enabled"
 SETTING_STATE = "continuous.state"
@@ -74,15 +77,15 @@ class RoundResult:
         return asdict(self)
 
 
-def is_enabled(store: Any) -> bool:
+def is_enabled(store: Store) -> bool:
     return store.get_setting(SETTING_ENABLED) == "1"
 
 
-def set_enabled(store: Any, on: bool) -> None:
+def set_enabled(store: Store, on: bool) -> None:
     store.set_setting(SETTING_ENABLED, "1" if on else "0")
 
 
-def load_state(store: Any) -> ContinuousState:
+def load_state(store: Store) -> ContinuousState:
     try:
         data = json.loads(store.get_setting(SETTING_STATE) or "{}")
         return ContinuousState(**{k: v for k, v in data.items() if k in ContinuousState.__dataclass_fields__})
@@ -90,23 +93,23 @@ def load_state(store: Any) -> ContinuousState:
         return ContinuousState()
 
 
-def save_state(store: Any, state: ContinuousState) -> None:
+def save_state(store: Store, state: ContinuousState) -> None:
     state.rounds = state.rounds[-HISTORY:]
     store.set_setting(SETTING_STATE, json.dumps(asdict(state), sort_keys=True))
 
 
-def new_gold(store: Any, state: ContinuousState | None = None) -> int:
+def new_gold(store: Store, state: ContinuousState | None = None) -> int:
     """Gold documents (team gold policy) added since the last round."""
     state = state or load_state(store)
     return max(0, summarize(store).gold - state.gold_at_last_round)
 
 
-def is_due(store: Any, every: int = EVERY) -> bool:
+def is_due(store: Store, every: int = EVERY) -> bool:
     """Whether a round should run now: EVERY new gold documents since the last one."""
     return new_gold(store) >= every
 
 
-def held_out_rule(store: Any, percent: int = HELD_OUT_PERCENT) -> Callable[[int], bool]:
+def held_out_rule(store: Store, percent: int = HELD_OUT_PERCENT) -> Callable[[int], bool]:
     """document id -> held out? Decided by the document's text hash, so stable forever."""
     cache: dict[int, bool] = {}
 
@@ -129,7 +132,7 @@ def suggester_f1(model: str, docs: list[GoldDoc], labels: list[str], label_map: 
                [{s.key() for s in spans} for spans in predicted])["f1"]
 
 
-def models_dir(store: Any) -> Path:
+def models_dir(store: Store) -> Path:
     """Where continuous learning writes its models: <project>.models/ beside the project."""
     path = Path(store.path)
     return path.with_name(path.stem + MODELS_SUFFIX)
@@ -141,7 +144,7 @@ def _remove(folder: str | None, inside: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_round(store: Any, *, out_root: Path | None = None, budget_s: float = ROUND_BUDGET_S,
+def run_round(store: Store, *, out_root: Path | None = None, budget_s: float = ROUND_BUDGET_S,
               on_progress: ProgressFn | None = None, should_stop: StopFn | None = None,
               **train_options: Any) -> RoundResult:
     """Retrain, judge and maybe adopt (see the module docstring); always counts the round.

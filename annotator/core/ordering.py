@@ -19,11 +19,13 @@ a change of the project's labels or label map makes them stale (recomputed on de
 from __future__ import annotations
 
 import json
-import time
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.suggest import CHUNK_CHARS, ModelError, Suggester, _pieces
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
 
 ORDER_IMPORTED = "imported"
 ORDER_UNCERTAINTY = "uncertainty"
@@ -80,19 +82,17 @@ def _signature(labels: Iterable[str], label_map: Mapping[str, str]) -> str:
     return json.dumps([sorted(labels), sorted(label_map.items())])
 
 
-def stored_uncertainty(store: Any, model_key: str, labels: Iterable[str] | None = None,
+def stored_uncertainty(store: Store, model_key: str, labels: Iterable[str] | None = None,
                        label_map: Mapping[str, str] | None = None) -> dict[int, float]:
     """document id -> stored uncertainty for this model and the project's current labels."""
     from annotator.core.suggest import load_label_map
 
     sig = _signature(store.label_names() if labels is None else labels,
                      load_label_map(store) if label_map is None else label_map)
-    rows = store.conn.execute("SELECT document_id, score FROM uncertainty WHERE model = ? AND labels = ?",
-                              (model_key, sig))
-    return {doc_id: score for doc_id, score in rows}
+    return store.get_uncertainty(model_key, sig)
 
 
-def score_uncertainty(store: Any, suggester: Suggester, doc_ids: Sequence[int] | None = None, *,
+def score_uncertainty(store: Store, suggester: Suggester, doc_ids: Sequence[int] | None = None, *,
                       batch_size: int = 32, on_progress: Callable[[int, int], None] | None = None,
                       should_stop: Callable[[], bool] | None = None) -> int:
     """Compute and store the uncertainty of the documents not scored yet for this model and
@@ -111,18 +111,14 @@ def score_uncertainty(store: Any, suggester: Suggester, doc_ids: Sequence[int] |
         chunk = todo[i:i + batch_size]
         scores = list(uncertainty_scores(suggester.nlp, (store.get_document(d).text for d in chunk), labels,
                                          suggester.label_map, batch_size))
-        now = time.time()
-        with store.transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO uncertainty (document_id, model, labels, score, created) "
-                             "VALUES (?, ?, ?, ?, ?)",
-                             [(d, suggester.model_key, sig, s, now) for d, s in zip(chunk, scores)])
+        store.save_uncertainty(suggester.model_key, sig, zip(chunk, scores))
         done += len(chunk)
         if on_progress is not None:
             on_progress(done, len(todo))
     return done
 
 
-def disputed_scores(store: Any) -> dict[int, float]:
+def disputed_scores(store: Store) -> dict[int, float]:
     """document id -> disagreement of its accepted versions, for the disputed documents only."""
     from annotator.core.agreement import disagreement_score, versions_for
     from annotator.core.gold import disputed_ids
@@ -130,7 +126,7 @@ def disputed_scores(store: Any) -> dict[int, float]:
     return {doc_id: disagreement_score(versions_for(store, doc_id)) for doc_id in disputed_ids(store)}
 
 
-def document_order(store: Any, order: str = ORDER_IMPORTED, *, model_key: str | None = None,
+def document_order(store: Store, order: str = ORDER_IMPORTED, *, model_key: str | None = None,
                    doc_ids: Sequence[int] | None = None) -> list[int]:
     """Document ids in the chosen order (all documents, or doc_ids). Ties and unscored
     documents keep id order. "uncertainty" reads stored scores only (score_uncertainty first)."""
