@@ -60,11 +60,21 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
           "--stall-docs", "500", "--stall-limit", "420"]),
         ("editor", "4b. The 100,000-word article with 10,000 spans (H4's bench_editor.py)",
          ["bench_editor.py"]),
+        ("train", "6. The trained model on the users' text (WikiGold, lowercased, no punctuation)",
+         ["bench_train.py", "--old"]),
+        ("order", "7. Which document next: uncertainty order vs random order (simulation)",
+         ["bench_order.py"]),
     ]
 
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {
+    "train": "WikiGold rewritten in the users' style (benchmarks/wikigold_users.py: lowercased, punctuation "
+             "tokens dropped, PER/ORG/LOC -> PERSON/ORG/GPE, MISC dropped); 116 articles are the project's "
+             "gold, 29 unseen articles (never in the project, never used for early stopping) are scored.",
+    "order": "The gold plays the annotator; every 20 documents the model is retrained from the base model "
+             "(default recipe, at most 150 updates, patience 75: capped in updates so machine load does not "
+             "change the result) and scored on the 29 unseen articles.",
     "import": "The import does more CPU work than the bare insert (JSON parsing and a SHA-256 of every "
               "text: see the CPU-time row); it reads and hashes on a second thread, so its wall-clock ratio "
               "depends on that thread getting the second core, and rises on a busier machine.",

@@ -44,8 +44,11 @@ def _suggester(store, model: str | None, label_map_items: tuple[str, ...]):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write every document's current suggestions (model + learned from gold) "
                    "as JSONL.")
+@click.option("--order", type=click.Choice(["imported", "uncertainty", "disputed"]), default="imported",
+              show_default=True, help="Document order for -o: as imported, most uncertain first (the "
+              "model's entity probabilities; scores are stored for the window) or most disputed first.")
 def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...], n_process: int,
-            batch_size: int, annotator: str | None, output: Path | None) -> None:
+            batch_size: int, annotator: str | None, output: Path | None, order: str) -> None:
     """Pre-annotate the project's documents with a spaCy pipeline (cached per model)."""
     from annotator.core.learned import GoldMatcher
     from annotator.core.suggestions import export_suggestions
@@ -65,10 +68,21 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
             store.set_setting(SETTING_MODEL, model)
         click.echo(f"{count(computed, 'document')} pre-annotated with {key}; "
                    f"{store.count_documents() - computed:,} already cached")
+        if order == "uncertainty":
+            from annotator.core.ordering import score_uncertainty, stored_uncertainty
+
+            left = store.count_documents() - len(stored_uncertainty(store, key, suggester.labels,
+                                                                    suggester.label_map))
+            if left:
+                with progress(left, "uncertainty") as bar:
+                    score_uncertainty(store, suggester, on_progress=lambda done, total: bar.update(done - bar.n))
         if output is not None:
+            from annotator.core.ordering import document_order
+
+            ids = document_order(store, order, model_key=key)
             matcher = GoldMatcher.from_store(store, annotator)
             with progress(store.count_documents(), "write") as bar:
-                n = export_suggestions(store, key, matcher, output, on_progress=bar.update)
+                n = export_suggestions(store, key, matcher, output, order=ids, on_progress=bar.update)
             click.echo(f"{count(n, 'record')} written to {output} ({count(matcher.phrases(), 'phrase')} "
                        f"learned from {count(len(matcher), 'gold document')})")
 

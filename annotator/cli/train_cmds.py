@@ -9,7 +9,7 @@ from typing import Any, Callable
 import click
 
 from annotator.cli.common import db_option, open_store, progress, user_errors
-from annotator.core.train import DEFAULT_MAX_STEPS
+from annotator.core.train import DEFAULT_BATCH_SIZE, DEFAULT_BUDGET_S, DEFAULT_MAX_STEPS, DEFAULT_PATIENCE
 from annotator.core.wording import count
 
 
@@ -29,11 +29,24 @@ def _gold_options(f: Any) -> Any:
         click.option("--label-map", "label_map", multiple=True, metavar="SRC=DST",
                      help="Rename gold labels before training; SRC= (empty DST) drops SRC. Repeatable."),
         click.option("--max-steps", type=click.IntRange(min=1), default=DEFAULT_MAX_STEPS, show_default=True,
-                     help="Number of updates (mini-batches of 8 documents)."),
+                     help=f"At most this many updates (mini-batches of {DEFAULT_BATCH_SIZE} documents); "
+                          "early stopping usually ends training sooner."),
+        click.option("--patience", type=click.IntRange(min=0), default=DEFAULT_PATIENCE, show_default=True,
+                     help="Stop after this many updates without a better held-out F1 (the best weights "
+                          "are kept); 0 = no early stopping, run --max-steps."),
+        click.option("--budget", "budget_s", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_BUDGET_S,
+                     show_default=True, help="Seconds of training at most."),
+        click.option("--no-augment", is_flag=True,
+                     help="Do not add lowercased and punctuation-free copies of the training documents "
+                          "(added by default when the base model sees letter case)."),
         click.option("--seed", type=int, default=0, show_default=True, help="Seed for the split and training."),
     ]):
         f = option(f)
     return f
+
+
+def _recipe(max_steps: int, patience: int, budget_s: float, no_augment: bool) -> dict[str, Any]:
+    return {"max_steps": max_steps, "patience": patience or None, "budget_s": budget_s, "augment": not no_augment}
 
 
 def _check(base: str | None, from_scratch: bool, annotator: str | None, reviewed: bool) -> None:
@@ -51,6 +64,10 @@ def _progress_hook(bar: Any) -> Callable[[int, int, dict], None]:
         post = {"loss": f"{info.get('loss', 0.0):.1f}"}
         if info.get("dev_f1") is not None:
             post["dev_f1"] = f"{info['dev_f1']:.3f}"
+        if info.get("best_f1") is not None:
+            post["best"] = f"{info['best_f1']:.3f}"
+        if info.get("budget_s") is not None and info.get("elapsed_s") is not None:
+            post["time"] = f"{info['elapsed_s']:.0f}/{info['budget_s']:.0f}s"
         if "fraction" in info:
             post["part"] = f"{info['fraction']:.0%}"
         bar.set_postfix(post, refresh=False)
@@ -71,8 +88,8 @@ def _fmt(scores: dict | None) -> str:
 @_gold_options
 @click.option("--json", "as_json", is_flag=True, help="Print scores.json instead of a summary.")
 def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: bool, eval_split: float,
-          annotator: str | None, reviewed: bool, label_map: tuple[str, ...], max_steps: int, seed: int,
-          as_json: bool) -> None:
+          annotator: str | None, reviewed: bool, label_map: tuple[str, ...], max_steps: int, patience: int,
+          budget_s: float, no_augment: bool, seed: int, as_json: bool) -> None:
     """Train a NER pipeline on the project's gold and write it to a folder.
 
     The pipeline is scored on the held-out part, beside the base model on the same part
@@ -86,8 +103,9 @@ def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: b
     with open_store(db_path, must_exist=True) as store, user_errors():
         with progress(max_steps, "train", unit="step") as bar:
             result = train_pipeline(store, out_dir, base=base, from_scratch=from_scratch, eval_split=eval_split,
-                                    annotator=annotator, reviewed=reviewed, label_map=mapping,
-                                    max_steps=max_steps, seed=seed, on_progress=_progress_hook(bar))
+                                    annotator=annotator, reviewed=reviewed, label_map=mapping, seed=seed,
+                                    on_progress=_progress_hook(bar),
+                                    **_recipe(max_steps, patience, budget_s, no_augment))
     for note in result.warnings[:20]:
         click.echo(f"warning: {note}", err=True)
     if len(result.warnings) > 20:
@@ -99,6 +117,13 @@ def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: b
     click.echo(f"Gold: {s['gold']}.")
     click.echo(f"Trained on {count(s['train_docs'], 'document')}, {s['dev_docs']} held out, labels "
                f"{', '.join(s['labels'])}; {result.steps} steps in {result.seconds:.0f} s.")
+    stop = s["early_stopping"]
+    if stop["stopped"] != "max_steps" or stop["best_step"]:
+        why = {"patience": f"no better held-out F1 for {stop['patience']} steps", "budget": "time budget spent",
+               "max_steps": "--max-steps reached"}[stop["stopped"]]
+        click.echo(f"Stopped: {why}; kept the weights of step {stop['best_step']}"
+                   + (f" ({s['augmented_copies']} lowercased/punctuation-free copies trained too)."
+                      if s["augmented_copies"] else "."))
     click.echo(f"  trained: {_fmt(s['trained'])}")
     if not s["from_scratch"]:
         click.echo(f"  base ({s['base_model']}): {_fmt(s['base'])}")
@@ -117,8 +142,8 @@ def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: b
               help="Comma-separated parts of the training set to train on.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 def train_curve(db_path: Path | None, base: str | None, from_scratch: bool, eval_split: float,
-                annotator: str | None, reviewed: bool, label_map: tuple[str, ...], max_steps: int, seed: int,
-                fractions: str, as_json: bool) -> None:
+                annotator: str | None, reviewed: bool, label_map: tuple[str, ...], max_steps: int, patience: int,
+                budget_s: float, no_augment: bool, seed: int, fractions: str, as_json: bool) -> None:
     """Held-out F1 after training on 25/50/75/100% of the training part: does more gold still help?"""
     from annotator.core.suggest import parse_label_map
     from annotator.core.train import learning_curve
@@ -135,8 +160,8 @@ def train_curve(db_path: Path | None, base: str | None, from_scratch: bool, eval
         with progress(max_steps * len(parts), "train-curve", unit="step") as bar:
             rows = learning_curve(store, fractions=parts, base=base, from_scratch=from_scratch,
                                   eval_split=eval_split, annotator=annotator, reviewed=reviewed,
-                                  label_map=mapping, max_steps=max_steps, seed=seed,
-                                  on_progress=_progress_hook(bar))
+                                  label_map=mapping, seed=seed, on_progress=_progress_hook(bar),
+                                  **_recipe(max_steps, patience, budget_s, no_augment))
     if as_json:
         click.echo(json.dumps(rows, indent=2, sort_keys=True))
         return

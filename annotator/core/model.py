@@ -12,6 +12,7 @@ DECISIONS = ("accept", "reject", "ignore")
 # Where a suggested span came from; gold spans carry no source.
 SOURCE_MODEL = "model"
 SOURCE_GOLD = "gold"
+SOURCE_PROPAGATED = "propagated"  # another occurrence, in the same document, of a phrase the person labelled
 
 
 def text_hash(text: str) -> str:

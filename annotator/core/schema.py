@@ -115,6 +115,18 @@ MIGRATIONS: list[list[str]] = [
             scores TEXT NOT NULL DEFAULT '{}'
         )""",
     ],
+    # 2: uncertainty of each document for a model (core/ordering.py), with the labels it was
+    # computed for; read by the document list's "most uncertain first" order.
+    [
+        """CREATE TABLE uncertainty (
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            model TEXT NOT NULL,
+            labels TEXT NOT NULL,
+            score REAL NOT NULL,
+            created REAL NOT NULL,
+            PRIMARY KEY (model, document_id)
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,10 +14,16 @@ editor and a draft only ever hold valid spans.
 Predictions imported with the documents (a Label Studio export's `predictions`, cached under
 their source as the key) take the model's place for the documents that have them: they were
 made for this data. The running model's suggestions fill in every other document.
+
+Inside the open document, with_propagated() adds what the person's own spans imply
+(core/propagate.py): the other occurrences of each phrase they labelled, as "propagated"
+suggestions that win over the model and learned suggestions they overlap (the person's own
+decision in this very document is the strongest evidence there is).
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
@@ -25,7 +31,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 from annotator.core.errors import SpanError
 from annotator.core.graphemes import snap_span
 from annotator.core.learned import GoldMatcher, combine
-from annotator.core.model import Span
+from annotator.core.model import SOURCE_PROPAGATED, Span
+from annotator.core.propagate import own_spans, propagated
 from annotator.core.spans import validate_spans
 from annotator.core.suggest import load_label_map, map_spans
 
@@ -76,6 +83,24 @@ def model_part(store: "Store", doc_id: int, model_key: str | None) -> Sequence[S
     return (store.get_suggestions(doc_id, model_key) or ()) if model_key else ()
 
 
+def with_propagated(text: str, spans: Iterable[Span], labels: Iterable[str], lang: str = "en") -> list[Span]:
+    """The open document's spans after an edit: the person's own spans (no source), the
+    propagated suggestions they imply (recomputed, so removing a span removes its
+    propagations), then the other suggestions that overlap neither."""
+    spans = list(spans)
+    mine = own_spans(spans)
+    fresh = [s for s in propagated(text, mine, lang) if s.label in set(labels)]
+    taken = sorted(mine + fresh)
+    starts = [t.start for t in taken]
+
+    def free(span: Span) -> bool:  # no overlap with `taken` (sorted, non-overlapping)
+        i = bisect.bisect_left(starts, span.end)
+        return i == 0 or taken[i - 1].end <= span.start
+
+    rest = [s for s in spans if s.source not in (None, SOURCE_PROPAGATED) and free(s)]
+    return sorted(taken + rest)
+
+
 def current_suggestions(store: "Store", doc_id: int, model_key: str | None,
                         matcher: GoldMatcher | None, text: str | None = None) -> list[Span]:
     """What the window shows for a document now: its cached model spans ([] if not cached
@@ -103,17 +128,20 @@ def model_suggestions(store: "Store", doc_id: int, model_key: str, text: str | N
 
 def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatcher | None,
                        out: str | Path, *, model_name: str | None = None,
+                       order: Sequence[int] | None = None,
                        on_progress: Callable[[int], None] | None = None) -> int:
-    """Write, for every document, what the window would suggest now, as Prodigy-style JSONL
-    (no answer; meta["model"] names the model; each span's source is "model" or "gold").
-    Written through the Prodigy exporter: all or nothing. Returns the number of records."""
+    """Write, for every document (or the ids in `order`, in that order: core/ordering.py),
+    what the window would suggest now, as Prodigy-style JSONL (no answer; meta["model"] names
+    the model; each span's source is "model" or "gold"). Written through the Prodigy
+    exporter: all or nothing. Returns the number of records."""
     from annotator.core.exporters import ExportItem
     from annotator.core.exporters.prodigy import ProdigyExporter
 
     exporter = ProdigyExporter(Path(out), lang=store.lang, with_source=True)
     try:
         batch: list[ExportItem] = []
-        for doc in store.iter_documents():
+        docs = store.iter_documents() if order is None else (store.get_document(d) for d in order)
+        for doc in docs:
             spans = current_suggestions(store, doc.id, model_key, matcher, doc.text)
             meta = {**doc.meta, "model": model_name or model_key}
             batch.append(ExportItem(replace(doc, meta=meta), tuple(spans), None, None, None))

@@ -6,6 +6,15 @@ writes a normal pipeline folder that spacy.load() and the suggester read, with s
 beside it: held-out scores of the trained pipeline and of the base model on the same part.
 `learning_curve` trains on growing parts of the training set to show whether more
 annotation still helps. See core/train_loop.py for the spaCy side.
+
+The defaults are chosen for a few hundred documents (benchmarks/bench_train.py measures them):
+mini-batches of DEFAULT_BATCH_SIZE documents, dropout DEFAULT_DROPOUT, held-out early stopping
+(held-out F1 every 25 steps; stop after DEFAULT_PATIENCE steps without a better one, after
+DEFAULT_BUDGET_S seconds, or at DEFAULT_MAX_STEPS; keep the best weights), and, when the base
+model sees letter case, lowercased and punctuation-free copies of the training documents
+(core/augment.py). The held-out part is never trained on, in any form; scores.json holds the
+scores on it. Because the same part also chose when to stop, its trained score is slightly
+optimistic: benchmarks/bench_train.py scores on articles training never saw at all.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.gold import KIND_REVIEW, GoldSummary, describe, disputed_message, iter_gold
@@ -33,10 +42,15 @@ from annotator.core.train_loop import (
 if TYPE_CHECKING:
     from annotator.core.store import Store
 
-__all__ = ["DEFAULT_MAX_STEPS", "GoldDoc", "TrainResult", "TrainingCancelled", "collect_gold", "default_base",
+__all__ = ["DEFAULT_BUDGET_S", "DEFAULT_MAX_STEPS", "DEFAULT_PATIENCE", "GoldDoc", "TrainResult", "TrainingCancelled",
+           "collect_gold", "default_base",
            "learning_curve", "split_gold", "train_pipeline"]
 
-DEFAULT_MAX_STEPS = 200
+DEFAULT_MAX_STEPS = 2000      # a cap: early stopping usually ends training well before
+DEFAULT_PATIENCE = 150        # steps without a better held-out F1 before stopping
+DEFAULT_BUDGET_S = 600.0      # seconds of training at most
+DEFAULT_BATCH_SIZE = 4        # documents per update
+DEFAULT_DROPOUT = 0.2
 SCORES_FILE = "scores.json"
 CORPUS_DIR = "corpus"
 # Written in every pipeline we train; marks a folder we may overwrite on retraining.
@@ -117,7 +131,7 @@ class PreparedGold:
 
 
 def _prepare(store: Store, *, annotator: str | None, reviewed: bool, label_map: Mapping[str, str] | None,
-             eval_split: float, seed: int) -> PreparedGold:
+             eval_split: float, seed: int, held_out: Callable[[int], bool] | None = None) -> PreparedGold:
     if reviewed and annotator:
         raise AnnotatorError("choose either an annotator or the reviewed gold, not both")
     summary = GoldSummary()
@@ -132,7 +146,13 @@ def _prepare(store: Store, *, annotator: str | None, reviewed: bool, label_map: 
     if not labels:
         raise AnnotatorError(f"the gold ({count(len(gold), noun)}{rest}) has no entity spans: "
                              f"nothing to learn")
-    train, dev = split_gold(gold, eval_split, seed)
+    if held_out is not None:
+        train = [g for g in gold if not held_out(g.document_id)]
+        dev = [g for g in gold if held_out(g.document_id)]
+        if not train:
+            raise AnnotatorError(f"all {len(gold)} gold documents are held out: nothing to train on")
+    else:
+        train, dev = split_gold(gold, eval_split, seed)
     notes = []
     if len(gold) < MIN_GOLD_DOCUMENTS:
         notes.append(f"only {count(len(gold), 'gold document')}: at least "
@@ -189,35 +209,55 @@ def _doc_bin(nlp: Any, examples: Sequence[Any]) -> Any:
     return DocBin(docs=[eg.reference for eg in examples], store_user_data=False)
 
 
+def training_examples(nlp: Any, train: Sequence[GoldDoc], augment: bool = True,
+                      warnings: list[str] | None = None) -> tuple[list[Any], list[Any]]:
+    """(Examples of the training documents, their users'-style copies). Copies only when
+    `augment` and the pipeline sees letter case (core/augment.py); only ever made from `train`,
+    so nothing held out reaches training in any form."""
+    from annotator.core.augment import is_cased, users_style_copies  # imports spaCy: not at CLI start
+
+    examples = make_examples(nlp, train, warnings)
+    return examples, (users_style_copies(nlp, examples) if augment and is_cased(nlp) else [])
+
+
 def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None, from_scratch: bool = False,
                    eval_split: float = 0.2, annotator: str | None = None, reviewed: bool = False,
                    label_map: Mapping[str, str] | None = None, max_steps: int = DEFAULT_MAX_STEPS,
-                   seed: int = 0, batch_size: int = 8, on_progress: ProgressFn | None = None,
-                   should_stop: StopFn | None = None, record: bool = True) -> TrainResult:
+                   patience: int | None = DEFAULT_PATIENCE, budget_s: float | None = DEFAULT_BUDGET_S,
+                   seed: int = 0, batch_size: int = DEFAULT_BATCH_SIZE, dropout: float = DEFAULT_DROPOUT,
+                   augment: bool = True, held_out: Callable[[int], bool] | None = None,
+                   on_progress: ProgressFn | None = None, should_stop: StopFn | None = None,
+                   record: bool = True) -> TrainResult:
     """Train a NER pipeline on the project's gold (the team gold policy unless narrowed to
     `annotator` or `reviewed`) and write it to out_dir.
 
     out_dir then holds a spaCy pipeline (tokenizer + `ner` over the gold's labels only),
-    scores.json ({"trained", "base", "train_docs", "dev_docs", "labels", ...}) and corpus/
-    train.spacy + dev.spacy (the exported gold). The run is recorded in the project's
-    trained_models table (record=False to skip). on_progress(step, total, info) is called
-    after every update with info {"loss", "dev_f1", "epoch"}; should_stop() -> True cancels
-    (TrainingCancelled, nothing written). Re-training into the same folder replaces it."""
+    scores.json ({"trained", "base", "train_docs", "dev_docs", "labels", ...}: held-out scores)
+    and corpus/ train.spacy + dev.spacy (the gold as annotated, without augmented copies).
+    Training stops early (see the module docstring) unless patience is None or nothing is held
+    out; then it runs max_steps. `augment`: add users'-style copies of the training documents
+    when the base model is cased. `held_out(document_id)` chooses the held-out part instead of
+    eval_split (continuous learning keeps it stable as the gold grows). The run is recorded in
+    the project's trained_models table (record=False to skip). on_progress(step, max_steps,
+    info) after every update (train_loop's info: loss, dev_f1, best_f1, elapsed_s, budget_s...);
+    should_stop() -> True cancels (TrainingCancelled, nothing written). Re-training into the
+    same folder replaces it."""
     out_dir = Path(out_dir)
     if max_steps < 1:
         raise AnnotatorError(f"max steps must be at least 1, not {max_steps}")
     _check_out_dir(out_dir)
     base_name = None if from_scratch else (base or default_base())
     prepared = _prepare(store, annotator=annotator, reviewed=reviewed, label_map=label_map,
-                        eval_split=eval_split, seed=seed)
+                        eval_split=eval_split, seed=seed, held_out=held_out)
     train, dev, labels, warnings = prepared.train, prepared.dev, prepared.labels, prepared.warnings
     started = time.time()
     nlp = new_pipeline(base_name, store.lang)
-    train_egs = make_examples(nlp, train, warnings)
+    train_egs, copies = training_examples(nlp, train, augment, warnings)
     dev_egs = make_examples(nlp, dev, warnings)
     base_scores = score(nlp, dev, labels) if base_name and dev else None
     prepare_ner(nlp, labels, train_egs)
-    loop = train_loop(nlp, train_egs, dev, labels, max_steps=max_steps, seed=seed, batch_size=batch_size,
+    loop = train_loop(nlp, train_egs + copies, dev, labels, max_steps=max_steps, seed=seed,
+                      batch_size=batch_size, dropout=dropout, patience=patience, budget_s=budget_s,
                       on_progress=on_progress, should_stop=should_stop)
     trained_scores = score(nlp, dev, labels) if dev else None
     scores: dict[str, Any] = {
@@ -225,6 +265,10 @@ def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None
         "labels": labels, "base_model": base_name, "from_scratch": base_name is None, "steps": loop.steps,
         "seed": seed, "eval_split": eval_split, "seconds": round(loop.seconds, 2),
         "dev_f1_history": [[step, f1] for step, f1 in loop.dev_f1],
+        "augmented_copies": len(copies), "batch_size": batch_size, "dropout": dropout,
+        "early_stopping": {"patience": patience, "budget_s": budget_s, "max_steps": max_steps,
+                           "stopped": loop.stopped, "best_step": loop.best_step,
+                           "start_f1": loop.start_f1, "best_f1": loop.best_f1},
         "gold": prepared.description, "train_documents": len(train), "eval_documents": len(dev),
         "disputed_excluded": prepared.disputed_excluded, "warnings": warnings,
         "label_map": dict(label_map or {}), "dev_document_ids": [g.document_id for g in dev],
@@ -262,13 +306,15 @@ def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None
 def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.75, 1.0), base: str | None = None,
                    from_scratch: bool = False, eval_split: float = 0.2, annotator: str | None = None,
                    reviewed: bool = False, label_map: Mapping[str, str] | None = None,
-                   max_steps: int = DEFAULT_MAX_STEPS, seed: int = 0, batch_size: int = 8,
+                   max_steps: int = DEFAULT_MAX_STEPS, patience: int | None = DEFAULT_PATIENCE,
+                   budget_s: float | None = DEFAULT_BUDGET_S, seed: int = 0, batch_size: int = DEFAULT_BATCH_SIZE,
+                   dropout: float = DEFAULT_DROPOUT, augment: bool = True,
                    on_progress: ProgressFn | None = None, should_stop: StopFn | None = None) -> list[dict[str, Any]]:
     """Held-out scores after training on growing parts of the training set (nothing is written).
 
-    Every fraction trains from the same start for the same number of steps on the first
-    ceil(fraction * n) training documents of the seeded order and is scored on the same
-    held-out part. Returns one dict per fraction: {"fraction", "train_docs", "dev_docs",
+    Every fraction trains from the same start with train_pipeline's recipe (early stopping,
+    budget_s per fraction, augmentation) on the first ceil(fraction * n) training documents of
+    the seeded order and is scored on the same held-out part. Returns one dict per fraction: {"fraction", "train_docs", "dev_docs",
     "f1", "precision", "recall", "per_label"}, preceded by {"fraction": 0.0, ...} with the
     base model's scores when fine-tuning. on_progress counts steps over all fractions."""
     if not fractions or any(not 0 < f <= 1 for f in fractions):
@@ -282,22 +328,25 @@ def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.7
         raise AnnotatorError("too little gold for a held-out part: annotate at least two documents")
     base_name = None if from_scratch else (base or default_base())
     rows: list[dict[str, Any]] = []
-    total = max_steps * len(fractions)
-    for k, fraction in enumerate(sorted(fractions)):
+    total = max_steps * len(fractions)  # an upper bound: early stopping ends each part sooner
+    done = 0
+    for fraction in sorted(fractions):
         # A fresh start per fraction; Examples must come from the pipeline that trains on them.
         nlp = new_pipeline(base_name, store.lang)
-        part = make_examples(nlp, train[:max(1, math.ceil(fraction * len(train)))])
+        part, copies = training_examples(nlp, train[:max(1, math.ceil(fraction * len(train)))], augment)
         if base_name and not rows:
             rows.append({"fraction": 0.0, "train_docs": 0, "dev_docs": len(dev), "model": base_name,
                          **score(nlp, dev, labels)})
         prepare_ner(nlp, labels, part)
 
-        def progress(step: int, _total: int, info: dict, _k: int = k, _f: float = fraction) -> None:
+        def progress(step: int, _total: int, info: dict, _done: int = done, _f: float = fraction) -> None:
             if on_progress is not None:
-                on_progress(_k * max_steps + step, total, {**info, "fraction": _f})
+                on_progress(_done + step, total, {**info, "fraction": _f})
 
-        train_loop(nlp, part, dev, labels, max_steps=max_steps, seed=seed, batch_size=batch_size,
-                   on_progress=progress, should_stop=should_stop)
+        loop = train_loop(nlp, part + copies, dev, labels, max_steps=max_steps, seed=seed, batch_size=batch_size,
+                          dropout=dropout, patience=patience, budget_s=budget_s, on_progress=progress,
+                          should_stop=should_stop)
+        done += loop.steps
         rows.append({"fraction": fraction, "train_docs": len(part), "dev_docs": len(dev),
                      "model": "trained", **score(nlp, dev, labels)})
     return rows

@@ -25,6 +25,7 @@ ProgressFn = Callable[[int, int, dict], None]
 StopFn = Callable[[], bool]
 
 NER_FACTORIES = ("ner", "beam_ner")
+DEFAULT_EVAL_EVERY = 25
 
 
 class TrainingCancelled(AnnotatorError):
@@ -46,6 +47,10 @@ class LoopResult:
     seconds: float
     losses: list[float] = field(default_factory=list)
     dev_f1: list[tuple[int, float]] = field(default_factory=list)
+    start_f1: float | None = None   # held-out F1 before the first update (early stopping)
+    best_f1: float | None = None    # the best held-out F1 seen; its weights are the ones kept
+    best_step: int = 0
+    stopped: str = "max_steps"      # or "patience" (no better held-out F1 for a while), "budget"
 
 
 # ---- loading ------------------------------------------------------------------------------
@@ -194,15 +199,40 @@ def _batches(n: int, batch_size: int, rng: random.Random) -> Iterable[list[int]]
             yield order[i:i + batch_size]
 
 
+def _snapshot(model: Any, params: dict | None = None) -> dict[tuple[int, str], Any]:
+    """Copies of the model's parameters (or of `params`, the optimizer's averages, where it has them)."""
+    out = {}
+    for node in model.walk():
+        for name in node.param_names:
+            key = (node.id, name)
+            if params is not None and key in params:
+                out[key] = params[key].copy()
+            elif node.has_param(name):
+                out[key] = node.get_param(name).copy()
+    return out
+
+
+def _restore(model: Any, snapshot: dict[tuple[int, str], Any]) -> None:
+    for node in model.walk():
+        for name in node.param_names:
+            if (node.id, name) in snapshot:
+                node.set_param(name, snapshot[(node.id, name)].copy())
+
+
 def train_loop(nlp: Any, train: Sequence[Any], dev: Sequence[GoldDoc], labels: Sequence[str], *,
                max_steps: int, seed: int = 0, batch_size: int = 8, dropout: float = 0.1,
-               eval_every: int | None = None, on_progress: ProgressFn | None = None,
-               should_stop: StopFn | None = None) -> LoopResult:
-    """Update the pipeline's NER `max_steps` times on mini-batches of `train` (Examples).
+               eval_every: int | None = None, patience: int | None = None, budget_s: float | None = None,
+               on_progress: ProgressFn | None = None, should_stop: StopFn | None = None) -> LoopResult:
+    """Update the pipeline's NER on shuffled mini-batches of `train` (Examples).
 
-    Weights end as the optimizer's running averages (what spaCy saves too). Every
-    `eval_every` steps and at the end, dev F1 is measured and passed to on_progress as
-    info['dev_f1']. Raises TrainingCancelled when should_stop() turns true."""
+    Early stopping (patience set and a held-out part `dev`): held-out F1 is measured before the
+    first update and every `eval_every` steps with the optimizer's averaged weights; training
+    stops once `patience` steps passed without a better F1, or when `budget_s` seconds are
+    spent, or at `max_steps`; the weights that scored best are kept (so the held-out F1 never
+    ends below the starting point's). Without patience: exactly max_steps updates, ending on the
+    averaged weights (what `spacy train` saves). on_progress(step, max_steps, info) after every
+    update, info = {"loss", "dev_f1" (latest), "best_f1", "best_step", "epoch", "elapsed_s",
+    "budget_s", "patience"}. Raises TrainingCancelled when should_stop() turns true."""
     from spacy.util import fix_random_seed
 
     if not train:
@@ -210,32 +240,52 @@ def train_loop(nlp: Any, train: Sequence[Any], dev: Sequence[GoldDoc], labels: S
     fix_random_seed(seed)
     rng = random.Random(seed)
     optimizer = nlp.create_optimizer()
-    eval_every = eval_every or max(10, max_steps // 10)
+    early = patience is not None and bool(dev)
+    eval_every = eval_every or (DEFAULT_EVAL_EVERY if early else max(10, max_steps // 10))
+    model = nlp.get_pipe("ner").model
     result = LoopResult(0, 0.0)
     start = time.perf_counter()
     dev_f1: float | None = None
+    best: dict[tuple[int, str], Any] | None = None
+    if early:
+        dev_f1 = result.start_f1 = result.best_f1 = score(nlp, dev, labels)["f1"]
+        result.dev_f1.append((0, dev_f1))
+        best = _snapshot(model)
     batches = _batches(len(train), batch_size, rng)
-    for step in range(1, max_steps + 1):
+    step = 0
+    while step < max_steps:
         if should_stop is not None and should_stop():
             raise TrainingCancelled("training cancelled; nothing was written")
+        step += 1
         losses: dict[str, float] = {}
         nlp.update([train[i] for i in next(batches)], sgd=optimizer, drop=dropout, losses=losses)
         loss = float(losses.get("ner", 0.0))
         result.losses.append(loss)
-        if dev and (step % eval_every == 0 or step == max_steps):
+        elapsed = time.perf_counter() - start
+        out_of_time = budget_s is not None and elapsed >= budget_s
+        if dev and (step % eval_every == 0 or step == max_steps or out_of_time):
             with nlp.use_params(optimizer.averages):
                 dev_f1 = score(nlp, dev, labels)["f1"]
+                if early and dev_f1 > (result.best_f1 or 0.0):
+                    result.best_f1, result.best_step = dev_f1, step
+                    best = _snapshot(model, optimizer.averages)
             result.dev_f1.append((step, dev_f1))
         if on_progress is not None:
-            on_progress(step, max_steps, {"loss": loss, "dev_f1": dev_f1,
-                                          "epoch": (step * batch_size) // len(train)})
-    # Keep the averaged weights: smoother than the last step's, and what `spacy train` saves.
-    if optimizer.averages:
-        for node in nlp.get_pipe("ner").model.walk():
-            for name in node.param_names:
-                key = (node.id, name)
-                if key in optimizer.averages and node.has_param(name):
-                    node.set_param(name, optimizer.averages[key].copy())
-    result.steps = max_steps
+            on_progress(step, max_steps, {
+                "loss": loss, "dev_f1": dev_f1, "best_f1": result.best_f1, "best_step": result.best_step,
+                "epoch": (step * batch_size) // len(train), "elapsed_s": round(elapsed, 1),
+                "budget_s": budget_s, "patience": patience})
+        if out_of_time:
+            result.stopped = "budget"
+            break
+        if early and step - result.best_step >= patience:
+            result.stopped = "patience"
+            break
+    if best is not None:
+        _restore(model, best)
+    elif optimizer.averages:
+        # Keep the averaged weights: smoother than the last step's, and what `spacy train` saves.
+        _restore(model, _snapshot(model, optimizer.averages))
+    result.steps = step
     result.seconds = time.perf_counter() - start
     return result

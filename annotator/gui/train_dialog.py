@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QPushButton, QSpinBox, QWidget,
 )
 
+from annotator.core.train import DEFAULT_MAX_STEPS
+
 GOLD_CHOICES = [("team", "Team gold (the review, else what every annotator accepted)"),
                 ("mine", "Documents accepted by me"), ("reviewed", "Reviewed gold only (adjudicated)")]
 
@@ -24,7 +26,7 @@ class TrainOptions:
     base: str | None = None
     from_scratch: bool = False
     eval_split: float = 0.2
-    max_steps: int = 200
+    max_steps: int = DEFAULT_MAX_STEPS  # a cap: training stops early on the held-out F1
     gold: str = "team"  # one of GOLD_CHOICES' keys
     annotator: str | None = None  # used when gold == "mine"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -49,7 +51,7 @@ class TrainDialog(QDialog):
     """Asks for the training options; the defaults train on the team gold from the current
     model into a new folder beside the project."""
 
-    def __init__(self, db_path: Path, base: str, annotator: str, max_steps: int = 200,
+    def __init__(self, db_path: Path, base: str, annotator: str, max_steps: int = DEFAULT_MAX_STEPS,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Train a model from gold")

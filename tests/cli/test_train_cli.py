@@ -47,10 +47,12 @@ def test_train_json_from_scratch_and_the_model_suggests(wiki_db: Path, tmp_path:
 
     out = tmp_path / "scratch"
     result = CliRunner().invoke(main, ["train", "--db", str(wiki_db), "-o", str(out), "--from-scratch",
-                                       *MAP_ARGS, "--max-steps", "3", "--json"])
+                                       *MAP_ARGS, "--max-steps", "3", "--patience", "0", "--no-augment", "--json"])
     assert result.exit_code == 0, result.output
     scores = json.loads(result.stdout)
     assert scores["from_scratch"] is True and scores["base"] is None
+    assert scores["early_stopping"]["patience"] is None and scores["steps"] == 3
+    assert scores["augmented_copies"] == 0
     assert scores["labels"] == ["LOC", "ORG", "PERSON"]
     suggester = Suggester(model=str(out)).load()
     assert suggester.pipeline_labels() == ["LOC", "ORG", "PERSON"]

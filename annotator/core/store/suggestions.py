@@ -1,4 +1,5 @@
-"""The suggestions cache: a model's spans per document, computed once per model."""
+"""The suggestions cache: a model's spans per document, computed once per model; and the
+model's uncertainty per document (core/ordering.py), stored beside it."""
 
 from __future__ import annotations
 
@@ -26,3 +27,17 @@ class SuggestionsMixin(StoreBase):
     def suggested_ids(self, model: str) -> set[int]:
         return {r[0] for r in self.conn.execute("SELECT document_id FROM suggestions WHERE model = ?",
                                                 (model,))}
+
+    def save_uncertainty(self, model: str, labels: str, items: Iterable[tuple[int, float]]) -> None:
+        """Store documents' uncertainty for a model and label set (`labels`: its signature)."""
+        now = time.time()
+        rows = [(doc_id, model, labels, float(score), now) for doc_id, score in items]
+        with self.transaction() as c:
+            c.executemany("INSERT OR REPLACE INTO uncertainty (document_id, model, labels, score, created) "
+                          "VALUES (?, ?, ?, ?, ?)", rows)
+
+    def get_uncertainty(self, model: str, labels: str) -> dict[int, float]:
+        """document id -> stored uncertainty for this model and label set."""
+        rows = self.conn.execute("SELECT document_id, score FROM uncertainty WHERE model = ? AND labels = ?",
+                                 (model, labels))
+        return {doc_id: score for doc_id, score in rows}
