@@ -22,6 +22,7 @@ from annotator.core.model import STATUS_DRAFT, STATUS_NEW, Span
 from annotator.gui import actions, dialogs, file_actions, project_dialogs, training
 from annotator.gui.accepted_panel import AcceptedPanel
 from annotator.gui.background import Background
+from annotator.gui.continuous import ContinuousLearning
 from annotator.gui.doc_list import DocListModel, DocListPanel
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.menus import build_menus
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.project = Project(db_path, annotator, model, self)
         self.tasks = TaskRunner(self)
         self.background = Background(self.project, self.tasks, self)
+        self.continuous = ContinuousLearning(self.project, self.tasks, self)
         self.current_id: int | None = None
         self.origin = actions.FROM_NOTHING
         self._loading = False
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
             "recent": project_dialogs.RecentMenu(self.switch_project, self),
             "trained": self.trained_menu, "panels": self.panels_menu})
         self._build_label_keys()
+        self.menu_actions["keep_improving"].setChecked(self.continuous.enabled())
         self.add_panel(AcceptedPanel(self.project), "Progress")
         self._subscribe()
         self.status.watch(self.project, self.tasks, self.background, self.doc_model)
@@ -127,6 +130,7 @@ class MainWindow(QMainWindow):
             "no_model": lambda: p.set_model("", remember=False),
             "stop_suggest": self.background.stop_suggestions,
             "train": lambda: training.train_from_gold(self, p, t),
+            "keep_improving": self.continuous.set_enabled,
             "review": self.reviews.open,
             "agreement": lambda: self.reviews.open(focus_agreement=True),
             "shortcuts": self.show_shortcuts,
@@ -437,6 +441,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _project_opened(self) -> None:
+        self.menu_actions["keep_improving"].setChecked(self.continuous.enabled())
         self.current_id = None
         self.reload_labels()
         self._update_title()

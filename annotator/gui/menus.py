@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 Keys = list[Any]
 SEPARATOR = None
 
-# (menu title, [(name, text, keys, status tip) or SEPARATOR or ("submenu", name)])
+# (menu title, [(name, text, keys, status tip) or SEPARATOR or ("submenu", name) or
+#  ("toggle", name, text, status tip): a checkable entry whose handler gets the new state])
 MENUS: list[tuple[str, list[Any]]] = [
     ("&File", [
         ("new_project", "&New project…", [QKeySequence.StandardKey.New], ""),
@@ -54,6 +55,9 @@ MENUS: list[tuple[str, list[Any]]] = [
         SEPARATOR,
         ("train", "&Train from gold…", [], "Train a spaCy model on the team gold, in the background"),
         ("submenu", "trained"),
+        ("toggle", "keep_improving", "&Keep improving while I label",
+         "Every 25 new gold documents, retrain in the background and switch to the new model if it "
+         "scores better on held-out gold"),
     ]),
     ("&Review", [
         ("review", "&Review teammates' labels…", ["Ctrl+R"],
@@ -82,6 +86,13 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], Any]],
                 continue
             if entry[0] == "submenu":
                 menu.addMenu(submenus[entry[1]])
+                continue
+            if entry[0] == "toggle":
+                _, name, text, tip = entry
+                action = QAction(text, window, checkable=True, statusTip=tip)
+                action.triggered.connect(lambda checked, slot=handlers[name]: slot(checked))
+                menu.addAction(action)
+                acts[name] = action
                 continue
             name, text, keys, tip = entry
             action = QAction(text, window)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QPushButton, QSpinBox, QWidget,
 )
 
-from annotator.core.train import DEFAULT_MAX_STEPS
+from annotator.core.train import DEFAULT_BUDGET_S, DEFAULT_MAX_STEPS
 
 GOLD_CHOICES = [("team", "Team gold (the review, else what every annotator accepted)"),
                 ("mine", "Documents accepted by me"), ("reviewed", "Reviewed gold only (adjudicated)")]
@@ -27,6 +27,7 @@ class TrainOptions:
     from_scratch: bool = False
     eval_split: float = 0.2
     max_steps: int = DEFAULT_MAX_STEPS  # a cap: training stops early on the held-out F1
+    budget_s: float = DEFAULT_BUDGET_S  # and at this many seconds at most
     gold: str = "team"  # one of GOLD_CHOICES' keys
     annotator: str | None = None  # used when gold == "mine"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -34,7 +35,7 @@ class TrainOptions:
     def kwargs(self) -> dict[str, Any]:
         out: dict[str, Any] = {"base": None if self.from_scratch else (self.base or None),
                                "from_scratch": self.from_scratch, "eval_split": self.eval_split,
-                               "max_steps": self.max_steps, **self.extra}
+                               "max_steps": self.max_steps, "budget_s": self.budget_s, **self.extra}
         if self.gold == "reviewed":
             out["reviewed"] = True
         elif self.gold == "mine":
@@ -74,11 +75,19 @@ class TrainDialog(QDialog):
         self.eval_split.setSingleStep(0.05)
         self.eval_split.setValue(0.2)
         self.eval_split.setToolTip("Part of the gold held out to score the trained and the base model")
+        self.budget = QSpinBox()
+        self.budget.setRange(10, 24 * 3600)
+        self.budget.setSuffix(" s")
+        self.budget.setValue(int(DEFAULT_BUDGET_S))
+        self.budget.setToolTip("Training stops when the held-out F1 has not improved for a while, "
+                               "or after this long at most; the best model seen is kept")
         self.max_steps = QSpinBox()
         self.max_steps.setRange(1, 100_000)
         self.max_steps.setValue(max_steps)
-        note = QLabel("Training runs in the background: keep labelling. The new model is "
-                      "recorded in the project; switch to it with Model → Use trained model.")
+        note = QLabel("Training runs in the background: keep labelling. It stops when the held-out "
+                      "F1 stops improving or the time budget is spent; the status bar shows the best "
+                      "held-out F1 and the time used. The new model is recorded in the project; "
+                      "switch to it with Model → Use trained model.")
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Train")
@@ -90,6 +99,7 @@ class TrainDialog(QDialog):
         form.addRow("", self.scratch)
         form.addRow("Gold:", self.gold)
         form.addRow("Held-out part:", self.eval_split)
+        form.addRow("Time budget:", self.budget)
         form.addRow("Max steps:", self.max_steps)
         form.addRow(note)
         form.addRow(buttons)
@@ -104,4 +114,5 @@ class TrainDialog(QDialog):
         return TrainOptions(out_dir=Path(self.out.text().strip()).expanduser(),
                             base=self.base.text().strip() or None, from_scratch=self.scratch.isChecked(),
                             eval_split=round(self.eval_split.value(), 3), max_steps=self.max_steps.value(),
+                            budget_s=float(self.budget.value()),
                             gold=str(self.gold.currentData()), annotator=self.annotator)

@@ -50,6 +50,17 @@ def disputed_job(ctx: Any, db_path: Path) -> list[int]:
         store.close()
 
 
+def continuous_due_job(ctx: Any, db_path: Path) -> bool:
+    """Whether a continuous-learning round is due (core/continuous.py), off the GUI thread."""
+    from annotator.core.continuous import is_due
+
+    store = Store(db_path, readonly=True)
+    try:
+        return is_due(store)
+    finally:
+        store.close()
+
+
 def tokenize_job(ctx: Any, doc_id: int, text: str, lang: str = "en") -> tuple[int, list[Any]]:
     """spaCy tokens of one text; the first call imports spaCy (about a second)."""
     from annotator.core.tokens import tokenize

