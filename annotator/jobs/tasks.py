@@ -130,3 +130,21 @@ def _counts(args: tuple[Any, ...]) -> tuple[int, int]:
     done = nums[0] if nums else 0
     total = nums[1] if len(nums) > 1 else 0
     return done, total
+
+
+def overview_job(ctx: Any, db_path: Path) -> Any:
+    """The numbers behind the overview's charts (core/overview.py), off the GUI thread."""
+    from annotator.core.overview import compute_overview
+
+    store = Store(db_path, readonly=True)
+    try:
+        return compute_overview(store, on_step=lambda _step: ctx.check())  # stoppable between steps
+    finally:
+        store.close()
+
+
+def report_job(ctx: Any, db_path: Path, out: Path) -> Path:
+    """Write the HTML report (core/report.py): the figures are drawn here, not on the GUI thread."""
+    from annotator.core.report import write_report
+
+    return write_report(overview_job(ctx, db_path), out)
