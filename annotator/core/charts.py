@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
@@ -26,6 +27,7 @@ DONE_COLORS = {"team gold": "#009E73", "disputed": "#D55E00", "rejected or skipp
                "not decided yet": "#DDDDDD"}
 SOURCE_STYLE = {"model": ("#0072B2", "model spans"), "learned": ("#E69F00", "★ learned spans")}
 WIDTH_IN, HEIGHT_IN = 10.0, 3.6
+RASTER_POINTS = 2000  # more points than this are an image inside the SVG (a data: URI), not 1 element each
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,8 @@ class Chart:
     key: str
     title: str
     caption: str
-    draw: Callable[[Figure, Overview], None]
+    draw: Callable[[Figure, Overview, bool], None]
+    panels: int = 1  # plots side by side (stacked when narrow)
 
 
 def annotator_colors(ov: Overview) -> dict[str, str]:
@@ -64,14 +67,21 @@ def _integers(axis: Any) -> None:
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
+def _two(fig: Figure, narrow: bool, ratios: list[float] | None = None) -> Any:
+    """Two plots side by side, or one above the other in a narrow panel."""
+    if narrow:
+        return fig.subplots(2, 1)
+    return fig.subplots(1, 2, gridspec_kw={"width_ratios": ratios} if ratios else None)
+
+
 def _short_day(day: str) -> str:
     return date.fromisoformat(day).strftime("%d %b")
 
 
 # ---- 1. progress ----------------------------------------------------------------------------
-def draw_progress(fig: Figure, ov: Overview) -> None:
+def draw_progress(fig: Figure, ov: Overview, narrow: bool = False) -> None:
     p, colors = ov.progress, annotator_colors(ov)
-    per_day, done = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    per_day, done = _two(fig, narrow, [3, 2])
     if not p.days:
         _empty(per_day, "No decisions yet: accept, reject or skip documents to see decisions per day.")
     else:
@@ -82,7 +92,8 @@ def draw_progress(fig: Figure, ov: Overview) -> None:
             bottom = [b + c for b, c in zip(bottom, counts)]
         step = max(1, len(p.days) // 10)
         per_day.set_xticks(x[::step], [_short_day(d) for d in p.days[::step]])
-        per_day.legend(fontsize=8, frameon=False, title="annotator", title_fontsize=8)
+        per_day.legend(fontsize=8, frameon=False, title="annotator", title_fontsize=8, loc="upper left",
+                       bbox_to_anchor=(1.0, 1.0))
         _integers(per_day.yaxis)
         _style(per_day)
     per_day.set_title("Decisions per annotator per day", fontsize=10)
@@ -111,9 +122,9 @@ def draw_progress(fig: Figure, ov: Overview) -> None:
 
 
 # ---- 2. gold labels ---------------------------------------------------------------------------
-def draw_gold(fig: Figure, ov: Overview) -> None:
+def draw_gold(fig: Figure, ov: Overview, narrow: bool = False) -> None:
     g = ov.gold
-    labels, per_doc = fig.subplots(1, 2)
+    labels, per_doc = _two(fig, narrow)
     if not g.spans_per_document:
         for ax in (labels, per_doc):
             _empty(ax, "No team gold yet: accept a few documents (unanimous accepts or reviews are gold) "
@@ -140,9 +151,9 @@ def draw_gold(fig: Figure, ov: Overview) -> None:
 
 
 # ---- 3. agreement -----------------------------------------------------------------------------
-def draw_agreement(fig: Figure, ov: Overview) -> None:
+def draw_agreement(fig: Figure, ov: Overview, narrow: bool = False) -> None:
     a = ov.agreement
-    heat, labels = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.4]})
+    heat, labels = _two(fig, narrow, [1, 1.4])
     if not a.annotators:
         for ax in (heat, labels):
             _empty(ax, "Agreement needs two annotators who accepted the same documents: label some "
@@ -176,7 +187,7 @@ def draw_agreement(fig: Figure, ov: Overview) -> None:
 
 
 # ---- 4. suggestion quality -------------------------------------------------------------------------
-def draw_suggestions(fig: Figure, ov: Overview) -> None:
+def draw_suggestions(fig: Figure, ov: Overview, narrow: bool = False) -> None:
     s = ov.suggestions
     ax = fig.subplots()
     if not s.points:
@@ -184,7 +195,8 @@ def draw_suggestions(fig: Figure, ov: Overview) -> None:
                    "suggested at opening is recorded with each decision.")
     else:
         x = list(range(1, len(s.points) + 1))
-        ax.scatter(x, [p.f1 for p in s.points], s=12, color="#999999", alpha=0.6, label="F1 of one decision")
+        ax.scatter(x, [p.f1 for p in s.points], s=12, color="#999999", alpha=0.6, label="F1 of one decision",
+                   rasterized=len(x) > RASTER_POINTS)
         ax.plot(x, s.rolling, color="#000000", linewidth=2, label="F1, rolling mean of 10")
         if s.split:
             for source, series in s.by_source.items():
@@ -201,7 +213,7 @@ def draw_suggestions(fig: Figure, ov: Overview) -> None:
 
 
 # ---- 5. learning curve ----------------------------------------------------------------------------
-def draw_curve(fig: Figure, ov: Overview) -> None:
+def draw_curve(fig: Figure, ov: Overview, narrow: bool = False) -> None:
     c = ov.curve
     ax = fig.subplots()
     if c is None:
@@ -224,9 +236,9 @@ def draw_curve(fig: Figure, ov: Overview) -> None:
 
 
 # ---- 6. time -------------------------------------------------------------------------------------
-def draw_time(fig: Figure, ov: Overview) -> None:
+def draw_time(fig: Figure, ov: Overview, narrow: bool = False) -> None:
     t, colors = ov.time, annotator_colors(ov)
-    medians, scatter = fig.subplots(1, 2)
+    medians, scatter = _two(fig, narrow)
     if not t.median_seconds:
         for ax in (medians, scatter):
             _empty(ax, "Decide a few documents in the window to see the time per document (active time "
@@ -243,7 +255,7 @@ def draw_time(fig: Figure, ov: Overview) -> None:
                 mine = [(c, s) for who, c, s in t.scatter if who == name]
                 if mine:
                     scatter.scatter([c for c, _ in mine], [s for _, s in mine], s=16, alpha=0.7,
-                                    color=colors[name], label=name)
+                                    color=colors[name], label=name, rasterized=len(t.scatter) > RASTER_POINTS)
             scatter.legend(fontsize=8, frameon=False, title="annotator", title_fontsize=8)
             _integers(scatter.xaxis)
             _style(scatter)
@@ -259,17 +271,17 @@ def draw_time(fig: Figure, ov: Overview) -> None:
 
 CHARTS: list[Chart] = [
     Chart("progress", "Progress", "Decisions per annotator per day (stacked), and where the project's "
-          "documents stand.", draw_progress),
+          "documents stand.", draw_progress, 2),
     Chart("gold", "Gold labels", "How often each label occurs in the team gold, and how many entities a "
-          "gold document holds.", draw_gold),
+          "gold document holds.", draw_gold, 2),
     Chart("agreement", "Agreement", "Exact-span F1 between annotators on documents both accepted; low "
-          "labels are the confused ones.", draw_agreement),
+          "labels are the confused ones.", draw_agreement, 2),
     Chart("suggestions", "Suggestion quality over time", "F1 of what was suggested when each document "
           "was opened against what was accepted: rising means the suggestions improve.", draw_suggestions),
     Chart("curve", "Learning curve", "Held-out F1 after training on part of the gold (train-curve): "
           "still rising at 100% means more gold helps.", draw_curve),
     Chart("time", "Time per document", "Active time from opening a document to its decision (pauses "
-          "over 60 s left out), per annotator and against corrections.", draw_time),
+          "over 60 s left out), per annotator and against corrections.", draw_time, 2),
 ]
 
 
@@ -277,17 +289,20 @@ def new_figure(width: float = WIDTH_IN, height: float = HEIGHT_IN) -> Figure:
     return Figure(figsize=(width, height), layout="constrained", facecolor="white")
 
 
-def draw(fig: Figure, chart: Chart, ov: Overview, *, framed: bool = True) -> Figure:
+def draw(fig: Figure, chart: Chart, ov: Overview, *, framed: bool = True, narrow: bool = False,
+         width_px: int | None = None) -> Figure:
     """(Re)draw one chart on `fig`. framed: with its title at the top and its caption at the
-    bottom (the window); the report sets both in HTML around the figure instead."""
+    bottom (the window); the report sets both in HTML around the figure instead. narrow: a
+    chart's two plots one above the other (a narrow panel). width_px: the width it is shown
+    at, to wrap the caption (default: the figure's)."""
     fig.clear()
-    # Room for the caption below the plots (constrained layout does not place fig.text).
-    fig.get_layout_engine().set(rect=(0, 0.07, 1, 0.93) if framed else (0, 0, 1, 1))  # type: ignore[union-attr]
     if framed:
         fig.suptitle(chart.title, fontsize=12, fontweight="bold", x=0.01, ha="left")
-    chart.draw(fig, ov)
-    if framed:
-        fig.text(0.01, 0.015, chart.caption, fontsize=9, color=MUTED, ha="left", va="bottom")
+    chart.draw(fig, ov, narrow)
+    if framed:  # a figure-level label: the constrained layout keeps room for it under the plots
+        width = width_px or fig.get_figwidth() * fig.dpi
+        caption = textwrap.fill(chart.caption, max(30, int(width / 7)))  # 9 pt: under 7 px a character
+        fig.supxlabel(caption, fontsize=9, color=MUTED, x=0.01, ha="left", multialignment="left")
     return fig
 
 

@@ -178,8 +178,11 @@ def time_figures(records: list[Any], points: list[SuggestionPoint]) -> TimeFigur
                        [(p.annotator, p.corrections, p.seconds) for p in points])
 
 
-def compute_overview(store: "Store", *, on_step: Callable[[str], None] | None = None) -> Overview:
-    """Everything the overview and the report show, from one store (a worker opens its own)."""
+def compute_overview(store: "Store", *, detail: bool = True,
+                     on_step: Callable[[str], None] | None = None) -> Overview:
+    """Everything the overview and the report show, from one store (a worker opens its own).
+    detail=False leaves out what only the report's tables show (token kappa, which tokenizes
+    every shared document, and the per-annotator quality): the window's live charts."""
     def step(what: str) -> None:
         if on_step is not None:
             on_step(what)
@@ -188,11 +191,11 @@ def compute_overview(store: "Store", *, on_step: Callable[[str], None] | None = 
     progress = progress_figures(store)
     gold = gold_figures(store, progress)
     step("agreement")
-    agreement = agreement_figures(compute_agreement(store))
+    agreement = agreement_figures(compute_agreement(store, quality=detail, kappa=detail))
     step("suggestions")
     records = store.timed_decisions()
     points = suggestion_points(records)
     step("statistics")
     return Overview(progress, gold, agreement, suggestion_figures(points),
                     curve_figures(store.latest_learning_curve()), time_figures(records, points),
-                    project_stats(store), str(store.path), time.time())
+                    project_stats(store, records, points), str(store.path), time.time())

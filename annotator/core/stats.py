@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
-from annotator.core.activity import per_annotator, suggestion_points
-from annotator.core.model import ANSWERS
+from annotator.core.activity import SuggestionPoint, per_annotator, suggestion_points
+from annotator.core.model import ANSWERS, TimedDecision
 from annotator.core.store import Store
 
 
-def project_stats(store: Store) -> dict[str, Any]:
+def project_stats(store: Store, records: Sequence[TimedDecision] | None = None,
+                  points: Sequence[SuggestionPoint] | None = None) -> dict[str, Any]:
     """{"documents", "annotators": {name: {answer: n, ..., "total": n}}, "labels": {label: spans},
     "reviewed", "per_annotator", "suggestion_quality"}. Label counts are spans in accepted
     annotations; every project label is listed (0 if unused), then any label still used in
@@ -24,14 +25,15 @@ def project_stats(store: Store) -> dict[str, Any]:
     used = store.label_counts("accept")
     labels = {name: used.get(name, 0) for name in store.label_names()}
     labels.update({name: n for name, n in used.items() if name not in labels})
-    records = store.timed_decisions()
+    records = store.timed_decisions() if records is None else records
+    points = suggestion_points(records) if points is None else points
     return {
         "documents": store.count_documents(),
         "annotators": annotators,
         "labels": labels,
         "reviewed": len(store.reviewed_document_ids()),
         "per_annotator": per_annotator(store, records),
-        "suggestion_quality": [p.to_dict() for p in suggestion_points(records)],
+        "suggestion_quality": [p.to_dict() for p in points],
     }
 
 

@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+)
 
 from annotator.core import charts
+from annotator.gui import training
 from annotator.gui.dialogs import show_message
 from annotator.gui.project import Project
 from annotator.gui.tasks import TaskRunner
@@ -23,6 +26,7 @@ from annotator.jobs.tasks import overview_job, report_job
 
 DEBOUNCE_MS = 500  # a burst of decisions (Accept all unanimous, a merge) recomputes once
 CHART_HEIGHT = 340
+NARROW_PX = 720  # narrower than this (a docked panel), a chart's two plots are stacked
 
 
 class OverviewPanel(QWidget):
@@ -46,9 +50,15 @@ class OverviewPanel(QWidget):
         self.save_button = QPushButton("Save report…")
         self.save_button.setToolTip("One HTML file with these charts and the tables behind them, readable offline")
         self.save_button.clicked.connect(self._ask_report)
+        self.status.setWordWrap(True)
         top = QHBoxLayout()
-        top.addWidget(self.status, 1)
+        top.addStretch(1)
         top.addWidget(refresh)
+        curve = QPushButton("Learning curve…")
+        curve.setToolTip("Train on 25/50/75/100% of the gold and score each on held-out documents "
+                         "(annotator train-curve); the curve chart shows the result")
+        curve.clicked.connect(self._ask_curve)
+        top.addWidget(curve)
         top.addWidget(self.save_button)
 
         body = QWidget()
@@ -64,13 +74,18 @@ class OverviewPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
-        self.setMinimumWidth(480)
+        self.narrow = False
+        self.setMinimumWidth(380)
 
         for signal in (project.opened, project.decisionSaved, project.teamWorkChanged, project.reviewSaved,
                        project.trainedModelsChanged, project.documentsAdded, project.labelsChanged):
             signal.connect(self.mark_stale)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(560, 800)  # docked beside the editor: charts stacked, still legible
 
     # ---- when to compute ---------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
@@ -113,16 +128,37 @@ class OverviewPanel(QWidget):
         self.show_overview(overview)
 
     # ---- drawing -----------------------------------------------------------------------------
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        narrow = self.width() < NARROW_PX
+        if narrow != self.narrow:
+            self.narrow = narrow
+            for chart in charts.CHARTS:
+                stacked = narrow and chart.panels == 2
+                self.canvases[chart.key].setMinimumHeight(int(CHART_HEIGHT * (1.8 if stacked else 1)))
+            if self.overview is not None:
+                self.show_overview(self.overview)
+
     def show_overview(self, overview: Any) -> None:
         """Draw every chart from the numbers (GUI thread: the figures belong to the canvases)."""
         self.overview = overview
         for chart in charts.CHARTS:
             canvas = self.canvases[chart.key]
-            charts.draw(canvas.figure, chart, overview)
+            charts.draw(canvas.figure, chart, overview, narrow=self.narrow, width_px=canvas.width())
             canvas.draw_idle()
         p = overview.progress
         self.status.setText(f"{p.gold:,} of {p.total:,} documents with team gold · updated "
                             f"{time.strftime('%H:%M:%S', time.localtime(overview.generated))}")
+
+    # ---- the learning curve ---------------------------------------------------------------------
+    def _ask_curve(self) -> None:
+        base = training.current_base(self.project) or "a blank pipeline"
+        answer = QMessageBox.question(
+            self, "Learning curve", f"Train four times from {base}, on 25, 50, 75 and 100% of the training "
+            "gold, and score each on the held-out documents? This takes a few minutes; the status bar "
+            "shows its progress.")
+        if answer == QMessageBox.StandardButton.Yes:
+            training.start_learning_curve(self, self.project, self.tasks)
 
     # ---- the report --------------------------------------------------------------------------
     def _ask_report(self) -> None:

@@ -17,7 +17,7 @@ Signals:
     modelChanged()           the model to suggest with changed (see `model`)
     modelKeyChanged()        its suggestion-cache key is known (or unknown again)
     matcherChanged()         what is learned from gold was rebuilt
-    trainedModelsChanged()   a trained pipeline was recorded
+    trainedModelsChanged()   a trained pipeline or a learning curve was recorded
 """
 
 from __future__ import annotations

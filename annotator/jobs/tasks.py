@@ -113,6 +113,17 @@ def train_job(ctx: Any, db_path: Path, out_dir: Path, options: dict[str, Any]) -
         raise
 
 
+def curve_job(ctx: Any, db_path: Path, options: dict[str, Any]) -> list[dict[str, Any]]:
+    """A learning curve (core/train.learning_curve, recorded in the project) in a child process."""
+    from annotator.jobs.train_process import TrainCancelled, run_train_child
+
+    try:
+        return run_train_child(ctx, db_path, None, options, curve=True)["curve"]
+    except TrainCancelled:
+        ctx.check()
+        raise
+
+
 def _reporter(ctx: Any, label: str) -> Any:
     """A core on_progress callback: checks for cancel (raising in the core, which rolls back
     its transaction) and reports (done, total) to the status bar."""
@@ -132,13 +143,14 @@ def _counts(args: tuple[Any, ...]) -> tuple[int, int]:
     return done, total
 
 
-def overview_job(ctx: Any, db_path: Path) -> Any:
-    """The numbers behind the overview's charts (core/overview.py), off the GUI thread."""
+def overview_job(ctx: Any, db_path: Path, *, detail: bool = False) -> Any:
+    """The numbers behind the overview's charts (core/overview.py), off the GUI thread;
+    detail: also what only the report's tables show."""
     from annotator.core.overview import compute_overview
 
     store = Store(db_path, readonly=True)
     try:
-        return compute_overview(store, on_step=lambda _step: ctx.check())  # stoppable between steps
+        return compute_overview(store, detail=detail, on_step=lambda _step: ctx.check())  # stoppable
     finally:
         store.close()
 
@@ -147,4 +159,4 @@ def report_job(ctx: Any, db_path: Path, out: Path) -> Path:
     """Write the HTML report (core/report.py): the figures are drawn here, not on the GUI thread."""
     from annotator.core.report import write_report
 
-    return write_report(overview_job(ctx, db_path), out)
+    return write_report(overview_job(ctx, db_path, detail=True), out)

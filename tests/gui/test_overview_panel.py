@@ -82,3 +82,32 @@ def test_save_report_from_the_panel(qtbot, tmp_path):
     panel.save_report(out)
     qtbot.waitUntil(lambda: panel.status.text() == f"Wrote {out}", timeout=60_000)
     assert out.read_text(encoding="utf-8").count("<svg") == 6 and panel.save_button.isEnabled()
+
+
+def test_learning_curve_from_the_window_is_recorded_and_drawn(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.gui.test_window_review_train import gold_project
+
+    db = tmp_path / "news.db"
+    gold_project(db)
+    w = open_window(qtbot, db)
+    panel = w.findChild(OverviewPanel)
+    panel.parentWidget().show()
+    qtbot.waitUntil(lambda: panel.overview is not None, timeout=60_000)
+    assert panel.overview.curve is None  # the chart says to compute one
+    started = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    real = __import__("annotator.gui.training", fromlist=["x"]).start_learning_curve
+
+    def small(parent, project, tasks, options=None):  # the button's curve, kept small for a test
+        started.append(True)
+        return real(parent, project, tasks, {"from_scratch": True, "base": None, "max_steps": 4,
+                                             "fractions": [0.5, 1.0]})
+
+    monkeypatch.setattr("annotator.gui.training.start_learning_curve", small)
+    panel._ask_curve()
+    assert started
+    qtbot.waitUntil(lambda: panel.overview.curve is not None, timeout=240_000)
+    assert [f for f, _ in panel.overview.curve.trained] == [0.5, 1.0] and panel.overview.curve.base is None
+    assert w.project.store.latest_learning_curve()["settings"]["max_steps"] == 4
