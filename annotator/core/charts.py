@@ -62,6 +62,21 @@ def _style(ax: Any) -> None:
     ax.set_axisbelow(True)
 
 
+def _name(ax: Any, title: str, xlabel: str, ylabel: str) -> None:
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+
+
+def _label_bars(ax: Any, values: dict[str, float], colors: dict[str, str]) -> None:
+    """One bar per label, in the label's colour."""
+    names = list(values)
+    ax.bar(names, [values[n] for n in names], color=[colors.get(n, "#bbbbbb") for n in names],
+           edgecolor="#444444", linewidth=0.6)
+    ax.tick_params(axis="x", labelrotation=30 if len(names) > 5 else 0, labelsize=8)
+
+
 def _integers(axis: Any) -> None:
     """Counts: whole-number ticks only."""
     axis.set_major_locator(MaxNLocator(integer=True))
@@ -96,9 +111,7 @@ def draw_progress(fig: Figure, ov: Overview, narrow: bool = False) -> None:
                        bbox_to_anchor=(1.0, 1.0))
         _integers(per_day.yaxis)
         _style(per_day)
-    per_day.set_title("Decisions per annotator per day", fontsize=10)
-    per_day.set_xlabel("day (local time)")
-    per_day.set_ylabel("decisions (documents)")
+    _name(per_day, "Decisions per annotator per day", "day (local time)", "decisions (documents)")
     if not p.total:
         _empty(done, "No documents yet: import some (File → Import, or `annotator import`).")
     else:
@@ -116,9 +129,7 @@ def draw_progress(fig: Figure, ov: Overview, narrow: bool = False) -> None:
         done.set_xlim(0, p.total)
         done.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=2)
         _style(done)
-    done.set_title(f"Done and remaining, of {p.total:,} documents", fontsize=10)
-    done.set_xlabel("documents")
-    done.set_ylabel("project")
+    _name(done, f"Done and remaining, of {p.total:,} documents", "documents", "project")
 
 
 # ---- 2. gold labels ---------------------------------------------------------------------------
@@ -130,10 +141,7 @@ def draw_gold(fig: Figure, ov: Overview, narrow: bool = False) -> None:
             _empty(ax, "No team gold yet: accept a few documents (unanimous accepts or reviews are gold) "
                        "to see the labels.")
     else:
-        names = list(g.labels)
-        labels.bar(names, [g.labels[n] for n in names], color=[g.label_colors.get(n, "#bbbbbb") for n in names],
-                   edgecolor="#444444", linewidth=0.6)
-        labels.tick_params(axis="x", labelrotation=30 if len(names) > 5 else 0, labelsize=8)
+        _label_bars(labels, g.labels, g.label_colors)
         _integers(labels.yaxis)
         _style(labels)
         top = max(g.spans_per_document)
@@ -142,12 +150,8 @@ def draw_gold(fig: Figure, ov: Overview, narrow: bool = False) -> None:
         _integers(per_doc.xaxis)
         _integers(per_doc.yaxis)
         _style(per_doc)
-    labels.set_title("Gold spans per label", fontsize=10)
-    labels.set_xlabel("label")
-    labels.set_ylabel("spans in the gold")
-    per_doc.set_title("Entity spans per gold document", fontsize=10)
-    per_doc.set_xlabel("spans in a document")
-    per_doc.set_ylabel("gold documents")
+    _name(labels, "Gold spans per label", "label", "spans in the gold")
+    _name(per_doc, "Entity spans per gold document", "spans in a document", "gold documents")
 
 
 # ---- 3. agreement -----------------------------------------------------------------------------
@@ -171,19 +175,11 @@ def draw_agreement(fig: Figure, ov: Overview, narrow: bool = False) -> None:
                 heat.text(j, i, text, ha="center", va="center", fontsize=7,
                           color="white" if value is not None and value < 0.6 else "black")
         fig.colorbar(image, ax=heat, label="F1", shrink=0.8, pad=0.04)
-        names = list(a.per_label)
-        values = [a.per_label[name] or 0.0 for name in names]
-        labels.bar(names, values, color=[ov.gold.label_colors.get(name, "#bbbbbb") for name in names],
-                   edgecolor="#444444", linewidth=0.6)
+        _label_bars(labels, {name: f1 or 0.0 for name, f1 in a.per_label.items()}, ov.gold.label_colors)
         labels.set_ylim(0, 1)
-        labels.tick_params(axis="x", labelrotation=30 if len(names) > 5 else 0, labelsize=8)
         _style(labels)
-    heat.set_title("Pairwise F1 (annotator × annotator)", fontsize=10)
-    heat.set_xlabel("annotator")
-    heat.set_ylabel("annotator")
-    labels.set_title("F1 per label, all pairs pooled", fontsize=10)
-    labels.set_xlabel("label")
-    labels.set_ylabel("exact-span F1 (0–1)")
+    _name(heat, "Pairwise F1 (annotator × annotator)", "annotator", "annotator")
+    _name(labels, "F1 per label, all pairs pooled", "label", "exact-span F1 (0–1)")
 
 
 # ---- 4. suggestion quality -------------------------------------------------------------------------
@@ -208,8 +204,7 @@ def draw_suggestions(fig: Figure, ov: Overview, narrow: bool = False) -> None:
         _integers(ax.xaxis)
         ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
         _style(ax)
-    ax.set_xlabel("accepted decision, in the order made (decision number)")
-    ax.set_ylabel("F1 / share kept (0–1)")
+    _name(ax, "", "accepted decision, in the order made (decision number)", "F1 / share kept (0–1)")
 
 
 # ---- 5. learning curve ----------------------------------------------------------------------------
@@ -231,8 +226,7 @@ def draw_curve(fig: Figure, ov: Overview, narrow: bool = False) -> None:
         ax.set_ylim(0, 1.05)
         ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
         _style(ax)
-    ax.set_xlabel("share of the training gold used (%)")
-    ax.set_ylabel("held-out F1 (0–1)")
+    _name(ax, "", "share of the training gold used (%)", "held-out F1 (0–1)")
 
 
 # ---- 6. time -------------------------------------------------------------------------------------
@@ -261,12 +255,8 @@ def draw_time(fig: Figure, ov: Overview, narrow: bool = False) -> None:
             _style(scatter)
         else:
             _empty(scatter, "Accept documents in the window to compare time with corrections.")
-    medians.set_title("Median time per document", fontsize=10)
-    medians.set_xlabel("annotator")
-    medians.set_ylabel("median active time (s)")
-    scatter.set_title("Time against corrections (accepted documents)", fontsize=10)
-    scatter.set_xlabel("corrections (spans added, removed or changed)")
-    scatter.set_ylabel("active time (s)")
+    _name(medians, "Median time per document", "annotator", "median active time (s)")
+    _name(scatter, "Time against corrections (accepted documents)", "corrections (spans added, removed or changed)", "active time (s)")
 
 
 CHARTS: list[Chart] = [
