@@ -9,7 +9,7 @@ import click
 from annotator.cli.common import db_option, open_store, user_errors
 
 
-@click.command("report")
+@click.command("report", short_help="Write the project overview as one HTML file.")
 @db_option
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write (e.g. REPORT.html).")

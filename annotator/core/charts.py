@@ -300,6 +300,32 @@ def figure(chart: Chart, ov: Overview, *, framed: bool = True) -> Figure:
     return draw(new_figure(), chart, ov, framed=framed)
 
 
+@dataclass(frozen=True)
+class Image:
+    """A chart rendered for the window: RGBA pixels, `scale` pixels per logical pixel."""
+
+    width: int
+    height: int
+    scale: float
+    rgba: bytes
+    figure: Figure
+
+
+def render(chart: Chart, ov: Overview, width: int, height: int, *, scale: float = 1.0,
+           narrow: bool = False) -> Image:
+    """Draw and rasterise one chart at `width` x `height` logical pixels with Agg: all of the
+    matplotlib work, so a worker thread does it and the window only shows the pixels."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = new_figure(width / 100, height / 100)
+    fig.set_dpi(100 * scale)
+    draw(fig, chart, ov, narrow=narrow, width_px=width)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    w, h = canvas.get_width_height(physical=True)
+    return Image(w, h, scale, bytes(canvas.buffer_rgba()), fig)
+
+
 def to_svg(fig: Figure) -> str:
     """The figure as an inline <svg> element: text as paths (no fonts needed), no XML
     declaration, doctype or metadata (nothing that points outside the page)."""

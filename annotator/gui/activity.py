@@ -1,8 +1,11 @@
 """The window's record of each decision: an activity clock per open document (core/timing.py
 holds the rule) and the spans suggested when it was opened. The window tells it when a
 document opens, when suggestions replace an untouched document's spans, and takes the
-figures to Project.decide; input on the window (keys, clicks, the wheel, mouse moves) marks
-the person as present.
+figures to Project.decide; input on the span editor (keys, clicks, the wheel, mouse moves:
+where the work happens, and where the focus stays while keys drive the window) marks the
+person as present. Only the editor's widgets are watched, not the whole application: an
+event filter is Python code, and on every event of the application it would take the GIL
+from the background threads each time.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import time
 from typing import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from annotator.core.model import Span
 from annotator.core.timing import ActivityClock
@@ -24,20 +27,19 @@ INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.
 class DecisionRecorder(QObject):
     """Owned by the window; `now` (monotonic seconds) is injectable for tests."""
 
-    def __init__(self, window: QWidget, now: Callable[[], float] = time.monotonic) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(self, parent: QObject, watched: Sequence[QWidget],
+                 now: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(parent)
+        self._watched = list(watched)
         self.now = now  # monotonic seconds; a test may replace it
         self.doc_id: int | None = None
         self.clock: ActivityClock | None = None
         self.suggested: tuple[Span, ...] = ()
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        for widget in self._watched:
+            widget.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if (self.clock is not None and event.type() in INPUT_EVENTS and isinstance(obj, QWidget)
-                and obj.window() is self._window):
+        if self.clock is not None and event.type() in INPUT_EVENTS:
             self.clock.touch()
         return False
 
@@ -66,6 +68,5 @@ class DecisionRecorder(QObject):
             self.doc_id, self.clock, self.suggested = None, None, ()
 
     def stop(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        for widget in self._watched:
+            widget.removeEventFilter(self)

@@ -53,7 +53,6 @@ class MainWindow(QMainWindow):
         self.project = Project(db_path, annotator, model, self)
         self.tasks = TaskRunner(self)
         self.background = Background(self.project, self.tasks, self)
-        self.recorder = DecisionRecorder(self)  # time per document, suggestions at opening
         self.current_id: int | None = None
         self.origin = actions.FROM_NOTHING
         self._loading = False
@@ -74,6 +73,8 @@ class MainWindow(QMainWindow):
         self.trained_menu = training.TrainedMenu(self.project, self)
         self.panels_menu = QMenu("&Panels", self)
         self._build_layout()
+        # Time per document and the suggestions at opening, recorded with each decision.
+        self.recorder = DecisionRecorder(self, [self.editor.text_edit(), self.editor.text_edit().viewport()])
         self.menu_actions = build_menus(self, self._handlers(), {
             "recent": project_dialogs.RecentMenu(self.switch_project, self),
             "trained": self.trained_menu, "panels": self.panels_menu})

@@ -1,8 +1,10 @@
 """View -> Panels -> Overview: the six charts of core/charts.py, live. A panel that only
 subscribes to the Project: decisions, teammates' work, reviews and trained models mark it
-stale; it recomputes (debounced, core/overview.py in a worker) while it is shown, and a
-hidden panel costs nothing per decision. The figures are drawn on the GUI thread from the
-worker's numbers; "Save report…" writes the same charts as HTML (core/report.py).
+stale; while it is shown it recomputes (debounced) in a worker, and a hidden panel costs
+nothing per decision. The worker also draws the charts (matplotlib's Agg, at the panel's size
+and pixel ratio) and the panel shows the pixels: drawing six charts takes a second or more,
+which on the GUI thread would freeze the window at each refresh. "Save report…" writes the
+same charts as HTML (core/report.py); "Learning curve…" computes the curve chart's data.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from annotator.core import charts
@@ -22,11 +24,12 @@ from annotator.gui import training
 from annotator.gui.dialogs import show_message
 from annotator.gui.project import Project
 from annotator.gui.tasks import TaskRunner
-from annotator.jobs.tasks import overview_job, report_job
+from annotator.jobs.tasks import charts_job, report_job
 
 DEBOUNCE_MS = 500  # a burst of decisions (Accept all unanimous, a merge) recomputes once
+RESIZE_MS = 250    # the charts are drawn again at the new width once resizing pauses
 CHART_HEIGHT = 340
-NARROW_PX = 720  # narrower than this (a docked panel), a chart's two plots are stacked
+NARROW_PX = 720    # narrower than this (a docked panel), a chart's two plots are stacked
 
 
 class OverviewPanel(QWidget):
@@ -34,51 +37,56 @@ class OverviewPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("overviewPanel")
         self.project, self.tasks = project, tasks
-        self.overview: Any = None          # the last numbers shown (core.overview.Overview)
-        self._stale = True
+        self.overview: Any = None          # the numbers shown (core.overview.Overview)
+        self.images: dict[str, charts.Image] = {}
+        self.narrow = False
+        self._stale = True                 # the numbers need computing again
+        self._drawn_width = 0
         self._running = False
         self._asked = 0                    # a result from an older request is dropped
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DEBOUNCE_MS)
-        self._timer.timeout.connect(self._compute)
+        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._timer.timeout.connect(self._start)
+        self._resized = QTimer(self, singleShot=True, interval=RESIZE_MS)
+        self._resized.timeout.connect(self._start)
 
         self.status = QLabel("Not computed yet")
         self.status.setObjectName("overviewStatus")
-        refresh = QPushButton("Refresh")
-        refresh.clicked.connect(self.refresh)
-        self.save_button = QPushButton("Save report…")
-        self.save_button.setToolTip("One HTML file with these charts and the tables behind them, readable offline")
-        self.save_button.clicked.connect(self._ask_report)
         self.status.setWordWrap(True)
-        top = QHBoxLayout()
-        top.addStretch(1)
-        top.addWidget(refresh)
-        curve = QPushButton("Learning curve…")
-        curve.setToolTip("Train on 25/50/75/100% of the gold and score each on held-out documents "
-                         "(annotator train-curve); the curve chart shows the result")
-        curve.clicked.connect(self._ask_curve)
-        top.addWidget(curve)
-        top.addWidget(self.save_button)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for text, tip, slot in (
+                ("Refresh", "Compute the overview again now", self.refresh),
+                ("Learning curve…", "Train on 25/50/75/100% of the gold and score each on held-out "
+                 "documents (annotator train-curve); the curve chart shows the result", self._ask_curve),
+                ("Save report…", "One HTML file with these charts and the tables behind them, readable "
+                 "offline", self._ask_report)):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        self.save_button = button
 
         body = QWidget()
         column = QVBoxLayout(body)
-        self.canvases: dict[str, FigureCanvasQTAgg] = {}
+        self.views: dict[str, QLabel] = {}
         for chart in charts.CHARTS:
-            canvas = FigureCanvasQTAgg(charts.new_figure())
-            canvas.setObjectName(f"chart-{chart.key}")
-            canvas.setMinimumHeight(CHART_HEIGHT)
-            column.addWidget(canvas)
-            self.canvases[chart.key] = canvas
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+            view = QLabel(chart.title)
+            view.setObjectName(f"chart-{chart.key}")
+            view.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # the pixmap never widens it
+            view.setStyleSheet("background: white")
+            column.addWidget(view)
+            self.views[chart.key] = view
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(body)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
-        layout.addLayout(top)
-        layout.addWidget(scroll, 1)
-        self.narrow = False
+        layout.addLayout(buttons)
+        layout.addWidget(self.scroll, 1)
         self.setMinimumWidth(380)
+        self._set_heights()
 
         for signal in (project.opened, project.decisionSaved, project.teamWorkChanged, project.reviewSaved,
                        project.trainedModelsChanged, project.documentsAdded, project.labelsChanged):
@@ -87,11 +95,20 @@ class OverviewPanel(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(560, 800)  # docked beside the editor: charts stacked, still legible
 
-    # ---- when to compute ---------------------------------------------------------------------
+    # ---- when to compute and draw ----------------------------------------------------------------
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if self._stale:
-            self._timer.start(0)
+        if self._stale or self.overview is None:
+            QTimer.singleShot(0, self._start)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        narrow = self.width() < NARROW_PX
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self._set_heights()
+        if self.overview is not None and abs(self._chart_width() - self._drawn_width) > 8:
+            self._resized.start()
 
     def mark_stale(self, *_args: object) -> None:
         """Something the charts show changed: recompute soon if shown, else when next shown."""
@@ -101,20 +118,34 @@ class OverviewPanel(QWidget):
 
     def refresh(self) -> None:
         self._stale = True
-        self._timer.start(0)
+        QTimer.singleShot(0, self._start)
 
-    def _compute(self) -> None:
-        if self._running:  # one computation at a time; the newest request runs after it
+    def _set_heights(self) -> None:
+        for chart in charts.CHARTS:
+            stacked = self.narrow and chart.panels == 2
+            self.views[chart.key].setFixedHeight(int(CHART_HEIGHT * (1.8 if stacked else 1)))
+
+    def _chart_width(self) -> int:
+        return max(300, self.scroll.viewport().width() - 24)
+
+    def _start(self) -> None:
+        """Compute the numbers if stale (else reuse them) and draw the charts, in a worker."""
+        if not self.isVisible():
+            return
+        if self._running:  # one at a time; the newest request runs after it
             self._timer.start()
             return
+        fresh = self._stale or self.overview is None
         self._stale = False
         self._running = True
         self._asked += 1
-        asked = self._asked
-        self.status.setText("Updating…")
-        self.tasks.run(overview_job, self.project.path, name="overview",
-                       on_returned=lambda ov: self._computed(asked, ov), on_error=self._failed,
-                       on_finished=self._finished)
+        asked, width = self._asked, self._chart_width()
+        sizes = {key: (width, view.height()) for key, view in self.views.items()}
+        self.status.setText("Updating…" if fresh else self.status.text())
+        self.tasks.run(charts_job, self.project.path if fresh else None, self.overview, sizes,
+                       self.devicePixelRatioF(), self.narrow, name="overview",
+                       on_returned=lambda result: self._drawn(asked, width, *result),
+                       on_error=self._failed, on_finished=self._finished)
 
     def _finished(self) -> None:
         self._running = False
@@ -122,30 +153,15 @@ class OverviewPanel(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(f"Could not compute the overview: {exc}")
 
-    def _computed(self, asked: int, overview: Any) -> None:
-        if asked != self._asked or overview is None:
+    def _drawn(self, asked: int, width: int, overview: Any, images: dict[str, charts.Image]) -> None:
+        if asked != self._asked:
             return
-        self.show_overview(overview)
-
-    # ---- drawing -----------------------------------------------------------------------------
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        narrow = self.width() < NARROW_PX
-        if narrow != self.narrow:
-            self.narrow = narrow
-            for chart in charts.CHARTS:
-                stacked = narrow and chart.panels == 2
-                self.canvases[chart.key].setMinimumHeight(int(CHART_HEIGHT * (1.8 if stacked else 1)))
-            if self.overview is not None:
-                self.show_overview(self.overview)
-
-    def show_overview(self, overview: Any) -> None:
-        """Draw every chart from the numbers (GUI thread: the figures belong to the canvases)."""
-        self.overview = overview
-        for chart in charts.CHARTS:
-            canvas = self.canvases[chart.key]
-            charts.draw(canvas.figure, chart, overview, narrow=self.narrow, width_px=canvas.width())
-            canvas.draw_idle()
+        self.overview, self.images, self._drawn_width = overview, images, width
+        for key, image in images.items():
+            qimage = QImage(image.rgba, image.width, image.height, QImage.Format.Format_RGBA8888)
+            pixmap = QPixmap.fromImage(qimage)  # a deep copy: the bytes may go
+            pixmap.setDevicePixelRatio(image.scale)
+            self.views[key].setPixmap(pixmap)
         p = overview.progress
         self.status.setText(f"{p.gold:,} of {p.total:,} documents with team gold · updated "
                             f"{time.strftime('%H:%M:%S', time.localtime(overview.generated))}")
@@ -160,7 +176,7 @@ class OverviewPanel(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             training.start_learning_curve(self, self.project, self.tasks)
 
-    # ---- the report --------------------------------------------------------------------------
+    # ---- the report -----------------------------------------------------------------------------
     def _ask_report(self) -> None:
         name = f"{self.project.path.stem}-report.html"
         path, _ = QFileDialog.getSaveFileName(self, "Save report", str(Path.home() / name), "HTML (*.html)")

@@ -155,6 +155,23 @@ def overview_job(ctx: Any, db_path: Path, *, detail: bool = False) -> Any:
         store.close()
 
 
+def charts_job(ctx: Any, db_path: Path | None, overview: Any, sizes: dict[str, tuple[int, int]],
+               scale: float, narrow: bool) -> tuple[Any, dict[str, Any]]:
+    """The overview's charts as pixels at the window's sizes (core/charts.render): the numbers
+    computed afresh from db_path, or `overview`'s again (the panel was resized). Every
+    matplotlib call happens here, none on the GUI thread (six charts take a second or more)."""
+    from annotator.core import charts
+
+    if db_path is not None:
+        overview = overview_job(ctx, db_path)
+    images = {}
+    for chart in charts.CHARTS:
+        ctx.check()
+        width, height = sizes[chart.key]
+        images[chart.key] = charts.render(chart, overview, width, height, scale=scale, narrow=narrow)
+    return overview, images
+
+
 def report_job(ctx: Any, db_path: Path, out: Path) -> Path:
     """Write the HTML report (core/report.py): the figures are drawn here, not on the GUI thread."""
     from annotator.core.report import write_report

@@ -3,6 +3,7 @@ View -> Panels -> Overview shows the six charts, live, computed off the GUI thre
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from annotator.core import charts
@@ -13,6 +14,15 @@ from tests.core.overview_data import build
 from tests.gui.window_helpers import key, make_project, open_window
 
 K = Qt.Key
+
+
+@pytest.fixture(autouse=True)
+def _forget_window_state():
+    """These tests show the Overview dock; a window opened by a later test must not restore it."""
+    yield
+    from annotator.gui.settings import settings
+
+    settings().remove("window/state")
 
 
 def test_a_decision_carries_active_seconds_and_the_suggestions_shown_at_opening(qtbot, db_path):
@@ -63,16 +73,21 @@ def test_overview_panel_is_live_and_costs_nothing_while_hidden(qtbot, tmp_path):
     first = panel.overview
     assert first.progress.per_annotator["alice"] == [3, 2, 1]  # two known days, then today
     assert first.time.decisions["alice"] == 5 + 1 and doc in {p.document for p in first.suggestions.points}
-    for chart in charts.CHARTS:
-        figure = panel.canvases[chart.key].figure
-        assert figure.get_suptitle() == chart.title and figure.axes
+    for chart in charts.CHARTS:  # drawn by the worker at the panel's width, shown as pixels
+        image = panel.images[chart.key]
+        assert image.figure.get_suptitle() == chart.title and image.figure.axes
+        pixmap = panel.views[chart.key].pixmap()
+        assert not pixmap.isNull() and abs(pixmap.width() / pixmap.devicePixelRatio() - panel._chart_width()) <= 1
     assert "of 8 documents with team gold" in panel.status.text()
 
     assert w.current_id == 6 and w.accept()  # shown: the panel follows (her reject of d6 is now today's accept)
     qtbot.waitUntil(lambda: panel.overview is not first, timeout=60_000)
     assert panel.overview.progress.per_annotator["alice"] == [3, 1, 2]
-    image = panel.canvases["progress"].grab().toImage()
+    image = panel.views["progress"].grab().toImage()
     assert image.width() > 300 and len({image.pixel(x, 60) for x in range(0, image.width(), 7)}) > 2
+    dock.resize(500, 1400)  # narrower: each chart's two plots are stacked, drawn again
+    qtbot.waitUntil(lambda: panel.narrow and panel.images["time"].height > panel.images["curve"].height,
+                    timeout=60_000)
 
 
 def test_save_report_from_the_panel(qtbot, tmp_path):
