@@ -137,7 +137,8 @@ TABLES = {"progress": progress_tables, "gold": gold_tables, "agreement": agreeme
 def stats_tables(stats: dict[str, Any]) -> str:
     answers = ["accept", "reject", "ignore", "draft", "total"]
     per = stats.get("per_annotator", {})
-    rows = [(name, *(row.get(a, 0) for a in answers), (per.get(name) or {}).get("median_seconds_per_document"))
+    medians = {name: (row or {}).get("median_seconds_per_document") for name, row in per.items()}
+    rows = [(name, *(row.get(a, 0) for a in answers), None if medians.get(name) is None else f"{medians[name]:.1f}")
             for name, row in stats["annotators"].items()]
     return (f"<p>{stats['documents']:,} documents, {stats['reviewed']:,} reviewed.</p>"
             + table(["annotator", "accepted", "rejected", "skipped", "drafts", "total", "median s per document"],
