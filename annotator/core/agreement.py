@@ -267,11 +267,12 @@ def sort_disagreements(rows: Iterable[DocumentDisagreement]) -> list[DocumentDis
     return sorted(rows, key=lambda d: (-d.score, -d.disputed, d.document_id))
 
 
-def compute_agreement(store: Store, *, answer: str = "accept", quality: bool = True,
+def compute_agreement(store: Store, *, answer: str = "accept", quality: bool = True, kappa: bool = True,
                       on_progress: Callable[[int, int], None] | None = None) -> AgreementReport:
     """Pairwise figures over all documents both annotators gave `answer`, plus the
     per-document disagreement table (documents with two or more such versions) and, with
-    `quality`, the per-annotator figures of core/quality.py."""
+    `quality`, the per-annotator figures of core/quality.py. kappa=False skips tokenizing
+    (the kappa is then None): span figures only, for the window's live overview."""
     doc_ids = shared_document_ids(store, answer)
     pairs: dict[tuple[str, str], PairAgreement] = {}
     docs: list[DocumentDisagreement] = []
@@ -279,7 +280,7 @@ def compute_agreement(store: Store, *, answer: str = "accept", quality: bool = T
     for n, doc_id in enumerate(doc_ids, 1):
         versions = versions_for(store, doc_id, answer)
         text = store.get_document(doc_id).text
-        tokens = tokenize(text, lang)
+        tokens = tokenize(text, lang) if kappa else []
         tags = {name: iob_tags(tokens, spans) for name, spans in versions.items()}
         for x, y in itertools.combinations(sorted(versions), 2):
             pair = pairs.setdefault((x, y), PairAgreement(x, y))

@@ -1,5 +1,7 @@
 """Bringing a teammate's project file into ours: documents (de-duplicated by text hash),
-every annotation version with its annotator's name, reviews, and labels we lack.
+every annotation version with its annotator's name, reviews, labels we lack, and what their
+window recorded with each decision (active time, suggestions at opening; store/activity.py),
+each record added once. Learning curves are not brought: they describe the other's gold.
 
 The other file is untrusted input (Store(path, untrusted=True)): opened read-only and never
 changed, its schema checked, every query on it bounded, and every value it holds checked
@@ -37,6 +39,7 @@ class MergeReport:
     labels_added: list[str] = field(default_factory=list)
     annotations: dict[str, Counter] = field(default_factory=dict)
     reviews: Counter = field(default_factory=Counter)
+    decision_times: Counter = field(default_factory=Counter)
 
     def count(self, annotator: str, outcome: str) -> None:
         self.annotations.setdefault(annotator, Counter())[outcome] += 1
@@ -46,7 +49,7 @@ class MergeReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.documents_added or self.labels_added or self.reviews["added"]
+        return bool(self.documents_added or self.labels_added or self.reviews["added"] or self.decision_times["added"]
                     or self.reviews["updated"] or self.reviews["history"]
                     or any(self.total(o) for o in ("added", "updated", "history")))
 
@@ -55,7 +58,8 @@ class MergeReport:
                 "documents_added": self.documents_added, "labels_added": self.labels_added,
                 "annotations": {name: {o: c[o] for o in OUTCOMES}
                                 for name, c in sorted(self.annotations.items())},
-                "reviews": {o: self.reviews[o] for o in OUTCOMES}}
+                "reviews": {o: self.reviews[o] for o in OUTCOMES},
+                "decision_times": {o: self.decision_times[o] for o in ("added", "unchanged")}}
 
     def lines(self) -> list[str]:
         """The report as short human-readable lines."""
@@ -71,6 +75,9 @@ class MergeReport:
             r = self.reviews
             out.append(f"  reviews: {r['added']} added, {r['updated']} updated, "
                        f"{r['history']} filed to history, {r['unchanged']} unchanged")
+        if sum(self.decision_times.values()):
+            t = self.decision_times
+            out.append(f"  timed decisions: {t['added']} added, {t['unchanged']} already here")
         return out
 
 
@@ -95,6 +102,7 @@ def merge_project(store: Store, other_path: str | Path, *,
                 id_map = _merge_documents(store, other, report)
                 _merge_annotations(store, other, id_map, report, on_progress, survey.annotations)
                 _merge_reviews(store, other, id_map, report)
+                _merge_decision_times(store, other, id_map, report)
         return report
     finally:
         other.close()
@@ -163,3 +171,13 @@ def _merge_reviews(store: Store, other: Store, id_map: dict[int, int], report: M
         except (SpanError, ValueError) as exc:
             raise RecordError(str(other.path), None, f"review of document {review.document_id}: {exc}") from None
         report.reviews[outcome] += 1
+
+
+def _merge_decision_times(store: Store, other: Store, id_map: dict[int, int], report: MergeReport) -> None:
+    for rec in other.other_decision_times():
+        try:
+            outcome = store.merge_timed_decision(id_map[rec.document_id], rec.annotator, rec.answer,
+                                                 rec.decided, rec.seconds, rec.suggested)
+        except ValueError as exc:
+            raise RecordError(str(other.path), None, f"decision record {rec.id}: {exc}") from None
+        report.decision_times[outcome] += 1

@@ -100,3 +100,19 @@ STATUS_SKIPPED = "skipped"
 STATUSES = (STATUS_NEW, STATUS_DRAFT, STATUS_ACCEPTED, STATUS_REJECTED, STATUS_SKIPPED)
 ANSWER_TO_STATUS = {"accept": STATUS_ACCEPTED, "reject": STATUS_REJECTED, "ignore": STATUS_SKIPPED,
                     "draft": STATUS_DRAFT}
+
+
+@dataclass(frozen=True)
+class TimedDecision:
+    """A decision made in the window, with its active time and what was suggested when the
+    document was opened (core/timing.py, store/activity.py). `decided_spans` are the spans the
+    decision saved (None when that version is not in the file: a hand-edited file)."""
+
+    id: int
+    document_id: int
+    annotator: str
+    answer: str
+    decided: float
+    seconds: float
+    suggested: tuple[Span, ...]
+    decided_spans: tuple[Span, ...] | None = None

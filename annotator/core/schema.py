@@ -127,6 +127,33 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (model, document_id)
         )""",
     ],
+    # 3: what the window records with each decision (core/store/activity.py), and learning
+    # curves. Rows are only ever added (a re-decision adds a row), so a sync or a merge can
+    # bring them over by id watermark and de-duplicate on the natural key.
+    [
+        # Active seconds from opening a document to this decision (pauses over 60 s left out).
+        """CREATE TABLE decision_times (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            annotator TEXT NOT NULL,
+            answer TEXT NOT NULL CHECK (answer IN ('accept', 'reject', 'ignore')),
+            decided REAL NOT NULL,
+            seconds REAL NOT NULL CHECK (seconds >= 0),
+            UNIQUE (document_id, annotator, decided)
+        )""",
+        # The spans suggested when the document was opened, with their source; no row when
+        # nothing was suggested. The decided version itself is in annotations (or history).
+        """CREATE TABLE decision_suggestions (
+            decision_id INTEGER PRIMARY KEY REFERENCES decision_times(id),
+            spans TEXT NOT NULL
+        )""",
+        """CREATE TABLE learning_curves (
+            id INTEGER PRIMARY KEY,
+            created REAL NOT NULL,
+            settings TEXT NOT NULL DEFAULT '{}',
+            points TEXT NOT NULL
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

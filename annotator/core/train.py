@@ -309,8 +309,11 @@ def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.7
                    max_steps: int = DEFAULT_MAX_STEPS, patience: int | None = DEFAULT_PATIENCE,
                    budget_s: float | None = DEFAULT_BUDGET_S, seed: int = 0, batch_size: int = DEFAULT_BATCH_SIZE,
                    dropout: float = DEFAULT_DROPOUT, augment: bool = True,
-                   on_progress: ProgressFn | None = None, should_stop: StopFn | None = None) -> list[dict[str, Any]]:
-    """Held-out scores after training on growing parts of the training set (nothing is written).
+                   on_progress: ProgressFn | None = None, should_stop: StopFn | None = None,
+                   record: bool = True) -> list[dict[str, Any]]:
+    """Held-out scores after training on growing parts of the training set. No pipeline is
+    written; the rows are recorded in the project (store.record_learning_curve, shown by the
+    overview and the report; record=False to skip).
 
     Every fraction trains from the same start with train_pipeline's recipe (early stopping,
     budget_s per fraction, augmentation) on the first ceil(fraction * n) training documents of
@@ -349,4 +352,8 @@ def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.7
         done += loop.steps
         rows.append({"fraction": fraction, "train_docs": len(part), "dev_docs": len(dev),
                      "model": "trained", **score(nlp, dev, labels)})
+    if record and not getattr(store, "readonly", False):
+        store.record_learning_curve(rows, {
+            "gold": prepared.description, "base": base_name, "from_scratch": from_scratch,
+            "eval_split": eval_split, "max_steps": max_steps, "patience": patience, "seed": seed})
     return rows

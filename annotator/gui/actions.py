@@ -9,7 +9,7 @@ testable on its own and the window stays a thin layer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from annotator.core.model import ANSWER_TO_STATUS, Annotation, Span
 from annotator.core.store import Store
@@ -72,14 +72,21 @@ def save_draft(session: Session, doc_id: int, spans: Iterable[Span]) -> str:
     return session.store.status(doc_id, session.annotator)
 
 
-def decide(session: Session, doc_id: int, answer: str, spans: Iterable[Span]) -> Annotation:
+def decide(session: Session, doc_id: int, answer: str, spans: Iterable[Span], *, seconds: float | None = None,
+           suggested: Sequence[Span] = ()) -> Annotation:
     """Record accept / reject / ignore with the spans on screen (sources dropped: the person
     decided), clear the draft, and keep the gold matcher in step with what the document now
-    teaches this annotator (core/gold.learned_version: a review wins over their own work)."""
+    teaches this annotator (core/gold.learned_version: a review wins over their own work).
+    With `seconds` (the window's clock), the active time and the spans suggested at opening
+    are recorded with it, in the same transaction."""
     from annotator.core.gold import learned_version
 
     gold = [Span(s.start, s.end, s.label) for s in spans]
-    ann = session.store.save_annotation(doc_id, session.annotator, answer, gold)
+    if seconds is None:
+        ann = session.store.save_annotation(doc_id, session.annotator, answer, gold)
+    else:
+        ann = session.store.save_timed_decision(doc_id, session.annotator, answer, gold, seconds=seconds,
+                                                suggested=suggested)
     teaches = learned_version(session.store, doc_id, session.annotator)
     text = session.store.get_document(doc_id).text if teaches is not None else ""
     learn = ("accept", text, list(teaches)) if teaches is not None else (answer, "", [])

@@ -21,11 +21,13 @@ from annotator.core.labels import LABEL_KEYS
 from annotator.core.model import STATUS_DRAFT, STATUS_NEW, Span
 from annotator.gui import actions, dialogs, file_actions, project_dialogs, training
 from annotator.gui.accepted_panel import AcceptedPanel
+from annotator.gui.activity import DecisionRecorder
 from annotator.gui.background import Background
 from annotator.gui.continuous import ContinuousLearning
 from annotator.gui.doc_list import DocListModel, DocListPanel
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.menus import build_menus
+from annotator.gui.overview_panel import OverviewPanel
 from annotator.gui.project import Project
 from annotator.gui.review_windows import ReviewWindows
 from annotator.gui.settings import remember_project, settings
@@ -73,12 +75,15 @@ class MainWindow(QMainWindow):
         self.trained_menu = training.TrainedMenu(self.project, self)
         self.panels_menu = QMenu("&Panels", self)
         self._build_layout()
+        # Time per document and the suggestions at opening, recorded with each decision.
+        self.recorder = DecisionRecorder(self, [self.editor.text_edit(), self.editor.text_edit().viewport()])
         self.menu_actions = build_menus(self, self._handlers(), {
             "recent": project_dialogs.RecentMenu(self.switch_project, self),
             "trained": self.trained_menu, "panels": self.panels_menu})
         self._build_label_keys()
         self.menu_actions["keep_improving"].setChecked(self.continuous.enabled())
         self.add_panel(AcceptedPanel(self.project), "Progress")
+        self.add_panel(OverviewPanel(self.project, self.tasks), "Overview")
         self._subscribe()
         self.status.watch(self.project, self.tasks, self.background, self.doc_model)
         self.status.set_model("none (manual labelling)" if model == "" else f"loading {model or 'default'}…")
@@ -228,6 +233,8 @@ class MainWindow(QMainWindow):
         doc = self.project.store.get_document(doc_id)
         spans, origin = self.project.spans_to_show(doc_id, doc.text)
         self.current_id, self.origin, self._text = doc_id, origin, doc.text
+        self.recorder.opened(doc_id, spans if origin in (actions.FROM_SUGGESTIONS, actions.FROM_NOTHING)
+                             else self.project.suggestions_for(doc_id, doc.text))
         self._set_document(doc.text, spans, self.background.cached_tokens(doc_id))
         self.editor.set_read_only(self.project.waiting_decision is not None)
         self.doc_panel.show_current(doc_id)
@@ -254,6 +261,7 @@ class MainWindow(QMainWindow):
         spans = self.project.suggestions_for(doc_id, self._text)
         if spans and spans != self.editor.spans():
             self.origin = actions.FROM_SUGGESTIONS
+            self.recorder.suggestions_shown(doc_id, spans)
             self._set_document(self._text, spans, self.background.cached_tokens(doc_id))
             self._update_header()
 
@@ -279,11 +287,13 @@ class MainWindow(QMainWindow):
         doc_id = self.current_id
         if doc_id is None or self.project.waiting_decision is not None:
             return False  # nothing to decide, or the last decision is still waiting to be saved
+        seconds, suggested = self.recorder.measure(doc_id)
         try:
-            self.project.decide(doc_id, answer, self.editor.spans())
+            self.project.decide(doc_id, answer, self.editor.spans(), seconds=seconds, suggested=suggested)
         except AnnotatorError as exc:
             dialogs.show_message(self, "Not saved", str(exc))
             return False
+        self.recorder.decided(doc_id)
         return True
 
     def _decision_saved(self, doc_id: int, answer: str) -> None:
@@ -472,6 +482,7 @@ class MainWindow(QMainWindow):
         # A worker still importing spaCy cannot be interrupted: the window goes at once and
         # the process ends when the worker does (nothing is left to save).
         self.hide()
+        self.recorder.stop()
         self.reviews.close_all()
         self.background.stop()
         self.project.close()

@@ -17,13 +17,14 @@ Signals:
     modelChanged()           the model to suggest with changed (see `model`)
     modelKeyChanged()        its suggestion-cache key is known (or unknown again)
     matcherChanged()         what is learned from gold was rebuilt
-    trainedModelsChanged()   a trained pipeline was recorded
+    trainedModelsChanged()   a trained pipeline or a learning curve was recorded
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -45,6 +46,18 @@ def open_store(path: str | Path) -> Store:
     store = Store(path)
     store.set_busy_wait(GUI_BUSY_WAIT_S, 1)
     return store
+
+
+@dataclass
+class Decision:
+    """A decision on its way to the file; seconds and suggested are what the window recorded
+    (gui/activity.py), None and () for a decision made without a clock."""
+
+    doc_id: int
+    answer: str
+    spans: list[Span]
+    seconds: float | None = None
+    suggested: Sequence[Span] = field(default_factory=tuple)
 
 
 class Project(QObject):
@@ -75,7 +88,7 @@ class Project(QObject):
         self._disputed: set[int] = set()
         # Writes the busy file could not take yet, oldest first; never dropped.
         self._drafts: dict[int, list[Span]] = {}
-        self._decision: tuple[int, str, list[Span]] | None = None
+        self._decision: Decision | None = None
         self._retry = QTimer(self)
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self.flush)
@@ -137,7 +150,7 @@ class Project(QObject):
         return bool(self._drafts) or self._decision is not None
 
     @property
-    def waiting_decision(self) -> tuple[int, str, list[Span]] | None:
+    def waiting_decision(self) -> Decision | None:
         return self._decision
 
     def save_draft(self, doc_id: int, spans: Iterable[Span]) -> None:
@@ -153,25 +166,28 @@ class Project(QObject):
             return
         self.draftSaved.emit(doc_id)
 
-    def decide(self, doc_id: int, answer: str, spans: Iterable[Span]) -> bool:
+    def decide(self, doc_id: int, answer: str, spans: Iterable[Span], *, seconds: float | None = None,
+               suggested: Sequence[Span] = ()) -> bool:
         """Accept / reject / skip. True when it is on disk now (decisionSaved was emitted);
         False when the file is busy: it is kept, retried, and announced when written.
+        seconds: the active time on the document, recorded with the decision together with
+        `suggested`, the spans suggested when it was opened (store/activity.py).
         Raises AnnotatorError when the store refuses it."""
-        spans = list(spans)
+        decision = Decision(doc_id, answer, list(spans), seconds, tuple(suggested))
         try:
             if self.waiting and not self.flush():
                 raise ProjectBusy("the project file is busy")
-            self._decide_now(doc_id, answer, spans)
+            self._decide_now(decision)
         except ProjectBusy:
-            self._decision = (doc_id, answer, spans)
+            self._decision = decision
             self._start_waiting()
             return False
         return True
 
-    def _decide_now(self, doc_id: int, answer: str, spans: list[Span]) -> None:
-        actions.decide(self.session, doc_id, answer, spans)
-        self._update_disputed(doc_id)
-        self.decisionSaved.emit(doc_id, answer)
+    def _decide_now(self, d: Decision) -> None:
+        actions.decide(self.session, d.doc_id, d.answer, d.spans, seconds=d.seconds, suggested=d.suggested)
+        self._update_disputed(d.doc_id)
+        self.decisionSaved.emit(d.doc_id, d.answer)
 
     def _keep_draft(self, doc_id: int, spans: list[Span]) -> None:
         self._drafts[doc_id] = spans
@@ -185,19 +201,18 @@ class Project(QObject):
     def flush(self) -> bool:
         """Try every waiting write once, oldest first; True when nothing is left waiting."""
         try:
-            decided = self._decision[0] if self._decision else None
+            decided = self._decision.doc_id if self._decision else None
             for doc_id in list(self._drafts):
                 if doc_id != decided:  # a decision replaces its document's draft
                     actions.save_draft(self.session, doc_id, self._drafts[doc_id])
                     self.draftSaved.emit(doc_id)
                 del self._drafts[doc_id]
             if self._decision is not None:
-                doc_id, answer, spans = self._decision
-                self._decision = None
+                decision, self._decision = self._decision, None
                 try:
-                    self._decide_now(doc_id, answer, spans)
+                    self._decide_now(decision)
                 except ProjectBusy:
-                    self._decision = (doc_id, answer, spans)
+                    self._decision = decision
                     raise
         except ProjectBusy:
             return False

@@ -52,6 +52,31 @@ def start_training(parent: QWidget, project: Project, tasks: TaskRunner, options
     return worker
 
 
+def start_learning_curve(parent: QWidget, project: Project, tasks: TaskRunner,
+                         options: dict[str, Any] | None = None) -> Worker | None:
+    """Train on 25/50/75/100% of the training gold from the current base and score each on
+    the held-out part (`annotator train-curve`), in a child process; the curve is recorded in
+    the project and the overview shows it. options: learning_curve's keyword arguments."""
+    if tasks.is_running(TRAIN):
+        dialogs.show_message(parent, "Learning curve", "A training is already running: stop it first "
+                             "(✕ next to its progress in the status bar).")
+        return None
+    options = {"base": current_base(project) or None, **(options or {})}
+
+    def failed(exc: BaseException) -> None:
+        tasks.end(TRAIN)
+        dialogs.show_message(parent, "Learning curve failed", str(exc) or type(exc).__name__)
+
+    def done(rows: list[dict[str, Any]]) -> None:
+        tasks.end(TRAIN, f"Learning curve done: held-out F1 {rows[-1]['f1']:.3f} with all the gold")
+        project.trained_model_recorded()
+
+    worker = tasks.run(jobs.curve_job, project.path, options, name="learning curve", key=TRAIN,
+                       title="Learning curve", on_error=failed, on_returned=done)
+    worker.cancelled.connect(lambda: tasks.end(TRAIN, "Learning curve stopped"))
+    return worker
+
+
 def _f1(scores: dict[str, Any] | None) -> str:
     value = (scores or {}).get("f1")
     return f"{value:.3f}" if isinstance(value, (int, float)) else "n/a"

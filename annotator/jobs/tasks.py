@@ -124,6 +124,17 @@ def train_job(ctx: Any, db_path: Path, out_dir: Path, options: dict[str, Any]) -
         raise
 
 
+def curve_job(ctx: Any, db_path: Path, options: dict[str, Any]) -> list[dict[str, Any]]:
+    """A learning curve (core/train.learning_curve, recorded in the project) in a child process."""
+    from annotator.jobs.train_process import TrainCancelled, run_train_child
+
+    try:
+        return run_train_child(ctx, db_path, None, options, curve=True)["curve"]
+    except TrainCancelled:
+        ctx.check()
+        raise
+
+
 def _reporter(ctx: Any, label: str) -> Any:
     """A core on_progress callback: checks for cancel (raising in the core, which rolls back
     its transaction) and reports (done, total) to the status bar."""
@@ -141,3 +152,39 @@ def _counts(args: tuple[Any, ...]) -> tuple[int, int]:
     done = nums[0] if nums else 0
     total = nums[1] if len(nums) > 1 else 0
     return done, total
+
+
+def overview_job(ctx: Any, db_path: Path, *, detail: bool = False) -> Any:
+    """The numbers behind the overview's charts (core/overview.py), off the GUI thread;
+    detail: also what only the report's tables show."""
+    from annotator.core.overview import compute_overview
+
+    store = Store(db_path, readonly=True)
+    try:
+        return compute_overview(store, detail=detail, on_step=lambda _step: ctx.check())  # stoppable
+    finally:
+        store.close()
+
+
+def charts_job(ctx: Any, db_path: Path | None, overview: Any, sizes: dict[str, tuple[int, int]],
+               scale: float, narrow: bool) -> tuple[Any, dict[str, Any]]:
+    """The overview's charts as pixels at the window's sizes (core/charts.render): the numbers
+    computed afresh from db_path, or `overview`'s again (the panel was resized). Every
+    matplotlib call happens here, none on the GUI thread (six charts take a second or more)."""
+    from annotator.core import charts
+
+    if db_path is not None:
+        overview = overview_job(ctx, db_path)
+    images = {}
+    for chart in charts.CHARTS:
+        ctx.check()
+        width, height = sizes[chart.key]
+        images[chart.key] = charts.render(chart, overview, width, height, scale=scale, narrow=narrow)
+    return overview, images
+
+
+def report_job(ctx: Any, db_path: Path, out: Path) -> Path:
+    """Write the HTML report (core/report.py): the figures are drawn here, not on the GUI thread."""
+    from annotator.core.report import write_report
+
+    return write_report(overview_job(ctx, db_path, detail=True), out)

@@ -2,8 +2,9 @@
 
 Why a process: spaCy training and the base model's loading run long Cython loops that hold
 the GIL, which would freeze the window if they ran on a thread (see suggest_process). The
-child runs core.train.train_pipeline on its own Store (which also records the trained
-pipeline in the project); the worker thread relays its progress. One JSON object per line:
+child runs core.train.train_pipeline (or, for a learning curve, core.train.learning_curve) on
+its own Store, which records the trained pipeline (or the curve) in the project; the worker
+thread relays its progress. One JSON object per line:
 
     child -> parent: {"step": n, "total": m, "loss", "dev_f1", "best_f1", "elapsed_s", "budget_s"}
                      {"result": {...TrainResult...}} | {"error": message, "cancelled": bool}
@@ -46,20 +47,22 @@ def progress_message(info: dict[str, Any], what: str = "Training") -> str:
 
 
 # ---- parent side (runs in a Worker thread) ------------------------------------------------
-def run_train_child(ctx: Any, db_path: Path, out_dir: Path, options: dict[str, Any]) -> dict[str, Any]:
+def run_train_child(ctx: Any, db_path: Path, out_dir: Path | None, options: dict[str, Any], *,
+                    curve: bool = False) -> dict[str, Any]:
     """Train in a child process; returns the TrainResult as a dict (out_dir, scores, steps,
-    seconds, model_id, warnings). Progress goes to ctx.progress; ctx.should_stop() cancels
-    (raises TrainCancelled). Raises TrainProcessError with the child's message on failure."""
-    args = {"db": str(db_path), "out_dir": str(out_dir), "options": options}
+    seconds, model_id, warnings), or with `curve` {"curve": learning_curve's rows}. Progress
+    goes to ctx.progress; ctx.should_stop() cancels (raises TrainCancelled). Raises
+    TrainProcessError with the child's message on failure."""
+    args = {"db": str(db_path), "out_dir": str(out_dir or ""), "options": options, "curve": curve}
     return run_child("annotator.jobs.train_process", args, ctx, progress_message,
                      cancelled=TrainCancelled, failed=TrainProcessError, what="training")
 
 
 # ---- child side ----------------------------------------------------------------------------
 def child_main(args: dict[str, Any]) -> int:
-    """Run train_pipeline with the window's options, reporting each step."""
+    """Run train_pipeline (or learning_curve) with the window's options, reporting each step."""
     from annotator.core.store import Store
-    from annotator.core.train import TrainingCancelled, train_pipeline
+    from annotator.core.train import TrainingCancelled, learning_curve, train_pipeline
 
     stop = stop_event()
     options = dict(args.get("options") or {})
@@ -69,6 +72,10 @@ def child_main(args: dict[str, Any]) -> int:
 
     store = Store(args["db"])
     try:
+        if args.get("curve"):
+            rows = learning_curve(store, on_progress=on_progress, should_stop=stop.is_set, **options)
+            send({"result": {"curve": rows}})
+            return 0
         result = train_pipeline(store, Path(args["out_dir"]), on_progress=on_progress,
                                 should_stop=stop.is_set, **options)
     except TrainingCancelled as exc:

@@ -257,6 +257,8 @@ def test_learning_curve_trains_on_growing_parts(wiki_db: Path) -> None:
     with Store(wiki_db) as store:
         rows = learning_curve(store, fractions=(0.5, 1.0), label_map=LABEL_MAP, max_steps=6, seed=0,
                               on_progress=lambda s, t, info: seen.append((s, t)))
+        recorded = store.latest_learning_curve()  # for the overview and the report
+    assert recorded["points"] == rows and recorded["settings"]["seed"] == 0
     assert [r["fraction"] for r in rows] == [0.0, 0.5, 1.0]
     assert [r["train_docs"] for r in rows] == [0, 15, 30]
     assert {r["dev_docs"] for r in rows} == {8}

@@ -3,9 +3,9 @@
 `Store` is the one facade; each concern lives in its own module and is mixed in:
 connection (opening, migrations, transactions; schema_check and bounds guard every open),
 documents, annotations and their history, drafts and statuses, suggestions cache, labels and
-settings, reviews, trained models, the read-only queries of export and statistics, the gold
-policy's, and the checked reading of another's file (foreign, values). Only these modules
-speak SQL.
+settings, reviews, trained models, what the window records with a decision and learning
+curves (activity), the read-only queries of export and statistics, the gold policy's, and
+the checked reading of another's file (foreign, values). Only these modules speak SQL.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from annotator.core.schema import MIGRATIONS, SCHEMA_VERSION
+from annotator.core.store.activity import ActivityMixin
 from annotator.core.store.annotations import AnnotationsMixin
 from annotator.core.store.codec import default_labels, dumps, spans_from_json, spans_to_json
 from annotator.core.store.connection import BUSY_TIMEOUT_S
@@ -31,7 +32,7 @@ __all__ = ["BUSY_TIMEOUT_S", "MIGRATIONS", "SCHEMA_VERSION", "Store", "default_l
 
 
 class Store(DocumentsMixin, AnnotationsMixin, DraftsMixin, SuggestionsMixin, LabelsMixin, ReviewsMixin,
-            ModelsMixin, QueriesMixin, GoldMixin, ForeignMixin):
+            ModelsMixin, QueriesMixin, GoldMixin, ActivityMixin, ForeignMixin):
     """A project file. Open with Store(path); close() when done (or use as a context manager)."""
 
     def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False, create: bool = True,

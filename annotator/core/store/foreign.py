@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
 from annotator.core.errors import ProjectError, RecordError
-from annotator.core.model import Annotation, Document, Label, Review, text_hash
+from annotator.core.model import DECISIONS, Annotation, Document, Label, Review, TimedDecision, text_hash
 from annotator.core.store import values
 from annotator.core.store.bounds import BATCH_BYTES, BATCH_ROWS, MAX_LABELS, MAX_TEXT_BYTES, MIB, stopped_by_guard
 from annotator.core.store.connection import StoreBase
@@ -28,6 +28,9 @@ _ANNOTATIONS = ("SELECT a.id, a.document_id, a.annotator, a.answer, a.spans, a.c
                 "FROM {table} a LEFT JOIN documents d ON d.id = a.document_id WHERE a.id > ? ORDER BY a.id")
 _REVIEWS = ("SELECT r.{key}, r.document_id, r.reviewer, r.spans, r.sources, r.created, d.text "
             "FROM {table} r LEFT JOIN documents d ON d.id = r.document_id WHERE r.{key} > ? ORDER BY r.{key}")
+_TIMED = ("SELECT t.id, t.document_id, t.annotator, t.answer, t.decided, t.seconds, s.spans, d.text "
+          "FROM decision_times t LEFT JOIN decision_suggestions s ON s.decision_id = t.id "
+          "LEFT JOIN documents d ON d.id = t.document_id WHERE t.id > ? ORDER BY t.id")
 _LABELS = "SELECT rowid, name, color, key, position FROM labels WHERE rowid > ? ORDER BY rowid"
 
 
@@ -40,6 +43,7 @@ class OtherSurvey:
     history: int = 0
     reviews: int = 0
     review_history: int = 0
+    decision_times: int = 0
     labels: list[Label] = field(default_factory=list)
     span_labels: set[str] = field(default_factory=set)
 
@@ -184,6 +188,24 @@ class ForeignMixin(StoreBase):
                     except BadValue as exc:
                         raise self._bad(f"{what} {row_id}", str(exc)) from None
 
+    def other_decision_times(self) -> Iterator[TimedDecision]:
+        """Decisions recorded by the other's window (time, suggestions at opening), checked
+        (store/activity.py); decided_spans is not read (the versions come as annotations)."""
+        with self._reading():
+            for batch in self._batches(_TIMED, "decision_times", "id", "decision record"):
+                for row_id, doc_id, annotator, answer, decided, seconds, suggested, text in batch:
+                    try:
+                        if text is None:
+                            raise BadValue(f"its document {doc_id} is not in the file")
+                        if answer not in DECISIONS:
+                            raise BadValue(f"answer {str(answer)[:40]!r} is not one of {', '.join(DECISIONS)}")
+                        yield TimedDecision(
+                            row_id, doc_id, values.name(annotator, "annotator"), answer,
+                            values.number(decided, "decided"), values.seconds(seconds),
+                            values.suggested_spans(suggested, text) if suggested is not None else ())
+                    except BadValue as exc:
+                        raise self._bad(f"decision record {row_id}{_whose(doc_id, annotator)}", str(exc)) from None
+
     def check_other(self, on_row: Callable[[], None] | None = None) -> OtherSurvey:
         """Read and check every value a merge reads, writing nothing anywhere: a merge runs it
         first, so a bad file is refused before our project is touched. on_row() is called
@@ -208,6 +230,9 @@ class ForeignMixin(StoreBase):
                 setattr(survey, name, getattr(survey, name) + 1)
                 survey.span_labels.update(s.label for s in item.spans)
                 seen()
+        for _ in self.other_decision_times():  # suggested labels are not added to ours
+            survey.decision_times += 1
+            seen()
         if len(survey.span_labels) > MAX_LABELS:
             raise self._bad("spans", f"more than {MAX_LABELS:,} different labels")
         return survey

@@ -135,3 +135,25 @@ def spans(value: Any, doc_text: str) -> tuple[Span, ...]:
         return tuple(validate_spans(doc_text, data))
     except SpanError as exc:
         raise BadValue(str(exc)) from None
+
+
+def suggested_spans(value: Any, doc_text: str) -> tuple[Span, ...]:
+    """Spans suggested at a decision: checked as `spans`, and each source is a short text."""
+    checked = spans(value, doc_text)
+    for n, span in enumerate(checked, 1):
+        if span.source is not None:
+            try:
+                name(span.source, "source")
+            except BadValue as exc:
+                raise BadValue(f"suggested span {n}: {exc}") from None
+    return checked
+
+
+def seconds(value: Any) -> float:
+    """A decision's active seconds: a number from 0 to core.timing.MAX_SECONDS."""
+    from annotator.core.timing import check_seconds
+
+    try:
+        return check_seconds(number(value, "seconds"))
+    except ValueError as exc:
+        raise BadValue(str(exc)) from None
