@@ -31,6 +31,7 @@ from annotator.gui.overview_panel import OverviewPanel
 from annotator.gui.project import Project
 from annotator.gui.review_windows import ReviewWindows
 from annotator.gui.settings import remember_project, settings
+from annotator.gui.shortcuts import shortcut_rows
 from annotator.gui.span_editor import SpanEditor
 from annotator.gui.status import StatusBar
 from annotator.gui.tasks import TaskRunner
@@ -400,30 +401,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{path.name} ({path.parent})")
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
-        """(keys, what) for Help → Keyboard shortcuts, read from the live actions."""
-        def rows_for(names: list[str]) -> list[tuple[str, str]]:
-            native = QKeySequence.SequenceFormat.NativeText
-            return [(", ".join(s.toString(native) for s in self.menu_actions[n].shortcuts()),
-                     self.menu_actions[n].text().replace("&", "").rstrip("…")) for n in names]
-
-        # Most used first: deciding, labelling, editing; the rest after.
-        first = ["accept", "reject", "skip", "previous", "next"]
-        editing = ["delete", "undo", "redo", "confirm_all"]
-        rows = rows_for(first)
-        rows.append(("1–9, 0, q, w…", "Relabel the selected span, else choose the label (keys on the label bar)"))
-        rows.append(("Mouse drag / double-click", "Create a span with the active label (snapped to whole "
-                     "tokens: a token counts when at least half of it is selected)"))
-        rows.append(("Alt + drag", "Create a span exactly as selected, character by character"))
-        rows.append(("Click a span", "Select it (then a number key relabels, Delete removes)"))
-        rows.append(("Escape", "Unselect the span"))
-        rows += rows_for(editing)
-        rows.append(("Dashed border, ?", "A suggestion you have not confirmed yet (accepting confirms it)"))
-        rows.append(("★ on a tag", "Suggested because the team labelled this phrase so elsewhere "
-                     "(learned from gold and your own accepted work)"))
-        rows.append(("⚑", "A disputed document: annotators disagree and nobody has reviewed it"))
-        shown = set(first) | set(editing)
-        rows += rows_for([n for n, a in self.menu_actions.items() if n not in shown and a.shortcuts()])
-        return rows
+        return shortcut_rows(self.menu_actions)
 
     def show_shortcuts(self) -> dialogs.ShortcutsDialog:
         dialog = dialogs.ShortcutsDialog(self.shortcut_rows(), self)

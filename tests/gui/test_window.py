@@ -191,6 +191,9 @@ def test_help_shortcuts_on_question_mark(qtbot, project):
     assert rows["Accept (save as gold)"] == "A"
     assert rows["Skip"] == "Space"
     assert "Left" in rows["Previous document"] and "PgUp" in rows["Previous document"]
+    keys = {table.item(i, 0).text(): table.item(i, 1).text() for i in range(table.rowCount())}
+    assert "character by character" in keys["Alt + drag"]  # the marks and gestures are explained
+    assert "not confirmed" in keys["Dashed border, ?"] and "labelled this phrase" in keys["★ on a tag"]
     dialog.close()
 
 

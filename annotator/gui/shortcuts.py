@@ -1,0 +1,33 @@
+"""Help -> Keyboard shortcuts: the rows, read from the live menu actions (so they never go
+stale), with the mouse gestures and the marks of the span editor explained."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+
+
+def shortcut_rows(menu_actions: dict[str, QAction]) -> list[tuple[str, str]]:
+    """(keys, what) for Help → Keyboard shortcuts, read from the live actions."""
+    def rows_for(names: list[str]) -> list[tuple[str, str]]:
+        native = QKeySequence.SequenceFormat.NativeText
+        return [(", ".join(s.toString(native) for s in menu_actions[n].shortcuts()),
+                 menu_actions[n].text().replace("&", "").rstrip("…")) for n in names]
+
+    # Most used first: deciding, labelling, editing; the rest after.
+    first = ["accept", "reject", "skip", "previous", "next"]
+    editing = ["delete", "undo", "redo", "confirm_all"]
+    rows = rows_for(first)
+    rows.append(("1–9, 0, q, w…", "Relabel the selected span, else choose the label (keys on the label bar)"))
+    rows.append(("Mouse drag / double-click", "Create a span with the active label (snapped to whole "
+                 "tokens: a token counts when at least half of it is selected)"))
+    rows.append(("Alt + drag", "Create a span exactly as selected, character by character"))
+    rows.append(("Click a span", "Select it (then a number key relabels, Delete removes)"))
+    rows.append(("Escape", "Unselect the span"))
+    rows += rows_for(editing)
+    rows.append(("Dashed border, ?", "A suggestion you have not confirmed yet (accepting confirms it)"))
+    rows.append(("★ on a tag", "Suggested because the team labelled this phrase so elsewhere "
+                 "(learned from gold and your own accepted work)"))
+    rows.append(("⚑", "A disputed document: annotators disagree and nobody has reviewed it"))
+    shown = set(first) | set(editing)
+    rows += rows_for([n for n, a in menu_actions.items() if n not in shown and a.shortcuts()])
+    return rows
