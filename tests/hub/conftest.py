@@ -1,0 +1,100 @@
+"""A real PostgreSQL server for the hub tests: one per session (tests/hub/pgserver.py), a
+fresh database with `hub init` per test. Skipped with install instructions when the server
+binaries are missing, except in CI (CI=true), where that is a failure."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.hub.pgserver import INSTALL_HINT, PgServer, find_bindir
+
+_COUNTER = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and {INSTALL_HINT}", pytrace=False)
+        pytest.skip(INSTALL_HINT)
+    server = PgServer(bindir, fsync=False)
+    saved = {k: os.environ.get(k) for k in ("PGPASSFILE", "PYTHON_KEYRING_BACKEND")}
+    os.environ["PGPASSFILE"] = str(server.passfile)
+    # No desktop keyring here: the keyring tests install their own backend.
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    try:
+        server.start()
+        yield server
+    finally:
+        server.destroy()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@dataclass
+class Hub:
+    """A hub database on the test server; add() makes teammates whose passwords libpq finds."""
+
+    server: PgServer
+    db: str
+    passwords: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def admin_url(self) -> str:
+        return self.server.url(db=self.db)
+
+    def url(self, user: str) -> str:
+        return self.server.url(user, self.db)
+
+    def add(self, name: str, *, reviewer: bool = False) -> str:
+        from annotator.core.hub.connection import connect
+        from annotator.core.hub.roles import add_annotator
+
+        password = self.passwords.setdefault(name, f"pw-{name}-{secrets.token_hex(4)}")
+        with connect(self.admin_url) as conn:
+            add_annotator(conn, name, reviewer=reviewer, password=password)
+        self.server.add_password(name, password)
+        return self.url(name)
+
+    def admin(self):  # type: ignore[no-untyped-def]
+        return self.server.admin(self.db)
+
+    def count(self, sql: str, *params: object) -> int:
+        with self.admin() as conn:
+            return conn.execute(sql, params).fetchone()[0]
+
+
+@pytest.fixture
+def hub(pg_server: PgServer) -> Hub:
+    from annotator.core.hub.connection import connect
+    from annotator.core.hub.roles import init_hub
+
+    db = f"hub{next(_COUNTER)}_{secrets.token_hex(3)}"
+    pg_server.create_database(db)
+    with connect(pg_server.url(db=db)) as conn:
+        init_hub(conn)
+    return Hub(pg_server, db)
+
+
+@pytest.fixture
+def make_project(tmp_path: Path):
+    """make_project(name, texts) -> path of a project holding these documents."""
+    from annotator.core.store import Store
+
+    def make(name: str, texts: list[str] = ()) -> Path:  # type: ignore[assignment]
+        path = tmp_path / f"{name}.db"
+        with Store(path) as store:
+            store.add_documents([(t, {"n": i}) for i, t in enumerate(texts)])
+        return path
+
+    return make
