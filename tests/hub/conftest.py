@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -47,7 +47,6 @@ class Hub:
 
     server: PgServer
     db: str
-    passwords: dict[str, str] = field(default_factory=dict)
 
     @property
     def admin_url(self) -> str:
@@ -60,10 +59,12 @@ class Hub:
         from annotator.core.hub.connection import connect
         from annotator.core.hub.roles import add_annotator
 
-        password = self.passwords.setdefault(name, f"pw-{name}-{secrets.token_hex(4)}")
+        # Roles are the server's, shared by every test's hub: one password per name.
+        password = f"pw-{name}-{self.server.admin_password[:8]}"
         with connect(self.admin_url) as conn:
             add_annotator(conn, name, reviewer=reviewer, password=password)
-        self.server.add_password(name, password)
+        if f":{name}:" not in self.server.passfile.read_text():
+            self.server.add_password(name, password)
         return self.url(name)
 
     def admin(self):  # type: ignore[no-untyped-def]
@@ -74,27 +75,36 @@ class Hub:
             return conn.execute(sql, params).fetchone()[0]
 
 
-@pytest.fixture
-def hub(pg_server: PgServer) -> Hub:
+def new_hub(server: PgServer) -> Hub:
+    """A fresh database on the server, with `hub init` run by the admin."""
     from annotator.core.hub.connection import connect
     from annotator.core.hub.roles import init_hub
 
     db = f"hub{next(_COUNTER)}_{secrets.token_hex(3)}"
-    pg_server.create_database(db)
-    with connect(pg_server.url(db=db)) as conn:
+    server.create_database(db)
+    with connect(server.url(db=db)) as conn:
         init_hub(conn)
-    return Hub(pg_server, db)
+    return Hub(server, db)
 
 
 @pytest.fixture
-def make_project(tmp_path: Path):
-    """make_project(name, texts) -> path of a project holding these documents."""
+def hub(pg_server: PgServer) -> Hub:
+    return new_hub(pg_server)
+
+
+def project_maker(folder: Path):  # type: ignore[no-untyped-def]
     from annotator.core.store import Store
 
     def make(name: str, texts: list[str] = ()) -> Path:  # type: ignore[assignment]
-        path = tmp_path / f"{name}.db"
+        path = folder / f"{name}.db"
         with Store(path) as store:
             store.add_documents([(t, {"n": i}) for i, t in enumerate(texts)])
         return path
 
     return make
+
+
+@pytest.fixture
+def make_project(tmp_path: Path):
+    """make_project(name, texts) -> path of a project holding these documents."""
+    return project_maker(tmp_path)

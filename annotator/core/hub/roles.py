@@ -135,7 +135,9 @@ def apply_rights(conn: Any, db: str, annotators: str, reviewers: str) -> None:
     policies = [
         ("decisions", "read", "SELECT", "USING (true)"),
         ("decisions", "insert", "INSERT", f"WITH CHECK ({own})"),
-        ("decisions", "update", "UPDATE", f"USING ({own}) WITH CHECK ({own})"),
+        # USING (true): updating another's decision is then an error (the new row fails the
+        # check: nobody may UPDATE the annotator column) rather than silently 0 rows.
+        ("decisions", "update", "UPDATE", f"USING (true) WITH CHECK ({own})"),
         ("decision_history", "read", "SELECT", "USING (true)"),
         ("decision_history", "insert", "INSERT", f"WITH CHECK ({own})"),
         ("reviews", "read", "SELECT", "USING (true)"),
