@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,10 @@ import pytest
 from tests.hub.pgserver import INSTALL_HINT, PgServer, find_bindir
 
 _COUNTER = itertools.count(1)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @pytest.fixture(scope="session")
@@ -29,11 +34,15 @@ def pg_server():
     os.environ["PGPASSFILE"] = str(server.passfile)
     # No desktop keyring here: the keyring tests install their own backend.
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    # A SIGTERM (a CI timeout, a killed run) must still stop the server: teardown runs on
+    # KeyboardInterrupt.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.start()
         yield server
     finally:
         server.destroy()
+        signal.signal(signal.SIGTERM, previous)
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
