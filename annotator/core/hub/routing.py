@@ -189,8 +189,11 @@ def hub_status(conn: Any) -> HubStatus:
         queue = conn.execute("SELECT count(*) FROM hub.documents WHERE taken < needs").fetchone()[0]
         people: dict[str, AnnotatorStatus] = {}
         for (name,) in conn.execute(
-                "SELECT rolname FROM pg_roles WHERE rolcanlogin "
-                "AND pg_has_role(oid, hub.setting('annotators_role'), 'MEMBER') ORDER BY 1"):
+                # Direct members (add-annotator grants the group): pg_has_role is true for
+                # every superuser.
+                "SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid "
+                "JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolcanlogin "
+                "AND g.rolname = hub.setting('annotators_role') ORDER BY 1"):
             people[name] = AnnotatorStatus(name)
         for name, n in conn.execute("SELECT annotator, count(*) FROM hub.decisions "
                                     "WHERE answer <> 'draft' GROUP BY 1"):

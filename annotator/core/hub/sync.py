@@ -57,6 +57,12 @@ def hub_errors(doing: str) -> Iterator[None]:
         raise HubError(f"the hub failed while {doing}: {_first_line(exc)}") from None
 
 
+def _parse_user(url: str) -> str | None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    return conninfo_to_dict(url).get("user")
+
+
 def _retry(call: Callable[[], Any]) -> Any:
     """Run a hub transaction again when PostgreSQL rolled it back for a deadlock or a
     serialization conflict with another sync (it left nothing behind)."""
@@ -80,6 +86,10 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
     url = check_url(url)
     if annotator is not None:
         check_name(annotator)
+        url_user = _parse_user(url)
+        if url_user and url_user != annotator:
+            raise HubError(f"the URL logs in as {url_user} but the annotator is {annotator}: your "
+                           "hub annotator name is your PostgreSQL role, use one name")
     started = time.monotonic()
     conn = connect(url, user=annotator, password=password)
     try:
