@@ -65,16 +65,7 @@ class Hub:
         return self.server.url(user, self.db)
 
     def add(self, name: str, *, reviewer: bool = False) -> str:
-        from annotator.core.hub.connection import connect
-        from annotator.core.hub.roles import add_annotator
-
-        # Roles are the server's, shared by every test's hub: one password per name.
-        password = f"pw-{name}-{self.server.admin_password[:8]}"
-        with connect(self.admin_url) as conn:
-            add_annotator(conn, name, reviewer=reviewer, password=password)
-        if f":{name}:" not in self.server.passfile.read_text():
-            self.server.add_password(name, password)
-        return self.url(name)
+        return self.server.add_annotator(self.db, name, reviewer=reviewer)
 
     def admin(self):  # type: ignore[no-untyped-def]
         return self.server.admin(self.db)
@@ -86,13 +77,8 @@ class Hub:
 
 def new_hub(server: PgServer) -> Hub:
     """A fresh database on the server, with `hub init` run by the admin."""
-    from annotator.core.hub.connection import connect
-    from annotator.core.hub.roles import init_hub
-
     db = f"hub{next(_COUNTER)}_{secrets.token_hex(3)}"
-    server.create_database(db)
-    with connect(server.url(db=db)) as conn:
-        init_hub(conn)
+    server.create_hub(db)
     return Hub(server, db)
 
 

@@ -131,3 +131,27 @@ class PgServer:
                 return
             time.sleep(0.1)
         raise TimeoutError("PostgreSQL did not become ready")
+
+    # ---- hubs on this server (tests and benchmarks) ----------------------------------------
+    def create_hub(self, db: str) -> str:
+        """A new database with `hub init` run by the admin; returns the admin's URL."""
+        from annotator.core.hub.connection import connect
+        from annotator.core.hub.roles import init_hub
+
+        url = self.create_database(db)
+        with connect(url, password=self.admin_password) as conn:
+            init_hub(conn)
+        return url
+
+    def add_annotator(self, db: str, name: str, *, reviewer: bool = False) -> str:
+        """`hub add-annotator` with a password libpq finds; returns NAME's URL to the hub.
+        Roles are the server's, shared by its hubs: one password per name."""
+        from annotator.core.hub.connection import connect
+        from annotator.core.hub.roles import add_annotator
+
+        password = f"pw-{name}-{self.admin_password[:8]}"
+        with connect(self.url(db=db), password=self.admin_password) as conn:
+            add_annotator(conn, name, reviewer=reviewer, password=password)
+        if f":{name}:" not in self.passfile.read_text():
+            self.add_password(name, password)
+        return self.url(name, db)

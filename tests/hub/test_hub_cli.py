@@ -131,3 +131,24 @@ def test_add_annotator_creates_then_updates(pg_server, name, tmp_path):
     assert got.exit_code == 0 and f"Created {name} as annotator" in got.output
     got = run("hub", "add-annotator", hub.admin_url, name, "--reviewer")
     assert got.exit_code == 0 and f"Updated {name} as reviewer and annotator" in got.output
+
+
+def test_an_admin_who_is_not_superuser(pg_server, make_project, tmp_path):
+    """As the README sets it up: an admin role with CREATEROLE owning the database."""
+    with pg_server.admin() as conn:
+        conn.execute("CREATE ROLE team_admin LOGIN CREATEROLE PASSWORD 'admin-pw'")
+        conn.execute('CREATE DATABASE "team_db" OWNER team_admin')
+    pg_server.add_password("team_admin", "admin-pw")
+    admin_url = pg_server.url("team_admin", "team_db")
+    assert run("hub", "init", admin_url).exit_code == 0
+    secret = tmp_path / "pw"
+    secret.write_text(f"pw-ivy-{pg_server.admin_password[:8]}\n")
+    assert run("hub", "add-annotator", admin_url, "ivy", "--password-file", secret).exit_code == 0
+    pg_server.add_password("ivy", secret.read_text().strip())
+    path = make_project("ivy", ["Ivy went to Quito."])
+    got = run("sync", pg_server.url("ivy", "team_db"), "--db", path, "--json")
+    assert got.exit_code == 0, got.output
+    assert orjson.loads(got.output)["pushed"]["documents"] == 1
+    with connect(pg_server.url("ivy", "team_db")) as conn:
+        with pytest.raises(Exception, match="must be owner|permission denied"):
+            conn.execute("DROP TABLE hub.documents")

@@ -51,6 +51,11 @@ _COLUMNS = [f.name for f in fields(LocalState)]
 def load_state(store: Store, hub_id: str, annotator: str, url: str) -> LocalState:
     """This hub's watermarks for this annotator (created at zero), and the project
     remembers the hub (URL without password)."""
+    select = f"SELECT {', '.join(_COLUMNS)} FROM hub_state WHERE hub_id = ? AND annotator = ?"
+    row = store.conn.execute(select, (hub_id, annotator)).fetchone()
+    remembered = [store.get_setting(k) for k in ("hub_url", "hub_id", "hub_annotator")]
+    if row is not None and row[2] == url and remembered == [url, hub_id, annotator]:
+        return LocalState(*row)  # no write: a sync with nothing to do commits once
     with store.transaction() as c:
         c.execute("INSERT OR IGNORE INTO hub_state (hub_id, annotator, url) VALUES (?, ?, ?)",
                   (hub_id, annotator, url))
@@ -58,8 +63,7 @@ def load_state(store: Store, hub_id: str, annotator: str, url: str) -> LocalStat
         for key, value in (("hub_url", url), ("hub_id", hub_id), ("hub_annotator", annotator)):
             c.execute("INSERT INTO project (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
                       "SET value = excluded.value", (key, value))
-        row = c.execute(f"SELECT {', '.join(_COLUMNS)} FROM hub_state WHERE hub_id = ? AND annotator = ?",
-                        (hub_id, annotator)).fetchone()
+        row = c.execute(select, (hub_id, annotator)).fetchone()
     return LocalState(*row)
 
 
@@ -150,6 +154,13 @@ def set_assignments(conn: sqlite3.Connection, hub_id: str, annotator: str,
     conn.execute("DELETE FROM hub_assignments WHERE hub_id = ? AND annotator = ?", (hub_id, annotator))
     conn.executemany("INSERT INTO hub_assignments (hub_id, annotator, document_id, expires) "
                      "VALUES (?, ?, ?, ?)", [(hub_id, annotator, d, e) for d, e in rows])
+
+
+def assignments(store: Store, hub_id: str, annotator: str) -> set[tuple[str, float]]:
+    """(document hash, expires) of the assignments remembered from this hub."""
+    return set(store.conn.execute(
+        "SELECT d.hash, h.expires FROM hub_assignments h JOIN documents d ON d.id = h.document_id "
+        "WHERE h.hub_id = ? AND h.annotator = ?", (hub_id, annotator)).fetchall())
 
 
 def assigned_document_ids(store: Store, annotator: str | None = None, hub_id: str | None = None,

@@ -109,8 +109,6 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
             run.claim(batch)
         with hub_errors("pulling changes"):
             run.pull_changes(pull_all)
-        with store.transaction() as c:
-            local.save_state(c, state, last_sync=time.time())
         run.report.seconds = time.monotonic() - started
         return run.report
     finally:
@@ -139,8 +137,11 @@ class _Run:
                 return cur.execute("SELECT name, color, key FROM hub.labels ORDER BY position, name").fetchall()
 
         theirs = _retry(on_hub)
+        known = set(self.store.label_names())
+        if all(name in known for name, _c, _k in theirs):
+            self.progress("labels", 1, 1)
+            return
         with local.pull_transaction(self.store):
-            known = set(self.store.label_names())
             keys = {l.key for l in self.store.labels()}
             for name, color, key in theirs:
                 if name not in known:
@@ -255,12 +256,14 @@ class _Run:
                 docs = cur.execute("SELECT hash, body, meta FROM hub.documents WHERE hash = ANY(%s)",
                                    (missing,)).fetchall()
                 found = pull.rows_on_documents(cur, missing)
-        with local.pull_transaction(self.store) as c:
-            self._add_documents(c, docs)
-            pull.apply_all(self.store, found, self.report.pulled)
-            ids = self.store.ids_for_hashes(hashes)
-            local.set_assignments(c, self.info.hub_id, self.info.user,
-                                  [(ids[h], exp) for _, h, exp in assigned if h in ids])
+        held = local.assignments(self.store, self.info.hub_id, self.info.user)
+        if missing or held != {(h, exp) for _, h, exp in assigned}:
+            with local.pull_transaction(self.store) as c:
+                self._add_documents(c, docs)
+                pull.apply_all(self.store, found, self.report.pulled)
+                ids = self.store.ids_for_hashes(hashes)
+                local.set_assignments(c, self.info.hub_id, self.info.user,
+                                      [(ids[h], exp) for _, h, exp in assigned if h in ids])
         self.report.assigned = len(assigned)
         self.progress("assignments", 1, 1)
 
@@ -293,7 +296,8 @@ class _Run:
                         ids = self.store.ids_for_hashes(sorted({r[0] for r in rows}))
                         pull.apply_rows(self.store, table, rows, ids, self.report.pulled)
                     cur.close()
-                marks = {"pulled_xid": hi, **({"pulled_all_xid": hi} if pull_all else {})}
+                marks = {"pulled_xid": hi, "last_sync": time.time(),
+                         **({"pulled_all_xid": hi} if pull_all else {})}
                 local.save_state(c, self.state, **marks)
         self.progress("pull", 1, 1)
 
