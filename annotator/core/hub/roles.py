@@ -127,7 +127,7 @@ def apply_rights(conn: Any, db: str, annotators: str, reviewers: str) -> None:
         "GRANT INSERT (document_id, reviewer, spans, sources, created), "
         "UPDATE (reviewer, spans, sources, created) ON hub.reviews TO {rev}",
         "GRANT INSERT (document_id, reviewer, spans, sources, created) ON hub.review_history TO {rev}",
-        "GRANT EXECUTE ON FUNCTION hub.merge_decision, hub.merge_review, hub.claim, "
+        "GRANT EXECUTE ON FUNCTION hub.merge_decision, hub.merge_review, hub.document_id, hub.claim, "
         "hub.reclaim_expired, hub.setting, hub.needs_for TO {ann}",
     ]
     own = _MAY.format(col="annotator")

@@ -14,6 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 HUB_SCHEMA = "hub"
+# History rows: when the version was replaced, and the writing transaction (see above).
+_HISTORY_TAIL = """replaced float8 NOT NULL DEFAULT extract(epoch FROM clock_timestamp()),
+            xid xid8 NOT NULL DEFAULT pg_current_xact_id()"""
 
 # Each migration: statements run in one transaction by the admin; {annotators} and
 # {reviewers} are the group roles' quoted names, {reviewers_lit} the reviewers' as a literal.
@@ -53,7 +56,7 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX decisions_xid ON hub.decisions (xid)",
         "CREATE INDEX decisions_annotator ON hub.decisions (annotator)",
-        """CREATE TABLE hub.decision_history (
+        f"""CREATE TABLE hub.decision_history (
             id bigserial PRIMARY KEY,
             document_id bigint NOT NULL REFERENCES hub.documents(id),
             annotator text NOT NULL,
@@ -61,8 +64,7 @@ MIGRATIONS: list[list[str]] = [
             spans text NOT NULL,
             created float8 NOT NULL,
             updated float8 NOT NULL,
-            replaced float8 NOT NULL DEFAULT extract(epoch FROM clock_timestamp()),
-            xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+            {_HISTORY_TAIL}
         )""",
         "CREATE INDEX decision_history_document ON hub.decision_history (document_id, annotator)",
         "CREATE INDEX decision_history_xid ON hub.decision_history (xid)",
@@ -75,15 +77,14 @@ MIGRATIONS: list[list[str]] = [
             xid xid8 NOT NULL DEFAULT pg_current_xact_id()
         )""",
         "CREATE INDEX reviews_xid ON hub.reviews (xid)",
-        """CREATE TABLE hub.review_history (
+        f"""CREATE TABLE hub.review_history (
             id bigserial PRIMARY KEY,
             document_id bigint NOT NULL REFERENCES hub.documents(id),
             reviewer text NOT NULL,
             spans text NOT NULL,
             sources text NOT NULL,
             created float8 NOT NULL,
-            replaced float8 NOT NULL DEFAULT extract(epoch FROM clock_timestamp()),
-            xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+            {_HISTORY_TAIL}
         )""",
         "CREATE INDEX review_history_document ON hub.review_history (document_id)",
         "CREATE INDEX review_history_xid ON hub.review_history (xid)",
@@ -132,17 +133,24 @@ MIGRATIONS: list[list[str]] = [
         END $$""",
         """CREATE TRIGGER reviews_keep_history BEFORE UPDATE ON hub.reviews
         FOR EACH ROW EXECUTE FUNCTION hub.keep_review_history()""",
-        # Store.merge_annotation in SQL. SECURITY INVOKER: row-level security applies.
-        """CREATE FUNCTION hub.merge_decision(p_hash text, p_annotator text, p_answer text,
-            p_spans text, p_created float8, p_updated float8) RETURNS text LANGUAGE plpgsql
+        """CREATE FUNCTION hub.document_id(p_hash text) RETURNS bigint LANGUAGE plpgsql STABLE
         SET search_path = pg_catalog, pg_temp AS $$
-        DECLARE doc bigint; cur record;
+        DECLARE doc bigint;
         BEGIN
             SELECT id INTO doc FROM hub.documents WHERE hash = p_hash;
             IF doc IS NULL THEN
                 RAISE EXCEPTION 'no document with hash % on the hub', p_hash
                     USING ERRCODE = 'foreign_key_violation';
             END IF;
+            RETURN doc;
+        END $$""",
+        # Store.merge_annotation in SQL. SECURITY INVOKER: row-level security applies.
+        """CREATE FUNCTION hub.merge_decision(p_hash text, p_annotator text, p_answer text,
+            p_spans text, p_created float8, p_updated float8) RETURNS text LANGUAGE plpgsql
+        SET search_path = pg_catalog, pg_temp AS $$
+        DECLARE doc bigint; cur record;
+        BEGIN
+            doc := hub.document_id(p_hash);
             INSERT INTO hub.decisions (document_id, annotator, answer, spans, created, updated)
             VALUES (doc, p_annotator, p_answer, p_spans, p_created, p_updated)
             ON CONFLICT (document_id, annotator) DO NOTHING;
@@ -170,11 +178,7 @@ MIGRATIONS: list[list[str]] = [
         SET search_path = pg_catalog, pg_temp AS $$
         DECLARE doc bigint; cur record;
         BEGIN
-            SELECT id INTO doc FROM hub.documents WHERE hash = p_hash;
-            IF doc IS NULL THEN
-                RAISE EXCEPTION 'no document with hash % on the hub', p_hash
-                    USING ERRCODE = 'foreign_key_violation';
-            END IF;
+            doc := hub.document_id(p_hash);
             INSERT INTO hub.reviews (document_id, reviewer, spans, sources, created)
             VALUES (doc, p_reviewer, p_spans, p_sources, p_created)
             ON CONFLICT (document_id) DO NOTHING;

@@ -195,28 +195,33 @@ class _Run:
         return _retry(on_hub) if params else []
 
     def _push(self, stage: str, fetch: Callable[[int], list[tuple[Any, ...]]], mark: str,
-              function: str, counter: Any, on_other: Callable[[int], None] | None) -> None:
-        """Push this annotator's rows from fetch(watermark) in chunks; others stay local."""
+              function: str, counter: Any, kept: str | None) -> None:
+        """Push this annotator's rows from fetch(watermark) in chunks; others stay local and
+        are counted in report.<kept> (None: not counted, e.g. history)."""
         done = 0
         while rows := fetch(getattr(self.state, mark)):
             mine = [r[1:] for r in rows if r[2] == self.info.user]
             for outcome in self._merge_on_hub(function, mine):
                 counter[outcome] += 1
-            if on_other:
-                on_other(len(rows) - len(mine))
+            if kept:
+                setattr(self.report, kept, getattr(self.report, kept) + len(rows) - len(mine))
             with self.store.transaction() as c:
                 local.save_state(c, self.state, **{mark: rows[-1][0]})
             done += len(rows)
             self.progress(stage, done, 0)
 
-    def push_decisions(self) -> None:
-        def other(n: int) -> None:
-            self.report.kept_local_decisions += n
+    def _push_with_history(self, kind: str, current: Callable[..., list[tuple[Any, ...]]],
+                           history: Callable[..., list[tuple[Any, ...]]], marks: tuple[str, str],
+                           function: str, counter: Any) -> None:
+        """Current versions first, then history (as `annotator merge` does)."""
+        self._push(kind, lambda w: current(self.store, w, CHUNK), marks[0], function, counter,
+                   f"kept_local_{kind}")
+        self._push(kind, lambda w: history(self.store, w, CHUNK), marks[1], function, counter, None)
 
-        self._push("decisions", lambda w: local.changed_annotations(self.store, w, CHUNK), "pushed_rev",
-                   "merge_decision", self.report.pushed_decisions, other)
-        self._push("decisions", lambda w: local.annotation_history_after(self.store, w, CHUNK),
-                   "pushed_annotation_history", "merge_decision", self.report.pushed_decisions, None)
+    def push_decisions(self) -> None:
+        self._push_with_history("decisions", local.changed_annotations, local.annotation_history_after,
+                                ("pushed_rev", "pushed_annotation_history"), "merge_decision",
+                                self.report.pushed_decisions)
 
     def push_reviews(self) -> None:
         if not self.info.is_reviewer:
@@ -225,14 +230,9 @@ class _Run:
                 "SELECT count(*) FROM sync_log WHERE kind = 'review' AND rev > ?",
                 (self.state.pushed_review_rev,)).fetchone()[0]
             return
-
-        def other(n: int) -> None:
-            self.report.kept_local_reviews += n
-
-        self._push("reviews", lambda w: local.changed_reviews(self.store, w, CHUNK), "pushed_review_rev",
-                   "merge_review", self.report.pushed_reviews, other)
-        self._push("reviews", lambda w: local.review_history_after(self.store, w, CHUNK),
-                   "pushed_review_history", "merge_review", self.report.pushed_reviews, None)
+        self._push_with_history("reviews", local.changed_reviews, local.review_history_after,
+                                ("pushed_review_rev", "pushed_review_history"), "merge_review",
+                                self.report.pushed_reviews)
 
     def claim(self, batch: int) -> None:
         """Top up this annotator's assignments; fetch the documents (and what is on them)
