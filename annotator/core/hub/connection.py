@@ -26,11 +26,12 @@ class HubError(AnnotatorError):
 
 
 def _parse(url: str) -> dict[str, Any]:
+    import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
     try:
         return conninfo_to_dict(url)
-    except Exception as exc:  # psycopg.ProgrammingError for a malformed URL
+    except psycopg.ProgrammingError as exc:
         raise HubError(f"{url}: not a PostgreSQL URL ({exc})") from None
 
 
@@ -86,7 +87,7 @@ def keyring_password(url: str, user: str | None = None) -> str | None:
         import keyring
 
         return keyring.get_password(KEYRING_SERVICE, target(url, user).key)
-    except Exception:  # no backend, locked or unavailable keyring: libpq's sources remain
+    except Exception:  # noqa: BLE001 - any backend's failure (none, locked, no D-Bus): no password
         return None
 
 

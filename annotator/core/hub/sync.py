@@ -21,6 +21,7 @@ a file) is never pushed as theirs: it stays local and the report counts it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from typing import Any, Callable, Iterator
 
@@ -155,23 +156,7 @@ class _Run:
                                         (self.state.pushed_document,)).fetchone()[0]
         done = 0
         while rows := local.documents_after(self.store, self.state.pushed_document, CHUNK):
-            hashes = [r[1] for r in rows]
-
-            def on_hub() -> tuple[set[str], dict[str, list[tuple[Any, ...]]]]:
-                with self.conn.transaction():
-                    cur = self.conn.cursor()
-                    cur.execute(
-                        "INSERT INTO hub.documents (hash, body, meta, added) SELECT * FROM "
-                        "unnest(%s::text[], %s::bytea[], %s::text[], %s::float8[]) "
-                        "ON CONFLICT (hash) DO NOTHING RETURNING hash",
-                        (hashes, [r[2].encode("utf-8", "surrogatepass") for r in rows],
-                         [r[3] for r in rows], [r[4] for r in rows]))
-                    new = {r[0] for r in cur.fetchall()}
-                    # Documents the hub already had: bring along what is on them.
-                    old = [h for h in hashes if h not in new]
-                    return new, (pull.rows_on_documents(cur, old) if old else {})
-
-            new, found = _retry(on_hub)
+            new, found = _retry(functools.partial(self._insert_documents, rows))
             with local.pull_transaction(self.store) as c:
                 pull.apply_all(self.store, found, self.report.pulled)
                 local.save_state(c, self.state, pushed_document=rows[-1][0])
@@ -179,6 +164,22 @@ class _Run:
             self.report.documents_already_on_hub += len(rows) - len(new)
             done += len(rows)
             self.progress("documents", done, total)
+
+    def _insert_documents(self, rows: list[tuple[Any, ...]]
+                          ) -> tuple[set[str], dict[str, list[tuple[Any, ...]]]]:
+        """One hub transaction: add the documents it lacks; returns their hashes, and what
+        is on the documents it already had (brought along to this project)."""
+        hashes = [r[1] for r in rows]
+        with self.conn.transaction():
+            cur = self.conn.cursor()
+            cur.execute("INSERT INTO hub.documents (hash, body, meta, added) SELECT * FROM "
+                        "unnest(%s::text[], %s::bytea[], %s::text[], %s::float8[]) "
+                        "ON CONFLICT (hash) DO NOTHING RETURNING hash",
+                        (hashes, [r[2].encode("utf-8", "surrogatepass") for r in rows],
+                         [r[3] for r in rows], [r[4] for r in rows]))
+            new = {r[0] for r in cur.fetchall()}
+            old = [h for h in hashes if h not in new]
+            return new, (pull.rows_on_documents(cur, old) if old else {})
 
     def _merge_on_hub(self, function: str, params: list[tuple[Any, ...]]) -> list[str]:
         def on_hub() -> list[str]:
