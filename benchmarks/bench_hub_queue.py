@@ -48,7 +48,6 @@ def measure(server, db: str, size: int, repeat: int, batch: int, tmp: Path) -> t
     empty project, so each pulls a full batch of new assignments and their documents."""
     import psycopg
 
-    from annotator.core.hub.local import assigned_document_ids
     from annotator.core.hub.sync import sync
     from annotator.core.store import Store
 
@@ -59,7 +58,7 @@ def measure(server, db: str, size: int, repeat: int, batch: int, tmp: Path) -> t
             t = time.perf_counter()
             report = sync(store, url, batch=batch)
             syncs.append(time.perf_counter() - t)
-            assert report.assigned == batch and len(assigned_document_ids(store)) == batch
+            assert report.assigned == batch and len(store.hub_assigned_ids()) == batch
         with psycopg.connect(server.add_annotator(db, f"c{size}_{r}"), autocommit=True) as conn:
             t = time.perf_counter()
             assert len(conn.execute("SELECT * FROM hub.claim(%s)", (batch,)).fetchall()) == batch

@@ -24,7 +24,6 @@ from benchmarks.common import Result, command_line, percentile  # noqa: E402
 
 def worker(db: str, url: str, name: str, decisions: int, every: int) -> None:
     """One annotator: sync (taking `every` assignments), decide them, sync again..."""
-    from annotator.core.hub.local import assigned_document_ids
     from annotator.core.hub.sync import sync
     from annotator.core.model import Span
     from annotator.core.store import Store
@@ -38,7 +37,7 @@ def worker(db: str, url: str, name: str, decisions: int, every: int) -> None:
             latencies.append(time.perf_counter() - t)
             if made >= decisions:
                 break
-            todo = assigned_document_ids(store)[:decisions - made]
+            todo = store.hub_assigned_ids()[:decisions - made]
             if not todo:
                 break
             for doc_id in todo:

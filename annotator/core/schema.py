@@ -154,7 +154,7 @@ MIGRATIONS: list[list[str]] = [
             points TEXT NOT NULL
         )""",
     ],
-    # 4: team hub sync (core/hub/local.py). A change counter, not timestamps: versions merged
+    # 4: team hub sync (core/store/sync_state.py). A change counter, not timestamps: versions merged
     # in from a file keep their old `updated`, yet they are new to the hub.
     [
         # One row per changed annotation/review, its rev renewed on every change; rows written

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.hub.local import pending_decisions
 from annotator.core.hub.sync import CHUNK, sync
 from annotator.core.model import Span
 from annotator.core.store import Store
@@ -41,7 +40,7 @@ def check_whole(hub, path: Path, annotator: str = "alice") -> None:
     with Store(path) as s:
         assert s.integrity_check() == "ok"
         assert s.count_documents() == N and s.count_annotations() == N
-        assert pending_decisions(s) == 0
+        assert s.hub_pending_decisions() == 0
         again = sync(s, hub.url(annotator))
         assert again.moved == 0, again.to_dict()
 
@@ -91,7 +90,7 @@ def test_server_stopped_mid_sync(hub, make_project, pg_server):
     assert hub.count("SELECT count(*) FROM hub.decisions") == CHUNK  # the committed chunk
     with Store(path) as s:
         assert s.integrity_check() == "ok"
-        assert pending_decisions(s) == N - CHUNK
+        assert s.hub_pending_decisions() == N - CHUNK
         report = sync(s, alice)
     assert report.pushed_decisions["added"] == N - CHUNK
     check_whole(hub, path)

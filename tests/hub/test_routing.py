@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from annotator.core.hub.connection import connect
-from annotator.core.hub.local import assigned_document_ids
 from annotator.core.hub.routing import hub_status, is_overlap, set_settings
 from annotator.core.hub.sync import sync
 from annotator.core.model import text_hash
@@ -25,7 +24,7 @@ def _status(hub) -> dict:
 
 
 def _held(store: Store) -> set[str]:
-    return {store.get_document(i).text for i in assigned_document_ids(store)}
+    return {store.get_document(i).text for i in store.hub_assigned_ids()}
 
 
 def test_batches_are_disjoint_and_done_documents_leave_the_queue(hub, make_project):
@@ -42,9 +41,9 @@ def test_batches_are_disjoint_and_done_documents_leave_the_queue(hub, make_proje
         assert status["documents"] == 10 and status["queue"] == 4
         people = {p["name"]: p for p in status["annotators"]}
         assert people["alice"] == {"name": "alice", "done": 0, "assigned": 3}
-        first = assigned_document_ids(a)[0]
+        first = a.hub_assigned_ids()[0]
         a.save_annotation(first, "alice", "accept", [])
-        skipped = assigned_document_ids(a)[1]
+        skipped = a.hub_assigned_ids()[1]
         a.save_annotation(skipped, "alice", "ignore", [])  # frees the slot, never hers again
         sync(a, alice, batch=3)
         assert len(_held(a)) == 3 and a.get_document(skipped).text not in _held(a)

@@ -14,7 +14,6 @@ import pytest
 from annotator.core.agreement import compute_agreement
 from annotator.core.errors import AnnotatorError
 from annotator.core.hub.connection import connect
-from annotator.core.hub.local import assigned_document_ids
 from annotator.core.hub.routing import is_overlap, set_settings
 from annotator.core.hub.sync import CHUNK, sync
 from annotator.core.model import Span, text_hash
@@ -35,7 +34,7 @@ def texts() -> tuple[list[str], list[str]]:
 
 
 def label_all(store: Store, who: str, spans: list[Span]) -> int:
-    ids = assigned_document_ids(store)
+    ids = store.hub_assigned_ids()
     for doc_id in ids:
         store.save_annotation(doc_id, who, "accept", spans)
     return len(ids)
@@ -62,7 +61,7 @@ def test_team_through_a_real_hub(hub, make_project, pg_server):
             done += label_all(a, "alice", [person, city]) + label_all(b, "bob", [person])
             for store, url in ((a, alice), (b, bob), (a, alice)):
                 sync(store, url)
-        assert done == 10 + len(overlap) and not assigned_document_ids(a) + assigned_document_ids(b)
+        assert done == 10 + len(overlap) and not a.hub_assigned_ids() + b.hub_assigned_ids()
         with connect(hub.admin_url) as conn:
             from annotator.core.hub.routing import hub_status
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import psycopg
 
-from annotator.core.hub.local import assigned_document_ids, pending_decisions
 from annotator.core.hub.sync import sync
 from annotator.core.model import Span
 from annotator.core.store import Store
@@ -105,17 +104,17 @@ def test_labels_and_reviews_travel(hub, make_project):
 def test_pending_decisions_and_assignments_without_network(hub, make_project):
     alice = hub.add("alice")
     with Store(make_project("alice", TEXTS)) as a:
-        assert pending_decisions(a) == 0  # never synced: no hub known
+        assert a.hub_pending_decisions() == 0  # never synced: no hub known
         sync(a, alice, batch=2)
-        assert a.get_setting("hub_url") == alice and pending_decisions(a) == 0
-        assert assigned_document_ids(a) == [1, 2]
+        assert a.get_setting("hub_url") == alice and a.hub_pending_decisions() == 0
+        assert a.hub_assigned_ids() == [1, 2]
         a.save_annotation(1, "alice", "accept", PER)
         a.save_annotation(4, "alice", "ignore", [])
         a.save_annotation(4, "bob", "accept", [])  # another name: not hers to push
-        assert pending_decisions(a) == 2
-        assert assigned_document_ids(a) == [2]
+        assert a.hub_pending_decisions() == 2
+        assert a.hub_assigned_ids() == [2]
         sync(a, alice, batch=2)
-        assert pending_decisions(a) == 0
+        assert a.hub_pending_decisions() == 0
 
 
 def test_a_late_commit_below_the_watermark_is_not_skipped(hub, make_project):

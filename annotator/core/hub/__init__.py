@@ -5,9 +5,11 @@ Modules, each one concern:
   schema.py      the hub's tables, functions and migrations (`hub init`)
   roles.py       group roles, GRANTs and row-level security; `hub add-annotator`
   routing.py     hub settings, the assignment queue and `hub status`
-  local.py       the local side: watermarks, change log, assignments (SQLite, no network)
-  pull.py        applying hub rows to the local project
+  pull.py        applying hub rows to the local project (through Store methods)
   sync.py        `sync()`: push then pull, one transaction per side per step
+The local side (watermarks, change log, assignments) is a store mixin,
+annotator/core/store/sync_state.py. The modules here speak PostgreSQL only, never SQLite: they
+are the hub's store, and tests/core/test_sql_in_store.py holds them to that.
 
 Rules (also in the README's "Team hub" section):
 - A hub annotator's name IS their PostgreSQL login role; names are lowercase letters, digits

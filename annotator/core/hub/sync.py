@@ -25,12 +25,12 @@ import functools
 import time
 from typing import Any, Callable, Iterator
 
-from annotator.core.hub import local, pull
+from annotator.core.hub import pull
 from annotator.core.hub.connection import HubError, check_url, connect, safe_url
 from annotator.core.hub.report import SyncReport
 from annotator.core.hub.roles import HubInfo, check_name, hub_info
 from annotator.core.hub.routing import DEFAULT_BATCH
-from annotator.core.store import Store
+from annotator.core.store import HubState, Store
 
 CHUNK = 500
 ProgressFn = Callable[[str, int, int], None]
@@ -99,7 +99,7 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
         if annotator is not None and info.user != annotator:
             raise HubError(f"connected as {info.user}, not {annotator}: use {annotator} in the URL")
         check_name(info.user)
-        state = local.load_state(store, info.hub_id, info.user, safe_url(url))
+        state = store.hub_state(info.hub_id, info.user, safe_url(url))
         run = _Run(store, conn, info, state, SyncReport(safe_url(url), info.user, info.hub_id),
                    on_progress or (lambda stage, done, total: None))
         for stage, step in (("labels", run.labels), ("documents", run.push_documents),
@@ -119,7 +119,7 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
 class _Run:
     """One sync's steps; each is a loop of (hub transaction, local transaction)."""
 
-    def __init__(self, store: Store, conn: Any, info: HubInfo, state: local.LocalState,
+    def __init__(self, store: Store, conn: Any, info: HubInfo, state: HubState,
                  report: SyncReport, progress: ProgressFn):
         self.store, self.conn, self.info, self.state = store, conn, info, state
         self.report, self.progress = report, progress
@@ -142,7 +142,7 @@ class _Run:
         if all(name in known for name, _c, _k in theirs):
             self.progress("labels", 1, 1)
             return
-        with local.pull_transaction(self.store):
+        with self.store.hub_pull_transaction():
             keys = {l.key for l in self.store.labels()}
             for name, color, key in theirs:
                 if name not in known:
@@ -152,14 +152,13 @@ class _Run:
         self.progress("labels", 1, 1)
 
     def push_documents(self) -> None:
-        total = self.store.conn.execute("SELECT count(*) FROM documents WHERE id > ?",
-                                        (self.state.pushed_document,)).fetchone()[0]
+        total = self.store.count_documents_after(self.state.pushed_document)
         done = 0
-        while rows := local.documents_after(self.store, self.state.pushed_document, CHUNK):
+        while rows := self.store.documents_after(self.state.pushed_document, CHUNK):
             new, found = _retry(functools.partial(self._insert_documents, rows))
-            with local.pull_transaction(self.store) as c:
+            with self.store.hub_pull_transaction():
                 pull.apply_all(self.store, found, self.report.pulled)
-                local.save_state(c, self.state, pushed_document=rows[-1][0])
+                self.store.save_hub_state(self.state, pushed_document=rows[-1][0])
             self.report.pushed_documents += len(new)
             self.report.documents_already_on_hub += len(rows) - len(new)
             done += len(rows)
@@ -206,8 +205,7 @@ class _Run:
                 counter[outcome] += 1
             if kept:
                 setattr(self.report, kept, getattr(self.report, kept) + len(rows) - len(mine))
-            with self.store.transaction() as c:
-                local.save_state(c, self.state, **{mark: rows[-1][0]})
+            self.store.save_hub_state(self.state, **{mark: rows[-1][0]})
             done += len(rows)
             self.progress(stage, done, 0)
 
@@ -215,23 +213,21 @@ class _Run:
                            history: Callable[..., list[tuple[Any, ...]]], marks: tuple[str, str],
                            function: str, counter: Any) -> None:
         """Current versions first, then history (as `annotator merge` does)."""
-        self._push(kind, lambda w: current(self.store, w, CHUNK), marks[0], function, counter,
+        self._push(kind, lambda w: current(w, CHUNK), marks[0], function, counter,
                    f"kept_local_{kind}")
-        self._push(kind, lambda w: history(self.store, w, CHUNK), marks[1], function, counter, None)
+        self._push(kind, lambda w: history(w, CHUNK), marks[1], function, counter, None)
 
     def push_decisions(self) -> None:
-        self._push_with_history("decisions", local.changed_annotations, local.annotation_history_after,
+        self._push_with_history("decisions", self.store.changed_annotations, self.store.annotation_history_after,
                                 ("pushed_rev", "pushed_annotation_history"), "merge_decision",
                                 self.report.pushed_decisions)
 
     def push_reviews(self) -> None:
         if not self.info.is_reviewer:
             # Not pushed, and the watermark stays: they go up once the role becomes a reviewer.
-            self.report.kept_local_reviews = self.store.conn.execute(
-                "SELECT count(*) FROM sync_log WHERE kind = 'review' AND rev > ?",
-                (self.state.pushed_review_rev,)).fetchone()[0]
+            self.report.kept_local_reviews = self.store.count_changed_reviews(self.state.pushed_review_rev)
             return
-        self._push_with_history("reviews", local.changed_reviews, local.review_history_after,
+        self._push_with_history("reviews", self.store.changed_reviews, self.store.review_history_after,
                                 ("pushed_review_rev", "pushed_review_history"), "merge_review",
                                 self.report.pushed_reviews)
 
@@ -257,24 +253,24 @@ class _Run:
                 docs = cur.execute("SELECT hash, body, meta FROM hub.documents WHERE hash = ANY(%s)",
                                    (missing,)).fetchall()
                 found = pull.rows_on_documents(cur, missing)
-        held = local.assignments(self.store, self.info.hub_id, self.info.user)
+        held = self.store.hub_assignments(self.info.hub_id, self.info.user)
         if missing or held != {(h, exp) for _, h, exp in assigned}:
-            with local.pull_transaction(self.store) as c:
-                self._add_documents(c, docs)
+            with self.store.hub_pull_transaction():
+                self._add_documents(docs)
                 pull.apply_all(self.store, found, self.report.pulled)
                 ids = self.store.ids_for_hashes(hashes)
-                local.set_assignments(c, self.info.hub_id, self.info.user,
-                                      [(ids[h], exp) for _, h, exp in assigned if h in ids])
+                self.store.set_hub_assignments(self.info.hub_id, self.info.user,
+                                               [(ids[h], exp) for _, h, exp in assigned if h in ids])
         self.report.assigned = len(assigned)
         self.progress("assignments", 1, 1)
 
-    def _add_documents(self, c: Any, docs: list[tuple[Any, ...]]) -> list[str]:
+    def _add_documents(self, docs: list[tuple[Any, ...]]) -> list[str]:
         """Add hub documents; they need no pushing back, so the document watermark follows
         when nothing local was waiting below it."""
-        before = local.max_document_id(c)
+        before = self.store.max_document_id()
         held = pull.add_documents(self.store, docs, self.report.pulled)
         if self.state.pushed_document >= before:
-            local.save_state(c, self.state, pushed_document=local.max_document_id(c))
+            self.store.save_hub_state(self.state, pushed_document=self.store.max_document_id())
         return held
 
     def pull_changes(self, pull_all: bool) -> None:
@@ -285,7 +281,7 @@ class _Run:
             self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             hi = max(lo, int(self.conn.execute(
                 "SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()[0]))
-            with local.pull_transaction(self.store) as c:
+            with self.store.hub_pull_transaction():
                 if pull_all:
                     self._pull_all_documents(self.state.pulled_all_xid, hi)
                 for table, cols in pull.TABLES:
@@ -299,7 +295,7 @@ class _Run:
                     cur.close()
                 marks = {"pulled_xid": hi, "last_sync": time.time(),
                          **({"pulled_all_xid": hi} if pull_all else {})}
-                local.save_state(c, self.state, **marks)
+                self.store.save_hub_state(self.state, **marks)
         self.progress("pull", 1, 1)
 
     def _pull_all_documents(self, lo: int, hi: int) -> None:
@@ -311,6 +307,6 @@ class _Run:
             held = self.store.ids_for_hashes([r[0] for r in rows])
             new = [r for r in rows if r[0] not in held]
             if new:
-                hashes = self._add_documents(self.store.conn, new)
+                hashes = self._add_documents(new)
                 pull.apply_all(self.store, pull.rows_on_documents(other, hashes), self.report.pulled)
         cur.close()
