@@ -31,7 +31,9 @@ def test_every_change_gets_a_new_rev_but_pulled_rows_are_not_logged(tmp_path):
 def test_watermarks_pending_and_assigned_without_a_hub(tmp_path):
     with Store(tmp_path / "a.db") as s:
         s.add_documents([(t, {}) for t in TEXTS])
+        s.save_annotation(2, "alice", "accept", [])
         assert s.hub_pending_decisions() == 0 and s.hub_assigned_ids() == []  # never synced
+        assert s.hub_pending_decisions("alice") == 1  # named: waits for a first sync
         state = s.hub_state("h1", "alice", "postgresql://alice@db/team")
         assert s.get_setting("hub_url") == "postgresql://alice@db/team" and state.pushed_rev == 0
         s.set_hub_assignments("h1", "alice", [(3, 9e9), (1, 9e9)])
@@ -39,7 +41,7 @@ def test_watermarks_pending_and_assigned_without_a_hub(tmp_path):
         s.save_annotation(3, "alice", "ignore", [])
         s.save_annotation(2, "bob", "accept", [])
         assert s.hub_assigned_ids() == [1] and s.hub_assigned_ids(undecided=False) == [1, 3]
-        assert s.hub_pending_decisions() == 1  # bob's is not alice's to push
+        assert s.hub_pending_decisions() == 2  # bob's is not alice's to push
         s.save_hub_state(state, pushed_rev=s.changed_annotations(0, 10)[-1][0], last_sync=123.0)
         assert s.hub_pending_decisions() == 0 and s.hub_last_sync() == 123.0
         assert s.hub_state("h1", "alice", "postgresql://alice@db/team").pushed_rev == state.pushed_rev

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import psycopg
+import pytest
 
 from annotator.core.hub.sync import sync
 from annotator.core.model import Span
@@ -135,3 +138,19 @@ def test_a_late_commit_below_the_watermark_is_not_skipped(hub, make_project):
         second = sync(b, bob, batch=0)
         assert second.pulled.decisions["added"] == 2
         assert {a.annotator for d in (1, 2) for a in b.annotations_for_document(d)} == {"alice", "dave"}
+
+
+def test_an_unreachable_hub_is_offline_a_refusal_is_not(hub, make_project, monkeypatch):
+    """The window says "offline" (and keeps syncing) only when the hub cannot be reached."""
+    from annotator.core.hub.connection import HubError, HubOffline
+    from tests.hub.pgserver import free_port
+
+    path = make_project("alice", ["Ana Ruiz flew to Lima."])
+    url = hub.add("alice")
+    with Store(path) as s:
+        with pytest.raises(HubOffline, match="cannot connect"):
+            sync(s, url.replace(f":{hub.server.port}/", f":{free_port()}/"))
+        monkeypatch.setenv("PGPASSFILE", os.devnull)
+        with pytest.raises(HubError, match="give the password") as refused:
+            sync(s, url)
+        assert not isinstance(refused.value, HubOffline)

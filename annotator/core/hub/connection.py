@@ -25,6 +25,19 @@ class HubError(AnnotatorError):
     """The hub cannot be reached or used; the message says why and what to do."""
 
 
+class HubOffline(HubError):
+    """The hub cannot be reached now (server down or restarting, network gone): nothing is
+    wrong with the project or the credentials, and a later sync completes the work."""
+
+
+def is_offline(exc: Exception) -> bool:
+    """A psycopg OperationalError of an unreachable server: no SQLSTATE (refused, timed out,
+    connection lost), or class 08 (connection) or 57 (shutting down, starting up), as
+    opposed to the server's refusals (a wrong password, an unknown role or database)."""
+    state = getattr(exc, "sqlstate", None)
+    return state is None or state[:2] in ("08", "57")
+
+
 def _parse(url: str) -> dict[str, Any]:
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
@@ -129,4 +142,5 @@ def connect(url: str, *, user: str | None = None, password: str | None = None) -
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         hint = (" (give the password with PGPASSWORD, ~/.pgpass or the OS keyring)"
                 if _needs_password(exc) else "")
-        raise HubError(f"cannot connect to the hub {where.key}: {first}{hint}") from None
+        error = HubOffline if is_offline(exc) and not hint else HubError
+        raise error(f"cannot connect to the hub {where.key}: {first}{hint}") from None

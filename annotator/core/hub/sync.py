@@ -26,7 +26,7 @@ import time
 from typing import Any, Callable, Iterator
 
 from annotator.core.hub import pull
-from annotator.core.hub.connection import HubError, check_url, connect, safe_url
+from annotator.core.hub.connection import HubError, HubOffline, check_url, connect, is_offline, safe_url
 from annotator.core.hub.report import SyncReport
 from annotator.core.hub.roles import HubInfo, check_name, hub_info
 from annotator.core.hub.routing import DEFAULT_BATCH
@@ -52,8 +52,9 @@ def hub_errors(doing: str) -> Iterator[None]:
     except psycopg.errors.InsufficientPrivilege as exc:
         raise HubError(f"the hub refused {doing}: {_first_line(exc)}") from None
     except psycopg.OperationalError as exc:
-        raise HubError(f"lost the hub while {doing} ({_first_line(exc)}); nothing was "
-                       "half-written: sync again when the hub is back") from None
+        error = HubOffline if is_offline(exc) else HubError
+        raise error(f"lost the hub while {doing} ({_first_line(exc)}); nothing was "
+                    "half-written: sync again when the hub is back") from None
     except psycopg.Error as exc:
         raise HubError(f"the hub failed while {doing}: {_first_line(exc)}") from None
 
@@ -62,6 +63,19 @@ def _parse_user(url: str) -> str | None:
     from psycopg.conninfo import conninfo_to_dict
 
     return conninfo_to_dict(url).get("user")
+
+
+def check_target(url: str, annotator: str | None) -> str:
+    """The URL, once it is fit for a sync as `annotator` (no network): no password in it, a
+    valid hub name, and the URL's user (if any) is that name. HubError says what to change."""
+    url = check_url(url)
+    if annotator is not None:
+        check_name(annotator)
+        url_user = _parse_user(url)
+        if url_user and url_user != annotator:
+            raise HubError(f"the URL logs in as {url_user} but the annotator is {annotator}: your "
+                           "hub annotator name is your PostgreSQL role, use one name")
+    return url
 
 
 def _retry(call: Callable[[], Any]) -> Any:
@@ -84,13 +98,7 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
     """Sync the project with the hub at `url` as `annotator` (default: the URL's user; the
     annotator name is the PostgreSQL role). on_progress(stage, done, total) after each
     chunk. Raises HubError (nothing half-written) when the hub fails or refuses."""
-    url = check_url(url)
-    if annotator is not None:
-        check_name(annotator)
-        url_user = _parse_user(url)
-        if url_user and url_user != annotator:
-            raise HubError(f"the URL logs in as {url_user} but the annotator is {annotator}: your "
-                           "hub annotator name is your PostgreSQL role, use one name")
+    url = check_target(url, annotator)
     started = time.monotonic()
     conn = connect(url, user=annotator, password=password)
     try:

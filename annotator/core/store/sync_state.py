@@ -156,12 +156,13 @@ class SyncStateMixin(StoreBase):
 
     def hub_pending_decisions(self, annotator: str | None = None, hub_id: str | None = None) -> int:
         """How many of this annotator's decisions changed since the last push to the hub (the
-        project's remembered hub and annotator unless given); 0 when it never synced."""
+        project's remembered hub and annotator unless given). A project that never synced:
+        0 with no annotator named; every one of theirs when named (all wait for a first sync)."""
         hub_id, annotator = self._remembered_hub(annotator, hub_id)
-        if not hub_id or not annotator:
+        if not annotator:
             return 0
         row = self.conn.execute("SELECT pushed_rev FROM hub_state WHERE hub_id = ? AND annotator = ?",
-                                (hub_id, annotator)).fetchone()
+                                (hub_id, annotator)).fetchone() if hub_id else None
         return self.conn.execute(
             "SELECT count(*) FROM sync_log l JOIN annotations a ON a.id = l.row_id "
             "WHERE l.kind = 'annotation' AND l.rev > ? AND a.annotator = ?",
