@@ -71,6 +71,7 @@ class HubSync(QObject):
         super().__init__(parent)
         self.project, self.tasks = project, tasks
         self.url: str | None = None
+        self._target: tuple[Any, ...] | None = None  # (project path, annotator) synced
         self._password: str | None = None
         self._remember = False
         self.result: HubSyncResult | None = None
@@ -94,6 +95,7 @@ class HubSync(QObject):
         from annotator.core.hub.sync import check_target
 
         self.url = check_target(url, self.project.annotator)
+        self._target = (self.project.path, self.project.annotator)
         self._password, self._remember = password or None, remember
         self.result = None
         self._remember_on(True)
@@ -109,11 +111,13 @@ class HubSync(QObject):
     def resume(self) -> None:
         """At open (and after a switch of project or annotator): sync again with the hub this
         project remembers, if the window synced it for this annotator."""
+        store, annotator = self.project.store, self.project.annotator
+        if self._target == (self.project.path, annotator):
+            return  # already syncing it (connected before the window's first tick)
         self._stop()
-        store = self.project.store
         url = store.get_setting("hub_url")
         if (url and store.get_setting(HUB_SYNC_SETTING) == "on"
-                and store.get_setting("hub_annotator") == self.project.annotator):
+                and store.get_setting("hub_annotator") == annotator):
             try:
                 self.connect_to(url)
             except AnnotatorError:
@@ -126,6 +130,7 @@ class HubSync(QObject):
 
     def _stop(self) -> None:
         self.url, self._password, self._remember, self.result = None, None, False, None
+        self._target: tuple[Any, ...] | None = None
         self._timer.stop()
         self._debounce.stop()
         self._again = False
