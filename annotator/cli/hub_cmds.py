@@ -17,7 +17,7 @@ def _dump(data: object) -> str:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
 
 
-@click.group("hub")
+@click.group("hub", short_help="Set up and watch a team hub (PostgreSQL).")
 def hub_group() -> None:
     """Set up and watch a team hub: a PostgreSQL database that projects sync with."""
 
@@ -53,7 +53,7 @@ def _echo_settings(settings: dict[str, str]) -> None:
         click.echo(f"  {key}: {settings[key]}")
 
 
-@hub_group.command("init")
+@hub_group.command("init", short_help="Create or upgrade the hub (admin).")
 @click.argument("url")
 @_settings_options
 def hub_init(url: str, annotations_per_document: int | None, overlap_share: float | None,
@@ -70,7 +70,7 @@ def hub_init(url: str, annotations_per_document: int | None, overlap_share: floa
     _echo_settings(settings)
 
 
-@hub_group.command("settings")
+@hub_group.command("settings", short_help="Show or change the routing settings.")
 @click.argument("url")
 @_settings_options
 def hub_settings(url: str, annotations_per_document: int | None, overlap_share: float | None,
@@ -96,7 +96,7 @@ def _read_password(path: Path | None, name: str) -> str | None:
     return first or None
 
 
-@hub_group.command("add-annotator")
+@hub_group.command("add-annotator", short_help="Create a teammate's login role.")
 @click.argument("url")
 @click.argument("name")
 @click.option("--reviewer", is_flag=True, help="May also write reviews (adjudicated versions).")
@@ -116,7 +116,7 @@ def hub_add_annotator(url: str, name: str, reviewer: bool, password_file: Path |
     click.echo(f"{'Created' if created else 'Updated'} {name} as {role}")
 
 
-@hub_group.command("status")
+@hub_group.command("status", short_help="Documents, queue, done and assigned counts.")
 @click.argument("url")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def hub_status_cmd(url: str, as_json: bool) -> None:
@@ -131,7 +131,7 @@ def hub_status_cmd(url: str, as_json: bool) -> None:
     click.echo(_dump(status.to_dict()) if as_json else "\n".join(status.lines()))
 
 
-@click.command("sync")
+@click.command("sync", short_help="Sync this project with the team hub.")
 @click.argument("url", required=False)
 @db_option
 @click.option("--annotator", default=None, help="Your hub name (= PostgreSQL role; default: the "
