@@ -1,6 +1,6 @@
 """The local side of the team hub sync (annotator/core/hub), in the project file: no network.
 
-Watermarks, per hub (its hub_id) and annotator, in hub_state (local migration 2):
+Watermarks, per hub (its hub_id) and annotator, in hub_state (local migration 4):
 - pushed_rev / pushed_review_rev: the sync_log rev up to which this annotator's decisions
   (reviews) were pushed. sync_log gets a new, ever larger rev on every change of an
   annotation or review, by triggers; timestamps cannot serve, since versions merged in from
