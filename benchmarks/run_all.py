@@ -48,6 +48,8 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
               "--stall-docs", "16", "--stall-limit", "60"]),
             ("editor", "4b. The 100,000-word article with 10,000 spans (H4's bench_editor.py)",
              ["bench_editor.py"]),
+            ("hub_sync", HUB_SYNC, ["bench_hub_sync.py", "--annotators", "4", "--decisions", "100"]),
+            ("hub_queue", HUB_QUEUE, ["bench_hub_queue.py", "--sizes", "10000,100000", "--repeat", "3"]),
         ]
     return [
         ("import", "1. Import", ["bench_import.py", "--docs", str(docs), "--repeat", "3",
@@ -64,8 +66,14 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
          ["bench_train.py", "--old"]),
         ("order", "7. Which document next: uncertainty order vs random order (simulation)",
          ["bench_order.py"]),
+        ("hub_sync", HUB_SYNC, ["bench_hub_sync.py", "--annotators", "20", "--decisions", "500",
+                                "--every", "25"]),
+        ("hub_queue", HUB_QUEUE, ["bench_hub_queue.py", "--sizes", "10000,1000000", "--repeat", "5"]),
     ]
 
+
+HUB_SYNC = "8. Team hub: 20 annotators syncing at once"
+HUB_QUEUE = "9. Team hub: assignments from a hub of 1,000,000 documents"
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {
@@ -85,6 +93,13 @@ NOTES = {
               "documents/s, not thousands), so each runs once per size (its peak RSS is the memory figure); "
               "the like-for-like speed ratio against the bare loop (which writes no tokens) uses medians of "
               "the repeated --no-tokens runs.",
+    "hub_sync": "A throwaway PostgreSQL 15 server (fsync on) on this 2-core machine, shared with the 20 "
+                "annotator processes: each syncs, decides the 25 documents routed to it, syncs again (pushing "
+                "them and taking 25 more), 20 times. Exactly once: the hub holds one decision per document and "
+                "annotator, no history rows, and every process holds its 500.",
+    "hub_queue": "Each sync is a new annotator with an empty project: it claims 50 documents (the queue's "
+                 "partial index, walked in id order), pulls their texts, and writes them with the assignments "
+                 "into the project. The hub is filled in SQL through the same triggers a push runs.",
     "window": "Parts run in separate processes on one generated project. Next-document latency is measured "
               "with pre-annotation paused after the model loaded (the window's own work); the stall figure is "
               "with the real model pre-annotating in the window's worker thread.",
@@ -277,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="10x smaller sizes, a ~2 minute smoke run")
     parser.add_argument("--docs", type=int, default=0, help="project size (default 100,000; 10,000 with --quick)")
-    parser.add_argument("--only", default="", help="comma-separated: import,suggest,export,window,editor")
+    parser.add_argument("--only", default="", help="comma-separated: import,suggest,export,window,editor,"
+                        "train,order,hub_sync,hub_queue")
     parser.add_argument("--output", default=None, help="default benchmarks/RESULTS.md "
                         "(_work/RESULTS-quick.md with --quick)")
     parser.add_argument("--from-logs", action="store_true",

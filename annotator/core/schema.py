@@ -154,6 +154,52 @@ MIGRATIONS: list[list[str]] = [
             points TEXT NOT NULL
         )""",
     ],
+    # 4: team hub sync (core/store/sync_state.py). A change counter, not timestamps: versions merged
+    # in from a file keep their old `updated`, yet they are new to the hub.
+    [
+        # One row per changed annotation/review, its rev renewed on every change; rows written
+        # by a pull from the hub are not logged (sync_quiet holds a row inside that transaction).
+        """CREATE TABLE sync_log (
+            rev INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            row_id INTEGER NOT NULL,
+            UNIQUE (kind, row_id)
+        )""",
+        "CREATE TABLE sync_quiet (on_pull INTEGER)",
+        *[f"""CREATE TRIGGER {table}_sync_log_{event.lower()} AFTER {event} ON {table}
+        WHEN NOT EXISTS (SELECT 1 FROM sync_quiet)
+        BEGIN
+            DELETE FROM sync_log WHERE kind = '{kind}' AND row_id = NEW.{key};
+            INSERT INTO sync_log (kind, row_id) VALUES ('{kind}', NEW.{key});
+        END""" for table, kind, key in (("annotations", "annotation", "id"),
+                                          ("reviews", "review", "document_id"))
+          for event in ("INSERT", "UPDATE")],
+        # What a project held before this migration is new to every hub too.
+        "INSERT INTO sync_log (kind, row_id) SELECT 'annotation', id FROM annotations ORDER BY id",
+        "INSERT INTO sync_log (kind, row_id) SELECT 'review', document_id FROM reviews ORDER BY document_id",
+        # Watermarks per hub (its hub_id, made by `hub init`) and annotator.
+        """CREATE TABLE hub_state (
+            hub_id TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            url TEXT NOT NULL,
+            pushed_rev INTEGER NOT NULL DEFAULT 0,
+            pushed_review_rev INTEGER NOT NULL DEFAULT 0,
+            pushed_document INTEGER NOT NULL DEFAULT 0,
+            pushed_annotation_history INTEGER NOT NULL DEFAULT 0,
+            pushed_review_history INTEGER NOT NULL DEFAULT 0,
+            pulled_xid INTEGER NOT NULL DEFAULT 0,
+            pulled_all_xid INTEGER NOT NULL DEFAULT 0,
+            last_sync REAL,
+            PRIMARY KEY (hub_id, annotator)
+        )""",
+        """CREATE TABLE hub_assignments (
+            hub_id TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            expires REAL NOT NULL,
+            PRIMARY KEY (hub_id, annotator, document_id)
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -5,6 +5,9 @@ The model holds only ids and statuses; previews are fetched from the store in sm
 when the view asks for a row, and kept in a small cache, so 100,000 documents open at once
 (Anki's browser table does the same). It listens to the Project: decisions, drafts, new
 documents and teammates' work update it; nobody refreshes it by hand.
+
+Next (Document -> Next, and the move after a decision) takes the documents the team hub
+assigned to this annotator first: see next_document(). Assigned documents show a ➜.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from annotator.core.model import ANSWER_TO_STATUS, STATUS_NEW, STATUSES
+from annotator.core.model import ANSWER_TO_STATUS, STATUS_DRAFT, STATUS_NEW, STATUSES
 from annotator.gui.project import Project
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -25,6 +28,7 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
 DISPUTED_ROLE = Qt.ItemDataRole.UserRole + 3
 FILTER_DISPUTED = "disputed"  # the filter's extra choice: the team gold's disputed documents
 DISPUTED_MARK = "⚑"
+ASSIGNED_MARK = "➜"
 
 STATUS_COLORS = {"new": "#c8c8c8", "draft": "#f0b429", "accepted": "#3aa55d",
                  "rejected": "#d64545", "skipped": "#7b8794"}
@@ -41,6 +45,24 @@ def preview_of(head: str, meta: dict[str, Any]) -> str:
     text = str(title) if title else head
     text = " ".join(text.split())
     return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS - 1] + "…"
+
+
+def next_document(current: int | None, assigned: list[int], list_next: int | None) -> int | None:
+    """What Next opens. The hub's assigned documents first, in the hub's order: from an
+    assigned one, the assigned one after it (wrapping around); from any other, the first
+    assigned. Once none is left undecided, the list's next row (`list_next`). `assigned`
+    holds only the undecided ones the list shows (filter or search to go elsewhere;
+    Previous and a click go anywhere)."""
+    order = assigned_order(current, assigned)
+    return order[0] if order else list_next
+
+
+def assigned_order(current: int | None, assigned: list[int]) -> list[int]:
+    """The assigned documents in the order Next visits them from `current` (never it)."""
+    if current in assigned:
+        i = assigned.index(current)
+        return assigned[i + 1:] + assigned[:i]
+    return list(assigned)
 
 
 def _status_icon(status: str) -> QIcon:
@@ -64,6 +86,7 @@ class DocListModel(QAbstractListModel):
         self._all_ids: list[int] = []
         self._ids: list[int] = []
         self._statuses: dict[int, str] = {}
+        self._assigned: list[int] = []  # by the team hub, in its order (store/sync_state.py)
         self._cache: OrderedDict[int, str] = OrderedDict()
         self._status_filter: str | None = None
         self._search = ""
@@ -74,6 +97,7 @@ class DocListModel(QAbstractListModel):
         project.annotatorChanged.connect(lambda _name: self.reload())
         project.documentsAdded.connect(lambda _n: self.reload())
         project.teamWorkChanged.connect(self.reload)
+        project.assignmentsChanged.connect(self._reload_assigned)
         project.decisionSaved.connect(lambda doc_id, answer: self.set_status(doc_id, ANSWER_TO_STATUS[answer]))
         project.draftSaved.connect(lambda doc_id: self.set_status(doc_id, project.status(doc_id)))
         project.disputedChanged.connect(self._disputed_changed)
@@ -91,8 +115,15 @@ class DocListModel(QAbstractListModel):
         """Re-read ids and statuses (after an import, a project switch)."""
         self._all_ids = self.store.document_ids()
         self._statuses = self.store.statuses(self.annotator)
+        self._assigned = self.store.hub_assigned_ids(self.annotator, undecided=False)
         self._cache.clear()
         self._apply()
+
+    def _reload_assigned(self) -> None:
+        self._assigned = self.store.hub_assigned_ids(self.annotator, undecided=False)
+        if self._ids:
+            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
 
     def _disputed_changed(self) -> None:
         if self._status_filter == FILTER_DISPUTED:
@@ -138,6 +169,13 @@ class DocListModel(QAbstractListModel):
     def status(self, doc_id: int) -> str:
         return self._statuses.get(doc_id, STATUS_NEW)
 
+    def assigned(self) -> list[int]:
+        """The hub's assigned documents this annotator has not decided, that the list shows."""
+        return [d for d in self._assigned if self.status(d) in (STATUS_NEW, STATUS_DRAFT) and self.row_of(d) >= 0]
+
+    def is_assigned(self, doc_id: int) -> bool:
+        return doc_id in self._assigned and self.status(doc_id) in (STATUS_NEW, STATUS_DRAFT)
+
     def counts(self) -> dict[str, int]:
         """Documents per status over the whole project (not just the filtered rows)."""
         out = dict.fromkeys(STATUSES, 0)
@@ -168,6 +206,7 @@ class DocListModel(QAbstractListModel):
         doc_id = self._ids[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             mark = f"{DISPUTED_MARK} " if doc_id in self.project.disputed() else ""
+            mark += f"{ASSIGNED_MARK} " if self.is_assigned(doc_id) else ""
             return f"{doc_id}  {mark}{self._preview(index.row())}"
         if role == Qt.ItemDataRole.DecorationRole:
             status = self.status(doc_id)
@@ -177,7 +216,8 @@ class DocListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             disputed = ("; disputed: the annotators' accepted versions differ and nobody has reviewed "
                         "it, so it has no gold yet" if doc_id in self.project.disputed() else "")
-            return f"Document {doc_id}: {self.status(doc_id)}{disputed}"
+            assigned = "; assigned to you by the team hub (Next takes it first)" if self.is_assigned(doc_id) else ""
+            return f"Document {doc_id}: {self.status(doc_id)}{disputed}{assigned}"
         if role == DISPUTED_ROLE:
             return doc_id in self.project.disputed()
         if role == DOC_ID_ROLE:
@@ -268,17 +308,24 @@ class DocListPanel(QWidget):
         self.view.scrollTo(idx)
 
     def neighbour(self, doc_id: int | None, step: int) -> int | None:
-        """The id `step` rows away from doc_id in the shown order (None past either end)."""
+        """Previous (-1): the row above. Next (+1): next_document() (the hub's assigned
+        documents first, else the row below). None past either end."""
         ids = self.model.ids()
         if not ids:
             return None
         row = self.model.row_of(doc_id) if doc_id is not None else -1
         if row < 0:
-            return ids[0] if step > 0 else ids[-1]
-        return self.model.id_at(row + step)
+            below = ids[0] if step > 0 else ids[-1]
+        else:
+            below = self.model.id_at(row + step)
+        return next_document(doc_id, self.model.assigned(), below) if step > 0 else below
 
     def upcoming(self, doc_id: int | None, n: int) -> list[int]:
-        """The current document and the next n-1 in the list: what to pre-annotate first."""
+        """The current document and the next n-1 (assigned ones first, then the list): what
+        to pre-annotate first."""
         ids = self.model.ids()
         row = max(self.model.row_of(doc_id), 0) if doc_id is not None else 0
-        return ids[row:row + n]
+        if doc_id is None or not self.model.assigned():
+            return ids[row:row + n]
+        queue = assigned_order(doc_id, self.model.assigned())
+        return list(dict.fromkeys([doc_id, *queue, *ids[row:row + n]]))[:n]

@@ -19,12 +19,13 @@ from annotator import __version__
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LABEL_KEYS
 from annotator.core.model import STATUS_DRAFT, STATUS_NEW, Span
-from annotator.gui import actions, dialogs, file_actions, project_dialogs, training
+from annotator.gui import actions, dialogs, file_actions, hub_dialog, project_dialogs, training
 from annotator.gui.accepted_panel import AcceptedPanel
 from annotator.gui.activity import DecisionRecorder
 from annotator.gui.background import Background
 from annotator.gui.continuous import ContinuousLearning
 from annotator.gui.doc_list import DocListModel, DocListPanel
+from annotator.gui.hub_sync import HubStatusLabel, HubSync
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.menus import build_menus
 from annotator.gui.overview_panel import OverviewPanel
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         self.add_panel(OverviewPanel(self.project, self.tasks), "Overview")
         self._subscribe()
         self.status.watch(self.project, self.tasks, self.background, self.doc_model)
+        self.hub = HubSync(self.project, self.tasks, self)  # File -> Team hub...
+        self.status.addPermanentWidget(HubStatusLabel(self.hub))
         self.status.set_model("none (manual labelling)" if model == "" else f"loading {model or 'default'}…")
         self.reload_labels()
         self._update_title()
@@ -94,6 +97,7 @@ class MainWindow(QMainWindow):
         self._open_first()
         # After the first paint: tokenizer, gold matcher and model load in the background.
         QTimer.singleShot(0, self.background.start)
+        QTimer.singleShot(0, self.hub.resume)
 
     # ---- building ------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -122,6 +126,7 @@ class MainWindow(QMainWindow):
             "import_folder": lambda: file_actions.ask_import(self, p, t, folder=True),
             "export": lambda: file_actions.ask_export(self, p, t),
             "merge": lambda: file_actions.merge_project_file(self, p, t),
+            "team_hub": lambda: hub_dialog.ask_hub(self, self.hub),
             "annotator": lambda: project_dialogs.ask_annotator(self, p),
             "quit": self.close,
             "undo": lambda: self.editor.undo_stack().undo(),
@@ -462,5 +467,6 @@ class MainWindow(QMainWindow):
         self.hide()
         self.recorder.stop()
         self.reviews.close_all()
+        self.hub.stop()
         self.background.stop()
         self.project.close()

@@ -27,6 +27,7 @@ MENUS: list[tuple[str, list[Any]]] = [
         ("export", "&Export…", ["Ctrl+E"], ""),
         ("merge", "&Merge project file…", [],
          "Bring in a teammate's project file: their documents and labelled versions"),
+        ("team_hub", "Team &hub…", [], "Sync with the team's PostgreSQL hub in the background"),
         SEPARATOR,
         ("annotator", "Annotator &name…", [], ""),
         ("quit", "&Quit", ["Ctrl+Q"], ""),

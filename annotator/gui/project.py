@@ -12,6 +12,7 @@ Signals:
     labelsChanged()
     documentsAdded(int)      how many documents were added (import, merge, sync)
     teamWorkChanged()        decisions or reviews arrived from elsewhere (merge, sync)
+    assignmentsChanged()     a team hub sync renewed the documents assigned to this annotator
     reviewSaved(int)         doc id
     disputedChanged()        the set of disputed documents (core/gold.py) changed
     modelChanged()           the model to suggest with changed (see `model`)
@@ -36,6 +37,7 @@ from annotator.core.suggest import SETTING_MODEL
 from annotator.gui import actions
 from annotator.gui.actions import Session
 
+HUB_SYNC_SETTING = "hub_sync"  # "on": the window syncs with the project's remembered hub
 GUI_BUSY_WAIT_S = 0.05  # a write waits this long for another writer, then is kept and retried
 RETRY_MS = 200
 
@@ -69,6 +71,7 @@ class Project(QObject):
     labelsChanged = Signal()
     documentsAdded = Signal(int)
     teamWorkChanged = Signal()
+    assignmentsChanged = Signal()
     reviewSaved = Signal(int)
     disputedChanged = Signal()
     modelChanged = Signal()
@@ -264,6 +267,21 @@ class Project(QObject):
             self.labelsChanged.emit()
         self.documentsAdded.emit(report.documents_added)
         self.team_work_changed()
+
+    def synced(self, report: Any) -> None:
+        """A team hub sync (core/hub SyncReport) ended: announce what it brought."""
+        pulled = report.pulled
+        if pulled.labels:
+            self.labelsChanged.emit()
+        if pulled.documents:
+            self.documentsAdded.emit(pulled.documents)
+        if any(c["added"] or c["updated"] for c in (pulled.decisions, pulled.reviews)):
+            self.team_work_changed()
+        self.assignmentsChanged.emit()
+
+    def remember_hub_sync(self, on: bool) -> None:
+        """Whether the window syncs this project with its hub when it opens (never the password)."""
+        self.store.set_setting(HUB_SYNC_SETTING, "on" if on else "off")
 
     def team_work_changed(self) -> None:
         """Decisions or reviews arrived from elsewhere: the gold may have changed."""

@@ -1,9 +1,11 @@
 """The jobs the window runs in workers (gui/workers.py): pre-annotation, import, export,
-tokenising. Each opens its own Store on the project path, reports through `ctx` and never
-touches a widget. No Qt here."""
+tokenising, syncing with the team hub. Each opens its own Store on the project path, reports
+through `ctx` and never touches a widget. No Qt here."""
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +135,47 @@ def curve_job(ctx: Any, db_path: Path, options: dict[str, Any]) -> list[dict[str
     except TrainCancelled:
         ctx.check()
         raise
+
+
+@dataclass
+class HubSyncResult:
+    """One background sync: its report, or why it did not happen (offline: the hub could
+    not be reached; else a refusal or failure to show), and this annotator's decisions still
+    waiting to be pushed (counted off the GUI thread)."""
+
+    report: Any | None
+    error: str | None
+    offline: bool
+    pending: int
+    finished: float
+    note: str = ""  # e.g. the keyring did not take the password
+
+
+def hub_sync_job(ctx: Any, db_path: Path, url: str, annotator: str, password: str | None = None,
+                 remember: bool = False) -> HubSyncResult:
+    """Sync with the team hub on this job's own Store (core/hub/sync.py). A hub that fails
+    or cannot be reached is a result, not an exception: the window keeps working offline and
+    tries again. The password goes to the OS keyring only once it worked (`remember`)."""
+    from annotator.core.hub.connection import HubError, HubOffline, save_keyring_password
+    from annotator.core.hub.sync import sync
+
+    store = Store(db_path)
+    try:
+        try:
+            # A stop (the window closes) ends the sync between two chunks: both sides stay whole.
+            report = sync(store, url, annotator, password=password, on_progress=lambda *_a: ctx.check())
+        except HubError as exc:
+            return HubSyncResult(None, str(exc), isinstance(exc, HubOffline),
+                                 store.hub_pending_decisions(annotator), time.time())
+        note = ""
+        if remember and password:
+            try:
+                save_keyring_password(url, password, annotator)
+            except Exception as exc:  # noqa: BLE001 - any keyring backend's failure: say so, go on
+                note = f"the OS keyring did not keep the password ({exc})"
+        return HubSyncResult(report, None, False, store.hub_pending_decisions(annotator), time.time(), note)
+    finally:
+        store.close()
 
 
 def _reporter(ctx: Any, label: str) -> Any:

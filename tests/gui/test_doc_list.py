@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt
 
 from annotator.core.model import Span
 from annotator.gui.doc_list import (
-    DISPUTED_ROLE, DOC_ID_ROLE, FILTER_DISPUTED, STATUS_ROLE, DocListModel, DocListPanel, preview_of,
+    ASSIGNED_MARK, DISPUTED_ROLE, DOC_ID_ROLE, FILTER_DISPUTED, STATUS_ROLE, DocListModel, DocListPanel,
+    next_document, preview_of,
 )
 from annotator.gui.project import Project
 
@@ -114,3 +115,31 @@ def test_disputed_documents_are_marked_filtered_and_follow_decisions(qtbot, stor
     with qtbot.waitSignal(project.disputedChanged, timeout=2000):
         project.save_review(ids[0], "rita", [Span(0, 5, "GPE")], ["alice", "bob"])
     assert model.ids() == [ids[1]]
+
+
+def test_next_document_takes_the_hubs_assignments_first():
+    assert next_document(1, [3, 5], 2) == 3       # from another document: the first assigned
+    assert next_document(3, [3, 5], 4) == 5       # from an assigned one: the one after it
+    assert next_document(5, [3, 5], 6) == 3       # ... wrapping around
+    assert next_document(3, [3], 4) == 4          # the only one left: the list goes on
+    assert next_document(1, [], 2) == 2 and next_document(9, [], None) is None
+
+
+def test_next_in_the_list_goes_to_assigned_documents_until_they_are_decided(qtbot, store):
+    store.add_documents([(f"Story {i} about Lima.", {}) for i in range(1, 7)])
+    store.hub_state("h1", "alice", "postgresql://alice@db/team")  # as a sync leaves it
+    store.set_hub_assignments("h1", "alice", [(4, 9e9), (6, 9e9)])
+    model, panel = _panel(qtbot, store)
+    assert [ASSIGNED_MARK in model.index(r).data() for r in range(6)] == [False] * 3 + [True, False, True]
+    assert panel.neighbour(1, +1) == 4 and panel.neighbour(4, +1) == 6 and panel.neighbour(6, +1) == 4
+    assert panel.neighbour(4, -1) == 3  # Previous is the list's
+    assert panel.upcoming(1, 4) == [1, 4, 6, 2]
+    model.project.decide(4, "accept", [])
+    assert panel.neighbour(1, +1) == 6 and ASSIGNED_MARK not in model.index(3).data()
+    model.project.decide(6, "ignore", [])
+    assert panel.neighbour(1, +1) == 2 and panel.upcoming(1, 3) == [1, 2, 3]
+    store.set_hub_assignments("h1", "alice", [(2, 9e9)])  # as the next sync leaves them
+    model.project.assignmentsChanged.emit()
+    assert panel.neighbour(1, +1) == 2
+    model.set_search("Story 5")  # a search or filter that hides them: the list's order
+    assert panel.neighbour(None, +1) == 5

@@ -4,8 +4,10 @@
 connection (opening, migrations, transactions; schema_check and bounds guard every open),
 documents, annotations and their history, drafts and statuses, suggestions cache, labels and
 settings, reviews, trained models, what the window records with a decision and learning
-curves (activity), the read-only queries of export and statistics, the gold policy's, and
-the checked reading of another's file (foreign, values). Only these modules speak SQL.
+curves (activity), the read-only queries of export and statistics, the gold policy's, the
+checked reading of another's file (foreign, values), and the local side of the team hub
+sync (sync_state). Only these modules speak SQLite; the hub's PostgreSQL lives in
+annotator/core/hub.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from annotator.core.store.models import ModelsMixin
 from annotator.core.store.queries import QueriesMixin
 from annotator.core.store.reviews import ReviewsMixin
 from annotator.core.store.suggestions import SuggestionsMixin
+from annotator.core.store.sync_state import HubState, SyncStateMixin
 
-__all__ = ["BUSY_TIMEOUT_S", "MIGRATIONS", "SCHEMA_VERSION", "Store", "default_labels", "dumps",
+__all__ = ["BUSY_TIMEOUT_S", "MIGRATIONS", "HubState", "SCHEMA_VERSION", "Store", "default_labels", "dumps",
            "spans_from_json", "spans_to_json"]
 
 
 class Store(DocumentsMixin, AnnotationsMixin, DraftsMixin, SuggestionsMixin, LabelsMixin, ReviewsMixin,
-            ModelsMixin, QueriesMixin, GoldMixin, ActivityMixin, ForeignMixin):
+            ModelsMixin, QueriesMixin, GoldMixin, ActivityMixin, ForeignMixin, SyncStateMixin):
     """A project file. Open with Store(path); close() when done (or use as a context manager)."""
 
     def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False, create: bool = True,

@@ -1,0 +1,23 @@
+"""The team hub: a PostgreSQL database that local projects sync with (issue 12).
+
+Modules, each one concern:
+  connection.py  hub URLs (never with a password), where passwords come from, connecting
+  schema.py      the hub's tables, functions and migrations (`hub init`)
+  roles.py       group roles, GRANTs and row-level security; `hub add-annotator`
+  routing.py     hub settings, the assignment queue and `hub status`
+  pull.py        applying hub rows to the local project (through Store methods)
+  sync.py        `sync()`: push then pull, one transaction per side per step
+The local side (watermarks, change log, assignments) is a store mixin,
+annotator/core/store/sync_state.py. The modules here speak PostgreSQL only, never SQLite: they
+are the hub's store, and tests/core/test_sql_in_store.py holds them to that.
+
+Rules (also in the README's "Team hub" section):
+- A hub annotator's name IS their PostgreSQL login role; names are lowercase letters, digits
+  and `_`, starting with a letter, at most 63 characters (roles.check_name).
+- PostgreSQL enforces the rights: annotators read everything, add documents and labels
+  (never change or remove them), write decisions only under their own name; only reviewers
+  write reviews; only the admin who ran `hub init` (the owner) deletes or changes the schema.
+- Merging is the local store's rule on both sides: the same document is the same text hash,
+  the newer version (by `updated`, reviews by `created`) is current, the other goes to
+  history, pushing or pulling twice is the same as once.
+"""

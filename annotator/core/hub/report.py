@@ -1,0 +1,83 @@
+"""What a sync did, both ways (SyncReport)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.core.hub.pull import PullCounts
+
+OUTCOMES = ("added", "updated", "history", "unchanged")
+
+
+@dataclass
+class SyncReport:
+    """Counts both ways. Decision and review outcomes are the merge's: added, updated (newer
+    than the other side's, which went to history), history (older: filed in history) and
+    unchanged (the other side had it: nothing moved)."""
+
+    hub: str
+    annotator: str
+    hub_id: str = ""
+    pushed_documents: int = 0
+    documents_already_on_hub: int = 0
+    pushed_labels: int = 0
+    pushed_decisions: Counter = field(default_factory=Counter)
+    pushed_reviews: Counter = field(default_factory=Counter)
+    kept_local_decisions: int = 0   # changed here under another annotator's name
+    kept_local_reviews: int = 0     # by someone else, or we are not a reviewer on the hub
+    pulled: PullCounts = field(default_factory=PullCounts)
+    assigned: int = 0               # open assignments held now
+    seconds: float = 0.0
+
+    @property
+    def moved(self) -> int:
+        """Rows that changed on either side (0 for a sync with nothing to do)."""
+        changed = ("added", "updated", "history")
+        return (self.pushed_documents + self.pushed_labels + self.pulled.documents + self.pulled.labels
+                + sum(c[o] for c in (self.pushed_decisions, self.pushed_reviews,
+                                     self.pulled.decisions, self.pulled.reviews) for o in changed))
+
+    def to_dict(self) -> dict[str, Any]:
+        def outcomes(c: Counter) -> dict[str, int]:
+            return {o: c[o] for o in OUTCOMES}
+
+        p = self.pulled
+        return {"hub": self.hub, "hub_id": self.hub_id, "annotator": self.annotator,
+                "pushed": {"documents": self.pushed_documents,
+                           "documents_already_on_hub": self.documents_already_on_hub,
+                           "labels": self.pushed_labels, "decisions": outcomes(self.pushed_decisions),
+                           "reviews": outcomes(self.pushed_reviews)},
+                "kept_local": {"decisions": self.kept_local_decisions, "reviews": self.kept_local_reviews},
+                "pulled": {"documents": p.documents, "labels": p.labels,
+                           "decisions": outcomes(p.decisions), "reviews": outcomes(p.reviews),
+                           "rejected": p.rejected, "problems": p.problems},
+                "assigned": self.assigned, "moved": self.moved, "seconds": round(self.seconds, 3)}
+
+    def lines(self) -> list[str]:
+        def few(c: Counter) -> str:
+            return (f"{c['added']} added, {c['updated']} updated, {c['history']} to history, "
+                    f"{c['unchanged']} already there")
+
+        p = self.pulled
+        out = [f"Synced {self.annotator} with {self.hub} in {self.seconds:.1f} s",
+               f"  pushed: {self.pushed_documents} documents ({self.documents_already_on_hub} were "
+               f"already on the hub), {self.pushed_labels} labels",
+               f"  pushed decisions: {few(self.pushed_decisions)}"]
+        if sum(self.pushed_reviews.values()):
+            out.append(f"  pushed reviews: {few(self.pushed_reviews)}")
+        if self.kept_local_decisions:
+            out.append(f"  kept local: {self.kept_local_decisions} decisions under other annotators' "
+                       f"names (only {self.annotator}'s decisions are pushed)")
+        if self.kept_local_reviews:
+            out.append(f"  kept local: {self.kept_local_reviews} reviews (not {self.annotator}'s, or "
+                       f"{self.annotator} is not a reviewer on this hub)")
+        out.append(f"  pulled: {p.documents} documents, {p.labels} labels")
+        out.append(f"  pulled decisions: {few(p.decisions)}")
+        if sum(p.reviews.values()):
+            out.append(f"  pulled reviews: {few(p.reviews)}")
+        if p.rejected:
+            out.append(f"  not applied: {p.rejected} bad rows from the hub, e.g. {p.problems[0]}")
+        out.append(f"  assigned to {self.annotator}: {self.assigned} documents")
+        return out

@@ -1,0 +1,188 @@
+"""`hub init`, `hub add-annotator` and the rights PostgreSQL enforces.
+
+Rules (also in the README):
+- Two group roles per hub database, NOLOGIN: DB_annotators and DB_reviewers (DB = the
+  database name); the reviewers group is a member of the annotators group. A teammate is a
+  LOGIN role named as their annotator name, member of one or both groups.
+- Annotators: SELECT on everything; INSERT documents and labels (only their data columns:
+  routing columns and `xid` are set by triggers); INSERT/UPDATE decisions and INSERT
+  decision history only where annotator = session_user (row-level security). No UPDATE or
+  DELETE of documents, no DELETE or TRUNCATE anywhere, no CREATE in any schema.
+- Reviewers: also INSERT/UPDATE reviews and INSERT review history, only as themselves.
+- The admin who ran `hub init` owns every object: only they delete or change the schema.
+- session_user (the login role), not current_user, is who writes: a member cannot
+  SET ROLE to a group to write under its name.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.core.hub.connection import HubError
+from annotator.core.hub.routing import DEFAULT_SETTINGS, ROUTING_V1
+from annotator.core.hub.schema import MIGRATIONS, SCHEMA_VERSION, hub_version
+
+NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,62}")
+ROUTING_MIGRATION = 0  # ROUTING_V1 belongs to migration 1
+
+
+def check_name(name: str) -> str:
+    """A valid hub annotator (= role) name, or HubError saying what is allowed."""
+    if not NAME_RE.fullmatch(name) or name.startswith("pg_") or name == "public":
+        raise HubError(f"{name!r} cannot be a hub annotator name: use lowercase letters, digits "
+                       "and _, starting with a letter, at most 63 characters (not pg_...)")
+    return name
+
+
+@dataclass(frozen=True)
+class HubInfo:
+    hub_id: str
+    version: int
+    annotators_role: str
+    reviewers_role: str
+    user: str
+    is_annotator: bool
+    is_reviewer: bool
+
+
+def hub_info(conn: Any) -> HubInfo:
+    """Who we are on this hub; HubError when `hub init` never ran or the hub is newer."""
+    version = hub_version(conn)
+    if version == 0:
+        raise HubError("this database is not a team hub: run `annotator hub init URL` first")
+    if version > SCHEMA_VERSION:
+        raise HubError(f"the hub has schema {version}; this annotator reads up to "
+                       f"{SCHEMA_VERSION}: upgrade annotator")
+    settings = dict(conn.execute("SELECT key, value FROM hub.settings").fetchall())
+    row = conn.execute("SELECT session_user, pg_has_role(session_user, %s, 'MEMBER'), "
+                       "pg_has_role(session_user, %s, 'MEMBER')",
+                       (settings["annotators_role"], settings["reviewers_role"])).fetchone()
+    conn.commit()
+    return HubInfo(settings["hub_id"], version, settings["annotators_role"],
+                   settings["reviewers_role"], row[0], row[1], row[2])
+
+
+def init_hub(conn: Any) -> tuple[int, int]:
+    """Create or upgrade the hub in this database, as its admin; returns (old, new) version.
+    One transaction: a failure leaves the database as it was."""
+    from psycopg import sql
+
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('annotator hub init'))")
+        db, me = conn.execute("SELECT current_database(), current_user").fetchone()
+        owner = conn.execute("SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'hub'"
+                             ).fetchone()
+        if owner and owner[0] != me:
+            raise HubError(f"the hub in {db} belongs to {owner[0]}: run `hub init` as {owner[0]}")
+        if not owner:
+            conn.execute("CREATE SCHEMA hub")
+        conn.execute("CREATE TABLE IF NOT EXISTS hub.schema_version (version integer NOT NULL)")
+        old = hub_version(conn)
+        if old > SCHEMA_VERSION:
+            raise HubError(f"the hub has schema {old}; this annotator knows up to {SCHEMA_VERSION}")
+        for n in range(old, SCHEMA_VERSION):
+            for statement in MIGRATIONS[n] + (ROUTING_V1 if n == ROUTING_MIGRATION else []):
+                conn.execute(statement)
+            conn.execute("INSERT INTO hub.schema_version (version) VALUES (%s)", (n + 1,))
+        annotators, reviewers = f"{db}_annotators", f"{db}_reviewers"
+        defaults = dict(DEFAULT_SETTINGS, hub_id=str(uuid.uuid4()), annotators_role=annotators,
+                        reviewers_role=reviewers)
+        for key, value in defaults.items():
+            conn.execute("INSERT INTO hub.settings (key, value) VALUES (%s, %s) "
+                         "ON CONFLICT (key) DO NOTHING", (key, value))
+        for role in (annotators, reviewers):
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+                conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(annotators), sql.Identifier(reviewers)))
+        apply_rights(conn, db, annotators, reviewers)
+    return old, SCHEMA_VERSION
+
+
+_MAY = "session_user = {col}"
+_REVIEWER = "pg_has_role(session_user, {rev_lit}, 'MEMBER')"
+
+
+def apply_rights(conn: Any, db: str, annotators: str, reviewers: str) -> None:
+    """GRANTs and row-level security policies (idempotent: re-run by every `hub init`)."""
+    from psycopg import sql
+
+    ann, rev, rev_lit = sql.Identifier(annotators), sql.Identifier(reviewers), sql.Literal(reviewers)
+    statements = [
+        "REVOKE ALL ON SCHEMA hub FROM PUBLIC", "GRANT USAGE ON SCHEMA hub TO {ann}",
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        "REVOKE ALL ON DATABASE {db} FROM PUBLIC", "GRANT CONNECT ON DATABASE {db} TO {ann}",
+        "REVOKE ALL ON ALL TABLES IN SCHEMA hub FROM PUBLIC",
+        "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA hub FROM PUBLIC",
+        "GRANT SELECT ON ALL TABLES IN SCHEMA hub TO {ann}",
+        "GRANT USAGE ON ALL SEQUENCES IN SCHEMA hub TO {ann}",
+        "GRANT INSERT (hash, body, meta, added) ON hub.documents TO {ann}",
+        "GRANT INSERT (name, color, key, position) ON hub.labels TO {ann}",
+        "GRANT INSERT (document_id, annotator, answer, spans, created, updated), "
+        "UPDATE (answer, spans, created, updated) ON hub.decisions TO {ann}",
+        "GRANT INSERT (document_id, annotator, answer, spans, created, updated) "
+        "ON hub.decision_history TO {ann}",
+        "GRANT INSERT (document_id, reviewer, spans, sources, created), "
+        "UPDATE (reviewer, spans, sources, created) ON hub.reviews TO {rev}",
+        "GRANT INSERT (document_id, reviewer, spans, sources, created) ON hub.review_history TO {rev}",
+        "GRANT EXECUTE ON FUNCTION hub.merge_decision, hub.merge_review, hub.document_id, hub.claim, "
+        "hub.reclaim_expired, hub.setting, hub.needs_for TO {ann}",
+    ]
+    own = _MAY.format(col="annotator")
+    reviewer_may = f"{_MAY.format(col='reviewer')} AND {_REVIEWER}"
+    policies = [
+        ("decisions", "read", "SELECT", "USING (true)"),
+        ("decisions", "insert", "INSERT", f"WITH CHECK ({own})"),
+        # USING (true): updating another's decision is then an error (the new row fails the
+        # check: nobody may UPDATE the annotator column) rather than silently 0 rows.
+        ("decisions", "update", "UPDATE", f"USING (true) WITH CHECK ({own})"),
+        ("decision_history", "read", "SELECT", "USING (true)"),
+        ("decision_history", "insert", "INSERT", f"WITH CHECK ({own})"),
+        ("reviews", "read", "SELECT", "USING (true)"),
+        ("reviews", "insert", "INSERT", f"WITH CHECK ({reviewer_may})"),
+        ("reviews", "update", "UPDATE", f"USING ({_REVIEWER}) WITH CHECK ({reviewer_may})"),
+        ("review_history", "read", "SELECT", "USING (true)"),
+        ("review_history", "insert", "INSERT", f"WITH CHECK ({reviewer_may})"),
+    ]
+    for table in sorted({p[0] for p in policies}):
+        statements.append(f"ALTER TABLE hub.{table} ENABLE ROW LEVEL SECURITY")
+    for table, name, command, rule in policies:
+        statements.append(f"DROP POLICY IF EXISTS {table}_{name} ON hub.{table}")
+        statements.append(f"CREATE POLICY {table}_{name} ON hub.{table} FOR {command} {rule}")
+    names = {"ann": ann, "rev": rev, "rev_lit": rev_lit, "db": sql.Identifier(db)}
+    for statement in statements:
+        conn.execute(sql.SQL(statement).format(**names))
+
+
+def add_annotator(conn: Any, name: str, *, reviewer: bool = False,
+                  password: str | None = None) -> bool:
+    """Create the login role NAME in this hub's groups; returns True when it was created.
+
+    A role that already exists (e.g. a teammate on another hub of the same server) joins
+    the groups, and gets the new password only when one is given. The password is hashed
+    (SCRAM) on this machine: the server and its logs never see it in clear.
+    """
+    from psycopg import sql
+
+    check_name(name)
+    info = hub_info(conn)
+    if name in (info.annotators_role, info.reviewers_role):
+        raise HubError(f"{name} is one of the hub's group roles")
+    with conn.transaction():
+        row = conn.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
+        if row is not None and not row[0]:
+            raise HubError(f"{name} is an existing role that cannot log in (a group?): choose another name")
+        if row is None and not password:
+            raise HubError(f"a password is needed to create the role {name}")
+        role = sql.Identifier(name)
+        if password:
+            hashed = conn.pgconn.encrypt_password(password.encode("utf-8"), name.encode("utf-8"),
+                                                  b"scram-sha-256").decode("ascii")
+            verb = "CREATE ROLE {} LOGIN PASSWORD {}" if row is None else "ALTER ROLE {} PASSWORD {}"
+            conn.execute(sql.SQL(verb).format(role, sql.Literal(hashed)))
+        conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(info.annotators_role), role))
+        if reviewer:
+            conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(info.reviewers_role), role))
+    return row is None

@@ -1,0 +1,208 @@
+"""Task routing: who labels what, in the hub's SQL, and `hub status`.
+
+Rules (also in the README):
+- Settings on the hub: annotations_per_document (default 1), overlap_share (default 0.1)
+  and assignment_timeout_s (default 3600). A document needs
+  max(annotations_per_document, 2 if it is an overlap document else 1) versions. Overlap
+  documents are chosen from the text hash (first 8 hex digits / 2**32 < overlap_share), so
+  every hub, sync and re-run picks the same ones. Changing a setting re-computes every
+  document's need.
+- A version is a decision with answer accept or reject. `ignore` (skip) frees the slot for
+  someone else, and the document is never routed to that annotator again. A decision
+  counts whether or not the document was assigned.
+- Each sync tops this annotator's open assignments up to the batch size (default 50) with
+  the lowest-id documents that still need versions and that this annotator neither holds
+  nor decided. An assignment with no decision before its timeout returns to the queue
+  (it is not renewed by syncing).
+- Queries: the queue is a partial index (taken < needs) walked in id order, so claiming a
+  batch costs the same on a hub of 10,000 or 1,000,000 documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from annotator.core.hub.connection import HubError
+
+DEFAULT_SETTINGS = {"annotations_per_document": "1", "overlap_share": "0.1",
+                    "assignment_timeout_s": "3600"}
+DEFAULT_BATCH = 50
+
+
+def is_overlap(digest: str, share: float) -> bool:
+    """Whether the document with this text hash is one that needs 2 annotators (the same
+    rule as hub.needs_for in SQL)."""
+    return int(digest[:8], 16) < share * 2 ** 32
+
+
+ROUTING_V1: list[str] = [
+    # No SET clause on these two (they name hub.* in full): it would keep them from being
+    # inlined, which makes adding documents several times slower.
+    """CREATE FUNCTION hub.setting(p_key text) RETURNS text LANGUAGE sql STABLE
+    AS $$ SELECT value FROM hub.settings WHERE key = p_key $$""",
+    """CREATE FUNCTION hub.needs_for(p_hash text) RETURNS smallint LANGUAGE sql STABLE
+    AS $$
+        SELECT greatest(hub.setting('annotations_per_document')::int,
+            CASE WHEN ('x' || lpad(substr(p_hash, 1, 8), 16, '0'))::bit(64)::bigint
+                      < hub.setting('overlap_share')::float8 * 4294967296 THEN 2 ELSE 1 END)::smallint
+    $$""",
+    # Routing columns are the hub's, not the writer's: set here whatever was sent.
+    """CREATE FUNCTION hub.route_new_document() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp AS $$
+    BEGIN
+        NEW.needs := hub.needs_for(NEW.hash); NEW.taken := 0; NEW.added_by := session_user;
+        RETURN NEW;
+    END $$""",
+    """CREATE TRIGGER documents_route BEFORE INSERT ON hub.documents
+    FOR EACH ROW EXECUTE FUNCTION hub.route_new_document()""",
+    # A decision marks the (document, annotator) slot done or skipped and keeps `taken`
+    # (versions decided + live assignments) right. Runs as the owner: annotators cannot
+    # write assignments or routing columns themselves.
+    """CREATE FUNCTION hub.route_decision() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+    DECLARE new_state text; old_state text; delta int;
+    BEGIN
+        new_state := CASE WHEN NEW.answer IN ('accept', 'reject') THEN 'done'
+                          WHEN NEW.answer = 'ignore' THEN 'skipped' END;
+        IF new_state IS NULL THEN RETURN NULL; END IF;
+        SELECT state INTO old_state FROM hub.assignments
+        WHERE document_id = NEW.document_id AND annotator = NEW.annotator FOR UPDATE;
+        IF old_state IS NOT DISTINCT FROM new_state THEN RETURN NULL; END IF;
+        delta := (new_state = 'done')::int - coalesce(old_state IN ('assigned', 'done'), false)::int;
+        INSERT INTO hub.assignments (document_id, annotator, state, assigned, expires)
+        VALUES (NEW.document_id, NEW.annotator, new_state, extract(epoch FROM clock_timestamp()), NULL)
+        ON CONFLICT (document_id, annotator) DO UPDATE SET state = excluded.state, expires = NULL;
+        IF delta <> 0 THEN
+            UPDATE hub.documents SET taken = taken + delta WHERE id = NEW.document_id;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER decisions_route AFTER INSERT OR UPDATE OF answer ON hub.decisions
+    FOR EACH ROW EXECUTE FUNCTION hub.route_decision()""",
+    # Expired assignments go back to the queue; locked ones are left to whoever holds them.
+    """CREATE FUNCTION hub.reclaim_expired() RETURNS integer LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+    DECLARE r record; n integer := 0;
+    BEGIN
+        FOR r IN SELECT document_id, annotator FROM hub.assignments
+                 WHERE state = 'assigned' AND expires < extract(epoch FROM clock_timestamp())
+                 ORDER BY document_id FOR UPDATE SKIP LOCKED LOOP
+            DELETE FROM hub.assignments WHERE document_id = r.document_id AND annotator = r.annotator;
+            UPDATE hub.documents SET taken = taken - 1 WHERE id = r.document_id;
+            n := n + 1;
+        END LOOP;
+        RETURN n;
+    END $$""",
+    # The caller's open assignments after topping them up to p_batch (see module rules).
+    """CREATE FUNCTION hub.claim(p_batch integer)
+    RETURNS TABLE (document_id bigint, hash text, expires float8) LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+    DECLARE who text := session_user; now_s float8 := extract(epoch FROM clock_timestamp());
+            timeout float8 := hub.setting('assignment_timeout_s')::float8; want integer;
+    BEGIN
+        IF NOT pg_has_role(session_user, hub.setting('annotators_role'), 'MEMBER') THEN
+            RAISE EXCEPTION '% is not an annotator on this hub', who USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        PERFORM hub.reclaim_expired();
+        SELECT p_batch - count(*) INTO want FROM hub.assignments a
+        WHERE a.annotator = who AND a.state = 'assigned';
+        IF want > 0 THEN
+            WITH picked AS (
+                SELECT d.id FROM hub.documents d
+                WHERE d.taken < d.needs AND NOT EXISTS (
+                    SELECT 1 FROM hub.assignments a WHERE a.document_id = d.id AND a.annotator = who
+                    OFFSET 0)  -- a probe per candidate: never a join over all assignments
+                ORDER BY d.id LIMIT want FOR UPDATE SKIP LOCKED),
+            added AS (
+                INSERT INTO hub.assignments (document_id, annotator, state, assigned, expires)
+                SELECT id, who, 'assigned', now_s, now_s + timeout FROM picked
+                RETURNING hub.assignments.document_id)
+            UPDATE hub.documents d SET taken = d.taken + 1 FROM added WHERE d.id = added.document_id;
+        END IF;
+        RETURN QUERY SELECT a.document_id, d.hash, a.expires FROM hub.assignments a
+            JOIN hub.documents d ON d.id = a.document_id
+            WHERE a.annotator = who AND a.state = 'assigned' ORDER BY a.document_id;
+    END $$""",
+]
+
+
+def get_settings(conn: Any) -> dict[str, str]:
+    return dict(conn.execute("SELECT key, value FROM hub.settings ORDER BY key").fetchall())
+
+
+def set_settings(conn: Any, *, annotations_per_document: int | None = None,
+                 overlap_share: float | None = None, assignment_timeout_s: float | None = None) -> dict[str, str]:
+    """Change routing settings (admin); re-computes every document's need. One transaction."""
+    changes: dict[str, str] = {}
+    if annotations_per_document is not None:
+        if not 1 <= annotations_per_document <= 100:
+            raise HubError("annotations_per_document must be between 1 and 100")
+        changes["annotations_per_document"] = str(annotations_per_document)
+    if overlap_share is not None:
+        if not 0.0 <= overlap_share <= 1.0:
+            raise HubError("overlap_share must be between 0 and 1")
+        changes["overlap_share"] = repr(float(overlap_share))
+    if assignment_timeout_s is not None:
+        if assignment_timeout_s <= 0:
+            raise HubError("the assignment timeout must be positive")
+        changes["assignment_timeout_s"] = repr(float(assignment_timeout_s))
+    with conn.transaction():
+        for key, value in changes.items():
+            conn.execute("UPDATE hub.settings SET value = %s WHERE key = %s", (value, key))
+        if {"annotations_per_document", "overlap_share"} & changes.keys():
+            conn.execute("UPDATE hub.documents SET needs = hub.needs_for(hash) "
+                         "WHERE needs <> hub.needs_for(hash)")
+    return get_settings(conn)
+
+
+@dataclass
+class AnnotatorStatus:
+    name: str
+    done: int = 0
+    assigned: int = 0
+
+
+@dataclass
+class HubStatus:
+    """`hub status`: documents on the hub, the queue (documents still waiting for an
+    annotator), and per annotator the documents decided and currently assigned."""
+
+    documents: int
+    queue: int
+    annotators: list[AnnotatorStatus] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def lines(self) -> list[str]:
+        out = [f"documents: {self.documents}", f"queue: {self.queue}"]
+        width = max([9, *(len(a.name) for a in self.annotators)])
+        out.append(f"{'annotator':<{width}}  {'done':>7}  {'assigned':>8}")
+        out += [f"{a.name:<{width}}  {a.done:>7}  {a.assigned:>8}" for a in self.annotators]
+        return out
+
+
+def hub_status(conn: Any) -> HubStatus:
+    """Reclaims expired assignments first, so the queue is what the next sync would see."""
+    with conn.transaction():
+        conn.execute("SELECT hub.reclaim_expired()")
+    with conn.transaction():
+        documents = conn.execute("SELECT count(*) FROM hub.documents").fetchone()[0]
+        queue = conn.execute("SELECT count(*) FROM hub.documents WHERE taken < needs").fetchone()[0]
+        people: dict[str, AnnotatorStatus] = {}
+        for (name,) in conn.execute(
+                # Direct members (add-annotator grants the group): pg_has_role is true for
+                # every superuser.
+                "SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid "
+                "JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolcanlogin "
+                "AND g.rolname = hub.setting('annotators_role') ORDER BY 1"):
+            people[name] = AnnotatorStatus(name)
+        for name, n in conn.execute("SELECT annotator, count(*) FROM hub.decisions "
+                                    "WHERE answer <> 'draft' GROUP BY 1"):
+            people.setdefault(name, AnnotatorStatus(name)).done = n
+        for name, n in conn.execute(
+                "SELECT annotator, count(*) FROM hub.assignments WHERE state = 'assigned' "
+                "AND expires >= extract(epoch FROM clock_timestamp()) GROUP BY 1"):
+            people.setdefault(name, AnnotatorStatus(name)).assigned = n
+    return HubStatus(documents, queue, [people[k] for k in sorted(people)])

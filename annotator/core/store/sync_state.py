@@ -1,0 +1,190 @@
+"""The local side of the team hub sync (annotator/core/hub), in the project file: no network.
+
+Watermarks, per hub (its hub_id) and annotator, in hub_state (local migration 4):
+- pushed_rev / pushed_review_rev: the sync_log rev up to which this annotator's decisions
+  (reviews) were pushed. sync_log gets a new, ever larger rev on every change of an
+  annotation or review, by triggers; timestamps cannot serve, since versions merged in from
+  a file keep their old `updated`.
+- pushed_document, pushed_annotation_history, pushed_review_history: row ids (these rows
+  are only ever added, so their ids only grow).
+- pulled_xid / pulled_all_xid: the hub transaction id below which every hub row was pulled
+  (pulled_all_xid: documents, for `sync --all`).
+A watermark is written in the same SQLite transaction as the data it covers (pulls), or
+after the hub committed (pushes: a push repeated after a crash merges as "unchanged").
+
+Rows written inside hub_pull_transaction() are not logged (sync_quiet), so they are never
+pushed back. The project remembers the hub in its settings: hub_url (never with a
+password), hub_id and hub_annotator; hub_pending_decisions() and hub_assigned_ids() default
+to them. hub_state, hub_assignments and sync_log are this project's own: a merge never reads
+them from a teammate's file (core/merge.py reads documents, labels, decisions and reviews).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, fields
+from typing import Any, Iterator
+
+from annotator.core.store.connection import StoreBase
+
+HUB_WATERMARKS = ("pushed_rev", "pushed_review_rev", "pushed_document", "pushed_annotation_history",
+                  "pushed_review_history", "pulled_xid", "pulled_all_xid")
+_REMEMBERED = ("hub_url", "hub_id", "hub_annotator")
+
+
+@dataclass
+class HubState:
+    """This project's watermarks for one hub and annotator."""
+
+    hub_id: str
+    annotator: str
+    url: str
+    pushed_rev: int = 0
+    pushed_review_rev: int = 0
+    pushed_document: int = 0
+    pushed_annotation_history: int = 0
+    pushed_review_history: int = 0
+    pulled_xid: int = 0
+    pulled_all_xid: int = 0
+    last_sync: float | None = None
+
+
+_COLUMNS = [f.name for f in fields(HubState)]
+_SELECT_STATE = f"SELECT {', '.join(_COLUMNS)} FROM hub_state WHERE hub_id = ? AND annotator = ?"
+
+
+class SyncStateMixin(StoreBase):
+    # ---- watermarks ------------------------------------------------------------------
+    def hub_state(self, hub_id: str, annotator: str, url: str) -> HubState:
+        """This hub's watermarks for this annotator (created at zero), and the project
+        remembers the hub (URL without password)."""
+        row = self.conn.execute(_SELECT_STATE, (hub_id, annotator)).fetchone()
+        remembered = [self.get_setting(k) for k in _REMEMBERED]  # type: ignore[attr-defined]
+        if row is not None and row[2] == url and remembered == [url, hub_id, annotator]:
+            return HubState(*row)  # no write: a sync with nothing to do commits once
+        with self.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO hub_state (hub_id, annotator, url) VALUES (?, ?, ?)",
+                      (hub_id, annotator, url))
+            c.execute("UPDATE hub_state SET url = ? WHERE hub_id = ? AND annotator = ?",
+                      (url, hub_id, annotator))
+            c.executemany("INSERT INTO project (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                          "SET value = excluded.value", zip(_REMEMBERED, (url, hub_id, annotator)))
+            row = c.execute(_SELECT_STATE, (hub_id, annotator)).fetchone()
+        return HubState(*row)
+
+    def save_hub_state(self, state: HubState, **values: Any) -> None:
+        """Set watermarks (and on `state` once written): one transaction, or a savepoint of
+        the caller's (then they commit with the data they cover)."""
+        assert values and set(values) <= set(HUB_WATERMARKS) | {"last_sync"}
+        sets = ", ".join(f"{k} = ?" for k in values)
+        with self.transaction() as c:
+            c.execute(f"UPDATE hub_state SET {sets} WHERE hub_id = ? AND annotator = ?",
+                      (*values.values(), state.hub_id, state.annotator))
+        for key, value in values.items():
+            setattr(state, key, value)
+
+    @contextlib.contextmanager
+    def hub_pull_transaction(self) -> Iterator[None]:
+        """One local transaction for hub data: what it writes is not logged for pushing."""
+        with self.transaction() as c:
+            c.execute("INSERT INTO sync_quiet (on_pull) VALUES (1)")
+            yield
+            c.execute("DELETE FROM sync_quiet")
+
+    def max_document_id(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
+
+    # ---- what to push ------------------------------------------------------------------
+    def count_documents_after(self, after: int) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents WHERE id > ?", (after,)).fetchone()[0]
+
+    def documents_after(self, after: int, limit: int) -> list[tuple[int, str, str, str, float]]:
+        """(id, hash, text, meta JSON, added) of documents with id > after."""
+        return self.conn.execute("SELECT id, hash, text, meta, added FROM documents WHERE id > ? "
+                                 "ORDER BY id LIMIT ?", (after, limit)).fetchall()
+
+    def changed_annotations(self, after_rev: int, limit: int) -> list[tuple[Any, ...]]:
+        """(rev, hash, annotator, answer, spans, created, updated) changed since after_rev."""
+        return self.conn.execute(
+            "SELECT l.rev, d.hash, a.annotator, a.answer, a.spans, a.created, a.updated FROM sync_log l "
+            "JOIN annotations a ON a.id = l.row_id JOIN documents d ON d.id = a.document_id "
+            "WHERE l.kind = 'annotation' AND l.rev > ? ORDER BY l.rev LIMIT ?", (after_rev, limit)).fetchall()
+
+    def annotation_history_after(self, after: int, limit: int) -> list[tuple[Any, ...]]:
+        """(id, hash, annotator, answer, spans, created, updated) of history rows id > after."""
+        return self.conn.execute(
+            "SELECT h.id, d.hash, h.annotator, h.answer, h.spans, h.created, h.updated "
+            "FROM annotation_history h JOIN documents d ON d.id = h.document_id "
+            "WHERE h.id > ? ORDER BY h.id LIMIT ?", (after, limit)).fetchall()
+
+    def changed_reviews(self, after_rev: int, limit: int) -> list[tuple[Any, ...]]:
+        """(rev, hash, reviewer, spans, sources, created) changed since after_rev."""
+        return self.conn.execute(
+            "SELECT l.rev, d.hash, r.reviewer, r.spans, r.sources, r.created FROM sync_log l "
+            "JOIN reviews r ON r.document_id = l.row_id JOIN documents d ON d.id = r.document_id "
+            "WHERE l.kind = 'review' AND l.rev > ? ORDER BY l.rev LIMIT ?", (after_rev, limit)).fetchall()
+
+    def count_changed_reviews(self, after_rev: int) -> int:
+        return self.conn.execute("SELECT count(*) FROM sync_log WHERE kind = 'review' AND rev > ?",
+                                 (after_rev,)).fetchone()[0]
+
+    def review_history_after(self, after: int, limit: int) -> list[tuple[Any, ...]]:
+        """(id, hash, reviewer, spans, sources, created) of review history rows id > after."""
+        return self.conn.execute(
+            "SELECT h.id, d.hash, h.reviewer, h.spans, h.sources, h.created FROM review_history h "
+            "JOIN documents d ON d.id = h.document_id WHERE h.id > ? ORDER BY h.id LIMIT ?",
+            (after, limit)).fetchall()
+
+    # ---- assignments -------------------------------------------------------------------
+    def set_hub_assignments(self, hub_id: str, annotator: str, rows: list[tuple[int, float]]) -> None:
+        """Replace this annotator's assignments from this hub with (local document id, expires)."""
+        with self.transaction() as c:
+            c.execute("DELETE FROM hub_assignments WHERE hub_id = ? AND annotator = ?", (hub_id, annotator))
+            c.executemany("INSERT INTO hub_assignments (hub_id, annotator, document_id, expires) "
+                          "VALUES (?, ?, ?, ?)", [(hub_id, annotator, d, e) for d, e in rows])
+
+    def hub_assignments(self, hub_id: str, annotator: str) -> set[tuple[str, float]]:
+        """(document hash, expires) of the assignments remembered from this hub."""
+        return set(self.conn.execute(
+            "SELECT d.hash, h.expires FROM hub_assignments h JOIN documents d ON d.id = h.document_id "
+            "WHERE h.hub_id = ? AND h.annotator = ?", (hub_id, annotator)).fetchall())
+
+    # ---- for the window's status bar and "next" (cheap, no network) --------------------------
+    def _remembered_hub(self, annotator: str | None, hub_id: str | None) -> tuple[str | None, str | None]:
+        get = self.get_setting  # type: ignore[attr-defined]
+        return (hub_id or get("hub_id"), annotator or get("hub_annotator"))
+
+    def hub_pending_decisions(self, annotator: str | None = None, hub_id: str | None = None) -> int:
+        """How many of this annotator's decisions changed since the last push to the hub (the
+        project's remembered hub and annotator unless given). A project that never synced:
+        0 with no annotator named; every one of theirs when named (all wait for a first sync)."""
+        hub_id, annotator = self._remembered_hub(annotator, hub_id)
+        if not annotator:
+            return 0
+        row = self.conn.execute("SELECT pushed_rev FROM hub_state WHERE hub_id = ? AND annotator = ?",
+                                (hub_id, annotator)).fetchone() if hub_id else None
+        return self.conn.execute(
+            "SELECT count(*) FROM sync_log l JOIN annotations a ON a.id = l.row_id "
+            "WHERE l.kind = 'annotation' AND l.rev > ? AND a.annotator = ?",
+            (row[0] if row else 0, annotator)).fetchone()[0]
+
+    def hub_last_sync(self, annotator: str | None = None, hub_id: str | None = None) -> float | None:
+        """When the last sync with the remembered hub completed (time.time()), or None."""
+        hub_id, annotator = self._remembered_hub(annotator, hub_id)
+        row = self.conn.execute("SELECT last_sync FROM hub_state WHERE hub_id = ? AND annotator = ?",
+                                (hub_id, annotator)).fetchone()
+        return row[0] if row else None
+
+    def hub_assigned_ids(self, annotator: str | None = None, hub_id: str | None = None,
+                         *, undecided: bool = True) -> list[int]:
+        """Local ids of the documents the hub assigned to this annotator at the last sync, in
+        the hub's order (the window's "next" takes these first). undecided: leave out those the
+        annotator has decided since (accept, reject or ignore)."""
+        hub_id, annotator = self._remembered_hub(annotator, hub_id)
+        if not hub_id or not annotator:
+            return []
+        sql = "SELECT h.document_id FROM hub_assignments h WHERE h.hub_id = ? AND h.annotator = ?"
+        if undecided:
+            sql += (" AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.document_id = h.document_id "
+                    "AND a.annotator = h.annotator AND a.answer <> 'draft')")
+        return [r[0] for r in self.conn.execute(sql + " ORDER BY h.document_id", (hub_id, annotator))]

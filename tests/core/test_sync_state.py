@@ -1,0 +1,74 @@
+"""The local side of the hub sync (store/sync_state.py) on real project files, no server:
+the change log, watermarks, assignments, and that a teammate's hub state never comes along
+with a merge of their file."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from annotator.core.merge import merge_project
+from annotator.core.model import Span
+from annotator.core.store import Store
+
+TEXTS = ["Ana Ruiz flew to Lima.", "Apple hired Tim Cook.", "Paris is in France."]
+
+
+def test_every_change_gets_a_new_rev_but_pulled_rows_are_not_logged(tmp_path):
+    with Store(tmp_path / "a.db") as s:
+        s.add_documents([(t, {}) for t in TEXTS])
+        s.save_annotation(1, "alice", "accept", [Span(0, 8, "PERSON")])
+        s.save_annotation(2, "alice", "accept", [])
+        s.save_annotation(1, "alice", "reject", [])  # changed again: moves to the end
+        assert [(r[1][:4], r[3]) for r in s.changed_annotations(0, 10)] == [
+            (s.get_document(2).hash[:4], "accept"), (s.get_document(1).hash[:4], "reject")]
+        with s.hub_pull_transaction():
+            s.merge_annotation(3, "bob", "accept", [], 5.0, 5.0)
+        assert len(s.changed_annotations(0, 10)) == 2  # bob's came from the hub
+        last = s.changed_annotations(0, 10)[-1][0]
+        assert s.changed_annotations(last, 10) == []
+
+
+def test_watermarks_pending_and_assigned_without_a_hub(tmp_path):
+    with Store(tmp_path / "a.db") as s:
+        s.add_documents([(t, {}) for t in TEXTS])
+        s.save_annotation(2, "alice", "accept", [])
+        assert s.hub_pending_decisions() == 0 and s.hub_assigned_ids() == []  # never synced
+        assert s.hub_pending_decisions("alice") == 1  # named: waits for a first sync
+        state = s.hub_state("h1", "alice", "postgresql://alice@db/team")
+        assert s.get_setting("hub_url") == "postgresql://alice@db/team" and state.pushed_rev == 0
+        s.set_hub_assignments("h1", "alice", [(3, 9e9), (1, 9e9)])
+        assert s.hub_assigned_ids() == [1, 3]
+        s.save_annotation(3, "alice", "ignore", [])
+        s.save_annotation(2, "bob", "accept", [])
+        assert s.hub_assigned_ids() == [1] and s.hub_assigned_ids(undecided=False) == [1, 3]
+        assert s.hub_pending_decisions() == 2  # bob's is not alice's to push
+        s.save_hub_state(state, pushed_rev=s.changed_annotations(0, 10)[-1][0], last_sync=123.0)
+        assert s.hub_pending_decisions() == 0 and s.hub_last_sync() == 123.0
+        assert s.hub_state("h1", "alice", "postgresql://alice@db/team").pushed_rev == state.pushed_rev
+
+
+def test_a_teammates_hub_state_is_never_merged(tmp_path):
+    ours, theirs = tmp_path / "alice.db", tmp_path / "bob.db"
+    with Store(ours) as s:
+        s.add_documents([(TEXTS[0], {})])
+        s.hub_state("h1", "alice", "postgresql://alice@db/team")
+        s.set_hub_assignments("h1", "alice", [(1, 9e9)])
+    with Store(theirs) as t:
+        t.add_documents([(x, {}) for x in TEXTS])
+        t.save_annotation(2, "bob", "accept", [Span(0, 5, "ORG")])
+        t.hub_state("h2", "bob", "postgresql://bob@elsewhere/other")
+        t.set_hub_assignments("h2", "bob", [(2, 1.0), (3, 1.0)])
+    # Values a sound project never holds, in tables a merge has no business reading.
+    raw = sqlite3.connect(theirs)
+    with raw:
+        raw.execute("UPDATE hub_state SET pushed_rev = 'x', url = zeroblob(10)")
+        raw.execute("INSERT INTO sync_log (kind, row_id) VALUES ('junk', -1)")
+    raw.close()
+    with Store(ours) as s:
+        report = merge_project(s, theirs)
+        assert report.total("added") == 1 and report.documents_added == 2 and s.count_documents_after(0) == 3
+        assert s.conn.execute("SELECT hub_id, annotator FROM hub_state").fetchall() == [("h1", "alice")]
+        assert s.hub_assigned_ids() == [1]
+        assert (s.get_setting("hub_url"), s.get_setting("hub_annotator")) == ("postgresql://alice@db/team", "alice")
+        # bob's merged decision is new to our log, yet not alice's to push
+        assert [r[2] for r in s.changed_annotations(0, 10)] == ["bob"] and s.hub_pending_decisions() == 0

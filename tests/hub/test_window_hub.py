@@ -1,0 +1,188 @@
+"""The window and the team hub (issue 12, phase 2): File -> Team hub... through the dialog's
+API, background syncs after decisions, teammates' work in the document list, assigned
+documents first, offline and back. Real window (pytest-qt), real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import keyring
+import pytest
+
+from annotator.core.hub.connection import KEYRING_SERVICE
+from annotator.core.hub.sync import sync
+from annotator.core.model import Span
+from annotator.core.store import Store
+from annotator.gui import hub_sync
+from annotator.gui.doc_list import ASSIGNED_MARK, DISPUTED_MARK
+from annotator.gui.hub_dialog import HubDialog
+from annotator.jobs import tasks as jobs
+from tests.gui.window_helpers import ARTICLES, make_project, open_window
+from tests.hub.test_hub_cli import MemoryKeyring
+
+WAIT_MS = 60_000
+
+
+@pytest.fixture(autouse=True)
+def quick_after_decision(monkeypatch):
+    monkeypatch.setattr(hub_sync, "AFTER_DECISION_MS", 200)
+
+
+def wait_synced(qtbot, window, after: float) -> hub_sync.HubSyncResult:
+    """Until a sync that started after `after` has ended; its result."""
+    hub = window.hub
+    qtbot.waitUntil(lambda: not hub.syncing and hub.result is not None and hub.result.finished > after,
+                    timeout=WAIT_MS)
+    return hub.result
+
+
+def connect(qtbot, window, url: str, password: str | None = None, remember: bool = False):
+    dialog = HubDialog(window.hub, window)
+    qtbot.addWidget(dialog)
+    dialog.url_edit.setText(url)
+    dialog.password_edit.setText(password or "")
+    dialog.remember.setChecked(remember)
+    t = time.time()
+    assert dialog.connect_hub(), dialog.error.text()
+    return wait_synced(qtbot, window, t)
+
+
+def row_text(window, doc_id: int) -> str:
+    model = window.doc_model
+    return model.data(model.index(model.row_of(doc_id)))
+
+
+def test_connect_decide_and_the_decision_reaches_the_hub(qtbot, hub, db_path, monkeypatch):
+    hub.add("alice")
+    password = f"pw-alice-{hub.server.admin_password[:8]}"
+    monkeypatch.setenv("PGPASSFILE", os.devnull)  # only the dialog knows the password
+    threads = []
+    real_job = jobs.hub_sync_job
+
+    def job(*args, **kwargs):  # the real job, noting where it runs
+        threads.append(threading.current_thread())
+        return real_job(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "hub_sync_job", job)
+    ring = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(ring)
+    try:
+        make_project(db_path)
+        w = open_window(qtbot, db_path, "alice")
+        result = connect(qtbot, w, hub.url("alice"), password, remember=True)
+        assert result.report is not None, result.error
+        assert hub.count("SELECT count(*) FROM hub.documents") == len(ARTICLES)
+        assert ring.saved[(KEYRING_SERVICE, f"alice@127.0.0.1:{hub.server.port}/{hub.db}")] == password
+        label = w.findChild(hub_sync.HubStatusLabel)
+        assert label.isVisible() and label.text().startswith("Hub: synced ") and label.text().endswith(" s ago")
+
+        t = time.time()
+        doc_id = w.current_id
+        assert w.accept()  # no explicit sync: the decision starts one
+        wait_synced(qtbot, w, t)
+        assert hub.count("SELECT count(*) FROM hub.decisions WHERE annotator = 'alice' AND "
+                         "answer = 'accept'") == 1
+        assert "waiting" not in label.text()
+        # The password is in the keyring, never in the project or the settings.
+        assert password.encode() not in db_path.read_bytes()
+        config = Path(os.environ["XDG_CONFIG_HOME"])
+        assert not any(password.encode() in p.read_bytes() for p in config.rglob("*") if p.is_file())
+        assert doc_id != w.current_id
+        assert len(threads) == 2 and threading.main_thread() not in threads  # never the GUI thread
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_teammates_work_and_assignments_arrive_in_the_list(qtbot, hub, tmp_path, db_path):
+    """Carol (a lead) put 3 documents on the hub; Alice's 2 are decided. Connecting pulls the
+    3 as Alice's assignments (➜, Next takes them first), and Bob's decision on one of Alice's
+    documents makes it disputed in her list."""
+    carol, bob = hub.add("carol"), hub.add("bob")
+    with Store(tmp_path / "carol.db") as c:
+        c.add_documents([(t, {}) for t in ARTICLES[2:]] + [("Lagos hosted the summit.", {})])
+        sync(c, carol, batch=0)  # the lead only adds documents
+    make_project(db_path, ARTICLES[:2])
+    with Store(db_path) as s:
+        for doc_id in (1, 2):
+            s.save_annotation(doc_id, "alice", "accept", [Span(0, 8, "PERSON")])
+    w = open_window(qtbot, db_path, "alice")
+    assert w.doc_model.total() == 2
+    url = hub.add("alice")
+    result = connect(qtbot, w, url)
+    assert result.report.pulled.documents == 3 and result.report.assigned == 3
+    assert w.doc_model.total() == 5  # documentsAdded: the list reloaded itself
+    assert [ASSIGNED_MARK in row_text(w, d) for d in range(1, 6)] == [False, False, True, True, True]
+
+    w.open_document(1)
+    assert w.doc_panel.neighbour(1, +1) == 3  # Next: assigned first, not row 2
+    assert w.accept()
+    qtbot.waitUntil(lambda: w.current_id == 3, timeout=5000)  # after the decision, too
+    assert w.accept()
+    qtbot.waitUntil(lambda: w.current_id == 4, timeout=5000)
+
+    with Store(tmp_path / "bob.db") as b:
+        b.add_documents([(ARTICLES[0], {})])
+        b.save_annotation(1, "bob", "accept", [Span(0, 15, "PERSON")])  # not Alice's span
+        sync(b, bob)
+    w.hub.sync_now()
+    qtbot.waitUntil(lambda: DISPUTED_MARK in row_text(w, 1), timeout=WAIT_MS)
+    assert 1 in w.project.disputed() and w.status.disputed_label.isVisible()
+
+
+def test_offline_then_back(qtbot, hub, pg_server, db_path):
+    make_project(db_path)
+    w = open_window(qtbot, db_path, "alice")
+    assert connect(qtbot, w, hub.add("alice")).report is not None
+    label = w.findChild(hub_sync.HubStatusLabel)
+    pg_server.stop("fast")
+    try:
+        t = time.time()
+        first = w.current_id
+        assert w.accept()
+        offline = wait_synced(qtbot, w, t)
+        assert offline.offline and offline.pending == 1, offline
+        assert label.text() == "Hub offline: 1 decision waiting"
+        with Store(db_path) as s:  # saved locally all the same
+            assert s.get_annotation(first, "alice").answer == "accept"
+        t = time.time()
+        assert w.reject()
+        assert wait_synced(qtbot, w, t).pending == 2
+        assert label.text() == "Hub offline: 2 decisions waiting"
+    finally:
+        pg_server.start()
+    t = time.time()
+    w.hub.sync_now()  # the minute's tick, sooner
+    back = wait_synced(qtbot, w, t)
+    assert back.report is not None and back.pending == 0, back
+    assert label.text().startswith("Hub: synced ")
+    assert hub.count("SELECT count(*) FROM hub.decisions WHERE annotator = 'alice'") == 2
+
+
+def test_the_dialog_refuses_what_the_hub_would(qtbot, hub, db_path):
+    make_project(db_path)
+    w = open_window(qtbot, db_path, "Alice Smith")
+    dialog = HubDialog(w.hub, w)
+    qtbot.addWidget(dialog)
+    dialog.url_edit.setText(hub.url("alice"))
+    assert not dialog.connect_hub()
+    assert "cannot be a hub annotator name" in dialog.error.text() and not w.hub.connected
+    dialog.url_edit.setText("postgresql://alice:secret@127.0.0.1/team")
+    assert not dialog.connect_hub() and "contains a password" in dialog.error.text()
+
+
+def test_a_reopened_window_resumes_syncing(qtbot, hub, db_path):
+    make_project(db_path)
+    w = open_window(qtbot, db_path, "alice")
+    assert connect(qtbot, w, hub.add("alice")).report is not None
+    w.close()
+    again = open_window(qtbot, db_path, "alice")
+    assert wait_synced(qtbot, again, 0).report is not None and again.hub.connected
+    HubDialog(again.hub, again).disconnect_hub()
+    again.close()
+    third = open_window(qtbot, db_path, "alice")
+    qtbot.wait(200)
+    assert not third.hub.connected and not third.findChild(hub_sync.HubStatusLabel).isVisible()
