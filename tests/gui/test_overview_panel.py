@@ -96,7 +96,8 @@ def test_save_report_from_the_panel(qtbot, tmp_path):
     out = tmp_path / "out" / "report.html"
     panel.save_report(out)
     qtbot.waitUntil(lambda: panel.status.text() == f"Wrote {out}", timeout=60_000)
-    assert out.read_text(encoding="utf-8").count("<svg") == 6 and panel.save_button.isEnabled()
+    qtbot.waitUntil(panel.save_button.isEnabled, timeout=5000)  # once the worker has finished
+    assert out.read_text(encoding="utf-8").count("<svg") == 6
 
 
 def test_learning_curve_from_the_window_is_recorded_and_drawn(qtbot, tmp_path, monkeypatch):
