@@ -119,20 +119,20 @@ def tag_text(span: Span) -> str:
 
 
 def paint_spans(painter: QPainter, items: Sequence[tuple[Span, list[QRectF]]], palette: Palette,
-                selected: Span | None) -> list[tuple[QRectF, Span]]:
+                selected: Span | None, tags: bool = True) -> list[tuple[QRectF, Span]]:
     """Draw borders, selection outline and label tags for the visible spans.
 
     `items` are (span, rects) in document order, rects being the span's pieces per line in
     viewport coordinates. Tags sit in the gap above the line and are pushed right so that
     neighbours on one line never overlap. Returns where each tag went, so a click on a tag
-    can select its span.
+    can select its span. tags=False leaves the tags out (borders and outline stay).
     """
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     font = tag_font()
     metrics = QFontMetricsF(font)
     th = tag_height()
     last_right: dict[int, float] = {}  # line top -> right edge of its last tag
-    tags: list[tuple[QRectF, Span]] = []
+    placed: list[tuple[QRectF, Span]] = []
     for span, rects in items:
         if not rects:
             continue
@@ -148,6 +148,8 @@ def paint_spans(painter: QPainter, items: Sequence[tuple[Span, list[QRectF]]], p
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for r in rects:
                 painter.drawRoundedRect(r.adjusted(-1.5, -1.0, 1.5, 1.0), 3.0, 3.0)
+        if not tags:
+            continue
         # The tag: above the first piece, in the line gap.
         first = rects[0]
         label = tag_text(span)
@@ -157,7 +159,7 @@ def paint_spans(painter: QPainter, items: Sequence[tuple[Span, list[QRectF]]], p
         x = max(x, last_right.get(line_key, -1e9) + 2.0)
         last_right[line_key] = x + width
         tag = QRectF(x, first.top() - th - 1.0, width, th)
-        tags.append((tag, span))
+        placed.append((tag, span))
         fill = palette.fill(span)
         painter.setBrush(fill)
         tag_pen = QPen(border, 1.0)
@@ -180,7 +182,7 @@ def paint_spans(painter: QPainter, items: Sequence[tuple[Span, list[QRectF]]], p
         else:
             painter.setPen(ink)
             painter.drawText(tag, int(Qt.AlignmentFlag.AlignCenter), label)
-    return tags
+    return placed
 
 
 def contains(rects: Sequence[QRectF], point: QPointF) -> bool:
