@@ -8,6 +8,7 @@ Spans a person adds, relabels or confirms carry no source: they are their decisi
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections import OrderedDict
 from typing import Callable, Iterable, Sequence, Union
@@ -147,6 +148,21 @@ class TokenIndex:
         if i >= 0 and self.tokens[i].start <= pos < self.tokens[i].end:
             return self.tokens[i]
         return None
+
+
+def diff_spans(old: Sequence[Span], new: Sequence[Span]) -> tuple[list[Span], list[Span]]:
+    """(removed, added) between two sorted span lists. An edit shares all but a few span
+    objects with the list before it, so skip the common head and tail by identity first."""
+    n = min(len(old), len(new))
+    same = list(map(operator.is_, old, new))  # element-wise identity, in C
+    head = same.index(False) if False in same else n
+    same = list(map(operator.is_, reversed(old[head:]), reversed(new[head:])))
+    tail = same.index(False) if False in same else n - head
+    old_mid, new_mid = old[head:len(old) - tail], new[head:len(new) - tail]
+    new_keys = {full_key(s) for s in new_mid}
+    old_keys = {full_key(s) for s in old_mid}
+    return ([s for s in old_mid if full_key(s) not in new_keys],
+            [s for s in new_mid if full_key(s) not in old_keys])
 
 
 # Above this many characters a text is tokenized lazily, a chunk at a time, where a person

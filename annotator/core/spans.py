@@ -40,6 +40,25 @@ def coerce_span(raw: Any) -> Span:
     return Span(start, end, label.strip(), source if isinstance(source, str) else None)
 
 
+_START, _END = operator.attrgetter("start"), operator.attrgetter("end")
+
+
+def _already_valid(text: str, spans: Sequence[Any], trim: bool) -> bool:
+    """True for what the store and the editor hold: Span objects, sorted, disjoint, in range
+    (and, with trim, with no whitespace at either edge). Checked in C-level passes, so a
+    100,000-span document takes milliseconds; anything else takes the full path below."""
+    if not spans or set(map(type, spans)) != {Span}:
+        return False
+    starts, ends = list(map(_START, spans)), list(map(_END, spans))
+    if not (set(map(type, starts)) == {int} and set(map(type, ends)) == {int}
+            and starts[0] >= 0 and ends[-1] <= len(text)
+            and all(map(operator.lt, starts, ends)) and all(map(operator.le, ends[:-1], starts[1:]))):
+        return False
+    if trim:
+        return not any(text[a].isspace() or text[b - 1].isspace() for a, b in zip(starts, ends))
+    return True
+
+
 def validate_spans(text: str, spans: Iterable[Any], *, trim: bool = True) -> list[Span]:
     """Return the spans checked, trimmed of edge whitespace and sorted.
 
@@ -49,6 +68,10 @@ def validate_spans(text: str, spans: Iterable[Any], *, trim: bool = True) -> lis
     annotation. A span that cuts a cluster is refused, not widened: from a file it is most
     often an offset counted in UTF-16 units or bytes, and widening would hide that.
     """
+    if not isinstance(spans, (list, tuple)):
+        spans = list(spans)
+    if _already_valid(text, spans, trim):
+        return list(spans)
     out: list[Span] = []
     n = len(text)
     for raw in spans:
@@ -73,25 +96,6 @@ def validate_spans(text: str, spans: Iterable[Any], *, trim: bool = True) -> lis
             raise SpanError(f"span [{after.start}, {after.end}, {after.label}] overlaps "
                             f"[{before.start}, {before.end}, {before.label}]")
     return out
-
-
-_START, _END = operator.attrgetter("start"), operator.attrgetter("end")
-
-
-def check_sorted(text: str, spans: Sequence[Any]) -> list[Span]:
-    """validate_spans(text, spans, trim=False), fast for what the store and the editor hold:
-    Span objects already sorted and disjoint are checked with C-level passes (a 100,000-span
-    document in milliseconds, not a third of a second). Anything else takes the full path,
-    which sorts and names the first bad span."""
-    if spans and set(map(type, spans)) == {Span}:
-        starts = list(map(_START, spans))
-        ends = list(map(_END, spans))
-        if (set(map(type, starts)) == {int} and set(map(type, ends)) == {int}
-                and starts[0] >= 0 and ends[-1] <= len(text)
-                and all(map(operator.lt, starts, ends))
-                and all(map(operator.le, ends[:-1], starts[1:]))):
-            return list(spans)
-    return validate_spans(text, spans, trim=False)
 
 
 def replace_overlapping(spans: Iterable[Span], new: Span) -> list[Span]:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from annotator.core import editing
 from annotator.core.errors import SpanError
 from annotator.core.model import Span
-from annotator.core.spans import check_sorted, validate_spans
+from annotator.core.spans import validate_spans
 from annotator.core.tokens import PIECE_CHARS, blank_nlp, text_pieces, tokenize
 
 WORDS = ["Paris,", "don't", "U.S.", "hello", "(test)", "😀", "a\n\nb", "x" * 30, "New-York", "e-mail:"]
@@ -61,22 +61,24 @@ def test_token_index_is_lazy_only_for_long_texts():
         assert index.snap(a, b) == full.snap(a, b)
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(-2, 60), st.integers(-2, 60)), max_size=8))
-def test_check_sorted_agrees_with_validate_spans(pairs):
-    text = "Hun Sen met Donald Trump in Washington on Tuesday."
-    spans = [Span(a, b, "ORG") for a, b in pairs]
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(-2, 60), st.integers(-2, 60)), max_size=8), st.booleans())
+def test_fast_path_agrees_with_the_full_check(pairs, trim):
+    """Sorted Span lists take a C-level path; dicts always take the full one."""
+    text = "Hun Sen met  Donald Trump in Washington on Tuesday. "
+    spans = sorted(Span(a, b, "ORG") for a, b in pairs)
     try:
-        expected = validate_spans(text, spans, trim=False)
+        expected = validate_spans(text, [s.to_dict() for s in spans], trim=trim)
     except SpanError as exc:
-        with pytest.raises(SpanError, match=str(exc).split("]")[0].replace("[", r"\[")):
-            check_sorted(text, spans)
+        with pytest.raises(SpanError) as got:
+            validate_spans(text, spans, trim=trim)
+        assert str(got.value) == str(exc)
         return
-    assert check_sorted(text, spans) == expected
+    assert validate_spans(text, spans, trim=trim) == expected
 
 
-def test_check_sorted_passes_a_large_list_through():
+def test_a_large_sorted_list_passes_through():
     spans = [Span(i * 10, i * 10 + 5, "ORG") for i in range(50_000)]
-    assert check_sorted("x" * 500_000, spans) == spans
+    assert validate_spans("x" * 500_000, spans) == spans
     with pytest.raises(SpanError, match="out of range"):
-        check_sorted("x" * 499_000, spans)
+        validate_spans("x" * 499_000, spans)
