@@ -41,29 +41,48 @@ class DisplayText:
         self._spans = spans
         self._cuts: dict[int, int | None] = {}  # cell start -> the space that becomes a break
         self._paras: list[tuple[int, int]] = []  # paragraphs found so far, sorted
+        self._free_after: dict[str, tuple[int, int]] = {}  # char -> [lo, hi): none of it there
+        self._free_before: dict[str, tuple[int, int]] = {}
 
     # ---- paragraphs (real line breaks) ------------------------------------------------
+    def _next(self, ch: str, pos: int) -> int:
+        """Index of the first `ch` at or after `pos`, or -1. Remembers the stretch it found
+        free of `ch`, so a 5 MB line with no line break is scanned once, not per question."""
+        lo, hi = self._free_after.get(ch, (1, 0))
+        if lo <= pos <= hi:
+            return hi if hi < len(self.text) else -1
+        i = self.text.find(ch, pos)
+        self._free_after[ch] = (pos, len(self.text) if i < 0 else i)
+        return i
+
+    def _prev(self, ch: str, pos: int) -> int:
+        """Index of the last `ch` before `pos`, or -1 (remembered like _next)."""
+        lo, hi = self._free_before.get(ch, (1, 0))
+        if lo <= pos <= hi:
+            return lo - 1
+        i = self.text.rfind(ch, 0, pos)
+        self._free_before[ch] = (i + 1, pos)
+        return i
+
     def _is_break(self, i: int) -> bool:
         ch = self.text[i]
         return ch in "\n\u2029" or (ch == "\r" and self.text[i + 1:i + 2] != "\n")
 
     def _last_break_before(self, pos: int) -> int:
         """Index of the last line break before `pos`, or -1."""
-        t = self.text
-        best = max(t.rfind("\n", 0, pos), t.rfind("\u2029", 0, pos))
-        r = t.rfind("\r", best + 1, pos)
+        best = max(self._prev("\n", pos), self._prev("\u2029", pos))
+        r = self._prev("\r", pos)
         while r > best and not self._is_break(r):
-            r = t.rfind("\r", best + 1, r)
+            r = self._prev("\r", r)
         return max(best, r)
 
     def _next_break_from(self, pos: int) -> int:
         """Index of the first line break at or after `pos`, or len(text)."""
-        t, n = self.text, len(self.text)
-        found = [i for i in (t.find("\n", pos), t.find("\u2029", pos), t.find("\r", pos)) if i >= 0]
+        found = [i for i in (self._next("\n", pos), self._next("\u2029", pos), self._next("\r", pos)) if i >= 0]
         if not found:
-            return n
+            return len(self.text)
         i = min(found)
-        return i + 1 if t[i] == "\r" and t[i + 1:i + 2] == "\n" else i  # a CR LF breaks at its LF
+        return i + 1 if self.text[i] == "\r" and self.text[i + 1:i + 2] == "\n" else i  # CR LF: at its LF
 
     def _paragraph(self, pos: int) -> tuple[int, int]:
         """[start, end) of the paragraph holding `pos` (end: its break, or len(text))."""

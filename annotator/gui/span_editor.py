@@ -12,7 +12,6 @@ All positions in this API are Python code points; the UTF-16 positions Qt uses s
 from __future__ import annotations
 
 import bisect
-import operator
 from typing import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Signal
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QWidget
 from annotator.core import editing
 from annotator.core.editing import TokenIndex, full_key, span_at, spans_between
 from annotator.core.model import Label, Span
-from annotator.core.spans import check_sorted
+from annotator.core.spans import validate_spans
 from annotator.core.tokens import Token
 from annotator.gui import span_style
 from annotator.gui.display import LONG_PARAGRAPH, PIECE, DisplayText, display_text  # noqa: F401 (re-exported)
@@ -97,7 +96,7 @@ class SpanEditor(QWidget):
         until set_tokens() is called. Does not emit spansChanged: nothing was edited.
         A text longer than span_window.WINDOWED_ABOVE is shown a window at a time.
         """
-        checked = check_sorted(text, spans)
+        checked = validate_spans(text, spans, trim=False)  # C-speed for sorted Span lists
         self._undo.clear()
         had_selection = self._selected is not None
         self._selected = None
@@ -111,6 +110,19 @@ class SpanEditor(QWidget):
         self._tags = []
         self._scroller.reset(len(text))
         self._show_window(0, 0.0)
+        if had_selection:
+            self.spanSelected.emit(None)
+
+    def set_spans(self, spans: Sequence[Span]) -> None:
+        """Replace the spans without an undo step, keeping the view where it is (a long
+        document's spans arrive after its text). Checked as in set_document; no spansChanged."""
+        checked = validate_spans(self._text, spans, trim=False)
+        self._undo.clear()
+        had_selection = self._selected is not None
+        self._selected = None
+        self._spans = checked
+        top = self._scroller.top_cp()
+        self._show_window(top, self._scroller.line_top(top) - self._view.verticalScrollBar().value())
         if had_selection:
             self.spanSelected.emit(None)
 
@@ -355,7 +367,7 @@ class SpanEditor(QWidget):
         """Set the span list (used by the undo commands): re-formats only the spans that
         changed, restores the selection and emits spansChanged."""
         old, new = self._spans, list(spans)
-        removed, added = _changed(old, new)
+        removed, added = editing.diff_spans(old, new)
         self._spans = new
         self._reformat(removed, added)
         self._view.clear_selection()
@@ -454,18 +466,3 @@ class SpanEditor(QWidget):
     def _tooltip_at(self, point: QPointF) -> str | None:
         span = self._span_at_qt(self._view.char_at(point))
         return span_style.tooltip(span, self._text) if span is not None else None
-
-
-def _changed(old: Sequence[Span], new: Sequence[Span]) -> tuple[list[Span], list[Span]]:
-    """(removed, added) between two sorted span lists. An edit shares all but a few span
-    objects with the list before it, so skip the common head and tail by identity first."""
-    n = min(len(old), len(new))
-    same = list(map(operator.is_, old, new))  # element-wise identity, in C
-    head = same.index(False) if False in same else n
-    same = list(map(operator.is_, reversed(old[head:]), reversed(new[head:])))
-    tail = same.index(False) if False in same else n - head
-    old_mid, new_mid = old[head:len(old) - tail], new[head:len(new) - tail]
-    new_keys = {full_key(s) for s in new_mid}
-    old_keys = {full_key(s) for s in old_mid}
-    return ([s for s in old_mid if full_key(s) not in new_keys],
-            [s for s in new_mid if full_key(s) not in old_keys])

@@ -313,7 +313,7 @@ def test_tokens_arrive_from_the_background_and_snap_selections(qtbot, db_path):
     make_project(db_path, [text])
     w = open_window(qtbot, db_path)
     qtbot.waitUntil(lambda: w.background.cached_tokens(w.current_id) is not None, timeout=30000)
-    tokens = w.background.cached_tokens(w.current_id)
+    tokens = w.background.cached_tokens(w.current_id).tokens
     assert any(t.text == "U.S.-Canada" for t in tokens)  # spaCy's token, not a word regex's
     key(qtbot, w, K.Key_3)
     start = text.index("U.S.")
@@ -330,7 +330,7 @@ def test_fast_navigation_still_gets_tokens_for_the_document_on_screen(qtbot, pro
     qtbot.waitUntil(lambda: w.background.cached_tokens(ids[3]) is not None, timeout=30000)
     key(qtbot, w, K.Key_Left)
     qtbot.waitUntil(lambda: w.background.cached_tokens(ids[2]) is not None, timeout=30000)
-    assert [t.text for t in w.background.cached_tokens(ids[2])][:3] == ["The", "United", "Nations"]
+    assert [t.text for t in w.background.cached_tokens(ids[2]).tokens][:3] == ["The", "United", "Nations"]
 
 
 def test_an_empty_project_opens_and_gets_its_first_document_from_an_import(qtbot, db_path, tmp_path):
