@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LABEL_KEYS
-from annotator.core.model import STATUS_DRAFT, STATUS_NEW, Span
+from annotator.core.model import STATUS_NEW, Span
 from annotator.gui import actions, dialogs, file_actions, hub_dialog, project_dialogs, training
 from annotator.gui.accepted_panel import AcceptedPanel
 from annotator.gui.activity import DecisionRecorder
@@ -70,7 +70,8 @@ class MainWindow(QMainWindow):
         self.editor = SpanEditor()
         self.long_docs = LongDocuments(self.project, self.tasks, self.editor, lambda d: d == self.current_id, self)
         self.label_bar = LabelBar()
-        self.doc_model = DocListModel(self.project, self)
+        self.list_tasks = TaskRunner(self)  # fills the document list after the first paint
+        self.doc_model = DocListModel(self.project, self, fill_in=self.list_tasks)
         self.doc_panel = DocListPanel(self.doc_model)
         self.status = StatusBar()
         self.header = QLabel()
@@ -182,6 +183,7 @@ class MainWindow(QMainWindow):
         self.label_bar.labelChosen.connect(self.choose_label)
         self.doc_panel.documentActivated.connect(self.open_document)
         self.doc_model.modelReset.connect(self._update_header)  # "N of M" after an import
+        self.doc_model.loaded.connect(lambda: self._documents_added(0))  # filled in a worker
         p.opened.connect(self._project_opened)
         p.annotatorChanged.connect(self._annotator_changed)
         p.decisionSaved.connect(self._decision_saved)
@@ -219,18 +221,9 @@ class MainWindow(QMainWindow):
         s.sync()
 
     # ---- documents -----------------------------------------------------------------------
-    def _first_document(self) -> int | None:
-        """Where to resume: work in progress (a draft) first, then the first new document,
-        else the first."""
-        ids = self.doc_model.ids()
-        statuses = [self.doc_model.status(doc_id) for doc_id in ids]
-        for wanted in (STATUS_DRAFT, STATUS_NEW):
-            if wanted in statuses:
-                return ids[statuses.index(wanted)]
-        return ids[0] if ids else None
-
     def _open_first(self) -> None:
-        first = self._first_document()
+        """Where to resume: a draft first, then the first new document, else the first."""
+        first = self.project.store.resume_document(self.project.annotator)
         if first is not None:
             self.open_document(first)
         else:  # an empty project: nothing to edit until something is imported
@@ -244,7 +237,8 @@ class MainWindow(QMainWindow):
         doc = self.project.store.get_document(doc_id)
         spans, origin = self.long_docs.spans_for(doc_id, doc.text)  # a long one's follow (long_docs.py)
         self.current_id, self.origin, self._text = doc_id, origin, doc.text
-        self.recorder.opened(doc_id, spans if origin in (actions.FROM_SUGGESTIONS, actions.FROM_NOTHING)
+        self.recorder.opened(doc_id, spans if origin in (actions.FROM_SUGGESTIONS, actions.FROM_NOTHING,
+                                                         actions.FROM_LOADING)  # not for 5 MB here
                              else self.project.suggestions_for(doc_id, doc.text))
         self._set_document(doc.text, spans, self.background.cached_tokens(doc_id))
         self.editor.set_read_only(self.project.waiting_decision is not None or origin == actions.FROM_LOADING)
@@ -410,6 +404,7 @@ class MainWindow(QMainWindow):
         edited = ", edited" if self.editor.undo_stack().count() else ""
         row = self.doc_model.row_of(self.current_id)
         where = f"{row + 1:,} of {len(self.doc_model.ids()):,}" if row >= 0 else "not in filter"
+        where = "list loading…" if self.doc_model.loading else where
         disputed = "  ·  ⚑ disputed" if self.current_id in self.project.disputed() else ""
         note = self.editor.drawing_note()  # a cheaper drawing of the spans is never silent
         edited += f"  ·  {note}" if note else ""
@@ -485,4 +480,5 @@ class MainWindow(QMainWindow):
         self.reviews.close_all()
         self.hub.stop()
         self.background.stop()
+        self.list_tasks.stop_all()
         self.project.close()

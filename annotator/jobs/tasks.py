@@ -71,6 +71,15 @@ def tokenize_job(ctx: Any, doc_id: int, text: str, lang: str = "en") -> tuple[in
     return doc_id, token_index(text, lang)
 
 
+def doc_list_job(ctx: Any, db_path: Path, annotator: str) -> tuple[list[int], dict[int, str]]:
+    """Every document id and this annotator's statuses, for the document list."""
+    store = Store(db_path, readonly=True)
+    try:
+        return store.document_ids(), store.statuses(annotator)
+    finally:
+        store.close()
+
+
 def long_spans_job(ctx: Any, db_path: Path, doc_id: int, text: str, annotator: str,
                    model_key: str | None, matcher: Any) -> tuple[int, list[Any], str, str | None]:
     """What a long document shows (core/suggestions.spans_to_show), read and checked here

@@ -247,7 +247,8 @@ def test_switching_project_and_title(qtbot, project, tmp_path):
     other_ids = make_project(other, ["Only one article about Paris."])
     assert w.switch_project(other)
     assert other.name in w.windowTitle()
-    assert w.current_id == other_ids[0] and w.doc_model.total() == 1
+    assert w.current_id == other_ids[0]
+    qtbot.waitUntil(lambda: w.doc_model.total() == 1, timeout=30000)  # the list fills from a worker
     from annotator.gui.settings import recent_projects
 
     assert str(other.resolve()) == recent_projects()[0]
@@ -374,3 +375,18 @@ def test_accept_before_the_gold_matcher_is_built_still_teaches_it(qtbot, project
         assert not session.pending_gold
         proposed = session.matcher.propose(f"and {text[0:8]} again")
         assert [(p.start, p.end, p.label) for p in proposed] == [(4, 12, "PERSON")]
+
+
+def test_the_window_shows_a_document_before_its_list_is_filled(qtbot, project):
+    from annotator.gui.main_window import MainWindow
+
+    db_path, ids = project
+    w = MainWindow(db_path, "alice", "")
+    qtbot.addWidget(w)
+    # Constructed: the resume document is on screen, the list is still being read in a worker.
+    assert w.current_id == ids[0] and w.editor.text()
+    assert w.doc_model.loading and "list loading" in w.header.text()
+    w.show()
+    qtbot.waitUntil(lambda: not w.doc_model.loading, timeout=30000)
+    assert w.doc_model.total() == len(ids) and "1 of 4" in w.header.text()
+    assert w.doc_panel.view.currentIndex().row() == 0
