@@ -43,7 +43,7 @@ def test_random_edits_read_back_exactly(store):
                     for s in rng.sample(starts, 300)})
     journal = DraftJournal(store, "alice")
     journal.shown(doc_id, text, spans, stored=False)
-    for step in range(drafts.COMPACT_AFTER - 1):  # below the compaction threshold
+    for _ in range(drafts.COMPACT_AFTER - 1):  # below the compaction threshold
         op = rng.random()
         if op < 0.4 or not spans:
             spans = editing.add_span(spans, Span(*_word(text, rng.choice(starts)), rng.choice(LABELS)))
