@@ -106,8 +106,10 @@ def long_spans_job(ctx: Any, db_path: Path, doc_id: int, text: str, annotator: s
         store.close()
 
 
-def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None) -> Any:
-    """Import files and folders; problems are collected, never fatal for the rest."""
+def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None,
+               split: str | None = None) -> Any:
+    """Import files and folders (split: core/splitting.py); problems are collected, never
+    fatal for the rest."""
     from annotator.core.importing import import_paths
 
     errors: list[str] = []
@@ -116,7 +118,7 @@ def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None
     store = Store(db_path)
     try:
         report = import_paths(store, paths, annotator=annotator, on_error=lambda e: errors.append(str(e)),
-                              on_progress=on_progress)
+                              on_progress=on_progress, split=split)
     finally:
         store.close()
     return report, errors
