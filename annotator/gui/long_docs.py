@@ -59,7 +59,7 @@ class LongDocuments(QObject):
         untouched = (actions.FROM_NOTHING, actions.FROM_SUGGESTIONS)
         if refresh and (self.editor.undo_stack().count() or origin not in untouched):
             return
-        self.editor.set_spans(spans)
+        self.editor.set_spans(spans, checked=True)  # validate_spans ran in the worker
         actions.document_shown(self.project.session, doc_id, self.editor.text(), spans, origin, base)
         self.editor.set_read_only(self.project.waiting_decision is not None)
         self.shown.emit(doc_id, origin)

@@ -113,14 +113,15 @@ class SpanEditor(QWidget):
         if had_selection:
             self.spanSelected.emit(None)
 
-    def set_spans(self, spans: Sequence[Span]) -> None:
+    def set_spans(self, spans: Sequence[Span], *, checked: bool = False) -> None:
         """Replace the spans without an undo step, keeping the view where it is (a long
-        document's spans arrive after its text). Checked as in set_document; no spansChanged."""
-        checked = validate_spans(self._text, spans, trim=False)
+        document's spans arrive after its text). Checked as in set_document, unless `checked`
+        (the worker that read them ran validate_spans already); no spansChanged."""
+        checked_spans = list(spans) if checked else validate_spans(self._text, spans, trim=False)
         self._undo.clear()
         had_selection = self._selected is not None
         self._selected = None
-        self._spans = checked
+        self._spans = checked_spans
         top = self._scroller.top_cp()
         self._show_window(top, self._scroller.line_top(top) - self._view.verticalScrollBar().value())
         if had_selection:

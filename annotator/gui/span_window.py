@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from annotator.gui.span_view import SpanTextEdit
 
 WINDOWED_ABOVE = 40_000
-WINDOW_BEFORE = 8_000
-WINDOW_AFTER = 16_000
-EDGE = 4_000
+WINDOW_BEFORE = 5_000
+WINDOW_AFTER = 10_000
+EDGE = 2_500
 _RETRY_MS = 100
 
 

@@ -33,9 +33,7 @@ class DraftsMixin(StoreBase):
         with self.transaction() as c:
             if base is not None:
                 self._write_draft_base(c, doc_id, annotator, base)
-            else:
-                c.execute("UPDATE drafts SET updated = ? WHERE document_id = ? AND annotator = ?",
-                          (time.time(), doc_id, annotator))
+            # Not even `updated` of the drafts row: SQLite would rewrite its whole span list.
             cur = c.execute("INSERT INTO draft_edits (document_id, annotator, edit) VALUES (?, ?, ?)",
                             (doc_id, annotator, edit))
             return int(cur.lastrowid or 0)
