@@ -28,7 +28,7 @@ from annotator.core.spans import validate_spans
 from annotator.core.store import Store
 from annotator.core.store.codec import dumps_spans, edit_json
 
-COMPACT_AFTER = 64  # edits after which the base is rewritten (off the saving thread)
+COMPACT_AFTER = 200  # edits after which the base is rewritten (off the saving thread)
 _REMEMBERED = 8  # documents whose saved span list the journal keeps
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import functools
 import gc
+import threading
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -25,8 +26,18 @@ class Token:
     ws: bool
 
 
-@functools.lru_cache(maxsize=4)
+_BLANK_LOCK = threading.Lock()
+
+
 def blank_nlp(lang: str = "en") -> Any:
+    """A blank pipeline of the language (only the tokenizer), made once per process: the
+    window's workers ask for it at the same time, and each would build its own."""
+    with _BLANK_LOCK:
+        return _blank_nlp(lang)
+
+
+@functools.lru_cache(maxsize=4)
+def _blank_nlp(lang: str = "en") -> Any:
     # Importing spaCy builds about a million objects that live as long as the process. A
     # full garbage collection over them takes 0.2-0.4 s, during which every thread (the
     # window's too) waits for the GIL: collect none while importing, then freeze them out of
@@ -45,6 +56,11 @@ def blank_nlp(lang: str = "en") -> Any:
     # 10 MB article must export and tokenize instead of failing with spaCy's E088.
     nlp.max_length = 2**31 - 1
     return nlp
+
+
+# As functools.lru_cache offers them: an uncached pipeline (exporters renew theirs), and a reset.
+blank_nlp.__wrapped__ = _blank_nlp.__wrapped__  # type: ignore[attr-defined]
+blank_nlp.cache_clear = _blank_nlp.cache_clear  # type: ignore[attr-defined]
 
 
 def text_pieces(text: str, size: int | None = None) -> Iterator[tuple[int, str]]:
