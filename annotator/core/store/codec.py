@@ -8,7 +8,7 @@ from typing import Any, Iterable, Sequence
 import orjson
 
 from annotator.core.model import Label, Span
-from annotator.core.store.values import BadValue, json_cell as loads
+from annotator.core.store.values import BadValue, json_cell as loads, text as cell_text
 from annotator.paths import resource_path
 
 
@@ -29,8 +29,9 @@ def spans_from_json(raw: str) -> tuple[Span, ...]:
     """Spans as the store writes them; BadValue for anything else. A long list is parsed a
     piece at a time (cut between spans), so a worker reading a 100,000-span draft never holds
     the GIL for long."""
+    raw = cell_text(raw, "spans")  # the size limit first: a crafted 50 MB cell is refused whole
     pieces = [raw]
-    if isinstance(raw, str) and len(raw) > _PARSE_CHARS and raw.startswith("[") and raw.rstrip().endswith("]"):
+    if len(raw) > _PARSE_CHARS and raw.startswith("[") and raw.rstrip().endswith("]"):
         pieces, start, end = [], 1, raw.rindex("]")
         while start < end:
             cut = raw.find(_SPAN_SPLIT, start + _PARSE_CHARS, end)
