@@ -3,7 +3,7 @@
 memory figures); the event loop is watched as in bench_window.py: a 5 ms PreciseTimer, the
 longest gap between two ticks is the longest the GUI thread was blocked.
 
-    python benchmarks/bench_bigdocs.py [--mb 5] [--edits 130] [--docs 100000] [--runs 3]
+    python benchmarks/bench_bigdocs.py [--mb 5] [--edits 260] [--docs 100000] [--runs 3]
 
 - open-paragraphs, open-line: a project with a few articles, a 5 MB document of paragraphs and
   a 5 MB single line, each with a draft of a span on every 15th word. The window starts on an
@@ -288,7 +288,7 @@ def report_open(result: Result, name: str, runs: list[dict[str, Any]], spans: in
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=5.0)
-    parser.add_argument("--edits", type=int, default=130)
+    parser.add_argument("--edits", type=int, default=260)
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3, help="window processes per measured part")
     parser.add_argument("--parts", default="open,draft,startup")
