@@ -12,6 +12,7 @@ All positions in this API are Python code points; the UTF-16 positions Qt uses s
 from __future__ import annotations
 
 import bisect
+import operator
 from typing import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Signal
@@ -27,6 +28,7 @@ from annotator.gui import span_style
 from annotator.gui.display import LONG_PARAGRAPH, PIECE, DisplayText, display_text  # noqa: F401 (re-exported)
 from annotator.gui.offsets import WindowOffsets
 from annotator.gui.span_view import SpanTextEdit
+from annotator.gui import span_window
 from annotator.gui.span_window import WindowScroller
 from annotator.gui.undo import AddSpan, ConfirmAll, ConfirmSpan, RelabelSpan, RemoveSpan, ReplaceSpans
 
@@ -34,6 +36,7 @@ from annotator.gui.undo import AddSpan, ConfirmAll, ConfirmSpan, RelabelSpan, Re
 # no label tags: painting thousands of tags would stall every repaint. The window's header
 # says so (drawing_note), and a span's tooltip still names its label.
 MAX_TAGGED_SPANS = 1_500
+_START = operator.attrgetter("start")
 
 
 class SpanEditor(QWidget):
@@ -62,6 +65,7 @@ class SpanEditor(QWidget):
         self._win = WindowOffsets("")
         self._display = DisplayText("")
         self._drawing_note: str | None = None
+        self._formats: dict[tuple[str, str | None], QTextCharFormat] = {}
         self._spans: list[Span] = []
         self._tokens: editing.Snapper | None = None
         self._words: editing.WordBoundaries | None = None  # fallback until tokens arrive
@@ -130,7 +134,9 @@ class SpanEditor(QWidget):
     def _show_window(self, anchor: int, top_y: float) -> None:
         """Show the window around code point `anchor` (the whole text when it is short),
         with anchor's line `top_y` pixels below the top of the view."""
-        start, end = self._scroller.window_for(self._display, anchor)
+        lo, hi = max(0, anchor - span_window.WINDOW_BEFORE), anchor + span_window.WINDOW_AFTER
+        i, j = (bisect.bisect_left(self._spans, x, key=_START) for x in (lo, hi))
+        start, end = self._scroller.window_for(self._display, anchor, (j - i) / max(1, hi - lo))
         self._win = self._scroller.window = WindowOffsets(self._text, start, end)
         self._tags = []
         self._load_document(start, end)
@@ -152,7 +158,7 @@ class SpanEditor(QWidget):
             a, b = max(span.start - start, 0), min(span.end - start, len(text))
             if a > pos:
                 cursor.insertText(text[pos:a], self._base_format)
-            cursor.insertText(text[a:b], span_style.span_format(self._base_format, self._palette, span))
+            cursor.insertText(text[a:b], self._format(span))
             pos = b
         if pos < len(text):
             cursor.insertText(text[pos:], self._base_format)
@@ -214,6 +220,7 @@ class SpanEditor(QWidget):
         else the first label becomes active."""
         self._labels = list(labels)
         self._palette = span_style.Palette.from_labels(self._labels)
+        self._formats = {}
         names = [label.name for label in self._labels]
         if self._active not in names:
             self._active = names[0] if names else None
@@ -400,8 +407,16 @@ class SpanEditor(QWidget):
         for span in added:
             cursor.setPosition(to_qt(span.start))
             cursor.setPosition(to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
-            cursor.setCharFormat(span_style.span_format(self._base_format, self._palette, span))
+            cursor.setCharFormat(self._format(span))
         cursor.endEditBlock()
+
+    def _format(self, span: Span) -> QTextCharFormat:
+        """The char format of a span's text, one per look (a window can hold 2,000 spans)."""
+        key = (span.label, span.source)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = span_style.span_format(self._base_format, self._palette, span)
+        return fmt
 
     def _token_index(self) -> editing.Snapper:
         if self._tokens is not None:

@@ -28,6 +28,7 @@ WINDOWED_ABOVE = 40_000
 WINDOW_BEFORE = 5_000
 WINDOW_AFTER = 10_000
 EDGE = 2_500
+DENSE = 0.03  # spans per character above which windows narrow (one every ~33 characters)
 _RETRY_MS = 100
 
 
@@ -42,6 +43,7 @@ class WindowScroller(QObject):
         self.length = 0
         self.windowed = False
         self.window = WindowOffsets("")
+        self.edge = EDGE  # how near a window edge the screen may come (narrower windows: nearer)
         self._quiet = 0
         self._pending = False
         bar.setSingleStep(200)
@@ -64,11 +66,16 @@ class WindowScroller(QObject):
             self._quiet -= 1
         self.bar.setVisible(self.windowed)
 
-    def window_for(self, display: DisplayText, anchor: int) -> tuple[int, int]:
-        """The [start, end) to show around `anchor`: whole blocks, or everything when short."""
+    def window_for(self, display: DisplayText, anchor: int, density: float = 0.0) -> tuple[int, int]:
+        """The [start, end) to show around `anchor`: whole blocks, or everything when short.
+        `density` (spans per character there): a text dense with spans gets a narrower window,
+        as every span is a format range Qt lays out."""
         if not self.windowed:
             return 0, self.length
-        lo, hi = max(0, anchor - WINDOW_BEFORE), min(self.length, anchor + WINDOW_AFTER)
+        scale = 1.0 if density <= DENSE else max(0.25, DENSE / density)
+        before, after = int(WINDOW_BEFORE * scale), int(WINDOW_AFTER * scale)
+        self.edge = int(EDGE * scale)
+        lo, hi = max(0, anchor - before), min(self.length, anchor + after)
         start, end = display.block_start(lo), display.block_end(hi)
         return (lo if start is None else start), (hi if end is None else end)
 
@@ -115,7 +122,8 @@ class WindowScroller(QObject):
         if `cp` is not well inside it."""
         cp = min(max(cp, 0), self.length)
         w = self.window
-        inside = w.start + (EDGE if w.start else 0) <= cp <= w.end - (EDGE if w.end < self.length else 0)
+        edge = self.edge
+        inside = w.start + (edge if w.start else 0) <= cp <= w.end - (edge if w.end < self.length else 0)
         if self.windowed and not inside:
             self._quiet += 1
             try:
@@ -162,7 +170,7 @@ class WindowScroller(QObject):
             return
         w = self.window
         top, bottom = self.top_cp(), self.bottom_cp()
-        if (w.start > 0 and top - w.start < EDGE) or (w.end < self.length and w.end - bottom < EDGE):
+        if (w.start > 0 and top - w.start < self.edge) or (w.end < self.length and w.end - bottom < self.edge):
             y = self.line_top(top) - self.view.verticalScrollBar().value()
             self._quiet += 1
             try:

@@ -43,7 +43,7 @@ def test_random_edits_read_back_exactly(store):
                     for s in rng.sample(starts, 300)})
     journal = DraftJournal(store, "alice")
     journal.shown(doc_id, text, spans, stored=False)
-    for _ in range(drafts.COMPACT_AFTER - 1):  # below the compaction threshold
+    for _ in range(60):  # edits of one document (folded only past COMPACT_AFTER)
         op = rng.random()
         if op < 0.4 or not spans:
             spans = editing.add_span(spans, Span(*_word(text, rng.choice(starts)), rng.choice(LABELS)))
@@ -55,24 +55,34 @@ def test_random_edits_read_back_exactly(store):
         assert store.get_draft(doc_id, "alice") == tuple(spans)
     got = store.get_draft(doc_id, "alice")
     assert [editing.full_key(s) for s in got] == [editing.full_key(s) for s in spans]  # sources too
-    assert _edits(store) == drafts.COMPACT_AFTER - 1
+    assert _edits(store) == 60
     assert store.status(doc_id, "alice") == "draft"
     # Each edit row holds only what changed, not the 300 spans.
     longest = store.conn.execute("SELECT max(length(edit)) FROM draft_edits").fetchone()[0]
     assert longest < 400
 
 
-def test_compaction_folds_the_edits_in_a_thread(store):
+def test_edits_are_folded_in_a_thread_when_the_person_moves_on(store, monkeypatch):
     doc_id, text, starts = _doc(store)
+    other, _ = store.add_document("Another article.")
+    monkeypatch.setattr(drafts, "COMPACT_AFTER", 30)
     journal = DraftJournal(store, "alice")
     journal.shown(doc_id, text, [], stored=False)
     spans: list[Span] = []
-    for s in starts[:drafts.COMPACT_AFTER + 5]:
+    for s in starts[:35]:  # past COMPACT_AFTER while editing: folded once
         spans = editing.add_span(spans, Span(*_word(text, s), "ORG"))
         journal.save(doc_id, spans)
     journal.wait(30)
-    assert journal.compactions == 1
-    assert _edits(store) == 5  # the ones after the snapshot stay edits
+    assert journal.compactions == 1 and _edits(store) == 5  # the ones after the snapshot stay
+    monkeypatch.setattr(drafts, "COMPACT_AFTER", 10_000)
+    for s in starts[35:35 + drafts.FOLD_ON_LEAVING]:
+        spans = editing.add_span(spans, Span(*_word(text, s), "GPE"))
+        journal.save(doc_id, spans)
+    journal.wait(30)
+    assert journal.compactions == 1  # not while editing (below COMPACT_AFTER)
+    journal.shown(other, "Another article.", [], stored=False)  # the person opens another one
+    journal.wait(30)
+    assert journal.compactions == 2 and _edits(store) == 0
     assert store.get_draft(doc_id, "alice") == tuple(spans)
 
 

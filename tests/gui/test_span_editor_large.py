@@ -141,3 +141,22 @@ def test_too_many_spans_on_screen_drop_tags_and_say_so(qtbot, big, monkeypatch):
     monkeypatch.setattr(span_editor, "MAX_TAGGED_SPANS", 10_000)
     editor.text_edit().viewport().repaint()
     assert editor.drawing_note() is None
+
+
+def test_a_text_dense_with_spans_gets_a_narrower_window(qtbot):
+    from tests.reliability.large import many_spans_text
+
+    editor = make_editor(qtbot, 900, 600)
+    text, spans = many_spans_text(100_000)  # every word a span
+    editor.set_document(text, spans)
+    qtbot.wait(20)
+    w = editor.offsets()
+    assert w.end - w.start < 8_000  # a plain text of this length gets about 10,000
+    editor.outer_bar().setValue(len(text) // 2)
+    qtbot.wait(20)
+    shown = editor.visible_spans()
+    assert shown and abs(shown[0].start - len(text) // 2) < 1_000
+    editor.text_edit().viewport().repaint()
+    assert {s for _, s in editor._tags} == set(editor.visible_spans())
+    click(qtbot, editor, shown[2].start + 1)
+    assert editor.selected_span() == shown[2]
