@@ -192,6 +192,9 @@ def child_draft(db: Path, doc_id: int, edits: int) -> dict[str, Any]:
         finally:
             saves.append((time.perf_counter() - t) * 1000)
     actions.save_draft = timed  # what Project.save_draft calls on every edit
+    from benchmarks.bench_window import BareCommit
+
+    bare, bare_ms = BareCommit(db.parent / "bigdocs-bare-commit.db"), []
     watch = Watch()
     watch.enter("edit")
     editor, stack = w.editor, w.editor.undo_stack()
@@ -206,9 +209,14 @@ def child_draft(db: Path, doc_id: int, edits: int) -> dict[str, Any]:
         else:
             editor.select_span(editor.visible_spans()[i % 5])
             editor.delete_selected()
-        pump(app, 0.03)  # a fast person's pace; compactions run in their thread meanwhile
+        pump(app, 0.03)  # a fast person's pace
+        if i % 5 == 0:  # the floor of a durable save on this disk, now
+            watch.enter("bare")
+            bare_ms.append(bare.commit())
+            watch.enter("edit")
     w.project.session.drafts.wait(60)
     watch.enter("done")
+    bare.close()
     journal = w.project.session.drafts
     spans = editor.spans()
     store = w.project.store
@@ -217,7 +225,7 @@ def child_draft(db: Path, doc_id: int, edits: int) -> dict[str, Any]:
     full_ms = (time.perf_counter() - t) * 1000
     assert store.get_draft(doc_id, WHO) == tuple(spans)
     out = {"saves_ms": saves, "stall_ms": watch.max["edit"] * 1000, "compactions": journal.compactions,
-           "move_ms": watch.max.get("move", 0.0) * 1000,
+           "move_ms": watch.max.get("move", 0.0) * 1000, "bare_ms": bare_ms,
            "full_ms": full_ms, "spans": len(spans), "peak_mb": peak_rss_mb()}
     w.close()
     return out
@@ -349,8 +357,11 @@ def main(argv: list[str] | None = None) -> int:
         result.add("draft of 100,000 spans: one edit saved (median)", statistics.median(saves), "ms",
                    note=f"p95 {percentile(saves, 95):.1f} ms over {len(saves)} edits in {len(drafts)} runs, each "
                         "on disk (synchronous=FULL) when it returns")
+        bare = [x for d in drafts for x in d["bare_ms"]]
         result.add("draft of 100,000 spans: longest edit save", max(saves), "ms", target=f"< {SAVE_MS:.0f} ms",
-                   met=max(saves) < SAVE_MS, ratio=max(saves) / SAVE_MS)
+                   met=max(saves) < SAVE_MS, ratio=max(saves) / SAVE_MS,
+                   note=f"a bare one-row durable commit on the same disk meanwhile: median {statistics.median(bare):.1f} "
+                        f"ms, p95 {percentile(bare, 95):.1f} ms, max {max(bare):.0f} ms over {len(bare)}")
         result.add("draft of 100,000 spans: longest event-loop stall during the edits", r["stall_ms"], "ms",
                    target=f"< {STALL_MS:.0f} ms", met=r["stall_ms"] < STALL_MS, ratio=r["stall_ms"] / STALL_MS,
                    note=f"median of {len(drafts)} runs (worst {max(d['stall_ms'] for d in drafts):.0f} ms); each edit "
