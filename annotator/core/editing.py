@@ -166,6 +166,23 @@ def diff_spans(old: Sequence[Span], new: Sequence[Span]) -> tuple[list[Span], li
             [s for s in new_mid if full_key(s) not in old_keys])
 
 
+def apply_change(spans: Sequence[Span], removed: Sequence[Span], added: Sequence[Span]) -> list[Span]:
+    """`spans` without `removed` (matched by start, end, label) and with `added`, sorted: an
+    edit replayed (undo keeps edits, not two copies of a 100,000-span list per step)."""
+    if len(removed) + len(added) > 64:  # many (confirm all): one pass and a sort
+        gone = {s.key() for s in removed}
+        return sorted([s for s in spans if s.key() not in gone] + list(added), key=Span.key)
+    out = list(spans)
+    for span in removed:
+        i = _index_of(out, span)
+        if i < 0:
+            raise ValueError(f"span [{span.start}, {span.end}, {span.label}] is not in the list")
+        del out[i]
+    for span in added:
+        out.insert(bisect.bisect_left(out, span.key(), key=Span.key), span)
+    return out
+
+
 # Above this many characters a text is tokenized lazily, a chunk at a time, where a person
 # selects: tokens of a 5 MB text would take seconds and hundreds of MB, and are never all needed.
 LAZY_TOKENS_ABOVE = 200_000

@@ -371,11 +371,13 @@ class SpanEditor(QWidget):
         self._undo.push(ReplaceSpans(self, self._spans, new, description, self._selected))
         return True
 
-    def apply_spans(self, spans: Sequence[Span], selected: Span | None) -> None:
-        """Set the span list (used by the undo commands): re-formats only the spans that
-        changed, restores the selection and emits spansChanged."""
+    def apply_spans(self, spans: Sequence[Span], selected: Span | None,
+                    change: tuple[Sequence[Span], Sequence[Span]] | None = None) -> None:
+        """Set the span list (used by the undo commands, which pass `change`: what they
+        removed and added): re-formats only the spans that changed, restores the selection
+        and emits spansChanged."""
         old, new = self._spans, list(spans)
-        removed, added = editing.diff_spans(old, new)
+        removed, added = change if change is not None else editing.diff_spans(old, new)
         self._spans = new
         self._reformat(removed, added)
         self._view.clear_selection()

@@ -82,3 +82,25 @@ def test_a_large_sorted_list_passes_through():
     assert validate_spans("x" * 500_000, spans) == spans
     with pytest.raises(SpanError, match="out of range"):
         validate_spans("x" * 499_000, spans)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 200), unique=True, max_size=40), st.integers(0, 200),
+       st.sampled_from(["add", "remove", "relabel", "confirm_all"]))
+def test_apply_change_replays_an_edit_both_ways(starts, at, op):
+    """What undo keeps (core/editing.apply_change): the change, replayed forwards and back."""
+    from annotator.core.model import SOURCE_MODEL
+
+    before = sorted(Span(s * 3, s * 3 + 2, "ORG", SOURCE_MODEL if s % 2 else None) for s in starts)
+    if op == "add" or not before:
+        after = editing.add_span(before, Span(at, at + 5, "GPE"))
+    elif op == "remove":
+        after = editing.remove_span(before, before[at % len(before)])
+    elif op == "relabel":
+        after = editing.relabel_span(before, before[at % len(before)], "PERSON")
+    else:
+        after = editing.confirm_all(before)
+    removed, added = editing.diff_spans(before, after)
+    keys = lambda spans: [editing.full_key(s) for s in spans]  # noqa: E731
+    assert keys(editing.apply_change(before, removed, added)) == keys(after)
+    assert keys(editing.apply_change(after, added, removed)) == keys(before)
