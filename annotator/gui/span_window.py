@@ -125,14 +125,18 @@ class WindowScroller(QObject):
         edge = self.edge
         inside = w.start + (edge if w.start else 0) <= cp <= w.end - (edge if w.end < self.length else 0)
         if self.windowed and not inside:
-            self._quiet += 1
-            try:
-                self._show(cp, top_y)
-            finally:
-                self._quiet -= 1
-            self.sync_bar()
+            self._rebuild(cp, top_y)
         else:
             self.scroll_inside(cp, top_y)
+
+    def _rebuild(self, anchor: int, top_y: float) -> None:
+        """The window around `anchor`, its line `top_y` below the top; the outer bar follows."""
+        self._quiet += 1
+        try:
+            self._show(anchor, top_y)
+        finally:
+            self._quiet -= 1
+        self.sync_bar()
 
     # ---- the two scroll bars -----------------------------------------------------------
     def sync_bar(self) -> None:
@@ -171,10 +175,4 @@ class WindowScroller(QObject):
         w = self.window
         top, bottom = self.top_cp(), self.bottom_cp()
         if (w.start > 0 and top - w.start < self.edge) or (w.end < self.length and w.end - bottom < self.edge):
-            y = self.line_top(top) - self.view.verticalScrollBar().value()
-            self._quiet += 1
-            try:
-                self._show(top, y)
-            finally:
-                self._quiet -= 1
-            self.sync_bar()
+            self._rebuild(top, self.line_top(top) - self.view.verticalScrollBar().value())

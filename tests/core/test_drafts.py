@@ -32,6 +32,14 @@ def _word(text: str, start: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
+def _opened(store: Store):
+    """A document and a journal that shows it with no draft yet."""
+    doc_id, text, starts = _doc(store)
+    journal = DraftJournal(store, "alice")
+    journal.shown(doc_id, text, [], stored=False)
+    return doc_id, text, starts, journal
+
+
 def _edits(store: Store) -> int:
     return store.conn.execute("SELECT count(*) FROM draft_edits").fetchone()[0]
 
@@ -87,9 +95,7 @@ def test_edits_are_folded_in_a_thread_when_the_person_moves_on(store, monkeypatc
 
 
 def test_a_fold_never_overwrites_a_later_full_save(store):
-    doc_id, text, starts = _doc(store)
-    journal = DraftJournal(store, "alice")
-    journal.shown(doc_id, text, [], stored=False)
+    doc_id, text, starts, journal = _opened(store)
     old = [Span(*_word(text, starts[0]), "ORG")]
     journal.save(doc_id, old)
     upto = store.conn.execute("SELECT max(id) FROM draft_edits").fetchone()[0]
@@ -100,9 +106,7 @@ def test_a_fold_never_overwrites_a_later_full_save(store):
 
 
 def test_an_invalid_edit_is_refused_and_nothing_is_written(store):
-    doc_id, text, starts = _doc(store)
-    journal = DraftJournal(store, "alice")
-    journal.shown(doc_id, text, [], stored=False)
+    doc_id, text, starts, journal = _opened(store)
     good = [Span(*_word(text, starts[1]), "ORG")]
     journal.save(doc_id, good)
     with pytest.raises(SpanError, match="unknown label"):
@@ -134,9 +138,7 @@ def test_a_busy_file_writes_nothing_and_the_next_save_catches_up(store, db_path)
 
 
 def test_decisions_deletes_and_renames_take_the_edits_along(store):
-    doc_id, text, starts = _doc(store)
-    journal = DraftJournal(store, "alice")
-    journal.shown(doc_id, text, [], stored=False)
+    doc_id, text, starts, journal = _opened(store)
     spans = [Span(*_word(text, starts[1]), "ORG")]
     journal.save(doc_id, spans)
     spans = spans + [Span(*_word(text, starts[4]), "ORG")]
