@@ -248,11 +248,16 @@ class LazyTokenIndex:
         return None
 
     def snap(self, start: int, end: int) -> tuple[int, int]:
+        """As TokenIndex.snap (forgiving at the edges), from the chunks the selection touches."""
         first = self._first_ending_after(start, end)
         last = self._last_starting_before(end, start)
         if first is None or last is None or last.start < first.start:
             return start, start
-        return first.start, last.end
+        if first.start == last.start:
+            return first.start, last.end
+        second = self._first_ending_after(first.end, end)
+        before_last = self._last_starting_before(last.start, start)
+        return _forgiving(first, second, before_last, last, start, end)
 
     def token_at(self, pos: int) -> Token | None:
         return self._chunk(self._chunk_of(pos)).token_at(pos)

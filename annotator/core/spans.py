@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
 from typing import Any, Iterable, Sequence
 
@@ -54,9 +55,21 @@ def _already_valid(text: str, spans: Sequence[Any], trim: bool) -> bool:
             and starts[0] >= 0 and ends[-1] <= len(text)
             and all(map(operator.lt, starts, ends)) and all(map(operator.le, ends[:-1], starts[1:]))):
         return False
-    if trim:
-        return not any(text[a].isspace() or text[b - 1].isspace() for a, b in zip(starts, ends))
-    return True
+    if trim and any(text[a].isspace() or text[b - 1].isspace() for a, b in zip(starts, ends)):
+        return False
+    return _no_cluster_cut(text, starts, ends)
+
+
+def _no_cluster_cut(text: str, starts: list[int], ends: list[int]) -> bool:
+    """No span edge inside a grapheme cluster: certain at once when every character on either
+    side of an edge is below U+0300 (nothing there joins a cluster, core/graphemes.py) and no
+    edge could split a CR LF; else each span is asked (graphemes.cut_at)."""
+    padded = text + " "
+    edges = starts + ends
+    around = set(map(padded.__getitem__, edges)) | set(map(padded.__getitem__, map(operator.sub, edges, itertools.repeat(1))))
+    if max(around) < "\u0300" and not ("\r" in around and "\n" in around):
+        return True
+    return all(cut_at(text, a, b) is None for a, b in zip(starts, ends))
 
 
 def validate_spans(text: str, spans: Iterable[Any], *, trim: bool = True) -> list[Span]:
