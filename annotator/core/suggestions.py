@@ -131,7 +131,7 @@ def spans_to_show(store: "Store", doc_id: int, annotator: str, model_key: str | 
     ann = store.get_annotation(doc_id, annotator)
     if ann is not None:
         return list(ann.spans), FROM_ANNOTATION
-    suggested = current_suggestions(store, doc_id, model_key, matcher, text) if (model_key or matcher) else []
+    suggested = current_suggestions(store, doc_id, model_key, matcher, text)
     if suggested:
         return suggested, FROM_SUGGESTIONS
     return [], FROM_NOTHING
