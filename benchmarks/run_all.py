@@ -74,7 +74,6 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
                                 "--every", "25"]),
         ("hub_queue", HUB_QUEUE, ["bench_hub_queue.py", "--sizes", "10000,1000000", "--repeat", "5"]),
         ("bigdocs", "10. Big inputs in the window (issue 14)",
-        ("bigdocs", "10. Big inputs in the window (issue 14)",
          ["bench_bigdocs.py", "--mb", "5", "--edits", "260", "--docs", str(docs), "--runs", "3"]),
         ("guards", "3b. Export guards: the token formats against their plainest pass",
          ["bench_export_guards.py", "--docs", "2000", "--conll-mb", "10", "--rounds", "5"]),
