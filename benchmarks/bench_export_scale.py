@@ -5,11 +5,12 @@ to JSONL and to .spacy, each export in its own subprocess (peak RSS = its VmHWM)
 
 Targets (measured in this run):
 - peak memory at N documents no more than 50 MB above peak memory at N/10 (JSONL and .spacy);
-- JSONL export at least 0.5x the speed of a bare loop that reads the same rows from SQLite and
-  writes them with orjson (benchmarks/bench_export.py's bare_loop). The lean export
-  (--no-tokens: the same fields as the bare loop) is the like-for-like figure and its time is
-  a median of --repeat runs alternated with the bare loop; the default export (with spaCy
-  tokens, what `annotator export` writes) is run once per size and compared too.
+- JSONL export --no-tokens at least 0.5x the speed of a bare loop that reads the same rows
+  from SQLite and writes them with orjson (benchmarks/bench_export.py's bare_loop): the same
+  fields, times are medians of --repeat runs alternated with the bare loop. The default export
+  (with spaCy tokens, what `annotator export` writes) is run once per size and its ratio to
+  the bare loop shown for context only: bench_export_guards.py compares it with a plain
+  tokenizer pass, its real reference.
 The projects are built with bench_export.build_project (H2) in benchmarks/_work and deleted
 at the end (--keep keeps them).
 """
@@ -142,9 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     result.add("JSONL --no-tokens speed / bare loop speed", bare / lean, "x",
                target=f">= {SPEED_TARGET}", met=bare / lean >= SPEED_TARGET, ratio=bare / lean)
     with_tokens = bare / speed[("jsonl", n)]
-    result.add("JSONL default (tokens) speed / bare loop speed", with_tokens, "x",
-               target=f">= {SPEED_TARGET}", met=with_tokens >= SPEED_TARGET, ratio=with_tokens,
-               note="the bare loop writes no tokens: spaCy tokenisation of every text is the difference")
+    # No target: the bare loop writes no tokens, so it is not the limit for this output. The
+    # export with tokens is guarded against a plain tokenizer pass in bench_export_guards.py.
+    result.add("JSONL default (tokens) speed / bare loop speed", with_tokens, "x", ratio=with_tokens,
+               note="context only: the bare loop writes no tokens; see the export guards for the "
+                    "like-for-like reference")
 
     if not args.keep:
         for size in (small, n):

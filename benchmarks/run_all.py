@@ -50,6 +50,10 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
              ["bench_editor.py"]),
             ("hub_sync", HUB_SYNC, ["bench_hub_sync.py", "--annotators", "4", "--decisions", "100"]),
             ("hub_queue", HUB_QUEUE, ["bench_hub_queue.py", "--sizes", "10000,100000", "--repeat", "3"]),
+            ("bigdocs", "10. Big inputs in the window (issue 14)",
+             ["bench_bigdocs.py", "--mb", "1", "--edits", "40", "--docs", str(docs), "--runs", "1"]),
+            ("guards", "3b. Export guards: the token formats against their plainest pass",
+             ["bench_export_guards.py", "--docs", "300", "--conll-mb", "2", "--rounds", "1"]),
         ]
     return [
         ("import", "1. Import", ["bench_import.py", "--docs", str(docs), "--repeat", "3",
@@ -69,6 +73,10 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
         ("hub_sync", HUB_SYNC, ["bench_hub_sync.py", "--annotators", "20", "--decisions", "500",
                                 "--every", "25"]),
         ("hub_queue", HUB_QUEUE, ["bench_hub_queue.py", "--sizes", "10000,1000000", "--repeat", "5"]),
+        ("bigdocs", "10. Big inputs in the window (issue 14)",
+         ["bench_bigdocs.py", "--mb", "5", "--edits", "260", "--docs", str(docs), "--runs", "3"]),
+        ("guards", "3b. Export guards: the token formats against their plainest pass",
+         ["bench_export_guards.py", "--docs", "2000", "--conll-mb", "10", "--rounds", "5"]),
     ]
 
 
@@ -100,6 +108,12 @@ NOTES = {
     "hub_queue": "Each sync is a new annotator with an empty project: it claims 50 documents (the queue's "
                  "partial index, walked in id order), pulls their texts, and writes them with the assignments "
                  "into the project. The hub is filled in SQL through the same triggers a push runs.",
+    "bigdocs": "The real window, offscreen, each part in its own process, on this shared 2-core machine: "
+               "stalls are the longest gap of a 5 ms timer, medians of runs (the worst in the notes); the "
+               "machine's load changes them more than anything here does.",
+    "guards": "CPU time of this process, medians of alternated rounds, each contestant starting from a cold "
+              "blank pipeline. The references are deliberately plain: the JSONL one is the obvious loop over "
+              "nlp.tokenizer.pipe's Docs, the CoNLL one the core tokenizer every token format is defined by.",
     "window": "Parts run in separate processes on one generated project. Next-document latency is measured "
               "with pre-annotation paused after the model loaded (the window's own work); the stall figure is "
               "with the real model pre-annotating in the window's worker thread.",
@@ -293,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="10x smaller sizes, a ~2 minute smoke run")
     parser.add_argument("--docs", type=int, default=0, help="project size (default 100,000; 10,000 with --quick)")
     parser.add_argument("--only", default="", help="comma-separated: import,suggest,export,window,editor,"
-                        "train,order,hub_sync,hub_queue")
+                        "train,order,hub_sync,hub_queue,bigdocs,guards")
     parser.add_argument("--output", default=None, help="default benchmarks/RESULTS.md "
                         "(_work/RESULTS-quick.md with --quick)")
     parser.add_argument("--from-logs", action="store_true",

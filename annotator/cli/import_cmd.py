@@ -11,6 +11,7 @@ import click
 from annotator.cli.common import db_option, open_store, progress, user_errors
 from annotator.core.errors import RecordError
 from annotator.core.importers import FORMAT_HELP, FORMATS
+from annotator.core.splitting import SPLITS
 
 
 @click.command("import", short_help="Import documents and annotations from files.")
@@ -30,17 +31,22 @@ from annotator.core.importers import FORMAT_HELP, FORMATS
 @click.option("--layer", default=None, metavar="NAME[:FEATURE]",
               help="webanno: the span layer to read (full or short type name, e.g. NamedEntity, "
               "webanno.custom.Sentiment:Category) [default: the named-entity layer's value].")
+@click.option("--split", type=click.Choice(SPLITS), default=None,
+              help="One document per paragraph (blank-line separated) or per sentence of each text "
+                   "of .txt, CSV and JSONL files; meta['split'] keeps the file, index and offset.")
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None,
                annotator: str | None, fmt: str | None, encoding: str | None, text_field: str | None,
-               layer: str | None) -> None:
+               layer: str | None, split: str | None) -> None:
     """Import documents and annotations.
 
     {formats}
 
     Bad records are reported as FILE:LINE: message and skipped; the rest is imported, and
     the exit code is 1 when anything was rejected. What a format cannot hold (drafts,
-    stacked entities, other layers) is listed as warnings and counted in the summary.
+    stacked entities, other layers) is listed as warnings and counted in the summary. A text
+    over 1 MB is imported whole, with a warning: --split makes one document per paragraph or
+    sentence instead.
     """
     from annotator.core.importing import import_paths
 
@@ -59,7 +65,7 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None
         try:
             report = import_paths(store, paths, fmt=fmt, encoding=encoding, annotator=annotator,
                                   text_field=text_field, layer=layer, on_error=on_error,
-                                  on_progress=on_progress)
+                                  on_progress=on_progress, split=split)
         except sqlite3.DatabaseError as exc:  # disk full, locked too long: no traceback
             raise click.ClickException(f"{store.path}: {exc}; the file being imported was rolled "
                                        f"back, files before it were imported") from None

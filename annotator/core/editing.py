@@ -8,12 +8,17 @@ Spans a person adds, relabels or confirms carry no source: they are their decisi
 from __future__ import annotations
 
 import bisect
-from typing import Iterable, Sequence, Union
+import itertools
+import operator
+import re
+from collections import OrderedDict
+from typing import Callable, Iterable, Sequence, Union
 
 from annotator.core.graphemes import snap_out
 from annotator.core.model import Span
 from annotator.core.spans import trim_span
 from annotator.core.tokens import Token
+
 
 def full_key(span: Span) -> tuple[int, int, str, str | None]:
     """Identity of a span including its source (Span equality ignores the source)."""
@@ -146,6 +151,129 @@ class TokenIndex:
         return None
 
 
+def diff_spans(old: Sequence[Span], new: Sequence[Span]) -> tuple[list[Span], list[Span]]:
+    """(removed, added) between two sorted span lists. An edit shares all but a few span
+    objects with the list before it, so skip the common head and tail by identity first
+    (C-level scans that stop at the first difference: a 100,000-span list in microseconds)."""
+    n = min(len(old), len(new))
+    head = next(itertools.compress(itertools.count(), map(operator.is_not, old, new)), n)
+    tail = next(itertools.compress(itertools.count(), map(operator.is_not, reversed(old), reversed(new))), n)
+    tail = min(tail, n - head)
+    old_mid, new_mid = old[head:len(old) - tail], new[head:len(new) - tail]
+    new_keys = {full_key(s) for s in new_mid}
+    old_keys = {full_key(s) for s in old_mid}
+    return ([s for s in old_mid if full_key(s) not in new_keys],
+            [s for s in new_mid if full_key(s) not in old_keys])
+
+
+def apply_change(spans: Sequence[Span], removed: Sequence[Span], added: Sequence[Span]) -> list[Span]:
+    """`spans` without `removed` (matched by start, end, label) and with `added`, sorted: an
+    edit replayed (undo keeps edits, not two copies of a 100,000-span list per step)."""
+    if len(removed) + len(added) > 64:  # many (confirm all): one pass and a sort
+        gone = {s.key() for s in removed}
+        return sorted([s for s in spans if s.key() not in gone] + list(added), key=Span.key)
+    out = list(spans)
+    for span in removed:
+        i = _index_of(out, span)
+        if i < 0:
+            raise ValueError(f"span [{span.start}, {span.end}, {span.label}] is not in the list")
+        del out[i]
+    for span in added:
+        out.insert(bisect.bisect_left(out, span.key(), key=Span.key), span)
+    return out
+
+
+# Above this many characters a text is tokenized lazily, a chunk at a time, where a person
+# selects: tokens of a 5 MB text would take seconds and hundreds of MB, and are never all needed.
+LAZY_TOKENS_ABOVE = 200_000
+TOKEN_CHUNK = 10_000
+_CACHED_CHUNKS = 64
+_SPACE = re.compile(r"\s")
+
+
+class LazyTokenIndex:
+    """TokenIndex's snap/token_at over a long text, tokenizing only the chunks asked about.
+
+    Chunk k starts at the first whitespace at or after k * TOKEN_CHUNK, so chunks (and the
+    tokens in them) are the same whichever position is asked first, and spaCy sees whole
+    words (its tokenizer splits at whitespace first: the tokens are those of the whole text).
+    A run of TOKEN_CHUNK characters without whitespace is cut where the chunk starts.
+    """
+
+    def __init__(self, text: str, tokenize: Callable[[str], Sequence[Token]]) -> None:
+        self.text = text
+        self._tokenize = tokenize
+        self._chunks: OrderedDict[int, TokenIndex] = OrderedDict()
+        self._last = max(0, (len(text) - 1) // TOKEN_CHUNK)
+
+    def _boundary(self, k: int) -> int:
+        if k <= 0:
+            return 0
+        if k > self._last:
+            return len(self.text)
+        nominal = k * TOKEN_CHUNK
+        m = _SPACE.search(self.text, nominal, min(nominal + TOKEN_CHUNK, len(self.text)))
+        return m.start() if m else nominal
+
+    def _chunk_of(self, pos: int) -> int:
+        k = min(max(pos, 0) // TOKEN_CHUNK, self._last)
+        return k - 1 if k > 0 and pos < self._boundary(k) else k
+
+    def _chunk(self, k: int) -> TokenIndex:
+        hit = self._chunks.get(k)
+        if hit is not None:
+            self._chunks.move_to_end(k)
+            return hit
+        a, b = self._boundary(k), self._boundary(k + 1)
+        index = TokenIndex([Token(t.text, t.start + a, t.end + a, t.ws) for t in self._tokenize(self.text[a:b])])
+        self._chunks[k] = index
+        while len(self._chunks) > _CACHED_CHUNKS:
+            self._chunks.popitem(last=False)
+        return index
+
+    def _first_ending_after(self, pos: int, limit: int) -> Token | None:
+        for k in range(self._chunk_of(pos), self._chunk_of(limit) + 1):
+            index = self._chunk(k)
+            i = bisect.bisect_right(index.ends, pos)
+            if i < len(index.tokens):
+                return index.tokens[i]
+        return None
+
+    def _last_starting_before(self, pos: int, limit: int) -> Token | None:
+        for k in range(self._chunk_of(pos), self._chunk_of(limit) - 1, -1):
+            index = self._chunk(k)
+            j = bisect.bisect_left(index.starts, pos) - 1
+            if j >= 0:
+                return index.tokens[j]
+        return None
+
+    def snap(self, start: int, end: int) -> tuple[int, int]:
+        """As TokenIndex.snap (forgiving at the edges), from the chunks the selection touches."""
+        first = self._first_ending_after(start, end)
+        last = self._last_starting_before(end, start)
+        if first is None or last is None or last.start < first.start:
+            return start, start
+        if first.start == last.start:
+            return first.start, last.end
+        second = self._first_ending_after(first.end, end)
+        before_last = self._last_starting_before(last.start, start)
+        return _forgiving(first, second, before_last, last, start, end)
+
+    def token_at(self, pos: int) -> Token | None:
+        return self._chunk(self._chunk_of(pos)).token_at(pos)
+
+
+def token_index(text: str, lang: str = "en") -> "TokenIndex | LazyTokenIndex":
+    """spaCy token boundaries of `text` for snapping: all at once for an ordinary text,
+    lazily for a long one. Imports spaCy (about a second the first time)."""
+    from annotator.core.tokens import blank_nlp, tokenize
+
+    if len(text) <= LAZY_TOKENS_ABOVE:
+        return TokenIndex(tokenize(text, lang))
+    blank_nlp(lang)  # loaded here (a worker), not at the first selection
+    return LazyTokenIndex(text, lambda piece: tokenize(piece, lang))
+
+
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
@@ -196,7 +324,7 @@ class WordBoundaries:
         return _forgiving(first, self._next(first), self._previous(last), last, start, end)
 
 
-Snapper = Union[TokenIndex, WordBoundaries]
+Snapper = Union[TokenIndex, LazyTokenIndex, WordBoundaries]
 
 
 def selection_to_range(text: str, start: int, end: int, index: Snapper | None) -> tuple[int, int]:

@@ -34,6 +34,7 @@ from annotator.core.importers import (
 from annotator.core.importers.encodings import normalize as normalize_encoding
 from annotator.core.importers.batches import EMPTY_WARNING, Chunk, check_records, in_background
 from annotator.core.importers.brat import brat_pair
+from annotator.core.splitting import SPLITS, SPLITTABLE, split_records
 from annotator.core.identity import default_annotator
 from annotator.core.model import Span, text_hash
 from annotator.core.store import Store
@@ -148,7 +149,7 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
                  text_field: str | None = None, layer: str | None = None,
                  on_error: Callable[[RecordError], None] | None = None,
                  on_progress: Callable[[int, int], None] | None = None,
-                 batch_size: int = BATCH_SIZE) -> ImportReport:
+                 batch_size: int = BATCH_SIZE, split: str | None = None) -> ImportReport:
     """Import files and folders into the store; see the module docstring.
 
     fmt overrides format detection (one of FORMATS). encoding names the text files' encoding
@@ -158,9 +159,14 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
     "text"); layer: the WebAnno span layer to read (`NAME` or `NAME:FEATURE`; default the
     named-entity layer). on_error is called with each rejected
     record as it is found; on_progress(bytes done, bytes total) after each batch and file.
+    split: "paragraphs" or "sentences" makes one document per paragraph or sentence of each
+    plain text of txt, csv and jsonl files (core/splitting.py); without it a text over 1 MB
+    is imported whole, with a warning.
     An exception raised by a callback (a GUI's cancel) stops the import: files done so far
     stay imported, the current one is rolled back.
     """
+    if split is not None and split not in SPLITS:
+        raise AnnotatorError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
     report = ImportReport()
     if encoding is not None:
         encoding = normalize_encoding(encoding)
@@ -186,10 +192,14 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
             _report_error(report, on_error, RecordError(
                 str(path), None, f"a {kind} file has no text encoding; import it without --encoding"))
             continue
+        records = open_reader(kind, path, options, encoding)
+        if split and kind in SPLITTABLE:
+            records = split_records(records, split, path.name, store.lang)
+        elif split:
+            report.warnings.append(f"{path}: --split applies to txt, csv and jsonl files; read as it is")
         try:
             with store.transaction():
-                run.import_file(path, open_reader(kind, path, options, encoding), progress,
-                                background=size >= BACKGROUND_MIN_BYTES)
+                run.import_file(path, records, progress, background=size >= BACKGROUND_MIN_BYTES)
         except OSError as exc:  # unreadable file, vanished folder: this file only
             _report_error(report, on_error, RecordError(str(path), None,
                                                         f"cannot read: {exc.strerror or exc}"))

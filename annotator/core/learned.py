@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from annotator.core.graphemes import cut_at
 from annotator.core.model import SOURCE_GOLD, Span
-from annotator.core.tokens import blank_nlp
+from annotator.core.tokens import blank_nlp, text_pieces
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -79,15 +79,16 @@ class GoldMatcher:
 
     def _tokens(self, text: str) -> tuple[list[int], list[int], list[int]]:
         """(lower-case hashes, starts, ends) of the non-space tokens, in code points."""
-        rows = blank_nlp(self.lang).make_doc(text).to_array(_ATTRS).tolist()
+        nlp = blank_nlp(self.lang)
         canon = self._canon.setdefault
         lowers, starts, ends = [], [], []
-        for lower, idx, length, is_space in rows:
-            if is_space:
-                continue
-            lowers.append(canon(lower, lower))
-            starts.append(idx)
-            ends.append(idx + length)
+        for offset, piece in text_pieces(text):  # pieces: a worker never holds the GIL long
+            for lower, idx, length, is_space in nlp.make_doc(piece).to_array(_ATTRS).tolist():
+                if is_space:
+                    continue
+                lowers.append(canon(lower, lower))
+                starts.append(idx + offset)
+                ends.append(idx + offset + length)
         return lowers, starts, ends
 
     def _entry(self, text: str, spans: Iterable[Span]) -> _DocEntry:

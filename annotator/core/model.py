@@ -24,9 +24,10 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
-    """An entity span in Python code points, end exclusive."""
+    """An entity span in Python code points, end exclusive. Slots: a 100,000-span document
+    is 100,000 objects, not 200,000 (memory, and the garbage collector's passes)."""
 
     start: int
     end: int

@@ -200,6 +200,18 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (hub_id, annotator, document_id)
         )""",
     ],
+    # 5: drafts saved as edits after a base (core/drafts.py); an edit goes with its draft.
+    [
+        """CREATE TABLE draft_edits (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL,
+            annotator TEXT NOT NULL,
+            edit TEXT NOT NULL,
+            FOREIGN KEY (document_id, annotator) REFERENCES drafts (document_id, annotator)
+                ON DELETE CASCADE
+        )""",
+        "CREATE INDEX draft_edits_by_draft ON draft_edits (document_id, annotator, id)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import bisect
-from typing import Any, Iterable
+import itertools
+import operator
+from typing import Any, Iterable, Sequence
 
 from annotator.core.errors import SpanError
 from annotator.core.graphemes import cut_at, describe_cut
@@ -39,6 +41,37 @@ def coerce_span(raw: Any) -> Span:
     return Span(start, end, label.strip(), source if isinstance(source, str) else None)
 
 
+_START, _END = operator.attrgetter("start"), operator.attrgetter("end")
+
+
+def _already_valid(text: str, spans: Sequence[Any], trim: bool) -> bool:
+    """True for what the store and the editor hold: Span objects, sorted, disjoint, in range
+    (and, with trim, with no whitespace at either edge). Checked in C-level passes, so a
+    100,000-span document takes milliseconds; anything else takes the full path below."""
+    if not spans or set(map(type, spans)) != {Span}:
+        return False
+    starts, ends = list(map(_START, spans)), list(map(_END, spans))
+    if not (set(map(type, starts)) == {int} and set(map(type, ends)) == {int}
+            and starts[0] >= 0 and ends[-1] <= len(text)
+            and all(map(operator.lt, starts, ends)) and all(map(operator.le, ends[:-1], starts[1:]))):
+        return False
+    if trim and any(text[a].isspace() or text[b - 1].isspace() for a, b in zip(starts, ends)):
+        return False
+    return _no_cluster_cut(text, starts, ends)
+
+
+def _no_cluster_cut(text: str, starts: list[int], ends: list[int]) -> bool:
+    """No span edge inside a grapheme cluster: certain at once when every character on either
+    side of an edge is below U+0300 (nothing there joins a cluster, core/graphemes.py) and no
+    edge could split a CR LF; else each span is asked (graphemes.cut_at)."""
+    padded = text + " "
+    edges = starts + ends
+    around = set(map(padded.__getitem__, edges)) | set(map(padded.__getitem__, map(operator.sub, edges, itertools.repeat(1))))
+    if max(around) < "\u0300" and not ("\r" in around and "\n" in around):
+        return True
+    return all(cut_at(text, a, b) is None for a, b in zip(starts, ends))
+
+
 def validate_spans(text: str, spans: Iterable[Any], *, trim: bool = True) -> list[Span]:
     """Return the spans checked, trimmed of edge whitespace and sorted.
 
@@ -48,6 +81,10 @@ def validate_spans(text: str, spans: Iterable[Any], *, trim: bool = True) -> lis
     annotation. A span that cuts a cluster is refused, not widened: from a file it is most
     often an offset counted in UTF-16 units or bytes, and widening would hide that.
     """
+    if not isinstance(spans, (list, tuple)):
+        spans = list(spans)
+    if _already_valid(text, spans, trim):
+        return list(spans)
     out: list[Span] = []
     n = len(text)
     for raw in spans:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import SOURCE_MODEL, Span
+from annotator.core.tokens import text_pieces
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -322,16 +323,7 @@ class Suggester:
 
 def _pieces(text: str, size: int | None = None) -> Iterator[tuple[int, str]]:
     """Split a long text at whitespace into (offset, piece) of at most `size` characters."""
-    size = size or CHUNK_CHARS
-    start = 0
-    n = len(text)
-    while n - start > size:
-        cut = start + size
-        ws = max(text.rfind("\n", start + size // 2, cut), text.rfind(" ", start + size // 2, cut))
-        cut = ws + 1 if ws > start else cut
-        yield start, text[start:cut]
-        start = cut
-    yield start, text[start:]
+    return text_pieces(text, size or CHUNK_CHARS)
 
 
 def _predict_raw(nlp: Any, texts: Iterable[str], batch_size: int, n_process: int) -> Iterator[list[Span]]:

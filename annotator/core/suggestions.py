@@ -113,6 +113,30 @@ def current_suggestions(store: "Store", doc_id: int, model_key: str | None,
     return compose(text, raw, learned, store.label_names(), load_label_map(store))
 
 
+# Where the spans shown for a document came from.
+FROM_DRAFT = "draft"
+FROM_ANNOTATION = "annotation"
+FROM_SUGGESTIONS = "suggestions"
+FROM_NOTHING = "nothing"
+
+
+def spans_to_show(store: "Store", doc_id: int, annotator: str, model_key: str | None,
+                  matcher: GoldMatcher | None, text: str | None = None) -> tuple[list[Span], str]:
+    """What a document shows when opened: the annotator's draft if any, else their saved
+    annotation, else the current suggestions, else nothing. Returns (spans, origin). The
+    window runs it in a worker for a long document (jobs.tasks.long_spans_job)."""
+    draft = store.get_draft(doc_id, annotator)
+    if draft is not None:
+        return list(draft), FROM_DRAFT
+    ann = store.get_annotation(doc_id, annotator)
+    if ann is not None:
+        return list(ann.spans), FROM_ANNOTATION
+    suggested = current_suggestions(store, doc_id, model_key, matcher, text)
+    if suggested:
+        return suggested, FROM_SUGGESTIONS
+    return [], FROM_NOTHING
+
+
 def model_suggestions(store: "Store", doc_id: int, model_key: str, text: str | None = None,
                       *, labels: Sequence[str] | None = None,
                       label_map: Mapping[str, str] | None = None) -> list[Span] | None:

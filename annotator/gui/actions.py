@@ -11,14 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
+from annotator.core.drafts import DraftJournal
 from annotator.core.model import ANSWER_TO_STATUS, Annotation, Span
 from annotator.core.store import Store
+from annotator.core.suggestions import (  # noqa: F401 (re-exported)
+    FROM_ANNOTATION, FROM_DRAFT, FROM_NOTHING, FROM_SUGGESTIONS,
+)
 
-# Where the spans shown for a document came from.
-FROM_DRAFT = "draft"
-FROM_ANNOTATION = "annotation"
-FROM_SUGGESTIONS = "suggestions"
-FROM_NOTHING = "nothing"
+# Where the spans shown for a document came from (core/suggestions.py), or that they load.
+FROM_LOADING = "loading"  # a long document's spans are being read in a worker
+
+LONG_TEXT = 100_000  # characters: spans read and suggested off the GUI thread (gui/long_docs.py)
 
 
 @dataclass
@@ -32,6 +35,17 @@ class Session:
     matcher: Any = None
     # Decisions made before the matcher was built, replayed into it when it arrives.
     pending_gold: dict[int, tuple[str, str, list[Span]]] = field(default_factory=dict)
+    # A long document was decided: the matcher is rebuilt in a worker, not fed on this thread.
+    matcher_stale: bool = False
+    drafts: DraftJournal = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.drafts = DraftJournal(self.store, self.annotator)
+
+    def close(self) -> None:
+        """Let a draft compaction finish, then close the store."""
+        self.drafts.wait()
+        self.store.close()
 
     def set_matcher(self, matcher: Any) -> None:
         for doc_id, (answer, text, spans) in self.pending_gold.items():
@@ -51,24 +65,31 @@ def suggestions_for(session: Session, doc_id: int, text: str | None = None) -> l
 
 
 def spans_to_show(session: Session, doc_id: int, text: str | None = None) -> tuple[list[Span], str]:
-    """What a document shows when opened: the draft if any, else this annotator's saved
-    annotation, else the current suggestions, else nothing. Returns (spans, origin)."""
-    store, who = session.store, session.annotator
-    draft = store.get_draft(doc_id, who)
-    if draft is not None:
-        return list(draft), FROM_DRAFT
-    ann = store.get_annotation(doc_id, who)
-    if ann is not None:
-        return list(ann.spans), FROM_ANNOTATION
-    suggested = suggestions_for(session, doc_id, text)
-    if suggested:
-        return suggested, FROM_SUGGESTIONS
-    return [], FROM_NOTHING
+    """What a document shows when opened (core/suggestions.spans_to_show): (spans, origin)."""
+    from annotator.core.suggestions import spans_to_show as shown
+
+    return shown(session.store, doc_id, session.annotator, session.model_key, session.matcher, text)
+
+
+def is_long(text: str) -> bool:
+    return len(text) > LONG_TEXT
+
+
+def document_shown(session: Session, doc_id: int, text: str, spans: list[Span], origin: str,
+                   base: str | None = None) -> None:
+    """What the store holds for the document now on screen, so the next draft save writes
+    only the edit (core/drafts.py). `base`: codec.dumps_spans(spans), if already made."""
+    if session.drafts.annotator != session.annotator:  # the person changed their name
+        session.drafts = DraftJournal(session.store, session.annotator)
+    session.drafts.shown(doc_id, text, spans, stored=origin == FROM_DRAFT, base=base)
 
 
 def save_draft(session: Session, doc_id: int, spans: Iterable[Span]) -> str:
-    """Keep the work in progress; returns the document's status afterwards."""
-    session.store.save_draft(doc_id, session.annotator, list(spans))
+    """Keep the work in progress (one edit, when the journal knows the document); returns the
+    document's status afterwards."""
+    if session.drafts.annotator != session.annotator:
+        session.drafts = DraftJournal(session.store, session.annotator)
+    session.drafts.save(doc_id, list(spans))
     return session.store.status(doc_id, session.annotator)
 
 
@@ -81,16 +102,19 @@ def decide(session: Session, doc_id: int, answer: str, spans: Iterable[Span], *,
     are recorded with it, in the same transaction."""
     from annotator.core.gold import learned_version
 
-    gold = [Span(s.start, s.end, s.label) for s in spans]
+    gold = [s if s.source is None else Span(s.start, s.end, s.label) for s in spans]
     if seconds is None:
         ann = session.store.save_annotation(doc_id, session.annotator, answer, gold)
     else:
         ann = session.store.save_timed_decision(doc_id, session.annotator, answer, gold, seconds=seconds,
                                                 suggested=suggested)
+    session.drafts.forget(doc_id)
     teaches = learned_version(session.store, doc_id, session.annotator)
     text = session.store.get_document(doc_id).text if teaches is not None else ""
     learn = ("accept", text, list(teaches)) if teaches is not None else (answer, "", [])
-    if session.matcher is None:
+    if is_long(text):
+        session.matcher_stale = True  # tokenizing it here would freeze the window: rebuilt in a worker
+    elif session.matcher is None:
         session.pending_gold[doc_id] = learn
     elif teaches is not None:
         session.matcher.add(doc_id, text, list(teaches))

@@ -53,6 +53,7 @@ class Background(QObject):
         project.opened.connect(self._project_opened)
         project.annotatorChanged.connect(lambda _name: self.reload_matcher())
         project.teamWorkChanged.connect(self.reload_matcher)
+        project.matcherStale.connect(self.reload_matcher)
 
     # ---- life cycle ----------------------------------------------------------------------
     def start(self) -> None:

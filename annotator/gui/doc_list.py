@@ -22,6 +22,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QListView, QVBo
 
 from annotator.core.model import ANSWER_TO_STATUS, STATUS_DRAFT, STATUS_NEW, STATUSES
 from annotator.gui.project import Project
+from annotator.gui.tasks import TaskRunner
+from annotator.jobs import tasks as jobs
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -78,11 +80,21 @@ def _status_icon(status: str) -> QIcon:
 
 
 class DocListModel(QAbstractListModel):
-    """Ids of the documents matching the filter; rows are fetched lazily from the store."""
+    """Ids of the documents matching the filter; rows are fetched lazily from the store.
 
-    def __init__(self, project: Project, parent: Any = None) -> None:
+    With fill_in (a TaskRunner) the ids and statuses (0.4 s for 100,000 documents) are read
+    in a worker, now and at every reload: the window paints before the list is filled, and
+    `loaded` says when it is. Statuses set meanwhile win over what was read."""
+
+    loaded = Signal()
+
+    def __init__(self, project: Project, parent: Any = None, *, fill_in: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.project = project
+        self._tasks = fill_in
+        self._request = 0
+        self.loading = False
+        self._set_meanwhile: dict[int, str] = {}
         self._all_ids: list[int] = []
         self._ids: list[int] = []
         self._statuses: dict[int, str] = {}
@@ -93,7 +105,7 @@ class DocListModel(QAbstractListModel):
         self._icons: dict[str, QIcon] = {}
         self.fetched_rows = 0  # previews read from the store (tests check laziness)
         self.reload()
-        project.opened.connect(self.reload)
+        project.opened.connect(lambda: self.reload(clear=True))
         project.annotatorChanged.connect(lambda _name: self.reload())
         project.documentsAdded.connect(lambda _n: self.reload())
         project.teamWorkChanged.connect(self.reload)
@@ -111,13 +123,34 @@ class DocListModel(QAbstractListModel):
         return self.project.annotator
 
     # ---- loading and filtering ---------------------------------------------------------
-    def reload(self) -> None:
-        """Re-read ids and statuses (after an import, a project switch)."""
-        self._all_ids = self.store.document_ids()
-        self._statuses = self.store.statuses(self.annotator)
+    def reload(self, clear: bool = False) -> None:
+        """Re-read ids and statuses (after an import, a project switch: `clear` drops the old
+        rows at once, never shown over another file). The hub's assignments are few: read here."""
         self._assigned = self.store.hub_assigned_ids(self.annotator, undecided=False)
+        if self._tasks is None:
+            self._fill(self.store.document_ids(), self.store.statuses(self.annotator))
+            return
+        if clear:
+            self._all_ids, self._statuses = [], {}
+            self._cache.clear()
+            self._apply()
+        self._request += 1
+        request = self._request
+        self.loading, self._set_meanwhile = True, {}
+        self._tasks.run(jobs.doc_list_job, self.project.path, self.annotator, name="document list",
+                        on_returned=lambda result: request == self._request and self._fill(*result))
+
+    def _fill(self, ids: list[int], statuses: dict[int, str]) -> None:
+        for doc_id, status in self._set_meanwhile.items():  # set while the worker read
+            if status == STATUS_NEW:
+                statuses.pop(doc_id, None)
+            else:
+                statuses[doc_id] = status
+        self._all_ids, self._statuses = ids, statuses
+        self.loading, self._set_meanwhile = False, {}
         self._cache.clear()
         self._apply()
+        self.loaded.emit()
 
     def _reload_assigned(self) -> None:
         self._assigned = self.store.hub_assigned_ids(self.annotator, undecided=False)
@@ -190,6 +223,8 @@ class DocListModel(QAbstractListModel):
             self._statuses.pop(doc_id, None)
         else:
             self._statuses[doc_id] = status
+        if self.loading:
+            self._set_meanwhile[doc_id] = status
         row = self.row_of(doc_id)
         if row >= 0:
             idx = self.index(row)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from annotator.core.importers import SUFFIXES
 from annotator.core.wording import count
@@ -48,7 +48,28 @@ def ask_import(parent: QWidget, project: Project, tasks: TaskRunner, folder: boo
     return import_paths(parent, project, tasks, paths) if paths else None
 
 
-def import_paths(parent: QWidget, project: Project, tasks: TaskRunner, paths: list[Path]) -> Worker:
+def ask_split(parent: QWidget, paths: list[Path]) -> str | None | bool:
+    """For a text over 1 MB among the files: import it whole, or one document per paragraph
+    or sentence (core/splitting.py, as `import --split`). None: whole; False: cancelled."""
+    from annotator.core.importing import expand_paths
+    from annotator.core.splitting import LARGE_TEXT_BYTES, SPLITTABLE
+
+    big = [(p, size) for p, kind in expand_paths(paths)[0]
+           if kind in SPLITTABLE and (size := p.stat().st_size) > LARGE_TEXT_BYTES]
+    if not big:
+        return None
+    choices = {"One document per paragraph": "paragraphs", "One document per sentence": "sentences",
+               "Each text as one document": None}
+    more = f" (and {count(len(big) - 1, 'other large file')})" if len(big) > 1 else ""
+    item, ok = QInputDialog.getItem(parent, "Import long texts", f"{big[0][0].name} is {big[0][1] / 1e6:.1f} MB"
+                                    f"{more}. Import the texts of .txt, CSV and JSONL files as:", list(choices), 0, False)
+    return choices[item] if ok else False
+
+
+def import_paths(parent: QWidget, project: Project, tasks: TaskRunner, paths: list[Path]) -> Worker | None:
+    split = ask_split(parent, paths)
+    if split is False:
+        return None
     names = ", ".join(p.name for p in paths[:3]) + ("…" if len(paths) > 3 else "")
 
     def imported(result: tuple[Any, list[str]]) -> None:
@@ -58,7 +79,7 @@ def import_paths(parent: QWidget, project: Project, tasks: TaskRunner, paths: li
         if errors:
             dialogs.show_message(parent, "Import problems", _listed(errors))
 
-    return tasks.run(jobs.import_job, project.path, paths, project.annotator, name="import", key="import",
+    return tasks.run(jobs.import_job, project.path, paths, project.annotator, split, name="import", key="import",
                      title=f"Importing {names}", on_returned=imported,
                      on_error=lambda exc: _failed(parent, tasks, "import", "Import failed", exc))
 

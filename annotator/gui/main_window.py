@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LABEL_KEYS
-from annotator.core.model import STATUS_DRAFT, STATUS_NEW, Span
+from annotator.core.model import STATUS_NEW, Span
 from annotator.gui import actions, dialogs, file_actions, hub_dialog, project_dialogs, training
 from annotator.gui.accepted_panel import AcceptedPanel
 from annotator.gui.activity import DecisionRecorder
@@ -27,6 +27,7 @@ from annotator.gui.continuous import ContinuousLearning
 from annotator.gui.doc_list import DocListModel, DocListPanel
 from annotator.gui.hub_sync import HubStatusLabel, HubSync
 from annotator.gui.label_bar import LabelBar
+from annotator.gui.long_docs import LongDocuments
 from annotator.gui.menus import build_menus
 from annotator.gui.overview_panel import OverviewPanel
 from annotator.gui.project import Project
@@ -41,7 +42,8 @@ from annotator.paths import resource_path
 APP_NAME = "Annotator"
 LOOKAHEAD = 16  # documents pre-annotated ahead of the person
 ORIGIN_TEXT = {actions.FROM_DRAFT: "your draft", actions.FROM_ANNOTATION: "your saved annotation",
-               actions.FROM_SUGGESTIONS: "suggestions", actions.FROM_NOTHING: "no suggestions yet"}
+               actions.FROM_SUGGESTIONS: "suggestions", actions.FROM_NOTHING: "no suggestions yet",
+               actions.FROM_LOADING: "the text; spans loading…"}
 
 
 class MainWindow(QMainWindow):
@@ -66,8 +68,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         self.editor = SpanEditor()
+        self.long_docs = LongDocuments(self.project, self.tasks, self.editor, lambda d: d == self.current_id, self)
         self.label_bar = LabelBar()
-        self.doc_model = DocListModel(self.project, self)
+        self.list_tasks = TaskRunner(self)  # fills the document list after the first paint
+        self.doc_model = DocListModel(self.project, self, fill_in=self.list_tasks)
         self.doc_panel = DocListPanel(self.doc_model)
         self.status = StatusBar()
         self.header = QLabel()
@@ -172,11 +176,14 @@ class MainWindow(QMainWindow):
     def _subscribe(self) -> None:
         p, b = self.project, self.background
         self.editor.spansChanged.connect(self._on_spans_changed)
+        self.editor.drawingChanged.connect(self._update_header)
+        self.long_docs.shown.connect(self._long_spans_shown)
         # The stack also signals while the window is torn down.
         self.editor.undo_stack().cleanChanged.connect(lambda _c: None if self._closed else self._update_header())
         self.label_bar.labelChosen.connect(self.choose_label)
         self.doc_panel.documentActivated.connect(self.open_document)
         self.doc_model.modelReset.connect(self._update_header)  # "N of M" after an import
+        self.doc_model.loaded.connect(lambda: self._documents_added(0))  # filled in a worker
         p.opened.connect(self._project_opened)
         p.annotatorChanged.connect(self._annotator_changed)
         p.decisionSaved.connect(self._decision_saved)
@@ -214,18 +221,9 @@ class MainWindow(QMainWindow):
         s.sync()
 
     # ---- documents -----------------------------------------------------------------------
-    def _first_document(self) -> int | None:
-        """Where to resume: work in progress (a draft) first, then the first new document,
-        else the first."""
-        ids = self.doc_model.ids()
-        statuses = [self.doc_model.status(doc_id) for doc_id in ids]
-        for wanted in (STATUS_DRAFT, STATUS_NEW):
-            if wanted in statuses:
-                return ids[statuses.index(wanted)]
-        return ids[0] if ids else None
-
     def _open_first(self) -> None:
-        first = self._first_document()
+        """Where to resume: a draft first, then the first new document, else the first."""
+        first = self.project.store.resume_document(self.project.annotator)
         if first is not None:
             self.open_document(first)
         else:  # an empty project: nothing to edit until something is imported
@@ -237,12 +235,13 @@ class MainWindow(QMainWindow):
     def open_document(self, doc_id: int) -> None:
         """Show a document: its draft, else the saved annotation, else suggestions."""
         doc = self.project.store.get_document(doc_id)
-        spans, origin = self.project.spans_to_show(doc_id, doc.text)
+        spans, origin = self.long_docs.spans_for(doc_id, doc.text)  # a long one's follow (long_docs.py)
         self.current_id, self.origin, self._text = doc_id, origin, doc.text
-        self.recorder.opened(doc_id, spans if origin in (actions.FROM_SUGGESTIONS, actions.FROM_NOTHING)
+        self.recorder.opened(doc_id, spans if origin in (actions.FROM_SUGGESTIONS, actions.FROM_NOTHING,
+                                                         actions.FROM_LOADING)  # not for 5 MB here
                              else self.project.suggestions_for(doc_id, doc.text))
         self._set_document(doc.text, spans, self.background.cached_tokens(doc_id))
-        self.editor.set_read_only(self.project.waiting_decision is not None)
+        self.editor.set_read_only(self.project.waiting_decision is not None or origin == actions.FROM_LOADING)
         self.doc_panel.show_current(doc_id)
         self._update_header()
         self.background.document_opened(doc_id, doc.text, self.doc_panel.upcoming(doc_id, LOOKAHEAD))
@@ -264,12 +263,19 @@ class MainWindow(QMainWindow):
             return
         if self.editor.undo_stack().count() or self.doc_model.status(doc_id) != STATUS_NEW:
             return  # edited (a draft exists) or decided: never overwrite the person's work
+        if actions.is_long(self._text):
+            return self.long_docs.load(doc_id, self._text, refresh=True)
         spans = self.project.suggestions_for(doc_id, self._text)
         if spans and spans != self.editor.spans():
             self.origin = actions.FROM_SUGGESTIONS
             self.recorder.suggestions_shown(doc_id, spans)
             self._set_document(self._text, spans, self.background.cached_tokens(doc_id))
+            actions.document_shown(self.project.session, doc_id, self._text, spans, self.origin)
             self._update_header()
+
+    def _long_spans_shown(self, _doc_id: int, origin: str) -> None:
+        self.origin = origin
+        self._update_header()
 
     def _suggestions_arrived(self, doc_ids: list[int] | None) -> None:
         if doc_ids is None or self.current_id in doc_ids:
@@ -291,8 +297,8 @@ class MainWindow(QMainWindow):
     def decide(self, answer: str) -> bool:
         """Accept / reject / skip the current document; the list moves on when it is on disk."""
         doc_id = self.current_id
-        if doc_id is None or self.project.waiting_decision is not None:
-            return False  # nothing to decide, or the last decision is still waiting to be saved
+        if doc_id is None or self.project.waiting_decision is not None or self.origin == actions.FROM_LOADING:
+            return False  # nothing to decide, the last decision still waits, or spans still load
         seconds, suggested = self.recorder.measure(doc_id)
         try:
             self.project.decide(doc_id, answer, self.editor.spans(), seconds=seconds, suggested=suggested)
@@ -379,6 +385,8 @@ class MainWindow(QMainWindow):
         new saved version; show it, unless the person is editing it."""
         doc_id = self.current_id
         if doc_id is not None and not self.editor.undo_stack().count():
+            if actions.is_long(self._text):  # its spans are read in a worker
+                return self.open_document(doc_id)
             spans, origin = self.project.spans_to_show(doc_id, self._text)
             if origin != self.origin or spans != self.editor.spans():
                 self.open_document(doc_id)
@@ -396,7 +404,10 @@ class MainWindow(QMainWindow):
         edited = ", edited" if self.editor.undo_stack().count() else ""
         row = self.doc_model.row_of(self.current_id)
         where = f"{row + 1:,} of {len(self.doc_model.ids()):,}" if row >= 0 else "not in filter"
+        where = "list loading…" if self.doc_model.loading else where
         disputed = "  ·  ⚑ disputed" if self.current_id in self.project.disputed() else ""
+        note = self.editor.drawing_note()  # a cheaper drawing of the spans is never silent
+        edited += f"  ·  {note}" if note else ""
         self.header.setText(f"Document {self.current_id}  ·  {where}  ·  {status}{disputed}  ·  "
                             f"showing {ORIGIN_TEXT[self.origin]}{edited}")
 
@@ -469,4 +480,5 @@ class MainWindow(QMainWindow):
         self.reviews.close_all()
         self.hub.stop()
         self.background.stop()
+        self.list_tasks.stop_all()
         self.project.close()

@@ -78,3 +78,32 @@ class OffsetMap:
         if self.to_qt(e) < end:  # end split a surrogate pair: include the character
             e += 1
         return s, e
+
+
+class WindowOffsets:
+    """The OffsetMap of a window [start, end) of a text (what the view of a long article
+    holds): code points of the whole text <-> UTF-16 positions inside the window. Positions
+    outside the window clamp to its edges."""
+
+    __slots__ = ("start", "end", "_map")
+
+    def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
+        self.start = start
+        self.end = len(text) if end is None else end
+        self._map = OffsetMap(text if (start, self.end) == (0, len(text)) else text[start:self.end])
+
+    def contains(self, cp: int) -> bool:
+        return self.start <= cp <= self.end
+
+    def to_qt(self, cp: int) -> int:
+        return self._map.to_qt(cp - self.start)
+
+    def from_qt(self, qt: int) -> int:
+        return self.start + self._map.from_qt(qt)
+
+    def range_to_qt(self, start: int, end: int) -> tuple[int, int]:
+        return self.to_qt(start), self.to_qt(end)
+
+    def range_from_qt(self, start: int, end: int) -> tuple[int, int]:
+        s, e = self._map.range_from_qt(start, end)
+        return self.start + s, self.start + e

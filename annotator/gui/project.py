@@ -18,6 +18,7 @@ Signals:
     modelChanged()           the model to suggest with changed (see `model`)
     modelKeyChanged()        its suggestion-cache key is known (or unknown again)
     matcherChanged()         what is learned from gold was rebuilt
+    matcherStale()           a long document was decided: rebuild what is learned, in a worker
     trainedModelsChanged()   a trained pipeline or a learning curve was recorded
 """
 
@@ -77,6 +78,7 @@ class Project(QObject):
     modelChanged = Signal()
     modelKeyChanged = Signal()
     matcherChanged = Signal()
+    matcherStale = Signal()
     trainedModelsChanged = Signal()
 
     def __init__(self, path: str | Path, annotator: str, model: str | None = "",
@@ -131,7 +133,7 @@ class Project(QObject):
         the current one stays open then)."""
         store = open_store(path)
         self.flush_before_closing()
-        self.session.store.close()
+        self.session.close()
         self.path = Path(path)
         self.session = Session(store, self.session.annotator)
         self.model_error = None
@@ -140,7 +142,7 @@ class Project(QObject):
 
     def close(self) -> None:
         self.flush_before_closing()
-        self.session.store.close()
+        self.session.close()
 
     def set_annotator(self, name: str) -> None:
         self.session.annotator = name
@@ -189,6 +191,9 @@ class Project(QObject):
 
     def _decide_now(self, d: Decision) -> None:
         actions.decide(self.session, d.doc_id, d.answer, d.spans, seconds=d.seconds, suggested=d.suggested)
+        if self.session.matcher_stale:
+            self.session.matcher_stale = False
+            self.matcherStale.emit()
         self._update_disputed(d.doc_id)
         self.decisionSaved.emit(d.doc_id, d.answer)
 

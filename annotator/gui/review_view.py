@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.agreement import AgreementReport, versions_for
+from annotator.core.editing import token_index
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import shortcut_keys
 from annotator.core.model import Span
 from annotator.core.review import AGREE_ALL, disagreement_table, initial_final, next_disputed, span_agreement
 from annotator.core.store import Store
-from annotator.core.tokens import tokenize
 from annotator.core.wording import count
 from annotator.gui.agreement_panel import AgreementPanel
 from annotator.gui.project import Project
@@ -130,8 +130,8 @@ class ReviewView(QWidget):
         self.final = SpanEditor(self)
         self.final.setObjectName("review-final")
         self.final.set_labels(self.store.labels())
-        final_bar = self.final.text_edit().verticalScrollBar()
-        final_bar.valueChanged.connect(lambda v: self._scroll_all(final_bar, v))
+        for bar in (self.final.text_edit().verticalScrollBar(), self.final.outer_bar()):  # see scroll_bar()
+            bar.valueChanged.connect(lambda v, b=bar: b is self.final.scroll_bar() and self._scroll_all(b, v))
         final_box = QWidget(self)
         fv = QVBoxLayout(final_box)
         fv.setContentsMargins(0, 6, 0, 0)
@@ -237,7 +237,7 @@ class ReviewView(QWidget):
         doc = self.store.get_document(doc_id)
         self._versions = versions_for(self.store, doc_id, self.answer)
         kinds = span_agreement(self._versions)
-        tokens = tokenize(doc.text, self.store.lang)
+        tokens = token_index(doc.text, self.store.lang)  # lazy for a long text
         labels = self.store.labels()
         for name in sorted(self._versions):
             row = AnnotatorRow(name, self)
@@ -267,15 +267,15 @@ class ReviewView(QWidget):
     def _sync_scrolling(self) -> None:
         """Rows show the same text at the same width: scroll them together."""
         for row in self._rows.values():
-            bar = row.editor.text_edit().verticalScrollBar()
+            bar = row.editor.scroll_bar()
             bar.valueChanged.connect(lambda v, b=bar: self._scroll_all(b, v))
         n = len(self._rows) + 1
         total = max(self.rows_splitter.height(), 300)
         self.rows_splitter.setSizes([total // n] * n)
 
     def _current_bars(self) -> list[Any]:
-        bars = [r.editor.text_edit().verticalScrollBar() for r in self._rows.values()]
-        return bars + [self.final.text_edit().verticalScrollBar()]
+        bars = [r.editor.scroll_bar() for r in self._rows.values()]
+        return bars + [self.final.scroll_bar()]
 
     def _scroll_all(self, source: Any, value: int) -> None:
         if self._syncing:

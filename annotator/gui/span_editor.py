@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import bisect
 import operator
-import re
 from typing import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QPainter, QTextCharFormat, QTextCursor, QUndoStack
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QWidget
 
 from annotator.core import editing
 from annotator.core.editing import TokenIndex, full_key, span_at, spans_between
@@ -26,57 +25,18 @@ from annotator.core.model import Label, Span
 from annotator.core.spans import validate_spans
 from annotator.core.tokens import Token
 from annotator.gui import span_style
-from annotator.gui.offsets import OffsetMap
+from annotator.gui.display import LONG_PARAGRAPH, PIECE, DisplayText, display_text  # noqa: F401 (re-exported)
+from annotator.gui.offsets import WindowOffsets
 from annotator.gui.span_view import SpanTextEdit
+from annotator.gui import span_window
+from annotator.gui.span_window import WindowScroller
 from annotator.gui.undo import AddSpan, ConfirmAll, ConfirmSpan, RelabelSpan, RemoveSpan, ReplaceSpans
 
-
-# A paragraph longer than this is shown as several (see display_text): Qt re-lays out the
-# whole paragraph on every format change, about 0.7 ms per 1,000 characters.
-LONG_PARAGRAPH = 10_000
-PIECE = 2_500
-_BLOCK_BREAK = re.compile("[\n\r\u2029]")  # what QTextDocument turns into a new block
-_SENTENCE_END = re.compile(r"[.!?][\"'\u201d)\]]* ")
-
-
-def display_text(text: str, spans: Sequence[Span] = ()) -> str:
-    """The text as the document holds it: `text`, except that inside a paragraph longer
-    than LONG_PARAGRAPH some spaces (after a sentence end if there is one, never inside a
-    span) become paragraph breaks, every PIECE characters or so. One character for one
-    character, so every position stays the same; only the wrapping differs.
-
-    Also: Qt folds CR LF into one block break, which would shift every later position by
-    one, so the CR of a CR LF is shown as a space instead; and QTextCursor.insertText drops a
-    U+FEFF at the start of an insertion, so it is shown as U+2060 (also zero-width, kept).
-    """
-    if "\r\n" in text:
-        text = text.replace("\r\n", " \n")
-    if "\ufeff" in text:
-        text = text.replace("\ufeff", "\u2060")
-    if len(text) <= LONG_PARAGRAPH:
-        return text
-    chars: list[int] = []
-    start = 0
-    while start < len(text):
-        m = _BLOCK_BREAK.search(text, start)
-        end = m.start() if m else len(text)
-        pos = start + PIECE
-        while end - start > LONG_PARAGRAPH and pos < end - PIECE:
-            sentence = _SENTENCE_END.search(text, pos, pos + PIECE)
-            cut = sentence.end() - 1 if sentence else text.find(" ", pos, end - PIECE)
-            while cut >= 0 and span_at(spans, cut) is not None:
-                cut = text.find(" ", cut + 1, end - PIECE)
-            if cut < 0:
-                break
-            chars.append(cut)
-            pos = cut + PIECE
-        start = end + 1
-    if not chars:
-        return text
-    out = list(text)
-    for cut in chars:
-        out[cut] = "\u2029"
-    return "".join(out)
+# More spans than this on screen (a tiny font, one-letter spans) get colours and borders but
+# no label tags: painting thousands of tags would stall every repaint. The window's header
+# says so (drawing_note), and a span's tooltip still names its label.
+MAX_TAGGED_SPANS = 1_500
+_START = operator.attrgetter("start")
 
 
 class SpanEditor(QWidget):
@@ -86,20 +46,28 @@ class SpanEditor(QWidget):
     spansChanged = Signal()  # after every edit, undo and redo (not after set_document)
     spanSelected = Signal(object)  # Span or None
     spanClicked = Signal(object)  # Span; also in read-only mode
+    drawingChanged = Signal()  # drawing_note() changed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._view = SpanTextEdit(self)
-        layout = QVBoxLayout(self)
+        self._bar = QScrollBar(self)  # the whole text, in characters, when the view holds a window
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._view)
+        layout.setSpacing(0)
+        layout.addWidget(self._view, 1)
+        layout.addWidget(self._bar)
         self.setFocusProxy(self._view)
+        self._scroller = WindowScroller(self._view, self._bar, self._show_window)
 
         self._undo = QUndoStack(self)
         self._text = ""
-        self._offsets = OffsetMap("")
+        self._win = WindowOffsets("")
+        self._display = DisplayText("")
+        self._drawing_note: str | None = None
+        self._formats: dict[tuple[str, str | None], QTextCharFormat] = {}
         self._spans: list[Span] = []
-        self._tokens: TokenIndex | None = None
+        self._tokens: editing.Snapper | None = None
         self._words: editing.WordBoundaries | None = None  # fallback until tokens arrive
         self._labels: list[Label] = []
         self._palette = span_style.Palette({})
@@ -119,57 +87,89 @@ class SpanEditor(QWidget):
         self._view.doubleClickedAt.connect(self._on_double_clicked)
         self._view.deletePressed.connect(self.delete_selected)
         self._view.escapePressed.connect(lambda: self.select_span(None))
+        self._view.jump_to_end = self._jump_to_end
 
     # --- document ------------------------------------------------------------------------
 
     def set_document(self, text: str, spans: Sequence[Span],
-                     tokens: Sequence[Token] | None = None) -> None:
+                     tokens: Sequence[Token] | editing.Snapper | None = None) -> None:
         """Show `text` with `spans` (code points). Resets undo history and selection.
 
-        Spans are checked with annotator.core.spans.validate_spans (SpanError if one is out
-        of range or overlaps another). Without `tokens`, snapping uses word boundaries until
-        set_tokens() is called. Does not emit spansChanged: nothing was edited.
+        Spans are checked as annotator.core.spans.validate_spans does (SpanError if one is
+        out of range or overlaps another). Without `tokens`, snapping uses word boundaries
+        until set_tokens() is called. Does not emit spansChanged: nothing was edited.
+        A text longer than span_window.WINDOWED_ABOVE is shown a window at a time.
         """
-        checked = validate_spans(text, spans, trim=False)
+        checked = validate_spans(text, spans, trim=False)  # C-speed for sorted Span lists
         self._undo.clear()
         had_selection = self._selected is not None
         self._selected = None
         self._text = text
-        self._offsets = OffsetMap(text)
         self._spans = checked
-        self._tokens = TokenIndex(tokens) if tokens is not None else None
+        self._display = DisplayText(text, lambda: self._spans)
+        self._tokens = None
+        if tokens is not None:
+            self.set_tokens(tokens)
         self._words = None
         self._tags = []
-        self._load_document()
+        self._scroller.reset(len(text))
+        self._show_window(0, 0.0)
         if had_selection:
             self.spanSelected.emit(None)
 
-    def _load_document(self) -> None:
-        """Build a fresh QTextDocument in one edit block (text runs between spans in the
-        base format, span runs in their own, so no range is formatted twice), then show it:
-        Qt lays a newly shown document out in steps, so a long article opens at once."""
+    def set_spans(self, spans: Sequence[Span], *, checked: bool = False) -> None:
+        """Replace the spans without an undo step, keeping the view where it is (a long
+        document's spans arrive after its text). Checked as in set_document, unless `checked`
+        (the worker that read them ran validate_spans already); no spansChanged."""
+        checked_spans = list(spans) if checked else validate_spans(self._text, spans, trim=False)
+        self._undo.clear()
+        had_selection = self._selected is not None
+        self._selected = None
+        self._spans = checked_spans
+        top = self._scroller.top_cp()
+        self._show_window(top, self._scroller.line_top(top) - self._view.verticalScrollBar().value())
+        if had_selection:
+            self.spanSelected.emit(None)
+
+    def _show_window(self, anchor: int, top_y: float) -> None:
+        """Show the window around code point `anchor` (the whole text when it is short),
+        with anchor's line `top_y` pixels below the top of the view."""
+        lo, hi = max(0, anchor - span_window.WINDOW_BEFORE), anchor + span_window.WINDOW_AFTER
+        i, j = (bisect.bisect_left(self._spans, x, key=_START) for x in (lo, hi))
+        start, end = self._scroller.window_for(self._display, anchor, (j - i) / max(1, hi - lo))
+        self._win = self._scroller.window = WindowOffsets(self._text, start, end)
+        self._tags = []
+        self._load_document(start, end)
+        if anchor > start or top_y:
+            self._scroller.scroll_inside(anchor, top_y)
+
+    def _load_document(self, start: int, end: int) -> None:
+        """Build a fresh QTextDocument of [start, end) in one edit block (text runs between
+        spans in the base format, span runs in their own, so no range is formatted twice),
+        then show it: Qt lays a newly shown document out in steps."""
         view = self._view
         doc = view.fresh_document()
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
         cursor.setBlockFormat(view.block_format())
         cursor.setCharFormat(self._base_format)
-        text, pos = display_text(self._text, self._spans), 0
-        for span in self._spans:
-            if span.start > pos:
-                cursor.insertText(text[pos:span.start], self._base_format)
-            cursor.insertText(text[span.start:span.end],
-                              span_style.span_format(self._base_format, self._palette, span))
-            pos = span.end
+        text, pos = self._display.slice(start, end), 0
+        for span in spans_between(self._spans, start, end):
+            a, b = max(span.start - start, 0), min(span.end - start, len(text))
+            if a > pos:
+                cursor.insertText(text[pos:a], self._base_format)
+            cursor.insertText(text[a:b], self._format(span))
+            pos = b
         if pos < len(text):
             cursor.insertText(text[pos:], self._base_format)
         cursor.endEditBlock()
         view.adopt(doc)
         view.viewport().update()
 
-    def set_tokens(self, tokens: Sequence[Token]) -> None:
-        """Token boundaries (code points) for snapping, e.g. once spaCy has tokenised."""
-        self._tokens = TokenIndex(tokens)
+    def set_tokens(self, tokens: Sequence[Token] | editing.Snapper) -> None:
+        """Token boundaries (code points) for snapping, e.g. once spaCy has tokenised: a
+        list of tokens, or an index (editing.token_index: lazy for a long text)."""
+        self._tokens = tokens if hasattr(tokens, "snap") else TokenIndex(tokens)  # type: ignore[arg-type]
 
     def text(self) -> str:
         return self._text
@@ -182,8 +182,33 @@ class SpanEditor(QWidget):
         """The inner QTextEdit (for tests and for focus handling)."""
         return self._view
 
-    def offsets(self) -> OffsetMap:
-        return self._offsets
+    def offsets(self) -> WindowOffsets:
+        """Code points <-> UTF-16 positions in the view's document (which holds the window
+        [offsets().start, offsets().end) of a long text, else all of it)."""
+        return self._win
+
+    def scroll_bar(self) -> QScrollBar:
+        """The scroll bar that stands for the whole text (the review view keeps rows in step)."""
+        return self._bar if self._scroller.windowed else self._view.verticalScrollBar()
+
+    def outer_bar(self) -> QScrollBar:
+        """The scroll bar in characters (shown only while the view holds a window)."""
+        return self._bar
+
+    def scroll_to_offset(self, cp: int) -> None:
+        """Show code point `cp` at the top of the view."""
+        self._scroller.jump(cp)
+
+    def drawing_note(self) -> str | None:
+        """None while spans are drawn in full (colour, border, label tag); else what is left
+        out and why, for the window's header."""
+        return self._drawing_note
+
+    def _jump_to_end(self, end: bool) -> bool:
+        if not self._scroller.windowed:
+            return False  # the view scrolls through its whole document itself
+        self._scroller.jump(len(self._text) if end else 0)
+        return True
 
     def undo_stack(self) -> QUndoStack:
         return self._undo
@@ -195,11 +220,12 @@ class SpanEditor(QWidget):
         else the first label becomes active."""
         self._labels = list(labels)
         self._palette = span_style.Palette.from_labels(self._labels)
+        self._formats = {}
         names = [label.name for label in self._labels]
         if self._active not in names:
             self._active = names[0] if names else None
         if self._spans:
-            self._reformat([], self._spans)
+            self._reformat([], spans_between(self._spans, self._win.start, self._win.end))
         self._view.viewport().update()
 
     def labels(self) -> list[Label]:
@@ -268,7 +294,11 @@ class SpanEditor(QWidget):
         cursor = self._view.textCursor()
         if cursor.hasSelection():
             return  # never disturb a selection in progress
-        cursor.setPosition(self._offsets.to_qt(span.start))
+        w = self._win
+        if not (w.start <= span.start and span.end <= w.end):  # outside the window: move it
+            self._scroller.jump(span.start, self._view.viewport().height() / 3)
+            cursor = self._view.textCursor()
+        cursor.setPosition(self._win.to_qt(span.start))
         self._view.setTextCursor(cursor)
         self._view.ensureCursorVisible()
 
@@ -341,11 +371,13 @@ class SpanEditor(QWidget):
         self._undo.push(ReplaceSpans(self, self._spans, new, description, self._selected))
         return True
 
-    def apply_spans(self, spans: Sequence[Span], selected: Span | None) -> None:
-        """Set the span list (used by the undo commands): re-formats only the spans that
-        changed, restores the selection and emits spansChanged."""
+    def apply_spans(self, spans: Sequence[Span], selected: Span | None,
+                    change: tuple[Sequence[Span], Sequence[Span]] | None = None) -> None:
+        """Set the span list (used by the undo commands, which pass `change`: what they
+        removed and added): re-formats only the spans that changed, restores the selection
+        and emits spansChanged."""
         old, new = self._spans, list(spans)
-        removed, added = _changed(old, new)
+        removed, added = change if change is not None else editing.diff_spans(old, new)
         self._spans = new
         self._reformat(removed, added)
         self._view.clear_selection()
@@ -362,9 +394,12 @@ class SpanEditor(QWidget):
     def _reformat(self, removed: Sequence[Span], added: Sequence[Span]) -> None:
         """Reset the format of `removed` spans' text, then format `added` ones: only the
         changed ranges are touched, in one edit block (the document keeps no undo)."""
+        w = self._win
+        removed = [s for s in removed if s.start < w.end and w.start < s.end]  # in the window
+        added = [s for s in added if s.start < w.end and w.start < s.end]
         if not removed and not added:
             return
-        to_qt = self._offsets.to_qt
+        to_qt = w.to_qt  # clamps a span crossing a window edge to the edge
         cursor = QTextCursor(self._view.document())
         cursor.beginEditBlock()
         for span in removed:
@@ -374,8 +409,16 @@ class SpanEditor(QWidget):
         for span in added:
             cursor.setPosition(to_qt(span.start))
             cursor.setPosition(to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
-            cursor.setCharFormat(span_style.span_format(self._base_format, self._palette, span))
+            cursor.setCharFormat(self._format(span))
         cursor.endEditBlock()
+
+    def _format(self, span: Span) -> QTextCharFormat:
+        """The char format of a span's text, one per look (a window can hold 2,000 spans)."""
+        key = (span.label, span.source)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = span_style.span_format(self._base_format, self._palette, span)
+        return fmt
 
     def _token_index(self) -> editing.Snapper:
         if self._tokens is not None:
@@ -389,12 +432,12 @@ class SpanEditor(QWidget):
     def _on_selection_finished(self, qs: int, qe: int, alt: bool) -> None:
         if self._read_only:
             return  # keep the text selection: the person may want to copy it
-        start, end = self._offsets.range_from_qt(qs, qe)
+        start, end = self._win.range_from_qt(qs, qe)
         self._view.clear_selection()
         self.create_span_from_selection(start, end, char_level=alt)
 
     def _span_at_qt(self, q: int) -> Span | None:
-        return span_at(self._spans, self._offsets.from_qt(q)) if q >= 0 else None
+        return span_at(self._spans, self._win.from_qt(q)) if q >= 0 else None
 
     def _on_clicked(self, q: int, point: QPointF) -> None:
         span = self._span_at_qt(q)
@@ -410,7 +453,7 @@ class SpanEditor(QWidget):
             return
         if self._read_only:
             return  # the click before it already selected the span
-        token = self._token_index().token_at(self._offsets.from_qt(q))
+        token = self._token_index().token_at(self._win.from_qt(q))
         if token is not None:
             self.create_span_from_selection(token.start, token.end, char_level=True)
 
@@ -422,30 +465,22 @@ class SpanEditor(QWidget):
         if not self._spans:
             return []
         qs, qe = self._view.visible_range()
-        return spans_between(self._spans, self._offsets.from_qt(qs), self._offsets.from_qt(qe) + 1)
+        return spans_between(self._spans, self._win.from_qt(qs), self._win.from_qt(qe) + 1)
 
     def _paint_overlay(self, painter: QPainter, _rect: QRectF) -> None:
         items = []
-        for span in self.visible_spans():
-            qa, qb = self._offsets.range_to_qt(span.start, span.end)
+        visible = self.visible_spans()
+        for span in visible:
+            qa, qb = self._win.range_to_qt(span.start, span.end)
             items.append((span, self._view.line_rects(qa, qb)))
-        self._tags = span_style.paint_spans(painter, items, self._palette, self._selected)
+        tagged = len(visible) <= MAX_TAGGED_SPANS
+        self._tags = span_style.paint_spans(painter, items, self._palette, self._selected, tags=tagged)
+        note = None if tagged else (f"label tags hidden: {len(visible):,} spans on screen "
+                                    f"(over {MAX_TAGGED_SPANS:,}); hover a span for its label")
+        if note != self._drawing_note:
+            self._drawing_note = note
+            self.drawingChanged.emit()
 
     def _tooltip_at(self, point: QPointF) -> str | None:
         span = self._span_at_qt(self._view.char_at(point))
         return span_style.tooltip(span, self._text) if span is not None else None
-
-
-def _changed(old: Sequence[Span], new: Sequence[Span]) -> tuple[list[Span], list[Span]]:
-    """(removed, added) between two sorted span lists. An edit shares all but a few span
-    objects with the list before it, so skip the common head and tail by identity first."""
-    n = min(len(old), len(new))
-    same = list(map(operator.is_, old, new))  # element-wise identity, in C
-    head = same.index(False) if False in same else n
-    same = list(map(operator.is_, reversed(old[head:]), reversed(new[head:])))
-    tail = same.index(False) if False in same else n - head
-    old_mid, new_mid = old[head:len(old) - tail], new[head:len(new) - tail]
-    new_keys = {full_key(s) for s in new_mid}
-    old_keys = {full_key(s) for s in old_mid}
-    return ([s for s in old_mid if full_key(s) not in new_keys],
-            [s for s in new_mid if full_key(s) not in old_keys])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QKeyEvent, QMouseEvent, QPainter, QTextBlockFormat, QTextCursor, QTextDocument, QTextFrameFormat,
 )
@@ -47,6 +47,9 @@ class SpanTextEdit(QTextEdit):
         self.setFont(span_style.text_font())
         self.adopt(self.fresh_document())
         self._suppress_release = False
+        self.mouse_down = False  # the left button is held (a drag may be selecting)
+        # Set by SpanEditor: Home/End over a long article (the document holds a window of it).
+        self.jump_to_end: Callable[[bool], bool] = lambda _end: False
         # Set by SpanEditor: paints the overlay; answers "is there a selected span?".
         self.overlay: Callable[[QPainter, QRectF], None] | None = None
         self.tooltip_at: Callable[[QPointF], str | None] | None = None
@@ -146,12 +149,34 @@ class SpanTextEdit(QTextEdit):
         return -1
 
     def visible_range(self) -> tuple[int, int]:
-        """UTF-16 range of the text shown, widened by a line so tags of the next line show."""
-        vp = self.viewport().rect()
-        top = self.cursorForPosition(QPoint(0, 0)).position()
-        bottom = self.cursorForPosition(QPoint(vp.width(), vp.height() + int(self.line_gap()) + 40))
-        # While Qt is still laying out a long document the hit test can lag behind.
-        return min(top, bottom.position()), max(top, bottom.position()) + 1
+        """UTF-16 range of the text shown, widened by a line so tags of the next line show.
+
+        Walks the blocks down to the bottom of the viewport (laying them out, as painting
+        does anyway): Qt's own hit test guesses while a document is still being laid out."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        y0 = float(self.verticalScrollBar().value())
+        y1 = y0 + self.viewport().height() + self.line_gap() + 40
+        top = bottom = -1
+        block = doc.firstBlock()
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            if rect.bottom() >= y0:
+                tl = block.layout()
+                for i in range(tl.lineCount() if tl is not None else 0):
+                    line = tl.lineAt(i)
+                    y = rect.top() + line.y()
+                    if top < 0 and y + line.height() >= y0:
+                        top = block.position() + line.textStart()
+                    if y <= y1:
+                        bottom = block.position() + line.textStart() + line.textLength()
+                if top < 0:
+                    top = block.position()
+            if rect.top() > y1:
+                break
+            block = block.next()
+        top = max(top, 0)
+        return top, max(bottom, top) + 1
 
     # --- events ------------------------------------------------------------------------
 
@@ -167,12 +192,14 @@ class SpanTextEdit(QTextEdit):
     def mousePressEvent(self, e: QMouseEvent) -> None:  # noqa: N802
         if e.button() == Qt.MouseButton.LeftButton:
             self._suppress_release = False  # a new gesture (a double click never sends one)
+            self.mouse_down = True
         super().mousePressEvent(e)
 
     def mouseReleaseEvent(self, e: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(e)
         if e.button() != Qt.MouseButton.LeftButton:
             return
+        self.mouse_down = False
         if self._suppress_release:  # the release that ends a double click
             self._suppress_release = False
             return
@@ -219,6 +246,9 @@ class SpanTextEdit(QTextEdit):
             return
         if plain and key == Qt.Key.Key_Escape and self.has_selected_span():
             self.escapePressed.emit()
+            e.accept()
+            return
+        if key in (Qt.Key.Key_Home, Qt.Key.Key_End) and self.jump_to_end(key == Qt.Key.Key_End):
             e.accept()
             return
         if key in _SCROLL_KEYS or e.modifiers() & Qt.KeyboardModifier.ControlModifier:

@@ -1,8 +1,9 @@
 """Undo commands for span edits.
 
-Each command stores the whole span list before and after the edit (and the selection on
-either side), so undo and redo restore exactly what was there, sources included. The span
-editing itself is plain Python in annotator.core.editing; a command only swaps lists.
+Each command stores what the edit removed and added (and the selection on either side), so
+undo and redo restore exactly what was there, sources included, without two copies of a
+100,000-span list per step (memory, and the garbage collector's passes over them). The span
+editing itself is plain Python in annotator.core.editing; a command replays its change.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ _SNIPPET_MAX = 40
 class SpanTarget(Protocol):
     """What a command edits: the SpanEditor (kept abstract so the commands are testable)."""
 
-    def apply_spans(self, spans: Sequence[Span], selected: Span | None) -> None: ...
+    def apply_spans(self, spans: Sequence[Span], selected: Span | None,
+                    change: tuple[Sequence[Span], Sequence[Span]] | None = None) -> None: ...
+
+    def spans(self) -> list[Span]: ...
 
     def text(self) -> str: ...
 
@@ -41,16 +45,23 @@ class SpanListCommand(QUndoCommand):
                  selected_after: Span | None = None) -> None:
         super().__init__(description)
         self._target = target
-        self.before: tuple[Span, ...] = tuple(before)
-        self.after: tuple[Span, ...] = tuple(after)
+        removed, added = editing.diff_spans(before, after)
+        self.removed: tuple[Span, ...] = tuple(removed)
+        self.added: tuple[Span, ...] = tuple(added)
+        self._after: list[Span] | None = list(after)  # the first redo (push) needs no replay
         self._selected_before = selected_before
         self._selected_after = selected_after
 
     def redo(self) -> None:
-        self._target.apply_spans(self.after, self._selected_after)
+        after = self._after
+        self._after = None
+        if after is None:
+            after = editing.apply_change(self._target.spans(), self.removed, self.added)
+        self._target.apply_spans(after, self._selected_after, (self.removed, self.added))
 
     def undo(self) -> None:
-        self._target.apply_spans(self.before, self._selected_before)
+        before = editing.apply_change(self._target.spans(), self.added, self.removed)
+        self._target.apply_spans(before, self._selected_before, (self.added, self.removed))
 
 
 class AddSpan(SpanListCommand):

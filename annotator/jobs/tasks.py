@@ -63,15 +63,53 @@ def continuous_due_job(ctx: Any, db_path: Path) -> bool:
         store.close()
 
 
-def tokenize_job(ctx: Any, doc_id: int, text: str, lang: str = "en") -> tuple[int, list[Any]]:
-    """spaCy tokens of one text; the first call imports spaCy (about a second)."""
-    from annotator.core.tokens import tokenize
+def tokenize_job(ctx: Any, doc_id: int, text: str, lang: str = "en") -> tuple[int, Any]:
+    """spaCy token boundaries of one text (lazy for a long one: editing.token_index); the
+    first call imports spaCy (about a second)."""
+    from annotator.core.editing import token_index
 
-    return doc_id, tokenize(text, lang)
+    return doc_id, token_index(text, lang)
 
 
-def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None) -> Any:
-    """Import files and folders; problems are collected, never fatal for the rest."""
+def doc_list_job(ctx: Any, db_path: Path, annotator: str) -> tuple[list[int], dict[int, str]]:
+    """Every document id and this annotator's statuses, for the document list."""
+    store = Store(db_path, readonly=True)
+    try:
+        return store.document_ids(), store.statuses(annotator)
+    finally:
+        store.close()
+
+
+def long_spans_job(ctx: Any, db_path: Path, doc_id: int, text: str, annotator: str,
+                   model_key: str | None, matcher: Any) -> tuple[int, list[Any], str, str | None]:
+    """What a long document shows (core/suggestions.spans_to_show), read and checked here
+    rather than on the GUI thread. Returns (doc_id, spans, origin, base): base is the spans as
+    the draft journal writes them (None for a draft, which the store holds already). The gold
+    matcher is only read here; if the GUI thread changes it meanwhile (a dict changes size
+    under us), the reading starts again."""
+    from annotator.core.spans import validate_spans
+    from annotator.core.store.codec import dumps_spans
+    from annotator.core.suggestions import FROM_DRAFT, spans_to_show
+
+    store = Store(db_path)
+    try:
+        for attempt in range(3):
+            try:
+                spans, origin = spans_to_show(store, doc_id, annotator, model_key, matcher, text)
+                break
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+        spans = validate_spans(text, spans, trim=False)
+        return doc_id, spans, origin, None if origin == FROM_DRAFT else dumps_spans(spans)
+    finally:
+        store.close()
+
+
+def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None,
+               split: str | None = None) -> Any:
+    """Import files and folders (split: core/splitting.py); problems are collected, never
+    fatal for the rest."""
     from annotator.core.importing import import_paths
 
     errors: list[str] = []
@@ -80,7 +118,7 @@ def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None
     store = Store(db_path)
     try:
         report = import_paths(store, paths, annotator=annotator, on_error=lambda e: errors.append(str(e)),
-                              on_progress=on_progress)
+                              on_progress=on_progress, split=split)
     finally:
         store.close()
     return report, errors

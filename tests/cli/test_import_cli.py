@@ -120,3 +120,22 @@ def test_help_names_the_formats(runner):
     assert result.exit_code == 0
     for fmt in ("txt", "jsonl", "doccano", "csv", "brat", "conll", "spacy"):
         assert fmt in result.stdout
+
+
+def test_split_sentences_and_the_large_text_warning(runner, db_path, tmp_path):
+    path = tmp_path / "long.txt"
+    path.write_text("Grace Hopper wrote a compiler. It worked!\n\nThen came COBOL.", encoding="utf-8")
+    result = runner.invoke(main, ["import", str(path), "--db", str(db_path), "--split", "sentences"])
+    assert result.exit_code == 0, result.output
+    assert "3 new documents" in result.stdout
+    with Store(db_path) as store:
+        pieces = {d.text: d.meta["split"] for d in store.iter_documents()}
+    assert pieces["Then came COBOL."] == {"file": "long.txt", "by": "sentences", "index": 2, "offset": 43}
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 250_000, encoding="utf-8")
+    result = runner.invoke(main, ["import", str(big), "--db", str(db_path)])
+    assert result.exit_code == 0
+    assert "big.txt: a text of 1.2 MB was imported as one document" in result.stderr
+    assert "--split paragraphs" in result.stderr
+    bad = runner.invoke(main, ["import", str(big), "--db", str(db_path), "--split", "words"])
+    assert bad.exit_code == 2 and "words" in bad.output

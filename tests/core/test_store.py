@@ -163,3 +163,19 @@ def test_merge_annotation_newer_wins_and_is_idempotent(store):
     assert store.merge_annotation(doc, "bob", "accept", older, 50.0, 50.0) == "unchanged"
     assert store.get_annotation(doc, "bob").spans == tuple(new)
     assert [h.spans for h in store.annotation_history(doc, "bob")] == [tuple(old), tuple(older)]
+
+
+def test_resume_document_prefers_a_draft_then_the_first_untouched(store):
+    ids, _ = store.add_documents([(f"Text {i}", {}) for i in range(5)])
+    assert store.resume_document("alice") == ids[0]
+    store.save_annotation(ids[0], "alice", "accept", [])
+    store.save_annotation(ids[1], "alice", "reject", [])
+    assert store.resume_document("alice") == ids[2]
+    store.save_draft(ids[4], "alice", [])
+    assert store.resume_document("alice") == ids[4]
+    store.save_draft(ids[0], "alice", [])  # a draft over a decision: the decision's status wins
+    assert store.resume_document("alice") == ids[4]
+    for doc_id in ids[2:]:
+        store.save_annotation(doc_id, "alice", "accept", [])
+    assert store.resume_document("alice") == ids[0]  # all decided: the first
+    assert store.resume_document("bob") == ids[0]

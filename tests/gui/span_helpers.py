@@ -15,6 +15,13 @@ def u16(text: str, cp: int) -> int:
     return len(text[:cp].encode("utf-16-le", "surrogatepass")) // 2
 
 
+def view_pos(editor: SpanEditor, cp: int) -> int:
+    """UTF-16 position of code point `cp` in the view's document, which holds the window
+    from editor.offsets().start of a long text (0 for an ordinary one)."""
+    start = editor.offsets().start
+    return u16(editor.text()[start:], cp - start)
+
+
 def make_editor(qtbot, width: int = 760, height: int = 420) -> SpanEditor:
     editor = SpanEditor()
     qtbot.addWidget(editor)
@@ -35,9 +42,8 @@ def boundary_point(editor: SpanEditor, q: int) -> QPoint:
 
 def char_point(editor: SpanEditor, cp: int) -> QPoint:
     """Viewport point in the middle of the character at code point `cp`."""
-    text = editor.text()
-    a = boundary_point(editor, u16(text, cp))
-    b = boundary_point(editor, u16(text, cp + 1))
+    a = boundary_point(editor, view_pos(editor, cp))
+    b = boundary_point(editor, view_pos(editor, cp + 1))
     if b.y() != a.y():  # last character of a line: just right of its start
         return QPoint(a.x() + 2, a.y())
     return QPoint((a.x() + b.x()) // 2, a.y())
@@ -46,10 +52,9 @@ def char_point(editor: SpanEditor, cp: int) -> QPoint:
 def drag(qtbot, editor: SpanEditor, start_cp: int, end_cp: int,
          modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
     """A real mouse drag from the boundary before `start_cp` to the one before `end_cp`."""
-    text = editor.text()
     viewport = editor.text_edit().viewport()
-    a = boundary_point(editor, u16(text, start_cp))
-    b = boundary_point(editor, u16(text, end_cp))
+    a = boundary_point(editor, view_pos(editor, start_cp))
+    b = boundary_point(editor, view_pos(editor, end_cp))
     qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, modifier, a)
     qtbot.mouseMove(viewport, b)
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, modifier, b)

@@ -143,3 +143,22 @@ def test_next_in_the_list_goes_to_assigned_documents_until_they_are_decided(qtbo
     assert panel.neighbour(1, +1) == 2
     model.set_search("Story 5")  # a search or filter that hides them: the list's order
     assert panel.neighbour(None, +1) == 5
+
+
+def test_the_list_fills_from_a_worker_and_statuses_set_meanwhile_win(qtbot, store):
+    from annotator.gui.tasks import TaskRunner
+
+    ids, _ = store.add_documents((f"Article {i} about Paris.", {}) for i in range(50))
+    store.save_draft(ids[3], "alice", [])
+    project = Project(store.path, "alice")
+    tasks = TaskRunner(project)
+    model = DocListModel(project, fill_in=tasks)
+    assert model.loading and model.rowCount() == 0  # nothing read on this thread
+    model.set_status(ids[7], "accepted")  # e.g. a decision while the worker reads
+    with qtbot.waitSignal(model.loaded, timeout=30000):
+        pass
+    assert not model.loading and model.rowCount() == 50
+    assert model.status(ids[3]) == "draft" and model.status(ids[7]) == "accepted"
+    assert model.counts()["accepted"] == 1
+    tasks.stop_all()
+    project.close()

@@ -247,7 +247,8 @@ def test_switching_project_and_title(qtbot, project, tmp_path):
     other_ids = make_project(other, ["Only one article about Paris."])
     assert w.switch_project(other)
     assert other.name in w.windowTitle()
-    assert w.current_id == other_ids[0] and w.doc_model.total() == 1
+    assert w.current_id == other_ids[0]
+    qtbot.waitUntil(lambda: w.doc_model.total() == 1, timeout=30000)  # the list fills from a worker
     from annotator.gui.settings import recent_projects
 
     assert str(other.resolve()) == recent_projects()[0]
@@ -313,7 +314,7 @@ def test_tokens_arrive_from_the_background_and_snap_selections(qtbot, db_path):
     make_project(db_path, [text])
     w = open_window(qtbot, db_path)
     qtbot.waitUntil(lambda: w.background.cached_tokens(w.current_id) is not None, timeout=30000)
-    tokens = w.background.cached_tokens(w.current_id)
+    tokens = w.background.cached_tokens(w.current_id).tokens
     assert any(t.text == "U.S.-Canada" for t in tokens)  # spaCy's token, not a word regex's
     key(qtbot, w, K.Key_3)
     start = text.index("U.S.")
@@ -330,7 +331,7 @@ def test_fast_navigation_still_gets_tokens_for_the_document_on_screen(qtbot, pro
     qtbot.waitUntil(lambda: w.background.cached_tokens(ids[3]) is not None, timeout=30000)
     key(qtbot, w, K.Key_Left)
     qtbot.waitUntil(lambda: w.background.cached_tokens(ids[2]) is not None, timeout=30000)
-    assert [t.text for t in w.background.cached_tokens(ids[2])][:3] == ["The", "United", "Nations"]
+    assert [t.text for t in w.background.cached_tokens(ids[2]).tokens][:3] == ["The", "United", "Nations"]
 
 
 def test_an_empty_project_opens_and_gets_its_first_document_from_an_import(qtbot, db_path, tmp_path):
@@ -374,3 +375,18 @@ def test_accept_before_the_gold_matcher_is_built_still_teaches_it(qtbot, project
         assert not session.pending_gold
         proposed = session.matcher.propose(f"and {text[0:8]} again")
         assert [(p.start, p.end, p.label) for p in proposed] == [(4, 12, "PERSON")]
+
+
+def test_the_window_shows_a_document_before_its_list_is_filled(qtbot, project):
+    from annotator.gui.main_window import MainWindow
+
+    db_path, ids = project
+    w = MainWindow(db_path, "alice", "")
+    qtbot.addWidget(w)
+    # Constructed: the resume document is on screen, the list is still being read in a worker.
+    assert w.current_id == ids[0] and w.editor.text()
+    assert w.doc_model.loading and "list loading" in w.header.text()
+    w.show()
+    qtbot.waitUntil(lambda: not w.doc_model.loading, timeout=30000)
+    assert w.doc_model.total() == len(ids) and "1 of 4" in w.header.text()
+    assert w.doc_panel.view.currentIndex().row() == 0

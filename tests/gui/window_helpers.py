@@ -38,6 +38,9 @@ def open_window(qtbot, db_path: Path, annotator: str = "alice", model: str | Non
     window.activateWindow()
     if wait_active:
         qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    # The document list is filled by a worker after the first paint: tests that read it or
+    # navigate through it start once it is there.
+    qtbot.waitUntil(lambda: not window.doc_model.loading, timeout=30000)
     return window
 
 

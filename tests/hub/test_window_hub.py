@@ -114,7 +114,8 @@ def test_teammates_work_and_assignments_arrive_in_the_list(qtbot, hub, tmp_path,
     url = hub.add("alice")
     result = connect(qtbot, w, url)
     assert result.report.pulled.documents == 3 and result.report.assigned == 3
-    assert w.doc_model.total() == 5  # documentsAdded: the list reloaded itself
+    # documentsAdded: the list reloads itself (ids and statuses read in a worker, issue 14)
+    qtbot.waitUntil(lambda: w.doc_model.total() == 5, timeout=30000)
     assert [ASSIGNED_MARK in row_text(w, d) for d in range(1, 6)] == [False, False, True, True, True]
 
     w.open_document(1)

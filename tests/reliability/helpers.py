@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-TABLES = ("project", "documents", "annotations", "annotation_history", "drafts", "suggestions",
+TABLES = ("project", "documents", "annotations", "annotation_history", "drafts", "draft_edits", "suggestions",
           "labels", "reviews", "review_history", "trained_models")
 
 

@@ -25,3 +25,25 @@ def many_spans_text(n: int) -> tuple[str, tuple[Span, ...]]:
         spans.append(Span(pos, pos + len(word), LABELS[i % 4]))
         pos += len(word) + 1
     return " ".join(words), tuple(spans)
+
+
+def big_article(size: int, paragraphs: bool = True, every: int = 15) -> tuple[str, tuple[Span, ...]]:
+    """About `size` code points of news-like words, as paragraphs of ~80 words separated by
+    blank lines (or as one line), with a span on every `every`-th word."""
+    words = ("Ada", "Lovelace", "met", "Charles", "Babbage", "in", "London", "on", "Tuesday", "and",
+             "the", "Analytical", "Engine", "was", "shown", "to", "😀", "guests", "from", "Paris.")
+    parts: list[str] = []
+    spans: list[Span] = []
+    pos = 0
+    i = 0
+    while pos < size:
+        word = words[(i * 7 + i // 20) % len(words)]
+        if i % every == 0 and word.isalpha():
+            spans.append(Span(pos, pos + len(word), LABELS[i % 4]))
+        parts.append(word)
+        pos += len(word)
+        i += 1
+        sep = "\n\n" if paragraphs and i % 80 == 0 else " "
+        parts.append(sep)
+        pos += len(sep)
+    return "".join(parts).rstrip() + ".", tuple(spans)

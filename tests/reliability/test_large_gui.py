@@ -37,13 +37,19 @@ def test_ten_megabyte_line_opens_and_selects_exactly_near_the_end(qtbot, editor)
     opened = time.perf_counter() - t
     print(f"set_document 10 MB: {opened:.2f}s")
     assert editor.spans() == list(spans)
-    # Select "Hopper" at the very end (after ~180,000 emoji) at its UTF-16 position.
+    # Select "Hopper" at the very end (after ~180,000 emoji) at its UTF-16 position. The view
+    # holds a window of the text: go to the end (the End key), then count UTF-16 units from
+    # the window's start.
     start = text.rindex("Hopper")
     editor.set_active_label("PERSON")
     view = editor.text_edit()
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    base = editor.offsets().start
+    assert 0 < base < start
+    head = text[base:]
     cursor = QTextCursor(view.document())
-    cursor.setPosition(qt_position(text, start))
-    cursor.setPosition(qt_position(text, start + 6), QTextCursor.MoveMode.KeepAnchor)
+    cursor.setPosition(qt_position(head, start - base))
+    cursor.setPosition(qt_position(head, start + 6 - base), QTextCursor.MoveMode.KeepAnchor)
     assert cursor.selectedText() == "Hopper"
     view.setTextCursor(cursor)
     rect = view.cursorRect(cursor)

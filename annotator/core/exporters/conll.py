@@ -3,19 +3,19 @@
 Each document starts with `-DOCSTART- O` and a blank line; sentences (the document's lines:
 a line break in the text, any that str.splitlines knows, ends a sentence) are separated by a
 blank line. Tokens are
-annotator.core.tokens.tokenize's (spaCy, whitespace dropped). The format keeps tokens, not the
+annotator.core.tokens.tokenize's (spaCy, whitespace dropped), read from whole-Doc arrays. The format keeps tokens, not the
 original spacing, so a round trip gives back the same tokens and entity chunks.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from typing import Any, Callable, Sequence
 
 from annotator.core.exporters.base import Exporter, ExportItem, export_pipeline
 from annotator.core.model import Span
-from annotator.core.tokens import Token
 
 DOCSTART = "-DOCSTART- O"
 # Whatever str.splitlines() breaks on ends a sentence.
@@ -23,19 +23,26 @@ _LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 _SPACE = re.compile(r"\s+")
 
 
-def doc_tokens(doc: Any) -> list[Token]:
-    """annotator.core.tokens.tokenize's tokens, from a Doc of the exporter's own pipeline."""
-    return [Token(t.text, t.idx, t.idx + len(t), bool(t.whitespace_)) for t in doc if not t.is_space]
+def token_bounds(doc: Any) -> tuple[list[int], list[int]]:
+    """(starts, ends) of annotator.core.tokens.tokenize's tokens (whitespace dropped), from a
+    Doc of the exporter's own pipeline: whole-Doc arrays, no Token objects (a 10 MB document
+    has two million tokens)."""
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+    starts = doc.to_array(IDX)
+    ends = starts + doc.to_array(LENGTH)
+    space = doc.to_array(IS_SPACE).astype(bool)
+    if space.any():
+        starts, ends = starts[~space], ends[~space]
+    return starts.tolist(), ends.tolist()
 
 
-def iob_tags(text: str, spans: Sequence[Span], tokens: Sequence[Token],
+def iob_tags(text: str, spans: Sequence[Span], starts: Sequence[int], ends: Sequence[int],
              warn: Callable[[str], None]) -> list[str]:
     """IOB2 tag of every token. A span off token boundaries is widened to the tokens it
     touches and reported; one that then overlaps another is left out and reported."""
-    tags = ["O"] * len(tokens)
-    starts = [t.start for t in tokens]
-    ends = [t.end for t in tokens]
-    for span in sorted(spans):
+    tags = ["O"] * len(starts)
+    for span in sorted(spans, key=Span.key):  # a key: tuple comparisons in C
         first = bisect.bisect_right(ends, span.start)
         last = bisect.bisect_left(starts, span.end) - 1
         where = f"span [{span.start}, {span.end}, {span.label}] {text[span.start:span.end]!r}"
@@ -58,22 +65,41 @@ def iob_tags(text: str, spans: Sequence[Span], tokens: Sequence[Token],
     return tags
 
 
-def conll_block(text: str, spans: Sequence[Span], tokens: Sequence[Token],
+def conll_block(text: str, spans: Sequence[Span], starts: Sequence[int], ends: Sequence[int],
                 warn: Callable[[str], None]) -> str:
     """One document as CoNLL text, from its -DOCSTART- line to the blank line after it."""
-    tags = iob_tags(text, spans, tokens, warn)
-    lines = [DOCSTART, ""]
-    for i, (token, tag) in enumerate(zip(tokens, tags)):
-        if i and _LINE_BREAK.search(text, tokens[i - 1].end, token.start):
-            lines.append("")
-            if tag.startswith("I-"):
+    tags = iob_tags(text, spans, starts, ends, warn)
+    if not starts:
+        return DOCSTART + "\n\n"
+    # A sentence starts at each token with a line break in the gap before it.
+    breaks: list[int] = []
+    for m in _LINE_BREAK.finditer(text, ends[0], starts[-1]):
+        i = bisect.bisect_right(starts, m.start())
+        if ends[i - 1] <= m.start() and (not breaks or breaks[-1] != i):
+            breaks.append(i)
+            if tags[i].startswith("I-"):
                 # IOB2 cannot continue an entity into the next sentence: it becomes two.
-                warn(f"entity {tag[2:]} at [{token.start}] crosses a line break; written as two entities")
-                tag = "B-" + tag[2:]
-        lines.append(f"{token.text} {tag}")
-    if tokens:
-        lines.append("")
-    return "\n".join(lines) + "\n"
+                warn(f"entity {tags[i][2:]} at [{starts[i]}] crosses a line break; written as two entities")
+                tags[i] = "B-" + tags[i][2:]
+    # Two million tokens in a 10 MB document: runs of O-tagged tokens are joined in C, only
+    # tagged tokens and sentence starts are visited one by one.
+    words = list(map(text.__getitem__, map(slice, starts, ends)))
+    tagged = itertools.compress(range(len(tags)), map("O".__ne__, tags))
+    sentence_starts = set(breaks)
+    out: list[str] = []
+    pos = 0
+    for i in sorted(sentence_starts.union(tagged)):
+        if i > pos:
+            out.append(" O\n".join(words[pos:i]) + " O\n")
+        pos = i
+        if i in sentence_starts:
+            out.append("\n")
+        if tags[i] != "O":
+            out.append(f"{words[i]} {tags[i]}\n")
+            pos = i + 1
+    if pos < len(words):
+        out.append(" O\n".join(words[pos:]) + " O\n")
+    return DOCSTART + "\n\n" + "".join(out) + "\n"
 
 
 class ConllExporter(Exporter):
@@ -92,6 +118,6 @@ class ConllExporter(Exporter):
             def warn(message: str, doc_id: int = doc.id) -> None:
                 self.warn(f"document {doc_id}: {message}")
 
-            blocks.append(conll_block(doc.text, item.spans, doc_tokens(spacy_doc), warn))
+            blocks.append(conll_block(doc.text, item.spans, *token_bounds(spacy_doc), warn))
         self.stream.write("".join(blocks).encode("utf-8", "surrogatepass"))
         self.records += len(items)

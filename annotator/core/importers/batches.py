@@ -18,6 +18,7 @@ from annotator.core.importers.base import ImportRecord, ReadNote
 from annotator.core.labels import LabelError, check_name
 from annotator.core.model import Span, text_hash
 from annotator.core.spans import validate_spans
+from annotator.core.splitting import large_text_warning
 
 EMPTY_WARNING = "empty document, skipped"
 
@@ -87,6 +88,9 @@ def _check(name: str, rec: ImportRecord, chunk: Chunk) -> None:
         chunk.errors.append(RecordError(name, rec.line, str(exc)))
         return
     annotated = rec.answer is not None or bool(spans)
+    big = large_text_warning(name if rec.line is None else f"{name}:{rec.line}", text)
+    if big:
+        chunk.warnings.append(big)
     chunk.items.append((rec, (spans or []) if annotated else None, text_hash(text)))
 
 

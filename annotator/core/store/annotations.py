@@ -39,16 +39,16 @@ class AnnotationsMixin(StoreBase):
         now = time.time() if timestamp is None else timestamp
         payload = spans_to_json(checked)
         with self.transaction() as c:
-            c.execute(
+            created, updated = c.execute(
                 "INSERT INTO annotations (document_id, annotator, answer, spans, created, updated) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(document_id, annotator) DO UPDATE SET "
-                "answer = excluded.answer, spans = excluded.spans, updated = excluded.updated",
-                (doc_id, annotator, answer, payload, now, now))
-            if clear_draft:
+                "answer = excluded.answer, spans = excluded.spans, updated = excluded.updated "
+                "RETURNING created, updated", (doc_id, annotator, answer, payload, now, now)).fetchone()
+            if clear_draft:  # its edits go with it (ON DELETE CASCADE)
                 c.execute("DELETE FROM drafts WHERE document_id = ? AND annotator = ?", (doc_id, annotator))
-        got = self.get_annotation(doc_id, annotator)
-        assert got is not None
-        return got
+        # What was written, without reading 100,000 spans back: sources are not stored.
+        kept = tuple(s if s.source is None else Span(s.start, s.end, s.label) for s in checked)
+        return Annotation(doc_id, annotator, answer, kept, created, updated)
 
     def merge_annotation(self, doc_id: int, annotator: str, answer: str, spans: Iterable[Any],
                          created: float, updated: float, *, validate: bool = True) -> str:

@@ -79,8 +79,16 @@ class StoreBase:
             with contextlib.suppress(Exception):
                 self.conn.close()
             raise
-        self.db = sqlite_utils.Database(self.conn)
+        self._db: sqlite_utils.Database | None = None
         self._depth = 0
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over our connection, made when first needed: making it scans the
+        installed packages for plugins (0.2 s), which the window's start-up should not wait for."""
+        if self._db is None:
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # ---- connection and transactions -------------------------------------------------
     def _connect(self) -> GuardedConnection:

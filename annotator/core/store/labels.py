@@ -94,6 +94,7 @@ class LabelsMixin(StoreBase):
         with self.transaction() as c:
             if not c.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old)).rowcount:
                 raise KeyError(old)
+            self._fold_all_drafts(c)  # labels in draft edits too
             for table, key_cols in (("annotations", "id"), ("drafts", "document_id, annotator"),
                                     ("reviews", "document_id")):
                 for row in c.execute(f"SELECT {key_cols}, spans FROM {table}").fetchall():
