@@ -22,6 +22,15 @@ class RecordError(AnnotatorError):
         super().__init__(f"{where}: {message}")
 
 
+class UnknownFormat(RecordError):
+    """A file whose format cannot be told from its name (`suffix`): the command line says to
+    name it with --format, the window offers the choice."""
+
+    def __init__(self, path: str, suffix: str, message: str):
+        super().__init__(path, None, message)
+        self.suffix = suffix
+
+
 class DecodeError(RecordError):
     """A file is not in the encoding it was read with; `likely` is the encoding it seems to
     be in (None when nothing fits), for a window to offer as the choice."""

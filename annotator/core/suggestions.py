@@ -124,17 +124,31 @@ def spans_to_show(store: "Store", doc_id: int, annotator: str, model_key: str | 
                   matcher: GoldMatcher | None, text: str | None = None) -> tuple[list[Span], str]:
     """What a document shows when opened: the annotator's draft if any, else their saved
     annotation, else the current suggestions, else nothing. Returns (spans, origin). The
-    window runs it in a worker for a long document (jobs.tasks.long_spans_job)."""
+    window runs it in a worker for a long document (jobs.tasks.long_spans_job).
+
+    Saved spans made before the grapheme rule may cut a character (half a flag): they are
+    shown widened to whole characters (a span inside one character is dropped), so the
+    document opens; the next edit saves them so."""
     draft = store.get_draft(doc_id, annotator)
     if draft is not None:
-        return list(draft), FROM_DRAFT
+        return _whole_characters(store, doc_id, text, list(draft)), FROM_DRAFT
     ann = store.get_annotation(doc_id, annotator)
     if ann is not None:
-        return list(ann.spans), FROM_ANNOTATION
+        return _whole_characters(store, doc_id, text, list(ann.spans)), FROM_ANNOTATION
     suggested = current_suggestions(store, doc_id, model_key, matcher, text)
     if suggested:
         return suggested, FROM_SUGGESTIONS
     return [], FROM_NOTHING
+
+
+def _whole_characters(store: "Store", doc_id: int, text: str | None, spans: list[Span]) -> list[Span]:
+    """Saved spans as the editor takes them: unchanged when valid (the usual, fast case),
+    else each widened to whole grapheme clusters and any overlap left by that dropped."""
+    text = store.get_document(doc_id).text if text is None else text
+    try:
+        return validate_spans(text, spans, trim=False)
+    except SpanError:
+        return clean(text, spans, {s.label for s in spans})
 
 
 def model_suggestions(store: "Store", doc_id: int, model_key: str, text: str | None = None,

@@ -9,12 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from annotator.core.errors import RecordError
 from annotator.core.importers import SUFFIXES
 from annotator.core.wording import count
 from annotator.gui import dialogs
 from annotator.gui.export_dialog import ExportDialog
+from annotator.gui.import_fix import ImportFixDialog, fixable
 from annotator.gui.project import Project
 from annotator.gui.settings import settings
 from annotator.gui.tasks import TaskRunner
@@ -66,22 +69,51 @@ def ask_split(parent: QWidget, paths: list[Path]) -> str | None | bool:
     return choices[item] if ok else False
 
 
-def import_paths(parent: QWidget, project: Project, tasks: TaskRunner, paths: list[Path]) -> Worker | None:
-    split = ask_split(parent, paths)
+def import_paths(parent: QWidget, project: Project, tasks: TaskRunner, paths: list[Path], *,
+                 fmt: str | None = None, encoding: str | None = None, split: str | None | bool = None,
+                 then: list[tuple[list[Path], str | None, str | None]] | None = None) -> Worker | None:
+    """Import in the background. Files that failed only because of how they were read (an
+    unknown file type, not UTF-8) are offered again with a format or encoding choice
+    (gui/import_fix.py); `then` are further (paths, format, encoding) groups to import after."""
+    if split is None:
+        split = ask_split(parent, paths)
     if split is False:
         return None
     names = ", ".join(p.name for p in paths[:3]) + ("…" if len(paths) > 3 else "")
 
-    def imported(result: tuple[Any, list[str]]) -> None:
+    def imported(result: tuple[Any, list[RecordError]]) -> None:
         report, errors = result
         tasks.end("import", f"Imported {count(report.documents_added, 'new document')}")
         project.imported(report)
-        if errors:
-            dialogs.show_message(parent, "Import problems", _listed(errors))
+        fix, rest = fixable(errors)
+        if rest:
+            dialogs.show_message(parent, "Import problems", _listed([str(e) for e in rest]))
+        if fix:
+            ask_how_to_read(parent, project, tasks, fix, split)
+        elif then:
+            (paths_, fmt_, encoding_), *more = then
+            import_paths(parent, project, tasks, paths_, fmt=fmt_, encoding=encoding_, split=split, then=more)
 
-    return tasks.run(jobs.import_job, project.path, paths, project.annotator, split, name="import", key="import",
-                     title=f"Importing {names}", on_returned=imported,
+    return tasks.run(jobs.import_job, project.path, paths, project.annotator, split, fmt, encoding, name="import",
+                     key="import", title=f"Importing {names}", on_returned=imported,
                      on_error=lambda exc: _failed(parent, tasks, "import", "Import failed", exc))
+
+
+def ask_how_to_read(parent: QWidget, project: Project, tasks: TaskRunner, errors: list[RecordError],
+                    split: str | None) -> ImportFixDialog:
+    """The format/encoding question for files that could not be read; non-blocking."""
+    dialog = ImportFixDialog(errors, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def again() -> None:
+        groups = dialog.groups()
+        if groups:
+            (paths, fmt, encoding), *more = groups
+            import_paths(parent, project, tasks, paths, fmt=fmt, encoding=encoding, split=split, then=more)
+
+    dialog.accepted.connect(again)
+    dialog.open()
+    return dialog
 
 
 def _failed(parent: QWidget, tasks: TaskRunner, key: str, title: str, exc: BaseException) -> None:

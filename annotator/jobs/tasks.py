@@ -107,18 +107,19 @@ def long_spans_job(ctx: Any, db_path: Path, doc_id: int, text: str, annotator: s
 
 
 def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None,
-               split: str | None = None) -> Any:
-    """Import files and folders (split: core/splitting.py); problems are collected, never
-    fatal for the rest."""
+               split: str | None = None, fmt: str | None = None, encoding: str | None = None) -> Any:
+    """Import files and folders (split: core/splitting.py; fmt and encoding as `import
+    --format/--encoding`); problems are collected as RecordErrors, never fatal for the rest."""
+    from annotator.core.errors import RecordError
     from annotator.core.importing import import_paths
 
-    errors: list[str] = []
+    errors: list[RecordError] = []
 
     on_progress = _reporter(ctx, "Importing")
     store = Store(db_path)
     try:
-        report = import_paths(store, paths, annotator=annotator, on_error=lambda e: errors.append(str(e)),
-                              on_progress=on_progress, split=split)
+        report = import_paths(store, paths, annotator=annotator, on_error=errors.append,
+                              on_progress=on_progress, split=split, fmt=fmt, encoding=encoding)
     finally:
         store.close()
     return report, errors

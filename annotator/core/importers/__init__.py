@@ -13,7 +13,7 @@ import codecs
 from pathlib import Path
 from typing import Callable, Iterator
 
-from annotator.core.errors import RecordError
+from annotator.core.errors import RecordError, UnknownFormat
 from annotator.core.importers.base import ImportRecord, ReadNote, ReadOptions
 from annotator.core.importers.brat import read_brat
 from annotator.core.importers.conll import read_conll
@@ -92,8 +92,8 @@ def detect_format(path: str | Path) -> str:
         return "jsonl"
     fmt = _BY_SUFFIX.get(suffix)
     if fmt is None:
-        raise RecordError(str(path), None, f"unknown file type {suffix or '(no extension)'!r}; "
-                                           f"use --format with one of {', '.join(FORMATS)}")
+        raise UnknownFormat(str(path), suffix, f"unknown file type {suffix or '(no extension)'!r}; "
+                                               f"use --format with one of {', '.join(FORMATS)}")
     return fmt
 
 
