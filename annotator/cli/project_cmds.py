@@ -47,8 +47,9 @@ def check_cmd(db_path: Path | None) -> None:
         raise click.ClickException(f"{path}: no such project file")
     with user_errors():
         found = check_project_file(path)
-    click.echo(f"{path}: sound: {found.documents:,} documents, {found.annotations:,} annotations "
-               f"({found.history:,} earlier versions), {found.reviews:,} reviews, {len(found.labels)} labels")
+    click.echo(f"{path}: sound: {count(found.documents, 'document')}, {count(found.annotations, 'annotation')} "
+               f"({count(found.history, 'earlier version')}), {count(found.reviews, 'review')}, "
+               f"{count(len(found.labels), 'label')}")
 
 
 @click.group("labels", short_help="List and edit the project's entity labels.")

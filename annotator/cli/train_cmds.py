@@ -116,7 +116,7 @@ def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: b
         return
     click.echo(f"Gold: {s['gold']}.")
     click.echo(f"Trained on {count(s['train_docs'], 'document')}, {s['dev_docs']} held out, labels "
-               f"{', '.join(s['labels'])}; {result.steps} steps in {result.seconds:.0f} s.")
+               f"{', '.join(s['labels'])}; {count(result.steps, 'step')} in {result.seconds:.0f} s.")
     stop = s["early_stopping"]
     if stop["stopped"] != "max_steps" or stop["best_step"]:
         why = {"patience": f"no better held-out F1 for {stop['patience']} steps", "budget": "time budget spent",

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from annotator import __version__
 from annotator.core.overview import Overview
+from annotator.core.wording import count
 
 STYLE = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222;
@@ -120,7 +121,7 @@ def curve_tables(ov: Overview) -> str:
     when = datetime.fromtimestamp(c.created).strftime("%Y-%m-%d %H:%M")
     gold = escape(str(c.settings.get("gold") or "the gold"))
     return (table(["share of training gold", "held-out F1"], rows)
-            + f'<p class="note">Computed {when} on {gold}, {c.dev_docs:,} documents held out.</p>')
+            + f'<p class="note">Computed {when} on {gold}, {count(c.dev_docs, "document")} held out.</p>')
 
 
 def time_tables(ov: Overview) -> str:
@@ -140,7 +141,7 @@ def stats_tables(stats: dict[str, Any]) -> str:
     medians = {name: (row or {}).get("median_seconds_per_document") for name, row in per.items()}
     rows = [(name, *(row.get(a, 0) for a in answers), None if medians.get(name) is None else f"{medians[name]:.1f}")
             for name, row in stats["annotators"].items()]
-    return (f"<p>{stats['documents']:,} documents, {stats['reviewed']:,} reviewed.</p>"
+    return (f"<p>{count(stats['documents'], 'document')}, {stats['reviewed']:,} reviewed.</p>"
             + table(["annotator", "accepted", "rejected", "skipped", "drafts", "total", "median s per document"],
                     rows, "No annotations yet.")
             + "<h3>Spans per label in accepted annotations</h3>" + table(["label", "spans"], stats["labels"].items()))

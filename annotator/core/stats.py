@@ -7,6 +7,7 @@ from typing import Any, Sequence
 from annotator.core.activity import SuggestionPoint, per_annotator, suggestion_points
 from annotator.core.model import ANSWERS, TimedDecision
 from annotator.core.store import Store
+from annotator.core.wording import count
 
 
 def project_stats(store: Store, records: Sequence[TimedDecision] | None = None,
@@ -53,7 +54,7 @@ def format_stats(stats: dict[str, Any]) -> str:
         lines.append("")
         for name, row in timed.items():
             lines.append(f"{name}: median {row['median_seconds_per_document']:.0f} s per document "
-                         f"over {row['timed_decisions']} decisions timed in the window")
+                         f"over {count(row['timed_decisions'], 'decision')} timed in the window")
     lines.append("")
     width = max(5, *(len(n) for n in stats["labels"])) if stats["labels"] else 5
     lines.append(f"{'Label':<{width}}  {'spans':>7}  (in accepted annotations)")

@@ -25,6 +25,7 @@ from annotator.gui.dialogs import show_message
 from annotator.gui.project import Project
 from annotator.gui.tasks import TaskRunner
 from annotator.jobs.tasks import charts_job, report_job
+from annotator.core.wording import count
 
 DEBOUNCE_MS = 500  # a burst of decisions (Accept all unanimous, a merge) recomputes once
 RESIZE_MS = 250    # the charts are drawn again at the new width once resizing pauses
@@ -163,7 +164,7 @@ class OverviewPanel(QWidget):
             pixmap.setDevicePixelRatio(image.scale)
             self.views[key].setPixmap(pixmap)
         p = overview.progress
-        self.status.setText(f"{p.gold:,} of {p.total:,} documents with team gold · updated "
+        self.status.setText(f"{p.gold:,} of {count(p.total, 'document')} with team gold · updated "
                             f"{time.strftime('%H:%M:%S', time.localtime(overview.generated))}")
 
     # ---- the learning curve ---------------------------------------------------------------------

@@ -253,7 +253,7 @@ class ReviewView(QWidget):
         self.final.set_document(doc.text, [Span(s.start, s.end, s.label) for s in start], tokens)
         self._sync_scrolling()
         disputed = sum(1 for k in kinds.values() if k != AGREE_ALL)
-        self.title.setText(f"<b>Document #{doc_id}</b> — {len(self._versions)} versions, "
+        self.title.setText(f"<b>Document #{doc_id}</b> — {count(len(self._versions), 'version')}, "
                            f"{disputed} disputed span{'s' if disputed != 1 else ''}"
                            + (f" — <i>reviewed by {review.reviewer}</i>" if review else ""))
         origin = "the saved review" if review else "the spans all annotators agree on"

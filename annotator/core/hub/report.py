@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core.hub.pull import PullCounts
+from annotator.core.wording import count
 
 OUTCOMES = ("added", "updated", "history", "unchanged")
 
@@ -62,22 +63,22 @@ class SyncReport:
 
         p = self.pulled
         out = [f"Synced {self.annotator} with {self.hub} in {self.seconds:.1f} s",
-               f"  pushed: {self.pushed_documents} documents ({self.documents_already_on_hub} were "
-               f"already on the hub), {self.pushed_labels} labels",
+               f"  pushed: {count(self.pushed_documents, 'document')} ({self.documents_already_on_hub} "
+               f"already on the hub), {count(self.pushed_labels, 'label')}",
                f"  pushed decisions: {few(self.pushed_decisions)}"]
         if sum(self.pushed_reviews.values()):
             out.append(f"  pushed reviews: {few(self.pushed_reviews)}")
         if self.kept_local_decisions:
-            out.append(f"  kept local: {self.kept_local_decisions} decisions under other annotators' "
+            out.append(f"  kept local: {count(self.kept_local_decisions, 'decision')} under other annotators' "
                        f"names (only {self.annotator}'s decisions are pushed)")
         if self.kept_local_reviews:
-            out.append(f"  kept local: {self.kept_local_reviews} reviews (not {self.annotator}'s, or "
+            out.append(f"  kept local: {count(self.kept_local_reviews, 'review')} (not {self.annotator}'s, or "
                        f"{self.annotator} is not a reviewer on this hub)")
-        out.append(f"  pulled: {p.documents} documents, {p.labels} labels")
+        out.append(f"  pulled: {count(p.documents, 'document')}, {count(p.labels, 'label')}")
         out.append(f"  pulled decisions: {few(p.decisions)}")
         if sum(p.reviews.values()):
             out.append(f"  pulled reviews: {few(p.reviews)}")
         if p.rejected:
-            out.append(f"  not applied: {p.rejected} bad rows from the hub, e.g. {p.problems[0]}")
-        out.append(f"  assigned to {self.annotator}: {self.assigned} documents")
+            out.append(f"  not applied: {count(p.rejected, 'bad row')} from the hub, e.g. {p.problems[0]}")
+        out.append(f"  assigned to {self.annotator}: {count(self.assigned, 'document')}")
         return out
