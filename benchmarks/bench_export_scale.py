@@ -11,7 +11,7 @@ Targets (measured in this run):
   (with spaCy tokens, what `annotator export` writes) is run once per size and its ratio to
   the bare loop shown for context only: bench_export_guards.py compares it with a plain
   tokenizer pass, its real reference.
-The projects are built with bench_export.build_project (H2) in benchmarks/_work and deleted
+The projects are built with bench_export.build_project in benchmarks/_work and deleted
 at the end (--keep keeps them).
 """
 

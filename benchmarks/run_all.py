@@ -5,7 +5,7 @@
     python benchmarks/run_all.py --only import,window --docs 50000
 
 Scripts that print a `RESULT {json}` line (bench_import, bench_export_scale, bench_window) are
-collected as they are; bench_suggest.py (H3) and bench_editor.py (H4) print tables, parsed
+collected as they are; bench_suggest.py and bench_editor.py print tables, parsed
 here. Every script's full output goes to benchmarks/_work/logs/NAME.log.
 """
 
@@ -38,7 +38,7 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
         return [
             ("import", "1. Import", ["bench_import.py", "--docs", str(docs), "--repeat", "3",
                                       "--profile-docs", str(small)]),
-            ("suggest", "2. Pre-annotation (H3's bench_suggest.py)",
+            ("suggest", "2. Pre-annotation (bench_suggest.py)",
              ["bench_suggest.py", "--docs", "6", "--repeat", "1", "--no-multiprocess"]),
             # Exports tokenise every text (~200 docs/s here): 1/10 of the quick size fits.
             ("export", "3. Export", ["bench_export_scale.py", "--docs", str(max(2, docs // 10)),
@@ -46,7 +46,7 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
             ("window", "4. The window (and 5. durable edits)",
              ["bench_window.py", "--docs", str(docs), "--launches", "1", "--next", "20", "--saves", "10",
               "--stall-docs", "16", "--stall-limit", "60"]),
-            ("editor", "4b. The 100,000-word article with 10,000 spans (H4's bench_editor.py)",
+            ("editor", "4b. The 100,000-word article with 10,000 spans (bench_editor.py)",
              ["bench_editor.py"]),
             ("hub_sync", HUB_SYNC, ["bench_hub_sync.py", "--annotators", "4", "--decisions", "100"]),
             ("hub_queue", HUB_QUEUE, ["bench_hub_queue.py", "--sizes", "10000,100000", "--repeat", "3"]),
@@ -58,13 +58,13 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
     return [
         ("import", "1. Import", ["bench_import.py", "--docs", str(docs), "--repeat", "3",
                                   "--profile-docs", str(small)]),
-        ("suggest", "2. Pre-annotation (H3's bench_suggest.py)",
+        ("suggest", "2. Pre-annotation (bench_suggest.py)",
          ["bench_suggest.py", "--docs", "60", "--repeat", "2"]),
         ("export", "3. Export", ["bench_export_scale.py", "--docs", str(docs), "--repeat", "3"]),
         ("window", "4. The window (and 5. durable edits)",
          ["bench_window.py", "--docs", str(docs), "--launches", "3", "--next", "200", "--saves", "50",
           "--stall-docs", "500", "--stall-limit", "420"]),
-        ("editor", "4b. The 100,000-word article with 10,000 spans (H4's bench_editor.py)",
+        ("editor", "4b. The 100,000-word article with 10,000 spans (bench_editor.py)",
          ["bench_editor.py"]),
         ("train", "6. The trained model on the users' text (WikiGold, lowercased, no punctuation)",
          ["bench_train.py", "--old"]),

@@ -85,7 +85,7 @@ class AnnotationsMixin(StoreBase):
                       (ann_id, doc_id, annotator, answer, payload, created, updated, time.time()))
             return "history"
 
-    # ---- many merges at once (helper H1: core/importing.py) ---------------------------
+    # ---- many merges at once (core/importing.py) --------------------------------------
     def merge_annotations(self, items: Sequence[tuple[int, str, str, Sequence[Span], float, float]]
                           ) -> list[str]:
         """merge_annotation for many (doc_id, annotator, answer, checked spans, created, updated),

@@ -28,7 +28,7 @@ class DocumentsMixin(StoreBase):
                       ) -> tuple[list[int], int]:
         """Add documents in one transaction; returns (id of each record, number newly added).
 
-        For the import (H1): with_ids=False skips looking the ids up, returning ([], added);
+        For the import: with_ids=False skips looking the ids up, returning ([], added);
         hashes are the texts' text_hash when already computed (in the import's reader thread).
         """
         now = time.time()
@@ -71,7 +71,7 @@ class DocumentsMixin(StoreBase):
     def count_documents(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
 
-    # (H5, GUI document list) previews without loading whole texts.
+    # The document list's previews, without loading whole texts.
     def document_previews(self, doc_ids: Sequence[int], length: int = 200
                           ) -> dict[int, tuple[str, dict[str, Any]]]:
         """{id: (first `length` characters, meta)} for the given ids, in one query per 500."""

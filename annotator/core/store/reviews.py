@@ -45,7 +45,7 @@ class ReviewsMixin(StoreBase):
             assert review is not None
             yield self.get_document(doc_id), review
 
-    # ---- merging reviews (helper H6: core/merge.py) -----------------------------------
+    # ---- merging reviews (core/merge.py) ---------------------------------------------
     def merge_review(self, doc_id: int, reviewer: str, spans: Iterable[Any], sources: Iterable[str],
                      created: float, *, validate: bool = True) -> str:
         """Bring in a review made elsewhere, like merge_annotation: the newer one becomes
