@@ -148,7 +148,7 @@ def test_progress_is_reported(two_projects):
 
 
 def test_importing_a_teammates_jsonl_export_merges_the_same_way(two_projects, tmp_path):
-    """bob exports JSONL (H2's exporter); we import it (H1's importer), which routes every
+    """bob exports JSONL; we import it, which routes every
     annotation through Store.merge_annotation: bob's name kept, twice the same as once."""
     from annotator.core.exporting import export
     from annotator.core.importing import import_paths

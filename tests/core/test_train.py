@@ -193,7 +193,7 @@ def test_trained_folder_loads_with_spacy_and_as_the_suggester(trained) -> None:
 
 @pytest.mark.slow
 def test_annotator_evaluate_scores_the_trained_folder(trained, wiki_db: Path) -> None:
-    """H3's evaluate() takes the trained folder like any pipeline (the gold keeps WikiGold's PER)."""
+    """evaluate() takes the trained folder like any pipeline (the gold keeps WikiGold's PER)."""
     from annotator.core.evaluate import evaluate
     from annotator.core.suggest import Suggester, default_model_name
 
