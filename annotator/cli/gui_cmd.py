@@ -59,10 +59,7 @@ def gui(db_path: Path | None, annotator: str | None, model: str | None, quit_aft
     from annotator.core.project import open_project
 
     with user_errors():
-        try:
-            open_project(path, seed=db_path is None or None).close()
-        except ImportError as exc:  # importers not installed: open without the samples
-            click.echo(f"warning: sample articles not imported ({exc})", err=True)
+        open_project(path, seed=db_path is None or None).close()
     from annotator.gui.app import run
 
     code = run(path, annotator, model, quit_after_s=quit_after)

@@ -316,10 +316,6 @@ class Suggester:
         for spans in _predict_raw(self.nlp, texts, batch_size, n_process):
             yield spans if raw else map_spans(spans, self.label_map, self.labels)
 
-    def apply_labels(self, spans: Iterable[Span]) -> list[Span]:
-        """Raw (cached) model spans -> this suggester's label map and labels."""
-        return map_spans(spans, self.label_map, self.labels)
-
 
 def _pieces(text: str, size: int | None = None) -> Iterator[tuple[int, str]]:
     """Split a long text at whitespace into (offset, piece) of at most `size` characters."""

@@ -10,7 +10,6 @@ what depends on it.
 
 from __future__ import annotations
 
-import importlib.util
 from collections import OrderedDict
 from typing import Any
 
@@ -22,13 +21,6 @@ from annotator.jobs import tasks as jobs
 
 _TOKEN_CACHE = 64
 SUGGEST = "suggest"  # the task key of pre-annotation
-
-
-def _module_available(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 class Background(QObject):
@@ -112,7 +104,7 @@ class Background(QObject):
     # ---- gold matcher and disputed documents ---------------------------------------------------
     def reload_matcher(self) -> None:
         """(Re)build what is learned from gold: the team gold plus this annotator's own work."""
-        if self.started and _module_available("annotator.core.learned"):
+        if self.started:
             self.tasks.run(jobs.matcher_job, self.project.path, self.project.annotator, name="matcher",
                            on_returned=self.project.set_matcher)
 
@@ -129,9 +121,6 @@ class Background(QObject):
         model = self.project.model
         if model == "":
             self.modelStatus.emit("none (manual labelling)")
-            return
-        if not _module_available("annotator.core.suggest"):
-            self.modelStatus.emit("none (suggester not installed)")
             return
         if model is None:  # the project's model, as `annotator suggest --model` left it
             from annotator.core.suggest import project_model
