@@ -99,16 +99,20 @@ def own_spans(spans: Iterable[Span]) -> list[Span]:
     return [s for s in spans if s.source is None]
 
 
-def propagated(text: str, own: Iterable[Span], lang: str = "en") -> list[Span]:
+def propagated(text: str, own: Iterable[Span], lang: str = "en",
+               dismissed: Iterable[tuple[int, int]] = ()) -> list[Span]:
     """Suggestions for the other occurrences of the person's own spans in this document.
 
     Longer phrases claim their occurrences first; no result overlaps the person's spans or
     another result. When one phrase carries two labels in the document, the label of its
-    first labelled occurrence wins. Linear in the document's tokens per distinct phrase
-    start, so a 100,000-word article with thousands of spans stays fast."""
+    first labelled occurrence wins. `dismissed`: (start, end) of occurrences the person
+    removed a propagated suggestion from; they are not suggested again. Linear in the
+    document's tokens per distinct phrase start, so a 100,000-word article with thousands
+    of spans stays fast."""
     own = sorted(own)
     if not own:
         return []
+    gone = set(dismissed)
     doc = _Doc(text, lang)
     phrases: dict[tuple[str, ...], str] = {}
     for span in own:
@@ -120,7 +124,7 @@ def propagated(text: str, own: Iterable[Span], lang: str = "en") -> list[Span]:
     for key, label in sorted(phrases.items(), key=lambda kv: -len(kv[0])):
         n = len(key)
         for i in doc.find(key):
-            if doc.free(i, i + n):
+            if doc.free(i, i + n) and doc.chars(i, i + n) not in gone:
                 doc.taken[i:i + n] = b"\x01" * n
                 out.append(Span(*doc.chars(i, i + n), label, SOURCE_PROPAGATED))
     return sorted(out)
