@@ -106,6 +106,24 @@ def long_spans_job(ctx: Any, db_path: Path, doc_id: int, text: str, annotator: s
         store.close()
 
 
+def propagate_job(ctx: Any, text: str, spans: list[Any], labels: list[str], lang: str,
+                  dismissed: list[tuple[int, int]]) -> tuple[list[Any], list[Any], list[Any]]:
+    """The propagation inside a long document (core/suggestions.with_propagated) off the GUI
+    thread: (spans after, removed, added), the change worked out here too."""
+    from annotator.core.editing import diff_spans
+    from annotator.core.suggestions import with_propagated
+
+    after = with_propagated(text, spans, labels, lang, dismissed)
+    return (after, *diff_spans(spans, after))
+
+
+def label_all_job(ctx: Any, text: str, spans: list[Any], selected: Any, label: str, lang: str) -> Any:
+    """"Label all occurrences" in a long document (core/propagate.label_all) off the GUI thread."""
+    from annotator.core.propagate import label_all
+
+    return label_all(text, spans, selected, label, lang)
+
+
 def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None,
                split: str | None = None, fmt: str | None = None, encoding: str | None = None) -> Any:
     """Import files and folders (split: core/splitting.py; fmt and encoding as `import
