@@ -25,6 +25,7 @@ from annotator.gui.activity import DecisionRecorder
 from annotator.gui.background import Background
 from annotator.gui.continuous import ContinuousLearning
 from annotator.gui.doc_list import DocListModel, DocListPanel
+from annotator.gui.doc_order import DocOrder
 from annotator.gui.hub_sync import HubStatusLabel, HubSync
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.long_docs import LongDocuments
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self._build_label_keys()
         self.occurrences = Occurrences(self.project, self.tasks, self.editor, self.label_bar.label_for_key, self)
         self.label_all_actions = self.occurrences.install_keys(self)  # Shift + a label key
+        self.doc_order = DocOrder(self.project, self.tasks, self.doc_panel, self)  # the list's Order box
         self.menu_actions["keep_improving"].setChecked(self.continuous.enabled())
         self.add_panel(AcceptedPanel(self.project), "Progress")
         self.add_panel(OverviewPanel(self.project, self.tasks), "Overview")
@@ -205,7 +207,7 @@ class MainWindow(QMainWindow):
             "model in the Model menu."))
         self.tasks.failed.connect(lambda name, message: dialogs.show_message(
             self, f"{name.capitalize()} failed", message))
-        for source in (self.occurrences,):
+        for source in (self.occurrences, self.doc_order):
             source.message.connect(lambda text: self.status.showMessage(text, 8000))
 
     def _restore_settings(self) -> None:

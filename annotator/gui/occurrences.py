@@ -37,6 +37,7 @@ from annotator.gui.undo import RemoveSpan, SpanListCommand, snippet
 from annotator.jobs import tasks as jobs
 
 AT_ONCE = 20_000  # characters: above this, propagation and label-all run in a worker
+MAX_STARS = 2_000  # propagated suggestions in one document at most (longer phrases, then left to right)
 
 
 class Occurrences(QObject):
@@ -72,7 +73,7 @@ class Occurrences(QObject):
         text = self.editor.text()
         if len(text) > AT_ONCE:
             return spans  # _labelled() starts a worker once the edit is done
-        return with_propagated(text, spans, self._labels(), self.project.store.lang, self.dismissed())
+        return with_propagated(text, spans, self._labels(), self.project.store.lang, self.dismissed(), MAX_STARS)
 
     def _labelled(self, command: SpanListCommand) -> None:
         if len(self.editor.text()) > AT_ONCE:
@@ -82,7 +83,7 @@ class Occurrences(QObject):
         self._request += 1
         request = self._request
         self.tasks.run(jobs.propagate_job, self.editor.text(), self.editor.spans(), self._labels(),
-                       self.project.store.lang, self.dismissed(), name="propagation",
+                       self.project.store.lang, self.dismissed(), MAX_STARS, name="propagation",
                        on_returned=lambda result: self._propagated(request, command, result))
 
     def _propagated(self, request: int, command: SpanListCommand, result: tuple[Any, Any, Any]) -> None:
@@ -112,20 +113,22 @@ class Occurrences(QObject):
         state = (stack.index(), stack.command(stack.index() - 1) if stack.index() else None)
         self.message.emit(f"Labelling every '{snippet(text, span)}' as {label}…")
 
-        def returned(result: LabelAll) -> None:
+        def returned(got: tuple[LabelAll, list[Span], list[Span]]) -> None:
             if (stack.index(), stack.command(stack.index() - 1) if stack.index() else None) != state:
                 self.message.emit("The document changed while labelling all occurrences: nothing was changed")
                 return
-            self._apply(span, label, result)
+            result, removed, added = got
+            self._apply(span, label, result, (removed, added))
 
         self.tasks.run(jobs.label_all_job, text, spans, span, label, lang, name="label all",
                        on_returned=returned)
         return True
 
-    def _apply(self, span: Span, label: str, result: LabelAll) -> bool:
+    def _apply(self, span: Span, label: str, result: LabelAll,
+               change: tuple[list[Span], list[Span]] | None = None) -> bool:
         words = f"'{snippet(self.editor.text(), span)}'"
         changed = self.editor.replace_spans(result.spans, f"Label all {words} as {label}",
-                                            selected=Span(span.start, span.end, label))
+                                            selected=Span(span.start, span.end, label), change=change)
         counts = [f"{n} {what}" for n, what in ((result.added, "added"), (result.relabelled, "relabelled"),
                                                  (result.skipped, "left alone (inside your other spans)")) if n]
         if not changed:

@@ -358,17 +358,19 @@ class SpanEditor(QWidget):
         self._labelling(ConfirmAll(self, self._spans, self._selected, then=self.follow_up))
         return True
 
-    def replace_spans(self, spans: Sequence[Span], description: str = "Replace spans",
-                      selected: Span | None = None) -> bool:
+    def replace_spans(self, spans: Sequence[Span], description: str = "Replace spans", selected: Span | None = None,
+                      change: tuple[Sequence[Span], Sequence[Span]] | None = None) -> bool:
         """Swap in a whole span list as one undoable step (clear all, apply suggestions, label
-        all occurrences), selecting `selected` afterwards."""
+        all occurrences), selecting `selected` afterwards. `change`: (removed, added) from the
+        current list, worked out (and `spans` checked) off the GUI thread for a long text."""
         if self._read_only:
             return False
-        new = validate_spans(self._text, spans, trim=False)
-        if [full_key(s) for s in new] == [full_key(s) for s in self._spans]:
+        new = validate_spans(self._text, spans, trim=False) if change is None else list(spans)
+        if (not any(change) if change is not None else
+                [full_key(s) for s in new] == [full_key(s) for s in self._spans]):
             return False
         self._labelling(ReplaceSpans(self, self._spans, new, description, self._selected, selected,
-                                     then=self.follow_up))
+                                     then=self.follow_up, change=change))
         return True
 
     def amend(self, command: SpanListCommand, spans: Sequence[Span],

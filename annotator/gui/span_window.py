@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QScrollBar
 
+from annotator.core.editing import spans_between
 from annotator.core.model import Span
 from annotator.gui.display import DisplayText
 from annotator.gui.offsets import WindowOffsets
@@ -207,10 +208,10 @@ def load_window(view: "SpanTextEdit", text: str, start: int, spans: Sequence[Spa
 
 def reformat(doc: QTextDocument, win: WindowOffsets, removed: Sequence[Span], added: Sequence[Span],
              base: QTextCharFormat, format_of: Callable[[Span], QTextCharFormat]) -> None:
-    """Reset the format of `removed` spans' text, then format `added` ones: only the changed
-    ranges inside the window are touched, in one edit block (the document keeps no undo)."""
-    removed = [s for s in removed if s.start < win.end and win.start < s.end]
-    added = [s for s in added if s.start < win.end and win.start < s.end]
+    """Reset the format of `removed` spans' text, then format `added` ones (each sorted, as
+    every change is): only the changed ranges inside the window are touched, in one edit
+    block (the document keeps no undo)."""
+    removed, added = spans_between(removed, win.start, win.end), spans_between(added, win.start, win.end)
     if not removed and not added:
         return
     to_qt = win.to_qt  # clamps a span crossing a window edge to the edge

@@ -8,6 +8,7 @@ editing itself is plain Python in annotator.core.editing; a command replays its 
 
 from __future__ import annotations
 
+import operator
 from typing import Callable, Protocol, Sequence
 
 from PySide6.QtGui import QUndoCommand
@@ -19,6 +20,7 @@ from annotator.core.model import SOURCE_PROPAGATED, Span
 # What follows a labelling edit in the same undo step: the span list after the edit -> the
 # span list to show (the window's propagation inside the document, gui/occurrences.py).
 Then = Callable[[list[Span]], list[Span]]
+_SOURCE = operator.attrgetter("source")
 
 _SNIPPET_MAX = 40
 
@@ -49,10 +51,13 @@ class SpanListCommand(QUndoCommand):
 
     def __init__(self, target: SpanTarget, before: Sequence[Span], after: Sequence[Span],
                  description: str, *, selected_before: Span | None = None,
-                 selected_after: Span | None = None, then: Then | None = None) -> None:
+                 selected_after: Span | None = None, then: Then | None = None,
+                 change: tuple[Sequence[Span], Sequence[Span]] | None = None) -> None:
         if then is not None:
-            after = then(list(after))
-        removed, added = editing.diff_spans(before, after)
+            given = list(after)
+            after = then(given)
+            change = change if after is given else None  # the follow-up changed it: work it out
+        removed, added = change if change is not None else editing.diff_spans(before, after)
         super().__init__(description)
         self._description = description
         self._target = target
@@ -78,7 +83,7 @@ class SpanListCommand(QUndoCommand):
         self._describe()
 
     def _describe(self) -> None:
-        stars = sum(s.source == SOURCE_PROPAGATED for s in self.added)
+        stars = list(map(_SOURCE, self.added)).count(SOURCE_PROPAGATED)
         self.setText(self._description + (f" (+{stars} ★)" if stars else ""))
 
     def redo(self) -> None:
@@ -161,6 +166,7 @@ class ReplaceSpans(SpanListCommand):
 
     def __init__(self, target: SpanTarget, before: Sequence[Span], after: Sequence[Span],
                  description: str, selected_before: Span | None = None,
-                 selected_after: Span | None = None, then: Then | None = None) -> None:
-        super().__init__(target, before, sorted(after), description,
-                         selected_before=selected_before, selected_after=selected_after, then=then)
+                 selected_after: Span | None = None, then: Then | None = None,
+                 change: tuple[Sequence[Span], Sequence[Span]] | None = None) -> None:
+        super().__init__(target, before, sorted(after), description, selected_before=selected_before,
+                         selected_after=selected_after, then=then, change=change)

@@ -60,6 +60,13 @@ def test_a_dismissed_occurrence_is_not_suggested_again() -> None:
         Span(*at("New York"), "GPE", SOURCE_PROPAGATED)]
 
 
+def test_a_limit_keeps_longer_phrases_then_the_first_occurrences() -> None:
+    own = [Span(*at("paris"), "GPE"), Span(*at("new york"), "GPE")]
+    assert propagated(TEXT, own, limit=2) == [Span(*at("Paris"), "GPE", SOURCE_PROPAGATED),
+                                              Span(*at("New York"), "GPE", SOURCE_PROPAGATED)]
+    assert propagated(TEXT, own, limit=0) == []
+
+
 def test_label_all_occurrences() -> None:
     selected = Span(*at("paris"), "GPE", SOURCE_MODEL)
     own_other_label = Span(*at("Paris"), "ORG")
