@@ -129,7 +129,7 @@ class Occurrences(QObject):
         words = f"'{snippet(self.editor.text(), span)}'"
         changed = self.editor.replace_spans(result.spans, f"Label all {words} as {label}",
                                             selected=Span(span.start, span.end, label), change=change)
-        counts = [f"{n} {what}" for n, what in ((result.added, "added"), (result.relabelled, "relabelled"),
+        counts = [f"{n:,} {what}" for n, what in ((result.added, "added"), (result.relabelled, "relabelled"),
                                                  (result.skipped, "left alone (inside your other spans)")) if n]
         if not changed:
             self.message.emit(f"Every occurrence of {words} already is {label}"

@@ -168,5 +168,5 @@ class ReplaceSpans(SpanListCommand):
                  description: str, selected_before: Span | None = None,
                  selected_after: Span | None = None, then: Then | None = None,
                  change: tuple[Sequence[Span], Sequence[Span]] | None = None) -> None:
-        super().__init__(target, before, sorted(after), description, selected_before=selected_before,
+        super().__init__(target, before, sorted(after, key=editing.SPAN_KEY), description, selected_before=selected_before,
                          selected_after=selected_after, then=then, change=change)
