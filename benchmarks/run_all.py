@@ -54,6 +54,7 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
              ["bench_bigdocs.py", "--mb", "1", "--edits", "40", "--docs", str(docs), "--runs", "1"]),
             ("guards", "3b. Export guards: the token formats against their plainest pass",
              ["bench_export_guards.py", "--docs", "300", "--conll-mb", "2", "--rounds", "1"]),
+            ("inside", INSIDE, ["bench_inside.py", "--mb", "1", "--runs", "1"]),
         ]
     return [
         ("import", "1. Import", ["bench_import.py", "--docs", str(docs), "--repeat", "3",
@@ -77,11 +78,13 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
          ["bench_bigdocs.py", "--mb", "5", "--edits", "260", "--docs", str(docs), "--runs", "3"]),
         ("guards", "3b. Export guards: the token formats against their plainest pass",
          ["bench_export_guards.py", "--docs", "2000", "--conll-mb", "10", "--rounds", "5"]),
+        ("inside", INSIDE, ["bench_inside.py", "--mb", "5", "--runs", "3"]),
     ]
 
 
 HUB_SYNC = "8. Team hub: 20 annotators syncing at once"
 HUB_QUEUE = "9. Team hub: assignments from a hub of 1,000,000 documents"
+INSIDE = "11. Inside a 5 MB document: propagation and label all occurrences (issue 16)"
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {
@@ -111,6 +114,10 @@ NOTES = {
     "bigdocs": "The real window, offscreen, each part in its own process, on this shared 2-core machine: "
                "stalls are the longest gap of a 5 ms timer, medians of runs (the worst in the notes); the "
                "machine's load changes them more than anything here does.",
+    "inside": "The real window, offscreen, in its own process (3 runs): a span on one 'Babbage' of a 5 MB "
+              "text where it occurs ~42,000 times; its other occurrences become ★ (at most 2,000) in a worker; "
+              "Shift+label then labels all of them in one undo step; the undo; a label edit in a draft of "
+              "53,000 spans. Stalls are the longest gap of a 5 ms timer, medians of the runs.",
     "guards": "CPU time of this process, medians of alternated rounds, each contestant starting from a cold "
               "blank pipeline. The references are deliberately plain: the JSONL one is the obvious loop over "
               "nlp.tokenizer.pipe's Docs, the CoNLL one the core tokenizer every token format is defined by.",
@@ -307,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="10x smaller sizes, a ~2 minute smoke run")
     parser.add_argument("--docs", type=int, default=0, help="project size (default 100,000; 10,000 with --quick)")
     parser.add_argument("--only", default="", help="comma-separated: import,suggest,export,window,editor,"
-                        "train,order,hub_sync,hub_queue,bigdocs,guards")
+                        "train,order,hub_sync,hub_queue,bigdocs,guards,inside")
     parser.add_argument("--output", default=None, help="default benchmarks/RESULTS.md "
                         "(_work/RESULTS-quick.md with --quick)")
     parser.add_argument("--from-logs", action="store_true",

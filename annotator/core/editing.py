@@ -12,7 +12,7 @@ import itertools
 import operator
 import re
 from collections import OrderedDict
-from typing import Callable, Iterable, Sequence, Union
+from typing import Any, Callable, Iterable, Sequence, Union
 
 from annotator.core.graphemes import snap_out
 from annotator.core.model import Span
@@ -23,6 +23,11 @@ from annotator.core.tokens import Token
 def full_key(span: Span) -> tuple[int, int, str, str | None]:
     """Identity of a span including its source (Span equality ignores the source)."""
     return (span.start, span.end, span.label, span.source)
+
+
+# full_key and Span.key at C speed, for passes over tens of thousands of spans.
+_FULL_KEY = operator.attrgetter("start", "end", "label", "source")
+SPAN_KEY = operator.attrgetter("start", "end", "label")
 
 
 def _index_of(spans: Sequence[Span], span: Span) -> int:
@@ -160,18 +165,27 @@ def diff_spans(old: Sequence[Span], new: Sequence[Span]) -> tuple[list[Span], li
     tail = next(itertools.compress(itertools.count(), map(operator.is_not, reversed(old), reversed(new))), n)
     tail = min(tail, n - head)
     old_mid, new_mid = old[head:len(old) - tail], new[head:len(new) - tail]
-    new_keys = {full_key(s) for s in new_mid}
-    old_keys = {full_key(s) for s in old_mid}
-    return ([s for s in old_mid if full_key(s) not in new_keys],
-            [s for s in new_mid if full_key(s) not in old_keys])
+    if len(old_mid) + len(new_mid) > 256:
+        # Many spans in between (a change all over a long text, e.g. label all occurrences):
+        # objects in both lists are unchanged (spans are immutable), found by identity in C;
+        # only the rest are compared by value, in a Python loop.
+        old_ids, new_ids = set(map(id, old_mid)), set(map(id, new_mid))
+        old_mid, new_mid = _not_in(old_mid, map(id, old_mid), new_ids), _not_in(new_mid, map(id, new_mid), old_ids)
+    new_keys, old_keys = set(map(_FULL_KEY, new_mid)), set(map(_FULL_KEY, old_mid))
+    return (_not_in(old_mid, map(_FULL_KEY, old_mid), new_keys), _not_in(new_mid, map(_FULL_KEY, new_mid), old_keys))
+
+
+def _not_in(spans: Sequence[Span], keys: Iterable[Any], other: set[Any]) -> list[Span]:
+    """The spans whose key is not in `other`, in order (C-level iterators throughout)."""
+    return list(itertools.compress(spans, map(operator.not_, map(other.__contains__, keys))))
 
 
 def apply_change(spans: Sequence[Span], removed: Sequence[Span], added: Sequence[Span]) -> list[Span]:
     """`spans` without `removed` (matched by start, end, label) and with `added`, sorted: an
     edit replayed (undo keeps edits, not two copies of a 100,000-span list per step)."""
     if len(removed) + len(added) > 64:  # many (confirm all): one pass and a sort
-        gone = {s.key() for s in removed}
-        return sorted([s for s in spans if s.key() not in gone] + list(added), key=Span.key)
+        gone = set(map(SPAN_KEY, removed))
+        return sorted(_not_in(spans, map(SPAN_KEY, spans), gone) + list(added), key=SPAN_KEY)
     out = list(spans)
     for span in removed:
         i = _index_of(out, span)

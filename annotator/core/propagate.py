@@ -21,34 +21,72 @@ The person's own spans are those without a source (suggestions carry "model", "g
 from __future__ import annotations
 
 import bisect
+import threading
+from array import array
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from annotator.core.model import SOURCE_PROPAGATED, Span
-from annotator.core.tokens import Token, tokenize
+from annotator.core.tokens import tokenize
 
 
-def _lowers(tokens: Sequence[Token]) -> list[str]:
-    return [t.text.lower() for t in tokens]
+class _Index:
+    """What a text's tokens say, independent of any spans: where each token starts and ends,
+    its lowercased text, and where each lowercased text occurs. Compact (arrays, shared
+    strings): a 5 MB text's index is some tens of MB, where its Token objects are hundreds."""
+
+    def __init__(self, text: str, lang: str) -> None:
+        tokens = tokenize(text, lang)
+        self.starts = array("q", [t.start for t in tokens])
+        self.ends = array("q", [t.end for t in tokens])
+        shared: dict[str, str] = {}
+        self.lowers = [shared.setdefault(low, low) for low in (t.text.lower() for t in tokens)]
+        del tokens
+        self.at: dict[str, array] = {}
+        for i, low in enumerate(self.lowers):
+            where = self.at.get(low)
+            if where is None:
+                where = self.at[low] = array("q")
+            where.append(i)
+
+
+# The index of the last few texts: the window asks about the same document after every edit,
+# and tokenizing a 5 MB text takes seconds. Keyed by the text itself (its hash is computed once
+# per str object); shared by the GUI thread and workers.
+_CACHED = 2
+_cache: OrderedDict[tuple[str, str], _Index] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _index(text: str, lang: str) -> _Index:
+    key = (lang, text)
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit
+    index = _Index(text, lang)
+    with _cache_lock:
+        _cache[key] = index
+        while len(_cache) > _CACHED:
+            _cache.popitem(last=False)
+    return index
 
 
 class _Doc:
-    """A document's tokens, indexed by lowercased text, with a token-level coverage map."""
+    """A document's tokens (its cached _Index) with a token-level coverage map of this call."""
 
     def __init__(self, text: str, lang: str) -> None:
-        self.tokens = tokenize(text, lang)
-        self.lowers = _lowers(self.tokens)
-        self.at: dict[str, list[int]] = {}
-        for i, low in enumerate(self.lowers):
-            self.at.setdefault(low, []).append(i)
-        self.taken = bytearray(len(self.tokens))
-        self.starts = [t.start for t in self.tokens]
+        index = _index(text, lang)
+        self.starts, self.ends, self.lowers, self.at = index.starts, index.ends, index.lowers, index.at
+        self.taken = bytearray(len(self.starts))
 
     def span_tokens(self, start: int, end: int) -> tuple[int, int] | None:
         """Token range [i, j) covering exactly [start, end), or None when not on token boundaries."""
         i = bisect.bisect_left(self.starts, start)
         j = bisect.bisect_left(self.starts, end) - 1
-        if i >= len(self.tokens) or j < i or self.tokens[i].start != start or self.tokens[j].end != end:
+        if i >= len(self.starts) or j < i or self.starts[i] != start or self.ends[j] != end:
             return None
         return i, j + 1
 
@@ -67,7 +105,7 @@ class _Doc:
     def tokens_of(self, start: int, end: int) -> range:
         """Indices of the tokens that overlap [start, end) (characters)."""
         i = max(0, bisect.bisect_right(self.starts, start) - 1)
-        if i < len(self.tokens) and self.tokens[i].end <= start:
+        if i < len(self.starts) and self.ends[i] <= start:
             i += 1
         j = bisect.bisect_left(self.starts, end)
         return range(i, j)
@@ -80,7 +118,7 @@ class _Doc:
         return not any(self.taken[i:j])
 
     def chars(self, i: int, j: int) -> tuple[int, int]:
-        return self.tokens[i].start, self.tokens[j - 1].end
+        return self.starts[i], self.ends[j - 1]
 
 
 def occurrences(text: str, start: int, end: int, lang: str = "en") -> list[tuple[int, int]]:
@@ -99,16 +137,21 @@ def own_spans(spans: Iterable[Span]) -> list[Span]:
     return [s for s in spans if s.source is None]
 
 
-def propagated(text: str, own: Iterable[Span], lang: str = "en") -> list[Span]:
+def propagated(text: str, own: Iterable[Span], lang: str = "en",
+               dismissed: Iterable[tuple[int, int]] = (), limit: int | None = None) -> list[Span]:
     """Suggestions for the other occurrences of the person's own spans in this document.
 
     Longer phrases claim their occurrences first; no result overlaps the person's spans or
     another result. When one phrase carries two labels in the document, the label of its
-    first labelled occurrence wins. Linear in the document's tokens per distinct phrase
-    start, so a 100,000-word article with thousands of spans stays fast."""
+    first labelled occurrence wins. `dismissed`: (start, end) of occurrences the person
+    removed a propagated suggestion from; they are not suggested again. `limit`: at most
+    that many (the first in the order above: longer phrases, then left to right). Linear in
+    the document's tokens per distinct phrase start, so a 100,000-word article with
+    thousands of spans stays fast."""
     own = sorted(own)
     if not own:
         return []
+    gone = set(dismissed)
     doc = _Doc(text, lang)
     phrases: dict[tuple[str, ...], str] = {}
     for span in own:
@@ -120,7 +163,9 @@ def propagated(text: str, own: Iterable[Span], lang: str = "en") -> list[Span]:
     for key, label in sorted(phrases.items(), key=lambda kv: -len(kv[0])):
         n = len(key)
         for i in doc.find(key):
-            if doc.free(i, i + n):
+            if limit is not None and len(out) >= limit:
+                return sorted(out)
+            if doc.free(i, i + n) and doc.chars(i, i + n) not in gone:
                 doc.taken[i:i + n] = b"\x01" * n
                 out.append(Span(*doc.chars(i, i + n), label, SOURCE_PROPAGATED))
     return sorted(out)
@@ -164,7 +209,7 @@ def label_all(text: str, spans: Iterable[Span], selected: Span, label: str, lang
             targets.add(occ)
         else:
             skipped += 1
-    hit = bytearray(len(doc.tokens))
+    hit = bytearray(len(doc.starts))
     for start, end in targets:
         for k in doc.tokens_of(start, end):
             hit[k] = 1

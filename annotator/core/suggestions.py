@@ -83,13 +83,16 @@ def model_part(store: "Store", doc_id: int, model_key: str | None) -> Sequence[S
     return (store.get_suggestions(doc_id, model_key) or ()) if model_key else ()
 
 
-def with_propagated(text: str, spans: Iterable[Span], labels: Iterable[str], lang: str = "en") -> list[Span]:
+def with_propagated(text: str, spans: Iterable[Span], labels: Iterable[str], lang: str = "en",
+                    dismissed: Iterable[tuple[int, int]] = (), limit: int | None = None) -> list[Span]:
     """The open document's spans after an edit: the person's own spans (no source), the
     propagated suggestions they imply (recomputed, so removing a span removes its
-    propagations), then the other suggestions that overlap neither."""
+    propagations; none where the person removed one: `dismissed`, (start, end) ranges; at
+    most `limit`, see propagate.propagated), then the other suggestions that overlap neither."""
     spans = list(spans)
     mine = own_spans(spans)
-    fresh = [s for s in propagated(text, mine, lang) if s.label in set(labels)]
+    known = set(labels)
+    fresh = [s for s in propagated(text, mine, lang, dismissed, limit) if s.label in known]
     taken = sorted(mine + fresh)
     starts = [t.start for t in taken]
 

@@ -8,19 +8,24 @@ documents and teammates' work update it; nobody refreshes it by hand.
 
 Next (Document -> Next, and the move after a decision) takes the documents the team hub
 assigned to this annotator first: see next_document(). Assigned documents show a ➜.
+
+The rows follow a document order (core/ordering.py; gui/doc_order.py chooses it): as
+imported, or a ranking set by set_order(). Filters and search keep that order; documents the
+ranking does not know (imported since) come last, by id. Rows are found through a position
+map, so any order works for Next, Previous and the window's "N of M".
 """
 
 from __future__ import annotations
 
-import bisect
 from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from annotator.core.model import ANSWER_TO_STATUS, STATUS_DRAFT, STATUS_NEW, STATUSES
+from annotator.core.ordering import ORDER_DISPUTED, ORDER_IMPORTED, ORDER_UNCERTAINTY
 from annotator.gui.project import Project
 from annotator.gui.tasks import TaskRunner
 from annotator.jobs import tasks as jobs
@@ -39,6 +44,8 @@ _BLOCK = 64  # rows fetched per query around the one asked for
 _CACHE_ROWS = 2048
 
 _Index = QModelIndex | QPersistentModelIndex
+ORDER_CHOICES = [("As imported", ORDER_IMPORTED), ("Most uncertain first", ORDER_UNCERTAINTY),
+                 ("Most disputed first", ORDER_DISPUTED)]
 
 
 def preview_of(head: str, meta: dict[str, Any]) -> str:
@@ -97,6 +104,8 @@ class DocListModel(QAbstractListModel):
         self._set_meanwhile: dict[int, str] = {}
         self._all_ids: list[int] = []
         self._ids: list[int] = []
+        self._rows: dict[int, int] = {}  # doc id -> row in _ids
+        self._rank: dict[int, int] | None = None  # doc id -> place in the chosen order (None: as imported)
         self._statuses: dict[int, str] = {}
         self._assigned: list[int] = []  # by the team hub, in its order (store/sync_state.py)
         self._cache: OrderedDict[int, str] = OrderedDict()
@@ -173,6 +182,14 @@ class DocListModel(QAbstractListModel):
         self._search = text.strip()
         self._apply()
 
+    def set_order(self, ids: list[int] | None) -> None:
+        """Show the rows in the order of `ids` (None: as imported, by id)."""
+        self._rank = None if ids is None else {doc_id: i for i, doc_id in enumerate(ids)}
+        self._apply()
+
+    def ordered(self) -> bool:
+        return self._rank is not None
+
     def _apply(self) -> None:
         self.beginResetModel()
         ids = self.store.document_ids(self._search) if self._search else self._all_ids
@@ -182,7 +199,11 @@ class DocListModel(QAbstractListModel):
         elif self._status_filter:
             want, st = self._status_filter, self._statuses
             ids = [d for d in ids if st.get(d, STATUS_NEW) == want]
-        self._ids = list(ids)  # ascending ids (the store's order), so rows are found by bisection
+        if self._rank is not None:
+            rank, last = self._rank, len(self._rank)
+            ids = sorted(ids, key=lambda d: (rank.get(d, last), d))
+        self._ids = list(ids)
+        self._rows = {doc_id: row for row, doc_id in enumerate(self._ids)}
         self.endResetModel()
 
     # ---- queries -------------------------------------------------------------------------
@@ -193,8 +214,7 @@ class DocListModel(QAbstractListModel):
         return len(self._all_ids)
 
     def row_of(self, doc_id: int) -> int:
-        i = bisect.bisect_left(self._ids, doc_id)
-        return i if i < len(self._ids) and self._ids[i] == doc_id else -1
+        return self._rows.get(doc_id, -1)
 
     def id_at(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -279,7 +299,8 @@ class DocListModel(QAbstractListModel):
 
 
 class DocListPanel(QWidget):
-    """Search box, status filter and the list. Emits documentActivated(id) on a click."""
+    """Search box, status filter, document order and the list. Emits documentActivated(id) on
+    a click; the order box is read by gui/doc_order.py."""
 
     documentActivated = Signal(int)
 
@@ -292,6 +313,12 @@ class DocListPanel(QWidget):
         for status in STATUSES:
             self.filter.addItem(status.capitalize(), status)
         self.filter.addItem(f"{DISPUTED_MARK} Disputed (team)", FILTER_DISPUTED)
+        self.order = QComboBox()
+        self.order.setObjectName("docOrder")
+        for text, order in ORDER_CHOICES:
+            self.order.addItem(text, order)
+        self.order.setToolTip("Which document comes next: as imported; most uncertain first (the "
+                              "model's own entity probabilities); most disputed first (annotators disagree)")
         self.view = QListView()
         self.view.setObjectName("docList")
         self.view.setUniformItemSizes(True)  # the view then never measures every row
@@ -309,6 +336,11 @@ class DocListPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Order:"))
+        row.addWidget(self.order, 1)
+        layout.addLayout(row)
         layout.addWidget(self.view, 1)
         # Searching scans every text: wait for a pause in typing.
         self._search_timer = QTimer(self, singleShot=True, interval=250)
@@ -330,6 +362,10 @@ class DocListPanel(QWidget):
         change()
         if self._current is not None:
             self.show_current(self._current)
+
+    def set_order(self, ids: list[int] | None) -> None:
+        """Rows in the order of `ids` (None: as imported), the current document kept in view."""
+        self._refilter(lambda: self.model.set_order(ids))
 
     def show_current(self, doc_id: int) -> None:
         """Select and scroll to the document being annotated (no signal)."""

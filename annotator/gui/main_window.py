@@ -25,10 +25,12 @@ from annotator.gui.activity import DecisionRecorder
 from annotator.gui.background import Background
 from annotator.gui.continuous import ContinuousLearning
 from annotator.gui.doc_list import DocListModel, DocListPanel
+from annotator.gui.doc_order import DocOrder
 from annotator.gui.hub_sync import HubStatusLabel, HubSync
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.long_docs import LongDocuments
 from annotator.gui.menus import build_menus
+from annotator.gui.occurrences import Occurrences
 from annotator.gui.overview_panel import OverviewPanel
 from annotator.gui.project import Project
 from annotator.gui.review_windows import ReviewWindows
@@ -87,6 +89,9 @@ class MainWindow(QMainWindow):
             "recent": project_dialogs.RecentMenu(self.switch_project, self),
             "trained": self.trained_menu, "panels": self.panels_menu})
         self._build_label_keys()
+        self.occurrences = Occurrences(self.project, self.tasks, self.editor, self.label_bar.label_for_key, self)
+        self.label_all_actions = self.occurrences.install_keys(self)  # Shift + a label key
+        self.doc_order = DocOrder(self.project, self.tasks, self.doc_panel, self)  # the list's Order box
         self.menu_actions["keep_improving"].setChecked(self.continuous.enabled())
         self.add_panel(AcceptedPanel(self.project), "Progress")
         self.add_panel(OverviewPanel(self.project, self.tasks), "Overview")
@@ -202,6 +207,8 @@ class MainWindow(QMainWindow):
             "model in the Model menu."))
         self.tasks.failed.connect(lambda name, message: dialogs.show_message(
             self, f"{name.capitalize()} failed", message))
+        for source in (self.occurrences, self.doc_order):
+            source.message.connect(lambda text: self.status.showMessage(text, 8000))
 
     def _restore_settings(self) -> None:
         s = settings()

@@ -18,6 +18,8 @@ def shortcut_rows(menu_actions: dict[str, QAction]) -> list[tuple[str, str]]:
     editing = ["delete", "undo", "redo", "confirm_all"]
     rows = rows_for(first)
     rows.append(("1–9, 0, q, w…", "Relabel the selected span, else choose the label (keys on the label bar)"))
+    rows.append(("Shift + 1–9, 0, q, w…", "Label all occurrences of the selected span's words in this document "
+                 "with that label, as one undo step (also on a span's right-click menu)"))
     rows.append(("Mouse drag / double-click", "Create a span with the active label (snapped to whole "
                  "tokens: a token counts when at least half of it is selected)"))
     rows.append(("Alt + drag", "Create a span exactly as selected, character by character"))
@@ -25,8 +27,9 @@ def shortcut_rows(menu_actions: dict[str, QAction]) -> list[tuple[str, str]]:
     rows.append(("Escape", "Unselect the span"))
     rows += rows_for(editing)
     rows.append(("Dashed border, ?", "A suggestion you have not confirmed yet (accepting confirms it)"))
-    rows.append(("★ on a tag", "Suggested because the team labelled this phrase so elsewhere "
-                 "(learned from gold and your own accepted work)"))
+    rows.append(("★ on a tag", "Suggested because you labelled this phrase elsewhere in this document, "
+                 "or the team labelled it so in other documents (gold and your own accepted work). "
+                 "Delete a ★ to dismiss it; undoing your edit takes back the ★ it brought"))
     rows.append(("⚑", "A disputed document: annotators disagree and nobody has reviewed it"))
     shown = set(first) | set(editing)
     rows += rows_for([n for n, a in menu_actions.items() if n not in shown and a.shortcuts()])

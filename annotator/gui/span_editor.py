@@ -15,8 +15,8 @@ import bisect
 import operator
 from typing import Sequence
 
-from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QPainter, QTextCharFormat, QTextCursor, QUndoStack
+from PySide6.QtCore import QPoint, QPointF, QRectF, Signal
+from PySide6.QtGui import QPainter, QTextCharFormat, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QWidget
 
 from annotator.core import editing
@@ -30,7 +30,9 @@ from annotator.gui.offsets import WindowOffsets
 from annotator.gui.span_view import SpanTextEdit
 from annotator.gui import span_window
 from annotator.gui.span_window import WindowScroller
-from annotator.gui.undo import AddSpan, ConfirmAll, ConfirmSpan, RelabelSpan, RemoveSpan, ReplaceSpans
+from annotator.gui.undo import (
+    AddSpan, ConfirmAll, ConfirmSpan, RelabelSpan, RemoveSpan, ReplaceSpans, SpanListCommand, Then,
+)
 
 # More spans than this on screen (a tiny font, one-letter spans) get colours and borders but
 # no label tags: painting thousands of tags would stall every repaint. The window's header
@@ -47,6 +49,8 @@ class SpanEditor(QWidget):
     spanSelected = Signal(object)  # Span or None
     spanClicked = Signal(object)  # Span; also in read-only mode
     drawingChanged = Signal()  # drawing_note() changed
+    labelled = Signal(object)  # the person's labelling edit (its undo command) was done: see follow_up
+    spanMenuRequested = Signal(object, QPoint)  # a right click on a Span (now selected), global position
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +81,9 @@ class SpanEditor(QWidget):
         self._read_only = False
         self._base_format = QTextCharFormat()
         self._tags: list[tuple[QRectF, Span]] = []  # label tags as last painted
+        # Applied to the span list after each labelling edit (add, relabel, confirm, delete of
+        # the person's own span, replace), in the same undo step: the window's propagation.
+        self.follow_up: Then | None = None
 
         self._view.overlay = self._paint_overlay
         self._view.tooltip_at = self._tooltip_at
@@ -88,6 +95,7 @@ class SpanEditor(QWidget):
         self._view.deletePressed.connect(self.delete_selected)
         self._view.escapePressed.connect(lambda: self.select_span(None))
         self._view.jump_to_end = self._jump_to_end
+        self._view.context_menu = self._on_context_menu
 
     # --- document ------------------------------------------------------------------------
 
@@ -144,27 +152,8 @@ class SpanEditor(QWidget):
             self._scroller.scroll_inside(anchor, top_y)
 
     def _load_document(self, start: int, end: int) -> None:
-        """Build a fresh QTextDocument of [start, end) in one edit block (text runs between
-        spans in the base format, span runs in their own, so no range is formatted twice),
-        then show it: Qt lays a newly shown document out in steps."""
-        view = self._view
-        doc = view.fresh_document()
-        cursor = QTextCursor(doc)
-        cursor.beginEditBlock()
-        cursor.setBlockFormat(view.block_format())
-        cursor.setCharFormat(self._base_format)
-        text, pos = self._display.slice(start, end), 0
-        for span in spans_between(self._spans, start, end):
-            a, b = max(span.start - start, 0), min(span.end - start, len(text))
-            if a > pos:
-                cursor.insertText(text[pos:a], self._base_format)
-            cursor.insertText(text[a:b], self._format(span))
-            pos = b
-        if pos < len(text):
-            cursor.insertText(text[pos:], self._base_format)
-        cursor.endEditBlock()
-        view.adopt(doc)
-        view.viewport().update()
+        span_window.load_window(self._view, self._display.slice(start, end), start,
+                                spans_between(self._spans, start, end), self._base_format, self._format)
 
     def set_tokens(self, tokens: Sequence[Token] | editing.Snapper) -> None:
         """Token boundaries (code points) for snapping, e.g. once spaCy has tokenised: a
@@ -324,8 +313,12 @@ class SpanEditor(QWidget):
         if existing is not None and existing.source is None:
             self.select_span(existing)  # already there, confirmed: nothing to do
             return existing
-        self._undo.push(AddSpan(self, self._spans, new, self._selected))
+        self._labelling(AddSpan(self, self._spans, new, self._selected, then=self.follow_up))
         return new
+
+    def _labelling(self, command: SpanListCommand) -> None:
+        self._undo.push(command)
+        self.labelled.emit(command)
 
     def relabel_selected(self, label: str) -> bool:
         """Give the selected span `label` (which also confirms it). False if nothing changed."""
@@ -336,14 +329,18 @@ class SpanEditor(QWidget):
             return False
         if label == span.label:
             return self.confirm_selected()
-        self._undo.push(RelabelSpan(self, self._spans, span, label))
+        self._labelling(RelabelSpan(self, self._spans, span, label, then=self.follow_up))
         return True
 
     def delete_selected(self) -> bool:
         """Remove the selected span. False if there is none or the editor is read-only."""
-        if self._read_only or self._selected is None:
+        span = self._selected
+        if self._read_only or span is None:
             return False
-        self._undo.push(RemoveSpan(self, self._spans, self._selected))
+        if span.source is not None:  # a suggestion dismissed: nothing else follows from it
+            self._undo.push(RemoveSpan(self, self._spans, span))
+        else:
+            self._labelling(RemoveSpan(self, self._spans, span, then=self.follow_up))
         return True
 
     def confirm_selected(self) -> bool:
@@ -351,24 +348,43 @@ class SpanEditor(QWidget):
         span = self._selected
         if self._read_only or span is None or span.source is None:
             return False
-        self._undo.push(ConfirmSpan(self, self._spans, span))
+        self._labelling(ConfirmSpan(self, self._spans, span, then=self.follow_up))
         return True
 
     def confirm_all(self) -> bool:
         """Accept every unconfirmed suggestion in one undoable step."""
         if self._read_only or not editing.unconfirmed(self._spans):
             return False
-        self._undo.push(ConfirmAll(self, self._spans, self._selected))
+        self._labelling(ConfirmAll(self, self._spans, self._selected, then=self.follow_up))
         return True
 
-    def replace_spans(self, spans: Sequence[Span], description: str = "Replace spans") -> bool:
-        """Swap in a whole span list as one undoable step (clear all, apply suggestions)."""
+    def replace_spans(self, spans: Sequence[Span], description: str = "Replace spans", selected: Span | None = None,
+                      change: tuple[Sequence[Span], Sequence[Span]] | None = None) -> bool:
+        """Swap in a whole span list as one undoable step (clear all, apply suggestions, label
+        all occurrences), selecting `selected` afterwards. `change`: (removed, added) from the
+        current list, worked out (and `spans` checked) off the GUI thread for a long text."""
         if self._read_only:
             return False
-        new = validate_spans(self._text, spans, trim=False)
-        if [full_key(s) for s in new] == [full_key(s) for s in self._spans]:
+        new = validate_spans(self._text, spans, trim=False) if change is None else list(spans)
+        if (not any(change) if change is not None else
+                [full_key(s) for s in new] == [full_key(s) for s in self._spans]):
             return False
-        self._undo.push(ReplaceSpans(self, self._spans, new, description, self._selected))
+        self._labelling(ReplaceSpans(self, self._spans, new, description, self._selected, selected,
+                                     then=self.follow_up, change=change))
+        return True
+
+    def amend(self, command: SpanListCommand, spans: Sequence[Span],
+              change: tuple[Sequence[Span], Sequence[Span]] | None = None) -> bool:
+        """Fold `spans` (what a follow-up computed later, off the GUI thread; `change`: the
+        (removed, added) it makes, if known) into `command` as part of its undo step, if it is
+        still the last edit done; False otherwise."""
+        stack = self._undo
+        if self._read_only or stack.index() != stack.count() or stack.command(stack.index() - 1) is not command:
+            return False
+        new = list(spans)
+        removed, added = change if change is not None else editing.diff_spans(self._spans, new)
+        command.amend(removed, added)
+        self.apply_spans(new, self._selected, (removed, added))
         return True
 
     def apply_spans(self, spans: Sequence[Span], selected: Span | None,
@@ -392,25 +408,7 @@ class SpanEditor(QWidget):
         self.spansChanged.emit()
 
     def _reformat(self, removed: Sequence[Span], added: Sequence[Span]) -> None:
-        """Reset the format of `removed` spans' text, then format `added` ones: only the
-        changed ranges are touched, in one edit block (the document keeps no undo)."""
-        w = self._win
-        removed = [s for s in removed if s.start < w.end and w.start < s.end]  # in the window
-        added = [s for s in added if s.start < w.end and w.start < s.end]
-        if not removed and not added:
-            return
-        to_qt = w.to_qt  # clamps a span crossing a window edge to the edge
-        cursor = QTextCursor(self._view.document())
-        cursor.beginEditBlock()
-        for span in removed:
-            cursor.setPosition(to_qt(span.start))
-            cursor.setPosition(to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
-            cursor.setCharFormat(self._base_format)
-        for span in added:
-            cursor.setPosition(to_qt(span.start))
-            cursor.setPosition(to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
-            cursor.setCharFormat(self._format(span))
-        cursor.endEditBlock()
+        span_window.reformat(self._view.document(), self._win, removed, added, self._base_format, self._format)
 
     def _format(self, span: Span) -> QTextCharFormat:
         """The char format of a span's text, one per look (a window can hold 2,000 spans)."""
@@ -447,6 +445,15 @@ class SpanEditor(QWidget):
         self.select_span(span, ensure_visible=False)
         if span is not None:
             self.spanClicked.emit(span)
+
+    def _on_context_menu(self, q: int, where: QPoint) -> bool:
+        """A right click: on a span, select it and ask for the span's menu (True: handled)."""
+        span = self._span_at_qt(q)
+        if span is None:
+            return False
+        self.select_span(span, ensure_visible=False)
+        self.spanMenuRequested.emit(span, where)
+        return True
 
     def _on_double_clicked(self, q: int, alt: bool) -> None:
         if q < 0:

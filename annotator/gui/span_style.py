@@ -17,13 +17,14 @@ from typing import Iterable, Sequence
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap, QTextCharFormat
 
-from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, Label, Span
+from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Label, Span
 
 TEXT_POINT_SIZE = 15.0
 TAG_POINT_SIZE = 8.0
 FALLBACK_COLOR = "#d0d0d0"
 SELECTED_PEN = QColor("#1a1a1a")
-GOLD_MARK = "★"  # learned from gold annotations
+GOLD_MARK = "★"  # learned from gold, or propagated from the person's own span in this document
+STARRED = (SOURCE_GOLD, SOURCE_PROPAGATED)  # suggestions drawn with the star (dotted border)
 GOLD_MARK_COLOR = QColor("#b37400")
 MODEL_MARK = "?"  # guessed by the statistical model
 
@@ -75,7 +76,7 @@ class Palette:
     def fill(self, span: Span) -> QColor:
         """Background of a span: full colour once confirmed, pale while only suggested."""
         color = self.color(span.label)
-        return lighter(color) if span.source in (SOURCE_MODEL, SOURCE_GOLD) else color
+        return lighter(color) if span.source in (SOURCE_MODEL, *STARRED) else color
 
     def border(self, span: Span) -> QColor:
         return self.color(span.label).darker(190)
@@ -90,7 +91,8 @@ def span_format(base: QTextCharFormat, palette: Palette, span: Span) -> QTextCha
 
 def tooltip(span: Span, text: str) -> str:
     where = {SOURCE_MODEL: "suggested by the model (not confirmed)",
-             SOURCE_GOLD: "learned from gold annotations (not confirmed)"}.get(
+             SOURCE_GOLD: "learned from gold annotations (not confirmed)",
+             SOURCE_PROPAGATED: "you labelled the same words elsewhere in this document (not confirmed)"}.get(
                  span.source or "", "confirmed" if span.source is None else f"from {span.source}")
     # Qt shows a tooltip that looks like HTML as rich text: escape, so labels and text stay data.
     body = html.escape(f"{span.label}: {text[span.start:span.end]}")
@@ -102,7 +104,7 @@ def _border_pen(span: Span, color: QColor) -> QPen | None:
         pen = QPen(color, 1.4, Qt.PenStyle.DashLine)
         pen.setDashPattern([4.0, 2.5])
         return pen
-    if span.source == SOURCE_GOLD:
+    if span.source in STARRED:
         pen = QPen(color, 1.6, Qt.PenStyle.DotLine)
         return pen
     if span.source is not None:  # any other suggester
@@ -112,7 +114,7 @@ def _border_pen(span: Span, color: QColor) -> QPen | None:
 
 def tag_text(span: Span) -> str:
     """The inline label: name, plus a mark saying where an unconfirmed suggestion came from."""
-    if span.source == SOURCE_GOLD:
+    if span.source in STARRED:
         return f"{GOLD_MARK} {span.label}"
     if span.source is not None:
         return f"{span.label} {MODEL_MARK}"
@@ -197,7 +199,7 @@ def _tag_pixmap(span: Span, fill: QColor, border: QColor, selected: bool, th: fl
     painter.drawRoundedRect(tag, 3.0, 3.0)
     painter.setFont(font)
     ink = QColor("#202020") if span.source is None else border.darker(130)
-    if span.source == SOURCE_GOLD:  # the star in amber, so gold-learned stands out
+    if span.source in STARRED:  # the star in amber, so what was learned stands out
         mark = GOLD_MARK + " "
         inner = tag.adjusted(3.0, 0, -3.0, 0)
         painter.setPen(GOLD_MARK_COLOR)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QKeyEvent, QMouseEvent, QPainter, QTextBlockFormat, QTextCursor, QTextDocument, QTextFrameFormat,
+    QContextMenuEvent, QKeyEvent, QMouseEvent, QPainter, QTextBlockFormat, QTextCursor, QTextDocument,
+    QTextFrameFormat,
 )
 from PySide6.QtWidgets import QFrame, QTextEdit, QToolTip, QWidget
 
@@ -55,6 +56,8 @@ class SpanTextEdit(QTextEdit):
         self.tooltip_at: Callable[[QPointF], str | None] | None = None
         self.has_selected_span: Callable[[], bool] = lambda: False
         self.editable: Callable[[], bool] = lambda: True
+        # Set by SpanEditor: a right click at a qt position (-1: none); True when it showed a menu.
+        self.context_menu: Callable[[int, QPoint], bool] = lambda _q, _where: False
 
     # --- document set-up -------------------------------------------------------------
 
@@ -220,6 +223,11 @@ class SpanTextEdit(QTextEdit):
         self.clear_selection()
         alt = bool(e.modifiers() & Qt.KeyboardModifier.AltModifier)
         self.doubleClickedAt.emit(self.char_at(e.position()), alt)
+
+    def contextMenuEvent(self, e: QContextMenuEvent) -> None:  # noqa: N802
+        # On a span: the span's menu (label all occurrences...); elsewhere Qt's (copy, select all).
+        if not self.context_menu(self.char_at(QPointF(e.pos())), e.globalPos()):  # viewport coordinates
+            super().contextMenuEvent(e)
 
     def clear_selection(self) -> None:
         cursor = self.textCursor()

@@ -13,11 +13,14 @@ mouse button is down the window stays put, so a drag can select up to the window
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QScrollBar
 
+from annotator.core.editing import spans_between
+from annotator.core.model import Span
 from annotator.gui.display import DisplayText
 from annotator.gui.offsets import WindowOffsets
 
@@ -176,3 +179,47 @@ class WindowScroller(QObject):
         top, bottom = self.top_cp(), self.bottom_cp()
         if (w.start > 0 and top - w.start < self.edge) or (w.end < self.length and w.end - bottom < self.edge):
             self._rebuild(top, self.line_top(top) - self.view.verticalScrollBar().value())
+
+
+def load_window(view: "SpanTextEdit", text: str, start: int, spans: Sequence[Span],
+                base: QTextCharFormat, format_of: Callable[[Span], QTextCharFormat]) -> None:
+    """Show `text` (the window starting at code point `start`) with `spans` in a fresh
+    QTextDocument built in one edit block (text runs between spans in the base format, span
+    runs in their own, so no range is formatted twice): Qt lays a newly shown document out in
+    steps."""
+    doc = view.fresh_document()
+    cursor = QTextCursor(doc)
+    cursor.beginEditBlock()
+    cursor.setBlockFormat(view.block_format())
+    cursor.setCharFormat(base)
+    pos = 0
+    for span in spans:
+        a, b = max(span.start - start, 0), min(span.end - start, len(text))
+        if a > pos:
+            cursor.insertText(text[pos:a], base)
+        cursor.insertText(text[a:b], format_of(span))
+        pos = b
+    if pos < len(text):
+        cursor.insertText(text[pos:], base)
+    cursor.endEditBlock()
+    view.adopt(doc)
+    view.viewport().update()
+
+
+def reformat(doc: QTextDocument, win: WindowOffsets, removed: Sequence[Span], added: Sequence[Span],
+             base: QTextCharFormat, format_of: Callable[[Span], QTextCharFormat]) -> None:
+    """Reset the format of `removed` spans' text, then format `added` ones (each sorted, as
+    every change is): only the changed ranges inside the window are touched, in one edit
+    block (the document keeps no undo)."""
+    removed, added = spans_between(removed, win.start, win.end), spans_between(added, win.start, win.end)
+    if not removed and not added:
+        return
+    to_qt = win.to_qt  # clamps a span crossing a window edge to the edge
+    cursor = QTextCursor(doc)
+    cursor.beginEditBlock()
+    for spans, fmt in ((removed, lambda _s: base), (added, format_of)):
+        for span in spans:
+            cursor.setPosition(to_qt(span.start))
+            cursor.setPosition(to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(fmt(span))
+    cursor.endEditBlock()

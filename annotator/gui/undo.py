@@ -8,12 +8,19 @@ editing itself is plain Python in annotator.core.editing; a command replays its 
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+import operator
+from typing import Callable, Protocol, Sequence
 
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core import editing
-from annotator.core.model import Span
+from annotator.core.editing import full_key
+from annotator.core.model import SOURCE_PROPAGATED, Span
+
+# What follows a labelling edit in the same undo step: the span list after the edit -> the
+# span list to show (the window's propagation inside the document, gui/occurrences.py).
+Then = Callable[[list[Span]], list[Span]]
+_SOURCE = operator.attrgetter("source")
 
 _SNIPPET_MAX = 40
 
@@ -38,19 +45,46 @@ def snippet(text: str, span: Span) -> str:
 
 
 class SpanListCommand(QUndoCommand):
-    """Replace the editor's span list with `after`; undo puts `before` back."""
+    """Replace the editor's span list with `after`; undo puts `before` back. `then` (a
+    labelling edit's follow-up, e.g. propagation) turns `after` into what is shown, in the
+    same step; amend() folds a follow-up that arrives later into the step."""
 
     def __init__(self, target: SpanTarget, before: Sequence[Span], after: Sequence[Span],
                  description: str, *, selected_before: Span | None = None,
-                 selected_after: Span | None = None) -> None:
+                 selected_after: Span | None = None, then: Then | None = None,
+                 change: tuple[Sequence[Span], Sequence[Span]] | None = None) -> None:
+        if then is not None:
+            given = list(after)
+            after = then(given)
+            change = change if after is given else None  # the follow-up changed it: work it out
+        removed, added = change if change is not None else editing.diff_spans(before, after)
         super().__init__(description)
+        self._description = description
         self._target = target
-        removed, added = editing.diff_spans(before, after)
         self.removed: tuple[Span, ...] = tuple(removed)
         self.added: tuple[Span, ...] = tuple(added)
+        self._describe()
         self._after: list[Span] | None = list(after)  # the first redo (push) needs no replay
         self._selected_before = selected_before
         self._selected_after = selected_after
+
+    def amend(self, removed: Sequence[Span], added: Sequence[Span]) -> None:
+        """Fold a further change of the list this step produced into the step (the step is
+        done and on top of the stack), so one undo takes both back."""
+        net_removed = {full_key(s): s for s in self.removed}
+        net_added = {full_key(s): s for s in self.added}
+        for span in removed:
+            if net_added.pop(full_key(span), None) is None:
+                net_removed[full_key(span)] = span
+        for span in added:
+            if net_removed.pop(full_key(span), None) is None:
+                net_added[full_key(span)] = span
+        self.removed, self.added = tuple(sorted(net_removed.values())), tuple(sorted(net_added.values()))
+        self._describe()
+
+    def _describe(self) -> None:
+        stars = list(map(_SOURCE, self.added)).count(SOURCE_PROPAGATED)
+        self.setText(self._description + (f" (+{stars} ★)" if stars else ""))
 
     def redo(self) -> None:
         after = self._after
@@ -68,68 +102,71 @@ class AddSpan(SpanListCommand):
     """A new span (replacing any it overlaps): "Add PERSON 'hun sen'"."""
 
     def __init__(self, target: SpanTarget, before: Sequence[Span], new: Span,
-                 selected_before: Span | None = None) -> None:
+                 selected_before: Span | None = None, then: Then | None = None) -> None:
         after = editing.add_span(before, new)
         replaced = len(before) + 1 - len(after)
         desc = f"Add {new.label} '{snippet(target.text(), new)}'"
         if replaced:
             desc += f" (replacing {replaced})"
         super().__init__(target, before, after, desc, selected_before=selected_before,
-                         selected_after=new)
+                         selected_after=new, then=then)
         self.span = new
 
 
 class RemoveSpan(SpanListCommand):
     """Delete one span: "Delete ORG 'fbi'"."""
 
-    def __init__(self, target: SpanTarget, before: Sequence[Span], span: Span) -> None:
+    def __init__(self, target: SpanTarget, before: Sequence[Span], span: Span, then: Then | None = None) -> None:
         after = editing.remove_span(before, span)
         super().__init__(target, before, after,
                          f"Delete {span.label} '{snippet(target.text(), span)}'",
-                         selected_before=span, selected_after=None)
+                         selected_before=span, selected_after=None, then=then)
         self.span = span
 
 
 class RelabelSpan(SpanListCommand):
     """Change a span's label: "Relabel 'hun sen' PERSON -> ORG"."""
 
-    def __init__(self, target: SpanTarget, before: Sequence[Span], span: Span, label: str) -> None:
+    def __init__(self, target: SpanTarget, before: Sequence[Span], span: Span, label: str,
+                 then: Then | None = None) -> None:
         after = editing.relabel_span(before, span, label)
         new = Span(span.start, span.end, label, None)
         super().__init__(target, before, after,
                          f"Relabel '{snippet(target.text(), span)}' {span.label} -> {label}",
-                         selected_before=span, selected_after=new)
+                         selected_before=span, selected_after=new, then=then)
         self.span = new
 
 
 class ConfirmSpan(SpanListCommand):
     """Accept one suggested span as the person's own: "Confirm GPE 'paris'"."""
 
-    def __init__(self, target: SpanTarget, before: Sequence[Span], span: Span) -> None:
+    def __init__(self, target: SpanTarget, before: Sequence[Span], span: Span, then: Then | None = None) -> None:
         after = editing.confirm_span(before, span)
         new = Span(span.start, span.end, span.label, None)
         super().__init__(target, before, after,
                          f"Confirm {span.label} '{snippet(target.text(), span)}'",
-                         selected_before=span, selected_after=new)
+                         selected_before=span, selected_after=new, then=then)
 
 
 class ConfirmAll(SpanListCommand):
     """Accept every suggested span: "Confirm all 12 suggestions"."""
 
     def __init__(self, target: SpanTarget, before: Sequence[Span],
-                 selected: Span | None = None) -> None:
+                 selected: Span | None = None, then: Then | None = None) -> None:
         count = len(editing.unconfirmed(before))
         after = editing.confirm_all(before)
         sel = Span(selected.start, selected.end, selected.label, None) if selected else None
         word = "suggestion" if count == 1 else "suggestions"
         super().__init__(target, before, after, f"Confirm all {count} {word}",
-                         selected_before=selected, selected_after=sel)
+                         selected_before=selected, selected_after=sel, then=then)
 
 
 class ReplaceSpans(SpanListCommand):
-    """Swap in a whole new span list (e.g. clear all, or apply suggestions)."""
+    """Swap in a whole new span list (e.g. clear all, apply suggestions, label all occurrences)."""
 
     def __init__(self, target: SpanTarget, before: Sequence[Span], after: Sequence[Span],
-                 description: str, selected_before: Span | None = None) -> None:
-        super().__init__(target, before, sorted(after), description,
-                         selected_before=selected_before, selected_after=None)
+                 description: str, selected_before: Span | None = None,
+                 selected_after: Span | None = None, then: Then | None = None,
+                 change: tuple[Sequence[Span], Sequence[Span]] | None = None) -> None:
+        super().__init__(target, before, sorted(after, key=editing.SPAN_KEY), description, selected_before=selected_before,
+                         selected_after=selected_after, then=then, change=change)

@@ -4,10 +4,13 @@ through `ctx` and never touches a widget. No Qt here."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from annotator.core.store import Store
 from annotator.jobs.suggest_process import Ahead, run_child
@@ -104,6 +107,80 @@ def long_spans_job(ctx: Any, db_path: Path, doc_id: int, text: str, annotator: s
         return doc_id, spans, origin, None if origin == FROM_DRAFT else dumps_spans(spans)
     finally:
         store.close()
+
+
+_GC_LOCK = threading.Lock()
+_GC_PAUSES = [0, False]  # jobs inside paused_gc(), and whether the collector was on before the first
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No automatic garbage collection while a job builds a million small objects (the tokens
+    of a 5 MB text): a full collection over them takes 0.1-0.2 s, during which every thread,
+    the window's too, waits for the GIL. They are acyclic and freed by reference counting.
+    Nested and concurrent uses count; the last one out restores the collector."""
+    with _GC_LOCK:
+        if _GC_PAUSES[0] == 0:
+            _GC_PAUSES[1] = gc.isenabled()
+            gc.disable()
+        _GC_PAUSES[0] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_PAUSES[0] -= 1
+            if _GC_PAUSES[0] == 0 and _GC_PAUSES[1]:
+                gc.enable()
+
+
+def propagate_job(ctx: Any, text: str, spans: list[Any], labels: list[str], lang: str,
+                  dismissed: list[tuple[int, int]], limit: int | None) -> tuple[list[Any], list[Any], list[Any]]:
+    """The propagation inside a long document (core/suggestions.with_propagated) off the GUI
+    thread: (spans after, removed, added), the change worked out here too."""
+    from annotator.core.editing import diff_spans
+    from annotator.core.suggestions import with_propagated
+
+    with paused_gc():
+        after = with_propagated(text, spans, labels, lang, dismissed, limit)
+        return (after, *diff_spans(spans, after))
+
+
+def label_all_job(ctx: Any, text: str, spans: list[Any], selected: Any, label: str,
+                  lang: str) -> tuple[Any, list[Any], list[Any]]:
+    """"Label all occurrences" in a long document (core/propagate.label_all) off the GUI
+    thread: (its LabelAll, removed, added), the new spans checked and the change worked out here."""
+    from annotator.core.editing import diff_spans
+    from annotator.core.propagate import label_all
+    from annotator.core.spans import validate_spans
+
+    with paused_gc():
+        result = label_all(text, spans, selected, label, lang)
+        validate_spans(text, result.spans, trim=False)
+        return (result, *diff_spans(spans, result.spans))
+
+
+def order_job(ctx: Any, db_path: Path, order: str, model_key: str | None) -> tuple[list[int], int]:
+    """The document list's order (core/ordering.document_order) and, for "uncertainty", how
+    many documents have no stored score for this model yet."""
+    from annotator.core.ordering import ORDER_UNCERTAINTY, document_order, stored_uncertainty
+
+    store = Store(db_path, readonly=True)
+    try:
+        ids = document_order(store, order, model_key=model_key)
+        missing = 0
+        if order == ORDER_UNCERTAINTY and model_key is not None:
+            missing = len(ids) - len(stored_uncertainty(store, model_key).keys() & set(ids))
+        return ids, missing
+    finally:
+        store.close()
+
+
+def uncertainty_job(ctx: Any, db_path: Path, model: str) -> dict[str, Any]:
+    """Score the documents' uncertainty with `model` (core/ordering.score_uncertainty) in a
+    child process (loading spaCy holds the GIL: see suggest_process)."""
+    from annotator.jobs.uncertainty import run_uncertainty
+
+    return run_uncertainty(ctx, db_path, model)
 
 
 def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None,

@@ -51,6 +51,22 @@ def test_with_propagated_wins_over_model_suggestions_and_is_recomputed() -> None
     assert with_propagated(TEXT, [mine], ["ORG"]) == [mine]
 
 
+def test_a_dismissed_occurrence_is_not_suggested_again() -> None:
+    mine = Span(*at("paris"), "GPE")
+    assert with_propagated(TEXT, [mine], ["GPE"], dismissed=[at("Paris")]) == [
+        mine, Span(*at("paris", 2), "GPE", SOURCE_PROPAGATED)]
+    # Dismissed means that occurrence only: a longer phrase over it is still suggested.
+    assert propagated(TEXT, [Span(*at("new york"), "GPE")], dismissed=[at("York")]) == [
+        Span(*at("New York"), "GPE", SOURCE_PROPAGATED)]
+
+
+def test_a_limit_keeps_longer_phrases_then_the_first_occurrences() -> None:
+    own = [Span(*at("paris"), "GPE"), Span(*at("new york"), "GPE")]
+    assert propagated(TEXT, own, limit=2) == [Span(*at("Paris"), "GPE", SOURCE_PROPAGATED),
+                                              Span(*at("New York"), "GPE", SOURCE_PROPAGATED)]
+    assert propagated(TEXT, own, limit=0) == []
+
+
 def test_label_all_occurrences() -> None:
     selected = Span(*at("paris"), "GPE", SOURCE_MODEL)
     own_other_label = Span(*at("Paris"), "ORG")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import operator
 from typing import Any, Iterable, Sequence
 
 import orjson
@@ -56,9 +57,12 @@ def dumps_spans(spans: Sequence[Span]) -> str:
     return (b"[" + b",".join(p for p in parts if p) + b"]").decode("utf-8")
 
 
+_REMOVED_KEY = operator.attrgetter("start", "end", "label")  # a tuple: orjson writes [start, end, label]
+
+
 def edit_json(removed: Iterable[Span], added: Sequence[Span]) -> str:
     """One draft edit: the spans it removed (by start, end, label) and the ones it added."""
-    return orjson.dumps({"remove": [[s.start, s.end, s.label] for s in removed], "add": list(added)}).decode("utf-8")
+    return orjson.dumps({"remove": list(map(_REMOVED_KEY, removed)), "add": list(added)}).decode("utf-8")
 
 
 def apply_edits(base: Sequence[Span], edits: Iterable[str]) -> tuple[Span, ...]:
