@@ -7,6 +7,9 @@
   probability p. A document's uncertainty is the sum over candidates with a project label
   (after the label map) of min(p, 1 - p), per 100 tokens: how much undecided entity mass
   labelling it would settle, per unit of reading. Documents never scored come last, in id order.
+  A long document is judged on its first SAMPLE_CHARS characters (cut at a space): the score is
+  a density, and a 5 MB text parsed whole with a beam would hold the ordering up for many
+  minutes for one number.
 - "disputed": most disputed first (team gold, core/gold.py): documents whose accepted versions
   differ and that nobody has reviewed, by disagreement (1 - mean pairwise F1, core/agreement.py);
   then every other document, in id order.
@@ -32,6 +35,16 @@ ORDER_UNCERTAINTY = "uncertainty"
 ORDER_DISPUTED = "disputed"
 ORDERS = (ORDER_IMPORTED, ORDER_UNCERTAINTY, ORDER_DISPUTED)
 BEAM_WIDTH = 8
+SAMPLE_CHARS = 50_000  # about 8,000 words: what a document's uncertainty is estimated from
+
+
+def _sample(text: str) -> str:
+    """The part of `text` its uncertainty is estimated from: all of it, or its beginning up to
+    SAMPLE_CHARS, cut at the last space so no word is cut in two."""
+    if len(text) <= SAMPLE_CHARS:
+        return text
+    cut = text.rfind(" ", 0, SAMPLE_CHARS + 1)
+    return text[:cut if cut > 0 else SAMPLE_CHARS]
 
 
 def _ner(nlp: Any) -> tuple[str, Any]:
@@ -54,7 +67,7 @@ def uncertainty_scores(nlp: Any, texts: Iterable[str], labels: Iterable[str],
         out = []
         for text in batch:
             mass, tokens = 0.0, 0
-            for _, piece in _pieces(text, CHUNK_CHARS):
+            for _, piece in _pieces(_sample(text), CHUNK_CHARS):
                 doc = nlp.make_doc(piece)
                 for proc in before:
                     doc = proc(doc)

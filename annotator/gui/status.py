@@ -54,9 +54,10 @@ class TaskIndicator(QWidget):
     def __init__(self, title: str, on_cancel: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = title
-        self.label = ElidedLabel(title, max_chars=36)
+        # Compact: with two tasks running the status bar's messages still get room.
+        self.label = ElidedLabel(title, max_chars=24)
         self.bar = QProgressBar()
-        self.bar.setFixedWidth(120)
+        self.bar.setFixedWidth(72)
         self.bar.setMaximumHeight(14)
         self.bar.setRange(0, 0)
         self.bar.setTextVisible(False)
@@ -90,7 +91,7 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.setObjectName("statusBar")
         self.annotator_label = ElidedLabel(max_chars=24)
-        self.model_label = ElidedLabel(max_chars=36)
+        self.model_label = ElidedLabel(max_chars=28)
         self.disputed_label = QLabel()
         self.disputed_label.setObjectName("disputedCount")
         self.progress_label = QLabel()

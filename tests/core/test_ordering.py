@@ -8,7 +8,7 @@ import pytest
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Span
 from annotator.core.ordering import (
-    document_order, score_uncertainty, stored_uncertainty, uncertainty_scores,
+    SAMPLE_CHARS, document_order, score_uncertainty, stored_uncertainty, uncertainty_scores,
 )
 from annotator.core.store import Store
 from annotator.core.suggest import Suggester, default_model_name
@@ -33,6 +33,17 @@ def test_uncertainty_is_higher_where_the_model_hesitates(suggester: Suggester) -
     # The label map decides which model labels are the project's.
     (mapped,) = uncertainty_scores(suggester.nlp, [AMBIGUOUS], ["PLACE"], {"GPE": "PLACE"})
     assert mapped > 0.0
+
+
+def test_a_long_document_is_judged_on_its_beginning(suggester: Suggester) -> None:
+    # Uncertainty is a density: a long text is scored on its first SAMPLE_CHARS characters
+    # (cut at a space), so what follows them changes nothing and costs nothing.
+    beginning = " ".join([AMBIGUOUS] * (SAMPLE_CHARS // (len(AMBIGUOUS) + 1) + 5))
+    long_text = beginning + " " + " ".join([CONFIDENT] * 2_000)
+    sample = beginning[:beginning.rfind(" ", 0, SAMPLE_CHARS + 1)]
+    (whole,) = uncertainty_scores(suggester.nlp, [long_text], suggester.labels)
+    (only_sample,) = uncertainty_scores(suggester.nlp, [sample], suggester.labels)
+    assert whole == pytest.approx(only_sample) and whole > 0.0
 
 
 def test_uncertainty_order_reads_stored_scores(store: Store, suggester: Suggester) -> None:
