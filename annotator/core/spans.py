@@ -55,8 +55,10 @@ def _already_valid(text: str, spans: Sequence[Any], trim: bool) -> bool:
             and starts[0] >= 0 and ends[-1] <= len(text)
             and all(map(operator.lt, starts, ends)) and all(map(operator.le, ends[:-1], starts[1:]))):
         return False
-    if trim and any(text[a].isspace() or text[b - 1].isspace() for a, b in zip(starts, ends)):
-        return False
+    if trim:  # the distinct characters at span edges, gathered in C, then asked once each
+        edges = set(map(text.__getitem__, starts)) | set(map(text.__getitem__, map(operator.sub, ends, itertools.repeat(1))))
+        if any(ch.isspace() for ch in edges):
+            return False
     return _no_cluster_cut(text, starts, ends)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from annotator.core.drafts import DraftJournal
+from annotator.core.drafts import DraftChange, DraftJournal
 from annotator.core.model import ANSWER_TO_STATUS, Annotation, Span
 from annotator.core.store import Store
 from annotator.core.suggestions import (  # noqa: F401 (re-exported)
@@ -84,12 +84,12 @@ def document_shown(session: Session, doc_id: int, text: str, spans: list[Span], 
     session.drafts.shown(doc_id, text, spans, stored=origin == FROM_DRAFT, base=base)
 
 
-def save_draft(session: Session, doc_id: int, spans: Iterable[Span]) -> str:
+def save_draft(session: Session, doc_id: int, spans: Iterable[Span], change: DraftChange | None = None) -> str:
     """Keep the work in progress (one edit, when the journal knows the document); returns the
     document's status afterwards."""
     if session.drafts.annotator != session.annotator:
         session.drafts = DraftJournal(session.store, session.annotator)
-    session.drafts.save(doc_id, list(spans))
+    session.drafts.save(doc_id, list(spans), change)
     return session.store.status(doc_id, session.annotator)
 
 

@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
         if self._loading or self.current_id is None:
             return
         try:
-            self.project.save_draft(self.current_id, self.editor.spans())
+            self.project.save_draft(self.current_id, self.editor.spans(), self.editor.last_change)
         except AnnotatorError as exc:
             self.status.showMessage(f"Draft not saved: {exc}", 8000)
 

@@ -32,6 +32,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.core import gold as team_gold
 from annotator.core.errors import ProjectBusy
+from annotator.core.drafts import DraftChange
 from annotator.core.model import Span
 from annotator.core.store import BUSY_TIMEOUT_S, Store
 from annotator.core.suggest import SETTING_MODEL
@@ -158,14 +159,15 @@ class Project(QObject):
     def waiting_decision(self) -> Decision | None:
         return self._decision
 
-    def save_draft(self, doc_id: int, spans: Iterable[Span]) -> None:
-        """Keep the work in progress (raises AnnotatorError for spans the store refuses)."""
+    def save_draft(self, doc_id: int, spans: Iterable[Span], change: DraftChange | None = None) -> None:
+        """Keep the work in progress (raises AnnotatorError for spans the store refuses).
+        `change`: the edit that led to `spans`, if known (see DraftJournal.save)."""
         spans = list(spans)
         if self.waiting and not self.flush():
             self._keep_draft(doc_id, spans)  # nothing may overtake a waiting write
             return
         try:
-            actions.save_draft(self.session, doc_id, spans)
+            actions.save_draft(self.session, doc_id, spans, change)
         except ProjectBusy:
             self._keep_draft(doc_id, spans)
             return

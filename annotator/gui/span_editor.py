@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QWidget
 
 from annotator.core import editing
 from annotator.core.editing import TokenIndex, full_key, span_at, spans_between
+from annotator.core.drafts import DraftChange
 from annotator.core.model import Label, Span
 from annotator.core.spans import validate_spans
 from annotator.core.tokens import Token
@@ -54,6 +55,8 @@ class SpanEditor(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The last edit (spans before, removed, added), for the draft journal; None after a load.
+        self.last_change: DraftChange | None = None
         self._view = SpanTextEdit(self)
         self._bar = QScrollBar(self)  # the whole text, in characters, when the view holds a window
         layout = QHBoxLayout(self)
@@ -110,6 +113,7 @@ class SpanEditor(QWidget):
         """
         checked = validate_spans(text, spans, trim=False)  # C-speed for sorted Span lists
         self._undo.clear()
+        self.last_change = None
         had_selection = self._selected is not None
         self._selected = None
         self._text = text
@@ -131,6 +135,7 @@ class SpanEditor(QWidget):
         (the worker that read them ran validate_spans already); no spansChanged."""
         checked_spans = list(spans) if checked else validate_spans(self._text, spans, trim=False)
         self._undo.clear()
+        self.last_change = None
         had_selection = self._selected is not None
         self._selected = None
         self._spans = checked_spans
@@ -395,6 +400,7 @@ class SpanEditor(QWidget):
         old, new = self._spans, list(spans)
         removed, added = change if change is not None else editing.diff_spans(old, new)
         self._spans = new
+        self.last_change = (old, removed, added)
         self._reformat(removed, added)
         self._view.clear_selection()
         previous = self._selected

@@ -168,5 +168,7 @@ class ReplaceSpans(SpanListCommand):
                  description: str, selected_before: Span | None = None,
                  selected_after: Span | None = None, then: Then | None = None,
                  change: tuple[Sequence[Span], Sequence[Span]] | None = None) -> None:
-        super().__init__(target, before, sorted(after, key=editing.SPAN_KEY), description, selected_before=selected_before,
+        # With `change` the list was checked (sorted, disjoint) off the GUI thread already.
+        after = list(after) if change is not None else sorted(after, key=editing.SPAN_KEY)
+        super().__init__(target, before, after, description, selected_before=selected_before,
                          selected_after=selected_after, then=then, change=change)

@@ -5,6 +5,7 @@ through `ctx` and never touches a widget. No Qt here."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import threading
 import time
@@ -155,8 +156,8 @@ def label_all_job(ctx: Any, text: str, spans: list[Any], selected: Any, label: s
 
     with paused_gc():
         result = label_all(text, spans, selected, label, lang)
-        validate_spans(text, result.spans, trim=False)
-        return (result, *diff_spans(spans, result.spans))
+        checked = tuple(validate_spans(text, result.spans, trim=False))  # sorted, disjoint, in range
+        return (dataclasses.replace(result, spans=checked), *diff_spans(spans, checked))
 
 
 def order_job(ctx: Any, db_path: Path, order: str, model_key: str | None) -> tuple[list[int], int]:
