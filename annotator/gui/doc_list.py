@@ -34,6 +34,7 @@ DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
 DISPUTED_ROLE = Qt.ItemDataRole.UserRole + 3
 FILTER_DISPUTED = "disputed"  # the filter's extra choice: the team gold's disputed documents
+FILTER_ASSIGNED = "assigned"  # and: what the team hub assigned to this annotator, still undecided
 DISPUTED_MARK = "⚑"
 ASSIGNED_MARK = "➜"
 
@@ -163,7 +164,9 @@ class DocListModel(QAbstractListModel):
 
     def _reload_assigned(self) -> None:
         self._assigned = self.store.hub_assigned_ids(self.annotator, undecided=False)
-        if self._ids:
+        if self._status_filter == FILTER_ASSIGNED:
+            self._apply()
+        elif self._ids:
             self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1),
                                   [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
 
@@ -196,6 +199,9 @@ class DocListModel(QAbstractListModel):
         if self._status_filter == FILTER_DISPUTED:
             disputed = self.project.disputed()
             ids = [d for d in ids if d in disputed]
+        elif self._status_filter == FILTER_ASSIGNED:
+            assigned = set(self._assigned)  # decided ones leave the list when it is filtered again
+            ids = [d for d in ids if d in assigned and self.is_assigned(d)]
         elif self._status_filter:
             want, st = self._status_filter, self._statuses
             ids = [d for d in ids if st.get(d, STATUS_NEW) == want]
@@ -313,6 +319,7 @@ class DocListPanel(QWidget):
         for status in STATUSES:
             self.filter.addItem(status.capitalize(), status)
         self.filter.addItem(f"{DISPUTED_MARK} Disputed (team)", FILTER_DISPUTED)
+        self.filter.addItem(f"{ASSIGNED_MARK} Assigned to me (hub)", FILTER_ASSIGNED)
         self.order = QComboBox()
         self.order.setObjectName("docOrder")
         for text, order in ORDER_CHOICES:

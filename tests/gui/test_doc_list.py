@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from annotator.core.model import Span
 from annotator.gui.doc_list import (
-    ASSIGNED_MARK, DISPUTED_ROLE, DOC_ID_ROLE, FILTER_DISPUTED, STATUS_ROLE, DocListModel, DocListPanel,
+    ASSIGNED_MARK, DISPUTED_ROLE, DOC_ID_ROLE, FILTER_ASSIGNED, FILTER_DISPUTED, STATUS_ROLE, DocListModel, DocListPanel,
     next_document, preview_of,
 )
 from annotator.gui.project import Project
@@ -143,6 +143,13 @@ def test_next_in_the_list_goes_to_assigned_documents_until_they_are_decided(qtbo
     assert panel.neighbour(1, +1) == 2
     model.set_search("Story 5")  # a search or filter that hides them: the list's order
     assert panel.neighbour(None, +1) == 5
+    model.set_search("")
+    # "Assigned to me": the hub's undecided assignments only, renewed with every sync.
+    panel.filter.setCurrentIndex(panel.filter.findData(FILTER_ASSIGNED))
+    assert model.ids() == [2]
+    store.set_hub_assignments("h1", "alice", [(2, 9e9), (5, 9e9)])
+    model.project.assignmentsChanged.emit()
+    assert model.ids() == [2, 5]
 
 
 def test_the_list_fills_from_a_worker_and_statuses_set_meanwhile_win(qtbot, store):
