@@ -20,6 +20,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.hub.sync import CHUNK, sync
 from annotator.core.model import Span
 from annotator.core.store import Store
+from tests.hub.conftest import sync_until_the_server_stops
 
 N = 3 * CHUNK
 REPO = Path(__file__).resolve().parents[2]
@@ -91,16 +92,7 @@ def test_server_stopped_between_chunks_of_records(hub, make_project, pg_server):
     path = make_project("alice", texts())
     decide_all(path)
 
-    def crash(stage: str, done: int, total: int) -> None:
-        if stage == "decision records" and done == CHUNK:
-            pg_server.stop("immediate")
-
-    try:
-        with Store(path) as s, pytest.raises(AnnotatorError, match="lost the hub"):
-            sync(s, alice, on_progress=crash)
-    finally:
-        if not pg_server.running():
-            pg_server.start()
+    sync_until_the_server_stops(pg_server, path, alice, "decision records", CHUNK)
     assert hub.count("SELECT count(*) FROM hub.decision_times") == CHUNK
     with Store(path) as s:
         report = sync(s, alice)
