@@ -212,6 +212,19 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX draft_edits_by_draft ON draft_edits (document_id, annotator, id)",
     ],
+    # 6: the window's decision records (migration 3) go to the team hub too (core/hub/sync.py):
+    # each added record is logged (not those a pull from the hub writes), and a watermark per
+    # hub says up to which log rev they were pushed.
+    [
+        """CREATE TRIGGER decision_times_sync_log_insert AFTER INSERT ON decision_times
+        WHEN NOT EXISTS (SELECT 1 FROM sync_quiet)
+        BEGIN
+            INSERT INTO sync_log (kind, row_id) VALUES ('decision_time', NEW.id);
+        END""",
+        # What a project recorded before this migration is new to every hub.
+        "INSERT INTO sync_log (kind, row_id) SELECT 'decision_time', id FROM decision_times ORDER BY id",
+        "ALTER TABLE hub_state ADD COLUMN pushed_time_rev INTEGER NOT NULL DEFAULT 0",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

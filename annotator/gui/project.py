@@ -282,7 +282,8 @@ class Project(QObject):
             self.labelsChanged.emit()
         if pulled.documents:
             self.documentsAdded.emit(pulled.documents)
-        if any(c["added"] or c["updated"] for c in (pulled.decisions, pulled.reviews)):
+        # Teammates' decision records (seconds, suggestions at opening) feed the overview.
+        if any(c["added"] or c["updated"] for c in (pulled.decisions, pulled.reviews, pulled.decision_times)):
             self.team_work_changed()
         self.assignmentsChanged.emit()
 

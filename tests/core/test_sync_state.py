@@ -72,3 +72,44 @@ def test_a_teammates_hub_state_is_never_merged(tmp_path):
         assert (s.get_setting("hub_url"), s.get_setting("hub_annotator")) == ("postgresql://alice@db/team", "alice")
         # bob's merged decision is new to our log, yet not alice's to push
         assert [r[2] for r in s.changed_annotations(0, 10)] == ["bob"] and s.hub_pending_decisions() == 0
+
+
+def test_decision_records_are_logged_for_the_hub_but_not_pulled_ones(tmp_path):
+    with Store(tmp_path / "a.db") as s:
+        s.add_documents([(t, {}) for t in TEXTS])
+        s.save_timed_decision(1, "alice", "accept", [Span(0, 8, "PERSON")], seconds=5.0,
+                              suggested=[Span(0, 8, "PERSON", "model")], timestamp=100.0)
+        s.save_timed_decision(2, "alice", "reject", [], seconds=3.0, timestamp=101.0)
+        s.merge_timed_decision(3, "carol", "ignore", 50.0, 2.0, [])  # from carol's file: new to a hub too
+        with s.hub_pull_transaction():
+            s.merge_timed_decision(3, "bob", "accept", 60.0, 9.0, [])  # from the hub: never pushed back
+        rows = s.changed_decision_times(0, 10)
+        assert [(r[2], r[3], r[4], r[5]) for r in rows] == [
+            ("alice", "accept", 100.0, 5.0), ("alice", "reject", 101.0, 3.0), ("carol", "ignore", 50.0, 2.0)]
+        assert rows[0][6] == '[{"start":0,"end":8,"label":"PERSON","source":"model"}]' and rows[1][6] is None
+        assert s.count_changed_decision_times(0, "alice") == 2
+        assert s.count_changed_decision_times(rows[0][0], "alice") == 1
+        assert s.changed_decision_times(rows[-1][0], 10) == []
+
+
+def test_a_schema_5_project_logs_its_records_for_a_first_push(tmp_path):
+    from annotator.core.model import text_hash
+    from annotator.core.schema import MIGRATIONS
+
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(str(db))
+    for migration in MIGRATIONS[:5]:
+        for sql in migration:
+            conn.execute(sql)
+    conn.execute("INSERT INTO documents (hash, text, added) VALUES (?, ?, 1)", (text_hash(TEXTS[0]), TEXTS[0]))
+    conn.execute("INSERT INTO decision_times (document_id, annotator, answer, decided, seconds) "
+                 "VALUES (1, 'alice', 'accept', 7.0, 4.0)")
+    conn.execute("INSERT INTO hub_state (hub_id, annotator, url, pushed_rev) VALUES ('h1', 'alice', 'u', 3)")
+    conn.execute("PRAGMA application_id = 1095650895")
+    conn.execute("PRAGMA user_version = 5")
+    conn.commit()
+    conn.close()
+    with Store(db) as s:
+        state = s.hub_state("h1", "alice", "u")
+        assert (state.pushed_rev, state.pushed_time_rev) == (3, 0)
+        assert [(r[2], r[4]) for r in s.changed_decision_times(0, 10)] == [("alice", 7.0)]

@@ -103,3 +103,22 @@ def project_maker(folder: Path):  # type: ignore[no-untyped-def]
 def make_project(tmp_path: Path):
     """make_project(name, texts) -> path of a project holding these documents."""
     return project_maker(tmp_path)
+
+
+def sync_until_the_server_stops(pg_server: PgServer, path: Path, url: str, stage: str, done: int) -> None:
+    """Sync the project at `path`, stopping the server (immediate mode: a crash) once `stage`
+    reported `done` rows; the sync must fail with "lost the hub". The server is restarted."""
+    from annotator.core.errors import AnnotatorError
+    from annotator.core.hub.sync import sync
+    from annotator.core.store import Store
+
+    def crash(at: str, n: int, total: int) -> None:
+        if at == stage and n == done:
+            pg_server.stop("immediate")
+
+    try:
+        with Store(path) as s, pytest.raises(AnnotatorError, match="lost the hub"):
+            sync(s, url, on_progress=crash)
+    finally:
+        if not pg_server.running():
+            pg_server.start()

@@ -11,6 +11,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from annotator.core.hub.connection import KEYRING_SERVICE, connect, safe_url
+from annotator.core.hub.schema import SCHEMA_VERSION
 from annotator.core.model import Span
 from annotator.core.store import Store
 from tests.cli.helpers import run
@@ -22,7 +23,7 @@ def test_init_add_annotator_status_and_sync(pg_server, make_project, tmp_path):
     admin_url = pg_server.create_database(db)
     got = run("hub", "init", admin_url, "--overlap-share", "0")
     assert got.exit_code == 0, got.output
-    assert "Hub created (schema 1)" in got.output and "overlap_share: 0.0" in got.output
+    assert f"Hub created (schema {SCHEMA_VERSION})" in got.output and "overlap_share: 0.0" in got.output
     assert "already current" in run("hub", "init", admin_url).output
     secret = tmp_path / "pw"
     secret.write_text("s3cret-cli\n")

@@ -18,6 +18,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.hub.sync import CHUNK, sync
 from annotator.core.model import Span
 from annotator.core.store import Store
+from tests.hub.conftest import sync_until_the_server_stops
 
 N = 3 * CHUNK
 REPO = Path(__file__).resolve().parents[2]
@@ -77,16 +78,7 @@ def test_server_stopped_mid_sync(hub, make_project, pg_server):
     alice = hub.add("alice")
     path = filled(make_project, "alice")
 
-    def crash(stage: str, done: int, total: int) -> None:
-        if stage == "decisions" and done == CHUNK:
-            pg_server.stop("immediate")
-
-    try:
-        with Store(path) as s, pytest.raises(AnnotatorError, match="lost the hub"):
-            sync(s, alice, on_progress=crash)
-    finally:
-        if not pg_server.running():
-            pg_server.start()
+    sync_until_the_server_stops(pg_server, path, alice, "decisions", CHUNK)
     assert hub.count("SELECT count(*) FROM hub.decisions") == CHUNK  # the committed chunk
     with Store(path) as s:
         assert s.integrity_check() == "ok"

@@ -14,7 +14,7 @@ from tests.hub.conftest import new_hub, project_maker
 
 TEXT = "Alice Smith met Bob Jones in Paris."
 TABLES = ("documents", "decisions", "decision_history", "reviews", "review_history", "labels",
-          "assignments", "settings")
+          "assignments", "settings", "decision_times")
 
 
 def snapshot(hub) -> dict[str, list]:
@@ -23,12 +23,16 @@ def snapshot(hub) -> dict[str, list]:
 
 
 def make_team(hub, make_project):
-    """Alice pushed a document with her decision; Carol (reviewer) pushed a review; Bob exists."""
+    """Alice pushed a document with her decision made in the window (and its record: seconds,
+    suggestions at opening); Carol (reviewer) pushed a review; Bob exists."""
     alice, carol = hub.add("alice"), hub.add("carol", reviewer=True)
     hub.add("bob")
     with Store(make_project("alice", [TEXT])) as s:
-        s.save_annotation(1, "alice", "accept", [Span(0, 11, "PERSON")])
-        sync(s, alice)
+        s.save_timed_decision(1, "alice", "accept", [Span(0, 11, "PERSON")], seconds=9.0,
+                              suggested=[Span(0, 11, "PERSON", "model")], timestamp=1000.0)
+        assert sync(s, alice).pushed_decision_times["added"] == 1
+    # (the key that "repeat alice's decision record" below tries again)
+    assert hub.count("SELECT count(*) FROM hub.decision_times WHERE annotator = 'alice' AND decided = 1000") == 1
     with Store(make_project("carol", [TEXT])) as s:
         s.save_review(1, "carol", [Span(0, 11, "PERSON")], ["alice"])
         sync(s, carol)
@@ -75,6 +79,17 @@ BOB_REFUSED = {
     "replace a function": "CREATE OR REPLACE FUNCTION hub.setting(p_key text) RETURNS text "
                           "LANGUAGE sql AS $$ SELECT '1' $$",
     "write a review (not a reviewer)": f"SELECT hub.merge_review({HASH}, 'bob', '[]', '[]', 9e9)",
+    "insert a decision record as alice": "INSERT INTO hub.decision_times (document_id, annotator, answer, "
+                                         f"decided, seconds) VALUES ({DOC}, 'alice', 'accept', 5, 1)",
+    "add a decision record as alice": f"SELECT hub.add_decision_time({HASH}, 'alice', 'accept', 5, 1, NULL)",
+    # The same key as hers: refused, not quietly "unchanged" (the check comes before the conflict).
+    "repeat alice's decision record": f"SELECT hub.add_decision_time({HASH}, 'alice', 'accept', 1000, 9, NULL)",
+    "update alice's decision record": "UPDATE hub.decision_times SET seconds = 0",
+    "rename a decision record to bob": "UPDATE hub.decision_times SET annotator = 'bob'",
+    "delete decision records": "DELETE FROM hub.decision_times",
+    "truncate decision records": "TRUNCATE hub.decision_times",
+    "forge a decision record's xid": "INSERT INTO hub.decision_times (document_id, annotator, answer, decided, "
+                                     f"seconds, xid) VALUES ({DOC}, 'bob', 'accept', 5, 1, '1')",
     "insert a review (not a reviewer)": "INSERT INTO hub.review_history (document_id, reviewer, spans, "
                                         f"sources, created) VALUES ({DOC}, 'bob', '[]', '[]', 1)",
 }
@@ -119,6 +134,13 @@ def test_bob_reads_everything_and_writes_his_own(team):
             conn.execute(f"SELECT count(*) FROM hub.{table}").fetchone()
         got = conn.execute(f"SELECT hub.merge_decision({HASH}, 'bob', 'accept', '[]', 1, 2)").fetchone()
         assert got[0] == "added"
+        # His own decision record: added once, then never changed, not even by him.
+        add = f"SELECT hub.add_decision_time({HASH}, 'bob', 'reject', 3, 4.5, '[]')"
+        assert [conn.execute(add).fetchone()[0] for _ in range(2)] == ["added", "unchanged"]
+        for change in ("UPDATE hub.decision_times SET seconds = 1 WHERE annotator = 'bob'",
+                       "DELETE FROM hub.decision_times WHERE annotator = 'bob'"):
+            with pytest.raises(errors.InsufficientPrivilege):
+                conn.execute(change)
         conn.execute("INSERT INTO hub.documents (hash, body, meta, added) VALUES "
                      "(encode(sha256('new text'), 'hex'), 'new text', '{}', 1)")
         # A document whose text does not match its hash is refused by a CHECK.
@@ -126,6 +148,7 @@ def test_bob_reads_everything_and_writes_his_own(team):
             conn.execute("INSERT INTO hub.documents (hash, body, meta, added) VALUES ('00', 'x', '{}', 1)")
     assert team.count("SELECT count(*) FROM hub.decisions WHERE annotator = 'bob'") == 1
     assert team.count("SELECT count(*) FROM hub.documents WHERE added_by = 'bob'") == 1
+    assert team.count("SELECT count(*) FROM hub.decision_times WHERE annotator = 'bob' AND seconds = 4.5") == 1
 
 
 def test_sync_never_pushes_a_decision_under_another_name(team, make_project):

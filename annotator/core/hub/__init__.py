@@ -15,8 +15,10 @@ Rules (also in the README's "Team hub" section):
 - A hub annotator's name IS their PostgreSQL login role; names are lowercase letters, digits
   and `_`, starting with a letter, at most 63 characters (roles.check_name).
 - PostgreSQL enforces the rights: annotators read everything, add documents and labels
-  (never change or remove them), write decisions only under their own name; only reviewers
-  write reviews; only the admin who ran `hub init` (the owner) deletes or changes the schema.
+  (never change or remove them), write decisions only under their own name, and add the
+  window's decision records (seconds, suggestions at opening: hub.decision_times, hub
+  schema 2) only under their own name, never changing one; only reviewers write reviews;
+  only the admin who ran `hub init` (the owner) deletes or changes the schema.
 - Merging is the local store's rule on both sides: the same document is the same text hash,
   the newer version (by `updated`, reviews by `created`) is current, the other goes to
   history, pushing or pulling twice is the same as once.

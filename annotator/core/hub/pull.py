@@ -5,6 +5,12 @@ newer current, older to history, twice = once), current versions before history,
 `annotator merge` does. Rows are checked like a teammate's file: a document whose text does
 not match its hash, or spans that do not fit the text, are not applied; the report counts
 them and names the first few. Only documents this project holds receive decisions.
+
+The window's decision records (hub.decision_times: seconds and the spans suggested at
+opening) come the same way, on the same documents, whoever made them: each is checked as a
+teammate's file's record (Store.merge_timed_values) and added once (the local natural key:
+document, annotator, decided), never changed. A hub older than DECISION_TIMES_VERSION has
+none (tables()).
 """
 
 from __future__ import annotations
@@ -17,12 +23,20 @@ import orjson
 
 from annotator.core.errors import SpanError
 from annotator.core.model import Span, text_hash
+from annotator.core.hub.schema import DECISION_TIMES_VERSION
 from annotator.core.store import Store
 
 DECISION_COLS = "d.hash, x.annotator, x.answer, x.spans, x.created, x.updated"
 REVIEW_COLS = "d.hash, x.reviewer, x.spans, x.sources, x.created"
+TIME_COLS = "d.hash, x.annotator, x.answer, x.decided, x.seconds, x.suggested"
 TABLES = (("decisions", DECISION_COLS), ("decision_history", DECISION_COLS),
           ("reviews", REVIEW_COLS), ("review_history", REVIEW_COLS))
+_NOUNS = {"decision_times": "decision record"}
+
+
+def tables(version: int) -> tuple[tuple[str, str], ...]:
+    """The (table, columns) pulled from a hub at this schema version."""
+    return TABLES + ((("decision_times", TIME_COLS),) if version >= DECISION_TIMES_VERSION else ())
 
 
 @dataclass
@@ -31,6 +45,7 @@ class PullCounts:
     labels: int = 0
     decisions: Counter = field(default_factory=Counter)
     reviews: Counter = field(default_factory=Counter)
+    decision_times: Counter = field(default_factory=Counter)  # added / unchanged
     rejected: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -40,10 +55,11 @@ class PullCounts:
             self.problems.append(what)
 
 
-def rows_on_documents(cur: Any, hashes: list[str]) -> dict[str, list[tuple[Any, ...]]]:
-    """Every decision, review and their history on these hub documents (by hash)."""
+def rows_on_documents(cur: Any, hashes: list[str], version: int) -> dict[str, list[tuple[Any, ...]]]:
+    """Every decision, review, their history and decision record on these hub documents (by
+    hash), from a hub at schema `version`."""
     out: dict[str, list[tuple[Any, ...]]] = {}
-    for table, cols in TABLES:
+    for table, cols in tables(version):
         cur.execute(f"SELECT {cols} FROM hub.{table} x JOIN hub.documents d ON d.id = x.document_id "
                     "WHERE d.hash = ANY(%s) ORDER BY x.document_id", (hashes,))
         out[table] = cur.fetchall()
@@ -85,6 +101,9 @@ def apply_rows(store: Store, table: str, rows: Iterable[tuple[Any, ...]], ids: d
         if doc_id is None:
             continue
         try:
+            if table == "decision_times":
+                counts.decision_times[store.merge_timed_values(doc_id, *row[1:])] += 1
+                continue
             spans = _spans(row[2] if table.startswith("review") else row[3])
             store.ensure_labels({s.label for s in spans})
             if table.startswith("decision"):
@@ -98,12 +117,13 @@ def apply_rows(store: Store, table: str, rows: Iterable[tuple[Any, ...]], ids: d
                 counts.reviews[outcome] += 1
         except (SpanError, ValueError, KeyError, TypeError, orjson.JSONDecodeError) as exc:
             who = row[1]
-            counts.reject(f"{table[:-1].replace('_', ' ')} by {who} on document {row[0][:12]}: {exc}")
+            noun = _NOUNS.get(table, table[:-1].replace("_", " "))
+            counts.reject(f"{noun} by {str(who)[:40]} on document {row[0][:12]}: {exc}")
 
 
 def apply_all(store: Store, found: dict[str, list[tuple[Any, ...]]], counts: PullCounts) -> None:
     """Apply rows_on_documents()-shaped rows to the documents this project holds."""
     hashes = sorted({r[0] for rows in found.values() for r in rows})
     ids = store.ids_for_hashes(hashes)
-    for table, _cols in TABLES:
-        apply_rows(store, table, found.get(table, []), ids, counts)
+    for table, rows in found.items():
+        apply_rows(store, table, rows, ids, counts)

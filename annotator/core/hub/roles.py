@@ -6,8 +6,10 @@ Rules (also in the README):
   LOGIN role named as their annotator name, member of one or both groups.
 - Annotators: SELECT on everything; INSERT documents and labels (only their data columns:
   routing columns and `xid` are set by triggers); INSERT/UPDATE decisions and INSERT
-  decision history only where annotator = session_user (row-level security). No UPDATE or
-  DELETE of documents, no DELETE or TRUNCATE anywhere, no CREATE in any schema.
+  decision history only where annotator = session_user (row-level security); INSERT the
+  window's decision records (decision_times: seconds, suggestions at opening) likewise only
+  as themselves, and never UPDATE one (records are only added). No UPDATE or DELETE of
+  documents, no DELETE or TRUNCATE anywhere, no CREATE in any schema.
 - Reviewers: also INSERT/UPDATE reviews and INSERT review history, only as themselves.
 - The admin who ran `hub init` owns every object: only they delete or change the schema.
 - session_user (the login role), not current_user, is who writes: a member cannot
@@ -124,11 +126,13 @@ def apply_rights(conn: Any, db: str, annotators: str, reviewers: str) -> None:
         "UPDATE (answer, spans, created, updated) ON hub.decisions TO {ann}",
         "GRANT INSERT (document_id, annotator, answer, spans, created, updated) "
         "ON hub.decision_history TO {ann}",
+        "GRANT INSERT (document_id, annotator, answer, decided, seconds, suggested) "
+        "ON hub.decision_times TO {ann}",
         "GRANT INSERT (document_id, reviewer, spans, sources, created), "
         "UPDATE (reviewer, spans, sources, created) ON hub.reviews TO {rev}",
         "GRANT INSERT (document_id, reviewer, spans, sources, created) ON hub.review_history TO {rev}",
         "GRANT EXECUTE ON FUNCTION hub.merge_decision, hub.merge_review, hub.document_id, hub.claim, "
-        "hub.reclaim_expired, hub.setting, hub.needs_for TO {ann}",
+        "hub.reclaim_expired, hub.setting, hub.needs_for, hub.add_decision_time TO {ann}",
     ]
     own = _MAY.format(col="annotator")
     reviewer_may = f"{_MAY.format(col='reviewer')} AND {_REVIEWER}"
@@ -140,6 +144,9 @@ def apply_rights(conn: Any, db: str, annotators: str, reviewers: str) -> None:
         ("decisions", "update", "UPDATE", f"USING (true) WITH CHECK ({own})"),
         ("decision_history", "read", "SELECT", "USING (true)"),
         ("decision_history", "insert", "INSERT", f"WITH CHECK ({own})"),
+        # No UPDATE policy and no UPDATE grant: a record, once on the hub, is what was measured.
+        ("decision_times", "read", "SELECT", "USING (true)"),
+        ("decision_times", "insert", "INSERT", f"WITH CHECK ({own})"),
         ("reviews", "read", "SELECT", "USING (true)"),
         ("reviews", "insert", "INSERT", f"WITH CHECK ({reviewer_may})"),
         ("reviews", "update", "UPDATE", f"USING ({_REVIEWER}) WITH CHECK ({reviewer_may})"),

@@ -202,9 +202,42 @@ MIGRATIONS: list[list[str]] = [
             RETURN 'history';
         END $$""",
     ],
+    # 2: decisions recorded by the window (local store/activity.py): active seconds and the
+    # spans suggested when the document was opened (JSON with their sources, NULL when
+    # nothing was), as `annotator merge` carries them. Only ever added: no UPDATE trigger,
+    # no history; the natural key makes a repeated push add nothing.
+    [
+        """CREATE TABLE hub.decision_times (
+            id bigserial PRIMARY KEY,
+            document_id bigint NOT NULL REFERENCES hub.documents(id),
+            annotator text NOT NULL,
+            answer text NOT NULL CHECK (answer IN ('accept', 'reject', 'ignore')),
+            decided float8 NOT NULL,
+            seconds float8 NOT NULL CHECK (seconds >= 0 AND seconds <= 86400),
+            suggested text CHECK (suggested IS NULL OR jsonb_typeof(suggested::jsonb) = 'array'),
+            xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+            UNIQUE (document_id, annotator, decided)
+        )""",
+        "CREATE INDEX decision_times_xid ON hub.decision_times (xid)",
+        """CREATE TRIGGER decision_times_xid BEFORE INSERT ON hub.decision_times
+        FOR EACH ROW EXECUTE FUNCTION hub.stamp_xid()""",
+        # 'added' or 'unchanged' (already there). SECURITY INVOKER: row-level security applies.
+        """CREATE FUNCTION hub.add_decision_time(p_hash text, p_annotator text, p_answer text,
+            p_decided float8, p_seconds float8, p_suggested text) RETURNS text LANGUAGE plpgsql
+        SET search_path = pg_catalog, pg_temp AS $$
+        BEGIN
+            INSERT INTO hub.decision_times (document_id, annotator, answer, decided, seconds, suggested)
+            VALUES (hub.document_id(p_hash), p_annotator, p_answer, p_decided, p_seconds, p_suggested)
+            ON CONFLICT (document_id, annotator, decided) DO NOTHING;
+            RETURN CASE WHEN FOUND THEN 'added' ELSE 'unchanged' END;
+        END $$""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+# The first hub schema holding the window's decision records (a newer annotator syncing with
+# an older hub keeps them local until the admin runs `hub init` again).
+DECISION_TIMES_VERSION = 2
 
 
 def hub_version(conn: Any) -> int:

@@ -1,8 +1,9 @@
 """`sync()`: push what the hub lacks, pull what this project lacks (issue 12).
 
 Order: labels, documents, this annotator's decisions (current, then history), reviews (if
-this annotator is a reviewer), assignments, then everything changed on the hub since the
-last pull. Every step is one hub transaction then one local transaction per chunk of
+this annotator is a reviewer), this annotator's decision records (the window's seconds and
+suggestions at opening), assignments, then everything changed on the hub since the last
+pull. Every step is one hub transaction then one local transaction per chunk of
 CHUNK rows, and each watermark is written with (pulls) or right after (pushes) the data it
 covers: a sync killed, cut off or facing a stopped server at any point leaves both sides
 whole, and the next sync completes it (a repeated push merges as "unchanged").
@@ -16,6 +17,12 @@ Decisions reach a project only on documents it holds: the assigned ones, the one
 pushed (a document already on the hub brings along every decision and review on it), and
 with pull_all every document. A local decision under another annotator's name (merged from
 a file) is never pushed as theirs: it stays local and the report counts it.
+
+Decision records follow the decisions' rule: only this annotator's are pushed (the hub's
+row-level security refuses any other name), each added once (document, annotator, decided)
+and never changed; others' merged from a file stay local and are counted; records on the
+documents this project holds are pulled, whoever made them. With a hub older than hub
+schema 2 they stay local (their watermark waits) and the report says to run `hub init`.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from annotator.core.hub.connection import HubError, HubOffline, check_url, conne
 from annotator.core.hub.report import SyncReport
 from annotator.core.hub.roles import HubInfo, check_name, hub_info
 from annotator.core.hub.routing import DEFAULT_BATCH
+from annotator.core.hub.schema import DECISION_TIMES_VERSION
 from annotator.core.store import HubState, Store
 
 CHUNK = 500
@@ -111,7 +119,8 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
         run = _Run(store, conn, info, state, SyncReport(safe_url(url), info.user, info.hub_id),
                    on_progress or (lambda stage, done, total: None))
         for stage, step in (("labels", run.labels), ("documents", run.push_documents),
-                            ("decisions", run.push_decisions), ("reviews", run.push_reviews)):
+                            ("decisions", run.push_decisions), ("reviews", run.push_reviews),
+                            ("decision records", run.push_decision_times)):
             with hub_errors(f"pushing {stage}"):
                 step()
         with hub_errors("pulling assignments"):
@@ -186,7 +195,7 @@ class _Run:
                          [r[3] for r in rows], [r[4] for r in rows]))
             new = {r[0] for r in cur.fetchall()}
             old = [h for h in hashes if h not in new]
-            return new, (pull.rows_on_documents(cur, old) if old else {})
+            return new, (pull.rows_on_documents(cur, old, self.info.version) if old else {})
 
     def _merge_on_hub(self, function: str, params: list[tuple[Any, ...]]) -> list[str]:
         def on_hub() -> list[str]:
@@ -239,6 +248,15 @@ class _Run:
                                 ("pushed_review_rev", "pushed_review_history"), "merge_review",
                                 self.report.pushed_reviews)
 
+    def push_decision_times(self) -> None:
+        if self.info.version < DECISION_TIMES_VERSION:
+            # The hub cannot hold them yet: the watermark waits for `hub init` to upgrade it.
+            self.report.decision_times_waiting = self.store.count_changed_decision_times(
+                self.state.pushed_time_rev, self.info.user)
+            return
+        self._push("decision records", lambda w: self.store.changed_decision_times(w, CHUNK), "pushed_time_rev",
+                   "add_decision_time", self.report.pushed_decision_times, "kept_local_decision_times")
+
     def claim(self, batch: int) -> None:
         """Top up this annotator's assignments; fetch the documents (and what is on them)
         that the project lacks; remember the assignments locally."""
@@ -260,7 +278,7 @@ class _Run:
                 cur = self.conn.cursor()
                 docs = cur.execute("SELECT hash, body, meta FROM hub.documents WHERE hash = ANY(%s)",
                                    (missing,)).fetchall()
-                found = pull.rows_on_documents(cur, missing)
+                found = pull.rows_on_documents(cur, missing, self.info.version)
         held = self.store.hub_assignments(self.info.hub_id, self.info.user)
         if missing or held != {(h, exp) for _, h, exp in assigned}:
             with self.store.hub_pull_transaction():
@@ -292,7 +310,7 @@ class _Run:
             with self.store.hub_pull_transaction():
                 if pull_all:
                     self._pull_all_documents(self.state.pulled_all_xid, hi)
-                for table, cols in pull.TABLES:
+                for table, cols in pull.tables(self.info.version):
                     cur = self.conn.cursor(name=f"pull_{table}")
                     cur.execute(f"SELECT {cols} FROM hub.{table} x JOIN hub.documents d "
                                 "ON d.id = x.document_id WHERE x.xid >= %s::text::xid8 "
@@ -316,5 +334,6 @@ class _Run:
             new = [r for r in rows if r[0] not in held]
             if new:
                 hashes = self._add_documents(new)
-                pull.apply_all(self.store, pull.rows_on_documents(other, hashes), self.report.pulled)
+                pull.apply_all(self.store, pull.rows_on_documents(other, hashes, self.info.version),
+                               self.report.pulled)
         cur.close()

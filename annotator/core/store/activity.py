@@ -7,7 +7,9 @@ had suggestions, the spans with their source; none when nothing was suggested) a
 learning_curves. The version a decision saved is not copied: it is the annotation (or the
 earlier version in annotation_history) of that document and annotator whose `updated` is the
 decision's time, found at read time. Rows are keyed by (document, annotator, decided), so a
-merge or a sync adds each once.
+merge or a sync adds each once. The team hub carries them too (core/hub/sync.py: each
+annotator pushes only their own, as decisions; local migration 6 logs each record added
+here, except those a pull writes, for that push).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any, Iterable, Sequence
 from annotator.core.errors import SpanError
 from annotator.core.model import DECISIONS, Annotation, Span, TimedDecision
 from annotator.core.spans import validate_spans
+from annotator.core.store import values
 from annotator.core.store.codec import dumps, loads, spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase
 from annotator.core.timing import check_seconds
@@ -93,6 +96,16 @@ class ActivityMixin(StoreBase):
         with self.transaction():
             added = self._insert_timed(doc_id, annotator, answer, decided, check_seconds(seconds), suggested)
         return "added" if added else "unchanged"
+
+    def merge_timed_values(self, doc_id: int, annotator: Any, answer: Any, decided: Any, seconds: Any,
+                           suggested: Any) -> str:
+        """merge_timed_decision of a record read as raw values (a hub row; suggested: the
+        spans' JSON with their sources, or None), each checked as a teammate's file's are
+        (foreign.other_decision_times). BadValue (a ValueError) says what is wrong."""
+        text = self.get_document(doc_id).text  # type: ignore[attr-defined]
+        spans = values.suggested_spans(suggested, text) if suggested is not None else ()
+        return self.merge_timed_decision(doc_id, values.name(annotator, "annotator"), answer,
+                                         values.number(decided, "decided"), values.seconds(seconds), spans)
 
     # ---- reading --------------------------------------------------------------------------
     def timed_decisions(self, annotator: str | None = None) -> list[TimedDecision]:

@@ -5,6 +5,8 @@ Watermarks, per hub (its hub_id) and annotator, in hub_state (local migration 4)
   (reviews) were pushed. sync_log gets a new, ever larger rev on every change of an
   annotation or review, by triggers; timestamps cannot serve, since versions merged in from
   a file keep their old `updated`.
+- pushed_time_rev: likewise for the window's decision records (decision_times, logged when
+  added: local migration 6); a record is only ever added, so it is logged once.
 - pushed_document, pushed_annotation_history, pushed_review_history: row ids (these rows
   are only ever added, so their ids only grow).
 - pulled_xid / pulled_all_xid: the hub transaction id below which every hub row was pulled
@@ -28,7 +30,7 @@ from typing import Any, Iterator
 from annotator.core.store.connection import StoreBase
 
 HUB_WATERMARKS = ("pushed_rev", "pushed_review_rev", "pushed_document", "pushed_annotation_history",
-                  "pushed_review_history", "pulled_xid", "pulled_all_xid")
+                  "pushed_review_history", "pulled_xid", "pulled_all_xid", "pushed_time_rev")
 _REMEMBERED = ("hub_url", "hub_id", "hub_annotator")
 
 
@@ -47,6 +49,7 @@ class HubState:
     pulled_xid: int = 0
     pulled_all_xid: int = 0
     last_sync: float | None = None
+    pushed_time_rev: int = 0
 
 
 _COLUMNS = [f.name for f in fields(HubState)]
@@ -123,6 +126,21 @@ class SyncStateMixin(StoreBase):
             "SELECT l.rev, d.hash, r.reviewer, r.spans, r.sources, r.created FROM sync_log l "
             "JOIN reviews r ON r.document_id = l.row_id JOIN documents d ON d.id = r.document_id "
             "WHERE l.kind = 'review' AND l.rev > ? ORDER BY l.rev LIMIT ?", (after_rev, limit)).fetchall()
+
+    def changed_decision_times(self, after_rev: int, limit: int) -> list[tuple[Any, ...]]:
+        """(rev, hash, annotator, answer, decided, seconds, suggested JSON or None) of the
+        window's decision records added since after_rev (not those pulled from a hub)."""
+        return self.conn.execute(
+            "SELECT l.rev, d.hash, t.annotator, t.answer, t.decided, t.seconds, s.spans FROM sync_log l "
+            "JOIN decision_times t ON t.id = l.row_id JOIN documents d ON d.id = t.document_id "
+            "LEFT JOIN decision_suggestions s ON s.decision_id = t.id "
+            "WHERE l.kind = 'decision_time' AND l.rev > ? ORDER BY l.rev LIMIT ?", (after_rev, limit)).fetchall()
+
+    def count_changed_decision_times(self, after_rev: int, annotator: str) -> int:
+        """How many of this annotator's decision records were added since after_rev."""
+        return self.conn.execute(
+            "SELECT count(*) FROM sync_log l JOIN decision_times t ON t.id = l.row_id "
+            "WHERE l.kind = 'decision_time' AND l.rev > ? AND t.annotator = ?", (after_rev, annotator)).fetchone()[0]
 
     def count_changed_reviews(self, after_rev: int) -> int:
         return self.conn.execute("SELECT count(*) FROM sync_log WHERE kind = 'review' AND rev > ?",
