@@ -41,6 +41,15 @@ def stars(w) -> list[Span]:
     return [s for s in w.editor.spans() if s.source == SOURCE_PROPAGATED]
 
 
+def first_labelled_gpe(qtbot, db_path: Path):
+    """The window on TEXT with the first "belmouth" dragged as GPE (the others become ★)."""
+    make_project(db_path, [TEXT])
+    w = open_window(qtbot, db_path)
+    key(qtbot, w, K.Key_3)
+    drag(qtbot, w, *occurrences()[0])
+    return w
+
+
 def test_labelling_a_phrase_suggests_its_other_occurrences_in_one_undo_step(qtbot, db_path: Path):
     make_project(db_path, [TEXT, "another document."])
     w = open_window(qtbot, db_path)
@@ -69,11 +78,8 @@ def test_labelling_a_phrase_suggests_its_other_occurrences_in_one_undo_step(qtbo
 
 
 def test_relabel_follows_and_a_deleted_star_stays_dismissed(qtbot, db_path: Path):
-    make_project(db_path, [TEXT])
-    w = open_window(qtbot, db_path)
-    key(qtbot, w, K.Key_3)
+    w = first_labelled_gpe(qtbot, db_path)
     first, second, third, fourth = occurrences()
-    drag(qtbot, w, *first)
     # Relabelling the person's span relabels what it propagated (recomputed, same step).
     w.editor.select_span(Span(*first, "GPE"))
     key(qtbot, w, K.Key_2)  # ORG
@@ -113,11 +119,8 @@ def test_propagation_never_covers_the_persons_spans_and_beats_model_suggestions(
 
 
 def test_shift_label_key_labels_all_occurrences_as_one_step(qtbot, db_path: Path):
-    make_project(db_path, [TEXT])
-    w = open_window(qtbot, db_path)
-    key(qtbot, w, K.Key_3)
+    w = first_labelled_gpe(qtbot, db_path)
     first, second, third, fourth = occurrences()
-    drag(qtbot, w, *first)
     w.editor.select_span(Span(*stars(w)[1].key()[:2], "GPE"))  # a ★ that should be LOC, as all of them
     before = w.editor.undo_stack().count()
     key(qtbot, w, K.Key_4, SHIFT)  # Shift+4: LOC, everywhere
