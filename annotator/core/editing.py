@@ -26,7 +26,7 @@ def full_key(span: Span) -> tuple[int, int, str, str | None]:
 
 
 # full_key and Span.key at C speed, for passes over tens of thousands of spans.
-_FULL_KEY = operator.attrgetter("start", "end", "label", "source")
+FULL_KEY = operator.attrgetter("start", "end", "label", "source")
 SPAN_KEY = operator.attrgetter("start", "end", "label")
 
 
@@ -171,8 +171,8 @@ def diff_spans(old: Sequence[Span], new: Sequence[Span]) -> tuple[list[Span], li
         # only the rest are compared by value, in a Python loop.
         old_ids, new_ids = set(map(id, old_mid)), set(map(id, new_mid))
         old_mid, new_mid = _not_in(old_mid, map(id, old_mid), new_ids), _not_in(new_mid, map(id, new_mid), old_ids)
-    new_keys, old_keys = set(map(_FULL_KEY, new_mid)), set(map(_FULL_KEY, old_mid))
-    return (_not_in(old_mid, map(_FULL_KEY, old_mid), new_keys), _not_in(new_mid, map(_FULL_KEY, new_mid), old_keys))
+    new_keys, old_keys = set(map(FULL_KEY, new_mid)), set(map(FULL_KEY, old_mid))
+    return (_not_in(old_mid, map(FULL_KEY, old_mid), new_keys), _not_in(new_mid, map(FULL_KEY, new_mid), old_keys))
 
 
 def _not_in(spans: Sequence[Span], keys: Iterable[Any], other: set[Any]) -> list[Span]:

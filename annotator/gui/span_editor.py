@@ -388,6 +388,8 @@ class SpanEditor(QWidget):
             return False
         new = list(spans)
         removed, added = change if change is not None else editing.diff_spans(self._spans, new)
+        if not removed and not added:
+            return True  # nothing to fold (e.g. label all left no other occurrence to suggest)
         command.amend(removed, added)
         self.apply_spans(new, self._selected, (removed, added))
         return True

@@ -71,8 +71,8 @@ class SpanListCommand(QUndoCommand):
     def amend(self, removed: Sequence[Span], added: Sequence[Span]) -> None:
         """Fold a further change of the list this step produced into the step (the step is
         done and on top of the stack), so one undo takes both back."""
-        net_removed = {full_key(s): s for s in self.removed}
-        net_added = {full_key(s): s for s in self.added}
+        net_removed = dict(zip(map(editing.FULL_KEY, self.removed), self.removed))  # C-level: steps
+        net_added = dict(zip(map(editing.FULL_KEY, self.added), self.added))  # of 40,000 spans
         for span in removed:
             if net_added.pop(full_key(span), None) is None:
                 net_removed[full_key(span)] = span
