@@ -380,18 +380,16 @@ class SpanEditor(QWidget):
 
     def amend(self, command: SpanListCommand, spans: Sequence[Span],
               change: tuple[Sequence[Span], Sequence[Span]] | None = None) -> bool:
-        """Fold `spans` (what a follow-up computed later, off the GUI thread; `change`: the
-        (removed, added) it makes, if known) into `command` as part of its undo step, if it is
-        still the last edit done; False otherwise."""
+        """Fold `spans` (a follow-up's result; `change`: its (removed, added), if known) into
+        `command`'s undo step if it is still the last edit done (True; nothing to fold too)."""
         stack = self._undo
         if self._read_only or stack.index() != stack.count() or stack.command(stack.index() - 1) is not command:
             return False
         new = list(spans)
         removed, added = change if change is not None else editing.diff_spans(self._spans, new)
-        if not removed and not added:
-            return True  # nothing to fold (e.g. label all left no other occurrence to suggest)
-        command.amend(removed, added)
-        self.apply_spans(new, self._selected, (removed, added))
+        if removed or added:  # e.g. after label all, usually nothing is left to suggest
+            command.amend(removed, added)
+            self.apply_spans(new, self._selected, (removed, added))
         return True
 
     def apply_spans(self, spans: Sequence[Span], selected: Span | None,
