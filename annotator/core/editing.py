@@ -15,19 +15,13 @@ from collections import OrderedDict
 from typing import Any, Callable, Iterable, Sequence, Union
 
 from annotator.core.graphemes import snap_out
-from annotator.core.model import Span
+from annotator.core.model import FULL_KEY, SPAN_KEY, Span
 from annotator.core.spans import trim_span
 from annotator.core.tokens import Token
 
 
-def full_key(span: Span) -> tuple[int, int, str, str | None]:
-    """Identity of a span including its source (Span equality ignores the source)."""
-    return (span.start, span.end, span.label, span.source)
-
-
-# full_key and Span.key at C speed, for passes over tens of thousands of spans.
-FULL_KEY = operator.attrgetter("start", "end", "label", "source")
-SPAN_KEY = operator.attrgetter("start", "end", "label")
+# Identity of a span including its source (Span equality ignores the source).
+full_key: Callable[[Span], tuple[int, int, str, str | None]] = FULL_KEY
 
 
 def _index_of(spans: Sequence[Span], span: Span) -> int:

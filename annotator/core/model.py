@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -52,6 +53,12 @@ class Span:
 
     def with_label(self, label: str) -> "Span":
         return replace(self, label=label)
+
+
+# Span.key, and the key with the source too (Span equality ignores it), as C-level getters for
+# passes over tens of thousands of spans; both give tuples.
+SPAN_KEY = operator.attrgetter("start", "end", "label")
+FULL_KEY = operator.attrgetter("start", "end", "label", "source")
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import operator
 from typing import Any, Iterable, Sequence
 
 import orjson
 
-from annotator.core.model import Label, Span
+from annotator.core.model import SPAN_KEY, Label, Span
 from annotator.core.store.values import BadValue, json_cell as loads, text as cell_text
 from annotator.paths import resource_path
 
@@ -57,12 +56,10 @@ def dumps_spans(spans: Sequence[Span]) -> str:
     return (b"[" + b",".join(p for p in parts if p) + b"]").decode("utf-8")
 
 
-_REMOVED_KEY = operator.attrgetter("start", "end", "label")  # a tuple: orjson writes [start, end, label]
-
-
 def edit_json(removed: Iterable[Span], added: Sequence[Span]) -> str:
     """One draft edit: the spans it removed (by start, end, label) and the ones it added."""
-    return orjson.dumps({"remove": list(map(_REMOVED_KEY, removed)), "add": list(added)}).decode("utf-8")
+    # (start, end, label) tuples: orjson writes them as the [start, end, label] arrays a reader expects.
+    return orjson.dumps({"remove": list(map(SPAN_KEY, removed)), "add": list(added)}).decode("utf-8")
 
 
 def apply_edits(base: Sequence[Span], edits: Iterable[str]) -> tuple[Span, ...]:
