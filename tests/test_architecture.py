@@ -72,10 +72,20 @@ def test_the_graph_sees_real_imports():
     """The checker itself: the window imports the project model, which the core never does."""
     graph = import_graph()
     assert "annotator.gui.project" in graph["annotator.gui.main_window"]
-    assert not any(m.startswith("annotator.gui") for m in graph["annotator.core.gold"])
+    assert not any(m.startswith("annotator.gui") for m in graph["annotator.core.team.gold"])
 
 
 def test_no_file_is_longer_than_500_lines():
     long = {str(p.relative_to(PACKAGE.parent)): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
     assert long == {}, f"split by concern: {long}"
+
+
+def test_no_folder_holds_more_than_15_modules():
+    """Domain packages, not one flat folder: a folder that grows past 15 modules is split."""
+    crowded = {}
+    for folder in [PACKAGE, *(p for p in PACKAGE.rglob("*") if p.is_dir() and p.name != "__pycache__")]:
+        modules = [p for p in folder.glob("*.py") if p.name != "__init__.py"]
+        if len(modules) > 15:
+            crowded[str(folder.relative_to(PACKAGE.parent))] = len(modules)
+    assert crowded == {}
