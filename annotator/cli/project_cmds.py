@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import orjson
 
-from annotator.cli.common import db_option, open_store, resolve_db, user_errors
+from annotator.cli.common import BY_CLI, db_option, open_store, resolve_db, user_errors
 from annotator.core.wording import count
 
 
@@ -80,12 +80,13 @@ def labels_list(db_path: Path | None, as_json: bool) -> None:
 @click.option("--key", default=None, help="Shortcut key, one letter or digit (default: the next free digit).")
 def labels_add(db_path: Path | None, name: str, color: str | None, key: str | None) -> None:
     """Add the label NAME."""
+    from annotator.core.ops.labels import add_label
     from annotator.core.text.labels import check_color, check_key
 
     with _store(db_path) as store, user_errors():
         color = check_color(color) if color is not None else None
         key = check_key(key, store.labels()) if key is not None else None
-        label = store.add_label(name, color, key)  # checks the name (labels.check_name)
+        label, _ = add_label(store, name, color, key, by=BY_CLI)  # checks the name (labels.check_name)
     click.echo(f"Added label {label.name} ({label.color}, key {label.key or '-'})")
 
 
@@ -96,6 +97,8 @@ def labels_add(db_path: Path | None, name: str, color: str | None, key: str | No
 def labels_remove(db_path: Path | None, name: str, force: bool) -> None:
     """Remove the label NAME from the label set. Annotations keep their spans (rename
     a label instead to change it everywhere)."""
+    from annotator.core.ops.labels import remove_label
+
     with _store(db_path) as store, user_errors():
         if name not in store.label_names():
             raise click.ClickException(f"no label {name}")
@@ -103,7 +106,7 @@ def labels_remove(db_path: Path | None, name: str, force: bool) -> None:
         if used and not force:
             raise click.ClickException(f"label {name} is used by {count(used, 'span')} in annotations; "
                                        f"use --force to remove it anyway, or `labels rename`")
-        store.remove_label(name)
+        remove_label(store, name, by=BY_CLI)
     carry = "still carries" if used == 1 else "still carry"
     click.echo(f"Removed label {name}" + (f" ({count(used, 'span')} {carry} it)" if used else ""))
 
@@ -114,13 +117,14 @@ def labels_remove(db_path: Path | None, name: str, force: bool) -> None:
 @click.argument("color")
 def labels_color(db_path: Path | None, name: str, color: str) -> None:
     """Set the colour of label NAME to COLOR (hex, e.g. #1f77b4)."""
+    from annotator.core.ops.labels import set_label_color
     from annotator.core.text.labels import check_color
 
     with _store(db_path) as store, user_errors():
         color = check_color(color)
         if name not in store.label_names():
             raise click.ClickException(f"no label {name}")
-        store.set_label_color(name, color)
+        set_label_color(store, name, color, by=BY_CLI)
     click.echo(f"Label {name} is now {color}")
 
 
@@ -131,10 +135,12 @@ def labels_color(db_path: Path | None, name: str, color: str) -> None:
 def labels_rename(db_path: Path | None, old: str, new: str) -> None:
     """Rename label OLD to NEW everywhere: label set, annotations, drafts and reviews
     (earlier versions in the history keep the old name)."""
+    from annotator.core.ops.labels import rename_label
+
     with _store(db_path) as store, user_errors():
         if old not in store.label_names():
             raise click.ClickException(f"no label {old}")
-        store.rename_label(old, new)  # checks the new name (labels.check_name)
+        rename_label(store, old, new, by=BY_CLI)  # checks the new name (labels.check_name)
     click.echo(f"Renamed label {old} to {new.strip()}")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.common import db_option, open_store, progress, user_errors
+from annotator.cli.common import BY_CLI, db_option, open_store, progress, user_errors
 from annotator.core.text.model import ANSWERS
 
 
@@ -20,7 +20,7 @@ def merge(other: Path, db_path: Path | None, as_json: bool) -> None:
     """Bring in another project file's documents, annotations (with their annotators' names),
     reviews and labels. OTHER is only read. Merging twice is the same as merging once; when
     the same annotator has two versions, the newer stays current and the older goes to history."""
-    from annotator.core.team.merge import merge_project
+    from annotator.core.ops.team import merge as merge_file
 
     with open_store(db_path) as store, user_errors():
         bar = progress(None, "merging", unit="annotation")
@@ -31,7 +31,7 @@ def merge(other: Path, db_path: Path | None, as_json: bool) -> None:
             bar.refresh()
 
         try:
-            report = merge_project(store, other, on_progress=on_progress)
+            report, _ = merge_file(store, other, by=BY_CLI, on_progress=on_progress)
         finally:
             bar.close()
     if as_json:
@@ -112,14 +112,15 @@ def review(db_path: Path | None, auto_accept: bool, reviewer: str | None, top: i
     (their annotators disagree and nobody has reviewed them), and, with --auto-accept, settle
     the unanimous ones. Disputed documents are reviewed in the window (Ctrl+R)."""
     from annotator.core.team.agreement import preview
-    from annotator.core.team.gold import RESOLVE_HINT, auto_accept as run_auto_accept, summarize
+    from annotator.core.ops.work import auto_accept as run_auto_accept
+    from annotator.core.team.gold import RESOLVE_HINT, summarize
     from annotator.core.team.identity import default_annotator
     from annotator.core.wording import count
 
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
         if auto_accept:
             name = (reviewer or default_annotator()).strip()
-            saved = run_auto_accept(store, name)
+            saved, _ = run_auto_accept(store, name, by=BY_CLI)
             click.echo(f"Reviewed {count(saved, 'unanimous document')} as {name}.")
         summary = summarize(store)
         disputed = summary.disputed or []

@@ -1,47 +1,70 @@
 """The open project as the window sees it: the GUI thread's store, who annotates, which model
-suggests, what is learned from gold. Every write from the window goes through here, and
-every change is announced once, by kind; each view subscribes to what it shows (Anki's
-operations with change hooks, napari's evented models). A writer never refreshes a view.
+suggests, what is learned from gold, the document being edited (gui/open_document.py).
+
+Every write is an operation of the core (core/ops) that returns what it changed (`Changes`:
+core/ops/changes.py); `apply()` is the one place where a Changes becomes signals (Anki's
+OpChanges and operation_did_execute). Each view subscribes to what it shows and updates just
+that: one row of the document list, the disputed state of those documents, the gold
+matcher's entries for them. A writer never refreshes a view.
+
+Other writers (the command line, a second window, a merge or a sync run outside, and the
+window's own workers, which write on connections of their own) are found by polling: every
+POLL_MS the Project asks its ChangeWatcher (core/ops/watch.py), one `PRAGMA data_version`,
+and when another connection committed, reads the change log into a Changes and applies it
+like its own.
 
 Signals:
     opened()                 another project file is now open: reload everything
     annotatorChanged(str)
-    decisionSaved(int, str)  this annotator's decision (doc id, answer) is on disk
-    draftSaved(int)          doc id
+    changed(Changes)         every change, once, whoever made it (views that want the ids)
+    decisionSaved(int, str)  this window's decision (doc id, answer) is on disk: move on
+    draftSaved(int)          this window's draft of doc id is on disk
+    reviewSaved(int)         this window's review of doc id is on disk
     writesWaiting(bool)      the file is busy: writes are kept and retried / all are written
     labelsChanged()
-    documentsAdded(int)      how many documents were added (import, merge, sync)
-    teamWorkChanged()        decisions or reviews arrived from elsewhere (merge, sync)
-    assignmentsChanged()     a team hub sync renewed the documents assigned to this annotator
-    reviewSaved(int)         doc id
+    settingsChanged(frozenset) the keys of the project settings that changed
+    documentsAdded(int)      how many documents were added (import, merge, sync, elsewhere)
+    workChanged(object)      decisions, drafts or reviews of these doc ids changed (None: any)
+    teamWorkChanged(object)  decisions or reviews of these doc ids (None: any) came from
+                             elsewhere than this window (merge, sync, import, another program)
+    assignmentsChanged()     the documents the team hub assigned to this annotator changed
     disputedChanged()        the set of disputed documents (core/team/gold.py) changed
+    disputedStale()          too much changed to check here: count them again, in a worker
     modelChanged()           the model to suggest with changed (see `model`)
     modelKeyChanged()        its suggestion-cache key is known (or unknown again)
     matcherChanged()         what is learned from gold was rebuilt
-    matcherStale()           a long document was decided: rebuild what is learned, in a worker
+    matcherStale()           what is learned from gold must be rebuilt, in a worker
     trainedModelsChanged()   a trained pipeline or a learning curve was recorded
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import sqlite3
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from annotator.core.team import gold as team_gold
-from annotator.core.errors import ProjectBusy
-from annotator.core.store.journal import DraftChange
-from annotator.core.text.model import Span
+from annotator.core.errors import AnnotatorError, ProjectBusy
+from annotator.core.ops import labels as label_ops
+from annotator.core.ops import settings as setting_ops
+from annotator.core.ops import work
+from annotator.core.ops.changes import BY_ELSEWHERE, BY_WINDOW, Changes
+from annotator.core.ops.watch import ChangeWatcher
 from annotator.core.store import BUSY_TIMEOUT_S, Store
-from annotator.core.learning.suggest import SETTING_MODEL
+from annotator.core.store.journal import DraftChange
+from annotator.core.team import gold as team_gold
+from annotator.core.text.model import Span
 from annotator.gui import actions
 from annotator.gui.actions import Session
+from annotator.gui.open_document import OpenDocument
 
 HUB_SYNC_SETTING = "hub_sync"  # "on": the window syncs with the project's remembered hub
 GUI_BUSY_WAIT_S = 0.05  # a write waits this long for another writer, then is kept and retried
 RETRY_MS = 200
+POLL_MS = 500  # how often the window looks for other writers (a tick costs microseconds)
+DISPUTED_IN_PLACE = 200  # documents whose disputed state is checked on the GUI thread; more: a worker
 
 
 def open_store(path: str | Path) -> Store:
@@ -67,15 +90,19 @@ class Decision:
 class Project(QObject):
     opened = Signal()
     annotatorChanged = Signal(str)
+    changed = Signal(object)
     decisionSaved = Signal(int, str)
     draftSaved = Signal(int)
+    reviewSaved = Signal(int)
     writesWaiting = Signal(bool)
     labelsChanged = Signal()
+    settingsChanged = Signal(object)
     documentsAdded = Signal(int)
-    teamWorkChanged = Signal()
+    workChanged = Signal(object)
+    teamWorkChanged = Signal(object)
     assignmentsChanged = Signal()
-    reviewSaved = Signal(int)
     disputedChanged = Signal()
+    disputedStale = Signal()
     modelChanged = Signal()
     modelKeyChanged = Signal()
     matcherChanged = Signal()
@@ -87,17 +114,24 @@ class Project(QObject):
         super().__init__(parent)
         self.path = Path(path)
         self.session = Session(open_store(self.path), annotator)
+        self.watcher = ChangeWatcher(self.store)
+        self.current = OpenDocument(self)
+        self.current.set_labels(self.store.labels())
         # The model asked for: a package or folder, None for the project's (else the
         # default), "" for none. model_key is its cache key once located.
         self.model = model
         self.model_error: str | None = None
         self._disputed: set[int] = set()
+        self.counting_disputed = False  # a worker counts them (gui/model/background.py)
         # Writes the busy file could not take yet, oldest first; never dropped.
         self._drafts: dict[int, list[Span]] = {}
         self._decision: Decision | None = None
         self._retry = QTimer(self)
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self.flush)
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self.check_changes)
+        self._poll.start()
 
     # ---- what views read -------------------------------------------------------------------
     @property
@@ -128,6 +162,52 @@ class Project(QObject):
     def suggestions_for(self, doc_id: int, text: str) -> list[Span]:
         return actions.suggestions_for(self.session, doc_id, text)
 
+    # ---- the one place where a change becomes signals ---------------------------------------
+    def apply(self, changes: Changes) -> None:
+        """Announce what changed, once, by kind (see the module docstring); the Project's
+        own state (labels of the open document, disputed set, gold matcher, model) first."""
+        if changes.by == BY_WINDOW:
+            self.watcher.own_write()  # not announced again by the next poll
+        if not changes:
+            return
+        if changes.labels:
+            self.current.set_labels(self.store.labels())
+            self.labelsChanged.emit()
+        if changes.settings:
+            self.settingsChanged.emit(changes.settings)
+        if changes.model and (changes.by == BY_WINDOW or self.model is None):  # None: the project's
+            self.model_error, self.session.model_key = None, None
+            self.modelChanged.emit()
+        if changes.documents:
+            self.documentsAdded.emit(changes.new_documents)
+        if changes.gold:
+            self._gold_changed(changes.doc_ids)
+        if changes.work:
+            self.workChanged.emit(changes.doc_ids)
+            if changes.by != BY_WINDOW and changes.gold:
+                self.teamWorkChanged.emit(changes.doc_ids)
+            elif changes.by == BY_WINDOW:
+                for doc_id in sorted(changes.doc_ids or ()):
+                    if changes.reviews:
+                        self.reviewSaved.emit(doc_id)
+                    elif changes.drafts and not changes.decisions:
+                        self.draftSaved.emit(doc_id)
+        if changes.assignments:
+            self.assignmentsChanged.emit()
+        if changes.trained:
+            self.trainedModelsChanged.emit()
+        self.changed.emit(changes)
+
+    def check_changes(self, by: str = BY_ELSEWHERE) -> Changes:
+        """Look for writes of other connections (the timer's tick; `by` names a worker of
+        ours that just finished writing) and apply them."""
+        try:
+            changes = self.watcher.poll(by)
+        except (sqlite3.Error, AnnotatorError):
+            return Changes(by=by)  # busy or unreadable now: the next tick tries again
+        self.apply(changes)
+        return changes
+
     # ---- the project file and who works on it ---------------------------------------------------
     def open(self, path: str | Path) -> None:
         """Switch to another project file (raises AnnotatorError if it cannot be opened;
@@ -137,11 +217,15 @@ class Project(QObject):
         self.session.close()
         self.path = Path(path)
         self.session = Session(store, self.session.annotator)
+        self.watcher = ChangeWatcher(store)
         self.model_error = None
-        self._disputed = set()
+        self._disputed, self.counting_disputed = set(), False
+        self.current.close()
+        self.current.set_labels(store.labels())
         self.opened.emit()
 
     def close(self) -> None:
+        self._poll.stop()
         self.flush_before_closing()
         self.session.close()
 
@@ -167,11 +251,11 @@ class Project(QObject):
             self._keep_draft(doc_id, spans)  # nothing may overtake a waiting write
             return
         try:
-            actions.save_draft(self.session, doc_id, spans, change)
+            changes = work.save_draft(actions.journal(self.session), doc_id, spans, change, by=BY_WINDOW)
         except ProjectBusy:
             self._keep_draft(doc_id, spans)
             return
-        self.draftSaved.emit(doc_id)
+        self.apply(changes)
 
     def decide(self, doc_id: int, answer: str, spans: Iterable[Span], *, seconds: float | None = None,
                suggested: Sequence[Span] = ()) -> bool:
@@ -192,12 +276,11 @@ class Project(QObject):
         return True
 
     def _decide_now(self, d: Decision) -> None:
-        actions.decide(self.session, d.doc_id, d.answer, d.spans, seconds=d.seconds, suggested=d.suggested)
-        if self.session.matcher_stale:
-            self.session.matcher_stale = False
-            self.matcherStale.emit()
-        self._update_disputed(d.doc_id)
-        self.decisionSaved.emit(d.doc_id, d.answer)
+        changes = work.decide(self.store, d.doc_id, self.annotator, d.answer, d.spans, by=BY_WINDOW,
+                              seconds=d.seconds, suggested=d.suggested)
+        actions.journal(self.session).forget(d.doc_id)
+        self.apply(changes)
+        self.decisionSaved.emit(d.doc_id, d.answer)  # the initiator's callback: the window moves on
 
     def _keep_draft(self, doc_id: int, spans: list[Span]) -> None:
         self._drafts[doc_id] = spans
@@ -214,8 +297,8 @@ class Project(QObject):
             decided = self._decision.doc_id if self._decision else None
             for doc_id in list(self._drafts):
                 if doc_id != decided:  # a decision replaces its document's draft
-                    actions.save_draft(self.session, doc_id, self._drafts[doc_id])
-                    self.draftSaved.emit(doc_id)
+                    self.apply(work.save_draft(actions.journal(self.session), doc_id, self._drafts[doc_id],
+                                               by=BY_WINDOW))
                 del self._drafts[doc_id]
             if self._decision is not None:
                 decision, self._decision = self._decision, None
@@ -237,102 +320,67 @@ class Project(QObject):
             self.store.set_busy_wait(BUSY_TIMEOUT_S, 20)
             self.flush()
 
-    # ---- labels ---------------------------------------------------------------------------------
+    # ---- labels and settings ----------------------------------------------------------------------
     # The store enforces the label rules (core/text/labels.py); a refusal raises ValueError.
     def add_label(self, name: str, color: str | None = None) -> None:
-        self.store.add_label(name, color)
-        self.labelsChanged.emit()
+        self.apply(label_ops.add_label(self.store, name, color, by=BY_WINDOW)[1])
 
     def rename_label(self, old: str, new: str) -> None:
-        self.store.rename_label(old, new)
-        self.labelsChanged.emit()
+        self.apply(label_ops.rename_label(self.store, old, new, by=BY_WINDOW))
 
     def set_label_color(self, name: str, color: str) -> None:
-        self.store.set_label_color(name, color)
-        self.labelsChanged.emit()
+        self.apply(label_ops.set_label_color(self.store, name, color, by=BY_WINDOW))
 
     def remove_label(self, name: str) -> None:
-        self.store.remove_label(name)
-        self.labelsChanged.emit()
+        self.apply(label_ops.remove_label(self.store, name, by=BY_WINDOW))
 
-    # ---- work that arrives from elsewhere ---------------------------------------------------------
-    def documents_added(self, count: int) -> None:
-        """An import (or another writer) added documents."""
-        self.documentsAdded.emit(count)
-
-    def imported(self, report: Any) -> None:
-        """An import finished: documents, maybe labels and annotations, arrived."""
-        if report.labels_added:
-            self.labelsChanged.emit()
-        self.documentsAdded.emit(report.documents_added)
-        if report.annotations.get("added") or report.annotations.get("updated"):
-            self.team_work_changed()
-
-    def merged(self, report: Any) -> None:
-        """A teammate's project file was merged: documents, labels and their work arrived."""
-        if report.labels_added:
-            self.labelsChanged.emit()
-        self.documentsAdded.emit(report.documents_added)
-        self.team_work_changed()
-
-    def synced(self, report: Any) -> None:
-        """A team hub sync (core/hub SyncReport) ended: announce what it brought."""
-        pulled = report.pulled
-        if pulled.labels:
-            self.labelsChanged.emit()
-        if pulled.documents:
-            self.documentsAdded.emit(pulled.documents)
-        # Teammates' decision records (seconds, suggestions at opening) feed the overview.
-        if any(c["added"] or c["updated"] for c in (pulled.decisions, pulled.reviews, pulled.decision_times)):
-            self.team_work_changed()
-        self.assignmentsChanged.emit()
+    def set_setting(self, key: str, value: str) -> None:
+        self.apply(setting_ops.set_setting(self.store, key, value, by=BY_WINDOW))
 
     def remember_hub_sync(self, on: bool) -> None:
         """Whether the window syncs this project with its hub when it opens (never the password)."""
-        self.store.set_setting(HUB_SYNC_SETTING, "on" if on else "off")
+        self.set_setting(HUB_SYNC_SETTING, "on" if on else "off")
 
-    def team_work_changed(self) -> None:
-        """Decisions or reviews arrived from elsewhere: the gold may have changed."""
-        self.session.matcher = None
-        self.refresh_disputed()
-        self.teamWorkChanged.emit()
+    def set_continuous(self, on: bool) -> None:
+        self.apply(setting_ops.set_continuous(self.store, on, by=BY_WINDOW))
 
+    # ---- reviews --------------------------------------------------------------------------------
     def save_review(self, doc_id: int, reviewer: str, spans: Iterable[Span], sources: Iterable[str]) -> None:
-        from annotator.core.team.review import accept_review
-
-        accept_review(self.store, doc_id, reviewer, list(spans), sources)
-        self._reviewed([doc_id])
+        self.apply(work.review(self.store, doc_id, reviewer, spans, sources, by=BY_WINDOW))
 
     def auto_accept(self, reviewer: str) -> int:
         """Review every unanimous document two or more annotators accepted; returns how many."""
-        ids = [doc_id for doc_id, _ in team_gold.unanimous_shared(self.store)]
-        saved = team_gold.auto_accept(self.store, reviewer)
-        self._reviewed(ids)
+        saved, changes = work.auto_accept(self.store, reviewer, by=BY_WINDOW)
+        self.apply(changes)
         return saved
 
-    def _reviewed(self, doc_ids: list[int]) -> None:
-        if self.session.matcher is not None:  # a review now teaches instead of the versions
+    # ---- the team gold: disputed documents and what is learned ---------------------------------
+    def _gold_changed(self, doc_ids: frozenset[int] | None) -> None:
+        """Decisions or reviews of these documents changed: their disputed state and what
+        they teach, checked here for a few, else counted and rebuilt in workers."""
+        if doc_ids is None or len(doc_ids) > DISPUTED_IN_PLACE or self.counting_disputed:
+            self.disputedStale.emit()  # (a count running now may have read before this change)
+        else:
+            disputed = set(self._disputed)
             for doc_id in doc_ids:
-                teaches = team_gold.learned_version(self.store, doc_id, self.annotator)
-                if teaches is not None:
-                    self.session.matcher.add(doc_id, self.store.get_document(doc_id).text, list(teaches))
-        for doc_id in doc_ids:
-            self._update_disputed(doc_id)
-            self.reviewSaved.emit(doc_id)
+                versions = self.store.annotations_for_document(doc_id)
+                if team_gold.is_disputed(versions, self.store.get_review(doc_id)):
+                    disputed.add(doc_id)
+                else:
+                    disputed.discard(doc_id)
+            self._set_disputed(disputed)
+        if doc_ids is None or not actions.learn_from(self.session, doc_ids):
+            self.session.rebuilding = True
+            self.matcherStale.emit()
 
-    # ---- the team gold's disputed documents -------------------------------------------------------
     def refresh_disputed(self) -> None:
+        """Count every disputed document here (a small project; a large one: disputedStale)."""
         self._set_disputed(set(team_gold.disputed_ids(self.store)))
 
     def set_disputed(self, ids: Iterable[int]) -> None:
-        """From a background count (start-up of a large project)."""
+        """From a background count (start-up of a large project, or after a big change)."""
+        self.counting_disputed = False
         self._set_disputed(set(ids))
-
-    def _update_disputed(self, doc_id: int) -> None:
-        versions = self.store.annotations_for_document(doc_id)
-        now = team_gold.is_disputed(versions, self.store.get_review(doc_id))
-        if now != (doc_id in self._disputed):
-            self._set_disputed(self._disputed ^ {doc_id})
 
     def _set_disputed(self, ids: set[int]) -> None:
         if ids != self._disputed:
@@ -343,12 +391,11 @@ class Project(QObject):
     def set_model(self, model: str | None, *, remember: bool = True) -> None:
         """Suggest with `model` (a package or folder; None: the project's or the default;
         "": none). A named model is remembered in the project (the CLI uses it too)."""
+        changes = Changes(by=BY_WINDOW, model=True)
         if model and remember:
-            self.store.set_setting(SETTING_MODEL, model)
+            changes = setting_ops.use_model(self.store, model, by=BY_WINDOW)
         self.model = model
-        self.model_error = None
-        self.session.model_key = None
-        self.modelChanged.emit()
+        self.apply(replace(changes, model=True))
 
     def set_model_key(self, key: str | None) -> None:
         if key != self.session.model_key:
@@ -363,6 +410,3 @@ class Project(QObject):
     def set_matcher(self, matcher: Any) -> None:
         self.session.set_matcher(matcher)
         self.matcherChanged.emit()
-
-    def trained_model_recorded(self) -> None:
-        self.trainedModelsChanged.emit()

@@ -189,15 +189,16 @@ def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None
     """Import files and folders (split: core/formats/splitting.py; fmt and encoding as `import
     --format/--encoding`); problems are collected as RecordErrors, never fatal for the rest."""
     from annotator.core.errors import RecordError
-    from annotator.core.ops.importing import import_paths
+    from annotator.core.ops.importing import import_files
 
     errors: list[RecordError] = []
 
     on_progress = _reporter(ctx, "Importing")
     store = Store(db_path)
     try:
-        report = import_paths(store, paths, annotator=annotator, on_error=errors.append,
-                              on_progress=on_progress, split=split, fmt=fmt, encoding=encoding)
+        # The window learns what it changed from the change log (gui/project.py check_changes).
+        report, _ = import_files(store, paths, by="import", annotator=annotator, on_error=errors.append,
+                                 on_progress=on_progress, split=split, fmt=fmt, encoding=encoding)
     finally:
         store.close()
     return report, errors
@@ -221,13 +222,13 @@ def export_job(ctx: Any, db_path: Path, fmt: str, out: Path, options: dict[str, 
 
 def merge_job(ctx: Any, db_path: Path, other: Path) -> Any:
     """Merge a teammate's project file into ours (one transaction: all or nothing)."""
-    from annotator.core.team.merge import merge_project
+    from annotator.core.ops.team import merge
 
     on_progress = _reporter(ctx, "Merging")  # a cancel rolls the merge's transaction back
 
     store = Store(db_path)
     try:
-        return merge_project(store, other, on_progress=on_progress)
+        return merge(store, other, by="merge", on_progress=on_progress)[0]
     finally:
         store.close()
 
@@ -274,13 +275,14 @@ def hub_sync_job(ctx: Any, db_path: Path, url: str, annotator: str, password: st
     or cannot be reached is a result, not an exception: the window keeps working offline and
     tries again. The password goes to the OS keyring only once it worked (`remember`)."""
     from annotator.core.hub.connection import HubError, HubOffline, save_keyring_password
-    from annotator.core.hub.sync import sync
+    from annotator.core.ops.team import sync
 
     store = Store(db_path)
     try:
         try:
             # A stop (the window closes) ends the sync between two chunks: both sides stay whole.
-            report = sync(store, url, annotator, password=password, on_progress=lambda *_a: ctx.check())
+            report, _ = sync(store, url, annotator, by="sync", password=password,
+                             on_progress=lambda *_a: ctx.check())
         except HubError as exc:
             return HubSyncResult(None, str(exc), isinstance(exc, HubOffline),
                                  store.hub_pending_decisions(annotator), time.time())

@@ -225,6 +225,36 @@ MIGRATIONS: list[list[str]] = [
         "INSERT INTO sync_log (kind, row_id) SELECT 'decision_time', id FROM decision_times ORDER BY id",
         "ALTER TABLE hub_state ADD COLUMN pushed_time_rev INTEGER NOT NULL DEFAULT 0",
     ],
+    # 7: the change log also says what a window must show afresh (core/ops/watch.py reads it
+    # when another connection wrote): labels, settings, drafts begun or ended, hub assignments,
+    # trained models and learning curves, and the rows a hub pull writes, under their own
+    # kinds ('annotation_pulled'...) so that they are still never pushed back. Documents are
+    # not logged: their ids only grow, so the largest id is their watermark.
+    [
+        *[f"""CREATE TRIGGER {table}_pull_log_{event.lower()} AFTER {event} ON {table}
+        WHEN EXISTS (SELECT 1 FROM sync_quiet)
+        BEGIN
+            DELETE FROM sync_log WHERE kind = '{kind}_pulled' AND row_id = NEW.{key};
+            INSERT INTO sync_log (kind, row_id) VALUES ('{kind}_pulled', NEW.{key});
+        END""" for table, kind, key, events in (("annotations", "annotation", "id", ("INSERT", "UPDATE")),
+                                                  ("reviews", "review", "document_id", ("INSERT", "UPDATE")),
+                                                  ("decision_times", "decision_time", "id", ("INSERT",)))
+          for event in events],
+        # One row per table where the window rereads the whole (small) table: row_id 0.
+        *[f"""CREATE TRIGGER {table}_change_log_{event.lower()} AFTER {event} ON {table}
+        BEGIN
+            DELETE FROM sync_log WHERE kind = '{kind}' AND row_id = {key};
+            INSERT INTO sync_log (kind, row_id) VALUES ('{kind}', {key});
+        END""" for table, kind, key, events in (
+            ("labels", "label", "0", ("INSERT", "UPDATE", "DELETE")),
+            ("project", "setting", "NEW.rowid", ("INSERT", "UPDATE")),
+            ("drafts", "draft", "NEW.document_id", ("INSERT",)),
+            ("drafts", "draft", "OLD.document_id", ("DELETE",)),
+            ("hub_assignments", "assignment", "0", ("INSERT", "DELETE")),
+            ("trained_models", "trained_model", "NEW.id", ("INSERT",)),
+            ("learning_curves", "learning_curve", "NEW.id", ("INSERT",)))
+          for event in events],
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

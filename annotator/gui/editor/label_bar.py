@@ -5,6 +5,7 @@ label is checked. Number keys 1-9 and 0, then q, w, e, r... for labels past ten
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor
@@ -150,3 +151,10 @@ class LabelBar(QWidget):
 
     def names(self) -> list[str]:
         return list(self._buttons)
+
+    def watch(self, current: Any) -> None:
+        """Follow the model (gui/open_document.py OpenDocument): its labels and the active one."""
+        current.labelsChanged.connect(self.set_labels)
+        current.activeLabelChanged.connect(lambda name: self.set_active(name or None))
+        self.set_labels(current.labels)
+        self.set_active(current.active_label)

@@ -161,7 +161,7 @@ class HubSync(QObject):
             self.result = result
             if result.report is not None:
                 self._remember = False  # the keyring has it (or said why not)
-                self.project.synced(result.report)
+                self.project.check_changes(by="sync")  # what it brought, read from the change log
 
         def failed(exc: BaseException) -> None:
             if url == self.url:

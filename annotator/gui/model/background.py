@@ -44,8 +44,9 @@ class Background(QObject):
         project.modelChanged.connect(self._restart_model)
         project.opened.connect(self._project_opened)
         project.annotatorChanged.connect(lambda _name: self.reload_matcher())
-        project.teamWorkChanged.connect(self.reload_matcher)
         project.matcherStale.connect(self.reload_matcher)
+        project.disputedStale.connect(self._count_disputed)
+        self._requests = {"matcher": 0, "disputed": 0}  # the latest of each wins
 
     # ---- life cycle ----------------------------------------------------------------------
     def start(self) -> None:
@@ -103,14 +104,24 @@ class Background(QObject):
 
     # ---- gold matcher and disputed documents ---------------------------------------------------
     def reload_matcher(self) -> None:
-        """(Re)build what is learned from gold: the team gold plus this annotator's own work."""
+        """(Re)build what is learned from gold: the team gold plus this annotator's own work.
+        What the window learns meanwhile is replayed into it (Session.rebuilding)."""
         if self.started:
+            self.project.session.rebuilding = True
             self.tasks.run(jobs.matcher_job, self.project.path, self.project.annotator, name="matcher",
-                           on_returned=self.project.set_matcher)
+                           on_returned=self._latest("matcher", self.project.set_matcher))
 
     def _count_disputed(self) -> None:
+        """Count the disputed documents in a worker; changes meanwhile ask for another count."""
+        self.project.counting_disputed = True
         self.tasks.run(jobs.disputed_job, self.project.path, name="disputed",
-                       on_returned=self.project.set_disputed)
+                       on_returned=self._latest("disputed", self.project.set_disputed))
+
+    def _latest(self, what: str, callback: Any) -> Any:
+        """`callback`, dropped if another `what` was asked for since."""
+        self._requests[what] += 1
+        request = self._requests[what]
+        return lambda result: callback(result) if request == self._requests[what] else None
 
     # ---- the model ------------------------------------------------------------------------------
     def _restart_model(self) -> None:

@@ -69,7 +69,7 @@ def start_learning_curve(parent: QWidget, project: Project, tasks: TaskRunner,
 
     def done(rows: list[dict[str, Any]]) -> None:
         tasks.end(TRAIN, f"Learning curve done: held-out F1 {rows[-1]['f1']:.3f} with all the gold")
-        project.trained_model_recorded()
+        project.check_changes(by="training")
 
     worker = tasks.run(jobs.curve_job, project.path, options, name="learning curve", key=TRAIN,
                        title="Learning curve", on_error=failed, on_returned=done)

@@ -354,7 +354,7 @@ class ReviewView(QWidget):
         self.status.setText(f"Reviewed {count(saved, 'unanimous document')} as {self.reviewer}.")
         return saved
 
-    def _team_work_changed(self) -> None:
+    def _team_work_changed(self, _doc_ids: Any = None) -> None:
         self.refresh_list()
         self.refresh_agreement()
         if self._doc_id is not None and not self.final.undo_stack().count():

@@ -1,0 +1,164 @@
+"""What a write changed: the record every operation returns (Anki's OpChanges).
+
+A `Changes` says which kinds of thing changed (documents added, decisions, drafts, reviews,
+labels, settings, hub assignments, the model to suggest with, trained models, decision
+records), on which documents, and who started it. The window's Project turns it into
+signals in one place (gui/project.py), so each view updates only what it shows: one row of
+the document list, the disputed state of those documents, the gold matcher's entries for
+them. The CLI may print it (`describe`).
+
+An operation that knows exactly what it wrote builds its Changes itself (a decision: one
+document). One that writes in bulk (an import, a merge, a sync, a label rename) is wrapped
+in `recorded()`, which reads the project's change log (core/store/sync_state.py) after it;
+so does the window's watcher (core/ops/watch.py) for writes made by other connections.
+Either may name a few more documents than the operation touched (another writer's, in
+between): a view then rereads a row for nothing, never misses one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Iterator
+
+from annotator.core.learning.suggest import SETTING_LABEL_MAP, SETTING_MODEL
+from annotator.core.wording import count
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
+    from annotator.core.store.sync_state import LogRead
+
+# Who started a change (Changes.by).
+BY_WINDOW = "window"        # this window's own write, on its own connection
+BY_ELSEWHERE = "elsewhere"  # another connection: the command line, a second window, a worker
+BY_CLI = "command line"
+
+# Settings that change what the model suggests.
+MODEL_SETTINGS = frozenset({SETTING_MODEL, SETTING_LABEL_MAP})
+# Documents listed one by one up to this many; past it Changes.doc_ids is None ("any").
+LIST_LIMIT = 2_000
+
+# Change-log kinds (migrations 4, 6, 7 of core/store/schema.py) -> Changes fields.
+_KIND_FIELDS = {"annotation": "decisions", "annotation_pulled": "decisions", "review": "reviews",
+                "review_pulled": "reviews", "draft": "drafts", "decision_time": "records",
+                "decision_time_pulled": "records", "label": "labels", "assignment": "assignments",
+                "trained_model": "trained", "learning_curve": "trained"}
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one write (or everything another writer did since the last look) changed.
+
+    doc_ids: the documents whose decisions, drafts or reviews changed; None when there were
+    too many to list (a big merge): a view then rereads everything, off the GUI thread.
+    new_ids: the documents added, in id order (None: too many to list; new_documents counts
+    them either way)."""
+
+    by: str = ""
+    documents: bool = False
+    decisions: bool = False
+    drafts: bool = False
+    reviews: bool = False
+    labels: bool = False
+    settings: frozenset[str] = frozenset()
+    assignments: bool = False
+    model: bool = False
+    trained: bool = False
+    records: bool = False
+    doc_ids: frozenset[int] | None = frozenset()
+    new_ids: tuple[int, ...] | None = ()
+    new_documents: int = 0
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self) if f.name not in ("by", "doc_ids", "new_ids"))
+
+    @property
+    def work(self) -> bool:
+        """Decisions, drafts or reviews changed."""
+        return self.decisions or self.drafts or self.reviews
+
+    @property
+    def gold(self) -> bool:
+        """What the team gold is made of changed (decisions or reviews)."""
+        return self.decisions or self.reviews
+
+    def touches(self, doc_id: int | None) -> bool:
+        """Whether the work on `doc_id` may have changed."""
+        return doc_id is not None and self.work and (self.doc_ids is None or doc_id in self.doc_ids)
+
+    def __or__(self, other: Changes) -> Changes:
+        """Both changes as one (the first one's `by`)."""
+        ids = None if self.doc_ids is None or other.doc_ids is None else self.doc_ids | other.doc_ids
+        new = None if self.new_ids is None or other.new_ids is None else tuple(sorted({*self.new_ids,
+                                                                                         *other.new_ids}))
+        flags = {f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)
+                 if isinstance(getattr(self, f.name), bool)}
+        return replace(self, **flags, settings=self.settings | other.settings, doc_ids=ids, new_ids=new,
+                       new_documents=self.new_documents + other.new_documents)
+
+    def describe(self) -> str:
+        """One line for the command line: what changed ('' when nothing did)."""
+        parts = []
+        if self.documents:
+            parts.append(f"{count(self.new_documents, 'document')} added")
+        if self.work:
+            what = "/".join(w for w, on in (("decisions", self.decisions), ("drafts", self.drafts),
+                                            ("reviews", self.reviews)) if on)
+            parts.append(f"{what} of {'many documents' if self.doc_ids is None else count(len(self.doc_ids), 'document')}")
+        parts += [w for w, on in (("labels", self.labels), ("hub assignments", self.assignments),
+                                  ("the model", self.model), ("trained models", self.trained),
+                                  ("decision records", self.records)) if on]
+        if self.settings:
+            parts.append(f"settings {', '.join(sorted(self.settings))}")
+        return "; ".join(parts)
+
+
+def everything(by: str) -> Changes:
+    """Any kind on any document: what a view assumes when it cannot know (a new file)."""
+    return Changes(by=by, documents=True, decisions=True, drafts=True, reviews=True, labels=True,
+                   assignments=True, model=True, trained=True, records=True, doc_ids=None, new_ids=None)
+
+
+def from_log(read: LogRead, by: str) -> Changes:
+    """The Changes a read of the change log (Store.read_change_log) stands for."""
+    flags = {name: True for kind, name in _KIND_FIELDS.items() if kind in read.kinds}
+    if read.overflow:  # the bulk kinds' rows were not read: assume each of them
+        flags.update(decisions=True, drafts=True, reviews=True, records=True)
+    doc_ids = None if read.documents is None else frozenset().union(*read.documents.values())
+    if doc_ids is not None and len(doc_ids) > LIST_LIMIT:
+        doc_ids = None
+    settings = frozenset(read.settings)
+    new_ids = None if read.new_ids is None else tuple(read.new_ids)
+    new_count = len(new_ids) if new_ids is not None else LIST_LIMIT + 1
+    return Changes(by=by, **flags, settings=settings, model=bool(settings & MODEL_SETTINGS), doc_ids=doc_ids,
+                   documents=bool(new_count), new_ids=new_ids, new_documents=new_count)
+
+
+@dataclass
+class Recording:
+    """Filled in when the `recorded()` block ends."""
+
+    changes: Changes = field(default_factory=Changes)
+
+
+@contextlib.contextmanager
+def recorded(store: Store, by: str) -> Iterator[Recording]:
+    """Around a bulk write: its Changes, read from the change log afterwards (with whatever
+    another writer committed meanwhile). Also when the block raises: what was committed
+    before the error is real."""
+    rev, doc = store.change_mark()
+    recording = Recording()
+    try:
+        yield recording
+    finally:
+        recording.changes = changes_after(store, rev, doc, by)[0]
+
+
+def changes_after(store: Store, rev: int, doc: int, by: str) -> tuple[Changes, tuple[int, int]]:
+    """What the change log says changed after the watermark (rev, doc), and the watermark
+    that read reached."""
+    read = store.read_change_log(rev, doc, LIST_LIMIT)
+    changes = from_log(read, by)
+    if read.new_ids is None:  # past the limit: count them (an index range, cheap)
+        changes = replace(changes, new_documents=store.count_documents_after(doc) - store.count_documents_after(read.doc))
+    return changes, (read.rev, read.doc)

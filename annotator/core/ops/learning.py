@@ -1,0 +1,28 @@
+"""Writes of what is learned: a trained pipeline and a learning curve recorded in the project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.core.ops.changes import Changes
+
+if TYPE_CHECKING:
+    from annotator.core.learning.train import TrainResult
+    from annotator.core.store import Store
+
+
+def train(store: Store, out_dir: str | Path, *, by: str, **options: Any) -> tuple[TrainResult, Changes]:
+    """Train a pipeline on the project's gold and record it (core/learning/train.py)."""
+    from annotator.core.learning.train import train_pipeline
+
+    result = train_pipeline(store, out_dir, **options)
+    return result, Changes(by=by, trained=options.get("record", True))
+
+
+def learning_curve(store: Store, *, by: str, **options: Any) -> tuple[list[dict[str, Any]], Changes]:
+    """Held-out scores after training on growing parts of the gold, recorded in the project."""
+    from annotator.core.learning.train import learning_curve as curve
+
+    rows = curve(store, **options)
+    return rows, Changes(by=by, trained=options.get("record", True))
