@@ -32,7 +32,7 @@ Signals:
     disputedStale()          too much changed to check here: count them again, in a worker
     modelChanged()           the model to suggest with changed (see `model`)
     modelKeyChanged()        its suggestion-cache key is known (or unknown again)
-    matcherChanged()         what is learned from gold was rebuilt
+    matcherChanged()         what is learned from gold changed (rebuilt, or learned in place)
     matcherStale()           what is learned from gold must be rebuilt, in a worker
     trainedModelsChanged()   a trained pipeline or a learning curve was recorded
 """
@@ -180,10 +180,11 @@ class Project(QObject):
             self.modelChanged.emit()
         if changes.documents:
             self.documentsAdded.emit(changes.new_documents)
+        if changes.work:
+            self.workChanged.emit(changes.doc_ids)  # (the list's statuses first: views read them)
         if changes.gold:
             self._gold_changed(changes.doc_ids)
         if changes.work:
-            self.workChanged.emit(changes.doc_ids)
             if changes.by != BY_WINDOW and changes.gold:
                 self.teamWorkChanged.emit(changes.doc_ids)
             elif changes.by == BY_WINDOW:
@@ -372,6 +373,8 @@ class Project(QObject):
         if doc_ids is None or not actions.learn_from(self.session, doc_ids):
             self.session.rebuilding = True
             self.matcherStale.emit()
+        elif self.session.matcher is not None:
+            self.matcherChanged.emit()  # what other documents are suggested may differ now
 
     def refresh_disputed(self) -> None:
         """Count every disputed document here (a small project; a large one: disputedStale)."""

@@ -65,12 +65,12 @@ def test_writes_are_announced_once_by_kind(qtbot, db_path, tmp_path):
     assert changes.labels and changes.decisions and changes.documents and changes.new_documents == 1
     assert changes.doc_ids == {ids[0]} and changes.new_ids == (len(ARTICLES) + 1,)
     project.apply(changes)
-    assert seen.names() == ["labelsChanged", "documentsAdded", "disputedChanged", "workChanged", "teamWorkChanged"]
+    assert seen.names() == ["labelsChanged", "documentsAdded", "workChanged", "disputedChanged", "teamWorkChanged"]
     assert seen.seen[-1] == ("teamWorkChanged", frozenset({ids[0]}))  # which documents, not "everything"
     assert project.disputed() == {ids[0]}  # alice PERSON, carol ORG
     seen.seen.clear()
     project.save_review(ids[0], "bob", [Span(0, 8, "PERSON")], ["alice", "carol"])
-    assert seen.names() == ["disputedChanged", "workChanged", "reviewSaved"] and project.disputed() == set()
+    assert seen.names() == ["workChanged", "disputedChanged", "reviewSaved"] and project.disputed() == set()
     project.close()
 
 

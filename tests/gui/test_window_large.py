@@ -101,4 +101,4 @@ def test_edits_of_a_5_mb_document_are_saved_as_small_edits(qtbot, big_project):
     assert w.decide("accept")
     assert store.get_annotation(ids[2], "alice").spans == expected
     assert store.get_draft(ids[2], "alice") is None and edits() == 0
-    assert not w.project.session.matcher_stale  # a long document: the matcher is rebuilt in a worker
+    assert w.project.session.rebuilding  # a long document: the matcher is rebuilt in a worker

@@ -102,7 +102,7 @@ def result_lines(result: dict[str, Any]) -> list[str]:
 def trained(parent: QWidget, project: Project, tasks: TaskRunner, result: dict[str, Any]) -> QMessageBox:
     """Training ended: say how it scored (non-blocking), offer to use the new model."""
     tasks.end(TRAIN, f"Training done: held-out F1 {_f1(result['scores'].get('trained'))}")
-    project.trained_model_recorded()
+    project.check_changes(by="training")
     box = dialogs.notify(parent, "Training done", "\n".join(result_lines(result)), show=False)
     box.setObjectName("trainResult")
     use = box.addButton("Use trained model", QMessageBox.ButtonRole.AcceptRole)
