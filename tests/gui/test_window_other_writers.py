@@ -1,0 +1,118 @@
+"""Other writers (issue 27 §2): the command line, a second window, a merge or a sync run
+outside write to the project a window has open. The window notices by polling (one PRAGMA
+data_version per tick) and updates what it shows from the change log: the label bar, the
+document list, the counts and the disputed marks, as for its own writes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from annotator.core.store import Store
+from annotator.core.text.model import Span
+from tests.cli.helpers import run
+from tests.gui.window_helpers import ARTICLES, drag, key, make_project, open_window
+
+K = Qt.Key
+TEXTS = [*ARTICLES, "Nairobi hosted the summit on Tuesday.", "Brazil beat Chile in Santiago."]
+
+
+def _cli(qtbot, *args: object) -> None:
+    """The real `annotator` command in its own process, the window's event loop running."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen([sys.executable, "-m", "annotator", *map(str, args)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    qtbot.waitUntil(lambda: proc.poll() is not None, timeout=60_000)
+    out, err = proc.communicate()
+    assert proc.returncode == 0, err
+
+
+def test_a_label_and_a_document_added_from_the_command_line_show_in_the_open_window(qtbot, tmp_path):
+    """The issue's case: `annotator labels add law_firm` with the window open used to leave
+    the label bar as it was (key 0 did nothing, a drag made PERSON), and an imported
+    document never reached the list ("0 of 6 done")."""
+    db = tmp_path / "project.db"
+    ids = make_project(db, TEXTS)
+    w = open_window(qtbot, db)
+    assert "law_firm" not in w.label_bar.names() and "0 of 6 done" in w.status.progress_label.text()
+    polls_before = w.project.watcher.reads
+
+    _cli(qtbot, "labels", "add", "law_firm", "--db", db)
+    qtbot.waitUntil(lambda: "law_firm" in w.label_bar.names(), timeout=5000)
+    assert w.label_bar.keys()["law_firm"] == "0"  # the tenth label
+    key(qtbot, w, K.Key_0)
+    assert w.editor.active_label() == "law_firm" and w.label_bar.active() == "law_firm"
+    text = TEXTS[0]
+    start = text.index("Angela Merkel")
+    drag(qtbot, w, start, start + len("Angela Merkel"))
+    assert w.editor.spans() == [Span(start, start + 13, "law_firm")]  # saved as a draft: the label is known
+    with Store(db) as other:
+        assert other.get_draft(ids[0], "alice") == (Span(start, start + 13, "law_firm"),)
+
+    article = tmp_path / "new.txt"
+    article.write_text("Kenya opened a consulate in Lagos.", encoding="utf-8")
+    _cli(qtbot, "import", article, "--db", db)
+    qtbot.waitUntil(lambda: w.doc_model.total() == 7, timeout=5000)
+    assert w.doc_model.ids()[-1] == 7 and "Kenya opened" in w.doc_model.index(6).data()
+    assert "0 of 7 done" in w.status.progress_label.text()
+    assert "of 7" in w.header.text()
+    # The edit in progress survived both (no reload of the document on screen).
+    assert w.current_id == ids[0] and w.editor.undo_stack().count() == 1
+    assert w.project.watcher.reads - polls_before <= 4  # the log is read only when someone wrote
+    assert not w.doc_model.loading  # one row appended, no reload of the list
+
+
+def test_decisions_made_elsewhere_update_one_row_each_and_the_disputed_marks(qtbot, tmp_path):
+    """A second window (another connection, as alice) and a teammate's file merged from the
+    command line: the list's rows, the counts and the ⚑ follow, row by row."""
+    from annotator.gui.panels.doc_list import DISPUTED_ROLE
+
+    db = tmp_path / "project.db"
+    ids = make_project(db, TEXTS)
+    w = open_window(qtbot, db)
+    w.decide("accept")  # alice accepts the first article with no spans
+    reloads = []
+    w.doc_model.modelReset.connect(lambda: reloads.append(1))
+    rows_changed = []
+    w.doc_model.dataChanged.connect(lambda a, b, _roles: rows_changed.append((a.row(), b.row())))
+
+    with Store(db) as second_window:  # alice, in another window of hers
+        second_window.save_annotation(ids[3], "alice", "reject", [])
+    qtbot.waitUntil(lambda: w.doc_model.status(ids[3]) == "rejected", timeout=5000)
+    assert "2 of 6 done" in w.status.progress_label.text()
+    assert (3, 3) in rows_changed and all(a == b for a, b in rows_changed)  # single rows
+
+    bob = tmp_path / "bob.db"
+    with Store(bob) as b:
+        b.add_documents([(t, {}) for t in TEXTS])
+        b.save_annotation(ids[0], "bob", "accept", [Span(0, 8, "PERSON")])  # alice accepted it empty
+        b.save_annotation(ids[1], "bob", "accept", [])
+    result = run("merge", bob, "--db", db)
+    assert result.exit_code == 0, result.output
+    qtbot.waitUntil(lambda: w.project.disputed() == {ids[0]}, timeout=5000)
+    assert w.doc_model.index(0).data(DISPUTED_ROLE) and "1 disputed" in w.status.disputed_label.text()
+    assert not reloads  # never the whole list
+    assert "2 of 6 done" in w.status.progress_label.text()  # bob's decisions are not alice's
+
+
+def test_a_big_change_elsewhere_reloads_the_list_in_a_worker(qtbot, tmp_path):
+    """Past what is worth updating row by row (ROWS_IN_PLACE), the list reloads its ids and
+    statuses in a worker, and the disputed documents are counted in one."""
+    from annotator.core.ops.changes import LIST_LIMIT
+
+    db = tmp_path / "project.db"
+    make_project(db, TEXTS)
+    w = open_window(qtbot, db)
+    texts = [f"Article number {i} about Paris." for i in range(LIST_LIMIT + 10)]
+    with Store(db) as cli:
+        new_ids, _ = cli.add_documents([(t, {}) for t in texts])
+        for doc_id in new_ids[:3]:
+            cli.save_annotation(doc_id, "alice", "accept", [])
+    qtbot.waitUntil(lambda: w.doc_model.total() == len(TEXTS) + len(texts) and not w.doc_model.loading,
+                    timeout=10_000)
+    assert w.doc_model.status(new_ids[0]) == "accepted"
+    assert f"3 of {len(TEXTS) + len(texts):,} done" in w.status.progress_label.text()
