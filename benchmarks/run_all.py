@@ -55,6 +55,7 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
             ("guards", "3b. Export guards: the token formats against their plainest pass",
              ["bench_export_guards.py", "--docs", "300", "--conll-mb", "2", "--rounds", "1"]),
             ("inside", INSIDE, ["bench_inside.py", "--mb", "1", "--runs", "1"]),
+            ("changes", CHANGES, ["bench_changes.py", "--docs", str(docs), "--ticks", "1000"]),
         ]
     return [
         ("import", "1. Import", ["bench_import.py", "--docs", str(docs), "--repeat", "3",
@@ -79,12 +80,14 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
         ("guards", "3b. Export guards: the token formats against their plainest pass",
          ["bench_export_guards.py", "--docs", "2000", "--conll-mb", "10", "--rounds", "5"]),
         ("inside", INSIDE, ["bench_inside.py", "--mb", "5", "--runs", "3"]),
+        ("changes", CHANGES, ["bench_changes.py", "--docs", str(docs)]),
     ]
 
 
 HUB_SYNC = "8. Team hub: 20 annotators syncing at once"
 HUB_QUEUE = "9. Team hub: assignments from a hub of 1,000,000 documents"
 INSIDE = "11. Inside a 5 MB document: propagation and label all occurrences (issue 16)"
+CHANGES = "12. One change, one update: a teammate's sync and the command line with the window open (issue 27)"
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {
@@ -121,6 +124,10 @@ NOTES = {
     "guards": "CPU time of this process, medians of alternated rounds, each contestant starting from a cold "
               "blank pipeline. The references are deliberately plain: the JSONL one is the obvious loop over "
               "nlp.tokenizer.pipe's Docs, the CoNLL one the core tokenizer every token format is defined by.",
+    "changes": "The real window, offscreen, in its own process, on a project of N documents each accepted by "
+               "two teammates (1% disputed), synced with a throwaway PostgreSQL hub (fsync off: it only speeds "
+               "the set-up). Stalls are the longest gap of a 2 ms timer; the commands run in processes of "
+               "their own, started by the window's process (the fork itself is left out of the stall).",
     "window": "Parts run in separate processes on one generated project. Next-document latency is measured "
               "with pre-annotation paused after the model loaded (the window's own work); the stall figure is "
               "with the real model pre-annotating in the window's worker thread.",

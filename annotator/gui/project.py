@@ -376,10 +376,6 @@ class Project(QObject):
         elif self.session.matcher is not None:
             self.matcherChanged.emit()  # what other documents are suggested may differ now
 
-    def refresh_disputed(self) -> None:
-        """Count every disputed document here (a small project; a large one: disputedStale)."""
-        self._set_disputed(set(team_gold.disputed_ids(self.store)))
-
     def set_disputed(self, ids: Iterable[int]) -> None:
         """From a background count (start-up of a large project, or after a big change)."""
         self.counting_disputed = False
