@@ -34,6 +34,7 @@ Signals:
     modelKeyChanged()        its suggestion-cache key is known (or unknown again)
     matcherChanged()         what is learned from gold changed (rebuilt, or learned in place)
     matcherStale()           what is learned from gold must be rebuilt, in a worker
+    matcherLearn(frozenset)  what these documents teach changed: learn it in a worker
     trainedModelsChanged()   a trained pipeline or a learning curve was recorded
 """
 
@@ -107,6 +108,7 @@ class Project(QObject):
     modelKeyChanged = Signal()
     matcherChanged = Signal()
     matcherStale = Signal()
+    matcherLearn = Signal(object)
     trainedModelsChanged = Signal()
 
     def __init__(self, path: str | Path, annotator: str, model: str | None = "",
@@ -183,7 +185,7 @@ class Project(QObject):
         if changes.work:
             self.workChanged.emit(changes.doc_ids)  # (the list's statuses first: views read them)
         if changes.gold:
-            self._gold_changed(changes.doc_ids)
+            self._gold_changed(changes.doc_ids, changes.by == BY_WINDOW)
         if changes.work:
             if changes.by != BY_WINDOW and changes.gold:
                 self.teamWorkChanged.emit(changes.doc_ids)
@@ -356,9 +358,12 @@ class Project(QObject):
         return saved
 
     # ---- the team gold: disputed documents and what is learned ---------------------------------
-    def _gold_changed(self, doc_ids: frozenset[int] | None) -> None:
-        """Decisions or reviews of these documents changed: their disputed state and what
-        they teach, checked here for a few, else counted and rebuilt in workers."""
+    def _gold_changed(self, doc_ids: frozenset[int] | None, own: bool) -> None:
+        """Decisions or reviews of these documents changed: their disputed state, checked
+        here for a few (else counted in a worker), and what they teach: the window's own few
+        learned here, as the person goes; others' in a worker (gui/model/background.py), as a
+        new phrase makes the matcher count it in every gold document; a rebuild only when
+        too many changed to list."""
         if doc_ids is None or len(doc_ids) > DISPUTED_IN_PLACE or self.counting_disputed:
             self.disputedStale.emit()  # (a count running now may have read before this change)
         else:
@@ -370,11 +375,14 @@ class Project(QObject):
                 else:
                     disputed.discard(doc_id)
             self._set_disputed(disputed)
-        if doc_ids is None or not actions.learn_from(self.session, doc_ids):
+        if doc_ids is None:
             self.session.rebuilding = True
             self.matcherStale.emit()
-        elif self.session.matcher is not None:
-            self.matcherChanged.emit()  # what other documents are suggested may differ now
+        elif own and actions.learn_from(self.session, doc_ids):
+            if self.session.matcher is not None:
+                self.matcherChanged.emit()  # what other documents are suggested may differ now
+        else:
+            self.matcherLearn.emit(doc_ids)
 
     def set_disputed(self, ids: Iterable[int]) -> None:
         """From a background count (start-up of a large project, or after a big change)."""

@@ -45,6 +45,28 @@ def matcher_job(ctx: Any, db_path: Path, annotator: str | None = None) -> Any:
         store.close()
 
 
+def learn_job(ctx: Any, db_path: Path, annotator: str, matcher: Any, doc_ids: list[int]) -> Any:
+    """What these documents teach `annotator` now (core/team/gold.learned_version), learned
+    into `matcher`, which this worker alone holds meanwhile: its entries for them, not a
+    rebuild. Off the GUI thread, as a phrase new to the matcher is counted in every gold
+    document. Returns the matcher."""
+    from annotator.core.team.gold import learned_version
+
+    store = Store(db_path, readonly=True)
+    try:
+        items = []
+        for doc_id in doc_ids:
+            teaches = learned_version(store, doc_id, annotator)
+            if teaches is None:
+                matcher.remove(doc_id)
+            else:
+                items.append((doc_id, store.get_document(doc_id).text, list(teaches)))
+        matcher.add_many(items)
+        return matcher
+    finally:
+        store.close()
+
+
 def disputed_job(ctx: Any, db_path: Path) -> list[int]:
     """The team gold's disputed documents (core/team/gold.py), counted off the GUI thread."""
     from annotator.core.team.gold import disputed_ids

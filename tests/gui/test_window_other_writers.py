@@ -116,3 +116,25 @@ def test_a_big_change_elsewhere_reloads_the_list_in_a_worker(qtbot, tmp_path):
                     timeout=10_000)
     assert w.doc_model.status(new_ids[0]) == "accepted"
     assert f"3 of {len(TEXTS) + len(texts):,} done" in w.status.progress_label.text()
+
+
+def test_a_teammates_decision_is_learned_in_a_worker_not_by_a_rebuild(qtbot, tmp_path):
+    """What a synced decision teaches reaches the gold matcher as its entries for that one
+    document, learned in a worker (the whole matcher is not rebuilt), and the untouched
+    document on screen then shows what it learned."""
+    from annotator.core.text.model import SOURCE_GOLD
+
+    db = tmp_path / "project.db"
+    texts = ["Nairobi hosted the summit.", "The summit moved to Nairobi."]
+    ids = make_project(db, texts)
+    w = open_window(qtbot, db)
+    qtbot.waitUntil(lambda: w.project.matcher is not None, timeout=30_000)
+    rebuilds, learned = w.background.rebuilds, w.background.learned
+    assert w.go(+1) and w.current_id == ids[1] and w.editor.spans() == []
+    with Store(db) as bob:  # as a pull from the team hub writes it (not logged for pushing back)
+        with bob.hub_pull_transaction():
+            bob.merge_annotation(ids[0], "bob", "accept", [Span(0, 7, "GPE")], 5.0, 5.0)
+    nairobi = texts[1].index("Nairobi")
+    qtbot.waitUntil(lambda: w.editor.spans() == [Span(nairobi, nairobi + 7, "GPE", SOURCE_GOLD)], timeout=10_000)
+    assert (w.background.rebuilds, w.background.learned) == (rebuilds, learned + 1)
+    assert len(w.project.matcher) == 1

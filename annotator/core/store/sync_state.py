@@ -15,7 +15,7 @@ A watermark is written in the same SQLite transaction as the data it covers (pul
 after the hub committed (pushes: a push repeated after a crash merges as "unchanged").
 
 Rows written inside hub_pull_transaction() are not logged (sync_quiet), so they are never
-pushed back (local migration 7 logs them under kinds of their own, 'annotation_pulled'...,
+pushed back (a later migration logs them under kinds of their own, 'annotation_pulled'...,
 for the window). The project remembers the hub in its settings: hub_url (never with a
 password), hub_id and hub_annotator; hub_pending_decisions() and hub_assigned_ids() default
 to them. hub_state, hub_assignments and sync_log are this project's own: a merge never reads
