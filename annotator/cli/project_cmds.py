@@ -140,8 +140,8 @@ def labels_rename(db_path: Path | None, old: str, new: str) -> None:
     with _store(db_path) as store, user_errors():
         if old not in store.label_names():
             raise click.ClickException(f"no label {old}")
-        rename_label(store, old, new, by=BY_CLI)  # checks the new name (labels.check_name)
-    click.echo(f"Renamed label {old} to {new.strip()}")
+        changes = rename_label(store, old, new, by=BY_CLI)  # checks the new name (labels.check_name)
+    click.echo(f"Renamed label {old} to {new.strip()} ({changes.describe()})")
 
 
 COMMANDS = [stats_cmd, check_cmd, labels_group]

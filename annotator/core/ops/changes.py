@@ -82,20 +82,6 @@ class Changes:
         """What the team gold is made of changed (decisions or reviews)."""
         return self.decisions or self.reviews
 
-    def touches(self, doc_id: int | None) -> bool:
-        """Whether the work on `doc_id` may have changed."""
-        return doc_id is not None and self.work and (self.doc_ids is None or doc_id in self.doc_ids)
-
-    def __or__(self, other: Changes) -> Changes:
-        """Both changes as one (the first one's `by`)."""
-        ids = None if self.doc_ids is None or other.doc_ids is None else self.doc_ids | other.doc_ids
-        new = None if self.new_ids is None or other.new_ids is None else tuple(sorted({*self.new_ids,
-                                                                                         *other.new_ids}))
-        flags = {f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)
-                 if isinstance(getattr(self, f.name), bool)}
-        return replace(self, **flags, settings=self.settings | other.settings, doc_ids=ids, new_ids=new,
-                       new_documents=self.new_documents + other.new_documents)
-
     def describe(self) -> str:
         """One line for the command line: what changed ('' when nothing did)."""
         parts = []
@@ -111,12 +97,6 @@ class Changes:
         if self.settings:
             parts.append(f"settings {', '.join(sorted(self.settings))}")
         return "; ".join(parts)
-
-
-def everything(by: str) -> Changes:
-    """Any kind on any document: what a view assumes when it cannot know (a new file)."""
-    return Changes(by=by, documents=True, decisions=True, drafts=True, reviews=True, labels=True,
-                   assignments=True, model=True, trained=True, records=True, doc_ids=None, new_ids=None)
 
 
 def from_log(read: LogRead, by: str) -> Changes:

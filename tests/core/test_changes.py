@@ -1,0 +1,108 @@
+"""Operations return what they changed (core/ops/changes.py), and the change log tells a
+watcher on another connection the same (core/ops/watch.py): real project files, two
+connections, no window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.core.ops import labels, settings, work
+from annotator.core.ops.changes import BY_CLI, BY_WINDOW, LIST_LIMIT, Changes, recorded
+from annotator.core.ops.importing import import_files
+from annotator.core.ops.team import merge
+from annotator.core.ops.watch import ChangeWatcher
+from annotator.core.store import Store
+from annotator.core.text.model import Span
+
+TEXTS = ["Ana Ruiz flew to Lima.", "Apple hired Tim Cook.", "Paris is in France."]
+
+
+def _project(path: Path) -> list[int]:
+    with Store(path) as s:
+        return s.add_documents([(t, {}) for t in TEXTS])[0]
+
+
+def test_each_operation_says_what_it_changed(tmp_path):
+    ids = _project(tmp_path / "p.db")
+    with Store(tmp_path / "p.db") as s:
+        assert work.decide(s, ids[0], "alice", "accept", [], by=BY_WINDOW) == Changes(
+            by=BY_WINDOW, decisions=True, drafts=True, doc_ids=frozenset({ids[0]}))
+        assert work.decide(s, ids[1], "alice", "reject", [], by=BY_WINDOW, seconds=2.0).records
+        assert work.review(s, ids[0], "rita", [], ["alice"], by=BY_CLI).doc_ids == {ids[0]}
+        label, changes = labels.add_label(s, " LAW ", by=BY_CLI)
+        assert label.name == "LAW" and changes == Changes(by=BY_CLI, labels=True)
+        assert settings.use_model(s, "en_core_web_sm", by=BY_CLI).model
+        assert settings.set_setting(s, "doc_order", "disputed", by=BY_CLI).settings == {"doc_order"}
+        s.save_annotation(ids[2], "bob", "accept", [Span(0, 5, "LAW")])
+        renamed = labels.rename_label(s, "LAW", "LAW_FIRM", by=BY_CLI)  # read from the change log
+        assert renamed.labels and renamed.decisions and renamed.doc_ids == {ids[2]}
+
+
+def test_a_bulk_operation_reads_its_changes_from_the_log(tmp_path):
+    ids = _project(tmp_path / "p.db")
+    other = tmp_path / "bob.db"
+    with Store(other) as b:
+        b.add_documents([(TEXTS[1], {}), ("A text only bob has.", {})])
+        b.save_annotation(1, "bob", "accept", [Span(0, 5, "ORG")])
+        b.add_label("PRODUCT")
+    article = tmp_path / "new.txt"
+    article.write_text("Lagos is in Nigeria.", encoding="utf-8")
+    with Store(tmp_path / "p.db") as s:
+        report, changes = merge(s, other, by="merge")
+        assert report.documents_added == 1
+        assert changes.by == "merge" and changes.labels and changes.decisions and not changes.reviews
+        assert changes.doc_ids == {ids[1]} and changes.new_ids == (4,) and changes.new_documents == 1
+        _report, changes = import_files(s, [article], by=BY_CLI)
+        assert changes.documents and changes.new_ids == (5,) and not changes.decisions
+        assert "1 document added" in changes.describe()
+        _, again = merge(s, other, by="merge")  # nothing new: nothing changed
+        assert not again and again.describe() == ""
+
+
+def test_past_the_limit_the_ids_are_not_listed(tmp_path):
+    with Store(tmp_path / "p.db") as s:
+        with recorded(s, BY_CLI) as done:
+            ids, _ = s.add_documents([(f"Text number {i}.", {}) for i in range(LIST_LIMIT + 5)])
+            for doc_id in ids:
+                s.save_annotation(doc_id, "alice", "accept", [])
+        changes = done.changes
+    assert changes.new_ids is None and changes.new_documents == LIST_LIMIT + 5
+    assert changes.doc_ids is None and changes.decisions and "many documents" in changes.describe()
+
+
+def test_the_watcher_sees_other_connections_only(tmp_path):
+    path = tmp_path / "p.db"
+    ids = _project(path)
+    with Store(path) as window, Store(path) as cli:
+        watcher = ChangeWatcher(window)
+        assert not watcher.poll() and watcher.reads == 0
+        work.decide(window, ids[0], "alice", "accept", [], by=BY_WINDOW)
+        watcher.own_write()  # the window announced its own already
+        assert not watcher.poll() and watcher.reads == 0  # data_version moves for others' commits only
+        labels.add_label(cli, "law_firm", by=BY_CLI)
+        cli.add_documents([("Nairobi hosted the summit.", {})])
+        work.decide(cli, ids[1], "bob", "accept", [], by=BY_CLI)
+        seen = watcher.poll()
+        assert seen.by == "elsewhere" and seen.labels and seen.decisions and seen.doc_ids == {ids[1]}
+        assert seen.new_ids == (4,) and watcher.reads == 1
+        assert not watcher.poll()  # read once
+        # A pull from the hub is quiet for pushing, not for the window.
+        with cli.hub_pull_transaction():
+            cli.merge_annotation(ids[2], "carol", "accept", [], 5.0, 5.0)
+            cli.set_hub_assignments("h1", "alice", [(ids[2], 9e9)])
+        pulled = watcher.poll()
+        assert pulled.decisions and pulled.assignments and pulled.doc_ids == {ids[2]}
+        assert cli.changed_annotations(0, 10)[-1][2] == "bob"  # carol's is still not pushed back
+
+
+def test_own_writes_are_seen_again_when_another_writer_came_in_between(tmp_path):
+    """The watermark skips the window's own write only when nobody else committed since the
+    last look: then the next read names both (a row reread for nothing, none missed)."""
+    path = tmp_path / "p.db"
+    ids = _project(path)
+    with Store(path) as window, Store(path) as cli:
+        watcher = ChangeWatcher(window)
+        work.decide(cli, ids[1], "bob", "accept", [], by=BY_CLI)
+        work.decide(window, ids[0], "alice", "accept", [], by=BY_WINDOW)
+        watcher.own_write()
+        assert watcher.poll().doc_ids == {ids[0], ids[1]}
