@@ -242,6 +242,14 @@ def child_window(db: Path, url: str, bob_url: str, work: Path, n: int, n_ticks: 
                    lambda: doc in p.disputed(), "the outside sync")
         return {**got, "gui_cpu_ms": GUI_CPU[0] * 1000}
 
+    def idle_round() -> float:
+        """The same timer while nothing happens: the floor the machine's load sets."""
+        beat.reset()
+        t = time.perf_counter()
+        _pump_until(app, lambda: time.perf_counter() - t > 1.5, 5, "idling")
+        return beat.max * 1000
+
+    out["idle_ms"] = [idle_round() for _ in range(rounds)]
     out["sync"] = [sync_round(i) for i in range(rounds)]
     out["outside_sync"] = [outside_round(i) for i in range(rounds)]
     # label and import from the command line.
@@ -336,6 +344,10 @@ def main(argv: list[str] | None = None) -> int:
                         f"on the GUI thread (CPU): median {statistics.median(cpu):.1f} ms, worst {max(cpu):.1f} ms; "
                         f"shown as disputed {statistics.median(shown):.2f} s after the "
                         f"{'sync' if key == 'sync' else 'command'} started (median)")
+    idle = out["idle_ms"]
+    result.add(f"idle: longest gap of the same timer while nothing happens (median of {len(idle)})",
+               statistics.median(idle), "ms", note=f"1.5 s each: {', '.join(f'{v:.0f}' for v in idle)} ms; "
+               "the floor this machine's load sets")
     result.add("the disputed scan the window ran on the GUI thread at every sync before (gold.disputed_ids)",
                out["disputed_scan"]["seconds"] * 1000, "ms",
                note=f"{out['disputed_scan']['disputed']:,} disputed documents; now only the synced ids are checked")
