@@ -174,6 +174,21 @@ def _run(app: Any, beat: Heartbeat, argv: list[str], shown: Any, what: str) -> d
 
 
 GUI_CPU = [0.0]  # CPU seconds the GUI thread spent in the Project's handling of changes
+GC_PAUSES: list[float] = []  # seconds of each full (generation 2) garbage collection, any thread
+
+
+def _watch_gc() -> None:
+    import gc
+
+    started = [0.0]
+
+    def callback(phase: str, info: dict[str, Any]) -> None:
+        if info.get("generation") == 2:
+            if phase == "start":
+                started[0] = time.perf_counter()
+            else:
+                GC_PAUSES.append(time.perf_counter() - started[0])
+    gc.callbacks.append(callback)
 
 
 def _count_cpu(cls: Any, name: str) -> None:
@@ -198,6 +213,7 @@ def child_window(db: Path, url: str, bob_url: str, work: Path, n: int, n_ticks: 
 
     for name in ("check_changes", "set_matcher"):  # every change's handling, and a learned matcher's
         _count_cpu(Project, name)
+    _watch_gc()
 
     app = create_app([sys.argv[0]])
     w = MainWindow(db, "alice", "")
@@ -225,22 +241,25 @@ def child_window(db: Path, url: str, bob_url: str, work: Path, n: int, n_ticks: 
         _run(app, beat, bob_on(doc, f"sync{i}"), lambda: True, "bob's sync")
         beat.reset()
         GUI_CPU[0] = 0.0
+        GC_PAUSES.clear()
         t = time.perf_counter()
         w.hub.sync_now()
         _pump_until(app, lambda: doc in p.disputed() and not w.hub.syncing, 120, "the synced decision")
         shown_s = time.perf_counter() - t
         _pump_until(app, lambda: not w.background.learning and time.perf_counter() - t > shown_s + 0.5, 60,
                     "what it teaches")
-        return {"stall_ms": beat.max * 1000, "shown_s": shown_s, "gui_cpu_ms": GUI_CPU[0] * 1000}
+        return {"stall_ms": beat.max * 1000, "shown_s": shown_s, "gui_cpu_ms": GUI_CPU[0] * 1000,
+                "gc_ms": max(GC_PAUSES, default=0.0) * 1000}
 
     def outside_round(i: int) -> dict[str, float]:
         """Bob's decision, then `annotator sync` as alice in another process; the window polls."""
         doc = rng.choice(ids)
         _run(app, beat, bob_on(doc, f"outside{i}"), lambda: True, "bob's second sync")
         GUI_CPU[0] = 0.0
+        GC_PAUSES.clear()
         got = _run(app, beat, [*me[:1], "-m", "annotator", "sync", url, "--db", str(db), "--batch", "0"],
                    lambda: doc in p.disputed(), "the outside sync")
-        return {**got, "gui_cpu_ms": GUI_CPU[0] * 1000}
+        return {**got, "gui_cpu_ms": GUI_CPU[0] * 1000, "gc_ms": max(GC_PAUSES, default=0.0) * 1000}
 
     def idle_round() -> float:
         """The same timer while nothing happens: the floor the machine's load sets."""
@@ -342,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
                    f"< {STALL_MS:.0f}", statistics.median(stalls) < STALL_MS,
                    note=f"{how}; each round's: {', '.join(f'{v:.0f}' for v in stalls)} ms; the Project's handling "
                         f"on the GUI thread (CPU): median {statistics.median(cpu):.1f} ms, worst {max(cpu):.1f} ms; "
+                        f"longest full garbage collection meanwhile (any thread: every thread waits): "
+                        f"{', '.join(f'{gc_ms:.0f}' for gc_ms in (r['gc_ms'] for r in rounds))} ms; "
                         f"shown as disputed {statistics.median(shown):.2f} s after the "
                         f"{'sync' if key == 'sync' else 'command'} started (median)")
     idle = out["idle_ms"]
