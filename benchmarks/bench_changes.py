@@ -358,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         cpu = [r["gui_cpu_ms"] for r in rounds]
         shown = [r.get("shown_s", r.get("after_start_s")) for r in rounds]
         result.add(f"{what}: longest GUI-thread stall (median of {len(rounds)})", statistics.median(stalls), "ms",
-                   f"< {STALL_MS:.0f}", statistics.median(stalls) < STALL_MS,
+                   f"< {STALL_MS:.0f} ms", statistics.median(stalls) < STALL_MS,
                    note=f"{how}; each round's: {', '.join(f'{v:.0f}' for v in stalls)} ms; the Project's handling "
                         f"on the GUI thread (CPU): median {statistics.median(cpu):.1f} ms, worst {max(cpu):.1f} ms; "
                         f"longest full garbage collection meanwhile (any thread: every thread waits): "
@@ -375,13 +375,13 @@ def main(argv: list[str] | None = None) -> int:
     for key, what in (("label", "`annotator labels add` -> label bar"),
                       ("import", "`annotator import` one file -> list and status bar")):
         o = out[key]
-        result.add(f"{what}, after the command exited", o["after_exit_s"], "s", f"< {LATENCY_S:.0f}",
+        result.add(f"{what}, after the command exited", o["after_exit_s"], "s", f"< {LATENCY_S:.0f} s",
                    o["after_exit_s"] < LATENCY_S,
                    note=f"0 is: shown before the command had exited; shown {o['after_start_s']:.2f} s after "
                         f"starting the command, which ran {o['command_s']:.2f} s (interpreter start included); "
                         f"longest stall {o['stall_ms']:.0f} ms")
     tick = out["tick_ms"]
-    result.add("one poll tick, nobody wrote (median)", tick["median"], "ms", f"< {TICK_MS:.0f}",
+    result.add("one poll tick, nobody wrote (median)", tick["median"], "ms", f"< {TICK_MS:.0f} ms",
                tick["median"] < TICK_MS, note=f"p99 {tick['p99']:.4f} ms, max {tick['max']:.3f} ms over "
                f"{args.ticks:,} ticks; change-log reads: {out['log_reads_during_ticks']}")
     result.notes.append(f"window settled (list, gold matcher, disputed count, first sync) in {out['settle_s']:.0f} s")
