@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
+from annotator.core.learning import continuous
 from annotator.core.text.labels import LABEL_KEYS
 from annotator.core.text.model import STATUS_NEW, Span
 from annotator.gui import actions, file_actions
@@ -26,7 +27,6 @@ from annotator.gui.dialogs import dialogs, project_dialogs
 from annotator.gui.hub import hub_dialog
 from annotator.gui.model import training
 from annotator.gui.panels.accepted_panel import AcceptedPanel
-from annotator.core.learning import continuous
 from annotator.gui.editor.activity import DecisionRecorder
 from annotator.gui.editor.binding import bind_editor
 from annotator.gui.model.background import Background

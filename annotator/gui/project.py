@@ -41,7 +41,7 @@ Signals:
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -398,11 +398,10 @@ class Project(QObject):
     def set_model(self, model: str | None, *, remember: bool = True) -> None:
         """Suggest with `model` (a package or folder; None: the project's or the default;
         "": none). A named model is remembered in the project (the CLI uses it too)."""
-        changes = Changes(by=BY_WINDOW, model=True)
-        if model and remember:
-            changes = setting_ops.use_model(self.store, model, by=BY_WINDOW)
+        changes = (setting_ops.use_model(self.store, model, by=BY_WINDOW) if model and remember
+                   else Changes(by=BY_WINDOW, model=True))  # the window's choice only
         self.model = model
-        self.apply(replace(changes, model=True))
+        self.apply(changes)
 
     def set_model_key(self, key: str | None) -> None:
         if key != self.session.model_key:

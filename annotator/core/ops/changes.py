@@ -130,8 +130,11 @@ def recorded(store: Store, by: str) -> Iterator[Recording]:
     recording = Recording()
     try:
         yield recording
-    finally:
-        recording.changes = changes_after(store, rev, doc, by)[0]
+    except BaseException:
+        with contextlib.suppress(Exception):  # the block's own error is the one to see
+            recording.changes = changes_after(store, rev, doc, by)[0]
+        raise
+    recording.changes = changes_after(store, rev, doc, by)[0]
 
 
 def changes_after(store: Store, rev: int, doc: int, by: str) -> tuple[Changes, tuple[int, int]]:

@@ -20,6 +20,11 @@ for the window). The project remembers the hub in its settings: hub_url (never w
 password), hub_id and hub_annotator; hub_pending_decisions() and hub_assigned_ids() default
 to them. hub_state, hub_assignments and sync_log are this project's own: a merge never reads
 them from a teammate's file (core/team/merge.py reads documents, labels, decisions and reviews).
+
+The same log tells the window what other connections changed (read_change_log, read by
+core/ops/watch.py): a later migration also logs labels, settings, drafts begun or ended,
+hub assignments, trained models and learning curves. Documents need no log: their ids only
+grow, so the largest id is their watermark.
 """
 
 from __future__ import annotations
