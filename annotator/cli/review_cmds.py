@@ -92,10 +92,10 @@ def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> Non
     disputed = [d for d in report.documents if d.score > 0 or d.disputed]
     click.echo(f"\nDocuments with disagreement: {len(disputed)} of {len(report.documents)} shared")
     if disputed and top:
-        click.echo(f"  {'id':>6} {'score':>6} {'spans':>5}  {'annotators':<24} preview")
+        click.echo(f"  {'id':>6} {'score':>6} {'spans':>5}  {'annotators':<24} {'reason':<16} preview")
         for d in disputed[:top]:
             click.echo(f"  {d.document_id:>6} {d.score:>6.3f} {d.disputed:>5}  "
-                       f"{', '.join(d.annotators):<24} {d.preview[:60]}")
+                       f"{', '.join(d.annotators):<24} {d.reason:<16} {d.preview[:60]}")
 
 
 @click.command(short_help="The team gold: reviewed, unanimous, disputed.")
@@ -112,7 +112,7 @@ def review(db_path: Path | None, auto_accept: bool, reviewer: str | None, top: i
     (their annotators disagree and nobody has reviewed them), and, with --auto-accept, settle
     the unanimous ones. Disputed documents are reviewed in the window (Ctrl+R)."""
     from annotator.core.agreement import preview
-    from annotator.core.gold import RESOLVE_HINT, auto_accept as run_auto_accept, summarize
+    from annotator.core.gold import RESOLVE_HINT, auto_accept as run_auto_accept, dispute_reasons, summarize
     from annotator.core.identity import default_annotator
     from annotator.core.wording import count
 
@@ -123,12 +123,13 @@ def review(db_path: Path | None, auto_accept: bool, reviewer: str | None, top: i
             click.echo(f"Reviewed {count(saved, 'unanimous document')} as {name}.")
         summary = summarize(store)
         disputed = summary.disputed or []
-        previews = {d: preview(store.get_document(d).text) for d in disputed[:top]}
+        previews = {d: (", ".join(dispute_reasons(store.annotations_for_document(d), None)),
+                        preview(store.get_document(d).text)) for d in disputed[:top]}
     click.echo(f"Gold: {count(summary.gold, 'document')} ({summary.reviewed:,} reviewed, "
                f"{summary.unanimous:,} unanimous); {count(len(disputed), 'disputed document')}.")
     if disputed:
-        for doc_id, text in previews.items():
-            click.echo(f"  {doc_id:>6}  {text}")
+        for doc_id, (reason, text) in previews.items():
+            click.echo(f"  {doc_id:>6}  {reason}: {text}")
         if len(disputed) > top:
             click.echo(f"  ... and {len(disputed) - top:,} more")
         click.echo(f"To resolve them: {RESOLVE_HINT}.")

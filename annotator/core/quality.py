@@ -54,7 +54,7 @@ def annotator_quality(store: "Store", model_key: str | None = None) -> list[Anno
         gold = resolve(doc.id, versions, review)
         suggested = (model_suggestions(store, doc.id, key, doc.text, labels=labels, label_map=label_map)
                      if key and versions else None)
-        for version in versions:
+        for version in (v for v in versions if v.answer == "accept"):
             name = version.annotator
             accepted[name] = accepted.get(name, 0) + 1
             mine = {s.key() for s in version.spans}

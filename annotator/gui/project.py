@@ -324,6 +324,10 @@ class Project(QObject):
     def refresh_disputed(self) -> None:
         self._set_disputed(set(team_gold.disputed_ids(self.store)))
 
+    def dispute_reasons(self, doc_id: int) -> tuple[str, ...]:
+        """Why the document is disputed ("accept vs reject", "spans differ"; core/gold.py)."""
+        return team_gold.dispute_reasons(self.store.annotations_for_document(doc_id), self.store.get_review(doc_id))
+
     def set_disputed(self, ids: Iterable[int]) -> None:
         """From a background count (start-up of a large project)."""
         self._set_disputed(set(ids))
