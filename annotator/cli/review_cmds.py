@@ -79,8 +79,8 @@ def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> Non
             click.echo(f"  {lab:<10} {_fmt(c.f1):>6} {_fmt(c.partial_f1):>6} {c.n_a:>5} {c.n_b:>5} "
                        f"{c.exact:>6}")
     if report.annotators:
-        click.echo("\nPer annotator (unchanged = accepted exactly the model's suggestions; "
-                   "vs gold = against reviewed documents):")
+        click.echo("\nPer annotator (unchanged = accepted exactly what the window showed at opening, "
+                   "any source; vs gold = against reviewed documents):")
         width = max(9, *(len(a.name) for a in report.annotators))
         click.echo(f"  {'annotator':<{width}} {'docs':>5} {'unchanged':>9} {'gold P':>7} {'gold R':>7} "
                    f"{'gold F1':>7} {'reviewed':>8}")

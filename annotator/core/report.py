@@ -92,8 +92,10 @@ def agreement_tables(ov: Overview) -> str:
           (q.vs_gold or {}).get("f1"), (q.vs_gold or {}).get("documents")) for q in quality],
         "Nobody accepted anything yet.")
     return out + ('<p class="note">Unchanged from suggestions: the share of accepted documents whose spans '
-                  "are exactly the model's suggestions (a rubber-stamper stands out near 1). F1 vs reviewed "
-                  "gold: the accepted versions scored against reviews of the same documents.</p>")
+                  "are exactly what the window showed when they were opened, from any source: model, ★ "
+                  "learned, propagated (a rubber-stamper stands out near 1); compared: the documents "
+                  "decided in the window. F1 vs reviewed gold: the accepted versions scored against "
+                  "reviews of the same documents.</p>")
 
 
 def suggestion_tables(ov: Overview) -> str:

@@ -1,5 +1,5 @@
 """The review window's agreement panel: pairwise figures per label, and per annotator how
-often they accepted the model's suggestions unchanged and how they score against reviewed
+often they accepted what the window showed unchanged and how they score against reviewed
 gold (core/agreement.py, core/quality.py), computed off the GUI thread."""
 
 from __future__ import annotations
@@ -82,8 +82,9 @@ class AgreementPanel(QWidget):
             ("Docs", "Documents both accepted")])
         self.quality = _table(self, "qualityTable", [
             ("Who", "Annotator"), ("Docs", "Documents they accepted"),
-            ("As model", "Share of their accepted documents that are exactly the model's suggestions "
-                         "(a rubber-stamper is near 100%)"),
+            ("Unchanged", "Share of their accepted documents accepted exactly as the window showed them "
+                          "at opening: model, ★ learned, propagated (decisions made in the window; "
+                          "a rubber-stamper is near 100%)"),
             ("Gold F1", "Their versions against the reviewed gold"), ("Rev.", "How many of their documents "
                                                                         "have been reviewed")])
         self.status = QLabel("Computing agreement…", self)
