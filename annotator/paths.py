@@ -43,6 +43,14 @@ def user_data_dir() -> Path:
     return base / "annotator"
 
 
+def user_config_dir() -> Path:
+    """Per-user config folder (XDG_CONFIG_HOME on Linux; the data folder elsewhere), where
+    core/identity.py keeps the first-run name."""
+    if sys.platform in ("win32", "darwin"):
+        return user_data_dir()
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "annotator"
+
+
 def default_db_path() -> Path:
     """The default project: $ANNOTATOR_DB if set, else default.db in the user data folder."""
     env = os.environ.get("ANNOTATOR_DB")

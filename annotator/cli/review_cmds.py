@@ -104,7 +104,8 @@ def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> Non
               help="Save a review for every document that two or more annotators accepted with "
               "exactly the same spans, so only the disputes are left to review. Idempotent.")
 @click.option("--reviewer", default=None, metavar="NAME",
-              help="Whose name the reviews carry (default: your OS user name).")
+              help="Whose name the reviews carry, for this run (default: your name in this project, "
+              "see `annotator whoami`).")
 @click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
               help="How many disputed documents to list.")
 def review(db_path: Path | None, auto_accept: bool, reviewer: str | None, top: int) -> None:
@@ -113,14 +114,14 @@ def review(db_path: Path | None, auto_accept: bool, reviewer: str | None, top: i
     the unanimous ones. Disputed documents are reviewed in the window (Ctrl+R)."""
     from annotator.core.agreement import preview
     from annotator.core.gold import RESOLVE_HINT, auto_accept as run_auto_accept, dispute_reasons, summarize
-    from annotator.core.identity import default_annotator
+    from annotator.core.identity import signer
     from annotator.core.wording import count
 
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
         if auto_accept:
-            name = (reviewer or default_annotator()).strip()
-            saved = run_auto_accept(store, name)
-            click.echo(f"Reviewed {count(saved, 'unanimous document')} as {name}.")
+            who = signer(store, reviewer)
+            saved = run_auto_accept(store, who.name)
+            click.echo(f"Reviewed {count(saved, 'unanimous document')} {who.signed('--reviewer NAME')}.")
         summary = summarize(store)
         disputed = summary.disputed or []
         previews = {d: (", ".join(dispute_reasons(store.annotations_for_document(d), None)),

@@ -49,12 +49,13 @@ ORIGIN_TEXT = {actions.FROM_DRAFT: "your draft", actions.FROM_ANNOTATION: "your 
 
 
 class MainWindow(QMainWindow):
-    """One project, one annotator. `model` is a spaCy package name or path, None for the
-    project's (else the default) model, or "" for no suggestions (manual labelling only)."""
+    """One project, one annotator. `annotator`: a name given for this project, or None for the
+    project's identity (core/identity.py). `model` is a spaCy package name or path, None for
+    the project's (else the default) model, or "" for no suggestions (manual labelling only)."""
 
     documentShown = Signal(int)  # a document is now on screen (its id)
 
-    def __init__(self, db_path: str | Path, annotator: str, model: str | None = "", *,
+    def __init__(self, db_path: str | Path, annotator: str | None, model: str | None = "", *,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project = Project(db_path, annotator, model, self)
@@ -223,7 +224,6 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("annotator", self.project.annotator)
         remember_project(self.project.path)
         s.sync()
 
@@ -398,8 +398,7 @@ class MainWindow(QMainWindow):
             if origin != self.origin or spans != self.editor.spans():
                 self.open_document(doc_id)
 
-    def _annotator_changed(self, name: str) -> None:
-        settings().setValue("annotator", name)
+    def _annotator_changed(self, _name: str) -> None:
         if self.current_id is not None:
             self.open_document(self.current_id)
 

@@ -5,7 +5,8 @@ operations with change hooks, napari's evented models). A writer never refreshes
 
 Signals:
     opened()                 another project file is now open: reload everything
-    annotatorChanged(str)
+    annotatorChanged(str)    who works changed (File -> Annotator name, or the project opened
+                             keeps another name: then after opened())
     decisionSaved(int, str)  this annotator's decision (doc id, answer) is on disk
     draftSaved(int)          doc id
     writesWaiting(bool)      the file is busy: writes are kept and retried / all are written
@@ -31,6 +32,7 @@ from typing import Any, Iterable, Sequence
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.core import gold as team_gold
+from annotator.core import identity
 from annotator.core.errors import ProjectBusy
 from annotator.core.drafts import DraftChange
 from annotator.core.model import Span
@@ -50,6 +52,15 @@ def open_store(path: str | Path) -> Store:
     store = Store(path)
     store.set_busy_wait(GUI_BUSY_WAIT_S, 1)
     return store
+
+
+def _resolve(store: Store, given: str | None) -> identity.Identity:
+    """The project's identity; when the busy file cannot take the name now, it is used
+    without being remembered (the next opening remembers it)."""
+    try:
+        return identity.resolve(store, given)
+    except ProjectBusy:
+        return identity.resolve(store, given, write=False)
 
 
 @dataclass
@@ -82,11 +93,20 @@ class Project(QObject):
     matcherStale = Signal()
     trainedModelsChanged = Signal()
 
-    def __init__(self, path: str | Path, annotator: str, model: str | None = "",
+    def __init__(self, path: str | Path, annotator: str | None, model: str | None = "",
                  parent: QObject | None = None) -> None:
+        """`annotator`: a name the person gave (remembered in this project), or None for the
+        project's identity (core/identity.py: its name, else the first-run name, else the
+        operating-system user name, then `identity.chosen` is False)."""
         super().__init__(parent)
         self.path = Path(path)
-        self.session = Session(open_store(self.path), annotator)
+        store = open_store(self.path)
+        try:
+            self.identity = _resolve(store, annotator)
+        except BaseException:
+            store.close()
+            raise
+        self.session = Session(store, self.identity.name)
         # The model asked for: a package or folder, None for the project's (else the
         # default), "" for none. model_key is its cache key once located.
         self.model = model
@@ -133,19 +153,31 @@ class Project(QObject):
         """Switch to another project file (raises AnnotatorError if it cannot be opened;
         the current one stays open then)."""
         store = open_store(path)
+        try:
+            who = _resolve(store, None)  # each project keeps its own name (core/identity.py)
+        except BaseException:
+            store.close()
+            raise
         self.flush_before_closing()
         self.session.close()
         self.path = Path(path)
-        self.session = Session(store, self.session.annotator)
+        renamed = who.name != self.session.annotator
+        self.identity = who
+        self.session = Session(store, who.name)
         self.model_error = None
         self._disputed = set()
         self.opened.emit()
+        if renamed:
+            self.annotatorChanged.emit(who.name)
 
     def close(self) -> None:
         self.flush_before_closing()
         self.session.close()
 
     def set_annotator(self, name: str) -> None:
+        """Work as `name` in this project from now on (remembered in it, for this project only)."""
+        name = identity.remember(self.store, name)
+        self.identity = identity.Identity(name, identity.GIVEN)
         self.session.annotator = name
         self.session.matcher = None  # their own work is part of what they learn from
         self.annotatorChanged.emit(name)
