@@ -54,10 +54,10 @@ def _fmt(value: float | None) -> str:
 def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> None:
     """Agreement between annotators: pairwise span F1 (exact and partial overlap), token-level
     Cohen's kappa, per label, and the documents they disagree on most."""
-    from annotator.core.agreement import compute_agreement
+    from annotator.core.quality import agreement_report
 
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
-        report = compute_agreement(store, answer=answer)
+        report = agreement_report(store, answer=answer)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return

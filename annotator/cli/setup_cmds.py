@@ -72,8 +72,8 @@ def whoami_cmd(db_path: Path | None, name: str | None, default: str | None) -> N
             store.close()
     where = {identity.GIVEN: "given", identity.PROJECT: "this project's name for you",
              identity.FIRST_RUN: "your first-run name, the default for projects without one",
-             identity.OS_USER: "your operating-system user name: no name is set for this project "
-                               "(set one with --set NAME)"}[who.source]
+             identity.OS_USER: "your operating-system user name; no name is set for this project: "
+                               "set one with --set NAME"}[who.source]
     click.echo(f"{who.name} in {path} ({where})")
 
 

@@ -293,12 +293,12 @@ def sort_disagreements(rows: Iterable[DocumentDisagreement]) -> list[DocumentDis
     return sorted(rows, key=lambda d: (-d.score, -d.disputed, d.document_id))
 
 
-def compute_agreement(store: Store, *, answer: str = "accept", quality: bool = True, kappa: bool = True,
+def compute_agreement(store: Store, *, answer: str = "accept", kappa: bool = True,
                       on_progress: Callable[[int, int], None] | None = None) -> AgreementReport:
     """Pairwise figures over all documents both annotators gave `answer`, plus the
     per-document disagreement table (documents with two or more such versions, and for
-    "accept" those someone accepted and someone else rejected: accept_reject_row) and, with
-    `quality`, the per-annotator figures of core/quality.py. kappa=False skips tokenizing
+    "accept" those someone accepted and someone else rejected: accept_reject_row);
+    core/quality.agreement_report adds the per-annotator figures. kappa=False skips tokenizing
     (the kappa is then None): span figures only, for the window's live overview."""
     doc_ids = shared_document_ids(store, answer)
     pairs: dict[tuple[str, str], PairAgreement] = {}
@@ -323,12 +323,7 @@ def compute_agreement(store: Store, *, answer: str = "accept", quality: bool = T
     if answer == "accept":  # accept against reject is a disagreement too (core/gold.py)
         extra = {row.document_id: row for row in accept_reject_rows(store)}
         docs = [d for d in docs if d.document_id not in extra] + list(extra.values())
-    report = AgreementReport(answer, [pairs[k] for k in sorted(pairs)], sort_disagreements(docs))
-    if quality:
-        from annotator.core.quality import annotator_quality
-
-        report.annotators = annotator_quality(store)
-    return report
+    return AgreementReport(answer, [pairs[k] for k in sorted(pairs)], sort_disagreements(docs))
 
 
 def _round(value: float | None) -> float | None:

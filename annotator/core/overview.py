@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from annotator.core.activity import LEARNED, MODEL, SuggestionPoint, median_seconds, rolling_mean, suggestion_points
 from annotator.core.agreement import AgreementReport, SpanComparison, compute_agreement
 from annotator.core.gold import GoldSummary, iter_gold
+from annotator.core.quality import agreement_report
 from annotator.core.stats import project_stats
 
 if TYPE_CHECKING:
@@ -191,7 +192,7 @@ def compute_overview(store: "Store", *, detail: bool = True,
     progress = progress_figures(store)
     gold = gold_figures(store, progress)
     step("agreement")
-    agreement = agreement_figures(compute_agreement(store, quality=detail, kappa=detail))
+    agreement = agreement_figures(agreement_report(store) if detail else compute_agreement(store, kappa=False))
     step("suggestions")
     records = store.timed_decisions()
     points = suggestion_points(records)

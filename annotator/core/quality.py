@@ -13,9 +13,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from annotator.core.activity import Unchanged, unchanged_by_annotator
+from annotator.core.agreement import AgreementReport, compute_agreement
 from annotator.core.evaluate import prf
 from annotator.core.gold import KIND_REVIEW, resolve
 from annotator.core.model import TimedDecision
@@ -64,3 +65,12 @@ def annotator_quality(store: "Store", records: Sequence[TimedDecision] | None = 
         figure = unchanged.get(name, Unchanged())
         rows.append(AnnotatorQuality(name, accepted[name], figure.share, figure.compared, vs_gold))
     return rows
+
+
+def agreement_report(store: "Store", *, answer: str = "accept", kappa: bool = True,
+                     on_progress: Callable[[int, int], None] | None = None) -> AgreementReport:
+    """`annotator agreement`'s report: core/agreement.compute_agreement plus the per-annotator
+    figures above (the review window's panel and the report show the same)."""
+    report = compute_agreement(store, answer=answer, kappa=kappa, on_progress=on_progress)
+    report.annotators = annotator_quality(store)
+    return report

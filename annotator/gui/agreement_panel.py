@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from annotator.core.agreement import AgreementReport, compute_agreement
+from annotator.core.agreement import AgreementReport
+from annotator.core.quality import agreement_report
 from annotator.core.store import Store
 from annotator.gui.workers import Worker, WorkerPool
 
@@ -21,7 +22,7 @@ from annotator.gui.workers import Worker, WorkerPool
 def agreement_job(ctx: Any, db_path: Path, answer: str) -> AgreementReport:
     store = Store(db_path, readonly=True)
     try:
-        return compute_agreement(store, answer=answer,
+        return agreement_report(store, answer=answer,
                                  on_progress=lambda done, total: (ctx.check(), ctx.progress(done, total)))
     finally:
         store.close()
@@ -82,9 +83,9 @@ class AgreementPanel(QWidget):
             ("Docs", "Documents both accepted")])
         self.quality = _table(self, "qualityTable", [
             ("Who", "Annotator"), ("Docs", "Documents they accepted"),
-            ("Unchanged", "Share of their accepted documents accepted exactly as the window showed them "
-                          "at opening: model, ★ learned, propagated (decisions made in the window; "
-                          "a rubber-stamper is near 100%)"),
+            ("As shown", "Unchanged: share of their accepted documents accepted exactly as the window "
+                         "showed them at opening: model, ★ learned, propagated (decisions made in the "
+                         "window; a rubber-stamper is near 100%)"),
             ("Gold F1", "Their versions against the reviewed gold"), ("Rev.", "How many of their documents "
                                                                         "have been reviewed")])
         self.status = QLabel("Computing agreement…", self)

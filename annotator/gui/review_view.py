@@ -238,7 +238,8 @@ class ReviewView(QWidget):
         self._versions = versions_for(self.store, doc_id, self.answer)
         # Accept against reject is a dispute (core/gold.py): the rejecters are shown too.
         rejected = sorted(versions_for(self.store, doc_id, "reject")) if self.answer == "accept" else []
-        kinds = span_agreement(self._versions)
+        # A rejecter marked nothing: the accepted spans are not agreed by everyone.
+        kinds = span_agreement({**self._versions, **{name: [] for name in rejected}})
         tokens = token_index(doc.text, self.store.lang)  # lazy for a long text
         labels = self.store.labels()
         for name in sorted(self._versions):
@@ -264,7 +265,8 @@ class ReviewView(QWidget):
         self.title.setText(f"<b>Document #{doc_id}</b> — {count(len(self._versions), 'version')}{against}, "
                            f"{disputed} disputed span{'s' if disputed != 1 else ''}"
                            + (f" — <i>reviewed by {review.reviewer}</i>" if review else ""))
-        origin = "the saved review" if review else "the spans all annotators agree on"
+        origin = ("the saved review" if review else "the spans all who accepted agree on" if rejected
+                  else "the spans all annotators agree on")
         self.final_header.setText(f"<b>Final version</b> (reviewer {self.reviewer}) — starts from {origin}. "
                                   "Drag to add, label keys relabel, Delete removes, A accepts.")
         self.accept_button.setEnabled(len(self._versions) > 0)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.agreement import compute_agreement
+from annotator.core.quality import agreement_report
 from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Span
 from annotator.core.overview import compute_overview
 from annotator.core.report import agreement_tables
@@ -68,7 +68,7 @@ EXPECTED = {"bob": 1.0, "alice": 0.5, "carol": None}
 
 def test_agreement_and_the_report_use_what_was_shown(project: Path):
     with Store(project, readonly=True) as store:
-        rows = {q.name: q for q in compute_agreement(store).annotators}
+        rows = {q.name: q for q in agreement_report(store).annotators}
         assert {n: q.unchanged_from_suggestions for n, q in rows.items()} == EXPECTED
         assert {n: q.suggestions_compared for n, q in rows.items()} == {"bob": 2, "alice": 2, "carol": 0}
         html = agreement_tables(compute_overview(store))

@@ -236,7 +236,7 @@ def test_the_unchanged_column_uses_what_the_window_showed(qtbot, tmp_path):
     qtbot.waitUntil(lambda: widget.agreement is not None, timeout=20000)
     table = widget.agreement_panel.quality
     header = table.horizontalHeaderItem(2)
-    assert header.text() == "Unchanged" and "window showed" in header.toolTip()
+    assert header.text() == "As shown" and "window showed" in header.toolTip()
     cells = {table.item(r, 0).text(): table.item(r, 2).text() for r in range(table.rowCount())}
     assert cells == {"alice": "50%", "bob": "100%", "carol": "n/a"}
     widget.shutdown()
