@@ -140,12 +140,21 @@ _ANNOTATOR_ROLES = ("SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON 
 
 def fair_share(conn: Any, batch: int) -> int:
     """How many assignments a sync may hold: min(batch, ceil(waiting versions / annotators on
-    the hub)) (module rules). Read in the caller's transaction, just before hub.claim."""
-    waiting, annotators = conn.execute(
-        "SELECT (SELECT coalesce(sum(needs - taken), 0) FROM hub.documents WHERE taken < needs) "
-        "+ (SELECT count(*) FROM hub.assignments WHERE state = 'assigned'), "
-        f"(SELECT count(*) FROM ({_ANNOTATOR_ROLES}) a)").fetchone()
-    return min(batch, -(-int(waiting) // max(1, int(annotators))))
+    the hub)) (module rules). Read in the caller's transaction, just before hub.claim.
+    Bounded: the queue is walked only until batch x annotators waiting versions are seen (then
+    the share is at least the batch), so it costs the same on a hub of any size."""
+    if batch <= 0:
+        return 0
+    annotators, open_slots, held = conn.execute(
+        f"""WITH team AS (SELECT greatest(1, count(*)) AS n FROM ({_ANNOTATOR_ROLES}) r),
+        queue AS (SELECT coalesce(sum(needs - taken), 0) AS slots FROM (
+            SELECT needs, taken FROM hub.documents WHERE taken < needs ORDER BY id
+            LIMIT %(batch)s * (SELECT n FROM team)) q)
+        SELECT team.n, queue.slots, CASE WHEN queue.slots >= %(batch)s * team.n THEN 0
+            ELSE (SELECT count(*) FROM hub.assignments WHERE state = 'assigned') END
+        FROM team, queue""", {"batch": batch}).fetchone()
+    waiting = int(open_slots) + int(held)
+    return min(batch, -(-waiting // int(annotators)))
 
 
 def get_settings(conn: Any) -> dict[str, str]:
