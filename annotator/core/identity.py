@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import hashlib
 import json
 import os
+import socket
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -100,17 +102,23 @@ def _read_config() -> dict[str, Any]:
 
 
 def _write_config(data: dict[str, Any]) -> None:
-    """Replace the file whole (a crash leaves the old one or the new one, never half)."""
+    """Replace the file whole (a crash leaves the old one or the new one, never half).
+    AnnotatorError when the config folder cannot be written."""
     path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".identity-", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".identity-", dir=path.parent)
+    except OSError as exc:
+        raise AnnotatorError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(data, f, indent=2)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise AnnotatorError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
 
 
@@ -128,12 +136,16 @@ def set_first_run_name(name: str) -> str:
 
 
 def person_key() -> str:
-    """This user account's key on this machine (made once, kept in the config file)."""
+    """This user account's key on this machine (made once, kept in the config file; when the
+    config folder cannot be written, one made from the user and machine names)."""
     data = _read_config()
     key = data.get("person_key")
     if not isinstance(key, str) or not key:
         key = data["person_key"] = uuid.uuid4().hex
-        _write_config(data)
+        try:
+            _write_config(data)
+        except AnnotatorError:
+            return hashlib.sha256(f"{os_user()}@{socket.gethostname()}".encode()).hexdigest()[:32]
     return key
 
 

@@ -76,22 +76,23 @@ def needs_first_run_name(db_path: Path, annotator: str | None) -> bool:
         return False  # opening the window says what is wrong with the file
 
 
-def ask_first_run_name(db_path: Path, annotator: str | None) -> bool:
-    """Ask for the first-run name when nobody was ever named (core/identity.py); False when
-    the person cancelled: the window then opens as the operating-system user and says so."""
+def ask_first_run_name(db_path: Path, annotator: str | None) -> tuple[bool, str | None]:
+    """Ask for the first-run name when nobody was ever named (core/identity.py). Returns
+    (named, name to open the window with): named is False when the person cancelled (the
+    window then opens as the operating-system user and says so)."""
     from annotator.core import identity
     from annotator.gui import dialogs
 
     if not needs_first_run_name(db_path, annotator):
-        return True
+        return True, annotator
     asked = dialogs.ask_annotator_name(None, first_run=True)
     if not asked:
-        return False
+        return False, None
     try:
         identity.set_first_run_name(asked)
     except AnnotatorError:
-        return False
-    return True
+        return True, asked  # the config folder is not writable: this project keeps the name
+    return True, None
 
 
 def build_window(db_path: Path, annotator: str | None, model: str | None):  # -> MainWindow
@@ -109,7 +110,7 @@ def open_window(db_path: Path, annotator: str | None, model: str | None):  # -> 
     from annotator.gui import dialogs
 
     adopt_legacy_name()
-    named = ask_first_run_name(db_path, annotator)
+    named, annotator = ask_first_run_name(db_path, annotator)
     if model is not None and model.strip().lower() in ("", "none"):
         model = ""
     try:
