@@ -45,7 +45,7 @@ def user_data_dir() -> Path:
 
 def user_config_dir() -> Path:
     """Per-user config folder (XDG_CONFIG_HOME on Linux; the data folder elsewhere), where
-    core/identity.py keeps the first-run name."""
+    core/team/identity.py keeps the first-run name."""
     if sys.platform in ("win32", "darwin"):
         return user_data_dir()
     return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "annotator"

@@ -66,5 +66,5 @@ def seed_text() -> str:
 @pytest.fixture(autouse=True)
 def _fresh_config_folder(tmp_path_factory, monkeypatch):
     """Each test starts as on a new machine: no first-run name, no person key
-    (core/identity.py keeps them in the config folder)."""
+    (core/team/identity.py keeps them in the config folder)."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))

@@ -1,5 +1,5 @@
 """`annotator new` and `annotator whoami`: make an empty project, and see or set who works in
-one (core/identity.py has the rule)."""
+one (core/team/identity.py has the rule)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def new_cmd(path: Path, annotator: str | None) -> None:
     """Make the empty project PATH: no documents and no sample articles, the default labels.
     Fill it with `annotator import`, or join a team hub with `annotator sync URL --db PATH`
     (which also makes it when it is missing)."""
-    from annotator.core import identity
+    from annotator.core.team import identity
     from annotator.core.project import create_empty_project
 
     with user_errors():
@@ -50,7 +50,7 @@ def whoami_cmd(db_path: Path | None, name: str | None, default: str | None) -> N
       3. else your first-run name (asked once by the window, or --default);
       4. else your operating-system user name, and every command says so.
     """
-    from annotator.core import identity
+    from annotator.core.team import identity
 
     with user_errors():
         if default is not None:

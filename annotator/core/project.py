@@ -49,7 +49,7 @@ def ensure_seeded(store: Store) -> int:
     returns documents added."""
     if store.get_setting(SETTING_SEEDED):
         return 0
-    from annotator.core.importing import import_paths
+    from annotator.core.ops.importing import import_paths
 
     before = store.max_document_id()
     report = import_paths(store, [seeds_dir()])
@@ -82,7 +82,7 @@ def sample_hashes(store: Store) -> frozenset[str]:
 def bundled_sample_hashes() -> frozenset[str]:
     """The hashes of the bundled samples as an import reads them (into a throwaway project,
     so they are the same texts the seeding stored)."""
-    from annotator.core.importing import import_paths
+    from annotator.core.ops.importing import import_paths
 
     with tempfile.TemporaryDirectory(prefix="annotator-samples-") as folder:
         with Store(Path(folder) / "samples.db") as scratch:

@@ -37,7 +37,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-# Said in the status bar when the first-run name was not given (core/identity.py, rule 4).
+# Said in the status bar when the first-run name was not given (core/team/identity.py, rule 4).
 NOT_NAMED = ("No name given: your work is signed {name}, your operating-system user name. "
              "File → Annotator name… sets yours; you will be asked again at the next start.")
 
@@ -45,7 +45,7 @@ NOT_NAMED = ("No name given: your work is signed {name}, your operating-system u
 def adopt_legacy_name() -> None:
     """Before names lived in the projects, the window kept one global name in Qt's settings:
     it becomes the first-run name, once, so nobody is asked again after an upgrade."""
-    from annotator.core import identity
+    from annotator.core.team import identity
     from annotator.gui.settings import settings
 
     s = settings()
@@ -62,7 +62,7 @@ def adopt_legacy_name() -> None:
 
 def needs_first_run_name(db_path: Path, annotator: str | None) -> bool:
     """No name given, none kept in the project for this person, no first-run name yet."""
-    from annotator.core import identity
+    from annotator.core.team import identity
     from annotator.core.store import Store
 
     if (annotator and annotator.strip()) or identity.first_run_name():
@@ -77,11 +77,11 @@ def needs_first_run_name(db_path: Path, annotator: str | None) -> bool:
 
 
 def ask_first_run_name(db_path: Path, annotator: str | None) -> tuple[bool, str | None]:
-    """Ask for the first-run name when nobody was ever named (core/identity.py). Returns
+    """Ask for the first-run name when nobody was ever named (core/team/identity.py). Returns
     (named, name to open the window with): named is False when the person cancelled (the
     window then opens as the operating-system user and says so)."""
-    from annotator.core import identity
-    from annotator.gui import dialogs
+    from annotator.core.team import identity
+    from annotator.gui.dialogs import dialogs
 
     if not needs_first_run_name(db_path, annotator):
         return True, annotator
@@ -105,9 +105,9 @@ def build_window(db_path: Path, annotator: str | None, model: str | None):  # ->
 
 
 def open_window(db_path: Path, annotator: str | None, model: str | None):  # -> MainWindow | None
-    """The window on a project, as whom core/identity.py says (asking the first-run name when
+    """The window on a project, as whom core/team/identity.py says (asking the first-run name when
     nobody was ever named). None when the project cannot be opened (after saying why)."""
-    from annotator.gui import dialogs
+    from annotator.gui.dialogs import dialogs
 
     adopt_legacy_name()
     named, annotator = ask_first_run_name(db_path, annotator)

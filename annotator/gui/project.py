@@ -15,7 +15,7 @@ Signals:
     teamWorkChanged()        decisions or reviews arrived from elsewhere (merge, sync)
     assignmentsChanged()     a team hub sync renewed the documents assigned to this annotator
     reviewSaved(int)         doc id
-    disputedChanged()        the set of disputed documents (core/gold.py) changed
+    disputedChanged()        the set of disputed documents (core/team/gold.py) changed
     modelChanged()           the model to suggest with changed (see `model`)
     modelKeyChanged()        its suggestion-cache key is known (or unknown again)
     matcherChanged()         what is learned from gold was rebuilt
@@ -31,13 +31,13 @@ from typing import Any, Iterable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from annotator.core import gold as team_gold
-from annotator.core import identity
+from annotator.core.team import gold as team_gold
+from annotator.core.team import identity
 from annotator.core.errors import ProjectBusy
-from annotator.core.drafts import DraftChange
-from annotator.core.model import Span
+from annotator.core.store.journal import DraftChange
+from annotator.core.text.model import Span
 from annotator.core.store import BUSY_TIMEOUT_S, Store
-from annotator.core.suggest import SETTING_MODEL
+from annotator.core.learning.suggest import SETTING_MODEL
 from annotator.gui import actions
 from annotator.gui.actions import Session
 
@@ -66,7 +66,7 @@ def _resolve(store: Store, given: str | None) -> identity.Identity:
 @dataclass
 class Decision:
     """A decision on its way to the file; seconds and suggested are what the window recorded
-    (gui/activity.py), None and () for a decision made without a clock."""
+    (gui/editor/activity.py), None and () for a decision made without a clock."""
 
     doc_id: int
     answer: str
@@ -96,7 +96,7 @@ class Project(QObject):
     def __init__(self, path: str | Path, annotator: str | None, model: str | None = "",
                  parent: QObject | None = None) -> None:
         """`annotator`: a name the person gave (remembered in this project), or None for the
-        project's identity (core/identity.py: its name, else the first-run name, else the
+        project's identity (core/team/identity.py: its name, else the first-run name, else the
         operating-system user name, then `identity.chosen` is False)."""
         super().__init__(parent)
         self.path = Path(path)
@@ -154,7 +154,7 @@ class Project(QObject):
         the current one stays open then)."""
         store = open_store(path)
         try:
-            who = _resolve(store, None)  # each project keeps its own name (core/identity.py)
+            who = _resolve(store, None)  # each project keeps its own name (core/team/identity.py)
         except BaseException:
             store.close()
             raise
@@ -270,7 +270,7 @@ class Project(QObject):
             self.flush()
 
     # ---- labels ---------------------------------------------------------------------------------
-    # The store enforces the label rules (core/labels.py); a refusal raises ValueError.
+    # The store enforces the label rules (core/text/labels.py); a refusal raises ValueError.
     def add_label(self, name: str, color: str | None = None) -> None:
         self.store.add_label(name, color)
         self.labelsChanged.emit()
@@ -330,7 +330,7 @@ class Project(QObject):
         self.teamWorkChanged.emit()
 
     def save_review(self, doc_id: int, reviewer: str, spans: Iterable[Span], sources: Iterable[str]) -> None:
-        from annotator.core.review import accept_review
+        from annotator.core.team.review import accept_review
 
         accept_review(self.store, doc_id, reviewer, list(spans), sources)
         self._reviewed([doc_id])
@@ -357,7 +357,7 @@ class Project(QObject):
         self._set_disputed(set(team_gold.disputed_ids(self.store)))
 
     def dispute_reasons(self, doc_id: int) -> tuple[str, ...]:
-        """Why the document is disputed ("accept vs reject", "spans differ"; core/gold.py)."""
+        """Why the document is disputed ("accept vs reject", "spans differ"; core/team/gold.py)."""
         return team_gold.dispute_reasons(self.store.annotations_for_document(doc_id), self.store.get_review(doc_id))
 
     def set_disputed(self, ids: Iterable[int]) -> None:

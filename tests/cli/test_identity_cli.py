@@ -1,4 +1,4 @@
-"""Issue 23 §1 on the command line: who signs work is one rule (core/identity.py). Two projects
+"""Issue 23 §1 on the command line: who signs work is one rule (core/team/identity.py). Two projects
 on one machine keep their own names; commands that sign say as whom; nobody is signed as the
 operating-system user silently."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import identity
+from annotator.core.team import identity
 from annotator.core.store import Store
 from tests.cli.helpers import run
 

@@ -5,15 +5,15 @@ the report's progress."""
 
 from __future__ import annotations
 
-from annotator.core.gold import (
+from annotator.core.team.gold import (
     REASON_ACCEPT_REJECT, REASON_SPANS, auto_accept, dispute_reasons, disputed_ids, gold_for, iter_gold,
     summarize, unanimous_shared,
 )
-from annotator.core.model import Span
-from annotator.core.ordering import ORDER_DISPUTED, document_order
-from annotator.core.overview import compute_overview
-from annotator.core.review import disagreement_table, next_disputed
-from annotator.core.stats import project_stats
+from annotator.core.text.model import Span
+from annotator.core.learning.ordering import ORDER_DISPUTED, document_order
+from annotator.core.report.overview import compute_overview
+from annotator.core.team.review import disagreement_table, next_disputed
+from annotator.core.report.stats import project_stats
 from annotator.core.store import Store
 
 PERSON = Span(0, 5, "PERSON")

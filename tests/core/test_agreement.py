@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.agreement import (
+from annotator.core.team.agreement import (
     cohen_kappa, compare_spans, compute_agreement, iob_tags, per_label,
 )
-from annotator.core.model import Span
-from annotator.core.tokens import tokenize
+from annotator.core.text.model import Span
+from annotator.core.text.tokens import tokenize
 
 # 0         1         2         3         4
 # 0123456789012345678901234567890123456789012345678
@@ -108,7 +108,7 @@ def test_project_agreement_pools_documents(team):
     assert ac.documents == 1 and ac.f1 == 0 and ac.kappa == pytest.approx(0.0)
 
     # Documents: doc 1 accepted by two and rejected by dave: score 1, and with dave's version
-    # counted as empty every one of the 6 distinct spans is disputed (core/gold.py: accept
+    # counted as empty every one of the 6 distinct spans is disputed (core/team/gold.py: accept
     # vs reject); doc 2 pairwise F1 (alice-bob 1, alice-carol 0, bob-carol 0) -> 1 - 1/3 = 2/3,
     # 2 disputed.
     docs = [(d.document_id, round(d.score, 4), d.disputed, d.annotators, d.reason) for d in report.documents]

@@ -1,4 +1,4 @@
-"""The identity rule itself (core/identity.py): given, else the project's, else the first-run
+"""The identity rule itself (core/team/identity.py): given, else the project's, else the first-run
 name, else the operating-system user (never remembered); one name per person and machine."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import identity
+from annotator.core.team import identity
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import Store
 

@@ -1,6 +1,6 @@
 """Issue 23 §4: "unchanged" means the accepted spans equal what the window showed when the
 document was opened (model, ★ learned, propagated: any source), defined once
-(core/activity.py) and the same in `agreement --json`, `stats --json`, the report and the
+(core/report/activity.py) and the same in `agreement --json`, `stats --json`, the report and the
 review window's column (tests/gui/test_review_view.py)."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.quality import agreement_report
-from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Span
-from annotator.core.overview import compute_overview
-from annotator.core.report import agreement_tables
+from annotator.core.learning.quality import agreement_report
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Span
+from annotator.core.report.overview import compute_overview
+from annotator.core.report.report import agreement_tables
 from annotator.core.store import Store
-from annotator.core.suggest import project_model_key
+from annotator.core.learning.suggest import project_model_key
 from tests.cli.helpers import run
 
 TEXT1 = "zorblax industries hired quentin marsh in belmouth"

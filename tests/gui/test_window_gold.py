@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from annotator.core.model import SOURCE_GOLD, Span
+from annotator.core.text.model import SOURCE_GOLD, Span
 from annotator.core.store import Store
-from annotator.gui.doc_list import DISPUTED_ROLE, FILTER_DISPUTED
+from annotator.gui.panels.doc_list import DISPUTED_ROLE, FILTER_DISPUTED
 from tests.gui.window_helpers import open_window
 
 DISPUTED = "zorblax industries hired quentin marsh in belmouth"

@@ -1,4 +1,4 @@
-"""Issue 23 §1 in the window: the name is the project's (core/identity.py). `gui --annotator lee`
+"""Issue 23 §1 in the window: the name is the project's (core/team/identity.py). `gui --annotator lee`
 on lee.db names lee in lee.db only; the default project keeps the first-run name; switching
 projects in one window switches names; a cancelled first-run dialog opens the window as the
 operating-system user and says so."""
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QInputDialog
 
-from annotator.core import identity
+from annotator.core.team import identity
 from annotator.core.store import Store
 from tests.cli.helpers import run
 from tests.gui.window_helpers import make_project, open_window

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import orjson
 
-from annotator.core import identity
+from annotator.core.team import identity
 from annotator.core.hub.connection import connect
 from annotator.core.hub.routing import set_settings
 from annotator.core.hub.sync import sync
-from annotator.core.model import Span, text_hash
+from annotator.core.text.model import Span, text_hash
 from annotator.core.project import SETTING_SAMPLES, open_project
 from annotator.core.store import Store
 from tests.cli.helpers import run

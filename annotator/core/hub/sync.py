@@ -21,7 +21,7 @@ a file) is never pushed as theirs: it stays local and the report counts it.
 The bundled sample articles (core/project.py marks them when seeded) never go to a hub:
 neither they nor any decision, review or decision record on them; the report counts them.
 
-Who syncs (core/identity.py): the annotator given, else the URL's user, else this project's
+Who syncs (core/team/identity.py): the annotator given, else the URL's user, else this project's
 name. The hub name becomes the project's name when the project has none yet (or when it was
 given): the work of a project that joined a hub is signed with the name the hub knows.
 
@@ -43,7 +43,7 @@ from annotator.core.hub import pull
 from annotator.core.hub.connection import HubError, HubOffline, check_url, connect, is_offline, safe_url
 from annotator.core.hub.report import SyncReport
 from annotator.core.hub.roles import HubInfo, check_name, hub_info
-from annotator.core import identity
+from annotator.core.team import identity
 from annotator.core.hub.routing import DEFAULT_BATCH, fair_share
 from annotator.core.project import sample_hashes
 from annotator.core.hub.schema import DECISION_TIMES_VERSION

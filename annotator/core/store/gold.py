@@ -1,10 +1,10 @@
-"""The gold policy's queries (core/gold.py): accepted versions and reviews, streamed."""
+"""The gold policy's queries (core/team/gold.py): accepted versions and reviews, streamed."""
 
 from __future__ import annotations
 
 from typing import Iterator, Sequence
 
-from annotator.core.model import Annotation, Document, Review
+from annotator.core.text.model import Annotation, Document, Review
 from annotator.core.store.connection import StoreBase
 
 
@@ -13,7 +13,7 @@ class GoldMixin(StoreBase):
                                ) -> Iterator[tuple[Document, list[Annotation], Review | None]]:
         """(document, its accepted and rejected versions by annotator name, its review or
         None) for every document with an accepted version or a review (or only `doc_ids`), in
-        id order. Rejects come along because the gold policy counts them (core/gold.py: accept
+        id order. Rejects come along because the gold policy counts them (core/team/gold.py: accept
         against reject is a dispute); callers wanting accepted versions filter on answer.
         Three queries per batch, so the whole project streams in constant memory."""
         if doc_ids is None:
