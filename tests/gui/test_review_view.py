@@ -133,9 +133,11 @@ def test_click_copies_keys_edit_and_accept_saves_review(view, qtbot, shots):
     click_span(qtbot, alice, sp(TEXT1, "Tuesday", "DATE"))
     click_span(qtbot, alice, sp(TEXT1, "Donald Trump", "PERSON"))
     click_span(qtbot, bob, sp(TEXT1, "Trump", "ORG", 1))
+    assert final.selected_span() is None  # copied, not selected: a key would set the next label
+    click_span(qtbot, final, sp(TEXT1, "Trump", "ORG", 1))
     assert final.selected_span() == sp(TEXT1, "Trump", "ORG", 1)
     final.setFocus()
-    qtbot.keyClick(final.text_edit(), Qt.Key.Key_1)  # PERSON's key relabels the selected span
+    qtbot.keyClick(final.text_edit(), Qt.Key.Key_1)  # PERSON's key relabels the span clicked
     assert sp(TEXT1, "Trump", "PERSON", 1) in final.spans()
     final.select_span(sp(TEXT1, "Tuesday", "DATE"))
     qtbot.keyClick(final.text_edit(), Qt.Key.Key_Delete)
