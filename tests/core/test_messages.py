@@ -33,3 +33,31 @@ def test_other_malformed_lines_keep_their_column(tmp_path: Path):
     (error,) = list(read_jsonl(path))
     assert isinstance(error, RecordError)
     assert error.message.startswith("malformed JSON at column 14: ")
+
+
+# ---- an export with nothing to export -----------------------------------------------------------
+@pytest.mark.parametrize("kwargs,words", [
+    ({}, "no accepted annotations"),
+    ({"answer": "reject"}, "no rejected annotations"),
+    ({"answer": "all"}, "no annotations"),
+    ({"annotator": "zed"}, "no accepted annotations by zed"),
+    ({"reviewed": True}, "no reviewed documents"),
+    ({"gold": True}, "no team gold documents"),
+])
+def test_an_export_with_nothing_to_export_writes_no_file_and_says_so(tmp_path: Path, kwargs, words):
+    from annotator.core.exporting import NothingToExport, export
+    from annotator.core.store import Store
+
+    with Store(tmp_path / "p.db") as store:
+        doc, _ = store.add_document("Nobody labelled this.")
+        store.save_draft(doc, "alice", [])
+        out = tmp_path / "out.jsonl"
+        with pytest.raises(NothingToExport) as caught:
+            export(store, "jsonl", out, **kwargs)
+        assert str(caught.value) == f"nothing to export: {words}"
+        assert not out.exists() and all(p.name.startswith("p.db") for p in tmp_path.iterdir())  # no .part left
+        earlier = tmp_path / "earlier.jsonl"
+        earlier.write_text("kept\n", encoding="utf-8")
+        with pytest.raises(NothingToExport):
+            export(store, "jsonl", earlier, **kwargs)
+        assert earlier.read_text(encoding="utf-8") == "kept\n"  # an earlier export is left in place
