@@ -54,7 +54,8 @@ class SpanPainting:
         visible = self.visible_spans()
         items = [(span, self._view.line_rects(*self._win.range_to_qt(span.start, span.end))) for span in visible]
         tagged = len(visible) <= MAX_TAGGED_SPANS
-        self._tags = span_style.paint_spans(painter, items, self._palette, self._selected, tags=tagged)
+        self._tags = span_style.paint_spans(painter, items, self._palette, self._selected, tags=tagged,
+                                            right=self._view.viewport().width())
         note = None if tagged else (f"label tags hidden: {len(visible):,} spans on screen "
                                     f"(over {MAX_TAGGED_SPANS:,}); hover a span for its label")
         if note != self._drawing_note:
