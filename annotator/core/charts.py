@@ -138,9 +138,10 @@ def _two(fig: Figure, narrow: bool, ratios: list[float] | None = None) -> Any:
 LEGEND_AXES = "<legend>"  # the strip under a one-plot chart that holds its legend in a narrow panel
 
 
-def _one(fig: Figure, narrow: bool) -> tuple[Any, Any]:
-    """A one-plot chart: (plot, strip for its legend under it in a narrow panel, else None)."""
-    if not narrow:
+def _one(fig: Figure, strip_below: bool) -> tuple[Any, Any]:
+    """A one-plot chart: (plot, None), or with `strip_below` (a narrow panel, a legend to
+    show) (plot, the strip under it that holds the legend)."""
+    if not strip_below:
         return fig.subplots(), None
     plot, strip = fig.subplots(2, 1, height_ratios=[4, 1])
     strip.set_label(LEGEND_AXES)
@@ -254,7 +255,7 @@ def draw_agreement(fig: Figure, ov: Overview, narrow: bool = False) -> None:
 # ---- 4. suggestion quality -------------------------------------------------------------------------
 def draw_suggestions(fig: Figure, ov: Overview, narrow: bool = False) -> None:
     s = ov.suggestions
-    ax, strip = _one(fig, narrow)
+    ax, strip = _one(fig, narrow and bool(s.points))  # a legend only with data
     if not s.points:
         _empty(ax, "Accept a few documents in the window to see how good the suggestions were: what was "
                    "suggested at opening is recorded with each decision.")
@@ -279,7 +280,7 @@ def draw_suggestions(fig: Figure, ov: Overview, narrow: bool = False) -> None:
 # ---- 5. learning curve ----------------------------------------------------------------------------
 def draw_curve(fig: Figure, ov: Overview, narrow: bool = False) -> None:
     c = ov.curve
-    ax, strip = _one(fig, narrow)
+    ax, strip = _one(fig, narrow and c is not None)
     if c is None:
         _empty(ax, "No learning curve yet: press “Learning curve…” in the Overview panel to train on "
                    "25 to 100% of the gold and see the held-out F1 of each.")
