@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from annotator.cli.common import db_option, open_store, progress, user_errors
-from annotator.core.exporters import EXPORTERS
-from annotator.core.model import ANSWERS
+from annotator.core.formats.exporters import EXPORTERS
+from annotator.core.text.model import ANSWERS
 from annotator.core.wording import count
 
 MAX_PRINTED_WARNINGS = 50
@@ -81,7 +81,7 @@ def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None,
         raise click.UsageError("--no-tokens applies to --format jsonl only")
     if as_predictions and fmt != "label-studio":
         raise click.UsageError("--as-predictions applies to --format label-studio only")
-    from annotator.core.exporting import export
+    from annotator.core.ops.exporting import export
 
     options: dict[str, Any] = {} if tokens else {"tokens": False}
     if as_predictions:
@@ -106,11 +106,11 @@ def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None,
                             on_warning=on_warning, options=options)
     if report.warning_count > MAX_PRINTED_WARNINGS:
         click.echo(f"warning: {report.warning_count - MAX_PRINTED_WARNINGS} more warnings not shown", err=True)
-    from annotator.core.exporting import selection_words
+    from annotator.core.ops.exporting import selection_words
 
     what = selection_words(answer=answer or "accept", reviewed=reviewed, gold=report.gold, annotator=annotator)
     if report.disputed_excluded:
-        from annotator.core.gold import disputed_message
+        from annotator.core.team.gold import disputed_message
 
         click.echo(f"warning: {disputed_message(report.disputed_excluded)}", err=True)
     where = ", ".join(str(p) for p in report.files[:3]) + (" ..." if len(report.files) > 3 else "")

@@ -1,5 +1,5 @@
 """Which span stands where spans overlap: the one precedence of every composition of
-suggestions (core/suggestions.py for the window, `suggest -o` and `evaluate`; the window's
+suggestions (core/learning/suggestions.py for the window, `suggest -o` and `evaluate`; the window's
 propagation inside the open document goes through it too).
 
 Highest first, by a span's source:
@@ -26,7 +26,7 @@ import bisect
 import operator
 from typing import Iterable
 
-from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Span
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Span
 
 PRECEDENCE: tuple[str | None, ...] = (None, SOURCE_GOLD, SOURCE_PROPAGATED, SOURCE_MODEL)
 _RANK = {source: i for i, source in enumerate(PRECEDENCE)}

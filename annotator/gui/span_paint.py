@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 
-from annotator.core.editing import spans_between
-from annotator.core.model import Span
-from annotator.gui import span_style
+from annotator.core.text.editing import spans_between
+from annotator.core.text.model import Span
+from annotator.gui.editor import span_style
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
 
-    from annotator.gui.offsets import WindowOffsets
-    from annotator.gui.span_view import SpanTextEdit
+    from annotator.gui.editor.offsets import WindowOffsets
+    from annotator.gui.editor.span_view import SpanTextEdit
 
 # More spans than this on screen (a tiny font, one-letter spans) get colours and borders but
 # no label tags: painting thousands of tags would stall every repaint. The window's header

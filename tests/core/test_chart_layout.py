@@ -13,13 +13,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from annotator.core import charts
-from annotator.core.overview import compute_overview
+from annotator.core.report import charts
+from annotator.core.report.overview import compute_overview
 from annotator.core.store import Store
 from tests.core.overview_data import build
 
 # The panel's widths (its minimum, docked, undocked, full screen) and its chart heights
-# (gui/overview_panel.py: narrow panels stack two plots and put a plot's legend under it).
+# (gui/panels/overview_panel.py: narrow panels stack two plots and put a plot's legend under it).
 PANEL_SIZES = [("narrow", 380, True), ("docked", 536, True), ("wide", 1000, False), ("full", 1400, False)]
 
 

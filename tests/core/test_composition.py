@@ -15,13 +15,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core.learned import GoldMatcher
-from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Span
+from annotator.core.learning.learned import GoldMatcher
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Span
 from annotator.core.precedence import PRECEDENCE, compose_spans, rank
 from annotator.core.project import ensure_seeded
 from annotator.core.store import Store
-from annotator.core.suggest import Suggester, suggest_documents
-from annotator.core.suggestions import compose, current_suggestions, model_suggestions, with_propagated
+from annotator.core.learning.suggest import Suggester, suggest_documents
+from annotator.core.learning.suggestions import compose, current_suggestions, model_suggestions, with_propagated
 from tests.cli.helpers import run
 
 SOURCES = [None, SOURCE_GOLD, SOURCE_PROPAGATED, SOURCE_MODEL, "label-studio"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import RecordError
-from annotator.core.importers.jsonl import read_jsonl
+from annotator.core.formats.importers.jsonl import read_jsonl
 
 CUT = '{"text": "café naïve 😀 ok", "meta": {"a": 1}'  # the closing brace is missing
 
@@ -45,7 +45,7 @@ def test_other_malformed_lines_keep_their_column(tmp_path: Path):
     ({"gold": True}, "no team gold documents"),
 ])
 def test_an_export_with_nothing_to_export_writes_no_file_and_says_so(tmp_path: Path, kwargs, words):
-    from annotator.core.exporting import NothingToExport, export
+    from annotator.core.ops.exporting import NothingToExport, export
     from annotator.core.store import Store
 
     with Store(tmp_path / "p.db") as store:

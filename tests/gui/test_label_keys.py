@@ -14,9 +14,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 
-from annotator.core.model import SOURCE_MODEL, Span
+from annotator.core.text.model import SOURCE_MODEL, Span
 from annotator.core.store import Store
-from annotator.gui import span_style
+from annotator.gui.editor import span_style
 from annotator.paths import seeds_dir
 from tests.gui import span_helpers
 from tests.gui.window_helpers import click_span, key, make_project, open_window
@@ -186,7 +186,7 @@ def test_a_selected_span_looks_selected_and_a_new_one_does_not(qtbot, window, sh
 
 def test_the_review_views_final_version_follows_the_same_rule(qtbot, tmp_path: Path):
     from annotator.gui.project import Project
-    from annotator.gui.review_view import ReviewView
+    from annotator.gui.review.review_view import ReviewView
 
     with Store(tmp_path / "p.db") as store:
         (doc,), _ = store.add_documents([(TEXT, {})])

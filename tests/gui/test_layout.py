@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QRect, QSettings, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QTableView, QWidget
 
-from annotator.core.model import SOURCE_MODEL, Span
+from annotator.core.text.model import SOURCE_MODEL, Span
 from annotator.core.store import Store
 from tests.gui.span_helpers import make_editor
 from tests.gui.window_helpers import make_project, open_window
@@ -29,7 +29,7 @@ def shows_all_its_text(label: QLabel) -> bool:
 
 # ---- the Export dialog --------------------------------------------------------------------------
 def test_the_export_dialog_fits_a_1280_pixel_screen(qtbot, db_path, tmp_path, shots: Path):
-    from annotator.gui.export_dialog import ExportDialog
+    from annotator.gui.dialogs.export_dialog import ExportDialog
 
     make_project(db_path)
     dialog = ExportDialog(db_path, "alice", QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
@@ -104,7 +104,7 @@ def test_status_messages_elide_long_paths_in_the_middle(qtbot, db_path, shots: P
 
 # ---- the Team hub dialog with an error -------------------------------------------------------------
 def test_the_hub_dialog_keeps_its_fields_usable_while_it_shows_an_error(qtbot, db_path, shots: Path):
-    from annotator.gui.hub_dialog import HubDialog
+    from annotator.gui.hub.hub_dialog import HubDialog
 
     make_project(db_path)
     w = open_window(qtbot, db_path)
@@ -132,7 +132,7 @@ def test_the_hub_dialog_keeps_its_fields_usable_while_it_shows_an_error(qtbot, d
 # ---- the review window ----------------------------------------------------------------------------
 def test_the_review_windows_headers_and_tables_are_not_truncated(qtbot, tmp_path, shots: Path):
     from annotator.gui.project import Project
-    from annotator.gui.review_view import ReviewView
+    from annotator.gui.review.review_view import ReviewView
     from tests.gui.test_review_view import ALICE1, BOB1, TEXT1
 
     with Store(tmp_path / "p.db") as store:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.core.merge import merge_project
-from annotator.core.model import Span
+from annotator.core.team.merge import merge_project
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 from annotator.gui.project import Project
-from annotator.gui.review_view import ReviewView, open_review_window
+from annotator.gui.review.review_view import ReviewView, open_review_window
 
 
 TEXT1 = ("Cambodian Prime Minister Hun Sen has responded positively to a letter from U.S. President "

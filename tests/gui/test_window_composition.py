@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from annotator.core.model import SOURCE_GOLD, Span
+from annotator.core.text.model import SOURCE_GOLD, Span
 from annotator.core.project import ensure_seeded
 from annotator.core.store import Store
 from tests.gui.window_helpers import open_window
