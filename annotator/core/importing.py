@@ -194,7 +194,7 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
             continue
         records = open_reader(kind, path, options, encoding)
         if split and kind in SPLITTABLE:
-            records = split_records(records, split, path.name, store.lang)
+            records = split_records(records, split, path.name, store.lang, where=str(path))
         elif split:
             report.warnings.append(f"{path}: --split applies to txt, csv and jsonl files; read as it is")
         try:
