@@ -34,7 +34,8 @@ from annotator.core.importers.base import ImportRecord, ReadNote
 from annotator.core.wording import count
 
 SPLITS = ("paragraphs", "sentences")
-SPLITTABLE = ("txt", "jsonl", "csv")  # the formats whose text --split applies to
+# The formats whose text --split applies to: plain texts and articles.
+SPLITTABLE = ("txt", "jsonl", "csv", "docx", "odt", "pdf", "html")
 LARGE_TEXT_BYTES = 1_000_000
 MAX_PIECE_CHARS = 5_000  # longer paragraphs or sentences are cut at whitespace
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")  # a line with only whitespace (and what follows)
