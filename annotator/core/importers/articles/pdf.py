@@ -1,10 +1,12 @@
 """PDF articles that contain text (pypdf), one document per file.
 
-A PDF holds positioned lines, not paragraphs. The text is pypdf's, line by line; a blank line
-is put where the gap between two lines is more than 1.4 times the page's usual line spacing
-(a paragraph's spacing), and between pages, so `--split paragraphs` gives paragraphs. Lines
-keep their breaks and any hyphen at a line's end; running headers and page numbers come
-through as lines.
+A PDF holds positioned lines, not paragraphs. The text is pypdf's, line by line (each line
+stripped of the spaces around it, and of private-use glyphs such as a symbol font's bullet);
+a blank line is put where the drop from one line to the next is more than 1.4 times the
+document's line spacing (the smallest drop that occurs twice), and between pages, so
+`--split paragraphs` gives paragraphs. Lines keep their breaks and any hyphen at a line's
+end. The text is the page as printed: running headers, page numbers and footnotes come
+through as lines, and tracked changes as the PDF shows them.
 
 Pages without text (scanned images) are left out with a warning naming them; a PDF with no
 text at all is refused (it needs OCR first). An encrypted PDF is read when it opens without
@@ -14,7 +16,8 @@ a password, else refused.
 from __future__ import annotations
 
 import logging
-import statistics
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -57,56 +60,80 @@ def _page_texts(path: Path) -> list[str]:
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise RecordError(str(path), None, "an encrypted PDF that needs a password; save a copy without "
-                                               "the password (e.g. print it to PDF) and import that")
-        return [_page_text(page) for page in reader.pages]
+            raise RecordError(str(path), None, _ENCRYPTED)
+        pages = [_page_lines(page) for page in reader.pages]
     except RecordError:
         raise
     except FileNotDecryptedError:
-        raise RecordError(str(path), None, "an encrypted PDF that needs a password; save a copy without "
-                                           "the password and import that") from None
+        raise RecordError(str(path), None, _ENCRYPTED) from None
     except OSError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types for a damaged file
         raise RecordError(str(path), None, f"a damaged PDF ({type(exc).__name__}: {exc})") from None
+    spacing = _line_spacing([gap for page in pages for gap in page.gaps()])
+    return [page.text(spacing) for page in pages]
 
 
-def _page_text(page: Any) -> str:
-    """A page's text, a blank line where the gap between lines says a paragraph ends."""
+_ENCRYPTED = ("an encrypted PDF that needs a password; save a copy without the password (e.g. print it "
+              "to PDF) and import that")
+# Glyphs of a font's private use area (a bullet in OpenSymbol or Wingdings): no text.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+@dataclass
+class _Page:
+    """A page's lines as pypdf reads them, and the baseline of each line that has text."""
+
+    lines: list[str]
+    baselines: dict[int, float]
+
+    def gaps(self) -> Iterator[float]:
+        """The drop from each line to the next, for lines that both have text."""
+        for n in range(1, len(self.lines)):
+            if n in self.baselines and n - 1 in self.baselines:
+                yield self.baselines[n - 1] - self.baselines[n]
+
+    def text(self, spacing: float) -> str:
+        """The page's text, a blank line where a gap is a paragraph's (see the module docstring)."""
+        out: list[str] = []
+        for n, line in enumerate(self.lines):
+            line = _PRIVATE_USE.sub("", line).strip()
+            previous = self.baselines.get(n - 1)
+            if spacing > 0 and previous is not None and n in self.baselines \
+                    and previous - self.baselines[n] > PARAGRAPH_GAP * spacing and out and out[-1]:
+                out.append("")
+            if line or (out and out[-1]):
+                out.append(line)
+        return "\n".join(out).strip("\n")
+
+
+def _page_lines(page: Any) -> _Page:
     pieces: list[str] = []
-    line_y: dict[int, float] = {}  # line number -> the baseline of its first visible piece
-    lines_so_far = 0
+    baselines: dict[int, float] = {}
+    line = 0
 
     def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
-        nonlocal lines_so_far
+        nonlocal line
         pieces.append(text)
         for part in text.split("\n"):
-            if part.strip() and lines_so_far not in line_y:
-                line_y[lines_so_far] = tm[5] * cm[3] + cm[5]
-            lines_so_far += 1
-        lines_so_far -= 1  # the last part continues on the line after the final break
+            if part.strip() and line not in baselines:
+                baselines[line] = tm[5] * cm[3] + cm[5]
+            line += 1
+        line -= 1  # the last part goes on with the line after the final break
 
     raw = page.extract_text(visitor_text=visit) or ""
-    lines = raw.split("\n")
     if "".join(pieces) != raw:  # the visitor saw another text than pypdf returned: no gaps
-        return _clean(lines)
-    gaps = [line_y[n - 1] - line_y[n] for n in range(1, len(lines)) if n in line_y and n - 1 in line_y]
-    usual = statistics.median([g for g in gaps if g > 0] or [0.0])
-    out: list[str] = []
-    for n, line in enumerate(lines):
-        if usual > 0 and n in line_y and n - 1 in line_y and line_y[n - 1] - line_y[n] > PARAGRAPH_GAP * usual:
-            out.append("")
-        out.append(line)
-    return _clean(out)
+        baselines = {}
+    return _Page(raw.split("\n"), baselines)
 
 
-def _clean(lines: list[str]) -> str:
-    """Lines without trailing whitespace, at most one blank line in a row, none at the ends."""
-    out: list[str] = []
-    for line in (line.rstrip() for line in lines):
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip("\n")
+def _line_spacing(gaps: list[float]) -> float:
+    """The document's line spacing: the smallest drop between lines that occurs at least
+    twice (the lines of one paragraph), else the smallest; 0 when there is none. Most gaps
+    of a document of short paragraphs are paragraph gaps, so a median would not do."""
+    drops = sorted(round(g, 1) for g in gaps if g > 0.5)
+    repeated = [a for a, b in zip(drops, drops[1:]) if abs(a - b) <= 0.2]
+    return (repeated or drops or [0.0])[0]
 
 
 def _pages(numbers: list[int]) -> str:
