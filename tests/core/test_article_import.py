@@ -273,3 +273,14 @@ def test_a_damaged_word_file_is_an_error_naming_it(store, tmp_path):
     assert error.startswith(f"{path}: ") and "\n" not in error
     assert texts(store) == []
 
+
+
+def test_a_web_page_that_is_not_in_its_declared_charset_names_the_likely_one(store, tmp_path):
+    path = tmp_path / "cafe.html"
+    page = html_page(["Café Pennant opens", "The café in Wrenmouth opened on Tuesday for the crossing's passengers."])
+    path.write_bytes(page.encode("cp1252"))  # declares utf-8
+    [error] = import_paths(store, [path]).errors
+    assert str(error).startswith(f"{path}: not valid utf-8 (the charset the page declares) at byte ")
+    assert error.likely == "cp1252" and str(error).endswith("import it with --encoding cp1252")
+    report = import_paths(store, [path], encoding="cp1252")
+    assert report.ok and "The café in Wrenmouth" in only_document(store).text

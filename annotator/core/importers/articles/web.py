@@ -23,7 +23,7 @@ from typing import Any, Iterator
 
 from annotator.core.errors import AnnotatorError, DecodeError, RecordError
 from annotator.core.importers.base import ImportRecord, decode_bytes
-from annotator.core.importers.encodings import normalize
+from annotator.core.importers.encodings import guess, normalize
 
 # trafilatura and htmldate log a page's oddities as warnings; they would print as stray lines
 # among the import's FILE: messages.
@@ -72,8 +72,10 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
     try:
         return data.decode(declared)
     except UnicodeDecodeError as exc:
+        likely = guess(path, exc.start)
+        hint = f"it looks like {likely}: import it with --encoding {likely}" if likely else "import it with --encoding NAME"
         raise DecodeError(str(path), None, f"not valid {declared} (the charset the page declares) at byte "
-                                           f"{exc.start}; import it with --encoding NAME") from None
+                                           f"{exc.start}; {hint}", likely) from None
 
 
 def _declared(head: bytes) -> str | None:
