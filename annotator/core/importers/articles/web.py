@@ -35,6 +35,7 @@ _DECLARED = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)|
 # WHATWG Encoding: labels browsers read as another encoding.
 _AS_BROWSERS_READ = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874",
                      "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-16": "utf-8"}
+_DATE_SEARCH = {"extensive_search": False, "original_date": True}
 _BLOCKS = frozenset({"p", "head", "quote", "item", "code", "row", "list", "table"})
 
 
@@ -48,8 +49,10 @@ def read_html(path: Path, encoding: str | None = None) -> Iterator[ImportRecord 
         return
     from trafilatura import bare_extraction  # slow to import: only when a page is read
 
+    # No extensive date search: it runs dateparser over every locale, ~9 s the first time.
     found = bare_extraction(page, include_comments=False, include_tables=True, include_images=False,
-                            with_metadata=True, deduplicate=False) if page.strip() else None
+                            with_metadata=True, deduplicate=False,
+                            date_extraction_params=_DATE_SEARCH) if page.strip() else None
     paragraphs = _paragraphs(found.body) if found is not None and found.body is not None else []
     text = "\n\n".join(p for p in paragraphs if p)
     if not text:
