@@ -80,7 +80,8 @@ _SIGNATURES: list[tuple[int, bytes, Content]] = [
         "a Word 97-2003 document or another old Office file",
         "save it as .docx (Word: File > Save As > Word Document) or .odt and import that; "
         "a password-protected Office file must be saved without its password first")),
-    (0, b"{\\rtf", _refused("an RTF document (text with formatting codes)", "save it as .docx or .odt and import that")),
+    (0, b"{\\rtf", _refused("an RTF document (text with formatting codes)",
+                            "save it as .docx or .odt and import that")),
     (0, b"SQLite format 3\x00", _refused(
         "an SQLite database", "a teammate's annotator project is brought in with `annotator merge` "
                               "(File > Merge project file)")),

@@ -44,6 +44,9 @@ def _local(tag: str) -> str:
 def _read_part(path: Path, name: str | None, what: str) -> Element:
     """The root of the XML part `name` of the ZIP file (None: the Word main part, found
     through the package relationships). Raises RecordError for a damaged file."""
+    a = "an" if what[0] in "AEIOU" else "a"
+    if not zipfile.is_zipfile(path):
+        raise RecordError(str(path), None, f"not {a} {what} (its content is not a ZIP archive)")
     try:
         with zipfile.ZipFile(path) as z:
             name = name or _word_main_part(z)
@@ -53,7 +56,7 @@ def _read_part(path: Path, name: str | None, what: str) -> Element:
                                                    f"too large for an article")
             data = z.read(info)
     except KeyError:
-        raise RecordError(str(path), None, f"not {what}: it has no {name or 'main document part'}") from None
+        raise RecordError(str(path), None, f"not {a} {what}: it has no {name or 'main document part'}") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError) as exc:
         raise RecordError(str(path), None, f"a damaged {what}: {exc}") from None
     try:

@@ -30,8 +30,8 @@ from annotator.core.importers.encodings import guess, normalize
 for _name in ("trafilatura", "htmldate", "courlan", "justext"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
-_DECLARED = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:-]+)""",
-                       re.I)
+_DECLARED = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)"""
+                       rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.I)
 # WHATWG Encoding: labels browsers read as another encoding.
 _AS_BROWSERS_READ = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874",
                      "utf-16-le": "utf-8", "utf-16-be": "utf-8", "utf-16": "utf-8"}
@@ -76,7 +76,8 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
         return data.decode(declared)
     except UnicodeDecodeError as exc:
         likely = guess(path, exc.start)
-        hint = f"it looks like {likely}: import it with --encoding {likely}" if likely else "import it with --encoding NAME"
+        hint = (f"it looks like {likely}: import it with --encoding {likely}" if likely
+                else "import it with --encoding NAME")
         raise DecodeError(str(path), None, f"not valid {declared} (the charset the page declares) at byte "
                                            f"{exc.start}; {hint}", likely) from None
 
