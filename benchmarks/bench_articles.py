@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import Result, command_line, peak_rss_mb, remove_db, workdir  # noqa: E402
 from benchmarks.corpus import articles  # noqa: E402
 
-from annotator.core.importers import READERS, detect_format, read_as  # noqa: E402
-from annotator.core.importing import import_paths  # noqa: E402
+from annotator.core.formats.importers import READERS, detect_format, read_as  # noqa: E402
+from annotator.core.ops.importing import import_paths  # noqa: E402
 from annotator.core.store import Store  # noqa: E402
 from tests.core.document_files import docx_article, html_page, odt_article, pdf_bytes  # noqa: E402
 

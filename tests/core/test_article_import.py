@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.importing import import_paths
+from annotator.core.ops.importing import import_paths
 from tests.core.document_files import (
     ARTICLE, ELF, JPEG, OLE2, PNG, SQLITE, docx_article, docx_bytes, html_page, odt_article, odt_bytes,
     pdf_bytes, w_p, zip_bytes,
