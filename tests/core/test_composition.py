@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from annotator.core.learning.learned import GoldMatcher
 from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Span
-from annotator.core.precedence import PRECEDENCE, compose_spans, rank
+from annotator.core.learning.precedence import PRECEDENCE, compose_spans, rank
 from annotator.core.project import ensure_seeded
 from annotator.core.store import Store
 from annotator.core.learning.suggest import Suggester, suggest_documents

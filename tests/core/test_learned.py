@@ -6,7 +6,7 @@ import pytest
 
 from annotator.core.learning.learned import GoldMatcher
 from annotator.core.text.model import Span
-from annotator.core.precedence import compose_spans
+from annotator.core.learning.precedence import compose_spans
 from annotator.core.store import Store
 from annotator.core.learning.suggest import Suggester, save_label_map, suggest_documents
 from annotator.core.learning.suggestions import current_suggestions

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from annotator.core.text.model import Span
-from annotator.gui import span_paint
+from annotator.gui.editor import span_paint
 from tests.gui.span_helpers import click, drag, make_editor
 from tests.reliability.large import big_article
 

@@ -6,7 +6,7 @@ boundaries. Each phrase collects votes from accepted documents: one per labelled
 touching any gold span). A phrase is proposed only when one label has a clear majority
 (more than half of all its votes), so a word labelled once but usually left alone ("may")
 stays quiet. Where a proposal overlaps a model span, the proposal stands (the one precedence,
-core/precedence.py). The phrases of a document's own gold are never proposed back
+core/learning/precedence.py). The phrases of a document's own gold are never proposed back
 to it (exclude_doc), which is also how evaluation scores this part leave-one-out.
 
 What it learns from is the team gold policy (core/team/gold.py), plus the current annotator's

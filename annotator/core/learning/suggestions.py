@@ -5,7 +5,7 @@
     learned spans (GoldMatcher.propose)  -> the project's labels
     clean: edges widened to whole grapheme clusters (a span inside one cluster, such as
            half a flag, is dropped), every span valid for the text, then no overlaps by the
-           one precedence (core/precedence.py: the person's own spans, learned gold,
+           one precedence (core/learning/precedence.py: the person's own spans, learned gold,
            propagated, the model)
 
 A span that would not pass the store's validation is dropped rather than shown, so the
@@ -31,7 +31,7 @@ from annotator.core.errors import SpanError
 from annotator.core.text.graphemes import snap_span
 from annotator.core.learning.learned import GoldMatcher
 from annotator.core.text.model import SOURCE_PROPAGATED, Span
-from annotator.core.precedence import compose_spans
+from annotator.core.learning.precedence import compose_spans
 from annotator.core.learning.propagate import own_spans, propagated
 from annotator.core.text.spans import validate_spans
 from annotator.core.learning.suggest import load_label_map, map_spans
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 def clean(text: str, spans: Iterable[Span], labels: Iterable[str]) -> list[Span]:
     """Drop spans with labels the project lacks, widen edges to whole grapheme clusters (or
     drop a span inside one cluster), drop spans invalid for the text, then compose what is
-    left by the one precedence (core/precedence.py), so nothing overlaps."""
+    left by the one precedence (core/learning/precedence.py), so nothing overlaps."""
     known = set(labels)
     valid: list[Span] = []
     for span in spans:
@@ -90,7 +90,7 @@ def with_propagated(text: str, spans: Iterable[Span], labels: Iterable[str], lan
     propagated suggestions they imply (recomputed, so removing a span removes its
     propagations; none where the person removed one: `dismissed`, (start, end) ranges; at
     most `limit`, see propagate.propagated) and the other suggestions, composed by the one
-    precedence (core/precedence.py)."""
+    precedence (core/learning/precedence.py)."""
     spans = list(spans)
     mine = own_spans(spans)
     known = set(labels)

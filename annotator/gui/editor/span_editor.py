@@ -30,7 +30,7 @@ from annotator.core.text.tokens import Token
 from annotator.gui.editor import span_style
 from annotator.gui.editor.display import LONG_PARAGRAPH, PIECE, DisplayText, display_text  # noqa: F401 (re-exported)
 from annotator.gui.editor.offsets import WindowOffsets
-from annotator.gui.span_paint import SpanPainting
+from annotator.gui.editor.span_paint import SpanPainting
 from annotator.gui.editor.span_view import SpanTextEdit
 from annotator.gui.editor import span_window
 from annotator.gui.editor.span_window import WindowScroller
@@ -477,7 +477,7 @@ class SpanEditor(SpanPainting, QWidget):
         if token is not None:
             self.create_span_from_selection(token.start, token.end, char_level=True)
 
-    # --- painting: SpanPainting (gui/span_paint.py) ---------------------------------------
+    # --- painting: SpanPainting (gui/editor/span_paint.py) ---------------------------------------
 
     def _tooltip_at(self, point: QPointF) -> str | None:
         span = self._span_at_qt(self._view.char_at(point))
