@@ -68,3 +68,13 @@ def _fresh_config_folder(tmp_path_factory, monkeypatch):
     """Each test starts as on a new machine: no first-run name, no person key
     (core/team/identity.py keeps them in the config folder)."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where a test saves its screenshots: $ANNOTATOR_SHOTS when set (to look at them after
+    the run), else the test's own temporary folder."""
+    env = os.environ.get("ANNOTATOR_SHOTS")
+    folder = Path(env) if env else tmp_path / "shots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -34,3 +34,17 @@ def test_import_benchmark_smoke(tmp_path: Path) -> None:
         sys.path.remove(str(REPO_ROOT))
     page = render([("import", "1. Import", result, "", 1.0)], {"nproc": "2"}, [], quick=True)
     assert "| import time / bare time |" in page and "<= 1.25" in page
+
+
+def test_article_benchmark_smoke(tmp_path: Path) -> None:
+    got = subprocess.run(
+        [sys.executable, "benchmarks/bench_articles.py", "--files", "5", "--repeat", "1", "--no-cli",
+         "--workdir", str(tmp_path)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert got.returncode == 0, got.stderr
+    line = next(ln for ln in got.stdout.splitlines() if ln.startswith("RESULT "))
+    result = orjson.loads(line[len("RESULT "):])
+    figures = {f["name"]: f for f in result["figures"]}
+    for kind in ("docx", "odt", "html", "pdf"):
+        assert figures[f"import of the .{kind} folder"]["value"] > 0
+    assert list(tmp_path.iterdir()) == []  # cleaned up
