@@ -13,12 +13,12 @@ import re
 import textwrap
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
-
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING, Any, Callable
 
 from annotator.core.overview import Overview
+
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn: the window imports this module at start
+    from matplotlib.figure import Figure
 
 # Colour-blind-safe (Okabe-Ito) for annotators; the same person has the same colour everywhere.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -79,6 +79,8 @@ def _label_bars(ax: Any, values: dict[str, float], colors: dict[str, str]) -> No
 
 def _integers(axis: Any) -> None:
     """Counts: whole-number ticks only."""
+    from matplotlib.ticker import MaxNLocator
+
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
@@ -276,6 +278,8 @@ CHARTS: list[Chart] = [
 
 
 def new_figure(width: float = WIDTH_IN, height: float = HEIGHT_IN) -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(width, height), layout="constrained", facecolor="white")
 
 
