@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.util
+import pkgutil
 import struct
 import sys
 from pathlib import Path
@@ -93,9 +94,10 @@ def datas() -> list[tuple[str, str]]:
 def hidden_imports() -> list[str]:
     """Modules PyInstaller cannot see imported: the child processes the window starts by
     name (`annotator -m annotator.jobs.…`, see entry.py), and the models' packages."""
-    from PyInstaller.utils.hooks import collect_submodules
+    import annotator
 
-    ours = collect_submodules("annotator", filter=lambda name: not name.startswith("annotator.bundle"))
+    ours = [found.name for found in pkgutil.walk_packages(annotator.__path__, "annotator.")
+            if not found.name.startswith("annotator.bundle")]
     return [*ours, "annotator.bundle.entry", *model_packages()]
 
 

