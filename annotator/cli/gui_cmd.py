@@ -65,9 +65,14 @@ def gui(db_path: Path | None, annotator: str | None, model: str | None, quit_aft
 
     with user_errors():
         open_project(path, seed=db_path is None or None).close()
-    from annotator.gui.app import run
+    if smoke:
+        from annotator.gui.smoke import run_smoke
 
-    code = run(path, annotator, model, quit_after_s=quit_after, smoke=smoke)
+        code = run_smoke(path, annotator, model)
+    else:
+        from annotator.gui.app import run
+
+        code = run(path, annotator, model, quit_after_s=quit_after)
     if code:
         sys.exit(code)
 

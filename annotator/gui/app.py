@@ -66,22 +66,28 @@ def build_window(db_path: Path, annotator: str, model: str | None):  # -> MainWi
     return window
 
 
+def model_choice(model: str | None) -> str | None:
+    """--model as the window takes it: "none" (any case) or "" = no suggestions (""), None =
+    the project's model, else the package or path given."""
+    if model is not None and model.strip().lower() in ("", "none"):
+        return ""
+    return model
+
+
 def run(db_path: str | Path, annotator: str | None = None, model: str | None = None, *,
-        quit_after_s: float | None = None, smoke: bool = False) -> int:
+        quit_after_s: float | None = None) -> int:
     """Open the window on a project and run the event loop; returns the exit code.
 
     `model`: a spaCy package or path; None = the project's model (`annotator suggest
     --model` or the Model menu remember it) else the default; "none" or "" = no suggestions.
-    `quit_after_s` closes the window after that long (smoke tests). `smoke` runs the
-    window's self-test (gui/smoke.py) and returns its status; it never asks for a name."""
+    `quit_after_s` closes the window after that long (smoke tests)."""
     from annotator.gui import dialogs
 
     app = create_app()
-    name = resolve_annotator(annotator, ask=not smoke)
+    name = resolve_annotator(annotator)
     if not name:
         return 1
-    if model is not None and model.strip().lower() in ("", "none"):
-        model = ""
+    model = model_choice(model)
     try:
         window = build_window(Path(db_path), name, model)
     except AnnotatorError as exc:
@@ -89,14 +95,7 @@ def run(db_path: str | Path, annotator: str | None = None, model: str | None = N
         box.finished.connect(app.quit)
         app.exec()
         return 1
-    check = None
-    if smoke:
-        from annotator.gui.smoke import SmokeCheck, process_started
-
-        check = SmokeCheck(window, started=process_started(), wait_for_model=model != "",
-                           say=lambda line: print(line, flush=True))
     window.show()
     if quit_after_s is not None:
         QTimer.singleShot(int(quit_after_s * 1000), window.close)
-    code = app.exec()
-    return code if check is None else (1 if check.code is None else check.code)
+    return app.exec()

@@ -6,17 +6,29 @@ sample articles on a first start), then checks, printing one line per step:
    stored text (on a fresh default project: the first sample article);
 2. unless --model none: the model has loaded (in its child process, as always) and the
    document's suggestions are there (made by it, or cached by an earlier run).
-Then the window closes and the exit status is 0; any failure, or SMOKE_TIMEOUT_S without an
-answer, prints why and gives status 1. Run it with QT_QPA_PLATFORM=offscreen without a display.
+Then the window closes and the exit status is 0; any failure (a project that cannot be opened
+included: no dialog waits for a click), or SMOKE_TIMEOUT_S without an answer, prints why and
+gives status 1. Run it with QT_QPA_PLATFORM=offscreen without a display.
+
+It never asks for a name (the remembered one, else the OS user's) and leaves the app's settings
+(name, recent projects, window geometry) as they were, so a packager running it in their own
+account is still asked their name on the first real start. The default project it opens is
+created and seeded as on any first start.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+
+from annotator.core.errors import AnnotatorError
+from annotator.gui.app import build_window, create_app, model_choice, resolve_annotator
+from annotator.gui.settings import settings
 
 SMOKE_TIMEOUT_S = 120.0
 
@@ -134,3 +146,38 @@ class SmokeCheck(QObject):
     def _finish(self, code: int) -> None:
         self.code = code
         self.window.close()
+
+
+@contextlib.contextmanager
+def settings_kept() -> Iterator[None]:
+    """The app's settings as they were before, whatever the window wrote meanwhile."""
+    store = settings()
+    before = {key: store.value(key) for key in store.allKeys()}
+    try:
+        yield
+    finally:
+        store = settings()
+        store.clear()
+        for key, value in before.items():
+            store.setValue(key, value)
+        store.sync()
+
+
+def run_smoke(db_path: str | Path, annotator: str | None, model: str | None,
+              say: Callable[[str], None] = lambda line: print(line, flush=True)) -> int:
+    """`annotator gui --smoke`: open the window on the project, check it (SmokeCheck), close it;
+    returns the exit status."""
+    started = process_started()
+    app = create_app()
+    with settings_kept():
+        name = resolve_annotator(annotator, ask=False)
+        model = model_choice(model)
+        try:
+            window = build_window(Path(db_path), name or "smoke", model)
+        except AnnotatorError as exc:
+            say(f"smoke: FAILED: {exc}")
+            return 1
+        check = SmokeCheck(window, started=started, wait_for_model=model != "", say=say)
+        window.show()
+        app.exec()
+    return 1 if check.code is None else check.code

@@ -14,15 +14,37 @@ from annotator.cli import main
 from annotator.core.store import Store
 
 
+def all_settings() -> dict:
+    from annotator.gui.settings import settings
+
+    store = settings()
+    return {key: store.value(key) for key in store.allKeys()}
+
+
 def test_smoke_without_a_model_shows_the_document_and_passes(tmp_path):
+    from annotator.gui.settings import settings
+
     db = tmp_path / "p.db"
     with Store(db) as store:
         store.add_documents([("The port of Belmouth is closed.", {"file": "one.txt"}), ("Second.", {})])
+    settings().remove("annotator")
+    settings().setValue("recent", ["/somewhere/else.db"])
+    before = all_settings()
     result = CliRunner().invoke(main, ["gui", "--smoke", "--db", str(db), "--model", "none"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("smoke: window shown in ") and lines[0].endswith(f": {db}, one.txt (31 characters)")
     assert lines[-1] == "smoke: ok" and len(lines) == 2
+    # No name remembered, no recent project, no window geometry: the next real start is untouched.
+    assert all_settings() == before and "annotator" not in before
+
+
+def test_smoke_on_a_project_that_cannot_be_opened_fails_without_a_dialog(tmp_path):
+    """The check happens before any window (a dialog would wait for a click forever)."""
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("not a database\n" * 100)
+    result = CliRunner().invoke(main, ["gui", "--smoke", "--db", str(bogus), "--model", "none"])
+    assert result.exit_code == 1 and "not an annotator project" in result.output
 
 
 def test_smoke_on_an_empty_project_fails(tmp_path):
