@@ -38,7 +38,7 @@ EXCLUDES = [
         "QtLocation", "QtSensors", "QtSerialPort", "QtSerialBus", "QtRemoteObjects", "QtScxml",
         "QtStateMachine", "QtHttpServer", "QtNetworkAuth", "QtAxContainer", "QtOpenGLWidgets",
         "QtConcurrent")),
-    # matplotlib is used through Agg only (annotator/core/charts.py): no GUI backends.
+    # matplotlib draws with Agg and writes SVG only (annotator/core/charts.py): no GUI backends.
     "tkinter", "_tkinter", "matplotlib.backends.backend_qtagg", "matplotlib.backends.backend_qt",
     "matplotlib.backends.backend_tkagg", "matplotlib.backends.backend_webagg", "IPython",
     # Test suites and tools that packages ship or import optionally.
