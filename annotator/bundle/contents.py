@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable
 
-from annotator.core.suggest import DEFAULT_MODELS
+from annotator.core.learning.suggest import DEFAULT_MODELS
 from annotator.paths import resource_path, seeds_dir
 
 APP_NAME = "annotator"
@@ -38,7 +38,7 @@ EXCLUDES = [
         "QtLocation", "QtSensors", "QtSerialPort", "QtSerialBus", "QtRemoteObjects", "QtScxml",
         "QtStateMachine", "QtHttpServer", "QtNetworkAuth", "QtAxContainer", "QtOpenGLWidgets",
         "QtConcurrent")),
-    # matplotlib draws with Agg and writes SVG only (annotator/core/charts.py): no GUI backends.
+    # matplotlib draws with Agg and writes SVG only (annotator/core/report/charts.py): no GUI backends.
     "tkinter", "_tkinter", "matplotlib.backends.backend_qtagg", "matplotlib.backends.backend_qt",
     "matplotlib.backends.backend_tkagg", "matplotlib.backends.backend_webagg", "IPython",
     # Test suites and tools that packages ship or import optionally.
@@ -47,7 +47,7 @@ EXCLUDES = [
     "annotator.bundle.checks",
 ]
 
-# annotator/core/charts.py draws with Agg and writes SVG (the report); savefig imports them by name.
+# annotator/core/report/charts.py draws with Agg and writes SVG (the report); savefig imports them by name.
 MATPLOTLIB_BACKENDS = ["matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg"]
 
 # Files (by their path inside the app's folder, '/'-separated) never bundled: see the docstring.

@@ -13,7 +13,7 @@ import pytest
 
 from annotator.bundle import checks, contents, spec
 from annotator.cli import qt_libs
-from annotator.core.suggest import DEFAULT_MODELS
+from annotator.core.learning.suggest import DEFAULT_MODELS
 
 KEPT = ["PySide6/Qt/lib/libQt6Widgets.so.6", "PySide6/Qt/plugins/platforms/libqxcb.so",
         "PySide6/Qt/plugins/platforms/libqoffscreen.so", "PySide6/Qt/plugins/iconengines/libqsvgicon.so",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from tests.reliability.cases import CASES, Case
 
 

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 import orjson
 
 from annotator.core.errors import SpanError
-from annotator.core.model import Span, text_hash
+from annotator.core.text.model import Span, text_hash
 from annotator.core.hub.schema import DECISION_TIMES_VERSION
 from annotator.core.store import Store
 

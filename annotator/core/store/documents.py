@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
-from annotator.core.model import Document, text_hash
+from annotator.core.text.model import Document, text_hash
 from annotator.core.store.codec import dumps, loads
 from annotator.core.store.connection import StoreBase
 
