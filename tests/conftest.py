@@ -61,3 +61,13 @@ def seed_text() -> str:
     # The original AP sample (broken at both ends, mixed headlines): a hard real-world text.
     (path,) = seeds_dir().glob("*_e3d8d37a0122517e.txt")
     return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where a test saves its screenshots: $ANNOTATOR_SHOTS when set (to look at them after
+    the run), else the test's own temporary folder."""
+    env = os.environ.get("ANNOTATOR_SHOTS")
+    folder = Path(env) if env else tmp_path / "shots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -36,6 +36,20 @@ def test_import_benchmark_smoke(tmp_path: Path) -> None:
     assert "| import time / bare time |" in page and "<= 1.25" in page
 
 
+def test_article_benchmark_smoke(tmp_path: Path) -> None:
+    got = subprocess.run(
+        [sys.executable, "benchmarks/bench_articles.py", "--files", "5", "--repeat", "1", "--no-cli",
+         "--workdir", str(tmp_path)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert got.returncode == 0, got.stderr
+    line = next(ln for ln in got.stdout.splitlines() if ln.startswith("RESULT "))
+    result = orjson.loads(line[len("RESULT "):])
+    figures = {f["name"]: f for f in result["figures"]}
+    for kind in ("docx", "odt", "html", "pdf"):
+        assert figures[f"import of the .{kind} folder"]["value"] > 0
+    assert list(tmp_path.iterdir()) == []  # cleaned up
+
+
 def test_bundle_benchmark_measures_size_as_du_does(tmp_path: Path) -> None:
     """bench_bundle.py needs a built app (minutes: run_all's job); its size figure is checked
     here against du on a folder like the app's."""

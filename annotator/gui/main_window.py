@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
         # The stack also signals while the window is torn down.
         self.editor.undo_stack().cleanChanged.connect(lambda _c: None if self._closed else self._update_header())
         self.label_bar.labelChosen.connect(self.choose_label)
+        self.editor.activeLabelChanged.connect(self.label_bar.set_active)  # the bar shows the next label
         self.doc_panel.documentActivated.connect(self.open_document)
         self.doc_model.modelReset.connect(self._update_header)  # "N of M" after an import
         self.doc_model.loaded.connect(lambda: self._documents_added(0))  # filled in a worker
@@ -355,12 +356,8 @@ class MainWindow(QMainWindow):
             self.choose_label(name)
 
     def choose_label(self, name: str) -> None:
-        """Relabel the selected span if there is one; else make `name` the active label."""
-        if self.editor.selected_span() is not None:
-            self.editor.relabel_selected(name)
-            return
-        self.editor.set_active_label(name)
-        self.label_bar.set_active(name)
+        """A label key or button: SpanEditor.choose_label has the rule."""
+        self.editor.choose_label(name)
 
     def delete_selected(self) -> None:
         self.editor.delete_selected()
@@ -368,11 +365,9 @@ class MainWindow(QMainWindow):
     # ---- what the project announces ------------------------------------------------------------
     def reload_labels(self) -> None:
         labels = self.project.store.labels()
-        self.editor.set_labels(labels)
+        self.editor.set_labels(labels)  # keeps the next span's label if it still exists
         self.label_bar.set_labels(labels)
-        active = self.label_bar.active()
-        if active:
-            self.editor.set_active_label(active)
+        self.label_bar.set_active(self.editor.active_label())
 
     def edit_labels(self) -> None:
         dialogs.LabelsDialog(self.project, self).exec()

@@ -3,10 +3,10 @@
 
     model spans (cached raw predictions) -> the project's label map -> the project's labels
     learned spans (GoldMatcher.propose)  -> the project's labels
-    combine(model, learned)  (a learned span wins over the model spans it overlaps)
     clean: edges widened to whole grapheme clusters (a span inside one cluster, such as
-           half a flag, is dropped), every span valid for the text, then no overlaps (the
-           earlier span is kept)
+           half a flag, is dropped), every span valid for the text, then no overlaps by the
+           one precedence (core/learning/precedence.py: the person's own spans, learned gold,
+           propagated, the model)
 
 A span that would not pass the store's validation is dropped rather than shown, so the
 editor and a draft only ever hold valid spans.
@@ -17,21 +17,21 @@ made for this data. The running model's suggestions fill in every other document
 
 Inside the open document, with_propagated() adds what the person's own spans imply
 (core/learning/propagate.py): the other occurrences of each phrase they labelled, as "propagated"
-suggestions that win over the model and learned suggestions they overlap (the person's own
-decision in this very document is the strongest evidence there is).
+suggestions, composed with the rest by the same precedence: they win over the model's
+suggestions and give way to the person's own spans and to learned gold.
 """
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from annotator.core.errors import SpanError
 from annotator.core.text.graphemes import snap_span
-from annotator.core.learning.learned import GoldMatcher, combine
+from annotator.core.learning.learned import GoldMatcher
 from annotator.core.text.model import SOURCE_PROPAGATED, Span
+from annotator.core.learning.precedence import compose_spans
 from annotator.core.learning.propagate import own_spans, propagated
 from annotator.core.text.spans import validate_spans
 from annotator.core.learning.suggest import load_label_map, map_spans
@@ -42,11 +42,13 @@ if TYPE_CHECKING:
 
 def clean(text: str, spans: Iterable[Span], labels: Iterable[str]) -> list[Span]:
     """Drop spans with labels the project lacks, widen edges to whole grapheme clusters (or
-    drop a span inside one cluster), drop spans invalid for the text, then any that overlap
-    an earlier one."""
+    drop a span inside one cluster), drop spans invalid for the text, then compose what is
+    left by the one precedence (core/learning/precedence.py), so nothing overlaps."""
     known = set(labels)
-    kept: list[Span] = []
-    for span in sorted(s for s in spans if s.label in known):
+    valid: list[Span] = []
+    for span in spans:
+        if span.label not in known:
+            continue
         snapped = snap_span(text, span.start, span.end)
         if snapped is None:
             continue
@@ -56,9 +58,8 @@ def clean(text: str, spans: Iterable[Span], labels: Iterable[str]) -> list[Span]
             (span,) = validate_spans(text, [span])
         except SpanError:
             continue
-        if not kept or span.start >= kept[-1].end:
-            kept.append(span)
-    return kept
+        valid.append(span)
+    return compose_spans(valid)
 
 
 def compose(text: str, model_spans: Iterable[Span], learned_spans: Iterable[Span],
@@ -66,7 +67,7 @@ def compose(text: str, model_spans: Iterable[Span], learned_spans: Iterable[Span
     """Raw model spans and learned spans -> what the person is shown."""
     model = map_spans(model_spans, label_map, labels)
     learned = map_spans(learned_spans, {}, labels)
-    return clean(text, combine(model, learned), labels)
+    return clean(text, [*model, *learned], labels)
 
 
 # Suggestion-cache keys of predictions imported with documents (core/importers).
@@ -88,20 +89,14 @@ def with_propagated(text: str, spans: Iterable[Span], labels: Iterable[str], lan
     """The open document's spans after an edit: the person's own spans (no source), the
     propagated suggestions they imply (recomputed, so removing a span removes its
     propagations; none where the person removed one: `dismissed`, (start, end) ranges; at
-    most `limit`, see propagate.propagated), then the other suggestions that overlap neither."""
+    most `limit`, see propagate.propagated) and the other suggestions, composed by the one
+    precedence (core/learning/precedence.py)."""
     spans = list(spans)
     mine = own_spans(spans)
     known = set(labels)
     fresh = [s for s in propagated(text, mine, lang, dismissed, limit) if s.label in known]
-    taken = sorted(mine + fresh)
-    starts = [t.start for t in taken]
-
-    def free(span: Span) -> bool:  # no overlap with `taken` (sorted, non-overlapping)
-        i = bisect.bisect_left(starts, span.end)
-        return i == 0 or taken[i - 1].end <= span.start
-
-    rest = [s for s in spans if s.source not in (None, SOURCE_PROPAGATED) and free(s)]
-    return sorted(taken + rest)
+    rest = [s for s in spans if s.source not in (None, SOURCE_PROPAGATED)]
+    return compose_spans(mine + fresh + rest)
 
 
 def current_suggestions(store: "Store", doc_id: int, model_key: str | None,

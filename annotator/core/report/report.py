@@ -116,7 +116,8 @@ def suggestion_tables(ov: Overview) -> str:
 def curve_tables(ov: Overview) -> str:
     c = ov.curve
     if c is None:
-        return '<p class="note">No learning curve recorded: run <code>annotator train-curve</code>.</p>'
+        return ('<p class="note">No learning curve recorded: press “Learning curve…” in the window\'s '
+                'Overview panel, or run <code>annotator train-curve</code>.</p>')
     rows = ([("base model", c.base)] if c.base is not None else []) + [(f"{f:.0%}", v) for f, v in c.trained]
     when = datetime.fromtimestamp(c.created).strftime("%Y-%m-%d %H:%M")
     gold = escape(str(c.settings.get("gold") or "the gold"))

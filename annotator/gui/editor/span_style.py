@@ -122,21 +122,23 @@ def tag_text(span: Span) -> str:
 
 
 def paint_spans(painter: QPainter, items: Sequence[tuple[Span, list[QRectF]]], palette: Palette,
-                selected: Span | None, tags: bool = True) -> list[tuple[QRectF, Span]]:
+                selected: Span | None, tags: bool = True, right: float | None = None) -> list[tuple[QRectF, Span]]:
     """Draw borders, selection outline and label tags for the visible spans.
 
     `items` are (span, rects) in document order, rects being the span's pieces per line in
     viewport coordinates. Tags sit in the gap above the line and are pushed right so that
-    neighbours on one line never overlap. Returns where each tag went, so a click on a tag
-    can select its span. tags=False leaves the tags out (borders and outline stay).
-    A tag is drawn once per look (label, source, colours, selection) and then copied as a
-    pixmap: a screen of 300 one-word spans paints in milliseconds, not a fifth of a second.
+    neighbours on one line never overlap; with `right` (the viewport's width) a line's tags
+    that would cross it are moved back left, into the room before them, so none is cut off
+    (they overlap only when a line holds more tags than fit across it). Returns where each
+    tag went, so a click on a tag can select its span. tags=False leaves the tags out
+    (borders and outline stay). A tag is drawn once per look (label, source, colours,
+    selection) and then copied as a pixmap: a screen of 300 one-word spans paints in
+    milliseconds, not a fifth of a second.
     """
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     th = tag_height()
     ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
-    last_right: dict[int, float] = {}  # line top -> right edge of its last tag
-    placed: list[tuple[QRectF, Span]] = []
+    lines: dict[int, list[list]] = {}  # line top -> its tags: [x, width, top, span, pixmap], left to right
     for span, rects in items:
         if not rects:
             continue
@@ -155,16 +157,31 @@ def paint_spans(painter: QPainter, items: Sequence[tuple[Span, list[QRectF]]], p
                 painter.drawRoundedRect(r.adjusted(-1.5, -1.0, 1.5, 1.0), 3.0, 3.0)
         if not tags:
             continue
-        # The tag: above the first piece, in the line gap.
+        # The tag: above the first piece, in the line gap, right of the line's previous tag.
         first = rects[0]
         pix, width = _tag_pixmap(span, palette.fill(span), border, is_selected, th, ratio)
-        line_key = round(first.top())
-        x = max(first.left(), last_right.get(line_key, -1e9) + 2.0)
-        last_right[line_key] = x + width
-        tag = QRectF(x, first.top() - th - 1.0, width, th)
-        placed.append((tag, span))
-        painter.drawPixmap(QPointF(tag.left() - _PAD, tag.top() - _PAD), pix)
+        line = lines.setdefault(round(first.top()), [])
+        x = max(first.left(), line[-1][0] + line[-1][1] + 2.0) if line else first.left()
+        line.append([x, width, first.top() - th - 1.0, span, pix])
+    placed: list[tuple[QRectF, Span]] = []
+    for line in lines.values():
+        if right is not None:
+            _fit_left_of(line, right - 2.0)
+        for x, width, top, span, pix in line:
+            tag = QRectF(x, top, width, th)
+            placed.append((tag, span))
+            painter.drawPixmap(QPointF(x - _PAD, top - _PAD), pix)
     return placed
+
+
+def _fit_left_of(line: list[list], right: float) -> None:
+    """Move a line's tags (x, width, ...) left, last first, until none ends past `right`."""
+    limit = right
+    for tag in reversed(line):
+        if tag[0] + tag[1] <= limit:
+            break  # this one and those before it fit already
+        tag[0] = max(0.0, limit - tag[1])
+        limit = tag[0] - 2.0
 
 
 _PAD = 2.0  # around a tag's pixmap, for its antialiased border

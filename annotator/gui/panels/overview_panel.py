@@ -122,9 +122,9 @@ class OverviewPanel(QWidget):
         QTimer.singleShot(0, self._start)
 
     def _set_heights(self) -> None:
-        for chart in charts.CHARTS:
-            stacked = self.narrow and chart.panels == 2
-            self.views[chart.key].setFixedHeight(int(CHART_HEIGHT * (1.8 if stacked else 1)))
+        for chart in charts.CHARTS:  # narrow: two plots stacked, one plot with its legend under it
+            taller = (1.8 if chart.panels == 2 else 1.3) if self.narrow else 1
+            self.views[chart.key].setFixedHeight(int(CHART_HEIGHT * taller))
 
     def _chart_width(self) -> int:
         return max(300, self.scroll.viewport().width() - 24)

@@ -41,9 +41,10 @@ def _table(parent: QWidget, name: str, headers: list[tuple[str, str]]) -> QTable
         table.setHorizontalHeaderItem(column, item)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    # Columns share the width: the table fits its panel without a horizontal scroll bar.
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    # The figures' columns fit their headers and values; the names' column takes the rest and
+    # elides a long name (full in its tooltip): no horizontal scroll bar, no figure cut off.
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setWordWrap(False)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)

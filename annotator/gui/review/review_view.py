@@ -40,8 +40,8 @@ class ReviewView(QWidget):
     """Side-by-side adjudication of the annotators' accepted versions.
 
     Keys: click a span above to copy it into the final version (replacing overlaps, undoable),
-    drag in the final version to add a span, label keys relabel the selected final span
-    (or pick the label for new ones), Delete removes it, Ctrl+Z / Ctrl+Shift+Z undo / redo,
+    drag in the final version to add a span, label keys pick the label for new spans (or
+    relabel the final span the reviewer clicked: SpanEditor.choose_label), Delete removes it, Ctrl+Z / Ctrl+Shift+Z undo / redo,
     A accepts the final version as reviewed gold and moves on, N skips to the next disputed,
     Escape or Ctrl+W closes the window.
     """
@@ -258,7 +258,8 @@ class ReviewView(QWidget):
                            + (f" — <i>reviewed by {review.reviewer}</i>" if review else ""))
         origin = "the saved review" if review else "the spans all annotators agree on"
         self.final_header.setText(f"<b>Final version</b> (reviewer {self.reviewer}) — starts from {origin}. "
-                                  "Drag to add, label keys relabel, Delete removes, A accepts.")
+                                  "Keys pick the next label; drag to add; click a span, then a key relabels it; "
+                                  "Delete removes; A accepts.")
         self.accept_button.setEnabled(len(self._versions) > 0)
         self.status.setText("")
         self._select_in_list(doc_id)
@@ -299,17 +300,15 @@ class ReviewView(QWidget):
         """Put an annotator's span into the final version, replacing what it overlaps (undoable)."""
         new = Span(span.start, span.end, span.label)
         if any(s.key() == new.key() for s in self.final.spans()):
-            self.final.select_span(new)
-            return False
+            return False  # already there (a copy is never selected: SpanEditor.choose_label)
         self.final.undo_stack().push(AddSpan(self.final, self.final.spans(), new, self.final.selected_span()))
         self.status.setText(f"Copied {span.label} '{self.final.text()[span.start:span.end]}' from {annotator}.")
         return True
 
     def choose_label(self, name: str) -> None:
-        """A label key: relabel the selected final span, or pick the label for new spans."""
-        if self.final.selected_span() is not None:
-            self.final.relabel_selected(name)
-        self.final.set_active_label(name)
+        """A label key: relabel the final span the reviewer selected, else pick the label for
+        new spans (SpanEditor.choose_label has the rule)."""
+        self.final.choose_label(name)
 
     def accept(self) -> bool:
         """Save the final version as this document's reviewed gold, then go to the next
