@@ -48,3 +48,23 @@ def test_article_benchmark_smoke(tmp_path: Path) -> None:
     for kind in ("docx", "odt", "html", "pdf"):
         assert figures[f"import of the .{kind} folder"]["value"] > 0
     assert list(tmp_path.iterdir()) == []  # cleaned up
+
+
+def test_bundle_benchmark_measures_size_as_du_does(tmp_path: Path) -> None:
+    """bench_bundle.py needs a built app (minutes: run_all's job); its size figure is checked
+    here against du on a folder like the app's."""
+    sys.path.insert(0, str(REPO_ROOT))
+    try:
+        from benchmarks.bench_bundle import allocated_bytes, largest_parts
+    finally:
+        sys.path.remove(str(REPO_ROOT))
+    app = tmp_path / "annotator"
+    (app / "_internal" / "PySide6").mkdir(parents=True)
+    (app / "annotator").write_bytes(b"x" * 70_000)
+    (app / "_internal" / "PySide6" / "libQt6Core.so.6").write_bytes(b"q" * 300_000)
+    (app / "_internal" / "libz.so.1").write_bytes(b"z" * 5_000)
+    (app / "_internal" / "libQt6Core.so.6").symlink_to("PySide6/libQt6Core.so.6")
+    du = subprocess.run(["du", "-s", "-B1", str(app)], capture_output=True, text=True, check=True)
+    assert allocated_bytes(app) == int(du.stdout.split()[0])
+    parts = dict(largest_parts(app))
+    assert parts["PySide6"] >= 300_000 and parts["(top-level .so libraries)"] >= 5_000

@@ -104,6 +104,14 @@ def build_window(db_path: Path, annotator: str | None, model: str | None):  # ->
     return window
 
 
+def model_choice(model: str | None) -> str | None:
+    """--model as the window takes it: "none" (any case) or "" = no suggestions (""), None =
+    the project's model, else the package or path given."""
+    if model is not None and model.strip().lower() in ("", "none"):
+        return ""
+    return model
+
+
 def open_window(db_path: Path, annotator: str | None, model: str | None):  # -> MainWindow | None
     """The window on a project, as whom core/team/identity.py says (asking the first-run name when
     nobody was ever named). None when the project cannot be opened (after saying why)."""
@@ -111,10 +119,8 @@ def open_window(db_path: Path, annotator: str | None, model: str | None):  # -> 
 
     adopt_legacy_name()
     named, annotator = ask_first_run_name(db_path, annotator)
-    if model is not None and model.strip().lower() in ("", "none"):
-        model = ""
     try:
-        window = build_window(db_path, annotator, model)
+        window = build_window(db_path, annotator, model_choice(model))
     except AnnotatorError as exc:
         app = QApplication.instance()
         box = dialogs.show_message(None, "Cannot open project", str(exc))

@@ -14,13 +14,12 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
-
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING, Any, Callable
 
 from annotator.core.report.overview import Overview
+
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn: the window imports this module at start
+    from matplotlib.figure import Figure
 
 # Colour-blind-safe (Okabe-Ito) for annotators; the same person has the same colour everywhere.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -66,6 +65,8 @@ def wrap_to(text: str, width_px: float, points: float, dpi: float) -> str:
     """`text` in lines no wider than `width_px` at `dpi`, measured as Agg draws matplotlib's
     font at `points` (textwrap's count of characters overflows: letters differ in width)."""
     from matplotlib.backends.backend_agg import RendererAgg
+
+    from matplotlib.font_manager import FontProperties
 
     font = FontProperties(size=points)
     measure = RendererAgg(1, 1, dpi).get_text_width_height_descent
@@ -125,6 +126,8 @@ def _label_bars(ax: Any, values: dict[str, float], colors: dict[str, str]) -> No
 
 def _integers(axis: Any) -> None:
     """Counts: whole-number ticks only."""
+    from matplotlib.ticker import MaxNLocator
+
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
@@ -346,6 +349,8 @@ CHARTS: list[Chart] = [
 
 
 def new_figure(width: float = WIDTH_IN, height: float = HEIGHT_IN) -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(width, height), layout="constrained", facecolor="white")
 
 

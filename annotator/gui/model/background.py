@@ -25,11 +25,12 @@ SUGGEST = "suggest"  # the task key of pre-annotation
 
 class Background(QObject):
     """Signals: tokensReady(doc_id, tokens), suggestionsArrived(doc ids),
-    modelStatus(text for the status bar), modelFailed(message)."""
+    modelStatus(text for the status bar), modelLoaded(model key), modelFailed(message)."""
 
     tokensReady = Signal(int, object)
     suggestionsArrived = Signal(object)
     modelStatus = Signal(str)
+    modelLoaded = Signal(str)
     modelFailed = Signal(str)
 
     def __init__(self, project: Project, tasks: TaskRunner, parent: QObject | None = None) -> None:
@@ -145,6 +146,8 @@ class Background(QObject):
             self.modelStatus.emit(name if loaded else f"loading {name}…")
             self.tasks.progress(SUGGEST, 0, 0, "Pre-annotating" if loaded else "Loading model")
             self.suggestionsArrived.emit(None)  # cached suggestions can show now
+            if loaded:
+                self.modelLoaded.emit(key)
         elif event[0] == "suggested":
             self.suggestionsArrived.emit(list(event[1]))
 
