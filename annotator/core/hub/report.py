@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.core.hub.patterns import PatternCounts
 from annotator.core.hub.pull import PullCounts
 from annotator.core.wording import count
 
@@ -35,6 +36,7 @@ class SyncReport:
     pulled: PullCounts = field(default_factory=PullCounts)
     assigned: int = 0               # open assignments held now
     seconds: float = 0.0
+    patterns: PatternCounts = field(default_factory=PatternCounts)  # both ways (core/hub/patterns.py)
 
     @property
     def moved(self) -> int:
@@ -43,7 +45,7 @@ class SyncReport:
         return (self.pushed_documents + self.pushed_labels + self.pulled.documents + self.pulled.labels
                 + sum(c[o] for c in (self.pushed_decisions, self.pushed_reviews,
                                      self.pulled.decisions, self.pulled.reviews) for o in changed)
-                + self.pushed_decision_times["added"] + self.pulled.decision_times["added"])
+                + self.pushed_decision_times["added"] + self.pulled.decision_times["added"] + self.patterns.moved)
 
     def to_dict(self) -> dict[str, Any]:
         def outcomes(c: Counter) -> dict[str, int]:
@@ -66,6 +68,7 @@ class SyncReport:
                            "decisions": outcomes(p.decisions), "reviews": outcomes(p.reviews),
                            "decision_times": records(p.decision_times),
                            "rejected": p.rejected, "problems": p.problems},
+                "patterns": self.patterns.to_dict(),
                 "assigned": self.assigned, "moved": self.moved, "seconds": round(self.seconds, 3)}
 
     def lines(self) -> list[str]:
@@ -104,5 +107,6 @@ class SyncReport:
         out.append(f"  pulled: {records(p.decision_times)}")
         if p.rejected:
             out.append(f"  not applied: {count(p.rejected, 'bad row')} from the hub, e.g. {p.problems[0]}")
+        out.extend(self.patterns.lines(self.annotator))
         out.append(f"  assigned to {self.annotator}: {count(self.assigned, 'document')}")
         return out

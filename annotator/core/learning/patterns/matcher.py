@@ -24,7 +24,7 @@ from typing import Any, Iterable, Sequence
 
 from annotator.core.text.graphemes import cut_at
 from annotator.core.text.model import SOURCE_PATTERN, Span
-from annotator.core.text.tokens import PIECE_CHARS, blank_nlp, text_pieces
+from annotator.core.text.tokens import blank_nlp, text_pieces
 from annotator.core.learning.patterns.records import Pattern
 
 _ATTRS = ["LOWER", "ORTH", "IDX", "LENGTH", "IS_SPACE"]
