@@ -167,6 +167,7 @@ class PatternsDialog(QDialog):
         self.remove_button.clicked.connect(self._remove_selected)
         self.flagged_button = QPushButton("Remove flagged")
         self.flagged_button.setObjectName("removeFlagged")
+        self.flagged_button.setEnabled(False)  # until the figures say which are flagged
         self.flagged_button.clicked.connect(self.remove_flagged)
         export = QPushButton("Export…")
         export.clicked.connect(self._ask_export)
@@ -245,9 +246,15 @@ class PatternsDialog(QDialog):
         self.flagged_button.setEnabled(bool(flagged))
 
     def _filter(self, *_args: object) -> None:
+        changing = hasattr(self.proxy, "beginFilterChange")  # Qt 6.9+; invalidateFilter() before
+        if changing:
+            self.proxy.beginFilterChange()
         self.proxy.text = self.search.text().strip().lower()
         self.proxy.flagged_only = self.flagged_only.isChecked()
-        self.proxy.invalidateFilter()
+        if changing:
+            self.proxy.endFilterChange()
+        else:
+            self.proxy.invalidateFilter()
 
     # ---- the flag rule -----------------------------------------------------------------------------
     def _rule_edited(self) -> None:
