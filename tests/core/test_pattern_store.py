@@ -206,3 +206,38 @@ def test_unknown_labels_are_left_out_or_added_on_request(store, tmp_path):
     report, _ = import_patterns(store, path, "alice", add_labels=True)
     assert (report.added, report.already, report.labels_added) == (2, 1, ["SHIP"])
     assert "SHIP" in store.label_names()
+
+
+# ---- evaluate, the overview and the report -------------------------------------------------------------
+def test_evaluate_scores_the_patterns_as_part_of_the_suggestions(store):
+    from annotator.core.learning.evaluate import evaluate
+
+    ids, _ = store.add_documents([("ships left belmouth", {}), ("rain in belmouth and march", {})])
+    store.save_annotation(ids[0], "alice", "accept", [Span(11, 19, "GPE")])
+    store.save_annotation(ids[1], "alice", "accept", [Span(8, 16, "GPE")])
+    without = evaluate(store, None)
+    add(store, Pattern("GPE", "belmouth"), Pattern("GPE", "march"))
+    with_patterns = evaluate(store, None)
+    assert without["parts"] == ["gold"] and with_patterns["parts"] == ["patterns", "gold"]
+    assert (with_patterns["tp"], with_patterns["fp"], with_patterns["fn"]) == (2, 1, 0)
+    assert evaluate(store, None, use_patterns=False)["tp"] == without["tp"]
+
+
+def test_the_overview_and_the_report_show_each_patterns_figures(store, tmp_path):
+    from annotator.core.report.overview import compute_overview
+    from annotator.core.report.report import render_html
+
+    ov = compute_overview(store, detail=False)
+    assert ov.patterns is None and "No patterns" in render_html(ov)
+    (doc,), _ = store.add_documents([(TEXT, {})])
+    add(store, Pattern("GPE", "belmouth"), Pattern("GPE", "<march>"), Pattern("ORG", "halvard line"))
+    suggested = PatternMatcher(store.patterns()).match(TEXT)
+    decide(store, doc, [s for s in suggested if s.label == "GPE"], suggested, 100.0)
+    save_flag_rule(store, FlagRule(0.5, 1))
+    ov = compute_overview(store, detail=False)
+    assert ov.patterns.total == 3 and ov.patterns.flagged == 1
+    first = ov.patterns.rows[0]
+    assert (first.pattern.pattern, first.shown, first.precision) == ("halvard line", 1, 0.0)  # flagged first
+    html = render_html(ov)
+    assert '<section id="patterns">' in html and "&lt;march&gt;" in html and "<march>" not in html
+    assert "3 patterns, 1 flagged (precision below 0.5 after at least 1 showing)" in html

@@ -11,8 +11,8 @@ The rules (README, "Patterns and term lists"):
 - It counts for every current pattern that, matched alone on the span's text, gives all of
   it with its label (two patterns that make the same suggestion share its fate).
 - Precision = kept / shown. A pattern is flagged when it was shown at least `after` times
-  (default 10) and its precision is below `below` (default 0.5); both are project settings
-  (`patterns list --below F --after N` saves them, as does the Patterns window).
+  (default 10) and its precision is below `below` (default 0.5); both are project settings,
+  set in the Patterns window (`patterns list|remove --below F --after N` use others for one run).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.text.model import SOURCE_PATTERN
 from annotator.core.learning.patterns.matcher import PatternMatcher
 from annotator.core.learning.patterns.records import Pattern
+from annotator.core.wording import count
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -38,7 +39,7 @@ class FlagRule:
     after: int = 10
 
     def describe(self) -> str:
-        return f"precision below {self.below:g} after at least {self.after} showings"
+        return f"precision below {self.below:g} after at least {count(self.after, 'showing')}"
 
 
 def flag_rule(store: "Store") -> FlagRule:
