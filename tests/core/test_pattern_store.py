@@ -241,3 +241,21 @@ def test_the_overview_and_the_report_show_each_patterns_figures(store, tmp_path)
     html = render_html(ov)
     assert '<section id="patterns">' in html and "&lt;march&gt;" in html and "<march>" not in html
     assert "3 patterns, 1 flagged (precision below 0.5 after at least 1 showing)" in html
+
+
+def test_each_change_is_logged_once_for_the_hub_and_a_pull_logs_nothing(store):
+    def logged() -> list[int]:
+        return [r[0] for r in store.conn.execute("SELECT row_id FROM sync_log WHERE kind = 'pattern' ORDER BY rev")]
+
+    add(store, Pattern("GPE", "belmouth"), Pattern("GPE", "march"), at=10.0)
+    assert logged() == [1, 2]
+    add(store, Pattern("GPE", "belmouth"), at=20.0)  # already there: nothing to push
+    assert logged() == [1, 2]
+    store.remove_patterns([1], author="alice", timestamp=30.0)
+    assert logged() == [2, 1]
+    add(store, Pattern("GPE", "belmouth"), Pattern("ORG", "halvard line"), at=40.0)  # back, and new
+    assert logged() == [2, 1, 3]
+    with store.hub_pull_transaction():
+        add(store, Pattern("GPE", "rotterdam"), at=50.0)
+        store.merge_pattern(Pattern("GPE", "oslo").key, "GPE", '"oslo"', "carol", 60.0, False)
+    assert logged() == [2, 1, 3]

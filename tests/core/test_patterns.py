@@ -163,3 +163,14 @@ def test_which_patterns_made_a_suggestion():
     assert [p.id for p in matcher.which("New York", "GPE")] == [1, 2, 4]
     assert [p.id for p in matcher.which("new york", "ORG")] == [3]
     assert matcher.which("york", "GPE") == []
+
+
+@pytest.mark.parametrize("phrase", ["cannot", "Gonna go", "Dont stop", "new york", "São Paulo", "u.s. navy",
+                                    "covid19 wards", "10km race", "al-qaeda", "o'neill", "北京", "Ärzte ohne grenzen",
+                                    "st. louis", "don't", "Ill health"])
+def test_a_phrase_is_tokenized_as_the_text_is(phrase):
+    """Plain words skip the tokenizer when building; whatever the phrase, it must still find
+    itself in a text, token for token (special cases such as "cannot" are two tokens)."""
+    text = f"before {phrase} after"
+    (span,) = PatternMatcher([Pattern("X", phrase)]).match(text)
+    assert text[span.start:span.end] == phrase

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Iterator
 
+import orjson
+
 from annotator.core.learning.patterns.records import Pattern, dumps_pattern
 from annotator.core.text.model import SOURCE_PATTERN, Span
 from annotator.core.store.activity import _DECIDED_SPANS
@@ -63,7 +65,15 @@ class PatternsMixin(StoreBase):
         if label is not None:
             sql += " AND label = ?"
             params.append(label)
-        return [self._pattern(r) for r in self.conn.execute(sql + " ORDER BY id", params)]
+        rows = self.conn.execute(sql + " ORDER BY id", params).fetchall()
+        try:  # the usual case, fast (100,000 rows in a fraction of a second)
+            loads = orjson.loads
+            out = [Pattern(lab, loads(raw), pid, author, changed) for pid, lab, raw, author, changed in rows]
+            if all(isinstance(p.pattern, (str, list)) for p in out):
+                return out
+        except (orjson.JSONDecodeError, TypeError):
+            pass
+        return [self._pattern(r) for r in rows]  # names the bad row
 
     def count_patterns(self) -> int:
         return self.conn.execute("SELECT count(*) FROM patterns WHERE removed = 0").fetchone()[0]
@@ -80,12 +90,25 @@ class PatternsMixin(StoreBase):
         now = time.time() if timestamp is None else timestamp
         rows = {}
         for p in patterns:
-            rows.setdefault(p.key, (p.key, p.label, dumps_pattern(p.pattern), author, now))
+            key = p.key
+            if key not in rows:
+                rows[key] = (key, p.label, dumps_pattern(p.pattern), author, now)
         with self.transaction() as c:
             before = c.execute("SELECT count(*) FROM patterns WHERE removed = 0").fetchone()[0]
+            # Logged for the hub push in one statement, not by the trigger row by row (100,000
+            # terms: a second less); a caller's quiet transaction (a pull) logs nothing.
+            quiet = c.execute("SELECT 1 FROM sync_quiet").fetchone() is not None
+            if not quiet:
+                c.execute("INSERT INTO sync_quiet (on_pull) VALUES (0)")
             c.executemany("INSERT INTO patterns (key, label, pattern, author, changed) VALUES (?, ?, ?, ?, ?) "
                           "ON CONFLICT (key) DO UPDATE SET removed = 0, author = excluded.author, "
                           "changed = excluded.changed WHERE removed = 1", rows.values())
+            if not quiet:
+                c.execute("DELETE FROM sync_quiet")
+                c.execute("DELETE FROM sync_log WHERE kind = 'pattern' AND row_id IN "
+                          "(SELECT id FROM patterns WHERE changed = ? AND author = ?)", (now, author))
+                c.execute("INSERT INTO sync_log (kind, row_id) SELECT 'pattern', id FROM patterns "
+                          "WHERE changed = ? AND author = ? ORDER BY id", (now, author))
             after = c.execute("SELECT count(*) FROM patterns WHERE removed = 0").fetchone()[0]
         return after - before, len(rows) - (after - before)
 

@@ -11,9 +11,10 @@ Rules (README, "Patterns and term lists"):
 - Where matches overlap, the longest wins (in characters), then the one starting first, then
   the pattern added first (spaCy's entity ruler keeps the longest too).
 
-Phrases are tokenized all at once (joined by line breaks, which the tokenizer always splits
-at), so a 100,000-term list builds in about a second; matching a text is a dictionary lookup
-per token. A long text is tokenized in pieces (core/text/tokens.text_pieces) so a worker never
+Phrases of plain words are hashed without the tokenizer (a word of letters that is no special
+case is one token), the others tokenized all at once (joined by line breaks, which the
+tokenizer always splits at), so a 100,000-term list builds in about a second; matching a text
+is a dictionary lookup per token. A long text is tokenized in pieces (core/text/tokens.text_pieces) so a worker never
 holds the GIL for long; token patterns are also tried across the seams between pieces.
 """
 
@@ -72,9 +73,15 @@ class PatternMatcher:
             else:
                 key = tuple(self._strings.add(next(iter(t.values()))) for t in pattern.pattern)
                 self._add_phrase(attr, key, index, lengths)
+        lower, lower_lengths = self._phrases["LOWER"], lengths["LOWER"]
         for (index, _), key in zip(phrases, self._tokenize_phrases([p for _, p in phrases])):
-            if key:
-                self._add_phrase("LOWER", key, index, lengths)
+            if key:  # _add_phrase, inlined: 100,000 calls
+                hit = lower.get(key)
+                if hit is None:
+                    lower[key] = [index]
+                    lower_lengths[key[0]].add(len(key))
+                else:
+                    hit.append(index)
         for attr, by_first in lengths.items():
             self._lengths[attr] = {first: sorted(lens, reverse=True) for first, lens in by_first.items()}
 
@@ -95,25 +102,42 @@ class PatternMatcher:
         self._complex += 1
 
     def _tokenize_phrases(self, phrases: Sequence[str]) -> list[Key]:
-        """Each phrase's non-space LOWER hashes, tokenized in one pass: phrases joined by line
+        """Each phrase's non-space LOWER hashes. A word of letters only that is no special case
+        of the rule-based tokenizer ("cannot", "gonna") is one token (no affix rule splits
+        letters): hashed directly. The other phrases are tokenized in one pass, joined by line
         breaks (the tokenizer splits there, so each is tokenized as if alone)."""
-        if not phrases:
-            return []
+        from spacy.tokenizer import Tokenizer
+
         nlp = blank_nlp(self.lang)
-        text = "\n".join(" ".join(p.split()) for p in phrases)
-        keys: list[Key] = []
-        current: list[int] = []
-        for _offset, piece in text_pieces(text):
-            doc = nlp.make_doc(piece)
-            for lower, _orth, _idx, _length, is_space in doc.to_array(_ATTRS).tolist():
-                if not is_space:
-                    current.append(lower)
-                elif "\n" in self._strings[lower]:
-                    keys.append(tuple(current))
-                    current = []
-        keys.append(tuple(current))
-        assert len(keys) == len(phrases), (len(keys), len(phrases))
-        return keys
+        rule_based = type(nlp.tokenizer) is Tokenizer  # not jieba, sudachi... (they split letters)
+        special = nlp.tokenizer.rules if rule_based else {}
+        add = self._strings.add
+        keys: list[Key | None] = [None] * len(phrases)
+        rest: list[int] = []
+        for i, phrase in enumerate(phrases):
+            words = phrase.split()
+            # every word letters only (they are, if joined they are) and none a special case
+            if rule_based and "".join(words).isalpha() and not any(w in special for w in words):
+                keys[i] = tuple([add(w.lower()) for w in words])
+            else:
+                rest.append(i)
+        if rest:
+            text = "\n".join(" ".join(phrases[i].split()) for i in rest)
+            found: list[Key] = []
+            current: list[int] = []
+            for _offset, piece in text_pieces(text):
+                doc = nlp.make_doc(piece)
+                for lower, _orth, _idx, _length, is_space in doc.to_array(_ATTRS).tolist():
+                    if not is_space:
+                        current.append(lower)
+                    elif "\n" in self._strings[lower]:
+                        found.append(tuple(current))
+                        current = []
+            found.append(tuple(current))
+            assert len(found) == len(rest), (len(found), len(rest))
+            for i, key in zip(rest, found):
+                keys[i] = key
+        return keys  # type: ignore[return-value]
 
     # ---- matching -------------------------------------------------------------------------
     def _tokens(self, text: str) -> tuple[list[int], list[int], list[int], list[int], list[Any]]:

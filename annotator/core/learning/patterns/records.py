@@ -96,14 +96,23 @@ def pattern_key(label: str, pattern: Any) -> str:
                           ).hexdigest()[:16]
 
 
-def check_pattern(label: Any, pattern: Any) -> Pattern:
-    """A valid Pattern from a label and a pattern value, or PatternError saying what is wrong."""
+@functools.lru_cache(maxsize=256)
+def _label(label: str) -> str:
+    """A label checked once per name (a term list repeats it 100,000 times)."""
     try:
         label = check_name(label, strip=False)
     except LabelError as exc:
         raise PatternError(str(exc)) from None
     if "\x00" in label:
         raise PatternError("the label contains a NUL character")
+    return label
+
+
+def check_pattern(label: Any, pattern: Any) -> Pattern:
+    """A valid Pattern from a label and a pattern value, or PatternError saying what is wrong."""
+    if not isinstance(label, str):
+        raise PatternError(f"label name {label!r} is not text")
+    label = _label(label)
     if isinstance(pattern, str):
         phrase = pattern.strip()
         if not phrase:
