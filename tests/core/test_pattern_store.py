@@ -259,3 +259,16 @@ def test_each_change_is_logged_once_for_the_hub_and_a_pull_logs_nothing(store):
         add(store, Pattern("GPE", "rotterdam"), at=50.0)
         store.merge_pattern(Pattern("GPE", "oslo").key, "GPE", '"oslo"', "carol", 60.0, False)
     assert logged() == [2, 1, 3]
+
+
+def test_suggestion_quality_shows_pattern_spans_as_their_own_source(store):
+    from annotator.core.report.activity import suggestion_points
+    from annotator.core.report.overview import suggestion_figures
+
+    (doc,), _ = store.add_documents([(TEXT, {})])
+    suggested = [Span(4, 16, "ORG", SOURCE_PATTERN), Span(22, 30, "GPE", SOURCE_MODEL), Span(34, 39, "GPE", SOURCE_PATTERN)]
+    decide(store, doc, [Span(4, 16, "ORG"), Span(22, 30, "GPE")], suggested, 100.0)
+    (point,) = suggestion_points(store.timed_decisions())
+    assert point.kept == {"patterns": (1, 2), "model": (1, 1)}
+    figures = suggestion_figures([point])
+    assert figures.split and set(figures.by_source) == {"model", "patterns"}

@@ -23,7 +23,9 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from annotator.core.report.activity import LEARNED, MODEL, SuggestionPoint, median_seconds, rolling_mean, suggestion_points
+from annotator.core.report.activity import (
+    LEARNED, MODEL, PATTERNS, SuggestionPoint, median_seconds, rolling_mean, suggestion_points,
+)
 from annotator.core.team.agreement import AgreementReport, SpanComparison, compute_agreement
 from annotator.core.team.gold import GoldSummary, iter_gold
 from annotator.core.report.stats import project_stats
@@ -73,8 +75,8 @@ class SuggestionFigures:
 
     @property
     def split(self) -> bool:
-        """Both sources suggested something: the chart shows them apart."""
-        return len(self.by_source) == 2
+        """Two or more sources suggested something: the chart shows them apart."""
+        return len(self.by_source) >= 2
 
 
 @dataclass
@@ -168,7 +170,7 @@ def agreement_figures(report: AgreementReport) -> AgreementFigures:
 
 def suggestion_figures(points: list[SuggestionPoint]) -> SuggestionFigures:
     by_source: dict[str, list[tuple[int, float]]] = {}
-    for source in (MODEL, LEARNED):
+    for source in (MODEL, PATTERNS, LEARNED):
         series = [(n, share) for n, p in enumerate(points, 1) if (share := p.share_kept(source)) is not None]
         if series:
             smooth = rolling_mean([share for _, share in series])
