@@ -104,8 +104,9 @@ def main() -> None:
     parser.add_argument("--terms", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=300)
     parser.add_argument("--decisions", type=int, default=1000)
+    parser.add_argument("--workdir", default=None, help="where the files go (default benchmarks/_work)")
     args = parser.parse_args()
-    work = workdir() / "bench_patterns"
+    work = workdir(args.workdir) / "bench_patterns"
     work.mkdir(parents=True, exist_ok=True)
     terms = make_terms(args.terms)
     text = article(terms)
@@ -135,6 +136,8 @@ def main() -> None:
     res.add(f"each pattern's precision from {args.decisions:,} decisions", seconds, "s",
             note=f"{len(terms):,} patterns; the Patterns window and the overview compute it in a worker")
     remove_db(work / "patterns.db")
+    for path in (term_file, jsonl):
+        path.unlink()
     res.emit()
 
 

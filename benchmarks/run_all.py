@@ -55,6 +55,7 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
             ("guards", "3b. Export guards: the token formats against their plainest pass",
              ["bench_export_guards.py", "--docs", "300", "--conll-mb", "2", "--rounds", "1"]),
             ("inside", INSIDE, ["bench_inside.py", "--mb", "1", "--runs", "1"]),
+            ("patterns", PATTERNS, ["bench_patterns.py", "--terms", "20000", "--repeat", "50", "--decisions", "100"]),
         ]
     return [
         ("import", "1. Import", ["bench_import.py", "--docs", str(docs), "--repeat", "3",
@@ -79,12 +80,16 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
         ("guards", "3b. Export guards: the token formats against their plainest pass",
          ["bench_export_guards.py", "--docs", "2000", "--conll-mb", "10", "--rounds", "5"]),
         ("inside", INSIDE, ["bench_inside.py", "--mb", "5", "--runs", "3"]),
+        ("patterns", PATTERNS, ["bench_patterns.py"]),
+        ("patterns_train", PATTERNS_TRAIN, ["bench_patterns_train.py"]),
     ]
 
 
 HUB_SYNC = "8. Team hub: 20 annotators syncing at once"
 HUB_QUEUE = "9. Team hub: assignments from a hub of 1,000,000 documents"
 INSIDE = "11. Inside a 5 MB document: propagation and label all occurrences (issue 16)"
+PATTERNS = "12. Patterns: a 100,000-term list (issue 25)"
+PATTERNS_TRAIN = "12b. Lists with the trained model on the users' text (issue 25)"
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {

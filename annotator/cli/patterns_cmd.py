@@ -59,16 +59,22 @@ def patterns_group() -> None:
 @click.option("--label", default=None, metavar="LABEL",
               help="FILE is a term list (one term per line), every term with this label.")
 @click.option("--add-labels", is_flag=True, help="Add the labels the project lacks (else those patterns are left out).")
+@click.option("--check-gold", is_flag=True,
+              help="Leave out the patterns the project's gold contradicts (more of their matches in the gold "
+                   "documents are not that entity than are).")
 @_annotator_option
-def patterns_add(db_path: Path | None, file: Path, label: str | None, add_labels: bool,
+def patterns_add(db_path: Path | None, file: Path, label: str | None, add_labels: bool, check_gold: bool,
                  annotator: str | None) -> None:
     """Add patterns from FILE: Prodigy match-pattern JSONL ({"label": ..., "pattern": "a phrase"}
     or a list of token attributes), or with --label a term list. A bad line is reported as
     FILE:LINE and the rest is added (exit code 1)."""
-    from annotator.core.learning.patterns.manage import import_patterns
+    from annotator.core.learning.patterns.manage import contradicted_message, import_patterns
 
     with _store(db_path, create=True) as store, user_errors():
-        report, read = import_patterns(store, file, _who(annotator), label=label, add_labels=add_labels)
+        report, read = import_patterns(store, file, _who(annotator), label=label, add_labels=add_labels,
+                                       check_gold=check_gold)
+    if read.contradicted:
+        click.echo(contradicted_message(read))
     for error in read.errors[:MAX_ERRORS_SHOWN]:
         click.echo(f"error: {error}", err=True)
     if len(read.errors) > MAX_ERRORS_SHOWN:

@@ -49,7 +49,7 @@ def check_cmd(db_path: Path | None) -> None:
         found = check_project_file(path)
     click.echo(f"{path}: sound: {count(found.documents, 'document')}, {count(found.annotations, 'annotation')} "
                f"({count(found.history, 'earlier version')}), {count(found.reviews, 'review')}, "
-               f"{count(len(found.labels), 'label')}")
+               f"{count(len(found.labels), 'label')}, {count(found.patterns, 'pattern')}")
 
 
 @click.group("labels", short_help="List and edit the project's entity labels.")

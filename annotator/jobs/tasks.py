@@ -68,13 +68,18 @@ def pattern_figures_job(ctx: Any, db_path: Path) -> tuple[list[Any], Any]:
         store.close()
 
 
-def read_patterns_job(ctx: Any, db_path: Path, path: Path, label: str | None) -> Any:
-    """A pattern file or term list read and checked (core/learning/patterns/manage.read_patterns)."""
-    from annotator.core.learning.patterns.manage import read_patterns
+def read_patterns_job(ctx: Any, db_path: Path, path: Path, label: str | None,
+                      check_gold_as: str | None = None) -> Any:
+    """A pattern file or term list read and checked (core/learning/patterns/manage.read_patterns);
+    with check_gold_as (an annotator), what the project's gold contradicts is set apart."""
+    from annotator.core.learning.patterns.manage import check_against_gold, read_patterns
 
     store = Store(db_path, readonly=True)
     try:
-        return read_patterns(path, store.label_names(), label)
+        read = read_patterns(path, store.label_names(), label)
+        if check_gold_as is not None:
+            check_against_gold(store, read, check_gold_as)
+        return read
     finally:
         store.close()
 

@@ -272,3 +272,22 @@ def test_suggestion_quality_shows_pattern_spans_as_their_own_source(store):
     assert point.kept == {"patterns": (1, 2), "model": (1, 1)}
     figures = suggestion_figures([point])
     assert figures.split and set(figures.by_source) == {"model", "patterns"}
+
+
+def test_patterns_the_gold_contradicts_are_left_out_on_request(store, tmp_path):
+    texts = [f"the {w} of union pay in belmouth, day {i}" for i, w in enumerate(["strike", "vote", "deal"])]
+    ids, _ = store.add_documents([(t, {}) for t in texts])
+    for doc, text in zip(ids, texts):
+        start = text.index("belmouth")
+        store.save_annotation(doc, "alice", "accept", [Span(start, start + 8, "GPE")])
+    terms = tmp_path / "places.txt"
+    terms.write_text("Belmouth\nOf\nUnion\nRotterdam\n", encoding="utf-8")
+    report, read = import_patterns(store, terms, "alice", label="GPE", check_gold=True)
+    assert [(p.pattern, r, w) for p, r, w in read.contradicted] == [("Of", 0, 3), ("Union", 0, 3)]
+    assert (report.added, report.contradicted) == (2, 2)
+    assert sorted(p.pattern for p in store.patterns()) == ["Belmouth", "Rotterdam"]  # never met: added
+    assert "2 patterns the gold contradicts left out" in report.summary()
+    from annotator.core.learning.patterns.manage import contradicted_message
+
+    assert contradicted_message(read) == ("2 patterns left out: the project's gold mostly does not label their "
+                                          "matches so: Of GPE (0 of 3 right), Union GPE (0 of 3 right)")

@@ -128,3 +128,19 @@ def test_the_overview_shows_each_patterns_precision(qtbot, db_path):
     assert table.rowCount() == 1 and table.item(0, 0).text() == "march"
     assert (table.item(0, 2).text(), table.item(0, 3).text(), table.item(0, 4).text()) == ("1", "0", "0.00")
     assert "1 pattern, 0 flagged" in panel.patterns_note.text()
+
+
+def test_the_dialog_leaves_out_what_the_gold_contradicts(qtbot, db_path, tmp_path):
+    ids = with_patterns(db_path)
+    with Store(db_path) as store:  # "march" is never a place in the gold; "belmouth" is
+        for doc in ids[:3]:
+            store.save_annotation(doc, "alice", "accept", [Span(11, 19, "GPE")])
+    w = open_window(qtbot, db_path)
+    dialog = PatternsDialog.show_for(w, w.project, w.tasks)
+    terms = tmp_path / "places.txt"
+    terms.write_text("belmouth\nmarch\n", encoding="utf-8")
+    dialog.check_gold.setChecked(True)
+    dialog.add_file(terms, "GPE")
+    qtbot.waitUntil(lambda: len(dialog.model.rows) == 1, timeout=30_000)
+    assert [f.pattern.pattern for f in dialog.model.rows] == ["belmouth"]
+    assert "march GPE (0 of 3 right)" in dialog.status.text()

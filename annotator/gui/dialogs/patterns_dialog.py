@@ -169,12 +169,15 @@ class PatternsDialog(QDialog):
         self.flagged_button.setObjectName("removeFlagged")
         self.flagged_button.setEnabled(False)  # until the figures say which are flagged
         self.flagged_button.clicked.connect(self.remove_flagged)
+        self.check_gold = QCheckBox("Leave out what the gold contradicts")
+        self.check_gold.setToolTip("When adding a file: measure each pattern on the project's gold first, and "
+                                   "leave out those whose matches there are more often not that entity")
         export = QPushButton("Export…")
         export.clicked.connect(self._ask_export)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button, self.flagged_button, export):
+        for button in (self.add_button, self.check_gold, self.remove_button, self.flagged_button, export):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -302,7 +305,8 @@ class PatternsDialog(QDialog):
         """Read and check the file in a worker, ask about missing labels, save in a worker."""
         self.add_button.setEnabled(False)
         self.status.setText(f"Reading {path.name}…")
-        self.tasks.run(jobs.read_patterns_job, self.project.path, path, label, name="patterns",
+        self.tasks.run(jobs.read_patterns_job, self.project.path, path, label,
+                       self.project.annotator if self.check_gold.isChecked() else None, name="patterns",
                        key="patterns", title=f"Reading {path.name}", on_returned=self._read,
                        on_error=self._failed)
 
@@ -315,6 +319,10 @@ class PatternsDialog(QDialog):
     def _saved(self, read: Any, report: Any) -> None:
         self.add_button.setEnabled(True)
         lines = [report.summary() + "."]
+        if read.contradicted:
+            from annotator.core.learning.patterns.manage import contradicted_message
+
+            lines.append(contradicted_message(read, shown=5) + ".")
         if read.errors:
             lines.append(f"{count(len(read.errors), 'bad line')} left out, e.g. {read.errors[0]}")
         self.status.setText("\n".join(lines))

@@ -10,6 +10,11 @@ Rules:
   first line and how many patterns carry it.
 - Adding is idempotent: a pattern already in the project (same key: label and content, case
   ignored for phrases) is counted as "already there"; one removed before comes back.
+- `--check-gold` (the window: "Leave out what the gold contradicts") measures each new pattern
+  on the project's gold before adding it: matched in every gold document (core/team/gold.py),
+  a match is right when the gold has that very span with that label. A pattern matched more
+  often wrong than right is left out and listed ("of": 0 of 51); one the gold never meets is
+  added. On WikiGold this is what makes a public place list help (benchmarks/RESULTS.md §12).
 - `--from-gold` writes the phrases behind ★ (core/learning/learned.py: a phrase with a clear
   majority label in the gold) as token patterns on LOWER, with at least `min_count` votes.
 """
@@ -47,6 +52,8 @@ class PatternRead:
     patterns: list[Pattern] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     unknown: dict[str, UnknownLabel] = field(default_factory=dict)
+    # Set apart by check_against_gold: (pattern, matches right, matches wrong) in the gold.
+    contradicted: list[tuple[Pattern, int, int]] = field(default_factory=list)
 
     def unknown_message(self, label: str) -> str:
         u = self.unknown[label]
@@ -62,6 +69,7 @@ class PatternImport:
     added: int = 0
     already: int = 0
     skipped_unknown: int = 0
+    contradicted: int = 0
     labels_added: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -72,6 +80,8 @@ class PatternImport:
             parts.append(f"label{'s' if len(self.labels_added) > 1 else ''} {', '.join(self.labels_added)} added")
         if self.skipped_unknown:
             parts.append(f"{count(self.skipped_unknown, 'pattern')} with a label the project lacks not added")
+        if self.contradicted:
+            parts.append(f"{count(self.contradicted, 'pattern')} the gold contradicts left out")
         return "; ".join(parts)
 
 
@@ -109,9 +119,45 @@ def read_patterns(path: str | Path, known_labels: Iterable[str], label: str | No
     return read
 
 
+def check_against_gold(store: "Store", read: PatternRead, annotator: str | None = None) -> None:
+    """Move the patterns the project's gold contradicts (more matches wrong than right) from
+    read.patterns to read.contradicted, most contradicted first."""
+    from annotator.core.learning.patterns.matcher import PatternMatcher
+    from annotator.core.team.gold import iter_gold
+
+    if not read.patterns:
+        return
+    matcher = PatternMatcher(read.patterns, store.lang)
+    right: dict[int, int] = {}
+    wrong: dict[int, int] = {}
+    for doc, gold in iter_gold(store, own=annotator):
+        exact = {s.key() for s in gold.spans}
+        for span in matcher.match(doc.text):
+            tally = right if span.key() in exact else wrong
+            for pattern in matcher.which(doc.text[span.start:span.end], span.label):
+                tally[id(pattern)] = tally.get(id(pattern), 0) + 1
+    keep = []
+    for pattern in read.patterns:
+        r, w = right.get(id(pattern), 0), wrong.get(id(pattern), 0)
+        if w > r:
+            read.contradicted.append((pattern, r, w))
+        else:
+            keep.append(pattern)
+    read.patterns = keep
+    read.contradicted.sort(key=lambda c: (c[1] - c[2], c[0].text()))
+
+
+def contradicted_message(read: PatternRead, shown: int = 8) -> str:
+    """'3 patterns left out, the gold mostly does not label their matches so: of GPE (0 of 51 right), ...'"""
+    items = ", ".join(f"{p.text()} {p.label} ({r} of {r + w} right)" for p, r, w in read.contradicted[:shown])
+    more = f", and {len(read.contradicted) - shown:,} more" if len(read.contradicted) > shown else ""
+    return (f"{count(len(read.contradicted), 'pattern')} left out: the project's gold mostly does not label "
+            f"their matches so: {items}{more}")
+
+
 def save_patterns(store: "Store", read: PatternRead, author: str, *, add_labels: bool = False) -> PatternImport:
     """Add what was read to the project (one transaction with any labels added)."""
-    report = PatternImport(read.source, read=len(read.patterns))
+    report = PatternImport(read.source, read=len(read.patterns), contradicted=len(read.contradicted))
     with store.transaction():
         if add_labels and read.unknown:
             report.labels_added = store.ensure_labels(read.unknown)
@@ -124,9 +170,11 @@ def save_patterns(store: "Store", read: PatternRead, author: str, *, add_labels:
 
 
 def import_patterns(store: "Store", path: str | Path, author: str, *, label: str | None = None,
-                    add_labels: bool = False) -> tuple[PatternImport, PatternRead]:
-    """read_patterns then save_patterns (the CLI's `patterns add`)."""
+                    add_labels: bool = False, check_gold: bool = False) -> tuple[PatternImport, PatternRead]:
+    """read_patterns (check_against_gold) then save_patterns (the CLI's `patterns add`)."""
     read = read_patterns(path, store.label_names(), label)
+    if check_gold:
+        check_against_gold(store, read, author)
     return save_patterns(store, read, author, add_labels=add_labels), read
 
 
