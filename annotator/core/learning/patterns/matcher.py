@@ -33,19 +33,24 @@ _SEAM = 300  # characters each side of a seam between pieces in which token patt
 Key = tuple[int, ...]
 
 
-def _plain_attr(pattern: Any) -> str | None:
-    """"LOWER" or "ORTH" when a token pattern is a phrase in disguise, else None."""
-    if isinstance(pattern, str):
-        return "LOWER"
-    kinds = set()
+_PLAIN = {"LOWER": "LOWER", "lower": "LOWER", "ORTH": "ORTH", "orth": "ORTH", "TEXT": "ORTH", "text": "ORTH"}
+
+
+def _plain(pattern: list[dict[str, Any]]) -> tuple[str | None, list[str]]:
+    """("LOWER" or "ORTH", the token strings) when a token pattern is a phrase in disguise
+    (one LOWER, or one ORTH/TEXT, string per token), else (None, [])."""
+    kind = None
+    values = []
     for token in pattern:
         if len(token) != 1:
-            return None
-        (name, value), = token.items()
-        if not isinstance(value, str):
-            return None
-        kinds.add({"LOWER": "LOWER", "ORTH": "ORTH", "TEXT": "ORTH"}.get(str(name).upper(), "other"))
-    return kinds.pop() if len(kinds) == 1 and "other" not in kinds else None
+            return None, []
+        ((name, value),) = token.items()
+        attr = _PLAIN.get(name) or _PLAIN.get(str(name).upper())
+        if attr is None or type(value) is not str or (kind is not None and attr != kind):
+            return None, []
+        kind = attr
+        values.append(value)
+    return kind, values
 
 
 class PatternMatcher:
@@ -64,15 +69,16 @@ class PatternMatcher:
         self._complex = 0
         lengths: dict[str, dict[int, set[int]]] = {"LOWER": defaultdict(set), "ORTH": defaultdict(set)}
         phrases: list[tuple[int, str]] = []
+        add = self._strings.add
         for index, pattern in enumerate(self.patterns):
-            attr = _plain_attr(pattern.pattern)
+            if isinstance(pattern.pattern, str):
+                phrases.append((index, pattern.pattern))
+                continue
+            attr, values = _plain(pattern.pattern)
             if attr is None:
                 self._add_complex(index, pattern)
-            elif isinstance(pattern.pattern, str):
-                phrases.append((index, pattern.pattern))
             else:
-                key = tuple(self._strings.add(next(iter(t.values()))) for t in pattern.pattern)
-                self._add_phrase(attr, key, index, lengths)
+                self._add_phrase(attr, tuple([add(v) for v in values]), index, lengths)
         lower, lower_lengths = self._phrases["LOWER"], lengths["LOWER"]
         for (index, _), key in zip(phrases, self._tokenize_phrases([p for _, p in phrases])):
             if key:  # _add_phrase, inlined: 100,000 calls

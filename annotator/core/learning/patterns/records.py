@@ -129,9 +129,12 @@ def check_pattern(label: Any, pattern: Any) -> Pattern:
     if len(pattern) > MAX_TOKENS:
         raise PatternError(f"the pattern has {len(pattern)} tokens; at most {MAX_TOKENS}")
     plain = True
+    matters = False
     for n, token in enumerate(pattern, 1):
-        plain = _check_token(n, token) and plain
-    if all(not {k.upper() for k in token} - {"OP"} for token in pattern):
+        token_plain, token_matters = _check_token(n, token)
+        plain = plain and token_plain
+        matters = matters or token_matters
+    if not matters:
         raise PatternError("the pattern has no attribute to match: it would match any word")
     raw = dumps_pattern(pattern)
     if len(raw) > MAX_PATTERN_BYTES:
@@ -148,9 +151,14 @@ def _kind(value: Any) -> str:
             bool: "true/false", type(None): "null"}.get(type(value), type(value).__name__)
 
 
-def _check_token(n: int, token: Any) -> bool:
-    """Check one token's attribute names (and plain values); True when spaCy's own check of
-    the values is not needed (every value a plain string, flag or length)."""
+def _check_token(n: int, token: Any) -> tuple[bool, bool]:
+    """Check one token's attribute names (and plain values). Returns (plain, matters): plain
+    when spaCy's own check of the values is not needed (every value a plain string, flag or
+    length); matters when it has an attribute besides OP."""
+    if type(token) is dict and len(token) == 1:  # the usual {"lower": "york"}, checked quickly
+        ((name, value),) = token.items()
+        if type(value) is str and type(name) is str and name.upper() in STRING_ATTRS and "\x00" not in value:
+            return True, True
     if not isinstance(token, dict):
         raise PatternError(f"token {n} is {_kind(token)}, not an object of token attributes")
     plain = True
@@ -181,7 +189,7 @@ def _check_token(n: int, token: Any) -> bool:
                 raise PatternError(f"token {n}: LENGTH must be a whole number (or an object such as "
                                    f"{{\">=\": 3}}), not {_kind(value)}")
             plain = plain and isinstance(value, int)
-    return plain
+    return plain, any(str(name).upper() != "OP" for name in token)
 
 
 @functools.lru_cache(maxsize=1)
