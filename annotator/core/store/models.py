@@ -121,8 +121,8 @@ class PatternsMixin(StoreBase):
             if label is not None:
                 return c.execute("UPDATE patterns SET removed = 1, author = ?, changed = ? "
                                  "WHERE label = ? AND removed = 0", (author, now, label)).rowcount
-            return sum(c.execute("UPDATE patterns SET removed = 1, author = ?, changed = ? "
-                                 "WHERE id = ? AND removed = 0", (author, now, i)).rowcount for i in ids)
+            return c.executemany("UPDATE patterns SET removed = 1, author = ?, changed = ? WHERE id = ? AND removed = 0",
+                                 [(author, now, i) for i in ids]).rowcount
 
     def merge_pattern(self, key: str, label: str, pattern: str, author: str, changed: float,
                       removed: bool) -> str:
