@@ -3,8 +3,8 @@
 Order: labels, documents, this annotator's decisions (current, then history), reviews (if
 this annotator is a reviewer), this annotator's decision records (the window's seconds and
 suggestions at opening), pattern changes (a reviewer's: core/hub/patterns.py), assignments,
-then everything changed on the hub since the last pull. Every step is one hub transaction then one local transaction per chunk of
-CHUNK rows, and each watermark is written with (pulls) or right after (pushes) the data it
+then everything changed on the hub since the last pull. Every step is one hub transaction
+then one local transaction per chunk of CHUNK rows, and each watermark is written with (pulls) or right after (pushes) the data it
 covers: a sync killed, cut off or facing a stopped server at any point leaves both sides
 whole, and the next sync completes it (a repeated push merges as "unchanged").
 
