@@ -109,6 +109,7 @@ def pattern_figures(store: "Store", matcher: PatternMatcher | None = None) -> li
         return []
     matcher = matcher or matcher_for(store)
     figures = {p.id: PatternFigures(p) for p in patterns}
+    made_by: dict[tuple[str, str], list[Pattern]] = {}  # the same words recur: attributed once
     for _rid, text, suggested, decided in store.pattern_decisions():
         exact = {s.key() for s in decided}
         extents = {(s.start, s.end) for s in decided}
@@ -117,7 +118,10 @@ def pattern_figures(store: "Store", matcher: PatternMatcher | None = None) -> li
                 continue
             outcome = ("kept" if span.key() in exact else
                        "relabelled" if (span.start, span.end) in extents else "removed")
-            for pattern in matcher.which(text[span.start:span.end], span.label):
+            words = (text[span.start:span.end], span.label)
+            if words not in made_by:
+                made_by[words] = matcher.which(*words)
+            for pattern in made_by[words]:
                 row = figures.get(pattern.id)
                 if row is not None:
                     row.shown += 1
