@@ -133,3 +133,14 @@ def test_an_older_hub_keeps_pattern_changes_waiting_until_hub_init(hub, make_pro
             assert init_hub(conn) == (PATTERNS_VERSION - 1, SCHEMA_VERSION)
         assert sync(c, carol).patterns.pushed == {"added": 1}
     assert hub.count("SELECT count(*) FROM hub.patterns") == 1
+
+
+def test_the_admin_may_change_patterns_and_an_annotator_may_not(team):
+    from annotator.core.hub.patterns import may_change
+
+    with team.admin() as conn:
+        assert may_change(conn, is_reviewer=False)  # the hub's owner
+        assert conn.execute(_add()).fetchone()[0] == "added"
+    with psycopg.connect(team.url("bob")) as conn:
+        assert not may_change(conn, is_reviewer=False)
+    assert team.count("SELECT count(*) FROM hub.patterns") == 2
