@@ -291,3 +291,15 @@ def test_patterns_the_gold_contradicts_are_left_out_on_request(store, tmp_path):
 
     assert contradicted_message(read) == ("2 patterns left out: the project's gold mostly does not label their "
                                           "matches so: Of GPE (0 of 3 right), Union GPE (0 of 3 right)")
+
+
+def test_a_rename_without_a_name_still_merges(tmp_path):
+    """A label renamed with no author given (a script): the patterns carry a name, so a
+    teammate's merge of that file is not refused."""
+    with Store(tmp_path / "a.db") as a:
+        add(a, Pattern("GPE", "belmouth"))
+        a.rename_label("GPE", "PLACE")
+        assert {p.author for p in a.patterns()} == {"annotator"}
+    with Store(tmp_path / "b.db") as b:
+        assert merge_project(b, tmp_path / "a.db").patterns == {"added": 2}  # the removed one too
+        assert [(p.label, p.pattern) for p in b.patterns()] == [("PLACE", "belmouth")]

@@ -47,6 +47,11 @@ _PATTERN_DECISIONS = f"""
     WHERE t.answer = 'accept' AND s.spans LIKE '%"{SOURCE_PATTERN}"%' ORDER BY t.id"""
 
 
+def _who(author: str) -> str:
+    """Who changed a pattern: a name is always recorded (a merge refuses an empty one)."""
+    return author.strip() or "annotator"
+
+
 def _pattern_value(raw: Any) -> Any:
     value = values.json_cell(raw, "pattern")
     if not isinstance(value, (str, list)):
@@ -88,6 +93,7 @@ class PatternsMixin(StoreBase):
         """Add patterns (one transaction); returns (added, already there). One removed before
         comes back (added); the same pattern twice is added once."""
         now = time.time() if timestamp is None else timestamp
+        author = _who(author)
         rows = {}
         for p in patterns:
             key = p.key
@@ -116,6 +122,7 @@ class PatternsMixin(StoreBase):
                         timestamp: float | None = None) -> int:
         """Remove patterns by id, or every pattern of `label`; returns how many were removed."""
         now = time.time() if timestamp is None else timestamp
+        author = _who(author)
         ids = list(ids)
         with self.transaction() as c:
             if label is not None:
@@ -160,7 +167,7 @@ class PatternsMixin(StoreBase):
     def _rename_pattern_label(self, c: Any, old: str, new: str, author: str) -> None:
         """Inside rename_label's transaction: each pattern of `old` is removed and comes back
         under `new` (a new key: the label is part of what a pattern is)."""
-        now = time.time()
+        now, author = time.time(), _who(author)
         live = [self._pattern(r) for r in c.execute(
             f"SELECT {_PATTERN_ROW} FROM patterns WHERE label = ? AND removed = 0 ORDER BY id", (old,))]
         if live:
