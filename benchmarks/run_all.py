@@ -56,6 +56,7 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
              ["bench_export_guards.py", "--docs", "300", "--conll-mb", "2", "--rounds", "1"]),
             ("inside", INSIDE, ["bench_inside.py", "--mb", "1", "--runs", "1"]),
             ("articles", ARTICLES, ["bench_articles.py", "--files", "100", "--repeat", "1"]),
+            ("patterns", PATTERNS, ["bench_patterns.py", "--terms", "20000", "--repeat", "50", "--decisions", "100"]),
         ]
     return [
         ("import", "1. Import", ["bench_import.py", "--docs", str(docs), "--repeat", "3",
@@ -82,6 +83,8 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
         ("inside", INSIDE, ["bench_inside.py", "--mb", "5", "--runs", "3"]),
         ("articles", ARTICLES, ["bench_articles.py", "--files", "1000", "--repeat", "3"]),
         ("bundle", BUNDLE, ["bench_bundle.py", "--runs", "7"]),
+        ("patterns", PATTERNS, ["bench_patterns.py"]),
+        ("patterns_train", PATTERNS_TRAIN, ["bench_patterns_train.py"]),
     ]
 
 
@@ -90,6 +93,8 @@ HUB_QUEUE = "9. Team hub: assignments from a hub of 1,000,000 documents"
 INSIDE = "11. Inside a 5 MB document: propagation and label all occurrences (issue 16)"
 ARTICLES = "12. Articles: 1,000 Word, OpenDocument, web-page and PDF files (issue 23)"
 BUNDLE = "13. The one-folder app: size and start-up (issue 26)"
+PATTERNS = "14. Patterns: a 100,000-term list (issue 25)"
+PATTERNS_TRAIN = "14b. Lists with the trained model on the users' text (issue 25)"
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {

@@ -68,3 +68,19 @@ def test_bundle_benchmark_measures_size_as_du_does(tmp_path: Path) -> None:
     assert allocated_bytes(app) == int(du.stdout.split()[0])
     parts = dict(largest_parts(app))
     assert parts["PySide6"] >= 300_000 and parts["(top-level .so libraries)"] >= 5_000
+
+
+def test_patterns_benchmark_smoke(tmp_path: Path) -> None:
+    """bench_patterns.py end to end on a small list: its figures and targets are there."""
+    got = subprocess.run(
+        [sys.executable, "benchmarks/bench_patterns.py", "--terms", "2000", "--repeat", "5", "--decisions", "10",
+         "--workdir", str(tmp_path)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert got.returncode == 0, got.stderr
+    line = next(ln for ln in got.stdout.splitlines() if ln.startswith("RESULT "))
+    result = orjson.loads(line[len("RESULT "):])
+    figures = {f["name"]: f for f in result["figures"]}
+    assert result["sizes"]["terms"] == 2000
+    load = figures["load a 2,000-term term list: patterns add + matcher built"]
+    match = figures["match a 3 KB article, token patterns (JSONL)"]
+    assert load["target"] == "< 5" and load["value"] > 0 and match["target"] == "< 5" and "matches" in match["note"]
+    assert not list((tmp_path / "bench_patterns").glob("*.db"))

@@ -21,7 +21,7 @@ COMMAND_MODULES = {
     "train": "train_cmds", "train-curve": "train_cmds",
     "merge": "review_cmds", "agreement": "review_cmds", "review": "review_cmds",
     "hub": "hub_cmds", "sync": "hub_cmds", "gui": "gui_cmd", "install-desktop": "desktop_cmd",
-    "new": "setup_cmds", "whoami": "setup_cmds",
+    "new": "setup_cmds", "whoami": "setup_cmds", "patterns": "patterns_cmd",
 }
 
 

@@ -21,6 +21,7 @@ from annotator.core.text.labels import LABEL_KEYS
 from annotator.core.text.model import STATUS_NEW, Span
 from annotator.gui import actions, file_actions
 from annotator.gui.dialogs import dialogs, project_dialogs
+from annotator.gui.dialogs.patterns_dialog import PatternsDialog
 from annotator.gui.hub import hub_dialog
 from annotator.gui.model import training
 from annotator.gui.panels.accepted_panel import AcceptedPanel
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
             "choose_model": lambda: project_dialogs.ask_model(self, p),
             "no_model": lambda: p.set_model("", remember=False),
             "stop_suggest": self.background.stop_suggestions,
+            "patterns": lambda: PatternsDialog.show_for(self, p, t),
             "train": lambda: training.train_from_gold(self, p, t),
             "keep_improving": self.continuous.set_enabled,
             "review": self.reviews.open,

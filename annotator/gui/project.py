@@ -18,7 +18,8 @@ Signals:
     disputedChanged()        the set of disputed documents (core/team/gold.py) changed
     modelChanged()           the model to suggest with changed (see `model`)
     modelKeyChanged()        its suggestion-cache key is known (or unknown again)
-    matcherChanged()         what is learned from gold was rebuilt
+    matcherChanged()         what is learned from gold (or the pattern matcher) was rebuilt
+    patternsEdited()         the project's patterns changed (added, removed, merged, synced)
     matcherStale()           a long document was decided: rebuild what is learned, in a worker
     trainedModelsChanged()   a trained pipeline or a learning curve was recorded
 """
@@ -91,6 +92,7 @@ class Project(QObject):
     modelKeyChanged = Signal()
     matcherChanged = Signal()
     matcherStale = Signal()
+    patternsEdited = Signal()
     trainedModelsChanged = Signal()
 
     def __init__(self, path: str | Path, annotator: str | None, model: str | None = "",
@@ -276,8 +278,9 @@ class Project(QObject):
         self.labelsChanged.emit()
 
     def rename_label(self, old: str, new: str) -> None:
-        self.store.rename_label(old, new)
+        self.store.rename_label(old, new, self.annotator)
         self.labelsChanged.emit()
+        self.patternsEdited.emit()  # the old label's patterns now carry the new name
 
     def set_label_color(self, name: str, color: str) -> None:
         self.store.set_label_color(name, color)
@@ -306,6 +309,8 @@ class Project(QObject):
             self.labelsChanged.emit()
         self.documentsAdded.emit(report.documents_added)
         self.team_work_changed()
+        if report.patterns["added"] or report.patterns["updated"]:
+            self.patternsEdited.emit()
 
     def synced(self, report: Any) -> None:
         """A team hub sync (core/hub SyncReport) ended: announce what it brought."""
@@ -318,6 +323,8 @@ class Project(QObject):
         if any(c["added"] or c["updated"] for c in (pulled.decisions, pulled.reviews, pulled.decision_times)):
             self.team_work_changed()
         self.assignmentsChanged.emit()
+        if report.patterns.pulled["added"] or report.patterns.pulled["updated"]:
+            self.patternsEdited.emit()
 
     def remember_hub_sync(self, on: bool) -> None:
         """Whether the window syncs this project with its hub when it opens (never the password)."""
@@ -399,6 +406,23 @@ class Project(QObject):
     def set_matcher(self, matcher: Any) -> None:
         self.session.set_matcher(matcher)
         self.matcherChanged.emit()
+
+    # ---- patterns (core/learning/patterns) ---------------------------------------------------------
+    def set_patterns(self, matcher: Any) -> None:
+        """The pattern matcher built in a worker (None: the project has no patterns)."""
+        self.session.patterns = matcher
+        self.matcherChanged.emit()
+
+    def patterns_saved(self, report: Any) -> None:
+        """A worker added patterns (and maybe labels) to the project file."""
+        if report.labels_added:
+            self.labelsChanged.emit()
+        self.patternsEdited.emit()
+
+    def remove_patterns(self, ids: Iterable[int]) -> int:
+        removed = self.store.remove_patterns(ids, author=self.annotator)
+        self.patternsEdited.emit()
+        return removed
 
     def trained_model_recorded(self) -> None:
         self.trainedModelsChanged.emit()

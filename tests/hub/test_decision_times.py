@@ -7,7 +7,7 @@ from __future__ import annotations
 import orjson
 
 from annotator.core.hub.roles import init_hub
-from annotator.core.hub.schema import DECISION_TIMES_VERSION
+from annotator.core.hub.schema import DECISION_TIMES_VERSION, SCHEMA_VERSION
 from annotator.core.hub.sync import sync
 from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
@@ -108,6 +108,9 @@ def test_an_older_hub_keeps_them_waiting_until_hub_init(hub, make_project):
     """A hub made by the release before decision records (its schema as then): everything
     else syncs, the records wait; once the admin runs `hub init` they go up, each once."""
     with hub.admin() as conn:
+        # What later migrations made goes too (patterns: tests/hub/test_patterns_hub.py).
+        conn.execute("DROP FUNCTION hub.merge_pattern")
+        conn.execute("DROP TABLE hub.patterns")
         conn.execute("DROP FUNCTION hub.add_decision_time")
         conn.execute("DROP TABLE hub.decision_times")
         conn.execute("DELETE FROM hub.schema_version WHERE version >= %s", (DECISION_TIMES_VERSION,))
@@ -119,7 +122,7 @@ def test_an_older_hub_keeps_them_waiting_until_hub_init(hub, make_project):
         assert any("2 decision records until the hub's admin runs `annotator hub init`" in line
                    for line in old.lines())
         with hub.admin() as conn:
-            assert init_hub(conn) == (DECISION_TIMES_VERSION - 1, DECISION_TIMES_VERSION)
+            assert init_hub(conn) == (DECISION_TIMES_VERSION - 1, SCHEMA_VERSION)
         new = sync(a, alice)
         assert new.pushed_decision_times == {"added": 2} and new.decision_times_waiting == 0
         assert sync(a, alice).moved == 0

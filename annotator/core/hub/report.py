@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.core.hub.patterns import PatternCounts
 from annotator.core.hub.pull import PullCounts
 from annotator.core.wording import count
 
@@ -40,6 +41,7 @@ class SyncReport:
     assigned: int = 0               # open assignments held now
     assigned_received: int = 0      # of them, documents this sync brought into the project
     seconds: float = 0.0
+    patterns: PatternCounts = field(default_factory=PatternCounts)  # both ways (core/hub/patterns.py)
 
     @property
     def moved(self) -> int:
@@ -48,7 +50,7 @@ class SyncReport:
         return (self.pushed_documents + self.pushed_labels + self.pulled.documents + self.pulled.labels
                 + sum(c[o] for c in (self.pushed_decisions, self.pushed_reviews,
                                      self.pulled.decisions, self.pulled.reviews) for o in changed)
-                + self.pushed_decision_times["added"] + self.pulled.decision_times["added"])
+                + self.pushed_decision_times["added"] + self.pulled.decision_times["added"] + self.patterns.moved)
 
     def to_dict(self) -> dict[str, Any]:
         def outcomes(c: Counter) -> dict[str, int]:
@@ -74,6 +76,7 @@ class SyncReport:
                            "decisions": outcomes(p.decisions), "reviews": outcomes(p.reviews),
                            "decision_times": records(p.decision_times),
                            "rejected": p.rejected, "problems": p.problems},
+                "patterns": self.patterns.to_dict(),
                 "assigned": self.assigned, "assigned_received": self.assigned_received,
                 "moved": self.moved, "seconds": round(self.seconds, 3)}
 
@@ -94,6 +97,7 @@ class SyncReport:
         out += self._kept_lines()
         if p.rejected:
             out.append(f"  not applied: {count(p.rejected, 'bad row')} from the hub, e.g. {p.problems[0]}")
+        out.extend(self.patterns.lines(self.annotator))
         held = self.assigned - self.assigned_received
         out.append(f"  assigned to you: {count(self.assigned, 'document')} ({self.assigned_received:,} received now, "
                    f"{held:,} already in your project)")

@@ -2,9 +2,9 @@
 
 Order: labels, documents, this annotator's decisions (current, then history), reviews (if
 this annotator is a reviewer), this annotator's decision records (the window's seconds and
-suggestions at opening), assignments, then everything changed on the hub since the last
-pull. Every step is one hub transaction then one local transaction per chunk of
-CHUNK rows, and each watermark is written with (pulls) or right after (pushes) the data it
+suggestions at opening), pattern changes (a reviewer's: core/hub/patterns.py), assignments,
+then everything changed on the hub since the last pull. Every step is one hub transaction
+then one local transaction per chunk of CHUNK rows, and each watermark is written with (pulls) or right after (pushes) the data it
 covers: a sync killed, cut off or facing a stopped server at any point leaves both sides
 whole, and the next sync completes it (a repeated push merges as "unchanged").
 
@@ -41,6 +41,7 @@ from typing import Any, Callable, Iterator
 
 from annotator.core.hub import pull
 from annotator.core.hub.connection import HubError, HubOffline, check_url, connect, is_offline, safe_url
+from annotator.core.hub.patterns import pull_patterns, push_patterns
 from annotator.core.hub.report import SyncReport
 from annotator.core.hub.roles import HubInfo, check_name, hub_info
 from annotator.core.team import identity
@@ -135,7 +136,8 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
                    on_progress or (lambda stage, done, total: None))
         for stage, step in (("labels", run.labels), ("documents", run.push_documents),
                             ("decisions", run.push_decisions), ("reviews", run.push_reviews),
-                            ("decision records", run.push_decision_times)):
+                            ("decision records", run.push_decision_times),
+                            ("patterns", lambda: push_patterns(run))):
             with hub_errors(f"pushing {stage}"):
                 step()
         with hub_errors("pulling assignments"):
@@ -348,6 +350,7 @@ class _Run:
                         ids = self.store.ids_for_hashes(sorted({r[0] for r in rows}))
                         pull.apply_rows(self.store, table, rows, ids, self.report.pulled)
                     cur.close()
+                pull_patterns(self.conn, self.store, lo, hi, self.info.version, self.report.patterns)
                 marks = {"pulled_xid": hi, "last_sync": time.time(),
                          **({"pulled_all_xid": hi} if pull_all else {})}
                 self.store.save_hub_state(self.state, **marks)

@@ -7,8 +7,9 @@ and the report. The rules (README, "Overview and report"):
   label, agreement.compare_spans) of the spans suggested when the document was opened
   against the spans accepted; nothing suggested and nothing accepted is 1.0 (the suggester
   was right), nothing suggested and something accepted is 0.0.
-- By source: a span learned from gold (★, source "gold") is "learned", any other suggested
-  span (the model, imported predictions) is "model". Per source the figure is the share of
+- By source: a span learned from gold (★, source "gold") is "learned", a pattern's match (◆,
+  source "pattern") is "patterns", any other suggested span (the model, imported
+  predictions) is "model". Per source the figure is the share of
   its suggested spans accepted exactly (precision): the two sources suggest different spans
   of the same document, so an F1 of one source alone would count the other's spans as
   misses.
@@ -37,17 +38,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from annotator.core.team.agreement import compare_spans
-from annotator.core.text.model import SOURCE_GOLD, Span, TimedDecision
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_PATTERN, Span, TimedDecision
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
 
 ROLLING = 10
-MODEL, LEARNED = "model", "learned"
+MODEL, LEARNED, PATTERNS = "model", "learned", "patterns"
 
 
 def source_of(span: Span) -> str:
-    return LEARNED if span.source == SOURCE_GOLD else MODEL
+    return LEARNED if span.source == SOURCE_GOLD else PATTERNS if span.source == SOURCE_PATTERN else MODEL
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 MUTED = "#666666"
 DONE_COLORS = {"team gold": "#009E73", "disputed": "#D55E00", "rejected or skipped": "#999999",
                "not decided yet": "#DDDDDD"}
-SOURCE_STYLE = {"model": ("#0072B2", "model spans"), "learned": ("#E69F00", "★ learned spans")}
+SOURCE_STYLE = {"model": ("#0072B2", "model spans"), "learned": ("#E69F00", "★ learned spans"),
+                "patterns": ("#009E73", "◆ pattern spans")}
 WIDTH_IN, HEIGHT_IN = 10.0, 3.6
 RASTER_POINTS = 2000  # more points than this are an image inside the SVG (a data: URI), not 1 element each
 

@@ -30,7 +30,8 @@ from typing import Any, Collection, Iterator
 from annotator.core.store.connection import StoreBase
 
 HUB_WATERMARKS = ("pushed_rev", "pushed_review_rev", "pushed_document", "pushed_annotation_history",
-                  "pushed_review_history", "pulled_xid", "pulled_all_xid", "pushed_time_rev")
+                  "pushed_review_history", "pulled_xid", "pulled_all_xid", "pushed_time_rev",
+                  "pushed_pattern_rev")
 _REMEMBERED = ("hub_url", "hub_id", "hub_annotator")
 
 
@@ -50,6 +51,7 @@ class HubState:
     pulled_all_xid: int = 0
     last_sync: float | None = None
     pushed_time_rev: int = 0
+    pushed_pattern_rev: int = 0  # patterns (local migration 7; core/hub/patterns.py)
 
 
 _COLUMNS = [f.name for f in fields(HubState)]

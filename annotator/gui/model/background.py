@@ -42,17 +42,20 @@ class Background(QObject):
         self._tokens: OrderedDict[int, list[Any]] = OrderedDict()
         self._token_busy = False
         self._token_pending: tuple[int, str] | None = None
+        self._patterns_asked = 0
         project.modelChanged.connect(self._restart_model)
         project.opened.connect(self._project_opened)
         project.annotatorChanged.connect(lambda _name: self.reload_matcher())
         project.teamWorkChanged.connect(self.reload_matcher)
         project.matcherStale.connect(self.reload_matcher)
+        project.patternsEdited.connect(self.reload_patterns)
 
     # ---- life cycle ----------------------------------------------------------------------
     def start(self) -> None:
         """Called once the window has painted: nothing here may delay the first frame."""
         self.started = True
         self.reload_matcher()
+        self.reload_patterns()
         self._count_disputed()
         self._restart_model()
         self._next_tokens()
@@ -108,6 +111,15 @@ class Background(QObject):
         if self.started:
             self.tasks.run(jobs.matcher_job, self.project.path, self.project.annotator, name="matcher",
                            on_returned=self.project.set_matcher)
+
+    def reload_patterns(self) -> None:
+        """(Re)build the pattern matcher (core/learning/patterns) off the GUI thread."""
+        if self.started:
+            self._patterns_asked += 1
+            asked = self._patterns_asked  # an older build finishing later is dropped
+            self.tasks.run(jobs.patterns_job, self.project.path, name="patterns",
+                           on_returned=lambda m: self.project.set_patterns(m) if asked == self._patterns_asked
+                           else None)
 
     def _count_disputed(self) -> None:
         self.tasks.run(jobs.disputed_job, self.project.path, name="disputed",
