@@ -131,12 +131,13 @@ def labels_color(db_path: Path | None, name: str, color: str) -> None:
 def labels_rename(db_path: Path | None, old: str, new: str) -> None:
     """Rename label OLD to NEW everywhere: label set, annotations, drafts, reviews and patterns
     (earlier versions in the history keep the old name)."""
-    from annotator.core.team.identity import default_annotator
+    from annotator.core.team.identity import resolve
 
     with _store(db_path) as store, user_errors():
         if old not in store.label_names():
             raise click.ClickException(f"no label {old}")
-        store.rename_label(old, new, default_annotator())  # checks the new name (labels.check_name)
+        # the patterns renamed with it are recorded as changed by this person
+        store.rename_label(old, new, resolve(store).name)  # checks the new name (labels.check_name)
     click.echo(f"Renamed label {old} to {new.strip()}")
 
 
