@@ -49,7 +49,7 @@ def check_cmd(db_path: Path | None) -> None:
         found = check_project_file(path)
     click.echo(f"{path}: sound: {count(found.documents, 'document')}, {count(found.annotations, 'annotation')} "
                f"({count(found.history, 'earlier version')}), {count(found.reviews, 'review')}, "
-               f"{count(len(found.labels), 'label')}")
+               f"{count(len(found.labels), 'label')}, {count(found.patterns, 'pattern')}")
 
 
 @click.group("labels", short_help="List and edit the project's entity labels.")
@@ -133,14 +133,17 @@ def labels_color(db_path: Path | None, name: str, color: str) -> None:
 @click.argument("old")
 @click.argument("new")
 def labels_rename(db_path: Path | None, old: str, new: str) -> None:
-    """Rename label OLD to NEW everywhere: label set, annotations, drafts and reviews
+    """Rename label OLD to NEW everywhere: label set, annotations, drafts, reviews and patterns
     (earlier versions in the history keep the old name)."""
+    from annotator.core.ops import identity
     from annotator.core.ops.labels import rename_label
 
     with _store(db_path) as store, user_errors():
         if old not in store.label_names():
             raise click.ClickException(f"no label {old}")
-        changes = rename_label(store, old, new, by=BY_CLI)  # checks the new name (labels.check_name)
+        # the patterns renamed with it are recorded as changed by this person
+        who, _ = identity.resolve(store, by=BY_CLI)
+        changes = rename_label(store, old, new, author=who.name, by=BY_CLI)  # checks the new name (labels.check_name)
     click.echo(f"Renamed label {old} to {new.strip()} ({changes.describe()})")
 
 

@@ -15,7 +15,8 @@ like its own.
 
 Signals:
     opened()                 another project file is now open: reload everything
-    annotatorChanged(str)
+    annotatorChanged(str)    who works changed (File -> Annotator name, or the project opened
+                             keeps another name: then after opened())
     changed(Changes)         every change, once, whoever made it (views that want the ids)
     decisionSaved(int, str)  this window's decision (doc id, answer) is on disk: move on
     draftSaved(int)          this window's draft of doc id is on disk
@@ -32,9 +33,12 @@ Signals:
     disputedStale()          too much changed to check here: count them again, in a worker
     modelChanged()           the model to suggest with changed (see `model`)
     modelKeyChanged()        its suggestion-cache key is known (or unknown again)
-    matcherChanged()         what is learned from gold changed (rebuilt, or learned in place)
+    matcherChanged()         what is learned from gold changed (rebuilt, or learned in place),
+                             or the pattern matcher was rebuilt
     matcherStale()           what is learned from gold must be rebuilt, in a worker
     matcherLearn(frozenset)  what these documents teach changed: learn it in a worker
+    patternsEdited()         the project's patterns changed (added, removed, renamed with their
+                             label, merged, synced, or elsewhere): rebuild the pattern matcher
     trainedModelsChanged()   a trained pipeline or a learning curve was recorded
 """
 
@@ -48,7 +52,9 @@ from typing import Any, Iterable, Sequence
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.core.errors import AnnotatorError, ProjectBusy
+from annotator.core.ops import identity as identity_ops
 from annotator.core.ops import labels as label_ops
+from annotator.core.ops import patterns as pattern_ops
 from annotator.core.ops import settings as setting_ops
 from annotator.core.ops import work
 from annotator.core.ops.changes import BY_ELSEWHERE, BY_WINDOW, Changes
@@ -56,6 +62,7 @@ from annotator.core.ops.watch import ChangeWatcher
 from annotator.core.store import BUSY_TIMEOUT_S, Store
 from annotator.core.store.journal import DraftChange
 from annotator.core.team import gold as team_gold
+from annotator.core.team.identity import Identity
 from annotator.core.text.model import Span
 from annotator.gui import actions
 from annotator.gui.actions import Session
@@ -74,6 +81,16 @@ def open_store(path: str | Path) -> Store:
     store = Store(path)
     store.set_busy_wait(GUI_BUSY_WAIT_S, 1)
     return store
+
+
+def _resolve(store: Store, given: str | None) -> Identity:
+    """The project's identity, on opening (before the window watches the file: what it
+    remembers needs no announcing); when the busy file cannot take the name now, it is used
+    without being remembered (the next opening remembers it)."""
+    try:
+        return identity_ops.resolve(store, given, by=BY_WINDOW)[0]
+    except ProjectBusy:
+        return identity_ops.resolve(store, given, by=BY_WINDOW, write=False)[0]
 
 
 @dataclass
@@ -109,13 +126,23 @@ class Project(QObject):
     matcherChanged = Signal()
     matcherStale = Signal()
     matcherLearn = Signal(object)
+    patternsEdited = Signal()
     trainedModelsChanged = Signal()
 
-    def __init__(self, path: str | Path, annotator: str, model: str | None = "",
+    def __init__(self, path: str | Path, annotator: str | None, model: str | None = "",
                  parent: QObject | None = None) -> None:
+        """`annotator`: a name the person gave (remembered in this project), or None for the
+        project's identity (core/team/identity.py: its name, else the first-run name, else the
+        operating-system user name, then `identity.chosen` is False)."""
         super().__init__(parent)
         self.path = Path(path)
-        self.session = Session(open_store(self.path), annotator)
+        store = open_store(self.path)
+        try:
+            self.identity = _resolve(store, annotator)
+        except BaseException:
+            store.close()
+            raise
+        self.session = Session(store, self.identity.name)
         self.watcher = ChangeWatcher(self.store)
         self.current = OpenDocument(self)
         self.current.set_labels(self.store.labels())
@@ -175,6 +202,8 @@ class Project(QObject):
         if changes.labels:
             self.current.set_labels(self.store.labels())
             self.labelsChanged.emit()
+        if changes.patterns:
+            self.patternsEdited.emit()
         if changes.settings:
             self.settingsChanged.emit(changes.settings)
         if changes.model and (changes.by == BY_WINDOW or self.model is None):  # None: the project's
@@ -216,16 +245,25 @@ class Project(QObject):
         """Switch to another project file (raises AnnotatorError if it cannot be opened;
         the current one stays open then)."""
         store = open_store(path)
+        try:
+            who = _resolve(store, None)  # each project keeps its own name (core/team/identity.py)
+        except BaseException:
+            store.close()
+            raise
         self.flush_before_closing()
         self.session.close()
         self.path = Path(path)
-        self.session = Session(store, self.session.annotator)
+        renamed = who.name != self.session.annotator
+        self.identity = who
+        self.session = Session(store, who.name)
         self.watcher = ChangeWatcher(store)
         self.model_error = None
         self._disputed, self.counting_disputed = set(), False
         self.current.close()
         self.current.set_labels(store.labels())
         self.opened.emit()
+        if renamed:
+            self.annotatorChanged.emit(who.name)
 
     def close(self) -> None:
         self._poll.stop()
@@ -233,9 +271,13 @@ class Project(QObject):
         self.session.close()
 
     def set_annotator(self, name: str) -> None:
-        self.session.annotator = name
+        """Work as `name` in this project from now on (remembered in it, for this project only)."""
+        who, changes = identity_ops.remember(self.store, name, by=BY_WINDOW)
+        self.identity = who
+        self.session.annotator = who.name
         self.session.matcher = None  # their own work is part of what they learn from
-        self.annotatorChanged.emit(name)
+        self.apply(changes)
+        self.annotatorChanged.emit(who.name)
 
     # ---- decisions and drafts -----------------------------------------------------------------
     @property
@@ -329,7 +371,7 @@ class Project(QObject):
         self.apply(label_ops.add_label(self.store, name, color, by=BY_WINDOW)[1])
 
     def rename_label(self, old: str, new: str) -> None:
-        self.apply(label_ops.rename_label(self.store, old, new, by=BY_WINDOW))
+        self.apply(label_ops.rename_label(self.store, old, new, author=self.annotator, by=BY_WINDOW))
 
     def set_label_color(self, name: str, color: str) -> None:
         self.apply(label_ops.set_label_color(self.store, name, color, by=BY_WINDOW))
@@ -384,6 +426,10 @@ class Project(QObject):
         else:
             self.matcherLearn.emit(doc_ids)
 
+    def dispute_reasons(self, doc_id: int) -> tuple[str, ...]:
+        """Why the document is disputed ("accept vs reject", "spans differ"; core/team/gold.py)."""
+        return team_gold.dispute_reasons(self.store.annotations_for_document(doc_id), self.store.get_review(doc_id))
+
     def set_disputed(self, ids: Iterable[int]) -> None:
         """From a background count (start-up of a large project, or after a big change)."""
         self.counting_disputed = False
@@ -416,3 +462,18 @@ class Project(QObject):
     def set_matcher(self, matcher: Any) -> None:
         self.session.set_matcher(matcher)
         self.matcherChanged.emit()
+
+    # ---- patterns (core/learning/patterns) ---------------------------------------------------------
+    def set_patterns(self, matcher: Any) -> None:
+        """The pattern matcher built in a worker (None: the project has no patterns)."""
+        self.session.patterns = matcher
+        self.matcherChanged.emit()
+
+    def remove_patterns(self, ids: Iterable[int]) -> int:
+        removed, changes = pattern_ops.remove_patterns(self.store, ids, author=self.annotator, by=BY_WINDOW)
+        self.apply(changes)
+        return removed
+
+    def set_flag_rule(self, rule: Any) -> None:
+        """When a pattern is flagged (core/learning/patterns/precision.py FlagRule)."""
+        self.apply(pattern_ops.set_flag_rule(self.store, rule, by=BY_WINDOW))

@@ -34,7 +34,7 @@ def test_each_operation_says_what_it_changed(tmp_path):
         assert settings.use_model(s, "en_core_web_sm", by=BY_CLI).model
         assert settings.set_setting(s, "doc_order", "disputed", by=BY_CLI).settings == {"doc_order"}
         s.save_annotation(ids[2], "bob", "accept", [Span(0, 5, "LAW")])
-        renamed = labels.rename_label(s, "LAW", "LAW_FIRM", by=BY_CLI)  # read from the change log
+        renamed = labels.rename_label(s, "LAW", "LAW_FIRM", author="ann", by=BY_CLI)  # read from the change log
         assert renamed.labels and renamed.decisions and renamed.doc_ids == {ids[2]}
 
 
@@ -106,3 +106,55 @@ def test_own_writes_are_seen_again_when_another_writer_came_in_between(tmp_path)
         work.decide(window, ids[0], "alice", "accept", [], by=BY_WINDOW)
         watcher.own_write()
         assert watcher.poll().doc_ids == {ids[0], ids[1]}
+
+
+def test_pattern_writes_say_so_and_the_watcher_sees_them(tmp_path):
+    """Patterns (issue 25) are a kind of their own: added or removed here, renamed with their
+    label, merged from a teammate's file or pulled from the hub, the window rebuilds its
+    pattern matcher and the label bar shows labels a pattern file added."""
+    from annotator.core.learning.patterns.records import Pattern
+    from annotator.core.ops import patterns
+
+    path = tmp_path / "p.db"
+    _project(path)
+    terms = tmp_path / "places.txt"
+    terms.write_text("Lima\nParis\n", encoding="utf-8")
+    with Store(path) as window, Store(path) as cli:
+        watcher = ChangeWatcher(window)
+        report, _read, changes = patterns.import_patterns(cli, terms, "ann", by=BY_CLI, label="GPE")
+        assert report.added == 2 and changes == Changes(by=BY_CLI, patterns=True)
+        assert "patterns" in changes.describe()
+        seen = watcher.poll()
+        assert seen.patterns and not seen.labels and not seen.decisions
+        gone = [p.id for p in cli.patterns() if p.pattern == "Lima"]
+        removed, changes = patterns.remove_patterns(cli, gone, author="ann", by=BY_CLI)
+        assert removed == 1 and changes.patterns and watcher.poll().patterns
+        # A rename carries the label's patterns along, signed by whoever renamed it.
+        renamed = labels.rename_label(cli, "GPE", "PLACE", author="bea", by=BY_CLI)
+        assert renamed.labels and renamed.patterns
+        assert [(p.label, p.author) for p in cli.patterns()] == [("PLACE", "bea")]
+        assert watcher.poll().patterns
+        # Pulled from the hub: quiet for the push (never sent back), seen by the window.
+        with cli.hub_pull_transaction():
+            key = Pattern("PLACE", "Quito").key
+            cli.merge_pattern(key, "PLACE", '"Quito"', "carol", 9e9, False)
+        pulled = watcher.poll()
+        assert pulled.patterns and pulled.by == "elsewhere"
+        assert all(row[4] != "carol" for row in cli.changed_patterns(0, 100))
+        assert not watcher.poll()
+
+
+def test_a_term_list_past_the_limit_still_says_patterns_changed(tmp_path):
+    """A 100,000-term list logs a row per term: past the limit the log is not listed, yet a
+    read says the patterns changed (and only what it cannot list is assumed)."""
+    from annotator.core.learning.patterns.records import Pattern
+
+    path = tmp_path / "p.db"
+    _project(path)
+    with Store(path) as window, Store(path) as cli:
+        watcher = ChangeWatcher(window)
+        cli.add_patterns([Pattern("GPE", f"Town {i}") for i in range(LIST_LIMIT + 10)], "ann")
+        seen = watcher.poll()
+        assert seen.patterns and not seen.labels and not seen.documents
+        labels.add_label(cli, "LAW", by=BY_CLI)
+        assert not watcher.poll().patterns  # a later read: only the label

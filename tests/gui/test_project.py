@@ -9,6 +9,7 @@ from annotator.core.ops.changes import BY_WINDOW, Changes
 from annotator.core.ops.team import merge
 from annotator.core.text.model import Span
 from annotator.core.store import Store
+from annotator.core.team import identity
 from annotator.gui import actions
 from annotator.gui.panels.accepted_panel import AcceptedPanel
 from annotator.gui.project import Project
@@ -21,7 +22,7 @@ class Recorder:
     NAMES = ["opened", "annotatorChanged", "decisionSaved", "draftSaved", "writesWaiting", "labelsChanged",
              "settingsChanged", "documentsAdded", "workChanged", "teamWorkChanged", "reviewSaved",
              "disputedChanged", "disputedStale", "modelChanged", "modelKeyChanged", "matcherChanged",
-             "matcherStale", "trainedModelsChanged", "assignmentsChanged"]
+             "matcherStale", "patternsEdited", "trainedModelsChanged", "assignmentsChanged"]
 
     def __init__(self, project: Project) -> None:
         self.seen: list[tuple] = []
@@ -52,7 +53,9 @@ def test_writes_are_announced_once_by_kind(qtbot, db_path, tmp_path):
     assert seen.names()[-1] == "modelChanged" and project.model == ""
     project.set_annotator("bob")
     assert seen.seen[-1] == ("annotatorChanged", "bob") and project.annotator == "bob"
-    assert len(seen.changes) == 4  # one Changes per write: draft, decision, label, model
+    # one Changes per write: draft, decision, label, model, the name kept in the project
+    assert len(seen.changes) == 5
+    assert [k.startswith(identity.SETTING_PREFIX) for k in seen.changes[-1].settings] == [True]
     # A teammate's file: documents, labels and work arrive in one announcement each.
     other = tmp_path / "carol.db"
     with Store(other) as carol:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,7 +12,6 @@ from annotator.core.store import Store
 from annotator.gui.project import Project
 from annotator.gui.review.review_view import ReviewView, open_review_window
 
-SHOTS = Path("/work/shots")
 
 TEXT1 = ("Cambodian Prime Minister Hun Sen has responded positively to a letter from U.S. President "
          "Donald Trump. A letter from Hun Sen dated Tuesday accepted Trump's invitation to a meeting "
@@ -116,7 +114,7 @@ def test_review_shows_both_versions_and_starts_from_agreement(view, qtbot):
     assert table.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff  # fits its panel
 
 
-def test_click_copies_keys_edit_and_accept_saves_review(view, qtbot):
+def test_click_copies_keys_edit_and_accept_saves_review(view, qtbot, shots):
     widget, store, (d1, d2, d3) = view
     final = widget.final_editor()
     bob, alice = widget.annotator_editors()["bob"], widget.annotator_editors()["alice"]
@@ -135,18 +133,18 @@ def test_click_copies_keys_edit_and_accept_saves_review(view, qtbot):
     click_span(qtbot, alice, sp(TEXT1, "Tuesday", "DATE"))
     click_span(qtbot, alice, sp(TEXT1, "Donald Trump", "PERSON"))
     click_span(qtbot, bob, sp(TEXT1, "Trump", "ORG", 1))
+    assert final.selected_span() is None  # copied, not selected: a key would set the next label
+    click_span(qtbot, final, sp(TEXT1, "Trump", "ORG", 1))
     assert final.selected_span() == sp(TEXT1, "Trump", "ORG", 1)
     final.setFocus()
-    qtbot.keyClick(final.text_edit(), Qt.Key.Key_1)  # PERSON's key relabels the selected span
+    qtbot.keyClick(final.text_edit(), Qt.Key.Key_1)  # PERSON's key relabels the span clicked
     assert sp(TEXT1, "Trump", "PERSON", 1) in final.spans()
     final.select_span(sp(TEXT1, "Tuesday", "DATE"))
     qtbot.keyClick(final.text_edit(), Qt.Key.Key_Delete)
     assert sp(TEXT1, "Tuesday", "DATE") not in final.spans()
     click_span(qtbot, alice, sp(TEXT1, "Tuesday", "DATE"))  # changed my mind: put it back
     final.select_span(None)
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert widget.grab().save(str(SHOTS / "review.png"))
+    assert widget.grab().save(str(shots / "review.png"))
 
     expected = sorted(AGREED1 + [sp(TEXT1, "the United States", "GPE"), sp(TEXT1, "Tuesday", "DATE"),
                                  sp(TEXT1, "Donald Trump", "PERSON"), sp(TEXT1, "Trump", "PERSON", 1)])
@@ -220,3 +218,24 @@ def qtbot_top_levels():
     from PySide6.QtWidgets import QApplication
 
     return QApplication.topLevelWidgets()
+
+
+def test_the_unchanged_column_uses_what_the_window_showed(qtbot, tmp_path):
+    """Issue 23 §4: bob accepted the ★ and model suggestions as shown: 100% unchanged in the
+    review window's column, as in `agreement --json` (tests/core/test_unchanged.py)."""
+    from tests.core.test_unchanged import build
+
+    path = tmp_path / "team.db"
+    build(path)
+    project = Project(path, "lead")
+    widget = ReviewView(project, "lead")
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.agreement is not None, timeout=20000)
+    table = widget.agreement_panel.quality
+    header = table.horizontalHeaderItem(2)
+    assert header.text() == "As shown" and "window showed" in header.toolTip()
+    cells = {table.item(r, 0).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+    assert cells == {"alice": "50%", "bob": "100%", "carol": "n/a"}
+    widget.shutdown()
+    project.close()

@@ -138,3 +138,25 @@ def test_a_teammates_decision_is_learned_in_a_worker_not_by_a_rebuild(qtbot, tmp
     qtbot.waitUntil(lambda: w.editor.spans() == [Span(nairobi, nairobi + 7, "GPE", SOURCE_GOLD)], timeout=10_000)
     assert (w.background.rebuilds, w.background.learned) == (rebuilds, learned + 1)
     assert len(w.project.matcher) == 1
+
+
+def test_patterns_added_from_the_command_line_are_suggested_in_the_open_window(qtbot, tmp_path):
+    """`annotator patterns add` (issue 25) with the window open: the window rebuilds its
+    pattern matcher from the change log and the untouched document shows the ◆ match; a
+    label the file brought (--add-labels) reaches the label bar, the one owner of the next
+    span's label (the model) keeping its choice."""
+    from annotator.core.text.model import SOURCE_PATTERN
+
+    db = tmp_path / "project.db"
+    make_project(db, ["Dockers in Belmouth struck in March."])
+    w = open_window(qtbot, db)
+    qtbot.waitUntil(lambda: w.background.started, timeout=30_000)
+    key(qtbot, w, K.Key_2)
+    chosen = w.project.current.active_label
+    assert chosen == w.editor.active_label() == w.label_bar.active() != w.label_bar.names()[0]
+    patterns = tmp_path / "team.jsonl"
+    patterns.write_text('{"label": "UNION", "pattern": "dockers"}\n', encoding="utf-8")
+    _cli(qtbot, "patterns", "add", patterns, "--add-labels", "--db", db)
+    qtbot.waitUntil(lambda: Span(0, 7, "UNION", SOURCE_PATTERN) in w.editor.spans(), timeout=30_000)
+    assert "UNION" in w.label_bar.names()
+    assert w.project.current.active_label == w.editor.active_label() == w.label_bar.active() == chosen

@@ -84,6 +84,12 @@ def drive(app, window, max_accepts: int) -> int:
         emit("draft", doc_id, spans)
         QTest.keyClick(window.editor.text_edit(), Qt.Key.Key_A)
         app.processEvents()
+        # The file busy with another writer past the window's short wait: the decision is kept
+        # and retried (gui/project.py), and the window moves on once it is written.
+        deadline = time.monotonic() + 60
+        while window.project.waiting_decision is not None and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
         last = window.current_id == doc_id  # the last document: the window stays on it
         emit("accept", doc_id, spans)
         if last or step + 1 == max_accepts:

@@ -1,8 +1,8 @@
 """What a write changed: the record every operation returns (Anki's OpChanges).
 
 A `Changes` says which kinds of thing changed (documents added, decisions, drafts, reviews,
-labels, settings, hub assignments, the model to suggest with, trained models, decision
-records), on which documents, and who started it. The window's Project turns it into
+labels, patterns, settings, hub assignments, the model to suggest with, trained models,
+decision records), on which documents, and who started it. The window's Project turns it into
 signals in one place (gui/project.py), so each view updates only what it shows: one row of
 the document list, the disputed state of those documents, the gold matcher's entries for
 them. The CLI may print it (`describe`).
@@ -38,10 +38,11 @@ MODEL_SETTINGS = frozenset({SETTING_MODEL, SETTING_LABEL_MAP})
 # Documents listed one by one up to this many; past it Changes.doc_ids is None ("any").
 LIST_LIMIT = 2_000
 
-# Change-log kinds (migrations 4, 6, 7 of core/store/schema.py) -> Changes fields.
+# Change-log kinds (migrations 4, 6, 7, 8 of core/store/schema.py) -> Changes fields.
 _KIND_FIELDS = {"annotation": "decisions", "annotation_pulled": "decisions", "review": "reviews",
                 "review_pulled": "reviews", "draft": "drafts", "decision_time": "records",
-                "decision_time_pulled": "records", "label": "labels", "assignment": "assignments",
+                "decision_time_pulled": "records", "label": "labels", "pattern": "patterns",
+                "pattern_pulled": "patterns", "assignment": "assignments",
                 "trained_model": "trained", "learning_curve": "trained"}
 
 
@@ -60,6 +61,7 @@ class Changes:
     drafts: bool = False
     reviews: bool = False
     labels: bool = False
+    patterns: bool = False  # patterns and term lists (core/learning/patterns)
     settings: frozenset[str] = frozenset()
     assignments: bool = False
     model: bool = False
@@ -91,7 +93,8 @@ class Changes:
             what = "/".join(w for w, on in (("decisions", self.decisions), ("drafts", self.drafts),
                                             ("reviews", self.reviews)) if on)
             parts.append(f"{what} of {'many documents' if self.doc_ids is None else count(len(self.doc_ids), 'document')}")
-        parts += [w for w, on in (("labels", self.labels), ("hub assignments", self.assignments),
+        parts += [w for w, on in (("labels", self.labels), ("patterns", self.patterns),
+                                  ("hub assignments", self.assignments),
                                   ("the model", self.model), ("trained models", self.trained),
                                   ("decision records", self.records)) if on]
         if self.settings:

@@ -19,10 +19,11 @@ def add_label(store: Store, name: str, color: str | None = None, key: str | None
     return label, Changes(by=by, labels=True)
 
 
-def rename_label(store: Store, old: str, new: str, *, by: str) -> Changes:
-    """Rename a label everywhere: the label set, decisions, drafts and reviews that use it."""
+def rename_label(store: Store, old: str, new: str, *, author: str, by: str) -> Changes:
+    """Rename a label everywhere: the label set, decisions, drafts, reviews and patterns that
+    use it (each pattern removed under the old name and added under the new, by `author`)."""
     with recorded(store, by) as done:
-        store.rename_label(old, new)
+        store.rename_label(old, new, author)
     return done.changes
 
 

@@ -225,7 +225,29 @@ MIGRATIONS: list[list[str]] = [
         "INSERT INTO sync_log (kind, row_id) SELECT 'decision_time', id FROM decision_times ORDER BY id",
         "ALTER TABLE hub_state ADD COLUMN pushed_time_rev INTEGER NOT NULL DEFAULT 0",
     ],
-    # 7: the change log also says what a window must show afresh (core/ops/watch.py reads it
+    # 7: patterns and term lists (core/learning/patterns; store/models.py). A pattern is keyed by its
+    # content (the same key in every project); a removal is kept as `removed` = 1 with its time,
+    # so a merge or a sync carries it (the newer `changed` wins). Changes are logged for the hub
+    # push, except those a pull writes; a watermark per hub says up to which log rev.
+    [
+        """CREATE TABLE patterns (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            label TEXT NOT NULL,
+            pattern TEXT NOT NULL,
+            author TEXT NOT NULL,
+            changed REAL NOT NULL,
+            removed INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1))
+        )""",
+        *[f"""CREATE TRIGGER patterns_sync_log_{event.lower()} AFTER {event} ON patterns
+        WHEN NOT EXISTS (SELECT 1 FROM sync_quiet)
+        BEGIN
+            DELETE FROM sync_log WHERE kind = 'pattern' AND row_id = NEW.id;
+            INSERT INTO sync_log (kind, row_id) VALUES ('pattern', NEW.id);
+        END""" for event in ("INSERT", "UPDATE")],
+        "ALTER TABLE hub_state ADD COLUMN pushed_pattern_rev INTEGER NOT NULL DEFAULT 0",
+    ],
+    # 8: the change log also says what a window must show afresh (core/ops/watch.py reads it
     # when another connection wrote): labels, settings, drafts begun or ended, hub assignments,
     # trained models and learning curves, and the rows a hub pull writes, under their own
     # kinds ('annotation_pulled'...) so that they are still never pushed back. Documents are
@@ -254,6 +276,15 @@ MIGRATIONS: list[list[str]] = [
             ("trained_models", "trained_model", "NEW.id", ("INSERT",)),
             ("learning_curves", "learning_curve", "NEW.id", ("INSERT",)))
           for event in events],
+        # Patterns a hub pull writes: one row (the window rereads the pattern set). on_pull = 1:
+        # add_patterns (store/models.py) keeps its own writes quiet with on_pull = 0 and logs them
+        # itself as 'pattern' rows.
+        *[f"""CREATE TRIGGER patterns_pull_log_{event.lower()} AFTER {event} ON patterns
+        WHEN EXISTS (SELECT 1 FROM sync_quiet WHERE on_pull = 1)
+        BEGIN
+            DELETE FROM sync_log WHERE kind = 'pattern_pulled' AND row_id = 0;
+            INSERT INTO sync_log (kind, row_id) VALUES ('pattern_pulled', 0);
+        END""" for event in ("INSERT", "UPDATE")],
     ],
 ]
 

@@ -15,28 +15,30 @@ A watermark is written in the same SQLite transaction as the data it covers (pul
 after the hub committed (pushes: a push repeated after a crash merges as "unchanged").
 
 Rows written inside hub_pull_transaction() are not logged (sync_quiet), so they are never
-pushed back (a later migration logs them under kinds of their own, 'annotation_pulled'...,
+pushed back (local migration 8 logs them under kinds of their own, 'annotation_pulled'...,
 for the window). The project remembers the hub in its settings: hub_url (never with a
 password), hub_id and hub_annotator; hub_pending_decisions() and hub_assigned_ids() default
 to them. hub_state, hub_assignments and sync_log are this project's own: a merge never reads
 them from a teammate's file (core/team/merge.py reads documents, labels, decisions and reviews).
 
 The same log tells the window what other connections changed (read_change_log, read by
-core/ops/watch.py): a later migration also logs labels, settings, drafts begun or ended,
-hub assignments, trained models and learning curves. Documents need no log: their ids only
-grow, so the largest id is their watermark.
+core/ops/watch.py): local migration 8 also logs labels, settings, drafts begun or ended,
+hub assignments, trained models, learning curves and the patterns a pull brings
+('pattern_pulled'; a local pattern change is logged as 'pattern' for the push, migration 7).
+Documents need no log: their ids only grow, so the largest id is their watermark.
 """
 
 from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field, fields
-from typing import Any, Iterator
+from typing import Any, Collection, Iterator
 
 from annotator.core.store.connection import StoreBase
 
 HUB_WATERMARKS = ("pushed_rev", "pushed_review_rev", "pushed_document", "pushed_annotation_history",
-                  "pushed_review_history", "pulled_xid", "pulled_all_xid", "pushed_time_rev")
+                  "pushed_review_history", "pulled_xid", "pulled_all_xid", "pushed_time_rev",
+                  "pushed_pattern_rev")
 _REMEMBERED = ("hub_url", "hub_id", "hub_annotator")
 
 
@@ -56,6 +58,7 @@ class HubState:
     pulled_all_xid: int = 0
     last_sync: float | None = None
     pushed_time_rev: int = 0
+    pushed_pattern_rev: int = 0  # patterns (local migration 7; core/hub/patterns.py)
 
 
 @dataclass
@@ -78,7 +81,9 @@ class LogRead:
 _BY_ROW = {"annotation": "annotations", "annotation_pulled": "annotations"}
 _BY_DOCUMENT = ("review", "review_pulled", "draft")
 # Kinds of few rows, read even past the limit (the small tables: labels, settings...).
-_SMALL_KINDS = ("label", "setting", "assignment", "trained_model", "learning_curve")
+_SMALL_KINDS = ("label", "setting", "assignment", "trained_model", "learning_curve", "pattern_pulled")
+# One row per pattern changed here (a 100,000-term list: as many): past the limit only whether any.
+_PATTERN_KIND = "pattern"
 
 _COLUMNS = [f.name for f in fields(HubState)]
 _SELECT_STATE = f"SELECT {', '.join(_COLUMNS)} FROM hub_state WHERE hub_id = ? AND annotator = ?"
@@ -170,9 +175,15 @@ class SyncStateMixin(StoreBase):
             "SELECT count(*) FROM sync_log l JOIN decision_times t ON t.id = l.row_id "
             "WHERE l.kind = 'decision_time' AND l.rev > ? AND t.annotator = ?", (after_rev, annotator)).fetchone()[0]
 
-    def count_changed_reviews(self, after_rev: int) -> int:
-        return self.conn.execute("SELECT count(*) FROM sync_log WHERE kind = 'review' AND rev > ?",
-                                 (after_rev,)).fetchone()[0]
+    def changed_reviewers(self, after_rev: int, skip_hashes: Collection[str] = ()) -> dict[str, int]:
+        """reviewer -> reviews changed since after_rev, except on documents with these hashes."""
+        out: dict[str, int] = {}
+        for reviewer, digest in self.conn.execute(
+                "SELECT r.reviewer, d.hash FROM sync_log l JOIN reviews r ON r.document_id = l.row_id "
+                "JOIN documents d ON d.id = r.document_id WHERE l.kind = 'review' AND l.rev > ?", (after_rev,)):
+            if digest not in skip_hashes:
+                out[str(reviewer)] = out.get(str(reviewer), 0) + 1
+        return out
 
     def review_history_after(self, after: int, limit: int) -> list[tuple[Any, ...]]:
         """(id, hash, reviewer, spans, sources, created) of review history rows id > after."""
@@ -208,6 +219,9 @@ class SyncStateMixin(StoreBase):
             rows = conn.execute(f"SELECT rev, kind, row_id FROM sync_log WHERE rev > ? AND rev <= ? AND kind "
                                 f"IN ({','.join('?' * len(_SMALL_KINDS))})", (after_rev, rev, *_SMALL_KINDS)).fetchall()
             read.overflow, read.documents = True, None
+            if conn.execute("SELECT 1 FROM sync_log WHERE kind = ? AND rev > ? AND rev <= ? LIMIT 1",
+                            (_PATTERN_KIND, after_rev, rev)).fetchone():
+                read.kinds.add(_PATTERN_KIND)
         by_row: dict[str, list[int]] = {}
         settings: list[int] = []
         for _rev, kind, row_id in rows:

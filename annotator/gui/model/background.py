@@ -26,11 +26,12 @@ SUGGEST = "suggest"  # the task key of pre-annotation
 
 class Background(QObject):
     """Signals: tokensReady(doc_id, tokens), suggestionsArrived(doc ids),
-    modelStatus(text for the status bar), modelFailed(message)."""
+    modelStatus(text for the status bar), modelLoaded(model key), modelFailed(message)."""
 
     tokensReady = Signal(int, object)
     suggestionsArrived = Signal(object)
     modelStatus = Signal(str)
+    modelLoaded = Signal(str)
     modelFailed = Signal(str)
 
     def __init__(self, project: Project, tasks: TaskRunner, parent: QObject | None = None) -> None:
@@ -42,6 +43,7 @@ class Background(QObject):
         self._tokens: OrderedDict[int, list[Any]] = OrderedDict()
         self._token_busy = False
         self._token_pending: tuple[int, str] | None = None
+        self._patterns_asked = 0
         project.modelChanged.connect(self._restart_model)
         project.opened.connect(self._project_opened)
         project.annotatorChanged.connect(lambda _name: self.reload_matcher())
@@ -49,6 +51,7 @@ class Background(QObject):
         project.matcherLearn.connect(self.learn)
         project.matcherChanged.connect(self._learn_next)
         project.disputedStale.connect(self._count_disputed)
+        project.patternsEdited.connect(self.reload_patterns)
         self._requests = {"matcher": 0, "disputed": 0}  # the latest of each wins
         self._to_learn: set[int] = set()
         self.learning = False
@@ -59,6 +62,7 @@ class Background(QObject):
         """Called once the window has painted: nothing here may delay the first frame."""
         self.started = True
         self.reload_matcher()
+        self.reload_patterns()
         self._count_disputed()
         self._restart_model()
         self._next_tokens()
@@ -144,6 +148,15 @@ class Background(QObject):
                        on_returned=self._latest("matcher", self.project.set_matcher), on_finished=finished,
                        on_error=lambda _exc: self.reload_matcher())  # it held the matcher: build another
 
+    def reload_patterns(self) -> None:
+        """(Re)build the pattern matcher (core/learning/patterns) off the GUI thread."""
+        if self.started:
+            self._patterns_asked += 1
+            asked = self._patterns_asked  # an older build finishing later is dropped
+            self.tasks.run(jobs.patterns_job, self.project.path, name="patterns",
+                           on_returned=lambda m: self.project.set_patterns(m) if asked == self._patterns_asked
+                           else None)
+
     def _count_disputed(self) -> None:
         """Count the disputed documents in a worker; changes meanwhile ask for another count."""
         self.project.counting_disputed = True
@@ -189,6 +202,8 @@ class Background(QObject):
             self.modelStatus.emit(name if loaded else f"loading {name}…")
             self.tasks.progress(SUGGEST, 0, 0, "Pre-annotating" if loaded else "Loading model")
             self.suggestionsArrived.emit(None)  # cached suggestions can show now
+            if loaded:
+                self.modelLoaded.emit(key)
         elif event[0] == "suggested":
             self.suggestionsArrived.emit(list(event[1]))
 

@@ -40,8 +40,8 @@ class ReviewView(QWidget):
     """Side-by-side adjudication of the annotators' accepted versions.
 
     Keys: click a span above to copy it into the final version (replacing overlaps, undoable),
-    drag in the final version to add a span, label keys relabel the selected final span
-    (or pick the label for new ones), Delete removes it, Ctrl+Z / Ctrl+Shift+Z undo / redo,
+    drag in the final version to add a span, label keys pick the label for new spans (or
+    relabel the final span the reviewer clicked: SpanEditor.choose_label), Delete removes it, Ctrl+Z / Ctrl+Shift+Z undo / redo,
     A accepts the final version as reviewed gold and moves on, N skips to the next disputed,
     Escape or Ctrl+W closes the window.
     """
@@ -192,9 +192,9 @@ class ReviewView(QWidget):
             done = row.document_id in reviewed
             item = QListWidgetItem(f"{'✓' if done else '⚑'} #{row.document_id}  {row.score:.2f}  {row.preview}")
             item.setData(Qt.ItemDataRole.UserRole, row.document_id)
-            item.setToolTip(f"document {row.document_id}: {count(row.disputed, 'contested span')}, "
+            item.setToolTip(f"document {row.document_id}: {row.reason}; {count(row.disputed, 'contested span')}, "
                             f"annotators {', '.join(row.annotators)}; disagreement {row.score:.2f} "
-                            "(0 = all agree, 1 = no span in common)"
+                            "(0 = all agree, 1 = no span in common, or accepted by one and rejected by another)"
                             + ("; reviewed" if done else "; disputed: no gold until reviewed"))
             self.doc_list.addItem(item)
         left = sum(1 for r in rows if r.document_id not in reviewed)
@@ -236,7 +236,10 @@ class ReviewView(QWidget):
             return
         doc = self.store.get_document(doc_id)
         self._versions = versions_for(self.store, doc_id, self.answer)
-        kinds = span_agreement(self._versions)
+        # Accept against reject is a dispute (core/team/gold.py): the rejecters are shown too.
+        rejected = sorted(versions_for(self.store, doc_id, "reject")) if self.answer == "accept" else []
+        # A rejecter marked nothing: the accepted spans are not agreed by everyone.
+        kinds = span_agreement({**self._versions, **{name: [] for name in rejected}})
         tokens = token_index(doc.text, self.store.lang)  # lazy for a long text
         labels = self.store.labels()
         for name in sorted(self._versions):
@@ -246,6 +249,11 @@ class ReviewView(QWidget):
             row.editor.spanClicked.connect(lambda span, n=name: self.copy_span(n, span))
             self.rows_splitter.addWidget(row)
             self._rows[name] = row
+        for name in rejected:
+            row = AnnotatorRow(name, self)
+            row.show_rejected(doc.text)
+            self.rows_splitter.addWidget(row)
+            self._rows[name] = row
         self.rows_splitter.addWidget(self.final_box)  # moves it below the new rows
         review = self.store.get_review(doc_id)
         start = list(review.spans) if review else initial_final(self._versions)
@@ -253,12 +261,15 @@ class ReviewView(QWidget):
         self.final.set_document(doc.text, [Span(s.start, s.end, s.label) for s in start], tokens)
         self._sync_scrolling()
         disputed = sum(1 for k in kinds.values() if k != AGREE_ALL)
-        self.title.setText(f"<b>Document #{doc_id}</b> — {count(len(self._versions), 'version')}, "
+        against = f", <b>rejected by {', '.join(rejected)}</b> (accept vs reject)" if rejected else ""
+        self.title.setText(f"<b>Document #{doc_id}</b> — {count(len(self._versions), 'version')}{against}, "
                            f"{disputed} disputed span{'s' if disputed != 1 else ''}"
                            + (f" — <i>reviewed by {review.reviewer}</i>" if review else ""))
-        origin = "the saved review" if review else "the spans all annotators agree on"
+        origin = ("the saved review" if review else "the spans all who accepted agree on" if rejected
+                  else "the spans all annotators agree on")
         self.final_header.setText(f"<b>Final version</b> (reviewer {self.reviewer}) — starts from {origin}. "
-                                  "Drag to add, label keys relabel, Delete removes, A accepts.")
+                                  "Keys pick the next label; drag to add; click a span, then a key relabels it; "
+                                  "Delete removes; A accepts.")
         self.accept_button.setEnabled(len(self._versions) > 0)
         self.status.setText("")
         self._select_in_list(doc_id)
@@ -299,17 +310,15 @@ class ReviewView(QWidget):
         """Put an annotator's span into the final version, replacing what it overlaps (undoable)."""
         new = Span(span.start, span.end, span.label)
         if any(s.key() == new.key() for s in self.final.spans()):
-            self.final.select_span(new)
-            return False
+            return False  # already there (a copy is never selected: SpanEditor.choose_label)
         self.final.undo_stack().push(AddSpan(self.final, self.final.spans(), new, self.final.selected_span()))
         self.status.setText(f"Copied {span.label} '{self.final.text()[span.start:span.end]}' from {annotator}.")
         return True
 
     def choose_label(self, name: str) -> None:
-        """A label key: relabel the selected final span, or pick the label for new spans."""
-        if self.final.selected_span() is not None:
-            self.final.relabel_selected(name)
-        self.final.set_active_label(name)
+        """A label key: relabel the final span the reviewer selected, else pick the label for
+        new spans (SpanEditor.choose_label has the rule)."""
+        self.final.choose_label(name)
 
     def accept(self) -> bool:
         """Save the final version as this document's reviewed gold, then go to the next
