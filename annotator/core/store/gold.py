@@ -30,7 +30,7 @@ class GoldMixin(StoreBase):
                     f"WHERE answer = 'accept' AND document_id IN ({marks}) ORDER BY annotator", chunk):
                 versions.setdefault(row[0], []).append(self._annotation(row))
             reviews = {r[0]: self._review(r) for r in self.conn.execute(
-                           "SELECT document_id, reviewer, spans, sources, created FROM reviews "
+                           "SELECT document_id, reviewer, spans, sources, created, method FROM reviews "
                            f"WHERE document_id IN ({marks})", chunk)}
             for doc_id in chunk:
                 if doc_id in docs:
