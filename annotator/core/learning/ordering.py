@@ -132,11 +132,13 @@ def score_uncertainty(store: Store, suggester: Suggester, doc_ids: Sequence[int]
 
 
 def disputed_scores(store: Store) -> dict[int, float]:
-    """document id -> disagreement of its accepted versions, for the disputed documents only."""
-    from annotator.core.team.agreement import disagreement_score, versions_for
+    """document id -> disagreement of its accepted versions (the review's per-document score,
+    core/team/agreement.py document_score), for the disputed documents only."""
+    from annotator.core.team.agreement import score_document, versions_for
     from annotator.core.team.gold import disputed_ids
 
-    return {doc_id: disagreement_score(versions_for(store, doc_id)) for doc_id in disputed_ids(store)}
+    return {doc_id: score_document(store, doc_id, versions_for(store, doc_id)).score
+            for doc_id in disputed_ids(store)}
 
 
 def document_order(store: Store, order: str = ORDER_IMPORTED, *, model_key: str | None = None,

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from annotator.core.team.agreement import (
-    DocumentDisagreement, disagreement_score, disputed_spans, preview,
-    sort_disagreements, versions_for,
-)
+from annotator.core.team.agreement import DocumentDisagreement, document_row, sort_disagreements, versions_for
+from annotator.core.text.tokens import tokenize
 from annotator.core.text.model import Review, Span
 
 if TYPE_CHECKING:
@@ -51,15 +49,15 @@ def initial_final(versions: Mapping[str, Sequence[Span]]) -> list[Span]:
 
 
 def disagreement_table(store: Store, *, answer: str = "accept") -> list[DocumentDisagreement]:
-    """Documents with two or more versions that differ, most disputed first."""
+    """Documents with two or more versions that differ, least agreement first (the
+    per-document score of core/team/agreement.py: 1 - alpha of its tokens)."""
     rows = []
     for doc_id in store.shared_document_ids(answer):
         versions = versions_for(store, doc_id, answer)
-        score = disagreement_score(versions)
-        disputed = disputed_spans(versions)
-        if score > 0 or disputed:
-            rows.append(DocumentDisagreement(doc_id, preview(store.get_document(doc_id).text),
-                                             tuple(sorted(versions)), disputed, score))
+        if len({frozenset(s.key() for s in spans) for spans in versions.values()}) < 2:
+            continue  # every version the same: nothing to review
+        text = store.get_document(doc_id).text
+        rows.append(document_row(doc_id, text, versions, tokenize(text, store.lang)))
     return sort_disagreements(rows)
 
 
