@@ -58,8 +58,9 @@ def test_merge_then_agreement_json(projects):
     assert pair["kappa"] == round(7 / 12, 4)
     assert pair["per_label"]["PERSON"]["f1"] == round(4 / 6, 4)
     assert pair["counts"]["boundary_only"] == 1 and pair["counts"]["label_only"] == 1
-    # Doc 1 (1 - 2/7) is disputed, doc 2 is not.
-    assert [(d["score"], d["disputed_spans"]) for d in data["documents"]] == [(round(5 / 7, 4), 5), (0.0, 0)]
+    # Doc 1 (1 - alpha = 210/354, see tests/core/test_agreement.py) is disputed, doc 2 is not.
+    assert [(d["score"], d["disputed_spans"]) for d in data["documents"]] == [(round(210 / 354, 4), 5), (0.0, 0)]
+    assert pair["alpha"] == round(1 - 310 / 758, 4) and pair["overlap_f1"] == round(8 / 11, 4)
 
 
 def test_agreement_table(projects):
@@ -70,9 +71,11 @@ def test_agreement_table(projects):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     row = next(l for l in lines if l.startswith("alice"))
-    assert row.split()[:6] == ["alice", "bob", "2", "0.545", "0.727", "0.583"]
+    # exact F1 6/11, overlap F1 8/11, kappa 7/12, alpha 1 - 310/758 (tests/core/test_agreement.py)
+    assert row.split()[:7] == ["alice", "bob", "2", "0.545", "0.727", "0.583", "0.591"]
+    assert lines[0].startswith("Overall (2 annotators, 2 shared documents): exact F1 0.545, overlap F1 0.727")
     assert "Documents with disagreement: 1 of 2 shared" in result.output
-    assert any("Hun Sen met Donald" in l and "0.714" in l for l in lines)
+    assert any("Hun Sen met Donald" in l and "0.593" in l for l in lines)  # 1 - alpha = 210/354
 
 
 def test_agreement_with_nothing_to_compare(projects):

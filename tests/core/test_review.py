@@ -28,7 +28,11 @@ def test_span_agreement_three_annotators():
     kinds = span_agreement({"alice": ALICE, "bob": BOB, "carol": carol})
     assert kinds[Span(0, 7, "PERSON")] == "all"
     assert kinds[Span(42, 48, "DATE")] == "some"  # two of three
-    assert initial_final({"alice": ALICE, "bob": BOB, "carol": carol}) == [Span(0, 7, "PERSON")]
+    # Three annotators: the final version starts from what a majority (2 of 3) agrees on.
+    assert initial_final({"alice": ALICE, "bob": BOB, "carol": carol}) == [Span(0, 7, "PERSON"),
+                                                                          Span(42, 48, "DATE")]
+    # With k = 3 (the project's setting), only what all three hold.
+    assert initial_final({"alice": ALICE, "bob": BOB, "carol": carol}, 3) == [Span(0, 7, "PERSON")]
     # Sources do not make spans different.
     assert span_agreement({"a": [Span(0, 7, "PERSON", "model")], "b": [Span(0, 7, "PERSON")]}) == \
         {Span(0, 7, "PERSON"): "all"}

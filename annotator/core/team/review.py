@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from annotator.core.team.agreement import DocumentDisagreement, document_row, sort_disagreements, versions_for
+from annotator.core.team.majority import MIN_ANNOTATORS, majority_version
 from annotator.core.text.tokens import tokenize
 from annotator.core.text.model import Review, Span
 
@@ -43,8 +44,12 @@ def span_agreement(versions: Mapping[str, Sequence[Span]]) -> dict[Span, str]:
     return out
 
 
-def initial_final(versions: Mapping[str, Sequence[Span]]) -> list[Span]:
-    """The final version a reviewer starts from: the spans every annotator agrees on."""
+def initial_final(versions: Mapping[str, Sequence[Span]], min_agreement: int | None = None) -> list[Span]:
+    """The final version a reviewer starts from: with three or more annotators, the spans at
+    least k of them agree on (core/team/majority.py; k = min_agreement, None: a strict
+    majority), offered pre-accepted; with fewer, the spans every annotator agrees on."""
+    if len(versions) >= MIN_ANNOTATORS:
+        return majority_version(versions, min_agreement).spans
     return sorted(s for s, kind in span_agreement(versions).items() if kind == AGREE_ALL)
 
 
