@@ -73,13 +73,13 @@ class LabelsMixin(StoreBase):
         return added
 
     def remove_label(self, name: str) -> None:
-        """Remove a label from the set; its description goes too (kept in guideline_history)."""
+        """Remove a label from the set; its description goes too (kept in team_guideline_history)."""
         with self.transaction() as c:
             try:
                 self.db["labels"].delete(name)
             except sqlite_utils.db.NotFoundError:
                 raise KeyError(name) from None
-            c.execute("DELETE FROM guidelines WHERE subject = ?", (name,))
+            c.execute("DELETE FROM team_guidelines WHERE subject = ?", (name,))
 
     def set_label_color(self, name: str, color: str) -> None:
         with self.transaction():
@@ -97,7 +97,7 @@ class LabelsMixin(StoreBase):
         with self.transaction() as c:
             if not c.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old)).rowcount:
                 raise KeyError(old)
-            c.execute("UPDATE guidelines SET subject = ? WHERE subject = ?", (new, old))  # its description
+            c.execute("UPDATE team_guidelines SET subject = ? WHERE subject = ?", (new, old))  # its description
             self._fold_all_drafts(c)  # labels in draft edits too
             for table, key_cols in (("annotations", "id"), ("drafts", "document_id, annotator"),
                                     ("reviews", "document_id")):

@@ -225,7 +225,7 @@ MIGRATIONS: list[list[str]] = [
         "INSERT INTO sync_log (kind, row_id) SELECT 'decision_time', id FROM decision_times ORDER BY id",
         "ALTER TABLE hub_state ADD COLUMN pushed_time_rev INTEGER NOT NULL DEFAULT 0",
     ],
-    # 7: the team's quality loop (issue 24): how a review was decided (by hand, by majority,
+    # 7: the team's quality loop (issue 24; table names left free for users' own side tables): how a review was decided (by hand, by majority,
     # for a unanimous document), notes on documents, the guidelines and label descriptions,
     # each logged for the team hub as decisions are, and their hub watermarks.
     [
@@ -240,7 +240,7 @@ MIGRATIONS: list[list[str]] = [
             VALUES (OLD.document_id, OLD.reviewer, OLD.spans, OLD.sources, OLD.created, {_NOW}, OLD.method);
         END""" for event in ("UPDATE", "DELETE")],
         # A note keeps its uid everywhere (merge, hub); deleting leaves a tombstone that travels.
-        """CREATE TABLE notes (
+        """CREATE TABLE document_notes (
             id INTEGER PRIMARY KEY,
             uid TEXT NOT NULL UNIQUE,
             document_id INTEGER NOT NULL REFERENCES documents(id),
@@ -250,9 +250,9 @@ MIGRATIONS: list[list[str]] = [
             updated REAL NOT NULL,
             deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
         )""",
-        "CREATE INDEX notes_by_document ON notes (document_id)",
+        "CREATE INDEX document_notes_by_document ON document_notes (document_id)",
         # subject '' is the project's guidelines (Markdown); any other is a label's description.
-        """CREATE TABLE guidelines (
+        """CREATE TABLE team_guidelines (
             id INTEGER PRIMARY KEY,
             subject TEXT NOT NULL UNIQUE,
             text TEXT NOT NULL,
@@ -260,7 +260,7 @@ MIGRATIONS: list[list[str]] = [
             author TEXT NOT NULL,
             updated REAL NOT NULL
         )""",
-        """CREATE TABLE guideline_history (
+        """CREATE TABLE team_guideline_history (
             id INTEGER PRIMARY KEY,
             subject TEXT NOT NULL,
             text TEXT NOT NULL,
@@ -269,9 +269,9 @@ MIGRATIONS: list[list[str]] = [
             updated REAL NOT NULL,
             replaced REAL NOT NULL
         )""",
-        *[f"""CREATE TRIGGER guidelines_keep_history_on_{event.lower()} BEFORE {event} ON guidelines
+        *[f"""CREATE TRIGGER team_guidelines_keep_history_on_{event.lower()} BEFORE {event} ON team_guidelines
         BEGIN
-            INSERT INTO guideline_history (subject, text, examples, author, updated, replaced)
+            INSERT INTO team_guideline_history (subject, text, examples, author, updated, replaced)
             VALUES (OLD.subject, OLD.text, OLD.examples, OLD.author, OLD.updated, {_NOW});
         END""" for event in ("UPDATE", "DELETE")],
         *[f"""CREATE TRIGGER {table}_sync_log_{event.lower()} AFTER {event} ON {table}
@@ -279,7 +279,7 @@ MIGRATIONS: list[list[str]] = [
         BEGIN
             DELETE FROM sync_log WHERE kind = '{kind}' AND row_id = NEW.id;
             INSERT INTO sync_log (kind, row_id) VALUES ('{kind}', NEW.id);
-        END""" for table, kind in (("notes", "note"), ("guidelines", "guideline"))
+        END""" for table, kind in (("document_notes", "note"), ("team_guidelines", "guideline"))
           for event in ("INSERT", "UPDATE")],
         "ALTER TABLE hub_state ADD COLUMN pushed_note_rev INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE hub_state ADD COLUMN pushed_guideline_rev INTEGER NOT NULL DEFAULT 0",

@@ -215,8 +215,8 @@ class PairDocument:
     """One document behind a pair's figures (the agreement panel lists them on a click)."""
 
     document_id: int
-    exact_f1: float | None
-    overlap_f1: float | None
+    exact_f1: float  # two empty versions agree: 1.0
+    overlap_f1: float
     labels: frozenset[str]
 
 
@@ -355,8 +355,7 @@ class AgreementReport:
             return [d for d in rank if d in used]
         found = next((p for p in self.pairs if (p.a, p.b) == pair), None)
         rows = [r for r in (found.rows if found else []) if label is None or label in r.labels]
-        key = (lambda r: (r.overlap_f1 if r.overlap_f1 is not None else 1.0, r.exact_f1 or 0.0, r.document_id))
-        return [r.document_id for r in sorted(rows, key=key)]
+        return [r.document_id for r in sorted(rows, key=lambda r: (r.overlap_f1, r.exact_f1, r.document_id))]
 
 
 def shared_document_ids(store: Store, answer: str = "accept") -> list[int]:

@@ -8,7 +8,7 @@ remembers whether its annotator is a reviewer there (HUB_ROLE, written by every 
 refuses an annotator's change here too, so nobody edits what the hub would refuse; a project
 with no hub is its owner's to change.
 
-Texts follow core/team/notes.py check_text (any Unicode, at most 100 KB each, no NUL); a
+Texts follow core/text/free_text.py (any Unicode, at most 100 KB each, no NUL); a
 description for a label the project does not have is refused. Every change keeps the old
 version in the project's history; merge and sync keep the newer version current.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from typing import Any, Sequence
 
-from annotator.core.team.notes import MAX_TEXT_BYTES, TeamTextError, check_text
+from annotator.core.text.free_text import MAX_TEXT_BYTES, TeamTextError, check_text
 from annotator.core.text.model import Guideline
 
 PROJECT = ""  # the subject of the project's guidelines text (any other is a label's name)

@@ -1,10 +1,8 @@
 """Notes on documents ("is this the same marsh as in the first article?"): anyone adds one,
 only its author edits or deletes it (the hub's row-level security enforces the same rule).
 
-Rules for the text of a note, and of the guidelines and label descriptions (check_text): any
-Unicode text (not a lone surrogate, not a NUL character, which PostgreSQL's text cannot hold),
-at most MAX_TEXT_BYTES of UTF-8 each; anything else is refused with one line saying why.
-A note is not empty. The document is named by its number, as the document list shows it.
+The text of a note follows core/text/free_text.py (any Unicode, at most 100 KB, no NUL) and is
+not empty. The document is named by its number, as the document list shows it.
 """
 
 from __future__ import annotations
@@ -13,34 +11,12 @@ import time
 import uuid
 from typing import Any, Iterable
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.text.free_text import MAX_TEXT_BYTES, TeamTextError, check_text
 from annotator.core.text.model import Note
 from annotator.core.wording import count
 
-MAX_TEXT_BYTES = 100 * 1024  # 100 KB per note, guidelines text or label description
-
-
-class TeamTextError(AnnotatorError, ValueError):
-    """A note, guidelines text or label description that cannot be saved (one line)."""
-
-
-def check_text(text: Any, what: str, *, empty: bool = True) -> str:
-    """`text` if it can be saved as `what` ("the note", "the guidelines"...), else TeamTextError."""
-    if not isinstance(text, str):
-        raise TeamTextError(f"{what} must be text, not {type(text).__name__}")
-    if "\x00" in text:
-        raise TeamTextError(f"{what} contains a NUL character (at character {text.index(chr(0)) + 1:,}), "
-                            "which is not text")
-    try:
-        size = len(text.encode("utf-8"))
-    except UnicodeEncodeError as exc:
-        raise TeamTextError(f"{what} is not valid Unicode (a lone surrogate at character {exc.start + 1:,})") from None
-    if size > MAX_TEXT_BYTES:
-        raise TeamTextError(f"{what} is {size:,} bytes of UTF-8; the limit is 100 KB ({MAX_TEXT_BYTES:,} bytes)")
-    if not empty and not text.strip():
-        raise TeamTextError(f"{what} is empty")
-    return text
-
+__all__ = ["MAX_TEXT_BYTES", "TeamTextError", "add_note", "check_text", "delete_note", "edit_note", "note_dict",
+           "notes_by_document", "notes_for"]
 
 def _document(store: Any, doc_id: int) -> int:
     try:

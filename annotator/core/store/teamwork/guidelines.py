@@ -1,6 +1,6 @@
 """The guidelines (subject "") and label descriptions (subject = the label) of local
 migration 7; the rules are core/team/guidelines.py. Every change files the old version in
-guideline_history (a trigger), so nothing written is lost, merge and sync included."""
+team_guideline_history (a trigger), so nothing written is lost, merge and sync included."""
 
 from __future__ import annotations
 
@@ -31,50 +31,50 @@ class GuidelinesMixin(StoreBase):
         return Guideline(row[0], row[1], self._value(where, _examples, row[2]), row[3], row[4])
 
     def get_guideline(self, subject: str) -> Guideline | None:
-        row = self.conn.execute(f"SELECT {_COLUMNS} FROM guidelines WHERE subject = ?", (subject,)).fetchone()
+        row = self.conn.execute(f"SELECT {_COLUMNS} FROM team_guidelines WHERE subject = ?", (subject,)).fetchone()
         return self._guideline(row) if row else None
 
     def guidelines(self) -> list[Guideline]:
         """The project's guidelines (if written) first, then label descriptions by label name."""
-        return [self._guideline(r) for r in self.conn.execute(f"SELECT {_COLUMNS} FROM guidelines ORDER BY subject")]
+        return [self._guideline(r) for r in self.conn.execute(f"SELECT {_COLUMNS} FROM team_guidelines ORDER BY subject")]
 
     def write_guideline(self, subject: str, text: str, examples: Sequence[str], author: str, updated: float) -> None:
         with self.transaction() as c:
-            c.execute("INSERT INTO guidelines (subject, text, examples, author, updated) VALUES (?, ?, ?, ?, ?) "
+            c.execute("INSERT INTO team_guidelines (subject, text, examples, author, updated) VALUES (?, ?, ?, ?, ?) "
                       "ON CONFLICT(subject) DO UPDATE SET text = excluded.text, examples = excluded.examples, "
                       "author = excluded.author, updated = excluded.updated",
                       (subject, text, dumps(list(examples)), author, updated))
 
     def delete_guideline(self, subject: str) -> None:
-        with self.transaction() as c:  # the trigger files it in guideline_history
-            c.execute("DELETE FROM guidelines WHERE subject = ?", (subject,))
+        with self.transaction() as c:  # the trigger files it in team_guideline_history
+            c.execute("DELETE FROM team_guidelines WHERE subject = ?", (subject,))
 
     def guideline_history(self, subject: str) -> list[Guideline]:
         """Earlier versions of one subject, oldest first."""
         return [self._guideline(r) for r in self.conn.execute(
-            f"SELECT {_COLUMNS} FROM guideline_history WHERE subject = ? ORDER BY id", (subject,))]
+            f"SELECT {_COLUMNS} FROM team_guideline_history WHERE subject = ? ORDER BY id", (subject,))]
 
     def merge_guideline(self, subject: str, text: str, examples: Sequence[str], author: str, updated: float) -> str:
         """Bring in a version written elsewhere: the newer one is current, the older filed in
         history; 'added', 'updated', 'history' or 'unchanged' (as merge_review)."""
         payload = dumps(list(examples))
         with self.transaction() as c:
-            row = c.execute("SELECT text, examples, author, updated FROM guidelines WHERE subject = ?",
+            row = c.execute("SELECT text, examples, author, updated FROM team_guidelines WHERE subject = ?",
                             (subject,)).fetchone()
             if row is None:
-                c.execute("INSERT INTO guidelines (subject, text, examples, author, updated) VALUES (?, ?, ?, ?, ?)",
+                c.execute("INSERT INTO team_guidelines (subject, text, examples, author, updated) VALUES (?, ?, ?, ?, ?)",
                           (subject, text, payload, author, updated))
                 return "added"
             if (row[0], row[1], row[2], row[3]) == (text, payload, author, updated):
                 return "unchanged"
             if updated > row[3]:
-                c.execute("UPDATE guidelines SET text = ?, examples = ?, author = ?, updated = ? WHERE subject = ?",
+                c.execute("UPDATE team_guidelines SET text = ?, examples = ?, author = ?, updated = ? WHERE subject = ?",
                           (text, payload, author, updated, subject))
                 return "updated"
-            if c.execute("SELECT 1 FROM guideline_history WHERE subject = ? AND text = ? AND examples = ? "
+            if c.execute("SELECT 1 FROM team_guideline_history WHERE subject = ? AND text = ? AND examples = ? "
                          "AND author = ? AND updated = ?", (subject, text, payload, author, updated)).fetchone():
                 return "unchanged"
-            c.execute("INSERT INTO guideline_history (subject, text, examples, author, updated, replaced) "
+            c.execute("INSERT INTO team_guideline_history (subject, text, examples, author, updated, replaced) "
                       "VALUES (?, ?, ?, ?, ?, ?)", (subject, text, payload, author, updated, time.time()))
             return "history"
 
@@ -83,5 +83,5 @@ class GuidelinesMixin(StoreBase):
         """(rev, subject, author, text, examples JSON, updated) changed since after_rev."""
         return self.conn.execute(
             "SELECT l.rev, g.subject, g.author, g.text, g.examples, g.updated FROM sync_log l "
-            "JOIN guidelines g ON g.id = l.row_id WHERE l.kind = 'guideline' AND l.rev > ? "
+            "JOIN team_guidelines g ON g.id = l.row_id WHERE l.kind = 'guideline' AND l.rev > ? "
             "ORDER BY l.rev LIMIT ?", (after_rev, limit)).fetchall()

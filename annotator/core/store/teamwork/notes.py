@@ -27,30 +27,30 @@ class NotesMixin(StoreBase):
     def insert_note(self, uid: str, doc_id: int, author: str, text: str, created: float) -> Note:
         self.get_document(doc_id)  # KeyError for a document that is not there
         with self.transaction() as c:
-            note_id = c.execute("INSERT INTO notes (uid, document_id, author, text, created, updated) "
+            note_id = c.execute("INSERT INTO document_notes (uid, document_id, author, text, created, updated) "
                                 "VALUES (?, ?, ?, ?, ?, ?)", (uid, doc_id, author, text, created, created)).lastrowid
         return Note(int(note_id or 0), uid, doc_id, author, text, created, created)
 
     def update_note(self, note_id: int, text: str, updated: float, *, deleted: bool = False) -> None:
         with self.transaction() as c:
-            c.execute("UPDATE notes SET text = ?, updated = ?, deleted = ? WHERE id = ?",
+            c.execute("UPDATE document_notes SET text = ?, updated = ?, deleted = ? WHERE id = ?",
                       (text, updated, int(deleted), note_id))
 
     def get_note(self, note_id: int) -> Note | None:
-        row = self.conn.execute(f"SELECT {NOTE_COLUMNS} FROM notes WHERE id = ?", (note_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {NOTE_COLUMNS} FROM document_notes WHERE id = ?", (note_id,)).fetchone()
         return self._value(f"note {note_id}", _note, row) if row else None
 
     def notes(self, doc_ids: Iterable[int] | None = None, *, deleted: bool = False) -> list[Note]:
         """Notes of these documents (all when None), by document then time written; tombstones
         only when asked."""
         where = "" if deleted else " WHERE deleted = 0"
-        rows = self.conn.execute(f"SELECT {NOTE_COLUMNS} FROM notes{where} ORDER BY document_id, created, id")
+        rows = self.conn.execute(f"SELECT {NOTE_COLUMNS} FROM document_notes{where} ORDER BY document_id, created, id")
         wanted = None if doc_ids is None else set(doc_ids)
         return [self._value(f"note {r[0]}", _note, r) for r in rows if wanted is None or r[2] in wanted]
 
     def noted_document_ids(self) -> set[int]:
         """Documents with at least one note (not deleted): the list's ✎ and its filter."""
-        return {r[0] for r in self.conn.execute("SELECT DISTINCT document_id FROM notes WHERE deleted = 0")}
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT document_id FROM document_notes WHERE deleted = 0")}
 
     def merge_note(self, uid: str, doc_id: int, author: str, text: str, created: float, updated: float,
                    deleted: bool) -> str:
@@ -58,15 +58,15 @@ class NotesMixin(StoreBase):
         (the same, or older: a note has no history). A note under another author than ours
         with the same uid is refused (ValueError): nobody takes over another's note."""
         with self.transaction() as c:
-            row = c.execute("SELECT id, author, text, updated, deleted FROM notes WHERE uid = ?", (uid,)).fetchone()
+            row = c.execute("SELECT id, author, text, updated, deleted FROM document_notes WHERE uid = ?", (uid,)).fetchone()
             if row is None:
-                c.execute("INSERT INTO notes (uid, document_id, author, text, created, updated, deleted) "
+                c.execute("INSERT INTO document_notes (uid, document_id, author, text, created, updated, deleted) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?)", (uid, doc_id, author, text, created, updated, int(deleted)))
                 return "added"
             if row[1] != author:
                 raise ValueError(f"note {uid[:12]} is {row[1]}'s here, not {author}'s")
             if updated > row[3] and (row[2], bool(row[4])) != (text, deleted):
-                c.execute("UPDATE notes SET text = ?, updated = ?, deleted = ? WHERE id = ?",
+                c.execute("UPDATE document_notes SET text = ?, updated = ?, deleted = ? WHERE id = ?",
                           (text, updated, int(deleted), row[0]))
                 return "updated"
             return "unchanged"
@@ -76,5 +76,5 @@ class NotesMixin(StoreBase):
         """(rev, hash, author, uid, text, created, updated, deleted) of notes changed since after_rev."""
         return self.conn.execute(
             "SELECT l.rev, d.hash, n.author, n.uid, n.text, n.created, n.updated, n.deleted FROM sync_log l "
-            "JOIN notes n ON n.id = l.row_id JOIN documents d ON d.id = n.document_id "
+            "JOIN document_notes n ON n.id = l.row_id JOIN documents d ON d.id = n.document_id "
             "WHERE l.kind = 'note' AND l.rev > ? ORDER BY l.rev LIMIT ?", (after_rev, limit)).fetchall()
