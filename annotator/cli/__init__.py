@@ -22,11 +22,11 @@ def main(ctx: click.Context) -> None:
 def _register() -> None:
     from annotator.cli import (
         export_cmd, gui_cmd, hub_cmds, import_cmd, model_cmds, project_cmds, report_cmd, review_cmds,
-        train_cmds,
+        team_cmds, train_cmds,
     )
 
-    for module in (import_cmd, export_cmd, project_cmds, report_cmd, model_cmds, train_cmds, review_cmds, hub_cmds,
-                   gui_cmd):
+    for module in (import_cmd, export_cmd, project_cmds, report_cmd, model_cmds, train_cmds, review_cmds, team_cmds,
+                   hub_cmds, gui_cmd):
         for command in module.COMMANDS:
             main.add_command(command)
 

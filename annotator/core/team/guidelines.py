@@ -56,7 +56,7 @@ def _stamp(store: Any, subject: str) -> float:
 
 def set_guidelines(store: Any, text: str, author: str) -> Guideline:
     """Replace the project's guidelines text (Markdown); the old one is kept in history."""
-    check_text(text, "the guidelines")
+    check_text(text, "the guidelines text")
     _check_may_edit(store)
     store.write_guideline(PROJECT, text, (), author, _stamp(store, PROJECT))
     return store.get_guideline(PROJECT)
