@@ -32,6 +32,12 @@ class SyncReport:
     pushed_decision_times: Counter = field(default_factory=Counter)
     kept_local_decision_times: int = 0  # records merged in under another annotator's name
     decision_times_waiting: int = 0     # ours, kept until the hub's schema can hold them
+    pushed_notes: Counter = field(default_factory=Counter)       # added / updated / unchanged
+    pushed_guidelines: Counter = field(default_factory=Counter)  # as reviews
+    kept_local_notes: int = 0           # notes merged in under another author's name
+    kept_local_guidelines: int = 0      # not this reviewer's, or we are not a reviewer on the hub
+    teamwork_waiting: int = 0           # notes and guidelines kept until the hub can hold them
+    review_methods_dropped: int = 0     # reviews by majority/unanimous pushed to an older hub as plain
     pulled: PullCounts = field(default_factory=PullCounts)
     assigned: int = 0               # open assignments held now
     seconds: float = 0.0
@@ -43,7 +49,9 @@ class SyncReport:
         return (self.pushed_documents + self.pushed_labels + self.pulled.documents + self.pulled.labels
                 + sum(c[o] for c in (self.pushed_decisions, self.pushed_reviews,
                                      self.pulled.decisions, self.pulled.reviews) for o in changed)
-                + self.pushed_decision_times["added"] + self.pulled.decision_times["added"])
+                + self.pushed_decision_times["added"] + self.pulled.decision_times["added"]
+                + sum(c[o] for c in (self.pushed_notes, self.pushed_guidelines, self.pulled.notes,
+                                     self.pulled.guidelines) for o in changed))
 
     def to_dict(self) -> dict[str, Any]:
         def outcomes(c: Counter) -> dict[str, int]:
@@ -58,13 +66,18 @@ class SyncReport:
                            "documents_already_on_hub": self.documents_already_on_hub,
                            "labels": self.pushed_labels, "decisions": outcomes(self.pushed_decisions),
                            "reviews": outcomes(self.pushed_reviews),
-                           "decision_times": records(self.pushed_decision_times)},
+                           "decision_times": records(self.pushed_decision_times),
+                           "notes": outcomes(self.pushed_notes), "guidelines": outcomes(self.pushed_guidelines)},
                 "kept_local": {"decisions": self.kept_local_decisions, "reviews": self.kept_local_reviews,
                                "decision_times": self.kept_local_decision_times,
-                               "decision_times_waiting": self.decision_times_waiting},
+                               "decision_times_waiting": self.decision_times_waiting,
+                               "notes": self.kept_local_notes, "guidelines": self.kept_local_guidelines,
+                               "notes_and_guidelines_waiting": self.teamwork_waiting,
+                               "review_methods_dropped": self.review_methods_dropped},
                 "pulled": {"documents": p.documents, "labels": p.labels,
                            "decisions": outcomes(p.decisions), "reviews": outcomes(p.reviews),
                            "decision_times": records(p.decision_times),
+                           "notes": outcomes(p.notes), "guidelines": outcomes(p.guidelines),
                            "rejected": p.rejected, "problems": p.problems},
                 "assigned": self.assigned, "moved": self.moved, "seconds": round(self.seconds, 3)}
 
@@ -94,6 +107,19 @@ class SyncReport:
         if self.decision_times_waiting:
             out.append(f"  kept local: {count(self.decision_times_waiting, 'decision record')} until the hub's admin "
                        "runs `annotator hub init` again (this hub's schema cannot hold them yet)")
+        if sum(self.pushed_notes.values()) or sum(self.pushed_guidelines.values()):
+            out.append(f"  pushed notes: {few(self.pushed_notes)}; guidelines: {few(self.pushed_guidelines)}")
+        if self.kept_local_notes:
+            out.append(f"  kept local: {count(self.kept_local_notes, 'note')} by other authors (only "
+                       f"{self.annotator}'s notes are pushed)")
+        if self.kept_local_guidelines:
+            out.append(f"  kept local: {count(self.kept_local_guidelines, 'guideline change')} (only reviewers "
+                       f"change the guidelines on the hub, and only their own are pushed)")
+        if self.teamwork_waiting or self.review_methods_dropped:
+            waiting = count(self.teamwork_waiting, "note or guideline change", "notes and guideline changes")
+            dropped = count(self.review_methods_dropped, "review")
+            out.append(f"  kept local: {waiting}; {dropped} by majority or unanimous went up as hand reviews: this "
+                       "hub's schema is older, the admin runs `annotator hub init` again")
         if self.kept_local_reviews:
             out.append(f"  kept local: {count(self.kept_local_reviews, 'review')} (not {self.annotator}'s, or "
                        f"{self.annotator} is not a reviewer on this hub)")
@@ -102,6 +128,8 @@ class SyncReport:
         if sum(p.reviews.values()):
             out.append(f"  pulled reviews: {few(p.reviews)}")
         out.append(f"  pulled: {records(p.decision_times)}")
+        if sum(p.notes.values()) or sum(p.guidelines.values()):
+            out.append(f"  pulled notes: {few(p.notes)}; guidelines: {few(p.guidelines)}")
         if p.rejected:
             out.append(f"  not applied: {count(p.rejected, 'bad row')} from the hub, e.g. {p.problems[0]}")
         out.append(f"  assigned to {self.annotator}: {count(self.assigned, 'document')}")

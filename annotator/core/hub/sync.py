@@ -32,7 +32,7 @@ import functools
 import time
 from typing import Any, Callable, Iterator
 
-from annotator.core.hub import pull
+from annotator.core.hub import pull, teamwork
 from annotator.core.hub.connection import HubError, HubOffline, check_url, connect, is_offline, safe_url
 from annotator.core.hub.report import SyncReport
 from annotator.core.hub.roles import HubInfo, check_name, hub_info
@@ -116,11 +116,14 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
             raise HubError(f"connected as {info.user}, not {annotator}: use {annotator} in the URL")
         check_name(info.user)
         state = store.hub_state(info.hub_id, info.user, safe_url(url))
+        teamwork.remember_role(store, info.is_reviewer)
         run = _Run(store, conn, info, state, SyncReport(safe_url(url), info.user, info.hub_id),
                    on_progress or (lambda stage, done, total: None))
         for stage, step in (("labels", run.labels), ("documents", run.push_documents),
                             ("decisions", run.push_decisions), ("reviews", run.push_reviews),
-                            ("decision records", run.push_decision_times)):
+                            ("decision records", run.push_decision_times),
+                            ("notes", lambda: teamwork.push_notes(run)),
+                            ("guidelines", lambda: teamwork.push_guidelines(run))):
             with hub_errors(f"pushing {stage}"):
                 step()
         with hub_errors("pulling assignments"):
@@ -140,6 +143,7 @@ class _Run:
                  report: SyncReport, progress: ProgressFn):
         self.store, self.conn, self.info, self.state = store, conn, info, state
         self.report, self.progress = report, progress
+        self.chunk = CHUNK
 
     def labels(self) -> None:
         def on_hub() -> list[tuple[Any, ...]]:
@@ -244,9 +248,7 @@ class _Run:
             # Not pushed, and the watermark stays: they go up once the role becomes a reviewer.
             self.report.kept_local_reviews = self.store.count_changed_reviews(self.state.pushed_review_rev)
             return
-        self._push_with_history("reviews", self.store.changed_reviews, self.store.review_history_after,
-                                ("pushed_review_rev", "pushed_review_history"), "merge_review",
-                                self.report.pushed_reviews)
+        teamwork.push_reviews(self)  # with how each was decided, where the hub holds it
 
     def push_decision_times(self) -> None:
         if self.info.version < DECISION_TIMES_VERSION:
@@ -319,6 +321,7 @@ class _Run:
                         ids = self.store.ids_for_hashes(sorted({r[0] for r in rows}))
                         pull.apply_rows(self.store, table, rows, ids, self.report.pulled)
                     cur.close()
+                teamwork.pull_guidelines(self, lo, hi)
                 marks = {"pulled_xid": hi, "last_sync": time.time(),
                          **({"pulled_all_xid": hi} if pull_all else {})}
                 self.store.save_hub_state(self.state, **marks)
