@@ -71,8 +71,10 @@ def push_notes(run: Any) -> None:
     if run.info.version < TEAMWORK_VERSION:
         run.report.teamwork_waiting += run.store.count_changed("note", run.state.pushed_note_rev)
         return
-    run._push("notes", lambda w: run.store.changed_notes(w, run.chunk), "pushed_note_rev", "merge_note",
-              run.report.pushed_notes, "kept_local_notes")
+    def fetch(after: int) -> list[tuple[Any, ...]]:  # SQLite's 0/1 as PostgreSQL's boolean
+        return [(*r[:7], bool(r[7])) for r in run.store.changed_notes(after, run.chunk)]
+
+    run._push("notes", fetch, "pushed_note_rev", "merge_note", run.report.pushed_notes, "kept_local_notes")
 
 
 def push_guidelines(run: Any) -> None:
