@@ -89,7 +89,7 @@ def view(qtbot, merged):
 
 def test_review_shows_both_versions_and_starts_from_agreement(view, qtbot):
     widget, store, (d1, d2, d3) = view
-    # Most disputed first: doc 1 (exact F1 2*5/18 -> 0.44 disagreement), doc 2 (4/6 -> 0.33); doc 3 agrees.
+    # Least agreement first (1 - alpha of the tokens): doc 1, doc 2; doc 3 agrees.
     items = [widget.doc_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.doc_list.count())]
     assert items == [d1, d2]
     assert widget.current_document() == d1
@@ -111,8 +111,12 @@ def test_review_shows_both_versions_and_starts_from_agreement(view, qtbot):
     # -> F1 = 18/28 = 0.643; boundary-only pairs Donald Trump/Trump and the United States/United
     # States -> partial F1 = 2*11/28 = 0.786.
     table = widget.agreement_table
-    first = [table.item(0, j).text() for j in range(table.columnCount())]
-    assert first == ["alice / bob", "0.643", "0.786", first[3], "3"]
+    rows = [[table.item(i, j).text() for j in range(table.columnCount())] for i in range(table.rowCount())]
+    # All annotators first (two here: the same figures as their pair), then the pair, each per label.
+    assert rows[0][:3] == ["All annotators", "0.643", "0.786"] and rows[0][5] == "3"
+    pair = next(r for r in rows if r[0] == "alice / bob")
+    assert pair[:3] == ["alice / bob", "0.643", "0.786"] and pair[5] == "3" and pair[4] == rows[0][4]
+    assert float(pair[4]) < 1  # alpha
     assert table.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff  # fits its panel
 
 
@@ -208,7 +212,8 @@ def test_disputed_marks_and_accept_all_unanimous(qtbot, merged):
     with qtbot.waitSignal(project.reviewSaved, timeout=5000):
         saved = widget.accept_unanimous()
     assert saved == 1 and project.store.reviewed_document_ids() == [ids[2]]  # Paris: both agree
-    assert "Reviewed 1 unanimous document" in widget.status.text()
+    assert widget.status.text() == "Reviewed 1 document as lead: 1 unanimous; 2 disputed documents left."
+    assert project.store.get_review(ids[2]).method == "unanimous"
     assert widget.accept_unanimous() == 0  # idempotent
     qtbot.waitUntil(lambda: widget.agreement is not None, timeout=20000)
     quality = widget.agreement_panel.quality

@@ -122,3 +122,19 @@ def sync_until_the_server_stops(pg_server: PgServer, path: Path, url: str, stage
     finally:
         if not pg_server.running():
             pg_server.start()
+
+
+def undo_teamwork_migration(conn) -> None:  # type: ignore[no-untyped-def]
+    """Make the admin's hub what it was before the notes/guidelines migration (hub schema
+    TEAMWORK_VERSION), to test a newer annotator against an older hub."""
+    from annotator.core.hub.schema import MIGRATIONS, TEAMWORK_VERSION
+
+    for function in ("merge_note", "merge_guideline", "merge_review_decided", "keep_guideline_history"):
+        conn.execute(f"DROP FUNCTION hub.{function} CASCADE")
+    for table in ("notes", "guideline_history", "guidelines"):
+        conn.execute(f"DROP TABLE hub.{table}")
+    for table in ("reviews", "review_history"):
+        conn.execute(f"ALTER TABLE hub.{table} DROP COLUMN method")
+    conn.execute(next(sql for sql in MIGRATIONS[0] if "hub.keep_review_history()" in sql)
+                 .replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
+    conn.execute("DELETE FROM hub.schema_version WHERE version >= %s", (TEAMWORK_VERSION,))

@@ -15,7 +15,7 @@ from annotator.core.team.majority import auto_accept
 from annotator.core.team.notes import add_note, delete_note, edit_note
 from annotator.core.team.undo import undo_decision
 from annotator.core.text.model import Span
-from tests.hub.conftest import new_hub, project_maker
+from tests.hub.conftest import new_hub, project_maker, undo_teamwork_migration
 
 TEXT = "Alice Smith met Bob Jones in Paris."
 TABLES = ("notes", "guidelines", "guideline_history", "reviews", "review_history", "decisions", "decision_history")
@@ -169,3 +169,30 @@ def test_an_undone_decision_is_a_new_version_on_the_hub(team, make_project):
     with Store(make_project("bob3", [TEXT])) as bob:
         sync(bob, urls["bob"])
         assert bob.get_annotation(1, "alice").answer == "accept"
+
+
+def test_an_older_hub_keeps_notes_and_guidelines_waiting_until_hub_init(hub, make_project):
+    """A hub from before this part: decisions and reviews sync (a majority review goes up as a
+    plain one, and the report says so), notes and guidelines wait for `hub init`."""
+    from annotator.core.hub.roles import init_hub
+    from annotator.core.hub.schema import SCHEMA_VERSION, TEAMWORK_VERSION
+
+    with hub.admin() as conn:
+        undo_teamwork_migration(conn)
+    carol = hub.add("carol", reviewer=True)
+    with Store(make_project("carol", [TEXT])) as s:
+        add_note(s, 1, "carol", "check the name")
+        set_guidelines(s, "# Rules", "carol")
+        for name, label in (("alice", "PERSON"), ("bob", "PERSON"), ("dave", "ORG")):
+            s.save_annotation(1, name, "accept", [Span(0, 11, label)])
+        auto_accept(s, "carol", None)
+        old = sync(s, carol)
+        assert old.teamwork_waiting == 2 and old.review_methods_dropped == 1
+        assert old.pushed_reviews["added"] == 1
+        assert any("the admin runs `annotator hub init` again" in line for line in old.lines())
+        with hub.admin() as conn:
+            assert init_hub(conn) == (TEAMWORK_VERSION - 1, SCHEMA_VERSION)
+        new = sync(s, carol)
+        assert new.pushed_notes["added"] == 1 and new.pushed_guidelines["added"] == 1
+        assert new.teamwork_waiting == 0
+    assert hub.count("SELECT count(*) FROM hub.notes") == 1

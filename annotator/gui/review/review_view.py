@@ -18,7 +18,7 @@ from typing import Any, Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from annotator.core.team.agreement import AgreementReport, versions_for
@@ -26,6 +26,7 @@ from annotator.core.text.editing import token_index
 from annotator.core.errors import AnnotatorError
 from annotator.core.text.labels import shortcut_keys
 from annotator.core.text.model import Span
+from annotator.core.team import majority
 from annotator.core.team.review import AGREE_ALL, disagreement_table, initial_final, next_disputed, span_agreement
 from annotator.core.store import Store
 from annotator.core.wording import count
@@ -75,6 +76,7 @@ class ReviewView(QWidget):
         project.disputedChanged.connect(self.refresh_list)
         project.teamWorkChanged.connect(self._team_work_changed)
         project.labelsChanged.connect(self._labels_changed)
+        project.notesChanged.connect(lambda doc_id: doc_id in (-1, self._doc_id) and self._show_notes())
 
     @property
     def store(self) -> Store:
@@ -92,11 +94,25 @@ class ReviewView(QWidget):
         self.doc_list.itemClicked.connect(self._on_item)
         self.agreement_panel = AgreementPanel(self.project.path, self.answer, self)
         self.agreement_panel.ready.connect(self.agreementReady.emit)
+        self.agreement_panel.documentChosen.connect(self.set_document)  # a click on a figure's documents
         self.agreement_table = self.agreement_panel.table
         self.unanimous_button = QPushButton("Accept all unanimous", self)
         self.unanimous_button.setToolTip("Save a review for every document that two or more annotators "
                                          "accepted with exactly the same spans")
         self.unanimous_button.clicked.connect(self.accept_unanimous)
+        self.majority_button = QPushButton("Accept all settled by majority", self)
+        self.majority_button.setToolTip("Also save a review, marked as decided by majority, for every document "
+                                        "of three or more annotators whose majority version settles every span")
+        self.majority_button.clicked.connect(lambda: self.accept_unanimous(majority=True))
+        self.k_box = QComboBox(self)
+        self.k_box.setObjectName("minAgreement")
+        self.k_box.addItem("strict majority", None)
+        for k in range(2, 10):
+            self.k_box.addItem(f"at least {k}", k)
+        self.k_box.setToolTip("With three or more annotators, the spans at least this many agree on start "
+                              "the final version, pre-accepted (a project setting)")
+        self.k_box.setCurrentIndex(max(self.k_box.findData(majority.min_agreement(self.store)), 0))
+        self.k_box.currentIndexChanged.connect(self._k_chosen)
 
         left = QWidget(self)
         lv = QVBoxLayout(left)
@@ -107,7 +123,12 @@ class ReviewView(QWidget):
         self.doc_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         lv.addWidget(self.list_title)
         lv.addWidget(self.doc_list, 3)
+        k_row = QHBoxLayout()
+        k_row.addWidget(QLabel("Pre-accept spans:", self))
+        k_row.addWidget(self.k_box, 1)
+        lv.addLayout(k_row)
         lv.addWidget(self.unanimous_button)
+        lv.addWidget(self.majority_button)
         lv.addWidget(self.agreement_panel, 3)
 
         self.title = QLabel(self)
@@ -141,11 +162,16 @@ class ReviewView(QWidget):
         self.final_box = final_box
         self.status = QLabel(self)
         self.status.setWordWrap(True)
+        self.notes = QLabel(self)
+        self.notes.setObjectName("reviewNotes")
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
 
         right = QWidget(self)
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
         rv.addLayout(top)
+        rv.addWidget(self.notes)
         rv.addWidget(Legend(self))
         rv.addWidget(self.rows_splitter, 1)
         rv.addWidget(self.status)
@@ -194,14 +220,14 @@ class ReviewView(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, row.document_id)
             item.setToolTip(f"document {row.document_id}: {count(row.disputed, 'contested span')}, "
                             f"annotators {', '.join(row.annotators)}; disagreement {row.score:.2f} "
-                            "(0 = all agree, 1 = no span in common)"
+                            "(1 - Krippendorff's alpha of its tokens: 0 = all agree, 1 = no better than chance)"
                             + ("; reviewed" if done else "; disputed: no gold until reviewed"))
             self.doc_list.addItem(item)
         left = sum(1 for r in rows if r.document_id not in reviewed)
         self.list_title.setText(
             f"<b>Documents the annotators disagree on</b> ({len(rows)}; <b>{left} disputed</b>, "
-            f"{len(rows) - left} reviewed ✓)<br>Score = disagreement, 1 − mean pairwise F1: "
-            "higher means more disagreement (0 = all agree, 1 = no span in common).")
+            f"{len(rows) - left} reviewed ✓)<br>Score = disagreement, 1 − α of the document's tokens "
+            "(Krippendorff): higher means more disagreement (0 = all agree, 1 = no better than chance).")
         self._select_in_list(self._doc_id)
         self.unanimous_button.setEnabled(True)
 
@@ -248,7 +274,8 @@ class ReviewView(QWidget):
             self._rows[name] = row
         self.rows_splitter.addWidget(self.final_box)  # moves it below the new rows
         review = self.store.get_review(doc_id)
-        start = list(review.spans) if review else initial_final(self._versions)
+        k = majority.min_agreement(self.store)
+        start = list(review.spans) if review else initial_final(self._versions, k)
         self.final.set_labels(labels)
         self.final.set_document(doc.text, [Span(s.start, s.end, s.label) for s in start], tokens)
         self._sync_scrolling()
@@ -256,13 +283,27 @@ class ReviewView(QWidget):
         self.title.setText(f"<b>Document #{doc_id}</b> — {count(len(self._versions), 'version')}, "
                            f"{disputed} disputed span{'s' if disputed != 1 else ''}"
                            + (f" — <i>reviewed by {review.reviewer}</i>" if review else ""))
-        origin = "the saved review" if review else "the spans all annotators agree on"
+        by_majority = len(self._versions) >= majority.MIN_ANNOTATORS
+        origin = ("the saved review" + (f" (decided {review.method})" if review.method != "hand" else "") if review
+                  else f"the spans {majority.describe_k(k)} of the {len(self._versions)} annotators agree on, "
+                  "pre-accepted" if by_majority else "the spans all annotators agree on")
         self.final_header.setText(f"<b>Final version</b> (reviewer {self.reviewer}) — starts from {origin}. "
                                   "Drag to add, label keys relabel, Delete removes, A accepts.")
         self.accept_button.setEnabled(len(self._versions) > 0)
         self.status.setText("")
+        self._show_notes()
         self._select_in_list(doc_id)
         self.documentChanged.emit(doc_id)
+
+    def _show_notes(self) -> None:
+        notes = self.store.notes([self._doc_id]) if self._doc_id is not None else []
+        self.notes.setText("\n".join(f"✎ {n.author}: {n.text}" for n in notes))
+        self.notes.setVisible(bool(notes))
+
+    def _k_chosen(self, _index: int) -> None:
+        majority.set_min_agreement(self.store, self.k_box.currentData())
+        if self._doc_id is not None and not self.final.undo_stack().count():
+            self.set_document(self._doc_id)  # the final version starts from the new majority
 
     def _sync_scrolling(self) -> None:
         """Rows show the same text at the same width: scroll them together."""
@@ -342,17 +383,20 @@ class ReviewView(QWidget):
         self.set_document(following)
         return following
 
-    def accept_unanimous(self) -> int:
+    def accept_unanimous(self, majority: bool = False) -> int:
         """Review every document two or more annotators accepted identically, so only the
-        disputes are left (as Prodigy's review recipe with auto-accept)."""
+        disputes are left (as Prodigy's review recipe with auto-accept); with `majority`, also
+        every one whose majority version settles every span (marked as decided by majority)."""
         try:
-            saved = self.project.auto_accept(self.reviewer)
+            done = self.project.auto_accept(self.reviewer, majority=majority)
         except (AnnotatorError, ValueError) as exc:
             self.status.setText(f"Not saved: {exc}")
             return 0
         self.refresh_list()
-        self.status.setText(f"Reviewed {count(saved, 'unanimous document')} as {self.reviewer}.")
-        return saved
+        by = f" and {done.majority:,} by majority" if majority else ""
+        self.status.setText(f"Reviewed {count(done.accepted, 'document')} as {self.reviewer}: {done.unanimous:,} "
+                            f"unanimous{by}; {count(done.left, 'disputed document')} left.")
+        return done.accepted
 
     def _team_work_changed(self) -> None:
         self.refresh_list()
