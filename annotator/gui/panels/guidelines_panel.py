@@ -45,12 +45,12 @@ def guidelines_markdown(project: Project) -> str:
     for name in store.label_names():
         key = f" (key {escape(keys[name])})" if name in keys else ""
         about = described.get(name)
-        line = f"- **{escape(name)}**{key}"
+        line = f"**{escape(name)}**{key}"
         if about and about.text.strip():
             line += " — " + escape(about.text)
         if about and about.examples:
-            line += "  \n  *e.g.* " + "; ".join(escape(x) for x in about.examples)
-        parts.append(line)
+            line += "\\\n*e.g.* " + "; ".join(escape(x) for x in about.examples)  # a line break, same paragraph
+        parts.append(line + "\n")
     return "\n".join(parts) + "\n"
 
 

@@ -89,8 +89,8 @@ class AgreementPanel(QWidget):
         self._pool = WorkerPool(self)
         self.table = _table(self, "agreementTable", [
             ("Pair / label", "All annotators, then two annotators; then each label"),
-            ("Exact F1", "F1 on exact spans (start, end and label)"),
-            ("Overlap F1", "F1 counting overlapping spans with the same label"),
+            ("Exact", "F1 on exact spans (start, end and label)"),
+            ("Overlap", "F1 counting overlapping spans with the same label"),
             ("Kappa", "Cohen's kappa on token IOB tags (all annotators: the mean of the pairs')"),
             ("Alpha", "Krippendorff's alpha on token IOB tags, any number of annotators, missing ones allowed"),
             ("Docs", "Documents they accepted")])
@@ -100,6 +100,8 @@ class AgreementPanel(QWidget):
         self.docs_title.setWordWrap(True)
         self.docs = QListWidget(self)
         self.docs.setObjectName("agreementDocs")
+        self.docs.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.docs.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.docs.itemClicked.connect(lambda item: self.documentChosen.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.docs.itemActivated.connect(lambda item: self.documentChosen.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.quality = _table(self, "qualityTable", [
