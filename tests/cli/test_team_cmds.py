@@ -129,3 +129,21 @@ def test_history_lists_versions_and_an_undo(team):
     assert "bob" in text and "(current)" in text
     missing = run("history", 7, "--db", team)
     assert missing.exit_code == 1 and "no document 7" in missing.output
+
+
+def test_the_report_shows_guidelines_measures_and_majority(team, tmp_path):
+    rules = tmp_path / "rules.md"
+    rules.write_text("# Names\n\n<script>alert(1)</script> whole names", encoding="utf-8")
+    run("guidelines", "set", rules, "--db", team)
+    run("labels", "describe", "GPE", "Countries & cities", "--example", "Belmouth", "--db", team)
+    run("review", "--auto-accept", "--min-agreement", "majority", "--db", team)
+    out = tmp_path / "report.html"
+    result = run("report", "-o", out, "--db", team)
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert '<section id="guidelines"><h2>Guidelines</h2><pre class="guidelines"># Names' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; whole names" in html and "<script>" not in html
+    assert "<td>GPE</td><td>Countries &amp; cities</td><td>Belmouth</td>" in html
+    # How the reviews were decided: none by hand, 1 by majority (document 1), 1 unanimous (3).
+    assert "<th>by hand</th><th>by majority</th><th>unanimous</th></tr></thead><tbody><tr><td>0</td><td>1</td>" in html
+    assert "<h3>All annotators</h3>" in html and "<th>alpha</th>" in html and "<th>overlap F1</th>" in html
