@@ -41,7 +41,7 @@ def notes_group() -> None:
     first article?"). Anyone adds one; only its author edits or deletes it."""
 
 
-@notes_group.command("add")
+@notes_group.command("add", short_help="Add a note to document DOC.")
 @db_option
 @annotator_option
 @click.argument("doc", type=int)
@@ -55,7 +55,7 @@ def notes_add(db_path: Path | None, name: str | None, doc: int, text: str) -> No
     click.echo(f"Added note {note.id} to document {doc}.")
 
 
-@notes_group.command("list")
+@notes_group.command("list", short_help="List the notes.")
 @db_option
 @click.option("--doc", type=int, default=None, help="Only the notes of this document.")
 @click.option("--json", "as_json", is_flag=True, help="Print the notes as JSON.")
@@ -75,7 +75,7 @@ def notes_list(db_path: Path | None, doc: int | None, as_json: bool) -> None:
         click.echo("    " + note.text.replace("\n", "\n    "))
 
 
-@notes_group.command("edit")
+@notes_group.command("edit", short_help="Change your note NOTE.")
 @db_option
 @annotator_option
 @click.argument("note", type=int)
@@ -89,7 +89,7 @@ def notes_edit(db_path: Path | None, name: str | None, note: int, text: str) -> 
     click.echo(f"Changed note {note}.")
 
 
-@notes_group.command("delete")
+@notes_group.command("delete", short_help="Delete your note NOTE.")
 @db_option
 @annotator_option
 @click.argument("note", type=int)
@@ -109,7 +109,7 @@ def guidelines_group() -> None:
     (View -> Guidelines, Ctrl+G). Label descriptions: `annotator labels describe`."""
 
 
-@guidelines_group.command("show")
+@guidelines_group.command("show", short_help="Print the guidelines and label descriptions.")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="The guidelines and every label description as JSON.")
 def guidelines_show(db_path: Path | None, as_json: bool) -> None:
@@ -129,7 +129,7 @@ def guidelines_show(db_path: Path | None, as_json: bool) -> None:
         click.echo(f"\n{name}: {g.text}" + (f"\n  e.g. {'; '.join(g.examples)}" if g.examples else ""))
 
 
-@guidelines_group.command("set")
+@guidelines_group.command("set", short_help="Replace the guidelines with FILE.")
 @db_option
 @annotator_option
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))

@@ -169,7 +169,7 @@ def disputed_ids(store: "Store") -> list[int]:
 
 def unanimous_shared(store: "Store") -> list[tuple[int, Gold]]:
     """Unreviewed documents accepted by two or more annotators who all agree: what
-    `review --auto-accept` saves as reviewed."""
+    `review --auto-accept` saves as reviewed (core/team/majority.py auto_accept)."""
     out = []
     for doc, versions, review in store.iter_decided_documents(store.shared_accepted_ids()):
         if review is None and len(versions) >= 2:
@@ -177,16 +177,6 @@ def unanimous_shared(store: "Store") -> list[tuple[int, Gold]]:
             if gold is not None:
                 out.append((doc.id, gold))
     return out
-
-
-def auto_accept(store: "Store", reviewer: str) -> int:
-    """Save a review for every unanimous document with at least two annotators (as Prodigy's
-    review recipe with auto-accept), marked 'unanimous', in one transaction; returns how many.
-    Idempotent: reviewed documents are left alone, so a second run saves none. With a
-    majority too: core/team/majority.py auto_accept."""
-    from annotator.core.team.majority import auto_accept as accept_settled
-
-    return accept_settled(store, reviewer, majority=False).accepted
 
 
 def describe(annotator: str | None = None, reviewed: bool = False) -> str:
