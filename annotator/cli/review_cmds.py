@@ -174,7 +174,7 @@ def review(db_path: Path | None, auto_accept: bool, min_agreement: str | None, s
             out["auto_accept"] = {**done.to_dict(), "reviewer": name,
                                   "min_agreement": None if min_agreement is None else (k or "majority")}
             if not as_json:
-                how = f" and {count(done.majority, 'document')} by majority ({majority.describe_k(k)} of 3 or more)"
+                how = f", {done.majority:,} by majority ({majority.describe_k(k)} of 3 or more annotators)"
                 click.echo(f"Accepted {count(done.accepted, 'document')} as {name}: {done.unanimous:,} unanimous"
                            + (how if min_agreement is not None else "") + f"; {count(done.left, 'disputed document')} left.")
         summary = summarize(store)

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.common import db_option, open_store, user_errors
+from annotator.core.wording import count
 
 
 def _store(db_path: Path | None):  # type: ignore[no-untyped-def]
@@ -175,7 +176,7 @@ def history(db_path: Path | None, doc: int, as_json: bool) -> None:
     if not versions:
         click.echo(f"Document {doc} has no decision or review yet.")
     for v in versions:
-        click.echo(f"{_when(v.time)}  {v.who:<16} {v.what:<20} {v.spans:>4} spans"
+        click.echo(f"{_when(v.time)}  {v.who:<16} {v.what:<20} {count(v.spans, 'span'):>10}"
                    + ("  (current)" if v.current else ""))
 
 

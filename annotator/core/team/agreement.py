@@ -179,11 +179,14 @@ class DocumentScore:
     overlap_f1: float | None
 
 
-def document_score(versions: Mapping[str, Sequence[Span]], tokens: Sequence[Token] | None) -> DocumentScore:
-    """The per-document score (tokens None: spans only, the F1 fallback)."""
+def document_score(versions: Mapping[str, Sequence[Span]], tokens: Sequence[Token] | None,
+                   units: Mapping[tuple[str, ...], int] | None = None) -> DocumentScore:
+    """The per-document score (tokens None: spans only, the F1 fallback; `units`: the
+    document's document_units when already counted)."""
     exact, overlap = _mean(pairwise_f1(versions)), _mean(pairwise_f1(versions, overlap=True))
-    alpha = (alpha_from_units(document_units([iob_tags(tokens, v) for v in versions.values()]))
-             if tokens is not None and len(versions) >= 2 else None)
+    if units is None and tokens is not None:
+        units = document_units([iob_tags(tokens, v) for v in versions.values()])
+    alpha = alpha_from_units(units) if units is not None and len(versions) >= 2 else None
     if alpha is not None and alpha.value is not None:
         return DocumentScore(1.0 - alpha.value, alpha, exact, overlap)
     return DocumentScore(0.0 if exact is None else 1.0 - exact, alpha, exact, overlap)
@@ -324,8 +327,9 @@ class DocumentDisagreement:
 
 
 def document_row(doc_id: int, text: str, versions: Mapping[str, Sequence[Span]],
-                 tokens: Sequence[Token] | None) -> DocumentDisagreement:
-    scored = document_score(versions, tokens)
+                 tokens: Sequence[Token] | None, units: Mapping[tuple[str, ...], int] | None = None
+                 ) -> DocumentDisagreement:
+    scored = document_score(versions, tokens, units)
     return DocumentDisagreement(doc_id, preview(text), tuple(sorted(versions)), disputed_spans(versions),
                                 scored.score, scored.alpha, scored.exact_f1, scored.overlap_f1)
 
@@ -404,10 +408,11 @@ def compute_agreement(store: Store, *, answer: str = "accept", quality: bool = T
                 pair.tag_pairs.update(zip(tags[x], tags[y]))
             used = frozenset(s.label for s in (*versions[x], *versions[y]))
             pair.rows.append(PairDocument(doc_id, _one(comp.f1), _one(comp.partial_f1), used))
-        if tags:
-            overall.units.update(document_units(list(tags.values())))
+        units = document_units(list(tags.values())) if tags else None
+        if units:
+            overall.units.update(units)
         overall.documents += 1
-        docs.append(document_row(doc_id, text, versions, tokens))
+        docs.append(document_row(doc_id, text, versions, tokens, units))
         if on_progress:
             on_progress(n, len(doc_ids))
     report = AgreementReport(answer, [pairs[k] for k in sorted(pairs)], sort_disagreements(docs))

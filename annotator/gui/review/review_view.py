@@ -284,7 +284,8 @@ class ReviewView(QWidget):
                            f"{disputed} disputed span{'s' if disputed != 1 else ''}"
                            + (f" — <i>reviewed by {review.reviewer}</i>" if review else ""))
         by_majority = len(self._versions) >= majority.MIN_ANNOTATORS
-        origin = ("the saved review" + (f" (decided {review.method})" if review.method != "hand" else "") if review
+        how = {"majority": " (decided by majority)", "unanimous": " (saved: the annotators agreed)"}
+        origin = ("the saved review" + how.get(review.method, "") if review
                   else f"the spans {majority.describe_k(k)} of the {len(self._versions)} annotators agree on, "
                   "pre-accepted" if by_majority else "the spans all annotators agree on")
         self.final_header.setText(f"<b>Final version</b> (reviewer {self.reviewer}) — starts from {origin}. "
