@@ -3,7 +3,8 @@ the starting final version, and which documents need a reviewer most."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from annotator.core.team.agreement import DocumentDisagreement, document_row, sort_disagreements, versions_for
 from annotator.core.team.majority import MIN_ANNOTATORS, majority_version
@@ -53,6 +54,26 @@ def initial_final(versions: Mapping[str, Sequence[Span]], min_agreement: int | N
     return sorted(s for s, kind in span_agreement(versions).items() if kind == AGREE_ALL)
 
 
+# Scored rows by what they depend on (text, language, versions): the review asks again after
+# every accept, and only documents whose versions changed are tokenized again.
+_ROWS: OrderedDict[tuple[Any, ...], DocumentDisagreement] = OrderedDict()
+_ROWS_KEPT = 20_000
+
+
+def _scored(store: Store, doc_id: int, versions: Mapping[str, Sequence[Span]]) -> DocumentDisagreement:
+    doc = store.get_document(doc_id)
+    key = (doc_id, doc.hash, store.lang,
+           tuple(sorted((name, tuple(sorted(sp.key() for sp in spans))) for name, spans in versions.items())))
+    row = _ROWS.get(key)
+    if row is None:
+        row = _ROWS[key] = document_row(doc_id, doc.text, versions, tokenize(doc.text, store.lang))
+        while len(_ROWS) > _ROWS_KEPT:
+            _ROWS.popitem(last=False)
+    else:
+        _ROWS.move_to_end(key)
+    return row
+
+
 def disagreement_table(store: Store, *, answer: str = "accept") -> list[DocumentDisagreement]:
     """Documents with two or more versions that differ, least agreement first (the
     per-document score of core/team/agreement.py: 1 - alpha of its tokens)."""
@@ -61,8 +82,7 @@ def disagreement_table(store: Store, *, answer: str = "accept") -> list[Document
         versions = versions_for(store, doc_id, answer)
         if len({frozenset(s.key() for s in spans) for spans in versions.values()}) < 2:
             continue  # every version the same: nothing to review
-        text = store.get_document(doc_id).text
-        rows.append(document_row(doc_id, text, versions, tokenize(text, store.lang)))
+        rows.append(_scored(store, doc_id, versions))
     return sort_disagreements(rows)
 
 

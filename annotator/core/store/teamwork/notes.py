@@ -42,11 +42,18 @@ class NotesMixin(StoreBase):
 
     def notes(self, doc_ids: Iterable[int] | None = None, *, deleted: bool = False) -> list[Note]:
         """Notes of these documents (all when None), by document then time written; tombstones
-        only when asked."""
-        where = "" if deleted else " WHERE deleted = 0"
-        rows = self.conn.execute(f"SELECT {NOTE_COLUMNS} FROM document_notes{where} ORDER BY document_id, created, id")
-        wanted = None if doc_ids is None else set(doc_ids)
-        return [self._value(f"note {r[0]}", _note, r) for r in rows if wanted is None or r[2] in wanted]
+        only when asked. One indexed query per 500 documents."""
+        live = "" if deleted else " AND deleted = 0"
+        order = " ORDER BY document_id, created, id"
+        if doc_ids is None:
+            rows = self.conn.execute(f"SELECT {NOTE_COLUMNS} FROM document_notes WHERE 1{live}{order}").fetchall()
+        else:
+            ids, rows = sorted(set(doc_ids)), []
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                rows += self.conn.execute(f"SELECT {NOTE_COLUMNS} FROM document_notes WHERE document_id IN "
+                                          f"({','.join('?' * len(chunk))}){live}{order}", chunk).fetchall()
+        return [self._value(f"note {r[0]}", _note, r) for r in rows]
 
     def noted_document_ids(self) -> set[int]:
         """Documents with at least one note (not deleted): the list's ✎ and its filter."""
