@@ -49,7 +49,7 @@ def check_cmd(db_path: Path | None) -> None:
         found = check_project_file(path)
     click.echo(f"{path}: sound: {count(found.documents, 'document')}, {count(found.annotations, 'annotation')} "
                f"({count(found.history, 'earlier version')}), {count(found.reviews, 'review')}, "
-               f"{count(len(found.labels), 'label')}")
+               f"{count(len(found.labels), 'label')}, {count(found.patterns, 'pattern')}")
 
 
 @click.group("labels", short_help="List and edit the project's entity labels.")
@@ -135,12 +135,14 @@ def labels_color(db_path: Path | None, name: str, color: str) -> None:
 @click.argument("old")
 @click.argument("new")
 def labels_rename(db_path: Path | None, old: str, new: str) -> None:
-    """Rename label OLD to NEW everywhere: label set, annotations, drafts and reviews
+    """Rename label OLD to NEW everywhere: label set, annotations, drafts, reviews and patterns
     (earlier versions in the history keep the old name)."""
+    from annotator.core.team.identity import signer
+
     with _store(db_path) as store, user_errors():
         if old not in store.label_names():
             raise click.ClickException(f"no label {old}")
-        store.rename_label(old, new)  # checks the new name (labels.check_name)
+        store.rename_label(old, new, signer(store, None).name)  # checks the new name (labels.check_name)
     click.echo(f"Renamed label {old} to {new.strip()}")
 
 
@@ -150,15 +152,15 @@ def labels_rename(db_path: Path | None, old: str, new: str) -> None:
 @click.argument("text")
 @click.option("--example", "examples", multiple=True, metavar="PHRASE",
               help="An example phrase of the label (repeat for more).")
-@click.option("--annotator", "author", default=None, metavar="NAME", help="Who writes (default: your OS user name).")
+@click.option("--annotator", "author", default=None, metavar="NAME", help="Who writes, for this run (default: your name in this project).")
 def labels_describe(db_path: Path | None, name: str, text: str, examples: tuple[str, ...], author: str | None) -> None:
     """Set what label NAME means (TEXT) and its example phrases: shown in the label's tooltip
     and beside the text (View -> Guidelines). An unknown label is refused."""
     from annotator.core.team.guidelines import describe_label
-    from annotator.core.team.identity import default_annotator
+    from annotator.core.team.identity import signer
 
     with _store(db_path) as store, user_errors():
-        described = describe_label(store, name, text, (author or default_annotator()).strip(), examples)
+        described = describe_label(store, name, text, signer(store, author).name, examples)
     click.echo(f"Described label {name}" + (f" ({count(len(described.examples), 'example')})" if examples else ""))
 
 

@@ -67,11 +67,11 @@ def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> Non
     """Agreement between annotators, per pair, per label and overall: exact-span F1, overlap F1
     (same label, overlapping extents), token-level Cohen's kappa and Krippendorff's alpha (IOB
     tag per token; alpha takes any number of annotators), and the documents they agree on least
-    (1 - alpha of the document)."""
-    from annotator.core.team.agreement import compute_agreement
+    (accepted against rejected first, then 1 - alpha of the document)."""
+    from annotator.core.learning.quality import agreement_report
 
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
-        report = compute_agreement(store, answer=answer)
+        report = agreement_report(store, answer=answer)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -100,8 +100,8 @@ def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> Non
             click.echo(f"  {lab:<10} {_figures(c, p.label_kappa(lab), p.label_alpha(lab))} {c.n_a:>5} {c.n_b:>5} "
                        f"{c.exact:>6}")
     if report.annotators:
-        click.echo("\nPer annotator (unchanged = accepted exactly the model's suggestions; "
-                   "vs gold = against reviewed documents):")
+        click.echo("\nPer annotator (unchanged = accepted exactly what the window showed at opening, "
+                   "any source; vs gold = against reviewed documents):")
         width = max(9, *(len(a.name) for a in report.annotators))
         click.echo(f"  {'annotator':<{width}} {'docs':>5} {'unchanged':>9} {'gold P':>7} {'gold R':>7} "
                    f"{'gold F1':>7} {'reviewed':>8}")
@@ -112,12 +112,12 @@ def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> Non
                        f"{_fmt(g.get('recall')):>7} {_fmt(g.get('f1')):>7} {g.get('documents', 0):>8}")
     disputed = [d for d in report.documents if d.score > 0 or d.disputed]
     click.echo(f"\nDocuments with disagreement: {len(disputed)} of {len(report.documents)} shared "
-               "(score = 1 - alpha of the document's tokens)")
+               "(accepted against rejected first, score 1; else score = 1 - alpha of the document's tokens)")
     if disputed and top:
-        click.echo(f"  {'id':>6} {'score':>6} {'spans':>5}  {'annotators':<24} preview")
+        click.echo(f"  {'id':>6} {'score':>6} {'spans':>5}  {'annotators':<24} {'reason':<16} preview")
         for d in disputed[:top]:
             click.echo(f"  {d.document_id:>6} {d.score:>6.3f} {d.disputed:>5}  "
-                       f"{', '.join(d.annotators):<24} {d.preview[:60]}")
+                       f"{', '.join(d.annotators):<24} {d.reason:<16} {d.preview[:60]}")
 
 
 def _min_agreement(value: str | None) -> int | None:
@@ -141,7 +141,8 @@ def _min_agreement(value: str | None) -> int | None:
               help="Save K ('majority' or a number) as the project's setting: the review window "
               "offers the spans at least K annotators agree on pre-accepted.")
 @click.option("--reviewer", default=None, metavar="NAME",
-              help="Whose name the reviews carry (default: your OS user name).")
+              help="Whose name the reviews carry, for this run (default: your name in this project, "
+              "see `annotator whoami`).")
 @click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
               help="How many disputed documents to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (every review with its method).")
@@ -153,8 +154,8 @@ def review(db_path: Path | None, auto_accept: bool, min_agreement: str | None, s
     Disputed documents are reviewed in the window (Ctrl+R)."""
     from annotator.core.team import majority
     from annotator.core.team.agreement import preview
-    from annotator.core.team.gold import RESOLVE_HINT, summarize
-    from annotator.core.team.identity import default_annotator
+    from annotator.core.team.gold import RESOLVE_HINT, dispute_reasons, summarize
+    from annotator.core.team.identity import signer
     from annotator.core.wording import count
 
     if min_agreement is not None and not auto_accept:
@@ -169,17 +170,20 @@ def review(db_path: Path | None, auto_accept: bool, min_agreement: str | None, s
                 click.echo(f"Review window: spans {majority.describe_k(majority.min_agreement(store))} of "
                            "the annotators agree on are offered pre-accepted.")
         if auto_accept:
-            name = (reviewer or default_annotator()).strip()
-            done = majority.auto_accept(store, name, k, majority=min_agreement is not None)
-            out["auto_accept"] = {**done.to_dict(), "reviewer": name,
+            who = signer(store, reviewer)
+            done = majority.auto_accept(store, who.name, k, majority=min_agreement is not None)
+            out["auto_accept"] = {**done.to_dict(), "reviewer": who.name,
                                   "min_agreement": None if min_agreement is None else (k or "majority")}
             if not as_json:
                 how = f", {done.majority:,} by majority ({majority.describe_k(k)} of 3 or more annotators)"
-                click.echo(f"Accepted {count(done.accepted, 'document')} as {name}: {done.unanimous:,} unanimous"
+                click.echo(f"Accepted {count(done.accepted, 'document')} as {who.name}: {done.unanimous:,} unanimous"
                            + (how if min_agreement is not None else "") + f"; {count(done.left, 'disputed document')} left.")
+                if not who.chosen:
+                    click.echo(f"Signed {who.signed('--reviewer NAME')}.")
         summary = summarize(store)
         disputed = summary.disputed or []
-        previews = {d: preview(store.get_document(d).text) for d in disputed[:top]}
+        previews = {d: (", ".join(dispute_reasons(store.annotations_for_document(d), None)),
+                        preview(store.get_document(d).text)) for d in disputed[:top]}
         methods = store.review_methods()
         reviews = [{"id": doc.id, "reviewer": r.reviewer, "method": r.method, "sources": list(r.sources)}
                    for doc, r in store.iter_reviews()] if as_json else []
@@ -192,8 +196,8 @@ def review(db_path: Path | None, auto_accept: bool, min_agreement: str | None, s
                f"{methods['majority']:,} by majority, {methods['unanimous']:,} unanimous; {summary.unanimous:,} "
                f"unanimous not reviewed); {count(len(disputed), 'disputed document')}.")
     if disputed:
-        for doc_id, text in previews.items():
-            click.echo(f"  {doc_id:>6}  {text}")
+        for doc_id, (reason, text) in previews.items():
+            click.echo(f"  {doc_id:>6}  {reason}: {text}")
         if len(disputed) > top:
             click.echo(f"  ... and {len(disputed) - top:,} more")
         click.echo(f"To resolve them: {RESOLVE_HINT}.")

@@ -21,10 +21,11 @@ def _store(db_path: Path | None):  # type: ignore[no-untyped-def]
     return open_store(None)
 
 
-def _who(name: str | None) -> str:
-    from annotator.core.team.identity import default_annotator
+def _who(store, name: str | None) -> str:  # type: ignore[no-untyped-def]
+    """Who writes: `name` for this run, else the project's name for you (core/team/identity.py)."""
+    from annotator.core.team.identity import signer
 
-    return (name or default_annotator()).strip()
+    return signer(store, name).name
 
 
 def _when(stamp: float) -> str:
@@ -32,7 +33,7 @@ def _when(stamp: float) -> str:
 
 
 annotator_option = click.option("--annotator", "name", default=None, metavar="NAME",
-                                help="Who writes (default: your OS user name).")
+                                help="Who writes, for this run (default: your name in this project, see `annotator whoami`).")
 
 
 # ---- notes -------------------------------------------------------------------------------------
@@ -51,9 +52,12 @@ def notes_add(db_path: Path | None, name: str | None, doc: int, text: str) -> No
     """Add a note to document DOC (its number as the document list shows it)."""
     from annotator.core.team.notes import add_note
 
+    from annotator.core.team.identity import signer
+
     with _store(db_path) as store, user_errors():
-        note = add_note(store, doc, _who(name), text)
-    click.echo(f"Added note {note.id} to document {doc}.")
+        who = signer(store, name)
+        note = add_note(store, doc, who.name, text)
+    click.echo(f"Added note {note.id} to document {doc} {who.signed()}.")
 
 
 @notes_group.command("list", short_help="List the notes.")
@@ -86,7 +90,7 @@ def notes_edit(db_path: Path | None, name: str | None, note: int, text: str) -> 
     from annotator.core.team.notes import edit_note
 
     with _store(db_path) as store, user_errors():
-        edit_note(store, note, _who(name), text)
+        edit_note(store, note, _who(store, name), text)
     click.echo(f"Changed note {note}.")
 
 
@@ -99,7 +103,7 @@ def notes_delete(db_path: Path | None, name: str | None, note: int) -> None:
     from annotator.core.team.notes import delete_note
 
     with _store(db_path) as store, user_errors():
-        delete_note(store, note, _who(name))
+        delete_note(store, note, _who(store, name))
     click.echo(f"Deleted note {note}.")
 
 
@@ -149,7 +153,7 @@ def guidelines_set(db_path: Path | None, name: str | None, file: Path) -> None:
         raise click.ClickException(f"{file}: not UTF-8 (byte {exc.start:,})") from None
     with _store(db_path) as store:
         try:
-            set_guidelines(store, text.removeprefix("\ufeff"), _who(name))
+            set_guidelines(store, text.removeprefix("\ufeff"), _who(store, name))
         except AnnotatorError as exc:
             raise click.ClickException(f"{file}: {exc}") from None
     click.echo(f"Guidelines set from {file} ({len(text):,} characters).")

@@ -36,7 +36,7 @@ def team(tmp_path):
 
 def test_notes_from_the_command_line(team, tmp_path):
     added = run("notes", "add", 2, "is Apple the company here? 🍏", "--db", team, "--annotator", "alice")
-    assert added.exit_code == 0 and added.output == "Added note 1 to document 2.\n"
+    assert added.exit_code == 0 and added.output == "Added note 1 to document 2 as alice.\n"
     run("notes", "add", 2, "yes", "--db", team, "--annotator", "bob")
     listed = json.loads(run("notes", "list", "--json", "--db", team).output)
     assert [(n["document"], n["author"], n["text"]) for n in listed] == [

@@ -77,7 +77,7 @@ def team(store):
     store.save_annotation(d2, "alice", "accept", BOTH2)
     store.save_annotation(d2, "bob", "accept", BOTH2)
     store.save_annotation(d2, "carol", "accept", [])
-    store.save_annotation(d1, "dave", "reject", [])  # not an accept: left out
+    store.save_annotation(d1, "dave", "reject", [])  # no version to compare; disputes doc 1
     store.save_annotation(d2, "erin", "draft", [Span(0, 5, "GPE")])  # nor a draft
     return store, d1, d2
 
@@ -107,19 +107,21 @@ def test_project_agreement_pools_documents(team):
     ac = pairs[("alice", "carol")]
     assert ac.documents == 1 and ac.f1 == 0 and ac.kappa == pytest.approx(0.0)
 
-    # Documents are ranked by 1 - alpha of their tokens (core/team/alpha.py).
-    # Doc 1 (2 values per token): 5 tokens differ, each (2^2 - 1 - 1) / 1 = 2 -> D = 10; tag totals
-    # B-PER 4, I-PER 3, O 10, B-GPE, I-GPE, B-DATE, B-LOC, I-LOC 1 each: n = 22, sum n_c^2 = 130;
-    # alpha = 1 - 21 * 10 / (484 - 130) = 1 - 210/354. Doc 2 (3 values): Apple, Tim and Cook are
-    # (x, x, O): (9 - 4 - 1) / 2 = 2 each -> D = 6; B-ORG 2, B-PER 2, I-PER 2, O 9: n = 15,
-    # sum n_c^2 = 93; alpha = 1 - 14 * 6 / (225 - 93) = 1 - 84/132. Doc 2 is further from agreement.
-    docs = [(d.document_id, round(d.score, 4), d.disputed, d.annotators) for d in report.documents]
-    assert docs == [(d2, round(84 / 132, 4), 2, ("alice", "bob", "carol")),
-                    (d1, round(210 / 354, 4), 5, ("alice", "bob"))]
-    assert report.documents[1].alpha.value == pytest.approx(1 - 210 / 354)
+    # Documents are ranked accept-vs-reject first, then by 1 - alpha of their tokens (core/team/alpha.py).
+    # Doc 1 was accepted by two and rejected by dave (core/team/gold.py: accept vs reject): score 1
+    # and first whatever the others score; with dave's version counted as empty every one of the 6
+    # distinct spans is disputed. Its alpha is alice's and bob's (2 values per token): 5 tokens
+    # differ, each (2^2 - 1 - 1) / 1 = 2 -> D = 10; tag totals B-PER 4, I-PER 3, O 10, B-GPE,
+    # I-GPE, B-DATE, B-LOC, I-LOC 1 each: n = 22, sum n_c^2 = 130; alpha = 1 - 21 * 10 / (484 - 130)
+    # = 1 - 210/354. Doc 2 (3 values): Apple, Tim and Cook are (x, x, O): (9 - 4 - 1) / 2 = 2 each
+    # -> D = 6; B-ORG 2, B-PER 2, I-PER 2, O 9: n = 15, sum n_c^2 = 93; alpha = 1 - 14 * 6 / (225 - 93).
+    docs = [(d.document_id, round(d.score, 4), d.disputed, d.annotators, d.reason) for d in report.documents]
+    assert docs == [(d1, 1.0, 6, ("alice", "bob", "dave"), "accept vs reject, spans differ"),
+                    (d2, round(84 / 132, 4), 2, ("alice", "bob", "carol"), "spans differ")]
+    assert report.documents[0].alpha.value == pytest.approx(1 - 210 / 354)
     # The spans' figures of a document are the mean over its pairs: doc 2's exact F1 (1 + 0 + 0) / 3.
-    assert report.documents[0].exact_f1 == pytest.approx(1 / 3)
-    assert report.documents[1].preview.startswith("Hun Sen met")
+    assert report.documents[1].exact_f1 == pytest.approx(1 / 3)
+    assert report.documents[0].preview.startswith("Hun Sen met")
 
     data = report.to_dict()
     first = data["pairs"][0]

@@ -91,7 +91,7 @@ def test_a_project_with_one_annotator_per_document_has_no_alpha(store):
     d2, _ = store.add_document("Apple hired Tim Cook.")
     store.save_annotation(d1, "alice", "accept", [Span(0, 7, "PERSON")])
     store.save_annotation(d2, "bob", "accept", [Span(0, 5, "ORG")])
-    data = compute_agreement(store, quality=False).to_dict()
+    data = compute_agreement(store).to_dict()
     assert data["overall"]["alpha"] is None
     assert data["overall"]["alpha_not_defined"] == NO_UNITS
     assert data["pairs"] == []
@@ -106,7 +106,7 @@ def test_project_alpha_with_a_missing_annotator_matches_the_package(store):
     store.save_annotation(d2, "alice", "accept", [Span(0, 5, "ORG")])
     store.save_annotation(d2, "bob", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])
     store.save_annotation(d2, "carol", "accept", [Span(12, 20, "PERSON")])
-    report = compute_agreement(store, quality=False)
+    report = compute_agreement(store)
     # The same tokens as coder rows: carol is missing on document 1's six tokens.
     rows = [["B-PER", "I-PER", "O", "B-PER", "I-PER", "O", "B-ORG", "O", "O", "O", "O"],
             ["B-PER", "I-PER", "O", "O", "O", "O", "B-ORG", "O", "B-PER", "I-PER", "O"],

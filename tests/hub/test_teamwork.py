@@ -15,7 +15,7 @@ from annotator.core.team.majority import auto_accept
 from annotator.core.team.notes import add_note, delete_note, edit_note
 from annotator.core.team.undo import undo_decision
 from annotator.core.text.model import Span
-from tests.hub.conftest import new_hub, project_maker, undo_teamwork_migration
+from tests.hub.conftest import new_hub, older_hub, project_maker
 
 TEXT = "Alice Smith met Bob Jones in Paris."
 TABLES = ("notes", "guidelines", "guideline_history", "reviews", "review_history", "decisions", "decision_history")
@@ -178,7 +178,7 @@ def test_an_older_hub_keeps_notes_and_guidelines_waiting_until_hub_init(hub, mak
     from annotator.core.hub.schema import SCHEMA_VERSION, TEAMWORK_VERSION
 
     with hub.admin() as conn:
-        undo_teamwork_migration(conn)
+        older_hub(conn, TEAMWORK_VERSION)
     carol = hub.add("carol", reviewer=True)
     with Store(make_project("carol", [TEXT])) as s:
         add_note(s, 1, "carol", "check the name")

@@ -59,7 +59,8 @@ def push_reviews(run: Any) -> None:
         def trim(fetch: Any) -> Any:
             def rows(after: int, limit: int) -> list[tuple[Any, ...]]:
                 got = fetch(after, limit)
-                run.report.review_methods_dropped += sum(1 for r in got if r[6] != "hand" and r[2] == run.info.user)
+                run.report.review_methods_dropped += sum(1 for r in got if r[6] != "hand" and r[2] == run.info.user
+                                                         and r[1] not in run.samples)
                 return [r[:6] for r in got]
             return rows
         current, history, function = trim(run.store.changed_reviews), trim(run.store.review_history_after), "merge_review"

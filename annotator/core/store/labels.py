@@ -88,9 +88,10 @@ class LabelsMixin(StoreBase):
             except sqlite_utils.db.NotFoundError:
                 raise KeyError(name) from None
 
-    def rename_label(self, old: str, new: str) -> None:
+    def rename_label(self, old: str, new: str, author: str = "") -> None:
         """Rename a label everywhere: label set, annotations (history keeps the old), drafts,
-        reviews and its description."""
+        reviews, its description and patterns (each removed under the old name and added under
+        the new, by `author`)."""
         new = check_name(new)
         if new in self.label_names():
             raise LabelError(f"label {new} already exists")
@@ -98,6 +99,7 @@ class LabelsMixin(StoreBase):
             if not c.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old)).rowcount:
                 raise KeyError(old)
             c.execute("UPDATE team_guidelines SET subject = ? WHERE subject = ?", (new, old))  # its description
+            self._rename_pattern_label(c, old, new, author)  # type: ignore[attr-defined]
             self._fold_all_drafts(c)  # labels in draft edits too
             for table, key_cols in (("annotations", "id"), ("drafts", "document_id, annotator"),
                                     ("reviews", "document_id")):

@@ -10,7 +10,9 @@
 and a per-document score (document_score) that ranks the review's list.
 
 Only versions with the chosen answer (accepted, by default) are compared: a draft or a
-rejection is not a claim about which entities the text contains.
+rejection is not a claim about which entities the text contains. The per-document table
+also lists, for "accept", each document someone accepted and someone else rejected (reason
+"accept vs reject", core/team/gold.py): it ranks first (sort_disagreements).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from annotator.core.team.alpha import (
     NO_UNITS, Alpha, alpha_from_units, document_units, kappa_from_pairs, pair_units, project_pairs, project_units,
 )
-from annotator.core.text.model import Span
+from annotator.core.team.gold import REASON_ACCEPT_REJECT, REASON_SPANS, dispute_reasons
+from annotator.core.text.model import Annotation, Span
 from annotator.core.text.tokens import Token, tokenize
 
 if TYPE_CHECKING:
@@ -159,16 +162,11 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def disagreement_score(versions: Mapping[str, Sequence[Span]]) -> float:
-    """1 - mean pairwise exact F1: 0 when all agree, 1 when no pair shares a span."""
-    scores = pairwise_f1(versions)
-    return 1.0 - sum(scores) / len(scores) if scores else 0.0
-
-
 @dataclass(frozen=True)
 class DocumentScore:
     """How far a document's versions agree. `score` ranks the review's list and the document
-    list's "most disputed first": 1 - alpha of the document's tokens (any number of
+    list's "most disputed first" (after the documents accepted by one and rejected by another:
+    sort_disagreements): 1 - alpha of the document's tokens (any number of
     annotators; 0 = all agree, 1 = no better than chance, above 1 = worse than chance); when
     alpha is not defined there (everyone gave every token the same tag), 1 - mean pairwise
     exact F1, which is 0 unless spans differ inside a token."""
@@ -190,13 +188,6 @@ def document_score(versions: Mapping[str, Sequence[Span]], tokens: Sequence[Toke
     if alpha is not None and alpha.value is not None:
         return DocumentScore(1.0 - alpha.value, alpha, exact, overlap)
     return DocumentScore(0.0 if exact is None else 1.0 - exact, alpha, exact, overlap)
-
-
-def score_document(store: Store, doc_id: int, versions: Mapping[str, Sequence[Span]],
-                   text: str | None = None) -> DocumentScore:
-    """document_score of one stored document (tokenized in the project's language)."""
-    text = store.get_document(doc_id).text if text is None else text
-    return document_score(versions, tokenize(text, store.lang))
 
 
 def disputed_spans(versions: Mapping[str, Sequence[Span]]) -> int:
@@ -317,10 +308,15 @@ class DocumentDisagreement:
     alpha: Alpha | None = None
     exact_f1: float | None = None
     overlap_f1: float | None = None
+    reason: str = REASON_SPANS  # core/team/gold.py's dispute reasons, joined by ", "
+
+    @property
+    def accept_vs_reject(self) -> bool:
+        return REASON_ACCEPT_REJECT in self.reason.split(", ")
 
     def to_dict(self) -> dict[str, Any]:
         out = {"id": self.document_id, "preview": self.preview, "annotators": list(self.annotators),
-               "disputed_spans": self.disputed, "score": _round(self.score),
+               "disputed_spans": self.disputed, "score": _round(self.score), "reason": self.reason,
                "exact_f1": _round(self.exact_f1), "overlap_f1": _round(self.overlap_f1)}
         out.update(self.alpha.to_dict() if self.alpha is not None else {"alpha": None})
         return out
@@ -332,6 +328,37 @@ def document_row(doc_id: int, text: str, versions: Mapping[str, Sequence[Span]],
     scored = document_score(versions, tokens, units)
     return DocumentDisagreement(doc_id, preview(text), tuple(sorted(versions)), disputed_spans(versions),
                                 scored.score, scored.alpha, scored.exact_f1, scored.overlap_f1)
+
+
+def accept_reject_row(doc_id: int, text: str, annotations: Sequence[Annotation],
+                      measured: DocumentDisagreement | None = None) -> DocumentDisagreement | None:
+    """The row of a document someone accepted and someone else rejected (None otherwise).
+    Its score is 1 and it ranks before every other (sort_disagreements): the team disagrees
+    on whether the document belongs in the data at all. A rejecter counts as a version
+    without spans, so every accepted span is a disputed one. Its reason also says when the
+    accepted spans differ; `measured`: the accepted versions' own row, whose alpha and F1
+    it keeps."""
+    versions = {a.annotator: list(a.spans) for a in annotations if a.answer == "accept"}
+    rejected = {a.annotator: [] for a in annotations if a.answer == "reject"}
+    if not versions or not rejected:
+        return None
+    both = {**versions, **rejected}
+    return DocumentDisagreement(doc_id, preview(text), tuple(sorted(both)), disputed_spans(both), 1.0,
+                                measured.alpha if measured else None, measured.exact_f1 if measured else None,
+                                measured.overlap_f1 if measured else None,
+                                ", ".join(dispute_reasons(annotations, None)))
+
+
+def accept_reject_rows(store: Store, measured: Mapping[int, DocumentDisagreement] | None = None
+                       ) -> list[DocumentDisagreement]:
+    """accept_reject_row of every document both accepted and rejected, in id order."""
+    rows = []
+    for doc_id in store.accepted_and_rejected_ids():
+        row = accept_reject_row(doc_id, store.get_document(doc_id).text, store.annotations_for_document(doc_id),
+                                (measured or {}).get(doc_id))
+        if row is not None:
+            rows.append(row)
+    return rows
 
 
 @dataclass
@@ -374,17 +401,20 @@ def versions_for(store: Store, doc_id: int, answer: str = "accept") -> dict[str,
 
 
 def sort_disagreements(rows: Iterable[DocumentDisagreement]) -> list[DocumentDisagreement]:
-    """Most contested first: by score, then number of disputed spans, then document id."""
-    return sorted(rows, key=lambda d: (-d.score, -d.disputed, d.document_id))
+    """The review's order, the one rule for "most disputed first": accept against reject
+    first (whether the document belongs at all), then least agreement (highest score: 1 -
+    alpha can pass 1), then more disputed spans, then document id."""
+    return sorted(rows, key=lambda d: (not d.accept_vs_reject, -d.score, -d.disputed, d.document_id))
 
 
-def compute_agreement(store: Store, *, answer: str = "accept", quality: bool = True, kappa: bool = True,
+def compute_agreement(store: Store, *, answer: str = "accept", kappa: bool = True,
                       on_progress: Callable[[int, int], None] | None = None) -> AgreementReport:
     """Pairwise and overall figures over all documents two or more annotators gave `answer`,
-    the per-document table (documents with two or more such versions) and, with `quality`,
-    the per-annotator figures of core/learning/quality.py. kappa=False skips tokenizing (kappa
-    and alpha are then not computed, documents are scored on spans): span figures only, for
-    the window's live overview."""
+    and the per-document table (documents with two or more such versions, and for "accept"
+    those someone accepted and someone else rejected: accept_reject_row);
+    core/learning/quality.py agreement_report adds the per-annotator figures. kappa=False
+    skips tokenizing (kappa and alpha are then not computed, documents are scored on spans):
+    span figures only, for the window's live overview."""
     doc_ids = shared_document_ids(store, answer)
     pairs: dict[tuple[str, str], PairAgreement] = {}
     overall = OverallAgreement()
@@ -415,14 +445,13 @@ def compute_agreement(store: Store, *, answer: str = "accept", quality: bool = T
         docs.append(document_row(doc_id, text, versions, tokens, units))
         if on_progress:
             on_progress(n, len(doc_ids))
+    if answer == "accept":  # accept against reject is a disagreement too (core/team/gold.py)
+        extra = {row.document_id: row for row in accept_reject_rows(store, {d.document_id: d for d in docs})}
+        docs = [d for d in docs if d.document_id not in extra] + list(extra.values())
     report = AgreementReport(answer, [pairs[k] for k in sorted(pairs)], sort_disagreements(docs))
     overall.pairs = report.pairs
     overall.annotators = sorted({name for p in report.pairs for name in (p.a, p.b)})
     report.overall = overall
-    if quality:
-        from annotator.core.learning.quality import annotator_quality
-
-        report.annotators = annotator_quality(store)
     return report
 
 

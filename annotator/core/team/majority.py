@@ -17,7 +17,9 @@ The majority version of a document (majority_version):
 In the review window the final version of such a document starts from the majority version
 (offered pre-accepted); `review --auto-accept --min-agreement K` saves it as the review of
 every document where it is complete, marked as decided by majority (Review.method), so the
-gold policy, the report and `review --json` tell it from a hand review.
+gold policy, the report and `review --json` tell it from a hand review. The versions are the
+accepted ones; a document someone rejected is never settled by majority (accept against
+reject is a dispute of its own, core/team/gold.py: a person decides whether it belongs).
 """
 
 from __future__ import annotations
@@ -123,7 +125,9 @@ def auto_accept(store: Any, reviewer: str, min_agreement: int | None = None, *, 
     """Save a review for every unreviewed document that two or more annotators accepted
     identically (method 'unanimous') and, with `majority`, for every one with three or more
     whose majority version (k = min_agreement, None: strict majority) is complete (method
-    'majority'); one transaction, idempotent. `left`: disputed documents still without gold."""
+    'majority'); one transaction, idempotent. A document someone rejected is left to a person
+    (accept against reject is a dispute the spans' majority does not settle: core/team/gold.py).
+    `left`: disputed documents still without gold."""
     from annotator.core.team.gold import disputed_ids, resolve
 
     if not reviewer:
@@ -132,17 +136,18 @@ def auto_accept(store: Any, reviewer: str, min_agreement: int | None = None, *, 
     done = AutoAccepted()
     with store.transaction():
         for doc, versions, review in store.iter_decided_documents(store.shared_accepted_ids()):
-            if review is not None or len(versions) < 2:
+            accepted = [v for v in versions if v.answer == "accept"]  # versions holds rejects too
+            if review is not None or len(accepted) < 2:
                 continue
-            names = sorted(v.annotator for v in versions)
+            names = sorted(v.annotator for v in accepted)
             gold = resolve(doc.id, versions, None)
             if gold is not None:
                 store.save_review(doc.id, reviewer, list(gold.spans), names, method=REVIEW_UNANIMOUS)
                 done.unanimous += 1
                 continue
-            if not majority or len(versions) < MIN_ANNOTATORS:
-                continue
-            found = majority_version({v.annotator: v.spans for v in versions}, min_agreement)
+            if not majority or len(accepted) < MIN_ANNOTATORS or len(accepted) < len(versions):
+                continue  # accept against reject: whether it belongs at all is a person's call
+            found = majority_version({v.annotator: v.spans for v in accepted}, min_agreement)
             if found.complete:
                 store.save_review(doc.id, reviewer, found.spans, names, method=REVIEW_MAJORITY)
                 done.majority += 1

@@ -2,9 +2,10 @@
 every annotation version with its annotator's name, reviews, labels we lack, and what their
 window recorded with each decision (active time, suggestions at opening; store/activity.py),
 each record added once, notes on documents (by uid: the newer version wins, a deletion
-travels, nobody takes over another's note) and the guidelines and label descriptions (the
-newer version is current, the older filed in history). Learning curves are not brought:
-they describe the other's gold.
+travels, nobody takes over another's note), the guidelines and label descriptions (the
+newer version is current, the older filed in history) and patterns (for one pattern the
+newer addition or removal wins). Learning curves are not brought: they describe the other's
+gold.
 
 The other file is untrusted input (Store(path, untrusted=True)): opened read-only and never
 changed, its schema checked, every query on it bounded, and every value it holds checked
@@ -45,6 +46,7 @@ class MergeReport:
     decision_times: Counter = field(default_factory=Counter)
     notes: Counter = field(default_factory=Counter)
     guidelines: Counter = field(default_factory=Counter)
+    patterns: Counter = field(default_factory=Counter)  # added / updated / unchanged
 
     def count(self, annotator: str, outcome: str) -> None:
         self.annotations.setdefault(annotator, Counter())[outcome] += 1
@@ -57,6 +59,7 @@ class MergeReport:
         return bool(self.documents_added or self.labels_added or self.reviews["added"] or self.decision_times["added"]
                     or self.notes["added"] or self.notes["updated"] or self.guidelines["added"]
                     or self.guidelines["updated"] or self.guidelines["history"]
+                    or self.patterns["added"] or self.patterns["updated"]
                     or self.reviews["updated"] or self.reviews["history"]
                     or any(self.total(o) for o in ("added", "updated", "history")))
 
@@ -68,7 +71,8 @@ class MergeReport:
                 "reviews": {o: self.reviews[o] for o in OUTCOMES},
                 "decision_times": {o: self.decision_times[o] for o in ("added", "unchanged")},
                 "notes": {o: self.notes[o] for o in ("added", "updated", "unchanged")},
-                "guidelines": {o: self.guidelines[o] for o in OUTCOMES}}
+                "guidelines": {o: self.guidelines[o] for o in OUTCOMES},
+                "patterns": {o: self.patterns[o] for o in ("added", "updated", "unchanged")}}
 
     def lines(self) -> list[str]:
         """The report as short human-readable lines."""
@@ -94,6 +98,10 @@ class MergeReport:
             g = self.guidelines
             out.append(f"  guidelines and label descriptions: {g['added']} added, {g['updated']} updated, "
                        f"{g['history']} filed to history, {g['unchanged']} unchanged")
+        if sum(self.patterns.values()):
+            p = self.patterns
+            out.append(f"  patterns: {p['added']} added, {p['updated']} updated (a newer addition or removal), "
+                       f"{p['unchanged']} unchanged")
         return out
 
 
@@ -121,6 +129,8 @@ def merge_project(store: Store, other_path: str | Path, *,
                 _merge_decision_times(store, other, id_map, report)
                 _merge_notes(store, other, id_map, report)
                 _merge_guidelines(store, other, survey, report)
+                for row in other.other_patterns():
+                    report.patterns[store.merge_pattern(*row)] += 1
         return report
     finally:
         other.close()

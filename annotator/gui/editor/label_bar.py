@@ -122,7 +122,7 @@ class LabelBar(QWidget):
                 f"border: 2px solid transparent; border-radius: 4px; padding: 3px 10px; font-weight: 600; }}"
                 f"QPushButton#labelButton:hover {{ border-color: rgba(0, 0, 0, 90); }}"
                 f"QPushButton#labelButton:checked {{ border-color: #1d1d1f; }}")
-            button.clicked.connect(lambda _c=False, n=label.name: self.labelChosen.emit(n))
+            button.clicked.connect(lambda _c=False, n=label.name: self._clicked(n))
             self._group.addButton(button)
             self._layout.addWidget(button)
             self._buttons[label.name] = button
@@ -142,6 +142,12 @@ class LabelBar(QWidget):
         self._descriptions = dict(descriptions)
         for name, button in self._buttons.items():
             button.setToolTip(self._tooltip(name, self._keys.get(name)))
+
+    def _clicked(self, name: str) -> None:
+        self.labelChosen.emit(name)
+        # The click checked its button; the bar shows the next span's label, which the
+        # window set (or, when the click relabelled a selected span, left as it was).
+        self.set_active(self._active)
 
     def set_active(self, name: str | None) -> None:
         self._active = name

@@ -1,6 +1,6 @@
 """The review window's agreement panel: figures for all annotators and per pair, each per
 label (exact F1, overlap F1, token kappa, Krippendorff's alpha), and per annotator how often
-they accepted the model's suggestions unchanged and how they score against reviewed gold
+they accepted what the window showed unchanged and how they score against reviewed gold
 (core/team/agreement.py, core/learning/quality.py), computed off the GUI thread.
 
 Clicking a cell lists the documents behind its row (a pair's shared documents, or every
@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from annotator.core.team.agreement import AgreementReport, compute_agreement
+from annotator.core.team.agreement import AgreementReport
+from annotator.core.learning.quality import agreement_report
 from annotator.core.store import Store
 from annotator.gui.workers import Worker, WorkerPool
 
@@ -26,8 +27,8 @@ from annotator.gui.workers import Worker, WorkerPool
 def agreement_job(ctx: Any, db_path: Path, answer: str) -> AgreementReport:
     store = Store(db_path, readonly=True)
     try:
-        return compute_agreement(store, answer=answer,
-                                 on_progress=lambda done, total: (ctx.check(), ctx.progress(done, total)))
+        return agreement_report(store, answer=answer,
+                                on_progress=lambda done, total: (ctx.check(), ctx.progress(done, total)))
     finally:
         store.close()
 
@@ -50,13 +51,28 @@ def _table(parent: QWidget, name: str, headers: list[tuple[str, str]]) -> QTable
         table.setHorizontalHeaderItem(column, item)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    # Columns share the width: the table fits its panel without a horizontal scroll bar.
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    # The figures' columns fit their headers and values; the names' column takes the rest and
+    # elides a long name (full in its tooltip): no horizontal scroll bar, no figure cut off.
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    # Room on both sides of a figure ("-0.016", "not defined"): the column fits it with a margin.
+    table.setStyleSheet("QTableView::item { padding: 0px 4px; }")
     table.setWordWrap(False)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
     return table
+
+
+NAME_ROOM = 96  # the names' column never narrower than this (it elides, its tooltip has it all)
+
+
+def _fit_width(table: QTableWidget) -> None:
+    """Ask for the width every figure's column needs beside a usable names' column: the
+    splitter then never narrows the panel so far that the last columns are cut off."""
+    header = table.horizontalHeader()
+    figures = sum(max(table.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(1, header.count()))
+    table.setMinimumWidth(figures + NAME_ROOM + table.verticalScrollBar().sizeHint().width()
+                          + 2 * table.frameWidth())
 
 
 def _fill(table: QTableWidget, rows: list[list[str]], bold: set[int] = frozenset()) -> None:
@@ -72,6 +88,7 @@ def _fill(table: QTableWidget, rows: list[list[str]], bold: set[int] = frozenset
                 font.setBold(True)
                 item.setFont(font)
             table.setItem(i, j, item)
+    _fit_width(table)
 
 
 class AgreementPanel(QWidget):
@@ -106,8 +123,9 @@ class AgreementPanel(QWidget):
         self.docs.itemActivated.connect(lambda item: self.documentChosen.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.quality = _table(self, "qualityTable", [
             ("Who", "Annotator"), ("Docs", "Documents they accepted"),
-            ("As model", "Share of their accepted documents that are exactly the model's suggestions "
-                         "(a rubber-stamper is near 100%)"),
+            ("As shown", "Unchanged: share of their accepted documents accepted exactly as the window "
+                         "showed them at opening: model, ★ learned, propagated (decisions made in the "
+                         "window; a rubber-stamper is near 100%)"),
             ("Gold F1", "Their versions against the reviewed gold"), ("Rev.", "How many of their documents "
                                                                         "have been reviewed")])
         self.status = QLabel("Computing agreement…", self)
