@@ -40,12 +40,11 @@ def _store(db_path: Path | None, *, create: bool = False):  # type: ignore[no-un
     return open_store(db_path, must_exist=True, seed=False)
 
 
-def _who(store, annotator: str | None) -> str:  # type: ignore[no-untyped-def]
-    """Who changes the patterns: `annotator` for this run, else the project's name for you
-    (core/team/identity.py)."""
-    from annotator.core.team.identity import signer
+def _who(store, annotator: str | None):  # type: ignore[no-untyped-def]
+    """Who adds or removes patterns: the project's identity (core/team/identity.py)."""
+    from annotator.core.team.identity import resolve
 
-    return signer(store, annotator).name
+    return resolve(store, annotator)
 
 
 @click.group("patterns", short_help="Patterns and term lists: suggestions (◆) with measured precision.")
@@ -73,7 +72,8 @@ def patterns_add(db_path: Path | None, file: Path, label: str | None, add_labels
     from annotator.core.learning.patterns.manage import contradicted_message, import_patterns
 
     with _store(db_path, create=True) as store, user_errors():
-        report, read = import_patterns(store, file, _who(store, annotator), label=label, add_labels=add_labels,
+        who = _who(store, annotator)
+        report, read = import_patterns(store, file, who.name, label=label, add_labels=add_labels,
                                        check_gold=check_gold)
     if read.contradicted:
         click.echo(contradicted_message(read))
@@ -84,7 +84,7 @@ def patterns_add(db_path: Path | None, file: Path, label: str | None, add_labels
     if not add_labels:
         for name in read.unknown:
             click.echo(f"error: {read.unknown_message(name)}", err=True)
-    click.echo(report.summary())
+    click.echo(f"{report.summary()} {who.signed()}")
     if read.errors or (read.unknown and not add_labels):
         raise SystemExit(1)
 
@@ -150,8 +150,9 @@ def patterns_remove(db_path: Path | None, ids: tuple[int, ...], label: str | Non
             if unknown:
                 raise click.ClickException(f"no pattern with id {', '.join(map(str, unknown))} "
                                            "(see `annotator patterns list`)")
-        removed = store.remove_patterns(ids, label=label, author=_who(store, annotator))
-    click.echo(f"{count(removed, 'pattern')} removed")
+        who = _who(store, annotator)
+        removed = store.remove_patterns(ids, label=label, author=who.name)
+    click.echo(f"{count(removed, 'pattern')} removed {who.signed()}")
 
 
 @patterns_group.command("export", short_help="Write the patterns (or the learned phrases) as pattern JSONL.")

@@ -24,7 +24,7 @@ from annotator.core.learning.suggest import Suggester, suggest_documents
 from annotator.core.learning.suggestions import compose, current_suggestions, model_suggestions, with_propagated
 from tests.cli.helpers import run
 
-SOURCES = [None, SOURCE_GOLD, SOURCE_PROPAGATED, SOURCE_MODEL, "label-studio"]
+SOURCES = [None, SOURCE_GOLD, SOURCE_PROPAGATED, SOURCE_PATTERN, SOURCE_MODEL, "label-studio"]
 
 
 def overlaps(a: Span, b: Span) -> bool:
@@ -94,8 +94,9 @@ def test_the_precedence_is_the_documented_one():
     own, gold, prop, pattern, model = (Span(0, 10, "ORG", s) for s in PRECEDENCE)
     assert compose_spans([model, pattern, prop, gold, own]) == [own]
     assert compose_spans([model, pattern, prop, gold])[0].source == "gold"
-    assert compose_spans([model, pattern, prop])[0].source == SOURCE_PROPAGATED
-    assert compose_spans([model, pattern])[0].source == SOURCE_PATTERN
+    assert compose_spans([model, pattern, prop])[0].source == "propagated"
+    assert compose_spans([model, pattern])[0].source == "pattern"
+    assert compose_spans([model, prop])[0].source == SOURCE_PROPAGATED
 
 
 def test_a_wider_model_span_no_longer_swallows_learned_spans():
