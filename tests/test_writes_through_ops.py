@@ -4,6 +4,9 @@ jobs or the command line calls a store method that writes, or reaches the connec
 Which store methods write is worked out from the store's own code, not listed by hand: a
 method writes if it opens a transaction, runs an INSERT/UPDATE/DELETE, writes through
 sqlite-utils, or calls a method that writes (so a new one is covered the day it is added).
+Likewise the core's own functions that write through a store (notes.add_note, undo_decision,
+majority.auto_accept...): found from their code, and called from above the core only
+through an operation, unless CORE_WRITES_ALLOWED says why not.
 """
 
 from __future__ import annotations
@@ -20,6 +23,16 @@ CALLERS = [PACKAGE / "gui", PACKAGE / "jobs", PACKAGE / "cli"]
 RAW = {"conn", "db", "transaction", "hub_pull_transaction"}
 _SQL_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 _DB_WRITES = {"insert", "insert_all", "upsert", "upsert_all", "update", "delete", "delete_where"}
+CORE = PACKAGE / "core"
+# Core functions that write a project yet are called from above the core directly, and why.
+CORE_WRITES_ALLOWED = {
+    # Opening (and making or seeding) the project file, before any window watches it.
+    "annotator.core.project.open_project": "opens the file",
+    # Caches of what a model computed: rebuilt at will, never shown as the project's work.
+    "annotator.core.learning.suggest.suggest_documents": "suggestion cache",
+    "annotator.core.learning.ordering.score_uncertainty": "uncertainty cache",
+    "annotator.core.learning.evaluate.evaluate": "suggestion cache",
+}
 
 
 def _writes_directly(fn: ast.FunctionDef) -> bool:
@@ -75,6 +88,72 @@ def write_calls(root: Path, writes: set[str]) -> list[str]:
     return found
 
 
+def _module(path: Path) -> str:
+    """'annotator.core.team.notes' for a file of the package (elsewhere: its stem)."""
+    if not path.is_relative_to(PACKAGE):
+        return path.stem
+    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
+
+
+def _imported(tree: ast.Module) -> dict[str, str]:
+    """Local name -> what it stands for: 'package.module' or 'package.module:function'."""
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("annotator"):
+            names.update({a.asname or a.name: f"{node.module}:{a.name}" for a in node.names})
+        elif isinstance(node, ast.Import):
+            names.update({a.asname or a.name: a.name for a in node.names if a.name.startswith("annotator")})
+    return names
+
+
+def _callee(call: ast.Call, module: str, imported: dict[str, str]) -> str | None:
+    """'package.module.function' a call names (a local function, an imported one, or
+    `module.function` through an imported module), else None."""
+    f = call.func
+    if isinstance(f, ast.Name):
+        target = imported.get(f.id)
+        return target.replace(":", ".") if target and ":" in target else f"{module}.{f.id}"
+    if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in imported:
+        return f"{imported[f.value.id].replace(':', '.')}.{f.attr}"
+    return None
+
+
+def core_write_functions(writes: set[str]) -> set[str]:
+    """'package.module.function' of the core's functions (outside the store and the operations)
+    that call a store write, or call one of these."""
+    functions: dict[str, tuple[ast.FunctionDef, str, dict[str, str]]] = {}
+    for path in CORE.rglob("*.py"):
+        if path.relative_to(CORE).parts[0] in ("store", "ops"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        module, imported = _module(path), _imported(tree)
+        for fn in tree.body:
+            if isinstance(fn, ast.FunctionDef):
+                functions[f"{module}.{fn.name}"] = (fn, module, imported)
+    found = {name for name, (fn, _m, _i) in functions.items()
+             if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in writes | {"transaction"}
+                    and "store" in ast.unparse(n.func.value) for n in ast.walk(fn))}
+    while True:
+        more = {name for name, (fn, module, imported) in functions.items() if name not in found
+                and any(isinstance(n, ast.Call) and _callee(n, module, imported) in found for n in ast.walk(fn))}
+        if not more:
+            return found
+        found |= more
+
+
+def core_write_calls(root: Path, core_writes: set[str]) -> list[str]:
+    """`file:line: package.module.function` for each call under root of a core function that writes."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        module, imported = _module(path), _imported(tree)
+        for node in ast.walk(tree):
+            callee = _callee(node, module, imported) if isinstance(node, ast.Call) else None
+            if callee in core_writes and callee not in CORE_WRITES_ALLOWED:
+                found.append(f"{path.relative_to(root.parent)}:{node.lineno}: {callee}")
+    return found
+
+
 def test_the_store_writes_are_found_from_its_code():
     writes = store_write_methods()
     # The derivation finds the writes we know, through calls too (ensure_labels -> add_label).
@@ -90,6 +169,42 @@ def test_nothing_above_the_core_writes_except_through_the_operations():
     writes = store_write_methods()
     offenders = [hit for root in CALLERS for hit in write_calls(root, writes)]
     assert offenders == [], "write through annotator/core/ops instead:\n" + "\n".join(offenders)
+
+
+def test_the_cores_writing_functions_are_found_from_its_code():
+    found = core_write_functions(store_write_methods())
+    # Through a store method, a transaction, or another such function (resolve -> remember).
+    assert {"annotator.core.team.notes.add_note", "annotator.core.team.notes.edit_note",
+            "annotator.core.team.notes.delete_note", "annotator.core.team.guidelines.set_guidelines",
+            "annotator.core.team.guidelines.describe_label", "annotator.core.team.undo.undo_decision",
+            "annotator.core.team.majority.auto_accept", "annotator.core.team.majority.set_min_agreement",
+            "annotator.core.team.identity.remember", "annotator.core.team.identity.resolve",
+            "annotator.core.team.identity.signer", "annotator.core.team.merge.merge_project",
+            "annotator.core.learning.patterns.manage.save_patterns",
+            "annotator.core.learning.patterns.precision.save_flag_rule",
+            "annotator.core.learning.continuous.run_round", "annotator.core.hub.sync.sync"} <= found
+    assert not found & {"annotator.core.team.notes.notes_for", "annotator.core.team.undo.document_versions",
+                        "annotator.core.team.guidelines.label_descriptions", "annotator.core.team.majority.min_agreement"}
+
+
+def test_nothing_above_the_core_calls_a_writing_core_function_except_through_the_operations():
+    core_writes = core_write_functions(store_write_methods())
+    offenders = [hit for root in CALLERS for hit in core_write_calls(root, core_writes)]
+    assert offenders == [], "write through annotator/core/ops instead:\n" + "\n".join(offenders)
+
+
+def test_the_scan_would_see_a_core_function_that_writes(tmp_path):
+    (tmp_path / "caller.py").write_text(
+        "from annotator.core.team import notes\n"
+        "from annotator.core.team.undo import undo_decision\n"
+        "from annotator.core.ops import teamwork\n"
+        "def f(store):\n"
+        "    notes.add_note(store, 1, 'ann', 'a note')\n"
+        "    undo_decision(store, 1, 'ann')\n"
+        "    teamwork.add_note(store, 1, 'ann', 'a note', by='cli')  # the operation\n", encoding="utf-8")
+    hits = core_write_calls(tmp_path, core_write_functions(store_write_methods()))
+    assert [h.rsplit(": ", 1)[1] for h in hits] == ["annotator.core.team.notes.add_note",
+                                                     "annotator.core.team.undo.undo_decision"]
 
 
 def test_the_scan_would_see_a_write(tmp_path):

@@ -44,6 +44,8 @@ MENUS: list[tuple[str, list[Any]]] = [
         ("accept", "&Accept (save as gold)", ["A"], ""),
         ("reject", "&Reject", ["X"], ""),
         ("skip", "&Skip", ["Space"], ""),
+        ("undo_decision", "&Undo decision", [],
+         "Take back your accept, reject or skip (also Ctrl+Z right after moving on): the version before it comes back"),
         SEPARATOR,
         ("previous", "&Previous document", ["Left", "PgUp"], ""),
         ("next", "&Next document", ["Right", "PgDown"], ""),
@@ -67,7 +69,10 @@ MENUS: list[tuple[str, list[Any]]] = [
          "Compare the annotators' versions side by side and adjudicate the disputed documents"),
         ("agreement", "&Agreement…", [], ""),
     ]),
-    ("&View", [("submenu", "panels")]),
+    ("&View", [
+        ("guidelines", "&Guidelines", ["Ctrl+G"], "The project's guidelines and what each label means, beside the text"),
+        ("submenu", "panels"),
+    ]),
     ("&Help", [
         ("shortcuts", "&Keyboard shortcuts", ["?", "F1"], ""),
         ("about", "&About", [], ""),

@@ -40,6 +40,9 @@ Signals:
     patternsEdited()         the project's patterns changed (added, removed, renamed with their
                              label, merged, synced, or elsewhere): rebuild the pattern matcher
     trainedModelsChanged()   a trained pipeline or a learning curve was recorded
+    decisionUndone(int)      this annotator's decision on the document (id) was taken back
+    notesChanged(int)        a note was added, edited or deleted on the document (id; -1: any)
+    guidelinesChanged()      the guidelines or a label's description changed
 """
 
 from __future__ import annotations
@@ -53,8 +56,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.core.errors import AnnotatorError, ProjectBusy
 from annotator.core.ops import identity as identity_ops
-from annotator.core.ops import labels as label_ops
-from annotator.core.ops import patterns as pattern_ops
 from annotator.core.ops import settings as setting_ops
 from annotator.core.ops import work
 from annotator.core.ops.changes import BY_ELSEWHERE, BY_WINDOW, Changes
@@ -67,12 +68,13 @@ from annotator.core.text.model import Span
 from annotator.gui import actions
 from annotator.gui.actions import Session
 from annotator.gui.open_document import OpenDocument
+from annotator.gui.project_edits import ProjectEdits
 
-HUB_SYNC_SETTING = "hub_sync"  # "on": the window syncs with the project's remembered hub
 GUI_BUSY_WAIT_S = 0.05  # a write waits this long for another writer, then is kept and retried
 RETRY_MS = 200
 POLL_MS = 500  # how often the window looks for other writers (a tick costs microseconds)
 DISPUTED_IN_PLACE = 200  # documents whose disputed state is checked on the GUI thread; more: a worker
+NOTES_ONE_BY_ONE = 20  # documents whose notes changed announced one by one; more: -1 (any)
 
 
 def open_store(path: str | Path) -> Store:
@@ -105,7 +107,7 @@ class Decision:
     suggested: Sequence[Span] = field(default_factory=tuple)
 
 
-class Project(QObject):
+class Project(QObject, ProjectEdits):
     opened = Signal()
     annotatorChanged = Signal(str)
     changed = Signal(object)
@@ -128,6 +130,9 @@ class Project(QObject):
     matcherLearn = Signal(object)
     patternsEdited = Signal()
     trainedModelsChanged = Signal()
+    decisionUndone = Signal(int)
+    notesChanged = Signal(int)
+    guidelinesChanged = Signal()
 
     def __init__(self, path: str | Path, annotator: str | None, model: str | None = "",
                  parent: QObject | None = None) -> None:
@@ -204,6 +209,12 @@ class Project(QObject):
             self.labelsChanged.emit()
         if changes.patterns:
             self.patternsEdited.emit()
+        if changes.guidelines:
+            self.guidelinesChanged.emit()
+        if changes.notes:
+            ids = changes.note_ids
+            for doc_id in sorted(ids) if ids is not None and len(ids) <= NOTES_ONE_BY_ONE else (-1,):
+                self.notesChanged.emit(doc_id)
         if changes.settings:
             self.settingsChanged.emit(changes.settings)
         if changes.model and (changes.by == BY_WINDOW or self.model is None):  # None: the project's
@@ -365,39 +376,20 @@ class Project(QObject):
             self.store.set_busy_wait(BUSY_TIMEOUT_S, 20)
             self.flush()
 
-    # ---- labels and settings ----------------------------------------------------------------------
-    # The store enforces the label rules (core/text/labels.py); a refusal raises ValueError.
-    def add_label(self, name: str, color: str | None = None) -> None:
-        self.apply(label_ops.add_label(self.store, name, color, by=BY_WINDOW)[1])
-
-    def rename_label(self, old: str, new: str) -> None:
-        self.apply(label_ops.rename_label(self.store, old, new, author=self.annotator, by=BY_WINDOW))
-
-    def set_label_color(self, name: str, color: str) -> None:
-        self.apply(label_ops.set_label_color(self.store, name, color, by=BY_WINDOW))
-
-    def remove_label(self, name: str) -> None:
-        self.apply(label_ops.remove_label(self.store, name, by=BY_WINDOW))
-
-    def set_setting(self, key: str, value: str) -> None:
-        self.apply(setting_ops.set_setting(self.store, key, value, by=BY_WINDOW))
-
-    def remember_hub_sync(self, on: bool) -> None:
-        """Whether the window syncs this project with its hub when it opens (never the password)."""
-        self.set_setting(HUB_SYNC_SETTING, "on" if on else "off")
-
-    def set_continuous(self, on: bool) -> None:
-        self.apply(setting_ops.set_continuous(self.store, on, by=BY_WINDOW))
-
     # ---- reviews --------------------------------------------------------------------------------
     def save_review(self, doc_id: int, reviewer: str, spans: Iterable[Span], sources: Iterable[str]) -> None:
         self.apply(work.review(self.store, doc_id, reviewer, spans, sources, by=BY_WINDOW))
 
-    def auto_accept(self, reviewer: str) -> int:
-        """Review every unanimous document two or more annotators accepted; returns how many."""
-        saved, changes = work.auto_accept(self.store, reviewer, by=BY_WINDOW)
+    def auto_accept(self, reviewer: str, *, majority: bool = False) -> Any:
+        """Review every unanimous document two or more annotators accepted and, with `majority`,
+        every one whose majority version is complete (the project's k); returns the core's
+        AutoAccepted (how many of each, how many disputed are left)."""
+        from annotator.core.team.majority import min_agreement
+
+        done, changes = work.auto_accept(self.store, reviewer, min_agreement(self.store), majority=majority,
+                                         by=BY_WINDOW)
         self.apply(changes)
-        return saved
+        return done
 
     # ---- the team gold: disputed documents and what is learned ---------------------------------
     def _gold_changed(self, doc_ids: frozenset[int] | None, own: bool) -> None:
@@ -468,12 +460,3 @@ class Project(QObject):
         """The pattern matcher built in a worker (None: the project has no patterns)."""
         self.session.patterns = matcher
         self.matcherChanged.emit()
-
-    def remove_patterns(self, ids: Iterable[int]) -> int:
-        removed, changes = pattern_ops.remove_patterns(self.store, ids, author=self.annotator, by=BY_WINDOW)
-        self.apply(changes)
-        return removed
-
-    def set_flag_rule(self, rule: Any) -> None:
-        """When a pattern is flagged (core/learning/patterns/precision.py FlagRule)."""
-        self.apply(pattern_ops.set_flag_rule(self.store, rule, by=BY_WINDOW))

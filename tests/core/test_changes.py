@@ -158,3 +158,91 @@ def test_a_term_list_past_the_limit_still_says_patterns_changed(tmp_path):
         assert seen.patterns and not seen.labels and not seen.documents
         labels.add_label(cli, "LAW", by=BY_CLI)
         assert not watcher.poll().patterns  # a later read: only the label
+
+
+def test_team_writes_say_what_they_changed_and_the_watcher_sees_them(tmp_path):
+    """Issue 24's writes (notes, guidelines, label descriptions, undo, majority) are
+    operations: each says what it changed, and a window on another connection reads the same
+    from the change log, pulled ones too (logged apart, so never pushed back)."""
+    from annotator.core.ops import teamwork
+    from annotator.core.team.majority import SETTING_MIN_AGREEMENT
+
+    path = tmp_path / "p.db"
+    ids = _project(path)
+    with Store(path) as window, Store(path) as cli:
+        watcher = ChangeWatcher(window)
+        note, changes = teamwork.add_note(cli, ids[1], "bob", "which Apple?", by=BY_CLI)
+        assert changes == Changes(by=BY_CLI, notes=True, note_ids=frozenset({ids[1]}))
+        assert "notes of 1 document" in changes.describe()
+        seen = watcher.poll()
+        assert seen.notes and seen.note_ids == {ids[1]} and not seen.work and seen.doc_ids == frozenset()
+        assert teamwork.edit_note(cli, note.id, "bob", "Apple the company", by=BY_CLI)[1].note_ids == {ids[1]}
+        assert teamwork.delete_note(cli, note.id, "bob", by=BY_CLI)[1].notes
+        assert watcher.poll().note_ids == {ids[1]}
+        assert teamwork.set_guidelines(cli, "# Names", "lead", by=BY_CLI)[1] == Changes(by=BY_CLI, guidelines=True)
+        assert teamwork.describe_label(cli, "GPE", "Places.", "lead", ["Lima"], by=BY_CLI)[1].guidelines
+        seen = watcher.poll()
+        assert seen.guidelines and not seen.notes and not seen.labels
+        assert teamwork.set_min_agreement(cli, 2, by=BY_CLI).settings == {SETTING_MIN_AGREEMENT}
+        assert watcher.poll().settings == {SETTING_MIN_AGREEMENT}
+        work.decide(cli, ids[0], "ann", "accept", [Span(0, 8, "PERSON")], by=BY_CLI)
+        watcher.poll()
+        undone, changes = teamwork.undo_decision(cli, ids[0], "ann", by=BY_CLI)
+        assert undone.restored is None and changes.decisions and changes.drafts and changes.doc_ids == {ids[0]}
+        seen = watcher.poll()
+        assert seen.decisions and seen.doc_ids == {ids[0]}
+        # Pulled from the hub: seen by the window under kinds of their own, never pushed back.
+        with cli.hub_pull_transaction():
+            cli.merge_note("uid-from-hub", ids[2], "carol", "Paris, Texas?", 1.0, 2.0, False)
+            cli.merge_guideline("ORG", "Companies.", (), "lead", 9e9)
+        seen = watcher.poll()
+        assert seen.notes and seen.note_ids == {ids[2]} and seen.guidelines and seen.by == "elsewhere"
+        kinds = {k for (k,) in cli.conn.execute("SELECT kind FROM sync_log WHERE kind LIKE '%pulled'")}
+        assert kinds == {"note_pulled", "guideline_pulled"}
+
+
+def test_majority_auto_accept_is_one_operation(tmp_path):
+    """`review --auto-accept` and the review window's button: the reviews saved are read back
+    from the change log, with the documents they settle."""
+    path = tmp_path / "p.db"
+    ids = _project(path)
+    with Store(path) as s:
+        for who in ("ann", "bob", "carol"):
+            work.decide(s, ids[0], who, "accept", [Span(0, 8, "PERSON")], by=BY_CLI)
+        for who, label in (("ann", "ORG"), ("bob", "ORG"), ("carol", "PERSON")):
+            work.decide(s, ids[1], who, "accept", [Span(0, 5, label)], by=BY_CLI)
+        done, changes = work.auto_accept(s, "lead", None, majority=True, by=BY_CLI)
+        assert (done.unanimous, done.majority) == (1, 1)
+        assert changes.reviews and changes.doc_ids == {ids[0], ids[1]}
+        assert work.auto_accept(s, "lead", None, by=BY_CLI)[1] == Changes(by=BY_CLI)  # nothing left
+
+
+def test_an_older_project_upgrades_to_the_change_log(tmp_path):
+    """Migrations in order: a project at version 7 (patterns) or 8 (notes and guidelines)
+    gains the change log's triggers (9) when opened, and its notes are then logged."""
+    import sqlite3
+
+    from annotator.core.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+    assert SCHEMA_VERSION == 9 and "patterns" in MIGRATIONS[6][0] and "document_notes" in " ".join(MIGRATIONS[7])
+    for version in (7, 8):
+        path = tmp_path / f"v{version}.db"
+        conn = sqlite3.connect(path)
+        for statements in MIGRATIONS[:version]:
+            for sql in statements:
+                conn.execute(sql)
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.commit()
+        conn.close()
+        with Store(path) as s:
+            assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+            doc = s.add_documents([("Lima is a city.", {})])[0][0]
+            watcher = ChangeWatcher(s)
+            with Store(path) as other:
+                from annotator.core.ops import teamwork
+
+                teamwork.add_note(other, doc, "ann", "capital", by=BY_CLI)
+                labels.add_label(other, "LAW", by=BY_CLI)
+            seen = watcher.poll()
+            assert seen.notes and seen.note_ids == {doc} and seen.labels

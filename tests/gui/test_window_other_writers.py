@@ -160,3 +160,33 @@ def test_patterns_added_from_the_command_line_are_suggested_in_the_open_window(q
     qtbot.waitUntil(lambda: Span(0, 7, "UNION", SOURCE_PATTERN) in w.editor.spans(), timeout=30_000)
     assert "UNION" in w.label_bar.names()
     assert w.project.current.active_label == w.editor.active_label() == w.label_bar.active() == chosen
+
+
+def test_notes_and_guidelines_written_from_the_command_line_show_in_the_open_window(qtbot, tmp_path):
+    """Issue 24's writes are operations too: a note added with `annotator notes add` shows
+    its ✎ in the list and in the Notes panel of the open document, a label described with
+    `annotator labels describe` reaches the label's tooltip, and `annotator guidelines set`
+    the Guidelines panel, each seen through the change log as the window's own writes are."""
+    from annotator.gui.panels.doc_list import NOTES_MARK
+
+    db = tmp_path / "project.db"
+    make_project(db, TEXTS)
+    w = open_window(qtbot, db)
+    panel = w.team.notes
+    assert panel.doc_id == w.current_id == 1 and panel.list.count() == 0
+
+    def row_text(doc_id: int) -> str:
+        return w.doc_model.data(w.doc_model.index(w.doc_model.row_of(doc_id)))
+
+    assert NOTES_MARK not in row_text(1)
+    _cli(qtbot, "notes", "add", "1", "is Berlin the GPE here?", "--annotator", "bob", "--db", db)
+    qtbot.waitUntil(lambda: NOTES_MARK in row_text(1), timeout=5000)
+    assert panel.list.count() == 1 and "bob" in panel.list.item(0).text()
+    assert NOTES_MARK not in row_text(2)
+
+    _cli(qtbot, "labels", "describe", "GPE", "Countries, cities, states.", "--example", "Berlin", "--db", db)
+    qtbot.waitUntil(lambda: "Countries, cities, states." in w.label_bar.button("GPE").toolTip(), timeout=5000)
+    guidelines = tmp_path / "guidelines.md"
+    guidelines.write_text("# Names\n\nWhole names, titles too.", encoding="utf-8")
+    _cli(qtbot, "guidelines", "set", guidelines, "--db", db)
+    qtbot.waitUntil(lambda: "Whole names, titles too." in w.team.guidelines.view.toPlainText(), timeout=5000)

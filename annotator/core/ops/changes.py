@@ -1,8 +1,8 @@
 """What a write changed: the record every operation returns (Anki's OpChanges).
 
 A `Changes` says which kinds of thing changed (documents added, decisions, drafts, reviews,
-labels, patterns, settings, hub assignments, the model to suggest with, trained models,
-decision records), on which documents, and who started it. The window's Project turns it into
+labels, patterns, notes, guidelines, settings, hub assignments, the model to suggest with,
+trained models, decision records), on which documents, and who started it. The window's Project turns it into
 signals in one place (gui/project.py), so each view updates only what it shows: one row of
 the document list, the disputed state of those documents, the gold matcher's entries for
 them. The CLI may print it (`describe`).
@@ -38,12 +38,14 @@ MODEL_SETTINGS = frozenset({SETTING_MODEL, SETTING_LABEL_MAP})
 # Documents listed one by one up to this many; past it Changes.doc_ids is None ("any").
 LIST_LIMIT = 2_000
 
-# Change-log kinds (migrations 4, 6, 7, 8 of core/store/schema.py) -> Changes fields.
+# Change-log kinds (migrations 4, 6, 7, 8, 9 of core/store/schema.py) -> Changes fields.
 _KIND_FIELDS = {"annotation": "decisions", "annotation_pulled": "decisions", "review": "reviews",
                 "review_pulled": "reviews", "draft": "drafts", "decision_time": "records",
                 "decision_time_pulled": "records", "label": "labels", "pattern": "patterns",
-                "pattern_pulled": "patterns", "assignment": "assignments",
+                "pattern_pulled": "patterns", "note": "notes", "note_pulled": "notes",
+                "guideline": "guidelines", "guideline_pulled": "guidelines", "assignment": "assignments",
                 "trained_model": "trained", "learning_curve": "trained"}
+_NOTE_KINDS = ("note", "note_pulled")
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Changes:
     doc_ids: the documents whose decisions, drafts or reviews changed; None when there were
     too many to list (a big merge): a view then rereads everything, off the GUI thread.
     new_ids: the documents added, in id order (None: too many to list; new_documents counts
-    them either way)."""
+    them either way). note_ids: the documents whose notes changed (None: any)."""
 
     by: str = ""
     documents: bool = False
@@ -62,6 +64,8 @@ class Changes:
     reviews: bool = False
     labels: bool = False
     patterns: bool = False  # patterns and term lists (core/learning/patterns)
+    notes: bool = False  # notes on documents (core/team/notes.py)
+    guidelines: bool = False  # the guidelines or a label's description (core/team/guidelines.py)
     settings: frozenset[str] = frozenset()
     assignments: bool = False
     model: bool = False
@@ -70,9 +74,10 @@ class Changes:
     doc_ids: frozenset[int] | None = frozenset()
     new_ids: tuple[int, ...] | None = ()
     new_documents: int = 0
+    note_ids: frozenset[int] | None = frozenset()
 
     def __bool__(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self) if f.name not in ("by", "doc_ids", "new_ids"))
+        return any(getattr(self, f.name) for f in fields(self) if f.name not in ("by", "doc_ids", "new_ids", "note_ids"))
 
     @property
     def work(self) -> bool:
@@ -93,8 +98,10 @@ class Changes:
             what = "/".join(w for w, on in (("decisions", self.decisions), ("drafts", self.drafts),
                                             ("reviews", self.reviews)) if on)
             parts.append(f"{what} of {'many documents' if self.doc_ids is None else count(len(self.doc_ids), 'document')}")
+        if self.notes:
+            parts.append(f"notes of {'many documents' if self.note_ids is None else count(len(self.note_ids), 'document')}")
         parts += [w for w, on in (("labels", self.labels), ("patterns", self.patterns),
-                                  ("hub assignments", self.assignments),
+                                  ("guidelines", self.guidelines), ("hub assignments", self.assignments),
                                   ("the model", self.model), ("trained models", self.trained),
                                   ("decision records", self.records)) if on]
         if self.settings:
@@ -107,14 +114,17 @@ def from_log(read: LogRead, by: str) -> Changes:
     flags = {name: True for kind, name in _KIND_FIELDS.items() if kind in read.kinds}
     if read.overflow:  # the bulk kinds' rows were not read: assume each of them
         flags.update(decisions=True, drafts=True, reviews=True, records=True)
-    doc_ids = None if read.documents is None else frozenset().union(*read.documents.values())
+    doc_ids = note_ids = None
+    if read.documents is not None:
+        doc_ids = frozenset().union(*(ids for kind, ids in read.documents.items() if kind not in _NOTE_KINDS))
+        note_ids = frozenset().union(*(ids for kind, ids in read.documents.items() if kind in _NOTE_KINDS))
     if doc_ids is not None and len(doc_ids) > LIST_LIMIT:
         doc_ids = None
     settings = frozenset(read.settings)
     new_ids = None if read.new_ids is None else tuple(read.new_ids)
     new_count = len(new_ids) if new_ids is not None else LIST_LIMIT + 1
     return Changes(by=by, **flags, settings=settings, model=bool(settings & MODEL_SETTINGS), doc_ids=doc_ids,
-                   documents=bool(new_count), new_ids=new_ids, new_documents=new_count)
+                   documents=bool(new_count), new_ids=new_ids, new_documents=new_count, note_ids=note_ids)
 
 
 @dataclass

@@ -1,13 +1,15 @@
-"""Writes of what is learned: a trained pipeline and a learning curve recorded in the project."""
+"""Writes of what is learned: a trained pipeline and a learning curve recorded in the project,
+a round of continuous learning."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.ops.changes import Changes
+from annotator.core.ops.changes import Changes, recorded
 
 if TYPE_CHECKING:
+    from annotator.core.learning.continuous import RoundResult
     from annotator.core.learning.train import TrainResult
     from annotator.core.store import Store
 
@@ -26,3 +28,13 @@ def learning_curve(store: Store, *, by: str, **options: Any) -> tuple[list[dict[
 
     rows = curve(store, **options)
     return rows, Changes(by=by, trained=options.get("record", True))
+
+
+def continuous_round(store: Store, *, by: str, **options: Any) -> tuple[RoundResult, Changes]:
+    """Retrain, judge and maybe adopt the new model (core/learning/continuous.py run_round):
+    its state, and when adopted the trained model and the model to suggest with."""
+    from annotator.core.learning.continuous import run_round
+
+    with recorded(store, by) as done:
+        result = run_round(store, **options)
+    return result, done.changes

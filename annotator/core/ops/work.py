@@ -1,5 +1,5 @@
 """Writes of the work on documents: decide, keep a draft, review, accept every unanimous
-document. One small function each, returning what it changed (core/ops/changes.py)."""
+(or majority) document. One small function each, returning what it changed (core/ops/changes.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from annotator.core.text.model import Span
 if TYPE_CHECKING:
     from annotator.core.store import Store
     from annotator.core.store.journal import DraftChange, DraftJournal
+    from annotator.core.team.majority import AutoAccepted
 
 
 def decide(store: Store, doc_id: int, annotator: str, answer: str, spans: Iterable[Span], *, by: str,
@@ -43,11 +44,13 @@ def review(store: Store, doc_id: int, reviewer: str, spans: Iterable[Span], sour
     return Changes(by=by, reviews=True, doc_ids=frozenset({doc_id}))
 
 
-def auto_accept(store: Store, reviewer: str, *, by: str) -> tuple[int, Changes]:
-    """Review every unanimous document two or more annotators accepted (core/team/gold.py);
-    returns how many, and what changed."""
-    from annotator.core.team.gold import auto_accept as accept_unanimous
+def auto_accept(store: Store, reviewer: str, min_agreement: int | None = None, *, majority: bool = True,
+                by: str) -> tuple[AutoAccepted, Changes]:
+    """Review every unanimous document two or more annotators accepted and, with `majority`,
+    every one whose majority version (k = min_agreement) is complete (core/team/majority.py);
+    returns how many of each, and what changed."""
+    from annotator.core.team.majority import auto_accept as accept_agreed
 
     with recorded(store, by) as done:
-        saved = accept_unanimous(store, reviewer)
+        saved = accept_agreed(store, reviewer, min_agreement, majority=majority)
     return saved, done.changes

@@ -7,6 +7,8 @@ Watermarks, per hub (its hub_id) and annotator, in hub_state (local migration 4)
   a file keep their old `updated`.
 - pushed_time_rev: likewise for the window's decision records (decision_times, logged when
   added: local migration 6); a record is only ever added, so it is logged once.
+- pushed_note_rev / pushed_guideline_rev: likewise for notes and the guidelines (logged on
+  every change); pushed_pattern_rev likewise for patterns.
 - pushed_document, pushed_annotation_history, pushed_review_history: row ids (these rows
   are only ever added, so their ids only grow).
 - pulled_xid / pulled_all_xid: the hub transaction id below which every hub row was pulled
@@ -15,16 +17,17 @@ A watermark is written in the same SQLite transaction as the data it covers (pul
 after the hub committed (pushes: a push repeated after a crash merges as "unchanged").
 
 Rows written inside hub_pull_transaction() are not logged (sync_quiet), so they are never
-pushed back (local migration 8 logs them under kinds of their own, 'annotation_pulled'...,
+pushed back (local migration 9 logs them under kinds of their own, 'annotation_pulled'...,
 for the window). The project remembers the hub in its settings: hub_url (never with a
 password), hub_id and hub_annotator; hub_pending_decisions() and hub_assigned_ids() default
 to them. hub_state, hub_assignments and sync_log are this project's own: a merge never reads
 them from a teammate's file (core/team/merge.py reads documents, labels, decisions and reviews).
 
 The same log tells the window what other connections changed (read_change_log, read by
-core/ops/watch.py): local migration 8 also logs labels, settings, drafts begun or ended,
-hub assignments, trained models, learning curves and the patterns a pull brings
-('pattern_pulled'; a local pattern change is logged as 'pattern' for the push, migration 7).
+core/ops/watch.py): local migration 9 also logs labels, settings, drafts begun or ended,
+hub assignments, trained models, learning curves and the patterns, notes and guidelines a
+pull brings ('pattern_pulled', 'note_pulled', 'guideline_pulled'; local changes of them are
+logged as 'pattern', 'note', 'guideline' for the push, migrations 7 and 8).
 Documents need no log: their ids only grow, so the largest id is their watermark.
 """
 
@@ -38,7 +41,7 @@ from annotator.core.store.connection import StoreBase
 
 HUB_WATERMARKS = ("pushed_rev", "pushed_review_rev", "pushed_document", "pushed_annotation_history",
                   "pushed_review_history", "pulled_xid", "pulled_all_xid", "pushed_time_rev",
-                  "pushed_pattern_rev")
+                  "pushed_note_rev", "pushed_guideline_rev", "pushed_pattern_rev")
 _REMEMBERED = ("hub_url", "hub_id", "hub_annotator")
 
 
@@ -58,7 +61,9 @@ class HubState:
     pulled_all_xid: int = 0
     last_sync: float | None = None
     pushed_time_rev: int = 0
-    pushed_pattern_rev: int = 0  # patterns (local migration 7; core/hub/patterns.py)
+    pushed_note_rev: int = 0
+    pushed_guideline_rev: int = 0
+    pushed_pattern_rev: int = 0  # patterns (core/hub/patterns.py)
 
 
 @dataclass
@@ -77,13 +82,17 @@ class LogRead:
     overflow: bool = False
 
 
-# Kinds whose row_id is an annotation's or a decision record's id, or a document id.
-_BY_ROW = {"annotation": "annotations", "annotation_pulled": "annotations"}
+# Kinds whose row_id is the id of a row that names its document (an annotation, a note), or
+# a document id.
+_BY_ROW = {"annotation": "annotations", "annotation_pulled": "annotations",
+           "note": "document_notes", "note_pulled": "document_notes"}
 _BY_DOCUMENT = ("review", "review_pulled", "draft")
 # Kinds of few rows, read even past the limit (the small tables: labels, settings...).
-_SMALL_KINDS = ("label", "setting", "assignment", "trained_model", "learning_curve", "pattern_pulled")
-# One row per pattern changed here (a 100,000-term list: as many): past the limit only whether any.
-_PATTERN_KIND = "pattern"
+_SMALL_KINDS = ("label", "setting", "assignment", "trained_model", "learning_curve", "pattern_pulled",
+                "guideline", "guideline_pulled")
+# Kinds of a row each that are not the documents' work (a 100,000-term list: as many pattern
+# rows): past the limit only whether any.
+_ANY_KINDS = ("pattern", "note", "note_pulled")
 
 _COLUMNS = [f.name for f in fields(HubState)]
 _SELECT_STATE = f"SELECT {', '.join(_COLUMNS)} FROM hub_state WHERE hub_id = ? AND annotator = ?"
@@ -154,9 +163,9 @@ class SyncStateMixin(StoreBase):
             "WHERE h.id > ? ORDER BY h.id LIMIT ?", (after, limit)).fetchall()
 
     def changed_reviews(self, after_rev: int, limit: int) -> list[tuple[Any, ...]]:
-        """(rev, hash, reviewer, spans, sources, created) changed since after_rev."""
+        """(rev, hash, reviewer, spans, sources, created, method) changed since after_rev."""
         return self.conn.execute(
-            "SELECT l.rev, d.hash, r.reviewer, r.spans, r.sources, r.created FROM sync_log l "
+            "SELECT l.rev, d.hash, r.reviewer, r.spans, r.sources, r.created, r.method FROM sync_log l "
             "JOIN reviews r ON r.document_id = l.row_id JOIN documents d ON d.id = r.document_id "
             "WHERE l.kind = 'review' AND l.rev > ? ORDER BY l.rev LIMIT ?", (after_rev, limit)).fetchall()
 
@@ -175,6 +184,11 @@ class SyncStateMixin(StoreBase):
             "SELECT count(*) FROM sync_log l JOIN decision_times t ON t.id = l.row_id "
             "WHERE l.kind = 'decision_time' AND l.rev > ? AND t.annotator = ?", (after_rev, annotator)).fetchone()[0]
 
+    def count_changed(self, kind: str, after_rev: int) -> int:
+        """How many rows of this sync_log kind ('note', 'guideline'...) changed since after_rev."""
+        return self.conn.execute("SELECT count(*) FROM sync_log WHERE kind = ? AND rev > ?",
+                                 (kind, after_rev)).fetchone()[0]
+
     def changed_reviewers(self, after_rev: int, skip_hashes: Collection[str] = ()) -> dict[str, int]:
         """reviewer -> reviews changed since after_rev, except on documents with these hashes."""
         out: dict[str, int] = {}
@@ -186,9 +200,9 @@ class SyncStateMixin(StoreBase):
         return out
 
     def review_history_after(self, after: int, limit: int) -> list[tuple[Any, ...]]:
-        """(id, hash, reviewer, spans, sources, created) of review history rows id > after."""
+        """(id, hash, reviewer, spans, sources, created, method) of review history rows id > after."""
         return self.conn.execute(
-            "SELECT h.id, d.hash, h.reviewer, h.spans, h.sources, h.created FROM review_history h "
+            "SELECT h.id, d.hash, h.reviewer, h.spans, h.sources, h.created, h.method FROM review_history h "
             "JOIN documents d ON d.id = h.document_id WHERE h.id > ? ORDER BY h.id LIMIT ?",
             (after, limit)).fetchall()
 
@@ -219,9 +233,10 @@ class SyncStateMixin(StoreBase):
             rows = conn.execute(f"SELECT rev, kind, row_id FROM sync_log WHERE rev > ? AND rev <= ? AND kind "
                                 f"IN ({','.join('?' * len(_SMALL_KINDS))})", (after_rev, rev, *_SMALL_KINDS)).fetchall()
             read.overflow, read.documents = True, None
-            if conn.execute("SELECT 1 FROM sync_log WHERE kind = ? AND rev > ? AND rev <= ? LIMIT 1",
-                            (_PATTERN_KIND, after_rev, rev)).fetchone():
-                read.kinds.add(_PATTERN_KIND)
+            for kind in _ANY_KINDS:
+                if conn.execute("SELECT 1 FROM sync_log WHERE kind = ? AND rev > ? AND rev <= ? LIMIT 1",
+                                (kind, after_rev, rev)).fetchone():
+                    read.kinds.add(kind)
         by_row: dict[str, list[int]] = {}
         settings: list[int] = []
         for _rev, kind, row_id in rows:

@@ -94,6 +94,7 @@ class LabelBar(QWidget):
         self._group.setExclusive(True)
         self._buttons: dict[str, QPushButton] = {}
         self._keys: dict[str, str] = {}
+        self._descriptions: dict[str, str] = {}  # label -> its description (core/team/guidelines.py tooltip)
         self._active: str | None = None
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -114,8 +115,7 @@ class LabelBar(QWidget):
             button.setObjectName("labelButton")
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the text
-            tip = html.escape(f"{label.name} (key {key})" if key else label.name)
-            button.setToolTip(f"<p style='white-space:pre'>{tip}</p>")  # escaped: never rich text
+            button.setToolTip(self._tooltip(label.name, key))
             fg = text_color_for(label.color)
             # Same padding checked or not, so the bar never shifts when the active label changes.
             button.setStyleSheet(
@@ -130,6 +130,19 @@ class LabelBar(QWidget):
         if self._active not in self._buttons:
             self._active = labels[0].name if labels else None
         self.set_active(self._active)
+
+    def _tooltip(self, name: str, key: str | None) -> str:
+        tip = html.escape(f"{name} (key {key})" if key else name)
+        about = self._descriptions.get(name)
+        if about:  # escaped too, wrapped at the tooltip's width
+            tip += "<br>" + html.escape(about).replace("\n", "<br>")
+        return f"<p style='white-space:pre-wrap'>{tip}</p>"  # escaped: never rich text from a name
+
+    def set_descriptions(self, descriptions: dict[str, str]) -> None:
+        """Each label's description and examples, shown in its tooltip."""
+        self._descriptions = dict(descriptions)
+        for name, button in self._buttons.items():
+            button.setToolTip(self._tooltip(name, self._keys.get(name)))
 
     def _clicked(self, name: str) -> None:
         self.labelChosen.emit(name)
