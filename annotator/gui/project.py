@@ -255,6 +255,15 @@ class Project(QObject):
         self.store.remove_label(name)
         self.labelsChanged.emit()
 
+    def set_label_key(self, name: str, key: str | None) -> None:
+        self.store.set_label_key(name, key)
+        self.labelsChanged.emit()
+
+    def use_accessible_palette(self) -> None:
+        """Every label gets the accessible palette's colour for its place (core/text/palette.py)."""
+        self.store.use_accessible_palette()
+        self.labelsChanged.emit()
+
     # ---- work that arrives from elsewhere ---------------------------------------------------------
     def documents_added(self, count: int) -> None:
         """An import (or another writer) added documents."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainter
 
 from annotator.core.text.editing import spans_between
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
     from annotator.gui.editor.offsets import WindowOffsets
     from annotator.gui.editor.span_view import SpanTextEdit
+    from annotator.gui.editor.span_window import WindowScroller
+    from annotator.gui.editor.token_cursor import TokenCursor
 
 # More spans than this on screen (a tiny font, one-letter spans) get colours and borders but
 # no label tags: painting thousands of tags would stall every repaint. The window's header
@@ -35,7 +37,23 @@ class SpanPainting:
     _selected: Span | None
     _tags: list[tuple[QRectF, Span]]
     _drawing_note: str | None
+    _cursor: "TokenCursor"
+    _formats: dict
+    _scroller: "WindowScroller"
     drawingChanged: "SignalInstance"
+
+    def apply_look(self) -> None:
+        """The theme or the text size changed (gui/theme.py): the same text, spans and place,
+        laid out again in the new font (the label tags' gap follows the size)."""
+        self._view.setFont(span_style.text_font())
+        self._formats = {}
+        top = self._scroller.top_cp()
+        self._show_window(top, 0.0)  # type: ignore[attr-defined] - SpanEditor's
+        self._view.viewport().update()
+
+    def _tooltip_at(self, point: QPointF) -> str | None:
+        span = self._span_at_qt(self._view.char_at(point))  # type: ignore[attr-defined] - SpanEditor's
+        return span_style.tooltip(span, self._text) if span is not None else None  # type: ignore[attr-defined]
 
     def visible_spans(self) -> list[Span]:
         """The spans on screen (plus a line below), found by bisection: what an overlay
@@ -56,6 +74,7 @@ class SpanPainting:
         tagged = len(visible) <= MAX_TAGGED_SPANS
         self._tags = span_style.paint_spans(painter, items, self._palette, self._selected, tags=tagged,
                                             right=self._view.viewport().width())
+        self._cursor.paint(painter)  # the token cursor and a keyboard selection, over the spans
         note = None if tagged else (f"label tags hidden: {len(visible):,} spans on screen "
                                     f"(over {MAX_TAGGED_SPANS:,}); hover a span for its label")
         if note != self._drawing_note:
