@@ -37,6 +37,8 @@ EDITOR_ACTIONS: list[tuple[str, str, list[str]]] = [
     ("cursor_up", "Cursor one line up", ["Ctrl+Up"]),
     ("cursor_first", "Cursor to the first token", ["Home"]),
     ("cursor_last", "Cursor to the last token", ["End"]),
+    ("cursor_next_span", "Cursor to the next span", ["Alt+Right"]),
+    ("cursor_previous_span", "Cursor to the previous span", ["Alt+Left"]),
     ("extend_next", "Extend the selection by the next token", ["Ctrl+Shift+Right"]),
     ("extend_previous", "Extend the selection by the previous token", ["Ctrl+Shift+Left"]),
     ("add_span", "Add a span over the selection (or the cursor's token) with the active label", ["Return", "Enter"]),

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar()
         self.header = QLabel()
         self.header.setObjectName("docHeader")
+        self.header.setAccessibleName("Document")
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.reviews = ReviewWindows(self.project, self)
         self.trained_menu = training.TrainedMenu(self.project, self)
@@ -356,6 +357,11 @@ class MainWindow(QMainWindow):
         self.editor.set_labels(labels)  # keeps the next span's label if it still exists
         self.label_bar.set_labels(labels)
         self.label_bar.set_active(self.editor.active_label())
+        # Tab: the list's search, filter, order and rows -> the label buttons -> the text -> status.
+        chain = [self.doc_panel.search, self.doc_panel.filter, self.doc_panel.order, self.doc_panel.view,
+                 *map(self.label_bar.button, self.label_bar.names()), self.editor.text_edit(), self.status]
+        for first, then in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, then)
 
     def edit_labels(self) -> None:
         dialogs.LabelsDialog(self.project, self).exec()

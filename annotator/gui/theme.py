@@ -51,7 +51,9 @@ class Theme:
     accent: str
     focus: str  # the focus border, on every control
     progress: str
-    cursor: str  # the token cursor (over a halo)
+    # The token cursor over a halo: one dark, one light, so that any colour under them has a
+    # WCAG contrast of at least 3:1 with one of the two (tests/gui/test_theme.py checks every label colour).
+    cursor: str
     halo: str
     selection: str  # a keyboard selection's tint (#aarrggbb)
     selected: str  # a selected span's outline
@@ -62,7 +64,7 @@ THEMES: dict[str, Theme] = {
     LIGHT: Theme(LIGHT, window="#f6f7f9", base="#ffffff", editor="#ffffff", text="#1d1d1f", muted="#5f6b7a",
                  status_text="#3c4652", border="#dfe3e8", border_strong="#cfd6de", header="#f0f2f5",
                  highlight="#dce9f7", highlight_text="#1d1d1f", accent="#4a86c5", focus="#1a5fb4",
-                 progress="#e8ecf0", cursor="#0b57d0", halo="#ffffff", selection="#380b57d0", selected="#1a1a1a",
+                 progress="#e8ecf0", cursor="#002b7f", halo="#ffffff", selection="#380b57d0", selected="#1a1a1a",
                  link="#0b57d0"),
     DARK: Theme(DARK, window="#1f2125", base="#2a2d32", editor="#1b1d20", text="#e8eaed", muted="#aab2bd",
                 status_text="#d0d4da", border="#3a3f46", border_strong="#4f555d", header="#30343a",

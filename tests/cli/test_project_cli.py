@@ -59,7 +59,7 @@ def test_stats_command(project):
 
 def test_labels_list_add_color_rename_remove(project):
     result = run("labels", "list", "--db", project)
-    assert result.exit_code == 0 and result.stdout.splitlines()[0].split() == ["PERSON", "#f4a6a6", "1"]
+    assert result.exit_code == 0 and result.stdout.splitlines()[0].split() == ["PERSON", "#ee8866", "1"]
     result = run("labels", "add", "PRODUCT", "--color", "#ABC", "--key", "p", "--db", project)
     assert result.exit_code == 0 and "Added label PRODUCT (#aabbcc, key p)" in result.stdout
     result = run("labels", "color", "PRODUCT", "#123456", "--db", project)

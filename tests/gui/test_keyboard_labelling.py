@@ -138,3 +138,73 @@ def test_return_on_a_suggestion_confirms_it_as_it_is(qtbot, window):
     press(qtbot, w, K.Key_Return)
     assert [(s.start, s.end, s.label, s.source) for s in w.editor.spans()] == [(*tokens(6), "LOC", None)]
     assert w.editor.selected_span() is None
+
+
+def test_ctrl_down_and_up_move_by_line(qtbot, db_path: Path):
+    lines = [" ".join(f"w{row}x{col}" for col in range(6)) for row in range(5)]
+    make_project(db_path, ["\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:])])  # a blank line inside
+    w = open_window(qtbot, db_path)
+    cursor = w.editor.token_cursor()
+    text = w.editor.text()
+    press(qtbot, w, (K.Key_Right, CTRL), (K.Key_Right, CTRL))
+    seen = []
+    for _ in range(4):
+        press(qtbot, w, (K.Key_Down, CTRL))
+        seen.append(text[cursor.token.start:cursor.token.end])
+    assert seen == ["w1x2", "w2x2", "w3x2", "w4x2"]  # the blank line has no token: skipped
+    press(qtbot, w, (K.Key_Down, CTRL))  # the last line: stays
+    assert text[cursor.token.start:cursor.token.end] == "w4x2"
+    press(qtbot, w, (K.Key_Up, CTRL), (K.Key_Up, CTRL))
+    assert text[cursor.token.start:cursor.token.end] == "w2x2"
+
+
+def test_the_editor_announces_what_is_under_the_cursor(qtbot, window):
+    w = window
+    w.editor.set_spans([Span(*tokens(3, 4), "ORG", SOURCE_MODEL)])
+    view = w.editor.text_edit()
+    said: list[str] = []
+    w.editor.token_cursor().announced.connect(said.append)
+    press(qtbot, w, (K.Key_Right, CTRL))
+    assert said[-1] == "with" and view.accessibleDescription() == "with"
+    press(qtbot, w, (K.Key_Right, CTRL))
+    assert said[-1] == "halvard line, ORG, suggested"
+    from PySide6.QtGui import QAccessible
+
+    face = QAccessible.queryAccessibleInterface(view)
+    assert face.text(QAccessible.Text.Description) == "halvard line, ORG, suggested"
+    press(qtbot, w, K.Key_Return)
+    assert said[-1] == "halvard line, ORG, confirmed"
+    press(qtbot, w, (K.Key_Right, SHIFT_CTRL))
+    assert said[-1] == "near belmouth, selected"
+
+
+def test_the_cursor_works_in_a_long_documents_window(qtbot, db_path: Path):
+    from annotator.gui.editor import span_window
+
+    paragraph = " ".join(f"t{i}" for i in range(120))
+    text = "\n\n".join(f"p{n} " + paragraph for n in range(500))  # ~300,000 characters
+    assert len(text) > span_window.WINDOWED_ABOVE * 5
+    make_project(db_path, [text])
+    w = open_window(qtbot, db_path)
+    qtbot.waitUntil(lambda: not w.editor.is_read_only(), timeout=30000)  # its spans loaded in a worker
+    editor, cursor = w.editor, w.editor.token_cursor()
+    press(qtbot, w, K.Key_End)
+    assert text[cursor.token.start:cursor.token.end] == "t119" and cursor.token.end == len(text)
+    assert editor.offsets().end == len(text)  # the window moved to the end
+    press(qtbot, w, (K.Key_Left, SHIFT_CTRL), K.Key_2, K.Key_Return)
+    assert [(s.start, s.end, s.label) for s in editor.spans()] == [(len(text) - 9, len(text), "ORG")]
+    press(qtbot, w, K.Key_Home)
+    assert cursor.token.start == 0 and editor.offsets().start == 0
+    starts, last, moves = set(), -1, 0
+    while last < 60_000:  # down through several 15,000-character windows
+        press(qtbot, w, (K.Key_Down, CTRL))
+        moves += 1
+        assert cursor.token.start > last and moves < 3000
+        last = cursor.token.start
+        win = editor.offsets()
+        assert win.start <= cursor.token.start < win.end  # always inside the window shown
+        starts.add(win.start)
+    assert len(starts) > 2, (starts, last)
+    before = cursor.token.start
+    press(qtbot, w, (K.Key_Up, CTRL))
+    assert cursor.token.start < before

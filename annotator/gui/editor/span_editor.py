@@ -209,20 +209,6 @@ class SpanEditor(SpanPainting, QWidget):
         """Show code point `cp` at the top of the view."""
         self._scroller.jump(cp)
 
-    def jump_window_to(self, cp: int) -> bool:
-        """Move a long document's window to code point `cp` unless it is well inside it
-        already; True if the window moved."""
-        before = (self._win.start, self._win.end)
-        if self._scroller.windowed:
-            self._scroller.jump(cp, self._view.viewport().height() / 3)
-        return (self._win.start, self._win.end) != before
-
-    def _jump_to_end(self, end: bool) -> bool:
-        if not self._scroller.windowed:
-            return False  # the view scrolls through its whole document itself
-        self._scroller.jump(len(self._text) if end else 0)
-        return True
-
     def undo_stack(self) -> QUndoStack:
         return self._undo
 
@@ -301,23 +287,23 @@ class SpanEditor(SpanPainting, QWidget):
         self._view.viewport().update()
         self.spanSelected.emit(found)
 
+    def select_adjacent(self, step: int) -> Span | None:
+        """Select the next (step > 0) or previous span, from the selection or the start."""
+        if not self._spans:
+            return None
+        if self._selected is None:
+            index = 0 if step > 0 else len(self._spans) - 1
+        else:
+            index = bisect.bisect_left(self._spans, self._selected.key(), key=Span.key) + step
+            index = min(max(index, 0), len(self._spans) - 1)
+        self.select_span(self._spans[index])
+        return self._selected
+
     def _find(self, span: Span) -> Span | None:
         for s in spans_between(self._spans, span.start, span.end):
             if s.key() == span.key():
                 return s
         return None
-
-    def _scroll_to(self, span: Span) -> None:
-        cursor = self._view.textCursor()
-        if cursor.hasSelection():
-            return  # never disturb a selection in progress
-        w = self._win
-        if not (w.start <= span.start and span.end <= w.end):  # outside the window: move it
-            self._scroller.jump(span.start, self._view.viewport().height() / 3)
-            cursor = self._view.textCursor()
-        cursor.setPosition(self._win.to_qt(span.start))
-        self._view.setTextCursor(cursor)
-        self._view.ensureCursorVisible()
 
     # --- edits -------------------------------------------------------------------------
 

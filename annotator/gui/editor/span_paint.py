@@ -1,6 +1,7 @@
 """What SpanEditor paints over its text: borders, the selection outline and label tags of
-the spans on screen (the look itself is span_style's). A part of SpanEditor kept in its own
-file; it reads the editor's spans, view and selection and records where the tags went."""
+the spans on screen (the look itself is span_style's), the token cursor, and how the view
+scrolls to a span or a position of a long text. A part of SpanEditor kept in its own file; it
+reads the editor's spans, view and selection and records where the tags went."""
 
 from __future__ import annotations
 
@@ -50,6 +51,32 @@ class SpanPainting:
         top = self._scroller.top_cp()
         self._show_window(top, 0.0)  # type: ignore[attr-defined] - SpanEditor's
         self._view.viewport().update()
+
+    def jump_window_to(self, cp: int) -> bool:
+        """Move a long document's window to code point `cp` unless it is well inside it
+        already; True if the window moved."""
+        before = (self._win.start, self._win.end)
+        if self._scroller.windowed:
+            self._scroller.jump(cp, self._view.viewport().height() / 3)
+        return (self._win.start, self._win.end) != before
+
+    def _jump_to_end(self, end: bool) -> bool:
+        if not self._scroller.windowed:
+            return False  # the view scrolls through its whole document itself
+        self._scroller.jump(len(self._text) if end else 0)
+        return True
+
+    def _scroll_to(self, span: Span) -> None:
+        cursor = self._view.textCursor()
+        if cursor.hasSelection():
+            return  # never disturb a selection in progress
+        w = self._win
+        if not (w.start <= span.start and span.end <= w.end):  # outside the window: move it
+            self._scroller.jump(span.start, self._view.viewport().height() / 3)
+            cursor = self._view.textCursor()
+        cursor.setPosition(self._win.to_qt(span.start))
+        self._view.setTextCursor(cursor)
+        self._view.ensureCursorVisible()
 
     def _tooltip_at(self, point: QPointF) -> str | None:
         span = self._span_at_qt(self._view.char_at(point))  # type: ignore[attr-defined] - SpanEditor's

@@ -43,7 +43,7 @@ class Look:
     text_points: float = TEXT_POINT_SIZE
 
 
-LOOK = Look(QColor("#0b57d0"), QColor("#ffffff"), QColor(11, 87, 208, 56), SELECTED_PEN)
+LOOK = Look(QColor("#002b7f"), QColor("#ffffff"), QColor(11, 87, 208, 56), SELECTED_PEN)
 
 
 def set_look(look: Look) -> None:

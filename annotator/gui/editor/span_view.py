@@ -13,7 +13,8 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QContextMenuEvent, QKeyEvent, QMouseEvent, QPainter, QShowEvent, QTextBlockFormat, QTextCursor, QTextDocument,
+    QContextMenuEvent, QFocusEvent, QKeyEvent, QMouseEvent, QPainter, QShowEvent, QTextBlockFormat, QTextCursor,
+    QTextDocument,
     QTextFrameFormat,
 )
 from PySide6.QtWidgets import QFrame, QTextEdit, QToolTip, QWidget
@@ -40,6 +41,8 @@ class SpanTextEdit(QTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("spanText")  # the style sheet's focus border (resources/style.qss)
+        self.setAccessibleName("Text to label")
+        self.setAccessibleDescription("The token under the cursor is described here as you move it")
         self.setReadOnly(True)
         self.setUndoRedoEnabled(False)
         self.setAcceptRichText(False)
@@ -204,6 +207,14 @@ class SpanTextEdit(QTextEdit):
         top = self.verticalScrollBar().value()
         super().showEvent(e)
         self.verticalScrollBar().setValue(top)
+
+    def focusInEvent(self, e: QFocusEvent) -> None:  # noqa: N802 - the token cursor shows with the focus
+        super().focusInEvent(e)
+        self.viewport().update()
+
+    def focusOutEvent(self, e: QFocusEvent) -> None:  # noqa: N802
+        super().focusOutEvent(e)
+        self.viewport().update()
 
     def mousePressEvent(self, e: QMouseEvent) -> None:  # noqa: N802
         if e.button() == Qt.MouseButton.LeftButton:

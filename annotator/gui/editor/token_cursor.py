@@ -1,11 +1,13 @@
 """The token cursor: labelling without the mouse (issue 28 §1).
 
-A box on one token, on the first token when a document opens. Its keys are the keymap's
+A box on one token, on the first token when a document opens, drawn while the text has the
+focus (as a text caret is: Tab away and back, and it is where it was). Its keys are the keymap's
 (gui/keymap.py EDITOR_ACTIONS; defaults in brackets) and act while the text has the focus:
 
 - next / previous token [Ctrl+Right / Ctrl+Left], a line down / up [Ctrl+Down / Ctrl+Up]
   (the token under the same place on the next line with a token), first / last token
-  [Home / End];
+  [Home / End], the first token of the next / previous span [Alt+Right / Alt+Left] (to
+  confirm, relabel or delete suggestions quickly);
 - extend a selection from the cursor, token by token [Shift+Ctrl+Right / Shift+Ctrl+Left];
 - add a span [Return]: over the selection, else over the cursor's token, with the active
   label; the cursor then moves to the token after the new span and nothing is selected, so a
@@ -26,6 +28,8 @@ announcement event): the token, or the span under the cursor with its label and 
 
 from __future__ import annotations
 
+import bisect
+import operator
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
@@ -45,6 +49,11 @@ if TYPE_CHECKING:
 STATE_WORDS = {None: "confirmed", SOURCE_MODEL: "suggested", SOURCE_GOLD: "suggested, learned from gold",
                SOURCE_PROPAGATED: "suggested, labelled so elsewhere in this document"}
 _BLANK_LINES = 400  # a line move gives up after this many lines without a token
+_START = operator.attrgetter("start")
+
+
+def _END_MINUS_ONE(span: Span) -> int:  # noqa: N802 - a key function, named like the constant above
+    return span.end - 1
 
 
 class TokenCursor(QObject):
@@ -63,6 +72,7 @@ class TokenCursor(QObject):
             "cursor_next": lambda: self.move(+1), "cursor_previous": lambda: self.move(-1),
             "cursor_down": lambda: self.move_line(+1), "cursor_up": lambda: self.move_line(-1),
             "cursor_first": lambda: self.go_to_end(False), "cursor_last": lambda: self.go_to_end(True),
+            "cursor_next_span": lambda: self.to_span(+1), "cursor_previous_span": lambda: self.to_span(-1),
             "extend_next": lambda: self.extend(+1), "extend_previous": lambda: self.extend(-1),
             "add_span": self.add_span, "clear_selection": self.clear_selection,
         }
@@ -160,6 +170,23 @@ class TokenCursor(QObject):
         self.anchor, self._goal_x = None, None
         if target is not None:
             self.token = target
+        self._changed()
+
+    def to_span(self, step: int) -> None:
+        """The first token of the next span after the cursor's token (step +1), or of the
+        previous span before it (-1); the span is then selected, as the cursor is in it."""
+        if self.token is None:
+            return self.reset()
+        spans = self._editor.spans_view()
+        if step > 0:
+            i = bisect.bisect_left(spans, self.token.end, key=_START)
+            target = spans[i] if i < len(spans) else None
+        else:
+            i = bisect.bisect_right(spans, self.token.start - 1, key=_END_MINUS_ONE) - 1
+            target = spans[i] if i >= 0 else None
+        self.anchor, self._goal_x = None, None
+        if target is not None:
+            self.token = token_near(self._index(), target.start) or self.token
         self._changed()
 
     def move_line(self, step: int) -> None:
@@ -333,13 +360,13 @@ class TokenCursor(QObject):
                     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
                     painter.setPen(pen)
                     painter.drawLine(QPointF(r.left(), bar_y), QPointF(r.right(), bar_y))
-        if not (self.token.start < win.end and self.token.end > win.start):
+        if not (self.token.start < win.end and self.token.end > win.start) or not view.hasFocus():
             return
-        focused = view.hasFocus()
+        # The box's line 5 px left and right of the token, a halo inside it; a selected span's
+        # outline (1.5 px out) stays visible within it.
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for r in view.line_rects(*win.range_to_qt(self.token.start, self.token.end)):
-            box = QRectF(r).adjusted(-3.5, -2.0, 3.5, 2.0)
-            outer = QPen(look.cursor, 2.5 if focused else 1.5, Qt.PenStyle.SolidLine if focused else Qt.PenStyle.DashLine)
-            for pen, grow in ((QPen(look.halo, 1.5), -1.75), (outer, 0.0)):
+            for pen, box in ((QPen(look.halo, 2.0), QRectF(r).adjusted(-3.0, -0.5, 3.0, 0.5)),
+                             (QPen(look.cursor, 2.5), QRectF(r).adjusted(-5.0, -2.0, 5.0, 2.0))):
                 painter.setPen(pen)
-                painter.drawRoundedRect(box.adjusted(-grow, -grow, grow, grow), 3.0, 3.0)
+                painter.drawRoundedRect(box, 3.0, 3.0)
