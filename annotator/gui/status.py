@@ -98,6 +98,8 @@ class TaskIndicator(QWidget):
         self.cancel = None
         if on_cancel is not None:
             self.cancel = QToolButton(text="✕", toolTip=f"Stop {title.lower()}", autoRaise=True)
+            self.cancel.setAccessibleName(f"Stop {title.lower()}")
+            self.cancel.setAccessibleDescription(f"Stops {title.lower()} running in the background")
             self.cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.cancel.clicked.connect(lambda _checked=False: on_cancel())
             self.cancel.clicked.connect(lambda: self.label.setText("Stopping…"))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from annotator.core.team.identity import default_annotator
 from annotator.core.text.palette import text_color
 from annotator.gui.project import Project
+from annotator.gui.access import fill_in
 
 
 def show_message(parent: QWidget | None, title: str, text: str, *,
@@ -84,6 +85,7 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
+        fill_in(self)  # the rest of the accessible names and descriptions (gui/access.py)
         self.resize(640, 680)
 
 
@@ -122,6 +124,7 @@ class LabelsDialog(QDialog):
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         layout.addWidget(close)
+        fill_in(self)
         self.refresh()
 
     def refresh(self) -> None:

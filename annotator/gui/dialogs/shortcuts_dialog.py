@@ -13,7 +13,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QKeySequenceEdit, QLabel, QPushButton,
+    QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QKeySequenceEdit, QLabel, QLineEdit,
+    QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -21,6 +22,7 @@ from annotator.core.text.labels import LABEL_KEYS
 from annotator.gui.editor.label_bar import LabelBar
 from annotator.gui.keymap import ShortcutClash, keymap, shown
 from annotator.gui.project import Project
+from annotator.gui.access import fill_in
 
 LABEL_GROUP = "Labels (this project)"
 _LABEL = "label:"  # row names of label keys
@@ -90,6 +92,11 @@ class ShortcutsEditor(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.message)
         layout.addWidget(close)
+        inner = self.key_edit.findChild(QLineEdit)
+        if inner is not None:
+            inner.setAccessibleName("New key")
+            inner.setAccessibleDescription("Press the key (with its modifiers) to give the chosen action")
+        fill_in(self)
         self.refresh()
         self.resize(760, 640)
 

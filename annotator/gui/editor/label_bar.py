@@ -12,7 +12,7 @@ import html
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QButtonGroup, QLayout, QLayoutItem, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLayout, QLayoutItem, QPushButton, QSizePolicy, QWidget
 
 from annotator.core.text.labels import shortcut_keys
 from annotator.core.text.model import Label
@@ -96,8 +96,6 @@ class LabelBar(QWidget):
         self.setObjectName("labelBar")
         self._layout = FlowLayout(self)
         self._layout.setContentsMargins(8, 6, 8, 6)
-        self._group = QButtonGroup(self)
-        self._group.setExclusive(True)
         self._buttons: dict[str, QPushButton] = {}
         self._keys: dict[str, str] = {}
         self._labels: list[Label] = []
@@ -113,7 +111,6 @@ class LabelBar(QWidget):
 
     def set_labels(self, labels: list[Label]) -> None:
         for button in self._buttons.values():
-            self._group.removeButton(button)
             button.deleteLater()
         while self._layout.count():
             self._layout.takeAt(0)
@@ -141,7 +138,6 @@ class LabelBar(QWidget):
                 f"QPushButton#labelButton:checked {{ border-color: #1d1d1f; }}"
                 f"QPushButton#labelButton:focus {{ border: 2px dashed {focus}; outline: 2px solid {focus}; }}")
             button.clicked.connect(lambda _c=False, n=label.name: self._clicked(n))
-            self._group.addButton(button)
             self._layout.addWidget(button)
             self._buttons[label.name] = button
         if self._active not in self._buttons:
@@ -156,6 +152,7 @@ class LabelBar(QWidget):
         self.set_active(self._active)
 
     def set_active(self, name: str | None) -> None:
+        """Check `name`'s button only (no exclusive button group: each button is its own Tab stop)."""
         self._active = name
         for label, button in self._buttons.items():
             button.setChecked(label == name)

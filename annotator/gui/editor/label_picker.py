@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidg
 
 from annotator.core.text.model import Label
 from annotator.core.text.palette import text_color
+from annotator.gui.access import fill_in
 
 
 def ranked(labels: Sequence[Label], typed: str) -> list[Label]:
@@ -58,6 +59,7 @@ class LabelPicker(QDialog):
         self.filter.installEventFilter(self)  # Up/Down move in the list while typing
         self.list.itemActivated.connect(self._choose_item)
         self._refilter("")
+        fill_in(self)
         self.resize(320, 420)
 
     def _refilter(self, typed: str) -> None:

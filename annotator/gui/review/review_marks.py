@@ -107,6 +107,7 @@ class AnnotatorRow(QWidget):
         self.editor = SpanEditor(self)
         self.editor.set_read_only(True)
         self.editor.setObjectName(f"review-{name}")
+        self.editor.text_edit().setAccessibleName(f"{name}'s version")
         install_agreement_marks(self.editor, lambda: self.kinds)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
