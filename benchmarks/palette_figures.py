@@ -82,20 +82,18 @@ def main() -> None:
     args = parser.parse_args()
     got = figures()
     if args.json:
-        import orjson
+        from benchmarks.common import Result, command_line
 
-        from benchmarks.common import RESULT_PREFIX
-
-        rows = []
+        result = Result("palette", command_line(), sizes={"colours": len(palette())})
         for group in ("default labels", "all 18 colours"):
             for c in got[group]:  # type: ignore[attr-defined]
-                rows.append({"name": f"{group}: smallest ΔE, {c.vision} ({c.pair[0]}/{c.pair[1]})",
-                             "value": round(c.distance, 1), "target": f">= {TARGETS[c.vision]:g}",
-                             "met": c.distance >= TARGETS[c.vision]})
+                result.add(f"{group}: smallest CAM02-UCS ΔE, {c.vision}", round(c.distance, 1), "ΔE",
+                           target=f">= {TARGETS[c.vision]:g}", met=c.distance >= TARGETS[c.vision],
+                           note=f"closest pair {c.pair[0]} / {c.pair[1]}")
         lowest = min(got["text contrast"].values())  # type: ignore[attr-defined]
-        rows.append({"name": "label text contrast, lowest of 18 colours", "value": round(lowest, 2),
-                     "target": f">= {TEXT_TARGET}", "met": lowest >= TEXT_TARGET})
-        print(RESULT_PREFIX + orjson.dumps({"benchmark": "palette", "figures": rows}).decode())
+        result.add("label text contrast, lowest of the 18 colours (WCAG)", round(lowest, 2), ": 1",
+                   target=f">= {TEXT_TARGET}", met=lowest >= TEXT_TARGET)
+        result.emit()
         return
     for group in ("default labels", "all 18 colours", "second set alone"):
         print(f"{group}:")

@@ -56,6 +56,8 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
              ["bench_export_guards.py", "--docs", "300", "--conll-mb", "2", "--rounds", "1"]),
             ("inside", INSIDE, ["bench_inside.py", "--mb", "1", "--runs", "1"]),
             ("articles", ARTICLES, ["bench_articles.py", "--files", "100", "--repeat", "1"]),
+            ("keyboard", KEYBOARD, ["bench_keyboard.py"]),
+            ("palette", PALETTE, ["palette_figures.py", "--json"]),
         ]
     return [
         ("import", "1. Import", ["bench_import.py", "--docs", str(docs), "--repeat", "3",
@@ -81,6 +83,8 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
          ["bench_export_guards.py", "--docs", "2000", "--conll-mb", "10", "--rounds", "5"]),
         ("inside", INSIDE, ["bench_inside.py", "--mb", "5", "--runs", "3"]),
         ("articles", ARTICLES, ["bench_articles.py", "--files", "1000", "--repeat", "3"]),
+        ("keyboard", KEYBOARD, ["bench_keyboard.py"]),
+        ("palette", PALETTE, ["palette_figures.py", "--json"]),
     ]
 
 
@@ -88,6 +92,8 @@ HUB_SYNC = "8. Team hub: 20 annotators syncing at once"
 HUB_QUEUE = "9. Team hub: assignments from a hub of 1,000,000 documents"
 INSIDE = "11. Inside a 5 MB document: propagation and label all occurrences (issue 16)"
 ARTICLES = "12. Articles: 1,000 Word, OpenDocument, web-page and PDF files (issue 23)"
+KEYBOARD = "13. Labelling by keyboard only: keys per entity (issue 28)"
+PALETTE = "14. The label palette: colours everyone can tell apart (issue 28)"
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {
@@ -128,6 +134,13 @@ NOTES = {
     "guards": "CPU time of this process, medians of alternated rounds, each contestant starting from a cold "
               "blank pipeline. The references are deliberately plain: the JSONL one is the obvious loop over "
               "nlp.tokenizer.pipe's Docs, the CoNLL one the core tokenizer every token format is defined by.",
+    "keyboard": "The real window (offscreen, 1200x800, default text size) on the AP sample article (64 "
+                "hand-labelled entities); a simulated annotator reaches the gold by key presses only, planning "
+                "cursor moves by breadth-first search over the cursor's keys, and the saved annotation is "
+                "checked against the gold. By hand: no model, but ★ occurrences of what was labelled appear "
+                "as in the window.",
+    "palette": "Computed from resources/labels.json with colorspacious: Machado et al. (2009) simulation at "
+               "severity 100, distances in CAM02-UCS.",
     "window": "Parts run in separate processes on one generated project. Next-document latency is measured "
               "with pre-annotation paused after the model loaded (the window's own work); the stall figure is "
               "with the real model pre-annotating in the window's worker thread.",

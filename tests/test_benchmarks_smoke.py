@@ -48,3 +48,19 @@ def test_article_benchmark_smoke(tmp_path: Path) -> None:
     for kind in ("docx", "odt", "html", "pdf"):
         assert figures[f"import of the .{kind} folder"]["value"] > 0
     assert list(tmp_path.iterdir()) == []  # cleaned up
+
+
+def test_keyboard_benchmark_smoke() -> None:
+    """bench_keyboard.py labels the sample article to its gold by keys only (it checks the saved
+    annotation itself) and reports keys per entity."""
+    import pytest
+
+    pytest.importorskip("PySide6")
+    got = subprocess.run([sys.executable, "benchmarks/bench_keyboard.py", "--model", "none"],
+                         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert got.returncode == 0, got.stderr[-2000:]
+    line = next(ln for ln in got.stdout.splitlines() if ln.startswith("RESULT "))
+    figures = {f["name"]: f for f in orjson.loads(line[len("RESULT "):])["figures"]}
+    median = figures["keys per entity, median, by hand (no suggestions)"]
+    assert median["value"] > 0 and median["target"] == "<= 4" and isinstance(median["met"], bool)
+    assert figures["keys for the article, by hand (no suggestions)"]["value"] > 64

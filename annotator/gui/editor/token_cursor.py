@@ -202,28 +202,34 @@ class TokenCursor(QObject):
         self._changed()
 
     def _token_on_line(self, step: int) -> Token | None:
-        """The token on the next line (step +1) or the previous (-1) that has one, under the
-        cursor's x (the x of the first move of a run of line moves)."""
         assert self.token is not None
+        target, self._goal_x = self.line_target(self.token, step, self._goal_x)
+        return target
+
+    def line_target(self, token: Token, step: int, goal_x: float | None = None) -> tuple[Token | None, float | None]:
+        """Where a line move from `token` lands: the token on the next line (step +1) or the
+        previous (-1) that has one, under `goal_x` (None: the token's own x), and that x; the
+        cursor does not move (benchmarks/bench_keyboard.py plans with it). `token` must be
+        inside the view's window."""
         view, win, index = self._editor.text_edit(), self._editor.offsets(), self._index()
         doc = view.document()
         layout = doc.documentLayout()
-        q = win.to_qt(self.token.start)
+        q = win.to_qt(token.start)
         block = doc.findBlock(q)
         layout.blockBoundingRect(block)  # lays the block out
         lines = block.layout()
         if lines is None or lines.lineCount() == 0:
-            return None
+            return None, goal_x
         line = lines.lineForTextPosition(q - block.position())
-        if self._goal_x is None:
-            self._goal_x = line.cursorToX(q - block.position())[0]
+        if goal_x is None:
+            goal_x = line.cursorToX(q - block.position())[0]
         n = line.lineNumber()
         for _ in range(_BLANK_LINES):
             n += step
             if n < 0 or n >= lines.lineCount():
                 block = block.previous() if n < 0 else block.next()
                 if not block.isValid():
-                    return None
+                    return None, goal_x
                 layout.blockBoundingRect(block)
                 lines = block.layout()
                 if lines is None or lines.lineCount() == 0:
@@ -233,12 +239,13 @@ class TokenCursor(QObject):
             line = lines.lineAt(n)
             lo = win.from_qt(block.position() + line.textStart())
             hi = win.from_qt(block.position() + line.textStart() + line.textLength())
-            at = win.from_qt(block.position() + line.xToCursor(self._goal_x))
+            at = win.from_qt(block.position() + line.xToCursor(goal_x))
             found = [t for t in (index.token_at(at), index.token_from(at), index.token_until(at))
                      if t is not None and t.start < hi and t.end > lo]
             if found:
-                return min(found, key=lambda t: 0 if t.start <= at < t.end else min(abs(t.start - at), abs(t.end - at)))
-        return None
+                return min(found, key=lambda t: 0 if t.start <= at < t.end else
+                           min(abs(t.start - at), abs(t.end - at))), goal_x
+        return None, goal_x
 
     # ---- edits ------------------------------------------------------------------------------------
     def add_span(self) -> Span | None:
