@@ -59,8 +59,8 @@ class Binding:
 
 
 def _portable(spec: KeySpec) -> list[str]:
-    if isinstance(spec, QKeySequence.StandardKey):
-        return [s.toString(_PORTABLE) for s in QKeySequence.keyBindings(spec) if not s.isEmpty()]
+    # A standard key is its platform's first binding (as QAction.setShortcut takes it; the
+    # others are keys like "Find" that few keyboards have).
     seq = spec if isinstance(spec, QKeySequence) else QKeySequence(spec)
     return [seq.toString(_PORTABLE)] if not seq.isEmpty() else []
 

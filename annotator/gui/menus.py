@@ -41,7 +41,7 @@ MENUS: list[tuple[str, list[Any]]] = [
         ("redo", "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], ""),
         ("delete", "&Delete span", ["Delete", "Backspace"], ""),
         ("confirm_all", "&Confirm all suggestions", ["Ctrl+Return"], ""),
-        ("label_picker", "C&hoose a label…", ["/"], "Type to find a label, Return to choose it (any number of labels)"),
+        ("label_picker", "Choose a label &by name…", ["/"], "Type to find a label, Return to choose it (any number of labels)"),
         SEPARATOR,
         ("labels", "&Labels…", ["Ctrl+L"], ""),
         ("edit_shortcuts", "S&hortcuts…", [], "See and change the keys of every action"),

@@ -119,3 +119,33 @@ def test_help_lists_the_cursor_keys_in_force(qtbot, db_path: Path, fresh_prefs):
     table = w.findChild(object, "shortcutsTable")
     shown = {table.item(i, 1).text(): table.item(i, 0).text() for i in range(table.rowCount())}
     assert shown["Add a span over the selection (or the cursor's token) with the active label"] == "Ctrl+J"
+
+
+def test_the_dialog_works_by_keyboard_alone(qtbot, db_path: Path, fresh_prefs):  # noqa: F811
+    """Found by hand under X11: Tab in the table moved between its cells, so the key box could
+    not be reached by keyboard; the first row is current at once."""
+    from PySide6.QtWidgets import QApplication
+
+    make_project(db_path)
+    w = open_window(qtbot, db_path)
+    dialog = _dialog(qtbot, w)
+    dialog.activateWindow()
+    dialog.table.setFocus()
+    qtbot.waitUntil(dialog.table.hasFocus)
+    assert dialog.current_name() == "cursor_next"
+    qtbot.keyClick(dialog.table, K.Key_Down)  # the second row: Cursor to the previous token
+    qtbot.keyClick(dialog.table, K.Key_Tab)
+    focused = QApplication.focusWidget()
+    assert focused is dialog.key_edit or dialog.key_edit.isAncestorOf(focused)  # the key box
+    qtbot.keyClick(QApplication.focusWidget(), K.Key_J, CTRL)
+    qtbot.keyClick(QApplication.focusWidget(), K.Key_Tab)
+    assert QApplication.focusWidget() is dialog.buttons["Set key"]
+    qtbot.keyClick(dialog.buttons["Set key"], K.Key_Space)
+    assert [k.toString() for k in keymap().keys("cursor_previous")] == ["Ctrl+J"]
+
+
+def test_standard_keys_are_their_first_binding(qtbot, db_path: Path, fresh_prefs):  # noqa: F811
+    make_project(db_path)
+    w = open_window(qtbot, db_path)
+    assert [k.toString() for k in w.menu_actions["find"].shortcuts()] == ["Ctrl+F"]
+    assert [k.toString() for k in w.menu_actions["new_project"].shortcuts()] == ["Ctrl+N"]

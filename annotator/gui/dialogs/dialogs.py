@@ -66,6 +66,7 @@ class ShortcutsDialog(QDialog):
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        table.setTabKeyNavigation(False)  # Tab goes on to Close
         for i, (keys, what) in enumerate(rows):
             key_item = QTableWidgetItem(keys)
             font = key_item.font()

@@ -57,6 +57,7 @@ class ShortcutsEditor(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the key box (arrows move in it)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2):
             self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
@@ -98,6 +99,7 @@ class ShortcutsEditor(QDialog):
             inner.setAccessibleDescription("Press the key (with its modifiers) to give the chosen action")
         fill_in(self)
         self.refresh()
+        self.table.setCurrentCell(0, 0)  # a keyboard user can set a key at once
         self.resize(760, 640)
 
     # ---- rows ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The label picker (`/`, Edit -> Choose a label…): any number of labels by keyboard.
+"""The label picker (`/`, Edit -> Choose a label by name…): any number of labels by keyboard.
 
 Twenty keys (1-9, 0, q-p) cover twenty labels; a project with more has labels without a key.
 `/` opens this small list of every label: type to filter (a label whose name starts with the
