@@ -51,6 +51,8 @@ def test_each_theme_colours_the_window_and_is_photographed(qtbot, db_path: Path,
     theme = THEMES[LIGHT if choice == SYSTEM else choice]  # offscreen: the desktop says nothing: light
     assert appearance().theme() is theme and settings().value("view/theme") == choice
     assert QApplication.instance().palette().color(QPalette.ColorRole.Window) == QColor(theme.window)
+    # The active label's ring in the theme's ink (a dark ring vanished on the dark bar).
+    assert f":checked {{ border-color: {theme.text}; }}" in w.label_bar.button("PERSON").styleSheet()
     w.editor.set_spans([Span(*at("halvard line"), "ORG", SOURCE_MODEL), Span(*at("belmouth"), "GPE"),
                         Span(*at("dockworkers"), "PERSON", SOURCE_GOLD)])
     key(qtbot, w, K.Key_Right, CTRL)  # into "walk"

@@ -104,6 +104,7 @@ class LabelBar(QWidget):
         self._window: QWidget | None = None
         self.picker: LabelPicker | None = None
         self.setAccessibleName("Labels")
+        appearance().changed.connect(self._theme_changed)
         self.setAccessibleDescription("The label the next span gets is checked; a label's key chooses it")
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -117,7 +118,6 @@ class LabelBar(QWidget):
         self._buttons.clear()
         self._labels = list(labels)
         self._keys = shortcut_keys(labels, keymap().single_keys())
-        focus = appearance().theme().focus
         for label in labels:
             key = self._keys.get(label.name)
             shown = label.name.replace("&", "&&")  # '&' would make a mnemonic, not a character
@@ -128,15 +128,7 @@ class LabelBar(QWidget):
             button.setAccessibleName(label.name)
             tip = html.escape(f"{label.name} (key {key})" if key else label.name)
             button.setToolTip(f"<p style='white-space:pre'>{tip}</p>")  # escaped: never rich text
-            fg = text_color_for(label.color)
-            # Same padding checked or not, so the bar never shifts when the active label changes;
-            # focus: a dashed ring in the theme's focus colour, checked or not.
-            button.setStyleSheet(
-                f"QPushButton#labelButton {{ background: {label.color}; color: {fg}; "
-                f"border: 2px solid transparent; border-radius: 4px; padding: 3px 10px; font-weight: 600; }}"
-                f"QPushButton#labelButton:hover {{ border-color: rgba(0, 0, 0, 90); }}"
-                f"QPushButton#labelButton:checked {{ border-color: #1d1d1f; }}"
-                f"QPushButton#labelButton:focus {{ border: 2px dashed {focus}; outline: 2px solid {focus}; }}")
+            self._style(button, label)
             button.clicked.connect(lambda _c=False, n=label.name: self._clicked(n))
             self._layout.addWidget(button)
             self._buttons[label.name] = button
@@ -144,6 +136,24 @@ class LabelBar(QWidget):
             self._active = labels[0].name if labels else None
         self.set_active(self._active)
         self._bind_keys()
+
+    @staticmethod
+    def _style(button: QPushButton, label: Label) -> None:
+        """The label's colour with readable text; the active one ringed in the theme's ink, the
+        focused one with a dashed ring in its focus colour (gui/theme.py). Same padding in every
+        state, so the bar never shifts when the active label changes."""
+        theme = appearance().theme()
+        button.setStyleSheet(
+            f"QPushButton#labelButton {{ background: {label.color}; color: {text_color_for(label.color)}; "
+            f"border: 2px solid transparent; border-radius: 4px; padding: 3px 10px; font-weight: 600; }}"
+            f"QPushButton#labelButton:hover {{ border-color: {theme.muted}; }}"
+            f"QPushButton#labelButton:checked {{ border-color: {theme.text}; }}"
+            f"QPushButton#labelButton:focus {{ border: 2px dashed {theme.focus}; outline: 2px solid {theme.focus}; }}")
+
+    def _theme_changed(self) -> None:
+        for label in self._labels:
+            if label.name in self._buttons:
+                self._style(self._buttons[label.name], label)
 
     def _clicked(self, name: str) -> None:
         self.labelChosen.emit(name)
