@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QFormLayout, QHeaderView, QLabel,
     QLineEdit, QPlainTextEdit, QSlider, QTextEdit, QWidget,
@@ -68,3 +70,35 @@ def fill_in(root: QWidget) -> None:
                 widget.setAccessibleName(name)
         if not widget.accessibleDescription():
             widget.setAccessibleDescription(tip or placeholder or f"{kind}: {widget.accessibleName() or text}")
+
+
+_ACTIVATE = {Qt.Key.Key_Space, Qt.Key.Key_Select}
+
+
+class _KeepsActivation(QObject):
+    """A focused button or choice keeps Space (it presses or opens it) from the window's
+    shortcuts: the window's Space is "skip document", and a keyboard user who Tabbed to a
+    label button and pressed Space skipped the document (found by hand under X11)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.key() in _ACTIVATE and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+                event.accept()
+        return False
+
+
+def keep_activation_keys(widget: QWidget) -> None:
+    """Space presses `widget` (a button or a choice) when it has the focus, whatever the window binds."""
+    keeper = widget.findChild(_KeepsActivation, "keepsActivation", Qt.FindChildOption.FindDirectChildrenOnly)
+    if keeper is None:
+        keeper = _KeepsActivation(widget)
+        keeper.setObjectName("keepsActivation")
+        widget.installEventFilter(keeper)
+
+
+def prepare(root: QWidget) -> None:
+    """A window's controls: names and descriptions filled in, Space kept by buttons and choices."""
+    fill_in(root)
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, (QAbstractButton, QComboBox)):
+            keep_activation_keys(widget)

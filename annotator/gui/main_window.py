@@ -43,7 +43,7 @@ from annotator.gui.status import StatusBar
 from annotator.gui.tasks import TaskRunner
 from annotator.gui.theme import appearance
 from annotator.paths import resource_path
-from annotator.gui.access import fill_in
+from annotator.gui import access
 
 APP_NAME = "Annotator"
 LOOKAHEAD = 16  # documents pre-annotated ahead of the person
@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._restore_settings()
         self._open_first()
-        fill_in(self)  # what no control named itself (gui/access.py)
+        access.prepare(self)  # names no control gave itself; Space kept by buttons (gui/access.py)
         # After the first paint: tokenizer, gold matcher and model load in the background.
         QTimer.singleShot(0, self.background.start)
         QTimer.singleShot(0, self.hub.resume)

@@ -176,3 +176,22 @@ def test_delete_at_the_cursor(qtbot, db_path: Path, with_span: bool):
         key(qtbot, w, K.Key_Left, CTRL)
     key(qtbot, w, K.Key_Delete)
     assert w.editor.spans() == []
+
+
+def test_space_on_a_focused_label_button_chooses_it_and_skips_nothing(qtbot, db_path: Path):
+    """Found by hand under X11: Tab to a label button, Space: the window's Space (skip) fired."""
+    make_project(db_path)
+    w = open_window(qtbot, db_path)
+    first = w.current_id
+    button = w.label_bar.button("DATE")
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus)
+    qtbot.keyClick(button, K.Key_Space)
+    assert w.current_id == first and w.doc_model.status(first) == "new"  # not skipped
+    assert w.editor.active_label() == "DATE" and w.label_bar.button("DATE").isChecked()
+    combo = w.doc_panel.filter
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    qtbot.keyClick(combo, K.Key_Space)  # opens the choice, skips nothing
+    assert w.current_id == first and w.doc_model.status(first) == "new"
+    combo.hidePopup()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLayout, QLayoutItem, QPushButton, QSizePolicy, QW
 from annotator.core.text.labels import shortcut_keys
 from annotator.core.text.model import Label
 from annotator.core.text.palette import text_color
+from annotator.gui.access import keep_activation_keys
 from annotator.gui.editor.label_picker import LabelPicker
 from annotator.gui.keymap import keymap
 from annotator.gui.theme import appearance
@@ -125,6 +126,7 @@ class LabelBar(QWidget):
             button.setObjectName("labelButton")
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the keys with the text
+            keep_activation_keys(button)  # Space presses it, never "skip document"
             button.setAccessibleName(label.name)
             tip = html.escape(f"{label.name} (key {key})" if key else label.name)
             button.setToolTip(f"<p style='white-space:pre'>{tip}</p>")  # escaped: never rich text
