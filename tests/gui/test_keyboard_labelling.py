@@ -208,3 +208,33 @@ def test_the_cursor_works_in_a_long_documents_window(qtbot, db_path: Path):
     before = cursor.token.start
     press(qtbot, w, (K.Key_Up, CTRL))
     assert cursor.token.start < before
+
+
+def test_the_review_final_version_takes_the_cursor_keys(qtbot, tmp_path: Path):
+    from annotator.gui.project import Project
+    from annotator.gui.review.review_view import ReviewView
+
+    with Store(tmp_path / "p.db") as store:
+        (doc,), _ = store.add_documents([(TEXT, {})])
+        store.save_annotation(doc, "alice", "accept", [Span(*tokens(6), "GPE")])
+        store.save_annotation(doc, "bob", "accept", [Span(*tokens(6), "LOC")])
+    view = ReviewView(Project(tmp_path / "p.db", "lead"), "lead")
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    text = view.final.text_edit()
+    text.setFocus()
+    qtbot.waitUntil(text.hasFocus)
+    for _ in range(2):
+        qtbot.keyClick(text, K.Key_Right, CTRL)
+    qtbot.keyClick(text, K.Key_Right, SHIFT_CTRL)
+    qtbot.keyClick(text, K.Key_2)
+    qtbot.keyClick(text, K.Key_Return)
+    assert [(s.start, s.end, s.label) for s in view.final.spans()] == [(*tokens(3, 4), "ORG")]
+    qtbot.keyClick(text, K.Key_Left, CTRL)  # into the span: selected; Escape only deselects
+    qtbot.keyClick(text, K.Key_Escape)
+    assert view.isVisible() and view.final.selected_span() is None
+    qtbot.keyClick(text, K.Key_Escape)  # nothing selected: Escape closes the review
+    assert not view.isVisible()
