@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import bisect
 import operator
-from typing import TYPE_CHECKING, Callable
+from typing import Any, Callable, Protocol, Sequence
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -41,10 +41,27 @@ from annotator.core.text.editing import span_at, token_near
 from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Span
 from annotator.core.text.tokens import Token
 from annotator.gui.editor import span_style
+from annotator.gui.editor.offsets import WindowOffsets
+from annotator.gui.editor.span_view import SpanTextEdit
 from annotator.gui.keymap import keymap
 
-if TYPE_CHECKING:
-    from annotator.gui.editor.span_editor import SpanEditor
+
+class CursorHost(Protocol):
+    """What the cursor needs of its editor (SpanEditor), named here rather than imported: the
+    editor imports the cursor."""
+
+    def text(self) -> str: ...
+    def spans_view(self) -> Sequence[Span]: ...
+    def token_index(self) -> Any: ...
+    def text_edit(self) -> SpanTextEdit: ...
+    def offsets(self) -> WindowOffsets: ...
+    def selected_span(self) -> Span | None: ...
+    def select_span(self, span: Span | None, ensure_visible: bool = True) -> None: ...
+    def is_read_only(self) -> bool: ...
+    def confirm_selected(self) -> bool: ...
+    def delete_selected(self) -> bool: ...
+    def create_span_from_selection(self, start_cp: int, end_cp: int, char_level: bool = False) -> Span | None: ...
+    def jump_window_to(self, cp: int) -> bool: ...
 
 STATE_WORDS = {None: "confirmed", SOURCE_MODEL: "suggested", SOURCE_GOLD: "suggested, learned from gold",
                SOURCE_PROPAGATED: "suggested, labelled so elsewhere in this document"}
@@ -62,8 +79,8 @@ class TokenCursor(QObject):
     announced = Signal(str)  # what a screen reader is told after a move or an edit
     moved = Signal()
 
-    def __init__(self, editor: "SpanEditor") -> None:
-        super().__init__(editor)
+    def __init__(self, editor: CursorHost) -> None:
+        super().__init__(editor)  # type: ignore[arg-type] - the editor is a QWidget
         self._editor = editor
         self.token: Token | None = None
         self.anchor: Token | None = None  # where a keyboard selection started
