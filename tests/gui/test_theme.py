@@ -87,6 +87,9 @@ def test_the_review_and_its_editors_follow_the_theme(qtbot, tmp_path: Path, shot
     assert view.grab().save(str(shots / "theme-dark-review.png"))
     port = view.final.text_edit().viewport()
     assert _pixel(port, port.width() - 6, port.height() - 6) == QColor(THEMES[DARK].editor)
+    appearance().set_text_points(20.0)  # Ctrl+= in the window: the review's editors follow
+    for editor in [view.final, *view.annotator_editors().values()]:
+        assert editor.text_edit().font().pointSizeF() == pytest.approx(20.0)
 
 
 def test_text_size_keys_change_editor_and_tags_and_are_remembered(qtbot, db_path: Path, shots: Path,
