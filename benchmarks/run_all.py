@@ -56,6 +56,7 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
              ["bench_export_guards.py", "--docs", "300", "--conll-mb", "2", "--rounds", "1"]),
             ("inside", INSIDE, ["bench_inside.py", "--mb", "1", "--runs", "1"]),
             ("articles", ARTICLES, ["bench_articles.py", "--files", "100", "--repeat", "1"]),
+            ("patterns", PATTERNS, ["bench_patterns.py", "--terms", "20000", "--repeat", "50", "--decisions", "100"]),
             ("keyboard", KEYBOARD, ["bench_keyboard.py"]),
             ("palette", PALETTE, ["palette_figures.py", "--json"]),
         ]
@@ -83,6 +84,9 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
          ["bench_export_guards.py", "--docs", "2000", "--conll-mb", "10", "--rounds", "5"]),
         ("inside", INSIDE, ["bench_inside.py", "--mb", "5", "--runs", "3"]),
         ("articles", ARTICLES, ["bench_articles.py", "--files", "1000", "--repeat", "3"]),
+        ("bundle", BUNDLE, ["bench_bundle.py", "--runs", "7"]),
+        ("patterns", PATTERNS, ["bench_patterns.py"]),
+        ("patterns_train", PATTERNS_TRAIN, ["bench_patterns_train.py"]),
         ("keyboard", KEYBOARD, ["bench_keyboard.py"]),
         ("palette", PALETTE, ["palette_figures.py", "--json"]),
     ]
@@ -92,8 +96,11 @@ HUB_SYNC = "8. Team hub: 20 annotators syncing at once"
 HUB_QUEUE = "9. Team hub: assignments from a hub of 1,000,000 documents"
 INSIDE = "11. Inside a 5 MB document: propagation and label all occurrences (issue 16)"
 ARTICLES = "12. Articles: 1,000 Word, OpenDocument, web-page and PDF files (issue 23)"
-KEYBOARD = "13. Labelling by keyboard only: keys per entity (issue 28)"
-PALETTE = "14. The label palette: colours everyone can tell apart (issue 28)"
+BUNDLE = "13. The one-folder app: size and start-up (issue 26)"
+PATTERNS = "14. Patterns: a 100,000-term list (issue 25)"
+PATTERNS_TRAIN = "14b. Lists with the trained model on the users' text (issue 25)"
+KEYBOARD = "15. Labelling by keyboard only: keys per entity (issue 28)"
+PALETTE = "16. The label palette: colours everyone can tell apart (issue 28)"
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {
@@ -134,6 +141,9 @@ NOTES = {
     "guards": "CPU time of this process, medians of alternated rounds, each contestant starting from a cold "
               "blank pipeline. The references are deliberately plain: the JSONL one is the obvious loop over "
               "nlp.tokenizer.pipe's Docs, the CoNLL one the core tokenizer every token format is defined by.",
+    "bundle": "The app is built first (python -m annotator.bundle, the `bundle` extra) into _work/bundle, then "
+              "started as a user starts it: env -i, throwaway HOME and XDG folders, PATH=/usr/bin:/bin, offscreen. "
+              "Warm means the page cache holds the app's files (caches are never dropped on this shared machine).",
     "keyboard": "The real window (offscreen, 1200x800, default text size) on the AP sample article (64 "
                 "hand-labelled entities); a simulated annotator reaches the gold by key presses only, planning "
                 "cursor moves by breadth-first search over the cursor's keys, and the saved annotation is "
@@ -334,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="10x smaller sizes, a ~2 minute smoke run")
     parser.add_argument("--docs", type=int, default=0, help="project size (default 100,000; 10,000 with --quick)")
     parser.add_argument("--only", default="", help="comma-separated: import,suggest,export,window,editor,"
-                        "train,order,hub_sync,hub_queue,bigdocs,guards,inside,articles")
+                        "train,order,hub_sync,hub_queue,bigdocs,guards,inside,articles,bundle")
     parser.add_argument("--output", default=None, help="default benchmarks/RESULTS.md "
                         "(_work/RESULTS-quick.md with --quick)")
     parser.add_argument("--from-logs", action="store_true",

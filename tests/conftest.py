@@ -63,6 +63,13 @@ def seed_text() -> str:
     return path.read_text(encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_config_folder(tmp_path_factory, monkeypatch):
+    """Each test starts as on a new machine: no first-run name, no person key
+    (core/team/identity.py keeps them in the config folder)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
 @pytest.fixture
 def shots(tmp_path: Path) -> Path:
     """Where a test saves its screenshots: $ANNOTATOR_SHOTS when set (to look at them after

@@ -49,7 +49,7 @@ def check_cmd(db_path: Path | None) -> None:
         found = check_project_file(path)
     click.echo(f"{path}: sound: {count(found.documents, 'document')}, {count(found.annotations, 'annotation')} "
                f"({count(found.history, 'earlier version')}), {count(found.reviews, 'review')}, "
-               f"{count(len(found.labels), 'label')}")
+               f"{count(len(found.labels), 'label')}, {count(found.patterns, 'pattern')}")
 
 
 @click.group("labels", short_help="List and edit the project's entity labels.")
@@ -155,12 +155,15 @@ def labels_key(db_path: Path | None, name: str, key: str) -> None:
 @click.argument("old")
 @click.argument("new")
 def labels_rename(db_path: Path | None, old: str, new: str) -> None:
-    """Rename label OLD to NEW everywhere: label set, annotations, drafts and reviews
+    """Rename label OLD to NEW everywhere: label set, annotations, drafts, reviews and patterns
     (earlier versions in the history keep the old name)."""
+    from annotator.core.team.identity import resolve
+
     with _store(db_path) as store, user_errors():
         if old not in store.label_names():
             raise click.ClickException(f"no label {old}")
-        store.rename_label(old, new)  # checks the new name (labels.check_name)
+        # the patterns renamed with it are recorded as changed by this person
+        store.rename_label(old, new, resolve(store).name)  # checks the new name (labels.check_name)
     click.echo(f"Renamed label {old} to {new.strip()}")
 
 

@@ -54,10 +54,10 @@ def _fmt(value: float | None) -> str:
 def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> None:
     """Agreement between annotators: pairwise span F1 (exact and partial overlap), token-level
     Cohen's kappa, per label, and the documents they disagree on most."""
-    from annotator.core.team.agreement import compute_agreement
+    from annotator.core.learning.quality import agreement_report
 
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
-        report = compute_agreement(store, answer=answer)
+        report = agreement_report(store, answer=answer)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -79,8 +79,8 @@ def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> Non
             click.echo(f"  {lab:<10} {_fmt(c.f1):>6} {_fmt(c.partial_f1):>6} {c.n_a:>5} {c.n_b:>5} "
                        f"{c.exact:>6}")
     if report.annotators:
-        click.echo("\nPer annotator (unchanged = accepted exactly the model's suggestions; "
-                   "vs gold = against reviewed documents):")
+        click.echo("\nPer annotator (unchanged = accepted exactly what the window showed at opening, "
+                   "any source; vs gold = against reviewed documents):")
         width = max(9, *(len(a.name) for a in report.annotators))
         click.echo(f"  {'annotator':<{width}} {'docs':>5} {'unchanged':>9} {'gold P':>7} {'gold R':>7} "
                    f"{'gold F1':>7} {'reviewed':>8}")
@@ -92,10 +92,10 @@ def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> Non
     disputed = [d for d in report.documents if d.score > 0 or d.disputed]
     click.echo(f"\nDocuments with disagreement: {len(disputed)} of {len(report.documents)} shared")
     if disputed and top:
-        click.echo(f"  {'id':>6} {'score':>6} {'spans':>5}  {'annotators':<24} preview")
+        click.echo(f"  {'id':>6} {'score':>6} {'spans':>5}  {'annotators':<24} {'reason':<16} preview")
         for d in disputed[:top]:
             click.echo(f"  {d.document_id:>6} {d.score:>6.3f} {d.disputed:>5}  "
-                       f"{', '.join(d.annotators):<24} {d.preview[:60]}")
+                       f"{', '.join(d.annotators):<24} {d.reason:<16} {d.preview[:60]}")
 
 
 @click.command(short_help="The team gold: reviewed, unanimous, disputed.")
@@ -104,7 +104,8 @@ def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> Non
               help="Save a review for every document that two or more annotators accepted with "
               "exactly the same spans, so only the disputes are left to review. Idempotent.")
 @click.option("--reviewer", default=None, metavar="NAME",
-              help="Whose name the reviews carry (default: your OS user name).")
+              help="Whose name the reviews carry, for this run (default: your name in this project, "
+              "see `annotator whoami`).")
 @click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
               help="How many disputed documents to list.")
 def review(db_path: Path | None, auto_accept: bool, reviewer: str | None, top: int) -> None:
@@ -112,23 +113,24 @@ def review(db_path: Path | None, auto_accept: bool, reviewer: str | None, top: i
     (their annotators disagree and nobody has reviewed them), and, with --auto-accept, settle
     the unanimous ones. Disputed documents are reviewed in the window (Ctrl+R)."""
     from annotator.core.team.agreement import preview
-    from annotator.core.team.gold import RESOLVE_HINT, auto_accept as run_auto_accept, summarize
-    from annotator.core.team.identity import default_annotator
+    from annotator.core.team.gold import RESOLVE_HINT, auto_accept as run_auto_accept, dispute_reasons, summarize
+    from annotator.core.team.identity import signer
     from annotator.core.wording import count
 
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
         if auto_accept:
-            name = (reviewer or default_annotator()).strip()
-            saved = run_auto_accept(store, name)
-            click.echo(f"Reviewed {count(saved, 'unanimous document')} as {name}.")
+            who = signer(store, reviewer)
+            saved = run_auto_accept(store, who.name)
+            click.echo(f"Reviewed {count(saved, 'unanimous document')} {who.signed('--reviewer NAME')}.")
         summary = summarize(store)
         disputed = summary.disputed or []
-        previews = {d: preview(store.get_document(d).text) for d in disputed[:top]}
+        previews = {d: (", ".join(dispute_reasons(store.annotations_for_document(d), None)),
+                        preview(store.get_document(d).text)) for d in disputed[:top]}
     click.echo(f"Gold: {count(summary.gold, 'document')} ({summary.reviewed:,} reviewed, "
                f"{summary.unanimous:,} unanimous); {count(len(disputed), 'disputed document')}.")
     if disputed:
-        for doc_id, text in previews.items():
-            click.echo(f"  {doc_id:>6}  {text}")
+        for doc_id, (reason, text) in previews.items():
+            click.echo(f"  {doc_id:>6}  {reason}: {text}")
         if len(disputed) > top:
             click.echo(f"  ... and {len(disputed) - top:,} more")
         click.echo(f"To resolve them: {RESOLVE_HINT}.")

@@ -20,6 +20,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.text.model import STATUS_NEW, Span
 from annotator.gui import actions, file_actions
 from annotator.gui.dialogs import dialogs, project_dialogs, shortcuts_dialog
+from annotator.gui.dialogs.patterns_dialog import PatternsDialog
 from annotator.gui.hub import hub_dialog
 from annotator.gui.model import training
 from annotator.gui.panels.accepted_panel import AcceptedPanel
@@ -53,12 +54,13 @@ ORIGIN_TEXT = {actions.FROM_DRAFT: "your draft", actions.FROM_ANNOTATION: "your 
 
 
 class MainWindow(QMainWindow):
-    """One project, one annotator. `model` is a spaCy package name or path, None for the
-    project's (else the default) model, or "" for no suggestions (manual labelling only)."""
+    """One project, one annotator. `annotator`: a name given for this project, or None for the
+    project's identity (core/team/identity.py). `model` is a spaCy package name or path, None for
+    the project's (else the default) model, or "" for no suggestions (manual labelling only)."""
 
     documentShown = Signal(int)  # a document is now on screen (its id)
 
-    def __init__(self, db_path: str | Path, annotator: str, model: str | None = "", *,
+    def __init__(self, db_path: str | Path, annotator: str | None, model: str | None = "", *,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project = Project(db_path, annotator, model, self)
@@ -156,6 +158,7 @@ class MainWindow(QMainWindow):
             "choose_model": lambda: project_dialogs.ask_model(self, p),
             "no_model": lambda: p.set_model("", remember=False),
             "stop_suggest": self.background.stop_suggestions,
+            "patterns": lambda: PatternsDialog.show_for(self, p, t),
             "train": lambda: training.train_from_gold(self, p, t),
             "keep_improving": self.continuous.set_enabled,
             "review": self.reviews.open,
@@ -223,7 +226,6 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("annotator", self.project.annotator)
         remember_project(self.project.path)
         s.sync()
 
@@ -392,8 +394,7 @@ class MainWindow(QMainWindow):
             if origin != self.origin or spans != self.editor.spans():
                 self.open_document(doc_id)
 
-    def _annotator_changed(self, name: str) -> None:
-        settings().setValue("annotator", name)
+    def _annotator_changed(self, _name: str) -> None:
         if self.current_id is not None:
             self.open_document(self.current_id)
 

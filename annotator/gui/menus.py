@@ -59,6 +59,8 @@ MENUS: list[tuple[str, list[Any]]] = [
         ("choose_model", "&Choose model…", [], ""),
         ("no_model", "&No model (label by hand)", [], ""),
         ("stop_suggest", "&Stop pre-annotation", [], ""),
+        ("patterns", "&Patterns…", [],
+         "Term lists and match patterns, suggested as ◆, with each pattern's measured precision"),
         SEPARATOR,
         ("train", "&Train from gold…", [], "Train a spaCy model on the team gold, in the background"),
         ("submenu", "trained"),

@@ -5,7 +5,8 @@ operations with change hooks, napari's evented models). A writer never refreshes
 
 Signals:
     opened()                 another project file is now open: reload everything
-    annotatorChanged(str)
+    annotatorChanged(str)    who works changed (File -> Annotator name, or the project opened
+                             keeps another name: then after opened())
     decisionSaved(int, str)  this annotator's decision (doc id, answer) is on disk
     draftSaved(int)          doc id
     writesWaiting(bool)      the file is busy: writes are kept and retried / all are written
@@ -17,7 +18,8 @@ Signals:
     disputedChanged()        the set of disputed documents (core/team/gold.py) changed
     modelChanged()           the model to suggest with changed (see `model`)
     modelKeyChanged()        its suggestion-cache key is known (or unknown again)
-    matcherChanged()         what is learned from gold was rebuilt
+    matcherChanged()         what is learned from gold (or the pattern matcher) was rebuilt
+    patternsEdited()         the project's patterns changed (added, removed, merged, synced)
     matcherStale()           a long document was decided: rebuild what is learned, in a worker
     trainedModelsChanged()   a trained pipeline or a learning curve was recorded
 """
@@ -31,6 +33,7 @@ from typing import Any, Iterable, Sequence
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.core.team import gold as team_gold
+from annotator.core.team import identity
 from annotator.core.errors import ProjectBusy
 from annotator.core.store.journal import DraftChange
 from annotator.core.text.model import Span
@@ -50,6 +53,15 @@ def open_store(path: str | Path) -> Store:
     store = Store(path)
     store.set_busy_wait(GUI_BUSY_WAIT_S, 1)
     return store
+
+
+def _resolve(store: Store, given: str | None) -> identity.Identity:
+    """The project's identity; when the busy file cannot take the name now, it is used
+    without being remembered (the next opening remembers it)."""
+    try:
+        return identity.resolve(store, given)
+    except ProjectBusy:
+        return identity.resolve(store, given, write=False)
 
 
 @dataclass
@@ -80,13 +92,23 @@ class Project(QObject):
     modelKeyChanged = Signal()
     matcherChanged = Signal()
     matcherStale = Signal()
+    patternsEdited = Signal()
     trainedModelsChanged = Signal()
 
-    def __init__(self, path: str | Path, annotator: str, model: str | None = "",
+    def __init__(self, path: str | Path, annotator: str | None, model: str | None = "",
                  parent: QObject | None = None) -> None:
+        """`annotator`: a name the person gave (remembered in this project), or None for the
+        project's identity (core/team/identity.py: its name, else the first-run name, else the
+        operating-system user name, then `identity.chosen` is False)."""
         super().__init__(parent)
         self.path = Path(path)
-        self.session = Session(open_store(self.path), annotator)
+        store = open_store(self.path)
+        try:
+            self.identity = _resolve(store, annotator)
+        except BaseException:
+            store.close()
+            raise
+        self.session = Session(store, self.identity.name)
         # The model asked for: a package or folder, None for the project's (else the
         # default), "" for none. model_key is its cache key once located.
         self.model = model
@@ -133,19 +155,31 @@ class Project(QObject):
         """Switch to another project file (raises AnnotatorError if it cannot be opened;
         the current one stays open then)."""
         store = open_store(path)
+        try:
+            who = _resolve(store, None)  # each project keeps its own name (core/team/identity.py)
+        except BaseException:
+            store.close()
+            raise
         self.flush_before_closing()
         self.session.close()
         self.path = Path(path)
-        self.session = Session(store, self.session.annotator)
+        renamed = who.name != self.session.annotator
+        self.identity = who
+        self.session = Session(store, who.name)
         self.model_error = None
         self._disputed = set()
         self.opened.emit()
+        if renamed:
+            self.annotatorChanged.emit(who.name)
 
     def close(self) -> None:
         self.flush_before_closing()
         self.session.close()
 
     def set_annotator(self, name: str) -> None:
+        """Work as `name` in this project from now on (remembered in it, for this project only)."""
+        name = identity.remember(self.store, name)
+        self.identity = identity.Identity(name, identity.GIVEN)
         self.session.annotator = name
         self.session.matcher = None  # their own work is part of what they learn from
         self.annotatorChanged.emit(name)
@@ -244,8 +278,9 @@ class Project(QObject):
         self.labelsChanged.emit()
 
     def rename_label(self, old: str, new: str) -> None:
-        self.store.rename_label(old, new)
+        self.store.rename_label(old, new, self.annotator)
         self.labelsChanged.emit()
+        self.patternsEdited.emit()  # the old label's patterns now carry the new name
 
     def set_label_color(self, name: str, color: str) -> None:
         self.store.set_label_color(name, color)
@@ -283,6 +318,8 @@ class Project(QObject):
             self.labelsChanged.emit()
         self.documentsAdded.emit(report.documents_added)
         self.team_work_changed()
+        if report.patterns["added"] or report.patterns["updated"]:
+            self.patternsEdited.emit()
 
     def synced(self, report: Any) -> None:
         """A team hub sync (core/hub SyncReport) ended: announce what it brought."""
@@ -295,6 +332,8 @@ class Project(QObject):
         if any(c["added"] or c["updated"] for c in (pulled.decisions, pulled.reviews, pulled.decision_times)):
             self.team_work_changed()
         self.assignmentsChanged.emit()
+        if report.patterns.pulled["added"] or report.patterns.pulled["updated"]:
+            self.patternsEdited.emit()
 
     def remember_hub_sync(self, on: bool) -> None:
         """Whether the window syncs this project with its hub when it opens (never the password)."""
@@ -332,6 +371,10 @@ class Project(QObject):
     # ---- the team gold's disputed documents -------------------------------------------------------
     def refresh_disputed(self) -> None:
         self._set_disputed(set(team_gold.disputed_ids(self.store)))
+
+    def dispute_reasons(self, doc_id: int) -> tuple[str, ...]:
+        """Why the document is disputed ("accept vs reject", "spans differ"; core/team/gold.py)."""
+        return team_gold.dispute_reasons(self.store.annotations_for_document(doc_id), self.store.get_review(doc_id))
 
     def set_disputed(self, ids: Iterable[int]) -> None:
         """From a background count (start-up of a large project)."""
@@ -372,6 +415,23 @@ class Project(QObject):
     def set_matcher(self, matcher: Any) -> None:
         self.session.set_matcher(matcher)
         self.matcherChanged.emit()
+
+    # ---- patterns (core/learning/patterns) ---------------------------------------------------------
+    def set_patterns(self, matcher: Any) -> None:
+        """The pattern matcher built in a worker (None: the project has no patterns)."""
+        self.session.patterns = matcher
+        self.matcherChanged.emit()
+
+    def patterns_saved(self, report: Any) -> None:
+        """A worker added patterns (and maybe labels) to the project file."""
+        if report.labels_added:
+            self.labelsChanged.emit()
+        self.patternsEdited.emit()
+
+    def remove_patterns(self, ids: Iterable[int]) -> int:
+        removed = self.store.remove_patterns(ids, author=self.annotator)
+        self.patternsEdited.emit()
+        return removed
 
     def trained_model_recorded(self) -> None:
         self.trainedModelsChanged.emit()

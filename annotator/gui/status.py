@@ -128,7 +128,7 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
-        self.annotator_label = ElidedLabel(max_chars=24)
+        self.annotator_label = ElidedLabel(max_chars=30)
         self.model_label = ElidedLabel(max_chars=28)
         self.disputed_label = QLabel()
         self.disputed_label.setObjectName("disputedCount")
@@ -215,7 +215,13 @@ class StatusBar(QStatusBar):
         self.set_progress(done, self._doc_model.total())
 
     def set_annotator(self, name: str) -> None:
-        self.annotator_label.setText(f"Annotator: {name}")
+        who = getattr(getattr(self, "_project", None), "identity", None)
+        unchosen = who is not None and who.name == name and not who.chosen
+        self.annotator_label.setText(f"Annotator: {name}" + (" (not set)" if unchosen else ""))
+        self.annotator_label.setToolTip(
+            f"No name is set for this project: your work is signed {name}, your operating-system user "
+            "name. File → Annotator name… sets yours." if unchosen
+            else f"Your work in this project is signed {name} (File → Annotator name… to change it)")
         self._describe()
 
     def set_model(self, text: str) -> None:

@@ -120,3 +120,25 @@ def test_reviewed_gold_is_exported(projects, tmp_path):
     assert [(s["start"], s["end"], s["label"]) for s in record["spans"]] == \
         [(0, 7, "PERSON"), (12, 24, "PERSON"), (28, 38, "GPE")]
     assert record["meta"]["reviewed_from"] == ["alice", "bob"]
+
+
+def test_accept_against_reject_is_disputed_in_every_command(tmp_path):
+    """Issue 23 §5 on the command line: alice accepted TEXT2, bob (merged) rejected it."""
+    alice_db, bob_db = tmp_path / "alice.db", tmp_path / "bob.db"
+    with Store(alice_db) as s:
+        d2, _ = s.add_document(TEXT2)
+        s.save_annotation(d2, "alice", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])
+    with Store(bob_db) as s:
+        d2, _ = s.add_document(TEXT2)
+        s.save_annotation(d2, "bob", "reject", [])
+    runner = CliRunner()
+    assert runner.invoke(main, ["merge", str(bob_db), "--db", str(alice_db)]).exit_code == 0
+    review = runner.invoke(main, ["review", "--db", str(alice_db)])
+    assert "Gold: 0 documents (0 reviewed, 0 unanimous); 1 disputed document." in review.output
+    assert "accept vs reject: Apple hired Tim Cook." in review.output
+    stats = json.loads(runner.invoke(main, ["stats", "--db", str(alice_db), "--json"]).output)
+    assert stats["gold"] == {"reviewed": 0, "unanimous": 0, "disputed": 1}
+    assert "1 disputed document" in runner.invoke(main, ["stats", "--db", str(alice_db)]).output
+    agreement = json.loads(runner.invoke(main, ["agreement", "--db", str(alice_db), "--json"]).output)
+    assert [(d["id"], d["reason"], d["annotators"]) for d in agreement["documents"]] == [
+        (d2, "accept vs reject", ["alice", "bob"])]

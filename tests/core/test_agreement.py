@@ -77,7 +77,7 @@ def team(store):
     store.save_annotation(d2, "alice", "accept", BOTH2)
     store.save_annotation(d2, "bob", "accept", BOTH2)
     store.save_annotation(d2, "carol", "accept", [])
-    store.save_annotation(d1, "dave", "reject", [])  # not an accept: left out
+    store.save_annotation(d1, "dave", "reject", [])  # no version to compare; disputes doc 1
     store.save_annotation(d2, "erin", "draft", [Span(0, 5, "GPE")])  # nor a draft
     return store, d1, d2
 
@@ -107,11 +107,13 @@ def test_project_agreement_pools_documents(team):
     ac = pairs[("alice", "carol")]
     assert ac.documents == 1 and ac.f1 == 0 and ac.kappa == pytest.approx(0.0)
 
-    # Documents: doc 1 score 1 - 2/7 = 5/7, disputed = 6 distinct spans - 1 shared = 5;
-    # doc 2 pairwise F1 (alice-bob 1, alice-carol 0, bob-carol 0) -> 1 - 1/3 = 2/3, 2 disputed.
-    docs = [(d.document_id, round(d.score, 4), d.disputed, d.annotators) for d in report.documents]
-    assert docs == [(d1, round(5 / 7, 4), 5, ("alice", "bob")),
-                    (d2, round(2 / 3, 4), 2, ("alice", "bob", "carol"))]
+    # Documents: doc 1 accepted by two and rejected by dave: score 1, and with dave's version
+    # counted as empty every one of the 6 distinct spans is disputed (core/team/gold.py: accept
+    # vs reject); doc 2 pairwise F1 (alice-bob 1, alice-carol 0, bob-carol 0) -> 1 - 1/3 = 2/3,
+    # 2 disputed.
+    docs = [(d.document_id, round(d.score, 4), d.disputed, d.annotators, d.reason) for d in report.documents]
+    assert docs == [(d1, 1.0, 6, ("alice", "bob", "dave"), "accept vs reject, spans differ"),
+                    (d2, round(2 / 3, 4), 2, ("alice", "bob", "carol"), "spans differ")]
     assert report.documents[0].preview.startswith("Hun Sen met")
 
     data = report.to_dict()

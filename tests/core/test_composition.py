@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.core.learning.learned import GoldMatcher
-from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Span
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PATTERN, SOURCE_PROPAGATED, Span
 from annotator.core.learning.precedence import PRECEDENCE, compose_spans, rank
 from annotator.core.project import ensure_seeded
 from annotator.core.store import Store
@@ -24,7 +24,7 @@ from annotator.core.learning.suggest import Suggester, suggest_documents
 from annotator.core.learning.suggestions import compose, current_suggestions, model_suggestions, with_propagated
 from tests.cli.helpers import run
 
-SOURCES = [None, SOURCE_GOLD, SOURCE_PROPAGATED, SOURCE_MODEL, "label-studio"]
+SOURCES = [None, SOURCE_GOLD, SOURCE_PROPAGATED, SOURCE_PATTERN, SOURCE_MODEL, "label-studio"]
 
 
 def overlaps(a: Span, b: Span) -> bool:
@@ -89,10 +89,13 @@ def test_the_result_is_deterministic_whatever_the_input_order(spans, rnd: random
 
 
 def test_the_precedence_is_the_documented_one():
-    assert PRECEDENCE == (None, SOURCE_GOLD, SOURCE_PROPAGATED, SOURCE_MODEL)
+    assert PRECEDENCE == (None, SOURCE_GOLD, SOURCE_PROPAGATED, SOURCE_PATTERN, SOURCE_MODEL)
     assert rank("label-studio") == rank(SOURCE_MODEL)  # imported predictions stand for the model
-    own, gold, prop, model = (Span(0, 10, "ORG", s) for s in PRECEDENCE)
-    assert compose_spans([model, prop, gold, own]) == [own] and compose_spans([model, prop, gold])[0].source == "gold"
+    own, gold, prop, pattern, model = (Span(0, 10, "ORG", s) for s in PRECEDENCE)
+    assert compose_spans([model, pattern, prop, gold, own]) == [own]
+    assert compose_spans([model, pattern, prop, gold])[0].source == "gold"
+    assert compose_spans([model, pattern, prop])[0].source == "propagated"
+    assert compose_spans([model, pattern])[0].source == "pattern"
     assert compose_spans([model, prop])[0].source == SOURCE_PROPAGATED
 
 

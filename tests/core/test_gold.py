@@ -28,7 +28,7 @@ def test_the_policy_on_each_kind_of_document(store: Store, docs: list[int]):
     store.save_annotation(b, "bob", "accept", [PERSON])
     store.save_annotation(c, "alice", "accept", [PERSON])                # two differ
     store.save_annotation(c, "bob", "accept", [ORG])
-    store.save_annotation(d, "alice", "accept", [PERSON])                # a reject is no version
+    store.save_annotation(d, "alice", "accept", [PERSON])                # accept vs reject: disputed
     store.save_annotation(d, "bob", "reject", [ORG])
     store.save_annotation(e, "alice", "ignore", [PERSON])                # only skipped: no gold
     store.save_annotation(f, "alice", "accept", [PERSON])                # differ, then reviewed
@@ -38,18 +38,18 @@ def test_the_policy_on_each_kind_of_document(store: Store, docs: list[int]):
     assert gold_for(store, a).kind == KIND_UNANIMOUS and gold_for(store, a).made_by == "alice"
     assert gold_for(store, b).made_by == "alice+bob" and gold_for(store, b).spans == (PERSON,)
     assert gold_for(store, c) is None
-    assert gold_for(store, d).made_by == "alice"
+    assert gold_for(store, d) is None
     assert gold_for(store, e) is None
     review = gold_for(store, f)
     assert (review.kind, review.made_by, review.spans, review.annotators) == (
         KIND_REVIEW, "reviewed:rita", (ORG,), ("alice", "bob"))
 
     summary = GoldSummary()
-    assert [doc.id for doc, _ in iter_gold(store, summary=summary)] == [a, b, d, f]
-    assert (summary.reviewed, summary.unanimous, summary.disputed) == (1, 3, [c])
+    assert [doc.id for doc, _ in iter_gold(store, summary=summary)] == [a, b, f]
+    assert (summary.reviewed, summary.unanimous, summary.disputed) == (1, 2, [c, d])
     fast = summarize(store)
-    assert (fast.reviewed, fast.unanimous, fast.disputed, fast.gold) == (1, 3, [c], 4)
-    assert disputed_ids(store) == [c]
+    assert (fast.reviewed, fast.unanimous, fast.disputed, fast.gold) == (1, 2, [c, d], 3)
+    assert disputed_ids(store) == [c, d]
 
 
 def test_same_spans_in_another_order_or_json_form_are_unanimous(store: Store, docs: list[int]):

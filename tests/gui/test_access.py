@@ -56,6 +56,7 @@ def test_every_dialog_names_its_controls(qtbot, db_path: Path, tmp_path: Path):
     from annotator.gui.dialogs import dialogs, shortcuts_dialog
     from annotator.gui.dialogs.export_dialog import ExportDialog
     from annotator.gui.dialogs.import_fix import ImportFixDialog
+    from annotator.gui.dialogs.patterns_dialog import PatternsDialog
     from annotator.gui.dialogs.train_dialog import TrainDialog
     from annotator.gui.hub.hub_dialog import HubDialog
     from annotator.gui.review.review_view import ReviewView
@@ -70,7 +71,7 @@ def test_every_dialog_names_its_controls(qtbot, db_path: Path, tmp_path: Path):
             TrainDialog(db_path, "en_core_web_sm", "alice", parent=w), HubDialog(w.hub, w),
             ImportFixDialog([UnknownFormat(str(tmp_path / "a.xyz"), ".xyz", "unknown format"),
                              DecodeError(str(tmp_path / "b.txt"), 1, "not UTF-8", "cp1252")], w),
-            ReviewView(w.project, "lead")]
+            ReviewView(w.project, "lead"), PatternsDialog(w.project, w.tasks, w)]
     for dialog in made:
         qtbot.addWidget(dialog) if dialog.parent() is None else None
         dialog.show()

@@ -218,3 +218,24 @@ def qtbot_top_levels():
     from PySide6.QtWidgets import QApplication
 
     return QApplication.topLevelWidgets()
+
+
+def test_the_unchanged_column_uses_what_the_window_showed(qtbot, tmp_path):
+    """Issue 23 §4: bob accepted the ★ and model suggestions as shown: 100% unchanged in the
+    review window's column, as in `agreement --json` (tests/core/test_unchanged.py)."""
+    from tests.core.test_unchanged import build
+
+    path = tmp_path / "team.db"
+    build(path)
+    project = Project(path, "lead")
+    widget = ReviewView(project, "lead")
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.agreement is not None, timeout=20000)
+    table = widget.agreement_panel.quality
+    header = table.horizontalHeaderItem(2)
+    assert header.text() == "As shown" and "window showed" in header.toolTip()
+    cells = {table.item(r, 0).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+    assert cells == {"alice": "50%", "bob": "100%", "carol": "n/a"}
+    widget.shutdown()
+    project.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import orjson
 
 from annotator.core.hub.roles import init_hub
-from annotator.core.hub.schema import DECISION_TIMES_VERSION
+from annotator.core.hub.schema import DECISION_TIMES_VERSION, SCHEMA_VERSION
 from annotator.core.hub.sync import sync
 from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
@@ -34,8 +34,10 @@ def test_alices_records_reach_bobs_stats_once(hub, make_project):
         first = sync(a, alice)
         assert first.pushed_decision_times == {"added": 2}
         assert first.kept_local_decision_times == 1
-        assert "  pushed: 2 decision records (seconds, suggestions at opening), 0 already there" in first.lines()
-        assert "  kept local: 1 decision record under other annotators' names" in first.lines()
+        sent = next(ln for ln in first.lines() if ln.startswith("  your work sent: "))
+        assert sent.endswith(", 2 decision records")
+        assert "  kept in this project: 1 decision record by other names (carol): only alice's work is sent" \
+            in first.lines()
         again = sync(a, alice)
         assert again.moved == 0 and sum(again.pushed_decision_times.values()) == 0
         assert again.kept_local_decision_times == 0  # counted once, when it was new
@@ -51,8 +53,7 @@ def test_alices_records_reach_bobs_stats_once(hub, make_project):
         got = sync(b, bob, pull_all=True, batch=0)
         # (--all brings them with the new documents; the same pull then finds them "already there")
         assert got.pulled.decision_times["added"] == 2
-        assert any(ln.startswith("  pulled: 2 decision records (seconds, suggestions at opening)")
-                   for ln in got.lines())
+        assert "  received from the hub: 2 decisions, 0 reviews, 2 decision records" in got.lines()
         records = b.timed_decisions("alice")
         assert [(r.answer, r.seconds) for r in records] == [("accept", 12.0), ("reject", 30.0)]
         assert [s.source for s in records[0].suggested] == ["en_core_web_sm", "gold"]
@@ -107,6 +108,9 @@ def test_an_older_hub_keeps_them_waiting_until_hub_init(hub, make_project):
     """A hub made by the release before decision records (its schema as then): everything
     else syncs, the records wait; once the admin runs `hub init` they go up, each once."""
     with hub.admin() as conn:
+        # What later migrations made goes too (patterns: tests/hub/test_patterns_hub.py).
+        conn.execute("DROP FUNCTION hub.merge_pattern")
+        conn.execute("DROP TABLE hub.patterns")
         conn.execute("DROP FUNCTION hub.add_decision_time")
         conn.execute("DROP TABLE hub.decision_times")
         conn.execute("DELETE FROM hub.schema_version WHERE version >= %s", (DECISION_TIMES_VERSION,))
@@ -118,7 +122,7 @@ def test_an_older_hub_keeps_them_waiting_until_hub_init(hub, make_project):
         assert any("2 decision records until the hub's admin runs `annotator hub init`" in line
                    for line in old.lines())
         with hub.admin() as conn:
-            assert init_hub(conn) == (DECISION_TIMES_VERSION - 1, DECISION_TIMES_VERSION)
+            assert init_hub(conn) == (DECISION_TIMES_VERSION - 1, SCHEMA_VERSION)
         new = sync(a, alice)
         assert new.pushed_decision_times == {"added": 2} and new.decision_times_waiting == 0
         assert sync(a, alice).moved == 0

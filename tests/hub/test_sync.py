@@ -92,7 +92,8 @@ def test_labels_and_reviews_travel(hub, make_project):
         a.save_annotation(1, "alice", "accept", [Span(0, 5, "PRODUCT")])
         a.save_review(1, "alice", [], ["alice"])  # alice is no reviewer: stays local
         report = sync(a, alice)
-        assert report.pushed_labels >= 1 and report.kept_local_reviews == 1
+        assert report.pushed_labels >= 1 and report.reviews_waiting_for_role == 1
+        assert report.kept_local_reviews == 0  # hers: kept until her role may review
     with Store(make_project("carol", TEXTS[:1])) as c:
         sync(c, carol)
         assert "PRODUCT" in c.label_names()

@@ -10,7 +10,8 @@ Rules (also in the README):
   window's decision records (decision_times: seconds, suggestions at opening) likewise only
   as themselves, and never UPDATE one (records are only added). No UPDATE or DELETE of
   documents, no DELETE or TRUNCATE anywhere, no CREATE in any schema.
-- Reviewers: also INSERT/UPDATE reviews and INSERT review history, only as themselves.
+- Reviewers: also INSERT/UPDATE reviews and INSERT review history, only as themselves, and
+  INSERT/UPDATE patterns (as their author; annotators only read them).
 - The admin who ran `hub init` owns every object: only they delete or change the schema.
 - session_user (the login role), not current_user, is who writes: a member cannot
   SET ROLE to a group to write under its name.
@@ -131,8 +132,10 @@ def apply_rights(conn: Any, db: str, annotators: str, reviewers: str) -> None:
         "GRANT INSERT (document_id, reviewer, spans, sources, created), "
         "UPDATE (reviewer, spans, sources, created) ON hub.reviews TO {rev}",
         "GRANT INSERT (document_id, reviewer, spans, sources, created) ON hub.review_history TO {rev}",
+        "GRANT INSERT (key, label, pattern, changed, removed), UPDATE (changed, removed, author) "
+        "ON hub.patterns TO {rev}",
         "GRANT EXECUTE ON FUNCTION hub.merge_decision, hub.merge_review, hub.document_id, hub.claim, "
-        "hub.reclaim_expired, hub.setting, hub.needs_for, hub.add_decision_time TO {ann}",
+        "hub.reclaim_expired, hub.setting, hub.needs_for, hub.add_decision_time, hub.merge_pattern TO {ann}",
     ]
     own = _MAY.format(col="annotator")
     reviewer_may = f"{_MAY.format(col='reviewer')} AND {_REVIEWER}"
@@ -152,6 +155,9 @@ def apply_rights(conn: Any, db: str, annotators: str, reviewers: str) -> None:
         ("reviews", "update", "UPDATE", f"USING ({_REVIEWER}) WITH CHECK ({reviewer_may})"),
         ("review_history", "read", "SELECT", "USING (true)"),
         ("review_history", "insert", "INSERT", f"WITH CHECK ({reviewer_may})"),
+        ("patterns", "read", "SELECT", "USING (true)"),
+        ("patterns", "insert", "INSERT", f"WITH CHECK ({_MAY.format(col='author')} AND {_REVIEWER})"),
+        ("patterns", "update", "UPDATE", f"USING ({_REVIEWER}) WITH CHECK ({_MAY.format(col='author')} AND {_REVIEWER})"),
     ]
     for table in sorted({p[0] for p in policies}):
         statements.append(f"ALTER TABLE hub.{table} ENABLE ROW LEVEL SECURITY")

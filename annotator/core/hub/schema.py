@@ -232,12 +232,57 @@ MIGRATIONS: list[list[str]] = [
             RETURN CASE WHEN FOUND THEN 'added' ELSE 'unchanged' END;
         END $$""",
     ],
+    # Patterns and term lists (core/learning/patterns; local migration 7; synced by core/hub/patterns.py).
+    # A reviewer or the admin changes them, annotators read them (roles.py: row-level security).
+    # One row per pattern key (its content: label and pattern); a removal stays as removed =
+    # true so it reaches every project; for one key the newer `changed` wins (merge_pattern).
+    # The CHECKs hold what the client checks: the label rule (no whitespace, as Python's
+    # str.isspace sees it), no NUL (nor its JSON escape), a phrase or token list, sizes.
+    [
+        """CREATE TABLE hub.patterns (
+            key text PRIMARY KEY CHECK (key ~ '^[0-9a-f]{16}$'),
+            label text NOT NULL CHECK (length(label) BETWEEN 1 AND 1000 AND label !~ (
+                '[\\t\\n\\v\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029'
+                || '\\u202f\\u205f\\u3000]')),
+            pattern text NOT NULL CHECK (octet_length(pattern) <= 10000 AND strpos(pattern, '\\u0000') = 0
+                AND jsonb_typeof(pattern::jsonb) IN ('string', 'array')),
+            author text NOT NULL DEFAULT session_user CHECK (length(author) BETWEEN 1 AND 63),
+            changed float8 NOT NULL CHECK (changed > 0 AND changed < 'Infinity'::float8),
+            removed boolean NOT NULL DEFAULT false,
+            xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+        )""",
+        "CREATE INDEX patterns_xid ON hub.patterns (xid)",
+        """CREATE TRIGGER patterns_xid BEFORE INSERT OR UPDATE ON hub.patterns
+        FOR EACH ROW EXECUTE FUNCTION hub.stamp_xid()""",
+        # Store.merge_pattern in SQL: 'added', 'updated' (newer) or 'unchanged'. SECURITY
+        # INVOKER: row-level security applies (an annotator is refused).
+        """CREATE FUNCTION hub.merge_pattern(p_key text, p_label text, p_pattern text, p_changed float8,
+            p_removed boolean) RETURNS text LANGUAGE plpgsql
+        SET search_path = pg_catalog, pg_temp AS $$
+        DECLARE cur float8;
+        BEGIN
+            INSERT INTO hub.patterns (key, label, pattern, changed, removed)
+            VALUES (p_key, p_label, p_pattern, p_changed, p_removed)
+            ON CONFLICT (key) DO NOTHING;
+            IF FOUND THEN RETURN 'added'; END IF;
+            SELECT changed INTO cur FROM hub.patterns WHERE key = p_key FOR UPDATE;
+            IF p_changed > cur THEN
+                UPDATE hub.patterns SET changed = p_changed, removed = p_removed, author = session_user
+                WHERE key = p_key;
+                RETURN 'updated';
+            END IF;
+            RETURN 'unchanged';
+        END $$""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 # The first hub schema holding the window's decision records (a newer annotator syncing with
 # an older hub keeps them local until the admin runs `hub init` again).
 DECISION_TIMES_VERSION = 2
+# The first hub schema holding patterns (found by content, not by number: migrations of other
+# work may come before it).
+PATTERNS_VERSION = next(n for n, m in enumerate(MIGRATIONS, 1) if any("CREATE TABLE hub.patterns" in s for s in m))
 
 
 def hub_version(conn: Any) -> int:

@@ -2,9 +2,9 @@
 
 Order: labels, documents, this annotator's decisions (current, then history), reviews (if
 this annotator is a reviewer), this annotator's decision records (the window's seconds and
-suggestions at opening), assignments, then everything changed on the hub since the last
-pull. Every step is one hub transaction then one local transaction per chunk of
-CHUNK rows, and each watermark is written with (pulls) or right after (pushes) the data it
+suggestions at opening), pattern changes (a reviewer's: core/hub/patterns.py), assignments,
+then everything changed on the hub since the last pull. Every step is one hub transaction
+then one local transaction per chunk of CHUNK rows, and each watermark is written with (pulls) or right after (pushes) the data it
 covers: a sync killed, cut off or facing a stopped server at any point leaves both sides
 whole, and the next sync completes it (a repeated push merges as "unchanged").
 
@@ -17,6 +17,13 @@ Decisions reach a project only on documents it holds: the assigned ones, the one
 pushed (a document already on the hub brings along every decision and review on it), and
 with pull_all every document. A local decision under another annotator's name (merged from
 a file) is never pushed as theirs: it stays local and the report counts it.
+
+The bundled sample articles (core/project.py marks them when seeded) never go to a hub:
+neither they nor any decision, review or decision record on them; the report counts them.
+
+Who syncs (core/team/identity.py): the annotator given, else the URL's user, else this project's
+name. The hub name becomes the project's name when the project has none yet (or when it was
+given): the work of a project that joined a hub is signed with the name the hub knows.
 
 Decision records follow the decisions' rule: only this annotator's are pushed (the hub's
 row-level security refuses any other name), each added once (document, annotator, decided)
@@ -34,9 +41,12 @@ from typing import Any, Callable, Iterator
 
 from annotator.core.hub import pull
 from annotator.core.hub.connection import HubError, HubOffline, check_url, connect, is_offline, safe_url
+from annotator.core.hub.patterns import pull_patterns, push_patterns
 from annotator.core.hub.report import SyncReport
 from annotator.core.hub.roles import HubInfo, check_name, hub_info
-from annotator.core.hub.routing import DEFAULT_BATCH
+from annotator.core.team import identity
+from annotator.core.hub.routing import DEFAULT_BATCH, fair_share
+from annotator.core.project import sample_hashes
 from annotator.core.hub.schema import DECISION_TIMES_VERSION
 from annotator.core.store import HubState, Store
 
@@ -107,6 +117,10 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
     annotator name is the PostgreSQL role). on_progress(stage, done, total) after each
     chunk. Raises HubError (nothing half-written) when the hub fails or refuses."""
     url = check_target(url, annotator)
+    given = annotator
+    if annotator is None and not _parse_user(url):
+        who = identity.resolve(store, write=False)
+        annotator = who.name if who.chosen else None
     started = time.monotonic()
     conn = connect(url, user=annotator, password=password)
     try:
@@ -115,12 +129,15 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
         if annotator is not None and info.user != annotator:
             raise HubError(f"connected as {info.user}, not {annotator}: use {annotator} in the URL")
         check_name(info.user)
+        if given is not None or identity.project_name(store) is None:
+            identity.remember(store, info.user)
         state = store.hub_state(info.hub_id, info.user, safe_url(url))
         run = _Run(store, conn, info, state, SyncReport(safe_url(url), info.user, info.hub_id),
                    on_progress or (lambda stage, done, total: None))
         for stage, step in (("labels", run.labels), ("documents", run.push_documents),
                             ("decisions", run.push_decisions), ("reviews", run.push_reviews),
-                            ("decision records", run.push_decision_times)):
+                            ("decision records", run.push_decision_times),
+                            ("patterns", lambda: push_patterns(run))):
             with hub_errors(f"pushing {stage}"):
                 step()
         with hub_errors("pulling assignments"):
@@ -140,6 +157,8 @@ class _Run:
                  report: SyncReport, progress: ProgressFn):
         self.store, self.conn, self.info, self.state = store, conn, info, state
         self.report, self.progress = report, progress
+        self.samples = sample_hashes(store)  # never pushed (module rules)
+        report.kept_local_samples = len(self.samples)
 
     def labels(self) -> None:
         def on_hub() -> list[tuple[Any, ...]]:
@@ -172,12 +191,13 @@ class _Run:
         total = self.store.count_documents_after(self.state.pushed_document)
         done = 0
         while rows := self.store.documents_after(self.state.pushed_document, CHUNK):
-            new, found = _retry(functools.partial(self._insert_documents, rows))
+            ours = [r for r in rows if r[1] not in self.samples]
+            new, found = _retry(functools.partial(self._insert_documents, ours)) if ours else (set(), {})
             with self.store.hub_pull_transaction():
                 pull.apply_all(self.store, found, self.report.pulled)
                 self.store.save_hub_state(self.state, pushed_document=rows[-1][0])
             self.report.pushed_documents += len(new)
-            self.report.documents_already_on_hub += len(rows) - len(new)
+            self.report.documents_already_on_hub += len(ours) - len(new)
             done += len(rows)
             self.progress("documents", done, total)
 
@@ -214,14 +234,21 @@ class _Run:
     def _push(self, stage: str, fetch: Callable[[int], list[tuple[Any, ...]]], mark: str,
               function: str, counter: Any, kept: str | None) -> None:
         """Push this annotator's rows from fetch(watermark) in chunks; others stay local and
-        are counted in report.<kept> (None: not counted, e.g. history)."""
+        are counted in report.<kept> with their names (None: not counted, e.g. history). Rows
+        on the sample articles stay local (counted in report.sample_work)."""
         done = 0
         while rows := fetch(getattr(self.state, mark)):
-            mine = [r[1:] for r in rows if r[2] == self.info.user]
+            on_samples = [r for r in rows if r[1] in self.samples]
+            ours = [r for r in rows if r[1] not in self.samples]
+            mine = [r[1:] for r in ours if r[2] == self.info.user]
             for outcome in self._merge_on_hub(function, mine):
                 counter[outcome] += 1
             if kept:
-                setattr(self.report, kept, getattr(self.report, kept) + len(rows) - len(mine))
+                setattr(self.report, kept, getattr(self.report, kept) + len(ours) - len(mine))
+                self.report.kept_names.setdefault(stage, set()).update(
+                    str(r[2]) for r in ours if r[2] != self.info.user)
+                if stage != "decision records":
+                    self.report.sample_work += len(on_samples)
             self.store.save_hub_state(self.state, **{mark: rows[-1][0]})
             done += len(rows)
             self.progress(stage, done, 0)
@@ -242,7 +269,10 @@ class _Run:
     def push_reviews(self) -> None:
         if not self.info.is_reviewer:
             # Not pushed, and the watermark stays: they go up once the role becomes a reviewer.
-            self.report.kept_local_reviews = self.store.count_changed_reviews(self.state.pushed_review_rev)
+            by_name = self.store.changed_reviewers(self.state.pushed_review_rev, self.samples)
+            self.report.reviews_waiting_for_role = by_name.pop(self.info.user, 0)
+            self.report.kept_local_reviews = sum(by_name.values())
+            self.report.kept_names.setdefault("reviews", set()).update(by_name)
             return
         self._push_with_history("reviews", self.store.changed_reviews, self.store.review_history_after,
                                 ("pushed_review_rev", "pushed_review_history"), "merge_review",
@@ -266,7 +296,7 @@ class _Run:
         def on_hub() -> list[tuple[int, str, float]]:
             with self.conn.transaction():
                 return self.conn.execute("SELECT document_id, hash, expires FROM hub.claim(%s)",
-                                         (batch,)).fetchall()
+                                         (fair_share(self.conn, batch),)).fetchall()
 
         assigned = _retry(on_hub)
         hashes = [r[1] for r in assigned]
@@ -288,6 +318,7 @@ class _Run:
                 self.store.set_hub_assignments(self.info.hub_id, self.info.user,
                                                [(ids[h], exp) for _, h, exp in assigned if h in ids])
         self.report.assigned = len(assigned)
+        self.report.assigned_received = len(set(missing) & {d[0] for d in docs})
         self.progress("assignments", 1, 1)
 
     def _add_documents(self, docs: list[tuple[Any, ...]]) -> list[str]:
@@ -319,6 +350,7 @@ class _Run:
                         ids = self.store.ids_for_hashes(sorted({r[0] for r in rows}))
                         pull.apply_rows(self.store, table, rows, ids, self.report.pulled)
                     cur.close()
+                pull_patterns(self.conn, self.store, lo, hi, self.info.version, self.report.patterns)
                 marks = {"pulled_xid": hi, "last_sync": time.time(),
                          **({"pulled_all_xid": hi} if pull_all else {})}
                 self.store.save_hub_state(self.state, **marks)

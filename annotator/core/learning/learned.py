@@ -198,6 +198,15 @@ class GoldMatcher:
             if self._none[key] <= 0:
                 del self._none[key]
 
+    def learned_phrases(self) -> list[tuple[tuple[str, ...], str, int]]:
+        """The phrases proposed now (the ★ suggestions): (lower-case tokens, label, votes for
+        that label), most votes first; `patterns export --from-gold` writes them."""
+        strings = blank_nlp(self.lang).vocab.strings
+        out = [(tuple(strings[h] for h in key), label, self._labels[key][label])
+               for key, label in self._index().items()]
+        out.sort(key=lambda row: (-row[2], row[0], row[1]))
+        return out
+
     # ---- proposing -----------------------------------------------------------------------
     @staticmethod
     def _majority(votes: Counter[str], none: int) -> str | None:

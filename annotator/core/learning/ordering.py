@@ -132,11 +132,12 @@ def score_uncertainty(store: Store, suggester: Suggester, doc_ids: Sequence[int]
 
 
 def disputed_scores(store: Store) -> dict[int, float]:
-    """document id -> disagreement of its accepted versions, for the disputed documents only."""
-    from annotator.core.team.agreement import disagreement_score, versions_for
+    """document id -> how much its annotators disagree (core/review.dispute_score: accept
+    against reject first), for the disputed documents only."""
     from annotator.core.team.gold import disputed_ids
+    from annotator.core.team.review import dispute_score
 
-    return {doc_id: disagreement_score(versions_for(store, doc_id)) for doc_id in disputed_ids(store)}
+    return {doc_id: dispute_score(store.annotations_for_document(doc_id)) for doc_id in disputed_ids(store)}
 
 
 def document_order(store: Store, order: str = ORDER_IMPORTED, *, model_key: str | None = None,

@@ -8,7 +8,8 @@ Highest first, by a span's source:
 2. learned gold ("gold"): phrases the team's reviewed or accepted gold labels, matched here;
 3. propagated ("propagated"): other occurrences of a phrase the person labelled in this
    document; below learned gold, which many decisions back;
-4. (pattern rules, when there are any, take this place: above the model);
+4. patterns ("pattern"): matches of the project's patterns and term lists
+   (core/learning/patterns), above the model, which they correct with what the team knows;
 5. the model ("model"), and any other suggester, such as predictions imported with the
    documents, which stand for the model.
 
@@ -26,9 +27,9 @@ import bisect
 import operator
 from typing import Iterable
 
-from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Span
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PATTERN, SOURCE_PROPAGATED, Span
 
-PRECEDENCE: tuple[str | None, ...] = (None, SOURCE_GOLD, SOURCE_PROPAGATED, SOURCE_MODEL)
+PRECEDENCE: tuple[str | None, ...] = (None, SOURCE_GOLD, SOURCE_PROPAGATED, SOURCE_PATTERN, SOURCE_MODEL)
 _RANK = {source: i for i, source in enumerate(PRECEDENCE)}
 _OTHER = _RANK[SOURCE_MODEL]  # a suggester not named above ranks with the model
 

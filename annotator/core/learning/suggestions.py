@@ -2,11 +2,12 @@
 `suggest -o`, `evaluate` and the per-annotator quality figures.
 
     model spans (cached raw predictions) -> the project's label map -> the project's labels
+    pattern spans (PatternMatcher.match) -> the project's labels
     learned spans (GoldMatcher.propose)  -> the project's labels
     clean: edges widened to whole grapheme clusters (a span inside one cluster, such as
            half a flag, is dropped), every span valid for the text, then no overlaps by the
            one precedence (core/learning/precedence.py: the person's own spans, learned gold,
-           propagated, the model)
+           propagated, patterns, the model)
 
 A span that would not pass the store's validation is dropped rather than shown, so the
 editor and a draft only ever hold valid spans.
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 from annotator.core.errors import SpanError
 from annotator.core.text.graphemes import snap_span
 from annotator.core.learning.learned import GoldMatcher
+from annotator.core.learning.patterns.matcher import PatternMatcher
 from annotator.core.text.model import SOURCE_PROPAGATED, Span
 from annotator.core.learning.precedence import compose_spans
 from annotator.core.learning.propagate import own_spans, propagated
@@ -63,11 +65,13 @@ def clean(text: str, spans: Iterable[Span], labels: Iterable[str]) -> list[Span]
 
 
 def compose(text: str, model_spans: Iterable[Span], learned_spans: Iterable[Span],
-            labels: Sequence[str], label_map: Mapping[str, str]) -> list[Span]:
-    """Raw model spans and learned spans -> what the person is shown."""
+            labels: Sequence[str], label_map: Mapping[str, str],
+            pattern_spans: Iterable[Span] = ()) -> list[Span]:
+    """Raw model spans, learned spans and pattern spans -> what the person is shown."""
     model = map_spans(model_spans, label_map, labels)
     learned = map_spans(learned_spans, {}, labels)
-    return clean(text, [*model, *learned], labels)
+    patterns = map_spans(pattern_spans, {}, labels)
+    return clean(text, [*model, *patterns, *learned], labels)
 
 
 # Suggestion-cache keys of predictions imported with documents (core/importers).
@@ -100,15 +104,19 @@ def with_propagated(text: str, spans: Iterable[Span], labels: Iterable[str], lan
 
 
 def current_suggestions(store: "Store", doc_id: int, model_key: str | None,
-                        matcher: GoldMatcher | None, text: str | None = None) -> list[Span]:
+                        matcher: GoldMatcher | None, text: str | None = None,
+                        patterns: PatternMatcher | None = None) -> list[Span]:
     """What the window shows for a document now: its cached model spans ([] if not cached
-    yet) with what is learned from gold (never from the document's own gold)."""
+    yet) with the project's pattern matches and what is learned from gold (never from the
+    document's own gold)."""
     text = store.get_document(doc_id).text if text is None else text
     raw = model_part(store, doc_id, model_key)
     learned: list[Span] = []
     if matcher is not None and matcher.phrases():
         learned = matcher.propose(text, exclude_doc=doc_id)
-    return compose(text, raw, learned, store.label_names(), load_label_map(store))
+    labels = store.label_names()
+    matched = patterns.match(text, labels) if patterns is not None else []
+    return compose(text, raw, learned, labels, load_label_map(store), matched)
 
 
 # Where the spans shown for a document came from.
@@ -119,7 +127,8 @@ FROM_NOTHING = "nothing"
 
 
 def spans_to_show(store: "Store", doc_id: int, annotator: str, model_key: str | None,
-                  matcher: GoldMatcher | None, text: str | None = None) -> tuple[list[Span], str]:
+                  matcher: GoldMatcher | None, text: str | None = None,
+                  patterns: PatternMatcher | None = None) -> tuple[list[Span], str]:
     """What a document shows when opened: the annotator's draft if any, else their saved
     annotation, else the current suggestions, else nothing. Returns (spans, origin). The
     window runs it in a worker for a long document (jobs.tasks.long_spans_job).
@@ -133,7 +142,7 @@ def spans_to_show(store: "Store", doc_id: int, annotator: str, model_key: str | 
     ann = store.get_annotation(doc_id, annotator)
     if ann is not None:
         return _whole_characters(store, doc_id, text, list(ann.spans)), FROM_ANNOTATION
-    suggested = current_suggestions(store, doc_id, model_key, matcher, text)
+    suggested = current_suggestions(store, doc_id, model_key, matcher, text, patterns)
     if suggested:
         return suggested, FROM_SUGGESTIONS
     return [], FROM_NOTHING
@@ -163,12 +172,12 @@ def model_suggestions(store: "Store", doc_id: int, model_key: str, text: str | N
 
 
 def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatcher | None,
-                       out: str | Path, *, model_name: str | None = None,
+                       out: str | Path, *, patterns: PatternMatcher | None = None, model_name: str | None = None,
                        order: Sequence[int] | None = None,
                        on_progress: Callable[[int], None] | None = None) -> int:
     """Write, for every document (or the ids in `order`, in that order: core/learning/ordering.py),
     what the window would suggest now, as Prodigy-style JSONL (no answer; meta["model"] names
-    the model; each span's source is "model" or "gold"). Written through the Prodigy
+    the model; each span's source is "model", "pattern" or "gold"). Written through the Prodigy
     exporter: all or nothing. Returns the number of records."""
     from annotator.core.formats.exporters import ExportItem
     from annotator.core.formats.exporters.prodigy import ProdigyExporter
@@ -178,7 +187,7 @@ def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatch
         batch: list[ExportItem] = []
         docs = store.iter_documents() if order is None else (store.get_document(d) for d in order)
         for doc in docs:
-            spans = current_suggestions(store, doc.id, model_key, matcher, doc.text)
+            spans = current_suggestions(store, doc.id, model_key, matcher, doc.text, patterns)
             meta = {**doc.meta, "model": model_name or model_key}
             batch.append(ExportItem(replace(doc, meta=meta), tuple(spans), None, None, None))
             if len(batch) >= 256:

@@ -36,7 +36,7 @@ from annotator.core.formats.importers.encodings import normalize as normalize_en
 from annotator.core.formats.importers.batches import EMPTY_WARNING, Chunk, check_records, in_background
 from annotator.core.formats.importers.brat import brat_pair
 from annotator.core.formats.splitting import SPLITS, SPLITTABLE, split_records
-from annotator.core.team.identity import default_annotator
+from annotator.core.team.identity import GIVEN, Identity, signer
 from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
 from annotator.core.wording import count
@@ -73,6 +73,8 @@ class ImportReport:
     annotators: list[str] = field(default_factory=list)
     suggestions: dict[str, int] = field(default_factory=dict)
     notes: dict[str, int] = field(default_factory=dict)
+    signer: Identity | None = None  # who signed the annotations whose records name nobody
+    unnamed: int = 0                # how many annotations that was
 
     @property
     def ok(self) -> bool:
@@ -93,6 +95,9 @@ class ImportReport:
         parts.extend(f"{count(self.notes[kind], what)} {verb}"
                      for kind, (what, verb) in NOTE_KINDS.items() if self.notes.get(kind))
         text = f"{head}: {', '.join(parts)}"
+        if self.unnamed and self.signer is not None and self.signer.source != GIVEN:
+            # The name given with --annotator is already in the list above.
+            text += f"; {count(self.unnamed, 'annotation')} named nobody: signed {self.signer.signed()}"
         if self.labels_added:
             text += f"; labels added: {', '.join(self.labels_added)}"
         empty = sum(1 for w in self.warnings if w.endswith(EMPTY_WARNING))
@@ -174,7 +179,7 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
     fmt overrides format detection (one of FORMATS). encoding names the text files' encoding
     (default UTF-8, or UTF-16 with a BOM); a binary format (.spacy) with an encoding named is
     an error for that file. annotator names who made annotations whose records name nobody
-    (default: the OS user). text_field: the Label Studio task field holding the text (default
+    (default: the project's identity, core/team/identity.py; report.signer says who it was). text_field: the Label Studio task field holding the text (default
     "text"); layer: the WebAnno span layer to read (`NAME` or `NAME:FEATURE`; default the
     named-entity layer). on_error is called with each rejected
     record as it is found; on_progress(bytes done, bytes total) after each batch and file.
@@ -198,7 +203,8 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
             report.warnings.append(f"{flag} applies to {wanted} files only; none was imported")
     sizes = [_size(path) for path, _ in files]
     total = sum(sizes)
-    run = _Run(store, report, annotator or default_annotator(), on_error, batch_size)
+    report.signer = signer(store, annotator)
+    run = _Run(store, report, report.signer.name, on_error, batch_size)
     if encoding is not None:
         own = sum(1 for _, kind in files if kind in SELF_DECODING)
         if own:
@@ -337,6 +343,7 @@ class _Run:
         items = []
         for rec, spans, doc_id in annotated:
             who = rec.annotator or self.annotator
+            self.report.unnamed += not rec.annotator
             when = rec.timestamp if rec.timestamp is not None else self.when
             earlier = self.dated.get((doc_id, who))
             if earlier is not None and when <= earlier:

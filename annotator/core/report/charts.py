@@ -15,20 +15,20 @@ import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
-
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING, Any, Callable
 
 from annotator.core.report.overview import Overview
+
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn: the window imports this module at start
+    from matplotlib.figure import Figure
 
 # Colour-blind-safe (Okabe-Ito) for annotators; the same person has the same colour everywhere.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 MUTED = "#666666"
 DONE_COLORS = {"team gold": "#009E73", "disputed": "#D55E00", "rejected or skipped": "#999999",
                "not decided yet": "#DDDDDD"}
-SOURCE_STYLE = {"model": ("#0072B2", "model spans"), "learned": ("#E69F00", "★ learned spans")}
+SOURCE_STYLE = {"model": ("#0072B2", "model spans"), "learned": ("#E69F00", "★ learned spans"),
+                "patterns": ("#009E73", "◆ pattern spans")}
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,8 @@ def wrap_to(text: str, width_px: float, points: float, dpi: float) -> str:
     font at `points` (textwrap's count of characters overflows: letters differ in width)."""
     from matplotlib.backends.backend_agg import RendererAgg
 
+    from matplotlib.font_manager import FontProperties
+
     font = FontProperties(size=points)
     measure = RendererAgg(1, 1, dpi).get_text_width_height_descent
 
@@ -149,6 +151,8 @@ def _label_bars(ax: Any, values: dict[str, float], colors: dict[str, str]) -> No
 
 def _integers(axis: Any) -> None:
     """Counts: whole-number ticks only."""
+    from matplotlib.ticker import MaxNLocator
+
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
@@ -370,6 +374,8 @@ CHARTS: list[Chart] = [
 
 
 def new_figure(width: float = WIDTH_IN, height: float = HEIGHT_IN) -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(width, height), layout="constrained", facecolor=theme_colors().background)
 
 

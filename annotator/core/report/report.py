@@ -92,8 +92,10 @@ def agreement_tables(ov: Overview) -> str:
           (q.vs_gold or {}).get("f1"), (q.vs_gold or {}).get("documents")) for q in quality],
         "Nobody accepted anything yet.")
     return out + ('<p class="note">Unchanged from suggestions: the share of accepted documents whose spans '
-                  "are exactly the model's suggestions (a rubber-stamper stands out near 1). F1 vs reviewed "
-                  "gold: the accepted versions scored against reviews of the same documents.</p>")
+                  "are exactly what the window showed when they were opened, from any source: model, ★ "
+                  "learned, propagated (a rubber-stamper stands out near 1); compared: the documents "
+                  "decided in the window. F1 vs reviewed gold: the accepted versions scored against "
+                  "reviews of the same documents.</p>")
 
 
 def suggestion_tables(ov: Overview) -> str:
@@ -148,12 +150,27 @@ def stats_tables(stats: dict[str, Any]) -> str:
             + "<h3>Spans per label in accepted annotations</h3>" + table(["label", "spans"], stats["labels"].items()))
 
 
+def pattern_tables(ov: Overview) -> str:
+    t = ov.patterns
+    if t is None:
+        return '<p class="note">No patterns: add a term list or Prodigy patterns with <code>annotator patterns add</code>.</p>'
+    rows = [(f.pattern.text()[:120], f.pattern.label, f.shown, f.kept, f.relabelled, f.removed, f.precision,
+             "flagged" if f.flagged(t.rule) else "") for f in t.rows]
+    more = (f" The {len(t.rows):,} shown here are the flagged ones, then the most shown of {t.total:,}."
+            if t.total > len(t.rows) else "")
+    return (table(["pattern", "label", "shown", "kept", "relabelled", "removed", "precision", ""], rows)
+            + f'<p class="note">{count(t.total, "pattern")}, {t.flagged:,} flagged ({escape(t.rule.describe())}). '
+            "Shown: in a document then accepted; kept: accepted unchanged; relabelled: the same words with "
+            f"another label; removed: no span on those words (or its boundaries moved).{escape(more)}</p>")
+
+
 def render_html(ov: Overview) -> str:
     """The report as one HTML document (charts drawn here, with matplotlib)."""
     from annotator.core.report import charts
 
     when = datetime.fromtimestamp(ov.generated).strftime("%Y-%m-%d %H:%M")
-    nav = " ".join(f'<a href="#{c.key}">{escape(c.title)}</a>' for c in charts.CHARTS) + ' <a href="#stats">Statistics</a>'
+    nav = " ".join(f'<a href="#{c.key}">{escape(c.title)}</a>' for c in charts.CHARTS) + (
+        ' <a href="#patterns">Patterns</a> <a href="#stats">Statistics</a>')
     parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
              f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
              f"<title>Annotation report: {escape(Path(ov.project).name)}</title><style>{STYLE}</style></head><body>",
@@ -164,6 +181,7 @@ def render_html(ov: Overview) -> str:
         parts.append(f'<section id="{chart.key}"><h2>{escape(chart.title)}</h2>'
                      f'<p class="caption">{escape(chart.caption)}</p><figure>{charts.to_svg(fig)}</figure>'
                      f"{TABLES[chart.key](ov)}</section>")
+    parts.append(f'<section id="patterns"><h2>Patterns</h2>{pattern_tables(ov)}</section>')
     parts.append(f'<section id="stats"><h2>Statistics</h2>{stats_tables(ov.stats)}</section></body></html>\n')
     return "".join(parts)
 

@@ -100,14 +100,16 @@ class LabelsMixin(StoreBase):
             c.executemany("UPDATE labels SET color = ? WHERE name = ?", [(v, k) for k, v in colors.items()])
         return colors
 
-    def rename_label(self, old: str, new: str) -> None:
-        """Rename a label everywhere: label set, annotations (history keeps the old), drafts."""
+    def rename_label(self, old: str, new: str, author: str = "") -> None:
+        """Rename a label everywhere: label set, annotations (history keeps the old), drafts,
+        patterns (each removed under the old name and added under the new, by `author`)."""
         new = check_name(new)
         if new in self.label_names():
             raise LabelError(f"label {new} already exists")
         with self.transaction() as c:
             if not c.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old)).rowcount:
                 raise KeyError(old)
+            self._rename_pattern_label(c, old, new, author)  # type: ignore[attr-defined]
             self._fold_all_drafts(c)  # labels in draft edits too
             for table, key_cols in (("annotations", "id"), ("drafts", "document_id, annotator"),
                                     ("reviews", "document_id")):

@@ -225,6 +225,28 @@ MIGRATIONS: list[list[str]] = [
         "INSERT INTO sync_log (kind, row_id) SELECT 'decision_time', id FROM decision_times ORDER BY id",
         "ALTER TABLE hub_state ADD COLUMN pushed_time_rev INTEGER NOT NULL DEFAULT 0",
     ],
+    # Patterns and term lists (core/learning/patterns; store/models.py). A pattern is keyed by its
+    # content (the same key in every project); a removal is kept as `removed` = 1 with its time,
+    # so a merge or a sync carries it (the newer `changed` wins). Changes are logged for the hub
+    # push, except those a pull writes; a watermark per hub says up to which log rev.
+    [
+        """CREATE TABLE patterns (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            label TEXT NOT NULL,
+            pattern TEXT NOT NULL,
+            author TEXT NOT NULL,
+            changed REAL NOT NULL,
+            removed INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1))
+        )""",
+        *[f"""CREATE TRIGGER patterns_sync_log_{event.lower()} AFTER {event} ON patterns
+        WHEN NOT EXISTS (SELECT 1 FROM sync_quiet)
+        BEGIN
+            DELETE FROM sync_log WHERE kind = 'pattern' AND row_id = NEW.id;
+            INSERT INTO sync_log (kind, row_id) VALUES ('pattern', NEW.id);
+        END""" for event in ("INSERT", "UPDATE")],
+        "ALTER TABLE hub_state ADD COLUMN pushed_pattern_rev INTEGER NOT NULL DEFAULT 0",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

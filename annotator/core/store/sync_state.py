@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, fields
-from typing import Any, Iterator
+from typing import Any, Collection, Iterator
 
 from annotator.core.store.connection import StoreBase
 
 HUB_WATERMARKS = ("pushed_rev", "pushed_review_rev", "pushed_document", "pushed_annotation_history",
-                  "pushed_review_history", "pulled_xid", "pulled_all_xid", "pushed_time_rev")
+                  "pushed_review_history", "pulled_xid", "pulled_all_xid", "pushed_time_rev",
+                  "pushed_pattern_rev")
 _REMEMBERED = ("hub_url", "hub_id", "hub_annotator")
 
 
@@ -50,6 +51,7 @@ class HubState:
     pulled_all_xid: int = 0
     last_sync: float | None = None
     pushed_time_rev: int = 0
+    pushed_pattern_rev: int = 0  # patterns (local migration 7; core/hub/patterns.py)
 
 
 _COLUMNS = [f.name for f in fields(HubState)]
@@ -142,9 +144,15 @@ class SyncStateMixin(StoreBase):
             "SELECT count(*) FROM sync_log l JOIN decision_times t ON t.id = l.row_id "
             "WHERE l.kind = 'decision_time' AND l.rev > ? AND t.annotator = ?", (after_rev, annotator)).fetchone()[0]
 
-    def count_changed_reviews(self, after_rev: int) -> int:
-        return self.conn.execute("SELECT count(*) FROM sync_log WHERE kind = 'review' AND rev > ?",
-                                 (after_rev,)).fetchone()[0]
+    def changed_reviewers(self, after_rev: int, skip_hashes: Collection[str] = ()) -> dict[str, int]:
+        """reviewer -> reviews changed since after_rev, except on documents with these hashes."""
+        out: dict[str, int] = {}
+        for reviewer, digest in self.conn.execute(
+                "SELECT r.reviewer, d.hash FROM sync_log l JOIN reviews r ON r.document_id = l.row_id "
+                "JOIN documents d ON d.id = r.document_id WHERE l.kind = 'review' AND l.rev > ?", (after_rev,)):
+            if digest not in skip_hashes:
+                out[str(reviewer)] = out.get(str(reviewer), 0) + 1
+        return out
 
     def review_history_after(self, after: int, limit: int) -> list[tuple[Any, ...]]:
         """(id, hash, reviewer, spans, sources, created) of review history rows id > after."""

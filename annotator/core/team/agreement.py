@@ -12,7 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
-from annotator.core.text.model import Span
+from annotator.core.team.gold import REASON_SPANS, dispute_reasons
+from annotator.core.text.model import Annotation, Span
 from annotator.core.text.tokens import Token, tokenize
 
 if TYPE_CHECKING:
@@ -232,10 +233,35 @@ class DocumentDisagreement:
     annotators: tuple[str, ...]
     disputed: int
     score: float
+    reason: str = REASON_SPANS  # core/team/gold.py's dispute reasons, joined by ", "
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.document_id, "preview": self.preview, "annotators": list(self.annotators),
-                "disputed_spans": self.disputed, "score": _round(self.score)}
+                "disputed_spans": self.disputed, "score": _round(self.score), "reason": self.reason}
+
+
+def accept_reject_row(doc_id: int, text: str, annotations: Sequence[Annotation]) -> DocumentDisagreement | None:
+    """The row of a document someone accepted and someone else rejected (None otherwise).
+    Its score is 1, the most disagreement: the team disagrees on whether the document
+    belongs in the data at all. A rejecter counts as a version without spans, so every
+    accepted span is a disputed one. Its reason also says when the accepted spans differ."""
+    versions = {a.annotator: list(a.spans) for a in annotations if a.answer == "accept"}
+    rejected = {a.annotator: [] for a in annotations if a.answer == "reject"}
+    if not versions or not rejected:
+        return None
+    return DocumentDisagreement(doc_id, preview(text), tuple(sorted({**versions, **rejected})),
+                                disputed_spans({**versions, **rejected}), 1.0,
+                                ", ".join(dispute_reasons(annotations, None)))
+
+
+def accept_reject_rows(store: Store) -> list[DocumentDisagreement]:
+    """accept_reject_row of every document both accepted and rejected, in id order."""
+    rows = []
+    for doc_id in store.accepted_and_rejected_ids():
+        row = accept_reject_row(doc_id, store.get_document(doc_id).text, store.annotations_for_document(doc_id))
+        if row is not None:
+            rows.append(row)
+    return rows
 
 
 @dataclass
@@ -267,11 +293,12 @@ def sort_disagreements(rows: Iterable[DocumentDisagreement]) -> list[DocumentDis
     return sorted(rows, key=lambda d: (-d.score, -d.disputed, d.document_id))
 
 
-def compute_agreement(store: Store, *, answer: str = "accept", quality: bool = True, kappa: bool = True,
+def compute_agreement(store: Store, *, answer: str = "accept", kappa: bool = True,
                       on_progress: Callable[[int, int], None] | None = None) -> AgreementReport:
     """Pairwise figures over all documents both annotators gave `answer`, plus the
-    per-document disagreement table (documents with two or more such versions) and, with
-    `quality`, the per-annotator figures of core/learning/quality.py. kappa=False skips tokenizing
+    per-document disagreement table (documents with two or more such versions, and for
+    "accept" those someone accepted and someone else rejected: accept_reject_row);
+    core/quality.agreement_report adds the per-annotator figures. kappa=False skips tokenizing
     (the kappa is then None): span figures only, for the window's live overview."""
     doc_ids = shared_document_ids(store, answer)
     pairs: dict[tuple[str, str], PairAgreement] = {}
@@ -293,12 +320,10 @@ def compute_agreement(store: Store, *, answer: str = "accept", quality: bool = T
                                          disputed_spans(versions), disagreement_score(versions)))
         if on_progress:
             on_progress(n, len(doc_ids))
-    report = AgreementReport(answer, [pairs[k] for k in sorted(pairs)], sort_disagreements(docs))
-    if quality:
-        from annotator.core.learning.quality import annotator_quality
-
-        report.annotators = annotator_quality(store)
-    return report
+    if answer == "accept":  # accept against reject is a disagreement too (core/team/gold.py)
+        extra = {row.document_id: row for row in accept_reject_rows(store)}
+        docs = [d for d in docs if d.document_id not in extra] + list(extra.values())
+    return AgreementReport(answer, [pairs[k] for k in sorted(pairs)], sort_disagreements(docs))
 
 
 def _round(value: float | None) -> float | None:

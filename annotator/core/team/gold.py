@@ -4,12 +4,17 @@ For each document, its gold version is, in this order:
 
 1. the latest review (the adjudicated final version), if there is one;
 2. else, if every annotator who accepted the document accepted the same spans (same start,
-   end and label), that version: it is *unanimous*;
-3. else the document is *disputed*: it has no gold until someone reviews it.
+   end and label) and nobody rejected it, that version: it is *unanimous*;
+3. else the document is *disputed*: it has no gold until someone reviews it. The reasons
+   (dispute_reasons): "accept vs reject" when one annotator accepted it and another
+   rejected it (the team disagrees on whether it belongs in the data), "spans differ" when
+   the accepted versions differ.
 
-Only accepted decisions are versions: rejected, skipped and draft decisions are not. A
-document nobody accepted (and nobody reviewed) has no gold and is not disputed. A
-single-annotator project is therefore unchanged: every accepted document is unanimous.
+Accepted decisions are the versions of a document; a reject is a judgement too (the
+document does not belong), so it breaks unanimity. Skipped and draft decisions are not
+judgements and count for nothing. A document nobody accepted (and nobody reviewed) has no
+gold and is not disputed, whether it was rejected or not. A single-annotator project is
+therefore unchanged: every accepted document is unanimous.
 
 Every consumer (learned suggestions, evaluation, training, export, review, agreement, the
 window) asks this module, so they all mean the same thing by "gold".
@@ -33,6 +38,8 @@ if TYPE_CHECKING:
 KIND_REVIEW = "review"
 KIND_UNANIMOUS = "unanimous"
 KIND_OWN = "own"  # the current annotator's own accepted version (learned suggestions only)
+REASON_ACCEPT_REJECT = "accept vs reject"
+REASON_SPANS = "spans differ"
 REVIEWED_PREFIX = "reviewed:"
 
 # Where a disputed document is resolved, for messages in the CLI and the window.
@@ -69,20 +76,35 @@ def _keys(spans: Sequence[Span]) -> frozenset[tuple[int, int, str]]:
     return frozenset(s.key() for s in spans)
 
 
-def is_unanimous(versions: Sequence[Annotation]) -> bool:
-    """True when there is at least one accepted version and they all have the same spans."""
+def dispute_reasons(versions: Sequence[Annotation], review: Review | None) -> tuple[str, ...]:
+    """Why a document is disputed (empty when it is not): accepted by someone, not reviewed,
+    and rejected by someone else (REASON_ACCEPT_REJECT) or accepted with differing spans
+    (REASON_SPANS). `versions`: the document's decisions, any answers."""
     accepted = [v for v in versions if v.answer == "accept"]
-    return bool(accepted) and len({_keys(v.spans) for v in accepted}) == 1
+    if review is not None or not accepted:
+        return ()
+    reasons = []
+    if any(v.answer == "reject" for v in versions):
+        reasons.append(REASON_ACCEPT_REJECT)
+    if len({_keys(v.spans) for v in accepted}) > 1:
+        reasons.append(REASON_SPANS)
+    return tuple(reasons)
+
+
+def is_unanimous(versions: Sequence[Annotation]) -> bool:
+    """True when someone accepted, every accepted version has the same spans and nobody
+    rejected the document."""
+    return any(v.answer == "accept" for v in versions) and not dispute_reasons(versions, None)
 
 
 def resolve(doc_id: int, versions: Sequence[Annotation], review: Review | None) -> Gold | None:
-    """The policy itself, on one document's decisions: None when it has no gold."""
+    """The policy itself, on one document's decisions (any answers): None when it has no gold."""
     if review is not None:
         return Gold(doc_id, tuple(sorted(review.spans)), KIND_REVIEW, tuple(review.sources),
                     REVIEWED_PREFIX + review.reviewer, review.created)
-    accepted = sorted((v for v in versions if v.answer == "accept"), key=lambda v: v.annotator)
-    if not is_unanimous(accepted):
+    if not is_unanimous(versions):
         return None
+    accepted = sorted((v for v in versions if v.answer == "accept"), key=lambda v: v.annotator)
     names = tuple(v.annotator for v in accepted)
     spans = tuple(sorted(Span(s.start, s.end, s.label) for s in accepted[0].spans))
     return Gold(doc_id, spans, KIND_UNANIMOUS, names, "+".join(names),
@@ -90,8 +112,8 @@ def resolve(doc_id: int, versions: Sequence[Annotation], review: Review | None) 
 
 
 def is_disputed(versions: Sequence[Annotation], review: Review | None) -> bool:
-    """Accepted by someone, not reviewed, and the accepted versions differ."""
-    return review is None and any(v.answer == "accept" for v in versions) and not is_unanimous(versions)
+    """Accepted by someone, not reviewed, and rejected by another or accepted differently."""
+    return bool(dispute_reasons(versions, review))
 
 
 def summarize(store: "Store") -> GoldSummary:
@@ -126,7 +148,7 @@ def iter_gold(store: "Store", *, own: str | None = None, summary: GoldSummary | 
             else:
                 summary.unanimous += 1
         if own and review is None:
-            mine = next((v for v in versions if v.annotator == own), None)
+            mine = next((v for v in versions if v.annotator == own and v.answer == "accept"), None)
             if mine is not None and (gold is None or own not in gold.annotators):
                 gold = Gold(doc.id, tuple(sorted(Span(s.start, s.end, s.label) for s in mine.spans)),
                             KIND_OWN, (own,), own, mine.updated)
@@ -149,7 +171,8 @@ def learned_version(store: "Store", doc_id: int, annotator: str) -> tuple[Span, 
 
 
 def disputed_ids(store: "Store") -> list[int]:
-    """Documents that have no gold because their accepted versions differ, in id order."""
+    """Documents that have no gold because their annotators disagree (dispute_reasons), in
+    id order."""
     out = []
     candidates = store.maybe_disputed_ids()
     for doc, versions, review in store.iter_decided_documents(candidates):
@@ -163,7 +186,7 @@ def unanimous_shared(store: "Store") -> list[tuple[int, Gold]]:
     `review --auto-accept` saves as reviewed."""
     out = []
     for doc, versions, review in store.iter_decided_documents(store.shared_accepted_ids()):
-        if review is None and len(versions) >= 2:
+        if review is None and sum(v.answer == "accept" for v in versions) >= 2:
             gold = resolve(doc.id, versions, None)
             if gold is not None:
                 out.append((doc.id, gold))

@@ -1,7 +1,8 @@
 """Bringing a teammate's project file into ours: documents (de-duplicated by text hash),
 every annotation version with its annotator's name, reviews, labels we lack, and what their
 window recorded with each decision (active time, suggestions at opening; store/activity.py),
-each record added once. Learning curves are not brought: they describe the other's gold.
+each record added once, and patterns (for one pattern the newer addition or removal wins).
+Learning curves are not brought: they describe the other's gold.
 
 The other file is untrusted input (Store(path, untrusted=True)): opened read-only and never
 changed, its schema checked, every query on it bounded, and every value it holds checked
@@ -40,6 +41,7 @@ class MergeReport:
     annotations: dict[str, Counter] = field(default_factory=dict)
     reviews: Counter = field(default_factory=Counter)
     decision_times: Counter = field(default_factory=Counter)
+    patterns: Counter = field(default_factory=Counter)  # added / updated / unchanged
 
     def count(self, annotator: str, outcome: str) -> None:
         self.annotations.setdefault(annotator, Counter())[outcome] += 1
@@ -50,6 +52,7 @@ class MergeReport:
     @property
     def changed(self) -> bool:
         return bool(self.documents_added or self.labels_added or self.reviews["added"] or self.decision_times["added"]
+                    or self.patterns["added"] or self.patterns["updated"]
                     or self.reviews["updated"] or self.reviews["history"]
                     or any(self.total(o) for o in ("added", "updated", "history")))
 
@@ -59,7 +62,8 @@ class MergeReport:
                 "annotations": {name: {o: c[o] for o in OUTCOMES}
                                 for name, c in sorted(self.annotations.items())},
                 "reviews": {o: self.reviews[o] for o in OUTCOMES},
-                "decision_times": {o: self.decision_times[o] for o in ("added", "unchanged")}}
+                "decision_times": {o: self.decision_times[o] for o in ("added", "unchanged")},
+                "patterns": {o: self.patterns[o] for o in ("added", "updated", "unchanged")}}
 
     def lines(self) -> list[str]:
         """The report as short human-readable lines."""
@@ -78,6 +82,10 @@ class MergeReport:
         if sum(self.decision_times.values()):
             t = self.decision_times
             out.append(f"  timed decisions: {t['added']} added, {t['unchanged']} already here")
+        if sum(self.patterns.values()):
+            p = self.patterns
+            out.append(f"  patterns: {p['added']} added, {p['updated']} updated (a newer addition or removal), "
+                       f"{p['unchanged']} unchanged")
         return out
 
 
@@ -103,6 +111,8 @@ def merge_project(store: Store, other_path: str | Path, *,
                 _merge_annotations(store, other, id_map, report, on_progress, survey.annotations)
                 _merge_reviews(store, other, id_map, report)
                 _merge_decision_times(store, other, id_map, report)
+                for row in other.other_patterns():
+                    report.patterns[store.merge_pattern(*row)] += 1
         return report
     finally:
         other.close()

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from annotator.core.team.agreement import (
-    DocumentDisagreement, disagreement_score, disputed_spans, preview,
+    DocumentDisagreement, accept_reject_rows, disagreement_score, disputed_spans, preview,
     sort_disagreements, versions_for,
 )
-from annotator.core.text.model import Review, Span
+from annotator.core.text.model import Annotation, Review, Span
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -50,10 +50,24 @@ def initial_final(versions: Mapping[str, Sequence[Span]]) -> list[Span]:
     return sorted(s for s, kind in span_agreement(versions).items() if kind == AGREE_ALL)
 
 
+def dispute_score(annotations: Sequence[Annotation]) -> float:
+    """How much a document's annotators disagree (0..1): 1 for accept against reject (as
+    agreement.accept_reject_row), else 1 - the mean pairwise F1 of the accepted versions."""
+    answers = {a.answer for a in annotations}
+    if {"accept", "reject"} <= answers:
+        return 1.0
+    return disagreement_score({a.annotator: list(a.spans) for a in annotations if a.answer == "accept"})
+
+
 def disagreement_table(store: Store, *, answer: str = "accept") -> list[DocumentDisagreement]:
-    """Documents with two or more versions that differ, most disputed first."""
-    rows = []
+    """Documents with two or more versions that differ and, for "accept", those someone
+    accepted and someone else rejected (reason "accept vs reject", score 1); most disputed
+    first."""
+    rows = accept_reject_rows(store) if answer == "accept" else []
+    seen = {row.document_id for row in rows}
     for doc_id in store.shared_document_ids(answer):
+        if doc_id in seen:
+            continue
         versions = versions_for(store, doc_id, answer)
         score = disagreement_score(versions)
         disputed = disputed_spans(versions)

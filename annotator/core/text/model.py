@@ -14,6 +14,7 @@ DECISIONS = ("accept", "reject", "ignore")
 SOURCE_MODEL = "model"
 SOURCE_GOLD = "gold"
 SOURCE_PROPAGATED = "propagated"  # another occurrence, in the same document, of a phrase the person labelled
+SOURCE_PATTERN = "pattern"  # a match of the project's patterns or term lists (core/learning/patterns)
 
 
 def text_hash(text: str) -> str:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from annotator.core.team.identity import default_annotator
+from annotator.core.team.identity import os_user
 from annotator.core.text.palette import text_color
 from annotator.gui.project import Project
 from annotator.gui.access import fill_in
@@ -41,11 +41,16 @@ def notify(parent: QWidget | None, title: str, text: str, *, show: bool = True) 
     return box
 
 
-def ask_annotator_name(parent: QWidget | None, current: str | None = None) -> str | None:
-    """Ask for the annotator name once (blocking: only called at start-up or from the menu)."""
+def ask_annotator_name(parent: QWidget | None, current: str | None = None, *,
+                       first_run: bool = False) -> str | None:
+    """Ask for the annotator name (blocking: only called at start-up or from the menu).
+    None when cancelled or empty. core/team/identity.py keeps it: first_run for every project
+    without a name, else for this project only."""
+    where = ("It is used in every project that has no name of its own; Cancel works as your "
+             "operating-system user name for now." if first_run else "It is kept in this project only.")
     name, ok = QInputDialog.getText(parent, "Annotator name",
-                                    "Your name, saved with every annotation:",
-                                    QLineEdit.EchoMode.Normal, current or default_annotator())
+                                    f"Your name, saved with every annotation.\n{where}",
+                                    QLineEdit.EchoMode.Normal, current or os_user())
     name = name.strip()
     return name if ok and name else None
 

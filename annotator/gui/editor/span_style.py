@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap, QTextCharFormat
 
-from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Label, Span
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PATTERN, SOURCE_PROPAGATED, Label, Span
 from annotator.core.text.palette import DARK_TEXT, text_color
 
 TEXT_POINT_SIZE = 15.0  # the default; the person's size (View -> Bigger text) is text_points()
@@ -29,6 +29,8 @@ GOLD_MARK = "★"  # learned from gold, or propagated from the person's own span
 STARRED = (SOURCE_GOLD, SOURCE_PROPAGATED)  # suggestions drawn with the star (dotted border)
 GOLD_MARK_COLOR = QColor("#b37400")
 MODEL_MARK = "?"  # guessed by the statistical model
+PATTERN_MARK = "◆"  # a match of the project's patterns or term lists
+PATTERN_MARK_COLOR = QColor("#00796b")
 
 
 @dataclass
@@ -105,7 +107,7 @@ class Palette:
     def fill(self, span: Span) -> QColor:
         """Background of a span: full colour once confirmed, pale while only suggested."""
         color = self.color(span.label)
-        return lighter(color) if span.source in (SOURCE_MODEL, *STARRED) else color
+        return lighter(color) if span.source in (SOURCE_MODEL, SOURCE_PATTERN, *STARRED) else color
 
     def border(self, span: Span) -> QColor:
         return self.color(span.label).darker(190)
@@ -124,7 +126,8 @@ def span_format(base: QTextCharFormat, palette: Palette, span: Span) -> QTextCha
 def tooltip(span: Span, text: str) -> str:
     where = {SOURCE_MODEL: "suggested by the model (not confirmed)",
              SOURCE_GOLD: "learned from gold annotations (not confirmed)",
-             SOURCE_PROPAGATED: "you labelled the same words elsewhere in this document (not confirmed)"}.get(
+             SOURCE_PROPAGATED: "you labelled the same words elsewhere in this document (not confirmed)",
+             SOURCE_PATTERN: "matches one of the project's patterns (not confirmed; Model → Patterns…)"}.get(
                  span.source or "", "confirmed" if span.source is None else f"from {span.source}")
     # Qt shows a tooltip that looks like HTML as rich text: escape, so labels and text stay data.
     body = html.escape(f"{span.label}: {text[span.start:span.end]}")
@@ -148,6 +151,8 @@ def tag_text(span: Span) -> str:
     """The inline label: name, plus a mark saying where an unconfirmed suggestion came from."""
     if span.source in STARRED:
         return f"{GOLD_MARK} {span.label}"
+    if span.source == SOURCE_PATTERN:
+        return f"{PATTERN_MARK} {span.label}"
     if span.source is not None:
         return f"{span.label} {MODEL_MARK}"
     return span.label
@@ -250,10 +255,12 @@ def _tag_pixmap(span: Span, fill: QColor, border: QColor, selected: bool, th: fl
     painter.setFont(font)
     dark_fill = text_color(fill.name()) != DARK_TEXT  # a dark colour someone chose: white ink
     ink = QColor("#ffffff") if dark_fill else QColor("#202020") if span.source is None else border.darker(130)
-    if span.source in STARRED:  # the star in amber, so what was learned stands out
-        mark = GOLD_MARK + " "
+    if span.source in STARRED or span.source == SOURCE_PATTERN:
+        # The star in amber (what was learned), the diamond in teal (a pattern), so they stand out.
+        starred = span.source in STARRED
+        mark = (GOLD_MARK if starred else PATTERN_MARK) + " "
         inner = tag.adjusted(3.0, 0, -3.0, 0)
-        painter.setPen(GOLD_MARK_COLOR)
+        painter.setPen(GOLD_MARK_COLOR if starred else PATTERN_MARK_COLOR)
         painter.drawText(inner, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), mark)
         inner.setLeft(inner.left() + metrics.horizontalAdvance(mark))
         painter.setPen(ink)

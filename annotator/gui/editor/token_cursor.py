@@ -38,7 +38,7 @@ from PySide6.QtGui import (
 )
 
 from annotator.core.text.editing import span_at, token_near
-from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Span
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PATTERN, SOURCE_PROPAGATED, Span
 from annotator.core.text.tokens import Token
 from annotator.gui.editor import span_style
 from annotator.gui.editor.offsets import WindowOffsets
@@ -64,7 +64,8 @@ class CursorHost(Protocol):
     def jump_window_to(self, cp: int) -> bool: ...
 
 STATE_WORDS = {None: "confirmed", SOURCE_MODEL: "suggested", SOURCE_GOLD: "suggested, learned from gold",
-               SOURCE_PROPAGATED: "suggested, labelled so elsewhere in this document"}
+               SOURCE_PROPAGATED: "suggested, labelled so elsewhere in this document",
+               SOURCE_PATTERN: "suggested by a pattern"}
 _BLANK_LINES = 400  # a line move gives up after this many lines without a token
 _START = operator.attrgetter("start")
 

@@ -275,8 +275,8 @@ class DocListModel(QAbstractListModel):
                 self._icons[status] = _status_icon(status)
             return self._icons[status]
         if role == Qt.ItemDataRole.ToolTipRole:
-            disputed = ("; disputed: the annotators' accepted versions differ and nobody has reviewed "
-                        "it, so it has no gold yet" if doc_id in self.project.disputed() else "")
+            disputed = (f"; disputed ({', '.join(self.project.dispute_reasons(doc_id))}): nobody has "
+                        "reviewed it, so it has no gold yet" if doc_id in self.project.disputed() else "")
             assigned = "; assigned to you by the team hub (Next takes it first)" if self.is_assigned(doc_id) else ""
             return f"Document {doc_id}: {self.status(doc_id)}{disputed}{assigned}"
         if role == DISPUTED_ROLE:

@@ -1,5 +1,5 @@
 """The review window's agreement panel: pairwise figures per label, and per annotator how
-often they accepted the model's suggestions unchanged and how they score against reviewed
+often they accepted what the window showed unchanged and how they score against reviewed
 gold (core/team/agreement.py, core/learning/quality.py), computed off the GUI thread."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from annotator.core.team.agreement import AgreementReport, compute_agreement
+from annotator.core.team.agreement import AgreementReport
+from annotator.core.learning.quality import agreement_report
 from annotator.core.store import Store
 from annotator.gui.workers import Worker, WorkerPool
 
@@ -21,7 +22,7 @@ from annotator.gui.workers import Worker, WorkerPool
 def agreement_job(ctx: Any, db_path: Path, answer: str) -> AgreementReport:
     store = Store(db_path, readonly=True)
     try:
-        return compute_agreement(store, answer=answer,
+        return agreement_report(store, answer=answer,
                                  on_progress=lambda done, total: (ctx.check(), ctx.progress(done, total)))
     finally:
         store.close()
@@ -83,8 +84,9 @@ class AgreementPanel(QWidget):
             ("Docs", "Documents both accepted")])
         self.quality = _table(self, "qualityTable", [
             ("Who", "Annotator"), ("Docs", "Documents they accepted"),
-            ("As model", "Share of their accepted documents that are exactly the model's suggestions "
-                         "(a rubber-stamper is near 100%)"),
+            ("As shown", "Unchanged: share of their accepted documents accepted exactly as the window "
+                         "showed them at opening: model, ★ learned, propagated (decisions made in the "
+                         "window; a rubber-stamper is near 100%)"),
             ("Gold F1", "Their versions against the reviewed gold"), ("Rev.", "How many of their documents "
                                                                         "have been reviewed")])
         self.status = QLabel("Computing agreement…", self)

@@ -195,9 +195,9 @@ class ReviewView(QWidget):
             done = row.document_id in reviewed
             item = QListWidgetItem(f"{'✓' if done else '⚑'} #{row.document_id}  {row.score:.2f}  {row.preview}")
             item.setData(Qt.ItemDataRole.UserRole, row.document_id)
-            item.setToolTip(f"document {row.document_id}: {count(row.disputed, 'contested span')}, "
+            item.setToolTip(f"document {row.document_id}: {row.reason}; {count(row.disputed, 'contested span')}, "
                             f"annotators {', '.join(row.annotators)}; disagreement {row.score:.2f} "
-                            "(0 = all agree, 1 = no span in common)"
+                            "(0 = all agree, 1 = no span in common, or accepted by one and rejected by another)"
                             + ("; reviewed" if done else "; disputed: no gold until reviewed"))
             self.doc_list.addItem(item)
         left = sum(1 for r in rows if r.document_id not in reviewed)
@@ -239,7 +239,10 @@ class ReviewView(QWidget):
             return
         doc = self.store.get_document(doc_id)
         self._versions = versions_for(self.store, doc_id, self.answer)
-        kinds = span_agreement(self._versions)
+        # Accept against reject is a dispute (core/team/gold.py): the rejecters are shown too.
+        rejected = sorted(versions_for(self.store, doc_id, "reject")) if self.answer == "accept" else []
+        # A rejecter marked nothing: the accepted spans are not agreed by everyone.
+        kinds = span_agreement({**self._versions, **{name: [] for name in rejected}})
         tokens = token_index(doc.text, self.store.lang)  # lazy for a long text
         labels = self.store.labels()
         for name in sorted(self._versions):
@@ -249,6 +252,11 @@ class ReviewView(QWidget):
             row.editor.spanClicked.connect(lambda span, n=name: self.copy_span(n, span))
             self.rows_splitter.addWidget(row)
             self._rows[name] = row
+        for name in rejected:
+            row = AnnotatorRow(name, self)
+            row.show_rejected(doc.text)
+            self.rows_splitter.addWidget(row)
+            self._rows[name] = row
         self.rows_splitter.addWidget(self.final_box)  # moves it below the new rows
         review = self.store.get_review(doc_id)
         start = list(review.spans) if review else initial_final(self._versions)
@@ -256,10 +264,12 @@ class ReviewView(QWidget):
         self.final.set_document(doc.text, [Span(s.start, s.end, s.label) for s in start], tokens)
         self._sync_scrolling()
         disputed = sum(1 for k in kinds.values() if k != AGREE_ALL)
-        self.title.setText(f"<b>Document #{doc_id}</b> — {count(len(self._versions), 'version')}, "
+        against = f", <b>rejected by {', '.join(rejected)}</b> (accept vs reject)" if rejected else ""
+        self.title.setText(f"<b>Document #{doc_id}</b> — {count(len(self._versions), 'version')}{against}, "
                            f"{disputed} disputed span{'s' if disputed != 1 else ''}"
                            + (f" — <i>reviewed by {review.reviewer}</i>" if review else ""))
-        origin = "the saved review" if review else "the spans all annotators agree on"
+        origin = ("the saved review" if review else "the spans all who accepted agree on" if rejected
+                  else "the spans all annotators agree on")
         self.final_header.setText(f"<b>Final version</b> (reviewer {self.reviewer}) — starts from {origin}. "
                                   "Keys pick the next label; drag to add; click a span, then a key relabels it; "
                                   "Delete removes; A accepts.")

@@ -32,6 +32,7 @@ _TIMED = ("SELECT t.id, t.document_id, t.annotator, t.answer, t.decided, t.secon
           "FROM decision_times t LEFT JOIN decision_suggestions s ON s.decision_id = t.id "
           "LEFT JOIN documents d ON d.id = t.document_id WHERE t.id > ? ORDER BY t.id")
 _LABELS = "SELECT rowid, name, color, key, position FROM labels WHERE rowid > ? ORDER BY rowid"
+_PATTERNS = "SELECT id, key, label, pattern, author, changed, removed FROM patterns WHERE id > ? ORDER BY id"
 
 
 @dataclass
@@ -44,6 +45,7 @@ class OtherSurvey:
     reviews: int = 0
     review_history: int = 0
     decision_times: int = 0
+    patterns: int = 0
     labels: list[Label] = field(default_factory=list)
     span_labels: set[str] = field(default_factory=set)
 
@@ -206,6 +208,25 @@ class ForeignMixin(StoreBase):
                     except BadValue as exc:
                         raise self._bad(f"decision record {row_id}{_whose(doc_id, annotator)}", str(exc)) from None
 
+    def other_patterns(self) -> Iterator[tuple[str, str, str, str, float, bool]]:
+        """Patterns, removed ones too: (key, label, pattern JSON, author, changed, removed),
+        each checked as `patterns add` checks a line, and its key against its content."""
+        from annotator.core.learning.patterns.records import PatternError, check_pattern, dumps_pattern
+
+        with self._reading():
+            for batch in self._batches(_PATTERNS, "patterns", "id", "pattern"):
+                for row_id, key, label, raw, author, changed, removed in batch:
+                    try:
+                        pattern = check_pattern(values.label_name(label), values.json_cell(raw, "pattern"))
+                        if key != pattern.key:
+                            raise BadValue("its key does not match its label and pattern")
+                        if removed not in (0, 1):
+                            raise BadValue(f"removed is {str(removed)[:20]!r}, not 0 or 1")
+                        yield (key, pattern.label, dumps_pattern(pattern.pattern), values.name(author, "author"),
+                               values.number(changed, "changed"), bool(removed))
+                    except (BadValue, PatternError) as exc:
+                        raise self._bad(f"pattern {row_id}", str(exc)) from None
+
     def check_other(self, on_row: Callable[[], None] | None = None) -> OtherSurvey:
         """Read and check every value a merge reads, writing nothing anywhere: a merge runs it
         first, so a bad file is refused before our project is touched. on_row() is called
@@ -232,6 +253,9 @@ class ForeignMixin(StoreBase):
                 seen()
         for _ in self.other_decision_times():  # suggested labels are not added to ours
             survey.decision_times += 1
+            seen()
+        for _ in self.other_patterns():  # a pattern of a label we lack stays inert until it is added
+            survey.patterns += 1
             seen()
         if len(survey.span_labels) > MAX_LABELS:
             raise self._bad("spans", f"more than {MAX_LABELS:,} different labels")
