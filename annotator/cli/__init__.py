@@ -22,6 +22,7 @@ COMMAND_MODULES = {
     "merge": "review_cmds", "agreement": "review_cmds", "review": "review_cmds",
     "hub": "hub_cmds", "sync": "hub_cmds", "gui": "gui_cmd", "install-desktop": "desktop_cmd",
     "new": "setup_cmds", "whoami": "setup_cmds", "patterns": "patterns_cmd",
+    "notes": "team_cmds", "guidelines": "team_cmds", "history": "team_cmds",
 }
 
 

@@ -43,6 +43,7 @@ from annotator.gui.editor.span_editor import SpanEditor
 from annotator.gui.status import StatusBar
 from annotator.gui.tasks import TaskRunner
 from annotator.gui.theme import appearance
+from annotator.gui.team_views import TeamViews
 from annotator.paths import resource_path
 from annotator.gui import access
 
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
         self.menu_actions["keep_improving"].setChecked(self.continuous.enabled())
         self.add_panel(AcceptedPanel(self.project), "Progress")
         self.add_panel(OverviewPanel(self.project, self.tasks), "Overview")
+        self.team = TeamViews(self.project, self.editor, self.label_bar, self.add_panel, self.open_document,
+                              lambda: self.current_id, self.documentShown, self)  # guidelines, notes, undo
         self._subscribe()
         self.status.watch(self.project, self.tasks, self.background, self.doc_model)
         self.hub = HubSync(self.project, self.tasks, self)  # File -> Team hub...
@@ -147,7 +150,7 @@ class MainWindow(QMainWindow):
             "team_hub": lambda: hub_dialog.ask_hub(self, self.hub),
             "annotator": lambda: project_dialogs.ask_annotator(self, p),
             "quit": self.close,
-            "undo": lambda: self.editor.undo_stack().undo(),
+            "undo": lambda: self.team.undo(), "undo_decision": lambda: self.team.undo_decision(),
             "redo": lambda: self.editor.undo_stack().redo(),
             "delete": self.editor.token_cursor().delete_here,  # the selected span, else the cursor's
             "confirm_all": self.editor.confirm_all,
@@ -161,7 +164,7 @@ class MainWindow(QMainWindow):
             "patterns": lambda: PatternsDialog.show_for(self, p, t),
             "train": lambda: training.train_from_gold(self, p, t),
             "keep_improving": self.continuous.set_enabled,
-            "review": self.reviews.open,
+            "review": self.reviews.open, "guidelines": lambda: self.team.toggle_guidelines(),
             "agreement": lambda: self.reviews.open(focus_agreement=True),
             "shortcuts": self.show_shortcuts,
             "about": self.about,
@@ -210,7 +213,7 @@ class MainWindow(QMainWindow):
             "model in the Model menu."))
         self.tasks.failed.connect(lambda name, message: dialogs.show_message(
             self, f"{name.capitalize()} failed", message))
-        for source in (self.occurrences, self.doc_order):
+        for source in (self.occurrences, self.doc_order, self.team):
             source.message.connect(lambda text: self.status.showMessage(text, 8000))
 
     def _restore_settings(self) -> None:

@@ -50,6 +50,8 @@ MENUS: list[tuple[str, list[Any]]] = [
         ("accept", "&Accept (save as gold)", ["A"], ""),
         ("reject", "&Reject", ["X"], ""),
         ("skip", "&Skip", ["Space"], ""),
+        ("undo_decision", "&Undo decision", [],
+         "Take back your accept, reject or skip (also Ctrl+Z right after moving on): the version before it comes back"),
         SEPARATOR,
         ("previous", "&Previous document", ["Left", "PgUp"], ""),
         ("next", "&Next document", ["Right", "PgDown"], ""),
@@ -74,6 +76,7 @@ MENUS: list[tuple[str, list[Any]]] = [
         ("agreement", "&Agreement…", [], ""),
     ]),
     ("&View", [
+        ("guidelines", "&Guidelines", ["Ctrl+G"], "The project's guidelines and what each label means, beside the text"),
         ("submenu", "panels"),
         ("submenu", "theme"),
         SEPARATOR,

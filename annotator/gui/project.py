@@ -22,6 +22,9 @@ Signals:
     patternsEdited()         the project's patterns changed (added, removed, merged, synced)
     matcherStale()           a long document was decided: rebuild what is learned, in a worker
     trainedModelsChanged()   a trained pipeline or a learning curve was recorded
+    decisionUndone(int)      this annotator's decision on the document (id) was taken back
+    notesChanged(int)        a note was added, edited or deleted on the document (id; -1: any)
+    guidelinesChanged()      the guidelines or a label's description changed
 """
 
 from __future__ import annotations
@@ -94,6 +97,9 @@ class Project(QObject):
     matcherStale = Signal()
     patternsEdited = Signal()
     trainedModelsChanged = Signal()
+    decisionUndone = Signal(int)
+    notesChanged = Signal(int)
+    guidelinesChanged = Signal()
 
     def __init__(self, path: str | Path, annotator: str | None, model: str | None = "",
                  parent: QObject | None = None) -> None:
@@ -317,15 +323,23 @@ class Project(QObject):
         if report.labels_added:
             self.labelsChanged.emit()
         self.documentsAdded.emit(report.documents_added)
+        self._teamwork_arrived(report.notes, report.guidelines)
         self.team_work_changed()
         if report.patterns["added"] or report.patterns["updated"]:
             self.patternsEdited.emit()
+
+    def _teamwork_arrived(self, notes: Any, guidelines: Any) -> None:
+        if notes["added"] or notes["updated"]:
+            self.notesChanged.emit(-1)
+        if guidelines["added"] or guidelines["updated"]:
+            self.guidelinesChanged.emit()
 
     def synced(self, report: Any) -> None:
         """A team hub sync (core/hub SyncReport) ended: announce what it brought."""
         pulled = report.pulled
         if pulled.labels:
             self.labelsChanged.emit()
+        self._teamwork_arrived(pulled.notes, pulled.guidelines)
         if pulled.documents:
             self.documentsAdded.emit(pulled.documents)
         # Teammates' decision records (seconds, suggestions at opening) feed the overview.
@@ -345,18 +359,71 @@ class Project(QObject):
         self.refresh_disputed()
         self.teamWorkChanged.emit()
 
+    # ---- notes, guidelines, undo (core/team/notes.py, guidelines.py, undo.py) -----------------------
+    # Each raises AnnotatorError with a one-line reason when the core refuses.
+    def add_note(self, doc_id: int, text: str) -> None:
+        from annotator.core.team.notes import add_note
+
+        add_note(self.store, doc_id, self.annotator, text)
+        self.notesChanged.emit(doc_id)
+
+    def edit_note(self, note_id: int, text: str) -> None:
+        from annotator.core.team.notes import edit_note
+
+        self.notesChanged.emit(edit_note(self.store, note_id, self.annotator, text).document_id)
+
+    def delete_note(self, note_id: int) -> None:
+        from annotator.core.team.notes import delete_note
+
+        self.notesChanged.emit(delete_note(self.store, note_id, self.annotator).document_id)
+
+    def set_guidelines(self, text: str) -> None:
+        from annotator.core.team.guidelines import set_guidelines
+
+        set_guidelines(self.store, text, self.annotator)
+        self.guidelinesChanged.emit()
+
+    def describe_label(self, label: str, text: str, examples: Sequence[str]) -> None:
+        from annotator.core.team.guidelines import describe_label
+
+        describe_label(self.store, label, text, self.annotator, examples)
+        self.guidelinesChanged.emit()
+
+    def undo_decision(self, doc_id: int) -> Any:
+        """Take back this annotator's decision on `doc_id` (core/team/undo.py); returns the
+        UndoResult. The gold it taught is unlearned, the disputed set updated."""
+        from annotator.core.team.undo import undo_decision
+
+        if self.waiting and not self.flush():
+            raise ProjectBusy("the project file is busy: try again in a moment")
+        result = undo_decision(self.store, doc_id, self.annotator)
+        self.session.drafts.forget(doc_id)
+        if self.session.matcher is not None:
+            teaches = team_gold.learned_version(self.store, doc_id, self.annotator)
+            if teaches is None:
+                self.session.matcher.remove(doc_id)
+            else:
+                self.session.matcher.add(doc_id, self.store.get_document(doc_id).text, list(teaches))
+        self._update_disputed(doc_id)
+        self.decisionUndone.emit(doc_id)
+        return result
+
     def save_review(self, doc_id: int, reviewer: str, spans: Iterable[Span], sources: Iterable[str]) -> None:
         from annotator.core.team.review import accept_review
 
         accept_review(self.store, doc_id, reviewer, list(spans), sources)
         self._reviewed([doc_id])
 
-    def auto_accept(self, reviewer: str) -> int:
-        """Review every unanimous document two or more annotators accepted; returns how many."""
+    def auto_accept(self, reviewer: str, *, majority: bool = False) -> Any:
+        """Review every unanimous document two or more annotators accepted and, with `majority`,
+        every one whose majority version is complete (the project's k); returns the core's
+        AutoAccepted (how many of each, how many disputed are left)."""
+        from annotator.core.team.majority import auto_accept, min_agreement
+
         ids = [doc_id for doc_id, _ in team_gold.unanimous_shared(self.store)]
-        saved = team_gold.auto_accept(self.store, reviewer)
-        self._reviewed(ids)
-        return saved
+        done = auto_accept(self.store, reviewer, min_agreement(self.store), majority=majority)
+        self._reviewed(ids + done.majority_ids)
+        return done
 
     def _reviewed(self, doc_ids: list[int]) -> None:
         if self.session.matcher is not None:  # a review now teaches instead of the versions

@@ -53,7 +53,7 @@ def test_two_projects_on_one_machine_keep_their_own_names(tmp_path: Path, labell
             store.save_annotation(doc_id, "bob", "accept", annotation.spans)
     reviewed = run("review", "--db", lee, "--auto-accept")
     assert reviewed.exit_code == 0, reviewed.output
-    assert "Reviewed 2 unanimous documents as lee." in reviewed.stdout
+    assert "Accepted 2 documents as lee: 2 unanimous; 0 disputed documents left." in reviewed.stdout
     with Store(lee) as store:
         assert {store.get_review(d).reviewer for d in store.document_ids()} == {"lee"}
 
@@ -75,7 +75,7 @@ def test_import_and_review_options_sign_one_run_only(tmp_path: Path, labelled: P
     with Store(db) as store:
         for doc_id in store.document_ids():
             store.save_annotation(doc_id, "carol", "accept", store.get_annotation(doc_id, "bob").spans)
-    assert "as rita." in run("review", "--db", db, "--auto-accept", "--reviewer", "rita").stdout
+    assert "as rita: " in run("review", "--db", db, "--auto-accept", "--reviewer", "rita").stdout
     assert "lee" in run("whoami", "--db", db).stdout
 
 
@@ -91,6 +91,13 @@ def test_with_no_name_anywhere_the_user_name_is_never_silent(tmp_path: Path, lab
         assert identity.project_name(store) is None  # a stand-in is not remembered
     shown = run("whoami", "--db", db)
     assert os_name in shown.stdout and "no name is set" in shown.stdout
+    with Store(db) as store:
+        for doc_id in store.document_ids():
+            store.save_annotation(doc_id, "carol", "accept", store.get_annotation(doc_id, os_name).spans)
+    reviewed = run("review", "--db", db, "--auto-accept")
+    assert f"Accepted 2 documents as {os_name}: 2 unanimous" in reviewed.stdout
+    assert (f"Signed as {os_name}, your operating-system user name: no name is set for this project (give "
+            "--reviewer NAME") in reviewed.stdout
 
 
 def test_bad_names_are_refused_in_one_line(tmp_path: Path):

@@ -119,10 +119,10 @@ def test_every_consumer_uses_the_team_gold(team, tmp_path: Path, suggester: Sugg
 
     reviewed = run("review", "--db", alice_db, "--auto-accept", "--reviewer", "alice")
     assert reviewed.exit_code == 0, reviewed.output
-    assert "Reviewed 1 unanimous document as alice" in reviewed.stdout
+    assert "Accepted 1 document as alice: 1 unanimous; 2 disputed documents left." in reviewed.stdout
     assert "2 disputed documents" in reviewed.stdout
     again = run("review", "--db", alice_db, "--auto-accept", "--reviewer", "alice")
-    assert "Reviewed 0 unanimous documents" in again.stdout
+    assert "Accepted 0 documents as alice: 0 unanimous" in again.stdout
     with Store(alice_db) as store:
         assert store.reviewed_document_ids() == [ids["a3"]]
 

@@ -6,9 +6,10 @@ the report's progress."""
 from __future__ import annotations
 
 from annotator.core.team.gold import (
-    REASON_ACCEPT_REJECT, REASON_SPANS, auto_accept, dispute_reasons, disputed_ids, gold_for, iter_gold,
-    summarize, unanimous_shared,
+    REASON_ACCEPT_REJECT, REASON_SPANS, dispute_reasons, disputed_ids, gold_for, iter_gold, summarize,
+    unanimous_shared,
 )
+from annotator.core.team.majority import auto_accept
 from annotator.core.text.model import Span
 from annotator.core.learning.ordering import ORDER_DISPUTED, document_order
 from annotator.core.report.overview import compute_overview
@@ -49,10 +50,25 @@ def test_accept_against_reject_is_disputed_with_its_reason(store: Store):
     assert gold_for(store, e).made_by == "alice"
     # Not unanimous: `review --auto-accept` leaves it to a person.
     assert [doc_id for doc_id, _ in unanimous_shared(store)] == [c]
-    assert auto_accept(store, "rita") == 1 and store.get_review(a) is None
+    assert auto_accept(store, "rita").accepted == 1 and store.get_review(a) is None
     # A review settles it.
     store.save_review(a, "rita", [PERSON], ["alice", "bob"])
     assert a not in disputed_ids(store) and gold_for(store, a).spans == (PERSON,)
+
+
+def test_a_majority_of_the_spans_does_not_settle_a_rejection(store: Store):
+    """Three accept the same spans, a fourth rejects: the spans' majority is complete, but
+    whether the document belongs at all is a person's call (core/team/majority.py)."""
+    (doc,), _ = store.add_documents([("Alice text", {})])
+    for name in ("alice", "bob", "carol"):
+        store.save_annotation(doc, name, "accept", [PERSON])
+    store.save_annotation(doc, "dave", "reject", [])
+    done = auto_accept(store, "rita", None)
+    assert (done.accepted, done.left) == (0, 1) and store.get_review(doc) is None
+    store.save_annotation(doc, "dave", "accept", [PERSON])  # he changes his mind: unanimous now
+    done = auto_accept(store, "rita", None)
+    assert (done.unanimous, done.left) == (1, 0)
+    assert list(store.get_review(doc).sources) == ["alice", "bob", "carol", "dave"]
 
 
 def test_the_review_list_and_the_disputed_order_show_it_first(store: Store):
@@ -71,3 +87,19 @@ def test_stats_and_the_report_count_it_as_disputed(store: Store):
     assert stats["gold"] == {"reviewed": 0, "unanimous": 2, "disputed": 2}
     overview = compute_overview(store, detail=False)
     assert overview.progress.disputed == 2 and overview.progress.gold == 2
+
+
+def test_it_comes_first_even_before_a_document_worse_than_chance(store: Store):
+    """The per-document score is 1 - alpha, which passes 1 when the annotators agree less than
+    chance; accept against reject (score 1) still comes first in the review and the order."""
+    (rejected, worse), _ = store.add_documents([("Alice text", {}), ("Alice met Bob", {})])
+    store.save_annotation(rejected, "alice", "accept", [PERSON])
+    store.save_annotation(rejected, "bob", "reject", [])
+    # Tags (B-PER, O, O) against (O, O, B-PER): D = 4, n = 6 (B 2, O 4): alpha = 1 - 5 * 4 / 16.
+    store.save_annotation(worse, "alice", "accept", [Span(0, 5, "PERSON")])
+    store.save_annotation(worse, "bob", "accept", [Span(10, 13, "PERSON")])
+    rows = disagreement_table(store)
+    assert [row.document_id for row in rows] == [rejected, worse]
+    assert rows[0].score == 1.0 and rows[1].score == 1.25
+    assert document_order(store, ORDER_DISPUTED) == [rejected, worse]
+    assert next_disputed(store, None) == rejected

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.core.team.majority import auto_accept
 from annotator.core.team.gold import (
-    KIND_REVIEW, KIND_UNANIMOUS, GoldSummary, auto_accept, disputed_ids, gold_for, iter_gold,
+    KIND_REVIEW, KIND_UNANIMOUS, GoldSummary, disputed_ids, gold_for, iter_gold,
     learned_version, summarize, unanimous_shared,
 )
 from annotator.core.text.model import Span
@@ -86,9 +87,9 @@ def test_auto_accept_reviews_unanimous_shared_documents_once(store: Store, docs:
     store.save_annotation(c, "alice", "accept", [PERSON])
     store.save_annotation(c, "bob", "accept", [ORG])
     assert [doc_id for doc_id, _ in unanimous_shared(store)] == [b]
-    assert auto_accept(store, "rita") == 1
+    assert auto_accept(store, "rita", majority=False).accepted == 1
     review = store.get_review(b)
     assert (review.reviewer, review.spans, review.sources) == ("rita", (PERSON,), ("alice", "bob"))
-    assert auto_accept(store, "rita") == 0
+    assert auto_accept(store, "rita", majority=False).accepted == 0
     with pytest.raises(ValueError):
         auto_accept(store, "")

@@ -155,6 +155,10 @@ def test_the_review_windows_headers_and_tables_are_not_truncated(qtbot, tmp_path
                 assert shows_all_its_text(label), (width, label.text()[:60], label.size())
         for table in view.findChildren(QTableView):
             header, metrics = table.horizontalHeader(), table.fontMetrics()
+            last = header.count() - 1  # every column inside the table: none cut off at its right edge
+            assert header.sectionViewportPosition(last) + header.sectionSize(last) <= table.viewport().width(), (
+                width, table.objectName())
+            assert header.sectionSize(0) >= 60, (width, table.objectName())  # the names still readable
             for column in range(1, header.count()):  # the figures: the names' column elides
                 text = table.model().headerData(column, Qt.Orientation.Horizontal)
                 assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(text) + 8, (width, text)

@@ -40,6 +40,7 @@ def test_review_a_disputed_document_then_the_learned_suggestions_change(qtbot, t
     assert learned == []
 
     view = w.reviews.open()
+    qtbot.waitUntil(lambda: view.listed, timeout=20000)  # listed off the GUI thread
     assert view.current_document() == ids[0]
     assert view.doc_list.item(0).text().startswith("⚑")
     view.copy_span("alice", spans(DISPUTED, ("zorblax industries", "ORG"))[0])
@@ -80,6 +81,7 @@ def test_accept_against_reject_is_disputed_in_the_window_and_the_review(qtbot, t
     assert "⚑ disputed" in w.header.text()
 
     view = w.reviews.open()
+    qtbot.waitUntil(lambda: view.listed, timeout=20000)  # listed off the GUI thread
     assert view.current_document() == ids[0]
     item = view.doc_list.item(0)
     assert item.text().startswith("⚑") and "accept vs reject" in item.toolTip()

@@ -86,6 +86,7 @@ def test_merge_from_the_file_menu_then_review_both_annotators(qtbot, tmp_path, m
     assert len(w.reviews.views) == 1
     view = w.reviews.views[0]
     assert view.isWindow() and view.isVisible() and view.reviewer == "alice"
+    qtbot.waitUntil(lambda: view.listed, timeout=20000)  # listed off the GUI thread
     assert view.current_document() == ids[0]  # the one where they disagree
     assert set(view.annotator_editors()) == {"alice", "bob"}
     qtbot.waitUntil(lambda: view.agreement is not None, timeout=20000)

@@ -12,6 +12,7 @@ from annotator.core.hub.sync import sync
 from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
 from tests.cli.helpers import run
+from tests.hub.conftest import older_hub
 
 TEXTS = ["Alice Smith met Bob Jones in Paris.", "Acme Corp hired Carol in Berlin.", "Nothing here."]
 PER = Span(0, 11, "PERSON")
@@ -108,12 +109,7 @@ def test_an_older_hub_keeps_them_waiting_until_hub_init(hub, make_project):
     """A hub made by the release before decision records (its schema as then): everything
     else syncs, the records wait; once the admin runs `hub init` they go up, each once."""
     with hub.admin() as conn:
-        # What later migrations made goes too (patterns: tests/hub/test_patterns_hub.py).
-        conn.execute("DROP FUNCTION hub.merge_pattern")
-        conn.execute("DROP TABLE hub.patterns")
-        conn.execute("DROP FUNCTION hub.add_decision_time")
-        conn.execute("DROP TABLE hub.decision_times")
-        conn.execute("DELETE FROM hub.schema_version WHERE version >= %s", (DECISION_TIMES_VERSION,))
+        older_hub(conn, DECISION_TIMES_VERSION)  # later migrations (patterns, notes...) go too
     alice = hub.add("alice")
     with Store(make_project("alice", TEXTS)) as a:
         alice_decides(a)

@@ -11,6 +11,7 @@ from pathlib import Path
 import orjson
 
 from annotator.core.team import identity
+from annotator.core.team.notes import add_note
 from annotator.core.hub.connection import connect
 from annotator.core.hub.routing import set_settings
 from annotator.core.hub.sync import sync
@@ -70,16 +71,20 @@ def test_bundled_samples_never_reach_the_hub(hub, tmp_path: Path, monkeypatch):
         first = store.document_ids()[0]
         store.save_annotation(first, "dana", "accept", [])  # trying the app on a sample
         store.save_review(first, "dana", [], ["dana"])
+        add_note(store, first, "dana", "trying notes on a sample")
         (mine,), _ = store.add_documents([("Dana's own article about Oslo.", {})])
         store.save_annotation(mine, "dana", "accept", [])
+        add_note(store, mine, "dana", "is Oslo the city here?")
     got = run("sync", hub.add("dana", reviewer=True), "--json")  # no --db: the default project
     assert got.exit_code == 0, got.output
     report = orjson.loads(got.output)
     assert report["pushed"]["documents"] == 1 and report["kept_local"]["samples"] == samples
-    assert report["kept_local"]["sample_work"] == 2  # the decision and the review on a sample
+    assert report["kept_local"]["sample_work"] == 3  # the decision, the review and the note on a sample
+    assert report["pushed"]["notes"]["added"] == 1  # the note on her own article
     assert report["pushed"]["decisions"]["added"] == 1 and report["pushed"]["reviews"]["added"] == 0
     assert hub.count("SELECT count(*) FROM hub.documents") == 1
     assert hub.count("SELECT count(*) FROM hub.decisions") == 1 and hub.count("SELECT count(*) FROM hub.reviews") == 0
+    assert hub.count("SELECT count(*) FROM hub.notes") == 1
     text = run("sync")
     assert f"{samples} sample articles kept in this project (the bundled examples never go to a hub)" in text.stdout
 
@@ -148,7 +153,7 @@ def test_a_reviewers_own_reviews_are_pushed_and_reported(hub, make_project, tmp_
             assert run("sync", "--db", db).exit_code == 0
     assert run("sync", "--db", dana_db).exit_code == 0  # lee's decisions arrive
     reviewed = run("review", "--db", dana_db, "--auto-accept")  # no --reviewer: the project's name
-    assert "Reviewed 2 unanimous documents as dana." in reviewed.stdout
+    assert "Accepted 2 documents as dana: 2 unanimous; 0 disputed documents left." in reviewed.stdout
     got = run("sync", "--db", dana_db)
     assert got.exit_code == 0, got.output
     assert "  your work sent: 0 decisions, 2 reviews, 0 decision records" in got.stdout

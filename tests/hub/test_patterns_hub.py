@@ -13,6 +13,7 @@ from annotator.core.hub.schema import PATTERNS_VERSION, SCHEMA_VERSION
 from annotator.core.hub.sync import sync
 from annotator.core.learning.patterns.records import Pattern, pattern_key
 from annotator.core.store import Store
+from tests.hub.conftest import older_hub
 
 TEXTS = ["The Halvard Line left Belmouth in March."]
 
@@ -120,9 +121,7 @@ def test_a_bad_row_on_the_hub_is_not_applied(team, make_project):
 
 def test_an_older_hub_keeps_pattern_changes_waiting_until_hub_init(hub, make_project):
     with hub.admin() as conn:
-        conn.execute("DROP FUNCTION hub.merge_pattern")
-        conn.execute("DROP TABLE hub.patterns")
-        conn.execute("DELETE FROM hub.schema_version WHERE version >= %s", (PATTERNS_VERSION,))
+        older_hub(conn, PATTERNS_VERSION)  # later migrations (notes, guidelines...) go too
     carol = hub.add("carol", reviewer=True)
     with Store(make_project("carol", TEXTS)) as c:
         c.add_patterns([Pattern("GPE", "belmouth")], "carol")

@@ -23,6 +23,7 @@ import orjson
 
 from annotator.core.errors import SpanError
 from annotator.core.text.model import Span, text_hash
+from annotator.core.hub import teamwork
 from annotator.core.hub.schema import DECISION_TIMES_VERSION
 from annotator.core.store import Store
 
@@ -31,12 +32,15 @@ REVIEW_COLS = "d.hash, x.reviewer, x.spans, x.sources, x.created"
 TIME_COLS = "d.hash, x.annotator, x.answer, x.decided, x.seconds, x.suggested"
 TABLES = (("decisions", DECISION_COLS), ("decision_history", DECISION_COLS),
           ("reviews", REVIEW_COLS), ("review_history", REVIEW_COLS))
-_NOUNS = {"decision_times": "decision record"}
+_NOUNS = {"decision_times": "decision record", "notes": "note"}
 
 
 def tables(version: int) -> tuple[tuple[str, str], ...]:
     """The (table, columns) pulled from a hub at this schema version."""
-    return TABLES + ((("decision_times", TIME_COLS),) if version >= DECISION_TIMES_VERSION else ())
+    reviews = teamwork.review_cols(version)
+    out = tuple((t, reviews if t.startswith("review") else cols) for t, cols in TABLES)
+    return (out + ((("decision_times", TIME_COLS),) if version >= DECISION_TIMES_VERSION else ())
+            + teamwork.note_tables(version))
 
 
 @dataclass
@@ -46,6 +50,8 @@ class PullCounts:
     decisions: Counter = field(default_factory=Counter)
     reviews: Counter = field(default_factory=Counter)
     decision_times: Counter = field(default_factory=Counter)  # added / unchanged
+    notes: Counter = field(default_factory=Counter)
+    guidelines: Counter = field(default_factory=Counter)
     rejected: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -104,6 +110,9 @@ def apply_rows(store: Store, table: str, rows: Iterable[tuple[Any, ...]], ids: d
             if table == "decision_times":
                 counts.decision_times[store.merge_timed_values(doc_id, *row[1:])] += 1
                 continue
+            if table == "notes":
+                counts.notes[teamwork.apply_note(store, doc_id, row)] += 1
+                continue
             spans = _spans(row[2] if table.startswith("review") else row[3])
             store.ensure_labels({s.label for s in spans})
             if table.startswith("decision"):
@@ -113,9 +122,10 @@ def apply_rows(store: Store, table: str, rows: Iterable[tuple[Any, ...]], ids: d
                 sources = orjson.loads(row[3])
                 if not isinstance(sources, list):
                     raise ValueError("sources are not a list")
-                outcome = store.merge_review(doc_id, row[1], spans, [str(s) for s in sources], row[4])
+                method = row[5] if len(row) > 5 else "hand"
+                outcome = store.merge_review(doc_id, row[1], spans, [str(s) for s in sources], row[4], method=method)
                 counts.reviews[outcome] += 1
-        except (SpanError, ValueError, KeyError, TypeError, orjson.JSONDecodeError) as exc:
+        except (SpanError, ValueError, KeyError, TypeError, orjson.JSONDecodeError) as exc:  # TeamTextError too
             who = row[1]
             noun = _NOUNS.get(table, table[:-1].replace("_", " "))
             counts.reject(f"{noun} by {str(who)[:40]} on document {row[0][:12]}: {exc}")

@@ -34,8 +34,14 @@ class SyncReport:
     pushed_decision_times: Counter = field(default_factory=Counter)
     kept_local_decision_times: int = 0  # records merged in under another annotator's name
     decision_times_waiting: int = 0     # ours, kept until the hub's schema can hold them
+    pushed_notes: Counter = field(default_factory=Counter)       # added / updated / unchanged
+    pushed_guidelines: Counter = field(default_factory=Counter)  # as reviews
+    kept_local_notes: int = 0           # notes merged in under another author's name
+    kept_local_guidelines: int = 0      # not this reviewer's, or we are not a reviewer on the hub
+    teamwork_waiting: int = 0           # notes and guidelines kept until the hub can hold them
+    review_methods_dropped: int = 0     # reviews by majority/unanimous pushed to an older hub as plain
     kept_local_samples: int = 0     # bundled sample articles in this project: never pushed
-    sample_work: int = 0            # decisions and reviews on them, kept too
+    sample_work: int = 0            # decisions, reviews and notes on them, kept too
     kept_names: dict[str, set[str]] = field(default_factory=dict)  # kind -> the other names kept
     pulled: PullCounts = field(default_factory=PullCounts)
     assigned: int = 0               # open assignments held now
@@ -50,7 +56,9 @@ class SyncReport:
         return (self.pushed_documents + self.pushed_labels + self.pulled.documents + self.pulled.labels
                 + sum(c[o] for c in (self.pushed_decisions, self.pushed_reviews,
                                      self.pulled.decisions, self.pulled.reviews) for o in changed)
-                + self.pushed_decision_times["added"] + self.pulled.decision_times["added"] + self.patterns.moved)
+                + self.pushed_decision_times["added"] + self.pulled.decision_times["added"] + self.patterns.moved
+                + sum(c[o] for c in (self.pushed_notes, self.pushed_guidelines, self.pulled.notes,
+                                     self.pulled.guidelines) for o in changed))
 
     def to_dict(self) -> dict[str, Any]:
         def outcomes(c: Counter) -> dict[str, int]:
@@ -65,16 +73,21 @@ class SyncReport:
                            "documents_already_on_hub": self.documents_already_on_hub,
                            "labels": self.pushed_labels, "decisions": outcomes(self.pushed_decisions),
                            "reviews": outcomes(self.pushed_reviews),
-                           "decision_times": records(self.pushed_decision_times)},
+                           "decision_times": records(self.pushed_decision_times),
+                           "notes": outcomes(self.pushed_notes), "guidelines": outcomes(self.pushed_guidelines)},
                 "kept_local": {"decisions": self.kept_local_decisions, "reviews": self.kept_local_reviews,
                                "reviews_waiting_for_role": self.reviews_waiting_for_role,
                                "decision_times": self.kept_local_decision_times,
                                "decision_times_waiting": self.decision_times_waiting,
+                               "notes": self.kept_local_notes, "guidelines": self.kept_local_guidelines,
+                               "notes_and_guidelines_waiting": self.teamwork_waiting,
+                               "review_methods_dropped": self.review_methods_dropped,
                                "samples": self.kept_local_samples, "sample_work": self.sample_work,
                                "other_names": {k: sorted(v) for k, v in sorted(self.kept_names.items()) if v}},
                 "pulled": {"documents": p.documents, "labels": p.labels,
                            "decisions": outcomes(p.decisions), "reviews": outcomes(p.reviews),
                            "decision_times": records(p.decision_times),
+                           "notes": outcomes(p.notes), "guidelines": outcomes(p.guidelines),
                            "rejected": p.rejected, "problems": p.problems},
                 "patterns": self.patterns.to_dict(),
                 "assigned": self.assigned, "assigned_received": self.assigned_received,
@@ -94,6 +107,11 @@ class SyncReport:
                    f"{_sent(self.pushed_reviews, 'review')}, {_sent(self.pushed_decision_times, 'decision record')}")
         out.append(f"  received from the hub: {_received(p.decisions, 'decision')}, "
                    f"{_received(p.reviews, 'review')}, {_received(p.decision_times, 'decision record')}")
+        if sum(self.pushed_notes.values()) or sum(self.pushed_guidelines.values()) \
+                or sum(p.notes.values()) or sum(p.guidelines.values()):
+            out.append(f"  notes and guidelines: {_sent(self.pushed_notes, 'note')} and "
+                       f"{_sent(self.pushed_guidelines, 'guideline change')} sent; {_received(p.notes, 'note')} and "
+                       f"{_received(p.guidelines, 'guideline change')} received")
         out += self._kept_lines()
         if p.rejected:
             out.append(f"  not applied: {count(p.rejected, 'bad row')} from the hub, e.g. {p.problems[0]}")
@@ -106,13 +124,14 @@ class SyncReport:
     def _kept_lines(self) -> list[str]:
         me, out = self.annotator, []
         if self.kept_local_samples:
-            on_them = (f", with the {count(self.sample_work, 'decision or review', 'decisions and reviews')} on them"
-                       if self.sample_work else "")
+            work = count(self.sample_work, "decision, review or note", "decisions, reviews and notes")
+            on_them = f", with the {work} on them" if self.sample_work else ""
             out.append(f"  {count(self.kept_local_samples, 'sample article')} kept in this project (the bundled "
                        f"examples never go to a hub){on_them}")
         for kind, number, noun in (("decisions", self.kept_local_decisions, "decision"),
                                    ("reviews", self.kept_local_reviews, "review"),
-                                   ("decision records", self.kept_local_decision_times, "decision record")):
+                                   ("decision records", self.kept_local_decision_times, "decision record"),
+                                   ("notes", self.kept_local_notes, "note")):
             if number:
                 names = ", ".join(sorted(self.kept_names.get(kind, ())))
                 out.append(f"  kept in this project: {count(number, noun)} by other names ({names}): only "
@@ -124,6 +143,16 @@ class SyncReport:
         if self.decision_times_waiting:
             out.append(f"  kept in this project: {count(self.decision_times_waiting, 'decision record')} until the "
                        "hub's admin runs `annotator hub init` again (this hub's schema cannot hold them yet)")
+        if self.kept_local_guidelines:
+            out.append(f"  kept in this project: {count(self.kept_local_guidelines, 'guideline change')}: only "
+                       "reviewers change the guidelines on the hub, and only their own are sent")
+        if self.teamwork_waiting:
+            waiting = count(self.teamwork_waiting, "note or guideline change", "notes and guideline changes")
+            out.append(f"  kept in this project: {waiting} until the hub's admin runs `annotator hub init` again "
+                       "(this hub's schema cannot hold them yet)")
+        if self.review_methods_dropped:
+            out.append(f"  {count(self.review_methods_dropped, 'review')} by majority or unanimous went up as hand "
+                       "reviews: this hub's schema is older, the admin runs `annotator hub init` again")
         return out
 
 

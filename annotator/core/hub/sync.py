@@ -2,10 +2,10 @@
 
 Order: labels, documents, this annotator's decisions (current, then history), reviews (if
 this annotator is a reviewer), this annotator's decision records (the window's seconds and
-suggestions at opening), pattern changes (a reviewer's: core/hub/patterns.py), assignments,
-then everything changed on the hub since the last pull. Every step is one hub transaction
-then one local transaction per chunk of CHUNK rows, and each watermark is written with (pulls) or right after (pushes) the data it
-covers: a sync killed, cut off or facing a stopped server at any point leaves both sides
+suggestions at opening), notes and guidelines (core/hub/teamwork.py), pattern changes (a
+reviewer's: core/hub/patterns.py), assignments, then everything changed on the hub since the
+last pull. Every step is one hub transaction then one local transaction per chunk of CHUNK
+rows, and each watermark is written with (pulls) or right after (pushes) the data it covers: a sync killed, cut off or facing a stopped server at any point leaves both sides
 whole, and the next sync completes it (a repeated push merges as "unchanged").
 
 Pull rule: the hub's rows carry the id of the transaction that wrote them (xid8). A pull
@@ -19,7 +19,7 @@ with pull_all every document. A local decision under another annotator's name (m
 a file) is never pushed as theirs: it stays local and the report counts it.
 
 The bundled sample articles (core/project.py marks them when seeded) never go to a hub:
-neither they nor any decision, review or decision record on them; the report counts them.
+neither they nor any decision, review, decision record or note on them; the report counts them.
 
 Who syncs (core/team/identity.py): the annotator given, else the URL's user, else this project's
 name. The hub name becomes the project's name when the project has none yet (or when it was
@@ -39,7 +39,7 @@ import functools
 import time
 from typing import Any, Callable, Iterator
 
-from annotator.core.hub import pull
+from annotator.core.hub import pull, teamwork
 from annotator.core.hub.connection import HubError, HubOffline, check_url, connect, is_offline, safe_url
 from annotator.core.hub.patterns import pull_patterns, push_patterns
 from annotator.core.hub.report import SyncReport
@@ -132,11 +132,14 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
         if given is not None or identity.project_name(store) is None:
             identity.remember(store, info.user)
         state = store.hub_state(info.hub_id, info.user, safe_url(url))
+        teamwork.remember_role(store, info.is_reviewer)
         run = _Run(store, conn, info, state, SyncReport(safe_url(url), info.user, info.hub_id),
                    on_progress or (lambda stage, done, total: None))
         for stage, step in (("labels", run.labels), ("documents", run.push_documents),
                             ("decisions", run.push_decisions), ("reviews", run.push_reviews),
                             ("decision records", run.push_decision_times),
+                            ("notes", lambda: teamwork.push_notes(run)),
+                            ("guidelines", lambda: teamwork.push_guidelines(run)),
                             ("patterns", lambda: push_patterns(run))):
             with hub_errors(f"pushing {stage}"):
                 step()
@@ -157,6 +160,7 @@ class _Run:
                  report: SyncReport, progress: ProgressFn):
         self.store, self.conn, self.info, self.state = store, conn, info, state
         self.report, self.progress = report, progress
+        self.chunk = CHUNK
         self.samples = sample_hashes(store)  # never pushed (module rules)
         report.kept_local_samples = len(self.samples)
 
@@ -247,7 +251,7 @@ class _Run:
                 setattr(self.report, kept, getattr(self.report, kept) + len(ours) - len(mine))
                 self.report.kept_names.setdefault(stage, set()).update(
                     str(r[2]) for r in ours if r[2] != self.info.user)
-                if stage != "decision records":
+                if stage in ("decisions", "reviews", "notes"):
                     self.report.sample_work += len(on_samples)
             self.store.save_hub_state(self.state, **{mark: rows[-1][0]})
             done += len(rows)
@@ -274,9 +278,7 @@ class _Run:
             self.report.kept_local_reviews = sum(by_name.values())
             self.report.kept_names.setdefault("reviews", set()).update(by_name)
             return
-        self._push_with_history("reviews", self.store.changed_reviews, self.store.review_history_after,
-                                ("pushed_review_rev", "pushed_review_history"), "merge_review",
-                                self.report.pushed_reviews)
+        teamwork.push_reviews(self)  # with how each was decided, where the hub holds it
 
     def push_decision_times(self) -> None:
         if self.info.version < DECISION_TIMES_VERSION:
@@ -350,6 +352,7 @@ class _Run:
                         ids = self.store.ids_for_hashes(sorted({r[0] for r in rows}))
                         pull.apply_rows(self.store, table, rows, ids, self.report.pulled)
                     cur.close()
+                teamwork.pull_guidelines(self, lo, hi)
                 pull_patterns(self.conn, self.store, lo, hi, self.info.version, self.report.patterns)
                 marks = {"pulled_xid": hi, "last_sync": time.time(),
                          **({"pulled_all_xid": hi} if pull_all else {})}

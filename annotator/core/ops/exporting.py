@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator
 
 from annotator.core.formats.exporters import EXPORTERS, Exporter, ExportError, ExportItem
 from annotator.core.team.gold import KIND_REVIEW, GoldSummary, disputed_message, iter_gold, summarize
+from annotator.core.team.notes import note_dict, notes_by_document
 from annotator.core.text.model import ANSWERS
 from annotator.core.store import Store
 
@@ -78,18 +79,28 @@ def gold_by_default(fmt: str) -> bool:
 
 def _items(store: Store, *, annotator: str | None, answer: str | None,
            reviewed: bool, gold: bool, by_document: bool = False) -> Iterator[ExportItem]:
+    notes = _notes(store)
     if gold:
         for doc, version in iter_gold(store):
+            review = version.kind == KIND_REVIEW
             yield ExportItem(doc, version.spans, "accept", version.made_by, version.timestamp,
-                             version.annotators if version.kind == KIND_REVIEW else None, version.kind)
+                             version.annotators if review else None, version.kind,
+                             version.method if review else None, notes.get(doc.id, ()))
     elif reviewed:
         for doc, review in store.iter_reviews():
             if annotator and review.reviewer != annotator:
                 continue
-            yield ExportItem(doc, review.spans, "accept", review.reviewer, review.created, review.sources)
+            yield ExportItem(doc, review.spans, "accept", review.reviewer, review.created, review.sources,
+                             decided_by=review.method, notes=notes.get(doc.id, ()))
     else:
         for doc, ann in store.iter_annotations(annotator=annotator, answer=answer, by_document=by_document):
-            yield ExportItem(doc, ann.spans, ann.answer, ann.annotator, ann.updated)
+            yield ExportItem(doc, ann.spans, ann.answer, ann.annotator, ann.updated, notes=notes.get(doc.id, ()))
+
+
+def _notes(store: Store) -> dict[int, tuple[dict[str, Any], ...]]:
+    """Each document's notes as exported in meta (notes are few: read once)."""
+    return {doc_id: tuple({k: v for k, v in note_dict(n).items() if k not in ("id", "document")} for n in notes)
+            for doc_id, notes in notes_by_document(store).items()}
 
 
 def _check_target(store: Store, out: Path) -> None:

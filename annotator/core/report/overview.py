@@ -107,6 +107,8 @@ class Overview:
     stats: dict[str, Any]
     project: str
     generated: float
+    guidelines: list[Any] = field(default_factory=list)      # text.model.Guideline: the project's, then labels'
+    review_methods: dict[str, int] = field(default_factory=dict)  # reviewed documents by how decided
     patterns: PatternTable | None = None
 
 
@@ -229,6 +231,9 @@ def compute_overview(store: "Store", *, detail: bool = True,
     step("patterns")
     patterns = pattern_table(store)
     step("statistics")
+    labels = set(store.label_names())
     return Overview(progress, gold, agreement, suggestion_figures(points),
                     curve_figures(store.latest_learning_curve()), time_figures(records, points),
-                    project_stats(store, records, points), str(store.path), time.time(), patterns)
+                    project_stats(store, records, points), str(store.path), time.time(),
+                    [g for g in store.guidelines() if not g.subject or g.subject in labels], store.review_methods(),
+                    patterns)

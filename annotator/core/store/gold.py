@@ -33,7 +33,7 @@ class GoldMixin(StoreBase):
                     chunk):
                 versions.setdefault(row[0], []).append(self._annotation(row))
             reviews = {r[0]: self._review(r) for r in self.conn.execute(
-                           "SELECT document_id, reviewer, spans, sources, created FROM reviews "
+                           "SELECT document_id, reviewer, spans, sources, created, method FROM reviews "
                            f"WHERE document_id IN ({marks})", chunk)}
             for doc_id in chunk:
                 if doc_id in docs:

@@ -19,6 +19,11 @@ therefore unchanged: every accepted document is unanimous.
 Every consumer (learned suggestions, evaluation, training, export, review, agreement, the
 window) asks this module, so they all mean the same thing by "gold".
 
+How a review was decided (`Gold.method`, Review.method): by a person ("hand"), by the majority
+of three or more annotators ("majority", core/team/majority.py) or saved for a unanimous
+document ("unanimous"); each is a review, and the first rule above, but a consumer can tell a
+hand review from the others. A unanimous version without a review has method "unanimous".
+
 Who made a gold version (`Gold.made_by`, the `_annotator_id` of a gold export): the
 reviewer as "reviewed:NAME" for a review; for a unanimous version the annotator's name, or
 the names joined by "+" in alphabetical order when several annotators agree ("alice+bob").
@@ -30,7 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from annotator.core import wording
-from annotator.core.text.model import Annotation, Document, Review, Span
+from annotator.core.text.model import REVIEW_MAJORITY, REVIEW_UNANIMOUS, Annotation, Document, Review, Span
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -57,6 +62,7 @@ class Gold:
     annotators: tuple[str, ...]     # who accepted this version (for a review: its sources)
     made_by: str                    # "reviewed:NAME", or the annotator(s) who agree
     timestamp: float                # when the review was saved / the latest agreeing accept
+    method: str = REVIEW_UNANIMOUS  # a review's method (hand, majority, unanimous)
 
 
 @dataclass
@@ -66,6 +72,7 @@ class GoldSummary:
     reviewed: int = 0
     unanimous: int = 0
     disputed: list[int] | None = None
+    majority: int = 0  # of the reviewed: decided by majority (core/team/majority.py)
 
     @property
     def gold(self) -> int:
@@ -101,7 +108,7 @@ def resolve(doc_id: int, versions: Sequence[Annotation], review: Review | None) 
     """The policy itself, on one document's decisions (any answers): None when it has no gold."""
     if review is not None:
         return Gold(doc_id, tuple(sorted(review.spans)), KIND_REVIEW, tuple(review.sources),
-                    REVIEWED_PREFIX + review.reviewer, review.created)
+                    REVIEWED_PREFIX + review.reviewer, review.created, review.method)
     if not is_unanimous(versions):
         return None
     accepted = sorted((v for v in versions if v.answer == "accept"), key=lambda v: v.annotator)
@@ -121,7 +128,8 @@ def summarize(store: "Store") -> GoldSummary:
     versions differ as text are compared span by span."""
     disputed = disputed_ids(store)
     return GoldSummary(reviewed=len(store.reviewed_document_ids()),
-                       unanimous=store.count_accepted_unreviewed() - len(disputed), disputed=disputed)
+                       unanimous=store.count_accepted_unreviewed() - len(disputed), disputed=disputed,
+                       majority=store.review_methods()[REVIEW_MAJORITY])
 
 
 def gold_for(store: "Store", doc_id: int) -> Gold | None:
@@ -145,6 +153,7 @@ def iter_gold(store: "Store", *, own: str | None = None, summary: GoldSummary | 
                     summary.disputed = (summary.disputed or []) + [doc.id]
             elif gold.kind == KIND_REVIEW:
                 summary.reviewed += 1
+                summary.majority += gold.method == REVIEW_MAJORITY
             else:
                 summary.unanimous += 1
         if own and review is None:
@@ -183,7 +192,7 @@ def disputed_ids(store: "Store") -> list[int]:
 
 def unanimous_shared(store: "Store") -> list[tuple[int, Gold]]:
     """Unreviewed documents accepted by two or more annotators who all agree: what
-    `review --auto-accept` saves as reviewed."""
+    `review --auto-accept` saves as reviewed (core/team/majority.py auto_accept)."""
     out = []
     for doc, versions, review in store.iter_decided_documents(store.shared_accepted_ids()):
         if review is None and sum(v.answer == "accept" for v in versions) >= 2:
@@ -191,19 +200,6 @@ def unanimous_shared(store: "Store") -> list[tuple[int, Gold]]:
             if gold is not None:
                 out.append((doc.id, gold))
     return out
-
-
-def auto_accept(store: "Store", reviewer: str) -> int:
-    """Save a review for every unanimous document with at least two annotators (as Prodigy's
-    review recipe with auto-accept), in one transaction; returns how many. Idempotent:
-    reviewed documents are left alone, so a second run saves none."""
-    if not reviewer:
-        raise ValueError("reviewer name must not be empty")
-    todo = unanimous_shared(store)
-    with store.transaction():
-        for doc_id, gold in todo:
-            store.save_review(doc_id, reviewer, list(gold.spans), gold.annotators)
-    return len(todo)
 
 
 def describe(annotator: str | None = None, reviewed: bool = False) -> str:

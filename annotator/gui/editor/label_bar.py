@@ -100,6 +100,7 @@ class LabelBar(QWidget):
         self._buttons: dict[str, QPushButton] = {}
         self._keys: dict[str, str] = {}
         self._labels: list[Label] = []
+        self._descriptions: dict[str, str] = {}  # label -> its description (core/team/guidelines.py tooltip)
         self._active: str | None = None
         self._key_actions: list[QAction] = []
         self._window: QWidget | None = None
@@ -128,8 +129,7 @@ class LabelBar(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the keys with the text
             keep_activation_keys(button)  # Space presses it, never "skip document"
             button.setAccessibleName(label.name)
-            tip = html.escape(f"{label.name} (key {key})" if key else label.name)
-            button.setToolTip(f"<p style='white-space:pre'>{tip}</p>")  # escaped: never rich text
+            button.setToolTip(self._tooltip(label.name, key))
             self._style(button, label)
             button.clicked.connect(lambda _c=False, n=label.name: self._clicked(n))
             self._layout.addWidget(button)
@@ -156,6 +156,19 @@ class LabelBar(QWidget):
         for label in self._labels:
             if label.name in self._buttons:
                 self._style(self._buttons[label.name], label)
+
+    def _tooltip(self, name: str, key: str | None) -> str:
+        tip = html.escape(f"{name} (key {key})" if key else name)
+        about = self._descriptions.get(name)
+        if about:  # escaped too, wrapped at the tooltip's width
+            tip += "<br>" + html.escape(about).replace("\n", "<br>")
+        return f"<p style='white-space:pre-wrap'>{tip}</p>"  # escaped: never rich text from a name
+
+    def set_descriptions(self, descriptions: dict[str, str]) -> None:
+        """Each label's description and examples, shown in its tooltip."""
+        self._descriptions = dict(descriptions)
+        for name, button in self._buttons.items():
+            button.setToolTip(self._tooltip(name, self._keys.get(name)))
 
     def _clicked(self, name: str) -> None:
         self.labelChosen.emit(name)
