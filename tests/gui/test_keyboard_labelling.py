@@ -222,6 +222,7 @@ def test_the_review_final_version_takes_the_cursor_keys(qtbot, tmp_path: Path):
     qtbot.addWidget(view)
     view.show()
     qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.listed, timeout=20000)  # listed off the GUI thread
     view.activateWindow()
     qtbot.waitUntil(view.isActiveWindow)
     text = view.final.text_edit()

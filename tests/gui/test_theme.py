@@ -83,6 +83,7 @@ def test_the_review_and_its_editors_follow_the_theme(qtbot, tmp_path: Path, shot
     view.resize(1300, 800)
     view.show()
     qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.listed, timeout=20000)  # listed off the GUI thread
     qtbot.wait(50)
     assert view.grab().save(str(shots / "theme-dark-review.png"))
     port = view.final.text_edit().viewport()
