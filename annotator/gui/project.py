@@ -1,5 +1,5 @@
 """The open project as the window sees it: the GUI thread's store, who annotates, which model
-suggests, what is learned from gold, the document being edited (gui/open_document.py).
+suggests, what is learned from gold, the document being edited (gui/model/open_document.py).
 
 Every write is an operation of the core (core/ops) that returns what it changed (`Changes`:
 core/ops/changes.py); `apply()` is the one place where a Changes becomes signals (Anki's
@@ -67,8 +67,8 @@ from annotator.core.team.identity import Identity
 from annotator.core.text.model import Span
 from annotator.gui import actions
 from annotator.gui.actions import Session
-from annotator.gui.open_document import OpenDocument
-from annotator.gui.project_edits import ProjectEdits
+from annotator.gui.model.open_document import OpenDocument
+from annotator.gui.model.project_edits import ProjectEdits
 
 GUI_BUSY_WAIT_S = 0.05  # a write waits this long for another writer, then is kept and retried
 RETRY_MS = 200

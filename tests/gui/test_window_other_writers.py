@@ -190,3 +190,25 @@ def test_notes_and_guidelines_written_from_the_command_line_show_in_the_open_win
     guidelines.write_text("# Names\n\nWhole names, titles too.", encoding="utf-8")
     _cli(qtbot, "guidelines", "set", guidelines, "--db", db)
     qtbot.waitUntil(lambda: "Whole names, titles too." in w.team.guidelines.view.toPlainText(), timeout=5000)
+
+
+def test_a_label_key_and_the_palette_set_from_the_command_line_reach_the_label_bar(qtbot, tmp_path):
+    """Issue 28's label writes are operations too: `annotator labels key` gives the open
+    window's label bar the new key (and its shortcut chooses the label, through the model),
+    `annotator labels palette` recolours its buttons."""
+    db = tmp_path / "project.db"
+    make_project(db, TEXTS)
+    with Store(db) as s:
+        s.set_label_color("GPE", "#000000")  # not the palette's
+    w = open_window(qtbot, db)
+    assert w.label_bar.keys()["GPE"] != "z"
+    _cli(qtbot, "labels", "key", "GPE", "z", "--db", db)
+    qtbot.waitUntil(lambda: w.label_bar.keys().get("GPE") == "z", timeout=5000)
+    key(qtbot, w, K.Key_Z)
+    assert w.project.current.active_label == w.editor.active_label() == w.label_bar.active() == "GPE"
+    _cli(qtbot, "labels", "palette", "--db", db)
+    with Store(db) as other:
+        after = {label.name: label.color for label in other.labels()}
+    assert after["GPE"] != "#000000"
+    qtbot.waitUntil(lambda: {label.name: label.color for label in w.label_bar.labels()} == after, timeout=5000)
+    assert after["GPE"] in w.label_bar.button("GPE").styleSheet()

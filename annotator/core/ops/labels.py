@@ -1,5 +1,6 @@
-"""Writes of the label set: add, rename, recolour, remove. The store enforces the label
-rules (core/text/labels.py); a refusal raises LabelError (a ValueError) or KeyError."""
+"""Writes of the label set: add, rename, recolour, remove, a key, the accessible palette. The
+store enforces the label rules (core/text/labels.py); a refusal raises LabelError (a
+ValueError) or KeyError."""
 
 from __future__ import annotations
 
@@ -36,3 +37,16 @@ def remove_label(store: Store, name: str, *, by: str) -> Changes:
     """Remove a label from the set (spans that carry it keep it)."""
     store.remove_label(name)
     return Changes(by=by, labels=True)
+
+
+def set_label_key(store: Store, name: str, key: str | None, *, by: str) -> Changes:
+    """Give a label its shortcut key (one no other label has), or none."""
+    store.set_label_key(name, key)
+    return Changes(by=by, labels=True)
+
+
+def use_accessible_palette(store: Store, *, by: str) -> tuple[dict[str, str], Changes]:
+    """Recolour every label from the accessible palette by its place (core/text/palette.py);
+    returns {label: colour}."""
+    colors = store.use_accessible_palette()
+    return colors, Changes(by=by, labels=True)

@@ -1,5 +1,5 @@
 """The span editor follows the model, not the window: the project's labels and the active
-label, and the document put on screen (gui/open_document.py OpenDocument).
+label, and the document put on screen (gui/model/open_document.py OpenDocument).
 
 The active label (the one the next span gets) has one owner, the model: the label bar and
 the editor show the model's. A label key or button goes through SpanEditor.choose_label,
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.gui.editor.span_editor import SpanEditor
-from annotator.gui.open_document import OpenDocument, Shown
+from annotator.gui.model.open_document import OpenDocument, Shown
 
 
 def bind_editor(editor: SpanEditor, current: OpenDocument) -> None:

@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from annotator.core.errors import AnnotatorError
 from annotator.core.wording import count
 from annotator.gui.project import Project
-from annotator.gui.project_edits import HUB_SYNC_SETTING
+from annotator.gui.model.project_edits import HUB_SYNC_SETTING
 from annotator.gui.status import ElidedLabel
 from annotator.gui.tasks import TaskRunner
 from annotator.jobs import tasks as jobs

@@ -42,6 +42,13 @@ class ProjectEdits:
     def remove_label(self, name: str) -> None:
         self.apply(label_ops.remove_label(self.store, name, by=BY_WINDOW))
 
+    def set_label_key(self, name: str, key: str | None) -> None:
+        self.apply(label_ops.set_label_key(self.store, name, key, by=BY_WINDOW))
+
+    def use_accessible_palette(self) -> None:
+        """Every label gets the accessible palette's colour for its place (core/text/palette.py)."""
+        self.apply(label_ops.use_accessible_palette(self.store, by=BY_WINDOW)[1])
+
     def set_setting(self, key: str, value: str) -> None:
         self.apply(setting_ops.set_setting(self.store, key, value, by=BY_WINDOW))
 
