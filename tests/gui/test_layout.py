@@ -48,6 +48,21 @@ def test_the_export_dialog_fits_a_1280_pixel_screen(qtbot, db_path, tmp_path, sh
     assert dialog.grab().save(str(shots / "export-dialog.png"))
 
 
+def test_the_export_dialog_offers_the_command_lines_answers_and_its_checks(qtbot, db_path, tmp_path):
+    from annotator.core.formats.exporters.options import EXPORT_ANSWERS
+    from annotator.gui.dialogs.export_dialog import WHAT_MINE, ExportDialog
+
+    make_project(db_path)
+    dialog = ExportDialog(db_path, "alice", QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(dialog)
+    assert [dialog.answer.itemText(i) for i in range(dialog.answer.count())] == list(EXPORT_ANSWERS)
+    dialog.set_format("spacy")
+    assert dialog.options() == {"annotator": None, "answer": "accept", "reviewed": False, "gold": True}
+    dialog.set_what(WHAT_MINE)
+    dialog.answer.setCurrentText("draft")
+    assert dialog.options() == {"annotator": "alice", "answer": "draft", "reviewed": False, "gold": False}
+
+
 # ---- span tags at the right edge ------------------------------------------------------------------
 def test_span_tags_stay_inside_the_editor_at_its_right_edge(qtbot, shots: Path):
     editor = make_editor(qtbot, width=420, height=300)
