@@ -53,6 +53,7 @@ def inside(inner: Bbox, outer: Bbox, slack: float = 1.0) -> bool:
             and inner.y0 >= outer.y0 - slack and inner.y1 <= outer.y1 + slack)
 
 
+@pytest.mark.slow
 def test_empty_messages_stay_inside_their_plots_clear_of_the_axis_labels(drawn, shots: Path):
     for (size, state, key), fig in drawn.items():
         if state != "empty":
@@ -69,6 +70,7 @@ def test_empty_messages_stay_inside_their_plots_clear_of_the_axis_labels(drawn, 
                     assert not box.overlaps(label.get_window_extent(renderer)), (key, size, label.get_text())
 
 
+@pytest.mark.slow
 def test_no_text_is_cut_off_at_the_figures_edges(drawn, shots: Path):
     """Captions (the Suggestion quality one was clipped), titles, axis labels, legends and
     messages: all inside the figure. Tick labels are matplotlib's to place (those outside the

@@ -42,6 +42,7 @@ def span_sets(draw) -> list[Span]:
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(span_sets())
 def test_output_never_overlaps_and_comes_from_the_input(spans):
@@ -52,6 +53,7 @@ def test_output_never_overlaps_and_comes_from_the_input(spans):
     assert all((s.start, s.end, s.label, s.source) in given_full for s in out)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(span_sets())
 def test_a_learned_span_that_conflicts_only_with_model_spans_is_never_dropped(spans):
@@ -64,6 +66,7 @@ def test_a_learned_span_that_conflicts_only_with_model_spans_is_never_dropped(sp
             assert (span.start, span.end, span.label, SOURCE_GOLD) in out, (span, rivals)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(span_sets())
 def test_a_span_gives_way_only_to_one_that_ranks_at_least_as_high(spans):
@@ -78,6 +81,7 @@ def test_a_span_gives_way_only_to_one_that_ranks_at_least_as_high(spans):
         assert winners, (span, out)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(span_sets(), st.randoms(use_true_random=False))
 def test_the_result_is_deterministic_whatever_the_input_order(spans, rnd: random.Random):

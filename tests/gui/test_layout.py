@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QRect, QSettings, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QTableView, QWidget
 
-from annotator.core.text.model import SOURCE_MODEL, Span
 from annotator.core.store import Store
+from annotator.core.text.model import SOURCE_MODEL, Span
 from tests.gui.span_helpers import make_editor
 from tests.gui.window_helpers import make_project, open_window
 
@@ -145,6 +146,7 @@ def test_the_hub_dialog_keeps_its_fields_usable_while_it_shows_an_error(qtbot, d
 
 
 # ---- the review window ----------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_review_windows_headers_and_tables_are_not_truncated(qtbot, tmp_path, shots: Path):
     from annotator.gui.project import Project
     from annotator.gui.review.review_view import ReviewView
@@ -227,6 +229,7 @@ def test_a_finished_tasks_indicator_goes_away_and_comes_back_with_new_work(qtbot
     assert task.isVisible()
 
 
+@pytest.mark.slow
 def test_the_pre_annotated_indicator_goes_away_after_the_work_ends(qtbot, db_path, shots: Path):
     from annotator.gui import status as status_module
 

@@ -22,6 +22,7 @@ def db(tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_guidelines_beside_the_text_and_in_the_tooltips(qtbot, db, shots):
     with Store(db) as s:
         set_guidelines(s, "# Names\n\nLabel the **whole** name; <b>no</b> titles.", "lead")
@@ -147,6 +148,7 @@ def three(tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_review_offers_the_majority_and_agreement_cells_open_documents(qtbot, three, shots):
     from annotator.gui.project import Project
 

@@ -114,6 +114,7 @@ def _articles(seed_text: str, n: int) -> list[str]:
     return [" ".join(words[i:i + 90]) + f" (part {i})" for i in range(n)]
 
 
+@pytest.mark.slow
 def test_event_loop_keeps_ticking_while_spacy_preannotates_200_documents(qtbot, db_path, seed_text):
     pytest.importorskip("annotator.core.learning.suggest")
     n = 200

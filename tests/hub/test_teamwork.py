@@ -113,6 +113,7 @@ def test_check_constraints_hold_even_for_the_admin(shared_team):
     assert snapshot(hub) == before
 
 
+@pytest.mark.slow
 def test_notes_guidelines_and_majority_reviews_travel(team, make_project):
     hub, urls = team
     with Store(make_project("bob", [TEXT])) as bob:
@@ -151,6 +152,7 @@ def test_notes_guidelines_and_majority_reviews_travel(team, make_project):
         assert bob.get_review(1).method == "majority"
 
 
+@pytest.mark.slow
 def test_an_undone_decision_is_a_new_version_on_the_hub(team, make_project):
     hub, urls = team
     with Store(make_project("alice3", [TEXT])) as alice:

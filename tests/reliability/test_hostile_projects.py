@@ -67,6 +67,7 @@ def assert_one_line_refusal(output: str, code: int, elapsed: float, path: Path, 
     assert elapsed < SECONDS, elapsed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_merge_and_check_refuse_it_in_one_line(hostile, mine, name):
     case, path = hostile[name]
@@ -99,6 +100,7 @@ def test_a_bad_value_in_your_own_project_is_one_line_where_it_is_read(hostile):
                                     "(unexpected end of data)")
 
 
+@pytest.mark.slow
 def test_a_real_process_stops_at_once_on_the_endless_view(hostile, mine):
     case, path = hostile["endless-recursive-view"]
     ours = state(mine)
