@@ -6,15 +6,12 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
-from annotator.core.text.labels import LabelError, check_name, next_free_key
+from annotator.core.text.labels import LabelError, check_key, check_name, next_free_key
 from annotator.core.text.model import Label
+from annotator.core.text.palette import accessible_colors, palette_color
 from annotator.core.store.codec import dumps, loads
 from annotator.core.store.connection import StoreBase
 from annotator.core.store.guard.values import BadValue
-
-_PALETTE = ["#f4a6a6", "#9fc5f8", "#b6e3a8", "#fde29a", "#d5b8f0", "#f9c99b", "#a8e6e1",
-            "#e6d3b3", "#c9e89a", "#f7b6d9", "#b3c7e6", "#d9d9a3"]
-
 
 def _label(row: tuple[Any, ...]) -> Label:
     """A label row as written here (names made before the label-name rule included)."""
@@ -54,7 +51,7 @@ class LabelsMixin(StoreBase):
             raise LabelError(f"label {name} already exists")
         if key is None:
             key = next_free_key(existing)
-        color = color or _PALETTE[len(existing) % len(_PALETTE)]
+        color = color or palette_color(len(existing))  # the accessible palette's next colour
         position = max((l.position for l in existing), default=-1) + 1
         with self.transaction():
             self.db["labels"].insert({"name": name, "color": color, "key": key, "position": position})
@@ -87,6 +84,23 @@ class LabelsMixin(StoreBase):
                 self.db["labels"].update(name, {"color": color})
             except sqlite_utils.db.NotFoundError:
                 raise KeyError(name) from None
+
+    def set_label_key(self, name: str, key: str | None) -> None:
+        """Give a label its shortcut key (one letter or digit no other label has), or none."""
+        labels = self.labels()
+        if not any(label.name == name for label in labels):
+            raise KeyError(name)
+        value = None if key is None or not key.strip() else check_key(key, labels, exclude=name)
+        with self.transaction():
+            self.db["labels"].update(name, {"key": value})
+
+    def use_accessible_palette(self) -> dict[str, str]:
+        """Recolour every label with the accessible palette by its place in the label set
+        (core/text/palette.py), in one transaction; returns {label: colour}."""
+        colors = accessible_colors(self.labels())
+        with self.transaction() as c:
+            c.executemany("UPDATE labels SET color = ? WHERE name = ?", [(v, k) for k, v in colors.items()])
+        return colors
 
     def rename_label(self, old: str, new: str, author: str = "") -> None:
         """Rename a label everywhere: label set, annotations (history keeps the old), drafts,
