@@ -13,6 +13,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_import_benchmark_smoke(tmp_path: Path) -> None:
     got = subprocess.run(
         [sys.executable, "benchmarks/bench_import.py", "--docs", "200", "--repeat", "1", "--no-cli",
@@ -89,6 +90,7 @@ def test_patterns_benchmark_smoke(tmp_path: Path) -> None:
     assert not list((tmp_path / "bench_patterns").glob("*.db"))
 
 
+@pytest.mark.slow
 def test_keyboard_benchmark_smoke() -> None:
     """bench_keyboard.py labels the sample article to its gold by keys only (it checks the saved
     annotation itself) and reports keys per entity."""

@@ -105,6 +105,7 @@ def test_suggest_output_that_cannot_be_written(db_path: Path, tmp_path: Path):
     assert blocker.read_text() == "not a folder"
 
 
+@pytest.mark.slow
 def test_evaluate_json(db_path: Path):
     _second_accept(db_path, _project(db_path))
     result = CliRunner().invoke(main, ["evaluate", "--db", str(db_path), "--annotator", "ann", "--json"])
@@ -129,6 +130,7 @@ def test_evaluate_json(db_path: Path):
     assert both.exit_code == 2 and "exclude each other" in both.output
 
 
+@pytest.mark.slow
 def test_evaluate_table_and_errors(db_path: Path, tmp_path: Path):
     _project(db_path)
     table = CliRunner().invoke(main, ["evaluate", "--db", str(db_path)])

@@ -96,6 +96,7 @@ def test_the_empty_learning_curve_points_to_the_panels_button(drawn):
         assert "`" not in message and "annotator train-curve" not in message
 
 
+@pytest.mark.slow
 def test_a_theme_colours_the_charts_and_the_report_stays_black_on_white(tmp_path: Path, shots: Path):
     """The window's dark theme (gui/theme.chart_colors) draws the charts on its background,
     with light text and axes; the HTML report and the light theme stay black on white."""

@@ -16,12 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.core.learning.learned import GoldMatcher
-from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PATTERN, SOURCE_PROPAGATED, Span
 from annotator.core.learning.precedence import PRECEDENCE, compose_spans, rank
-from annotator.core.project import ensure_seeded
-from annotator.core.store import Store
 from annotator.core.learning.suggest import Suggester, suggest_documents
 from annotator.core.learning.suggestions import compose, current_suggestions, model_suggestions, with_propagated
+from annotator.core.project import ensure_seeded
+from annotator.core.store import Store
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PATTERN, SOURCE_PROPAGATED, Span
 from tests.cli.helpers import run
 
 SOURCES = [None, SOURCE_GOLD, SOURCE_PROPAGATED, SOURCE_PATTERN, SOURCE_MODEL, "label-studio"]
@@ -155,6 +155,7 @@ def _in_phrase(text: str, spans) -> list[list[tuple[str, str, str | None]]]:
 EXPECTED = [("belmouth", "GPE", "gold"), ("england", "GPE", "gold"), ("halvard line", "ORG", "gold")]
 
 
+@pytest.mark.slow
 def test_every_later_occurrence_shows_all_three_learned_names(taught, suggester):
     store, ids = taught
     matcher = GoldMatcher.from_store(store, "me")
@@ -170,6 +171,7 @@ def test_every_later_occurrence_shows_all_three_learned_names(taught, suggester)
     assert seen >= 3
 
 
+@pytest.mark.slow
 def test_suggest_output_file_shows_them_too(taught, tmp_path):
     store, ids = taught
     out = tmp_path / "suggested.jsonl"

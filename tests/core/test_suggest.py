@@ -9,14 +9,22 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.learning import suggest as suggest_mod
 from annotator.core.errors import AnnotatorError
-from annotator.core.text.model import Span
-from annotator.core.store import Store
+from annotator.core.learning import suggest as suggest_mod
 from annotator.core.learning.suggest import (
-    ModelError, Suggester, cached_model_spans, default_model_name, load_label_map, map_spans,
-    ner_components, parse_label_map, save_label_map, suggest_documents,
+    ModelError,
+    Suggester,
+    cached_model_spans,
+    default_model_name,
+    load_label_map,
+    map_spans,
+    ner_components,
+    parse_label_map,
+    save_label_map,
+    suggest_documents,
 )
+from annotator.core.store import Store
+from annotator.core.text.model import Span
 
 APPLE = "Apple is looking at buying U.K. startup for $1 billion"
 
@@ -49,6 +57,7 @@ def test_default_model_is_an_installed_pipeline():
     assert importlib.util.find_spec(name) is not None
 
 
+@pytest.mark.slow
 def test_known_sentence(suggester: Suggester):
     (spans,) = list(suggester.predict([APPLE]))
     found = {(APPLE[s.start:s.end], s.label) for s in spans}

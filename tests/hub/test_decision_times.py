@@ -27,6 +27,7 @@ def alice_decides(store: Store) -> None:
     store.save_timed_decision(2, "alice", "reject", [], seconds=30.0, timestamp=1100.0)
 
 
+@pytest.mark.slow
 def test_alices_records_reach_bobs_stats_once(hub, make_project):
     alice, bob = hub.add("alice"), hub.add("bob")
     with Store(make_project("alice", TEXTS)) as a:
@@ -73,6 +74,7 @@ def test_alices_records_reach_bobs_stats_once(hub, make_project):
     assert point["sources"] == {"learned": {"kept": 0, "suggested": 1}, "model": {"kept": 1, "suggested": 1}}
 
 
+@pytest.mark.slow
 def test_a_document_already_on_the_hub_brings_its_records(hub, make_project):
     alice, bob = hub.add("alice"), hub.add("bob")
     with Store(make_project("alice", TEXTS)) as a:
@@ -107,6 +109,7 @@ def test_bobs_own_records_go_up_and_a_second_project_of_alice_gets_hers(hub, mak
         assert sync(laptop, alice, pull_all=True, batch=0).moved == 0
 
 
+@pytest.mark.slow
 def test_an_older_hub_keeps_them_waiting_until_hub_init(hub, make_project):
     """A hub made by the release before decision records (its schema as then): everything
     else syncs, the records wait; once the admin runs `hub init` they go up, each once."""

@@ -63,6 +63,7 @@ def test_new_makes_an_empty_project_that_joins(hub, make_project, tmp_path: Path
     assert orjson.loads(got.output)["assigned"] == 1  # a fair share: lead and lee are on the hub
 
 
+@pytest.mark.slow
 def test_bundled_samples_never_reach_the_hub(hub, tmp_path: Path, monkeypatch):
     default = tmp_path / "default.db"
     monkeypatch.setenv("ANNOTATOR_DB", str(default))
@@ -116,6 +117,7 @@ def test_a_sync_takes_a_fair_share_of_the_queue(hub, make_project):
         assert len({*d.hub_assigned_ids()}) == 3
 
 
+@pytest.mark.slow
 def test_fair_share_of_a_two_person_team(hub, make_project):
     _settings(hub, overlap_share=0.0)
     with Store(make_project("dana", TEXTS)) as d, Store(make_project("lee")) as e:

@@ -29,6 +29,7 @@ def _held(store: Store) -> set[str]:
     return {store.get_document(i).text for i in store.hub_assigned_ids()}
 
 
+@pytest.mark.slow
 def test_batches_are_disjoint_and_done_documents_leave_the_queue(hub, make_project):
     _settings(hub, overlap_share=0.0)
     alice, bob = hub.add("alice"), hub.add("bob")

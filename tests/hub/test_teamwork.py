@@ -79,6 +79,7 @@ REFUSED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who,what", sorted((w, x) for w, cases in REFUSED.items() for x in cases))
 def test_the_server_refuses(shared_team, who, what):
     hub, _urls = shared_team
@@ -173,6 +174,7 @@ def test_an_undone_decision_is_a_new_version_on_the_hub(team, make_project):
         assert bob.get_annotation(1, "alice").answer == "accept"
 
 
+@pytest.mark.slow
 def test_an_older_hub_keeps_notes_and_guidelines_waiting_until_hub_init(hub, make_project):
     """A hub from before this part: decisions and reviews sync (a majority review goes up as a
     plain one, and the report says so), notes and guidelines wait for `hub init`."""

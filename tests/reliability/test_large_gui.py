@@ -59,6 +59,7 @@ def test_ten_megabyte_line_opens_and_selects_exactly_near_the_end(qtbot, editor)
     assert editor.spans() == [spans[0], Span(start, start + 6, "PERSON")]
 
 
+@pytest.mark.large
 def test_hundred_thousand_spans_open_unchanged(qtbot, editor):
     text, spans = many_spans_text(100_000)
     t = time.perf_counter()

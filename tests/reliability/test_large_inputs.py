@@ -67,6 +67,7 @@ def test_ten_megabyte_document_round_trips_exactly(big_project, tmp_path):
     assert sum(timer.times.values()) < 30, timer.times
 
 
+@pytest.mark.large
 def test_ten_megabyte_text_file(tmp_path):
     text, _ = single_line_text(10_000_000)
     path = tmp_path / "big.txt"
