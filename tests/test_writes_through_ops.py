@@ -12,6 +12,7 @@ through an operation, unless CORE_WRITES_ALLOWED says why not.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -51,11 +52,17 @@ def _calls(fn: ast.FunctionDef) -> set[str]:
     return {n.func.attr for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
 
 
-def store_write_methods() -> set[str]:
+@functools.cache
+def _parsed(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def store_write_methods() -> frozenset[str]:
     """Public methods of the store's classes (Store's mixins, the draft journal) that write."""
     methods: dict[str, ast.FunctionDef] = {}
     for path in STORE.rglob("*.py"):
-        for cls in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for cls in ast.walk(_parsed(path)):
             if isinstance(cls, ast.ClassDef):
                 for fn in cls.body:
                     if isinstance(fn, ast.FunctionDef):
@@ -66,7 +73,7 @@ def store_write_methods() -> set[str]:
         if not more:
             break
         writes |= more
-    return {name for name in writes if not name.startswith("_")}
+    return frozenset(name for name in writes if not name.startswith("_"))
 
 
 def write_calls(root: Path, writes: set[str]) -> list[str]:
@@ -75,7 +82,7 @@ def write_calls(root: Path, writes: set[str]) -> list[str]:
     `project` (gui/project.py's Project, which calls the operations) is not one."""
     found = []
     for path in sorted(root.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_parsed(path)):
             if not isinstance(node, ast.Attribute):
                 continue
             receiver = ast.unparse(node.value)
@@ -118,14 +125,15 @@ def _callee(call: ast.Call, module: str, imported: dict[str, str]) -> str | None
     return None
 
 
-def core_write_functions(writes: set[str]) -> set[str]:
+@functools.cache
+def core_write_functions(writes: frozenset[str]) -> frozenset[str]:
     """'package.module.function' of the core's functions (outside the store and the operations)
     that call a store write, or call one of these."""
     functions: dict[str, tuple[ast.FunctionDef, str, dict[str, str]]] = {}
     for path in CORE.rglob("*.py"):
         if path.relative_to(CORE).parts[0] in ("store", "ops"):
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _parsed(path)
         module, imported = _module(path), _imported(tree)
         for fn in tree.body:
             if isinstance(fn, ast.FunctionDef):
@@ -137,7 +145,7 @@ def core_write_functions(writes: set[str]) -> set[str]:
         more = {name for name, (fn, module, imported) in functions.items() if name not in found
                 and any(isinstance(n, ast.Call) and _callee(n, module, imported) in found for n in ast.walk(fn))}
         if not more:
-            return found
+            return frozenset(found)
         found |= more
 
 
@@ -145,7 +153,7 @@ def core_write_calls(root: Path, core_writes: set[str]) -> list[str]:
     """`file:line: package.module.function` for each call under root of a core function that writes."""
     found = []
     for path in sorted(root.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _parsed(path)
         module, imported = _module(path), _imported(tree)
         for node in ast.walk(tree):
             callee = _callee(node, module, imported) if isinstance(node, ast.Call) else None

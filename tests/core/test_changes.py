@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from annotator.core.ops import labels, settings, work
 from annotator.core.ops.changes import BY_CLI, BY_WINDOW, LIST_LIMIT, Changes, recorded
 from annotator.core.ops.importing import import_files
@@ -59,6 +61,7 @@ def test_a_bulk_operation_reads_its_changes_from_the_log(tmp_path):
         assert not again and again.describe() == ""
 
 
+@pytest.mark.slow
 def test_past_the_limit_the_ids_are_not_listed(tmp_path):
     with Store(tmp_path / "p.db") as s:
         with recorded(s, BY_CLI) as done:
@@ -217,6 +220,7 @@ def test_majority_auto_accept_is_one_operation(tmp_path):
         assert work.auto_accept(s, "lead", None, by=BY_CLI)[1] == Changes(by=BY_CLI)  # nothing left
 
 
+@pytest.mark.slow
 def test_an_older_project_upgrades_to_the_change_log(tmp_path):
     """Migrations in order: a project at version 7 (patterns) or 8 (notes and guidelines)
     gains the change log's triggers (9) when opened, and its notes are then logged."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from PySide6.QtWidgets import QLabel
 
 from annotator.core.ops import work
@@ -77,6 +79,7 @@ def test_writes_are_announced_once_by_kind(qtbot, db_path, tmp_path):
     project.close()
 
 
+@pytest.mark.slow
 def test_another_connection_is_seen_by_polling_with_its_document_ids(qtbot, db_path):
     """A write by another connection (here: a second Store, as the CLI would) reaches the
     Project as Changes for the very documents it touched, within a poll; the Project's own

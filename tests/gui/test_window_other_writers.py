@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from annotator.core.store import Store
@@ -18,6 +19,8 @@ from tests.cli.helpers import run
 from tests.gui.window_helpers import ARTICLES, drag, key, make_project, open_window
 
 K = Qt.Key
+# Each test runs the real command line in processes of its own and waits for the window's poll.
+pytestmark = pytest.mark.slow
 TEXTS = [*ARTICLES, "Nairobi hosted the summit on Tuesday.", "Brazil beat Chile in Santiago."]
 
 
