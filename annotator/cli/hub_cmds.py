@@ -11,6 +11,7 @@ import click
 import orjson
 
 from annotator.cli.common import BY_CLI, db_option, open_store, user_errors
+from annotator.core.settings import HUB_URL, settings
 
 
 def _dump(data: object) -> str:
@@ -170,7 +171,7 @@ def sync_cmd(url: str | None, db_path: Path | None, annotator: str | None, pull_
         click.echo(f"Created the empty project {db_path} (no sample articles) to sync with the hub",
                    err=as_json)
     with open_store(db_path, must_exist=db_path is not None, seed=False) as store, user_errors():
-        url = url or store.get_setting("hub_url")
+        url = url or settings(store).get(HUB_URL)
         if not url:
             raise click.ClickException("give the hub URL (this project never synced)")
         report, _ = sync(store, url, annotator, by=BY_CLI, pull_all=pull_all,

@@ -27,7 +27,8 @@ import orjson
 
 from annotator.core.errors import SpanError
 from annotator.core.hub.schema import TEAMWORK_VERSION
-from annotator.core.team.guidelines import HUB_ROLE, ROLE_ANNOTATOR, ROLE_REVIEWER
+from annotator.core.settings import HUB_ROLE, settings
+from annotator.core.team.guidelines import ROLE_ANNOTATOR, ROLE_REVIEWER
 from annotator.core.text.free_text import TeamTextError, check_text
 
 NOTE_COLS = "d.hash, x.author, x.uid, x.text, x.created, x.updated, x.deleted"
@@ -37,8 +38,8 @@ GUIDELINE_COLS = "x.subject, x.author, x.text, x.examples, x.updated"
 def remember_role(store: Any, is_reviewer: bool) -> None:
     """The project remembers its annotator's role on the hub (a write only when it changed)."""
     role = ROLE_REVIEWER if is_reviewer else ROLE_ANNOTATOR
-    if store.get_setting(HUB_ROLE) != role:
-        store.set_setting(HUB_ROLE, role)
+    if settings(store).get(HUB_ROLE) != role:
+        settings(store).set(HUB_ROLE, role)
 
 
 def note_tables(version: int) -> tuple[tuple[str, str], ...]:

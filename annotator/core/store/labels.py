@@ -6,6 +6,7 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
+from annotator.core.settings import LANG
 from annotator.core.text.labels import LabelError, check_key, check_name, next_free_key
 from annotator.core.text.model import Label
 from annotator.core.text.palette import accessible_colors, palette_color
@@ -33,7 +34,7 @@ class LabelsMixin(StoreBase):
 
     @property
     def lang(self) -> str:
-        return self.get_setting("lang", "en") or "en"
+        return self.get_setting(LANG.name) or str(LANG.default)
 
     # ---- labels ----------------------------------------------------------------------
     def labels(self) -> list[Label]:

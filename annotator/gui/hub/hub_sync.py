@@ -24,9 +24,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.settings import HUB_ANNOTATOR, HUB_SYNC, HUB_URL, settings
 from annotator.core.wording import count
 from annotator.gui.project import Project
-from annotator.gui.model.project_edits import HUB_SYNC_SETTING
 from annotator.gui.status import ElidedLabel
 from annotator.gui.tasks import TaskRunner
 from annotator.jobs import tasks as jobs
@@ -116,9 +116,9 @@ class HubSync(QObject):
         if self._target == (self.project.path, annotator):
             return  # already syncing it (connected before the window's first tick)
         self._stop()
-        url = store.get_setting("hub_url")
-        if (url and store.get_setting(HUB_SYNC_SETTING) == "on"
-                and store.get_setting("hub_annotator") == annotator):
+        remembered = settings(store)
+        url = remembered.get(HUB_URL)
+        if url and remembered.get(HUB_SYNC) and remembered.get(HUB_ANNOTATOR) == annotator:
             try:
                 self.connect_to(url)
             except AnnotatorError:
