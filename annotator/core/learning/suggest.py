@@ -27,6 +27,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.text.model import SOURCE_MODEL, Span
 from annotator.core.text.tokens import text_pieces
 from annotator.core.settings import LABEL_MAP, MODEL, settings
+from annotator.core.progress import Progress
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -352,7 +353,7 @@ def _predict_raw(nlp: Any, texts: Iterable[str], batch_size: int, n_process: int
 # ---- the cache --------------------------------------------------------------------------
 def suggest_documents(store: Store, suggester: Suggester, doc_ids: Sequence[int] | None = None, *,
                       batch_size: int = 64, n_process: int = 1,
-                      on_progress: Callable[[int, int], None] | None = None,
+                      on_progress: Progress | None = None,
                       should_stop: Callable[[], bool] | None = None) -> int:
     """Fill the suggestion cache for the documents not cached yet, in the given order.
 

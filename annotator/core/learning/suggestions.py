@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from annotator.core.errors import SpanError
 from annotator.core.text.graphemes import snap_span
@@ -37,6 +37,7 @@ from annotator.core.learning.precedence import compose_spans
 from annotator.core.learning.propagate import own_spans, propagated
 from annotator.core.text.spans import validate_spans
 from annotator.core.learning.suggest import load_label_map, map_spans
+from annotator.core.progress import Progress
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -174,7 +175,7 @@ def model_suggestions(store: "Store", doc_id: int, model_key: str, text: str | N
 def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatcher | None,
                        out: str | Path, *, patterns: PatternMatcher | None = None, model_name: str | None = None,
                        order: Sequence[int] | None = None,
-                       on_progress: Callable[[int], None] | None = None) -> int:
+                       on_progress: Progress | None = None) -> int:
     """Write, for every document (or the ids in `order`, in that order: core/learning/ordering.py),
     what the window would suggest now, as Prodigy-style JSONL (no answer; meta["model"] names
     the model; each span's source is "model", "pattern" or "gold"). Written through the Prodigy
@@ -186,7 +187,8 @@ def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatch
     try:
         batch: list[ExportItem] = []
         docs = store.iter_documents() if order is None else (store.get_document(d) for d in order)
-        for doc in docs:
+        total = store.count_documents() if order is None else len(order)
+        for done, doc in enumerate(docs, 1):
             spans = current_suggestions(store, doc.id, model_key, matcher, doc.text, patterns)
             meta = {**doc.meta, "model": model_name or model_key}
             batch.append(ExportItem(replace(doc, meta=meta), tuple(spans), None, None, None))
@@ -194,7 +196,7 @@ def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatch
                 exporter.write(batch)
                 batch = []
             if on_progress is not None:
-                on_progress(1)
+                on_progress(done, total)
         exporter.write(batch)
         exporter.finish()
     except BaseException:

@@ -41,6 +41,7 @@ from annotator.core.team.identity import GIVEN, Identity, signer
 from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
 from annotator.core.wording import count
+from annotator.core.progress import Progress
 
 BATCH_SIZE = 1000
 # Files this big are read and checked on a thread while the previous batch is written.
@@ -173,7 +174,7 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
                  encoding: str | None = None, annotator: str | None = None,
                  text_field: str | None = None, layer: str | None = None,
                  on_error: Callable[[RecordError], None] | None = None,
-                 on_progress: Callable[[int, int], None] | None = None,
+                 on_progress: Progress | None = None,
                  batch_size: int = BATCH_SIZE, split: str | None = None) -> ImportReport:
     """Import files and folders into the store; see the module docstring.
 
