@@ -89,6 +89,7 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
         ("patterns_train", PATTERNS_TRAIN, ["bench_patterns_train.py"]),
         ("keyboard", KEYBOARD, ["bench_keyboard.py"]),
         ("palette", PALETTE, ["palette_figures.py", "--json"]),
+        ("vectors", VECTORS, ["bench_vectors.py"]),
     ]
 
 
@@ -101,6 +102,7 @@ PATTERNS = "14. Patterns: a 100,000-term list (issue 25)"
 PATTERNS_TRAIN = "14b. Lists with the trained model on the users' text (issue 25)"
 KEYBOARD = "15. Labelling by keyboard only: keys per entity (issue 28)"
 PALETTE = "16. The label palette: colours everyone can tell apart (issue 28)"
+VECTORS = "17. The project's own text as vectors (issue 25 §5)"
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {
