@@ -91,6 +91,7 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
         ("keyboard", KEYBOARD, ["bench_keyboard.py"]),
         ("palette", PALETTE, ["palette_figures.py", "--json"]),
         ("changes", CHANGES, ["bench_changes.py", "--docs", str(docs)]),
+        ("vectors", VECTORS, ["bench_vectors.py"]),
     ]
 
 
@@ -104,6 +105,7 @@ PATTERNS_TRAIN = "14b. Lists with the trained model on the users' text (issue 25
 KEYBOARD = "15. Labelling by keyboard only: keys per entity (issue 28)"
 PALETTE = "16. The label palette: colours everyone can tell apart (issue 28)"
 CHANGES = "17. One change, one update: a teammate's sync and the command line with the window open (issue 27)"
+VECTORS = "19. The project's own text as vectors (issue 25 §5)"
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {
