@@ -12,12 +12,17 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
-
-if TYPE_CHECKING:
-    from annotator.core.store import Store
+from typing import Any, Callable, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
+
+
+class SettingsTable(Protocol):
+    """What of a Store the settings use (named here so the store can import this module)."""
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None: ...
+
+    def set_setting(self, key: str, value: str) -> None: ...
 
 
 @dataclass(frozen=True, eq=False)  # a key is itself: compared and hashed by identity
@@ -102,7 +107,7 @@ class ProjectSettings:
     """Typed reads and writes of one project's settings: `settings.get(MODEL)` is a str or None,
     `settings.get(CONTINUOUS)` a bool."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: SettingsTable) -> None:
         self._store = store
 
     def get(self, key: Key[T]) -> T:
@@ -124,5 +129,5 @@ class ProjectSettings:
         self._store.set_setting(IDENTITY_PREFIX + person_key, name)
 
 
-def settings(store: Store) -> ProjectSettings:
+def settings(store: SettingsTable) -> ProjectSettings:
     return ProjectSettings(store)
