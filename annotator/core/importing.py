@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from annotator.core.admission import AdmissionError
 from annotator.core.errors import AnnotatorError, RecordError
 from annotator.core.importers import (
     FORMATS, READERS, TEXT_FORMATS, ImportRecord, ReadOptions, detect_format, open_reader,
@@ -290,7 +291,8 @@ class _Run:
         hashes = _with_former_hashes(store, batch)
         try:
             ids, added = store.add_documents([(rec.text, rec.meta) for rec, _, _ in batch],
-                                             with_ids=need_ids, hashes=hashes)
+                                             with_ids=need_ids, hashes=hashes,
+                                             meta_json=[rec.meta_json for rec, _, _ in batch])
             stored = len(batch)
         except (UnicodeEncodeError, TypeError):
             # A lone surrogate in a text or in meta: find it record by record.
@@ -345,7 +347,7 @@ class _Run:
         for rec, _, _ in batch:
             try:
                 doc_id, new = self.store.add_document(rec.text, rec.meta)
-            except (UnicodeEncodeError, TypeError) as exc:
+            except (UnicodeEncodeError, TypeError, AdmissionError) as exc:
                 ids.append(None)
                 self.error(RecordError(name, rec.line, f"cannot be stored: {_surrogate_message(rec, exc)}"))
                 continue

@@ -24,16 +24,18 @@ decision in this very document is the strongest evidence there is).
 from __future__ import annotations
 
 import bisect
+import operator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
 from annotator.core.errors import SpanError
 from annotator.core.graphemes import snap_span
 from annotator.core.learned import GoldMatcher, combine
 from annotator.core.model import SOURCE_PROPAGATED, Span
 from annotator.core.propagate import own_spans, propagated
-from annotator.core.spans import validate_spans
+from annotator.core.labels import LabelError, check_name
+from annotator.core.spans import admit_spans, validate_spans
 from annotator.core.suggest import load_label_map, map_spans
 
 if TYPE_CHECKING:
@@ -44,21 +46,39 @@ def clean(text: str, spans: Iterable[Span], labels: Iterable[str]) -> list[Span]
     """Drop spans with labels the project lacks, widen edges to whole grapheme clusters (or
     drop a span inside one cluster), drop spans invalid for the text, then any that overlap
     an earlier one."""
-    known = set(labels)
-    kept: list[Span] = []
+    known = set(_admissible(labels))
+    candidates: list[Span] = []
     for span in sorted(s for s in spans if s.label in known):
         snapped = snap_span(text, span.start, span.end)
         if snapped is None:
             continue
         if snapped != (span.start, span.end):
             span = Span(snapped[0], snapped[1], span.label, span.source)
+        candidates.append(span)
+    try:  # the usual case: all valid as they are, in one pass of the one admission
+        admitted = admit_spans(text, candidates, known)
+        if all(map(operator.is_, admitted, candidates)):
+            return admitted
+    except SpanError:
+        pass
+    kept: list[Span] = []
+    for span in candidates:
         try:
-            (span,) = validate_spans(text, [span])
+            (span,) = admit_spans(text, [span], known)
         except SpanError:
             continue
         if not kept or span.start >= kept[-1].end:
             kept.append(span)
     return kept
+
+
+def _admissible(labels: Iterable[str]) -> Iterator[str]:
+    """The names that pass the label rule (a project made before it may hold others)."""
+    for name in set(labels):
+        try:
+            yield check_name(name, strip=False)
+        except LabelError:
+            continue
 
 
 def compose(text: str, model_spans: Iterable[Span], learned_spans: Iterable[Span],

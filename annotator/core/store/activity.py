@@ -19,7 +19,7 @@ from typing import Any, Iterable, Sequence
 
 from annotator.core.errors import SpanError
 from annotator.core.model import DECISIONS, Annotation, Span, TimedDecision
-from annotator.core.spans import validate_spans
+from annotator.core.spans import admit_spans
 from annotator.core.store import values
 from annotator.core.store.codec import dumps, loads, spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase
@@ -50,7 +50,7 @@ def _valid(text: str, spans: Iterable[Span]) -> list[Span]:
     kept: list[Span] = []
     for span in sorted(spans):
         try:
-            (span,) = validate_spans(text, [span], trim=False)
+            (span,) = admit_spans(text, [span], trim=False)
         except SpanError:
             continue
         if not kept or span.start >= kept[-1].end:

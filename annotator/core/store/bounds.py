@@ -22,11 +22,12 @@ import sqlite3
 import time
 from typing import Any
 
-MIB = 1024 * 1024
-MAX_TEXT_BYTES = 32 * MIB   # a document's text (UTF-8): 6x the 5 MB documents we test with
-MAX_JSON_BYTES = 16 * MIB   # a spans, meta or sources cell: about 250,000 spans
-MAX_NAME_CHARS = 1000       # an annotator's, reviewer's or label's name, a colour, a key
-MAX_LABELS = 10_000         # labels in one project
+# The sizes are the admission's (one place: core/admission.py, core/labels.py).
+from annotator.core.admission import MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_TEXT_BYTES, MIB
+from annotator.core.labels import MAX_LABELS
+
+__all__ = ["MAX_JSON_BYTES", "MAX_LABELS", "MAX_NAME_CHARS", "MAX_TEXT_BYTES", "MIB", "QueryGuard"]
+
 BATCH_BYTES = 64 * MIB      # values read from another's file before they are handed on
 BATCH_ROWS = 1000
 STATEMENT_SECONDS = 5.0

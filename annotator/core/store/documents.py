@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
+from annotator.core.admission import admit_meta_json, admit_text
 from annotator.core.model import Document, text_hash
-from annotator.core.store.codec import dumps, loads
+from annotator.core.store.codec import loads
 from annotator.core.store.connection import StoreBase
 
 
@@ -24,19 +25,24 @@ class DocumentsMixin(StoreBase):
         return ids[0], bool(added)
 
     def add_documents(self, records: Iterable[tuple[str, dict[str, Any]]], *,
-                      with_ids: bool = True, hashes: Sequence[str] | None = None
-                      ) -> tuple[list[int], int]:
+                      with_ids: bool = True, hashes: Sequence[str] | None = None,
+                      meta_json: Sequence[str] | None = None) -> tuple[list[int], int]:
         """Add documents in one transaction; returns (id of each record, number newly added).
+        Each text and meta passes the one admission (core/admission.py): AdmissionError,
+        and nothing added, when one does not.
 
         For the import: with_ids=False skips looking the ids up, returning ([], added);
-        hashes are the texts' text_hash when already computed (in the import's reader thread).
+        hashes are the texts' text_hash and meta_json their admitted meta (admit_meta_json),
+        when already computed (in the import's reader thread).
         """
         now = time.time()
         rows = []
         for i, (text, meta) in enumerate(records):
             if not isinstance(text, str):
                 raise TypeError("document text must be a string")
-            rows.append((text_hash(text) if hashes is None else hashes[i], text, dumps(meta or {}), now))
+            admit_text(text)
+            rows.append((text_hash(text) if hashes is None else hashes[i], text,
+                         admit_meta_json(meta or {}) if meta_json is None else meta_json[i], now))
         with self.transaction() as c:
             before = c.total_changes
             c.executemany("INSERT OR IGNORE INTO documents (hash, text, meta, added) VALUES (?, ?, ?, ?)",
