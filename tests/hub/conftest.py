@@ -87,6 +87,22 @@ def hub(pg_server: PgServer) -> Hub:
     return new_hub(pg_server)
 
 
+def downgrade(conn, version: int) -> None:  # type: ignore[no-untyped-def]
+    """Make a hub look as the release that made `version` left it (as its admin): undo, newest
+    first, what each later hub migration did."""
+    group = conn.execute("SELECT value FROM hub.settings WHERE key = 'annotators_role'").fetchone()[0]
+    undo = {
+        3: ["DROP FUNCTION hub.claim(integer)", "ALTER FUNCTION hub.claim_uncapped(integer) RENAME TO claim",
+            f'GRANT EXECUTE ON FUNCTION hub.claim(integer) TO "{group}"'],
+        2: ["DROP FUNCTION hub.add_decision_time", "DROP TABLE hub.decision_times"],
+    }
+    current = conn.execute("SELECT max(version) FROM hub.schema_version").fetchone()[0]
+    for n in range(current, version, -1):
+        for statement in undo[n]:
+            conn.execute(statement)
+    conn.execute("DELETE FROM hub.schema_version WHERE version > %s", (version,))
+
+
 def project_maker(folder: Path):  # type: ignore[no-untyped-def]
     from annotator.core.store import Store
 

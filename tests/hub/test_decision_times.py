@@ -7,10 +7,11 @@ from __future__ import annotations
 import orjson
 
 from annotator.core.hub.roles import init_hub
-from annotator.core.hub.schema import DECISION_TIMES_VERSION
+from annotator.core.hub.schema import DECISION_TIMES_VERSION, SCHEMA_VERSION
 from annotator.core.hub.sync import sync
 from annotator.core.model import Span, text_hash
 from annotator.core.store import Store
+from tests.hub.conftest import downgrade
 from tests.cli.helpers import run
 
 TEXTS = ["Alice Smith met Bob Jones in Paris.", "Acme Corp hired Carol in Berlin.", "Nothing here."]
@@ -107,9 +108,7 @@ def test_an_older_hub_keeps_them_waiting_until_hub_init(hub, make_project):
     """A hub made by the release before decision records (its schema as then): everything
     else syncs, the records wait; once the admin runs `hub init` they go up, each once."""
     with hub.admin() as conn:
-        conn.execute("DROP FUNCTION hub.add_decision_time")
-        conn.execute("DROP TABLE hub.decision_times")
-        conn.execute("DELETE FROM hub.schema_version WHERE version >= %s", (DECISION_TIMES_VERSION,))
+        downgrade(conn, DECISION_TIMES_VERSION - 1)
     alice = hub.add("alice")
     with Store(make_project("alice", TEXTS)) as a:
         alice_decides(a)
@@ -118,7 +117,7 @@ def test_an_older_hub_keeps_them_waiting_until_hub_init(hub, make_project):
         assert any("2 decision records until the hub's admin runs `annotator hub init`" in line
                    for line in old.lines())
         with hub.admin() as conn:
-            assert init_hub(conn) == (DECISION_TIMES_VERSION - 1, DECISION_TIMES_VERSION)
+            assert init_hub(conn) == (DECISION_TIMES_VERSION - 1, SCHEMA_VERSION)
         new = sync(a, alice)
         assert new.pushed_decision_times == {"added": 2} and new.decision_times_waiting == 0
         assert sync(a, alice).moved == 0

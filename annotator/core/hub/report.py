@@ -35,6 +35,8 @@ class SyncReport:
     pulled: PullCounts = field(default_factory=PullCounts)
     assigned: int = 0               # open assignments held now
     seconds: float = 0.0
+    refused: Counter = field(default_factory=Counter)  # (kind, reason): ours, kept local: the hub refuses them
+    warnings: list[str] = field(default_factory=list)  # said once (e.g. an unencrypted connection)
 
     @property
     def moved(self) -> int:
@@ -65,7 +67,10 @@ class SyncReport:
                 "pulled": {"documents": p.documents, "labels": p.labels,
                            "decisions": outcomes(p.decisions), "reviews": outcomes(p.reviews),
                            "decision_times": records(p.decision_times),
-                           "rejected": p.rejected, "problems": p.problems},
+                           "rejected": p.rejected, "skipped": p.to_list()},
+                "refused": [{"kind": kind, "reason": reason, "rows": n}
+                            for (kind, reason), n in sorted(self.refused.items())],
+                "warnings": self.warnings,
                 "assigned": self.assigned, "moved": self.moved, "seconds": round(self.seconds, 3)}
 
     def lines(self) -> list[str]:
@@ -102,7 +107,9 @@ class SyncReport:
         if sum(p.reviews.values()):
             out.append(f"  pulled reviews: {few(p.reviews)}")
         out.append(f"  pulled: {records(p.decision_times)}")
-        if p.rejected:
-            out.append(f"  not applied: {count(p.rejected, 'bad row')} from the hub, e.g. {p.problems[0]}")
+        out.extend(f"  {line}" for line in p.skip_lines())
+        for (kind, reason), n in sorted(self.refused.items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
+            out.append(f"  kept local: {count(n, kind)} the hub refuses ({reason})")
         out.append(f"  assigned to {self.annotator}: {count(self.assigned, 'document')}")
+        out.extend(f"  warning: {w}" for w in self.warnings)
         return out

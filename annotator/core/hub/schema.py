@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotator.core.hub.routing import CLAIM_CAPPED
+
 HUB_SCHEMA = "hub"
 # History rows: when the version was replaced, and the writing transaction (see above).
 _HISTORY_TAIL = """replaced float8 NOT NULL DEFAULT extract(epoch FROM clock_timestamp()),
@@ -233,6 +235,10 @@ MIGRATIONS: list[list[str]] = [
         END $$""",
     ],
 ]
+
+# 3 (issue 29): hub.claim caps its batch (routing.CLAIM_CAPPED). The value checks are not a
+# migration: every `hub init` applies them afresh (hub/checks.py).
+MIGRATIONS.append(CLAIM_CAPPED)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 # The first hub schema holding the window's decision records (a newer annotator syncing with

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Sequence
 
+from annotator.core.admission import admit_time
 from annotator.core.errors import SpanError
 from annotator.core.model import DECISIONS, Annotation, Span, TimedDecision
 from annotator.core.spans import admit_spans
@@ -93,6 +94,7 @@ class ActivityMixin(StoreBase):
         """Bring in a teammate's record (checked by the caller): 'added' or 'unchanged'."""
         if answer not in DECISIONS:
             raise ValueError(f"a timed decision is one of {', '.join(DECISIONS)}, not {answer!r}")
+        decided = admit_time(decided, "decided")
         with self.transaction():
             added = self._insert_timed(doc_id, annotator, answer, decided, check_seconds(seconds), suggested)
         return "added" if added else "unchanged"

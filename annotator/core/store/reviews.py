@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
+from annotator.core.admission import admit_time
 from annotator.core.model import Document, Review
 from annotator.core.store.codec import dumps, loads, spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase
@@ -51,6 +52,7 @@ class ReviewsMixin(StoreBase):
         """Bring in a review made elsewhere, like merge_annotation: the newer one becomes
         current, the older is filed in review_history, twice is the same as once. Returns
         'added', 'updated', 'history' or 'unchanged'."""
+        created = admit_time(created, "created")
         checked = self.check_spans(doc_id, spans) if validate else sorted(spans)
         payload, src = spans_to_json(checked), dumps(sorted(sources))
         with self.transaction() as c:

@@ -1,0 +1,244 @@
+"""The hub's store: every statement a sync runs on the hub, and the rows it reads as records.
+
+sync.py orchestrates (what to push, in which order, watermarks); pull.py admits and applies
+what comes back; this module alone speaks SQL to the hub during a sync. The admin's
+statements are the schema's (schema.py, checks.py, roles.py, routing.py).
+
+Rows come back as dataclasses (HubDocument, HubLabel, HubDecision, HubReview, HubTime), never
+as tuples. A value bigger than the project's limits (admission.MAX_TEXT_BYTES for a text,
+MAX_JSON_BYTES for spans or meta) is not even sent: its column comes back None and its size
+says why, so a crafted 200 MB row costs the puller nothing (pull.py skips it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
+
+from annotator.core.admission import MAX_JSON_BYTES, MAX_TEXT_BYTES
+from annotator.core.hub.schema import DECISION_TIMES_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class HubDocument:
+    hash: str
+    body: bytes | None      # None: larger than MAX_TEXT_BYTES (`size`), not fetched
+    size: int
+    meta: str | None        # None: larger than MAX_JSON_BYTES
+    added_by: str
+    kind = "document"
+
+
+@dataclass(frozen=True, slots=True)
+class HubLabel:
+    name: str
+    color: str
+    key: str | None
+    added_by: str
+    kind = "label"
+
+
+@dataclass(frozen=True, slots=True)
+class HubDecision:
+    hash: str
+    annotator: str
+    answer: str
+    spans: str | None       # JSON; None: larger than MAX_JSON_BYTES
+    created: float
+    updated: float
+    history: bool = False
+    kind = "decision"
+
+    @property
+    def who(self) -> str:
+        return self.annotator
+
+
+@dataclass(frozen=True, slots=True)
+class HubReview:
+    hash: str
+    reviewer: str
+    spans: str | None
+    sources: str | None
+    created: float
+    history: bool = False
+    kind = "review"
+
+    @property
+    def who(self) -> str:
+        return self.reviewer
+
+
+@dataclass(frozen=True, slots=True)
+class HubTime:
+    """A decision record of the window: active seconds, the spans suggested at opening."""
+
+    hash: str
+    annotator: str
+    answer: str
+    decided: float
+    seconds: float
+    suggested: str | None   # JSON, or None when nothing was suggested
+    too_big: bool = False   # suggested was larger than MAX_JSON_BYTES (not fetched)
+    kind = "decision record"
+
+    @property
+    def who(self) -> str:
+        return self.annotator
+
+
+HubRow = HubDecision | HubReview | HubTime
+
+
+def _capped(column: str, limit: int) -> str:
+    return f"CASE WHEN octet_length({column}) <= {limit} THEN {column} END"
+
+
+_J = MAX_JSON_BYTES
+_DOCUMENT_COLS = f"d.hash, {_capped('d.body', MAX_TEXT_BYTES)}, octet_length(d.body), {_capped('d.meta', _J)}, d.added_by"
+# (table, columns after d.hash, record maker)
+_TABLES: list[tuple[str, str, Any]] = [
+    ("decisions", f"x.annotator, x.answer, {_capped('x.spans', _J)}, x.created, x.updated",
+     lambda r: HubDecision(*r)),
+    ("decision_history", f"x.annotator, x.answer, {_capped('x.spans', _J)}, x.created, x.updated",
+     lambda r: HubDecision(*r, history=True)),
+    ("reviews", f"x.reviewer, {_capped('x.spans', _J)}, {_capped('x.sources', _J)}, x.created",
+     lambda r: HubReview(*r)),
+    ("review_history", f"x.reviewer, {_capped('x.spans', _J)}, {_capped('x.sources', _J)}, x.created",
+     lambda r: HubReview(*r, history=True)),
+    ("decision_times", f"x.annotator, x.answer, x.decided, x.seconds, {_capped('x.suggested', _J)}, "
+     f"coalesce(octet_length(x.suggested) > {_J}, false)", lambda r: HubTime(*r)),
+]
+
+
+def _document(row: Sequence[Any]) -> HubDocument:
+    body = row[1]
+    return HubDocument(row[0], bytes(body) if body is not None else None, row[2], row[3], row[4])
+
+
+class HubStore:
+    """A sync's view of one hub (its connection, in autocommit mode: every write is an
+    explicit transaction) at schema `version`."""
+
+    def __init__(self, conn: Any, version: int) -> None:
+        self.conn, self.version = conn, version
+
+    def tables(self) -> list[tuple[str, str, Any]]:
+        """The tables pulled from a hub at this schema version (decision records from 2)."""
+        return [t for t in _TABLES if t[0] != "decision_times" or self.version >= DECISION_TIMES_VERSION]
+
+    def limit_waits(self, lock_timeout_s: float, statement_timeout_s: float) -> None:
+        """This session gives up on a lock held longer than lock_timeout_s (a teammate's open
+        transaction) and on a statement running longer than statement_timeout_s."""
+        self.conn.execute(f"SET lock_timeout = '{int(lock_timeout_s * 1000)}ms'")
+        self.conn.execute(f"SET statement_timeout = '{int(statement_timeout_s * 1000)}ms'")
+
+    # ---- labels ----------------------------------------------------------------------------
+    def add_labels(self, labels: Sequence[tuple[str, str, str | None, int]]) -> int:
+        """Insert (name, colour, key, position) the hub lacks; returns how many were added."""
+        with self.conn.transaction():
+            cur = self.conn.cursor()
+            cur.execute("INSERT INTO hub.labels (name, color, key, position) SELECT * FROM "
+                        "unnest(%s::text[], %s::text[], %s::text[], %s::int[]) "
+                        "ON CONFLICT (name) DO NOTHING RETURNING name",
+                        ([l[0] for l in labels], [l[1] for l in labels], [l[2] for l in labels],
+                         [l[3] for l in labels]))
+            return len(cur.fetchall())
+
+    def labels(self) -> list[HubLabel]:
+        with self.conn.transaction():
+            return [HubLabel(*r) for r in self.conn.execute(
+                "SELECT name, color, key, added_by FROM hub.labels ORDER BY position, name")]
+
+    # ---- documents -------------------------------------------------------------------------
+    def add_documents(self, rows: Sequence[tuple[str, bytes, str, float]]) -> tuple[set[str], list[HubRow]]:
+        """One transaction: insert (hash, UTF-8 body, meta JSON, added) the hub lacks; returns
+        their hashes, and every row on the documents it already had (brought to this project)."""
+        hashes = [r[0] for r in rows]
+        with self.conn.transaction():
+            cur = self.conn.cursor()
+            cur.execute("INSERT INTO hub.documents (hash, body, meta, added) SELECT * FROM "
+                        "unnest(%s::text[], %s::bytea[], %s::text[], %s::float8[]) "
+                        "ON CONFLICT (hash) DO NOTHING RETURNING hash",
+                        (hashes, [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]))
+            new = {r[0] for r in cur.fetchall()}
+            old = [h for h in hashes if h not in new]
+            return new, (self.rows_on_documents(old) if old else [])
+
+    def held(self, hashes: Sequence[str]) -> set[str]:
+        """Which of these document hashes the hub holds."""
+        with self.conn.transaction():
+            return {r[0] for r in self.conn.execute("SELECT hash FROM hub.documents WHERE hash = ANY(%s)",
+                                                    (list(hashes),))}
+
+    def documents(self, hashes: Sequence[str]) -> tuple[list[HubDocument], list[HubRow]]:
+        """These documents, and every row on them, in one snapshot."""
+        with self.conn.transaction():
+            self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            docs = [_document(r) for r in self.conn.execute(
+                f"SELECT {_DOCUMENT_COLS} FROM hub.documents d WHERE d.hash = ANY(%s)", (list(hashes),))]
+            return docs, self.rows_on_documents(hashes)
+
+    def rows_on_documents(self, hashes: Sequence[str]) -> list[HubRow]:
+        """Every decision, review, their history and decision record on these documents (in
+        the caller's transaction), current versions before history."""
+        out: list[HubRow] = []
+        for table, cols, make in self.tables():
+            rows = self.conn.execute(f"SELECT d.hash, {cols} FROM hub.{table} x JOIN hub.documents d "
+                                     "ON d.id = x.document_id WHERE d.hash = ANY(%s) ORDER BY x.document_id",
+                                     (list(hashes),))
+            out.extend(make(r) for r in rows)
+        return out
+
+    # ---- pushes ----------------------------------------------------------------------------
+    def merge(self, function: str, params: list[tuple[Any, ...]]) -> list[str]:
+        """hub.<function>(...) for each row of params, in one transaction; their outcomes."""
+        if not params:
+            return []
+        with self.conn.transaction():
+            cur = self.conn.cursor()
+            marks = ", ".join(["%s"] * len(params[0]))
+            cur.executemany(f"SELECT hub.{function}({marks})", params, returning=True)
+            out = []
+            while True:
+                out.append(cur.fetchone()[0])
+                if not cur.nextset():
+                    return out
+
+    def claim(self, batch: int) -> list[tuple[int, str, float]]:
+        """(hub document id, hash, expires) of this annotator's assignments, topped up to batch."""
+        with self.conn.transaction():
+            return self.conn.execute("SELECT document_id, hash, expires FROM hub.claim(%s)",
+                                     (batch,)).fetchall()
+
+    # ---- pulls -----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def snapshot(self, lo: int) -> Iterator[int]:
+        """One REPEATABLE READ, READ ONLY transaction; yields its upper watermark: the oldest
+        transaction still running (every one below it has finished), at least `lo`."""
+        with self.conn.transaction():
+            self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield max(lo, int(self.conn.execute(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()[0]))
+
+    def changes(self, lo: int, hi: int, size: int = 1000) -> Iterator[list[HubRow]]:
+        """Inside snapshot(): every row written with lo <= xid < hi, table by table (current
+        versions before history), `size` at a time."""
+        for table, cols, make in self.tables():
+            cur = self.conn.cursor(name=f"pull_{table}")
+            cur.execute(f"SELECT d.hash, {cols} FROM hub.{table} x JOIN hub.documents d "
+                        "ON d.id = x.document_id WHERE x.xid >= %s::text::xid8 "
+                        "AND x.xid < %s::text::xid8", (str(lo), str(hi)))
+            while rows := cur.fetchmany(size):
+                yield [make(r) for r in rows]
+            cur.close()
+
+    def new_documents(self, lo: int, hi: int, size: int = 1000) -> Iterator[list[HubDocument]]:
+        """Inside snapshot(): documents added with lo <= xid < hi, in id order."""
+        cur = self.conn.cursor(name="pull_documents")
+        cur.execute(f"SELECT {_DOCUMENT_COLS} FROM hub.documents d WHERE d.xid >= %s::text::xid8 "
+                    "AND d.xid < %s::text::xid8 ORDER BY d.id", (str(lo), str(hi)))
+        while rows := cur.fetchmany(size):
+            yield [_document(r) for r in rows]
+        cur.close()
