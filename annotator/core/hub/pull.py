@@ -45,8 +45,15 @@ class PullCounts:
     reviews: Counter = field(default_factory=Counter)
     decision_times: Counter = field(default_factory=Counter)  # added / unchanged
     skipped: Counter = field(default_factory=Counter)         # (kind, teammate, reason) -> rows
+    _seen: set[tuple[Any, ...]] = field(default_factory=set, repr=False)
 
-    def skip(self, kind: str, who: Any, reason: str) -> None:
+    def skip(self, kind: str, who: Any, reason: str, row: tuple[Any, ...] | None = None) -> None:
+        """Count a skipped row once per sync (a document pushed again brings its rows along,
+        and the pull then meets them once more): `row` names it."""
+        if row is not None:
+            if row in self._seen:
+                return
+            self._seen.add(row)
         name = who if isinstance(who, str) and 0 < len(who) <= 63 and "\x00" not in who else "someone"
         self.skipped[(kind, name, reason)] += 1
 
@@ -97,6 +104,13 @@ def admit_document(doc: HubDocument) -> tuple[str, dict[str, Any]]:
     return text, admit_meta_text(doc.meta)
 
 
+def _identity(row: HubRow) -> tuple[Any, ...]:
+    """What tells one hub row from another (reprs: a NaN time equals itself as text)."""
+    times = (row.created, row.updated) if isinstance(row, HubDecision) else (
+        (row.created,) if isinstance(row, HubReview) else (row.decided,))
+    return (row.kind, row.hash, row.who, getattr(row, "history", False), *map(repr, times))
+
+
 class Puller:
     """Applies hub rows to a project inside the caller's local transaction; counts in `counts`.
     Remembers the label names it saw, so a pull of N rows reads the label set once."""
@@ -142,7 +156,7 @@ class Puller:
             try:
                 text, meta = admit_document(doc)
             except AdmissionError as exc:
-                self.counts.skip("document", doc.added_by, str(exc))
+                self.counts.skip("document", doc.added_by, str(exc), ("document", doc.hash))
                 continue
             records.append((text, meta))
             hashes.append(doc.hash)
@@ -163,7 +177,7 @@ class Puller:
             try:
                 self._apply(row, doc_id)
             except (AnnotatorError, ValueError, KeyError, TypeError) as exc:
-                self.counts.skip(row.kind, row.who, str(exc))
+                self.counts.skip(row.kind, row.who, str(exc), _identity(row))
 
     def _text(self, doc_id: int) -> str:
         text = self._texts.get(doc_id)
