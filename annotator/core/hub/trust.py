@@ -41,7 +41,10 @@ def is_chosen(url: str) -> bool:
 
 def choose(url: str) -> None:
     """Remember that the person gave or confirmed this hub (written whole, then renamed in)."""
-    hubs = _load() | {safe_url(url)}
+    known = _load()
+    if safe_url(url) in known:
+        return
+    hubs = known | {safe_url(url)}
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".chosen-hubs-")
