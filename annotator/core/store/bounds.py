@@ -8,9 +8,10 @@ BATCH_BYTES, so memory stays bounded whatever the file holds.
 Time and work: every statement on such a file runs under a progress handler that stops it past
 STATEMENT_SECONDS or STATEMENT_STEPS virtual-machine steps. Our reads of it are short batches,
 so a legitimate statement never comes near the bound. Every open, of any file, runs its schema
-check under the same bound (your own project's in work only: the window and a command share a
-project, and waiting for the other's lock is not work). A project opened as your own is not
-bounded after that check: the
+check under the same bound, in work and time alike: the check runs inside a read transaction
+whose lock is taken first (in work only: the window and a command share a project, and
+waiting for the other's lock is not work), so it never waits on anyone. A project opened as
+your own is not bounded after that check: the
 check proves its tables are real tables with our definition and our triggers only, so every
 query we run costs at most a pass over the data, and long legitimate work (a migration that
 rewrites a big table, a search through 100,000 long texts) must not be cut short.
@@ -59,8 +60,9 @@ class QueryGuard:
         return 1  # SQLite stops the statement: OperationalError("interrupted")
 
     def message(self) -> str:
-        return (f"a query took {self.tripped} and was stopped (annotator bounds every query on a "
-                "file it does not trust; this file may be crafted to hang it)")
+        return (f"a query took {self.tripped} and was stopped (annotator bounds the check of every "
+                "file it opens, and every query on a file it does not trust; this file may be crafted "
+                "to hang it)")
 
 
 class GuardedConnection(sqlite3.Connection):
