@@ -59,8 +59,9 @@ def name(value: Any, column: str) -> str:
 
 
 def label_name(value: Any) -> str:
+    """A label's name by the one label rule (labels.check_name, as it is)."""
     try:
-        return check_name(name(value, "label name"), strip=False)
+        return check_name(text(value, "label name"), strip=False)
     except LabelError as exc:
         raise BadValue(str(exc)) from None
 
