@@ -187,3 +187,33 @@ def test_one_bad_row_among_many(team, make_project):
         assert report.pulled.documents == n + 1
         assert report.pulled.decisions["added"] == n  # alice's and mallory's but one
         assert report.pulled.skipped == {("decision", "mallory", "NUL in a label"): 1}
+
+
+def test_big_rows_stream_a_few_at_a_time(team, make_project, monkeypatch):
+    """Each row within the limits, but many of them (a teammate's 50 decisions of 15 MiB each
+    would be 750 MB in one fetch): pulls read them in batches of about FETCH_BYTES."""
+    from annotator.core.hub import hub_store
+    from annotator.core.hub.pull import Puller
+
+    monkeypatch.setattr(hub_store, "FETCH_BYTES", 1_000_000)
+    with team.admin() as conn:
+        conn.execute("INSERT INTO hub.documents (hash, body, meta, added) SELECT encode(sha256(b), 'hex'), b, "
+                     "'{}', 1 FROM (SELECT convert_to('Doc ' || i || ' about Paris.', 'UTF8') b "
+                     "FROM generate_series(1, 30) i) s")
+    with psycopg.connect(team.url("mallory"), autocommit=True) as conn:
+        conn.execute("INSERT INTO hub.decisions (document_id, annotator, answer, spans, created, updated) "
+                     "SELECT id, 'mallory', 'accept', '[{\"start\": 0, \"end\": 3, \"label\": \"ORG\"}' "
+                     "|| repeat(' ', 400000) || ']', 1, 2 FROM hub.documents WHERE hash <> %s", (text_hash(TEXT),))
+    sizes: list[int] = []
+    real = Puller.apply
+
+    def apply(self, rows):  # the real apply, noting how many rows came at once
+        rows = list(rows)
+        sizes.append(len(rows))
+        return real(self, rows)
+
+    monkeypatch.setattr(Puller, "apply", apply)
+    with Store(make_project("bob")) as b:
+        report = sync(b, team.url("bob"), pull_all=True, batch=0)
+    assert report.pulled.decisions["added"] == 31 and report.pulled.rejected == 0
+    assert max(sizes) <= 4 and sum(sizes) >= 30  # never more than ~1 MB of them at once

@@ -7,7 +7,9 @@ statements are the schema's (schema.py, checks.py, roles.py, routing.py).
 Rows come back as dataclasses (HubDocument, HubLabel, HubDecision, HubReview, HubTime), never
 as tuples. A value bigger than the project's limits (admission.MAX_TEXT_BYTES for a text,
 MAX_JSON_BYTES for spans or meta) is not even sent: its column comes back None and its size
-says why, so a crafted 200 MB row costs the puller nothing (pull.py skips it).
+says why, so a crafted 200 MB row costs the puller nothing (pull.py skips it). Reads stream
+through server-side cursors in batches of at most about FETCH_BYTES (a few rows when they are
+big, up to FETCH_ROWS when small), so many large rows never sit in memory at once.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
-from annotator.core.admission import MAX_JSON_BYTES, MAX_TEXT_BYTES
+from annotator.core.admission import MAX_JSON_BYTES, MAX_TEXT_BYTES, MIB
 from annotator.core.hub.schema import DECISION_TIMES_VERSION
+
+FETCH_BYTES = 64 * MIB
+FETCH_ROWS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +122,22 @@ def _document(row: Sequence[Any]) -> HubDocument:
     return HubDocument(row[0], bytes(body) if body is not None else None, row[2], row[3], row[4])
 
 
+def _size(row: Sequence[Any]) -> int:
+    return sum(len(v) for v in row if isinstance(v, (str, bytes, memoryview)))
+
+
+def _stream(cur: Any, make: Any) -> Iterator[list[Any]]:
+    """The executed server-side cursor's rows as records, in batches of about FETCH_BYTES:
+    a few rows first, then as many as the largest row seen allows (up to FETCH_ROWS)."""
+    size = 4
+    try:
+        while rows := cur.fetchmany(size):
+            yield [make(r) for r in rows]
+            size = max(1, min(FETCH_ROWS, FETCH_BYTES // max(1, max(map(_size, rows)))))
+    finally:
+        cur.close()
+
+
 class HubStore:
     """A sync's view of one hub (its connection, in autocommit mode: every write is an
     explicit transaction) at schema `version`."""
@@ -152,19 +173,16 @@ class HubStore:
                 "SELECT name, color, key, added_by FROM hub.labels ORDER BY position, name")]
 
     # ---- documents -------------------------------------------------------------------------
-    def add_documents(self, rows: Sequence[tuple[str, bytes, str, float]]) -> tuple[set[str], list[HubRow]]:
+    def add_documents(self, rows: Sequence[tuple[str, bytes, str, float]]) -> set[str]:
         """One transaction: insert (hash, UTF-8 body, meta JSON, added) the hub lacks; returns
-        their hashes, and every row on the documents it already had (brought to this project)."""
-        hashes = [r[0] for r in rows]
+        the hashes of those it added."""
         with self.conn.transaction():
             cur = self.conn.cursor()
             cur.execute("INSERT INTO hub.documents (hash, body, meta, added) SELECT * FROM "
                         "unnest(%s::text[], %s::bytea[], %s::text[], %s::float8[]) "
                         "ON CONFLICT (hash) DO NOTHING RETURNING hash",
-                        (hashes, [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]))
-            new = {r[0] for r in cur.fetchall()}
-            old = [h for h in hashes if h not in new]
-            return new, (self.rows_on_documents(old) if old else [])
+                        ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]))
+            return {r[0] for r in cur.fetchall()}
 
     def held(self, hashes: Sequence[str]) -> set[str]:
         """Which of these document hashes the hub holds."""
@@ -172,24 +190,29 @@ class HubStore:
             return {r[0] for r in self.conn.execute("SELECT hash FROM hub.documents WHERE hash = ANY(%s)",
                                                     (list(hashes),))}
 
-    def documents(self, hashes: Sequence[str]) -> tuple[list[HubDocument], list[HubRow]]:
-        """These documents, and every row on them, in one snapshot."""
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """One REPEATABLE READ, READ ONLY transaction (the reads below stream inside one)."""
         with self.conn.transaction():
             self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            docs = [_document(r) for r in self.conn.execute(
-                f"SELECT {_DOCUMENT_COLS} FROM hub.documents d WHERE d.hash = ANY(%s)", (list(hashes),))]
-            return docs, self.rows_on_documents(hashes)
+            yield
 
-    def rows_on_documents(self, hashes: Sequence[str]) -> list[HubRow]:
-        """Every decision, review, their history and decision record on these documents (in
-        the caller's transaction), current versions before history."""
-        out: list[HubRow] = []
+    def documents(self, hashes: Sequence[str]) -> Iterator[list[HubDocument]]:
+        """Inside reading(): these documents, streamed."""
+        cur = self.conn.cursor(name="hub_documents")
+        cur.execute(f"SELECT {_DOCUMENT_COLS} FROM hub.documents d WHERE d.hash = ANY(%s) ORDER BY d.id",
+                    (list(hashes),))
+        yield from _stream(cur, _document)
+
+    def rows_on_documents(self, hashes: Sequence[str]) -> Iterator[list[HubRow]]:
+        """Inside reading() or snapshot(): every decision, review, their history and decision
+        record on these documents, current versions before history, streamed."""
         for table, cols, make in self.tables():
-            rows = self.conn.execute(f"SELECT d.hash, {cols} FROM hub.{table} x JOIN hub.documents d "
-                                     "ON d.id = x.document_id WHERE d.hash = ANY(%s) ORDER BY x.document_id",
-                                     (list(hashes),))
-            out.extend(make(r) for r in rows)
-        return out
+            cur = self.conn.cursor(name=f"on_{table}")
+            cur.execute(f"SELECT d.hash, {cols} FROM hub.{table} x JOIN hub.documents d "
+                        "ON d.id = x.document_id WHERE d.hash = ANY(%s) ORDER BY x.document_id",
+                        (list(hashes),))
+            yield from _stream(cur, make)
 
     # ---- pushes ----------------------------------------------------------------------------
     def merge(self, function: str, params: list[tuple[Any, ...]]) -> list[str]:
@@ -222,23 +245,19 @@ class HubStore:
             yield max(lo, int(self.conn.execute(
                 "SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()[0]))
 
-    def changes(self, lo: int, hi: int, size: int = 1000) -> Iterator[list[HubRow]]:
+    def changes(self, lo: int, hi: int) -> Iterator[list[HubRow]]:
         """Inside snapshot(): every row written with lo <= xid < hi, table by table (current
-        versions before history), `size` at a time."""
+        versions before history), streamed."""
         for table, cols, make in self.tables():
             cur = self.conn.cursor(name=f"pull_{table}")
             cur.execute(f"SELECT d.hash, {cols} FROM hub.{table} x JOIN hub.documents d "
                         "ON d.id = x.document_id WHERE x.xid >= %s::text::xid8 "
                         "AND x.xid < %s::text::xid8", (str(lo), str(hi)))
-            while rows := cur.fetchmany(size):
-                yield [make(r) for r in rows]
-            cur.close()
+            yield from _stream(cur, make)
 
-    def new_documents(self, lo: int, hi: int, size: int = 1000) -> Iterator[list[HubDocument]]:
-        """Inside snapshot(): documents added with lo <= xid < hi, in id order."""
+    def new_documents(self, lo: int, hi: int) -> Iterator[list[HubDocument]]:
+        """Inside snapshot(): documents added with lo <= xid < hi, in id order, streamed."""
         cur = self.conn.cursor(name="pull_documents")
         cur.execute(f"SELECT {_DOCUMENT_COLS} FROM hub.documents d WHERE d.xid >= %s::text::xid8 "
                     "AND d.xid < %s::text::xid8 ORDER BY d.id", (str(lo), str(hi)))
-        while rows := cur.fetchmany(size):
-            yield [_document(r) for r in rows]
-        cur.close()
+        yield from _stream(cur, _document)

@@ -58,7 +58,7 @@ from annotator.core.hub.connection import (  # noqa: F401 - HubBusy: the sync's 
     LOCK_TIMEOUT_S, STATEMENT_TIMEOUT_S, HubBusy, HubError, HubOffline, check_url, connect, is_local, is_offline,
     safe_url,
 )
-from annotator.core.hub.hub_store import HubDocument, HubRow, HubStore
+from annotator.core.hub.hub_store import HubDocument, HubStore
 from annotator.core.hub.pull import Puller
 from annotator.core.hub.report import SyncReport
 from annotator.core.hub.roles import HubInfo, check_name, hub_info
@@ -296,13 +296,14 @@ class _Run:
                     sendable.append(_pushable_document(row))
                 except AdmissionError as exc:
                     self.report.refused[("document", str(exc))] += 1
-            new: set[str] = set()
-            found: list[HubRow] = []
-            for got_new, got_found in self._sent("document", sendable, self.hub.add_documents, (set(), [])):
-                new |= got_new
-                found += got_found
+            new: set[str] = set().union(*self._sent("document", sendable, self.hub.add_documents, set()))
+            old = [r[0] for r in sendable if r[0] not in new]
             with self.store.hub_pull_transaction():
-                Puller(self.store, self.report.pulled).apply(found)
+                if old:  # already on the hub: what is on them comes to this project
+                    with self.hub.reading():
+                        puller = Puller(self.store, self.report.pulled)
+                        for found in self.hub.rows_on_documents(old):
+                            puller.apply(found)
                 self.store.save_hub_state(self.state, pushed_document=rows[-1][0])
             self.report.pushed_documents += len(new)
             self.report.documents_already_on_hub += len(sendable) - len(new)
@@ -393,13 +394,16 @@ class _Run:
         hashes = [r[1] for r in assigned]
         held = self.store.ids_for_hashes(hashes)
         missing = [h for h in hashes if h not in held]
-        docs, found = _retry(functools.partial(self.hub.documents, missing)) if missing else ([], [])
         known = self.store.hub_assignments(self.info.hub_id, self.info.user)
         if missing or known != {(h, exp) for _, h, exp in assigned}:
             with self.store.hub_pull_transaction():
-                puller = Puller(self.store, self.report.pulled)
-                self._add_documents(docs, puller)
-                puller.apply(found)
+                if missing:  # streamed: a few big documents never sit in memory together
+                    with self.hub.reading():
+                        puller = Puller(self.store, self.report.pulled)
+                        for docs in self.hub.documents(missing):
+                            self._add_documents(docs, puller)
+                        for found in self.hub.rows_on_documents(missing):
+                            puller.apply(found)
                 ids = self.store.ids_for_hashes(hashes)
                 self.store.set_hub_assignments(self.info.hub_id, self.info.user,
                                                [(ids[h], exp) for _, h, exp in assigned if h in ids])
@@ -425,9 +429,9 @@ class _Run:
                 for docs in self.hub.new_documents(self.state.pulled_all_xid, hi):
                     held = self.store.ids_for_hashes([d.hash for d in docs])
                     new = [d for d in docs if d.hash not in held]
-                    if new:
-                        hashes = self._add_documents(new, puller)
-                        puller.apply(self.hub.rows_on_documents(hashes) if hashes else [])
+                    hashes = self._add_documents(new, puller) if new else []
+                    for found in self.hub.rows_on_documents(hashes) if hashes else ():
+                        puller.apply(found)
             for rows in self.hub.changes(lo, hi):
                 puller.apply(rows)
             marks = {"pulled_xid": hi, "last_sync": time.time(), **({"pulled_all_xid": hi} if pull_all else {})}
