@@ -175,8 +175,9 @@ class BrokenRows:
     rows: int
 
     def line(self) -> str:
-        return (f"{self.rows} row{'s' if self.rows != 1 else ''} of hub.{self.table} break the rule on "
-                f"{RULES.get(self.rule, self.rule)}: they stay, and every sync skips them")
+        rows, verb = ("1 row", "breaks") if self.rows == 1 else (f"{self.rows:,} rows", "break")
+        return (f"{rows} of hub.{self.table} {verb} the rule on {RULES.get(self.rule, self.rule)}: "
+                "they stay, and every sync skips them")
 
 
 def _ours(conn: Any) -> dict[tuple[str, str], bool]:

@@ -268,16 +268,21 @@ class _Run:
 
     # ---- labels ----------------------------------------------------------------------------
     def labels(self) -> None:
+        """Push the labels the hub lacks (each by the label rule), then pull those this
+        project lacks (pull.Puller.add_labels: one pass, within the cap)."""
+        theirs = _retry(self.hub.labels)
+        on_hub = {l.name for l in theirs}
         mine = []
         for label in self.store.labels():
             try:
                 admit_label(label.name, label.color, label.key)
-                mine.append((label.name, label.color, label.key, label.position))
             except LabelError as exc:
                 self.report.refused[("label", str(exc))] += 1
+                continue
+            if label.name not in on_hub:
+                mine.append((label.name, label.color, label.key, label.position))
         if mine:
             self.report.pushed_labels = sum(self._sent("label", mine, self.hub.add_labels, 0))
-        theirs = _retry(self.hub.labels)
         known = set(self.store.label_names())
         new = [l for l in theirs if l.name not in known]
         if new:
