@@ -179,3 +179,13 @@ def test_suggestions_drop_what_the_admission_refuses():
     """A legacy label with a space (a project made before the rule) is never suggested."""
     spans = [Span(0, 3, "OLD LABEL"), Span(13, 16, "PERSON"), Span(24, 29, "GPE")]
     assert clean(TEXT, spans, ["OLD LABEL", "PERSON", "GPE"]) == spans[1:]
+
+
+def test_your_own_file_with_a_coerced_offset_is_one_line_not_a_rounded_span(store):
+    """A span the store reads back with offset 0.5 (a file edited by hand) was int()-ed to 0."""
+    doc, _ = store.add_document(TEXT)
+    store.save_annotation(doc, "bob", "accept", [Span(0, 12, "PERSON")])
+    with store.transaction() as c:
+        c.execute("UPDATE annotations SET spans = ?", ('[{"start": 0.5, "end": 12, "label": "PERSON"}]',))
+    with pytest.raises(RecordError, match="spans are not a list of {start, end, label} objects"):
+        store.get_annotation(doc, "bob")
