@@ -216,4 +216,5 @@ def test_big_rows_stream_a_few_at_a_time(team, make_project, monkeypatch):
     with Store(make_project("bob")) as b:
         report = sync(b, team.url("bob"), pull_all=True, batch=0)
     assert report.pulled.decisions["added"] == 31 and report.pulled.rejected == 0
-    assert max(sizes) <= 4 and sum(sizes) >= 30  # never more than ~1 MB of them at once
+    assert max(sizes) <= hub_store.FIRST_FETCH and sum(sizes) >= 30  # then ~1 MB of them at a time
+    assert sizes.count(2) >= 5  # 1,000,000 // 400,000 bytes

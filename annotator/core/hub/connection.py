@@ -164,14 +164,19 @@ def _needs_password(exc: Exception) -> bool:
     return "no password supplied" in text or "password authentication failed" in text
 
 
-def connect(url: str, *, user: str | None = None, password: str | None = None) -> Any:
+def connect(url: str, *, user: str | None = None, password: str | None = None,
+            waits: tuple[float, float] | None = None) -> Any:
     """A psycopg connection to the hub in autocommit mode: every write is an explicit
-    `with conn.transaction()`. See the module rules for passwords."""
+    `with conn.transaction()`. See the module rules for passwords. waits: (lock_timeout_s,
+    statement_timeout_s) of this session (a sync's), set as the session starts."""
     import psycopg
 
     check_url(url)
     kwargs: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "annotator",
                               "autocommit": True}
+    if waits is not None:
+        kwargs["options"] = (f"-c lock_timeout={int(waits[0] * 1000)} "
+                             f"-c statement_timeout={int(waits[1] * 1000)}")
     if user:
         kwargs["user"] = user
     if password is not None:

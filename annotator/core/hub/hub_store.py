@@ -23,6 +23,7 @@ from annotator.core.hub.schema import DECISION_TIMES_VERSION
 
 FETCH_BYTES = 64 * MIB
 FETCH_ROWS = 1000
+FIRST_FETCH = 8  # rows of unknown size: at most 8 texts of 32 MiB at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +129,14 @@ def _size(row: Sequence[Any]) -> int:
 
 def _stream(cur: Any, make: Any) -> Iterator[list[Any]]:
     """The executed server-side cursor's rows as records, in batches of about FETCH_BYTES:
-    a few rows first, then as many as the largest row seen allows (up to FETCH_ROWS)."""
-    size = 4
+    FIRST_FETCH rows first, then as many as the largest row seen allows (up to FETCH_ROWS);
+    a batch short of what was asked is the last (no round trip to hear it)."""
+    size = FIRST_FETCH
     try:
         while rows := cur.fetchmany(size):
             yield [make(r) for r in rows]
+            if len(rows) < size:
+                return
             size = max(1, min(FETCH_ROWS, FETCH_BYTES // max(1, max(map(_size, rows)))))
     finally:
         cur.close()
@@ -148,12 +152,6 @@ class HubStore:
     def tables(self) -> list[tuple[str, str, Any]]:
         """The tables pulled from a hub at this schema version (decision records from 2)."""
         return [t for t in _TABLES if t[0] != "decision_times" or self.version >= DECISION_TIMES_VERSION]
-
-    def limit_waits(self, lock_timeout_s: float, statement_timeout_s: float) -> None:
-        """This session gives up on a lock held longer than lock_timeout_s (a teammate's open
-        transaction) and on a statement running longer than statement_timeout_s."""
-        self.conn.execute(f"SET lock_timeout = '{int(lock_timeout_s * 1000)}ms'")
-        self.conn.execute(f"SET statement_timeout = '{int(statement_timeout_s * 1000)}ms'")
 
     # ---- labels ----------------------------------------------------------------------------
     def add_labels(self, labels: Sequence[tuple[str, str, str | None, int]]) -> int:
@@ -183,12 +181,6 @@ class HubStore:
                         "ON CONFLICT (hash) DO NOTHING RETURNING hash",
                         ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]))
             return {r[0] for r in cur.fetchall()}
-
-    def held(self, hashes: Sequence[str]) -> set[str]:
-        """Which of these document hashes the hub holds."""
-        with self.conn.transaction():
-            return {r[0] for r in self.conn.execute("SELECT hash FROM hub.documents WHERE hash = ANY(%s)",
-                                                    (list(hashes),))}
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:

@@ -162,12 +162,11 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
     url = check_target(url, annotator, from_file=url_from_file)
     check_chosen(url, url_from_file)
     started = time.monotonic()
-    conn = connect(url, user=annotator, password=password)
+    conn = connect(url, user=annotator, password=password, waits=(lock_timeout_s, statement_timeout_s))
     try:
         with hub_errors("reading the hub"):
             info = hub_info(conn)
             hub = HubStore(conn, info.version)
-            hub.limit_waits(lock_timeout_s, statement_timeout_s)
         if annotator is not None and info.user != annotator:
             raise HubError(f"connected as {info.user}, not {annotator}: use {annotator} in the URL")
         check_name(info.user)
@@ -248,20 +247,23 @@ class _Run:
             self.store.set_setting(PLAINTEXT_WARNED, self.report.hub)
 
     def _sent(self, kind: str, rows: list[Any], send: Callable[[list[Any]], Any], empty: Any) -> list[Any]:
-        """send(rows) in one hub transaction; if the hub refuses the chunk by a CHECK (a rule
-        this client does not know), each row alone, the refused ones kept local. Returns
-        the results of the accepted sends."""
+        """send(rows) in one hub transaction; if the hub refuses the chunk (a CHECK this client
+        did not foresee, or a row on a document this project kept local, which the hub lacks),
+        each row alone, the refused ones kept local. Returns the results of the accepted sends."""
         import psycopg
 
+        refusals = (psycopg.errors.CheckViolation, psycopg.errors.ForeignKeyViolation)
         if not rows:
             return [empty]
         try:
             return [_retry(functools.partial(send, rows))]
-        except psycopg.errors.CheckViolation:
+        except refusals:
             out = []
             for row in rows:
                 try:
                     out.append(_retry(functools.partial(send, [row])))
+                except psycopg.errors.ForeignKeyViolation:
+                    self.report.refused[(kind, "its document is not on the hub")] += 1
                 except psycopg.errors.CheckViolation as exc:
                     self.report.refused[(kind, _first_line(exc))] += 1
             return out
@@ -331,12 +333,6 @@ class _Run:
                     sendable.append(row)
                 except (AdmissionError, ValueError) as exc:
                     self.report.refused[(kind, str(exc))] += 1
-            if sendable:  # a document this project kept local is not on the hub: nor are rows on it
-                held = _retry(functools.partial(self.hub.held, sorted({r[0] for r in sendable})))
-                for row in sendable:
-                    if row[0] not in held:
-                        self.report.refused[(kind, "its document is not on the hub")] += 1
-                sendable = [r for r in sendable if r[0] in held]
             for outcomes in self._sent(kind, sendable, functools.partial(self.hub.merge, function), []):
                 for outcome in outcomes:
                     counter[outcome] += 1
