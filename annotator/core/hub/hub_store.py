@@ -118,6 +118,29 @@ _TABLES: list[tuple[str, str, Any]] = [
 ]
 
 
+# The same rows as one result (one cursor, not five: a round trip each), in _TABLES's order:
+# (rank, who, answer, spans or suggested, sources, first time, second time, seconds, too big).
+_F, _T = "NULL::float8", "NULL::text"
+_UNION: list[tuple[str, str]] = [
+    ("decisions", f"x.annotator, x.answer, {_capped('x.spans', _J)}, {_T}, x.created, x.updated, {_F}, false"),
+    ("decision_history", f"x.annotator, x.answer, {_capped('x.spans', _J)}, {_T}, x.created, x.updated, {_F}, false"),
+    ("reviews", f"x.reviewer, {_T}, {_capped('x.spans', _J)}, {_capped('x.sources', _J)}, x.created, {_F}, {_F}, false"),
+    ("review_history", f"x.reviewer, {_T}, {_capped('x.spans', _J)}, {_capped('x.sources', _J)}, x.created, {_F}, "
+                       f"{_F}, false"),
+    ("decision_times", f"x.annotator, x.answer, {_capped('x.suggested', _J)}, {_T}, x.decided, {_F}, x.seconds, "
+                       f"coalesce(octet_length(x.suggested) > {_J}, false)"),
+]
+
+
+def _unified(r: Sequence[Any]) -> HubRow:
+    rank, _doc, digest, who, answer, spans, sources, first, second, seconds, too_big = r
+    if rank < 2:
+        return HubDecision(digest, who, answer, spans, first, second, history=rank == 1)
+    if rank < 4:
+        return HubReview(digest, who, spans, sources, first, history=rank == 3)
+    return HubTime(digest, who, answer, first, seconds, spans, too_big)
+
+
 def _document(row: Sequence[Any]) -> HubDocument:
     body = row[1]
     return HubDocument(row[0], bytes(body) if body is not None else None, row[2], row[3], row[4])
@@ -199,12 +222,13 @@ class HubStore:
     def rows_on_documents(self, hashes: Sequence[str]) -> Iterator[list[HubRow]]:
         """Inside reading() or snapshot(): every decision, review, their history and decision
         record on these documents, current versions before history, streamed."""
-        for table, cols, make in self.tables():
-            cur = self.conn.cursor(name=f"on_{table}")
-            cur.execute(f"SELECT d.hash, {cols} FROM hub.{table} x JOIN hub.documents d "
-                        "ON d.id = x.document_id WHERE d.hash = ANY(%s) ORDER BY x.document_id",
-                        (list(hashes),))
-            yield from _stream(cur, make)
+        pulled = {t[0] for t in self.tables()}
+        parts = [f"SELECT {rank}, x.document_id, d.hash, {cols} FROM hub.{table} x JOIN d ON d.id = x.document_id"
+                 for rank, (table, cols) in enumerate(_UNION) if table in pulled]
+        cur = self.conn.cursor(name="on_documents")
+        cur.execute("WITH d AS (SELECT id, hash FROM hub.documents WHERE hash = ANY(%s)) "
+                    + " UNION ALL ".join(parts) + " ORDER BY 1, 2", (list(hashes),))
+        yield from _stream(cur, _unified)
 
     # ---- pushes ----------------------------------------------------------------------------
     def merge(self, function: str, params: list[tuple[Any, ...]]) -> list[str]:
