@@ -50,7 +50,7 @@ LABELS = ("PERSON", "ORG", "GPE")
 
 def big_text(chars: int, paragraphs: bool, every: int = 15) -> tuple[str, list[Any]]:
     """News-like words (paragraphs of 80 words, or one line), a span on every `every`-th word."""
-    from annotator.core.model import Span
+    from annotator.core.text.model import Span
 
     parts, spans, pos, i = [], [], 0, 0
     while pos < chars:
@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
             report_open(result, name, runs, ids[f"spans_{kind}"])
         remove_db(db)
     if "draft" in parts:
-        from annotator.core.model import Span
+        from annotator.core.text.model import Span
         from annotator.core.store import Store
 
         db = work / "bench-bigdocs-draft.db"

@@ -24,10 +24,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, Span  # noqa: E402
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, Span  # noqa: E402
 from annotator.core.store import default_labels  # noqa: E402
-from annotator.gui import display  # noqa: E402
-from annotator.gui.span_editor import SpanEditor  # noqa: E402
+from annotator.gui.editor import display  # noqa: E402
+from annotator.gui.editor.span_editor import SpanEditor  # noqa: E402
 from annotator.paths import seeds_dir  # noqa: E402
 
 WORDS = 100_000

@@ -20,8 +20,8 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotator.core.exporting import export  # noqa: E402
-from annotator.core.model import Span  # noqa: E402
+from annotator.core.ops.exporting import export  # noqa: E402
+from annotator.core.text.model import Span  # noqa: E402
 from annotator.core.store import Store  # noqa: E402
 from benchmarks.corpus import articles  # noqa: E402
 

@@ -10,7 +10,7 @@ machine is shared, and CPU time is what its load changes least).
   Token objects (what the export writes, less its hashes, meta and spans). Target: the
   export at >= 1.4x that pass's speed.
 - CoNLL export of one 10 MB document (the reliability suite's single line of words and
-  emoji, tests/reliability/large.py) against the tokenizer alone: annotator.core.tokens.tokenize(text), the tokens every token format is
+  emoji, tests/reliability/large.py) against the tokenizer alone: annotator.core.text.tokens.tokenize(text), the tokens every token format is
   defined by. Target: the export at >= 2.4x its speed.
 Every contestant starts from a cold blank pipeline (a fresh spaCy tokenizer cache).
 """
@@ -48,8 +48,8 @@ def _cpu(prepare: Callable[[], Callable[[], Any]]) -> tuple[float, float]:
 def _fresh_pipelines(lang: str) -> Any:
     """A cold start for every contestant: exporters keep a blank pipeline per thread between
     exports, and blank_nlp is cached (a warm tokenizer cache is faster)."""
-    from annotator.core.exporters import base
-    from annotator.core.tokens import blank_nlp
+    from annotator.core.formats.exporters import base
+    from annotator.core.text.tokens import blank_nlp
 
     base._pipelines.__dict__.clear()
     blank_nlp.cache_clear()
@@ -70,7 +70,7 @@ def _alternate(rounds: int, a: Callable[[], Callable[[], Any]], b: Callable[[], 
 def jsonl_guard(result: Result, work: Path, docs: int, rounds: int) -> None:
     import spacy
 
-    from annotator.core.exporting import export
+    from annotator.core.ops.exporting import export
     from annotator.core.store import Store
     from benchmarks.bench_export import build_project
 
@@ -117,7 +117,7 @@ UNIT = "Ada Lovelace met Babbage in London 😀 again and again . "
 def big_document(chars: int) -> tuple[str, list[Any]]:
     """The reliability suite's 10 MB document (tests/reliability/large.py single_line_text):
     one line of short words and emoji, a span at its start and one near its end."""
-    from annotator.core.model import Span
+    from annotator.core.text.model import Span
 
     tail = " Finally Grace Hopper spoke ."
     text = (UNIT * (chars // len(UNIT) + 1))[:chars - len(tail)] + tail
@@ -126,9 +126,9 @@ def big_document(chars: int) -> tuple[str, list[Any]]:
 
 
 def conll_guard(result: Result, work: Path, megabytes: float, rounds: int) -> None:
-    from annotator.core.exporting import export
+    from annotator.core.ops.exporting import export
     from annotator.core.store import Store
-    from annotator.core.tokens import tokenize
+    from annotator.core.text.tokens import tokenize
 
     text, spans = big_document(int(megabytes * 1_000_000))
     db = work / "bench-guard-conll.db"

@@ -39,7 +39,7 @@ MODES = {"bare": "bare orjson loop", "jsonl-lean": "JSONL export --no-tokens",
 
 def child(mode: str, db: Path, out: Path) -> None:
     """Run one export (after the imports, so only the export is timed) and print its figures."""
-    from annotator.core.exporting import export
+    from annotator.core.ops.exporting import export
     from annotator.core.store import Store
     from benchmarks.bench_export import bare_loop
 

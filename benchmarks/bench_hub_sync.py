@@ -25,7 +25,7 @@ from benchmarks.common import Result, command_line, percentile  # noqa: E402
 def worker(db: str, url: str, name: str, decisions: int, every: int) -> None:
     """One annotator: sync (taking `every` assignments), decide them, sync again..."""
     from annotator.core.hub.sync import sync
-    from annotator.core.model import Span
+    from annotator.core.text.model import Span
     from annotator.core.store import Store
 
     latencies, made = [], 0

@@ -30,8 +30,8 @@ import orjson  # noqa: E402
 from benchmarks.common import Result, command_line, remove_db, workdir  # noqa: E402
 from benchmarks.corpus import write_jsonl  # noqa: E402
 
-from annotator.core.importing import import_paths  # noqa: E402
-from annotator.core.model import text_hash  # noqa: E402
+from annotator.core.ops.importing import import_paths  # noqa: E402
+from annotator.core.text.model import text_hash  # noqa: E402
 from annotator.core.store import Store  # noqa: E402
 
 TARGET = 1.25
@@ -68,7 +68,7 @@ def bare_insert(db: Path, rows: list[tuple[str, str, str, float]]) -> tuple[floa
 
 def parse_only(jsonl: Path) -> float:
     """Seconds to read, parse and hash the file as the import does, with no database."""
-    from annotator.core.importers.jsonl import read_jsonl
+    from annotator.core.formats.importers.jsonl import read_jsonl
     from annotator.core.store import dumps
 
     t = time.perf_counter()
@@ -93,7 +93,7 @@ def our_import(db: Path, jsonl: Path, n: int) -> tuple[float, float]:
 def profile_import(db: Path, jsonl: Path, top: int = 18) -> str:
     """cProfile of one import with the file read on the main thread (cProfile sees only the
     thread it runs on; importing.py reads big files on a second thread)."""
-    from annotator.core import importing
+    from annotator.core.ops import importing
 
     remove_db(db)
     store = Store(db)

@@ -8,7 +8,7 @@ ticks is the longest the GUI thread was blocked).
 The document is bench_bigdocs' news-like words in paragraphs (20 words recurring, so the
 labelled name occurs about 5 MB / 140 times: a name running through a whole book).
 - label: a span on one "Babbage" (no span yet): the longest stall from the edit until its
-  ★ suggestions arrived (a worker works them out: gui/occurrences.py) + 1 s, and when they did.
+  ★ suggestions arrived (a worker works them out: gui/editor/occurrences.py) + 1 s, and when they did.
 - label all: Shift+label on it: every occurrence becomes the person's span (worker, one step).
 - undo: the label-all step undone (on the GUI thread).
 - label in a draft: a label edit in the same document with a draft of a span on every 15th
@@ -70,7 +70,7 @@ def _every(seconds: float, check: Any) -> Any:
 
 
 def child(db: Path, fresh: int, draft: int) -> dict[str, Any]:
-    from annotator.core.model import Span
+    from annotator.core.text.model import Span
     from annotator.gui import actions
 
     app, w = window(db)

@@ -3,13 +3,13 @@
 WikiGold in the users' style (benchmarks/wikigold_users.py): the 116 project articles are
 the pool, the 29 unseen articles the test set. The gold plays the annotator: it "labels" the
 next STEP articles of the pool in the order a strategy chooses, then the model is retrained
-from the base model on everything labelled so far (train_pipeline's recipe: core/train.py
+from the base model on everything labelled so far (train_pipeline's recipe: core/learning/train.py
 defaults, early stopping on a held-out fifth of the labelled articles) and scored on the
 unseen articles. Each retrain is capped in updates, not seconds (--max-steps, --patience), so
 the comparison does not depend on how busy the shared machine is.
 
 - random: a seeded shuffle of the pool.
-- uncertainty: core/ordering.py's score (the model's beam entity probabilities); the first
+- uncertainty: core/learning/ordering.py's score (the model's beam entity probabilities); the first
   STEP by the base model, then by the latest retrained model over what is left.
 
     python benchmarks/bench_order.py [--step 20] [--max-steps 150] [--patience 75] [--seed 0]
@@ -37,10 +37,10 @@ LABELS = ["GPE", "ORG", "PERSON"]
 def retrain(labelled: list, seed: int, max_steps: int, patience: int):
     """train_pipeline's recipe on GoldDocs (no project): base model, held-out fifth for early
     stopping, default batch size, dropout, patience and augmentation."""
-    from annotator.core.train import (
+    from annotator.core.learning.train import (
         DEFAULT_BATCH_SIZE, DEFAULT_DROPOUT, default_base, split_gold, training_examples,
     )
-    from annotator.core.train_loop import new_pipeline, prepare_ner, train_loop
+    from annotator.core.learning.train_loop import new_pipeline, prepare_ner, train_loop
 
     train, dev = split_gold(labelled, 0.2, seed)
     nlp = new_pipeline(default_base())
@@ -52,9 +52,9 @@ def retrain(labelled: list, seed: int, max_steps: int, patience: int):
 
 
 def simulate(strategy: str, pool: list, test: list, step: int, max_steps: int, patience: int, seed: int) -> list[tuple[int, float]]:
-    from annotator.core.ordering import uncertainty_scores
-    from annotator.core.train import default_base
-    from annotator.core.train_loop import new_pipeline, score
+    from annotator.core.learning.ordering import uncertainty_scores
+    from annotator.core.learning.train import default_base
+    from annotator.core.learning.train_loop import new_pipeline, score
 
     left = list(pool)
     random.Random(seed).shuffle(left)

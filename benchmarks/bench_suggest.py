@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import articles  # noqa: E402
 
 from annotator.core.store import Store  # noqa: E402
-from annotator.core.suggest import Suggester, default_model_name, suggest_documents  # noqa: E402
+from annotator.core.learning.suggest import Suggester, default_model_name, suggest_documents  # noqa: E402
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, float]:

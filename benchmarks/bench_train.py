@@ -33,8 +33,8 @@ def train_and_score(db: Path, out: Path, unseen: list, **options) -> tuple[dict,
     import spacy
 
     from annotator.core.store import Store
-    from annotator.core.train import train_pipeline
-    from annotator.core.train_loop import score
+    from annotator.core.learning.train import train_pipeline
+    from annotator.core.learning.train_loop import score
 
     with Store(db) as store:
         result = train_pipeline(store, out, record=False, **options)
@@ -46,8 +46,8 @@ def main() -> None:
     parser.add_argument("--old", action="store_true", help="also train with the previous defaults")
     parser.add_argument("--seed", type=int, default=0, help="train_pipeline's seed (split and updates)")
     args = parser.parse_args()
-    from annotator.core.train import default_base
-    from annotator.core.train_loop import new_pipeline, score
+    from annotator.core.learning.train import default_base
+    from annotator.core.learning.train_loop import new_pipeline, score
 
     work = workdir() / "bench_train"
     work.mkdir(parents=True, exist_ok=True)

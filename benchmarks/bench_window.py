@@ -309,8 +309,8 @@ class BareCommit:
 def prefill_suggestions(db: Path, count: int) -> str:
     """Cache model-style spans (PERSON/ORG/GPE on words) for the first count+1 documents."""
     from annotator.core.store import Store
-    from annotator.core.model import SOURCE_MODEL, Span
-    from annotator.core.suggest import Suggester
+    from annotator.core.text.model import SOURCE_MODEL, Span
+    from annotator.core.learning.suggest import Suggester
 
     key = Suggester().model_key
     rng = random.Random(1)

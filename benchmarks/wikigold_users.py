@@ -133,9 +133,9 @@ def write_conll(articles: list[Article], path: Path) -> Path:
 def gold_docs(articles: list[Article], work: Path) -> list:
     """The articles as GoldDocs (text and spans exactly as the project's CoNLL importer builds
     them), numbered by article, for scoring outside any project."""
-    from annotator.core.importers.conll import read_conll
-    from annotator.core.model import Span
-    from annotator.core.train_loop import GoldDoc
+    from annotator.core.formats.importers.conll import read_conll
+    from annotator.core.text.model import Span
+    from annotator.core.learning.train_loop import GoldDoc
 
     path = write_conll(articles, work / f"wikigold-users-{len(articles)}.conll")
     out = []
@@ -147,7 +147,7 @@ def gold_docs(articles: list[Article], work: Path) -> list:
 
 def build_project(articles: list[Article], db: Path, annotator: str = "gold") -> Path:
     """A fresh project holding `articles` as `annotator`'s accepted gold."""
-    from annotator.core.importing import import_paths
+    from annotator.core.ops.importing import import_paths
     from annotator.core.store import Store
     from benchmarks.common import remove_db
 

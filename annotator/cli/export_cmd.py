@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from annotator.cli.common import db_option, open_store, progress, user_errors
-from annotator.core.exporters import EXPORTERS
-from annotator.core.model import ANSWERS
+from annotator.core.formats.exporters import EXPORTERS
+from annotator.core.text.model import ANSWERS
 from annotator.core.wording import count
 
 MAX_PRINTED_WARNINGS = 50
@@ -81,7 +81,7 @@ def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None,
         raise click.UsageError("--no-tokens applies to --format jsonl only")
     if as_predictions and fmt != "label-studio":
         raise click.UsageError("--as-predictions applies to --format label-studio only")
-    from annotator.core.exporting import export
+    from annotator.core.ops.exporting import export
 
     options: dict[str, Any] = {} if tokens else {"tokens": False}
     if as_predictions:
@@ -113,7 +113,7 @@ def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None,
     if annotator:
         what += f" by {annotator}"
     if report.disputed_excluded:
-        from annotator.core.gold import disputed_message
+        from annotator.core.team.gold import disputed_message
 
         click.echo(f"warning: {disputed_message(report.disputed_excluded)}", err=True)
     if not report.records:

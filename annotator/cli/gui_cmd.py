@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.common import db_option, resolve_db, user_errors
-from annotator.core.suggest import default_model_name
+from annotator.core.learning.suggest import default_model_name
 from annotator.core.wording import count
 
 

@@ -10,8 +10,8 @@ import click
 
 from annotator.cli.common import db_option, open_store, progress, user_errors
 from annotator.core.errors import RecordError
-from annotator.core.importers import FORMAT_HELP, FORMATS
-from annotator.core.splitting import SPLITS
+from annotator.core.formats.importers import FORMAT_HELP, FORMATS
+from annotator.core.formats.splitting import SPLITS
 
 
 @click.command("import", short_help="Import documents and annotations from files.")
@@ -48,7 +48,7 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None
     over 1 MB is imported whole, with a warning: --split makes one document per paragraph or
     sentence instead.
     """
-    from annotator.core.importing import import_paths
+    from annotator.core.ops.importing import import_paths
 
     with open_store(db_path) as store, user_errors():
         bar = progress(None, "Importing", unit="B")

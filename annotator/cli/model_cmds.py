@@ -8,13 +8,13 @@ from pathlib import Path
 import click
 
 from annotator.cli.common import db_option, open_store, progress, user_errors
-from annotator.core.suggest import default_model_name
+from annotator.core.learning.suggest import default_model_name
 from annotator.core.wording import count
 
 
 def _suggester(store, model: str | None, label_map_items: tuple[str, ...]):
     """A Suggester in the project's labels; a --label-map given here becomes the project's."""
-    from annotator.core.suggest import (
+    from annotator.core.learning.suggest import (
         Suggester, load_label_map, parse_label_map, project_model, save_label_map,
     )
 
@@ -50,9 +50,9 @@ def _suggester(store, model: str | None, label_map_items: tuple[str, ...]):
 def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...], n_process: int,
             batch_size: int, annotator: str | None, output: Path | None, order: str) -> None:
     """Pre-annotate the project's documents with a spaCy pipeline (cached per model)."""
-    from annotator.core.learned import GoldMatcher
-    from annotator.core.suggestions import export_suggestions
-    from annotator.core.suggest import SETTING_MODEL, suggest_documents
+    from annotator.core.learning.learned import GoldMatcher
+    from annotator.core.learning.suggestions import export_suggestions
+    from annotator.core.learning.suggest import SETTING_MODEL, suggest_documents
 
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
         suggester = _suggester(store, model, label_map)
@@ -69,7 +69,7 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
         click.echo(f"{count(computed, 'document')} pre-annotated with {key}; "
                    f"{store.count_documents() - computed:,} already cached")
         if order == "uncertainty":
-            from annotator.core.ordering import score_uncertainty, stored_uncertainty
+            from annotator.core.learning.ordering import score_uncertainty, stored_uncertainty
 
             left = store.count_documents() - len(stored_uncertainty(store, key, suggester.labels,
                                                                     suggester.label_map))
@@ -77,7 +77,7 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
                 with progress(left, "uncertainty") as bar:
                     score_uncertainty(store, suggester, on_progress=lambda done, total: bar.update(done - bar.n))
         if output is not None:
-            from annotator.core.ordering import document_order
+            from annotator.core.learning.ordering import document_order
 
             ids = document_order(store, order, model_key=key)
             matcher = GoldMatcher.from_store(store, annotator)
@@ -106,7 +106,7 @@ def evaluate(db_path: Path | None, annotator: str | None, model: str | None, lab
 
     What is learned from gold is scored leave-one-document-out.
     """
-    from annotator.core.evaluate import evaluate as run_evaluation
+    from annotator.core.learning.evaluate import evaluate as run_evaluation
 
     if model_only and gold_only:
         raise click.UsageError("--model-only and --gold-only exclude each other")
@@ -115,7 +115,7 @@ def evaluate(db_path: Path | None, annotator: str | None, model: str | None, lab
         result = run_evaluation(store, suggester, annotator=annotator, use_gold=not model_only,
                                 use_model=not gold_only)
     if result["disputed_excluded"]:
-        from annotator.core.gold import disputed_message
+        from annotator.core.team.gold import disputed_message
 
         click.echo(f"warning: {disputed_message(result['disputed_excluded'])}", err=True)
     if as_json:

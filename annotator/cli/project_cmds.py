@@ -24,7 +24,7 @@ def _store(db_path: Path | None):  # type: ignore[no-untyped-def]
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as one JSON object.")
 def stats_cmd(db_path: Path | None, as_json: bool) -> None:
     """Show documents, each annotator's decisions, spans per label and reviews."""
-    from annotator.core.stats import format_stats, project_stats
+    from annotator.core.report.stats import format_stats, project_stats
 
     with _store(db_path) as store, user_errors():
         stats = project_stats(store)
@@ -40,7 +40,7 @@ def check_cmd(db_path: Path | None) -> None:
     """Check a project file as `merge` checks a teammate's, only reading it: its schema, then
     every value a merge brings in (each text against its hash, spans against their text, label
     names, sizes). Prints one line; exit code 1 if anything is wrong."""
-    from annotator.core.merge import check_project_file
+    from annotator.core.team.merge import check_project_file
 
     path = resolve_db(db_path)
     if not path.exists():
@@ -80,7 +80,7 @@ def labels_list(db_path: Path | None, as_json: bool) -> None:
 @click.option("--key", default=None, help="Shortcut key, one letter or digit (default: the next free digit).")
 def labels_add(db_path: Path | None, name: str, color: str | None, key: str | None) -> None:
     """Add the label NAME."""
-    from annotator.core.labels import check_color, check_key
+    from annotator.core.text.labels import check_color, check_key
 
     with _store(db_path) as store, user_errors():
         color = check_color(color) if color is not None else None
@@ -114,7 +114,7 @@ def labels_remove(db_path: Path | None, name: str, force: bool) -> None:
 @click.argument("color")
 def labels_color(db_path: Path | None, name: str, color: str) -> None:
     """Set the colour of label NAME to COLOR (hex, e.g. #1f77b4)."""
-    from annotator.core.labels import check_color
+    from annotator.core.text.labels import check_color
 
     with _store(db_path) as store, user_errors():
         color = check_color(color)

@@ -17,8 +17,8 @@ def report_cmd(db_path: Path | None, out: Path) -> None:
     """Write the project overview (progress, gold labels, agreement, suggestion quality, learning
     curve, time per document) with the tables behind each chart, as one HTML file that opens
     offline in any browser: no scripts, nothing fetched from the network."""
-    from annotator.core.overview import compute_overview
-    from annotator.core.report import write_report
+    from annotator.core.report.overview import compute_overview
+    from annotator.core.report.report import write_report
 
     with open_store(db_path, must_exist=db_path is not None, seed=False) as store, user_errors():
         overview = compute_overview(store)

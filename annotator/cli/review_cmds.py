@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.common import db_option, open_store, progress, user_errors
-from annotator.core.model import ANSWERS
+from annotator.core.text.model import ANSWERS
 
 
 @click.command(short_help="Bring in a teammate's project file.")
@@ -20,7 +20,7 @@ def merge(other: Path, db_path: Path | None, as_json: bool) -> None:
     """Bring in another project file's documents, annotations (with their annotators' names),
     reviews and labels. OTHER is only read. Merging twice is the same as merging once; when
     the same annotator has two versions, the newer stays current and the older goes to history."""
-    from annotator.core.merge import merge_project
+    from annotator.core.team.merge import merge_project
 
     with open_store(db_path) as store, user_errors():
         bar = progress(None, "merging", unit="annotation")
@@ -54,7 +54,7 @@ def _fmt(value: float | None) -> str:
 def agreement(db_path: Path | None, as_json: bool, answer: str, top: int) -> None:
     """Agreement between annotators: pairwise span F1 (exact and partial overlap), token-level
     Cohen's kappa, per label, and the documents they disagree on most."""
-    from annotator.core.agreement import compute_agreement
+    from annotator.core.team.agreement import compute_agreement
 
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
         report = compute_agreement(store, answer=answer)
@@ -111,9 +111,9 @@ def review(db_path: Path | None, auto_accept: bool, reviewer: str | None, top: i
     """The team gold: how many documents have it (reviewed or unanimous), which are disputed
     (their annotators disagree and nobody has reviewed them), and, with --auto-accept, settle
     the unanimous ones. Disputed documents are reviewed in the window (Ctrl+R)."""
-    from annotator.core.agreement import preview
-    from annotator.core.gold import RESOLVE_HINT, auto_accept as run_auto_accept, summarize
-    from annotator.core.identity import default_annotator
+    from annotator.core.team.agreement import preview
+    from annotator.core.team.gold import RESOLVE_HINT, auto_accept as run_auto_accept, summarize
+    from annotator.core.team.identity import default_annotator
     from annotator.core.wording import count
 
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():

@@ -9,7 +9,7 @@ from typing import Any, Callable
 import click
 
 from annotator.cli.common import db_option, open_store, progress, user_errors
-from annotator.core.train import DEFAULT_BATCH_SIZE, DEFAULT_BUDGET_S, DEFAULT_MAX_STEPS, DEFAULT_PATIENCE
+from annotator.core.learning.train import DEFAULT_BATCH_SIZE, DEFAULT_BUDGET_S, DEFAULT_MAX_STEPS, DEFAULT_PATIENCE
 from annotator.core.wording import count
 
 
@@ -94,8 +94,8 @@ def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: b
 
     The pipeline is scored on the held-out part, beside the base model on the same part
     (scores.json in the folder); use it with `annotator suggest --model FOLDER`."""
-    from annotator.core.suggest import parse_label_map
-    from annotator.core.train import train_pipeline
+    from annotator.core.learning.suggest import parse_label_map
+    from annotator.core.learning.train import train_pipeline
 
     _check(base, from_scratch, annotator, reviewed)
     with user_errors():
@@ -145,8 +145,8 @@ def train_curve(db_path: Path | None, base: str | None, from_scratch: bool, eval
                 annotator: str | None, reviewed: bool, label_map: tuple[str, ...], max_steps: int, patience: int,
                 budget_s: float, no_augment: bool, seed: int, fractions: str, as_json: bool) -> None:
     """Held-out F1 after training on 25/50/75/100% of the training part: does more gold still help?"""
-    from annotator.core.suggest import parse_label_map
-    from annotator.core.train import learning_curve
+    from annotator.core.learning.suggest import parse_label_map
+    from annotator.core.learning.train import learning_curve
 
     _check(base, from_scratch, annotator, reviewed)
     try:

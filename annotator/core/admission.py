@@ -26,7 +26,7 @@ from typing import Any
 import orjson
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.labels import MAX_LABEL_CHARS
+from annotator.core.text.labels import MAX_LABEL_CHARS
 
 MIB = 1024 * 1024
 MAX_TEXT_BYTES = 32 * MIB   # a document's text (UTF-8): 6x the 5 MB documents we test with

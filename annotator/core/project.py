@@ -23,7 +23,7 @@ def ensure_seeded(store: Store) -> int:
     """Import the bundled seeds unless this project already did; returns documents added."""
     if store.get_setting("seeded"):
         return 0
-    from annotator.core.importing import import_paths
+    from annotator.core.ops.importing import import_paths
 
     report = import_paths(store, [seeds_dir()])
     store.set_setting("seeded", "1")

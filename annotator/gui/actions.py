@@ -11,17 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from annotator.core.drafts import DraftChange, DraftJournal
-from annotator.core.model import ANSWER_TO_STATUS, Annotation, Span
+from annotator.core.store.journal import DraftChange, DraftJournal
+from annotator.core.text.model import ANSWER_TO_STATUS, Annotation, Span
 from annotator.core.store import Store
-from annotator.core.suggestions import (  # noqa: F401 (re-exported)
+from annotator.core.learning.suggestions import (  # noqa: F401 (re-exported)
     FROM_ANNOTATION, FROM_DRAFT, FROM_NOTHING, FROM_SUGGESTIONS,
 )
 
-# Where the spans shown for a document came from (core/suggestions.py), or that they load.
+# Where the spans shown for a document came from (core/learning/suggestions.py), or that they load.
 FROM_LOADING = "loading"  # a long document's spans are being read in a worker
 
-LONG_TEXT = 100_000  # characters: spans read and suggested off the GUI thread (gui/long_docs.py)
+LONG_TEXT = 100_000  # characters: spans read and suggested off the GUI thread (gui/editor/long_docs.py)
 
 
 @dataclass
@@ -58,15 +58,15 @@ class Session:
 
 
 def suggestions_for(session: Session, doc_id: int, text: str | None = None) -> list[Span]:
-    """What the window suggests for a document now (core/suggestions.py composes it)."""
-    from annotator.core.suggestions import current_suggestions
+    """What the window suggests for a document now (core/learning/suggestions.py composes it)."""
+    from annotator.core.learning.suggestions import current_suggestions
 
     return current_suggestions(session.store, doc_id, session.model_key, session.matcher, text)
 
 
 def spans_to_show(session: Session, doc_id: int, text: str | None = None) -> tuple[list[Span], str]:
     """What a document shows when opened (core/suggestions.spans_to_show): (spans, origin)."""
-    from annotator.core.suggestions import spans_to_show as shown
+    from annotator.core.learning.suggestions import spans_to_show as shown
 
     return shown(session.store, doc_id, session.annotator, session.model_key, session.matcher, text)
 
@@ -78,7 +78,7 @@ def is_long(text: str) -> bool:
 def document_shown(session: Session, doc_id: int, text: str, spans: list[Span], origin: str,
                    base: str | None = None) -> None:
     """What the store holds for the document now on screen, so the next draft save writes
-    only the edit (core/drafts.py). `base`: codec.dumps_spans(spans), if already made."""
+    only the edit (core/store/journal.py). `base`: codec.dumps_spans(spans), if already made."""
     if session.drafts.annotator != session.annotator:  # the person changed their name
         session.drafts = DraftJournal(session.store, session.annotator)
     session.drafts.shown(doc_id, text, spans, stored=origin == FROM_DRAFT, base=base)
@@ -100,7 +100,7 @@ def decide(session: Session, doc_id: int, answer: str, spans: Iterable[Span], *,
     teaches this annotator (core/gold.learned_version: a review wins over their own work).
     With `seconds` (the window's clock), the active time and the spans suggested at opening
     are recorded with it, in the same transaction."""
-    from annotator.core.gold import learned_version
+    from annotator.core.team.gold import learned_version
 
     gold = [s if s.source is None else Span(s.start, s.end, s.label) for s in spans]
     if seconds is None:

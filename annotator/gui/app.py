@@ -39,7 +39,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 def resolve_annotator(name: str | None, *, ask: bool = True) -> str | None:
     """The name given, else the remembered one, else asked once (default: the OS user)."""
-    from annotator.gui import dialogs
+    from annotator.gui.dialogs import dialogs
     from annotator.gui.settings import settings
 
     s = settings()
@@ -73,7 +73,7 @@ def run(db_path: str | Path, annotator: str | None = None, model: str | None = N
     `model`: a spaCy package or path; None = the project's model (`annotator suggest
     --model` or the Model menu remember it) else the default; "none" or "" = no suggestions.
     `quit_after_s` closes the window after that long (smoke tests)."""
-    from annotator.gui import dialogs
+    from annotator.gui.dialogs import dialogs
 
     app = create_app()
     name = resolve_annotator(annotator)

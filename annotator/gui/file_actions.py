@@ -13,11 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from annotator.core.errors import RecordError
-from annotator.core.importers import SUFFIXES
+from annotator.core.formats.importers import SUFFIXES
 from annotator.core.wording import count
-from annotator.gui import dialogs
-from annotator.gui.export_dialog import ExportDialog
-from annotator.gui.import_fix import ImportFixDialog, fixable
+from annotator.gui.dialogs import dialogs
+from annotator.gui.dialogs.export_dialog import ExportDialog
+from annotator.gui.dialogs.import_fix import ImportFixDialog, fixable
 from annotator.gui.project import Project
 from annotator.gui.settings import settings
 from annotator.gui.tasks import TaskRunner
@@ -53,9 +53,9 @@ def ask_import(parent: QWidget, project: Project, tasks: TaskRunner, folder: boo
 
 def ask_split(parent: QWidget, paths: list[Path]) -> str | None | bool:
     """For a text over 1 MB among the files: import it whole, or one document per paragraph
-    or sentence (core/splitting.py, as `import --split`). None: whole; False: cancelled."""
-    from annotator.core.importing import expand_paths
-    from annotator.core.splitting import LARGE_TEXT_BYTES, SPLITTABLE
+    or sentence (core/formats/splitting.py, as `import --split`). None: whole; False: cancelled."""
+    from annotator.core.ops.importing import expand_paths
+    from annotator.core.formats.splitting import LARGE_TEXT_BYTES, SPLITTABLE
 
     big = [(p, size) for p, kind in expand_paths(paths)[0]
            if kind in SPLITTABLE and (size := p.stat().st_size) > LARGE_TEXT_BYTES]
@@ -74,7 +74,7 @@ def import_paths(parent: QWidget, project: Project, tasks: TaskRunner, paths: li
                  then: list[tuple[list[Path], str | None, str | None]] | None = None) -> Worker | None:
     """Import in the background. Files that failed only because of how they were read (an
     unknown file type, not UTF-8) are offered again with a format or encoding choice
-    (gui/import_fix.py); `then` are further (paths, format, encoding) groups to import after."""
+    (gui/dialogs/import_fix.py); `then` are further (paths, format, encoding) groups to import after."""
     if split is None:
         split = ask_split(parent, paths)
     if split is False:
@@ -136,7 +136,7 @@ def export(parent: QWidget, project: Project, tasks: TaskRunner, fmt: str, out: 
         tasks.end("export", f"Exported {count(report.records, 'record')} to {out}")
         notes = list(warnings)
         if report.disputed_excluded:
-            from annotator.core.gold import disputed_message
+            from annotator.core.team.gold import disputed_message
 
             notes.insert(0, disputed_message(report.disputed_excluded))
         if notes:

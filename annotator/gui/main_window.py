@@ -3,7 +3,7 @@ header, status bar, panels) over one Project (gui/project.py) and wires the keyb
 
 Writes go through the Project, which announces each change by a signal; every view
 subscribes to what it shows. Background work runs through the TaskRunner (gui/tasks.py)
-and the suggestion engine (gui/background.py). No helper module is handed the window.
+and the suggestion engine (gui/model/background.py). No helper module is handed the window.
 """
 
 from __future__ import annotations
@@ -17,26 +17,29 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
-from annotator.core.labels import LABEL_KEYS
-from annotator.core.model import STATUS_NEW, Span
-from annotator.gui import actions, dialogs, file_actions, hub_dialog, project_dialogs, training
-from annotator.gui.accepted_panel import AcceptedPanel
-from annotator.gui.activity import DecisionRecorder
-from annotator.gui.background import Background
-from annotator.gui.continuous import ContinuousLearning
-from annotator.gui.doc_list import DocListModel, DocListPanel
-from annotator.gui.doc_order import DocOrder
-from annotator.gui.hub_sync import HubStatusLabel, HubSync
-from annotator.gui.label_bar import LabelBar
-from annotator.gui.long_docs import LongDocuments
+from annotator.core.text.labels import LABEL_KEYS
+from annotator.core.text.model import STATUS_NEW, Span
+from annotator.gui import actions, file_actions
+from annotator.gui.dialogs import dialogs, project_dialogs
+from annotator.gui.hub import hub_dialog
+from annotator.gui.model import training
+from annotator.gui.panels.accepted_panel import AcceptedPanel
+from annotator.gui.editor.activity import DecisionRecorder
+from annotator.gui.model.background import Background
+from annotator.gui.model.continuous import ContinuousLearning
+from annotator.gui.panels.doc_list import DocListModel, DocListPanel
+from annotator.gui.panels.doc_order import DocOrder
+from annotator.gui.hub.hub_sync import HubStatusLabel, HubSync
+from annotator.gui.editor.label_bar import LabelBar
+from annotator.gui.editor.long_docs import LongDocuments
 from annotator.gui.menus import build_menus
-from annotator.gui.occurrences import Occurrences
-from annotator.gui.overview_panel import OverviewPanel
+from annotator.gui.editor.occurrences import Occurrences
+from annotator.gui.panels.overview_panel import OverviewPanel
 from annotator.gui.project import Project
-from annotator.gui.review_windows import ReviewWindows
+from annotator.gui.review.review_windows import ReviewWindows
 from annotator.gui.settings import remember_project, settings
-from annotator.gui.shortcuts import shortcut_rows
-from annotator.gui.span_editor import SpanEditor
+from annotator.gui.dialogs.shortcuts import shortcut_rows
+from annotator.gui.editor.span_editor import SpanEditor
 from annotator.gui.status import StatusBar
 from annotator.gui.tasks import TaskRunner
 from annotator.paths import resource_path

@@ -14,7 +14,7 @@ Signals:
     teamWorkChanged()        decisions or reviews arrived from elsewhere (merge, sync)
     assignmentsChanged()     a team hub sync renewed the documents assigned to this annotator
     reviewSaved(int)         doc id
-    disputedChanged()        the set of disputed documents (core/gold.py) changed
+    disputedChanged()        the set of disputed documents (core/team/gold.py) changed
     modelChanged()           the model to suggest with changed (see `model`)
     modelKeyChanged()        its suggestion-cache key is known (or unknown again)
     matcherChanged()         what is learned from gold was rebuilt
@@ -30,12 +30,12 @@ from typing import Any, Iterable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from annotator.core import gold as team_gold
+from annotator.core.team import gold as team_gold
 from annotator.core.errors import ProjectBusy
-from annotator.core.drafts import DraftChange
-from annotator.core.model import Span
+from annotator.core.store.journal import DraftChange
+from annotator.core.text.model import Span
 from annotator.core.store import BUSY_TIMEOUT_S, Store
-from annotator.core.suggest import SETTING_MODEL
+from annotator.core.learning.suggest import SETTING_MODEL
 from annotator.gui import actions
 from annotator.gui.actions import Session
 
@@ -55,7 +55,7 @@ def open_store(path: str | Path) -> Store:
 @dataclass
 class Decision:
     """A decision on its way to the file; seconds and suggested are what the window recorded
-    (gui/activity.py), None and () for a decision made without a clock."""
+    (gui/editor/activity.py), None and () for a decision made without a clock."""
 
     doc_id: int
     answer: str
@@ -238,7 +238,7 @@ class Project(QObject):
             self.flush()
 
     # ---- labels ---------------------------------------------------------------------------------
-    # The store enforces the label rules (core/labels.py); a refusal raises ValueError.
+    # The store enforces the label rules (core/text/labels.py); a refusal raises ValueError.
     def add_label(self, name: str, color: str | None = None) -> None:
         self.store.add_label(name, color)
         self.labelsChanged.emit()
@@ -298,7 +298,7 @@ class Project(QObject):
         self.teamWorkChanged.emit()
 
     def save_review(self, doc_id: int, reviewer: str, spans: Iterable[Span], sources: Iterable[str]) -> None:
-        from annotator.core.review import accept_review
+        from annotator.core.team.review import accept_review
 
         accept_review(self.store, doc_id, reviewer, list(spans), sources)
         self._reviewed([doc_id])

@@ -42,9 +42,9 @@ def run_continuous(ctx: Any, db_path: Path, options: dict[str, Any] | None = Non
 
 
 def child_main(args: dict[str, Any]) -> int:
-    from annotator.core.continuous import run_round
+    from annotator.core.learning.continuous import run_round
     from annotator.core.store import Store
-    from annotator.core.train_loop import TrainingCancelled
+    from annotator.core.learning.train_loop import TrainingCancelled
 
     stop = stop_event()
     options = dict(args.get("options") or {})

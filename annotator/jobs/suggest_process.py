@@ -61,7 +61,7 @@ def run_child(ctx: Any, db_path: Path, model: str | None, ahead: Ahead, *, batch
     """Start the child, feed it `ahead`, and yield its events as tuples:
     ("located", key, name), ("loaded", key, name), ("suggested", ids). Progress goes to
     ctx.progress. Raises SuggestProcessError with the child's message if it fails."""
-    from annotator.core.suggest import Suggester
+    from annotator.core.learning.suggest import Suggester
 
     # The cache key needs only meta.json (cheap, no spaCy): cached suggestions show before
     # the child has even started, and an unknown model fails here at once.
@@ -133,7 +133,7 @@ def child_main(args: dict[str, Any]) -> int:
     """Load the model and pre-annotate: lookahead first, then the project in order, until
     the parent closes stdin."""
     from annotator.core.store import Store
-    from annotator.core.suggest import Suggester, suggest_documents
+    from annotator.core.learning.suggest import Suggester, suggest_documents
 
     ahead, gone = Ahead(), threading.Event()
     threading.Thread(target=_read_parent, args=(ahead, gone), daemon=True).start()

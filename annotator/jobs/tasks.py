@@ -31,13 +31,13 @@ def suggest_job(ctx: Any, db_path: Path, model: str | None, lookahead: Ahead, *,
 
 def matcher_job(ctx: Any, db_path: Path, annotator: str | None = None) -> Any:
     """Build the gold matcher (what this project's accepted spans teach) off the GUI thread."""
-    from annotator.core.learned import GoldMatcher
+    from annotator.core.learning.learned import GoldMatcher
 
     store = Store(db_path)
     try:
         matcher = GoldMatcher.from_store(store, annotator=annotator)
         # Load spaCy's tokenizer here, not on the GUI thread at the first accept.
-        from annotator.core.tokens import blank_nlp
+        from annotator.core.text.tokens import blank_nlp
 
         blank_nlp(matcher.lang).make_doc("warm up")
         return matcher
@@ -46,8 +46,8 @@ def matcher_job(ctx: Any, db_path: Path, annotator: str | None = None) -> Any:
 
 
 def disputed_job(ctx: Any, db_path: Path) -> list[int]:
-    """The team gold's disputed documents (core/gold.py), counted off the GUI thread."""
-    from annotator.core.gold import disputed_ids
+    """The team gold's disputed documents (core/team/gold.py), counted off the GUI thread."""
+    from annotator.core.team.gold import disputed_ids
 
     store = Store(db_path, readonly=True)
     try:
@@ -57,8 +57,8 @@ def disputed_job(ctx: Any, db_path: Path) -> list[int]:
 
 
 def continuous_due_job(ctx: Any, db_path: Path) -> bool:
-    """Whether a continuous-learning round is due (core/continuous.py), off the GUI thread."""
-    from annotator.core.continuous import is_due
+    """Whether a continuous-learning round is due (core/learning/continuous.py), off the GUI thread."""
+    from annotator.core.learning.continuous import is_due
 
     store = Store(db_path, readonly=True)
     try:
@@ -70,7 +70,7 @@ def continuous_due_job(ctx: Any, db_path: Path) -> bool:
 def tokenize_job(ctx: Any, doc_id: int, text: str, lang: str = "en") -> tuple[int, Any]:
     """spaCy token boundaries of one text (lazy for a long one: editing.token_index); the
     first call imports spaCy (about a second)."""
-    from annotator.core.editing import token_index
+    from annotator.core.text.editing import token_index
 
     return doc_id, token_index(text, lang)
 
@@ -91,9 +91,9 @@ def long_spans_job(ctx: Any, db_path: Path, doc_id: int, text: str, annotator: s
     the draft journal writes them (None for a draft, which the store holds already). The gold
     matcher is only read here; if the GUI thread changes it meanwhile (a dict changes size
     under us), the reading starts again."""
-    from annotator.core.spans import validate_spans
+    from annotator.core.text.spans import validate_spans
     from annotator.core.store.codec import dumps_spans
-    from annotator.core.suggestions import FROM_DRAFT, spans_to_show
+    from annotator.core.learning.suggestions import FROM_DRAFT, spans_to_show
 
     store = Store(db_path)
     try:
@@ -138,8 +138,8 @@ def propagate_job(ctx: Any, text: str, spans: list[Any], labels: list[str], lang
                   dismissed: list[tuple[int, int]], limit: int | None) -> tuple[list[Any], list[Any], list[Any]]:
     """The propagation inside a long document (core/suggestions.with_propagated) off the GUI
     thread: (spans after, removed, added), the change worked out here too."""
-    from annotator.core.editing import diff_spans
-    from annotator.core.suggestions import with_propagated
+    from annotator.core.text.editing import diff_spans
+    from annotator.core.learning.suggestions import with_propagated
 
     with paused_gc():
         after = with_propagated(text, spans, labels, lang, dismissed, limit)
@@ -150,9 +150,9 @@ def label_all_job(ctx: Any, text: str, spans: list[Any], selected: Any, label: s
                   lang: str) -> tuple[Any, list[Any], list[Any]]:
     """"Label all occurrences" in a long document (core/propagate.label_all) off the GUI
     thread: (its LabelAll, removed, added), the new spans checked and the change worked out here."""
-    from annotator.core.editing import diff_spans
-    from annotator.core.propagate import label_all
-    from annotator.core.spans import validate_spans
+    from annotator.core.text.editing import diff_spans
+    from annotator.core.learning.propagate import label_all
+    from annotator.core.text.spans import validate_spans
 
     with paused_gc():
         result = label_all(text, spans, selected, label, lang)
@@ -163,7 +163,7 @@ def label_all_job(ctx: Any, text: str, spans: list[Any], selected: Any, label: s
 def order_job(ctx: Any, db_path: Path, order: str, model_key: str | None) -> tuple[list[int], int]:
     """The document list's order (core/ordering.document_order) and, for "uncertainty", how
     many documents have no stored score for this model yet."""
-    from annotator.core.ordering import ORDER_UNCERTAINTY, document_order, stored_uncertainty
+    from annotator.core.learning.ordering import ORDER_UNCERTAINTY, document_order, stored_uncertainty
 
     store = Store(db_path, readonly=True)
     try:
@@ -186,10 +186,10 @@ def uncertainty_job(ctx: Any, db_path: Path, model: str) -> dict[str, Any]:
 
 def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None,
                split: str | None = None, fmt: str | None = None, encoding: str | None = None) -> Any:
-    """Import files and folders (split: core/splitting.py; fmt and encoding as `import
+    """Import files and folders (split: core/formats/splitting.py; fmt and encoding as `import
     --format/--encoding`); problems are collected as RecordErrors, never fatal for the rest."""
     from annotator.core.errors import RecordError
-    from annotator.core.importing import import_paths
+    from annotator.core.ops.importing import import_paths
 
     errors: list[RecordError] = []
 
@@ -205,7 +205,7 @@ def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None
 
 def export_job(ctx: Any, db_path: Path, fmt: str, out: Path, options: dict[str, Any]) -> Any:
     """Export the project in `fmt` to `out`; warnings are collected for the person."""
-    from annotator.core.exporting import export
+    from annotator.core.ops.exporting import export
 
     warnings: list[str] = []
 
@@ -221,7 +221,7 @@ def export_job(ctx: Any, db_path: Path, fmt: str, out: Path, options: dict[str, 
 
 def merge_job(ctx: Any, db_path: Path, other: Path) -> Any:
     """Merge a teammate's project file into ours (one transaction: all or nothing)."""
-    from annotator.core.merge import merge_project
+    from annotator.core.team.merge import merge_project
 
     on_progress = _reporter(ctx, "Merging")  # a cancel rolls the merge's transaction back
 
@@ -318,9 +318,9 @@ def _counts(args: tuple[Any, ...]) -> tuple[int, int]:
 
 
 def overview_job(ctx: Any, db_path: Path, *, detail: bool = False) -> Any:
-    """The numbers behind the overview's charts (core/overview.py), off the GUI thread;
+    """The numbers behind the overview's charts (core/report/overview.py), off the GUI thread;
     detail: also what only the report's tables show."""
-    from annotator.core.overview import compute_overview
+    from annotator.core.report.overview import compute_overview
 
     store = Store(db_path, readonly=True)
     try:
@@ -334,7 +334,7 @@ def charts_job(ctx: Any, db_path: Path | None, overview: Any, sizes: dict[str, t
     """The overview's charts as pixels at the window's sizes (core/charts.render): the numbers
     computed afresh from db_path, or `overview`'s again (the panel was resized). Every
     matplotlib call happens here, none on the GUI thread (six charts take a second or more)."""
-    from annotator.core import charts
+    from annotator.core.report import charts
 
     if db_path is not None:
         overview = overview_job(ctx, db_path)
@@ -347,7 +347,7 @@ def charts_job(ctx: Any, db_path: Path | None, overview: Any, sizes: dict[str, t
 
 
 def report_job(ctx: Any, db_path: Path, out: Path) -> Path:
-    """Write the HTML report (core/report.py): the figures are drawn here, not on the GUI thread."""
-    from annotator.core.report import write_report
+    """Write the HTML report (core/report/report.py): the figures are drawn here, not on the GUI thread."""
+    from annotator.core.report.report import write_report
 
     return write_report(overview_job(ctx, db_path, detail=True), out)

@@ -62,7 +62,7 @@ def run_train_child(ctx: Any, db_path: Path, out_dir: Path | None, options: dict
 def child_main(args: dict[str, Any]) -> int:
     """Run train_pipeline (or learning_curve) with the window's options, reporting each step."""
     from annotator.core.store import Store
-    from annotator.core.train import TrainingCancelled, learning_curve, train_pipeline
+    from annotator.core.learning.train import TrainingCancelled, learning_curve, train_pipeline
 
     stop = stop_event()
     options = dict(args.get("options") or {})

@@ -1,4 +1,4 @@
-"""Uncertainty scores for "most uncertain first" (core/ordering.py) in a child process: the
+"""Uncertainty scores for "most uncertain first" (core/learning/ordering.py) in a child process: the
 window's document order asks for them when the current model has none stored for some
 documents. The child loads the model (holding the GIL for long stretches, hence a process)
 and stores the scores batch by batch; the window reorders the list when it ends.
@@ -34,9 +34,9 @@ def run_uncertainty(ctx: Any, db_path: Path, model: str) -> dict[str, Any]:
 
 
 def child_main(args: dict[str, Any]) -> int:
-    from annotator.core.ordering import score_uncertainty
+    from annotator.core.learning.ordering import score_uncertainty
     from annotator.core.store import Store
-    from annotator.core.suggest import Suggester, load_label_map
+    from annotator.core.learning.suggest import Suggester, load_label_map
 
     stop = stop_event()
     store = Store(args["db"])

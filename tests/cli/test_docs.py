@@ -60,7 +60,7 @@ def test_command_lists_are_not_cut(path, command, width):
 
 
 def test_suggest_evaluate_and_gui_name_the_default_model():
-    from annotator.core.suggest import default_model_name
+    from annotator.core.learning.suggest import default_model_name
 
     for args in (["suggest"], ["evaluate"], ["gui"]):
         result = CliRunner().invoke(main, [*args, "--help"], terminal_width=200)

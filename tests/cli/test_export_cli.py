@@ -3,9 +3,9 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.core.tokens import blank_nlp
+from annotator.core.text.tokens import blank_nlp
 from tests.cli.helpers import run
 
 

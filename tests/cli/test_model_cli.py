@@ -8,9 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from annotator.cli import main
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.core.suggest import SETTING_MODEL, default_model_name, load_label_map
+from annotator.core.learning.suggest import SETTING_MODEL, default_model_name, load_label_map
 
 APPLE = "Apple is looking at buying U.K. startup for $1 billion"
 

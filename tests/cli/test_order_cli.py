@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from annotator.core.model import Span
-from annotator.core.ordering import document_order, stored_uncertainty
+from annotator.core.text.model import Span
+from annotator.core.learning.ordering import document_order, stored_uncertainty
 from annotator.core.store import Store
-from annotator.core.suggest import Suggester, default_model_name
+from annotator.core.learning.suggest import Suggester, default_model_name
 from tests.cli.helpers import run
 
 TEXTS = ["Barack Obama visited Paris and Berlin on Monday.",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from annotator.core.exporters import EXPORTERS
-from annotator.core.importers import FORMATS
+from annotator.core.formats.exporters import EXPORTERS
+from annotator.core.formats.importers import FORMATS
 from annotator.core.store import Store
 from tests.cli.helpers import run
 

@@ -5,8 +5,8 @@ import orjson
 import pytest
 
 from annotator.cli import main
-from annotator.core.labels import LabelError, check_color
-from annotator.core.stats import project_stats
+from annotator.core.text.labels import LabelError, check_color
+from annotator.core.report.stats import project_stats
 from annotator.core.store import Store
 from tests.cli.helpers import run
 

@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
-from annotator.core.agreement import versions_for
-from annotator.core.model import Span, text_hash
-from annotator.core.review import accept_review, initial_final
+from annotator.core.team.agreement import versions_for
+from annotator.core.text.model import Span, text_hash
+from annotator.core.team.review import accept_review, initial_final
 from annotator.core.store import Store
 
 TEXT1 = "Hun Sen met Donald Trump in Phnom Penh on Monday."

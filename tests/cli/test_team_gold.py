@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.gold import disputed_ids, gold_for
-from annotator.core.learned import GoldMatcher
-from annotator.core.model import SOURCE_GOLD, Span
-from annotator.core.review import accept_review
+from annotator.core.team.gold import disputed_ids, gold_for
+from annotator.core.learning.learned import GoldMatcher
+from annotator.core.text.model import SOURCE_GOLD, Span
+from annotator.core.team.review import accept_review
 from annotator.core.store import Store
-from annotator.core.suggest import Suggester, suggest_documents
-from annotator.core.suggestions import current_suggestions, model_suggestions
+from annotator.core.learning.suggest import Suggester, suggest_documents
+from annotator.core.learning.suggestions import current_suggestions, model_suggestions
 from tests.cli.helpers import run
 
 A1 = "president joe biden met chancellor olaf scholz in berlin on tuesday to discuss trade with the eu"
@@ -106,7 +106,7 @@ def test_every_consumer_uses_the_team_gold(team, tmp_path: Path, suggester: Sugg
     assert "2 disputed documents left out" in exported.stderr and "annotator review" in exported.stderr
     from spacy.tokens import DocBin
 
-    from annotator.core.tokens import blank_nlp
+    from annotator.core.text.tokens import blank_nlp
 
     docs = list(DocBin().from_disk(spacy_out).get_docs(blank_nlp("en").vocab))
     assert [d.text for d in docs] == [A3]

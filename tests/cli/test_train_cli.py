@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 from tests.core.wikigold import WIKIGOLD, add_wikigold
 
@@ -43,7 +43,7 @@ def test_train_writes_pipeline_and_prints_both_scores(wiki_db: Path, tmp_path: P
 
 @pytest.mark.slow
 def test_train_json_from_scratch_and_the_model_suggests(wiki_db: Path, tmp_path: Path) -> None:
-    from annotator.core.suggest import Suggester
+    from annotator.core.learning.suggest import Suggester
 
     out = tmp_path / "scratch"
     result = CliRunner().invoke(main, ["train", "--db", str(wiki_db), "-o", str(out), "--from-scratch",

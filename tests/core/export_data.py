@@ -4,7 +4,7 @@ test adds its own."""
 
 from __future__ import annotations
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 
 

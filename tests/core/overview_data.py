@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, Span
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, Span
 from annotator.core.store import Store
 
 TEXTS = [

@@ -13,13 +13,13 @@ import pytest
 
 from annotator.core.admission import AdmissionError, admit_meta_text, admit_text, admit_time
 from annotator.core.errors import RecordError, SpanError
-from annotator.core.importing import import_paths
-from annotator.core.labels import MAX_LABELS, LabelError, admit_label, check_name
-from annotator.core.merge import check_project_file, merge_project
-from annotator.core.model import Label, Span
-from annotator.core.spans import admit_spans
+from annotator.core.ops.importing import import_paths
+from annotator.core.text.labels import MAX_LABELS, LabelError, admit_label, check_name
+from annotator.core.team.merge import check_project_file, merge_project
+from annotator.core.text.model import Label, Span
+from annotator.core.text.spans import admit_spans
 from annotator.core.store import Store
-from annotator.core.suggestions import clean
+from annotator.core.learning.suggestions import clean
 
 TEXT = "Ada Lovelace met Bob in Paris ."
 SPACED = "label name ' GPE ' must not contain spaces"
@@ -163,7 +163,7 @@ def _crafted(tmp_path: Path, sql: str, *params: object) -> Path:
 ])
 def test_check_and_merge_report_it_and_change_nothing(store, tmp_path, sql, params, reason):
     if "SET text" in sql:
-        from annotator.core.model import text_hash
+        from annotator.core.text.model import text_hash
 
         params = ("a\x00b", text_hash("a\x00b"))
     path = _crafted(tmp_path, sql, *params)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.agreement import (
+from annotator.core.team.agreement import (
     cohen_kappa, compare_spans, compute_agreement, iob_tags, per_label,
 )
-from annotator.core.model import Span
-from annotator.core.tokens import tokenize
+from annotator.core.text.model import Span
+from annotator.core.text.tokens import tokenize
 
 # 0         1         2         3         4
 # 0123456789012345678901234567890123456789012345678

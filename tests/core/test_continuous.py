@@ -1,4 +1,4 @@
-"""Continuous learning (core/continuous.py, annotator/jobs/continuous.py): counting new team
+"""Continuous learning (core/learning/continuous.py, annotator/jobs/continuous.py): counting new team
 gold, the stable held-out part, adopting a better model and refusing a worse one. Tiny real
 training on the first WikiGold articles (peer data)."""
 
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.continuous import (
+from annotator.core.learning.continuous import (
     HELD_OUT_PERCENT, held_out_rule, is_due, is_enabled, load_state, new_gold, run_round, set_enabled,
 )
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.core.suggest import project_model
+from annotator.core.learning.suggest import project_model
 from tests.core.wikigold import WIKIGOLD, add_wikigold
 
 N_DOCS = 30

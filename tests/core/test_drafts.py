@@ -1,4 +1,4 @@
-"""Drafts as a base plus edits (core/drafts.py): what is read back is always what was saved,
+"""Drafts as a base plus edits (core/store/journal.py): what is read back is always what was saved,
 edits are small, compaction folds them without losing a later save, and every path that
 removes a draft removes its edits."""
 
@@ -9,11 +9,12 @@ import sqlite3
 
 import pytest
 
-from annotator.core import drafts, editing
-from annotator.core.drafts import DraftJournal
+from annotator.core.store import journal as drafts
+from annotator.core.text import editing
+from annotator.core.store.journal import DraftJournal
 from annotator.core.errors import ProjectBusy, SpanError
-from annotator.core.model import SOURCE_MODEL, Span
-from annotator.core.schema import SCHEMA_VERSION
+from annotator.core.text.model import SOURCE_MODEL, Span
+from annotator.core.store.schema import SCHEMA_VERSION
 from annotator.core.store import Store, spans_from_json, spans_to_json
 from annotator.core.store.codec import dumps_spans
 
@@ -167,7 +168,7 @@ def test_long_span_lists_parse_in_pieces_the_same():
 
 
 def test_a_schema_1_project_gets_the_edits_table(tmp_path):
-    from annotator.core.schema import MIGRATIONS
+    from annotator.core.store.schema import MIGRATIONS
 
     db = tmp_path / "old.db"
     conn = sqlite3.connect(str(db))

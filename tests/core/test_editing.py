@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core import editing
-from annotator.core.graphemes import is_boundary
-from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, Span
-from annotator.core.spans import replace_overlapping
-from annotator.core.tokens import tokenize
+from annotator.core.text import editing
+from annotator.core.text.graphemes import is_boundary
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, Span
+from annotator.core.text.spans import replace_overlapping
+from annotator.core.text.tokens import tokenize
 
 TEXT = "Hun Sen wrote to Donald Trump in Washington."
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from annotator.core.errors import AnnotatorError, DecodeError
-from annotator.core.importing import import_paths
+from annotator.core.ops.importing import import_paths
 from annotator.core.store import Store
 from tests.cli.helpers import run
 

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.evaluate import evaluate, prf
-from annotator.core.model import Span
+from annotator.core.learning.evaluate import evaluate, prf
+from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.core.suggest import Suggester
+from annotator.core.learning.suggest import Suggester
 from annotator.paths import seeds_dir
 from tests.conftest import FIXTURES
 
@@ -114,8 +114,8 @@ def test_seed_f1_improves_after_accepting_related_articles(store: Store, suggest
         store.save_annotation(doc_id, "me", "accept", [Span(s["start"], s["end"], s["label"]) for s in rel["spans"]])
     everything = evaluate(store, suggester, annotator="me")
     # Score the seed alone: its own gold is left out, the related articles teach.
-    from annotator.core.learned import GoldMatcher
-    from annotator.core.suggestions import current_suggestions
+    from annotator.core.learning.learned import GoldMatcher
+    from annotator.core.learning.suggestions import current_suggestions
 
     matcher = GoldMatcher.from_store(store, "me")
     pred = current_suggestions(store, seed_id, suggester.model_key, matcher)

@@ -6,12 +6,12 @@ import orjson
 import pytest
 from murmurhash.mrmr import hash_bytes
 
-from annotator.core.exporters import EXPORTERS, ExportError, prodigy_record
-from annotator.core.exporters.base import dumps_line
-from annotator.core.exporters.prodigy import input_hash, task_hash
-from annotator.core.exporting import export, split_documents
-from annotator.core.model import Span
-from annotator.core.tokens import blank_nlp, tokenize
+from annotator.core.formats.exporters import EXPORTERS, ExportError, prodigy_record
+from annotator.core.formats.exporters.base import dumps_line
+from annotator.core.formats.exporters.prodigy import input_hash, task_hash
+from annotator.core.ops.exporting import export, split_documents
+from annotator.core.text.model import Span
+from annotator.core.text.tokens import blank_nlp, tokenize
 from tests.core.export_data import TEXTS, fill, spans_of
 
 RECORD_KEYS = ["text", "meta", "_input_hash", "_task_hash", "tokens", "spans", "answer",
@@ -131,8 +131,8 @@ def test_spacy_file_is_readable_with_the_right_ents(store, tmp_path):
 def test_fast_docbin_add_matches_spacy(tmp_path):
     from spacy.tokens import DocBin
 
-    from annotator.core.exporters.docbin import ATTRS, add_doc
-    from annotator.core.spacy_docs import make_doc
+    from annotator.core.formats.exporters.docbin import ATTRS, add_doc
+    from annotator.core.text.spacy_docs import make_doc
 
     nlp = blank_nlp()
     ours, theirs = DocBin(attrs=ATTRS), DocBin(attrs=ATTRS)
@@ -302,7 +302,7 @@ def test_conll_breaks_sentences_on_any_line_break_and_keeps_tags_one_column(stor
 
 
 def test_conll_tokens_are_tokenize_tokens():
-    from annotator.core.exporters.conll import token_bounds  # arrays now, not Token objects
+    from annotator.core.formats.exporters.conll import token_bounds  # arrays now, not Token objects
 
     for text, _ in [*TEXTS, ("Two  spaces\n\n and\ttabs 😀.", [])]:
         tokens = tokenize(text)
@@ -310,7 +310,7 @@ def test_conll_tokens_are_tokenize_tokens():
 
 
 def test_exporters_renew_their_pipeline_so_memory_stays_flat(monkeypatch):
-    from annotator.core.exporters import base
+    from annotator.core.formats.exporters import base
 
     monkeypatch.setattr(base, "RENEW_EVERY", 3)
     first = base.export_pipeline("en", 3)

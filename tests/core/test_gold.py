@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.gold import (
+from annotator.core.team.gold import (
     KIND_REVIEW, KIND_UNANIMOUS, GoldSummary, auto_accept, disputed_ids, gold_for, iter_gold,
     learned_version, summarize, unanimous_shared,
 )
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 
 PERSON = Span(0, 5, "PERSON")

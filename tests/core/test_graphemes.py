@@ -8,15 +8,15 @@ import random
 import pytest
 import regex
 
-from annotator.core import graphemes
+from annotator.core.text import graphemes
 from annotator.core.errors import SpanError
-from annotator.core.importing import import_paths
-from annotator.core.learned import GoldMatcher
-from annotator.core.model import Span
-from annotator.core.spans import validate_spans
+from annotator.core.ops.importing import import_paths
+from annotator.core.learning.learned import GoldMatcher
+from annotator.core.text.model import Span
+from annotator.core.text.spans import validate_spans
 from annotator.core.store import Store
-from annotator.core.suggest import Suggester, suggest_documents
-from annotator.core.suggestions import clean, current_suggestions
+from annotator.core.learning.suggest import Suggester, suggest_documents
+from annotator.core.learning.suggestions import clean, current_suggestions
 
 FLAG = "\U0001F1FA\U0001F1E6"  # two regional indicators
 FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467"  # ZWJ sequence

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 
-from annotator.core.importing import import_paths
+from annotator.core.ops.importing import import_paths
 from annotator.core.store import Store, spans_from_json
 
 TEXT = "hun sen met donald trump in phnom penh"

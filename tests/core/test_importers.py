@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import RecordError, SpanError
-from annotator.core.importers import FORMATS, READERS, ImportRecord, detect_format
-from annotator.core.spans import validate_spans
+from annotator.core.formats.importers import FORMATS, READERS, ImportRecord, detect_format
+from annotator.core.text.spans import validate_spans
 
 
 def read(path: Path, fmt: str | None = None) -> tuple[list[ImportRecord], list[RecordError]]:

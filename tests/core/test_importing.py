@@ -12,9 +12,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from annotator.core.importers import READERS, ImportRecord
-from annotator.core.importing import ImportReport, expand_paths, import_paths
-from annotator.core.model import Span, text_hash
+from annotator.core.formats.importers import READERS, ImportRecord
+from annotator.core.ops.importing import ImportReport, expand_paths, import_paths
+from annotator.core.text.model import Span, text_hash
 
 
 def label_counts(store) -> Counter:
@@ -329,7 +329,7 @@ def _mixed_file(path: Path, n: int = 3000) -> Path:
 
 
 def test_background_and_inline_reading_agree(tmp_path, monkeypatch):
-    from annotator.core import importing
+    from annotator.core.ops import importing
     from annotator.core.store import Store
 
     source = _mixed_file(tmp_path / "mixed.jsonl")
@@ -355,7 +355,7 @@ def test_background_and_inline_reading_agree(tmp_path, monkeypatch):
 def test_cancel_during_background_read_rolls_back_and_stops_the_thread(store, tmp_path, monkeypatch):
     import threading
 
-    from annotator.core import importing
+    from annotator.core.ops import importing
 
     monkeypatch.setattr(importing, "BACKGROUND_MIN_BYTES", 0)
     source = _mixed_file(tmp_path / "mixed.jsonl")
@@ -371,7 +371,7 @@ def test_cancel_during_background_read_rolls_back_and_stops_the_thread(store, tm
 
 
 def test_reader_failure_on_the_thread_is_reported(store, tmp_path, monkeypatch):
-    from annotator.core import importing
+    from annotator.core.ops import importing
 
     monkeypatch.setattr(importing, "BACKGROUND_MIN_BYTES", 0)
 

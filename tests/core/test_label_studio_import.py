@@ -7,10 +7,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from annotator.core.importers import READERS, ImportRecord, ReadNote, ReadOptions, RecordError
-from annotator.core.importing import import_paths
-from annotator.core.model import Span, text_hash
-from annotator.core.suggestions import current_suggestions
+from annotator.core.formats.importers import READERS, ImportRecord, ReadNote, ReadOptions, RecordError
+from annotator.core.ops.importing import import_paths
+from annotator.core.text.model import Span, text_hash
+from annotator.core.learning.suggestions import current_suggestions
 
 LS_JSON = "label_studio_1.23.2_export_ner.json"
 LS_CONLL = "label_studio_1.23.2_export_ner.conll"

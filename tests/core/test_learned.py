@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.learned import GoldMatcher, combine
-from annotator.core.model import Span
+from annotator.core.learning.learned import GoldMatcher, combine
+from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.core.suggest import Suggester, save_label_map, suggest_documents
-from annotator.core.suggestions import current_suggestions
+from annotator.core.learning.suggest import Suggester, save_label_map, suggest_documents
+from annotator.core.learning.suggestions import current_suggestions
 
 
 @pytest.fixture(scope="module")

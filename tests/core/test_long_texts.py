@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core import editing
+from annotator.core.text import editing
 from annotator.core.errors import SpanError
-from annotator.core.model import Span
-from annotator.core.spans import validate_spans
-from annotator.core.tokens import PIECE_CHARS, blank_nlp, text_pieces, tokenize
+from annotator.core.text.model import Span
+from annotator.core.text.spans import validate_spans
+from annotator.core.text.tokens import PIECE_CHARS, blank_nlp, text_pieces, tokenize
 
 WORDS = ["Paris,", "don't", "U.S.", "hello", "(test)", "😀", "a\n\nb", "x" * 30, "New-York", "e-mail:"]
 
@@ -89,7 +89,7 @@ def test_a_large_sorted_list_passes_through():
        st.sampled_from(["add", "remove", "relabel", "confirm_all"]))
 def test_apply_change_replays_an_edit_both_ways(starts, at, op):
     """What undo keeps (core/editing.apply_change): the change, replayed forwards and back."""
-    from annotator.core.model import SOURCE_MODEL
+    from annotator.core.text.model import SOURCE_MODEL
 
     before = sorted(Span(s * 3, s * 3 + 2, "ORG", SOURCE_MODEL if s % 2 else None) for s in starts)
     if op == "add" or not before:

@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 
 from annotator.core.errors import ProjectError, RecordError
-from annotator.core.merge import merge_project
-from annotator.core.model import Span
+from annotator.core.team.merge import merge_project
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 
 TEXTS = ["Hun Sen met Donald Trump in Phnom Penh on Monday.", "Apple hired Tim Cook.",
@@ -150,8 +150,8 @@ def test_progress_is_reported(two_projects):
 def test_importing_a_teammates_jsonl_export_merges_the_same_way(two_projects, tmp_path):
     """bob exports JSONL; we import it, which routes every
     annotation through Store.merge_annotation: bob's name kept, twice the same as once."""
-    from annotator.core.exporting import export
-    from annotator.core.importing import import_paths
+    from annotator.core.ops.exporting import export
+    from annotator.core.ops.importing import import_paths
 
     ours, other = two_projects
     out = tmp_path / "bob.jsonl"

@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 
 from annotator.core.errors import RecordError
-from annotator.core.merge import check_project_file, merge_project
-from annotator.core.model import Span
+from annotator.core.team.merge import check_project_file, merge_project
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 
 TEXTS = ["Paris is in France.", "Apple hired Tim Cook."]

@@ -1,4 +1,4 @@
-"""Document orders (core/ordering.py): as imported, most uncertain first (the real model's
+"""Document orders (core/learning/ordering.py): as imported, most uncertain first (the real model's
 beam probabilities, stored per model and labels), most disputed first (team gold)."""
 
 from __future__ import annotations
@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Span
-from annotator.core.ordering import (
+from annotator.core.text.model import Span
+from annotator.core.learning.ordering import (
     SAMPLE_CHARS, document_order, score_uncertainty, stored_uncertainty, uncertainty_scores,
 )
 from annotator.core.store import Store
-from annotator.core.suggest import Suggester, default_model_name
+from annotator.core.learning.suggest import Suggester, default_model_name
 
 CONFIDENT = "Barack Obama visited Paris and Berlin on Monday."
 # en_core_web_sm on lowercased text hesitates even here (a whole-sentence ORG at p = 0.6).

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from annotator.core import charts
-from annotator.core.activity import rolling_mean
-from annotator.core.model import Span
-from annotator.core.overview import compute_overview
+from annotator.core.report import charts
+from annotator.core.report.activity import rolling_mean
+from annotator.core.text.model import Span
+from annotator.core.report.overview import compute_overview
 from annotator.core.store import Store
-from annotator.core.timing import MAX_SECONDS, ActivityClock, check_seconds
+from annotator.core.report.timing import MAX_SECONDS, ActivityClock, check_seconds
 from tests.core.overview_data import DAY1, DAY2, EXPECTED, build
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Iterator
 import pytest
 
-from annotator.core.exporters import ExportError
-from annotator.core.exporters.label_studio import config_path
-from annotator.core.exporting import export
-from annotator.core.importing import import_paths
-from annotator.core.model import Span
+from annotator.core.formats.exporters import ExportError
+from annotator.core.formats.exporters.label_studio import config_path
+from annotator.core.ops.exporting import export
+from annotator.core.ops.importing import import_paths
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 from tests.core.export_data import TEXTS, fill, spans_of
 from tests.core.test_roundtrip import reimport, snapshot

@@ -1,11 +1,11 @@
-"""Inside the document: propagated suggestions and "label all occurrences" (core/propagate.py,
+"""Inside the document: propagated suggestions and "label all occurrences" (core/learning/propagate.py,
 composed in core/suggestions.with_propagated)."""
 
 from __future__ import annotations
 
-from annotator.core.model import SOURCE_MODEL, SOURCE_PROPAGATED, Span
-from annotator.core.propagate import label_all, occurrences, propagated
-from annotator.core.suggestions import with_propagated
+from annotator.core.text.model import SOURCE_MODEL, SOURCE_PROPAGATED, Span
+from annotator.core.learning.propagate import label_all, occurrences, propagated
+from annotator.core.learning.suggestions import with_propagated
 
 TEXT = "paris is big. Paris, parisian paris! new york and New York and york."
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.model import Span
-from annotator.core.review import (
+from annotator.core.text.model import Span
+from annotator.core.team.review import (
     accept_review, documents_with_disagreement, initial_final, next_disputed, span_agreement,
 )
 

@@ -1,6 +1,6 @@
 """Export, then import the file into a new project: the same documents and spans come back.
 
-Uses the real importers (annotator.core.importing.import_paths). CoNLL keeps tokens, not the
+Uses the real importers (annotator.core.ops.importing.import_paths). CoNLL keeps tokens, not the
 original spacing, so there the same tokens and entity chunks come back.
 """
 
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.exporting import export
-from annotator.core.importing import import_paths
+from annotator.core.ops.exporting import export
+from annotator.core.ops.importing import import_paths
 from annotator.core.store import Store
-from annotator.core.tokens import Token, tokenize
+from annotator.core.text.tokens import Token, tokenize
 from tests.core.export_data import TEXTS, fill
 
 

@@ -9,12 +9,12 @@ import re
 
 import pytest
 
-from annotator.core.learned import GoldMatcher
-from annotator.core.model import SOURCE_GOLD, Span
+from annotator.core.learning.learned import GoldMatcher
+from annotator.core.text.model import SOURCE_GOLD, Span
 from annotator.core.project import ensure_seeded
 from annotator.core.store import Store
-from annotator.core.suggest import Suggester, suggest_documents
-from annotator.core.suggestions import current_suggestions, model_suggestions
+from annotator.core.learning.suggest import Suggester, suggest_documents
+from annotator.core.learning.suggestions import current_suggestions, model_suggestions
 from annotator.paths import seeds_dir
 from tests.conftest import FIXTURES
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import orjson
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.core.suggestions import FROM_ANNOTATION, spans_to_show
+from annotator.core.learning.suggestions import FROM_ANNOTATION, spans_to_show
 
 
 def test_saved_spans_cutting_a_character_open_widened(store: Store):

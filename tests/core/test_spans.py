@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from annotator.core.model import Span
-from annotator.core.spans import keep_longest
+from annotator.core.text.model import Span
+from annotator.core.text.spans import keep_longest
 
 
 def test_keep_longest_keeps_the_longest_of_stacked_and_nested_spans():

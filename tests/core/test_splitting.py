@@ -1,4 +1,4 @@
-"""Splitting at import (core/splitting.py): one document per paragraph or sentence, each with
+"""Splitting at import (core/formats/splitting.py): one document per paragraph or sentence, each with
 meta that puts it back where it was; a text over 1 MB imported whole is warned about."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import orjson
 import pytest
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.importing import import_paths
-from annotator.core.splitting import LARGE_TEXT_BYTES, paragraphs, sentences, split_text
+from annotator.core.ops.importing import import_paths
+from annotator.core.formats.splitting import LARGE_TEXT_BYTES, paragraphs, sentences, split_text
 
 TEXT = ("  Ada Lovelace met Charles Babbage in London. She wrote the first program!\r\n"
         "It ran on the Analytical Engine.\r\n \r\n\r\n"

@@ -3,7 +3,7 @@
 One exception, the team hub (annotator/core/hub, issue 12): its PostgreSQL statements are the
 hub's own store, so that package may speak SQL, but PostgreSQL only. It never touches the
 project file: no `store.conn`, no sqlite3, no sqlite_utils; the local side of a sync is the
-store mixin annotator/core/store/sync_state.py. core/schema.py is the migrations' text (DDL,
+store mixin annotator/core/store/sync_state.py. core/store/schema.py is the migrations' text (DDL,
 triggers), run only by the store.
 """
 

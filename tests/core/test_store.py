@@ -5,8 +5,8 @@ import sqlite3
 import pytest
 
 from annotator.core.errors import ProjectError, SpanError
-from annotator.core.model import Span
-from annotator.core.schema import SCHEMA_VERSION
+from annotator.core.text.model import Span
+from annotator.core.store.schema import SCHEMA_VERSION
 from annotator.core.store import Store
 
 
@@ -106,7 +106,7 @@ def test_rename_label_updates_annotations(store):
 
 @pytest.mark.parametrize("name", ["NEW LABEL", "TAB\tLABEL", "LINE\nBREAK", "", "   "])
 def test_label_names_follow_the_one_rule(store, name):
-    from annotator.core.labels import LabelError
+    from annotator.core.text.labels import LabelError
 
     doc, _ = store.add_document("Hun Sen met Trump.")
     store.save_annotation(doc, "a", "accept", [Span(0, 7, "PERSON")])
@@ -122,7 +122,7 @@ def test_label_names_follow_the_one_rule(store, name):
 
 
 def test_label_names_are_stripped_when_typed_not_when_data(store):
-    from annotator.core.labels import LabelError
+    from annotator.core.text.labels import LabelError
 
     assert store.add_label("  PRODUCT ").name == "PRODUCT"
     store.rename_label("PRODUCT", " WORK_OF_ART\n")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core import suggest as suggest_mod
+from annotator.core.learning import suggest as suggest_mod
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.core.suggest import (
+from annotator.core.learning.suggest import (
     ModelError, Suggester, cached_model_spans, default_model_name, load_label_map, map_spans,
     ner_components, parse_label_map, save_label_map, suggest_documents,
 )

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from annotator.core.merge import merge_project
-from annotator.core.model import Span
+from annotator.core.team.merge import merge_project
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 
 TEXTS = ["Ana Ruiz flew to Lima.", "Apple hired Tim Cook.", "Paris is in France."]
@@ -93,8 +93,8 @@ def test_decision_records_are_logged_for_the_hub_but_not_pulled_ones(tmp_path):
 
 
 def test_a_schema_5_project_logs_its_records_for_a_first_push(tmp_path):
-    from annotator.core.model import text_hash
-    from annotator.core.schema import MIGRATIONS
+    from annotator.core.text.model import text_hash
+    from annotator.core.store.schema import MIGRATIONS
 
     db = tmp_path / "old.db"
     conn = sqlite3.connect(str(db))

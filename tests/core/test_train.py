@@ -1,4 +1,4 @@
-"""Training a NER pipeline from the project's gold (core/train.py, core/train_loop.py).
+"""Training a NER pipeline from the project's gold (core/learning/train.py, core/learning/train_loop.py).
 
 The gold is the first WikiGold documents (real CoNLL data from the peer files), mapped
 PER=PERSON, LOC, ORG kept, MISC dropped. One small fine-tuning run is shared by the tests
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.gold import GoldSummary
-from annotator.core.model import Span
+from annotator.core.team.gold import GoldSummary
+from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.core.train import (
+from annotator.core.learning.train import (
     SCORES_FILE, GoldDoc, TrainingCancelled, collect_gold, learning_curve,
     split_gold, train_pipeline,
 )
@@ -118,8 +118,8 @@ def test_trained_models_are_recorded(store: Store) -> None:
 
 def test_fine_tune_start_equals_base_model_when_labels_are_the_same() -> None:
     """The weight transplant is exact: with all the base's labels, predictions do not change."""
-    from annotator.core.train import default_base
-    from annotator.core.train_loop import load_ner_only, make_examples, prepare_ner
+    from annotator.core.learning.train import default_base
+    from annotator.core.learning.train_loop import load_ner_only, make_examples, prepare_ner
 
     base = load_ner_only(default_base())
     text = ("Barack Obama visited Paris on Monday with Google and the United Nations, "
@@ -177,7 +177,7 @@ def test_fine_tuned_pipeline_and_scores(trained, wiki_db: Path) -> None:
 def test_trained_folder_loads_with_spacy_and_as_the_suggester(trained) -> None:
     import spacy
 
-    from annotator.core.suggest import Suggester
+    from annotator.core.learning.suggest import Suggester
 
     result, _ = trained
     nlp = spacy.load(result.out_dir)
@@ -194,8 +194,8 @@ def test_trained_folder_loads_with_spacy_and_as_the_suggester(trained) -> None:
 @pytest.mark.slow
 def test_annotator_evaluate_scores_the_trained_folder(trained, wiki_db: Path) -> None:
     """evaluate() takes the trained folder like any pipeline (the gold keeps WikiGold's PER)."""
-    from annotator.core.evaluate import evaluate
-    from annotator.core.suggest import Suggester, default_model_name
+    from annotator.core.learning.evaluate import evaluate
+    from annotator.core.learning.suggest import Suggester, default_model_name
 
     result, _ = trained
     with Store(wiki_db) as store:
@@ -211,7 +211,7 @@ def test_annotator_evaluate_scores_the_trained_folder(trained, wiki_db: Path) ->
 
 @pytest.mark.slow
 def test_same_seed_same_split_and_retraining_replaces_the_folder_and_cache_key(trained, wiki_db: Path) -> None:
-    from annotator.core.suggest import Suggester
+    from annotator.core.learning.suggest import Suggester
 
     result, _ = trained
     key_before = Suggester(model=str(result.out_dir)).model_key

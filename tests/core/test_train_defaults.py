@@ -1,5 +1,5 @@
-"""The default training recipe: users'-style augmentation (core/augment.py), held-out early
-stopping (core/train_loop.py) and what scores.json reports (core/train.py). Tiny data, few
+"""The default training recipe: users'-style augmentation (core/learning/augment.py), held-out early
+stopping (core/learning/train_loop.py) and what scores.json reports (core/learning/train.py). Tiny data, few
 steps, the real spaCy pipeline; the figures on real data are in benchmarks/bench_train.py."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.core.train import SCORES_FILE, GoldDoc, split_gold, train_pipeline, training_examples
-from annotator.core.train_loop import make_examples, new_pipeline, prepare_ner, score, train_loop
+from annotator.core.learning.train import SCORES_FILE, GoldDoc, split_gold, train_pipeline, training_examples
+from annotator.core.learning.train_loop import make_examples, new_pipeline, prepare_ner, score, train_loop
 
 TEXT = 'Tony Blair (the PM) met "Angela Merkel" in Paris, France.'
 SPANS = tuple(Span(TEXT.index(w), TEXT.index(w) + len(w), label) for w, label in
@@ -25,13 +25,13 @@ def _ents(example) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def base_nlp():
-    from annotator.core.train import default_base
+    from annotator.core.learning.train import default_base
 
     return new_pipeline(default_base())
 
 
 def test_users_style_copies_keep_entities_on_their_words(base_nlp) -> None:
-    from annotator.core.augment import is_cased
+    from annotator.core.learning.augment import is_cased
 
     assert is_cased(base_nlp)  # en_core_web_sm's NER hashes SHAPE, PREFIX, SUFFIX
     originals, copies = training_examples(base_nlp, [GoldDoc(1, TEXT, SPANS)])
@@ -62,7 +62,7 @@ def test_lowercase_gold_without_punctuation_gets_no_duplicate_copies(base_nlp) -
 
 
 def test_an_entity_of_only_punctuation_disappears_with_it(base_nlp) -> None:
-    from annotator.core.augment import drop_punct
+    from annotator.core.learning.augment import drop_punct
 
     (eg,) = make_examples(base_nlp, [GoldDoc(1, "Tom said -- loudly.", (Span(0, 3, "PERSON"), Span(9, 11, "ORG")))])
     (copy,) = drop_punct(base_nlp, eg)
@@ -73,7 +73,7 @@ def test_an_entity_of_only_punctuation_disappears_with_it(base_nlp) -> None:
 def test_registered_with_spacy() -> None:
     from spacy.util import registry
 
-    import annotator.core.augment  # noqa: F401 - registers the augmenter
+    import annotator.core.learning.augment  # noqa: F401 - registers the augmenter
 
     assert registry.augmenters.get("annotator.drop_punct.v1")(level=1.0) is not None
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.core.importers import READERS, ImportRecord, ReadNote, ReadOptions, RecordError
-from annotator.core.importing import import_paths
+from annotator.core.formats.importers import READERS, ImportRecord, ReadNote, ReadOptions, RecordError
+from annotator.core.ops.importing import import_paths
 
 EXAMPLE = "webanno_tsv33_example2.tsv"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.core.importing import import_paths
+from annotator.core.ops.importing import import_paths
 
 WIKIGOLD = "wikigold.conll.txt"
 DOCSTART = "-DOCSTART-"

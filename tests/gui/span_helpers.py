@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
 from annotator.core.store import default_labels
-from annotator.gui.span_editor import SpanEditor
+from annotator.gui.editor.span_editor import SpanEditor
 
 
 def u16(text: str, cp: int) -> int:

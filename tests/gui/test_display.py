@@ -1,11 +1,11 @@
-"""What the view holds for a stretch of a long text (gui/display.py, pure Python)."""
+"""What the view holds for a stretch of a long text (gui/editor/display.py, pure Python)."""
 
 from __future__ import annotations
 
 import random
 
-from annotator.core.model import Span
-from annotator.gui.display import LONG_PARAGRAPH, PIECE, DisplayText, display_text
+from annotator.core.text.model import Span
+from annotator.gui.editor.display import LONG_PARAGRAPH, PIECE, DisplayText, display_text
 
 
 def _long_text(seed: int = 3) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from annotator.core.model import Span
-from annotator.gui.doc_list import (
+from annotator.core.text.model import Span
+from annotator.gui.panels.doc_list import (
     ASSIGNED_MARK, DISPUTED_ROLE, DOC_ID_ROLE, FILTER_ASSIGNED, FILTER_DISPUTED, STATUS_ROLE, DocListModel, DocListPanel,
     next_document, preview_of,
 )

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.store import Store
 from annotator.gui import file_actions
-from annotator.gui.import_fix import ImportFixDialog
+from annotator.gui.dialogs.import_fix import ImportFixDialog
 from tests.gui.window_helpers import make_project, open_window
 
 

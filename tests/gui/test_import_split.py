@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.core.splitting import LARGE_TEXT_BYTES
+from annotator.core.formats.splitting import LARGE_TEXT_BYTES
 from annotator.gui import file_actions
 from tests.gui.window_helpers import make_project, open_window
 

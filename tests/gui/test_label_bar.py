@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from annotator.core.model import Label
-from annotator.core.labels import shortcut_keys as assign_keys
-from annotator.gui.label_bar import LabelBar, text_color_for
+from annotator.core.text.model import Label
+from annotator.core.text.labels import shortcut_keys as assign_keys
+from annotator.gui.editor.label_bar import LabelBar, text_color_for
 
 
 def _labels(n: int) -> list[Label]:

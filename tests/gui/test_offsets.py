@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from annotator.gui.offsets import OffsetMap, utf16_len
+from annotator.gui.editor.offsets import OffsetMap, utf16_len
 
 SAMPLE = "👩‍👩‍👧 visited 𝔘𝔫𝔦𝔬𝔫 😀 in Paris"
 

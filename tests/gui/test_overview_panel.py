@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.core import charts
-from annotator.core.model import Span
+from annotator.core.report import charts
+from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.gui.overview_panel import OverviewPanel
+from annotator.gui.panels.overview_panel import OverviewPanel
 from tests.core.overview_data import build
 from tests.gui.window_helpers import key, make_project, open_window
 
@@ -114,14 +114,14 @@ def test_learning_curve_from_the_window_is_recorded_and_drawn(qtbot, tmp_path, m
     assert panel.overview.curve is None  # the chart says to compute one
     started = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    real = __import__("annotator.gui.training", fromlist=["x"]).start_learning_curve
+    real = __import__("annotator.gui.model.training", fromlist=["x"]).start_learning_curve
 
     def small(parent, project, tasks, options=None):  # the button's curve, kept small for a test
         started.append(True)
         return real(parent, project, tasks, {"from_scratch": True, "base": None, "max_steps": 4,
                                              "fractions": [0.5, 1.0]})
 
-    monkeypatch.setattr("annotator.gui.training.start_learning_curve", small)
+    monkeypatch.setattr("annotator.gui.model.training.start_learning_curve", small)
     panel._ask_curve()
     assert started
     qtbot.waitUntil(lambda: panel.overview.curve is not None, timeout=240_000)

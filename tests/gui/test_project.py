@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from annotator.core.merge import merge_project
-from annotator.core.model import Span
+from annotator.core.team.merge import merge_project
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 from annotator.gui import actions
-from annotator.gui.accepted_panel import AcceptedPanel
+from annotator.gui.panels.accepted_panel import AcceptedPanel
 from annotator.gui.project import Project
 from tests.gui.window_helpers import ARTICLES, make_project
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
-from annotator.gui import project_dialogs
+from annotator.gui.dialogs import project_dialogs
 from annotator.gui.project import Project
 from annotator.gui.settings import recent_projects, remember_project
 from tests.gui.window_helpers import make_project

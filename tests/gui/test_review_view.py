@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.core.merge import merge_project
-from annotator.core.model import Span
+from annotator.core.team.merge import merge_project
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 from annotator.gui.project import Project
-from annotator.gui.review_view import ReviewView, open_review_window
+from annotator.gui.review.review_view import ReviewView, open_review_window
 
 SHOTS = Path("/work/shots")
 

@@ -11,9 +11,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from annotator.core.errors import SpanError
-from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, Span
-from annotator.core.tokens import tokenize
-from annotator.gui.offsets import utf16_len
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, Span
+from annotator.core.text.tokens import tokenize
+from annotator.gui.editor.offsets import utf16_len
 from tests.gui.span_helpers import (
     click, double_click, drag, empty_point, make_editor, select_and_release, u16,
 )
@@ -374,7 +374,7 @@ def test_plain_keys_reach_window_shortcuts(qtbot):
     window = QWidget()
     qtbot.addWidget(window)
     layout = QVBoxLayout(window)
-    from annotator.gui.span_editor import SpanEditor
+    from annotator.gui.editor.span_editor import SpanEditor
     from annotator.core.store import default_labels
 
     editor = SpanEditor(window)
@@ -407,7 +407,7 @@ def test_unhandled_keys_propagate_to_parent(qtbot):
 
     window = Window()
     qtbot.addWidget(window)
-    from annotator.gui.span_editor import SpanEditor
+    from annotator.gui.editor.span_editor import SpanEditor
 
     editor = SpanEditor(window)
     QVBoxLayout(window).addWidget(editor)
@@ -422,7 +422,7 @@ def test_unhandled_keys_propagate_to_parent(qtbot):
 def test_delete_shortcut_at_window_level_still_fires_without_selection(qtbot):
     window = QWidget()
     qtbot.addWidget(window)
-    from annotator.gui.span_editor import SpanEditor
+    from annotator.gui.editor.span_editor import SpanEditor
 
     editor = SpanEditor(window)
     QVBoxLayout(window).addWidget(editor)
@@ -447,7 +447,7 @@ def test_window_undo_shortcut_fires_from_the_text(qtbot):
     window = QWidget()
     qtbot.addWidget(window)
     from annotator.core.store import default_labels
-    from annotator.gui.span_editor import SpanEditor
+    from annotator.gui.editor.span_editor import SpanEditor
 
     editor = SpanEditor(window)
     editor.set_labels(default_labels())
@@ -471,7 +471,7 @@ def test_window_undo_shortcut_fires_from_the_text(qtbot):
        st.integers(0, 12), st.integers(0, 3), st.data())
 def test_changed_finds_exactly_the_differences(raw, cut, drop, data):
     """The head/tail identity shortcut gives the same answer as a plain set difference."""
-    from annotator.core.editing import diff_spans as _changed  # moved to the core: drafts use it too
+    from annotator.core.text.editing import diff_spans as _changed  # moved to the core: drafts use it too
 
     old = sorted(Span(p, p + 1, label, source) for p, label, source in raw)
     new = list(old[:cut]) + [Span(s.start, s.end, data.draw(st.sampled_from(["A", "C"])), s.source)
@@ -483,7 +483,7 @@ def test_changed_finds_exactly_the_differences(raw, cut, drop, data):
 
 
 def test_click_on_label_tag_selects_its_span(qtbot, editor):
-    from annotator.gui import span_style
+    from annotator.gui.editor import span_style
 
     hun = Span(*at(NEWS, "Hun Sen"), "PERSON")
     editor.set_document(NEWS, [hun])

@@ -9,8 +9,8 @@ import functools
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.core.model import Span
-from annotator.gui import span_editor
+from annotator.core.text.model import Span
+from annotator.gui.editor import span_editor
 from tests.gui.span_helpers import click, drag, make_editor
 from tests.reliability.large import big_article
 

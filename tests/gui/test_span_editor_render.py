@@ -11,10 +11,10 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, Span
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, Span
 from annotator.core.store import default_labels
-from annotator.gui import span_style
-from annotator.gui.span_editor import LONG_PARAGRAPH, display_text
+from annotator.gui.editor import span_style
+from annotator.gui.editor.span_editor import LONG_PARAGRAPH, display_text
 from tests.gui.span_helpers import char_point, make_editor, u16
 
 SHOTS = Path("/work/shots")
@@ -202,7 +202,7 @@ def test_screenshot_of_seed_article(qtbot, seed_text):
 
 
 def test_new_label_colours_are_applied(qtbot):
-    from annotator.core.model import Label
+    from annotator.core.text.model import Label
 
     editor = make_editor(qtbot)
     hun = Span(*at(TEXT, "Hun Sen"), "PERSON")

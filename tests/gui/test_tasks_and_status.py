@@ -8,7 +8,7 @@ import threading
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMainWindow
 
-from annotator.gui.export_dialog import WHAT_ALL, WHAT_GOLD, ExportDialog
+from annotator.gui.dialogs.export_dialog import WHAT_ALL, WHAT_GOLD, ExportDialog
 from annotator.gui.status import StatusBar
 from annotator.gui.tasks import TaskRunner
 

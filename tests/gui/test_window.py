@@ -8,9 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.gui import dialogs, file_actions
+from annotator.gui.dialogs import dialogs
+from annotator.gui import file_actions
 from tests.gui.window_helpers import (
     ARTICLES, click_span, drag, key, make_project, open_window, reactivate,
 )
@@ -269,7 +270,7 @@ def test_a_model_that_fails_to_load_leaves_manual_labelling_working(qtbot, proje
 
 
 def test_drop_files_imports_in_the_background(qtbot, project, tmp_path):
-    pytest.importorskip("annotator.core.importing")
+    pytest.importorskip("annotator.core.ops.importing")
     db_path, _ = project
     w = open_window(qtbot, db_path)
     folder = tmp_path / "in"
@@ -291,7 +292,7 @@ def test_drop_files_imports_in_the_background(qtbot, project, tmp_path):
 
 
 def test_export_runs_in_a_worker_with_status(qtbot, project, tmp_path):
-    pytest.importorskip("annotator.core.exporting")
+    pytest.importorskip("annotator.core.ops.exporting")
     db_path, ids = project
     w = open_window(qtbot, db_path)
     key(qtbot, w, K.Key_3)
@@ -335,7 +336,7 @@ def test_fast_navigation_still_gets_tokens_for_the_document_on_screen(qtbot, pro
 
 
 def test_an_empty_project_opens_and_gets_its_first_document_from_an_import(qtbot, db_path, tmp_path):
-    pytest.importorskip("annotator.core.importing")
+    pytest.importorskip("annotator.core.ops.importing")
     Store(db_path).close()
     w = open_window(qtbot, db_path)
     assert w.current_id is None and "No documents yet" in w.header.text()
@@ -361,7 +362,7 @@ def test_reopening_resumes_at_the_document_with_a_draft(qtbot, project):
 
 
 def test_accept_before_the_gold_matcher_is_built_still_teaches_it(qtbot, project):
-    from annotator.core.learned import GoldMatcher
+    from annotator.core.learning.learned import GoldMatcher
     from annotator.gui.actions import Session, accept
 
     db_path, ids = project

@@ -5,10 +5,10 @@ choice is saved in the project and comes back when it opens."""
 
 from __future__ import annotations
 
-from annotator.core.model import Span
-from annotator.core.ordering import ORDER_DISPUTED, ORDER_IMPORTED, ORDER_UNCERTAINTY, document_order
+from annotator.core.text.model import Span
+from annotator.core.learning.ordering import ORDER_DISPUTED, ORDER_IMPORTED, ORDER_UNCERTAINTY, document_order
 from annotator.core.store import Store
-from annotator.gui.doc_order import SETTING_ORDER
+from annotator.gui.panels.doc_order import SETTING_ORDER
 from tests.gui.window_helpers import open_window
 
 TEXTS = [

@@ -4,9 +4,9 @@ document change at once, for an annotator who never labelled it."""
 
 from __future__ import annotations
 
-from annotator.core.model import SOURCE_GOLD, Span
+from annotator.core.text.model import SOURCE_GOLD, Span
 from annotator.core.store import Store
-from annotator.gui.doc_list import DISPUTED_ROLE
+from annotator.gui.panels.doc_list import DISPUTED_ROLE
 from tests.gui.window_helpers import open_window
 
 DISPUTED = "zorblax industries hired quentin marsh in belmouth"

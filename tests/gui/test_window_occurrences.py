@@ -8,9 +8,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 
-from annotator.core.model import SOURCE_MODEL, SOURCE_PROPAGATED, Span
+from annotator.core.text.model import SOURCE_MODEL, SOURCE_PROPAGATED, Span
 from annotator.core.store import Store
-from annotator.gui import span_style
+from annotator.gui.editor import span_style
 from tests.gui.window_helpers import click_span, drag, key, make_project, open_window
 
 K = Qt.Key

@@ -11,10 +11,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.gui import file_actions, training
-from annotator.gui.train_dialog import TrainDialog
+from annotator.gui import file_actions
+from annotator.gui.model import training
+from annotator.gui.dialogs.train_dialog import TrainDialog
 from tests.gui.window_helpers import ARTICLES, key, make_project, open_window, reactivate
 
 SHOTS = Path("/work/shots")
@@ -241,7 +242,7 @@ def test_training_without_gold_says_why(qtbot, tmp_path):
     db = tmp_path / "empty.db"
     make_project(db)
     w = open_window(qtbot, db)
-    from annotator.gui.train_dialog import TrainOptions
+    from annotator.gui.dialogs.train_dialog import TrainOptions
 
     training.start_training(w, w.project, w.tasks, TrainOptions(out_dir=tmp_path / "out", max_steps=5))
     qtbot.waitUntil(lambda: w.status.task("train") is None, timeout=60000)
@@ -254,7 +255,7 @@ def test_training_can_be_cancelled(qtbot, tmp_path):
     db = tmp_path / "news.db"
     gold_project(db)
     w = open_window(qtbot, db)
-    from annotator.gui.train_dialog import TrainOptions
+    from annotator.gui.dialogs.train_dialog import TrainOptions
 
     out = tmp_path / "out"
     worker = training.start_training(w, w.project, w.tasks, TrainOptions(out_dir=out, max_steps=100_000))
@@ -270,7 +271,7 @@ def test_training_can_be_cancelled(qtbot, tmp_path):
 def test_keep_improving_while_labelling(qtbot, tmp_path, peer_data):
     """Model -> Keep improving while I label: the toggle is saved in the project; a due round
     runs in the background (the window keeps working) and its verdict reaches the status bar."""
-    from annotator.core.continuous import is_enabled, load_state
+    from annotator.core.learning.continuous import is_enabled, load_state
     from tests.core.wikigold import WIKIGOLD, add_wikigold
 
     db = tmp_path / "wiki.db"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.core.model import SOURCE_GOLD, SOURCE_MODEL, Span
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, Span
 from annotator.core.store import Store
 from tests.gui.window_helpers import drag, key, make_project, open_window
 
@@ -15,7 +15,7 @@ SHOTS = Path("/work/shots")
 
 
 def test_launch_on_seeded_project_shows_model_suggestions(qtbot, db_path):
-    pytest.importorskip("annotator.core.importing")
+    pytest.importorskip("annotator.core.ops.importing")
     from annotator.core.project import open_project
 
     open_project(db_path, seed=True).close()
@@ -135,10 +135,10 @@ def test_choosing_a_model_later_and_stopping_preannotation(qtbot, db_path):
 
 def test_imported_label_studio_predictions_show_without_a_model(qtbot, tmp_path):
     """A Label Studio export's predictions are the suggestions of their documents, even when
-    labelling by hand (core/suggestions.py model_part)."""
+    labelling by hand (core/learning/suggestions.py model_part)."""
     import json
 
-    from annotator.core.importing import import_paths
+    from annotator.core.ops.importing import import_paths
 
     export = tmp_path / "ls.json"
     result = [{"value": {"start": 0, "end": 5, "text": "Alice", "labels": ["PERSON"]},

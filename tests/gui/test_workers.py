@@ -115,7 +115,7 @@ def _articles(seed_text: str, n: int) -> list[str]:
 
 
 def test_event_loop_keeps_ticking_while_spacy_preannotates_200_documents(qtbot, db_path, seed_text):
-    pytest.importorskip("annotator.core.suggest")
+    pytest.importorskip("annotator.core.learning.suggest")
     n = 200
     with Store(db_path) as s:
         ids, _ = s.add_documents([(t, {}) for t in _articles(seed_text, n)])

@@ -9,7 +9,7 @@ import orjson
 from annotator.core.hub.roles import init_hub
 from annotator.core.hub.schema import DECISION_TIMES_VERSION, SCHEMA_VERSION
 from annotator.core.hub.sync import sync
-from annotator.core.model import Span, text_hash
+from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
 from tests.hub.conftest import downgrade
 from tests.cli.helpers import run

@@ -12,7 +12,7 @@ from keyring.backend import KeyringBackend
 
 from annotator.core.hub.connection import KEYRING_SERVICE, connect, safe_url
 from annotator.core.hub.schema import SCHEMA_VERSION
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 from tests.cli.helpers import run
 from tests.hub.conftest import new_hub

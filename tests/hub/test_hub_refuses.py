@@ -10,7 +10,7 @@ import pytest
 from psycopg import errors
 
 from annotator.core.admission import MAX_JSON_BYTES, MAX_TEXT_BYTES
-from annotator.core.labels import MAX_LABELS
+from annotator.core.text.labels import MAX_LABELS
 from tests.cli.helpers import run
 from tests.hub.conftest import new_hub
 from tests.hub.test_rights import DOC, snapshot

@@ -14,7 +14,7 @@ import pytest
 from annotator.core.hub.connection import HubBusy, connect
 from annotator.core.hub.routing import CLAIM_CAP, get_settings, set_settings
 from annotator.core.hub.sync import sync
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 from tests.cli.helpers import run
 

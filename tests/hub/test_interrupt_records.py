@@ -18,7 +18,7 @@ import pytest
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.hub.sync import CHUNK, sync
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 from tests.hub.conftest import sync_until_the_server_stops
 

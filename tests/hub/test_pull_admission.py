@@ -10,8 +10,8 @@ import psycopg
 import pytest
 
 from annotator.core.hub.sync import sync
-from annotator.core.labels import MAX_LABELS
-from annotator.core.model import Span, text_hash
+from annotator.core.text.labels import MAX_LABELS
+from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
 from tests.hub.test_hub_refuses import DECISION, DOCUMENT, LABEL
 
@@ -128,7 +128,7 @@ def test_a_huge_value_is_not_even_fetched(team, make_project):
 def test_ten_thousand_labels_arrive_and_one_more_is_skipped(team, make_project):
     """6.: the hub's labels arrive in one pass (benchmarks/bench_hub_guard.py times 10,000);
     a project never holds more than MAX_LABELS, and still passes `check`."""
-    from annotator.core.merge import check_project_file
+    from annotator.core.team.merge import check_project_file
 
     with team.admin() as conn:  # an older hub without the cap; the admin's own rows
         conn.execute("DROP TRIGGER labels_count_added ON hub.labels")

@@ -8,7 +8,7 @@ import pytest
 from psycopg import errors
 
 from annotator.core.hub.sync import sync
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 from tests.hub.conftest import new_hub, project_maker
 

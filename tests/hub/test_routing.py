@@ -7,7 +7,7 @@ import time
 from annotator.core.hub.connection import connect
 from annotator.core.hub.routing import hub_status, is_overlap, set_settings
 from annotator.core.hub.sync import sync
-from annotator.core.model import text_hash
+from annotator.core.text.model import text_hash
 from annotator.core.store import Store
 
 TEXTS = [f"Document number {i} about Paris and Berlin." for i in range(10)]

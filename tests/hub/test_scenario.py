@@ -11,12 +11,12 @@ import sys
 import orjson
 import pytest
 
-from annotator.core.agreement import compute_agreement
+from annotator.core.team.agreement import compute_agreement
 from annotator.core.errors import AnnotatorError
 from annotator.core.hub.connection import connect
 from annotator.core.hub.routing import is_overlap, set_settings
 from annotator.core.hub.sync import CHUNK, sync
-from annotator.core.model import Span, text_hash
+from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
 from tests.cli.helpers import run
 from tests.hub.test_interrupt import REPO

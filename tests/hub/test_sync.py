@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from annotator.core.hub.sync import sync
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 
 TEXTS = ["Alice Smith met Bob Jones in Paris.", "Acme Corp hired Carol in Berlin.",
@@ -70,7 +70,7 @@ def test_a_document_already_on_the_hub_brings_its_decisions(hub, make_project):
 
 
 def _hash(text: str) -> str:
-    from annotator.core.model import text_hash
+    from annotator.core.text.model import text_hash
 
     return text_hash(text)
 

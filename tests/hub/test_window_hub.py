@@ -14,11 +14,11 @@ import pytest
 
 from annotator.core.hub.connection import KEYRING_SERVICE, safe_url
 from annotator.core.hub.sync import sync
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.gui import hub_sync
-from annotator.gui.doc_list import ASSIGNED_MARK, DISPUTED_MARK
-from annotator.gui.hub_dialog import HubDialog
+from annotator.gui.hub import hub_sync
+from annotator.gui.panels.doc_list import ASSIGNED_MARK, DISPUTED_MARK
+from annotator.gui.hub.hub_dialog import HubDialog
 from annotator.jobs import tasks as jobs
 from tests.gui.window_helpers import ARTICLES, make_project, open_window
 from tests.hub.test_hub_cli import MemoryKeyring

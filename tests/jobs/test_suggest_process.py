@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 from annotator.core.store import Store
-from annotator.core.suggest import Suggester, suggest_documents
+from annotator.core.learning.suggest import Suggester, suggest_documents
 from annotator.jobs.suggest_process import Ahead, run_child
 
 

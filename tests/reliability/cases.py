@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 
 
 def read_json_lines(path: Path) -> list[dict[str, Any]]:

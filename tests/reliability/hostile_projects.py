@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 
 TEXT = "Ada Lovelace met Charles Babbage in London, where they talked about engines for a long time."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 
 UNIT = "Ada Lovelace met Babbage in London 😀 again and again . "
 LABELS = ("PERSON", "ORG", "GPE", "LOC")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 
 

@@ -127,7 +127,7 @@ conn.execute("COMMIT")
 def test_busy_database_is_waited_for_not_an_error(tmp_path):
     """Another process holds the write lock for 2 s (a long import): a decision waits and lands,
     and reads go on meanwhile."""
-    from annotator.core.model import Span
+    from annotator.core.text.model import Span
 
     db = tmp_path / "busy.db"
     with Store(db) as s:

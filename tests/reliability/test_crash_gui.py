@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 
 WORKER = Path(__file__).with_name("gui_worker.py")

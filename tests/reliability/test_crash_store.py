@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 
 WORKER = Path(__file__).with_name("store_worker.py")
@@ -198,7 +198,7 @@ print("migrated", flush=True)
 
 
 def test_sigkill_during_migration_leaves_the_old_project_and_a_backup(tmp_path):
-    from annotator.core.schema import SCHEMA_VERSION
+    from annotator.core.store.schema import SCHEMA_VERSION
     from tests.reliability.helpers import snapshot
 
     db = tmp_path / "old.db"

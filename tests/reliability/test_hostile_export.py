@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.exporting import export
-from annotator.core.importing import import_paths
-from annotator.core.model import Span
+from annotator.core.ops.exporting import export
+from annotator.core.ops.importing import import_paths
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 from tests.reliability.cases import CASES
 from tests.reliability.formats import Chunk, chunks, read_conll, read_json_lines, spans_of

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtGui import Qt as QtGuiQt  # noqa: E402  (mightBeRichText lives in QtGui)
 from PySide6.QtGui import QTextCursor, QTextDocument  # noqa: E402
 
-from annotator.core.model import Label, Span  # noqa: E402
+from annotator.core.text.model import Label, Span  # noqa: E402
 from tests.reliability.cases import CASES, Case, qt_position  # noqa: E402
 
 LABELS = [Label(name, color, str(i + 1), i) for i, (name, color) in enumerate(
@@ -34,7 +34,7 @@ _BREAKS = re.compile("[\r\n\u2028\u2029\ufdd0\ufdd1 ]")
 
 @pytest.fixture
 def editor(qtbot):
-    from annotator.gui.span_editor import SpanEditor
+    from annotator.gui.editor.span_editor import SpanEditor
 
     widget = SpanEditor()
     qtbot.addWidget(widget)
@@ -129,7 +129,7 @@ def test_span_tooltip_shows_label_and_text_literally(editor):
     editor.set_labels(_markup_labels())
     spans = [Span(0, 10, "<b>x</b>"), Span(15, 18, "<img src=x>")]
     editor.set_document(text, spans)
-    from annotator.gui import span_style
+    from annotator.gui.editor import span_style
 
     for span in spans:
         tip = span_style.tooltip(span, text)
@@ -138,7 +138,7 @@ def test_span_tooltip_shows_label_and_text_literally(editor):
 
 
 def test_label_bar_buttons_show_names_literally(qtbot):
-    from annotator.gui.label_bar import LabelBar
+    from annotator.gui.editor.label_bar import LabelBar
 
     bar = LabelBar()
     qtbot.addWidget(bar)
@@ -152,7 +152,7 @@ def test_label_bar_buttons_show_names_literally(qtbot):
 
 
 def test_label_bar_tooltips_show_names_literally(qtbot):
-    from annotator.gui.label_bar import LabelBar
+    from annotator.gui.editor.label_bar import LabelBar
 
     bar = LabelBar()
     qtbot.addWidget(bar)
@@ -162,7 +162,7 @@ def test_label_bar_tooltips_show_names_literally(qtbot):
 
 
 def test_label_bar_ampersand_is_literal(qtbot):
-    from annotator.gui.label_bar import LabelBar
+    from annotator.gui.editor.label_bar import LabelBar
 
     bar = LabelBar()
     qtbot.addWidget(bar)

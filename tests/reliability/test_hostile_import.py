@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.importing import import_paths
-from annotator.core.model import Span
+from annotator.core.ops.importing import import_paths
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 from tests.reliability.cases import CASES, NUL_CASES, Case
 from tests.reliability.helpers import snapshot
@@ -51,7 +51,7 @@ def run_import(db: Path, *paths: Path, **kwargs):
 
 def stored(db: Path, text: str) -> tuple[str, tuple[Span, ...] | None]:
     """The stored text (looked up by content) and the importer's spans for it."""
-    from annotator.core.model import text_hash
+    from annotator.core.text.model import text_hash
 
     with Store(db, readonly=True) as s:
         doc = s.document_by_hash(text_hash(text))

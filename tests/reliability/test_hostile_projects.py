@@ -17,9 +17,10 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.core.errors import ProjectError
-from annotator.core.merge import merge_project
-from annotator.core.model import Span
-from annotator.core.store import Store, bounds
+from annotator.core.team.merge import merge_project
+from annotator.core.text.model import Span
+from annotator.core.store import Store
+from annotator.core.store.guard import bounds
 from tests.reliability.helpers import assert_clean_failure, run_cli
 from tests.reliability.hostile_projects import cases, make_base, make_cases
 

@@ -8,7 +8,7 @@ import json
 from click.testing import CliRunner
 
 from annotator.cli import main
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 from tests.reliability.helpers import TABLES
 

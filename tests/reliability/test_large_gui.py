@@ -11,14 +11,14 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtGui import QTextCursor  # noqa: E402
 
-from annotator.core.model import Label, Span  # noqa: E402
+from annotator.core.text.model import Label, Span  # noqa: E402
 from tests.reliability.cases import qt_position  # noqa: E402
 from tests.reliability.large import LABELS, many_spans_text, single_line_text  # noqa: E402
 
 
 @pytest.fixture
 def editor(qtbot):
-    from annotator.gui.span_editor import SpanEditor
+    from annotator.gui.editor.span_editor import SpanEditor
 
     widget = SpanEditor()
     qtbot.addWidget(widget)

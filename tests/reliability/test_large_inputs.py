@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from annotator.core.exporting import export
-from annotator.core.importing import import_paths
+from annotator.core.ops.exporting import export
+from annotator.core.ops.importing import import_paths
 from annotator.core.store import Store
 from tests.reliability.formats import chunks, read_conll, read_json_lines, spans_of
 from tests.reliability.large import many_spans_text, single_line_text
@@ -136,7 +136,7 @@ def test_hundred_thousand_spans_store_and_export(many, tmp_path):
     assert [(c.label, c.tokens) for c in chunks(doc)] == [(s.label, (text[s.start:s.end],)) for s in spans]
     from spacy.tokens import DocBin
 
-    from annotator.core.tokens import blank_nlp
+    from annotator.core.text.tokens import blank_nlp
 
     (sdoc,) = DocBin().from_disk(tmp_path / "o.spacy").get_docs(blank_nlp("en").vocab)
     assert [(e.start_char, e.end_char, e.label_) for e in sdoc.ents] == [(s.start, s.end, s.label) for s in spans]

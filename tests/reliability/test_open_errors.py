@@ -12,8 +12,8 @@ import pytest
 
 import annotator.core.store as store_module
 from annotator.core.errors import ProjectError
-from annotator.core.model import Span
-from annotator.core.schema import SCHEMA_VERSION
+from annotator.core.text.model import Span
+from annotator.core.store.schema import SCHEMA_VERSION
 from annotator.core.store import Store
 from tests.reliability.helpers import file_state, snapshot
 

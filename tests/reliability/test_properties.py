@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.core.exporting import export
-from annotator.core.importing import import_paths
-from annotator.core.graphemes import snap_out
-from annotator.core.model import Span
-from annotator.core.spans import trim_span
+from annotator.core.ops.exporting import export
+from annotator.core.ops.importing import import_paths
+from annotator.core.text.graphemes import snap_out
+from annotator.core.text.model import Span
+from annotator.core.text.spans import trim_span
 from annotator.core.store import Store
 from tests.reliability.formats import chunks, read_conll, read_json_lines, spans_of
 
@@ -84,7 +84,7 @@ def test_import_store_export_import_round_trip(stores, doc):
     # Token formats keep the text's tokens and, for spans on token boundaries, the entities.
     from spacy.tokens import DocBin
 
-    from annotator.core.tokens import blank_nlp
+    from annotator.core.text.tokens import blank_nlp
 
     nlp = blank_nlp("en")
     spacy_out, conll_out = root / f"{who}.spacy", root / f"{who}.conll"
@@ -127,8 +127,8 @@ def test_widget_offsets_round_trip(qtbot, doc, data):
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtGui import QTextCursor
 
-    from annotator.core.model import Label
-    from annotator.gui.span_editor import SpanEditor
+    from annotator.core.text.model import Label
+    from annotator.gui.editor.span_editor import SpanEditor
 
     text, spans = doc
     editor = SpanEditor()

@@ -1,5 +1,5 @@
 """What the hub refuses, enforced by PostgreSQL itself (issue 29): CHECK constraints written
-from the project's own admission rules (core/labels.py, core/admission.py), so a row the hub
+from the project's own admission rules (core/text/labels.py, core/admission.py), so a row the hub
 holds is a row every teammate's project admits, whoever wrote it and however (a sync, or an
 INSERT typed in psql with an annotator's login).
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.admission import MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_TEXT_BYTES
-from annotator.core.labels import FORBIDDEN_RANGES, MAX_LABEL_CHARS, MAX_LABELS
+from annotator.core.text.labels import FORBIDDEN_RANGES, MAX_LABEL_CHARS, MAX_LABELS
 
 
 def forbidden_class() -> str:

@@ -28,9 +28,9 @@ from annotator.core.admission import (
 )
 from annotator.core.errors import AnnotatorError, SpanError
 from annotator.core.hub.hub_store import HubDecision, HubDocument, HubLabel, HubReview, HubRow, HubTime
-from annotator.core.labels import MAX_LABELS, LabelError, admit_label
-from annotator.core.model import ANSWERS, DECISIONS, Label, Span, text_hash
-from annotator.core.spans import admit_spans
+from annotator.core.text.labels import MAX_LABELS, LabelError, admit_label
+from annotator.core.text.model import ANSWERS, DECISIONS, Label, Span, text_hash
+from annotator.core.text.spans import admit_spans
 from annotator.core.store import Store
 from annotator.core.wording import count
 

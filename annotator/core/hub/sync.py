@@ -64,7 +64,7 @@ from annotator.core.hub.report import SyncReport
 from annotator.core.hub.roles import HubInfo, check_name, hub_info
 from annotator.core.hub.routing import DEFAULT_BATCH
 from annotator.core.hub.schema import DECISION_TIMES_VERSION
-from annotator.core.labels import LabelError, admit_label, check_name as check_label_name
+from annotator.core.text.labels import LabelError, admit_label, check_name as check_label_name
 from annotator.core.store import HubState, Store
 
 CHUNK = 500

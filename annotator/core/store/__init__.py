@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import os
 
-from annotator.core.schema import MIGRATIONS, SCHEMA_VERSION
+from annotator.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 from annotator.core.store.activity import ActivityMixin
 from annotator.core.store.annotations import AnnotationsMixin
 from annotator.core.store.codec import default_labels, dumps, spans_from_json, spans_to_json
 from annotator.core.store.connection import BUSY_TIMEOUT_S
 from annotator.core.store.documents import DocumentsMixin
 from annotator.core.store.drafts import DraftsMixin
-from annotator.core.store.foreign import ForeignMixin
+from annotator.core.store.guard.foreign import ForeignMixin
 from annotator.core.store.gold import GoldMixin
 from annotator.core.store.labels import LabelsMixin
 from annotator.core.store.models import ModelsMixin

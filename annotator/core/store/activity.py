@@ -1,4 +1,4 @@
-"""What the window records with each decision: its active time (core/timing.py) and the spans
+"""What the window records with each decision: its active time (core/report/timing.py) and the spans
 suggested when the document was opened, plus the learning curves computed on the project.
 
 Tables (schema migration 2): decision_times (one row per decision made in the window, only
@@ -19,12 +19,12 @@ from typing import Any, Iterable, Sequence
 
 from annotator.core.admission import admit_time
 from annotator.core.errors import SpanError
-from annotator.core.model import DECISIONS, Annotation, Span, TimedDecision
-from annotator.core.spans import admit_spans
-from annotator.core.store import values
+from annotator.core.text.model import DECISIONS, Annotation, Span, TimedDecision
+from annotator.core.text.spans import admit_spans
+from annotator.core.store.guard import values
 from annotator.core.store.codec import dumps, loads, spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase
-from annotator.core.timing import check_seconds
+from annotator.core.report.timing import check_seconds
 
 # The version a decision saved: the earliest row of that document and annotator with the
 # decision's time (a later label rename files the version as decided in history, same time).

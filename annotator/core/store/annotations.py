@@ -6,8 +6,8 @@ import time
 from typing import Any, Iterable, Iterator, Sequence
 
 from annotator.core.admission import admit_time
-from annotator.core.model import ANSWERS, Annotation, Document, Span
-from annotator.core.spans import admit_spans
+from annotator.core.text.model import ANSWERS, Annotation, Document, Span
+from annotator.core.text.spans import admit_spans
 from annotator.core.store.codec import spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase
 
@@ -80,7 +80,7 @@ class AnnotationsMixin(StoreBase):
                       (ann_id, doc_id, annotator, answer, payload, created, updated, time.time()))
             return "history"
 
-    # ---- many merges at once (core/importing.py) --------------------------------------
+    # ---- many merges at once (core/ops/importing.py) --------------------------------------
     def merge_annotations(self, items: Sequence[tuple[int, str, str, Sequence[Span], float, float]]
                           ) -> list[str]:
         """merge_annotation for many (doc_id, annotator, answer, checked spans, created, updated),

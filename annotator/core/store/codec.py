@@ -7,8 +7,8 @@ from typing import Any, Iterable, Sequence
 
 import orjson
 
-from annotator.core.model import SPAN_KEY, Label, Span
-from annotator.core.store.values import BadValue, json_cell as loads, text as cell_text
+from annotator.core.text.model import SPAN_KEY, Label, Span
+from annotator.core.store.guard.values import BadValue, json_cell as loads, text as cell_text
 from annotator.paths import resource_path
 
 

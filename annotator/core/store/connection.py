@@ -18,11 +18,11 @@ from typing import Any, Callable, Iterator, Sequence, TypeVar
 import sqlite_utils
 
 from annotator.core.errors import ProjectBusy, ProjectError, RecordError
-from annotator.core.schema import APPLICATION_ID
-from annotator.core.store.bounds import MAX_TEXT_BYTES, GuardedConnection, QueryGuard, stopped_by_guard
+from annotator.core.store.schema import APPLICATION_ID
+from annotator.core.store.guard.bounds import MAX_TEXT_BYTES, GuardedConnection, QueryGuard, stopped_by_guard
 from annotator.core.store.codec import default_labels
-from annotator.core.store.schema_check import schema_problem
-from annotator.core.store.values import BadValue
+from annotator.core.store.guard.schema_check import schema_problem
+from annotator.core.store.guard.values import BadValue
 
 T = TypeVar("T")
 

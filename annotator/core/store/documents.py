@@ -8,7 +8,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from annotator.core.admission import admit_meta_json, admit_text
 from annotator.core.errors import ProjectError
-from annotator.core.model import Document, text_hash
+from annotator.core.text.model import Document, text_hash
 from annotator.core.store.codec import loads
 from annotator.core.store.connection import StoreBase
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable
 
-from annotator.core.model import ANSWER_TO_STATUS, STATUS_DRAFT, STATUS_NEW, Span
+from annotator.core.text.model import ANSWER_TO_STATUS, STATUS_DRAFT, STATUS_NEW, Span
 from annotator.core.store.codec import apply_edits, dumps_spans, spans_from_json
 from annotator.core.store.connection import StoreBase
 
 
 class DraftsMixin(StoreBase):
-    # ---- drafts: a base plus edits (core/drafts.py DraftJournal writes the edits) -------
+    # ---- drafts: a base plus edits (core/store/journal.py DraftJournal writes the edits) -------
     def save_draft(self, doc_id: int, annotator: str, spans: Iterable[Any]) -> None:
         """Work in progress as a whole (a new base, no edits); never touches the accepted
         annotation."""

@@ -1,10 +1,10 @@
-"""The gold policy's queries (core/gold.py): accepted versions and reviews, streamed."""
+"""The gold policy's queries (core/team/gold.py): accepted versions and reviews, streamed."""
 
 from __future__ import annotations
 
 from typing import Iterator, Sequence
 
-from annotator.core.model import Annotation, Document, Review
+from annotator.core.text.model import Annotation, Document, Review
 from annotator.core.store.connection import StoreBase
 
 

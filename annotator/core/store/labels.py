@@ -6,13 +6,13 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
-from annotator.core.labels import (
+from annotator.core.text.labels import (
     LABEL_KEYS, LabelError, admit_color, admit_key, check_label_count, check_name, next_free_key,
 )
-from annotator.core.model import Label
+from annotator.core.text.model import Label
 from annotator.core.store.codec import dumps, loads
 from annotator.core.store.connection import StoreBase
-from annotator.core.store.values import BadValue
+from annotator.core.store.guard.values import BadValue
 
 _PALETTE = ["#f4a6a6", "#9fc5f8", "#b6e3a8", "#fde29a", "#d5b8f0", "#f9c99b", "#a8e6e1",
             "#e6d3b3", "#c9e89a", "#f7b6d9", "#b3c7e6", "#d9d9a3"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.core.errors import RecordError
-from annotator.core.store.bounds import MAX_JSON_BYTES, MIB
+from annotator.core.store.guard.bounds import MAX_JSON_BYTES, MIB
 from annotator.core.store.connection import StoreBase
-from annotator.core.store.values import BadValue
+from annotator.core.store.guard.values import BadValue
 
 
 def _text(value: Any) -> str:

@@ -6,7 +6,7 @@ import time
 from typing import Any, Iterable, Iterator, Sequence
 
 from annotator.core.admission import admit_time
-from annotator.core.model import Document, Review
+from annotator.core.text.model import Document, Review
 from annotator.core.store.codec import dumps, loads, spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase
 
@@ -46,7 +46,7 @@ class ReviewsMixin(StoreBase):
             assert review is not None
             yield self.get_document(doc_id), review
 
-    # ---- merging reviews (core/merge.py) ---------------------------------------------
+    # ---- merging reviews (core/team/merge.py) ---------------------------------------------
     def merge_review(self, doc_id: int, reviewer: str, spans: Iterable[Any], sources: Iterable[str],
                      created: float, *, validate: bool = True) -> str:
         """Bring in a review made elsewhere, like merge_annotation: the newer one becomes

@@ -1,12 +1,12 @@
 """The suggestions cache: a model's spans per document, computed once per model; and the
-model's uncertainty per document (core/ordering.py), stored beside it."""
+model's uncertainty per document (core/learning/ordering.py), stored beside it."""
 
 from __future__ import annotations
 
 import time
 from typing import Iterable
 
-from annotator.core.model import Span
+from annotator.core.text.model import Span
 from annotator.core.store.codec import spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase
 

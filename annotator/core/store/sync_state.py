@@ -18,7 +18,7 @@ Rows written inside hub_pull_transaction() are not logged (sync_quiet), so they 
 pushed back. The project remembers the hub in its settings: hub_url (never with a
 password), hub_id and hub_annotator; hub_pending_decisions() and hub_assigned_ids() default
 to them. hub_state, hub_assignments and sync_log are this project's own: a merge never reads
-them from a teammate's file (core/merge.py reads documents, labels, decisions and reviews).
+them from a teammate's file (core/team/merge.py reads documents, labels, decisions and reviews).
 """
 
 from __future__ import annotations

@@ -1,0 +1,124 @@
+"""Readers of input files, one module per format, in one registry keyed by format name.
+
+A reader takes a path and yields ImportRecord (a document, maybe with spans), RecordError
+(a bad record: reported, the rest of the file goes on) or ReadNote (something left out on
+purpose, e.g. a draft). Readers never touch the store: importers.batches checks and batches
+their records, annotator.core.ops.importing writes them. Readers of formats with choices (Label
+Studio's text field, WebAnno's layer) also take ReadOptions: see open_reader.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+from typing import Callable, Iterator
+
+from annotator.core.errors import RecordError, UnknownFormat
+from annotator.core.formats.importers.base import ImportRecord, ReadNote, ReadOptions
+from annotator.core.formats.importers.brat import read_brat
+from annotator.core.formats.importers.conll import read_conll
+from annotator.core.formats.importers.csv_reader import read_csv
+from annotator.core.formats.importers.docbin import read_docbin
+from annotator.core.formats.importers.jsonl import read_jsonl
+from annotator.core.formats.importers.label_studio import read_label_studio
+from annotator.core.formats.importers.txt import read_txt
+from annotator.core.formats.importers.webanno import WEBANNO_MAGIC, read_webanno
+
+Reader = Callable[..., Iterator["ImportRecord | RecordError | ReadNote"]]
+
+READERS: dict[str, Reader] = {
+    "txt": read_txt,
+    "jsonl": read_jsonl,
+    "doccano": read_jsonl,  # doccano exports are JSONL; the same reader knows their fields
+    "csv": read_csv,
+    "brat": read_brat,
+    "conll": read_conll,
+    "spacy": read_docbin,
+    "label-studio": read_label_studio,
+    "webanno": read_webanno,
+}
+# Readers that take ReadOptions as their second argument.
+_TAKE_OPTIONS = frozenset({"label-studio", "webanno"})
+
+# One line per format, for help texts (import --help, README).
+FORMAT_HELP: dict[str, str] = {
+    "txt": ".txt files, or folders of them: one document per file",
+    "jsonl": "JSONL: plain {text, meta}, Prodigy tasks, doccano exports",
+    "doccano": "doccano JSONL (read by the jsonl reader)",
+    "csv": "CSV or TSV with a 'text' column",
+    "brat": "brat standoff: .txt with its .ann",
+    "conll": "CoNLL/IOB (IOB1/IOB2/BIOES); Label Studio's CONLL2003: a document per task",
+    "spacy": "spaCy DocBin .spacy",
+    "label-studio": "Label Studio JSON export (.json); predictions become suggestions",
+    "webanno": "WebAnno TSV 3.x (.tsv) from INCEpTION: named entities, or --layer",
+}
+
+FORMATS: list[str] = list(READERS)
+
+# Formats read as text: their readers take an `encoding` (default UTF-8).
+TEXT_FORMATS: frozenset[str] = frozenset({"txt", "jsonl", "doccano", "csv", "brat", "conll"})
+
+_BY_SUFFIX = {
+    ".txt": "txt", ".text": "txt",
+    ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".csv": "csv", ".tsv": "csv", ".json": "label-studio",
+    ".ann": "brat",
+    ".conll": "conll", ".conll03": "conll", ".iob": "conll", ".iob2": "conll", ".bio": "conll",
+    ".bioes": "conll", ".bilou": "conll",
+    ".spacy": "spacy",
+}
+
+# Extensions detect_format knows (for file dialogs); a folder gives its .txt files.
+SUFFIXES: list[str] = sorted(_BY_SUFFIX)
+
+
+def detect_format(path: str | Path) -> str:
+    """Format name of a file from its name: a .txt with a sibling .ann is brat, `x.conll.txt`
+    is CoNLL. Two extensions are shared, so their first characters decide: a .tsv starting
+    with `#FORMAT=WebAnno TSV` is WebAnno (else CSV), a .json holding a JSON object rather
+    than an array is JSON lines (else a Label Studio export).
+    Raises RecordError for an unknown extension."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        inner = Path(path.stem).suffix.lower()
+        if _BY_SUFFIX.get(inner) == "conll":
+            return "conll"
+        if path.with_suffix(".ann").is_file():
+            return "brat"
+    if suffix == ".tsv" and _head(path).startswith(WEBANNO_MAGIC):
+        return "webanno"
+    if suffix == ".json" and _head(path).lstrip().startswith("{"):
+        return "jsonl"
+    fmt = _BY_SUFFIX.get(suffix)
+    if fmt is None:
+        raise UnknownFormat(str(path), suffix, f"unknown file type {suffix or '(no extension)'!r}; "
+                                               f"use --format with one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def _head(path: Path) -> str:
+    """The first characters of a file (UTF-8 or UTF-16 with a BOM), '' if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(256)
+    except OSError:
+        return ""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="ignore")
+    return data.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="ignore")
+
+
+def open_reader(fmt: str, path: Path, options: ReadOptions | None = None,
+                encoding: str | None = None) -> Iterator[ImportRecord | RecordError | ReadNote]:
+    """The records of `path` read as `fmt`, with the person's options for formats that have
+    any, and the text encoding for text formats (default UTF-8)."""
+    if fmt in _TAKE_OPTIONS:
+        return READERS[fmt](path, options or ReadOptions())
+    if encoding is not None and fmt in TEXT_FORMATS:
+        return READERS[fmt](path, encoding)
+    return READERS[fmt](path)
+
+
+__all__ = ["FORMATS", "FORMAT_HELP", "READERS", "SUFFIXES", "TEXT_FORMATS", "ImportRecord", "ReadNote",
+           "ReadOptions", "Reader", "RecordError", "detect_format", "open_reader"]

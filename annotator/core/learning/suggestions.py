@@ -1,0 +1,219 @@
+"""What the window suggests for a document: the one composition, used by the window,
+`suggest -o`, `evaluate` and the per-annotator quality figures.
+
+    model spans (cached raw predictions) -> the project's label map -> the project's labels
+    learned spans (GoldMatcher.propose)  -> the project's labels
+    combine(model, learned)  (a learned span wins over the model spans it overlaps)
+    clean: edges widened to whole grapheme clusters (a span inside one cluster, such as
+           half a flag, is dropped), every span valid for the text, then no overlaps (the
+           earlier span is kept)
+
+A span that would not pass the store's validation is dropped rather than shown, so the
+editor and a draft only ever hold valid spans.
+
+Predictions imported with the documents (a Label Studio export's `predictions`, cached under
+their source as the key) take the model's place for the documents that have them: they were
+made for this data. The running model's suggestions fill in every other document.
+
+Inside the open document, with_propagated() adds what the person's own spans imply
+(core/learning/propagate.py): the other occurrences of each phrase they labelled, as "propagated"
+suggestions that win over the model and learned suggestions they overlap (the person's own
+decision in this very document is the strongest evidence there is).
+"""
+
+from __future__ import annotations
+
+import bisect
+import operator
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
+
+from annotator.core.errors import SpanError
+from annotator.core.text.graphemes import snap_span
+from annotator.core.learning.learned import GoldMatcher, combine
+from annotator.core.text.model import SOURCE_PROPAGATED, Span
+from annotator.core.learning.propagate import own_spans, propagated
+from annotator.core.text.labels import LabelError, check_name
+from annotator.core.text.spans import admit_spans, validate_spans
+from annotator.core.learning.suggest import load_label_map, map_spans
+
+if TYPE_CHECKING:
+    from annotator.core.store import Store
+
+
+def clean(text: str, spans: Iterable[Span], labels: Iterable[str]) -> list[Span]:
+    """Drop spans with labels the project lacks, widen edges to whole grapheme clusters (or
+    drop a span inside one cluster), drop spans invalid for the text, then any that overlap
+    an earlier one."""
+    known = set(_admissible(labels))
+    candidates: list[Span] = []
+    for span in sorted(s for s in spans if s.label in known):
+        snapped = snap_span(text, span.start, span.end)
+        if snapped is None:
+            continue
+        if snapped != (span.start, span.end):
+            span = Span(snapped[0], snapped[1], span.label, span.source)
+        candidates.append(span)
+    try:  # the usual case: all valid as they are, in one pass of the one admission
+        admitted = admit_spans(text, candidates, known)
+        if all(map(operator.is_, admitted, candidates)):
+            return admitted
+    except SpanError:
+        pass
+    kept: list[Span] = []
+    for span in candidates:
+        try:
+            (span,) = admit_spans(text, [span], known)
+        except SpanError:
+            continue
+        if not kept or span.start >= kept[-1].end:
+            kept.append(span)
+    return kept
+
+
+def _admissible(labels: Iterable[str]) -> Iterator[str]:
+    """The names that pass the label rule (a project made before it may hold others)."""
+    for name in set(labels):
+        try:
+            yield check_name(name, strip=False)
+        except LabelError:
+            continue
+
+
+def compose(text: str, model_spans: Iterable[Span], learned_spans: Iterable[Span],
+            labels: Sequence[str], label_map: Mapping[str, str]) -> list[Span]:
+    """Raw model spans and learned spans -> what the person is shown."""
+    model = map_spans(model_spans, label_map, labels)
+    learned = map_spans(learned_spans, {}, labels)
+    return clean(text, combine(model, learned), labels)
+
+
+# Suggestion-cache keys of predictions imported with documents (core/importers).
+IMPORTED_SOURCES = ("label-studio",)
+
+
+def model_part(store: "Store", doc_id: int, model_key: str | None) -> Sequence[Span]:
+    """The raw spans that stand for "the model" on a document: its imported predictions if
+    it has any, else the running model's cached spans ([] when neither is there)."""
+    for key in IMPORTED_SOURCES:
+        imported = store.get_suggestions(doc_id, key)
+        if imported is not None:
+            return imported
+    return (store.get_suggestions(doc_id, model_key) or ()) if model_key else ()
+
+
+def with_propagated(text: str, spans: Iterable[Span], labels: Iterable[str], lang: str = "en",
+                    dismissed: Iterable[tuple[int, int]] = (), limit: int | None = None) -> list[Span]:
+    """The open document's spans after an edit: the person's own spans (no source), the
+    propagated suggestions they imply (recomputed, so removing a span removes its
+    propagations; none where the person removed one: `dismissed`, (start, end) ranges; at
+    most `limit`, see propagate.propagated), then the other suggestions that overlap neither."""
+    spans = list(spans)
+    mine = own_spans(spans)
+    known = set(labels)
+    fresh = [s for s in propagated(text, mine, lang, dismissed, limit) if s.label in known]
+    taken = sorted(mine + fresh)
+    starts = [t.start for t in taken]
+
+    def free(span: Span) -> bool:  # no overlap with `taken` (sorted, non-overlapping)
+        i = bisect.bisect_left(starts, span.end)
+        return i == 0 or taken[i - 1].end <= span.start
+
+    rest = [s for s in spans if s.source not in (None, SOURCE_PROPAGATED) and free(s)]
+    return sorted(taken + rest)
+
+
+def current_suggestions(store: "Store", doc_id: int, model_key: str | None,
+                        matcher: GoldMatcher | None, text: str | None = None) -> list[Span]:
+    """What the window shows for a document now: its cached model spans ([] if not cached
+    yet) with what is learned from gold (never from the document's own gold)."""
+    text = store.get_document(doc_id).text if text is None else text
+    raw = model_part(store, doc_id, model_key)
+    learned: list[Span] = []
+    if matcher is not None and matcher.phrases():
+        learned = matcher.propose(text, exclude_doc=doc_id)
+    return compose(text, raw, learned, store.label_names(), load_label_map(store))
+
+
+# Where the spans shown for a document came from.
+FROM_DRAFT = "draft"
+FROM_ANNOTATION = "annotation"
+FROM_SUGGESTIONS = "suggestions"
+FROM_NOTHING = "nothing"
+
+
+def spans_to_show(store: "Store", doc_id: int, annotator: str, model_key: str | None,
+                  matcher: GoldMatcher | None, text: str | None = None) -> tuple[list[Span], str]:
+    """What a document shows when opened: the annotator's draft if any, else their saved
+    annotation, else the current suggestions, else nothing. Returns (spans, origin). The
+    window runs it in a worker for a long document (jobs.tasks.long_spans_job).
+
+    Saved spans made before the grapheme rule may cut a character (half a flag): they are
+    shown widened to whole characters (a span inside one character is dropped), so the
+    document opens; the next edit saves them so."""
+    draft = store.get_draft(doc_id, annotator)
+    if draft is not None:
+        return _whole_characters(store, doc_id, text, list(draft)), FROM_DRAFT
+    ann = store.get_annotation(doc_id, annotator)
+    if ann is not None:
+        return _whole_characters(store, doc_id, text, list(ann.spans)), FROM_ANNOTATION
+    suggested = current_suggestions(store, doc_id, model_key, matcher, text)
+    if suggested:
+        return suggested, FROM_SUGGESTIONS
+    return [], FROM_NOTHING
+
+
+def _whole_characters(store: "Store", doc_id: int, text: str | None, spans: list[Span]) -> list[Span]:
+    """Saved spans as the editor takes them: unchanged when valid (the usual, fast case),
+    else each widened to whole grapheme clusters and any overlap left by that dropped."""
+    text = store.get_document(doc_id).text if text is None else text
+    try:
+        return validate_spans(text, spans, trim=False)
+    except SpanError:
+        return clean(text, spans, {s.label for s in spans})
+
+
+def model_suggestions(store: "Store", doc_id: int, model_key: str, text: str | None = None,
+                      *, labels: Sequence[str] | None = None,
+                      label_map: Mapping[str, str] | None = None) -> list[Span] | None:
+    """What the window would suggest from the model alone (no learned spans); None when the
+    model's suggestions for the document are not cached."""
+    raw = store.get_suggestions(doc_id, model_key)
+    if raw is None:
+        return None
+    text = store.get_document(doc_id).text if text is None else text
+    return compose(text, raw, (), store.label_names() if labels is None else labels,
+                   load_label_map(store) if label_map is None else label_map)
+
+
+def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatcher | None,
+                       out: str | Path, *, model_name: str | None = None,
+                       order: Sequence[int] | None = None,
+                       on_progress: Callable[[int], None] | None = None) -> int:
+    """Write, for every document (or the ids in `order`, in that order: core/learning/ordering.py),
+    what the window would suggest now, as Prodigy-style JSONL (no answer; meta["model"] names
+    the model; each span's source is "model" or "gold"). Written through the Prodigy
+    exporter: all or nothing. Returns the number of records."""
+    from annotator.core.formats.exporters import ExportItem
+    from annotator.core.formats.exporters.prodigy import ProdigyExporter
+
+    exporter = ProdigyExporter(Path(out), lang=store.lang, with_source=True)
+    try:
+        batch: list[ExportItem] = []
+        docs = store.iter_documents() if order is None else (store.get_document(d) for d in order)
+        for doc in docs:
+            spans = current_suggestions(store, doc.id, model_key, matcher, doc.text)
+            meta = {**doc.meta, "model": model_name or model_key}
+            batch.append(ExportItem(replace(doc, meta=meta), tuple(spans), None, None, None))
+            if len(batch) >= 256:
+                exporter.write(batch)
+                batch = []
+            if on_progress is not None:
+                on_progress(1)
+        exporter.write(batch)
+        exporter.finish()
+    except BaseException:
+        exporter.abort()
+        raise
+    return exporter.records

@@ -1,0 +1,1 @@
+"""Figures and charts: statistics, decision records, the overview and the HTML report."""

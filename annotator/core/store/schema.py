@@ -1,0 +1,230 @@
+"""Project schema and its migrations. PRAGMA user_version is the schema version.
+
+Each migration is a list of statements run in one transaction. Never edit a released
+migration: append a new one.
+"""
+
+from __future__ import annotations
+
+# Marks a SQLite file as an annotator project (PRAGMA application_id), "ANNO" in ASCII.
+APPLICATION_ID = 0x414E4E4F
+
+_NOW = "((julianday('now') - 2440587.5) * 86400.0)"
+
+MIGRATIONS: list[list[str]] = [
+    # 1: first release
+    [
+        "CREATE TABLE project (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL UNIQUE,
+            text TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',
+            added REAL NOT NULL
+        )""",
+        """CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            annotator TEXT NOT NULL,
+            answer TEXT NOT NULL CHECK (answer IN ('accept', 'reject', 'ignore', 'draft')),
+            spans TEXT NOT NULL DEFAULT '[]',
+            created REAL NOT NULL,
+            updated REAL NOT NULL,
+            UNIQUE (document_id, annotator)
+        )""",
+        "CREATE INDEX annotations_by_annotator ON annotations (annotator, answer)",
+        """CREATE TABLE annotation_history (
+            id INTEGER PRIMARY KEY,
+            annotation_id INTEGER NOT NULL,
+            document_id INTEGER NOT NULL,
+            annotator TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            spans TEXT NOT NULL,
+            created REAL NOT NULL,
+            updated REAL NOT NULL,
+            replaced REAL NOT NULL
+        )""",
+        "CREATE INDEX annotation_history_by_document ON annotation_history (document_id, annotator)",
+        # Triggers, not application code, keep history: no code path can lose a decision.
+        f"""CREATE TRIGGER annotations_keep_history_on_update BEFORE UPDATE ON annotations
+        BEGIN
+            INSERT INTO annotation_history
+                (annotation_id, document_id, annotator, answer, spans, created, updated, replaced)
+            VALUES (OLD.id, OLD.document_id, OLD.annotator, OLD.answer, OLD.spans,
+                    OLD.created, OLD.updated, {_NOW});
+        END""",
+        f"""CREATE TRIGGER annotations_keep_history_on_delete BEFORE DELETE ON annotations
+        BEGIN
+            INSERT INTO annotation_history
+                (annotation_id, document_id, annotator, answer, spans, created, updated, replaced)
+            VALUES (OLD.id, OLD.document_id, OLD.annotator, OLD.answer, OLD.spans,
+                    OLD.created, OLD.updated, {_NOW});
+        END""",
+        # Work in progress lives apart from decisions, so a draft never overwrites an accept.
+        """CREATE TABLE drafts (
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            annotator TEXT NOT NULL,
+            spans TEXT NOT NULL,
+            updated REAL NOT NULL,
+            PRIMARY KEY (document_id, annotator)
+        )""",
+        """CREATE TABLE suggestions (
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            model TEXT NOT NULL,
+            spans TEXT NOT NULL,
+            created REAL NOT NULL,
+            PRIMARY KEY (document_id, model)
+        )""",
+        """CREATE TABLE labels (
+            name TEXT PRIMARY KEY,
+            color TEXT NOT NULL,
+            key TEXT,
+            position INTEGER NOT NULL
+        )""",
+        """CREATE TABLE reviews (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+            reviewer TEXT NOT NULL,
+            spans TEXT NOT NULL,
+            sources TEXT NOT NULL DEFAULT '[]',
+            created REAL NOT NULL
+        )""",
+        """CREATE TABLE review_history (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL,
+            reviewer TEXT NOT NULL,
+            spans TEXT NOT NULL,
+            sources TEXT NOT NULL,
+            created REAL NOT NULL,
+            replaced REAL NOT NULL
+        )""",
+        f"""CREATE TRIGGER reviews_keep_history_on_update BEFORE UPDATE ON reviews
+        BEGIN
+            INSERT INTO review_history (document_id, reviewer, spans, sources, created, replaced)
+            VALUES (OLD.document_id, OLD.reviewer, OLD.spans, OLD.sources, OLD.created, {_NOW});
+        END""",
+        f"""CREATE TRIGGER reviews_keep_history_on_delete BEFORE DELETE ON reviews
+        BEGIN
+            INSERT INTO review_history (document_id, reviewer, spans, sources, created, replaced)
+            VALUES (OLD.document_id, OLD.reviewer, OLD.spans, OLD.sources, OLD.created, {_NOW});
+        END""",
+        """CREATE TABLE trained_models (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            base TEXT,
+            created REAL NOT NULL,
+            scores TEXT NOT NULL DEFAULT '{}'
+        )""",
+    ],
+    # 2: uncertainty of each document for a model (core/learning/ordering.py), with the labels it was
+    # computed for; read by the document list's "most uncertain first" order.
+    [
+        """CREATE TABLE uncertainty (
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            model TEXT NOT NULL,
+            labels TEXT NOT NULL,
+            score REAL NOT NULL,
+            created REAL NOT NULL,
+            PRIMARY KEY (model, document_id)
+        )""",
+    ],
+    # 3: what the window records with each decision (core/store/activity.py), and learning
+    # curves. Rows are only ever added (a re-decision adds a row), so a sync or a merge can
+    # bring them over by id watermark and de-duplicate on the natural key.
+    [
+        # Active seconds from opening a document to this decision (pauses over 60 s left out).
+        """CREATE TABLE decision_times (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            annotator TEXT NOT NULL,
+            answer TEXT NOT NULL CHECK (answer IN ('accept', 'reject', 'ignore')),
+            decided REAL NOT NULL,
+            seconds REAL NOT NULL CHECK (seconds >= 0),
+            UNIQUE (document_id, annotator, decided)
+        )""",
+        # The spans suggested when the document was opened, with their source; no row when
+        # nothing was suggested. The decided version itself is in annotations (or history).
+        """CREATE TABLE decision_suggestions (
+            decision_id INTEGER PRIMARY KEY REFERENCES decision_times(id),
+            spans TEXT NOT NULL
+        )""",
+        """CREATE TABLE learning_curves (
+            id INTEGER PRIMARY KEY,
+            created REAL NOT NULL,
+            settings TEXT NOT NULL DEFAULT '{}',
+            points TEXT NOT NULL
+        )""",
+    ],
+    # 4: team hub sync (core/store/sync_state.py). A change counter, not timestamps: versions merged
+    # in from a file keep their old `updated`, yet they are new to the hub.
+    [
+        # One row per changed annotation/review, its rev renewed on every change; rows written
+        # by a pull from the hub are not logged (sync_quiet holds a row inside that transaction).
+        """CREATE TABLE sync_log (
+            rev INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            row_id INTEGER NOT NULL,
+            UNIQUE (kind, row_id)
+        )""",
+        "CREATE TABLE sync_quiet (on_pull INTEGER)",
+        *[f"""CREATE TRIGGER {table}_sync_log_{event.lower()} AFTER {event} ON {table}
+        WHEN NOT EXISTS (SELECT 1 FROM sync_quiet)
+        BEGIN
+            DELETE FROM sync_log WHERE kind = '{kind}' AND row_id = NEW.{key};
+            INSERT INTO sync_log (kind, row_id) VALUES ('{kind}', NEW.{key});
+        END""" for table, kind, key in (("annotations", "annotation", "id"),
+                                          ("reviews", "review", "document_id"))
+          for event in ("INSERT", "UPDATE")],
+        # What a project held before this migration is new to every hub too.
+        "INSERT INTO sync_log (kind, row_id) SELECT 'annotation', id FROM annotations ORDER BY id",
+        "INSERT INTO sync_log (kind, row_id) SELECT 'review', document_id FROM reviews ORDER BY document_id",
+        # Watermarks per hub (its hub_id, made by `hub init`) and annotator.
+        """CREATE TABLE hub_state (
+            hub_id TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            url TEXT NOT NULL,
+            pushed_rev INTEGER NOT NULL DEFAULT 0,
+            pushed_review_rev INTEGER NOT NULL DEFAULT 0,
+            pushed_document INTEGER NOT NULL DEFAULT 0,
+            pushed_annotation_history INTEGER NOT NULL DEFAULT 0,
+            pushed_review_history INTEGER NOT NULL DEFAULT 0,
+            pulled_xid INTEGER NOT NULL DEFAULT 0,
+            pulled_all_xid INTEGER NOT NULL DEFAULT 0,
+            last_sync REAL,
+            PRIMARY KEY (hub_id, annotator)
+        )""",
+        """CREATE TABLE hub_assignments (
+            hub_id TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            expires REAL NOT NULL,
+            PRIMARY KEY (hub_id, annotator, document_id)
+        )""",
+    ],
+    # 5: drafts saved as edits after a base (core/store/journal.py); an edit goes with its draft.
+    [
+        """CREATE TABLE draft_edits (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL,
+            annotator TEXT NOT NULL,
+            edit TEXT NOT NULL,
+            FOREIGN KEY (document_id, annotator) REFERENCES drafts (document_id, annotator)
+                ON DELETE CASCADE
+        )""",
+        "CREATE INDEX draft_edits_by_draft ON draft_edits (document_id, annotator, id)",
+    ],
+    # 6: the window's decision records (migration 3) go to the team hub too (core/hub/sync.py):
+    # each added record is logged (not those a pull from the hub writes), and a watermark per
+    # hub says up to which log rev they were pushed.
+    [
+        """CREATE TRIGGER decision_times_sync_log_insert AFTER INSERT ON decision_times
+        WHEN NOT EXISTS (SELECT 1 FROM sync_quiet)
+        BEGIN
+            INSERT INTO sync_log (kind, row_id) VALUES ('decision_time', NEW.id);
+        END""",
+        # What a project recorded before this migration is new to every hub.
+        "INSERT INTO sync_log (kind, row_id) SELECT 'decision_time', id FROM decision_times ORDER BY id",
+        "ALTER TABLE hub_state ADD COLUMN pushed_time_rev INTEGER NOT NULL DEFAULT 0",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

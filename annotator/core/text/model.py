@@ -1,0 +1,131 @@
+"""Plain records passed between the store, importers, exporters and the GUI."""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+ANSWERS = ("accept", "reject", "ignore", "draft")
+DECISIONS = ("accept", "reject", "ignore")
+
+# Where a suggested span came from; gold spans carry no source.
+SOURCE_MODEL = "model"
+SOURCE_GOLD = "gold"
+SOURCE_PROPAGATED = "propagated"  # another occurrence, in the same document, of a phrase the person labelled
+
+
+def text_hash(text: str) -> str:
+    """Stable de-duplication key of a document's text (exact text, no normalisation)."""
+    try:
+        data = text.encode("utf-8")  # the fast path: "surrogatepass" costs a third more
+    except UnicodeEncodeError:
+        data = text.encode("utf-8", "surrogatepass")  # same bytes for valid text
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Span:
+    """An entity span in Python code points, end exclusive. Slots: a 100,000-span document
+    is 100,000 objects, not 200,000 (memory, and the garbage collector's passes)."""
+
+    start: int
+    end: int
+    label: str
+    source: str | None = field(default=None, compare=False)
+
+    def to_dict(self, with_source: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {"start": self.start, "end": self.end, "label": self.label}
+        if with_source and self.source:
+            out["source"] = self.source
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Span":
+        """A span as the store writes it; TypeError for offsets that are not integers or a
+        label that is not text (never converted: 0.5, true or "3" are not offsets)."""
+        start, end, label = data["start"], data["end"], data["label"]
+        if type(start) is not int or type(end) is not int or type(label) is not str:
+            raise TypeError(f"span {data!r} is not {{start, end, label}} with integer offsets")
+        return cls(start, end, label, data.get("source"))
+
+    def key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.label)
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def with_label(self, label: str) -> "Span":
+        return replace(self, label=label)
+
+
+# Span.key, and the key with the source too (Span equality ignores it), as C-level getters for
+# passes over tens of thousands of spans; both give tuples.
+SPAN_KEY = operator.attrgetter("start", "end", "label")
+FULL_KEY = operator.attrgetter("start", "end", "label", "source")
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    hash: str
+    text: str
+    meta: dict[str, Any]
+    added: float
+
+
+@dataclass(frozen=True)
+class Annotation:
+    document_id: int
+    annotator: str
+    answer: str
+    spans: tuple[Span, ...]
+    created: float
+    updated: float
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    color: str
+    key: str | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Review:
+    """The adjudicated final version of a document, with the versions it came from."""
+
+    document_id: int
+    reviewer: str
+    spans: tuple[Span, ...]
+    sources: tuple[str, ...]
+    created: float
+
+
+# Per-annotator document status shown in the document list.
+STATUS_NEW = "new"
+STATUS_DRAFT = "draft"
+STATUS_ACCEPTED = "accepted"
+STATUS_REJECTED = "rejected"
+STATUS_SKIPPED = "skipped"
+STATUSES = (STATUS_NEW, STATUS_DRAFT, STATUS_ACCEPTED, STATUS_REJECTED, STATUS_SKIPPED)
+ANSWER_TO_STATUS = {"accept": STATUS_ACCEPTED, "reject": STATUS_REJECTED, "ignore": STATUS_SKIPPED,
+                    "draft": STATUS_DRAFT}
+
+
+@dataclass(frozen=True)
+class TimedDecision:
+    """A decision made in the window, with its active time and what was suggested when the
+    document was opened (core/report/timing.py, store/activity.py). `decided_spans` are the spans the
+    decision saved (None when that version is not in the file: a hand-edited file)."""
+
+    id: int
+    document_id: int
+    annotator: str
+    answer: str
+    decided: float
+    seconds: float
+    suggested: tuple[Span, ...]
+    decided_spans: tuple[Span, ...] | None = None

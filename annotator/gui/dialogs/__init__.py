@@ -1,0 +1,1 @@
+"""Dialogs: labels, names, shortcuts, export, import fixes, project questions, training options."""

@@ -1,0 +1,152 @@
+"""The label bar: one button per project label, in its colour, with its key; the active
+label is checked. Number keys 1-9 and 0, then q, w, e, r... for labels past ten
+(core/text/labels.py shortcut_keys)."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QButtonGroup, QLayout, QLayoutItem, QPushButton, QSizePolicy, QWidget
+
+from annotator.core.text.labels import shortcut_keys
+from annotator.core.text.model import Label
+
+def text_color_for(background: str) -> str:
+    """Black or white, whichever reads better on the label colour."""
+    c = QColor(background)
+    luminance = 0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue()
+    return "#1d1d1f" if luminance > 140 else "#ffffff"
+
+
+class FlowLayout(QLayout):
+    """Left to right, wrapping onto more rows: any number of labels fits any window width."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt override
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return self._place(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802
+        super().setGeometry(rect)
+        self._place(rect, move=True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:  # noqa: N802
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        m = self.contentsMargins()
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def _place(self, rect: QRect, move: bool) -> int:
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        x, y, row_height = area.x(), area.y(), 0
+        for item in self._items:
+            hint = item.sizeHint()
+            if x + hint.width() > area.right() + 1 and row_height:
+                x, y = area.x(), y + row_height + self._spacing
+                row_height = 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self._spacing
+            row_height = max(row_height, hint.height())
+        return y + row_height - rect.y() + m.bottom()
+
+
+class LabelBar(QWidget):
+    """Emits labelChosen(name) when a button is clicked."""
+
+    labelChosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("labelBar")
+        self._layout = FlowLayout(self)
+        self._layout.setContentsMargins(8, 6, 8, 6)
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        self._buttons: dict[str, QPushButton] = {}
+        self._keys: dict[str, str] = {}
+        self._active: str | None = None
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def set_labels(self, labels: list[Label]) -> None:
+        for button in self._buttons.values():
+            self._group.removeButton(button)
+            button.deleteLater()
+        while self._layout.count():
+            self._layout.takeAt(0)
+        self._buttons.clear()
+        self._keys = shortcut_keys(labels)
+        for label in labels:
+            key = self._keys.get(label.name)
+            shown = label.name.replace("&", "&&")  # '&' would make a mnemonic, not a character
+            button = QPushButton(f"{shown}  {key}" if key else shown)
+            button.setObjectName("labelButton")
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the text
+            tip = html.escape(f"{label.name} (key {key})" if key else label.name)
+            button.setToolTip(f"<p style='white-space:pre'>{tip}</p>")  # escaped: never rich text
+            fg = text_color_for(label.color)
+            # Same padding checked or not, so the bar never shifts when the active label changes.
+            button.setStyleSheet(
+                f"QPushButton#labelButton {{ background: {label.color}; color: {fg}; "
+                f"border: 2px solid transparent; border-radius: 4px; padding: 3px 10px; font-weight: 600; }}"
+                f"QPushButton#labelButton:hover {{ border-color: rgba(0, 0, 0, 90); }}"
+                f"QPushButton#labelButton:checked {{ border-color: #1d1d1f; }}")
+            button.clicked.connect(lambda _c=False, n=label.name: self.labelChosen.emit(n))
+            self._group.addButton(button)
+            self._layout.addWidget(button)
+            self._buttons[label.name] = button
+        if self._active not in self._buttons:
+            self._active = labels[0].name if labels else None
+        self.set_active(self._active)
+
+    def set_active(self, name: str | None) -> None:
+        self._active = name
+        for label, button in self._buttons.items():
+            button.setChecked(label == name)
+
+    def active(self) -> str | None:
+        return self._active
+
+    def keys(self) -> dict[str, str]:
+        """{label: key} as shown on the buttons."""
+        return dict(self._keys)
+
+    def label_for_key(self, key: str) -> str | None:
+        return next((name for name, k in self._keys.items() if k == key), None)
+
+    def button(self, name: str) -> QPushButton:
+        return self._buttons[name]
+
+    def names(self) -> list[str]:
+        return list(self._buttons)

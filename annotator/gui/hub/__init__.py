@@ -1,0 +1,1 @@
+"""The window's link to the team hub: the connection dialog and background syncs."""

@@ -1,0 +1,156 @@
+"""The window's suggestion engine: the model loading and pre-annotating ahead of the person
+(in a child process), what is learned from gold, tokens for the open document, and the
+disputed-document count of a large project. It runs jobs (annotator/jobs) through the
+TaskRunner, writes what it learns into the Project (model key, matcher, disputed set) and
+announces the rest by signals; it never touches a widget.
+
+It listens to the Project: a new model, annotator, project file or teammates' work restarts
+what depends on it.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from annotator.gui.project import Project
+from annotator.gui.tasks import TaskRunner
+from annotator.jobs import tasks as jobs
+
+_TOKEN_CACHE = 64
+SUGGEST = "suggest"  # the task key of pre-annotation
+
+
+class Background(QObject):
+    """Signals: tokensReady(doc_id, tokens), suggestionsArrived(doc ids),
+    modelStatus(text for the status bar), modelFailed(message)."""
+
+    tokensReady = Signal(int, object)
+    suggestionsArrived = Signal(object)
+    modelStatus = Signal(str)
+    modelFailed = Signal(str)
+
+    def __init__(self, project: Project, tasks: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.tasks = tasks
+        self.lookahead = jobs.Lookahead()
+        self.started = False
+        self._tokens: OrderedDict[int, list[Any]] = OrderedDict()
+        self._token_busy = False
+        self._token_pending: tuple[int, str] | None = None
+        project.modelChanged.connect(self._restart_model)
+        project.opened.connect(self._project_opened)
+        project.annotatorChanged.connect(lambda _name: self.reload_matcher())
+        project.teamWorkChanged.connect(self.reload_matcher)
+        project.matcherStale.connect(self.reload_matcher)
+
+    # ---- life cycle ----------------------------------------------------------------------
+    def start(self) -> None:
+        """Called once the window has painted: nothing here may delay the first frame."""
+        self.started = True
+        self.reload_matcher()
+        self._count_disputed()
+        self._restart_model()
+        self._next_tokens()
+
+    def stop(self) -> None:
+        self._token_busy = False
+        self._token_pending = None
+        self.tasks.stop_all()
+
+    def _project_opened(self) -> None:
+        self._tokens.clear()
+        if self.started:
+            self.stop()
+            self.start()
+
+    # ---- tokens -------------------------------------------------------------------------
+    def cached_tokens(self, doc_id: int) -> list[Any] | None:
+        return self._tokens.get(doc_id)
+
+    def document_opened(self, doc_id: int, text: str, upcoming: list[int]) -> None:
+        """The person opened a document: tokenize it, and pre-annotate what comes next first."""
+        self.lookahead.set(upcoming)
+        if doc_id not in self._tokens:
+            self._token_pending = (doc_id, text)
+            self._next_tokens()
+
+    def set_lookahead(self, upcoming: list[int]) -> None:
+        self.lookahead.set(upcoming)
+
+    def _next_tokens(self) -> None:
+        if not self.started or self._token_busy or self._token_pending is None:
+            return
+        doc_id, text = self._token_pending
+        self._token_pending = None
+        self._token_busy = True
+        self.tasks.run(jobs.tokenize_job, doc_id, text, self.project.store.lang, name="tokenizer",
+                       on_returned=self._tokens_ready, on_finished=self._tokens_done)
+
+    def _tokens_ready(self, result: tuple[int, list[Any]]) -> None:
+        doc_id, tokens = result
+        self._tokens[doc_id] = tokens
+        while len(self._tokens) > _TOKEN_CACHE:
+            self._tokens.popitem(last=False)
+        self.tokensReady.emit(doc_id, tokens)
+
+    def _tokens_done(self) -> None:
+        self._token_busy = False
+        self._next_tokens()
+
+    # ---- gold matcher and disputed documents ---------------------------------------------------
+    def reload_matcher(self) -> None:
+        """(Re)build what is learned from gold: the team gold plus this annotator's own work."""
+        if self.started:
+            self.tasks.run(jobs.matcher_job, self.project.path, self.project.annotator, name="matcher",
+                           on_returned=self.project.set_matcher)
+
+    def _count_disputed(self) -> None:
+        self.tasks.run(jobs.disputed_job, self.project.path, name="disputed",
+                       on_returned=self.project.set_disputed)
+
+    # ---- the model ------------------------------------------------------------------------------
+    def _restart_model(self) -> None:
+        """(Re)start pre-annotation with the project's model (Project.model)."""
+        if not self.started:
+            return
+        self.stop_suggestions(quiet=True)
+        model = self.project.model
+        if model == "":
+            self.modelStatus.emit("none (manual labelling)")
+            return
+        if model is None:  # the project's model, as `annotator suggest --model` left it
+            from annotator.core.learning.suggest import project_model
+
+            model = project_model(self.project.store)
+        self.modelStatus.emit(f"loading {model}…")
+        self.tasks.run(jobs.suggest_job, self.project.path, model, self.lookahead, name="model",
+                       key=SUGGEST, title="Loading model", labels=self.project.store.label_names(),
+                       on_yielded=self._suggest_event, on_error=self._model_failed)
+
+    def stop_suggestions(self, quiet: bool = False) -> None:
+        worker = self.tasks.worker(SUGGEST)
+        if worker is not None:
+            worker.stop()  # it ends in the background; its results are dropped
+            self.tasks.end(SUGGEST, "" if quiet else "Pre-annotation stopped")
+
+    def _suggest_event(self, event: tuple[Any, ...]) -> None:
+        if event[0] in ("located", "loaded"):
+            _, key, name = event
+            loaded = event[0] == "loaded"
+            self.project.set_model_key(key)
+            self.modelStatus.emit(name if loaded else f"loading {name}…")
+            self.tasks.progress(SUGGEST, 0, 0, "Pre-annotating" if loaded else "Loading model")
+            self.suggestionsArrived.emit(None)  # cached suggestions can show now
+        elif event[0] == "suggested":
+            self.suggestionsArrived.emit(list(event[1]))
+
+    def _model_failed(self, exc: BaseException) -> None:
+        message = str(exc) or type(exc).__name__
+        self.project.model_failed(message)
+        self.modelStatus.emit("none (failed to load)")
+        self.tasks.end(SUGGEST)
+        self.modelFailed.emit(message)

@@ -1,0 +1,1 @@
+"""Docked views: the document list and its order, progress and the overview."""

@@ -1,0 +1,1 @@
+"""The review window: adjudication, agreement marks and the agreement panel."""
