@@ -43,15 +43,18 @@ def fill(conn, size: int, done: float) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - t
 
 
-def measure(server, db: str, size: int, repeat: int, batch: int, tmp: Path) -> tuple[list[float], list[float], str]:  # type: ignore[no-untyped-def]
-    """(sync seconds, claim-only seconds, query plan): each sync by a new annotator with an
-    empty project, so each pulls a full batch of new assignments and their documents."""
+def measure(server, db: str, size: int, repeat: int, batch: int,  # type: ignore[no-untyped-def]
+            tmp: Path) -> tuple[list[float], list[float], list[float], str]:
+    """(sync seconds, claim-only seconds, fair-share seconds, query plan): each sync by a new
+    annotator with an empty project, so each pulls a full batch of new assignments and their
+    documents (the fair share of a hub this size is far above the batch)."""
     import psycopg
 
+    from annotator.core.hub.routing import fair_share
     from annotator.core.hub.sync import sync
     from annotator.core.store import Store
 
-    syncs, claims = [], []
+    syncs, claims, fairs = [], [], []
     for r in range(repeat):
         url = server.add_annotator(db, f"s{size}_{r}")
         with Store(tmp / f"{db}-{r}.db") as store:
@@ -63,9 +66,12 @@ def measure(server, db: str, size: int, repeat: int, batch: int, tmp: Path) -> t
             t = time.perf_counter()
             assert len(conn.execute("SELECT * FROM hub.claim(%s)", (batch,)).fetchall()) == batch
             claims.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            assert fair_share(conn, batch) == batch
+            fairs.append(time.perf_counter() - t)
     with psycopg.connect(server.url(db=db), password=server.admin_password) as conn:
         plan = "\n".join(r[0] for r in conn.execute("EXPLAIN (ANALYZE, COSTS OFF) " + PICK))
-    return syncs, claims, plan
+    return syncs, claims, fairs, plan
 
 
 def main() -> None:
@@ -92,13 +98,16 @@ def main() -> None:
             with psycopg.connect(server.url(db=db), password=server.admin_password) as conn:
                 took = fill(conn, size, args.done)
             print(f"hub of {size:,} documents ({args.done:.0%} done) filled in {took:.1f} s", flush=True)
-            syncs, claims, plan = measure(server, db, size, args.repeat, args.batch, Path(tmp))
+            syncs, claims, fairs, plan = measure(server, db, size, args.repeat, args.batch, Path(tmp))
             medians[size] = statistics.median(syncs)
             result.add(f"sync pulling {args.batch} assignments, hub of {size:,} documents",
                        medians[size] * 1000, "ms", note=f"median of {len(syncs)}: "
                        + ", ".join(f"{s * 1000:.0f}" for s in syncs) + " ms; new annotator, empty project")
             result.add(f"hub.claim({args.batch}) alone, hub of {size:,} documents",
                        statistics.median(claims) * 1000, "ms", note=f"median of {len(claims)}")
+            result.add(f"fair share (waiting versions / annotators) alone, hub of {size:,} documents",
+                       statistics.median(fairs) * 1000, "ms", note=f"median of {len(fairs)}; read by every "
+                       "sync before hub.claim")
             result.notes.append(f"Plan of the queue query for w0 (who labelled {size * args.done / 20:,.0f} "
                                 f"documents) on the hub of {size:,} documents:\n```\n{plan}\n```")
     if len(sizes) > 1:

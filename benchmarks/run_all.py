@@ -57,6 +57,8 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
             ("guards", "3b. Export guards: the token formats against their plainest pass",
              ["bench_export_guards.py", "--docs", "300", "--conll-mb", "2", "--rounds", "1"]),
             ("inside", INSIDE, ["bench_inside.py", "--mb", "1", "--runs", "1"]),
+            ("articles", ARTICLES, ["bench_articles.py", "--files", "100", "--repeat", "1"]),
+            ("patterns", PATTERNS, ["bench_patterns.py", "--terms", "20000", "--repeat", "50", "--decisions", "100"]),
         ]
     return [
         ("import", "1. Import", ["bench_import.py", "--docs", str(docs), "--repeat", "3",
@@ -83,13 +85,21 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
         ("guards", "3b. Export guards: the token formats against their plainest pass",
          ["bench_export_guards.py", "--docs", "2000", "--conll-mb", "10", "--rounds", "5"]),
         ("inside", INSIDE, ["bench_inside.py", "--mb", "5", "--runs", "3"]),
+        ("articles", ARTICLES, ["bench_articles.py", "--files", "1000", "--repeat", "3"]),
+        ("bundle", BUNDLE, ["bench_bundle.py", "--runs", "7"]),
+        ("patterns", PATTERNS, ["bench_patterns.py"]),
+        ("patterns_train", PATTERNS_TRAIN, ["bench_patterns_train.py"]),
     ]
 
 
 HUB_SYNC = "8. Team hub: 20 annotators syncing at once"
 HUB_QUEUE = "9. Team hub: assignments from a hub of 1,000,000 documents"
 INSIDE = "11. Inside a 5 MB document: propagation and label all occurrences (issue 16)"
-HUB_GUARD = "12. Team hub: one teammate's bad row never stops the team (issue 29)"
+ARTICLES = "12. Articles: 1,000 Word, OpenDocument, web-page and PDF files (issue 23)"
+BUNDLE = "13. The one-folder app: size and start-up (issue 26)"
+PATTERNS = "14. Patterns: a 100,000-term list (issue 25)"
+PATTERNS_TRAIN = "14b. Lists with the trained model on the users' text (issue 25)"
+HUB_GUARD = "15. Team hub: one teammate's bad row never stops the team (issue 29)"
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {
@@ -128,9 +138,16 @@ NOTES = {
               "text where it occurs ~42,000 times; its other occurrences become ★ (at most 2,000) in a worker; "
               "Shift+label then labels all of them in one undo step; the undo; a label edit in a draft of "
               "53,000 spans. Stalls are the longest gap of a 5 ms timer, medians of the runs.",
+    "articles": "1,000 small articles (150-400 words) per kind, the same texts in each folder, each folder "
+                "imported into a fresh project (one transaction per file, as every folder import). Word and "
+                "OpenDocument files are read with zipfile + ElementTree, web pages with trafilatura (its "
+                "extensive date search off), PDFs with pypdf.",
     "guards": "CPU time of this process, medians of alternated rounds, each contestant starting from a cold "
               "blank pipeline. The references are deliberately plain: the JSONL one is the obvious loop over "
               "nlp.tokenizer.pipe's Docs, the CoNLL one the core tokenizer every token format is defined by.",
+    "bundle": "The app is built first (python -m annotator.bundle, the `bundle` extra) into _work/bundle, then "
+              "started as a user starts it: env -i, throwaway HOME and XDG folders, PATH=/usr/bin:/bin, offscreen. "
+              "Warm means the page cache holds the app's files (caches are never dropped on this shared machine).",
     "window": "Parts run in separate processes on one generated project. Next-document latency is measured "
               "with pre-annotation paused after the model loaded (the window's own work); the stall figure is "
               "with the real model pre-annotating in the window's worker thread.",
@@ -324,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="10x smaller sizes, a ~2 minute smoke run")
     parser.add_argument("--docs", type=int, default=0, help="project size (default 100,000; 10,000 with --quick)")
     parser.add_argument("--only", default="", help="comma-separated: import,suggest,export,window,editor,"
-                        "train,order,hub_sync,hub_queue,bigdocs,guards,inside")
+                        "train,order,hub_sync,hub_queue,bigdocs,guards,inside,articles,bundle")
     parser.add_argument("--output", default=None, help="default benchmarks/RESULTS.md "
                         "(_work/RESULTS-quick.md with --quick)")
     parser.add_argument("--from-logs", action="store_true",

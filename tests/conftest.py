@@ -61,3 +61,20 @@ def seed_text() -> str:
     # The original AP sample (broken at both ends, mixed headlines): a hard real-world text.
     (path,) = seeds_dir().glob("*_e3d8d37a0122517e.txt")
     return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_config_folder(tmp_path_factory, monkeypatch):
+    """Each test starts as on a new machine: no first-run name, no person key
+    (core/team/identity.py keeps them in the config folder)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where a test saves its screenshots: $ANNOTATOR_SHOTS when set (to look at them after
+    the run), else the test's own temporary folder."""
+    env = os.environ.get("ANNOTATOR_SHOTS")
+    folder = Path(env) if env else tmp_path / "shots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

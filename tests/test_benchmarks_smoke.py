@@ -34,3 +34,53 @@ def test_import_benchmark_smoke(tmp_path: Path) -> None:
         sys.path.remove(str(REPO_ROOT))
     page = render([("import", "1. Import", result, "", 1.0)], {"nproc": "2"}, [], quick=True)
     assert "| import time / bare time |" in page and "<= 1.25" in page
+
+
+def test_article_benchmark_smoke(tmp_path: Path) -> None:
+    got = subprocess.run(
+        [sys.executable, "benchmarks/bench_articles.py", "--files", "5", "--repeat", "1", "--no-cli",
+         "--workdir", str(tmp_path)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert got.returncode == 0, got.stderr
+    line = next(ln for ln in got.stdout.splitlines() if ln.startswith("RESULT "))
+    result = orjson.loads(line[len("RESULT "):])
+    figures = {f["name"]: f for f in result["figures"]}
+    for kind in ("docx", "odt", "html", "pdf"):
+        assert figures[f"import of the .{kind} folder"]["value"] > 0
+    assert list(tmp_path.iterdir()) == []  # cleaned up
+
+
+def test_bundle_benchmark_measures_size_as_du_does(tmp_path: Path) -> None:
+    """bench_bundle.py needs a built app (minutes: run_all's job); its size figure is checked
+    here against du on a folder like the app's."""
+    sys.path.insert(0, str(REPO_ROOT))
+    try:
+        from benchmarks.bench_bundle import allocated_bytes, largest_parts
+    finally:
+        sys.path.remove(str(REPO_ROOT))
+    app = tmp_path / "annotator"
+    (app / "_internal" / "PySide6").mkdir(parents=True)
+    (app / "annotator").write_bytes(b"x" * 70_000)
+    (app / "_internal" / "PySide6" / "libQt6Core.so.6").write_bytes(b"q" * 300_000)
+    (app / "_internal" / "libz.so.1").write_bytes(b"z" * 5_000)
+    (app / "_internal" / "libQt6Core.so.6").symlink_to("PySide6/libQt6Core.so.6")
+    du = subprocess.run(["du", "-s", "-B1", str(app)], capture_output=True, text=True, check=True)
+    assert allocated_bytes(app) == int(du.stdout.split()[0])
+    parts = dict(largest_parts(app))
+    assert parts["PySide6"] >= 300_000 and parts["(top-level .so libraries)"] >= 5_000
+
+
+def test_patterns_benchmark_smoke(tmp_path: Path) -> None:
+    """bench_patterns.py end to end on a small list: its figures and targets are there."""
+    got = subprocess.run(
+        [sys.executable, "benchmarks/bench_patterns.py", "--terms", "2000", "--repeat", "5", "--decisions", "10",
+         "--workdir", str(tmp_path)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert got.returncode == 0, got.stderr
+    line = next(ln for ln in got.stdout.splitlines() if ln.startswith("RESULT "))
+    result = orjson.loads(line[len("RESULT "):])
+    figures = {f["name"]: f for f in result["figures"]}
+    assert result["sizes"]["terms"] == 2000
+    load = figures["load a 2,000-term term list: patterns add + matcher built"]
+    match = figures["match a 3 KB article, token patterns (JSONL)"]
+    assert load["target"] == "< 5" and load["value"] > 0 and match["target"] == "< 5" and "matches" in match["note"]
+    assert not list((tmp_path / "bench_patterns").glob("*.db"))

@@ -21,6 +21,9 @@ def test_wheel_ships_resources_and_seeds(tmp_path):
     seeds = sorted(p.name for p in (REPO_ROOT / "seeds").glob("*.txt"))
     assert seeds and all(f"annotator/seeds/{name}" in names for name in seeds)
     assert not any(name.startswith(("tests/", "benchmarks/")) for name in names)
+    # The one-folder app builds from a wheel install too: its PyInstaller hooks, desktop entry and icons.
+    assert {"annotator/bundle/hooks/hook-spacy.py", "annotator/bundle/hooks/hook-thinc.py",
+            "annotator/resources/annotator.desktop", "annotator/resources/icons/annotator.png"} <= names
 
 
 def test_every_subpackage_is_listed_in_pyproject():

@@ -69,7 +69,7 @@ def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None,
 
     Spans off token boundaries are widened to whole tokens in spacy and conll output,
     with a warning. Output appears only when complete: a failed export leaves any
-    earlier file in place.
+    earlier file in place. Nothing to export is an error (exit 1) and writes no file.
     """
     if reviewed and answer not in (None, "accept", "all"):
         raise click.UsageError("--reviewed exports the final versions, which have no --answer; drop --answer")
@@ -106,18 +106,13 @@ def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None,
                             on_warning=on_warning, options=options)
     if report.warning_count > MAX_PRINTED_WARNINGS:
         click.echo(f"warning: {report.warning_count - MAX_PRINTED_WARNINGS} more warnings not shown", err=True)
-    if report.gold:
-        what = "team gold, one per document"
-    else:
-        what = "reviewed documents" if reviewed else f"{answer or 'accept'} annotations"
-    if annotator:
-        what += f" by {annotator}"
+    from annotator.core.ops.exporting import selection_words
+
+    what = selection_words(answer=answer or "accept", reviewed=reviewed, gold=report.gold, annotator=annotator)
     if report.disputed_excluded:
         from annotator.core.team.gold import disputed_message
 
         click.echo(f"warning: {disputed_message(report.disputed_excluded)}", err=True)
-    if not report.records:
-        click.echo(f"warning: nothing to export: no {what}", err=True)
     where = ", ".join(str(p) for p in report.files[:3]) + (" ..." if len(report.files) > 3 else "")
     if split:
         click.echo(f"Exported {count(report.records, 'record')} ({what}) as {fmt}: {report.train_records} train, "

@@ -34,7 +34,7 @@ def describe_project(path: Path) -> str:
     return f"{path} ({count(n, 'document')})"
 
 
-@click.command()
+@click.command(short_help="Open the annotation window.")
 @db_option
 @click.option("--annotator", "annotator", default=None,
               help="Your name, saved with every annotation (default: remembered, else asked once).")
@@ -43,7 +43,12 @@ def describe_project(path: Path) -> str:
                    f"else {default_model_name()}); 'none' to label by hand.")
 @click.option("--quit-after", type=float, default=None, hidden=True,
               help="Close the window after this many seconds (smoke tests).")
-def gui(db_path: Path | None, annotator: str | None, model: str | None, quit_after: float | None) -> None:
+@click.option("--smoke", is_flag=True,
+              help="Self-test for packagers: open the window, check that it shows the first document and "
+                   "(unless --model none) that the model loads and suggests, print what it saw, quit with "
+                   "status 0, else 1. Without a display: QT_QPA_PLATFORM=offscreen.")
+def gui(db_path: Path | None, annotator: str | None, model: str | None, quit_after: float | None,
+        smoke: bool) -> None:
     """Open the annotation window on a project."""
     path = resolve_db(db_path)
     if not display_available():
@@ -60,9 +65,14 @@ def gui(db_path: Path | None, annotator: str | None, model: str | None, quit_aft
 
     with user_errors():
         open_project(path, seed=db_path is None or None).close()
-    from annotator.gui.app import run
+    if smoke:
+        from annotator.gui.smoke import run_smoke
 
-    code = run(path, annotator, model, quit_after_s=quit_after)
+        code = run_smoke(path, annotator, model)
+    else:
+        from annotator.gui.app import run
+
+        code = run(path, annotator, model, quit_after_s=quit_after)
     if code:
         sys.exit(code)
 

@@ -33,8 +33,8 @@ def _settings_options(f):  # type: ignore[no-untyped-def]
                      metavar="MINUTES", help="PostgreSQL ends a session left in an open transaction "
                      "this long, so nobody's sync is held back by it (default 5).")(f)
     f = click.option("--assignment-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-                     metavar="MINUTES", help="An assignment with no decision after this returns "
-                     "to the queue (default 60).")(f)
+                     metavar="MINUTES", help="An assignment with no decision after this many minutes "
+                     "returns to the queue (default 60).")(f)
     f = click.option("--overlap-share", type=click.FloatRange(0, 1), default=None,
                      help="Share of documents labelled by 2 annotators, for agreement (default 0.1).")(f)
     return click.option("--annotations-per-document", type=click.IntRange(1, 100), default=None,
@@ -51,10 +51,19 @@ def _apply_settings(conn, per_doc, overlap, timeout_min, idle_min) -> dict[str, 
                         idle_transaction_timeout_s=None if idle_min is None else idle_min * 60)
 
 
+def _minutes(seconds: str) -> str:
+    """The timeout in minutes, the unit --assignment-timeout takes: '90', '1.5'."""
+    minutes = round(float(seconds) / 60, 6)
+    return f"{minutes:g}"
+
+
 def _echo_settings(settings: dict[str, str]) -> None:
-    for key in ("annotations_per_document", "overlap_share", "assignment_timeout_s",
-                "idle_transaction_timeout_s", "annotators_role", "reviewers_role", "hub_id"):
-        click.echo(f"  {key}: {settings.get(key, '')}")
+    for key in ("annotations_per_document", "overlap_share"):
+        click.echo(f"  {key}: {settings[key]}")
+    click.echo(f"  assignment_timeout: {_minutes(settings['assignment_timeout_s'])} minutes")
+    click.echo(f"  idle_transaction_timeout: {_minutes(settings['idle_transaction_timeout_s'])} minutes")
+    for key in ("annotators_role", "reviewers_role", "hub_id"):
+        click.echo(f"  {key}: {settings[key]}")
 
 
 @hub_group.command("init", short_help="Create or upgrade the hub (admin).")
@@ -146,7 +155,7 @@ def hub_status_cmd(url: str, as_json: bool) -> None:
 @click.argument("url", required=False)
 @db_option
 @click.option("--annotator", default=None, help="Your hub name (= PostgreSQL role; default: the "
-              "URL's user).")
+              "URL's user, else your name in this project). It becomes your name in this project.")
 @click.option("--all", "pull_all", is_flag=True, help="Also pull every document on the hub "
               "(reviewers, leads).")
 @click.option("--batch", type=click.IntRange(0, 10_000), default=None,  # = routing.CLAIM_CAP
@@ -157,10 +166,22 @@ def sync_cmd(url: str | None, db_path: Path | None, annotator: str | None, pull_
     """Push this project's documents, your decisions (and reviews) to the hub at URL, and
     pull your assignments and teammates' work (default URL: the last one synced, once you
     gave it yourself on this machine: a URL that came with a project file is not used until
-    you do)."""
+    you do). A --db file that does not exist is made as an empty project (no sample articles)
+    and joins the hub. The bundled sample articles never go to a hub. Each sync holds at most a
+    fair share of the hub's queue (waiting versions / annotators), capped by --batch."""
     from annotator.core.hub.routing import DEFAULT_BATCH
     from annotator.core.hub.sync import sync
 
+    if db_path is not None and not db_path.exists():
+        if not url:
+            raise click.ClickException(f"{db_path}: no such project file; give the hub URL to make it "
+                                       "and join the hub")
+        from annotator.core.project import create_empty_project
+
+        with user_errors():
+            create_empty_project(db_path).close()
+        click.echo(f"Created the empty project {db_path} (no sample articles) to sync with the hub",
+                   err=as_json)
     with open_store(db_path, must_exist=db_path is not None, seed=False) as store, user_errors():
         from_file = not url
         url = url or store.get_setting("hub_url")

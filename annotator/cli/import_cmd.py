@@ -25,7 +25,8 @@ from annotator.core.formats.splitting import SPLITS
               help="Read every file as this format instead of guessing from its extension.")
 @click.option("--encoding", default=None, metavar="NAME",
               help="The text files' encoding when it is not UTF-8, e.g. cp1252, latin-1, utf-16 "
-                   "(txt, jsonl, doccano, csv, brat, conll).")
+                   "(txt, jsonl, doccano, csv, brat, conll, html; Word, OpenDocument and PDF files name their "
+                   "own). A binary file is never read as text.")
 @click.option("--text-field", default=None, metavar="FIELD",
               help="label-studio: the task data field that holds the text [default: text].")
 @click.option("--layer", default=None, metavar="NAME[:FEATURE]",
@@ -33,7 +34,8 @@ from annotator.core.formats.splitting import SPLITS
               "webanno.custom.Sentiment:Category) [default: the named-entity layer's value].")
 @click.option("--split", type=click.Choice(SPLITS), default=None,
               help="One document per paragraph (blank-line separated) or per sentence of each text "
-                   "of .txt, CSV and JSONL files; meta['split'] keeps the file, index and offset.")
+                   "of .txt, CSV, JSONL, Word, OpenDocument, PDF and HTML files; a piece over 5,000 "
+                   "characters is cut at whitespace; meta['split'] keeps the file, index and offset.")
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None,
                annotator: str | None, fmt: str | None, encoding: str | None, text_field: str | None,
@@ -42,8 +44,10 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None
 
     {formats}
 
-    Bad records are reported as FILE:LINE: message and skipped; the rest is imported, and
-    the exit code is 1 when anything was rejected. What a format cannot hold (drafts,
+    A file's content decides how it is read: a Word file named .txt is read as Word, and a
+    binary file (an image, an archive, a program, a scanned PDF) is refused with one line
+    saying what it is. Bad records are reported as FILE:LINE: message and skipped; the rest
+    is imported, and the exit code is 1 when anything was rejected. What a format cannot hold (drafts,
     stacked entities, other layers) is listed as warnings and counted in the summary. A text
     over 1 MB is imported whole, with a warning: --split makes one document per paragraph or
     sentence instead.

@@ -42,7 +42,7 @@ def _suggester(store, model: str | None, label_map_items: tuple[str, ...]):
               help="With -o: also learn from NAME's own accepted documents that nobody has reviewed "
               "(default: the team gold only: reviews, else unanimous accepts).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write every document's current suggestions (model + learned from gold) "
+              help="Also write every document's current suggestions (model + patterns + learned from gold) "
                    "as JSONL.")
 @click.option("--order", type=click.Choice(["imported", "uncertainty", "disputed"]), default="imported",
               show_default=True, help="Document order for -o: as imported, most uncertain first (the "
@@ -81,10 +81,17 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
 
             ids = document_order(store, order, model_key=key)
             matcher = GoldMatcher.from_store(store, annotator)
+            patterns = None
+            if store.count_patterns():
+                from annotator.core.learning.patterns.precision import matcher_for
+
+                patterns = matcher_for(store)
             with progress(store.count_documents(), "write") as bar:
-                n = export_suggestions(store, key, matcher, output, order=ids, on_progress=bar.update)
+                n = export_suggestions(store, key, matcher, output, patterns=patterns, order=ids,
+                                       on_progress=bar.update)
             click.echo(f"{count(n, 'record')} written to {output} ({count(matcher.phrases(), 'phrase')} "
-                       f"learned from {count(len(matcher), 'gold document')})")
+                       f"learned from {count(len(matcher), 'gold document')}"
+                       + (f", {count(len(patterns), 'pattern')}" if patterns is not None else "") + ")")
 
 
 @click.command(short_help="Score the suggestions against the gold.")
@@ -97,11 +104,12 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
 @click.option("--label-map", "label_map", multiple=True, metavar="SRC=DST",
               help="Map a pipeline label onto a project label (repeatable; SRC= drops SRC); "
                    "saved in the project.")
-@click.option("--model-only", is_flag=True, help="Score the model alone, without learning from gold.")
-@click.option("--gold-only", is_flag=True, help="Score what is learned from gold alone (no model).")
+@click.option("--model-only", is_flag=True, help="Score the model alone, without learning from gold or patterns.")
+@click.option("--gold-only", is_flag=True, help="Score what is learned from gold alone (no model, no patterns).")
+@click.option("--no-patterns", is_flag=True, help="Leave the project's patterns out.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def evaluate(db_path: Path | None, annotator: str | None, model: str | None, label_map: tuple[str, ...],
-             model_only: bool, gold_only: bool, as_json: bool) -> None:
+             model_only: bool, gold_only: bool, no_patterns: bool, as_json: bool) -> None:
     """Score suggestions against accepted gold: precision, recall, F1 (exact span and label).
 
     What is learned from gold is scored leave-one-document-out.
@@ -113,7 +121,8 @@ def evaluate(db_path: Path | None, annotator: str | None, model: str | None, lab
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
         suggester = None if gold_only else _suggester(store, model, label_map)
         result = run_evaluation(store, suggester, annotator=annotator, use_gold=not model_only,
-                                use_model=not gold_only)
+                                use_model=not gold_only,
+                                use_patterns=not (no_patterns or model_only or gold_only))
     if result["disputed_excluded"]:
         from annotator.core.team.gold import disputed_message
 

@@ -49,7 +49,7 @@ def check_cmd(db_path: Path | None) -> None:
         found = check_project_file(path)
     click.echo(f"{path}: sound: {count(found.documents, 'document')}, {count(found.annotations, 'annotation')} "
                f"({count(found.history, 'earlier version')}), {count(found.reviews, 'review')}, "
-               f"{count(len(found.labels), 'label')}")
+               f"{count(len(found.labels), 'label')}, {count(found.patterns, 'pattern')}")
 
 
 @click.group("labels", short_help="List and edit the project's entity labels.")
@@ -62,15 +62,21 @@ def labels_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the labels as JSON.")
 def labels_list(db_path: Path | None, as_json: bool) -> None:
     """List the labels in toolbar order: name, colour, key."""
+    from annotator.core.team.guidelines import label_descriptions
+
     with _store(db_path) as store:
         labels = store.labels()
+        described = label_descriptions(store)
     if as_json:
-        data = [{"name": l.name, "color": l.color, "key": l.key} for l in labels]
+        data = [{"name": l.name, "color": l.color, "key": l.key,
+                 "description": described[l.name].text if l.name in described else "",
+                 "examples": list(described[l.name].examples) if l.name in described else []} for l in labels]
         click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
     width = max([5, *(len(l.name) for l in labels)])
     for label in labels:
-        click.echo(f"{label.name:<{width}}  {label.color}  {label.key or '-'}")
+        about = " ".join(described[label.name].text.split()) if label.name in described else ""
+        click.echo(f"{label.name:<{width}}  {label.color}  {label.key or '-'}" + (f"  {about[:60]}" if about else ""))
 
 
 @labels_group.command("add")
@@ -129,13 +135,34 @@ def labels_color(db_path: Path | None, name: str, color: str) -> None:
 @click.argument("old")
 @click.argument("new")
 def labels_rename(db_path: Path | None, old: str, new: str) -> None:
-    """Rename label OLD to NEW everywhere: label set, annotations, drafts and reviews
+    """Rename label OLD to NEW everywhere: label set, annotations, drafts, reviews and patterns
     (earlier versions in the history keep the old name)."""
+    from annotator.core.team.identity import resolve
+
     with _store(db_path) as store, user_errors():
         if old not in store.label_names():
             raise click.ClickException(f"no label {old}")
-        store.rename_label(old, new)  # checks the new name (labels.check_name)
+        # the patterns and the description renamed with it are recorded as changed by this person
+        store.rename_label(old, new, resolve(store).name)  # checks the new name (labels.check_name)
     click.echo(f"Renamed label {old} to {new.strip()}")
+
+
+@labels_group.command("describe", short_help="Describe label NAME, with example phrases.")
+@db_option
+@click.argument("name")
+@click.argument("text")
+@click.option("--example", "examples", multiple=True, metavar="PHRASE",
+              help="An example phrase of the label (repeat for more).")
+@click.option("--annotator", "author", default=None, metavar="NAME", help="Who writes, for this run (default: your name in this project).")
+def labels_describe(db_path: Path | None, name: str, text: str, examples: tuple[str, ...], author: str | None) -> None:
+    """Set what label NAME means (TEXT) and its example phrases: shown in the label's tooltip
+    and beside the text (View -> Guidelines). An unknown label is refused."""
+    from annotator.core.team.guidelines import describe_label
+    from annotator.core.team.identity import signer
+
+    with _store(db_path) as store, user_errors():
+        described = describe_label(store, name, text, signer(store, author).name, examples)
+    click.echo(f"Described label {name}" + (f" ({count(len(described.examples), 'example')})" if examples else ""))
 
 
 COMMANDS = [stats_cmd, check_cmd, labels_group]

@@ -18,6 +18,8 @@ import struct
 import sys
 from pathlib import Path
 
+from annotator.paths import frozen_root
+
 # soname -> (Debian/Ubuntu package, Fedora package), from libqxcb.so's real needs (Qt 6.6-6.11).
 PACKAGES: dict[str, tuple[str, str]] = {
     "libxcb-cursor.so.0": ("libxcb-cursor0", "xcb-util-cursor"),
@@ -73,7 +75,11 @@ def xcb_will_be_used(environ: os._Environ[str] | dict[str, str] = os.environ,
 
 
 def _pyside_qt() -> Path | None:
-    """PySide6's Qt folder (plugins/, lib/), found without importing PySide6."""
+    """PySide6's Qt folder (plugins/, lib/), found without importing PySide6; in the app
+    built by annotator.bundle, the copy PyInstaller laid out under the app's folder."""
+    root = frozen_root()
+    if root is not None:
+        return root / "PySide6" / "Qt"
     spec = importlib.util.find_spec("PySide6")
     if spec is None or not spec.origin:
         return None
@@ -142,11 +148,14 @@ def _loadable(name: str) -> str | None:
 
 def missing_libraries(plugin: Path, qt_libs: list[Path] | None = None) -> list[str]:
     """Libraries the plugin needs that cannot be loaded, in the order found. Qt's own
-    libraries (in `qt_libs`, by default PySide6's, and the plugin's ../../lib) are followed
-    through their DT_NEEDED, never loaded."""
+    libraries (in `qt_libs`, by default PySide6's, and the plugin's ../../lib; in the bundled
+    app also the app's own folder) are followed through their DT_NEEDED, never loaded."""
     qt = _pyside_qt()
     bundled = [plugin.parent.parent.parent / "lib",
                *(qt_libs if qt_libs is not None else ([qt / "lib"] if qt else []))]
+    root = frozen_root()
+    if root is not None:  # PyInstaller puts the other libraries it bundles at the app's top
+        bundled.append(root)
     missing: list[str] = []
     seen: set[str] = set()
     todo = [plugin]

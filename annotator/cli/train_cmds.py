@@ -86,10 +86,12 @@ def _fmt(scores: dict | None) -> str:
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the trained pipeline (new, empty, or one trained before).")
 @_gold_options
+@click.option("--with-patterns", is_flag=True,
+              help="Add the project's patterns to the pipeline as an entity_ruler before the NER.")
 @click.option("--json", "as_json", is_flag=True, help="Print scores.json instead of a summary.")
 def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: bool, eval_split: float,
           annotator: str | None, reviewed: bool, label_map: tuple[str, ...], max_steps: int, patience: int,
-          budget_s: float, no_augment: bool, seed: int, as_json: bool) -> None:
+          budget_s: float, no_augment: bool, seed: int, with_patterns: bool, as_json: bool) -> None:
     """Train a NER pipeline on the project's gold and write it to a folder.
 
     The pipeline is scored on the held-out part, beside the base model on the same part
@@ -104,7 +106,7 @@ def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: b
         with progress(max_steps, "train", unit="step") as bar:
             result = train_pipeline(store, out_dir, base=base, from_scratch=from_scratch, eval_split=eval_split,
                                     annotator=annotator, reviewed=reviewed, label_map=mapping, seed=seed,
-                                    on_progress=_progress_hook(bar),
+                                    on_progress=_progress_hook(bar), with_patterns=with_patterns,
                                     **_recipe(max_steps, patience, budget_s, no_augment))
     for note in result.warnings[:20]:
         click.echo(f"warning: {note}", err=True)
@@ -125,6 +127,8 @@ def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: b
                    + (f" ({s['augmented_copies']} lowercased/punctuation-free copies trained too)."
                       if s["augmented_copies"] else "."))
     click.echo(f"  trained: {_fmt(s['trained'])}")
+    if s.get("patterns"):
+        click.echo(f"  with {count(s['patterns'], 'pattern')} (entity ruler): {_fmt(s['with_patterns'])}")
     if not s["from_scratch"]:
         click.echo(f"  base ({s['base_model']}): {_fmt(s['base'])}")
     if s["trained"]:

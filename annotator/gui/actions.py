@@ -33,6 +33,7 @@ class Session:
     annotator: str
     model_key: str | None = None
     matcher: Any = None
+    patterns: Any = None  # the project's PatternMatcher once built (None: no patterns, or not yet)
     # Decisions made before the matcher was built, replayed into it when it arrives.
     pending_gold: dict[int, tuple[str, str, list[Span]]] = field(default_factory=dict)
     # A long document was decided: the matcher is rebuilt in a worker, not fed on this thread.
@@ -61,14 +62,15 @@ def suggestions_for(session: Session, doc_id: int, text: str | None = None) -> l
     """What the window suggests for a document now (core/learning/suggestions.py composes it)."""
     from annotator.core.learning.suggestions import current_suggestions
 
-    return current_suggestions(session.store, doc_id, session.model_key, session.matcher, text)
+    return current_suggestions(session.store, doc_id, session.model_key, session.matcher, text, session.patterns)
 
 
 def spans_to_show(session: Session, doc_id: int, text: str | None = None) -> tuple[list[Span], str]:
     """What a document shows when opened (core/suggestions.spans_to_show): (spans, origin)."""
     from annotator.core.learning.suggestions import spans_to_show as shown
 
-    return shown(session.store, doc_id, session.annotator, session.model_key, session.matcher, text)
+    return shown(session.store, doc_id, session.annotator, session.model_key, session.matcher, text,
+                 session.patterns)
 
 
 def is_long(text: str) -> bool:

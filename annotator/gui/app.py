@@ -37,32 +37,98 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def resolve_annotator(name: str | None, *, ask: bool = True) -> str | None:
-    """The name given, else the remembered one, else asked once (default: the OS user)."""
-    from annotator.gui.dialogs import dialogs
+# Said in the status bar when the first-run name was not given (core/team/identity.py, rule 4).
+NOT_NAMED = ("No name given: your work is signed {name}, your operating-system user name. "
+             "File → Annotator name… sets yours; you will be asked again at the next start.")
+
+
+def adopt_legacy_name() -> None:
+    """Before names lived in the projects, the window kept one global name in Qt's settings:
+    it becomes the first-run name, once, so nobody is asked again after an upgrade."""
+    from annotator.core.team import identity
     from annotator.gui.settings import settings
 
     s = settings()
-    if name:
-        s.setValue("annotator", name)
-        return name
-    remembered = s.value("annotator")
-    if isinstance(remembered, str) and remembered:
-        return remembered
-    if not ask:
-        return dialogs.default_annotator()
-    asked = dialogs.ask_annotator_name(None)
-    if asked:
-        s.setValue("annotator", asked)
-    return asked
+    legacy = s.value("annotator")
+    if legacy is None:
+        return
+    if not identity.first_run_name() and isinstance(legacy, str) and legacy.strip():
+        try:
+            identity.set_first_run_name(legacy)
+        except AnnotatorError:
+            pass  # a name the rule refuses: the person is asked instead
+    s.remove("annotator")
 
 
-def build_window(db_path: Path, annotator: str, model: str | None):  # -> MainWindow
+def needs_first_run_name(db_path: Path, annotator: str | None) -> bool:
+    """No name given, none kept in the project for this person, no first-run name yet."""
+    from annotator.core.team import identity
+    from annotator.core.store import Store
+
+    if (annotator and annotator.strip()) or identity.first_run_name():
+        return False
+    if not Path(db_path).is_file():
+        return True
+    try:
+        with Store(db_path, readonly=True) as store:
+            return identity.project_name(store) is None
+    except AnnotatorError:
+        return False  # opening the window says what is wrong with the file
+
+
+def ask_first_run_name(db_path: Path, annotator: str | None) -> tuple[bool, str | None]:
+    """Ask for the first-run name when nobody was ever named (core/team/identity.py). Returns
+    (named, name to open the window with): named is False when the person cancelled (the
+    window then opens as the operating-system user and says so)."""
+    from annotator.core.team import identity
+    from annotator.gui.dialogs import dialogs
+
+    if not needs_first_run_name(db_path, annotator):
+        return True, annotator
+    asked = dialogs.ask_annotator_name(None, first_run=True)
+    if not asked:
+        return False, None
+    try:
+        identity.set_first_run_name(asked)
+    except AnnotatorError:
+        return True, asked  # the config folder is not writable: this project keeps the name
+    return True, None
+
+
+def build_window(db_path: Path, annotator: str | None, model: str | None):  # -> MainWindow
     from annotator.gui.main_window import MainWindow
     from annotator.gui.settings import remember_project
 
     window = MainWindow(db_path, annotator, model)
     remember_project(Path(db_path))
+    return window
+
+
+def model_choice(model: str | None) -> str | None:
+    """--model as the window takes it: "none" (any case) or "" = no suggestions (""), None =
+    the project's model, else the package or path given."""
+    if model is not None and model.strip().lower() in ("", "none"):
+        return ""
+    return model
+
+
+def open_window(db_path: Path, annotator: str | None, model: str | None):  # -> MainWindow | None
+    """The window on a project, as whom core/team/identity.py says (asking the first-run name when
+    nobody was ever named). None when the project cannot be opened (after saying why)."""
+    from annotator.gui.dialogs import dialogs
+
+    adopt_legacy_name()
+    named, annotator = ask_first_run_name(db_path, annotator)
+    try:
+        window = build_window(db_path, annotator, model_choice(model))
+    except AnnotatorError as exc:
+        app = QApplication.instance()
+        box = dialogs.show_message(None, "Cannot open project", str(exc))
+        box.finished.connect(app.quit)
+        app.exec()
+        return None
+    if not named:
+        window.status.showMessage(NOT_NAMED.format(name=window.project.annotator))
     return window
 
 
@@ -73,20 +139,9 @@ def run(db_path: str | Path, annotator: str | None = None, model: str | None = N
     `model`: a spaCy package or path; None = the project's model (`annotator suggest
     --model` or the Model menu remember it) else the default; "none" or "" = no suggestions.
     `quit_after_s` closes the window after that long (smoke tests)."""
-    from annotator.gui.dialogs import dialogs
-
     app = create_app()
-    name = resolve_annotator(annotator)
-    if not name:
-        return 1
-    if model is not None and model.strip().lower() in ("", "none"):
-        model = ""
-    try:
-        window = build_window(Path(db_path), name, model)
-    except AnnotatorError as exc:
-        box = dialogs.show_message(None, "Cannot open project", str(exc))
-        box.finished.connect(app.quit)
-        app.exec()
+    window = open_window(Path(db_path), annotator, model)
+    if window is None:
         return 1
     window.show()
     if quit_after_s is not None:

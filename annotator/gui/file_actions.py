@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from annotator.core.errors import RecordError
-from annotator.core.formats.importers import SUFFIXES
+from annotator.core.formats.importers import ARTICLE_FORMATS, ARTICLE_SUFFIXES, SUFFIXES
 from annotator.core.wording import count
 from annotator.gui.dialogs import dialogs
 from annotator.gui.dialogs.export_dialog import ExportDialog
@@ -29,9 +29,11 @@ MAX_LISTED = 20
 
 
 def import_filter() -> str:
-    """The import dialog's file filter, from the importers' registry."""
-    patterns = [f"*{suffix}" for suffix in SUFFIXES]
-    return f"Articles and annotations ({' '.join(patterns)});;All files (*)"
+    """The import dialog's file filters, from the importers' registry: everything it reads
+    (the default), articles alone, all files (the content decides how a file is read)."""
+    everything = " ".join(f"*{suffix}" for suffix in SUFFIXES)
+    articles = " ".join(f"*{suffix}" for suffix in (".txt", *(s for f in ARTICLE_SUFFIXES.values() for s in f)))
+    return f"Articles and annotations ({everything});;Articles ({articles});;All files (*)"
 
 
 def _listed(lines: list[str]) -> str:
@@ -57,8 +59,9 @@ def ask_split(parent: QWidget, paths: list[Path]) -> str | None | bool:
     from annotator.core.ops.importing import expand_paths
     from annotator.core.formats.splitting import LARGE_TEXT_BYTES, SPLITTABLE
 
+    # A Word or PDF file's size says little about its text (images, fonts): text files only.
     big = [(p, size) for p, kind in expand_paths(paths)[0]
-           if kind in SPLITTABLE and (size := p.stat().st_size) > LARGE_TEXT_BYTES]
+           if kind in SPLITTABLE and kind not in ARTICLE_FORMATS and (size := p.stat().st_size) > LARGE_TEXT_BYTES]
     if not big:
         return None
     choices = {"One document per paragraph": "paragraphs", "One document per sentence": "sentences",

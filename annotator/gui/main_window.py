@@ -21,6 +21,7 @@ from annotator.core.text.labels import LABEL_KEYS
 from annotator.core.text.model import STATUS_NEW, Span
 from annotator.gui import actions, file_actions
 from annotator.gui.dialogs import dialogs, project_dialogs
+from annotator.gui.dialogs.patterns_dialog import PatternsDialog
 from annotator.gui.hub import hub_dialog
 from annotator.gui.model import training
 from annotator.gui.panels.accepted_panel import AcceptedPanel
@@ -42,6 +43,7 @@ from annotator.gui.dialogs.shortcuts import shortcut_rows
 from annotator.gui.editor.span_editor import SpanEditor
 from annotator.gui.status import StatusBar
 from annotator.gui.tasks import TaskRunner
+from annotator.gui.team_views import TeamViews
 from annotator.paths import resource_path
 
 APP_NAME = "Annotator"
@@ -52,12 +54,13 @@ ORIGIN_TEXT = {actions.FROM_DRAFT: "your draft", actions.FROM_ANNOTATION: "your 
 
 
 class MainWindow(QMainWindow):
-    """One project, one annotator. `model` is a spaCy package name or path, None for the
-    project's (else the default) model, or "" for no suggestions (manual labelling only)."""
+    """One project, one annotator. `annotator`: a name given for this project, or None for the
+    project's identity (core/team/identity.py). `model` is a spaCy package name or path, None for
+    the project's (else the default) model, or "" for no suggestions (manual labelling only)."""
 
     documentShown = Signal(int)  # a document is now on screen (its id)
 
-    def __init__(self, db_path: str | Path, annotator: str, model: str | None = "", *,
+    def __init__(self, db_path: str | Path, annotator: str | None, model: str | None = "", *,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project = Project(db_path, annotator, model, self)
@@ -98,6 +101,8 @@ class MainWindow(QMainWindow):
         self.menu_actions["keep_improving"].setChecked(self.continuous.enabled())
         self.add_panel(AcceptedPanel(self.project), "Progress")
         self.add_panel(OverviewPanel(self.project, self.tasks), "Overview")
+        self.team = TeamViews(self.project, self.editor, self.label_bar, self.add_panel, self.open_document,
+                              lambda: self.current_id, self.documentShown, self)  # guidelines, notes, undo
         self._subscribe()
         self.status.watch(self.project, self.tasks, self.background, self.doc_model)
         self.hub = HubSync(self.project, self.tasks, self)  # File -> Team hub...
@@ -141,7 +146,7 @@ class MainWindow(QMainWindow):
             "team_hub": lambda: hub_dialog.ask_hub(self, self.hub),
             "annotator": lambda: project_dialogs.ask_annotator(self, p),
             "quit": self.close,
-            "undo": lambda: self.editor.undo_stack().undo(),
+            "undo": lambda: self.team.undo(), "undo_decision": lambda: self.team.undo_decision(),
             "redo": lambda: self.editor.undo_stack().redo(),
             "delete": self.editor.delete_selected,
             "confirm_all": self.editor.confirm_all,
@@ -152,9 +157,10 @@ class MainWindow(QMainWindow):
             "choose_model": lambda: project_dialogs.ask_model(self, p),
             "no_model": lambda: p.set_model("", remember=False),
             "stop_suggest": self.background.stop_suggestions,
+            "patterns": lambda: PatternsDialog.show_for(self, p, t),
             "train": lambda: training.train_from_gold(self, p, t),
             "keep_improving": self.continuous.set_enabled,
-            "review": self.reviews.open,
+            "review": self.reviews.open, "guidelines": lambda: self.team.toggle_guidelines(),
             "agreement": lambda: self.reviews.open(focus_agreement=True),
             "shortcuts": self.show_shortcuts,
             "about": self.about,
@@ -189,6 +195,7 @@ class MainWindow(QMainWindow):
         # The stack also signals while the window is torn down.
         self.editor.undo_stack().cleanChanged.connect(lambda _c: None if self._closed else self._update_header())
         self.label_bar.labelChosen.connect(self.choose_label)
+        self.editor.activeLabelChanged.connect(self.label_bar.set_active)  # the bar shows the next label
         self.doc_panel.documentActivated.connect(self.open_document)
         self.doc_model.modelReset.connect(self._update_header)  # "N of M" after an import
         self.doc_model.loaded.connect(lambda: self._documents_added(0))  # filled in a worker
@@ -210,7 +217,7 @@ class MainWindow(QMainWindow):
             "model in the Model menu."))
         self.tasks.failed.connect(lambda name, message: dialogs.show_message(
             self, f"{name.capitalize()} failed", message))
-        for source in (self.occurrences, self.doc_order):
+        for source in (self.occurrences, self.doc_order, self.team):
             source.message.connect(lambda text: self.status.showMessage(text, 8000))
 
     def _restore_settings(self) -> None:
@@ -226,7 +233,6 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("annotator", self.project.annotator)
         remember_project(self.project.path)
         s.sync()
 
@@ -355,12 +361,8 @@ class MainWindow(QMainWindow):
             self.choose_label(name)
 
     def choose_label(self, name: str) -> None:
-        """Relabel the selected span if there is one; else make `name` the active label."""
-        if self.editor.selected_span() is not None:
-            self.editor.relabel_selected(name)
-            return
-        self.editor.set_active_label(name)
-        self.label_bar.set_active(name)
+        """A label key or button: SpanEditor.choose_label has the rule."""
+        self.editor.choose_label(name)
 
     def delete_selected(self) -> None:
         self.editor.delete_selected()
@@ -368,11 +370,9 @@ class MainWindow(QMainWindow):
     # ---- what the project announces ------------------------------------------------------------
     def reload_labels(self) -> None:
         labels = self.project.store.labels()
-        self.editor.set_labels(labels)
+        self.editor.set_labels(labels)  # keeps the next span's label if it still exists
         self.label_bar.set_labels(labels)
-        active = self.label_bar.active()
-        if active:
-            self.editor.set_active_label(active)
+        self.label_bar.set_active(self.editor.active_label())
 
     def edit_labels(self) -> None:
         dialogs.LabelsDialog(self.project, self).exec()
@@ -401,8 +401,7 @@ class MainWindow(QMainWindow):
             if origin != self.origin or spans != self.editor.spans():
                 self.open_document(doc_id)
 
-    def _annotator_changed(self, name: str) -> None:
-        settings().setValue("annotator", name)
+    def _annotator_changed(self, _name: str) -> None:
         if self.current_id is not None:
             self.open_document(self.current_id)
 

@@ -5,7 +5,8 @@ operations with change hooks, napari's evented models). A writer never refreshes
 
 Signals:
     opened()                 another project file is now open: reload everything
-    annotatorChanged(str)
+    annotatorChanged(str)    who works changed (File -> Annotator name, or the project opened
+                             keeps another name: then after opened())
     decisionSaved(int, str)  this annotator's decision (doc id, answer) is on disk
     draftSaved(int)          doc id
     writesWaiting(bool)      the file is busy: writes are kept and retried / all are written
@@ -17,9 +18,13 @@ Signals:
     disputedChanged()        the set of disputed documents (core/team/gold.py) changed
     modelChanged()           the model to suggest with changed (see `model`)
     modelKeyChanged()        its suggestion-cache key is known (or unknown again)
-    matcherChanged()         what is learned from gold was rebuilt
+    matcherChanged()         what is learned from gold (or the pattern matcher) was rebuilt
+    patternsEdited()         the project's patterns changed (added, removed, merged, synced)
     matcherStale()           a long document was decided: rebuild what is learned, in a worker
     trainedModelsChanged()   a trained pipeline or a learning curve was recorded
+    decisionUndone(int)      this annotator's decision on the document (id) was taken back
+    notesChanged(int)        a note was added, edited or deleted on the document (id; -1: any)
+    guidelinesChanged()      the guidelines or a label's description changed
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from typing import Any, Iterable, Sequence
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.core.team import gold as team_gold
+from annotator.core.team import identity
 from annotator.core.errors import ProjectBusy
 from annotator.core.store.journal import DraftChange
 from annotator.core.text.model import Span
@@ -50,6 +56,15 @@ def open_store(path: str | Path) -> Store:
     store = Store(path)
     store.set_busy_wait(GUI_BUSY_WAIT_S, 1)
     return store
+
+
+def _resolve(store: Store, given: str | None) -> identity.Identity:
+    """The project's identity; when the busy file cannot take the name now, it is used
+    without being remembered (the next opening remembers it)."""
+    try:
+        return identity.resolve(store, given)
+    except ProjectBusy:
+        return identity.resolve(store, given, write=False)
 
 
 @dataclass
@@ -80,13 +95,26 @@ class Project(QObject):
     modelKeyChanged = Signal()
     matcherChanged = Signal()
     matcherStale = Signal()
+    patternsEdited = Signal()
     trainedModelsChanged = Signal()
+    decisionUndone = Signal(int)
+    notesChanged = Signal(int)
+    guidelinesChanged = Signal()
 
-    def __init__(self, path: str | Path, annotator: str, model: str | None = "",
+    def __init__(self, path: str | Path, annotator: str | None, model: str | None = "",
                  parent: QObject | None = None) -> None:
+        """`annotator`: a name the person gave (remembered in this project), or None for the
+        project's identity (core/team/identity.py: its name, else the first-run name, else the
+        operating-system user name, then `identity.chosen` is False)."""
         super().__init__(parent)
         self.path = Path(path)
-        self.session = Session(open_store(self.path), annotator)
+        store = open_store(self.path)
+        try:
+            self.identity = _resolve(store, annotator)
+        except BaseException:
+            store.close()
+            raise
+        self.session = Session(store, self.identity.name)
         # The model asked for: a package or folder, None for the project's (else the
         # default), "" for none. model_key is its cache key once located.
         self.model = model
@@ -133,19 +161,31 @@ class Project(QObject):
         """Switch to another project file (raises AnnotatorError if it cannot be opened;
         the current one stays open then)."""
         store = open_store(path)
+        try:
+            who = _resolve(store, None)  # each project keeps its own name (core/team/identity.py)
+        except BaseException:
+            store.close()
+            raise
         self.flush_before_closing()
         self.session.close()
         self.path = Path(path)
-        self.session = Session(store, self.session.annotator)
+        renamed = who.name != self.session.annotator
+        self.identity = who
+        self.session = Session(store, who.name)
         self.model_error = None
         self._disputed = set()
         self.opened.emit()
+        if renamed:
+            self.annotatorChanged.emit(who.name)
 
     def close(self) -> None:
         self.flush_before_closing()
         self.session.close()
 
     def set_annotator(self, name: str) -> None:
+        """Work as `name` in this project from now on (remembered in it, for this project only)."""
+        name = identity.remember(self.store, name)
+        self.identity = identity.Identity(name, identity.GIVEN)
         self.session.annotator = name
         self.session.matcher = None  # their own work is part of what they learn from
         self.annotatorChanged.emit(name)
@@ -244,8 +284,9 @@ class Project(QObject):
         self.labelsChanged.emit()
 
     def rename_label(self, old: str, new: str) -> None:
-        self.store.rename_label(old, new)
+        self.store.rename_label(old, new, self.annotator)
         self.labelsChanged.emit()
+        self.patternsEdited.emit()  # the old label's patterns now carry the new name
 
     def set_label_color(self, name: str, color: str) -> None:
         self.store.set_label_color(name, color)
@@ -273,19 +314,31 @@ class Project(QObject):
         if report.labels_added:
             self.labelsChanged.emit()
         self.documentsAdded.emit(report.documents_added)
+        self._teamwork_arrived(report.notes, report.guidelines)
         self.team_work_changed()
+        if report.patterns["added"] or report.patterns["updated"]:
+            self.patternsEdited.emit()
+
+    def _teamwork_arrived(self, notes: Any, guidelines: Any) -> None:
+        if notes["added"] or notes["updated"]:
+            self.notesChanged.emit(-1)
+        if guidelines["added"] or guidelines["updated"]:
+            self.guidelinesChanged.emit()
 
     def synced(self, report: Any) -> None:
         """A team hub sync (core/hub SyncReport) ended: announce what it brought."""
         pulled = report.pulled
         if pulled.labels:
             self.labelsChanged.emit()
+        self._teamwork_arrived(pulled.notes, pulled.guidelines)
         if pulled.documents:
             self.documentsAdded.emit(pulled.documents)
         # Teammates' decision records (seconds, suggestions at opening) feed the overview.
         if any(c["added"] or c["updated"] for c in (pulled.decisions, pulled.reviews, pulled.decision_times)):
             self.team_work_changed()
         self.assignmentsChanged.emit()
+        if report.patterns.pulled["added"] or report.patterns.pulled["updated"]:
+            self.patternsEdited.emit()
 
     def remember_hub_sync(self, on: bool) -> None:
         """Whether the window syncs this project with its hub when it opens (never the password)."""
@@ -297,18 +350,71 @@ class Project(QObject):
         self.refresh_disputed()
         self.teamWorkChanged.emit()
 
+    # ---- notes, guidelines, undo (core/team/notes.py, guidelines.py, undo.py) -----------------------
+    # Each raises AnnotatorError with a one-line reason when the core refuses.
+    def add_note(self, doc_id: int, text: str) -> None:
+        from annotator.core.team.notes import add_note
+
+        add_note(self.store, doc_id, self.annotator, text)
+        self.notesChanged.emit(doc_id)
+
+    def edit_note(self, note_id: int, text: str) -> None:
+        from annotator.core.team.notes import edit_note
+
+        self.notesChanged.emit(edit_note(self.store, note_id, self.annotator, text).document_id)
+
+    def delete_note(self, note_id: int) -> None:
+        from annotator.core.team.notes import delete_note
+
+        self.notesChanged.emit(delete_note(self.store, note_id, self.annotator).document_id)
+
+    def set_guidelines(self, text: str) -> None:
+        from annotator.core.team.guidelines import set_guidelines
+
+        set_guidelines(self.store, text, self.annotator)
+        self.guidelinesChanged.emit()
+
+    def describe_label(self, label: str, text: str, examples: Sequence[str]) -> None:
+        from annotator.core.team.guidelines import describe_label
+
+        describe_label(self.store, label, text, self.annotator, examples)
+        self.guidelinesChanged.emit()
+
+    def undo_decision(self, doc_id: int) -> Any:
+        """Take back this annotator's decision on `doc_id` (core/team/undo.py); returns the
+        UndoResult. The gold it taught is unlearned, the disputed set updated."""
+        from annotator.core.team.undo import undo_decision
+
+        if self.waiting and not self.flush():
+            raise ProjectBusy("the project file is busy: try again in a moment")
+        result = undo_decision(self.store, doc_id, self.annotator)
+        self.session.drafts.forget(doc_id)
+        if self.session.matcher is not None:
+            teaches = team_gold.learned_version(self.store, doc_id, self.annotator)
+            if teaches is None:
+                self.session.matcher.remove(doc_id)
+            else:
+                self.session.matcher.add(doc_id, self.store.get_document(doc_id).text, list(teaches))
+        self._update_disputed(doc_id)
+        self.decisionUndone.emit(doc_id)
+        return result
+
     def save_review(self, doc_id: int, reviewer: str, spans: Iterable[Span], sources: Iterable[str]) -> None:
         from annotator.core.team.review import accept_review
 
         accept_review(self.store, doc_id, reviewer, list(spans), sources)
         self._reviewed([doc_id])
 
-    def auto_accept(self, reviewer: str) -> int:
-        """Review every unanimous document two or more annotators accepted; returns how many."""
+    def auto_accept(self, reviewer: str, *, majority: bool = False) -> Any:
+        """Review every unanimous document two or more annotators accepted and, with `majority`,
+        every one whose majority version is complete (the project's k); returns the core's
+        AutoAccepted (how many of each, how many disputed are left)."""
+        from annotator.core.team.majority import auto_accept, min_agreement
+
         ids = [doc_id for doc_id, _ in team_gold.unanimous_shared(self.store)]
-        saved = team_gold.auto_accept(self.store, reviewer)
-        self._reviewed(ids)
-        return saved
+        done = auto_accept(self.store, reviewer, min_agreement(self.store), majority=majority)
+        self._reviewed(ids + done.majority_ids)
+        return done
 
     def _reviewed(self, doc_ids: list[int]) -> None:
         if self.session.matcher is not None:  # a review now teaches instead of the versions
@@ -323,6 +429,10 @@ class Project(QObject):
     # ---- the team gold's disputed documents -------------------------------------------------------
     def refresh_disputed(self) -> None:
         self._set_disputed(set(team_gold.disputed_ids(self.store)))
+
+    def dispute_reasons(self, doc_id: int) -> tuple[str, ...]:
+        """Why the document is disputed ("accept vs reject", "spans differ"; core/team/gold.py)."""
+        return team_gold.dispute_reasons(self.store.annotations_for_document(doc_id), self.store.get_review(doc_id))
 
     def set_disputed(self, ids: Iterable[int]) -> None:
         """From a background count (start-up of a large project)."""
@@ -363,6 +473,23 @@ class Project(QObject):
     def set_matcher(self, matcher: Any) -> None:
         self.session.set_matcher(matcher)
         self.matcherChanged.emit()
+
+    # ---- patterns (core/learning/patterns) ---------------------------------------------------------
+    def set_patterns(self, matcher: Any) -> None:
+        """The pattern matcher built in a worker (None: the project has no patterns)."""
+        self.session.patterns = matcher
+        self.matcherChanged.emit()
+
+    def patterns_saved(self, report: Any) -> None:
+        """A worker added patterns (and maybe labels) to the project file."""
+        if report.labels_added:
+            self.labelsChanged.emit()
+        self.patternsEdited.emit()
+
+    def remove_patterns(self, ids: Iterable[int]) -> int:
+        removed = self.store.remove_patterns(ids, author=self.annotator)
+        self.patternsEdited.emit()
+        return removed
 
     def trained_model_recorded(self) -> None:
         self.trainedModelsChanged.emit()

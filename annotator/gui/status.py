@@ -3,18 +3,46 @@ and what runs in the background. It watches the Project, the TaskRunner, the sug
 engine and the document list; nobody writes into it.
 
 Texts never widen the window: every label elides what does not fit ("…") and keeps the
-full text in its tooltip.
+full text in its tooltip. A message with a long path shortens the path in the middle, so the
+start of the message and the file's name both show. A task whose progress reached its total
+(pre-annotation done: the model stays loaded, waiting for new documents) hides its indicator
+after DONE_HIDE_MS, until it has work again.
 """
 
 from __future__ import annotations
 
+import re
+import time
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from annotator.core.wording import count
+
+DONE_HIDE_MS = 4000  # a finished task's "8/8" stays this long
+_PATH = re.compile(r"\S*[\\/]\S*")  # a token with a path separator in it
+
+
+def fit_message(text: str, metrics: Any, room: int) -> str:
+    """`text` within `room` pixels: the folders of its longest path shortened in the middle
+    (the file's name kept whole while it fits), else (or if that is not enough) the end elided."""
+    if metrics.horizontalAdvance(text) <= room:
+        return text
+    paths = sorted(_PATH.finditer(text), key=lambda m: len(m.group()), reverse=True)
+    if paths:
+        m = paths[0]
+        path_room = room - metrics.horizontalAdvance(text[:m.start()] + text[m.end():])
+        cut = max(m.group().rfind("/"), m.group().rfind("\\")) + 1
+        folders, name = m.group()[:cut], m.group()[cut:]
+        folders_room = path_room - metrics.horizontalAdvance(name)
+        if folders_room >= metrics.horizontalAdvance("/…/"):
+            short = metrics.elidedText(folders, Qt.TextElideMode.ElideMiddle, folders_room) + name
+        else:
+            short = metrics.elidedText(m.group(), Qt.TextElideMode.ElideMiddle, max(path_room, 0))
+        text = text[:m.start()] + short + text[m.end():]
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
 
 
 class ElidedLabel(QLabel):
@@ -57,6 +85,8 @@ class TaskIndicator(QWidget):
         # Compact: with two tasks running the status bar's messages still get room.
         self.label = ElidedLabel(title, max_chars=24)
         self.bar = QProgressBar()
+        self.done_timer = QTimer(self, singleShot=True)  # hides a finished task (see the module docstring)
+        self.done_timer.timeout.connect(self.hide)
         self.bar.setFixedWidth(72)
         self.bar.setMaximumHeight(14)
         self.bar.setRange(0, 0)
@@ -81,6 +111,12 @@ class TaskIndicator(QWidget):
         else:
             self.bar.setRange(0, 0)
             self.label.setText(message or self.title)
+        if total > 0 and done >= total:
+            if not self.done_timer.isActive():
+                self.done_timer.start(DONE_HIDE_MS)
+        else:  # work again (new documents): shown until it is done
+            self.done_timer.stop()
+            self.show()
 
 
 class StatusBar(QStatusBar):
@@ -90,7 +126,7 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
-        self.annotator_label = ElidedLabel(max_chars=24)
+        self.annotator_label = ElidedLabel(max_chars=30)
         self.model_label = ElidedLabel(max_chars=28)
         self.disputed_label = QLabel()
         self.disputed_label.setObjectName("disputedCount")
@@ -104,10 +140,37 @@ class StatusBar(QStatusBar):
                        self.progress_bar):
             self.addPermanentWidget(widget)
         self.disputed_label.hide()
-        self.messageChanged.connect(self.setToolTip)  # the full text of an elided message
+        self._message = ""  # the full text of the message shown (fitted to the room by _show)
+        self._message_until = 0.0  # time.monotonic() when it goes; 0: stays
+        self.messageChanged.connect(self._message_changed)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - the status bar never sets the window's width
         return QSize(0, super().minimumSizeHint().height())
+
+    # ---- messages: fitted to the room left of the permanent widgets ----------------------------
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 - Qt override
+        self._message = text
+        self._message_until = time.monotonic() + timeout / 1000 if timeout > 0 else 0.0
+        self._show()
+
+    def currentMessage(self) -> str:  # noqa: N802 - Qt override: the full text, not the fitted one
+        return self._message if super().currentMessage() else ""
+
+    def _show(self) -> None:
+        left = 0 if not self._message_until else max(1, int((self._message_until - time.monotonic()) * 1000))
+        widgets = [w for w in self.findChildren(QWidget) if w.parent() is self and w.isVisible()]
+        room = min((w.x() for w in widgets), default=self.width()) - 12
+        super().showMessage(fit_message(self._message, self.fontMetrics(), max(room, 40)), left)
+
+    def _message_changed(self, shown: str) -> None:
+        if not shown:
+            self._message = ""
+        self.setToolTip(self._message)  # the full text of an elided message
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self._message and super().currentMessage():
+            QTimer.singleShot(0, lambda: self._message and self._show())  # once the widgets have moved
 
     def watch(self, project: Any, tasks: Any, background: Any, doc_model: Any) -> None:
         """Subscribe to what the status bar shows."""
@@ -139,7 +202,13 @@ class StatusBar(QStatusBar):
         self.set_progress(done, self._doc_model.total())
 
     def set_annotator(self, name: str) -> None:
-        self.annotator_label.setText(f"Annotator: {name}")
+        who = getattr(getattr(self, "_project", None), "identity", None)
+        unchosen = who is not None and who.name == name and not who.chosen
+        self.annotator_label.setText(f"Annotator: {name}" + (" (not set)" if unchosen else ""))
+        self.annotator_label.setToolTip(
+            f"No name is set for this project: your work is signed {name}, your operating-system user "
+            "name. File → Annotator name… sets yours." if unchosen
+            else f"Your work in this project is signed {name} (File → Annotator name… to change it)")
 
     def set_model(self, text: str) -> None:
         self.model_label.setText(f"Model: {text}")

@@ -45,6 +45,56 @@ def matcher_job(ctx: Any, db_path: Path, annotator: str | None = None) -> Any:
         store.close()
 
 
+def patterns_job(ctx: Any, db_path: Path) -> Any:
+    """The project's PatternMatcher (None when it has no patterns), built off the GUI thread:
+    a 100,000-term list takes a second or two."""
+    from annotator.core.learning.patterns.precision import matcher_for
+
+    store = Store(db_path, readonly=True)
+    try:
+        return matcher_for(store) if store.count_patterns() else None
+    finally:
+        store.close()
+
+
+def pattern_figures_job(ctx: Any, db_path: Path) -> tuple[list[Any], Any]:
+    """Each pattern's shown / kept / relabelled / removed, and the project's flag rule."""
+    from annotator.core.learning.patterns.precision import flag_rule, pattern_figures
+
+    store = Store(db_path, readonly=True)
+    try:
+        return pattern_figures(store), flag_rule(store)
+    finally:
+        store.close()
+
+
+def read_patterns_job(ctx: Any, db_path: Path, path: Path, label: str | None,
+                      check_gold_as: str | None = None) -> Any:
+    """A pattern file or term list read and checked (core/learning/patterns/manage.read_patterns);
+    with check_gold_as (an annotator), what the project's gold contradicts is set apart."""
+    from annotator.core.learning.patterns.manage import check_against_gold, read_patterns
+
+    store = Store(db_path, readonly=True)
+    try:
+        read = read_patterns(path, store.label_names(), label)
+        if check_gold_as is not None:
+            check_against_gold(store, read, check_gold_as)
+        return read
+    finally:
+        store.close()
+
+
+def save_patterns_job(ctx: Any, db_path: Path, read: Any, author: str, add_labels: bool) -> Any:
+    """Add what read_patterns_job read to the project (one transaction)."""
+    from annotator.core.learning.patterns.manage import save_patterns
+
+    store = Store(db_path)
+    try:
+        return save_patterns(store, read, author, add_labels=add_labels)
+    finally:
+        store.close()
+
+
 def disputed_job(ctx: Any, db_path: Path) -> list[int]:
     """The team gold's disputed documents (core/team/gold.py), counted off the GUI thread."""
     from annotator.core.team.gold import disputed_ids
@@ -85,7 +135,8 @@ def doc_list_job(ctx: Any, db_path: Path, annotator: str) -> tuple[list[int], di
 
 
 def long_spans_job(ctx: Any, db_path: Path, doc_id: int, text: str, annotator: str,
-                   model_key: str | None, matcher: Any) -> tuple[int, list[Any], str, str | None]:
+                   model_key: str | None, matcher: Any,
+                   patterns: Any = None) -> tuple[int, list[Any], str, str | None]:
     """What a long document shows (core/suggestions.spans_to_show), read and checked here
     rather than on the GUI thread. Returns (doc_id, spans, origin, base): base is the spans as
     the draft journal writes them (None for a draft, which the store holds already). The gold
@@ -99,7 +150,7 @@ def long_spans_job(ctx: Any, db_path: Path, doc_id: int, text: str, annotator: s
     try:
         for attempt in range(3):
             try:
-                spans, origin = spans_to_show(store, doc_id, annotator, model_key, matcher, text)
+                spans, origin = spans_to_show(store, doc_id, annotator, model_key, matcher, text, patterns)
                 break
             except RuntimeError:
                 if attempt == 2:

@@ -16,7 +16,7 @@ def test_default_jsonl_export(project, tmp_path):
     records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
     assert len(records) == 5 and all(r["answer"] == "accept" for r in records)
     assert "tokens" in records[0] and records[0]["_view_id"] == "ner_manual"
-    assert result.stdout.strip() == f"Exported 5 records (accept annotations) as jsonl -> {out}"
+    assert result.stdout.strip() == f"Exported 5 records (accepted annotations) as jsonl -> {out}"
 
 
 @pytest.mark.parametrize("fmt,name", [("doccano", "d.jsonl"), ("conll", "c.conll"), ("spacy", "c.spacy"),
@@ -56,11 +56,14 @@ def test_warnings_go_to_stderr(db_path, tmp_path):
     assert "Exported 1 record (team gold" in result.stdout
 
 
-def test_nothing_to_export_warns(db_path, tmp_path):
+def test_nothing_to_export_writes_no_file_says_so_and_fails(db_path, tmp_path):
     Store(db_path).close()
-    result = run("export", "--db", db_path, "-o", tmp_path / "o.jsonl", "--annotator", "zed")
-    assert result.exit_code == 0
-    assert "nothing to export: no accept annotations by zed" in result.stderr
+    result = run("export", "--db", db_path, "-o", tmp_path / "o.jsonl")
+    assert result.exit_code == 1, result.output  # so scripts notice
+    assert result.stderr.strip() == "Error: nothing to export: no accepted annotations"
+    by_zed = run("export", "--db", db_path, "-o", tmp_path / "o.jsonl", "--annotator", "zed", "--answer", "all")
+    assert by_zed.exit_code == 1 and "nothing to export: no annotations by zed" in by_zed.stderr
+    assert not (tmp_path / "o.jsonl").exists()
 
 
 @pytest.mark.parametrize("args,message", [
@@ -79,7 +82,8 @@ def test_bad_arguments(project, tmp_path, args, message):
 
 def test_errors_without_traceback(project, tmp_path):
     result = run("export", "-o", tmp_path / "o.jsonl")
-    assert result.exit_code == 0  # the default project (seeded, no annotations yet)
+    assert result.exit_code == 1  # the default project (seeded, no annotations yet)
+    assert "nothing to export: no accepted annotations" in result.stderr
     result = run("export", "--db", tmp_path / "missing.db", "-o", tmp_path / "o.jsonl")
     assert result.exit_code == 1 and "missing.db: no such project file" in result.stderr
     assert not (tmp_path / "missing.db").exists()

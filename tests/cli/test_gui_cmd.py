@@ -54,8 +54,11 @@ def test_opens_the_window_offscreen_and_remembers_settings(tmp_path):
                                        "--quit-after", "0.5"])
     assert result.exit_code == 0, result.output
     assert db.exists()
+    from annotator.core.team import identity
     from annotator.gui.settings import recent_projects, settings
 
-    assert settings().value("annotator") == "carol"
+    with Store(db) as store:  # the name is this project's (core/team/identity.py), not a global one
+        assert identity.project_name(store) == "carol"
+    assert identity.first_run_name() is None and settings().value("annotator") is None
     assert recent_projects()[0] == str(db.resolve())
     assert settings().value("window/geometry") is not None

@@ -94,8 +94,8 @@ def test_format_option_and_folder(runner, db_path, tmp_path):
     result = runner.invoke(main, ["import", str(folder), "--db", str(db_path)])
     assert result.exit_code == 0
     assert result.stdout.startswith("Imported 3 records from 3 files: 3 new documents")
-    bad = runner.invoke(main, ["import", str(data), "--format", "docx", "--db", str(db_path)])
-    assert bad.exit_code == 2 and "docx" in bad.stderr
+    bad = runner.invoke(main, ["import", str(data), "--format", "pages", "--db", str(db_path)])
+    assert bad.exit_code == 2 and "pages" in bad.stderr
 
 
 def test_missing_path_is_a_usage_error(runner, db_path, tmp_path):

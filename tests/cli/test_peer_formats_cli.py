@@ -57,7 +57,7 @@ def test_export_label_studio_and_webanno(project, tmp_path):
     out = tmp_path / "ls" / "tasks.json"
     result = run("export", "--db", project, "-f", "label-studio", "-o", out)
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == (f"Exported 5 records (accept annotations) as label-studio -> {out}, "
+    assert result.stdout.strip() == (f"Exported 5 records (accepted annotations) as label-studio -> {out}, "
                                      f"{tmp_path / 'ls' / 'tasks.label_config.xml'}")
     assert len(json.loads(out.read_text(encoding="utf-8"))) == 4
     pre = run("export", "--db", project, "-f", "label-studio", "-o", tmp_path / "pre.json", "--as-predictions")

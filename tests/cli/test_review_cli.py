@@ -58,8 +58,9 @@ def test_merge_then_agreement_json(projects):
     assert pair["kappa"] == round(7 / 12, 4)
     assert pair["per_label"]["PERSON"]["f1"] == round(4 / 6, 4)
     assert pair["counts"]["boundary_only"] == 1 and pair["counts"]["label_only"] == 1
-    # Doc 1 (1 - 2/7) is disputed, doc 2 is not.
-    assert [(d["score"], d["disputed_spans"]) for d in data["documents"]] == [(round(5 / 7, 4), 5), (0.0, 0)]
+    # Doc 1 (1 - alpha = 210/354, see tests/core/test_agreement.py) is disputed, doc 2 is not.
+    assert [(d["score"], d["disputed_spans"]) for d in data["documents"]] == [(round(210 / 354, 4), 5), (0.0, 0)]
+    assert pair["alpha"] == round(1 - 310 / 758, 4) and pair["overlap_f1"] == round(8 / 11, 4)
 
 
 def test_agreement_table(projects):
@@ -70,9 +71,11 @@ def test_agreement_table(projects):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     row = next(l for l in lines if l.startswith("alice"))
-    assert row.split()[:6] == ["alice", "bob", "2", "0.545", "0.727", "0.583"]
+    # exact F1 6/11, overlap F1 8/11, kappa 7/12, alpha 1 - 310/758 (tests/core/test_agreement.py)
+    assert row.split()[:7] == ["alice", "bob", "2", "0.545", "0.727", "0.583", "0.591"]
+    assert lines[0].startswith("Overall (2 annotators, 2 shared documents): exact F1 0.545, overlap F1 0.727")
     assert "Documents with disagreement: 1 of 2 shared" in result.output
-    assert any("Hun Sen met Donald" in l and "0.714" in l for l in lines)
+    assert any("Hun Sen met Donald" in l and "0.593" in l for l in lines)  # 1 - alpha = 210/354
 
 
 def test_agreement_with_nothing_to_compare(projects):
@@ -120,3 +123,26 @@ def test_reviewed_gold_is_exported(projects, tmp_path):
     assert [(s["start"], s["end"], s["label"]) for s in record["spans"]] == \
         [(0, 7, "PERSON"), (12, 24, "PERSON"), (28, 38, "GPE")]
     assert record["meta"]["reviewed_from"] == ["alice", "bob"]
+
+
+def test_accept_against_reject_is_disputed_in_every_command(tmp_path):
+    """Issue 23 §5 on the command line: alice accepted TEXT2, bob (merged) rejected it."""
+    alice_db, bob_db = tmp_path / "alice.db", tmp_path / "bob.db"
+    with Store(alice_db) as s:
+        d2, _ = s.add_document(TEXT2)
+        s.save_annotation(d2, "alice", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])
+    with Store(bob_db) as s:
+        d2, _ = s.add_document(TEXT2)
+        s.save_annotation(d2, "bob", "reject", [])
+    runner = CliRunner()
+    assert runner.invoke(main, ["merge", str(bob_db), "--db", str(alice_db)]).exit_code == 0
+    review = runner.invoke(main, ["review", "--db", str(alice_db)])
+    assert ("Gold: 0 documents (0 reviewed: 0 by hand, 0 by majority, 0 unanimous; 0 unanimous not reviewed); "
+            "1 disputed document.") in review.output
+    assert "accept vs reject: Apple hired Tim Cook." in review.output
+    stats = json.loads(runner.invoke(main, ["stats", "--db", str(alice_db), "--json"]).output)
+    assert stats["gold"] == {"reviewed": 0, "unanimous": 0, "disputed": 1}
+    assert "1 disputed document" in runner.invoke(main, ["stats", "--db", str(alice_db)]).output
+    agreement = json.loads(runner.invoke(main, ["agreement", "--db", str(alice_db), "--json"]).output)
+    assert [(d["id"], d["reason"], d["annotators"]) for d in agreement["documents"]] == [
+        (d2, "accept vs reject", ["alice", "bob"])]

@@ -51,17 +51,21 @@ def team(tmp_path: Path, suggester: Suggester) -> tuple[Path, Path, dict[str, in
         suggest_documents(bob, suggester)
         key = suggester.model_key
         model = {t: model_suggestions(bob, i, key) for t, i in zip((A1, A2, A3), ids)}
-        # Bob: the model unchanged on A1; the model's mistakes plus one of his own on A2.
-        bob.save_annotation(ids[0], "bob", "accept", model[A1], timestamp=200.0)
-        bob.save_annotation(ids[1], "bob", "accept", [*model[A2], at(A2, "alice walker", "ORG")],
-                            timestamp=201.0)
-        bob.save_annotation(ids[2], "bob", "accept", model[A3], timestamp=202.0)
+        # Bob, in the window, shown the model's suggestions: unchanged on A1; the model's
+        # mistakes plus one of his own on A2.
+        bob.save_timed_decision(ids[0], "bob", "accept", model[A1], seconds=3.0, suggested=model[A1],
+                                timestamp=200.0)
+        bob.save_timed_decision(ids[1], "bob", "accept", [*model[A2], at(A2, "alice walker", "ORG")],
+                                seconds=5.0, suggested=model[A2], timestamp=201.0)
+        bob.save_timed_decision(ids[2], "bob", "accept", model[A3], seconds=2.0, suggested=model[A3],
+                                timestamp=202.0)
     with Store(alice_db) as alice:
         ids, _ = alice.add_documents([(t, {}) for t in (A1, A2, A3, A4)])
         suggest_documents(alice, suggester)
-        alice.save_annotation(ids[0], "alice", "accept", ALICE[A1], timestamp=100.0)
-        alice.save_annotation(ids[1], "alice", "accept", ALICE[A2], timestamp=101.0)
-        alice.save_annotation(ids[2], "alice", "accept", model[A3], timestamp=102.0)  # all agree
+        for doc_id, spans, when in ((ids[0], ALICE[A1], 100.0), (ids[1], ALICE[A2], 101.0),
+                                    (ids[2], model[A3], 102.0)):  # all agree on A3
+            alice.save_timed_decision(doc_id, "alice", "accept", spans, seconds=20.0,
+                                      suggested=model_suggestions(alice, doc_id, key), timestamp=when)
     assert set(ALICE[A1]) != set(model[A1])  # she did correct the model
     merged = run("merge", bob_db, "--db", alice_db)
     assert merged.exit_code == 0, merged.output
@@ -115,10 +119,10 @@ def test_every_consumer_uses_the_team_gold(team, tmp_path: Path, suggester: Sugg
 
     reviewed = run("review", "--db", alice_db, "--auto-accept", "--reviewer", "alice")
     assert reviewed.exit_code == 0, reviewed.output
-    assert "Reviewed 1 unanimous document as alice" in reviewed.stdout
+    assert "Accepted 1 document as alice: 1 unanimous; 2 disputed documents left." in reviewed.stdout
     assert "2 disputed documents" in reviewed.stdout
     again = run("review", "--db", alice_db, "--auto-accept", "--reviewer", "alice")
-    assert "Reviewed 0 unanimous documents" in again.stdout
+    assert "Accepted 0 documents as alice: 0 unanimous" in again.stdout
     with Store(alice_db) as store:
         assert store.reviewed_document_ids() == [ids["a3"]]
 

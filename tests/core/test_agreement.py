@@ -77,7 +77,7 @@ def team(store):
     store.save_annotation(d2, "alice", "accept", BOTH2)
     store.save_annotation(d2, "bob", "accept", BOTH2)
     store.save_annotation(d2, "carol", "accept", [])
-    store.save_annotation(d1, "dave", "reject", [])  # not an accept: left out
+    store.save_annotation(d1, "dave", "reject", [])  # no version to compare; disputes doc 1
     store.save_annotation(d2, "erin", "draft", [Span(0, 5, "GPE")])  # nor a draft
     return store, d1, d2
 
@@ -107,11 +107,20 @@ def test_project_agreement_pools_documents(team):
     ac = pairs[("alice", "carol")]
     assert ac.documents == 1 and ac.f1 == 0 and ac.kappa == pytest.approx(0.0)
 
-    # Documents: doc 1 score 1 - 2/7 = 5/7, disputed = 6 distinct spans - 1 shared = 5;
-    # doc 2 pairwise F1 (alice-bob 1, alice-carol 0, bob-carol 0) -> 1 - 1/3 = 2/3, 2 disputed.
-    docs = [(d.document_id, round(d.score, 4), d.disputed, d.annotators) for d in report.documents]
-    assert docs == [(d1, round(5 / 7, 4), 5, ("alice", "bob")),
-                    (d2, round(2 / 3, 4), 2, ("alice", "bob", "carol"))]
+    # Documents are ranked accept-vs-reject first, then by 1 - alpha of their tokens (core/team/alpha.py).
+    # Doc 1 was accepted by two and rejected by dave (core/team/gold.py: accept vs reject): score 1
+    # and first whatever the others score; with dave's version counted as empty every one of the 6
+    # distinct spans is disputed. Its alpha is alice's and bob's (2 values per token): 5 tokens
+    # differ, each (2^2 - 1 - 1) / 1 = 2 -> D = 10; tag totals B-PER 4, I-PER 3, O 10, B-GPE,
+    # I-GPE, B-DATE, B-LOC, I-LOC 1 each: n = 22, sum n_c^2 = 130; alpha = 1 - 21 * 10 / (484 - 130)
+    # = 1 - 210/354. Doc 2 (3 values): Apple, Tim and Cook are (x, x, O): (9 - 4 - 1) / 2 = 2 each
+    # -> D = 6; B-ORG 2, B-PER 2, I-PER 2, O 9: n = 15, sum n_c^2 = 93; alpha = 1 - 14 * 6 / (225 - 93).
+    docs = [(d.document_id, round(d.score, 4), d.disputed, d.annotators, d.reason) for d in report.documents]
+    assert docs == [(d1, 1.0, 6, ("alice", "bob", "dave"), "accept vs reject, spans differ"),
+                    (d2, round(84 / 132, 4), 2, ("alice", "bob", "carol"), "spans differ")]
+    assert report.documents[0].alpha.value == pytest.approx(1 - 210 / 354)
+    # The spans' figures of a document are the mean over its pairs: doc 2's exact F1 (1 + 0 + 0) / 3.
+    assert report.documents[1].exact_f1 == pytest.approx(1 / 3)
     assert report.documents[0].preview.startswith("Hun Sen met")
 
     data = report.to_dict()
@@ -119,6 +128,20 @@ def test_project_agreement_pools_documents(team):
     assert (first["a"], first["b"], first["documents"]) == ("alice", "bob", 2)
     assert first["f1"] == round(6 / 11, 4) and first["kappa"] == round(7 / 12, 4)
     assert first["per_label"]["PERSON"]["f1"] == round(4 / 6, 4)
+    assert first["exact_f1"] == first["f1"] and first["overlap_f1"] == round(8 / 11, 4)
+    # alice-bob alpha pooled over both documents: D = 10 (doc 2 agrees); tag totals over 32
+    # values B-PER 6, I-PER 5, O 14, B-ORG 2, five others 1: sum n_c^2 = 266; 1 - 31 * 10 / 758.
+    assert first["alpha"] == round(1 - 310 / 758, 4) and "alpha_not_defined" not in first
+
+    # Overall: alpha over every token with its missing annotators left out (doc 1 has no carol):
+    # D = 10 + 6; n = 37, sum n_c^2 = 36 + 25 + 361 + 4 + 5 = 431; 1 - 36 * 16 / (1369 - 431).
+    overall = data["overall"]
+    assert overall["alpha"] == round(1 - 576 / 938, 4)
+    # kappa overall is the mean of the pairs' (Light's kappa): (7/12 + 0 + 0) / 3.
+    assert overall["kappa"] == round(7 / 36, 4)
+    # Exact F1 pooled over the pairs: 3 + 2*0 exact of (6 + 5) + (2 + 0) + (2 + 0) spans.
+    assert overall["exact_f1"] == round(2 * 3 / 15, 4)
+    assert overall["annotators"] == ["alice", "bob", "carol"] and overall["documents"] == 2
 
 
 def test_other_answer_can_be_compared(team):

@@ -9,7 +9,7 @@ from murmurhash.mrmr import hash_bytes
 from annotator.core.formats.exporters import EXPORTERS, ExportError, prodigy_record
 from annotator.core.formats.exporters.base import dumps_line
 from annotator.core.formats.exporters.prodigy import input_hash, task_hash
-from annotator.core.ops.exporting import export, split_documents
+from annotator.core.ops.exporting import NothingToExport, export, split_documents
 from annotator.core.text.model import Span
 from annotator.core.text.tokens import blank_nlp, tokenize
 from tests.core.export_data import TEXTS, fill, spans_of
@@ -232,8 +232,9 @@ def test_filters_answer_annotator_and_reviewed(store, tmp_path):
     assert report.records == 1 and rec["_annotator_id"] == "carol" and rec["answer"] == "accept"
     assert rec["meta"]["reviewed_from"] == ["alice", "bob"] and rec["meta"]["source"] == "doc0.txt"
     assert [s["label"] for s in rec["spans"]] == ["PERSON", "PERSON", "GPE"]
-    assert export(store, "jsonl", out, reviewed=True, annotator="nobody").records == 0
-    assert out.read_bytes() == b""
+    with pytest.raises(NothingToExport, match="nothing to export: no reviewed documents by nobody"):
+        export(store, "jsonl", out, reviewed=True, annotator="nobody")
+    assert [r["_annotator_id"] for r in read_jsonl(out)] == ["carol"]  # the earlier export stays
 
 
 def test_progress_reaches_the_total(store, tmp_path):
@@ -269,6 +270,8 @@ def test_bad_arguments_are_clear_errors(store, tmp_path):
     with pytest.raises(ExportError, match="project file itself"):
         export(store, "jsonl", store.path)
     (tmp_path / "file").write_text("x")
+    doc, _ = store.add_document("Something to export.")
+    store.save_annotation(doc, "alice", "accept", [])
     with pytest.raises(ExportError, match="cannot write"):
         export(store, "jsonl", tmp_path / "file" / "o.jsonl")
 

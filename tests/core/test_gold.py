@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.core.team.majority import auto_accept
 from annotator.core.team.gold import (
-    KIND_REVIEW, KIND_UNANIMOUS, GoldSummary, auto_accept, disputed_ids, gold_for, iter_gold,
+    KIND_REVIEW, KIND_UNANIMOUS, GoldSummary, disputed_ids, gold_for, iter_gold,
     learned_version, summarize, unanimous_shared,
 )
 from annotator.core.text.model import Span
@@ -28,7 +29,7 @@ def test_the_policy_on_each_kind_of_document(store: Store, docs: list[int]):
     store.save_annotation(b, "bob", "accept", [PERSON])
     store.save_annotation(c, "alice", "accept", [PERSON])                # two differ
     store.save_annotation(c, "bob", "accept", [ORG])
-    store.save_annotation(d, "alice", "accept", [PERSON])                # a reject is no version
+    store.save_annotation(d, "alice", "accept", [PERSON])                # accept vs reject: disputed
     store.save_annotation(d, "bob", "reject", [ORG])
     store.save_annotation(e, "alice", "ignore", [PERSON])                # only skipped: no gold
     store.save_annotation(f, "alice", "accept", [PERSON])                # differ, then reviewed
@@ -38,18 +39,18 @@ def test_the_policy_on_each_kind_of_document(store: Store, docs: list[int]):
     assert gold_for(store, a).kind == KIND_UNANIMOUS and gold_for(store, a).made_by == "alice"
     assert gold_for(store, b).made_by == "alice+bob" and gold_for(store, b).spans == (PERSON,)
     assert gold_for(store, c) is None
-    assert gold_for(store, d).made_by == "alice"
+    assert gold_for(store, d) is None
     assert gold_for(store, e) is None
     review = gold_for(store, f)
     assert (review.kind, review.made_by, review.spans, review.annotators) == (
         KIND_REVIEW, "reviewed:rita", (ORG,), ("alice", "bob"))
 
     summary = GoldSummary()
-    assert [doc.id for doc, _ in iter_gold(store, summary=summary)] == [a, b, d, f]
-    assert (summary.reviewed, summary.unanimous, summary.disputed) == (1, 3, [c])
+    assert [doc.id for doc, _ in iter_gold(store, summary=summary)] == [a, b, f]
+    assert (summary.reviewed, summary.unanimous, summary.disputed) == (1, 2, [c, d])
     fast = summarize(store)
-    assert (fast.reviewed, fast.unanimous, fast.disputed, fast.gold) == (1, 3, [c], 4)
-    assert disputed_ids(store) == [c]
+    assert (fast.reviewed, fast.unanimous, fast.disputed, fast.gold) == (1, 2, [c, d], 3)
+    assert disputed_ids(store) == [c, d]
 
 
 def test_same_spans_in_another_order_or_json_form_are_unanimous(store: Store, docs: list[int]):
@@ -86,9 +87,9 @@ def test_auto_accept_reviews_unanimous_shared_documents_once(store: Store, docs:
     store.save_annotation(c, "alice", "accept", [PERSON])
     store.save_annotation(c, "bob", "accept", [ORG])
     assert [doc_id for doc_id, _ in unanimous_shared(store)] == [b]
-    assert auto_accept(store, "rita") == 1
+    assert auto_accept(store, "rita", majority=False).accepted == 1
     review = store.get_review(b)
     assert (review.reviewer, review.spans, review.sources) == ("rita", (PERSON,), ("alice", "bob"))
-    assert auto_accept(store, "rita") == 0
+    assert auto_accept(store, "rita", majority=False).accepted == 0
     with pytest.raises(ValueError):
         auto_accept(store, "")

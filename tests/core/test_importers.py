@@ -130,10 +130,12 @@ def test_detect_format(tmp_path):
     (tmp_path / "b.txt").write_text("x")
     (tmp_path / "b.ann").write_text("")
     assert detect_format(tmp_path / "b.txt") == "brat"
-    with pytest.raises(RecordError, match="unknown file type '.docx'"):
-        detect_format(tmp_path / "a.docx")
+    for name, fmt in [("a.docx", "docx"), ("a.ODT", "odt"), ("a.pdf", "pdf"), ("a.htm", "html"), ("a.html", "html")]:
+        assert detect_format(tmp_path / name) == fmt
+    with pytest.raises(RecordError, match="unknown file type '.pages'"):
+        detect_format(tmp_path / "a.pages")
     assert set(FORMATS) == {"txt", "jsonl", "doccano", "csv", "brat", "conll", "spacy", "label-studio",
-                            "webanno"}
+                            "webanno", "docx", "odt", "pdf", "html"}
 
 
 def test_detect_format_looks_inside_json_and_tsv(tmp_path):

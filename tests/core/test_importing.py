@@ -197,12 +197,12 @@ def test_a_file_is_one_transaction(store, tmp_path):
 
 
 def test_missing_path_and_unknown_type(store, tmp_path):
-    (tmp_path / "notes.docx").write_bytes(b"PK")
-    report = import_paths(store, [tmp_path / "nope.txt", tmp_path / "notes.docx"])
+    (tmp_path / "notes.pages").write_bytes(b"Ferry notes")
+    report = import_paths(store, [tmp_path / "nope.txt", tmp_path / "notes.pages"])
     assert [str(e) for e in report.errors] == [
         f"{tmp_path / 'nope.txt'}: no such file or folder",
-        f"{tmp_path / 'notes.docx'}: unknown file type '.docx'; use --format with one of "
-        "txt, jsonl, doccano, csv, brat, conll, spacy, label-studio, webanno"]
+        f"{tmp_path / 'notes.pages'}: unknown file type '.pages'; use --format with one of "
+        "txt, jsonl, doccano, csv, brat, conll, spacy, label-studio, webanno, docx, odt, pdf, html"]
 
 
 # ---- folders, formats, progress, streaming ---------------------------------------------------

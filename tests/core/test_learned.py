@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.learning.learned import GoldMatcher, combine
+from annotator.core.learning.learned import GoldMatcher
 from annotator.core.text.model import Span
+from annotator.core.learning.precedence import compose_spans
 from annotator.core.store import Store
 from annotator.core.learning.suggest import Suggester, save_label_map, suggest_documents
 from annotator.core.learning.suggestions import current_suggestions
@@ -118,19 +119,20 @@ def test_propose_excludes_a_documents_own_votes():
     assert [s.key() for s in m.propose("plimbo fell", exclude_doc=8)] == [(0, 6, "ORG")]
 
 
-def test_combine_never_overlaps():
+def test_learned_spans_win_over_the_model_spans_they_overlap():
     model = [Span(0, 5, "ORG", "model"), Span(6, 20, "DATE", "model"), Span(30, 40, "GPE", "model")]
     gold = [Span(3, 8, "PERSON", "gold"), Span(15, 20, "DATE", "gold"), Span(32, 35, "LOC", "gold"),
             Span(34, 38, "ORG", "gold")]
-    out = combine(model, gold)
+    out = compose_spans(model + gold)
     assert all(a.end <= b.start for a, b in zip(out, out[1:]))
     keys = [s.key() for s in out]
     assert (3, 8, "PERSON") in keys and (0, 5, "ORG") not in keys  # gold wins on overlap
     assert (32, 35, "LOC") in keys and (30, 40, "GPE") not in keys
-    # A wider model span with the gold's own label is kept ("november 2017" over a learned "2017").
-    assert (15, 20, "DATE") not in keys and (3, 8, "PERSON") in keys
-    assert combine([Span(0, 13, "DATE")], [Span(9, 13, "DATE", "gold")]) == [Span(0, 13, "DATE")]
-    assert combine([], []) == []
+    # A wider model span with a learned span's label no longer wins: the learned "2017" stands
+    # (the old exception lost both when the wider span also overlapped another learned span).
+    assert (15, 20, "DATE") in keys and (6, 20, "DATE") not in keys
+    assert compose_spans([Span(0, 13, "DATE", "model"), Span(9, 13, "DATE", "gold")]) == [Span(9, 13, "DATE")]
+    assert compose_spans([]) == []
 
 
 def test_current_suggestions_use_project_labels_and_label_map(store: Store):

@@ -28,7 +28,11 @@ def test_span_agreement_three_annotators():
     kinds = span_agreement({"alice": ALICE, "bob": BOB, "carol": carol})
     assert kinds[Span(0, 7, "PERSON")] == "all"
     assert kinds[Span(42, 48, "DATE")] == "some"  # two of three
-    assert initial_final({"alice": ALICE, "bob": BOB, "carol": carol}) == [Span(0, 7, "PERSON")]
+    # Three annotators: the final version starts from what a majority (2 of 3) agrees on.
+    assert initial_final({"alice": ALICE, "bob": BOB, "carol": carol}) == [Span(0, 7, "PERSON"),
+                                                                          Span(42, 48, "DATE")]
+    # With k = 3 (the project's setting), only what all three hold.
+    assert initial_final({"alice": ALICE, "bob": BOB, "carol": carol}, 3) == [Span(0, 7, "PERSON")]
     # Sources do not make spans different.
     assert span_agreement({"a": [Span(0, 7, "PERSON", "model")], "b": [Span(0, 7, "PERSON")]}) == \
         {Span(0, 7, "PERSON"): "all"}
@@ -40,9 +44,9 @@ def disputed(store):
                                   ("Paris is in France.", {}), ("No one here.", {})])
     d1, d2, d3, d4 = ids
     store.save_annotation(d1, "alice", "accept", ALICE)
-    store.save_annotation(d1, "bob", "accept", BOB)            # score 1 - 2/7
+    store.save_annotation(d1, "bob", "accept", BOB)            # score 1 - alpha = 210/354
     store.save_annotation(d2, "alice", "accept", [Span(0, 5, "ORG")])
-    store.save_annotation(d2, "bob", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])  # 1 - 2/3
+    store.save_annotation(d2, "bob", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])  # 36/58
     store.save_annotation(d3, "alice", "accept", [Span(0, 5, "GPE")])
     store.save_annotation(d3, "bob", "accept", [Span(0, 5, "GPE")])  # agree: not disputed
     store.save_annotation(d4, "alice", "accept", [Span(0, 6, "PERSON")])  # one annotator only
@@ -52,20 +56,25 @@ def disputed(store):
 def test_documents_with_disagreement_most_disputed_first(disputed):
     store, (d1, d2, d3, d4) = disputed
     got = documents_with_disagreement(store)
-    assert [d for d, _ in got] == [d1, d2]
-    assert got[0][1] == pytest.approx(5 / 7) and got[1][1] == pytest.approx(1 / 3)
+    # 1 - alpha of the tokens. d2 (Apple hired Tim Cook .): Tim and Cook differ, D = 2 + 2; tags
+    # B-ORG 2, O 6, B-PER 1, I-PER 1 of n = 10: 1 - alpha = 9 * 4 / (100 - 42) = 36/58.
+    # d1 (see test_agreement): 210/354. Exact F1 would rank them the other way (1/3 vs 5/7),
+    # though bob only added a name in d2 while d1 disagrees on boundaries and labels too:
+    # d2's missed name is half of what it holds.
+    assert [d for d, _ in got] == [d2, d1]
+    assert got[0][1] == pytest.approx(36 / 58) and got[1][1] == pytest.approx(210 / 354)
 
 
 def test_next_disputed_skips_reviewed_and_wraps(disputed):
     store, (d1, d2, d3, d4) = disputed
-    assert next_disputed(store, None) == d1
-    assert next_disputed(store, d1) == d2
-    assert next_disputed(store, d2) == d1  # wraps around
-    review = accept_review(store, d1, "lead", [Span(0, 7, "PERSON")], ["bob", "alice", "bob"])
+    assert next_disputed(store, None) == d2
+    assert next_disputed(store, d2) == d1
+    assert next_disputed(store, d1) == d2  # wraps around
+    review = accept_review(store, d2, "lead", [Span(0, 5, "ORG")], ["bob", "alice", "bob"])
     assert review.sources == ("alice", "bob") and review.reviewer == "lead"
-    assert store.get_review(d1).spans == (Span(0, 7, "PERSON"),)
-    assert next_disputed(store, d1) == d2
-    assert next_disputed(store, d2) is None  # d1 is reviewed now
-    assert next_disputed(store, d2, skip_reviewed=False) == d1
+    assert store.get_review(d2).spans == (Span(0, 5, "ORG"),)
+    assert next_disputed(store, d2) == d1
+    assert next_disputed(store, d1) is None  # d2 is reviewed now
+    assert next_disputed(store, d1, skip_reviewed=False) == d2
     with pytest.raises(ValueError):
-        accept_review(store, d2, "", [], ["alice"])
+        accept_review(store, d1, "", [], ["alice"])

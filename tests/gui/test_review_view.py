@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,7 +12,6 @@ from annotator.core.store import Store
 from annotator.gui.project import Project
 from annotator.gui.review.review_view import ReviewView, open_review_window
 
-SHOTS = Path("/work/shots")
 
 TEXT1 = ("Cambodian Prime Minister Hun Sen has responded positively to a letter from U.S. President "
          "Donald Trump. A letter from Hun Sen dated Tuesday accepted Trump's invitation to a meeting "
@@ -82,14 +80,14 @@ def view(qtbot, merged):
     widget.resize(1500, 950)
     widget.show()
     qtbot.waitExposed(widget)
-    qtbot.waitUntil(lambda: widget.agreement is not None, timeout=20000)
+    qtbot.waitUntil(lambda: widget.agreement is not None and widget.listed, timeout=20000)
     yield widget, store, ids
     widget.shutdown()
 
 
 def test_review_shows_both_versions_and_starts_from_agreement(view, qtbot):
     widget, store, (d1, d2, d3) = view
-    # Most disputed first: doc 1 (exact F1 2*5/18 -> 0.44 disagreement), doc 2 (4/6 -> 0.33); doc 3 agrees.
+    # Least agreement first (1 - alpha of the tokens): doc 1, doc 2; doc 3 agrees.
     items = [widget.doc_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.doc_list.count())]
     assert items == [d1, d2]
     assert widget.current_document() == d1
@@ -111,12 +109,16 @@ def test_review_shows_both_versions_and_starts_from_agreement(view, qtbot):
     # -> F1 = 18/28 = 0.643; boundary-only pairs Donald Trump/Trump and the United States/United
     # States -> partial F1 = 2*11/28 = 0.786.
     table = widget.agreement_table
-    first = [table.item(0, j).text() for j in range(table.columnCount())]
-    assert first == ["alice / bob", "0.643", "0.786", first[3], "3"]
+    rows = [[table.item(i, j).text() for j in range(table.columnCount())] for i in range(table.rowCount())]
+    # All annotators first (two here: the same figures as their pair), then the pair, each per label.
+    assert rows[0][:3] == ["All annotators", "0.643", "0.786"] and rows[0][5] == "3"
+    pair = next(r for r in rows if r[0] == "alice / bob")
+    assert pair[:3] == ["alice / bob", "0.643", "0.786"] and pair[5] == "3" and pair[4] == rows[0][4]
+    assert float(pair[4]) < 1  # alpha
     assert table.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff  # fits its panel
 
 
-def test_click_copies_keys_edit_and_accept_saves_review(view, qtbot):
+def test_click_copies_keys_edit_and_accept_saves_review(view, qtbot, shots):
     widget, store, (d1, d2, d3) = view
     final = widget.final_editor()
     bob, alice = widget.annotator_editors()["bob"], widget.annotator_editors()["alice"]
@@ -135,18 +137,18 @@ def test_click_copies_keys_edit_and_accept_saves_review(view, qtbot):
     click_span(qtbot, alice, sp(TEXT1, "Tuesday", "DATE"))
     click_span(qtbot, alice, sp(TEXT1, "Donald Trump", "PERSON"))
     click_span(qtbot, bob, sp(TEXT1, "Trump", "ORG", 1))
+    assert final.selected_span() is None  # copied, not selected: a key would set the next label
+    click_span(qtbot, final, sp(TEXT1, "Trump", "ORG", 1))
     assert final.selected_span() == sp(TEXT1, "Trump", "ORG", 1)
     final.setFocus()
-    qtbot.keyClick(final.text_edit(), Qt.Key.Key_1)  # PERSON's key relabels the selected span
+    qtbot.keyClick(final.text_edit(), Qt.Key.Key_1)  # PERSON's key relabels the span clicked
     assert sp(TEXT1, "Trump", "PERSON", 1) in final.spans()
     final.select_span(sp(TEXT1, "Tuesday", "DATE"))
     qtbot.keyClick(final.text_edit(), Qt.Key.Key_Delete)
     assert sp(TEXT1, "Tuesday", "DATE") not in final.spans()
     click_span(qtbot, alice, sp(TEXT1, "Tuesday", "DATE"))  # changed my mind: put it back
     final.select_span(None)
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert widget.grab().save(str(SHOTS / "review.png"))
+    assert widget.grab().save(str(shots / "review.png"))
 
     expected = sorted(AGREED1 + [sp(TEXT1, "the United States", "GPE"), sp(TEXT1, "Tuesday", "DATE"),
                                  sp(TEXT1, "Donald Trump", "PERSON"), sp(TEXT1, "Trump", "PERSON", 1)])
@@ -188,7 +190,9 @@ def test_no_disputed_documents(qtbot, db_path):
 def test_entry_points_for_the_main_window(qtbot, merged):
     project, ids = merged
     window = open_review_window(project, "lead")
-    assert window.isWindow() and window.isVisible() and window.current_document() == ids[0]
+    assert window.isWindow() and window.isVisible()
+    qtbot.waitUntil(lambda: window.listed, timeout=20000)  # listed off the GUI thread
+    assert window.current_document() == ids[0]
     area = window.screen().availableGeometry()
     assert window.width() <= area.width() and window.height() <= area.height()
     qtbot.waitUntil(lambda: window.agreement is not None, timeout=20000)
@@ -201,6 +205,7 @@ def test_disputed_marks_and_accept_all_unanimous(qtbot, merged):
     project, ids = merged
     widget = ReviewView(project, "lead")
     qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.listed, timeout=20000)
     texts = [widget.doc_list.item(i).text() for i in range(widget.doc_list.count())]
     assert texts and all(t.startswith("⚑") for t in texts)  # nobody has reviewed them yet
     assert "higher means more disagreement" in widget.list_title.text()
@@ -208,7 +213,8 @@ def test_disputed_marks_and_accept_all_unanimous(qtbot, merged):
     with qtbot.waitSignal(project.reviewSaved, timeout=5000):
         saved = widget.accept_unanimous()
     assert saved == 1 and project.store.reviewed_document_ids() == [ids[2]]  # Paris: both agree
-    assert "Reviewed 1 unanimous document" in widget.status.text()
+    assert widget.status.text() == "Reviewed 1 document as lead: 1 unanimous; 2 disputed documents left."
+    assert project.store.get_review(ids[2]).method == "unanimous"
     assert widget.accept_unanimous() == 0  # idempotent
     qtbot.waitUntil(lambda: widget.agreement is not None, timeout=20000)
     quality = widget.agreement_panel.quality
@@ -220,3 +226,63 @@ def qtbot_top_levels():
     from PySide6.QtWidgets import QApplication
 
     return QApplication.topLevelWidgets()
+
+
+def test_the_unchanged_column_uses_what_the_window_showed(qtbot, tmp_path):
+    """Issue 23 §4: bob accepted the ★ and model suggestions as shown: 100% unchanged in the
+    review window's column, as in `agreement --json` (tests/core/test_unchanged.py)."""
+    from tests.core.test_unchanged import build
+
+    path = tmp_path / "team.db"
+    build(path)
+    project = Project(path, "lead")
+    widget = ReviewView(project, "lead")
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.agreement is not None, timeout=20000)
+    table = widget.agreement_panel.quality
+    header = table.horizontalHeaderItem(2)
+    assert header.text() == "As shown" and "window showed" in header.toolTip()
+    cells = {table.item(r, 0).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+    assert cells == {"alice": "50%", "bob": "100%", "carol": "n/a"}
+    widget.shutdown()
+    project.close()
+
+
+def test_the_list_is_made_off_the_gui_thread_and_the_window_never_waits_for_it(qtbot, merged, monkeypatch):
+    """Scoring a disputed document tokenizes it (1 - alpha): hundreds took seconds on the GUI
+    thread when the window opened. The list comes from a worker; the window opens at once,
+    and a review saved before the list is in moves on when it arrives."""
+    import threading
+
+    from annotator.core.team import review as review_module
+    from annotator.gui.review import disputed_list
+
+    project, (d1, d2, _d3) = merged
+    release, threads = threading.Event(), []
+    real_table, real_tokenize = disputed_list.disagreement_table, review_module.tokenize
+
+    def held_table(store, **kwargs):  # type: ignore[no-untyped-def]
+        release.wait(20)
+        return real_table(store, **kwargs)
+
+    def tokenize(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return real_tokenize(*args, **kwargs)
+
+    monkeypatch.setattr(disputed_list, "disagreement_table", held_table)
+    monkeypatch.setattr(review_module, "tokenize", tokenize)
+    monkeypatch.setattr(review_module, "_ROWS", type(review_module._ROWS)())  # nothing scored yet
+    widget = ReviewView(project, "lead")  # returns although the listing is held
+    qtbot.addWidget(widget)
+    assert not widget.listed and widget.current_document() is None
+    assert "Finding the documents" in widget.title.text() and not widget.accept_button.isEnabled()
+    widget.set_document(d2)  # opened meanwhile (the agreement panel's documents) and accepted
+    assert widget.accept() and project.store.get_review(d2) is not None
+    release.set()
+    qtbot.waitUntil(lambda: widget.listed, timeout=20000)
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert widget.current_document() == d1  # moved on from the review saved before the list came
+    texts = [widget.doc_list.item(i).text() for i in range(widget.doc_list.count())]
+    assert texts[0].startswith(f"⚑ #{d1}") and texts[1].startswith(f"✓ #{d2}")
+    widget.shutdown()

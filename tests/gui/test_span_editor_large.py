@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from annotator.core.text.model import Span
-from annotator.gui.editor import span_editor
+from annotator.gui.editor import span_paint
 from tests.gui.span_helpers import click, drag, make_editor
 from tests.reliability.large import big_article
 
@@ -92,7 +92,7 @@ def test_drag_click_relabel_delete_undo_in_the_middle(qtbot, big):
     editor.set_active_label("ORG")
     drag(qtbot, editor, free + 1, word_end - 1)  # snapped to the whole word
     new = Span(free, word_end, "ORG")
-    assert new in editor.spans() and editor.selected_span() == new
+    assert new in editor.spans() and editor.selected_span() is None  # drawn, not selected
     click(qtbot, editor, target.start + 1)
     assert editor.selected_span() == target
     assert editor.relabel_selected("GPE")
@@ -132,13 +132,13 @@ def test_read_only_rows_select_on_click(qtbot, big):
 
 def test_too_many_spans_on_screen_drop_tags_and_say_so(qtbot, big, monkeypatch):
     editor, text, spans = big
-    monkeypatch.setattr(span_editor, "MAX_TAGGED_SPANS", 3)
+    monkeypatch.setattr(span_paint, "MAX_TAGGED_SPANS", 3)
     notes = []
     editor.drawingChanged.connect(lambda: notes.append(editor.drawing_note()))
     editor.text_edit().viewport().repaint()
     assert editor.drawing_note() and "tags hidden" in editor.drawing_note()
     assert editor._tags == [] and notes
-    monkeypatch.setattr(span_editor, "MAX_TAGGED_SPANS", 10_000)
+    monkeypatch.setattr(span_paint, "MAX_TAGGED_SPANS", 10_000)
     editor.text_edit().viewport().repaint()
     assert editor.drawing_note() is None
 

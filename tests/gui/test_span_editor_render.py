@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from pathlib import Path
 
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QHelpEvent, QImage
@@ -17,7 +16,6 @@ from annotator.gui.editor import span_style
 from annotator.gui.editor.span_editor import LONG_PARAGRAPH, display_text
 from tests.gui.span_helpers import char_point, make_editor, u16
 
-SHOTS = Path("/work/shots")
 TEXT = ("Prime minister Hun Sen wrote to Donald Trump on Tuesday.\n"
         "The letter was shared in Phnom Penh and read in Washington by the FBI.")
 COLORS = {label.name: QColor(label.color) for label in default_labels()}
@@ -173,7 +171,7 @@ def test_tooltip_names_label_and_source(qtbot):
     QToolTip.hideText()
 
 
-def test_screenshot_of_seed_article(qtbot, seed_text):
+def test_screenshot_of_seed_article(qtbot, seed_text, shots):
     """Model suggestions, gold-learned suggestions, confirmed spans and a selected one."""
     editor = make_editor(qtbot, 980, 640)
     text = seed_text
@@ -194,8 +192,7 @@ def test_screenshot_of_seed_article(qtbot, seed_text):
     editor.select_span(selected)
     editor.text_edit().verticalScrollBar().setValue(0)
     assert len(spans) >= 12
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / "editor.png"
+    path = shots / "editor.png"
     QApplication.processEvents()
     assert editor.grab().save(str(path))
     assert path.stat().st_size > 10_000

@@ -169,7 +169,8 @@ def test_astral_characters_keep_code_point_offsets_into_the_store(qtbot, db_path
     key(qtbot, w, K.Key_1)
     start = text.index("Emmanuel")
     drag(qtbot, w, start, start + len("Emmanuel Macron"))
-    key(qtbot, w, K.Key_3)  # the new span is selected: 3 relabels it GPE
+    click_span(qtbot, w, Span(start, start + 15, "PERSON"))
+    key(qtbot, w, K.Key_3)  # the span clicked: 3 relabels it GPE
     key(qtbot, w, K.Key_Escape)  # unselect; 3 now makes GPE the active label
     key(qtbot, w, K.Key_3)
     b = text.index("Berlin")

@@ -16,7 +16,6 @@ from annotator.gui import actions
 from tests.gui.window_helpers import ARTICLES, key, open_window
 from tests.reliability.large import big_article
 
-SHOTS = Path("/work/shots")
 
 
 @functools.lru_cache(maxsize=2)
@@ -56,7 +55,7 @@ def _open_with_ticks(qtbot, window, doc_id):
     return ticks
 
 
-def test_the_event_loop_keeps_turning_while_a_5_mb_document_opens(qtbot, big_project):
+def test_the_event_loop_keeps_turning_while_a_5_mb_document_opens(qtbot, big_project, shots):
     db_path, ids = big_project
     w = open_window(qtbot, db_path)
     assert w.current_id == ids[0]
@@ -76,8 +75,7 @@ def test_the_event_loop_keeps_turning_while_a_5_mb_document_opens(qtbot, big_pro
     assert w.editor.spans() == list(para_spans)
     w.editor.text_edit().viewport().repaint()
     assert w.editor._tags and w.editor.drawing_note() is None  # tags drawn, nothing left out
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert w.grab().save(str(SHOTS / "window-5mb.png"))
+    assert w.grab().save(str(shots / "window-5mb.png"))
 
 
 def test_edits_of_a_5_mb_document_are_saved_as_small_edits(qtbot, big_project):

@@ -18,7 +18,6 @@ from annotator.gui.model import training
 from annotator.gui.dialogs.train_dialog import TrainDialog
 from tests.gui.window_helpers import ARTICLES, key, make_project, open_window, reactivate
 
-SHOTS = Path("/work/shots")
 NEW_ARTICLES = ["Reuters reported that Siemens will hire in Munich.",
                 "Barack Obama visited Nairobi with Michelle Obama."]
 
@@ -56,7 +55,7 @@ def make_teammate_file(path: Path) -> None:
         s.save_annotation(by_text[t], "alice", "accept", [sp(t, "Barack Obama", "PERSON"), sp(t, "Nairobi", "GPE")])
 
 
-def test_merge_from_the_file_menu_then_review_both_annotators(qtbot, tmp_path, monkeypatch):
+def test_merge_from_the_file_menu_then_review_both_annotators(qtbot, tmp_path, monkeypatch, shots):
     db = tmp_path / "alice.db"
     ids = make_project(db)
     with Store(db) as s:
@@ -87,15 +86,15 @@ def test_merge_from_the_file_menu_then_review_both_annotators(qtbot, tmp_path, m
     assert len(w.reviews.views) == 1
     view = w.reviews.views[0]
     assert view.isWindow() and view.isVisible() and view.reviewer == "alice"
+    qtbot.waitUntil(lambda: view.listed, timeout=20000)  # listed off the GUI thread
     assert view.current_document() == ids[0]  # the one where they disagree
     assert set(view.annotator_editors()) == {"alice", "bob"}
     qtbot.waitUntil(lambda: view.agreement is not None, timeout=20000)
     assert [(p.a, p.b) for p in view.agreement.pairs] == [("alice", "bob")]
     w.menu_actions["agreement"].trigger()  # the same window, not a second one
     assert w.reviews.views == [view]
-    SHOTS.mkdir(parents=True, exist_ok=True)
     qtbot.wait(100)
-    assert view.grab().save(str(SHOTS / "review_from_menu.png"))
+    assert view.grab().save(str(shots / "review_from_menu.png"))
     # Its plain keys go to it, not to the window behind (A accepts the review, not a document).
     view.activateWindow()
     qtbot.waitUntil(view.isActiveWindow, timeout=5000)
@@ -127,7 +126,7 @@ def gold_project(db: Path) -> tuple[list[int], list[int]]:
     return ids[:12], ids[12:]
 
 
-def test_train_from_gold_in_the_background_then_use_the_trained_model(qtbot, tmp_path, monkeypatch):
+def test_train_from_gold_in_the_background_then_use_the_trained_model(qtbot, tmp_path, monkeypatch, shots):
     db = tmp_path / "news.db"
     gold, open_ids = gold_project(db)
     w = open_window(qtbot, db)  # manual labelling: no model loaded
@@ -141,9 +140,8 @@ def test_train_from_gold_in_the_background_then_use_the_trained_model(qtbot, tmp
         seen["dialog"] = dialog
         dialog.max_steps.setValue(10)
         dialog.eval_split.setValue(0.25)
-        SHOTS.mkdir(parents=True, exist_ok=True)
         dialog.show()
-        dialog.grab().save(str(SHOTS / "train_dialog.png"))
+        dialog.grab().save(str(shots / "train_dialog.png"))
         dialog.hide()
         return 1
 
@@ -212,7 +210,7 @@ def test_train_from_gold_in_the_background_then_use_the_trained_model(qtbot, tmp
                     timeout=60000)
     w.trained_menu.fill()
     assert w.trained_menu.actions()[0].isChecked()
-    save_with_model_menu(qtbot, w, SHOTS / "window_model_menu.png")
+    save_with_model_menu(qtbot, w, shots / "window_model_menu.png")
 
 
 def save_with_model_menu(qtbot, w, path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,10 +10,9 @@ from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, Span
 from annotator.core.store import Store
 from tests.gui.window_helpers import drag, key, make_project, open_window
 
-SHOTS = Path("/work/shots")
 
 
-def test_launch_on_seeded_project_shows_model_suggestions(qtbot, db_path):
+def test_launch_on_seeded_project_shows_model_suggestions(qtbot, db_path, shots):
     pytest.importorskip("annotator.core.ops.importing")
     from annotator.core.project import open_project
 
@@ -37,9 +35,8 @@ def test_launch_on_seeded_project_shows_model_suggestions(qtbot, db_path):
     # Nothing was edited: no draft was written just because suggestions arrived.
     with Store(db_path) as s:
         assert s.get_draft(first, "alice") is None
-    SHOTS.mkdir(parents=True, exist_ok=True)
     qtbot.wait(200)
-    assert w.grab().save(str(SHOTS / "window.png"))
+    assert w.grab().save(str(shots / "window.png"))
 
 
 def test_suggestions_never_replace_an_edit_made_while_the_model_loads(qtbot, db_path):

@@ -87,22 +87,6 @@ def hub(pg_server: PgServer) -> Hub:
     return new_hub(pg_server)
 
 
-def downgrade(conn, version: int) -> None:  # type: ignore[no-untyped-def]
-    """Make a hub look as the release that made `version` left it (as its admin): undo, newest
-    first, what each later hub migration did."""
-    group = conn.execute("SELECT value FROM hub.settings WHERE key = 'annotators_role'").fetchone()[0]
-    undo = {
-        3: ["DROP FUNCTION hub.claim(integer)", "ALTER FUNCTION hub.claim_uncapped(integer) RENAME TO claim",
-            f'GRANT EXECUTE ON FUNCTION hub.claim(integer) TO "{group}"'],
-        2: ["DROP FUNCTION hub.add_decision_time", "DROP TABLE hub.decision_times"],
-    }
-    current = conn.execute("SELECT max(version) FROM hub.schema_version").fetchone()[0]
-    for n in range(current, version, -1):
-        for statement in undo[n]:
-            conn.execute(statement)
-    conn.execute("DELETE FROM hub.schema_version WHERE version > %s", (version,))
-
-
 def project_maker(folder: Path):  # type: ignore[no-untyped-def]
     from annotator.core.store import Store
 
@@ -138,3 +122,62 @@ def sync_until_the_server_stops(pg_server: PgServer, path: Path, url: str, stage
     finally:
         if not pg_server.running():
             pg_server.start()
+
+
+def undo_teamwork_migration(conn) -> None:  # type: ignore[no-untyped-def]
+    """Undo the notes/guidelines migration (hub schema TEAMWORK_VERSION) on the admin's hub."""
+    from annotator.core.hub.schema import MIGRATIONS, TEAMWORK_VERSION
+
+    for function in ("merge_note", "merge_guideline", "merge_review_decided", "keep_guideline_history"):
+        conn.execute(f"DROP FUNCTION hub.{function} CASCADE")
+    for table in ("notes", "guideline_history", "guidelines"):
+        conn.execute(f"DROP TABLE hub.{table}")
+    for table in ("reviews", "review_history"):
+        conn.execute(f"ALTER TABLE hub.{table} DROP COLUMN method")
+    conn.execute(next(sql for sql in MIGRATIONS[0] if "hub.keep_review_history()" in sql)
+                 .replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
+    conn.execute("DELETE FROM hub.schema_version WHERE version = %s", (TEAMWORK_VERSION,))
+
+
+def undo_patterns_migration(conn) -> None:  # type: ignore[no-untyped-def]
+    """Undo the patterns migration (hub schema PATTERNS_VERSION) on the admin's hub."""
+    from annotator.core.hub.schema import PATTERNS_VERSION
+
+    conn.execute("DROP FUNCTION hub.merge_pattern")
+    conn.execute("DROP TABLE hub.patterns")
+    conn.execute("DELETE FROM hub.schema_version WHERE version = %s", (PATTERNS_VERSION,))
+
+
+def undo_decision_times_migration(conn) -> None:  # type: ignore[no-untyped-def]
+    """Undo the decision records' migration (hub schema DECISION_TIMES_VERSION)."""
+    from annotator.core.hub.schema import DECISION_TIMES_VERSION
+
+    conn.execute("DROP FUNCTION hub.add_decision_time")
+    conn.execute("DROP TABLE hub.decision_times")
+    conn.execute("DELETE FROM hub.schema_version WHERE version = %s", (DECISION_TIMES_VERSION,))
+
+
+def undo_claim_cap_migration(conn) -> None:  # type: ignore[no-untyped-def]
+    """Undo the claim cap (hub schema CLAIM_CAP_VERSION): hub.claim uncapped again."""
+    from annotator.core.hub.schema import CLAIM_CAP_VERSION
+
+    group = conn.execute("SELECT value FROM hub.settings WHERE key = 'annotators_role'").fetchone()[0]
+    conn.execute("DROP FUNCTION hub.claim(integer)")
+    conn.execute("ALTER FUNCTION hub.claim_uncapped(integer) RENAME TO claim")
+    conn.execute(f'GRANT EXECUTE ON FUNCTION hub.claim(integer) TO "{group}"')
+    conn.execute("DELETE FROM hub.schema_version WHERE version = %s", (CLAIM_CAP_VERSION,))
+
+
+def older_hub(conn, version: int) -> None:  # type: ignore[no-untyped-def]
+    """Make the admin's hub what it was before hub schema `version`, to test a newer annotator
+    against an older hub: every later migration undone, newest first (each found by its
+    content, whatever number it has)."""
+    from annotator.core.hub.schema import (
+        CLAIM_CAP_VERSION, DECISION_TIMES_VERSION, PATTERNS_VERSION, SCHEMA_VERSION, TEAMWORK_VERSION,
+    )
+
+    undo = {CLAIM_CAP_VERSION: undo_claim_cap_migration, TEAMWORK_VERSION: undo_teamwork_migration,
+            PATTERNS_VERSION: undo_patterns_migration, DECISION_TIMES_VERSION: undo_decision_times_migration}
+    assert set(range(version, SCHEMA_VERSION + 1)) <= set(undo), "a migration this helper cannot undo"
+    for number in sorted((n for n in undo if n >= version), reverse=True):
+        undo[number](conn)

@@ -158,7 +158,7 @@ def test_a_projects_own_values_the_hub_refuses_stay_local(hub, make_project):
         reason = "label name 'OLD LABEL' must not contain spaces"
         assert report.refused == {("label", reason): 1, ("decision", reason): 1}
         assert report.pushed_decisions["added"] == 1 and report.pushed_documents == 2
-        assert f"  kept local: 1 decision the hub refuses ({reason})" in report.lines()
+        assert f"  kept in this project: 1 decision the hub refuses ({reason})" in report.lines()
         assert sync(a, alice).refused == {("label", reason): 1}  # the label is looked at every sync
         a.rename_label("OLD LABEL", "OLD_LABEL")  # fixed here: it goes up (the old version, in
         fixed = sync(a, alice)                    # the history, stays here)

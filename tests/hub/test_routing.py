@@ -31,7 +31,7 @@ def test_batches_are_disjoint_and_done_documents_leave_the_queue(hub, make_proje
     _settings(hub, overlap_share=0.0)
     alice, bob = hub.add("alice"), hub.add("bob")
     with Store(make_project("lead", TEXTS)) as lead:
-        sync(lead, hub.add("lead"), batch=0)
+        sync(lead, hub.admin_url, batch=0)  # the admin loads the articles: no annotator
     with Store(make_project("alice")) as a, Store(make_project("bob")) as b:
         sync(a, alice, batch=3)
         sync(b, bob, batch=3)
@@ -61,19 +61,25 @@ def test_overlap_documents_go_to_two_annotators(hub, make_project):
     assert 0 < len(overlap) < len(TEXTS)  # the hash picks some, deterministically
     assert hub.count("SELECT count(*) FROM hub.documents") == 0
     with Store(make_project("lead", TEXTS)) as lead:
-        sync(lead, hub.add("lead"), batch=0)
+        sync(lead, hub.admin_url, batch=0)  # the admin loads the articles: no annotator
     assert hub.count("SELECT count(*) FROM hub.documents WHERE needs = 2") == len(overlap)
+    decided: dict[str, set[str]] = {"alice": set(), "bob": set()}
     with Store(make_project("alice")) as a, Store(make_project("bob")) as b:
-        sync(a, alice, batch=100)
-        sync(b, bob, batch=100)
-        assert _held(a) & _held(b) == overlap
-        assert _held(a) | _held(b) == set(TEXTS)
+        for _round in range(4):  # a fair share per sync: both work until the queue is empty
+            for store, url, name in ((a, alice, "alice"), (b, bob, "bob")):
+                sync(store, url, batch=100)
+                for doc_id in store.hub_assigned_ids():
+                    store.save_annotation(doc_id, name, "accept", [])
+                    decided[name].add(store.get_document(doc_id).text)
+                sync(store, url, batch=0)
+        assert decided["alice"] & decided["bob"] == overlap
+        assert decided["alice"] | decided["bob"] == set(TEXTS)
     assert _status(hub)["queue"] == 0
 
 
 def test_settings_recompute_needs(hub, make_project):
     with Store(make_project("lead", TEXTS)) as lead:
-        sync(lead, hub.add("lead"), batch=0)
+        sync(lead, hub.admin_url, batch=0)  # the admin loads the articles: no annotator
     _settings(hub, annotations_per_document=3)
     assert hub.count("SELECT count(*) FROM hub.documents WHERE needs = 3") == 10
 
@@ -82,14 +88,14 @@ def test_expired_assignments_return_to_the_queue(hub, make_project):
     _settings(hub, overlap_share=0.0, assignment_timeout_s=1.0)
     alice, bob = hub.add("alice"), hub.add("bob")
     with Store(make_project("lead", TEXTS[:2])) as lead:
-        sync(lead, hub.add("lead"), batch=0)
+        sync(lead, hub.admin_url, batch=0)  # the admin loads the articles: no annotator
     with Store(make_project("alice")) as a, Store(make_project("bob")) as b:
         sync(a, alice, batch=2)
         sync(b, bob, batch=2)
-        assert len(_held(a)) == 2 and not _held(b)
+        assert _held(a) == {TEXTS[0]} and _held(b) == {TEXTS[1]}  # a fair share each
         time.sleep(1.2)
         sync(b, bob, batch=2)
-        assert _held(b) == set(TEXTS[:2])
-        sync(a, alice, batch=2)  # alice's expired: she holds nothing now (bob has them)
-        assert not _held(a)
-        assert a.count_documents() == 2  # the documents stay in her project
+        assert _held(b) == {TEXTS[0]}  # alice's expired assignment went back to the queue
+        sync(a, alice, batch=2)
+        assert _held(a) == {TEXTS[1]}
+        assert a.count_documents() == 2  # the document she no longer holds stays in her project

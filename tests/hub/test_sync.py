@@ -90,7 +90,7 @@ def test_odd_texts_round_trip_and_a_legacy_nul_text_stays_local(hub, make_projec
         assert report.pushed_documents == 3 and report.pushed_decisions["added"] == 1
         assert report.refused == {("document", "NUL in the text (character 4)"): 1,
                                   ("decision", "its document is not on the hub"): 1}
-        assert "  kept local: 1 document the hub refuses (NUL in the text (character 4))" in report.lines()
+        assert "  kept in this project: 1 document the hub refuses (NUL in the text (character 4))" in report.lines()
         assert sync(a, alice).refused == {}  # the watermarks moved past them
     with Store(make_project("bob")) as b:
         sync(b, bob, pull_all=True)
@@ -104,7 +104,8 @@ def test_labels_and_reviews_travel(hub, make_project):
         a.save_annotation(1, "alice", "accept", [Span(0, 5, "PRODUCT")])
         a.save_review(1, "alice", [], ["alice"])  # alice is no reviewer: stays local
         report = sync(a, alice)
-        assert report.pushed_labels >= 1 and report.kept_local_reviews == 1
+        assert report.pushed_labels >= 1 and report.reviews_waiting_for_role == 1
+        assert report.kept_local_reviews == 0  # hers: kept until her role may review
     with Store(make_project("carol", TEXTS[:1])) as c:
         sync(c, carol)
         assert "PRODUCT" in c.label_names()

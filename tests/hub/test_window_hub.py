@@ -101,10 +101,9 @@ def test_teammates_work_and_assignments_arrive_in_the_list(qtbot, hub, tmp_path,
     """Carol (a lead) put 3 documents on the hub; Alice's 2 are decided. Connecting pulls the
     3 as Alice's assignments (➜, Next takes them first), and Bob's decision on one of Alice's
     documents makes it disputed in her list."""
-    carol, bob = hub.add("carol"), hub.add("bob")
     with Store(tmp_path / "carol.db") as c:
         c.add_documents([(t, {}) for t in ARTICLES[2:]] + [("Lagos hosted the summit.", {})])
-        sync(c, carol, batch=0)  # the lead only adds documents
+        sync(c, hub.admin_url, batch=0)  # the lead (the hub's admin) only adds documents
     make_project(db_path, ARTICLES[:2])
     with Store(db_path) as s:
         for doc_id in (1, 2):
@@ -125,6 +124,7 @@ def test_teammates_work_and_assignments_arrive_in_the_list(qtbot, hub, tmp_path,
     assert w.accept()
     qtbot.waitUntil(lambda: w.current_id == 4, timeout=5000)
 
+    bob = hub.add("bob")  # joins later (alone, Alice's share was the whole queue)
     with Store(tmp_path / "bob.db") as b:
         b.add_documents([(ARTICLES[0], {})])
         b.save_annotation(1, "bob", "accept", [Span(0, 15, "PERSON")])  # not Alice's span

@@ -5,7 +5,8 @@ Usage: python gui_worker.py DB ANNOTATOR [MAX_ACCEPTS]
 For each document it picks a label with a number key, drags over a word, and presses A.
 It prints, flushed, after the window has handled each step:
   draft DOC SPANS_JSON     a span was made (the window saves a draft on every edit)
-  accept DOC SPANS_JSON    the document was accepted with these spans
+  accept DOC SPANS_JSON    the document was accepted with these spans (on disk: a decision
+                           kept while the file was busy is waited for)
 """
 
 from __future__ import annotations
@@ -84,6 +85,13 @@ def drive(app, window, max_accepts: int) -> int:
         emit("draft", doc_id, spans)
         QTest.keyClick(window.editor.text_edit(), Qt.Key.Key_A)
         app.processEvents()
+        # Another program writing (an import) can hold the file past the window's 50 ms: the
+        # decision is then kept and retried (gui/project.py) and the window stays on its
+        # document until it is on disk, as a person sees it. Only then is staying "the last".
+        deadline = time.monotonic() + 60
+        while window.project.waiting_decision is not None and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
         last = window.current_id == doc_id  # the last document: the window stays on it
         emit("accept", doc_id, spans)
         if last or step + 1 == max_accepts:

@@ -119,7 +119,7 @@ def test_side_tables_views_and_full_text_indexes_of_the_user_are_fine(tmp_path, 
     db["documents"].create_index(["added"])
     db.conn.close()
     output, code, _ = invoke(["check", "--db", str(path)])
-    assert code == 0 and output == f"{path}: sound: 300 documents, 80 annotations (40 earlier versions), 1 review, 10 labels"
+    assert code == 0 and output == f"{path}: sound: 300 documents, 80 annotations (40 earlier versions), 1 review, 10 labels, 0 patterns"
     with Store(mine) as ours:
         report = merge_project(ours, path)
         assert report.documents_added == 300 and report.total("added") == 80

@@ -4,8 +4,8 @@ sync.py orchestrates (what to push, in which order, watermarks); pull.py admits 
 what comes back; this module alone speaks SQL to the hub during a sync. The admin's
 statements are the schema's (schema.py, checks.py, roles.py, routing.py).
 
-Rows come back as dataclasses (HubDocument, HubLabel, HubDecision, HubReview, HubTime), never
-as tuples. A value bigger than the project's limits (admission.MAX_TEXT_BYTES for a text,
+Rows come back as dataclasses (HubDocument, HubLabel, HubDecision, HubReview, HubTime,
+HubNote, HubGuideline, HubPattern), never as tuples. A value bigger than the project's limits (admission.MAX_TEXT_BYTES for a text,
 MAX_JSON_BYTES for spans or meta) is not even sent: its column comes back None and its size
 says why, so a crafted 200 MB row costs the puller nothing (pull.py skips it). Reads stream
 through server-side cursors in batches of at most about FETCH_BYTES (a few rows when they are
@@ -19,7 +19,11 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 from annotator.core.admission import MAX_JSON_BYTES, MAX_TEXT_BYTES, MIB
-from annotator.core.hub.schema import DECISION_TIMES_VERSION
+from annotator.core.hub.routing import fair_share
+from annotator.core.hub.schema import DECISION_TIMES_VERSION, PATTERNS_VERSION, TEAMWORK_VERSION
+from annotator.core.text.free_text import MAX_TEXT_BYTES as MAX_NOTE_BYTES
+
+MAX_PATTERN_BYTES = 10_000  # the hub's CHECK on a pattern (schema.py)
 
 FETCH_BYTES = 64 * MIB
 FETCH_ROWS = 1000
@@ -68,6 +72,7 @@ class HubReview:
     spans: str | None
     sources: str | None
     created: float
+    method: str = "hand"    # how it was decided (a hub before TEAMWORK_VERSION: all by hand)
     history: bool = False
     kind = "review"
 
@@ -94,51 +99,124 @@ class HubTime:
         return self.annotator
 
 
-HubRow = HubDecision | HubReview | HubTime
+@dataclass(frozen=True, slots=True)
+class HubNote:
+    """A note on a document (a deleted one is a tombstone: deleted, text '')."""
+
+    hash: str
+    author: str
+    uid: str
+    text: str | None        # None: larger than free_text.MAX_TEXT_BYTES, not fetched
+    created: float
+    updated: float
+    deleted: bool
+    kind = "note"
+
+    @property
+    def who(self) -> str:
+        return self.author
+
+
+@dataclass(frozen=True, slots=True)
+class HubGuideline:
+    """The guidelines (subject '') or a label's description, current or from history."""
+
+    subject: str
+    author: str
+    text: str | None        # None: larger than free_text.MAX_TEXT_BYTES
+    examples: str | None    # JSON list of phrases; None: too large
+    updated: float
+    history: bool = False
+    kind = "guideline"
+
+    @property
+    def who(self) -> str:
+        return self.author
+
+
+@dataclass(frozen=True, slots=True)
+class HubPattern:
+    key: str
+    label: str
+    pattern: str | None     # JSON; None: larger than MAX_PATTERN_BYTES
+    author: str
+    changed: float
+    removed: bool
+    kind = "pattern"
+
+    @property
+    def who(self) -> str:
+        return self.author
+
+
+HubRow = HubDecision | HubReview | HubTime | HubNote
 
 
 def _capped(column: str, limit: int) -> str:
     return f"CASE WHEN octet_length({column}) <= {limit} THEN {column} END"
 
 
-_J = MAX_JSON_BYTES
+_J, _N = MAX_JSON_BYTES, MAX_NOTE_BYTES
 _DOCUMENT_COLS = f"d.hash, {_capped('d.body', MAX_TEXT_BYTES)}, octet_length(d.body), {_capped('d.meta', _J)}, d.added_by"
-# (table, columns after d.hash, record maker)
-_TABLES: list[tuple[str, str, Any]] = [
-    ("decisions", f"x.annotator, x.answer, {_capped('x.spans', _J)}, x.created, x.updated",
-     lambda r: HubDecision(*r)),
-    ("decision_history", f"x.annotator, x.answer, {_capped('x.spans', _J)}, x.created, x.updated",
-     lambda r: HubDecision(*r, history=True)),
-    ("reviews", f"x.reviewer, {_capped('x.spans', _J)}, {_capped('x.sources', _J)}, x.created",
-     lambda r: HubReview(*r)),
-    ("review_history", f"x.reviewer, {_capped('x.spans', _J)}, {_capped('x.sources', _J)}, x.created",
-     lambda r: HubReview(*r, history=True)),
-    ("decision_times", f"x.annotator, x.answer, x.decided, x.seconds, {_capped('x.suggested', _J)}, "
-     f"coalesce(octet_length(x.suggested) > {_J}, false)", lambda r: HubTime(*r)),
-]
+_NOTE_COLS = f"x.author, x.uid, {_capped('x.text', _N)}, x.created, x.updated, x.deleted"
+_GUIDELINE_COLS = f"x.subject, x.author, {_capped('x.text', _N)}, {_capped('x.examples', _N)}, x.updated"
+_PATTERN_COLS = f"key, label, {_capped('pattern', MAX_PATTERN_BYTES)}, author, changed, removed"
 
 
-# The same rows as one result (one cursor, not five: a round trip each), in _TABLES's order:
-# (rank, who, answer, spans or suggested, sources, first time, second time, seconds, too big).
+def _tables(version: int) -> list[tuple[str, str, Any]]:
+    """(table, columns after d.hash, record maker) pulled from a hub at schema `version`."""
+    method = ", x.method" if version >= TEAMWORK_VERSION else ""
+    review = f"x.reviewer, {_capped('x.spans', _J)}, {_capped('x.sources', _J)}, x.created{method}"
+    out: list[tuple[str, str, Any]] = [
+        ("decisions", f"x.annotator, x.answer, {_capped('x.spans', _J)}, x.created, x.updated",
+         lambda r: HubDecision(*r)),
+        ("decision_history", f"x.annotator, x.answer, {_capped('x.spans', _J)}, x.created, x.updated",
+         lambda r: HubDecision(*r, history=True)),
+        ("reviews", review, lambda r: HubReview(*r)),
+        ("review_history", review, lambda r: HubReview(*r, history=True)),
+    ]
+    if version >= DECISION_TIMES_VERSION:
+        out.append(("decision_times", f"x.annotator, x.answer, x.decided, x.seconds, {_capped('x.suggested', _J)}, "
+                    f"coalesce(octet_length(x.suggested) > {_J}, false)", lambda r: HubTime(*r)))
+    if version >= TEAMWORK_VERSION:
+        out.append(("notes", _NOTE_COLS, lambda r: HubNote(*r)))
+    return out
+
+
+# The same rows as one result (one cursor, not six: a round trip each), in _tables's order:
+# (rank, who, answer, spans or suggested, sources, first time, second time, seconds, flag).
+# A review's method rides in `answer`; a note's uid in `answer`, its text in `spans`, its
+# deleted in `flag` (a decision record's flag: its suggested spans were too big).
 _F, _T = "NULL::float8", "NULL::text"
-_UNION: list[tuple[str, str]] = [
-    ("decisions", f"x.annotator, x.answer, {_capped('x.spans', _J)}, {_T}, x.created, x.updated, {_F}, false"),
-    ("decision_history", f"x.annotator, x.answer, {_capped('x.spans', _J)}, {_T}, x.created, x.updated, {_F}, false"),
-    ("reviews", f"x.reviewer, {_T}, {_capped('x.spans', _J)}, {_capped('x.sources', _J)}, x.created, {_F}, {_F}, false"),
-    ("review_history", f"x.reviewer, {_T}, {_capped('x.spans', _J)}, {_capped('x.sources', _J)}, x.created, {_F}, "
-                       f"{_F}, false"),
-    ("decision_times", f"x.annotator, x.answer, {_capped('x.suggested', _J)}, {_T}, x.decided, {_F}, x.seconds, "
-                       f"coalesce(octet_length(x.suggested) > {_J}, false)"),
-]
+
+
+def _union(version: int) -> list[tuple[str, str]]:
+    method = "x.method" if version >= TEAMWORK_VERSION else "'hand'::text"
+    spans = _capped('x.spans', _J)
+    review = f"x.reviewer, {method}, {spans}, {_capped('x.sources', _J)}, x.created, {_F}, {_F}, false"
+    out = [
+        ("decisions", f"x.annotator, x.answer, {spans}, {_T}, x.created, x.updated, {_F}, false"),
+        ("decision_history", f"x.annotator, x.answer, {spans}, {_T}, x.created, x.updated, {_F}, false"),
+        ("reviews", review),
+        ("review_history", review),
+    ]
+    if version >= DECISION_TIMES_VERSION:
+        out.append(("decision_times", f"x.annotator, x.answer, {_capped('x.suggested', _J)}, {_T}, x.decided, {_F}, "
+                                      f"x.seconds, coalesce(octet_length(x.suggested) > {_J}, false)"))
+    if version >= TEAMWORK_VERSION:
+        out.append(("notes", f"x.author, x.uid, {_capped('x.text', _N)}, {_T}, x.created, x.updated, {_F}, x.deleted"))
+    return out
 
 
 def _unified(r: Sequence[Any]) -> HubRow:
-    rank, _doc, digest, who, answer, spans, sources, first, second, seconds, too_big = r
+    rank, _doc, digest, who, answer, spans, sources, first, second, seconds, flag = r
     if rank < 2:
         return HubDecision(digest, who, answer, spans, first, second, history=rank == 1)
     if rank < 4:
-        return HubReview(digest, who, spans, sources, first, history=rank == 3)
-    return HubTime(digest, who, answer, first, seconds, spans, too_big)
+        return HubReview(digest, who, spans, sources, first, answer, history=rank == 3)
+    if rank == 4:
+        return HubTime(digest, who, answer, first, seconds, spans, flag)
+    return HubNote(digest, who, answer, spans, first, second, flag)
 
 
 def _document(row: Sequence[Any]) -> HubDocument:
@@ -173,8 +251,9 @@ class HubStore:
         self.conn, self.version = conn, version
 
     def tables(self) -> list[tuple[str, str, Any]]:
-        """The tables pulled from a hub at this schema version (decision records from 2)."""
-        return [t for t in _TABLES if t[0] != "decision_times" or self.version >= DECISION_TIMES_VERSION]
+        """The tables pulled from a hub at this schema version (decision records from 2, notes
+        from TEAMWORK_VERSION)."""
+        return _tables(self.version)
 
     # ---- labels ----------------------------------------------------------------------------
     def add_labels(self, labels: Sequence[tuple[str, str, str | None, int]]) -> int:
@@ -222,9 +301,8 @@ class HubStore:
     def rows_on_documents(self, hashes: Sequence[str]) -> Iterator[list[HubRow]]:
         """Inside reading() or snapshot(): every decision, review, their history and decision
         record on these documents, current versions before history, streamed."""
-        pulled = {t[0] for t in self.tables()}
         parts = [f"SELECT {rank}, x.document_id, d.hash, {cols} FROM hub.{table} x JOIN d ON d.id = x.document_id"
-                 for rank, (table, cols) in enumerate(_UNION) if table in pulled]
+                 for rank, (table, cols) in enumerate(_union(self.version))]
         cur = self.conn.cursor(name="on_documents")
         cur.execute("WITH d AS (SELECT id, hash FROM hub.documents WHERE hash = ANY(%s)) "
                     + " UNION ALL ".join(parts) + " ORDER BY 1, 2", (list(hashes),))
@@ -246,10 +324,18 @@ class HubStore:
                     return out
 
     def claim(self, batch: int) -> list[tuple[int, str, float]]:
-        """(hub document id, hash, expires) of this annotator's assignments, topped up to batch."""
+        """(hub document id, hash, expires) of this annotator's assignments, topped up to their
+        fair share of the queue, at most batch (routing.fair_share, read in the same transaction)."""
         with self.conn.transaction():
             return self.conn.execute("SELECT document_id, hash, expires FROM hub.claim(%s)",
-                                     (batch,)).fetchall()
+                                     (fair_share(self.conn, batch),)).fetchall()
+
+    def owns_hub(self) -> bool:
+        """True when this session's role owns the hub (the admin: row-level security does not bind it)."""
+        with self.conn.transaction():
+            row = self.conn.execute("SELECT nspowner::regrole::text = session_user FROM pg_namespace "
+                                    "WHERE nspname = 'hub'").fetchone()
+        return bool(row and row[0])
 
     # ---- pulls -----------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -277,3 +363,24 @@ class HubStore:
         cur.execute(f"SELECT {_DOCUMENT_COLS} FROM hub.documents d WHERE d.xid >= %s::text::xid8 "
                     "AND d.xid < %s::text::xid8 ORDER BY d.id", (str(lo), str(hi)))
         yield from _stream(cur, _document)
+
+    def guidelines(self, lo: int, hi: int) -> Iterator[list[HubGuideline]]:
+        """Inside snapshot(): guidelines and label descriptions written with lo <= xid < hi,
+        current versions before history (none on a hub before TEAMWORK_VERSION)."""
+        if self.version < TEAMWORK_VERSION:
+            return
+        for table, history in (("guidelines", False), ("guideline_history", True)):
+            cur = self.conn.cursor(name=f"pull_{table}")
+            cur.execute(f"SELECT {_GUIDELINE_COLS} FROM hub.{table} x WHERE x.xid >= %s::text::xid8 "
+                        "AND x.xid < %s::text::xid8 ORDER BY x.xid", (str(lo), str(hi)))
+            yield from _stream(cur, lambda r, h=history: HubGuideline(*r, history=h))
+
+    def patterns(self, lo: int, hi: int) -> Iterator[list[HubPattern]]:
+        """Inside snapshot(): pattern rows written with lo <= xid < hi, by key (none on a hub
+        before PATTERNS_VERSION)."""
+        if self.version < PATTERNS_VERSION:
+            return
+        cur = self.conn.cursor(name="pull_patterns")
+        cur.execute(f"SELECT {_PATTERN_COLS} FROM hub.patterns WHERE xid >= %s::text::xid8 "
+                    "AND xid < %s::text::xid8 ORDER BY key", (str(lo), str(hi)))
+        yield from _stream(cur, lambda r: HubPattern(*r))

@@ -12,11 +12,15 @@ checks, hub/checks.py; this is for rows from before, or a hub that does not chec
 Rows that pass go through the store's own merge (Store.merge_annotation / merge_review:
 newer current, older to history, twice = once), current versions before history, as
 `annotator merge` does. Only documents this project holds receive rows. Decision records
-(hub.decision_times) are added once (document, annotator, decided), never changed.
+(hub.decision_times) are added once (document, annotator, decided), never changed. Notes
+(issue 24) pass the free-text rule (core/text/free_text.py), a uid, finite times, and go
+through Store.merge_note; guidelines and patterns are admitted by core/hub/teamwork.py and
+core/hub/patterns.py, and counted here when skipped.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -27,9 +31,11 @@ from annotator.core.admission import (
     MAX_JSON_BYTES, MAX_TEXT_BYTES, MIB, AdmissionError, admit_meta_text, admit_person, admit_text, admit_time,
 )
 from annotator.core.errors import AnnotatorError, SpanError
-from annotator.core.hub.hub_store import HubDecision, HubDocument, HubLabel, HubReview, HubRow, HubTime
+from annotator.core.hub.hub_store import HubDecision, HubDocument, HubLabel, HubNote, HubReview, HubRow, HubTime
 from annotator.core.text.labels import MAX_LABELS, LabelError, admit_label
-from annotator.core.text.model import ANSWERS, DECISIONS, Label, Span, text_hash
+from annotator.core.text.free_text import MAX_TEXT_BYTES as MAX_NOTE_BYTES
+from annotator.core.text.free_text import check_text
+from annotator.core.text.model import ANSWERS, DECISIONS, REVIEW_METHODS, Label, Span, text_hash
 from annotator.core.text.spans import admit_spans
 from annotator.core.store import Store
 from annotator.core.wording import count
@@ -44,6 +50,8 @@ class PullCounts:
     decisions: Counter = field(default_factory=Counter)
     reviews: Counter = field(default_factory=Counter)
     decision_times: Counter = field(default_factory=Counter)  # added / unchanged
+    notes: Counter = field(default_factory=Counter)
+    guidelines: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)         # (kind, teammate, reason) -> rows
     _seen: set[tuple[Any, ...]] = field(default_factory=set, repr=False)
 
@@ -106,9 +114,34 @@ def admit_document(doc: HubDocument) -> tuple[str, dict[str, Any]]:
 
 def _identity(row: HubRow) -> tuple[Any, ...]:
     """What tells one hub row from another (reprs: a NaN time equals itself as text)."""
+    if isinstance(row, HubNote):
+        return (row.kind, row.hash, row.who, repr(row.uid), repr(row.updated))
     times = (row.created, row.updated) if isinstance(row, HubDecision) else (
         (row.created,) if isinstance(row, HubReview) else (row.decided,))
     return (row.kind, row.hash, row.who, getattr(row, "history", False), *map(repr, times))
+
+
+_UID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def admit_free_text(text: str | None, what: str) -> str:
+    """A note's, the guidelines' or a description's text from the hub (free_text's rule)."""
+    if text is None:
+        raise AdmissionError(f"{what} is larger than the {MAX_NOTE_BYTES // 1024} KB limit")
+    return check_text(text, what)
+
+
+def admit_note(row: HubNote) -> tuple[str, str, str, float, float, bool]:
+    """(uid, author, text, created, updated, deleted) of a hub note, or an error saying why."""
+    if type(row.uid) is not str or not _UID.fullmatch(row.uid):
+        raise AdmissionError("its uid is not 8 to 64 letters, digits, '-' or '_'")
+    if type(row.deleted) is not bool:
+        raise AdmissionError("its deleted flag is not true or false")
+    text = admit_free_text(row.text, "its text")
+    if not row.deleted and not text.strip():
+        raise AdmissionError("its text is empty")
+    return (row.uid, admit_person(row.author, "author"), text, admit_time(row.created, "created"),
+            admit_time(row.updated, "updated"), row.deleted)
 
 
 class Puller:
@@ -211,8 +244,14 @@ class Puller:
         elif isinstance(row, HubReview):
             spans = self._spans(row.spans, doc_id)
             sources = [admit_person(s, "source") for s in _json_list(row.sources, "sources")]
+            if row.method not in REVIEW_METHODS:
+                raise AdmissionError(f"method {str(row.method)[:40]!r} is not one of {', '.join(REVIEW_METHODS)}")
             counts.reviews[store.merge_review(doc_id, admit_person(row.reviewer, "reviewer"), spans,
-                                              sources, admit_time(row.created, "created"), validate=False)] += 1
+                                              sources, admit_time(row.created, "created"), validate=False,
+                                              method=row.method)] += 1
+        elif isinstance(row, HubNote):
+            uid, author, text, created, updated, deleted = admit_note(row)
+            counts.notes[store.merge_note(uid, doc_id, author, text, created, updated, deleted)] += 1
         elif isinstance(row, HubTime):
             if row.answer not in DECISIONS:
                 raise AdmissionError(f"answer {str(row.answer)[:40]!r} is not one of {', '.join(DECISIONS)}")

@@ -12,7 +12,13 @@ Rules (also in the README):
   window's decision records (decision_times: seconds, suggestions at opening) likewise only
   as themselves, and never UPDATE one (records are only added). No UPDATE or DELETE of
   documents, no DELETE or TRUNCATE anywhere, no CREATE in any schema.
-- Reviewers: also INSERT/UPDATE reviews and INSERT review history, only as themselves.
+- Reviewers: also INSERT/UPDATE reviews and INSERT review history, only as themselves, and
+  INSERT/UPDATE patterns (as their author; annotators only read them).
+- Notes (hub schema TEAMWORK_VERSION): everyone reads them and adds their own (author =
+  session_user); only the author UPDATEs a note (its text, its time, its deletion: a
+  tombstone), and nobody may UPDATE the author column or DELETE a note.
+- Guidelines and label descriptions: everyone reads them; only reviewers INSERT/UPDATE them
+  and INSERT their history, as themselves. The admin (the owner) may change anything.
 - The admin who ran `hub init` owns every object: only they delete or change the schema.
 - session_user (the login role), not current_user, is who writes: a member cannot
   SET ROLE to a group to write under its name.
@@ -115,6 +121,36 @@ _MAY = "session_user = {col}"
 _REVIEWER = "pg_has_role(session_user, {rev_lit}, 'MEMBER')"
 
 
+# Issue 24's tables (schema.py TEAMWORK_MIGRATION), kept together so they can move with it.
+_TEAMWORK_GRANTS = [
+    "GRANT INSERT (document_id, reviewer, spans, sources, created, method), "
+    "UPDATE (reviewer, spans, sources, created, method) ON hub.reviews TO {rev}",
+    "GRANT INSERT (document_id, reviewer, spans, sources, created, method) ON hub.review_history TO {rev}",
+    "GRANT INSERT (uid, document_id, author, text, created, updated, deleted), "
+    "UPDATE (text, updated, deleted) ON hub.notes TO {ann}",
+    "GRANT INSERT (subject, text, examples, author, updated), UPDATE (text, examples, author, updated) "
+    "ON hub.guidelines TO {rev}",
+    "GRANT INSERT (subject, text, examples, author, updated) ON hub.guideline_history TO {rev}",
+    "GRANT EXECUTE ON FUNCTION hub.merge_review_decided, hub.merge_note, hub.merge_guideline TO {ann}",
+]
+
+
+def _teamwork_policies() -> list[tuple[str, str, str, str]]:
+    own = _MAY.format(col="author")
+    reviewer_may = f"{own} AND {_REVIEWER}"
+    return [
+        ("notes", "read", "SELECT", "USING (true)"),
+        ("notes", "insert", "INSERT", f"WITH CHECK ({own})"),
+        # USING (true): changing another's note is an error (the row fails the check), not 0 rows.
+        ("notes", "update", "UPDATE", f"USING (true) WITH CHECK ({own})"),
+        ("guidelines", "read", "SELECT", "USING (true)"),
+        ("guidelines", "insert", "INSERT", f"WITH CHECK ({reviewer_may})"),
+        ("guidelines", "update", "UPDATE", f"USING ({_REVIEWER}) WITH CHECK ({reviewer_may})"),
+        ("guideline_history", "read", "SELECT", "USING (true)"),
+        ("guideline_history", "insert", "INSERT", f"WITH CHECK ({reviewer_may})"),
+    ]
+
+
 def apply_rights(conn: Any, db: str, annotators: str, reviewers: str) -> None:
     """GRANTs and row-level security policies (idempotent: re-run by every `hub init`)."""
     from psycopg import sql
@@ -139,8 +175,11 @@ def apply_rights(conn: Any, db: str, annotators: str, reviewers: str) -> None:
         "GRANT INSERT (document_id, reviewer, spans, sources, created), "
         "UPDATE (reviewer, spans, sources, created) ON hub.reviews TO {rev}",
         "GRANT INSERT (document_id, reviewer, spans, sources, created) ON hub.review_history TO {rev}",
+        "GRANT INSERT (key, label, pattern, changed, removed), UPDATE (changed, removed, author) "
+        "ON hub.patterns TO {rev}",
         "GRANT EXECUTE ON FUNCTION hub.merge_decision, hub.merge_review, hub.document_id, hub.claim, "
-        "hub.reclaim_expired, hub.setting, hub.needs_for, hub.add_decision_time TO {ann}",
+        "hub.reclaim_expired, hub.setting, hub.needs_for, hub.add_decision_time, hub.merge_pattern TO {ann}",
+        *_TEAMWORK_GRANTS,
         # CHECK constraints run as the writer: they must be able to call the rules.
         f"GRANT EXECUTE ON FUNCTION {', '.join(CHECK_FUNCTIONS)} TO {{ann}}",
     ]
@@ -162,6 +201,10 @@ def apply_rights(conn: Any, db: str, annotators: str, reviewers: str) -> None:
         ("reviews", "update", "UPDATE", f"USING ({_REVIEWER}) WITH CHECK ({reviewer_may})"),
         ("review_history", "read", "SELECT", "USING (true)"),
         ("review_history", "insert", "INSERT", f"WITH CHECK ({reviewer_may})"),
+        ("patterns", "read", "SELECT", "USING (true)"),
+        ("patterns", "insert", "INSERT", f"WITH CHECK ({_MAY.format(col='author')} AND {_REVIEWER})"),
+        ("patterns", "update", "UPDATE", f"USING ({_REVIEWER}) WITH CHECK ({_MAY.format(col='author')} AND {_REVIEWER})"),
+        *_teamwork_policies(),
     ]
     for table in sorted({p[0] for p in policies}):
         statements.append(f"ALTER TABLE hub.{table} ENABLE ROW LEVEL SECURITY")

@@ -10,9 +10,13 @@ Rules (also in the README):
 - A version is a decision with answer accept or reject. `ignore` (skip) frees the slot for
   someone else, and the document is never routed to that annotator again. A decision
   counts whether or not the document was assigned.
-- Each sync tops this annotator's open assignments up to the batch size (default 50) with
-  the lowest-id documents that still need versions and that this annotator neither holds
-  nor decided. An assignment with no decision before its timeout returns to the queue
+- Each sync tops this annotator's open assignments up to their fair share, capped by the
+  batch size (default 50), with the lowest-id documents that still need versions and that
+  this annotator neither holds nor decided. The fair share is ceil(waiting versions /
+  annotators on the hub): waiting versions are the versions still to be decided (the open
+  slots of the queue plus the assignments held), annotators the login roles in the hub's
+  annotators group. So the first teammate to sync never takes every document: a two-person
+  team splits twelve waiting documents six and six. An assignment with no decision before its timeout returns to the queue
   (it is not renewed by syncing).
 - Queries: the queue is a partial index (taken < needs) walked in id order, so claiming a
   batch costs the same on a hub of 10,000 or 1,000,000 documents.
@@ -151,6 +155,32 @@ def apply_idle_timeout(conn: Any, seconds: float) -> None:
         sql.Identifier(db), sql.Literal(f"{int(round(seconds * 1000))}ms")))
 
 
+# The login roles in the hub's annotators group (direct members: `hub add-annotator` grants
+# it; pg_has_role would be true for every superuser).
+_ANNOTATOR_ROLES = ("SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid "
+                    "JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolcanlogin "
+                    "AND g.rolname = hub.setting('annotators_role')")
+
+
+def fair_share(conn: Any, batch: int) -> int:
+    """How many assignments a sync may hold: min(batch, ceil(waiting versions / annotators on
+    the hub)) (module rules). Read in the caller's transaction, just before hub.claim.
+    Bounded: the queue is walked only until batch x annotators waiting versions are seen (then
+    the share is at least the batch), so it costs the same on a hub of any size."""
+    if batch <= 0:
+        return 0
+    annotators, open_slots, held = conn.execute(
+        f"""WITH team AS (SELECT greatest(1, count(*)) AS n FROM ({_ANNOTATOR_ROLES}) r),
+        queue AS (SELECT coalesce(sum(needs - taken), 0) AS slots FROM (
+            SELECT needs, taken FROM hub.documents WHERE taken < needs ORDER BY id
+            LIMIT %(batch)s * (SELECT n FROM team)) q)
+        SELECT team.n, queue.slots, CASE WHEN queue.slots >= %(batch)s * team.n THEN 0
+            ELSE (SELECT count(*) FROM hub.assignments WHERE state = 'assigned') END
+        FROM team, queue""", {"batch": batch}).fetchone()
+    waiting = int(open_slots) + int(held)
+    return min(batch, -(-waiting // int(annotators)))
+
+
 def get_settings(conn: Any) -> dict[str, str]:
     return dict(conn.execute("SELECT key, value FROM hub.settings ORDER BY key").fetchall())
 
@@ -224,12 +254,7 @@ def hub_status(conn: Any) -> HubStatus:
         documents = conn.execute("SELECT count(*) FROM hub.documents").fetchone()[0]
         queue = conn.execute("SELECT count(*) FROM hub.documents WHERE taken < needs").fetchone()[0]
         people: dict[str, AnnotatorStatus] = {}
-        for (name,) in conn.execute(
-                # Direct members (add-annotator grants the group): pg_has_role is true for
-                # every superuser.
-                "SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid "
-                "JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolcanlogin "
-                "AND g.rolname = hub.setting('annotators_role') ORDER BY 1"):
+        for (name,) in conn.execute(_ANNOTATOR_ROLES + " ORDER BY 1"):
             people[name] = AnnotatorStatus(name)
         for name, n in conn.execute("SELECT annotator, count(*) FROM hub.decisions "
                                     "WHERE answer <> 'draft' GROUP BY 1"):

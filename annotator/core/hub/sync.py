@@ -4,9 +4,10 @@ pull.py's, the project's side is the store's (store/sync_state.py).
 
 Order: labels, documents, this annotator's decisions (current, then history), reviews (if
 this annotator is a reviewer), this annotator's decision records (the window's seconds and
-suggestions at opening), assignments, then everything changed on the hub since the last
-pull. Every step is one hub transaction then one local transaction per chunk of
-CHUNK rows, and each watermark is written with (pulls) or right after (pushes) the data it
+suggestions at opening), notes and guidelines (core/hub/teamwork.py), pattern changes (a
+reviewer's: core/hub/patterns.py), assignments, then everything changed on the hub since the
+last pull. Every step is one hub transaction then one local transaction per chunk of CHUNK
+rows, and each watermark is written with (pulls) or right after (pushes) the data it
 covers: a sync killed, cut off or facing a stopped server at any point leaves both sides
 whole, and the next sync completes it (a repeated push merges as "unchanged").
 
@@ -19,6 +20,13 @@ Decisions reach a project only on documents it holds: the assigned ones, the one
 pushed (a document already on the hub brings along every decision and review on it), and
 with pull_all every document. A local decision under another annotator's name (merged from
 a file) is never pushed as theirs: it stays local and the report counts it.
+
+The bundled sample articles (core/project.py marks them when seeded) never go to a hub:
+neither they nor any decision, review, decision record or note on them; the report counts them.
+
+Who syncs (core/team/identity.py): the annotator given, else the URL's user, else this project's
+name. The hub name becomes the project's name when the project has none yet (or when it was
+given): the work of a project that joined a hub is signed with the name the hub knows.
 
 Decision records follow the decisions' rule: only this annotator's are pushed (the hub's
 row-level security refuses any other name), each added once (document, annotator, decided)
@@ -53,17 +61,21 @@ import orjson
 from annotator.core.admission import (
     MAX_JSON_BYTES, MIB, AdmissionError, admit_text, admit_time, json_has_nul, utf8_size_over,
 )
-from annotator.core.hub import trust
+from annotator.core.hub import teamwork, trust
+from annotator.core.errors import AnnotatorError
 from annotator.core.hub.connection import (  # noqa: F401 - HubBusy: the sync's error, imported from here
     LOCK_TIMEOUT_S, STATEMENT_TIMEOUT_S, HubBusy, HubError, HubOffline, check_url, connect, is_local, is_offline,
     safe_url,
 )
 from annotator.core.hub.hub_store import HubDocument, HubStore
+from annotator.core.hub.patterns import pull_patterns, push_patterns
 from annotator.core.hub.pull import Puller
 from annotator.core.hub.report import SyncReport
 from annotator.core.hub.roles import HubInfo, check_name, hub_info
 from annotator.core.hub.routing import DEFAULT_BATCH
 from annotator.core.hub.schema import DECISION_TIMES_VERSION
+from annotator.core.project import sample_hashes
+from annotator.core.team import identity
 from annotator.core.text.labels import LabelError, admit_label, check_name as check_label_name
 from annotator.core.store import HubState, Store
 
@@ -161,6 +173,10 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
     past the timeouts."""
     url = check_target(url, annotator, from_file=url_from_file)
     check_chosen(url, url_from_file)
+    given = annotator
+    if annotator is None and not _parse_user(url):
+        who = identity.resolve(store, write=False)
+        annotator = who.name if who.chosen else None
     started = time.monotonic()
     conn = connect(url, user=annotator, password=password, waits=(lock_timeout_s, statement_timeout_s))
     try:
@@ -170,13 +186,19 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
         if annotator is not None and info.user != annotator:
             raise HubError(f"connected as {info.user}, not {annotator}: use {annotator} in the URL")
         check_name(info.user)
+        if given is not None or identity.project_name(store) is None:
+            identity.remember(store, info.user)
         state = store.hub_state(info.hub_id, info.user, safe_url(url))
+        teamwork.remember_role(store, info.is_reviewer)
         run = _Run(store, hub, info, state, SyncReport(safe_url(url), info.user, info.hub_id),
                    on_progress or (lambda stage, done, total: None))
         run.warn_if_plaintext(conn)
         for stage, step in (("labels", run.labels), ("documents", run.push_documents),
                             ("decisions", run.push_decisions), ("reviews", run.push_reviews),
-                            ("decision records", run.push_decision_times)):
+                            ("decision records", run.push_decision_times),
+                            ("notes", lambda: teamwork.push_notes(run)),
+                            ("guidelines", lambda: teamwork.push_guidelines(run)),
+                            ("patterns", lambda: push_patterns(run))):
             with hub_errors(f"pushing {stage}"):
                 step()
         with hub_errors("pulling assignments"):
@@ -237,6 +259,9 @@ class _Run:
         self.store, self.hub, self.info, self.state = store, hub, info, state
         self.report, self.progress = report, progress
         self.pushable = _Pushable()
+        self.chunk = CHUNK
+        self.samples = sample_hashes(store)  # never pushed (module rules)
+        report.kept_local_samples = len(self.samples)
 
     def warn_if_plaintext(self, conn: Any) -> None:
         """Once per project and hub: a connection to another machine without TLS."""
@@ -297,8 +322,9 @@ class _Run:
         total = self.store.count_documents_after(self.state.pushed_document)
         done = 0
         while rows := self.store.documents_after(self.state.pushed_document, CHUNK):
+            ours = [r for r in rows if r[1] not in self.samples]
             sendable = []
-            for row in rows:
+            for row in ours:
                 try:
                     sendable.append(_pushable_document(row))
                 except AdmissionError as exc:
@@ -318,37 +344,57 @@ class _Run:
             self.progress("documents", done, total)
 
     # ---- decisions, reviews, records -------------------------------------------------------
-    def _push(self, stage: str, kind: str, fetch: Callable[[int], list[tuple[Any, ...]]], mark: str,
-              function: str, counter: Any, kept: str | None, check: Callable[[tuple[Any, ...]], None]) -> None:
+    def send(self, kind: str, function: str, params: list[tuple[Any, ...]]) -> list[str]:
+        """hub.<function>(...) for each row (one transaction; the refused rows kept local and
+        counted, see _sent); the outcomes of those the hub took."""
+        return [o for outcomes in self._sent(kind, params, functools.partial(self.hub.merge, function), [])
+                for o in outcomes]
+
+    def push(self, stage: str, kind: str, fetch: Callable[[int], list[tuple[Any, ...]]], mark: str,
+             function: str, counter: Any, kept: str | None, check: Callable[[tuple[Any, ...]], None]) -> None:
         """Push this annotator's rows from fetch(watermark) in chunks; others stay local and
-        are counted in report.<kept> (None: not counted, e.g. history); rows the hub would
-        refuse (check) stay local and are counted in report.refused."""
+        are counted in report.<kept> with their names (None: not counted, e.g. history); rows
+        the hub would refuse (check) stay local and are counted in report.refused; rows on the
+        sample articles stay local (counted in report.sample_work)."""
         done = 0
         while rows := fetch(getattr(self.state, mark)):
-            mine = [r[1:] for r in rows if r[2] == self.info.user]
+            on_samples = [r for r in rows if r[1] in self.samples]
+            ours = [r for r in rows if r[1] not in self.samples]
+            mine = [r[1:] for r in ours if r[2] == self.info.user]
             sendable = []
             for row in mine:
                 try:
                     check(row)
                     sendable.append(row)
-                except (AdmissionError, ValueError) as exc:
+                except (AnnotatorError, ValueError) as exc:
                     self.report.refused[(kind, str(exc))] += 1
-            for outcomes in self._sent(kind, sendable, functools.partial(self.hub.merge, function), []):
-                for outcome in outcomes:
-                    counter[outcome] += 1
+            for outcome in self.send(kind, function, sendable):
+                counter[outcome] += 1
             if kept:
-                setattr(self.report, kept, getattr(self.report, kept) + len(rows) - len(mine))
+                setattr(self.report, kept, getattr(self.report, kept) + len(ours) - len(mine))
+                self.report.kept_names.setdefault(stage, set()).update(
+                    str(r[2]) for r in ours if r[2] != self.info.user)
+                if stage in ("decisions", "reviews", "notes"):
+                    self.report.sample_work += len(on_samples)
             self.store.save_hub_state(self.state, **{mark: rows[-1][0]})
             done += len(rows)
             self.progress(stage, done, 0)
+
+    def push_with_history(self, stage: str, kind: str, current: Callable[[int, int], list[tuple[Any, ...]]],
+                          history: Callable[[int, int], list[tuple[Any, ...]]], marks: tuple[str, str],
+                          function: str, counter: Any, check: Callable[[tuple[Any, ...]], None]) -> None:
+        """Current versions first, then history (as `annotator merge` does)."""
+        self.push(stage, kind, functools.partial(_chunk, current), marks[0], function, counter,
+                  f"kept_local_{stage}", check)
+        self.push(stage, kind, functools.partial(_chunk, history), marks[1], function, counter, None, check)
 
     def _decision(self, row: tuple[Any, ...]) -> None:
         _hash, _who, _answer, spans, created, updated = row
         self.pushable.spans(spans)
         admit_time(created, "created"), admit_time(updated, "updated")
 
-    def _review(self, row: tuple[Any, ...]) -> None:
-        _hash, _who, spans, sources, created = row
+    def check_review(self, row: tuple[Any, ...]) -> None:
+        _hash, _who, spans, sources, created, *_method = row
         self.pushable.spans(spans)
         if json_has_nul(sources):
             raise AdmissionError("NUL in the sources")
@@ -360,20 +406,19 @@ class _Run:
         admit_time(decided, "decided")
 
     def push_decisions(self) -> None:
-        for fetch, mark, kept in ((self.store.changed_annotations, "pushed_rev", "kept_local_decisions"),
-                                  (self.store.annotation_history_after, "pushed_annotation_history", None)):
-            self._push("decisions", "decision", functools.partial(_chunk, fetch), mark, "merge_decision",
-                       self.report.pushed_decisions, kept, self._decision)
+        self.push_with_history("decisions", "decision", self.store.changed_annotations,
+                               self.store.annotation_history_after, ("pushed_rev", "pushed_annotation_history"),
+                               "merge_decision", self.report.pushed_decisions, self._decision)
 
     def push_reviews(self) -> None:
         if not self.info.is_reviewer:
             # Not pushed, and the watermark stays: they go up once the role becomes a reviewer.
-            self.report.kept_local_reviews = self.store.count_changed_reviews(self.state.pushed_review_rev)
+            by_name = self.store.changed_reviewers(self.state.pushed_review_rev, self.samples)
+            self.report.reviews_waiting_for_role = by_name.pop(self.info.user, 0)
+            self.report.kept_local_reviews = sum(by_name.values())
+            self.report.kept_names.setdefault("reviews", set()).update(by_name)
             return
-        for fetch, mark, kept in ((self.store.changed_reviews, "pushed_review_rev", "kept_local_reviews"),
-                                  (self.store.review_history_after, "pushed_review_history", None)):
-            self._push("reviews", "review", functools.partial(_chunk, fetch), mark, "merge_review",
-                       self.report.pushed_reviews, kept, self._review)
+        teamwork.push_reviews(self)  # with how each was decided, where the hub holds it
 
     def push_decision_times(self) -> None:
         if self.info.version < DECISION_TIMES_VERSION:
@@ -381,7 +426,7 @@ class _Run:
             self.report.decision_times_waiting = self.store.count_changed_decision_times(
                 self.state.pushed_time_rev, self.info.user)
             return
-        self._push("decision records", "decision record", functools.partial(_chunk, self.store.changed_decision_times),
+        self.push("decision records", "decision record", functools.partial(_chunk, self.store.changed_decision_times),
                    "pushed_time_rev", "add_decision_time", self.report.pushed_decision_times,
                    "kept_local_decision_times", self._record)
 
@@ -396,19 +441,21 @@ class _Run:
         held = self.store.ids_for_hashes(hashes)
         missing = [h for h in hashes if h not in held]
         known = self.store.hub_assignments(self.info.hub_id, self.info.user)
+        received = 0
         if missing or known != {(h, exp) for _, h, exp in assigned}:
             with self.store.hub_pull_transaction():
                 if missing:  # streamed: a few big documents never sit in memory together
                     with self.hub.reading():
                         puller = Puller(self.store, self.report.pulled)
                         for docs in self.hub.documents(missing):
-                            self._add_documents(docs, puller)
+                            received += len(self._add_documents(docs, puller))
                         for found in self.hub.rows_on_documents(missing):
                             puller.apply(found)
                 ids = self.store.ids_for_hashes(hashes)
                 self.store.set_hub_assignments(self.info.hub_id, self.info.user,
                                                [(ids[h], exp) for _, h, exp in assigned if h in ids])
         self.report.assigned = len(assigned)
+        self.report.assigned_received = received
         self.progress("assignments", 1, 1)
 
     def _add_documents(self, docs: list[HubDocument], puller: Puller) -> list[str]:
@@ -435,6 +482,8 @@ class _Run:
                         puller.apply(found)
             for rows in self.hub.changes(lo, hi):
                 puller.apply(rows)
+            teamwork.pull_guidelines(self, lo, hi)
+            pull_patterns(self.hub, self.store, lo, hi, self.report.patterns, self.report.pulled)
             marks = {"pulled_xid": hi, "last_sync": time.time(), **({"pulled_all_xid": hi} if pull_all else {})}
             self.store.save_hub_state(self.state, **marks)
         self.progress("pull", 1, 1)

@@ -100,14 +100,15 @@ def gold_items(store: Store, annotator: str | None = None, summary: GoldSummary 
 
 
 def evaluate(store: Store, suggester: Suggester | None, *, annotator: str | None = None,
-             use_gold: bool = True, use_model: bool = True, batch_size: int = 64,
+             use_gold: bool = True, use_model: bool = True, use_patterns: bool = True, batch_size: int = 64,
              n_process: int = 1) -> dict[str, Any]:
     """Score what the window would suggest (core/learning/suggestions.py) against the gold.
 
     The gold is the team gold policy (review, else unanimous; disputed documents are left
     out and counted in "disputed_excluded"); with `annotator`, that annotator's accepted
     versions. use_model=False (or no suggester) scores the gold-learned part alone;
-    use_gold=False the model alone. Returns prf() plus "documents", "model", "annotator",
+    use_gold=False the model alone; the project's patterns take part unless use_patterns=False
+    (or the project has none). Returns prf() plus "documents", "model", "annotator",
     "parts", "gold" (what was used) and "disputed_excluded".
     """
     summary = GoldSummary()
@@ -124,6 +125,11 @@ def evaluate(store: Store, suggester: Suggester | None, *, annotator: str | None
     label_map = suggester.label_map if suggester is not None and suggester.label_map else load_label_map(store)
     raw = (model_predictions(store, suggester, [d for d, _, _ in items], batch_size=batch_size,
                              n_process=n_process) if use_model and suggester is not None else {})
+    patterns = None
+    if use_patterns and store.count_patterns():
+        from annotator.core.learning.patterns.precision import matcher_for
+
+        patterns = matcher_for(store)
     matcher: GoldMatcher | None = None
     if use_gold:
         matcher = GoldMatcher(store.lang)
@@ -132,12 +138,14 @@ def evaluate(store: Store, suggester: Suggester | None, *, annotator: str | None
     for doc_id, text, spans in items:
         learned = matcher.propose(text, exclude_doc=doc_id) if matcher else []
         golds.append({s.key() for s in spans})
-        preds.append({s.key() for s in compose(text, raw.get(doc_id, ()), learned, labels, label_map)})
+        matched = patterns.match(text, labels) if patterns is not None else ()
+        preds.append({s.key() for s in compose(text, raw.get(doc_id, ()), learned, labels, label_map, matched)})
     result = prf(golds, preds)
     result["documents"] = len(items)
     result["model"] = suggester.model_key if use_model and suggester is not None else None
     result["annotator"] = annotator
-    result["parts"] = [p for p, on in (("model", use_model), ("gold", use_gold)) if on]
+    result["parts"] = [p for p, on in (("model", use_model), ("patterns", patterns is not None),
+                                        ("gold", use_gold)) if on]
     result["gold"] = describe(annotator)
     result["disputed_excluded"] = 0 if annotator else disputed
     return result

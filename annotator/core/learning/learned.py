@@ -5,8 +5,8 @@ boundaries. Each phrase collects votes from accepted documents: one per labelled
 (for its label) and one "no entity" vote per occurrence the person left unlabelled (not
 touching any gold span). A phrase is proposed only when one label has a clear majority
 (more than half of all its votes), so a word labelled once but usually left alone ("may")
-stays quiet, and such a proposal wins over an overlapping model span (unless the model's span
-is wider with the same label). The phrases of a document's own gold are never proposed back
+stays quiet. Where a proposal overlaps a model span, the proposal stands (the one precedence,
+core/learning/precedence.py). The phrases of a document's own gold are never proposed back
 to it (exclude_doc), which is also how evaluation scores this part leave-one-out.
 
 What it learns from is the team gold policy (core/team/gold.py), plus the current annotator's
@@ -17,7 +17,6 @@ Incremental: add()/remove() a document's contribution; the window updates on eve
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -199,6 +198,15 @@ class GoldMatcher:
             if self._none[key] <= 0:
                 del self._none[key]
 
+    def learned_phrases(self) -> list[tuple[tuple[str, ...], str, int]]:
+        """The phrases proposed now (the ★ suggestions): (lower-case tokens, label, votes for
+        that label), most votes first; `patterns export --from-gold` writes them."""
+        strings = blank_nlp(self.lang).vocab.strings
+        out = [(tuple(strings[h] for h in key), label, self._labels[key][label])
+               for key, label in self._index().items()]
+        out.sort(key=lambda row: (-row[2], row[0], row[1]))
+        return out
+
     # ---- proposing -----------------------------------------------------------------------
     @staticmethod
     def _majority(votes: Counter[str], none: int) -> str | None:
@@ -268,34 +276,3 @@ class GoldMatcher:
             i += step
         return out
 
-
-def combine(model_spans: Iterable[Span], gold_spans: Iterable[Span]) -> list[Span]:
-    """Gold-learned spans win over the model spans they overlap; the result never overlaps.
-
-    One exception: a model span strictly wider than a gold-learned span with the same label is
-    kept (the model agrees on the label and saw more: "november 2017" over a learned "2017").
-    """
-    model = sorted(model_spans)
-    starts = [s.start for s in model]
-    gold: list[Span] = []
-    for span in sorted(gold_spans):
-        i = bisect.bisect_right(starts, span.start) - 1  # the model span starting at or before
-        m = model[i] if i >= 0 else None
-        if m is not None and m.end >= span.end and m.label == span.label and m.key() != span.key():
-            continue  # strictly wider model span, same label
-        if not gold or gold[-1].end <= span.start:
-            gold.append(span)
-    out = list(gold)
-    g = 0
-    last_end = -1
-    for span in model:
-        while g < len(gold) and gold[g].end <= span.start:
-            g += 1
-        if g < len(gold) and gold[g].start < span.end:
-            continue  # overlaps a gold-learned span
-        if span.start < last_end:
-            continue  # overlaps the previous model span (never from spaCy NER)
-        out.append(span)
-        last_end = span.end
-    out.sort()
-    return out

@@ -10,9 +10,10 @@
   A long document is judged on its first SAMPLE_CHARS characters (cut at a space): the score is
   a density, and a 5 MB text parsed whole with a beam would hold the ordering up for many
   minutes for one number.
-- "disputed": most disputed first (team gold, core/team/gold.py): documents whose accepted versions
-  differ and that nobody has reviewed, by disagreement (1 - mean pairwise F1, core/team/agreement.py);
-  then every other document, in id order.
+- "disputed": most disputed first (team gold, core/team/gold.py): documents nobody has
+  reviewed that someone accepted and someone else rejected, or whose accepted versions differ,
+  in the review's order (core/team/review.py disputed_order: accept against reject first,
+  then least agreement, 1 - alpha of the tokens); then every other document, in id order.
 
 Uncertainty scores are stored per model (the suggestion cache's key) in the `uncertainty`
 table with the labels they were computed for, so the window reads them without recomputing;
@@ -131,12 +132,13 @@ def score_uncertainty(store: Store, suggester: Suggester, doc_ids: Sequence[int]
     return done
 
 
-def disputed_scores(store: Store) -> dict[int, float]:
-    """document id -> disagreement of its accepted versions, for the disputed documents only."""
-    from annotator.core.team.agreement import disagreement_score, versions_for
-    from annotator.core.team.gold import disputed_ids
+def disputed_rank(store: Store) -> dict[int, int]:
+    """document id -> its place in the review's order (core/team/review.py disputed_order:
+    accept against reject first, then least agreement, 1 - alpha), for the disputed
+    documents only."""
+    from annotator.core.team.review import disputed_order
 
-    return {doc_id: disagreement_score(versions_for(store, doc_id)) for doc_id in disputed_ids(store)}
+    return {doc_id: place for place, doc_id in enumerate(disputed_order(store))}
 
 
 def document_order(store: Store, order: str = ORDER_IMPORTED, *, model_key: str | None = None,
@@ -152,6 +154,6 @@ def document_order(store: Store, order: str = ORDER_IMPORTED, *, model_key: str 
         if model_key is None:
             raise AnnotatorError("order by uncertainty needs a model")
         scores = stored_uncertainty(store, model_key)
-    else:
-        scores = disputed_scores(store)
-    return sorted(ids, key=lambda d: (d not in scores, -scores.get(d, 0.0), d))
+        return sorted(ids, key=lambda d: (d not in scores, -scores.get(d, 0.0), d))
+    rank = disputed_rank(store)
+    return sorted(ids, key=lambda d: (d not in rank, rank.get(d, 0), d))

@@ -1,11 +1,10 @@
 """Who needs coaching: per-annotator quality figures for `agreement` and the review window.
 
 - documents: how many documents the annotator accepted.
-- unchanged_from_suggestions: the share (0..1) of those documents whose spans equal exactly
-  what the window would suggest from the model alone (core/suggestions.model_suggestions:
-  the project model's cached suggestions, mapped and filtered to the project's labels).
-  Counted over the accepted documents whose model suggestions are cached; None when none
-  are. A rubber-stamper stands out near 1.0.
+- unchanged_from_suggestions: the share (0..1) of their documents accepted exactly as the
+  window showed them at opening (core/report/activity.py: the one definition of "unchanged", over
+  the decisions the window recorded; suggestions_compared counts those documents). None
+  when none was recorded. A rubber-stamper stands out near 1.0.
 - vs_gold: the annotator's accepted versions scored (exact spans) against the gold policy's
   version on the documents where that gold is a review, so nobody is scored against their
   own unanimous version. None when no document they accepted has been reviewed.
@@ -14,12 +13,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from annotator.core.report.activity import Unchanged, unchanged_by_annotator
+from annotator.core.team.agreement import AgreementReport, compute_agreement
 from annotator.core.learning.evaluate import prf
 from annotator.core.team.gold import KIND_REVIEW, resolve
-from annotator.core.learning.suggest import load_label_map, project_model_key
-from annotator.core.learning.suggestions import model_suggestions
+from annotator.core.text.model import TimedDecision
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -40,30 +40,21 @@ class AnnotatorQuality:
                 "vs_gold": self.vs_gold}
 
 
-def annotator_quality(store: "Store", model_key: str | None = None) -> list[AnnotatorQuality]:
-    """One row per annotator who accepted something, by name. model_key: whose cached
-    suggestions count as "the model's" (default: the project's model)."""
-    key = model_key if model_key is not None else project_model_key(store)
-    labels, label_map = store.label_names(), load_label_map(store)
+def annotator_quality(store: "Store", records: Sequence[TimedDecision] | None = None) -> list[AnnotatorQuality]:
+    """One row per annotator who accepted something, by name. records: the window's
+    decision records if already read (store.timed_decisions())."""
+    unchanged = unchanged_by_annotator(store.timed_decisions() if records is None else records)
     accepted: dict[str, int] = {}
-    unchanged: dict[str, int] = {}
-    compared: dict[str, int] = {}
     golds: dict[str, list[set]] = {}
     preds: dict[str, list[set]] = {}
     for doc, versions, review in store.iter_decided_documents():
         gold = resolve(doc.id, versions, review)
-        suggested = (model_suggestions(store, doc.id, key, doc.text, labels=labels, label_map=label_map)
-                     if key and versions else None)
-        for version in versions:
+        for version in (v for v in versions if v.answer == "accept"):
             name = version.annotator
             accepted[name] = accepted.get(name, 0) + 1
-            mine = {s.key() for s in version.spans}
-            if suggested is not None:
-                compared[name] = compared.get(name, 0) + 1
-                unchanged[name] = unchanged.get(name, 0) + (mine == {s.key() for s in suggested})
             if gold is not None and gold.kind == KIND_REVIEW:
                 golds.setdefault(name, []).append({s.key() for s in gold.spans})
-                preds.setdefault(name, []).append(mine)
+                preds.setdefault(name, []).append({s.key() for s in version.spans})
     rows = []
     for name in sorted(accepted):
         vs_gold = None
@@ -71,7 +62,15 @@ def annotator_quality(store: "Store", model_key: str | None = None) -> list[Anno
             scores = prf(golds[name], preds[name])
             vs_gold = {"precision": round(scores["precision"], 4), "recall": round(scores["recall"], 4),
                        "f1": round(scores["f1"], 4), "documents": len(golds[name])}
-        n = compared.get(name, 0)
-        rows.append(AnnotatorQuality(name, accepted[name], unchanged.get(name, 0) / n if n else None, n,
-                                     vs_gold))
+        figure = unchanged.get(name, Unchanged())
+        rows.append(AnnotatorQuality(name, accepted[name], figure.share, figure.compared, vs_gold))
     return rows
+
+
+def agreement_report(store: "Store", *, answer: str = "accept", kappa: bool = True,
+                     on_progress: Callable[[int, int], None] | None = None) -> AgreementReport:
+    """`annotator agreement`'s report: core/agreement.compute_agreement plus the per-annotator
+    figures above (the review window's panel and the report show the same)."""
+    report = compute_agreement(store, answer=answer, kappa=kappa, on_progress=on_progress)
+    report.annotators = annotator_quality(store)
+    return report

@@ -2,11 +2,12 @@
 `suggest -o`, `evaluate` and the per-annotator quality figures.
 
     model spans (cached raw predictions) -> the project's label map -> the project's labels
+    pattern spans (PatternMatcher.match) -> the project's labels
     learned spans (GoldMatcher.propose)  -> the project's labels
-    combine(model, learned)  (a learned span wins over the model spans it overlaps)
     clean: edges widened to whole grapheme clusters (a span inside one cluster, such as
-           half a flag, is dropped), every span valid for the text, then no overlaps (the
-           earlier span is kept)
+           half a flag, is dropped), every span valid for the text, then no overlaps by the
+           one precedence (core/learning/precedence.py: the person's own spans, learned gold,
+           propagated, patterns, the model)
 
 A span that would not pass the store's validation is dropped rather than shown, so the
 editor and a draft only ever hold valid spans.
@@ -17,22 +18,22 @@ made for this data. The running model's suggestions fill in every other document
 
 Inside the open document, with_propagated() adds what the person's own spans imply
 (core/learning/propagate.py): the other occurrences of each phrase they labelled, as "propagated"
-suggestions that win over the model and learned suggestions they overlap (the person's own
-decision in this very document is the strongest evidence there is).
+suggestions, composed with the rest by the same precedence: they win over the model's
+suggestions and give way to the person's own spans and to learned gold.
 """
 
 from __future__ import annotations
 
-import bisect
-import operator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
 from annotator.core.errors import SpanError
 from annotator.core.text.graphemes import snap_span
-from annotator.core.learning.learned import GoldMatcher, combine
+from annotator.core.learning.learned import GoldMatcher
+from annotator.core.learning.patterns.matcher import PatternMatcher
 from annotator.core.text.model import SOURCE_PROPAGATED, Span
+from annotator.core.learning.precedence import compose_spans
 from annotator.core.learning.propagate import own_spans, propagated
 from annotator.core.text.labels import LabelError, check_name
 from annotator.core.text.spans import admit_spans, validate_spans
@@ -44,32 +45,33 @@ if TYPE_CHECKING:
 
 def clean(text: str, spans: Iterable[Span], labels: Iterable[str]) -> list[Span]:
     """Drop spans with labels the project lacks, widen edges to whole grapheme clusters (or
-    drop a span inside one cluster), drop spans invalid for the text, then any that overlap
-    an earlier one."""
+    drop a span inside one cluster), drop spans invalid for the text, then compose what is
+    left by the one precedence (core/learning/precedence.py), so nothing overlaps."""
     known = set(_admissible(labels))
     candidates: list[Span] = []
-    for span in sorted(s for s in spans if s.label in known):
+    for span in spans:
+        if span.label not in known:
+            continue
         snapped = snap_span(text, span.start, span.end)
         if snapped is None:
             continue
         if snapped != (span.start, span.end):
             span = Span(snapped[0], snapped[1], span.label, span.source)
         candidates.append(span)
-    try:  # the usual case: all valid as they are, in one pass of the one admission
+    try:  # the usual case: all valid and disjoint as they are, one pass of the one admission
         admitted = admit_spans(text, candidates, known)
-        if all(map(operator.is_, admitted, candidates)):
-            return admitted
+        if len(admitted) == len(candidates) and set(map(id, admitted)) == set(map(id, candidates)):
+            return admitted  # sorted and disjoint: what compose_spans would return
     except SpanError:
         pass
-    kept: list[Span] = []
+    valid: list[Span] = []
     for span in candidates:
         try:
             (span,) = admit_spans(text, [span], known)
         except SpanError:
             continue
-        if not kept or span.start >= kept[-1].end:
-            kept.append(span)
-    return kept
+        valid.append(span)
+    return compose_spans(valid)
 
 
 def _admissible(labels: Iterable[str]) -> Iterator[str]:
@@ -82,11 +84,13 @@ def _admissible(labels: Iterable[str]) -> Iterator[str]:
 
 
 def compose(text: str, model_spans: Iterable[Span], learned_spans: Iterable[Span],
-            labels: Sequence[str], label_map: Mapping[str, str]) -> list[Span]:
-    """Raw model spans and learned spans -> what the person is shown."""
+            labels: Sequence[str], label_map: Mapping[str, str],
+            pattern_spans: Iterable[Span] = ()) -> list[Span]:
+    """Raw model spans, learned spans and pattern spans -> what the person is shown."""
     model = map_spans(model_spans, label_map, labels)
     learned = map_spans(learned_spans, {}, labels)
-    return clean(text, combine(model, learned), labels)
+    patterns = map_spans(pattern_spans, {}, labels)
+    return clean(text, [*model, *patterns, *learned], labels)
 
 
 # Suggestion-cache keys of predictions imported with documents (core/importers).
@@ -108,32 +112,30 @@ def with_propagated(text: str, spans: Iterable[Span], labels: Iterable[str], lan
     """The open document's spans after an edit: the person's own spans (no source), the
     propagated suggestions they imply (recomputed, so removing a span removes its
     propagations; none where the person removed one: `dismissed`, (start, end) ranges; at
-    most `limit`, see propagate.propagated), then the other suggestions that overlap neither."""
+    most `limit`, see propagate.propagated) and the other suggestions, composed by the one
+    precedence (core/learning/precedence.py)."""
     spans = list(spans)
     mine = own_spans(spans)
     known = set(labels)
     fresh = [s for s in propagated(text, mine, lang, dismissed, limit) if s.label in known]
-    taken = sorted(mine + fresh)
-    starts = [t.start for t in taken]
-
-    def free(span: Span) -> bool:  # no overlap with `taken` (sorted, non-overlapping)
-        i = bisect.bisect_left(starts, span.end)
-        return i == 0 or taken[i - 1].end <= span.start
-
-    rest = [s for s in spans if s.source not in (None, SOURCE_PROPAGATED) and free(s)]
-    return sorted(taken + rest)
+    rest = [s for s in spans if s.source not in (None, SOURCE_PROPAGATED)]
+    return compose_spans(mine + fresh + rest)
 
 
 def current_suggestions(store: "Store", doc_id: int, model_key: str | None,
-                        matcher: GoldMatcher | None, text: str | None = None) -> list[Span]:
+                        matcher: GoldMatcher | None, text: str | None = None,
+                        patterns: PatternMatcher | None = None) -> list[Span]:
     """What the window shows for a document now: its cached model spans ([] if not cached
-    yet) with what is learned from gold (never from the document's own gold)."""
+    yet) with the project's pattern matches and what is learned from gold (never from the
+    document's own gold)."""
     text = store.get_document(doc_id).text if text is None else text
     raw = model_part(store, doc_id, model_key)
     learned: list[Span] = []
     if matcher is not None and matcher.phrases():
         learned = matcher.propose(text, exclude_doc=doc_id)
-    return compose(text, raw, learned, store.label_names(), load_label_map(store))
+    labels = store.label_names()
+    matched = patterns.match(text, labels) if patterns is not None else []
+    return compose(text, raw, learned, labels, load_label_map(store), matched)
 
 
 # Where the spans shown for a document came from.
@@ -144,7 +146,8 @@ FROM_NOTHING = "nothing"
 
 
 def spans_to_show(store: "Store", doc_id: int, annotator: str, model_key: str | None,
-                  matcher: GoldMatcher | None, text: str | None = None) -> tuple[list[Span], str]:
+                  matcher: GoldMatcher | None, text: str | None = None,
+                  patterns: PatternMatcher | None = None) -> tuple[list[Span], str]:
     """What a document shows when opened: the annotator's draft if any, else their saved
     annotation, else the current suggestions, else nothing. Returns (spans, origin). The
     window runs it in a worker for a long document (jobs.tasks.long_spans_job).
@@ -158,7 +161,7 @@ def spans_to_show(store: "Store", doc_id: int, annotator: str, model_key: str | 
     ann = store.get_annotation(doc_id, annotator)
     if ann is not None:
         return _whole_characters(store, doc_id, text, list(ann.spans)), FROM_ANNOTATION
-    suggested = current_suggestions(store, doc_id, model_key, matcher, text)
+    suggested = current_suggestions(store, doc_id, model_key, matcher, text, patterns)
     if suggested:
         return suggested, FROM_SUGGESTIONS
     return [], FROM_NOTHING
@@ -188,12 +191,12 @@ def model_suggestions(store: "Store", doc_id: int, model_key: str, text: str | N
 
 
 def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatcher | None,
-                       out: str | Path, *, model_name: str | None = None,
+                       out: str | Path, *, patterns: PatternMatcher | None = None, model_name: str | None = None,
                        order: Sequence[int] | None = None,
                        on_progress: Callable[[int], None] | None = None) -> int:
     """Write, for every document (or the ids in `order`, in that order: core/learning/ordering.py),
     what the window would suggest now, as Prodigy-style JSONL (no answer; meta["model"] names
-    the model; each span's source is "model" or "gold"). Written through the Prodigy
+    the model; each span's source is "model", "pattern" or "gold"). Written through the Prodigy
     exporter: all or nothing. Returns the number of records."""
     from annotator.core.formats.exporters import ExportItem
     from annotator.core.formats.exporters.prodigy import ProdigyExporter
@@ -203,7 +206,7 @@ def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatch
         batch: list[ExportItem] = []
         docs = store.iter_documents() if order is None else (store.get_document(d) for d in order)
         for doc in docs:
-            spans = current_suggestions(store, doc.id, model_key, matcher, doc.text)
+            spans = current_suggestions(store, doc.id, model_key, matcher, doc.text, patterns)
             meta = {**doc.meta, "model": model_name or model_key}
             batch.append(ExportItem(replace(doc, meta=meta), tuple(spans), None, None, None))
             if len(batch) >= 256:

@@ -227,7 +227,7 @@ def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None
                    seed: int = 0, batch_size: int = DEFAULT_BATCH_SIZE, dropout: float = DEFAULT_DROPOUT,
                    augment: bool = True, held_out: Callable[[int], bool] | None = None,
                    on_progress: ProgressFn | None = None, should_stop: StopFn | None = None,
-                   record: bool = True) -> TrainResult:
+                   record: bool = True, with_patterns: bool = False) -> TrainResult:
     """Train a NER pipeline on the project's gold (the team gold policy unless narrowed to
     `annotator` or `reviewed`) and write it to out_dir.
 
@@ -241,7 +241,9 @@ def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None
     the project's trained_models table (record=False to skip). on_progress(step, max_steps,
     info) after every update (train_loop's info: loss, dev_f1, best_f1, elapsed_s, budget_s...);
     should_stop() -> True cancels (TrainingCancelled, nothing written). Re-training into the
-    same folder replaces it."""
+    same folder replaces it. `with_patterns`: the project's patterns go into the pipeline as an
+    entity_ruler before the NER (core/learning/patterns/ruler.py); scores.json then has the
+    held-out scores with it ("with_patterns") beside the NER's alone ("trained")."""
     out_dir = Path(out_dir)
     if max_steps < 1:
         raise AnnotatorError(f"max steps must be at least 1, not {max_steps}")
@@ -260,6 +262,7 @@ def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None
                       batch_size=batch_size, dropout=dropout, patience=patience, budget_s=budget_s,
                       on_progress=on_progress, should_stop=should_stop)
     trained_scores = score(nlp, dev, labels) if dev else None
+    ruled = _add_patterns(store, nlp, labels, warnings) if with_patterns else 0
     scores: dict[str, Any] = {
         "trained": trained_scores, "base": base_scores, "train_docs": len(train), "dev_docs": len(dev),
         "labels": labels, "base_model": base_name, "from_scratch": base_name is None, "steps": loop.steps,
@@ -273,15 +276,16 @@ def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None
         "disputed_excluded": prepared.disputed_excluded, "warnings": warnings,
         "label_map": dict(label_map or {}), "dev_document_ids": [g.document_id for g in dev],
         "trained_at": started,
+        "patterns": ruled, "with_patterns": score(nlp, dev, labels) if ruled and dev else None,
     }
+    final = scores["with_patterns"] or trained_scores or {}
     nlp.meta.update({
         "name": "annotator_ner", "version": "1.0.0",
         "description": f"NER trained by annotator on {len(train)} gold documents of {Path(store.path).name}"
                        + (f", fine-tuned from {base_name}" if base_name else ", from scratch"),
         "labels": {"ner": labels},
-        "performance": {"ents_f": (trained_scores or {}).get("f1"),
-                        "ents_p": (trained_scores or {}).get("precision"),
-                        "ents_r": (trained_scores or {}).get("recall")},
+        "performance": {"ents_f": final.get("f1"), "ents_p": final.get("precision"),
+                        "ents_r": final.get("recall")},
         # A fresh id per run: anything keyed on meta (suggestion caches) sees a retrained model.
         MARKER_KEY: {"run_id": uuid.uuid4().hex, "trained_at": started, "base": base_name,
                      "project": str(Path(store.path).resolve())},
@@ -301,6 +305,20 @@ def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None
     if record and not getattr(store, "readonly", False):
         model_id = store.record_trained_model(str(out_dir.resolve()), base_name, scores)
     return TrainResult(out_dir, scores, loop.steps, loop.seconds, model_id, warnings)
+
+
+def _add_patterns(store: Store, nlp: Any, labels: Sequence[str], warnings: list[str]) -> int:
+    from annotator.core.learning.patterns.ruler import add_entity_ruler
+
+    patterns = store.patterns()
+    other = sorted({p.label for p in patterns} - set(labels))
+    if other:
+        warnings.append(f"patterns of label(s) {', '.join(other)} left out of the entity ruler: the gold "
+                        "has no such entities")
+    added = add_entity_ruler(nlp, patterns, labels)
+    if not added:
+        warnings.append("--with-patterns: the project has no patterns of the gold's labels; no entity ruler added")
+    return added
 
 
 def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.75, 1.0), base: str | None = None,

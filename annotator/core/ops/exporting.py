@@ -3,6 +3,8 @@
 Constant memory: rows come from the store in batches and are written as they come; only the
 ids of the dev documents are held when splitting. Output appears all at once when the export
 succeeds (temporary files renamed into place); on any error nothing is left half-written.
+An export that finds nothing to write fails (NothingToExport) and writes no file: an empty
+file in place of a training set would go unnoticed by the script that uses it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from annotator.core.formats.exporters import EXPORTERS, Exporter, ExportError, ExportItem
-from annotator.core.team.gold import KIND_REVIEW, GoldSummary, iter_gold, summarize
+from annotator.core.team.gold import KIND_REVIEW, GoldSummary, disputed_message, iter_gold, summarize
+from annotator.core.team.notes import note_dict, notes_by_document
 from annotator.core.text.model import ANSWERS
 from annotator.core.store import Store
 
@@ -23,6 +26,23 @@ BATCH_SIZE = 256
 MAX_KEPT_WARNINGS = 1000
 
 Progress = Callable[[int, int], None]
+ANSWER_WORDS = {"accept": "accepted", "reject": "rejected", "ignore": "skipped", "draft": "draft"}
+
+
+class NothingToExport(ExportError):
+    """Nothing matched what was asked for: no file was written (an earlier one stays)."""
+
+
+def selection_words(*, answer: str = "accept", reviewed: bool = False, gold: bool = False,
+                    annotator: str | None = None) -> str:
+    """What an export writes, in words: "accepted annotations by dana", "team gold documents"."""
+    if gold:
+        what = "team gold documents"
+    elif reviewed:
+        what = "reviewed documents"
+    else:
+        what = "annotations" if answer == "all" else f"{ANSWER_WORDS.get(answer, answer)} annotations"
+    return f"{what} by {annotator}" if annotator else what
 
 
 @dataclass
@@ -59,18 +79,28 @@ def gold_by_default(fmt: str) -> bool:
 
 def _items(store: Store, *, annotator: str | None, answer: str | None,
            reviewed: bool, gold: bool, by_document: bool = False) -> Iterator[ExportItem]:
+    notes = _notes(store)
     if gold:
         for doc, version in iter_gold(store):
+            review = version.kind == KIND_REVIEW
             yield ExportItem(doc, version.spans, "accept", version.made_by, version.timestamp,
-                             version.annotators if version.kind == KIND_REVIEW else None, version.kind)
+                             version.annotators if review else None, version.kind,
+                             version.method if review else None, notes.get(doc.id, ()))
     elif reviewed:
         for doc, review in store.iter_reviews():
             if annotator and review.reviewer != annotator:
                 continue
-            yield ExportItem(doc, review.spans, "accept", review.reviewer, review.created, review.sources)
+            yield ExportItem(doc, review.spans, "accept", review.reviewer, review.created, review.sources,
+                             decided_by=review.method, notes=notes.get(doc.id, ()))
     else:
         for doc, ann in store.iter_annotations(annotator=annotator, answer=answer, by_document=by_document):
-            yield ExportItem(doc, ann.spans, ann.answer, ann.annotator, ann.updated)
+            yield ExportItem(doc, ann.spans, ann.answer, ann.annotator, ann.updated, notes=notes.get(doc.id, ()))
+
+
+def _notes(store: Store) -> dict[int, tuple[dict[str, Any], ...]]:
+    """Each document's notes as exported in meta (notes are few: read once)."""
+    return {doc_id: tuple({k: v for k, v in note_dict(n).items() if k not in ("id", "document")} for n in notes)
+            for doc_id, notes in notes_by_document(store).items()}
 
 
 def _check_target(store: Store, out: Path) -> None:
@@ -166,6 +196,10 @@ def export(store: Store, fmt: str, out: str | Path, *, annotator: str | None = N
                     on_progress(done, total)
         if batch:
             done += _write(exporters, batch, dev_ids)
+        if not done:  # aborted below: no file, an earlier one left in place
+            words = selection_words(answer=answer, reviewed=reviewed, gold=gold, annotator=annotator)
+            why = f" ({disputed_message(report.disputed_excluded)})" if report.disputed_excluded else ""
+            raise NothingToExport(f"nothing to export: no {words}{why}")
         for exporter in exporters:
             report.files.extend(exporter.finish())
     except BaseException:

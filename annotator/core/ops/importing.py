@@ -29,13 +29,14 @@ from typing import Any, Callable, Iterable, Iterator
 
 from annotator.core.errors import AnnotatorError, RecordError
 from annotator.core.formats.importers import (
-    FORMATS, READERS, TEXT_FORMATS, ImportRecord, ReadOptions, detect_format, open_reader,
+    ARTICLE_SUFFIXES, FORMATS, READERS, SELF_DECODING, TEXT_FORMATS, ImportRecord, ReadOptions, detect_format,
+    open_reader, read_as,
 )
 from annotator.core.formats.importers.encodings import normalize as normalize_encoding
 from annotator.core.formats.importers.batches import EMPTY_WARNING, Chunk, check_records, in_background
 from annotator.core.formats.importers.brat import brat_pair
 from annotator.core.formats.splitting import SPLITS, SPLITTABLE, split_records
-from annotator.core.team.identity import default_annotator
+from annotator.core.team.identity import GIVEN, Identity, signer
 from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
 from annotator.core.wording import count
@@ -72,6 +73,8 @@ class ImportReport:
     annotators: list[str] = field(default_factory=list)
     suggestions: dict[str, int] = field(default_factory=dict)
     notes: dict[str, int] = field(default_factory=dict)
+    signer: Identity | None = None  # who signed the annotations whose records name nobody
+    unnamed: int = 0                # how many annotations that was
 
     @property
     def ok(self) -> bool:
@@ -92,6 +95,9 @@ class ImportReport:
         parts.extend(f"{count(self.notes[kind], what)} {verb}"
                      for kind, (what, verb) in NOTE_KINDS.items() if self.notes.get(kind))
         text = f"{head}: {', '.join(parts)}"
+        if self.unnamed and self.signer is not None and self.signer.source != GIVEN:
+            # The name given with --annotator is already in the list above.
+            text += f"; {count(self.unnamed, 'annotation')} named nobody: signed {self.signer.signed()}"
         if self.labels_added:
             text += f"; labels added: {', '.join(self.labels_added)}"
         empty = sum(1 for w in self.warnings if w.endswith(EMPTY_WARNING))
@@ -102,13 +108,17 @@ class ImportReport:
         return text
 
 
-def expand_paths(paths: Iterable[str | Path], fmt: str | None = None
+def expand_paths(paths: Iterable[str | Path], fmt: str | None = None, encoding: str | None = None
                  ) -> tuple[list[tuple[Path, str]], list[RecordError]]:
     """Files to read, each with its format, and errors for paths that cannot be read.
 
+    A file's content decides first (importers.read_as): a Word file named .txt is read as
+    Word, a binary file is an error ('FILE: a PNG image, not text; ...'), `encoding` or not.
     A folder gives every .txt under it (recursively, hidden files skipped, brat pairs read as
-    brat) and every WebAnno .tsv (a webanno export, or INCEpTION's annotation folders). A brat
-    pair named twice (by its .txt and its .ann) is read once.
+    brat), every WebAnno .tsv (a webanno export, or INCEpTION's annotation folders) and every
+    article (.docx, .odt, .pdf, .html, .htm, any case), except inside the `NAME_files` folder a
+    browser saves beside NAME.html (the page's images, scripts and adverts). A brat pair named
+    twice (by its .txt and its .ann) is read once.
     """
     if fmt is not None and fmt not in READERS:
         raise AnnotatorError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -118,7 +128,7 @@ def expand_paths(paths: Iterable[str | Path], fmt: str | None = None
 
     def add(path: Path) -> None:
         try:
-            kind = fmt or detect_format(path)
+            kind = read_as(path, fmt, encoding)
         except RecordError as exc:
             errors.append(exc)
             return
@@ -132,16 +142,30 @@ def expand_paths(paths: Iterable[str | Path], fmt: str | None = None
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if hidden or not child.is_file():
+                if hidden or not child.is_file() or _in_saved_page_folder(child, path):
                     continue
-                if child.suffix == ".txt" or (child.suffix == ".tsv" and fmt in (None, "webanno")
-                                              and detect_format(child) == "webanno"):
+                if (child.suffix == ".txt" or child.suffix.lower() in _ARTICLE_SUFFIXES
+                        or (child.suffix == ".tsv" and fmt in (None, "webanno") and detect_format(child) == "webanno")):
                     add(child)
         elif path.is_file():
             add(path)
         else:
             errors.append(RecordError(str(path), None, "no such file or folder"))
     return files, errors
+
+
+_ARTICLE_SUFFIXES = frozenset(s for suffixes in ARTICLE_SUFFIXES.values() for s in suffixes)
+
+
+def _in_saved_page_folder(child: Path, root: Path) -> bool:
+    """Whether `child` lies in a NAME_files folder saved with NAME.html/.htm (under root)."""
+    for folder in child.relative_to(root).parents:
+        name = (root / folder).name
+        if folder.parts and name.endswith("_files"):
+            stem = (root / folder).with_name(name[: -len("_files")])
+            if any(stem.with_name(stem.name + suffix).is_file() for suffix in (".html", ".htm")):
+                return True
+    return False
 
 
 def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None = None,
@@ -155,7 +179,7 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
     fmt overrides format detection (one of FORMATS). encoding names the text files' encoding
     (default UTF-8, or UTF-16 with a BOM); a binary format (.spacy) with an encoding named is
     an error for that file. annotator names who made annotations whose records name nobody
-    (default: the OS user). text_field: the Label Studio task field holding the text (default
+    (default: the project's identity, core/team/identity.py; report.signer says who it was). text_field: the Label Studio task field holding the text (default
     "text"); layer: the WebAnno span layer to read (`NAME` or `NAME:FEATURE`; default the
     named-entity layer). on_error is called with each rejected
     record as it is found; on_progress(bytes done, bytes total) after each batch and file.
@@ -170,7 +194,7 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
     report = ImportReport()
     if encoding is not None:
         encoding = normalize_encoding(encoding)
-    files, path_errors = expand_paths(paths, fmt)
+    files, path_errors = expand_paths(paths, fmt, encoding)
     for error in path_errors:
         _report_error(report, on_error, error)
     options = ReadOptions(text_field or "text", layer, annotator)
@@ -179,7 +203,13 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
             report.warnings.append(f"{flag} applies to {wanted} files only; none was imported")
     sizes = [_size(path) for path, _ in files]
     total = sum(sizes)
-    run = _Run(store, report, annotator or default_annotator(), on_error, batch_size)
+    report.signer = signer(store, annotator)
+    run = _Run(store, report, report.signer.name, on_error, batch_size)
+    if encoding is not None:
+        own = sum(1 for _, kind in files if kind in SELF_DECODING)
+        if own:
+            report.warnings.append(f"--encoding does not apply to Word, OpenDocument and PDF files (they "
+                                   f"name their own); {count(own, 'file')} read without it")
     done = 0
     for (path, kind), size in zip(files, sizes):
         report.files += 1
@@ -188,15 +218,16 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
             if on_progress is not None:
                 on_progress(_done + min(pos, _size), total)
 
-        if encoding is not None and kind not in TEXT_FORMATS:
+        if encoding is not None and kind not in TEXT_FORMATS and kind not in SELF_DECODING:
             _report_error(report, on_error, RecordError(
                 str(path), None, f"a {kind} file has no text encoding; import it without --encoding"))
             continue
         records = open_reader(kind, path, options, encoding)
         if split and kind in SPLITTABLE:
-            records = split_records(records, split, path.name, store.lang)
+            records = split_records(records, split, path.name, store.lang, where=str(path))
         elif split:
-            report.warnings.append(f"{path}: --split applies to txt, csv and jsonl files; read as it is")
+            report.warnings.append(f"{path}: --split applies to the texts of {', '.join(SPLITTABLE)} files; "
+                                   f"read as it is")
         try:
             with store.transaction():
                 run.import_file(path, records, progress, background=size >= BACKGROUND_MIN_BYTES)
@@ -309,6 +340,7 @@ class _Run:
         items = []
         for rec, spans, doc_id in annotated:
             who = rec.annotator or self.annotator
+            self.report.unnamed += not rec.annotator
             when = rec.timestamp if rec.timestamp is not None else self.when
             earlier = self.dated.get((doc_id, who))
             if earlier is not None and when <= earlier:

@@ -3,29 +3,31 @@ no Qt): the window embeds these figures in a FigureCanvasQTAgg, the report write
 SVG, tests render them with Agg. The numbers come from core/report/overview.py.
 
 Every chart has a title, axes labelled with their units, a one-line caption saying what it
-shows, and, where there is nothing to show yet, a message saying what to do.
+shows, and, where there is nothing to show yet, a message saying what to do. Captions and
+those messages are wrapped to the room they have, measured with the font they are drawn in
+(an empty plot's message inside its plot, clear of the axis labels), at any panel width.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import textwrap
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
-
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING, Any, Callable
 
 from annotator.core.report.overview import Overview
+
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn: the window imports this module at start
+    from matplotlib.figure import Figure
 
 # Colour-blind-safe (Okabe-Ito) for annotators; the same person has the same colour everywhere.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 MUTED = "#666666"
 DONE_COLORS = {"team gold": "#009E73", "disputed": "#D55E00", "rejected or skipped": "#999999",
                "not decided yet": "#DDDDDD"}
-SOURCE_STYLE = {"model": ("#0072B2", "model spans"), "learned": ("#E69F00", "★ learned spans")}
+SOURCE_STYLE = {"model": ("#0072B2", "model spans"), "learned": ("#E69F00", "★ learned spans"),
+                "patterns": ("#009E73", "◆ pattern spans")}
 WIDTH_IN, HEIGHT_IN = 10.0, 3.6
 RASTER_POINTS = 2000  # more points than this are an image inside the SVG (a data: URI), not 1 element each
 
@@ -45,14 +47,60 @@ def annotator_colors(ov: Overview) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
 
 
+EMPTY_GID = "empty-message"  # marks an empty chart's message (wrapped by _fit_texts)
+CAPTION_POINTS = 9
+
+
 def _empty(ax: Any, message: str) -> None:
-    """An empty state: the message, wrapped, where the plot would be."""
+    """An empty state: the message where the plot would be (wrapped to it once laid out)."""
     ax.set_xticks([])
     ax.set_yticks([])
     for side in ax.spines.values():
         side.set_color("#cccccc")
-    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, fontsize=10, color=MUTED,
-            transform=ax.transAxes)
+    text = ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color=MUTED,
+                   transform=ax.transAxes, gid=EMPTY_GID)
+    text.set_in_layout(False)  # the plot's size decides its width, not the other way round
+
+
+def wrap_to(text: str, width_px: float, points: float, dpi: float) -> str:
+    """`text` in lines no wider than `width_px` at `dpi`, measured as Agg draws matplotlib's
+    font at `points` (textwrap's count of characters overflows: letters differ in width)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from matplotlib.font_manager import FontProperties
+
+    font = FontProperties(size=points)
+    measure = RendererAgg(1, 1, dpi).get_text_width_height_descent
+
+    def width(piece: str) -> float:
+        return measure(piece, font, ismath=False)[0]
+
+    lines: list[str] = []
+    for word in text.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and width(joined) <= width_px:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _fit_texts(fig: Figure) -> None:
+    """Once the layout has sized the plots: wrap each empty plot's message to its plot, a title
+    or x-axis label wider than its plot (a narrow panel) to its width, a y-axis label taller
+    than its plot to its height."""
+    fig.draw_without_rendering()  # the constrained layout sizes the plots
+    for ax in fig.axes:
+        room = ax.get_window_extent().width
+        for text in ax.texts:
+            if text.get_gid() == EMPTY_GID:
+                text.set_text(wrap_to(" ".join(text.get_text().split()), room * 0.9, text.get_fontsize(), fig.dpi))
+        for label in (ax.xaxis.label, ax.title):
+            if label.get_text() and label.get_window_extent().width > room:
+                label.set_text(wrap_to(label.get_text(), room, label.get_fontsize(), fig.dpi))
+        label, tall = ax.yaxis.label, ax.get_window_extent().height  # written upwards
+        if label.get_text() and label.get_window_extent().height > tall:
+            label.set_text(wrap_to(label.get_text(), tall, label.get_fontsize(), fig.dpi))
 
 
 def _style(ax: Any) -> None:
@@ -79,6 +127,8 @@ def _label_bars(ax: Any, values: dict[str, float], colors: dict[str, str]) -> No
 
 def _integers(axis: Any) -> None:
     """Counts: whole-number ticks only."""
+    from matplotlib.ticker import MaxNLocator
+
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
@@ -87,6 +137,30 @@ def _two(fig: Figure, narrow: bool, ratios: list[float] | None = None) -> Any:
     if narrow:
         return fig.subplots(2, 1)
     return fig.subplots(1, 2, gridspec_kw={"width_ratios": ratios} if ratios else None)
+
+
+LEGEND_AXES = "<legend>"  # the strip under a one-plot chart that holds its legend in a narrow panel
+
+
+def _one(fig: Figure, strip_below: bool) -> tuple[Any, Any]:
+    """A one-plot chart: (plot, None), or with `strip_below` (a narrow panel, a legend to
+    show) (plot, the strip under it that holds the legend)."""
+    if not strip_below:
+        return fig.subplots(), None
+    plot, strip = fig.subplots(2, 1, height_ratios=[4, 1])
+    strip.set_label(LEGEND_AXES)
+    strip.axis("off")
+    return plot, strip
+
+
+def _side_legend(ax: Any, strip: Any) -> None:
+    """A one-plot chart's legend: beside the plot, or in the strip under it (beside it, in a
+    narrow panel, it would leave the plot a sliver)."""
+    if strip is None:
+        ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    else:
+        columns = 2 if strip.figure.get_figwidth() >= 4.8 else 1  # inches: 480 px at the panel's 100 dpi
+        strip.legend(*ax.get_legend_handles_labels(), fontsize=8, frameon=False, loc="center", ncol=columns)
 
 
 def _short_day(day: str) -> str:
@@ -185,7 +259,7 @@ def draw_agreement(fig: Figure, ov: Overview, narrow: bool = False) -> None:
 # ---- 4. suggestion quality -------------------------------------------------------------------------
 def draw_suggestions(fig: Figure, ov: Overview, narrow: bool = False) -> None:
     s = ov.suggestions
-    ax = fig.subplots()
+    ax, strip = _one(fig, narrow and bool(s.points))  # a legend only with data
     if not s.points:
         _empty(ax, "Accept a few documents in the window to see how good the suggestions were: what was "
                    "suggested at opening is recorded with each decision.")
@@ -202,7 +276,7 @@ def draw_suggestions(fig: Figure, ov: Overview, narrow: bool = False) -> None:
         ax.set_ylim(-0.03, 1.03)
         ax.set_xlim(0.5, len(s.points) + 0.5)
         _integers(ax.xaxis)
-        ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
+        _side_legend(ax, strip)
         _style(ax)
     _name(ax, "", "accepted decision, in the order made (decision number)", "F1 / share kept (0–1)")
 
@@ -210,10 +284,10 @@ def draw_suggestions(fig: Figure, ov: Overview, narrow: bool = False) -> None:
 # ---- 5. learning curve ----------------------------------------------------------------------------
 def draw_curve(fig: Figure, ov: Overview, narrow: bool = False) -> None:
     c = ov.curve
-    ax = fig.subplots()
+    ax, strip = _one(fig, narrow and c is not None)
     if c is None:
-        _empty(ax, "No learning curve yet: run `annotator train-curve` to see held-out F1 against the "
-                   "share of gold used.")
+        _empty(ax, "No learning curve yet: press “Learning curve…” in the Overview panel to train on "
+                   "25 to 100% of the gold and see the held-out F1 of each.")
     else:
         xs = [100 * f for f, _ in c.trained]
         ax.plot(xs, [v for _, v in c.trained], marker="o", color="#0072B2", linewidth=2, label="trained")
@@ -224,7 +298,7 @@ def draw_curve(fig: Figure, ov: Overview, narrow: bool = False) -> None:
                        label=f"base model ({c.settings.get('base') or 'base'}): {c.base:.2f}")
         ax.set_xlim(0, 105)
         ax.set_ylim(0, 1.05)
-        ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
+        _side_legend(ax, strip)
         _style(ax)
     _name(ax, "", "share of the training gold used (%)", "held-out F1 (0–1)")
 
@@ -276,23 +350,25 @@ CHARTS: list[Chart] = [
 
 
 def new_figure(width: float = WIDTH_IN, height: float = HEIGHT_IN) -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(width, height), layout="constrained", facecolor="white")
 
 
-def draw(fig: Figure, chart: Chart, ov: Overview, *, framed: bool = True, narrow: bool = False,
-         width_px: int | None = None) -> Figure:
+def draw(fig: Figure, chart: Chart, ov: Overview, *, framed: bool = True, narrow: bool = False) -> Figure:
     """(Re)draw one chart on `fig`. framed: with its title at the top and its caption at the
     bottom (the window); the report sets both in HTML around the figure instead. narrow: a
-    chart's two plots one above the other (a narrow panel). width_px: the width it is shown
-    at, to wrap the caption (default: the figure's)."""
+    chart's two plots one above the other (a narrow panel). Text is wrapped to the figure's
+    size and resolution (set them before)."""
     fig.clear()
     if framed:
         fig.suptitle(chart.title, fontsize=12, fontweight="bold", x=0.01, ha="left")
     chart.draw(fig, ov, narrow)
     if framed:  # a figure-level label: the constrained layout keeps room for it under the plots
-        width = width_px or fig.get_figwidth() * fig.dpi
-        caption = textwrap.fill(chart.caption, max(30, int(width / 7)))  # 9 pt: under 7 px a character
-        fig.supxlabel(caption, fontsize=9, color=MUTED, x=0.01, ha="left", multialignment="left")
+        room = fig.get_figwidth() * fig.dpi * 0.97  # from x=0.01, with a margin at the right
+        fig.supxlabel(wrap_to(chart.caption, room, CAPTION_POINTS, fig.dpi), fontsize=CAPTION_POINTS,
+                      color=MUTED, x=0.01, ha="left", multialignment="left")
+    _fit_texts(fig)
     return fig
 
 
@@ -319,7 +395,7 @@ def render(chart: Chart, ov: Overview, width: int, height: int, *, scale: float 
 
     fig = new_figure(width / 100, height / 100)
     fig.set_dpi(100 * scale)
-    draw(fig, chart, ov, narrow=narrow, width_px=width)
+    draw(fig, chart, ov, narrow=narrow)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     w, h = canvas.get_width_height(physical=True)

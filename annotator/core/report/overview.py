@@ -12,6 +12,9 @@ core/report/charts.py draws them; the window and `annotator report` show the sam
 5. learning curve: the newest recorded `train-curve` result (held-out F1 against the share
    of the training gold used; the base model's as the 0 point).
 6. time: median active seconds per document per annotator, and seconds against corrections.
+
+Beside the charts, a table: each pattern's precision (core/learning/patterns/precision.py),
+the flagged ones first, then the most shown (at most PATTERN_ROWS rows).
 """
 
 from __future__ import annotations
@@ -20,13 +23,19 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from annotator.core.report.activity import LEARNED, MODEL, SuggestionPoint, median_seconds, rolling_mean, suggestion_points
+from annotator.core.report.activity import (
+    LEARNED, MODEL, PATTERNS, SuggestionPoint, median_seconds, rolling_mean, suggestion_points,
+)
 from annotator.core.team.agreement import AgreementReport, SpanComparison, compute_agreement
 from annotator.core.team.gold import GoldSummary, iter_gold
+from annotator.core.learning.quality import agreement_report
 from annotator.core.report.stats import project_stats
 
 if TYPE_CHECKING:
+    from annotator.core.learning.patterns.precision import FlagRule, PatternFigures
     from annotator.core.store import Store
+
+PATTERN_ROWS = 200
 
 
 @dataclass
@@ -67,8 +76,8 @@ class SuggestionFigures:
 
     @property
     def split(self) -> bool:
-        """Both sources suggested something: the chart shows them apart."""
-        return len(self.by_source) == 2
+        """Two or more sources suggested something: the chart shows them apart."""
+        return len(self.by_source) >= 2
 
 
 @dataclass
@@ -98,6 +107,30 @@ class Overview:
     stats: dict[str, Any]
     project: str
     generated: float
+    guidelines: list[Any] = field(default_factory=list)      # text.model.Guideline: the project's, then labels'
+    review_methods: dict[str, int] = field(default_factory=dict)  # reviewed documents by how decided
+    patterns: PatternTable | None = None
+
+
+@dataclass
+class PatternTable:
+    rows: list[PatternFigures]            # flagged first (lowest precision), then most shown
+    total: int                            # patterns in the project
+    flagged: int
+    rule: FlagRule
+
+
+def pattern_table(store: "Store") -> PatternTable | None:
+    """None when the project has no patterns."""
+    from annotator.core.learning.patterns.precision import flag_rule, pattern_figures
+
+    figures = pattern_figures(store)
+    if not figures:
+        return None
+    rule = flag_rule(store)
+    figures.sort(key=lambda f: (not f.flagged(rule), f.precision if f.flagged(rule) else 0.0, -f.shown,
+                                f.pattern.id or 0))
+    return PatternTable(figures[:PATTERN_ROWS], len(figures), sum(f.flagged(rule) for f in figures), rule)
 
 
 def progress_figures(store: "Store") -> Progress:
@@ -140,7 +173,7 @@ def agreement_figures(report: AgreementReport) -> AgreementFigures:
 
 def suggestion_figures(points: list[SuggestionPoint]) -> SuggestionFigures:
     by_source: dict[str, list[tuple[int, float]]] = {}
-    for source in (MODEL, LEARNED):
+    for source in (MODEL, PATTERNS, LEARNED):
         series = [(n, share) for n, p in enumerate(points, 1) if (share := p.share_kept(source)) is not None]
         if series:
             smooth = rolling_mean([share for _, share in series])
@@ -191,11 +224,16 @@ def compute_overview(store: "Store", *, detail: bool = True,
     progress = progress_figures(store)
     gold = gold_figures(store, progress)
     step("agreement")
-    agreement = agreement_figures(compute_agreement(store, quality=detail, kappa=detail))
+    agreement = agreement_figures(agreement_report(store) if detail else compute_agreement(store, kappa=False))
     step("suggestions")
     records = store.timed_decisions()
     points = suggestion_points(records)
+    step("patterns")
+    patterns = pattern_table(store)
     step("statistics")
+    labels = set(store.label_names())
     return Overview(progress, gold, agreement, suggestion_figures(points),
                     curve_figures(store.latest_learning_curve()), time_figures(records, points),
-                    project_stats(store, records, points), str(store.path), time.time())
+                    project_stats(store, records, points), str(store.path), time.time(),
+                    [g for g in store.guidelines() if not g.subject or g.subject in labels], store.review_methods(),
+                    patterns)

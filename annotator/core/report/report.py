@@ -29,6 +29,7 @@ figure { margin: 12px 0; } figure svg { width: 100%; height: auto; }
 table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
 th, td { border: 1px solid #ddd; padding: 3px 9px; text-align: right; }
 th:first-child, td:first-child { text-align: left; } th { background: #f4f4f4; }
+pre.guidelines { white-space: pre-wrap; font: inherit; background: #fafafa; border: 1px solid #eee; padding: 12px; }
 """
 
 
@@ -71,17 +72,38 @@ def gold_tables(ov: Overview) -> str:
             + table(["spans in a document", "gold documents"], sorted(counts.items()), "No team gold yet."))
 
 
+def _alpha(alpha: Any) -> str:
+    return "not defined" if alpha.value is None else f"{alpha.value:.3f}"
+
+
+MEASURES = ("<p class=\"note\">Exact F1: spans with the same start, end and label. Overlap F1: the same "
+            "label and overlapping extents also match. Kappa: Cohen's, each token's IOB tag, on the documents "
+            "both accepted (all annotators: the mean of the pairs'). Alpha: Krippendorff's, nominal, the "
+            "token as the unit, any number of annotators, missing ones left out; not defined when no token "
+            "has two annotators or every token has the same tag.</p>")
+
+
 def agreement_tables(ov: Overview) -> str:
     report = ov.agreement.report
     pairs = report.pairs if report else []
-    out = "<h3>Pairs</h3>" + table(
-        ["annotators", "documents", "F1", "partial F1", "kappa", "tokens"],
-        [(f"{p.a} × {p.b}", p.documents, p.f1, p.partial_f1, p.kappa, p.tokens) for p in pairs],
+    o = report.overall if report else None
+    out = "<h3>All annotators</h3>" + table(
+        ["annotators", "documents", "exact F1", "overlap F1", "kappa", "alpha"],
+        [(", ".join(o.annotators), o.documents, o.counts.f1, o.counts.partial_f1, o.kappa, _alpha(o.alpha))]
+        if o is not None and pairs else [], "No document was accepted by two annotators yet.")
+    out += "<h3>Per label, all annotators</h3>" + table(
+        ["label", "exact F1", "overlap F1", "kappa", "alpha"],
+        [(label, c.f1, c.partial_f1, o.label_kappa(label), _alpha(o.label_alpha(label)))
+         for label, c in sorted(o.labels.items())] if o is not None else [], "Nothing to compare yet.")
+    out += "<h3>Pairs</h3>" + table(
+        ["annotators", "documents", "exact F1", "overlap F1", "kappa", "alpha", "tokens"],
+        [(f"{p.a} × {p.b}", p.documents, p.f1, p.partial_f1, p.kappa, _alpha(p.alpha), p.tokens) for p in pairs],
         "No document was accepted by two annotators yet.")
     out += "<h3>Per label, each pair</h3>" + table(
-        ["annotators", "label", "F1", "partial F1", "spans A", "spans B"],
-        [(f"{p.a} × {p.b}", label, c.f1, c.partial_f1, c.n_a, c.n_b)
-         for p in pairs for label, c in sorted(p.labels.items())], "Nothing to compare yet.")
+        ["annotators", "label", "exact F1", "overlap F1", "kappa", "alpha", "spans A", "spans B"],
+        [(f"{p.a} × {p.b}", label, c.f1, c.partial_f1, p.label_kappa(label), _alpha(p.label_alpha(label)),
+          c.n_a, c.n_b) for p in pairs for label, c in sorted(p.labels.items())], "Nothing to compare yet.")
+    out += MEASURES
     out += "<h3>Per label, all pairs pooled</h3>" + table(["label", "F1"], ov.agreement.per_label.items(),
                                                            "Nothing to compare yet.")
     quality = report.annotators if report else []
@@ -92,8 +114,10 @@ def agreement_tables(ov: Overview) -> str:
           (q.vs_gold or {}).get("f1"), (q.vs_gold or {}).get("documents")) for q in quality],
         "Nobody accepted anything yet.")
     return out + ('<p class="note">Unchanged from suggestions: the share of accepted documents whose spans '
-                  "are exactly the model's suggestions (a rubber-stamper stands out near 1). F1 vs reviewed "
-                  "gold: the accepted versions scored against reviews of the same documents.</p>")
+                  "are exactly what the window showed when they were opened, from any source: model, ★ "
+                  "learned, propagated (a rubber-stamper stands out near 1); compared: the documents "
+                  "decided in the window. F1 vs reviewed gold: the accepted versions scored against "
+                  "reviews of the same documents.</p>")
 
 
 def suggestion_tables(ov: Overview) -> str:
@@ -116,7 +140,8 @@ def suggestion_tables(ov: Overview) -> str:
 def curve_tables(ov: Overview) -> str:
     c = ov.curve
     if c is None:
-        return '<p class="note">No learning curve recorded: run <code>annotator train-curve</code>.</p>'
+        return ('<p class="note">No learning curve recorded: press “Learning curve…” in the window\'s '
+                'Overview panel, or run <code>annotator train-curve</code>.</p>')
     rows = ([("base model", c.base)] if c.base is not None else []) + [(f"{f:.0%}", v) for f, v in c.trained]
     when = datetime.fromtimestamp(c.created).strftime("%Y-%m-%d %H:%M")
     gold = escape(str(c.settings.get("gold") or "the gold"))
@@ -135,6 +160,22 @@ TABLES = {"progress": progress_tables, "gold": gold_tables, "agreement": agreeme
           "suggestions": suggestion_tables, "curve": curve_tables, "time": time_tables}
 
 
+def guidelines_section(ov: Overview) -> str:
+    """The guidelines as written (Markdown reads as text; shown escaped, never as HTML), the
+    label descriptions, and how the reviewed gold was decided."""
+    text = next((g for g in ov.guidelines if not g.subject), None)
+    out = (f'<pre class="guidelines">{escape(text.text)}</pre>' if text and text.text.strip()
+           else '<p class="note">No guidelines written yet (<code>annotator guidelines set FILE</code>).</p>')
+    labels = [g for g in ov.guidelines if g.subject]
+    out += "<h3>Labels</h3>" + table(["label", "description", "examples"],
+                                     [(g.subject, g.text, "; ".join(g.examples)) for g in labels],
+                                     "No label is described yet: annotator labels describe NAME TEXT.")
+    m = ov.review_methods
+    out += "<h3>How the reviewed documents were decided</h3>" + table(
+        ["by hand", "by majority", "unanimous"], [(m.get("hand", 0), m.get("majority", 0), m.get("unanimous", 0))])
+    return out
+
+
 def stats_tables(stats: dict[str, Any]) -> str:
     answers = ["accept", "reject", "ignore", "draft", "total"]
     per = stats.get("per_annotator", {})
@@ -147,12 +188,27 @@ def stats_tables(stats: dict[str, Any]) -> str:
             + "<h3>Spans per label in accepted annotations</h3>" + table(["label", "spans"], stats["labels"].items()))
 
 
+def pattern_tables(ov: Overview) -> str:
+    t = ov.patterns
+    if t is None:
+        return '<p class="note">No patterns: add a term list or Prodigy patterns with <code>annotator patterns add</code>.</p>'
+    rows = [(f.pattern.text()[:120], f.pattern.label, f.shown, f.kept, f.relabelled, f.removed, f.precision,
+             "flagged" if f.flagged(t.rule) else "") for f in t.rows]
+    more = (f" The {len(t.rows):,} shown here are the flagged ones, then the most shown of {t.total:,}."
+            if t.total > len(t.rows) else "")
+    return (table(["pattern", "label", "shown", "kept", "relabelled", "removed", "precision", ""], rows)
+            + f'<p class="note">{count(t.total, "pattern")}, {t.flagged:,} flagged ({escape(t.rule.describe())}). '
+            "Shown: in a document then accepted; kept: accepted unchanged; relabelled: the same words with "
+            f"another label; removed: no span on those words (or its boundaries moved).{escape(more)}</p>")
+
+
 def render_html(ov: Overview) -> str:
     """The report as one HTML document (charts drawn here, with matplotlib)."""
     from annotator.core.report import charts
 
     when = datetime.fromtimestamp(ov.generated).strftime("%Y-%m-%d %H:%M")
-    nav = " ".join(f'<a href="#{c.key}">{escape(c.title)}</a>' for c in charts.CHARTS) + ' <a href="#stats">Statistics</a>'
+    nav = " ".join(f'<a href="#{c.key}">{escape(c.title)}</a>' for c in charts.CHARTS) + (
+        ' <a href="#patterns">Patterns</a> <a href="#stats">Statistics</a> <a href="#guidelines">Guidelines</a>')
     parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
              f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
              f"<title>Annotation report: {escape(Path(ov.project).name)}</title><style>{STYLE}</style></head><body>",
@@ -163,7 +219,9 @@ def render_html(ov: Overview) -> str:
         parts.append(f'<section id="{chart.key}"><h2>{escape(chart.title)}</h2>'
                      f'<p class="caption">{escape(chart.caption)}</p><figure>{charts.to_svg(fig)}</figure>'
                      f"{TABLES[chart.key](ov)}</section>")
-    parts.append(f'<section id="stats"><h2>Statistics</h2>{stats_tables(ov.stats)}</section></body></html>\n')
+    parts.append(f'<section id="patterns"><h2>Patterns</h2>{pattern_tables(ov)}</section>')
+    parts.append(f'<section id="stats"><h2>Statistics</h2>{stats_tables(ov.stats)}</section>')
+    parts.append(f'<section id="guidelines"><h2>Guidelines</h2>{guidelines_section(ov)}</section></body></html>\n')
     return "".join(parts)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from annotator.core.report.activity import SuggestionPoint, per_annotator, suggestion_points
+from annotator.core.team.gold import summarize
 from annotator.core.text.model import ANSWERS, TimedDecision
 from annotator.core.store import Store
 from annotator.core.wording import count
@@ -13,7 +14,8 @@ from annotator.core.wording import count
 def project_stats(store: Store, records: Sequence[TimedDecision] | None = None,
                   points: Sequence[SuggestionPoint] | None = None) -> dict[str, Any]:
     """{"documents", "annotators": {name: {answer: n, ..., "total": n}}, "labels": {label: spans},
-    "reviewed", "per_annotator", "suggestion_quality"}. Label counts are spans in accepted
+    "reviewed", "gold": {"reviewed", "unanimous", "disputed"} (documents, core/team/gold.py),
+    "per_annotator", "suggestion_quality"}. Label counts are spans in accepted
     annotations; every project label is listed (0 if unused), then any label still used in
     annotations but no longer in the project. per_annotator and suggestion_quality are
     core/report/activity.py's (decisions per day, median seconds; one point per accepted decision
@@ -28,11 +30,13 @@ def project_stats(store: Store, records: Sequence[TimedDecision] | None = None,
     labels.update({name: n for name, n in used.items() if name not in labels})
     records = store.timed_decisions() if records is None else records
     points = suggestion_points(records) if points is None else points
+    gold = summarize(store)
     return {
         "documents": store.count_documents(),
         "annotators": annotators,
         "labels": labels,
         "reviewed": len(store.reviewed_document_ids()),
+        "gold": {"reviewed": gold.reviewed, "unanimous": gold.unanimous, "disputed": len(gold.disputed or [])},
         "per_annotator": per_annotator(store, records),
         "suggestion_quality": [p.to_dict() for p in points],
     }
@@ -40,7 +44,10 @@ def project_stats(store: Store, records: Sequence[TimedDecision] | None = None,
 
 def format_stats(stats: dict[str, Any]) -> str:
     """Plain-text tables of project_stats() for a terminal."""
-    lines = [f"Documents: {stats['documents']}", f"Reviewed:  {stats['reviewed']}", ""]
+    gold = stats["gold"]
+    lines = [f"Documents: {stats['documents']}", f"Reviewed:  {stats['reviewed']}",
+             f"Gold:      {gold['reviewed'] + gold['unanimous']:,} ({gold['reviewed']:,} reviewed, "
+             f"{gold['unanimous']:,} unanimous); {count(gold['disputed'], 'disputed document')}", ""]
     if stats["annotators"]:
         width = max(9, *(len(n) for n in stats["annotators"]))
         cols = [*ANSWERS, "total"]

@@ -3,8 +3,8 @@
 `Store` is the one facade; each concern lives in its own module and is mixed in:
 connection (opening, migrations, transactions; schema_check and bounds guard every open),
 documents, annotations and their history, drafts and statuses, suggestions cache, labels and
-settings, reviews, trained models, what the window records with a decision and learning
-curves (activity), the read-only queries of export and statistics, the gold policy's, the
+settings, reviews, trained models and patterns, notes and guidelines (teamwork/), what the
+window records with a decision and learning curves (activity), the read-only queries of export and statistics, the gold policy's, the
 checked reading of another's file (foreign, values), and the local side of the team hub
 sync (sync_state). Only these modules speak SQLite; the hub's PostgreSQL lives in
 annotator/core/hub.
@@ -24,18 +24,21 @@ from annotator.core.store.drafts import DraftsMixin
 from annotator.core.store.guard.foreign import ForeignMixin
 from annotator.core.store.gold import GoldMixin
 from annotator.core.store.labels import LabelsMixin
-from annotator.core.store.models import ModelsMixin
+from annotator.core.store.models import ModelsMixin, PatternsMixin
 from annotator.core.store.queries import QueriesMixin
 from annotator.core.store.reviews import ReviewsMixin
 from annotator.core.store.suggestions import SuggestionsMixin
 from annotator.core.store.sync_state import HubState, SyncStateMixin
+from annotator.core.store.teamwork.guidelines import GuidelinesMixin
+from annotator.core.store.teamwork.notes import NotesMixin
 
 __all__ = ["BUSY_TIMEOUT_S", "MIGRATIONS", "HubState", "SCHEMA_VERSION", "Store", "default_labels", "dumps",
            "spans_from_json", "spans_to_json"]
 
 
 class Store(DocumentsMixin, AnnotationsMixin, DraftsMixin, SuggestionsMixin, LabelsMixin, ReviewsMixin,
-            ModelsMixin, QueriesMixin, GoldMixin, ActivityMixin, ForeignMixin, SyncStateMixin):
+            ModelsMixin, PatternsMixin, QueriesMixin, GoldMixin, ActivityMixin, ForeignMixin, SyncStateMixin,
+            NotesMixin, GuidelinesMixin):
     """A project file. Open with Store(path); close() when done (or use as a context manager)."""
 
     def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False, create: bool = True,

@@ -164,6 +164,15 @@ class AnnotationsMixin(StoreBase):
             params.append(annotator)
         return [self._annotation(r) for r in self.conn.execute(sql + " ORDER BY id", params)]
 
+    def previous_version(self, doc_id: int, annotator: str) -> Annotation | None:
+        """The version this annotator's current one replaced: the newest in the history (by
+        its time, then as filed), or None when the current one is their first."""
+        row = self.conn.execute(
+            "SELECT document_id, annotator, answer, spans, created, updated FROM annotation_history "
+            "WHERE document_id = ? AND annotator = ? ORDER BY updated DESC, id DESC LIMIT 1",
+            (doc_id, annotator)).fetchone()
+        return self._annotation(row) if row else None
+
     def annotators(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY 1")
                 if isinstance(r[0], str)]  # a NULL name (a file edited by hand) is no one's

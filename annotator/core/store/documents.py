@@ -71,6 +71,10 @@ class DocumentsMixin(StoreBase):
         ids = self.ids_for_hashes(hashes)
         return [ids[h] for h in hashes], added
 
+    def document_hashes_after(self, after: int) -> list[tuple[int, str]]:
+        """(id, text hash) of the documents with id > after, in id order."""
+        return self.conn.execute("SELECT id, hash FROM documents WHERE id > ? ORDER BY id", (after,)).fetchall()
+
     def ids_for_hashes(self, hashes: Sequence[str]) -> dict[str, int]:
         out: dict[str, int] = {}
         for i in range(0, len(hashes), 500):

@@ -74,6 +74,12 @@ class DraftsMixin(StoreBase):
                                                  "annotator = ? ORDER BY id", (doc_id, annotator))]
         return self._value(where, lambda raw: apply_edits(spans_from_json(raw), edits), row[0])
 
+    def restore_draft(self, doc_id: int, annotator: str, spans: Iterable[Span]) -> None:
+        """A draft of spans read from this file (an undone decision's): not checked again, so a
+        label removed since never blocks an undo."""
+        with self.transaction() as c:
+            self._write_draft_base(c, doc_id, annotator, dumps_spans(list(spans)))
+
     def delete_draft(self, doc_id: int, annotator: str) -> None:
         with self.transaction() as c:  # its edits go with it (ON DELETE CASCADE)
             c.execute("DELETE FROM drafts WHERE document_id = ? AND annotator = ?", (doc_id, annotator))

@@ -107,11 +107,13 @@ class LabelsMixin(StoreBase):
         return added
 
     def remove_label(self, name: str) -> None:
-        with self.transaction():
+        """Remove a label from the set; its description goes too (kept in team_guideline_history)."""
+        with self.transaction() as c:
             try:
                 self.db["labels"].delete(name)
             except sqlite_utils.db.NotFoundError:
                 raise KeyError(name) from None
+            c.execute("DELETE FROM team_guidelines WHERE subject = ?", (name,))
 
     def set_label_color(self, name: str, color: str) -> None:
         color = admit_color(color)
@@ -121,14 +123,18 @@ class LabelsMixin(StoreBase):
             except sqlite_utils.db.NotFoundError:
                 raise KeyError(name) from None
 
-    def rename_label(self, old: str, new: str) -> None:
-        """Rename a label everywhere: label set, annotations (history keeps the old), drafts."""
+    def rename_label(self, old: str, new: str, author: str = "") -> None:
+        """Rename a label everywhere: label set, annotations (history keeps the old), drafts,
+        reviews, its description and patterns (each removed under the old name and added under
+        the new, by `author`)."""
         new = check_name(new)
         if new in self.label_names():
             raise LabelError(f"label {new} already exists")
         with self.transaction() as c:
             if not c.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old)).rowcount:
                 raise KeyError(old)
+            c.execute("UPDATE team_guidelines SET subject = ? WHERE subject = ?", (new, old))  # its description
+            self._rename_pattern_label(c, old, new, author)  # type: ignore[attr-defined]
             self._fold_all_drafts(c)  # labels in draft edits too
             for table, key_cols in (("annotations", "id"), ("drafts", "document_id, annotator"),
                                     ("reviews", "document_id")):

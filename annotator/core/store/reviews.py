@@ -1,4 +1,5 @@
-"""Reviews: one adjudicated version per document, and the history of earlier ones."""
+"""Reviews: one adjudicated version per document, and the history of earlier ones. Each says
+how it was decided (Review.method: by hand, by majority, or for a unanimous document)."""
 
 from __future__ import annotations
 
@@ -6,39 +7,56 @@ import time
 from typing import Any, Iterable, Iterator, Sequence
 
 from annotator.core.admission import admit_time
-from annotator.core.text.model import Document, Review
+from annotator.core.text.model import REVIEW_HAND, REVIEW_METHODS, Document, Review
 from annotator.core.store.codec import dumps, loads, spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase
+from annotator.core.store.guard.values import BadValue
+
+REVIEW_COLUMNS = "document_id, reviewer, spans, sources, created, method"
 
 
 def _sources(raw: Any) -> Any:
     return loads(raw, "sources")
 
 
+def _method(raw: Any) -> str:
+    if raw not in REVIEW_METHODS:
+        raise BadValue(f"method {str(raw)[:40]!r} is not one of {', '.join(REVIEW_METHODS)}")
+    return raw
+
+
+def check_method(method: str) -> str:
+    if method not in REVIEW_METHODS:
+        raise ValueError(f"a review is decided {', '.join(REVIEW_METHODS)}, not {method!r}")
+    return method
+
+
 class ReviewsMixin(StoreBase):
     def save_review(self, doc_id: int, reviewer: str, spans: Iterable[Any],
-                    sources: Iterable[str]) -> Review:
+                    sources: Iterable[str], *, method: str = REVIEW_HAND) -> Review:
         checked = self.check_spans(doc_id, spans)
+        check_method(method)
         now = time.time()
         with self.transaction() as c:
-            c.execute("INSERT INTO reviews (document_id, reviewer, spans, sources, created) "
-                      "VALUES (?, ?, ?, ?, ?) ON CONFLICT(document_id) DO UPDATE SET "
+            c.execute("INSERT INTO reviews (document_id, reviewer, spans, sources, created, method) "
+                      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(document_id) DO UPDATE SET "
                       "reviewer = excluded.reviewer, spans = excluded.spans, "
-                      "sources = excluded.sources, created = excluded.created",
-                      (doc_id, reviewer, spans_to_json(checked), dumps(sorted(sources)), now))
+                      "sources = excluded.sources, created = excluded.created, method = excluded.method",
+                      (doc_id, reviewer, spans_to_json(checked), dumps(sorted(sources)), now, method))
         review = self.get_review(doc_id)
         assert review is not None
         return review
 
     def get_review(self, doc_id: int) -> Review | None:
-        row = self.conn.execute("SELECT document_id, reviewer, spans, sources, created FROM reviews "
-                                "WHERE document_id = ?", (doc_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {REVIEW_COLUMNS} FROM reviews WHERE document_id = ?",
+                                (doc_id,)).fetchone()
         return self._review(row) if row else None
 
     def _review(self, row: Sequence[Any]) -> Review:
         where = f"review of document {row[0]}"
         return Review(row[0], row[1], self._value(where, spans_from_json, row[2]),
-                      tuple(self._value(where, _sources, row[3])), row[4])
+                      tuple(self._value(where, _sources, row[3])), row[4],
+                      self._value(where, _method, row[5]) if len(row) > 5 else REVIEW_HAND)
 
     def iter_reviews(self) -> Iterator[tuple[Document, Review]]:
         for (doc_id,) in self.conn.execute("SELECT document_id FROM reviews ORDER BY document_id").fetchall():
@@ -46,33 +64,49 @@ class ReviewsMixin(StoreBase):
             assert review is not None
             yield self.get_document(doc_id), review
 
+    def review_methods(self) -> dict[str, int]:
+        """{method: number of reviewed documents} (every method listed)."""
+        counts = dict.fromkeys(REVIEW_METHODS, 0)
+        for method, n in self.conn.execute("SELECT method, count(*) FROM reviews GROUP BY method"):
+            counts[self._value("reviews", _method, method)] = n
+        return counts
+
+    def review_history(self, doc_id: int) -> list[Review]:
+        """Earlier reviews of a document, oldest first."""
+        return [self._review(r) for r in self.conn.execute(
+            f"SELECT {REVIEW_COLUMNS} FROM review_history WHERE document_id = ? ORDER BY id", (doc_id,))]
+
     # ---- merging reviews (core/team/merge.py) ---------------------------------------------
     def merge_review(self, doc_id: int, reviewer: str, spans: Iterable[Any], sources: Iterable[str],
-                     created: float, *, validate: bool = True) -> str:
+                     created: float, *, validate: bool = True, method: str = REVIEW_HAND) -> str:
         """Bring in a review made elsewhere, like merge_annotation: the newer one becomes
         current, the older is filed in review_history, twice is the same as once. Returns
         'added', 'updated', 'history' or 'unchanged'."""
         created = admit_time(created, "created")
         checked = self.check_spans(doc_id, spans) if validate else sorted(spans)
+        check_method(method)
         payload, src = spans_to_json(checked), dumps(sorted(sources))
         with self.transaction() as c:
-            row = c.execute("SELECT reviewer, spans, sources, created FROM reviews WHERE document_id = ?",
+            row = c.execute("SELECT reviewer, spans, sources, created, method FROM reviews WHERE document_id = ?",
                             (doc_id,)).fetchone()
             if row is None:
-                c.execute("INSERT INTO reviews (document_id, reviewer, spans, sources, created) "
-                          "VALUES (?, ?, ?, ?, ?)", (doc_id, reviewer, payload, src, created))
+                c.execute("INSERT INTO reviews (document_id, reviewer, spans, sources, created, method) "
+                          "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, reviewer, payload, src, created, method))
                 return "added"
             where = f"review of document {doc_id}"
             if (row[0] == reviewer and self._value(where, spans_from_json, row[1]) == tuple(checked)
-                    and tuple(self._value(where, _sources, row[2])) == tuple(sorted(sources))):
+                    and tuple(self._value(where, _sources, row[2])) == tuple(sorted(sources))
+                    and row[4] == method):
                 return "unchanged"
             if created > row[3]:
-                c.execute("UPDATE reviews SET reviewer = ?, spans = ?, sources = ?, created = ? "
-                          "WHERE document_id = ?", (reviewer, payload, src, created, doc_id))
+                c.execute("UPDATE reviews SET reviewer = ?, spans = ?, sources = ?, created = ?, method = ? "
+                          "WHERE document_id = ?", (reviewer, payload, src, created, method, doc_id))
                 return "updated"
             if c.execute("SELECT 1 FROM review_history WHERE document_id = ? AND reviewer = ? AND spans = ? "
-                         "AND sources = ? AND created = ?", (doc_id, reviewer, payload, src, created)).fetchone():
+                         "AND sources = ? AND created = ? AND method = ?",
+                         (doc_id, reviewer, payload, src, created, method)).fetchone():
                 return "unchanged"
-            c.execute("INSERT INTO review_history (document_id, reviewer, spans, sources, created, replaced) "
-                      "VALUES (?, ?, ?, ?, ?, ?)", (doc_id, reviewer, payload, src, created, time.time()))
+            c.execute("INSERT INTO review_history (document_id, reviewer, spans, sources, created, replaced, "
+                      "method) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      (doc_id, reviewer, payload, src, created, time.time(), method))
             return "history"

@@ -225,6 +225,87 @@ MIGRATIONS: list[list[str]] = [
         "INSERT INTO sync_log (kind, row_id) SELECT 'decision_time', id FROM decision_times ORDER BY id",
         "ALTER TABLE hub_state ADD COLUMN pushed_time_rev INTEGER NOT NULL DEFAULT 0",
     ],
+    # 7: patterns and term lists (core/learning/patterns; store/models.py). A pattern is keyed by its
+    # content (the same key in every project); a removal is kept as `removed` = 1 with its time,
+    # so a merge or a sync carries it (the newer `changed` wins). Changes are logged for the hub
+    # push, except those a pull writes; a watermark per hub says up to which log rev.
+    [
+        """CREATE TABLE patterns (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            label TEXT NOT NULL,
+            pattern TEXT NOT NULL,
+            author TEXT NOT NULL,
+            changed REAL NOT NULL,
+            removed INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1))
+        )""",
+        *[f"""CREATE TRIGGER patterns_sync_log_{event.lower()} AFTER {event} ON patterns
+        WHEN NOT EXISTS (SELECT 1 FROM sync_quiet)
+        BEGIN
+            DELETE FROM sync_log WHERE kind = 'pattern' AND row_id = NEW.id;
+            INSERT INTO sync_log (kind, row_id) VALUES ('pattern', NEW.id);
+        END""" for event in ("INSERT", "UPDATE")],
+        "ALTER TABLE hub_state ADD COLUMN pushed_pattern_rev INTEGER NOT NULL DEFAULT 0",
+    ],
+    # 8: the team's quality loop (issue 24; table names left free for users' own side tables):
+    # how a review was decided (by hand, by majority, for a unanimous document), notes on
+    # documents, the guidelines and label descriptions, each logged for the team hub as decisions are, and their hub watermarks.
+    [
+        "ALTER TABLE reviews ADD COLUMN method TEXT NOT NULL DEFAULT 'hand' "
+        "CHECK (method IN ('hand', 'majority', 'unanimous'))",
+        "ALTER TABLE review_history ADD COLUMN method TEXT NOT NULL DEFAULT 'hand'",
+        "DROP TRIGGER reviews_keep_history_on_update",
+        "DROP TRIGGER reviews_keep_history_on_delete",
+        *[f"""CREATE TRIGGER reviews_keep_history_on_{event.lower()} BEFORE {event} ON reviews
+        BEGIN
+            INSERT INTO review_history (document_id, reviewer, spans, sources, created, replaced, method)
+            VALUES (OLD.document_id, OLD.reviewer, OLD.spans, OLD.sources, OLD.created, {_NOW}, OLD.method);
+        END""" for event in ("UPDATE", "DELETE")],
+        # A note keeps its uid everywhere (merge, hub); deleting leaves a tombstone that travels.
+        """CREATE TABLE document_notes (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created REAL NOT NULL,
+            updated REAL NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+        )""",
+        "CREATE INDEX document_notes_by_document ON document_notes (document_id)",
+        # subject '' is the project's guidelines (Markdown); any other is a label's description.
+        """CREATE TABLE team_guidelines (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL UNIQUE,
+            text TEXT NOT NULL,
+            examples TEXT NOT NULL DEFAULT '[]',
+            author TEXT NOT NULL,
+            updated REAL NOT NULL
+        )""",
+        """CREATE TABLE team_guideline_history (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL,
+            text TEXT NOT NULL,
+            examples TEXT NOT NULL,
+            author TEXT NOT NULL,
+            updated REAL NOT NULL,
+            replaced REAL NOT NULL
+        )""",
+        *[f"""CREATE TRIGGER team_guidelines_keep_history_on_{event.lower()} BEFORE {event} ON team_guidelines
+        BEGIN
+            INSERT INTO team_guideline_history (subject, text, examples, author, updated, replaced)
+            VALUES (OLD.subject, OLD.text, OLD.examples, OLD.author, OLD.updated, {_NOW});
+        END""" for event in ("UPDATE", "DELETE")],
+        *[f"""CREATE TRIGGER {table}_sync_log_{event.lower()} AFTER {event} ON {table}
+        WHEN NOT EXISTS (SELECT 1 FROM sync_quiet)
+        BEGIN
+            DELETE FROM sync_log WHERE kind = '{kind}' AND row_id = NEW.id;
+            INSERT INTO sync_log (kind, row_id) VALUES ('{kind}', NEW.id);
+        END""" for table, kind in (("document_notes", "note"), ("team_guidelines", "guideline"))
+          for event in ("INSERT", "UPDATE")],
+        "ALTER TABLE hub_state ADD COLUMN pushed_note_rev INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE hub_state ADD COLUMN pushed_guideline_rev INTEGER NOT NULL DEFAULT 0",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

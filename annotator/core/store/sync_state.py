@@ -7,6 +7,8 @@ Watermarks, per hub (its hub_id) and annotator, in hub_state (local migration 4)
   a file keep their old `updated`.
 - pushed_time_rev: likewise for the window's decision records (decision_times, logged when
   added: local migration 6); a record is only ever added, so it is logged once.
+- pushed_note_rev / pushed_guideline_rev: likewise for notes and the guidelines (logged on
+  every change); pushed_pattern_rev likewise for patterns.
 - pushed_document, pushed_annotation_history, pushed_review_history: row ids (these rows
   are only ever added, so their ids only grow).
 - pulled_xid / pulled_all_xid: the hub transaction id below which every hub row was pulled
@@ -25,12 +27,13 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, fields
-from typing import Any, Iterator
+from typing import Any, Collection, Iterator
 
 from annotator.core.store.connection import StoreBase
 
 HUB_WATERMARKS = ("pushed_rev", "pushed_review_rev", "pushed_document", "pushed_annotation_history",
-                  "pushed_review_history", "pulled_xid", "pulled_all_xid", "pushed_time_rev")
+                  "pushed_review_history", "pulled_xid", "pulled_all_xid", "pushed_time_rev",
+                  "pushed_note_rev", "pushed_guideline_rev", "pushed_pattern_rev")
 _REMEMBERED = ("hub_url", "hub_id", "hub_annotator")
 
 
@@ -50,6 +53,9 @@ class HubState:
     pulled_all_xid: int = 0
     last_sync: float | None = None
     pushed_time_rev: int = 0
+    pushed_note_rev: int = 0
+    pushed_guideline_rev: int = 0
+    pushed_pattern_rev: int = 0  # patterns (core/hub/patterns.py)
 
 
 _COLUMNS = [f.name for f in fields(HubState)]
@@ -121,9 +127,9 @@ class SyncStateMixin(StoreBase):
             "WHERE h.id > ? ORDER BY h.id LIMIT ?", (after, limit)).fetchall()
 
     def changed_reviews(self, after_rev: int, limit: int) -> list[tuple[Any, ...]]:
-        """(rev, hash, reviewer, spans, sources, created) changed since after_rev."""
+        """(rev, hash, reviewer, spans, sources, created, method) changed since after_rev."""
         return self.conn.execute(
-            "SELECT l.rev, d.hash, r.reviewer, r.spans, r.sources, r.created FROM sync_log l "
+            "SELECT l.rev, d.hash, r.reviewer, r.spans, r.sources, r.created, r.method FROM sync_log l "
             "JOIN reviews r ON r.document_id = l.row_id JOIN documents d ON d.id = r.document_id "
             "WHERE l.kind = 'review' AND l.rev > ? ORDER BY l.rev LIMIT ?", (after_rev, limit)).fetchall()
 
@@ -142,14 +148,25 @@ class SyncStateMixin(StoreBase):
             "SELECT count(*) FROM sync_log l JOIN decision_times t ON t.id = l.row_id "
             "WHERE l.kind = 'decision_time' AND l.rev > ? AND t.annotator = ?", (after_rev, annotator)).fetchone()[0]
 
-    def count_changed_reviews(self, after_rev: int) -> int:
-        return self.conn.execute("SELECT count(*) FROM sync_log WHERE kind = 'review' AND rev > ?",
-                                 (after_rev,)).fetchone()[0]
+    def count_changed(self, kind: str, after_rev: int) -> int:
+        """How many rows of this sync_log kind ('note', 'guideline'...) changed since after_rev."""
+        return self.conn.execute("SELECT count(*) FROM sync_log WHERE kind = ? AND rev > ?",
+                                 (kind, after_rev)).fetchone()[0]
+
+    def changed_reviewers(self, after_rev: int, skip_hashes: Collection[str] = ()) -> dict[str, int]:
+        """reviewer -> reviews changed since after_rev, except on documents with these hashes."""
+        out: dict[str, int] = {}
+        for reviewer, digest in self.conn.execute(
+                "SELECT r.reviewer, d.hash FROM sync_log l JOIN reviews r ON r.document_id = l.row_id "
+                "JOIN documents d ON d.id = r.document_id WHERE l.kind = 'review' AND l.rev > ?", (after_rev,)):
+            if digest not in skip_hashes:
+                out[str(reviewer)] = out.get(str(reviewer), 0) + 1
+        return out
 
     def review_history_after(self, after: int, limit: int) -> list[tuple[Any, ...]]:
-        """(id, hash, reviewer, spans, sources, created) of review history rows id > after."""
+        """(id, hash, reviewer, spans, sources, created, method) of review history rows id > after."""
         return self.conn.execute(
-            "SELECT h.id, d.hash, h.reviewer, h.spans, h.sources, h.created FROM review_history h "
+            "SELECT h.id, d.hash, h.reviewer, h.spans, h.sources, h.created, h.method FROM review_history h "
             "JOIN documents d ON d.id = h.document_id WHERE h.id > ? ORDER BY h.id LIMIT ?",
             (after, limit)).fetchall()
 

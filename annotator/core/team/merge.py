@@ -1,7 +1,11 @@
 """Bringing a teammate's project file into ours: documents (de-duplicated by text hash),
 every annotation version with its annotator's name, reviews, labels we lack, and what their
 window recorded with each decision (active time, suggestions at opening; store/activity.py),
-each record added once. Learning curves are not brought: they describe the other's gold.
+each record added once, notes on documents (by uid: the newer version wins, a deletion
+travels, nobody takes over another's note), the guidelines and label descriptions (the
+newer version is current, the older filed in history) and patterns (for one pattern the
+newer addition or removal wins). Learning curves are not brought: they describe the other's
+gold.
 
 The other file is untrusted input (Store(path, untrusted=True)): opened read-only and never
 changed, its schema checked, every query on it bounded, and every value it holds checked
@@ -40,6 +44,9 @@ class MergeReport:
     annotations: dict[str, Counter] = field(default_factory=dict)
     reviews: Counter = field(default_factory=Counter)
     decision_times: Counter = field(default_factory=Counter)
+    notes: Counter = field(default_factory=Counter)
+    guidelines: Counter = field(default_factory=Counter)
+    patterns: Counter = field(default_factory=Counter)  # added / updated / unchanged
 
     def count(self, annotator: str, outcome: str) -> None:
         self.annotations.setdefault(annotator, Counter())[outcome] += 1
@@ -50,6 +57,9 @@ class MergeReport:
     @property
     def changed(self) -> bool:
         return bool(self.documents_added or self.labels_added or self.reviews["added"] or self.decision_times["added"]
+                    or self.notes["added"] or self.notes["updated"] or self.guidelines["added"]
+                    or self.guidelines["updated"] or self.guidelines["history"]
+                    or self.patterns["added"] or self.patterns["updated"]
                     or self.reviews["updated"] or self.reviews["history"]
                     or any(self.total(o) for o in ("added", "updated", "history")))
 
@@ -59,7 +69,10 @@ class MergeReport:
                 "annotations": {name: {o: c[o] for o in OUTCOMES}
                                 for name, c in sorted(self.annotations.items())},
                 "reviews": {o: self.reviews[o] for o in OUTCOMES},
-                "decision_times": {o: self.decision_times[o] for o in ("added", "unchanged")}}
+                "decision_times": {o: self.decision_times[o] for o in ("added", "unchanged")},
+                "notes": {o: self.notes[o] for o in ("added", "updated", "unchanged")},
+                "guidelines": {o: self.guidelines[o] for o in OUTCOMES},
+                "patterns": {o: self.patterns[o] for o in ("added", "updated", "unchanged")}}
 
     def lines(self) -> list[str]:
         """The report as short human-readable lines."""
@@ -78,6 +91,17 @@ class MergeReport:
         if sum(self.decision_times.values()):
             t = self.decision_times
             out.append(f"  timed decisions: {t['added']} added, {t['unchanged']} already here")
+        if sum(self.notes.values()):
+            n = self.notes
+            out.append(f"  notes: {n['added']} added, {n['updated']} updated, {n['unchanged']} unchanged")
+        if sum(self.guidelines.values()):
+            g = self.guidelines
+            out.append(f"  guidelines and label descriptions: {g['added']} added, {g['updated']} updated, "
+                       f"{g['history']} filed to history, {g['unchanged']} unchanged")
+        if sum(self.patterns.values()):
+            p = self.patterns
+            out.append(f"  patterns: {p['added']} added, {p['updated']} updated (a newer addition or removal), "
+                       f"{p['unchanged']} unchanged")
         return out
 
 
@@ -103,6 +127,10 @@ def merge_project(store: Store, other_path: str | Path, *,
                 _merge_annotations(store, other, id_map, report, on_progress, survey.annotations)
                 _merge_reviews(store, other, id_map, report)
                 _merge_decision_times(store, other, id_map, report)
+                _merge_notes(store, other, id_map, report)
+                _merge_guidelines(store, other, survey, report)
+                for row in other.other_patterns():
+                    report.patterns[store.merge_pattern(*row)] += 1
         return report
     finally:
         other.close()
@@ -161,7 +189,7 @@ def _merge_reviews(store: Store, other: Store, id_map: dict[int, int], report: M
     for review in itertools.chain(other.other_reviews(), other.other_reviews(history=True)):
         try:
             outcome = store.merge_review(id_map[review.document_id], review.reviewer, review.spans,
-                                         review.sources, review.created)
+                                         review.sources, review.created, method=review.method)
         except (SpanError, ValueError) as exc:
             raise RecordError(str(other.path), None, f"review of document {review.document_id}: {exc}") from None
         report.reviews[outcome] += 1
@@ -175,3 +203,20 @@ def _merge_decision_times(store: Store, other: Store, id_map: dict[int, int], re
         except ValueError as exc:
             raise RecordError(str(other.path), None, f"decision record {rec.id}: {exc}") from None
         report.decision_times[outcome] += 1
+
+
+def _merge_notes(store: Store, other: Store, id_map: dict[int, int], report: MergeReport) -> None:
+    for note in other.other_notes():
+        try:
+            outcome = store.merge_note(note.uid, id_map[note.document_id], note.author, note.text, note.created,
+                                       note.updated, note.deleted)
+        except ValueError as exc:
+            raise RecordError(str(other.path), None, f"note {note.id}: {exc}") from None
+        report.notes[outcome] += 1
+
+
+def _merge_guidelines(store: Store, other: Store, survey: OtherSurvey, report: MergeReport) -> None:
+    for guideline in other.other_guidelines({label.name for label in survey.labels}):
+        outcome = store.merge_guideline(guideline.subject, guideline.text, guideline.examples, guideline.author,
+                                        guideline.updated)
+        report.guidelines[outcome] += 1

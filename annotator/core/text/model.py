@@ -14,6 +14,7 @@ DECISIONS = ("accept", "reject", "ignore")
 SOURCE_MODEL = "model"
 SOURCE_GOLD = "gold"
 SOURCE_PROPAGATED = "propagated"  # another occurrence, in the same document, of a phrase the person labelled
+SOURCE_PATTERN = "pattern"  # a match of the project's patterns or term lists (core/learning/patterns)
 
 
 def text_hash(text: str) -> str:
@@ -93,6 +94,14 @@ class Label:
     position: int = 0
 
 
+# How a review was decided (reviews.method): by a person in the review, by the majority of
+# three or more annotators (core/team/majority.py), or saved for a unanimous document.
+REVIEW_HAND = "hand"
+REVIEW_MAJORITY = "majority"
+REVIEW_UNANIMOUS = "unanimous"
+REVIEW_METHODS = (REVIEW_HAND, REVIEW_MAJORITY, REVIEW_UNANIMOUS)
+
+
 @dataclass(frozen=True)
 class Review:
     """The adjudicated final version of a document, with the versions it came from."""
@@ -102,6 +111,35 @@ class Review:
     spans: tuple[Span, ...]
     sources: tuple[str, ...]
     created: float
+    method: str = REVIEW_HAND
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note on a document (core/team/notes.py). `uid` is the same in every project and on
+    the hub; a deleted note stays as a tombstone (deleted, empty text) so the deletion
+    travels with merge and sync."""
+
+    id: int
+    uid: str
+    document_id: int
+    author: str
+    text: str
+    created: float
+    updated: float
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Guideline:
+    """The project's guidelines (subject "", Markdown) or a label's description with example
+    phrases (subject = the label's name); core/team/guidelines.py."""
+
+    subject: str
+    text: str
+    examples: tuple[str, ...]
+    author: str
+    updated: float
 
 
 # Per-annotator document status shown in the document list.

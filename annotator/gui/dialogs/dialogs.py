@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from annotator.core.team.identity import default_annotator
+from annotator.core.team.identity import os_user
 from annotator.gui.project import Project
 
 
@@ -39,11 +39,16 @@ def notify(parent: QWidget | None, title: str, text: str, *, show: bool = True) 
     return box
 
 
-def ask_annotator_name(parent: QWidget | None, current: str | None = None) -> str | None:
-    """Ask for the annotator name once (blocking: only called at start-up or from the menu)."""
+def ask_annotator_name(parent: QWidget | None, current: str | None = None, *,
+                       first_run: bool = False) -> str | None:
+    """Ask for the annotator name (blocking: only called at start-up or from the menu).
+    None when cancelled or empty. core/team/identity.py keeps it: first_run for every project
+    without a name, else for this project only."""
+    where = ("It is used in every project that has no name of its own; Cancel works as your "
+             "operating-system user name for now." if first_run else "It is kept in this project only.")
     name, ok = QInputDialog.getText(parent, "Annotator name",
-                                    "Your name, saved with every annotation:",
-                                    QLineEdit.EchoMode.Normal, current or default_annotator())
+                                    f"Your name, saved with every annotation.\n{where}",
+                                    QLineEdit.EchoMode.Normal, current or os_user())
     name = name.strip()
     return name if ok and name else None
 
@@ -70,13 +75,17 @@ class ShortcutsDialog(QDialog):
             table.setItem(i, 1, QTableWidgetItem(what))
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
+        # Long explanations wrap onto more lines, rows as tall as they need: never "…".
+        table.setWordWrap(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table = table
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
-        self.resize(520, 640)
+        self.resize(640, 680)
 
 
 class LabelsDialog(QDialog):

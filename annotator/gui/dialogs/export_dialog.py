@@ -1,6 +1,8 @@
 """File -> Export: format, where, and what to write, with the command line's defaults.
 
-Formats, their file suffixes and descriptions come from the exporters' registry. What is
+Formats, their file suffixes and descriptions come from the exporters' registry; the list
+names the formats and the chosen one's description is wrapped under it, so the dialog fits a
+small screen whatever the descriptions say (one of them listed every field: 1,761 px). What is
 written defaults to what `annotator export` writes for the format (core/ops/exporting.py
 gold_by_default): the team gold for spacy and conll, every accepted version otherwise. The
 save dialog starts in the folder last exported to, else the user's documents folder (never
@@ -12,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QPushButton, QWidget,
@@ -49,7 +51,12 @@ class ExportDialog(QDialog):
         self.settings = settings
         self.format_box = QComboBox()
         for name, cls in EXPORTERS.items():
-            self.format_box.addItem(f"{name} — {cls.description}", name)
+            self.format_box.addItem(name, name)
+            self.format_box.setItemData(self.format_box.count() - 1, cls.description, Qt.ItemDataRole.ToolTipRole)
+        self.description = QLabel()
+        self.description.setObjectName("formatDescription")
+        self.description.setWordWrap(True)
+        self.description.setStyleSheet("color: #555555")
         self.what = QComboBox()
         self.what.addItem("Team gold: one record per document (review, else unanimous)", WHAT_GOLD)
         self.what.addItem("Every accepted version (one record per annotator)", WHAT_ALL)
@@ -67,6 +74,7 @@ class ExportDialog(QDialog):
         self.note.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow("Format", self.format_box)
+        form.addRow("", self.description)
         form.addRow("What", self.what)
         form.addRow("Answers", self.answer)
         form.addRow("Save to", row)
@@ -79,6 +87,7 @@ class ExportDialog(QDialog):
         self.format_box.currentIndexChanged.connect(lambda _i: self._format_changed())
         self.what.currentIndexChanged.connect(lambda _i: self._what_changed())
         self._format_changed()
+        self.resize(640, self.sizeHint().height())
 
     def format(self) -> str:
         return str(self.format_box.currentData())
@@ -91,6 +100,7 @@ class ExportDialog(QDialog):
 
     def _format_changed(self) -> None:
         fmt = self.format()
+        self.description.setText(EXPORTERS[fmt].description)
         self.set_what(WHAT_GOLD if gold_by_default(fmt) else WHAT_ALL)
         current = Path(self.path.text()).expanduser().parent if self.path.text() else self._folder
         self.path.setText(str(current / f"{self.project_path.stem}-{fmt}{EXPORTERS[fmt].suffix}"))

@@ -62,6 +62,14 @@ def ask_model(parent: QWidget, project: Project) -> None:
 
 
 def ask_annotator(parent: QWidget, project: Project) -> None:
+    """File -> Annotator name: who works in this project from now on (this project only; also
+    the first-run name when none was ever given, core/team/identity.py)."""
+    from annotator.core.team import identity
+
     name = dialogs.ask_annotator_name(parent, project.annotator)
-    if name and name != project.annotator:
+    if not name:
+        return
+    if identity.first_run_name() is None:
+        identity.set_first_run_name(name)
+    if name != project.annotator or not project.identity.chosen:
         project.set_annotator(name)

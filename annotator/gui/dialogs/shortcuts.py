@@ -17,13 +17,14 @@ def shortcut_rows(menu_actions: dict[str, QAction]) -> list[tuple[str, str]]:
     first = ["accept", "reject", "skip", "previous", "next"]
     editing = ["delete", "undo", "redo", "confirm_all"]
     rows = rows_for(first)
-    rows.append(("1–9, 0, q, w…", "Relabel the selected span, else choose the label (keys on the label bar)"))
+    rows.append(("1–9, 0, q, w…", "Choose the label the next span gets (the label bar shows it); with a span "
+                 "you clicked selected, relabel that span instead. A span you just drew is not selected"))
     rows.append(("Shift + 1–9, 0, q, w…", "Label all occurrences of the selected span's words in this document "
                  "with that label, as one undo step (also on a span's right-click menu)"))
     rows.append(("Mouse drag / double-click", "Create a span with the active label (snapped to whole "
                  "tokens: a token counts when at least half of it is selected)"))
     rows.append(("Alt + drag", "Create a span exactly as selected, character by character"))
-    rows.append(("Click a span", "Select it (then a number key relabels, Delete removes)"))
+    rows.append(("Click a span", "Select it (outlined; then a label key relabels it, Delete removes it)"))
     rows.append(("Escape", "Unselect the span"))
     rows += rows_for(editing)
     rows.append(("Dashed border, ?", "A suggestion you have not confirmed yet (accepting confirms it)"))

@@ -93,6 +93,7 @@ class LabelBar(QWidget):
         self._group.setExclusive(True)
         self._buttons: dict[str, QPushButton] = {}
         self._keys: dict[str, str] = {}
+        self._descriptions: dict[str, str] = {}  # label -> its description (core/team/guidelines.py tooltip)
         self._active: str | None = None
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -113,8 +114,7 @@ class LabelBar(QWidget):
             button.setObjectName("labelButton")
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the text
-            tip = html.escape(f"{label.name} (key {key})" if key else label.name)
-            button.setToolTip(f"<p style='white-space:pre'>{tip}</p>")  # escaped: never rich text
+            button.setToolTip(self._tooltip(label.name, key))
             fg = text_color_for(label.color)
             # Same padding checked or not, so the bar never shifts when the active label changes.
             button.setStyleSheet(
@@ -122,12 +122,31 @@ class LabelBar(QWidget):
                 f"border: 2px solid transparent; border-radius: 4px; padding: 3px 10px; font-weight: 600; }}"
                 f"QPushButton#labelButton:hover {{ border-color: rgba(0, 0, 0, 90); }}"
                 f"QPushButton#labelButton:checked {{ border-color: #1d1d1f; }}")
-            button.clicked.connect(lambda _c=False, n=label.name: self.labelChosen.emit(n))
+            button.clicked.connect(lambda _c=False, n=label.name: self._clicked(n))
             self._group.addButton(button)
             self._layout.addWidget(button)
             self._buttons[label.name] = button
         if self._active not in self._buttons:
             self._active = labels[0].name if labels else None
+        self.set_active(self._active)
+
+    def _tooltip(self, name: str, key: str | None) -> str:
+        tip = html.escape(f"{name} (key {key})" if key else name)
+        about = self._descriptions.get(name)
+        if about:  # escaped too, wrapped at the tooltip's width
+            tip += "<br>" + html.escape(about).replace("\n", "<br>")
+        return f"<p style='white-space:pre-wrap'>{tip}</p>"  # escaped: never rich text from a name
+
+    def set_descriptions(self, descriptions: dict[str, str]) -> None:
+        """Each label's description and examples, shown in its tooltip."""
+        self._descriptions = dict(descriptions)
+        for name, button in self._buttons.items():
+            button.setToolTip(self._tooltip(name, self._keys.get(name)))
+
+    def _clicked(self, name: str) -> None:
+        self.labelChosen.emit(name)
+        # The click checked its button; the bar shows the next span's label, which the
+        # window set (or, when the click relabelled a selected span, left as it was).
         self.set_active(self._active)
 
     def set_active(self, name: str | None) -> None:

@@ -50,7 +50,7 @@ class LongDocuments(QObject):
         self._request += 1
         request, s = self._request, self.project.session
         self.tasks.run(jobs.long_spans_job, self.project.path, doc_id, text, s.annotator, s.model_key, s.matcher,
-                       name="long document", on_returned=lambda r: self._returned(request, refresh, r))
+                       s.patterns, name="long document", on_returned=lambda r: self._returned(request, refresh, r))
 
     def _returned(self, request: int, refresh: bool, result: tuple[int, list[Any], str, str | None]) -> None:
         doc_id, spans, origin, base = result

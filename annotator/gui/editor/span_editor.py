@@ -5,6 +5,8 @@ turns mouse gestures into span edits: drag to create a span (snapped to tokens, 
 trimmed), double-click for a one-token span, click to select, Delete to remove. Every edit
 is an undo command on the widget's QUndoStack, and every change to the span list (undo and
 redo included) emits spansChanged so the window can save a draft.
+What a label key does is decided here, once (choose_label): a drawn span is never selected,
+so a key pressed after drawing sets the next span's label, never relabels the one drawn.
 
 All positions in this API are Python code points; the UTF-16 positions Qt uses stay inside.
 """
@@ -16,7 +18,7 @@ import operator
 from typing import Sequence
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Signal
-from PySide6.QtGui import QPainter, QTextCharFormat, QUndoStack
+from PySide6.QtGui import QTextCharFormat, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QWidget
 
 from annotator.core.text import editing
@@ -28,6 +30,7 @@ from annotator.core.text.tokens import Token
 from annotator.gui.editor import span_style
 from annotator.gui.editor.display import LONG_PARAGRAPH, PIECE, DisplayText, display_text  # noqa: F401 (re-exported)
 from annotator.gui.editor.offsets import WindowOffsets
+from annotator.gui.editor.span_paint import SpanPainting
 from annotator.gui.editor.span_view import SpanTextEdit
 from annotator.gui.editor import span_window
 from annotator.gui.editor.span_window import WindowScroller
@@ -35,19 +38,16 @@ from annotator.gui.editor.undo import (
     AddSpan, ConfirmAll, ConfirmSpan, RelabelSpan, RemoveSpan, ReplaceSpans, SpanListCommand, Then,
 )
 
-# More spans than this on screen (a tiny font, one-letter spans) get colours and borders but
-# no label tags: painting thousands of tags would stall every repaint. The window's header
-# says so (drawing_note), and a span's tooltip still names its label.
-MAX_TAGGED_SPANS = 1_500
 _START = operator.attrgetter("start")
 
 
-class SpanEditor(QWidget):
+class SpanEditor(SpanPainting, QWidget):
     """The annotation widget. See the module docstring; the public methods are the contract
     the main window and the review view rely on."""
 
     spansChanged = Signal()  # after every edit, undo and redo (not after set_document)
     spanSelected = Signal(object)  # Span or None
+    activeLabelChanged = Signal(object)  # the label the next span gets (str or None)
     spanClicked = Signal(object)  # Span; also in read-only mode
     drawingChanged = Signal()  # drawing_note() changed
     labelled = Signal(object)  # the person's labelling edit (its undo command) was done: see follow_up
@@ -193,11 +193,6 @@ class SpanEditor(QWidget):
         """Show code point `cp` at the top of the view."""
         self._scroller.jump(cp)
 
-    def drawing_note(self) -> str | None:
-        """None while spans are drawn in full (colour, border, label tag); else what is left
-        out and why, for the window's header."""
-        return self._drawing_note
-
     def _jump_to_end(self, end: bool) -> bool:
         if not self._scroller.windowed:
             return False  # the view scrolls through its whole document itself
@@ -217,7 +212,7 @@ class SpanEditor(QWidget):
         self._formats = {}
         names = [label.name for label in self._labels]
         if self._active not in names:
-            self._active = names[0] if names else None
+            self.set_active_label(names[0] if names else None)
         if self._spans:
             self._reformat([], spans_between(self._spans, self._win.start, self._win.end))
         self._view.viewport().update()
@@ -227,9 +222,25 @@ class SpanEditor(QWidget):
 
     def set_active_label(self, name: str | None) -> None:
         """The label new spans get. ValueError for a name not among set_labels()."""
-        if name is not None and self._labels and name not in {l.name for l in self._labels}:
+        if name is not None and not self._known(name):
             raise ValueError(f"unknown label {name!r}")
-        self._active = name
+        if name != self._active:
+            self._active = name
+            self.activeLabelChanged.emit(name)
+
+    def choose_label(self, name: str) -> bool:
+        """A label key or button, the one rule for every view: relabel the span the person
+        selected (clicked, or chose with select_span), the next span's label staying as it is;
+        with none selected, `name` becomes the next span's label. True if something changed."""
+        if self._selected is not None:
+            return self.relabel_selected(name)
+        changed = name != self._active and self._known(name)
+        if changed:
+            self.set_active_label(name)
+        return changed
+
+    def _known(self, name: str) -> bool:
+        return not self._labels or name in {label.name for label in self._labels}
 
     def active_label(self) -> str | None:
         return self._active
@@ -304,8 +315,8 @@ class SpanEditor(QWidget):
 
         Trims whitespace, snaps to token boundaries unless char mode is on or `char_level`
         (Alt held), replaces overlapping spans and pushes an undo command. Returns the new
-        span (now selected), or None if the selection held only whitespace, no label is
-        active or the editor is read-only.
+        span, or None if the selection held only whitespace, no label is active or the
+        editor is read-only. Afterwards nothing is selected (see choose_label).
         """
         if self._read_only or not self._active:
             return None
@@ -316,7 +327,7 @@ class SpanEditor(QWidget):
         new = Span(start, end, self._active)
         existing = self._find(new)
         if existing is not None and existing.source is None:
-            self.select_span(existing)  # already there, confirmed: nothing to do
+            self.select_span(None)  # already there, confirmed: nothing to do
             return existing
         self._labelling(AddSpan(self, self._spans, new, self._selected, then=self.follow_up))
         return new
@@ -328,9 +339,7 @@ class SpanEditor(QWidget):
     def relabel_selected(self, label: str) -> bool:
         """Give the selected span `label` (which also confirms it). False if nothing changed."""
         span = self._selected
-        if self._read_only or span is None or not label:
-            return False
-        if self._labels and label not in {l.name for l in self._labels}:
+        if self._read_only or span is None or not label or not self._known(label):
             return False
         if label == span.label:
             return self.confirm_selected()
@@ -462,37 +471,13 @@ class SpanEditor(QWidget):
         return True
 
     def _on_double_clicked(self, q: int, alt: bool) -> None:
-        if q < 0:
-            return
-        if self._read_only:
-            return  # the click before it already selected the span
+        if q < 0 or self._read_only:
+            return  # read-only: the click before it already selected the span
         token = self._token_index().token_at(self._win.from_qt(q))
         if token is not None:
             self.create_span_from_selection(token.start, token.end, char_level=True)
 
-    # --- painting --------------------------------------------------------------------------
-
-    def visible_spans(self) -> list[Span]:
-        """The spans on screen (plus a line below), found by bisection: what an overlay
-        (e.g. the review view's agreement marks) should paint, rather than all spans."""
-        if not self._spans:
-            return []
-        qs, qe = self._view.visible_range()
-        return spans_between(self._spans, self._win.from_qt(qs), self._win.from_qt(qe) + 1)
-
-    def _paint_overlay(self, painter: QPainter, _rect: QRectF) -> None:
-        items = []
-        visible = self.visible_spans()
-        for span in visible:
-            qa, qb = self._win.range_to_qt(span.start, span.end)
-            items.append((span, self._view.line_rects(qa, qb)))
-        tagged = len(visible) <= MAX_TAGGED_SPANS
-        self._tags = span_style.paint_spans(painter, items, self._palette, self._selected, tags=tagged)
-        note = None if tagged else (f"label tags hidden: {len(visible):,} spans on screen "
-                                    f"(over {MAX_TAGGED_SPANS:,}); hover a span for its label")
-        if note != self._drawing_note:
-            self._drawing_note = note
-            self.drawingChanged.emit()
+    # --- painting: SpanPainting (gui/editor/span_paint.py) ---------------------------------------
 
     def _tooltip_at(self, point: QPointF) -> str | None:
         span = self._span_at_qt(self._view.char_at(point))

@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap, QTextCharFormat
 
-from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PROPAGATED, Label, Span
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PATTERN, SOURCE_PROPAGATED, Label, Span
 
 TEXT_POINT_SIZE = 15.0
 TAG_POINT_SIZE = 8.0
@@ -27,6 +27,8 @@ GOLD_MARK = "★"  # learned from gold, or propagated from the person's own span
 STARRED = (SOURCE_GOLD, SOURCE_PROPAGATED)  # suggestions drawn with the star (dotted border)
 GOLD_MARK_COLOR = QColor("#b37400")
 MODEL_MARK = "?"  # guessed by the statistical model
+PATTERN_MARK = "◆"  # a match of the project's patterns or term lists
+PATTERN_MARK_COLOR = QColor("#00796b")
 
 
 def text_font() -> QFont:
@@ -76,7 +78,7 @@ class Palette:
     def fill(self, span: Span) -> QColor:
         """Background of a span: full colour once confirmed, pale while only suggested."""
         color = self.color(span.label)
-        return lighter(color) if span.source in (SOURCE_MODEL, *STARRED) else color
+        return lighter(color) if span.source in (SOURCE_MODEL, SOURCE_PATTERN, *STARRED) else color
 
     def border(self, span: Span) -> QColor:
         return self.color(span.label).darker(190)
@@ -92,7 +94,8 @@ def span_format(base: QTextCharFormat, palette: Palette, span: Span) -> QTextCha
 def tooltip(span: Span, text: str) -> str:
     where = {SOURCE_MODEL: "suggested by the model (not confirmed)",
              SOURCE_GOLD: "learned from gold annotations (not confirmed)",
-             SOURCE_PROPAGATED: "you labelled the same words elsewhere in this document (not confirmed)"}.get(
+             SOURCE_PROPAGATED: "you labelled the same words elsewhere in this document (not confirmed)",
+             SOURCE_PATTERN: "matches one of the project's patterns (not confirmed; Model → Patterns…)"}.get(
                  span.source or "", "confirmed" if span.source is None else f"from {span.source}")
     # Qt shows a tooltip that looks like HTML as rich text: escape, so labels and text stay data.
     body = html.escape(f"{span.label}: {text[span.start:span.end]}")
@@ -116,27 +119,31 @@ def tag_text(span: Span) -> str:
     """The inline label: name, plus a mark saying where an unconfirmed suggestion came from."""
     if span.source in STARRED:
         return f"{GOLD_MARK} {span.label}"
+    if span.source == SOURCE_PATTERN:
+        return f"{PATTERN_MARK} {span.label}"
     if span.source is not None:
         return f"{span.label} {MODEL_MARK}"
     return span.label
 
 
 def paint_spans(painter: QPainter, items: Sequence[tuple[Span, list[QRectF]]], palette: Palette,
-                selected: Span | None, tags: bool = True) -> list[tuple[QRectF, Span]]:
+                selected: Span | None, tags: bool = True, right: float | None = None) -> list[tuple[QRectF, Span]]:
     """Draw borders, selection outline and label tags for the visible spans.
 
     `items` are (span, rects) in document order, rects being the span's pieces per line in
     viewport coordinates. Tags sit in the gap above the line and are pushed right so that
-    neighbours on one line never overlap. Returns where each tag went, so a click on a tag
-    can select its span. tags=False leaves the tags out (borders and outline stay).
-    A tag is drawn once per look (label, source, colours, selection) and then copied as a
-    pixmap: a screen of 300 one-word spans paints in milliseconds, not a fifth of a second.
+    neighbours on one line never overlap; with `right` (the viewport's width) a line's tags
+    that would cross it are moved back left, into the room before them, so none is cut off
+    (they overlap only when a line holds more tags than fit across it). Returns where each
+    tag went, so a click on a tag can select its span. tags=False leaves the tags out
+    (borders and outline stay). A tag is drawn once per look (label, source, colours,
+    selection) and then copied as a pixmap: a screen of 300 one-word spans paints in
+    milliseconds, not a fifth of a second.
     """
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     th = tag_height()
     ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
-    last_right: dict[int, float] = {}  # line top -> right edge of its last tag
-    placed: list[tuple[QRectF, Span]] = []
+    lines: dict[int, list[list]] = {}  # line top -> its tags: [x, width, top, span, pixmap], left to right
     for span, rects in items:
         if not rects:
             continue
@@ -155,16 +162,31 @@ def paint_spans(painter: QPainter, items: Sequence[tuple[Span, list[QRectF]]], p
                 painter.drawRoundedRect(r.adjusted(-1.5, -1.0, 1.5, 1.0), 3.0, 3.0)
         if not tags:
             continue
-        # The tag: above the first piece, in the line gap.
+        # The tag: above the first piece, in the line gap, right of the line's previous tag.
         first = rects[0]
         pix, width = _tag_pixmap(span, palette.fill(span), border, is_selected, th, ratio)
-        line_key = round(first.top())
-        x = max(first.left(), last_right.get(line_key, -1e9) + 2.0)
-        last_right[line_key] = x + width
-        tag = QRectF(x, first.top() - th - 1.0, width, th)
-        placed.append((tag, span))
-        painter.drawPixmap(QPointF(tag.left() - _PAD, tag.top() - _PAD), pix)
+        line = lines.setdefault(round(first.top()), [])
+        x = max(first.left(), line[-1][0] + line[-1][1] + 2.0) if line else first.left()
+        line.append([x, width, first.top() - th - 1.0, span, pix])
+    placed: list[tuple[QRectF, Span]] = []
+    for line in lines.values():
+        if right is not None:
+            _fit_left_of(line, right - 2.0)
+        for x, width, top, span, pix in line:
+            tag = QRectF(x, top, width, th)
+            placed.append((tag, span))
+            painter.drawPixmap(QPointF(x - _PAD, top - _PAD), pix)
     return placed
+
+
+def _fit_left_of(line: list[list], right: float) -> None:
+    """Move a line's tags (x, width, ...) left, last first, until none ends past `right`."""
+    limit = right
+    for tag in reversed(line):
+        if tag[0] + tag[1] <= limit:
+            break  # this one and those before it fit already
+        tag[0] = max(0.0, limit - tag[1])
+        limit = tag[0] - 2.0
 
 
 _PAD = 2.0  # around a tag's pixmap, for its antialiased border
@@ -199,10 +221,12 @@ def _tag_pixmap(span: Span, fill: QColor, border: QColor, selected: bool, th: fl
     painter.drawRoundedRect(tag, 3.0, 3.0)
     painter.setFont(font)
     ink = QColor("#202020") if span.source is None else border.darker(130)
-    if span.source in STARRED:  # the star in amber, so what was learned stands out
-        mark = GOLD_MARK + " "
+    if span.source in STARRED or span.source == SOURCE_PATTERN:
+        # The star in amber (what was learned), the diamond in teal (a pattern), so they stand out.
+        starred = span.source in STARRED
+        mark = (GOLD_MARK if starred else PATTERN_MARK) + " "
         inner = tag.adjusted(3.0, 0, -3.0, 0)
-        painter.setPen(GOLD_MARK_COLOR)
+        painter.setPen(GOLD_MARK_COLOR if starred else PATTERN_MARK_COLOR)
         painter.drawText(inner, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), mark)
         inner.setLeft(inner.left() + metrics.horizontalAdvance(mark))
         painter.setPen(ink)

@@ -13,7 +13,7 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QContextMenuEvent, QKeyEvent, QMouseEvent, QPainter, QTextBlockFormat, QTextCursor, QTextDocument,
+    QContextMenuEvent, QKeyEvent, QMouseEvent, QPainter, QShowEvent, QTextBlockFormat, QTextCursor, QTextDocument,
     QTextFrameFormat,
 )
 from PySide6.QtWidgets import QFrame, QTextEdit, QToolTip, QWidget
@@ -191,6 +191,14 @@ class SpanTextEdit(QTextEdit):
                 self.overlay(painter, QRectF(event.rect()))
             finally:
                 painter.end()
+
+    def showEvent(self, e: QShowEvent) -> None:  # noqa: N802
+        # QTextEdit scrolls its cursor into view when first shown, while the view may still be
+        # a few pixels tall (a review window's rows): the first line's label tags were cut off.
+        # The view stays where it was put.
+        top = self.verticalScrollBar().value()
+        super().showEvent(e)
+        self.verticalScrollBar().setValue(top)
 
     def mousePressEvent(self, e: QMouseEvent) -> None:  # noqa: N802
         if e.button() == Qt.MouseButton.LeftButton:

@@ -99,7 +99,8 @@ class SpanListCommand(QUndoCommand):
 
 
 class AddSpan(SpanListCommand):
-    """A new span (replacing any it overlaps): "Add PERSON 'hun sen'"."""
+    """A new span (replacing any it overlaps): "Add PERSON 'hun sen'". It is not selected
+    afterwards: a label key then sets the next span's label (SpanEditor.choose_label)."""
 
     def __init__(self, target: SpanTarget, before: Sequence[Span], new: Span,
                  selected_before: Span | None = None, then: Then | None = None) -> None:
@@ -109,7 +110,7 @@ class AddSpan(SpanListCommand):
         if replaced:
             desc += f" (replacing {replaced})"
         super().__init__(target, before, after, desc, selected_before=selected_before,
-                         selected_after=new, then=then)
+                         selected_after=None, then=then)
         self.span = new
 
 

@@ -83,7 +83,16 @@ class HubDialog(QDialog):
     def _refuse(self, message: str) -> bool:
         self.error.setText(message)
         self.error.show()
+        self._fit_height()
         return False
+
+    def _fit_height(self) -> None:
+        """Grow to show the error in full: the layout would squash the fields instead."""
+        layout = self.layout()
+        layout.activate()
+        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else self.sizeHint().height()
+        if self.height() < need:
+            self.resize(self.width(), need)
 
 
 def ask_hub(parent: QWidget, hub: HubSync) -> HubDialog:

@@ -25,11 +25,12 @@ SUGGEST = "suggest"  # the task key of pre-annotation
 
 class Background(QObject):
     """Signals: tokensReady(doc_id, tokens), suggestionsArrived(doc ids),
-    modelStatus(text for the status bar), modelFailed(message)."""
+    modelStatus(text for the status bar), modelLoaded(model key), modelFailed(message)."""
 
     tokensReady = Signal(int, object)
     suggestionsArrived = Signal(object)
     modelStatus = Signal(str)
+    modelLoaded = Signal(str)
     modelFailed = Signal(str)
 
     def __init__(self, project: Project, tasks: TaskRunner, parent: QObject | None = None) -> None:
@@ -41,17 +42,20 @@ class Background(QObject):
         self._tokens: OrderedDict[int, list[Any]] = OrderedDict()
         self._token_busy = False
         self._token_pending: tuple[int, str] | None = None
+        self._patterns_asked = 0
         project.modelChanged.connect(self._restart_model)
         project.opened.connect(self._project_opened)
         project.annotatorChanged.connect(lambda _name: self.reload_matcher())
         project.teamWorkChanged.connect(self.reload_matcher)
         project.matcherStale.connect(self.reload_matcher)
+        project.patternsEdited.connect(self.reload_patterns)
 
     # ---- life cycle ----------------------------------------------------------------------
     def start(self) -> None:
         """Called once the window has painted: nothing here may delay the first frame."""
         self.started = True
         self.reload_matcher()
+        self.reload_patterns()
         self._count_disputed()
         self._restart_model()
         self._next_tokens()
@@ -108,6 +112,15 @@ class Background(QObject):
             self.tasks.run(jobs.matcher_job, self.project.path, self.project.annotator, name="matcher",
                            on_returned=self.project.set_matcher)
 
+    def reload_patterns(self) -> None:
+        """(Re)build the pattern matcher (core/learning/patterns) off the GUI thread."""
+        if self.started:
+            self._patterns_asked += 1
+            asked = self._patterns_asked  # an older build finishing later is dropped
+            self.tasks.run(jobs.patterns_job, self.project.path, name="patterns",
+                           on_returned=lambda m: self.project.set_patterns(m) if asked == self._patterns_asked
+                           else None)
+
     def _count_disputed(self) -> None:
         self.tasks.run(jobs.disputed_job, self.project.path, name="disputed",
                        on_returned=self.project.set_disputed)
@@ -145,6 +158,8 @@ class Background(QObject):
             self.modelStatus.emit(name if loaded else f"loading {name}…")
             self.tasks.progress(SUGGEST, 0, 0, "Pre-annotating" if loaded else "Loading model")
             self.suggestionsArrived.emit(None)  # cached suggestions can show now
+            if loaded:
+                self.modelLoaded.emit(key)
         elif event[0] == "suggested":
             self.suggestionsArrived.emit(list(event[1]))
 

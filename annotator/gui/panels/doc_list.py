@@ -7,7 +7,8 @@ when the view asks for a row, and kept in a small cache, so 100,000 documents op
 documents and teammates' work update it; nobody refreshes it by hand.
 
 Next (Document -> Next, and the move after a decision) takes the documents the team hub
-assigned to this annotator first: see next_document(). Assigned documents show a ➜.
+assigned to this annotator first: see next_document(). Assigned documents show a ➜, documents
+with notes a ✎ (and the filter "Has notes" shows only those).
 
 The rows follow a document order (core/learning/ordering.py; gui/panels/doc_order.py chooses it): as
 imported, or a ranking set by set_order(). Filters and search keep that order; documents the
@@ -35,8 +36,10 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
 DISPUTED_ROLE = Qt.ItemDataRole.UserRole + 3
 FILTER_DISPUTED = "disputed"  # the filter's extra choice: the team gold's disputed documents
 FILTER_ASSIGNED = "assigned"  # and: what the team hub assigned to this annotator, still undecided
+FILTER_NOTES = "notes"  # and: documents with notes (core/team/notes.py)
 DISPUTED_MARK = "⚑"
 ASSIGNED_MARK = "➜"
+NOTES_MARK = "✎"
 
 STATUS_COLORS = {"new": "#c8c8c8", "draft": "#f0b429", "accepted": "#3aa55d",
                  "rejected": "#d64545", "skipped": "#7b8794"}
@@ -109,6 +112,7 @@ class DocListModel(QAbstractListModel):
         self._rank: dict[int, int] | None = None  # doc id -> place in the chosen order (None: as imported)
         self._statuses: dict[int, str] = {}
         self._assigned: list[int] = []  # by the team hub, in its order (store/sync_state.py)
+        self._noted: set[int] = set()  # documents with notes
         self._cache: OrderedDict[int, str] = OrderedDict()
         self._status_filter: str | None = None
         self._search = ""
@@ -123,6 +127,8 @@ class DocListModel(QAbstractListModel):
         project.decisionSaved.connect(lambda doc_id, answer: self.set_status(doc_id, ANSWER_TO_STATUS[answer]))
         project.draftSaved.connect(lambda doc_id: self.set_status(doc_id, project.status(doc_id)))
         project.disputedChanged.connect(self._disputed_changed)
+        project.decisionUndone.connect(lambda doc_id: self.set_status(doc_id, project.status(doc_id)))
+        project.notesChanged.connect(lambda _doc_id: self._notes_changed())
 
     @property
     def store(self) -> Any:
@@ -137,6 +143,7 @@ class DocListModel(QAbstractListModel):
         """Re-read ids and statuses (after an import, a project switch: `clear` drops the old
         rows at once, never shown over another file). The hub's assignments are few: read here."""
         self._assigned = self.store.hub_assigned_ids(self.annotator, undecided=False)
+        self._noted = self.store.noted_document_ids()
         if self._tasks is None:
             self._fill(self.store.document_ids(), self.store.statuses(self.annotator))
             return
@@ -170,6 +177,17 @@ class DocListModel(QAbstractListModel):
             self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1),
                                   [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
 
+    def _notes_changed(self) -> None:
+        self._noted = self.store.noted_document_ids()
+        if self._status_filter == FILTER_NOTES:
+            self._apply()
+        elif self._ids:
+            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
+
+    def has_notes(self, doc_id: int) -> bool:
+        return doc_id in self._noted
+
     def _disputed_changed(self) -> None:
         if self._status_filter == FILTER_DISPUTED:
             self._apply()
@@ -199,6 +217,8 @@ class DocListModel(QAbstractListModel):
         if self._status_filter == FILTER_DISPUTED:
             disputed = self.project.disputed()
             ids = [d for d in ids if d in disputed]
+        elif self._status_filter == FILTER_NOTES:
+            ids = [d for d in ids if d in self._noted]
         elif self._status_filter == FILTER_ASSIGNED:
             assigned = set(self._assigned)  # decided ones leave the list when it is filtered again
             ids = [d for d in ids if d in assigned and self.is_assigned(d)]
@@ -268,6 +288,7 @@ class DocListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             mark = f"{DISPUTED_MARK} " if doc_id in self.project.disputed() else ""
             mark += f"{ASSIGNED_MARK} " if self.is_assigned(doc_id) else ""
+            mark += f"{NOTES_MARK} " if doc_id in self._noted else ""
             return f"{doc_id}  {mark}{self._preview(index.row())}"
         if role == Qt.ItemDataRole.DecorationRole:
             status = self.status(doc_id)
@@ -275,10 +296,11 @@ class DocListModel(QAbstractListModel):
                 self._icons[status] = _status_icon(status)
             return self._icons[status]
         if role == Qt.ItemDataRole.ToolTipRole:
-            disputed = ("; disputed: the annotators' accepted versions differ and nobody has reviewed "
-                        "it, so it has no gold yet" if doc_id in self.project.disputed() else "")
+            disputed = (f"; disputed ({', '.join(self.project.dispute_reasons(doc_id))}): nobody has "
+                        "reviewed it, so it has no gold yet" if doc_id in self.project.disputed() else "")
             assigned = "; assigned to you by the team hub (Next takes it first)" if self.is_assigned(doc_id) else ""
-            return f"Document {doc_id}: {self.status(doc_id)}{disputed}{assigned}"
+            notes = "; has notes (View -> Panels -> Notes)" if doc_id in self._noted else ""
+            return f"Document {doc_id}: {self.status(doc_id)}{disputed}{assigned}{notes}"
         if role == DISPUTED_ROLE:
             return doc_id in self.project.disputed()
         if role == DOC_ID_ROLE:
@@ -320,6 +342,7 @@ class DocListPanel(QWidget):
             self.filter.addItem(status.capitalize(), status)
         self.filter.addItem(f"{DISPUTED_MARK} Disputed (team)", FILTER_DISPUTED)
         self.filter.addItem(f"{ASSIGNED_MARK} Assigned to me (hub)", FILTER_ASSIGNED)
+        self.filter.addItem(f"{NOTES_MARK} Has notes", FILTER_NOTES)
         self.order = QComboBox()
         self.order.setObjectName("docOrder")
         for text, order in ORDER_CHOICES:

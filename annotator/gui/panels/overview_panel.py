@@ -5,6 +5,7 @@ nothing per decision. The worker also draws the charts (matplotlib's Agg, at the
 and pixel ratio) and the panel shows the pixels: drawing six charts takes a second or more,
 which on the GUI thread would freeze the window at each refresh. "Save report…" writes the
 same charts as HTML (core/report/report.py); "Learning curve…" computes the curve chart's data.
+Below the charts, each pattern's precision (the flagged first; Model -> Patterns… removes them).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget,
+    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton, QScrollArea,
+    QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from annotator.core.report import charts
@@ -31,6 +33,7 @@ DEBOUNCE_MS = 500  # a burst of decisions (Accept all unanimous, a merge) recomp
 RESIZE_MS = 250    # the charts are drawn again at the new width once resizing pauses
 CHART_HEIGHT = 340
 NARROW_PX = 720    # narrower than this (a docked panel), a chart's two plots are stacked
+PATTERN_COLUMNS = ["Pattern", "Label", "Shown", "Kept", "Precision", ""]
 
 
 class OverviewPanel(QWidget):
@@ -78,6 +81,18 @@ class OverviewPanel(QWidget):
             view.setStyleSheet("background: white")
             column.addWidget(view)
             self.views[chart.key] = view
+        self.patterns_note = QLabel("Patterns")
+        self.patterns_note.setObjectName("overviewPatternsNote")
+        self.patterns_note.setWordWrap(True)
+        self.patterns_table = QTableWidget(0, len(PATTERN_COLUMNS))
+        self.patterns_table.setObjectName("overviewPatterns")
+        self.patterns_table.setHorizontalHeaderLabels(PATTERN_COLUMNS)
+        self.patterns_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.patterns_table.verticalHeader().hide()
+        self.patterns_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.patterns_table.setMinimumHeight(220)
+        column.addWidget(self.patterns_note)
+        column.addWidget(self.patterns_table)
         column.addStretch(1)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -90,7 +105,8 @@ class OverviewPanel(QWidget):
         self._set_heights()
 
         for signal in (project.opened, project.decisionSaved, project.teamWorkChanged, project.reviewSaved,
-                       project.trainedModelsChanged, project.documentsAdded, project.labelsChanged):
+                       project.trainedModelsChanged, project.documentsAdded, project.labelsChanged,
+                       project.patternsEdited):
             signal.connect(self.mark_stale)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
@@ -122,9 +138,9 @@ class OverviewPanel(QWidget):
         QTimer.singleShot(0, self._start)
 
     def _set_heights(self) -> None:
-        for chart in charts.CHARTS:
-            stacked = self.narrow and chart.panels == 2
-            self.views[chart.key].setFixedHeight(int(CHART_HEIGHT * (1.8 if stacked else 1)))
+        for chart in charts.CHARTS:  # narrow: two plots stacked, one plot with its legend under it
+            taller = (1.8 if chart.panels == 2 else 1.3) if self.narrow else 1
+            self.views[chart.key].setFixedHeight(int(CHART_HEIGHT * taller))
 
     def _chart_width(self) -> int:
         return max(300, self.scroll.viewport().width() - 24)
@@ -163,9 +179,31 @@ class OverviewPanel(QWidget):
             pixmap = QPixmap.fromImage(qimage)  # a deep copy: the bytes may go
             pixmap.setDevicePixelRatio(image.scale)
             self.views[key].setPixmap(pixmap)
+        self._show_patterns(overview.patterns)
         p = overview.progress
         self.status.setText(f"{p.gold:,} of {count(p.total, 'document')} with team gold · updated "
                             f"{time.strftime('%H:%M:%S', time.localtime(overview.generated))}")
+
+    def _show_patterns(self, table: Any) -> None:
+        """Each pattern's precision (core/report/overview.PatternTable), flagged first."""
+        rows = table.rows if table is not None else []
+        self.patterns_table.setRowCount(len(rows))
+        for r, f in enumerate(rows):
+            flagged = f.flagged(table.rule)
+            cells = (f.pattern.text(), f.pattern.label, f"{f.shown:,}", f"{f.kept:,}",
+                     "–" if f.precision is None else f"{f.precision:.2f}", "⚑ flagged" if flagged else "")
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if flagged and c >= 4:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.patterns_table.setItem(r, c, item)
+        self.patterns_table.setVisible(bool(rows))
+        if table is None:
+            self.patterns_note.setText("Patterns: none (Model → Patterns… adds a term list or Prodigy patterns).")
+        else:
+            more = f"; the {len(rows):,} here are the flagged, then the most shown" if table.total > len(rows) else ""
+            self.patterns_note.setText(f"Patterns: {count(table.total, 'pattern')}, {table.flagged:,} flagged "
+                                       f"({table.rule.describe()}){more}. Model → Patterns… removes them.")
 
     # ---- the learning curve ---------------------------------------------------------------------
     def _ask_curve(self) -> None:

@@ -117,3 +117,11 @@ class AnnotatorRow(QWidget):
                                  (AGREE_ONE, "only theirs"))]
         self.header.setText(f"<b>{self.name}</b> &nbsp;·&nbsp; {count(len(spans), 'span')}: "
                             + ", ".join(parts) + " &nbsp;<i>(click a span to copy it to the final version)</i>")
+
+    def show_rejected(self, text: str) -> None:
+        """The version of an annotator who rejected the document: no spans, and why."""
+        self.kinds = {}
+        self.editor.set_document(text, [])
+        self.header.setText(f"<b>{self.name}</b> &nbsp;·&nbsp; <b>rejected</b> the document: it should "
+                            "not be in the data (accept vs reject). Accepting a final version below "
+                            "keeps it as reviewed gold.")

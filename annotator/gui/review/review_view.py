@@ -18,7 +18,7 @@ from typing import Any, Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QListWidgetItem, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from annotator.core.team.agreement import AgreementReport, versions_for
@@ -26,10 +26,12 @@ from annotator.core.text.editing import token_index
 from annotator.core.errors import AnnotatorError
 from annotator.core.text.labels import shortcut_keys
 from annotator.core.text.model import Span
-from annotator.core.team.review import AGREE_ALL, disagreement_table, initial_final, next_disputed, span_agreement
+from annotator.core.team import majority
+from annotator.core.team.review import AGREE_ALL, initial_final, next_in_order, span_agreement
 from annotator.core.store import Store
 from annotator.core.wording import count
 from annotator.gui.review.agreement_panel import AgreementPanel
+from annotator.gui.review.disputed_list import LISTING, DisputedList
 from annotator.gui.project import Project
 from annotator.gui.review.review_marks import AnnotatorRow, Legend
 from annotator.gui.editor.span_editor import SpanEditor
@@ -40,8 +42,8 @@ class ReviewView(QWidget):
     """Side-by-side adjudication of the annotators' accepted versions.
 
     Keys: click a span above to copy it into the final version (replacing overlaps, undoable),
-    drag in the final version to add a span, label keys relabel the selected final span
-    (or pick the label for new ones), Delete removes it, Ctrl+Z / Ctrl+Shift+Z undo / redo,
+    drag in the final version to add a span, label keys pick the label for new spans (or
+    relabel the final span the reviewer clicked: SpanEditor.choose_label), Delete removes it, Ctrl+Z / Ctrl+Shift+Z undo / redo,
     A accepts the final version as reviewed gold and moves on, N skips to the next disputed,
     Escape or Ctrl+W closes the window.
     """
@@ -62,19 +64,21 @@ class ReviewView(QWidget):
         self._versions: dict[str, list[Span]] = {}
         self._rows: dict[str, AnnotatorRow] = {}
         self._syncing = False
+        self._opened_one = False  # a document was shown (the first listing then chooses none)
+        self._advance_from: int | None = None  # move on from it once the list is in (accept, N)
         self.setWindowTitle(f"Review — {project.path.name}")
         self._build()
         self._bind_keys()
-        self.refresh_list()
-        first = next_disputed(self.store, None, answer=answer)
-        if first is None and self.doc_list.count():
-            first = self.doc_list.item(0).data(Qt.ItemDataRole.UserRole)
-        self.set_document(first)
+        self.doc_list.listReady.connect(self._listed)
+        self.refresh_list()  # off the GUI thread: the first document opens when the list is in
+        self.title.setText(LISTING)
+        self.accept_button.setEnabled(False)
         self.refresh_agreement()
         # Teammates' work and reviews saved elsewhere change what is disputed.
         project.disputedChanged.connect(self.refresh_list)
         project.teamWorkChanged.connect(self._team_work_changed)
         project.labelsChanged.connect(self._labels_changed)
+        project.notesChanged.connect(lambda doc_id: doc_id in (-1, self._doc_id) and self._show_notes())
 
     @property
     def store(self) -> Store:
@@ -84,30 +88,50 @@ class ReviewView(QWidget):
     def agreement(self) -> AgreementReport | None:
         return self.agreement_panel.report
 
+    @property
+    def listed(self) -> bool:
+        """True once the newest list of disputed documents is shown."""
+        return self.doc_list.listed
+
     # ---- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
-        self.doc_list = QListWidget(self)
-        self.doc_list.setObjectName("disputedList")
+        self.doc_list = DisputedList(self.project.path, self.answer, self)
+        self.list_title = self.doc_list.title
         self.doc_list.itemActivated.connect(self._on_item)
         self.doc_list.itemClicked.connect(self._on_item)
         self.agreement_panel = AgreementPanel(self.project.path, self.answer, self)
         self.agreement_panel.ready.connect(self.agreementReady.emit)
+        self.agreement_panel.documentChosen.connect(self.set_document)  # a click on a figure's documents
         self.agreement_table = self.agreement_panel.table
         self.unanimous_button = QPushButton("Accept all unanimous", self)
         self.unanimous_button.setToolTip("Save a review for every document that two or more annotators "
                                          "accepted with exactly the same spans")
         self.unanimous_button.clicked.connect(self.accept_unanimous)
+        self.majority_button = QPushButton("Accept all settled by majority", self)
+        self.majority_button.setToolTip("Also save a review, marked as decided by majority, for every document "
+                                        "of three or more annotators whose majority version settles every span")
+        self.majority_button.clicked.connect(lambda: self.accept_unanimous(majority=True))
+        self.k_box = QComboBox(self)
+        self.k_box.setObjectName("minAgreement")
+        self.k_box.addItem("strict majority", None)
+        for k in range(2, 10):
+            self.k_box.addItem(f"at least {k}", k)
+        self.k_box.setToolTip("With three or more annotators, the spans at least this many agree on start "
+                              "the final version, pre-accepted (a project setting)")
+        self.k_box.setCurrentIndex(max(self.k_box.findData(majority.min_agreement(self.store)), 0))
+        self.k_box.currentIndexChanged.connect(self._k_chosen)
 
         left = QWidget(self)
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        self.list_title = QLabel(self)
-        self.list_title.setWordWrap(True)
-        self.doc_list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.doc_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         lv.addWidget(self.list_title)
         lv.addWidget(self.doc_list, 3)
+        k_row = QHBoxLayout()
+        k_row.addWidget(QLabel("Pre-accept spans:", self))
+        k_row.addWidget(self.k_box, 1)
+        lv.addLayout(k_row)
         lv.addWidget(self.unanimous_button)
+        lv.addWidget(self.majority_button)
         lv.addWidget(self.agreement_panel, 3)
 
         self.title = QLabel(self)
@@ -141,11 +165,16 @@ class ReviewView(QWidget):
         self.final_box = final_box
         self.status = QLabel(self)
         self.status.setWordWrap(True)
+        self.notes = QLabel(self)
+        self.notes.setObjectName("reviewNotes")
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
 
         right = QWidget(self)
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
         rv.addLayout(top)
+        rv.addWidget(self.notes)
         rv.addWidget(Legend(self))
         rv.addWidget(self.rows_splitter, 1)
         rv.addWidget(self.status)
@@ -183,34 +212,33 @@ class ReviewView(QWidget):
 
     # ---- documents -----------------------------------------------------------------------
     def refresh_list(self) -> None:
-        """Re-read the documents the annotators disagree on, most disagreement first: the
-        disputed ones (no gold yet) marked ⚑, the reviewed ones ✓."""
-        rows = disagreement_table(self.store, answer=self.answer)
-        reviewed = set(self.store.reviewed_document_ids())
-        self.doc_list.clear()
-        for row in rows:
-            done = row.document_id in reviewed
-            item = QListWidgetItem(f"{'✓' if done else '⚑'} #{row.document_id}  {row.score:.2f}  {row.preview}")
-            item.setData(Qt.ItemDataRole.UserRole, row.document_id)
-            item.setToolTip(f"document {row.document_id}: {count(row.disputed, 'contested span')}, "
-                            f"annotators {', '.join(row.annotators)}; disagreement {row.score:.2f} "
-                            "(0 = all agree, 1 = no span in common)"
-                            + ("; reviewed" if done else "; disputed: no gold until reviewed"))
-            self.doc_list.addItem(item)
-        left = sum(1 for r in rows if r.document_id not in reviewed)
-        self.list_title.setText(
-            f"<b>Documents the annotators disagree on</b> ({len(rows)}; <b>{left} disputed</b>, "
-            f"{len(rows) - left} reviewed ✓)<br>Score = disagreement, 1 − mean pairwise F1: "
-            "higher means more disagreement (0 = all agree, 1 = no span in common).")
-        self._select_in_list(self._doc_id)
+        """Re-read the documents the annotators disagree on, most disagreement first, off the
+        GUI thread (gui/review/disputed_list.py): the disputed ones (no gold yet) marked ⚑,
+        the reviewed ones ✓."""
+        self.doc_list.refresh()
         self.unanimous_button.setEnabled(True)
 
+    def _listed(self) -> None:
+        """A new list is in: open the first disputed document if none was shown yet, move on
+        from one accepted (or skipped) before the list was there, keep the selection."""
+        order = self.doc_list.order()
+        if self._advance_from is not None:
+            after, self._advance_from = self._advance_from, None
+            if self._doc_id == after:
+                following = next_in_order(order, after, set(self.store.reviewed_document_ids()))
+                if following is not None:
+                    self.set_document(following)
+        elif not self._opened_one:
+            first = next_in_order(order, None, set(self.store.reviewed_document_ids()))
+            self.set_document(first if first is not None else (order[0] if order else None))
+        self._select_in_list(self._doc_id)
+
+    def _following(self, doc_id: int | None) -> int | None:
+        """The next disputed document not yet reviewed, in the list's order (no scoring)."""
+        return next_in_order(self.doc_list.order(), doc_id, set(self.store.reviewed_document_ids()))
+
     def _select_in_list(self, doc_id: int | None) -> None:
-        for i in range(self.doc_list.count()):
-            if self.doc_list.item(i).data(Qt.ItemDataRole.UserRole) == doc_id:
-                self.doc_list.setCurrentRow(i)
-                return
-        self.doc_list.clearSelection()
+        self.doc_list.select(doc_id)
 
     def _on_item(self, item: QListWidgetItem) -> None:
         self.set_document(item.data(Qt.ItemDataRole.UserRole))
@@ -222,6 +250,7 @@ class ReviewView(QWidget):
         """Show every annotator's version of `doc_id` and start the final version from the
         saved review, if any, else from the spans all annotators agree on."""
         self._doc_id = doc_id
+        self._opened_one = self._opened_one or doc_id is not None
         for row in self._rows.values():
             row.setParent(None)
             row.deleteLater()
@@ -236,7 +265,10 @@ class ReviewView(QWidget):
             return
         doc = self.store.get_document(doc_id)
         self._versions = versions_for(self.store, doc_id, self.answer)
-        kinds = span_agreement(self._versions)
+        # Accept against reject is a dispute (core/team/gold.py): the rejecters are shown too.
+        rejected = sorted(versions_for(self.store, doc_id, "reject")) if self.answer == "accept" else []
+        # A rejecter marked nothing: the accepted spans are not agreed by everyone.
+        kinds = span_agreement({**self._versions, **{name: [] for name in rejected}})
         tokens = token_index(doc.text, self.store.lang)  # lazy for a long text
         labels = self.store.labels()
         for name in sorted(self._versions):
@@ -246,23 +278,47 @@ class ReviewView(QWidget):
             row.editor.spanClicked.connect(lambda span, n=name: self.copy_span(n, span))
             self.rows_splitter.addWidget(row)
             self._rows[name] = row
+        for name in rejected:
+            row = AnnotatorRow(name, self)
+            row.show_rejected(doc.text)
+            self.rows_splitter.addWidget(row)
+            self._rows[name] = row
         self.rows_splitter.addWidget(self.final_box)  # moves it below the new rows
         review = self.store.get_review(doc_id)
-        start = list(review.spans) if review else initial_final(self._versions)
+        k = majority.min_agreement(self.store)
+        start = list(review.spans) if review else initial_final(self._versions, k)
         self.final.set_labels(labels)
         self.final.set_document(doc.text, [Span(s.start, s.end, s.label) for s in start], tokens)
         self._sync_scrolling()
         disputed = sum(1 for k in kinds.values() if k != AGREE_ALL)
-        self.title.setText(f"<b>Document #{doc_id}</b> — {count(len(self._versions), 'version')}, "
+        against = f", <b>rejected by {', '.join(rejected)}</b> (accept vs reject)" if rejected else ""
+        self.title.setText(f"<b>Document #{doc_id}</b> — {count(len(self._versions), 'version')}{against}, "
                            f"{disputed} disputed span{'s' if disputed != 1 else ''}"
                            + (f" — <i>reviewed by {review.reviewer}</i>" if review else ""))
-        origin = "the saved review" if review else "the spans all annotators agree on"
+        by_majority = len(self._versions) >= majority.MIN_ANNOTATORS
+        who = "who accepted" if rejected else "annotators"
+        how = {"majority": " (decided by majority)", "unanimous": " (saved: the annotators agreed)"}
+        origin = ("the saved review" + how.get(review.method, "") if review
+                  else f"the spans {majority.describe_k(k)} of the {len(self._versions)} {who} agree on, "
+                  "pre-accepted" if by_majority else f"the spans all {who} agree on")
         self.final_header.setText(f"<b>Final version</b> (reviewer {self.reviewer}) — starts from {origin}. "
-                                  "Drag to add, label keys relabel, Delete removes, A accepts.")
+                                  "Keys pick the next label; drag to add; click a span, then a key relabels it; "
+                                  "Delete removes; A accepts.")
         self.accept_button.setEnabled(len(self._versions) > 0)
         self.status.setText("")
+        self._show_notes()
         self._select_in_list(doc_id)
         self.documentChanged.emit(doc_id)
+
+    def _show_notes(self) -> None:
+        notes = self.store.notes([self._doc_id]) if self._doc_id is not None else []
+        self.notes.setText("\n".join(f"✎ {n.author}: {n.text}" for n in notes))
+        self.notes.setVisible(bool(notes))
+
+    def _k_chosen(self, _index: int) -> None:
+        majority.set_min_agreement(self.store, self.k_box.currentData())
+        if self._doc_id is not None and not self.final.undo_stack().count():
+            self.set_document(self._doc_id)  # the final version starts from the new majority
 
     def _sync_scrolling(self) -> None:
         """Rows show the same text at the same width: scroll them together."""
@@ -299,17 +355,15 @@ class ReviewView(QWidget):
         """Put an annotator's span into the final version, replacing what it overlaps (undoable)."""
         new = Span(span.start, span.end, span.label)
         if any(s.key() == new.key() for s in self.final.spans()):
-            self.final.select_span(new)
-            return False
+            return False  # already there (a copy is never selected: SpanEditor.choose_label)
         self.final.undo_stack().push(AddSpan(self.final, self.final.spans(), new, self.final.selected_span()))
         self.status.setText(f"Copied {span.label} '{self.final.text()[span.start:span.end]}' from {annotator}.")
         return True
 
     def choose_label(self, name: str) -> None:
-        """A label key: relabel the selected final span, or pick the label for new spans."""
-        if self.final.selected_span() is not None:
-            self.final.relabel_selected(name)
-        self.final.set_active_label(name)
+        """A label key: relabel the final span the reviewer selected, else pick the label for
+        new spans (SpanEditor.choose_label has the rule)."""
+        self.final.choose_label(name)
 
     def accept(self) -> bool:
         """Save the final version as this document's reviewed gold, then go to the next
@@ -323,8 +377,14 @@ class ReviewView(QWidget):
             self.status.setText(f"Not saved: {exc}")
             return False
         self.reviewSaved.emit(doc_id)
-        following = next_disputed(self.store, doc_id, answer=self.answer)
+        self.doc_list.mark_reviewed(doc_id)
+        have_list = self.listed or bool(self.doc_list.order())
         self.refresh_list()
+        if not have_list:  # the first list is not in yet: move on when it is
+            self._advance_from = doc_id
+            self.status.setText(f"Saved the review of #{doc_id}.")
+            return True
+        following = self._following(doc_id)
         if following is not None:
             self.set_document(following)
             self.status.setText(f"Saved the review of #{doc_id}.")
@@ -335,24 +395,31 @@ class ReviewView(QWidget):
 
     def next_document(self) -> int | None:
         """Jump to the next disputed document not yet reviewed (wrapping around)."""
-        following = next_disputed(self.store, self._doc_id, answer=self.answer)
+        if not self.listed and not self.doc_list.order():
+            self._advance_from = self._doc_id
+            self.status.setText(LISTING)
+            return None
+        following = self._following(self._doc_id)
         if following is None:
             self.status.setText("No other disputed document left to review.")
             return None
         self.set_document(following)
         return following
 
-    def accept_unanimous(self) -> int:
+    def accept_unanimous(self, majority: bool = False) -> int:
         """Review every document two or more annotators accepted identically, so only the
-        disputes are left (as Prodigy's review recipe with auto-accept)."""
+        disputes are left (as Prodigy's review recipe with auto-accept); with `majority`, also
+        every one whose majority version settles every span (marked as decided by majority)."""
         try:
-            saved = self.project.auto_accept(self.reviewer)
+            done = self.project.auto_accept(self.reviewer, majority=majority)
         except (AnnotatorError, ValueError) as exc:
             self.status.setText(f"Not saved: {exc}")
             return 0
         self.refresh_list()
-        self.status.setText(f"Reviewed {count(saved, 'unanimous document')} as {self.reviewer}.")
-        return saved
+        by = f" and {done.majority:,} by majority" if majority else ""
+        self.status.setText(f"Reviewed {count(done.accepted, 'document')} as {self.reviewer}: {done.unanimous:,} "
+                            f"unanimous{by}; {count(done.left, 'disputed document')} left.")
+        return done.accepted
 
     def _team_work_changed(self) -> None:
         self.refresh_list()
@@ -373,6 +440,7 @@ class ReviewView(QWidget):
 
     def shutdown(self) -> None:
         """Stop background work."""
+        self.doc_list.shutdown()
         self.agreement_panel.shutdown()
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)

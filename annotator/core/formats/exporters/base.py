@@ -35,18 +35,25 @@ class ExportItem:
     timestamp: float | None
     reviewed_from: tuple[str, ...] | None = None
     gold: str | None = None
+    decided_by: str | None = None  # a review's method: hand, majority, unanimous
+    notes: tuple[dict[str, Any], ...] = ()  # the document's notes (core/team/notes.py note_dict)
 
     @property
     def meta(self) -> dict[str, Any]:
-        """The document's meta; a review adds the annotators it was adjudicated from, a
-        gold version its kind ("review" or "unanimous")."""
-        if self.reviewed_from is None and self.gold is None:
+        """The document's meta; a review adds the annotators it was adjudicated from and how
+        it was decided, a gold version its kind ("review" or "unanimous"), and a document
+        with notes its notes ({author, text, created, updated} each)."""
+        if self.reviewed_from is None and self.gold is None and not self.notes:
             return self.document.meta
         extra: dict[str, Any] = {}
         if self.reviewed_from is not None:
             extra["reviewed_from"] = list(self.reviewed_from)
+        if self.decided_by is not None:
+            extra["decided_by"] = self.decided_by
         if self.gold is not None:
             extra["gold"] = self.gold
+        if self.notes:
+            extra["notes"] = list(self.notes)
         return {**self.document.meta, **extra}
 
 

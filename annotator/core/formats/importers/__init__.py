@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from annotator.core.errors import RecordError, UnknownFormat
+from annotator.core.formats.importers.articles import (
+    ARTICLE_SUFFIXES, SELF_DECODING, read_docx, read_html, read_odt, read_pdf, sniff,
+)
 from annotator.core.formats.importers.base import ImportRecord, ReadNote, ReadOptions
 from annotator.core.formats.importers.brat import read_brat
 from annotator.core.formats.importers.conll import read_conll
@@ -36,6 +39,10 @@ READERS: dict[str, Reader] = {
     "spacy": read_docbin,
     "label-studio": read_label_studio,
     "webanno": read_webanno,
+    "docx": read_docx,
+    "odt": read_odt,
+    "pdf": read_pdf,
+    "html": read_html,
 }
 # Readers that take ReadOptions as their second argument.
 _TAKE_OPTIONS = frozenset({"label-studio", "webanno"})
@@ -51,12 +58,18 @@ FORMAT_HELP: dict[str, str] = {
     "spacy": "spaCy DocBin .spacy",
     "label-studio": "Label Studio JSON export (.json); predictions become suggestions",
     "webanno": "WebAnno TSV 3.x (.tsv) from INCEpTION: named entities, or --layer",
+    "docx": "Word .docx: one document per file, paragraphs kept",
+    "odt": "OpenDocument text .odt: one document per file, paragraphs kept",
+    "pdf": "PDF with text (not a scan): one document per file",
+    "html": "saved web page .html/.htm: the article's main text only",
 }
 
 FORMATS: list[str] = list(READERS)
 
 # Formats read as text: their readers take an `encoding` (default UTF-8).
-TEXT_FORMATS: frozenset[str] = frozenset({"txt", "jsonl", "doccano", "csv", "brat", "conll"})
+TEXT_FORMATS: frozenset[str] = frozenset({"txt", "jsonl", "doccano", "csv", "brat", "conll", "html"})
+# Formats whose files say their own encoding: `--encoding` does not apply to them.
+ARTICLE_FORMATS: frozenset[str] = frozenset(ARTICLE_SUFFIXES)
 
 _BY_SUFFIX = {
     ".txt": "txt", ".text": "txt",
@@ -66,6 +79,7 @@ _BY_SUFFIX = {
     ".conll": "conll", ".conll03": "conll", ".iob": "conll", ".iob2": "conll", ".bio": "conll",
     ".bioes": "conll", ".bilou": "conll",
     ".spacy": "spacy",
+    **{suffix: fmt for fmt, suffixes in ARTICLE_SUFFIXES.items() for suffix in suffixes},
 }
 
 # Extensions detect_format knows (for file dialogs); a folder gives its .txt files.
@@ -97,6 +111,26 @@ def detect_format(path: str | Path) -> str:
     return fmt
 
 
+def read_as(path: str | Path, fmt: str | None = None, encoding: str | None = None) -> str:
+    """The format to read `path` as. Its content decides first (articles/magic.py): a Word,
+    OpenDocument or PDF file is read as one whatever its name or `fmt`, and a binary file of
+    another kind raises RecordError ('FILE: a PNG image, not text; ...'), with an encoding
+    named or not. Otherwise `fmt`, else its name (detect_format). A .spacy file is binary by
+    design and is not checked."""
+    path = Path(path)
+    try:
+        by_name = fmt or detect_format(path)
+    except UnknownFormat:
+        by_name = None
+    if by_name != "spacy":
+        content = sniff(path, encoding)
+        if content is not None:
+            if content.fmt is None:
+                raise content.error(path)
+            return content.fmt
+    return by_name or detect_format(path)
+
+
 def _head(path: Path) -> str:
     """The first characters of a file (UTF-8 or UTF-16 with a BOM), '' if unreadable."""
     try:
@@ -120,5 +154,6 @@ def open_reader(fmt: str, path: Path, options: ReadOptions | None = None,
     return READERS[fmt](path)
 
 
-__all__ = ["FORMATS", "FORMAT_HELP", "READERS", "SUFFIXES", "TEXT_FORMATS", "ImportRecord", "ReadNote",
-           "ReadOptions", "Reader", "RecordError", "detect_format", "open_reader"]
+__all__ = ["ARTICLE_FORMATS", "ARTICLE_SUFFIXES", "FORMATS", "FORMAT_HELP", "READERS", "SELF_DECODING", "SUFFIXES",
+           "TEXT_FORMATS", "ImportRecord", "ReadNote", "ReadOptions", "Reader", "RecordError", "detect_format",
+           "open_reader", "read_as"]

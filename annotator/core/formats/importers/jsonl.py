@@ -87,14 +87,19 @@ def _parse_line(raw: bytes | str, name: str, number: int, start: int, pos: int) 
             return utf8_error(Path(name), start + exc.start, number)
         if b"\x00" in raw and looks_like_utf16(raw):
             return nul_error(Path(name), start + raw.index(b"\x00"), number)
+    # Without its line ending: orjson would count the error past it, at "line 2 column 1".
+    body = raw.rstrip(b"\r\n") if isinstance(raw, bytes) else raw.rstrip("\r\n")
     try:
-        obj = orjson.loads(raw)
+        obj = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        # orjson's own "line 1 column N" counts within this line: keep only the column.
-        where = f"at column {exc.colno}"
+        where = f"at column {exc.pos + 1}"  # orjson's pos counts characters, from the line's start
         if "surrogate" in exc.msg:
             return RecordError(name, number, f"lone surrogate in a string {where} (not valid Unicode; "
                                              f"SQLite cannot store it): {exc.msg}")
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+        if exc.pos >= len(text.rstrip()):
+            return RecordError(name, number, f"malformed JSON {where}: the line ends before the JSON "
+                                             "value does (cut off?)")
         return RecordError(name, number, f"malformed JSON {where}: {exc.msg}")
     return record_from_json(obj, name, number, pos)
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
 from annotator.core.errors import ProjectError, RecordError
-from annotator.core.text.model import DECISIONS, Annotation, Document, Label, Review, TimedDecision, text_hash
+from annotator.core.text.model import (
+    DECISIONS, REVIEW_METHODS, Annotation, Document, Guideline, Label, Note, Review, TimedDecision, text_hash,
+)
 from annotator.core.store.guard import values
 from annotator.core.store.guard.bounds import BATCH_BYTES, BATCH_ROWS, MAX_LABELS, MAX_TEXT_BYTES, MIB, stopped_by_guard
 from annotator.core.store.connection import StoreBase
@@ -26,12 +28,16 @@ from annotator.core.store.guard.values import BadValue
 _DOCUMENTS = "SELECT id, hash, text, meta, added FROM documents WHERE id > ? ORDER BY id"
 _ANNOTATIONS = ("SELECT a.id, a.document_id, a.annotator, a.answer, a.spans, a.created, a.updated, d.text "
                 "FROM {table} a LEFT JOIN documents d ON d.id = a.document_id WHERE a.id > ? ORDER BY a.id")
-_REVIEWS = ("SELECT r.{key}, r.document_id, r.reviewer, r.spans, r.sources, r.created, d.text "
+_REVIEWS = ("SELECT r.{key}, r.document_id, r.reviewer, r.spans, r.sources, r.created, d.text, r.method "
             "FROM {table} r LEFT JOIN documents d ON d.id = r.document_id WHERE r.{key} > ? ORDER BY r.{key}")
 _TIMED = ("SELECT t.id, t.document_id, t.annotator, t.answer, t.decided, t.seconds, s.spans, d.text "
           "FROM decision_times t LEFT JOIN decision_suggestions s ON s.decision_id = t.id "
           "LEFT JOIN documents d ON d.id = t.document_id WHERE t.id > ? ORDER BY t.id")
 _LABELS = "SELECT rowid, name, color, key, position FROM labels WHERE rowid > ? ORDER BY rowid"
+_NOTES = ("SELECT n.id, n.uid, n.document_id, n.author, n.text, n.created, n.updated, n.deleted, d.id "
+          "FROM document_notes n LEFT JOIN documents d ON d.id = n.document_id WHERE n.id > ? ORDER BY n.id")
+_GUIDELINES = "SELECT id, subject, text, examples, author, updated FROM team_guidelines WHERE id > ? ORDER BY id"
+_PATTERNS = "SELECT id, key, label, pattern, author, changed, removed FROM patterns WHERE id > ? ORDER BY id"
 
 
 @dataclass
@@ -44,6 +50,9 @@ class OtherSurvey:
     reviews: int = 0
     review_history: int = 0
     decision_times: int = 0
+    notes: int = 0
+    guidelines: int = 0
+    patterns: int = 0
     labels: list[Label] = field(default_factory=list)
     span_labels: set[str] = field(default_factory=set)
 
@@ -177,14 +186,16 @@ class ForeignMixin(StoreBase):
         what = "earlier review" if history else "review of document"
         with self._reading():
             for batch in self._batches(_REVIEWS.format(table=table, key=key), table, key, what):
-                for row_id, doc_id, reviewer, spans, sources, created, text in batch:
+                for row_id, doc_id, reviewer, spans, sources, created, text, method in batch:
                     if text is None and history:
                         continue
                     try:
                         if text is None:
                             raise BadValue(f"its document {doc_id} is not in the file")
+                        if method not in REVIEW_METHODS:
+                            raise BadValue(f"method {str(method)[:40]!r} is not one of {', '.join(REVIEW_METHODS)}")
                         yield Review(doc_id, values.name(reviewer, "reviewer"), values.spans(spans, text),
-                                     values.sources(sources), values.number(created, "created"))
+                                     values.sources(sources), values.number(created, "created"), method)
                     except BadValue as exc:
                         raise self._bad(f"{what} {row_id}", str(exc)) from None
 
@@ -205,6 +216,55 @@ class ForeignMixin(StoreBase):
                             values.suggested_spans(suggested, text) if suggested is not None else ())
                     except BadValue as exc:
                         raise self._bad(f"decision record {row_id}{_whose(doc_id, annotator)}", str(exc)) from None
+
+    def other_notes(self) -> Iterator[Note]:
+        """Notes (tombstones too: a deletion travels), each on a document of the file."""
+        with self._reading():
+            for batch in self._batches(_NOTES, "document_notes", "id", "note"):
+                for row_id, uid, doc_id, author, text, created, updated, deleted, held in batch:
+                    try:
+                        if held is None:
+                            raise BadValue(f"its document {doc_id} is not in the file")
+                        if deleted not in (0, 1):
+                            raise BadValue("deleted is not 0 or 1")
+                        yield Note(row_id, values.uid(uid), doc_id, values.name(author, "author"),
+                                   values.free_text(text, "its text"), values.number(created, "created"),
+                                   values.number(updated, "updated"), bool(deleted))
+                    except BadValue as exc:
+                        raise self._bad(f"note {row_id}", str(exc)) from None
+
+    def other_guidelines(self, labels: set[str]) -> Iterator[Guideline]:
+        """The guidelines and label descriptions; a description of a label not in `labels`
+        (the file's label set) is a bad row."""
+        with self._reading():
+            for batch in self._batches(_GUIDELINES, "team_guidelines", "id", "guideline"):
+                for row_id, subject, text, examples, author, updated in batch:
+                    try:
+                        if not isinstance(subject, str) or (subject and subject not in labels):
+                            raise BadValue(f"it describes {str(subject)[:40]!r}, which is not a label of the file")
+                        yield Guideline(subject, values.free_text(text, "its text"), values.examples(examples),
+                                        values.name(author, "author"), values.number(updated, "updated"))
+                    except BadValue as exc:
+                        raise self._bad(f"guideline {row_id}", str(exc)) from None
+
+    def other_patterns(self) -> Iterator[tuple[str, str, str, str, float, bool]]:
+        """Patterns, removed ones too: (key, label, pattern JSON, author, changed, removed),
+        each checked as `patterns add` checks a line, and its key against its content."""
+        from annotator.core.learning.patterns.records import PatternError, check_pattern, dumps_pattern
+
+        with self._reading():
+            for batch in self._batches(_PATTERNS, "patterns", "id", "pattern"):
+                for row_id, key, label, raw, author, changed, removed in batch:
+                    try:
+                        pattern = check_pattern(values.label_name(label), values.json_cell(raw, "pattern"))
+                        if key != pattern.key:
+                            raise BadValue("its key does not match its label and pattern")
+                        if removed not in (0, 1):
+                            raise BadValue(f"removed is {str(removed)[:20]!r}, not 0 or 1")
+                        yield (key, pattern.label, dumps_pattern(pattern.pattern), values.name(author, "author"),
+                               values.number(changed, "changed"), bool(removed))
+                    except (BadValue, PatternError) as exc:
+                        raise self._bad(f"pattern {row_id}", str(exc)) from None
 
     def check_other(self, on_row: Callable[[], None] | None = None) -> OtherSurvey:
         """Read and check every value a merge reads, writing nothing anywhere: a merge runs it
@@ -232,6 +292,15 @@ class ForeignMixin(StoreBase):
                 seen()
         for _ in self.other_decision_times():  # suggested labels are not added to ours
             survey.decision_times += 1
+            seen()
+        for _ in self.other_notes():
+            survey.notes += 1
+            seen()
+        for _ in self.other_guidelines({label.name for label in survey.labels}):
+            survey.guidelines += 1
+            seen()
+        for _ in self.other_patterns():  # a pattern of a label we lack stays inert until it is added
+            survey.patterns += 1
             seen()
         if len(survey.span_labels) > MAX_LABELS:
             raise self._bad("spans", f"more than {MAX_LABELS:,} different labels")

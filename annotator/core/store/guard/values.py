@@ -8,12 +8,14 @@ spans.admit_spans, labels.admit_label); sizes are its limits (bounds.py repeats 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import orjson
 
 from annotator.core.admission import AdmissionError, admit_text, json_has_nul
 from annotator.core.errors import AnnotatorError, SpanError
+from annotator.core.text.free_text import TeamTextError, check_text
 from annotator.core.text.labels import LabelError, admit_color, admit_key, check_name
 from annotator.core.text.model import ANSWERS, Span
 from annotator.core.text.spans import admit_spans
@@ -162,3 +164,28 @@ def seconds(value: Any) -> float:
         return check_seconds(number(value, "seconds"))
     except ValueError as exc:
         raise BadValue(str(exc)) from None
+
+
+_UID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def free_text(value: Any, column: str) -> str:
+    """A note's, the guidelines' or a description's text (core/text/free_text.py's rule)."""
+    try:
+        return check_text(value, column)
+    except TeamTextError as exc:
+        raise BadValue(str(exc)) from None
+
+
+def uid(value: Any) -> str:
+    if not isinstance(value, str) or not _UID.fullmatch(value):
+        raise BadValue("uid is not 8 to 64 letters, digits, '-' or '_'")
+    return value
+
+
+def examples(value: Any) -> tuple[str, ...]:
+    """A label description's example phrases: a JSON list of texts."""
+    data = json_cell(value, "examples")
+    if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
+        raise BadValue("examples are not a list of phrases")
+    return tuple(free_text(x, "an example") for x in data)
