@@ -1,5 +1,5 @@
 """One admission for what enters a project (issue 27 §3, issue 29): spans.admit_spans,
-labels.admit_label, core/admission.py. The same value is refused with the same reason by every
+labels.admit_label, core/text/admission.py. The same value is refused with the same reason by every
 importer, a merge, `check` and the store; offsets are never coerced; NUL never enters."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.admission import AdmissionError, admit_meta_text, admit_text, admit_time
+from annotator.core.text.admission import AdmissionError, admit_meta_text, admit_text, admit_time
 from annotator.core.errors import RecordError, SpanError
 from annotator.core.ops.importing import import_paths
 from annotator.core.text.labels import MAX_LABELS, LabelError, admit_label, check_name

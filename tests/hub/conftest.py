@@ -158,13 +158,16 @@ def undo_decision_times_migration(conn) -> None:  # type: ignore[no-untyped-def]
 
 
 def undo_claim_cap_migration(conn) -> None:  # type: ignore[no-untyped-def]
-    """Undo the claim cap (hub schema CLAIM_CAP_VERSION): hub.claim uncapped again."""
-    from annotator.core.hub.schema import CLAIM_CAP_VERSION
+    """Undo issue 29's migration (hub schema CLAIM_CAP_VERSION): hub.claim uncapped again,
+    hub.merge_note as the teamwork migration made it."""
+    from annotator.core.hub.schema import CLAIM_CAP_VERSION, TEAMWORK_MIGRATION
 
     group = conn.execute("SELECT value FROM hub.settings WHERE key = 'annotators_role'").fetchone()[0]
     conn.execute("DROP FUNCTION hub.claim(integer)")
     conn.execute("ALTER FUNCTION hub.claim_uncapped(integer) RENAME TO claim")
     conn.execute(f'GRANT EXECUTE ON FUNCTION hub.claim(integer) TO "{group}"')
+    conn.execute(next(sql for sql in TEAMWORK_MIGRATION if "FUNCTION hub.merge_note(" in sql)
+                 .replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
     conn.execute("DELETE FROM hub.schema_version WHERE version = %s", (CLAIM_CAP_VERSION,))
 
 

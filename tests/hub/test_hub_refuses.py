@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from psycopg import errors
 
-from annotator.core.admission import MAX_JSON_BYTES, MAX_TEXT_BYTES
+from annotator.core.text.admission import MAX_JSON_BYTES, MAX_TEXT_BYTES
 from annotator.core.text.labels import MAX_LABELS
 from tests.cli.helpers import run
 from tests.hub.conftest import new_hub

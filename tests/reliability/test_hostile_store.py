@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.admission import AdmissionError
+from annotator.core.text.admission import AdmissionError
 from annotator.core.text.model import Span, text_hash
 from tests.reliability.cases import CASES, NUL_CASES, Case
 

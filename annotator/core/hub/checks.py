@@ -1,5 +1,5 @@
 """What the hub refuses, enforced by PostgreSQL itself (issue 29): CHECK constraints written
-from the project's own admission rules (core/text/labels.py, core/admission.py), so a row the hub
+from the project's own admission rules (core/text/labels.py, core/text/admission.py), so a row the hub
 holds is a row every teammate's project admits, whoever wrote it and however (a sync, or an
 INSERT typed in psql with an annotator's login).
 
@@ -11,6 +11,11 @@ INSERT typed in psql with an annotator's login).
 - decisions, reviews, their history and decision records: spans (and suggested spans) a JSON
   list of at most MAX_JSON_BYTES of {start, end, label[, source]} with integer offsets,
   start < end, labels by the name rule; sources a JSON list of names; every time finite;
+- notes, guidelines (and their history) and label descriptions (issue 24): a described label
+  by the name rule ('' is the guidelines), examples a JSON list of texts, texts within
+  free_text.MAX_TEXT_BYTES, names of 1 to MAX_NAME_CHARS characters, times finite;
+- patterns (issue 25): a label by the name rule, a phrase (1 to MAX_PHRASE_CHARS characters,
+  not blank) or a list of 1 to MAX_TOKENS token objects, within MAX_PATTERN_BYTES, a finite time;
 - nowhere a NUL: PostgreSQL text cannot hold one, jsonb refuses the escape \\u0000.
 
 apply_checks() runs at every `hub init` and changes nothing when all is in place. A hub made
@@ -24,7 +29,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.core.admission import MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_TEXT_BYTES
+from annotator.core.text.admission import MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_TEXT_BYTES
+from annotator.core.learning.patterns.records import MAX_PATTERN_BYTES, MAX_PHRASE_CHARS, MAX_TOKENS
+from annotator.core.text.free_text import MAX_TEXT_BYTES as MAX_FREE_TEXT_BYTES
 from annotator.core.text.labels import FORBIDDEN_RANGES, MAX_LABEL_CHARS, MAX_LABELS
 
 
@@ -107,10 +114,30 @@ FUNCTIONS: list[str] = [
             WHERE NOT coalesce(jsonb_typeof(e) = 'string'
                                AND char_length(e #>> '{{}}') BETWEEN 1 AND {MAX_NAME_CHARS}, false)), false);
     END $$""",
+    # A label description's examples: a JSON list of texts (free_text's rule; no NUL: jsonb).
+    f"""CREATE OR REPLACE FUNCTION hub.are_phrases(p text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE {_SEARCH_PATH} AS $$
+    DECLARE j jsonb := hub.json_or_null(p);
+    BEGIN
+        RETURN coalesce(octet_length(p) <= {MAX_FREE_TEXT_BYTES} AND jsonb_typeof(j) = 'array' AND NOT EXISTS (
+            SELECT 1 FROM jsonb_array_elements(j) e WHERE jsonb_typeof(e) <> 'string'), false);
+    END $$""",
+    # A pattern (learning/patterns/records.py check_pattern's shape): a phrase, or token objects.
+    f"""CREATE OR REPLACE FUNCTION hub.is_pattern(p text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE {_SEARCH_PATH} AS $$
+    DECLARE j jsonb := CASE WHEN octet_length(p) <= {MAX_PATTERN_BYTES} THEN hub.json_or_null(p) END;
+    BEGIN
+        IF jsonb_typeof(j) = 'string' THEN
+            RETURN btrim(j #>> '{{}}') <> '' AND char_length(btrim(j #>> '{{}}')) <= {MAX_PHRASE_CHARS};
+        END IF;
+        RETURN coalesce(jsonb_typeof(j) = 'array' AND jsonb_array_length(j) BETWEEN 1 AND {MAX_TOKENS}
+            AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(j) e WHERE jsonb_typeof(e) <> 'object'), false);
+    END $$""",
 ]
 
 CHECK_FUNCTIONS = ["hub.is_finite", "hub.is_label_name", "hub.is_key", "hub.is_colour", "hub.is_utf8",
-                   "hub.json_or_null", "hub.is_json_object", "hub.are_spans", "hub.are_sources"]
+                   "hub.json_or_null", "hub.is_json_object", "hub.are_spans", "hub.are_sources", "hub.are_phrases",
+                   "hub.is_pattern"]
 
 # (table, constraint, condition): named <table>_<constraint>.
 CONSTRAINTS: list[tuple[str, str, str]] = [
@@ -129,13 +156,29 @@ CONSTRAINTS: list[tuple[str, str, str]] = [
         ("times_rule", "hub.is_finite(created)"))],
     ("decision_times", "spans_rule", "suggested IS NULL OR hub.are_spans(suggested)"),
     ("decision_times", "times_rule", "hub.is_finite(decided)"),
+    ("notes", "author_rule", f"char_length(author) BETWEEN 1 AND {MAX_NAME_CHARS}"),
+    ("notes", "text_rule", f"octet_length(text) <= {MAX_FREE_TEXT_BYTES}"),
+    ("notes", "times_rule", "hub.is_finite(created) AND hub.is_finite(updated)"),
+    *[(table, rule, condition) for table in ("guidelines", "guideline_history") for rule, condition in (
+        ("subject_rule", "subject = '' OR hub.is_label_name(subject)"),
+        ("author_rule", f"char_length(author) BETWEEN 1 AND {MAX_NAME_CHARS}"),
+        ("text_rule", f"octet_length(text) <= {MAX_FREE_TEXT_BYTES}"),
+        ("examples_rule", "hub.are_phrases(examples)"),
+        ("times_rule", "hub.is_finite(updated)"))],
+    ("patterns", "label_rule", "hub.is_label_name(label)"),
+    ("patterns", "pattern_rule", "hub.is_pattern(pattern)"),
+    ("patterns", "author_rule", f"char_length(author) BETWEEN 1 AND {MAX_NAME_CHARS}"),
+    ("patterns", "times_rule", "hub.is_finite(changed)"),
 ]
 
 # Why, in the words `hub init` and the README use.
 RULES = {"name_rule": "label names", "colour_rule": "colours #rrggbb", "key_rule": "keys",
          "body_rule": "texts (UTF-8, no NUL, size)", "meta_rule": "meta (a JSON object, no NUL, size)",
          "added_rule": "finite times", "spans_rule": "spans (JSON, offsets, labels, no NUL, size)",
-         "times_rule": "finite times", "answer_rule": "answers", "sources_rule": "sources"}
+         "times_rule": "finite times", "answer_rule": "answers", "sources_rule": "sources",
+         "author_rule": "names (1 to 1,000 characters)", "text_rule": "notes and guidelines (size)",
+         "subject_rule": "described labels (label names)", "examples_rule": "examples (a JSON list of texts)",
+         "label_rule": "label names", "pattern_rule": "patterns (a phrase or a list of token objects)"}
 
 # The label count: one counter row, kept by statement triggers that run as the owner. Its
 # row lock serialises writers that add labels (only those), so two teammates adding 6,000

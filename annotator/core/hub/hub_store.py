@@ -18,12 +18,11 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
-from annotator.core.admission import MAX_JSON_BYTES, MAX_TEXT_BYTES, MIB
+from annotator.core.text.admission import MAX_JSON_BYTES, MAX_TEXT_BYTES, MIB
 from annotator.core.hub.routing import fair_share
 from annotator.core.hub.schema import DECISION_TIMES_VERSION, PATTERNS_VERSION, TEAMWORK_VERSION
+from annotator.core.learning.patterns.records import MAX_PATTERN_BYTES
 from annotator.core.text.free_text import MAX_TEXT_BYTES as MAX_NOTE_BYTES
-
-MAX_PATTERN_BYTES = 10_000  # the hub's CHECK on a pattern (schema.py)
 
 FETCH_BYTES = 64 * MIB
 FETCH_ROWS = 1000

@@ -1,7 +1,7 @@
 """Admitting the hub's rows into the local project, one row at a time (issue 29).
 
 Every pulled row passes the project's one admission, as a teammate's file does in `merge`
-(core/admission.py, spans.admit_spans, labels.admit_label): a text is valid UTF-8 with no NUL
+(core/text/admission.py, spans.admit_spans, labels.admit_label): a text is valid UTF-8 with no NUL
 that matches its hash, within 32 MiB; meta a JSON object; spans integer offsets that fit the
 text, labels by the label rule, within 16 MiB; every time finite; at most 10,000 labels. A row
 that fails is skipped and counted by kind, teammate and reason ("1 decision from mallory
@@ -27,7 +27,7 @@ from typing import Any, Iterable
 
 import orjson
 
-from annotator.core.admission import (
+from annotator.core.text.admission import (
     MAX_JSON_BYTES, MAX_TEXT_BYTES, MIB, AdmissionError, admit_meta_text, admit_person, admit_text, admit_time,
 )
 from annotator.core.errors import AnnotatorError, SpanError

@@ -141,8 +141,10 @@ def _teamwork_policies() -> list[tuple[str, str, str, str]]:
     return [
         ("notes", "read", "SELECT", "USING (true)"),
         ("notes", "insert", "INSERT", f"WITH CHECK ({own})"),
-        # USING (true): changing another's note is an error (the row fails the check), not 0 rows.
-        ("notes", "update", "UPDATE", f"USING (true) WITH CHECK ({own})"),
+        # USING (own): another's note is invisible to an UPDATE and to SELECT ... FOR UPDATE
+        # (issue 29: locking a teammate's notes would stall her sync); hub.merge_note says
+        # "note ... is alice's" for a note under another's name.
+        ("notes", "update", "UPDATE", f"USING ({own}) WITH CHECK ({own})"),
         ("guidelines", "read", "SELECT", "USING (true)"),
         ("guidelines", "insert", "INSERT", f"WITH CHECK ({reviewer_may})"),
         ("guidelines", "update", "UPDATE", f"USING ({_REVIEWER}) WITH CHECK ({reviewer_may})"),

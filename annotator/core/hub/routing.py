@@ -133,7 +133,7 @@ ROUTING_V1: list[str] = [
 
 
 # hub.claim(n) with n capped on the server (issue 29: a teammate calling it by hand with a
-# million would take the whole queue), as the CLI caps --batch: hub migration 3 renames the
+# million would take the whole queue), as the CLI caps --batch: hub migration 5 renames the
 # claim function and puts this in front of it, so whatever body it has keeps working.
 CLAIM_CAPPED: list[str] = [
     "ALTER FUNCTION hub.claim(integer) RENAME TO claim_uncapped",

@@ -58,7 +58,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import orjson
 
-from annotator.core.admission import (
+from annotator.core.text.admission import (
     MAX_JSON_BYTES, MIB, AdmissionError, admit_text, admit_time, json_has_nul, utf8_size_over,
 )
 from annotator.core.hub import teamwork, trust

@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from annotator.core.admission import AdmissionError, admit_person, admit_time
+from annotator.core.text.admission import AdmissionError, admit_person, admit_time
 from annotator.core.errors import AnnotatorError
 from annotator.core.hub.hub_store import HubGuideline
 from annotator.core.hub.pull import admit_free_text

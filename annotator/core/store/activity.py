@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Sequence
 
-from annotator.core.admission import admit_time
+from annotator.core.text.admission import admit_time
 from annotator.core.errors import SpanError
 from annotator.core.text.model import DECISIONS, Annotation, Span, TimedDecision
 from annotator.core.text.spans import admit_spans

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
-from annotator.core.admission import admit_time
+from annotator.core.text.admission import admit_time
 from annotator.core.text.model import ANSWERS, Annotation, Document, Span
 from annotator.core.text.spans import admit_spans
 from annotator.core.store.codec import spans_from_json, spans_to_json

@@ -6,7 +6,7 @@ import itertools
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
-from annotator.core.admission import admit_meta_json, admit_text
+from annotator.core.text.admission import admit_meta_json, admit_text
 from annotator.core.errors import ProjectError
 from annotator.core.text.model import Document, text_hash
 from annotator.core.store.codec import loads
@@ -29,7 +29,7 @@ class DocumentsMixin(StoreBase):
     def add_documents(self, records: Iterable[tuple[str, dict[str, Any]]], *,
                       with_ids: bool = True, hashes: Sequence[str] | None = None) -> tuple[list[int], int]:
         """Add documents in one transaction; returns (id of each record, number newly added).
-        Each text and meta passes the one admission (core/admission.py): AdmissionError,
+        Each text and meta passes the one admission (core/text/admission.py): AdmissionError,
         and nothing added, when one does not.
 
         with_ids=False skips looking the ids up, returning ([], added); hashes are the texts'

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
-from annotator.core.admission import admit_time
+from annotator.core.text.admission import admit_time
 from annotator.core.text.model import REVIEW_HAND, REVIEW_METHODS, Document, Review
 from annotator.core.store.codec import dumps, loads, spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase

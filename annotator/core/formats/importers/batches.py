@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Generic, Iterator, TypeVar
 
-from annotator.core.admission import AdmissionError, admit_meta_json, admit_text, admitted_hash
+from annotator.core.text.admission import AdmissionError, admit_meta_json, admit_text, admitted_hash
 from annotator.core.errors import RecordError, SpanError
 from annotator.core.formats.importers.base import ImportRecord, ReadNote
 from annotator.core.text.model import Span

@@ -23,8 +23,8 @@ import sqlite3
 import time
 from typing import Any
 
-# The sizes are the admission's (one place: core/admission.py, core/text/labels.py).
-from annotator.core.admission import MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_TEXT_BYTES, MIB
+# The sizes are the admission's (one place: core/text/admission.py, core/text/labels.py).
+from annotator.core.text.admission import MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_TEXT_BYTES, MIB
 from annotator.core.text.labels import MAX_LABELS
 
 __all__ = ["MAX_JSON_BYTES", "MAX_LABELS", "MAX_NAME_CHARS", "MAX_TEXT_BYTES", "MIB", "QueryGuard"]

@@ -1,7 +1,7 @@
 """Checks on single values read from a project file, as an import checks a record's fields.
 
 Each raises BadValue with a short message naming the column ("spans are not valid JSON (...)");
-the reader adds the file and the row. The rules are the one admission's (core/admission.py,
+the reader adds the file and the row. The rules are the one admission's (core/text/admission.py,
 spans.admit_spans, labels.admit_label); sizes are its limits (bounds.py repeats them).
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from annotator.core.admission import AdmissionError, admit_text, json_has_nul
+from annotator.core.text.admission import AdmissionError, admit_text, json_has_nul
 from annotator.core.errors import AnnotatorError, SpanError
 from annotator.core.text.free_text import TeamTextError, check_text
 from annotator.core.text.labels import LabelError, admit_color, admit_key, check_name
