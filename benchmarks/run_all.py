@@ -59,6 +59,8 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
             ("inside", INSIDE, ["bench_inside.py", "--mb", "1", "--runs", "1"]),
             ("articles", ARTICLES, ["bench_articles.py", "--files", "100", "--repeat", "1"]),
             ("patterns", PATTERNS, ["bench_patterns.py", "--terms", "20000", "--repeat", "50", "--decisions", "100"]),
+            ("keyboard", KEYBOARD, ["bench_keyboard.py"]),
+            ("palette", PALETTE, ["palette_figures.py", "--json"]),
         ]
     return [
         ("import", "1. Import", ["bench_import.py", "--docs", str(docs), "--repeat", "3",
@@ -89,6 +91,8 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
         ("bundle", BUNDLE, ["bench_bundle.py", "--runs", "7"]),
         ("patterns", PATTERNS, ["bench_patterns.py"]),
         ("patterns_train", PATTERNS_TRAIN, ["bench_patterns_train.py"]),
+        ("keyboard", KEYBOARD, ["bench_keyboard.py"]),
+        ("palette", PALETTE, ["palette_figures.py", "--json"]),
     ]
 
 
@@ -99,7 +103,9 @@ ARTICLES = "12. Articles: 1,000 Word, OpenDocument, web-page and PDF files (issu
 BUNDLE = "13. The one-folder app: size and start-up (issue 26)"
 PATTERNS = "14. Patterns: a 100,000-term list (issue 25)"
 PATTERNS_TRAIN = "14b. Lists with the trained model on the users' text (issue 25)"
-HUB_GUARD = "15. Team hub: one teammate's bad row never stops the team (issue 29)"
+KEYBOARD = "15. Labelling by keyboard only: keys per entity (issue 28)"
+PALETTE = "16. The label palette: colours everyone can tell apart (issue 28)"
+HUB_GUARD = "17. Team hub: one teammate's bad row never stops the team (issue 29)"
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {
@@ -148,6 +154,13 @@ NOTES = {
     "bundle": "The app is built first (python -m annotator.bundle, the `bundle` extra) into _work/bundle, then "
               "started as a user starts it: env -i, throwaway HOME and XDG folders, PATH=/usr/bin:/bin, offscreen. "
               "Warm means the page cache holds the app's files (caches are never dropped on this shared machine).",
+    "keyboard": "The real window (offscreen, 1200x800, default text size) on the AP sample article (64 "
+                "hand-labelled entities); a simulated annotator reaches the gold by key presses only, planning "
+                "cursor moves by breadth-first search over the cursor's keys, and the saved annotation is "
+                "checked against the gold. By hand: no model, but ★ occurrences of what was labelled appear "
+                "as in the window.",
+    "palette": "Computed from resources/labels.json with colorspacious: Machado et al. (2009) simulation at "
+               "severity 100, distances in CAM02-UCS.",
     "window": "Parts run in separate processes on one generated project. Next-document latency is measured "
               "with pre-annotation paused after the model loaded (the window's own work); the stall figure is "
               "with the real model pre-annotating in the window's worker thread.",

@@ -84,3 +84,19 @@ def test_patterns_benchmark_smoke(tmp_path: Path) -> None:
     match = figures["match a 3 KB article, token patterns (JSONL)"]
     assert load["target"] == "< 5" and load["value"] > 0 and match["target"] == "< 5" and "matches" in match["note"]
     assert not list((tmp_path / "bench_patterns").glob("*.db"))
+
+
+def test_keyboard_benchmark_smoke() -> None:
+    """bench_keyboard.py labels the sample article to its gold by keys only (it checks the saved
+    annotation itself) and reports keys per entity."""
+    import pytest
+
+    pytest.importorskip("PySide6")
+    got = subprocess.run([sys.executable, "benchmarks/bench_keyboard.py", "--model", "none"],
+                         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert got.returncode == 0, got.stderr[-2000:]
+    line = next(ln for ln in got.stdout.splitlines() if ln.startswith("RESULT "))
+    figures = {f["name"]: f for f in orjson.loads(line[len("RESULT "):])["figures"]}
+    median = figures["keys per entity, median, by hand (no suggestions)"]
+    assert median["value"] > 0 and median["target"] == "<= 4" and isinstance(median["met"], bool)
+    assert figures["keys for the article, by hand (no suggestions)"]["value"] > 64

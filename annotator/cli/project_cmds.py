@@ -130,6 +130,32 @@ def labels_color(db_path: Path | None, name: str, color: str) -> None:
     click.echo(f"Label {name} is now {color}")
 
 
+@labels_group.command("palette", short_help="Recolour every label with the accessible palette.")
+@db_option
+def labels_palette(db_path: Path | None) -> None:
+    """Give every label the accessible palette's colour for its place in the label set: colours
+    colour-blind people tell apart, with readable label text (README: "A palette everyone can
+    tell apart"). The window's Edit -> Labels offers the same."""
+    with _store(db_path) as store, user_errors():
+        colors = store.use_accessible_palette()
+    for name, color in colors.items():
+        click.echo(f"{name}  {color}")
+
+
+@labels_group.command("key", short_help="Set the shortcut key of label NAME.")
+@db_option
+@click.argument("name")
+@click.argument("key")
+def labels_key(db_path: Path | None, name: str, key: str) -> None:
+    """Set the shortcut key of label NAME to KEY (one letter or digit no other label has; "-"
+    for none)."""
+    with _store(db_path) as store, user_errors():
+        if name not in store.label_names():
+            raise click.ClickException(f"no label {name}")
+        store.set_label_key(name, None if key == "-" else key)
+    click.echo(f"Label {name} now has key {key}")
+
+
 @labels_group.command("rename", short_help="Rename label OLD to NEW everywhere.")
 @db_option
 @click.argument("old")

@@ -13,12 +13,6 @@ from annotator.core.errors import AnnotatorError
 from annotator.paths import resource_path
 
 
-def stylesheet() -> str:
-    """The light style sheet from resources (empty if missing: the app still works)."""
-    path = resource_path("style.qss")
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
-
-
 def create_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication (reused if one exists, as under pytest-qt), styled."""
     app = QApplication.instance()
@@ -30,7 +24,9 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("Annotator")
     app.setWindowIcon(QIcon(str(resource_path("icons/annotator.svg"))))
     app.setStyle("Fusion")  # the same look on every platform; the QSS assumes it
-    app.setStyleSheet(stylesheet())
+    from annotator.gui.theme import appearance
+
+    appearance().apply(force=True)  # the person's theme (View -> Theme) and text size
     # Workers (tokenizer, gold matcher, document list, a long document's spans) run Python
     # beside the GUI thread: let it have the GIL back within 1 ms, not 5, of asking.
     sys.setswitchinterval(0.001)

@@ -12,15 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
-from annotator.core.text.labels import LABEL_KEYS
 from annotator.core.text.model import STATUS_NEW, Span
 from annotator.gui import actions, file_actions
-from annotator.gui.dialogs import dialogs, project_dialogs
+from annotator.gui.dialogs import dialogs, project_dialogs, shortcuts_dialog
 from annotator.gui.dialogs.patterns_dialog import PatternsDialog
 from annotator.gui.hub import hub_dialog
 from annotator.gui.model import training
@@ -43,8 +42,10 @@ from annotator.gui.dialogs.shortcuts import shortcut_rows
 from annotator.gui.editor.span_editor import SpanEditor
 from annotator.gui.status import StatusBar
 from annotator.gui.tasks import TaskRunner
+from annotator.gui.theme import appearance
 from annotator.gui.team_views import TeamViews
 from annotator.paths import resource_path
+from annotator.gui import access
 
 APP_NAME = "Annotator"
 LOOKAHEAD = 16  # documents pre-annotated ahead of the person
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self._text = ""
         self.setWindowIcon(QIcon(str(resource_path("icons/annotator.svg"))))
         self.setAcceptDrops(True)
+        appearance().apply()  # the person's theme and text size (View -> Theme; gui/theme.py)
 
         self.editor = SpanEditor()
         self.long_docs = LongDocuments(self.project, self.tasks, self.editor, lambda d: d == self.current_id, self)
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar()
         self.header = QLabel()
         self.header.setObjectName("docHeader")
+        self.header.setAccessibleName("Document")
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.reviews = ReviewWindows(self.project, self)
         self.trained_menu = training.TrainedMenu(self.project, self)
@@ -93,8 +96,8 @@ class MainWindow(QMainWindow):
         self.recorder = DecisionRecorder(self, [self.editor.text_edit(), self.editor.text_edit().viewport()])
         self.menu_actions = build_menus(self, self._handlers(), {
             "recent": project_dialogs.RecentMenu(self.switch_project, self),
-            "trained": self.trained_menu, "panels": self.panels_menu})
-        self._build_label_keys()
+            "trained": self.trained_menu, "panels": self.panels_menu, "theme": appearance().theme_menu(self)})
+        self.label_bar.install_keys(self)  # 1-9, 0, q, w…: the label bar's keys
         self.occurrences = Occurrences(self.project, self.tasks, self.editor, self.label_bar.label_for_key, self)
         self.label_all_actions = self.occurrences.install_keys(self)  # Shift + a label key
         self.doc_order = DocOrder(self.project, self.tasks, self.doc_panel, self)  # the list's Order box
@@ -112,6 +115,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._restore_settings()
         self._open_first()
+        access.prepare(self)  # names no control gave itself; Space kept by buttons (gui/access.py)
         # After the first paint: tokenizer, gold matcher and model load in the background.
         QTimer.singleShot(0, self.background.start)
         QTimer.singleShot(0, self.hub.resume)
@@ -148,7 +152,7 @@ class MainWindow(QMainWindow):
             "quit": self.close,
             "undo": lambda: self.team.undo(), "undo_decision": lambda: self.team.undo_decision(),
             "redo": lambda: self.editor.undo_stack().redo(),
-            "delete": self.editor.delete_selected,
+            "delete": self.editor.token_cursor().delete_here,  # the selected span, else the cursor's
             "confirm_all": self.editor.confirm_all,
             "labels": self.edit_labels,
             "accept": self.accept, "reject": self.reject, "skip": self.skip,
@@ -164,18 +168,10 @@ class MainWindow(QMainWindow):
             "agreement": lambda: self.reviews.open(focus_agreement=True),
             "shortcuts": self.show_shortcuts,
             "about": self.about,
+            "label_picker": self.label_bar.pick,
+            "edit_shortcuts": lambda: shortcuts_dialog.open_dialog(self, p, self.label_bar),
+            **appearance().handlers(),
         }
-
-    def _build_label_keys(self) -> None:
-        """Label keys: 1-9, 0, then q, w, e...: relabel the selected span, else set the label."""
-        self.key_actions: dict[str, QAction] = {}
-        for key in LABEL_KEYS:
-            action = QAction(f"Label key {key}", self)
-            action.setShortcut(QKeySequence(key))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(lambda _c=False, k=key: self.label_key(k))
-            self.addAction(action)
-            self.key_actions[key] = action
 
     def add_panel(self, widget: QWidget, title: str, *, visible: bool = False) -> QDockWidget:
         """A view docked at the side, shown and hidden from View -> Panels."""
@@ -355,11 +351,6 @@ class MainWindow(QMainWindow):
         self.open_document(target)
         return True
 
-    def label_key(self, key: str) -> None:
-        name = self.label_bar.label_for_key(key)
-        if name is not None:
-            self.choose_label(name)
-
     def choose_label(self, name: str) -> None:
         """A label key or button: SpanEditor.choose_label has the rule."""
         self.editor.choose_label(name)
@@ -373,6 +364,11 @@ class MainWindow(QMainWindow):
         self.editor.set_labels(labels)  # keeps the next span's label if it still exists
         self.label_bar.set_labels(labels)
         self.label_bar.set_active(self.editor.active_label())
+        # Tab: the list's search, filter, order and rows -> the label buttons -> the text -> status.
+        chain = [self.doc_panel.search, self.doc_panel.filter, self.doc_panel.order, self.doc_panel.view,
+                 *map(self.label_bar.button, self.label_bar.names()), self.editor.text_edit(), self.status]
+        for first, then in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, then)
 
     def edit_labels(self) -> None:
         dialogs.LabelsDialog(self.project, self).exec()

@@ -2,7 +2,9 @@
 Review, View, Help). The window passes a handler per entry; this module knows no window.
 
 Every shortcut is a QAction on the window, so it works wherever the focus is in the window
-(except text fields, which keep their typing) and shows next to its menu entry."""
+(except text fields, which keep their typing) and shows next to its menu entry. The keys in
+the table are the defaults: the keys in force are the person's (gui/keymap.py, Edit ->
+Shortcuts…), and every action follows a change at once."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from typing import Any, Callable
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
+
+from annotator.gui.keymap import keymap
 
 Keys = list[Any]
 SEPARATOR = None
@@ -37,8 +41,10 @@ MENUS: list[tuple[str, list[Any]]] = [
         ("redo", "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], ""),
         ("delete", "&Delete span", ["Delete", "Backspace"], ""),
         ("confirm_all", "&Confirm all suggestions", ["Ctrl+Return"], ""),
+        ("label_picker", "Choose a label &by name…", ["/"], "Type to find a label, Return to choose it (any number of labels)"),
         SEPARATOR,
         ("labels", "&Labels…", ["Ctrl+L"], ""),
+        ("edit_shortcuts", "S&hortcuts…", [], "See and change the keys of every action"),
     ]),
     ("&Document", [
         ("accept", "&Accept (save as gold)", ["A"], ""),
@@ -72,6 +78,11 @@ MENUS: list[tuple[str, list[Any]]] = [
     ("&View", [
         ("guidelines", "&Guidelines", ["Ctrl+G"], "The project's guidelines and what each label means, beside the text"),
         ("submenu", "panels"),
+        ("submenu", "theme"),
+        SEPARATOR,
+        ("text_bigger", "&Bigger text", ["Ctrl+=", "Ctrl++"], "Larger text in the editor and the review"),
+        ("text_smaller", "&Smaller text", ["Ctrl+-"], "Smaller text in the editor and the review"),
+        ("text_reset", "&Normal text size", ["Ctrl+0"], ""),
     ]),
     ("&Help", [
         ("shortcuts", "&Keyboard shortcuts", ["?", "F1"], ""),
@@ -86,6 +97,7 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], Any]],
     them). `handlers` has a callable per entry name; `submenus` the menus to place."""
     acts: dict[str, QAction] = {}
     bar = window.menuBar()
+    keys = keymap()
     for title, entries in MENUS:
         menu = bar.addMenu(title)
         for entry in entries:
@@ -100,12 +112,15 @@ def build_menus(window: QMainWindow, handlers: dict[str, Callable[[], Any]],
                 action = QAction(text, window, checkable=True, statusTip=tip)
                 action.triggered.connect(lambda checked, slot=handlers[name]: slot(checked))
                 menu.addAction(action)
+                window.addAction(action)
+                keys.define(name, text, title.replace("&", ""), [])
+                keys.bind(name, action)
                 acts[name] = action
                 continue
-            name, text, keys, tip = entry
+            name, text, defaults, tip = entry
             action = QAction(text, window)
-            if keys:
-                action.setShortcuts([QKeySequence(k) for k in keys])
+            keys.define(name, text, title.replace("&", ""), defaults)
+            keys.bind(name, action)  # the person's keys, or these defaults
             if tip:
                 action.setStatusTip(tip)
             action.triggered.connect(lambda _checked=False, slot=handlers[name]: slot())

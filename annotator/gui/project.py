@@ -5,8 +5,7 @@ operations with change hooks, napari's evented models). A writer never refreshes
 
 Signals:
     opened()                 another project file is now open: reload everything
-    annotatorChanged(str)    who works changed (File -> Annotator name, or the project opened
-                             keeps another name: then after opened())
+    annotatorChanged(str)    who works changed (File -> Annotator name, or after opened())
     decisionSaved(int, str)  this annotator's decision (doc id, answer) is on disk
     draftSaved(int)          doc id
     writesWaiting(bool)      the file is busy: writes are kept and retried / all are written
@@ -16,8 +15,7 @@ Signals:
     assignmentsChanged()     a team hub sync renewed the documents assigned to this annotator
     reviewSaved(int)         doc id
     disputedChanged()        the set of disputed documents (core/team/gold.py) changed
-    modelChanged()           the model to suggest with changed (see `model`)
-    modelKeyChanged()        its suggestion-cache key is known (or unknown again)
+    modelChanged()           the model to suggest with changed; modelKeyChanged(): its cache key
     matcherChanged()         what is learned from gold (or the pattern matcher) was rebuilt
     patternsEdited()         the project's patterns changed (added, removed, merged, synced)
     matcherStale()           a long document was decided: rebuild what is learned, in a worker
@@ -279,9 +277,11 @@ class Project(QObject):
 
     # ---- labels ---------------------------------------------------------------------------------
     # The store enforces the label rules (core/text/labels.py); a refusal raises ValueError.
-    def add_label(self, name: str, color: str | None = None) -> None:
-        self.store.add_label(name, color)
+    def _labels_written(self, _result: object = None) -> None:
         self.labelsChanged.emit()
+
+    def add_label(self, name: str, color: str | None = None) -> None:
+        self._labels_written(self.store.add_label(name, color))
 
     def rename_label(self, old: str, new: str) -> None:
         self.store.rename_label(old, new, self.annotator)
@@ -289,12 +289,17 @@ class Project(QObject):
         self.patternsEdited.emit()  # the old label's patterns now carry the new name
 
     def set_label_color(self, name: str, color: str) -> None:
-        self.store.set_label_color(name, color)
-        self.labelsChanged.emit()
+        self._labels_written(self.store.set_label_color(name, color))
 
     def remove_label(self, name: str) -> None:
-        self.store.remove_label(name)
-        self.labelsChanged.emit()
+        self._labels_written(self.store.remove_label(name))
+
+    def set_label_key(self, name: str, key: str | None) -> None:
+        self._labels_written(self.store.set_label_key(name, key))
+
+    def use_accessible_palette(self) -> None:
+        """Every label gets the accessible palette's colour for its place (core/text/palette.py)."""
+        self._labels_written(self.store.use_accessible_palette())
 
     # ---- work that arrives from elsewhere ---------------------------------------------------------
     def documents_added(self, count: int) -> None:

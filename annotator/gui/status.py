@@ -98,6 +98,8 @@ class TaskIndicator(QWidget):
         self.cancel = None
         if on_cancel is not None:
             self.cancel = QToolButton(text="✕", toolTip=f"Stop {title.lower()}", autoRaise=True)
+            self.cancel.setAccessibleName(f"Stop {title.lower()}")
+            self.cancel.setAccessibleDescription(f"Stops {title.lower()} running in the background")
             self.cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.cancel.clicked.connect(lambda _checked=False: on_cancel())
             self.cancel.clicked.connect(lambda: self.label.setText("Stopping…"))
@@ -140,6 +142,10 @@ class StatusBar(QStatusBar):
                        self.progress_bar):
             self.addPermanentWidget(widget)
         self.disputed_label.hide()
+        # Tab reaches the status bar (list -> labels -> text -> status): a screen reader then
+        # reads its accessible description, everything it shows (_describe).
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.setAccessibleName("Status")
         self._message = ""  # the full text of the message shown (fitted to the room by _show)
         self._message_until = 0.0  # time.monotonic() when it goes; 0: stays
         self.messageChanged.connect(self._message_changed)
@@ -166,6 +172,13 @@ class StatusBar(QStatusBar):
         if not shown:
             self._message = ""
         self.setToolTip(self._message)  # the full text of an elided message
+        self._describe()
+
+    def _describe(self) -> None:
+        parts = [self._message] + [w.text() for w in (self.annotator_label, self.model_label, self.progress_label,
+                                                       self.disputed_label) if w.text() and not w.isHidden()]
+        parts += [t.label.text() for t in self._tasks.values()]
+        self.setAccessibleDescription(". ".join(p for p in parts if p))
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -209,9 +222,11 @@ class StatusBar(QStatusBar):
             f"No name is set for this project: your work is signed {name}, your operating-system user "
             "name. File → Annotator name… sets yours." if unchosen
             else f"Your work in this project is signed {name} (File → Annotator name… to change it)")
+        self._describe()
 
     def set_model(self, text: str) -> None:
         self.model_label.setText(f"Model: {text}")
+        self._describe()
 
     def set_disputed(self, n: int) -> None:
         """The team gold's disputed documents: hidden when there are none."""
@@ -226,6 +241,8 @@ class StatusBar(QStatusBar):
         self.progress_label.setText(f"{done:,} of {total:,} done")
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
+        self.progress_bar.setAccessibleName("Documents done")
+        self._describe()
 
     # ---- background tasks ----------------------------------------------------------------
     def start_task(self, key: str, title: str, on_cancel: Any = None) -> TaskIndicator:

@@ -381,11 +381,14 @@ def overview_job(ctx: Any, db_path: Path, *, detail: bool = False) -> Any:
 
 
 def charts_job(ctx: Any, db_path: Path | None, overview: Any, sizes: dict[str, tuple[int, int]],
-               scale: float, narrow: bool) -> tuple[Any, dict[str, Any]]:
+               scale: float, narrow: bool, theme: dict[str, str] | None = None) -> tuple[Any, dict[str, Any]]:
     """The overview's charts as pixels at the window's sizes (core/charts.render): the numbers
     computed afresh from db_path, or `overview`'s again (the panel was resized). Every
-    matplotlib call happens here, none on the GUI thread (six charts take a second or more)."""
+    matplotlib call happens here, none on the GUI thread (six charts take a second or more).
+    `theme`: the window theme's chart colours (core/report/charts.ChartColors fields)."""
     from annotator.core.report import charts
+
+    colors = charts.ChartColors(**theme) if theme else None
 
     if db_path is not None:
         overview = overview_job(ctx, db_path)
@@ -393,7 +396,7 @@ def charts_job(ctx: Any, db_path: Path | None, overview: Any, sizes: dict[str, t
     for chart in charts.CHARTS:
         ctx.check()
         width, height = sizes[chart.key]
-        images[chart.key] = charts.render(chart, overview, width, height, scale=scale, narrow=narrow)
+        images[chart.key] = charts.render(chart, overview, width, height, scale=scale, narrow=narrow, theme=colors)
     return overview, images
 
 

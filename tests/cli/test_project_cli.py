@@ -59,7 +59,7 @@ def test_stats_command(project):
 
 def test_labels_list_add_color_rename_remove(project):
     result = run("labels", "list", "--db", project)
-    assert result.exit_code == 0 and result.stdout.splitlines()[0].split() == ["PERSON", "#f4a6a6", "1"]
+    assert result.exit_code == 0 and result.stdout.splitlines()[0].split() == ["PERSON", "#ee8866", "1"]
     result = run("labels", "add", "PRODUCT", "--color", "#ABC", "--key", "p", "--db", project)
     assert result.exit_code == 0 and "Added label PRODUCT (#aabbcc, key p)" in result.stdout
     result = run("labels", "color", "PRODUCT", "#123456", "--db", project)
@@ -116,3 +116,19 @@ def test_check_color():
     for bad in ("", "#12345", "#ggg", "123456", "#1234567"):
         with pytest.raises(LabelError):
             check_color(bad)
+
+
+def test_labels_palette_and_key(project):
+    from annotator.core.text.palette import palette_color
+
+    assert run("labels", "color", "PERSON", "#123456", "--db", project).exit_code == 0
+    result = run("labels", "palette", "--db", project)
+    assert result.exit_code == 0 and result.stdout.splitlines()[0].split() == ["PERSON", palette_color(0)]
+    listed = run("labels", "list", "--db", project).stdout.splitlines()
+    assert listed[0].split() == ["PERSON", "#ee8866", "1"]
+    result = run("labels", "key", "PERSON", "z", "--db", project)
+    assert result.exit_code == 0 and run("labels", "list", "--db", project).stdout.splitlines()[0].split()[2] == "z"
+    result = run("labels", "key", "ORG", "z", "--db", project)
+    assert result.exit_code == 1 and "key z is already used by label PERSON" in result.output
+    assert run("labels", "key", "ORG", "-", "--db", project).exit_code == 0
+    assert run("labels", "list", "--db", project).stdout.splitlines()[1].split() == ["ORG", "#77aadd", "-"]

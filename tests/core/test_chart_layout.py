@@ -92,3 +92,25 @@ def test_the_empty_learning_curve_points_to_the_panels_button(drawn):
                       if t.get_gid() == charts.EMPTY_GID]
         assert "press “Learning curve…” in the Overview panel" in message
         assert "`" not in message and "annotator train-curve" not in message
+
+
+def test_a_theme_colours_the_charts_and_the_report_stays_black_on_white(tmp_path: Path, shots: Path):
+    """The window's dark theme (gui/theme.chart_colors) draws the charts on its background,
+    with light text and axes; the HTML report and the light theme stay black on white."""
+    from matplotlib.colors import to_hex
+
+    with Store(build(tmp_path / "known.db"), readonly=True) as store:
+        ov = compute_overview(store)
+    dark = charts.ChartColors(background="#1b1d20", ink="#e8eaed", muted="#aab2bd", grid="#3a3f46", edge="#4f555d")
+    for chart in charts.CHARTS:
+        image = charts.render(chart, ov, 900, 340, theme=dark)
+        assert image.rgba[:3] == bytes.fromhex("1b1d20")  # the top-left pixel: the theme's background
+        fig = image.figure
+        assert to_hex(fig.get_facecolor()) == "#1b1d20"
+        texts = [t for t in fig.findobj(Text) if t.get_text() and t.get_gid() != charts.ON_BAR]
+        assert texts and all(to_hex(t.get_color()) != "#000000" for t in texts)  # no black text on black
+        from matplotlib.backends.backend_agg import FigureCanvasAgg as Canvas
+
+        Canvas(fig).print_png(str(shots / f"chart-dark-{chart.key}.png"))
+    light = charts.render(charts.CHARTS[0], ov, 900, 340)
+    assert light.rgba[:3] == bytes.fromhex("ffffff") and charts.theme_colors() == charts.LIGHT

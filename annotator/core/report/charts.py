@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Callable
@@ -28,6 +29,28 @@ DONE_COLORS = {"team gold": "#009E73", "disputed": "#D55E00", "rejected or skipp
                "not decided yet": "#DDDDDD"}
 SOURCE_STYLE = {"model": ("#0072B2", "model spans"), "learned": ("#E69F00", "★ learned spans"),
                 "patterns": ("#009E73", "◆ pattern spans")}
+
+
+@dataclass(frozen=True)
+class ChartColors:
+    """The neutral colours of a chart: the window's theme gives its own (gui/theme.py), the
+    HTML report keeps these, black on white."""
+
+    background: str = "#ffffff"
+    ink: str = "#000000"
+    muted: str = MUTED
+    grid: str = "#eeeeee"
+    edge: str = "#cccccc"
+
+
+LIGHT = ChartColors()
+_COLORS: ContextVar[ChartColors] = ContextVar("chart_colors", default=LIGHT)  # per thread: workers draw
+ON_BAR = "on-bar"  # gid of a figure printed on a coloured bar or cell: its colour is the bar's business
+
+
+def theme_colors() -> ChartColors:
+    """The colours the chart being drawn uses (this thread's: see render)."""
+    return _COLORS.get()
 WIDTH_IN, HEIGHT_IN = 10.0, 3.6
 RASTER_POINTS = 2000  # more points than this are an image inside the SVG (a data: URI), not 1 element each
 
@@ -44,7 +67,8 @@ class Chart:
 def annotator_colors(ov: Overview) -> dict[str, str]:
     names = sorted(set(ov.progress.per_annotator) | set(ov.time.median_seconds) | set(ov.agreement.annotators)
                    | {p.annotator for p in ov.suggestions.points})
-    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+    palette = [theme_colors().ink if c == "#000000" else c for c in PALETTE]
+    return {name: palette[i % len(palette)] for i, name in enumerate(names)}
 
 
 EMPTY_GID = "empty-message"  # marks an empty chart's message (wrapped by _fit_texts)
@@ -56,8 +80,8 @@ def _empty(ax: Any, message: str) -> None:
     ax.set_xticks([])
     ax.set_yticks([])
     for side in ax.spines.values():
-        side.set_color("#cccccc")
-    text = ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color=MUTED,
+        side.set_color(theme_colors().edge)
+    text = ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color=theme_colors().muted,
                    transform=ax.transAxes, gid=EMPTY_GID)
     text.set_in_layout(False)  # the plot's size decides its width, not the other way round
 
@@ -106,7 +130,7 @@ def _fit_texts(fig: Figure) -> None:
 def _style(ax: Any) -> None:
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)
-    ax.grid(axis="y", color="#eeeeee", linewidth=0.8)
+    ax.grid(axis="y", color=theme_colors().grid, linewidth=0.8)
     ax.set_axisbelow(True)
 
 
@@ -197,7 +221,7 @@ def draw_progress(fig: Figure, ov: Overview, narrow: bool = False) -> None:
                 done.barh([0], [n], left=[left], color=DONE_COLORS[name], label=f"{name}: {n:,}", height=0.5)
                 if n / p.total >= 0.06:
                     done.text(left + n / 2, 0, f"{n:,}", ha="center", va="center", fontsize=9,
-                              color="white" if name in ("team gold", "disputed") else "black")
+                              color="white" if name in ("team gold", "disputed") else "black", gid=ON_BAR)
                 left += n
         done.set_yticks([])
         done.set_xlim(0, p.total)
@@ -219,7 +243,7 @@ def draw_gold(fig: Figure, ov: Overview, narrow: bool = False) -> None:
         _integers(labels.yaxis)
         _style(labels)
         top = max(g.spans_per_document)
-        per_doc.hist(g.spans_per_document, bins=range(0, top + 2), color="#56B4E9", edgecolor="white",
+        per_doc.hist(g.spans_per_document, bins=range(0, top + 2), color="#56B4E9", edgecolor=theme_colors().background,
                      align="left")
         _integers(per_doc.xaxis)
         _integers(per_doc.yaxis)
@@ -247,7 +271,7 @@ def draw_agreement(fig: Figure, ov: Overview, narrow: bool = False) -> None:
                 value = a.f1[i][j]
                 text = "—" if i == j else ("n/a" if value is None else f"{value:.2f}\n{a.documents[i][j]} docs")
                 heat.text(j, i, text, ha="center", va="center", fontsize=7,
-                          color="white" if value is not None and value < 0.6 else "black")
+                          color="white" if value is not None and value < 0.6 else "black", gid=ON_BAR)
         fig.colorbar(image, ax=heat, label="F1", shrink=0.8, pad=0.04)
         _label_bars(labels, {name: f1 or 0.0 for name, f1 in a.per_label.items()}, ov.gold.label_colors)
         labels.set_ylim(0, 1)
@@ -267,7 +291,7 @@ def draw_suggestions(fig: Figure, ov: Overview, narrow: bool = False) -> None:
         x = list(range(1, len(s.points) + 1))
         ax.scatter(x, [p.f1 for p in s.points], s=12, color="#999999", alpha=0.6, label="F1 of one decision",
                    rasterized=len(x) > RASTER_POINTS)
-        ax.plot(x, s.rolling, color="#000000", linewidth=2, label="F1, rolling mean of 10")
+        ax.plot(x, s.rolling, color=theme_colors().ink, linewidth=2, label="F1, rolling mean of 10")
         if s.split:
             for source, series in s.by_source.items():
                 color, name = SOURCE_STYLE[source]
@@ -352,7 +376,7 @@ CHARTS: list[Chart] = [
 def new_figure(width: float = WIDTH_IN, height: float = HEIGHT_IN) -> Figure:
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout="constrained", facecolor="white")
+    return Figure(figsize=(width, height), layout="constrained", facecolor=theme_colors().background)
 
 
 def draw(fig: Figure, chart: Chart, ov: Overview, *, framed: bool = True, narrow: bool = False) -> Figure:
@@ -367,9 +391,27 @@ def draw(fig: Figure, chart: Chart, ov: Overview, *, framed: bool = True, narrow
     if framed:  # a figure-level label: the constrained layout keeps room for it under the plots
         room = fig.get_figwidth() * fig.dpi * 0.97  # from x=0.01, with a margin at the right
         fig.supxlabel(wrap_to(chart.caption, room, CAPTION_POINTS, fig.dpi), fontsize=CAPTION_POINTS,
-                      color=MUTED, x=0.01, ha="left", multialignment="left")
+                      color=theme_colors().muted, x=0.01, ha="left", multialignment="left")
     _fit_texts(fig)
+    if theme_colors() != LIGHT:
+        _recolor(fig, theme_colors())
     return fig
+
+
+def _recolor(fig: Figure, c: ChartColors) -> None:
+    """Axes, ticks and black text in a theme's colours (matplotlib's defaults are black on white)."""
+    from matplotlib.colors import to_hex
+    from matplotlib.text import Text
+
+    fig.set_facecolor(c.background)
+    for ax in fig.axes:
+        ax.set_facecolor(c.background)
+        for side in ax.spines.values():
+            side.set_edgecolor(c.edge)
+        ax.tick_params(colors=c.ink, which="both")
+    for text in fig.findobj(Text):
+        if text.get_gid() != ON_BAR and to_hex(text.get_color()) == "#000000":
+            text.set_color(c.ink)
 
 
 def figure(chart: Chart, ov: Overview, *, framed: bool = True) -> Figure:
@@ -388,16 +430,21 @@ class Image:
 
 
 def render(chart: Chart, ov: Overview, width: int, height: int, *, scale: float = 1.0,
-           narrow: bool = False) -> Image:
+           narrow: bool = False, theme: ChartColors | None = None) -> Image:
     """Draw and rasterise one chart at `width` x `height` logical pixels with Agg: all of the
-    matplotlib work, so a worker thread does it and the window only shows the pixels."""
+    matplotlib work, so a worker thread does it and the window only shows the pixels.
+    `theme`: the window's colours (default: black on white)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = new_figure(width / 100, height / 100)
-    fig.set_dpi(100 * scale)
-    draw(fig, chart, ov, narrow=narrow)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
+    token = _COLORS.set(theme or LIGHT)
+    try:
+        fig = new_figure(width / 100, height / 100)
+        fig.set_dpi(100 * scale)
+        draw(fig, chart, ov, narrow=narrow)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+    finally:
+        _COLORS.reset(token)
     w, h = canvas.get_width_height(physical=True)
     return Image(w, h, scale, bytes(canvas.buffer_rgba()), fig)
 

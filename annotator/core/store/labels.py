@@ -7,16 +7,13 @@ from typing import Any, Iterable
 import sqlite_utils
 
 from annotator.core.text.labels import (
-    LABEL_KEYS, LabelError, admit_color, admit_key, check_label_count, check_name, next_free_key,
+    LABEL_KEYS, LabelError, admit_color, admit_key, check_key, check_label_count, check_name, next_free_key,
 )
 from annotator.core.text.model import Label
+from annotator.core.text.palette import accessible_colors, palette_color
 from annotator.core.store.codec import dumps, loads
 from annotator.core.store.connection import StoreBase
 from annotator.core.store.guard.values import BadValue
-
-_PALETTE = ["#f4a6a6", "#9fc5f8", "#b6e3a8", "#fde29a", "#d5b8f0", "#f9c99b", "#a8e6e1",
-            "#e6d3b3", "#c9e89a", "#f7b6d9", "#b3c7e6", "#d9d9a3"]
-
 
 def _label(row: tuple[Any, ...]) -> Label:
     """A label row as written here (names made before the label-name rule included)."""
@@ -56,7 +53,8 @@ class LabelsMixin(StoreBase):
         if any(l.name == name for l in existing):
             raise LabelError(f"label {name} already exists")
         check_label_count(len(existing) + 1)
-        color = admit_color(color) if color is not None else _PALETTE[len(existing) % len(_PALETTE)]
+        # the accessible palette's next colour unless one is given
+        color = admit_color(color) if color else palette_color(len(existing))
         key = next_free_key(existing) if key is None else admit_key(key)
         position = max((l.position for l in existing), default=-1) + 1
         with self.transaction():
@@ -102,7 +100,7 @@ class LabelsMixin(StoreBase):
             check_name(name, strip=False)
         used = {l.key for l in existing}
         free = iter([k for k in LABEL_KEYS if k not in used])
-        self.add_labels(Label(name, _PALETTE[(len(existing) + i) % len(_PALETTE)], next(free, None))
+        self.add_labels(Label(name, palette_color(len(existing) + i), next(free, None))
                         for i, name in enumerate(added))
         return added
 
@@ -122,6 +120,23 @@ class LabelsMixin(StoreBase):
                 self.db["labels"].update(name, {"color": color})
             except sqlite_utils.db.NotFoundError:
                 raise KeyError(name) from None
+
+    def set_label_key(self, name: str, key: str | None) -> None:
+        """Give a label its shortcut key (one letter or digit no other label has), or none."""
+        labels = self.labels()
+        if not any(label.name == name for label in labels):
+            raise KeyError(name)
+        value = None if key is None or not key.strip() else check_key(key, labels, exclude=name)
+        with self.transaction():
+            self.db["labels"].update(name, {"key": value})
+
+    def use_accessible_palette(self) -> dict[str, str]:
+        """Recolour every label with the accessible palette by its place in the label set
+        (core/text/palette.py), in one transaction; returns {label: colour}."""
+        colors = accessible_colors(self.labels())
+        with self.transaction() as c:
+            c.executemany("UPDATE labels SET color = ? WHERE name = ?", [(v, k) for k, v in colors.items()])
+        return colors
 
     def rename_label(self, old: str, new: str, author: str = "") -> None:
         """Rename a label everywhere: label set, annotations (history keeps the old), drafts,

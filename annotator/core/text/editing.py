@@ -149,6 +149,16 @@ class TokenIndex:
             return self.tokens[i]
         return None
 
+    def token_from(self, pos: int) -> Token | None:
+        """The first token ending after `pos` (the one covering it, else the next), or None."""
+        i = bisect.bisect_right(self.ends, pos)
+        return self.tokens[i] if i < len(self.tokens) else None
+
+    def token_until(self, pos: int) -> Token | None:
+        """The last token starting before `pos` (the one covering pos - 1, else the one before), or None."""
+        j = bisect.bisect_left(self.starts, pos) - 1
+        return self.tokens[j] if j >= 0 else None
+
 
 def diff_spans(old: Sequence[Span], new: Sequence[Span]) -> tuple[list[Span], list[Span]]:
     """(removed, added) between two sorted span lists. An edit shares all but a few span
@@ -270,6 +280,14 @@ class LazyTokenIndex:
     def token_at(self, pos: int) -> Token | None:
         return self._chunk(self._chunk_of(pos)).token_at(pos)
 
+    def token_from(self, pos: int) -> Token | None:
+        """As TokenIndex.token_from, tokenizing only the chunks it passes."""
+        return self._first_ending_after(max(pos, 0), len(self.text))
+
+    def token_until(self, pos: int) -> Token | None:
+        """As TokenIndex.token_until, tokenizing only the chunks it passes."""
+        return self._last_starting_before(min(pos, len(self.text)), 0) if pos > 0 else None
+
 
 def token_index(text: str, lang: str = "en") -> "TokenIndex | LazyTokenIndex":
     """spaCy token boundaries of `text` for snapping: all at once for an ordinary text,
@@ -319,6 +337,20 @@ class WordBoundaries:
             pos -= 1
         return self.token_at(pos) if pos >= 0 else None
 
+    def token_from(self, pos: int) -> Token | None:
+        """As TokenIndex.token_from: the word covering `pos`, else the next one."""
+        text, pos = self.text, max(pos, 0)
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        return self.token_at(pos)
+
+    def token_until(self, pos: int) -> Token | None:
+        """As TokenIndex.token_until: the word covering `pos` - 1, else the one before."""
+        text, pos = self.text, min(pos, len(self.text)) - 1
+        while pos >= 0 and text[pos].isspace():
+            pos -= 1
+        return self.token_at(pos) if pos >= 0 else None
+
     def snap(self, start: int, end: int) -> tuple[int, int]:
         """[start, end) snapped to whole words as TokenIndex.snap does; empty if it holds
         only whitespace."""
@@ -355,3 +387,9 @@ def selection_to_range(text: str, start: int, end: int, index: Snapper | None) -
     if start < end:
         start, end = snap_out(text, start, end)
     return start, end
+
+
+def token_near(index: Snapper, pos: int) -> Token | None:
+    """The token covering code point `pos`, else the next one, else the last one before it
+    (None only for a text without tokens): where a token cursor lands for a position."""
+    return index.token_from(pos) or index.token_until(pos)

@@ -140,16 +140,17 @@ def next_free_key(labels: Iterable[Label]) -> str | None:
     return next((k for k in LABEL_KEYS if k not in used), None)
 
 
-def shortcut_keys(labels: Iterable[Label]) -> dict[str, str]:
+def shortcut_keys(labels: Iterable[Label], reserved: Iterable[str] = ()) -> dict[str, str]:
     """{label: key} as the window binds them: a label's own key if no earlier label took it,
-    else the next free of LABEL_KEYS; labels past the last key get none."""
+    else the next free of LABEL_KEYS; labels past the last key get none. `reserved`: keys
+    (lower case) the person gave to other actions (Edit -> Shortcuts…), which no label gets."""
     labels = list(labels)
     out: dict[str, str] = {}
-    used: set[str] = set()
+    used: set[str] = {k.lower() for k in reserved}
     for label in labels:
-        if label.key and label.key not in used:
+        if label.key and label.key.lower() not in used:
             out[label.name] = label.key
-            used.add(label.key)
+            used.add(label.key.lower())
     free = [k for k in LABEL_KEYS if k not in used]
     for label in labels:
         if label.name not in out and free:

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.team.identity import os_user
+from annotator.core.text.palette import text_color
 from annotator.gui.project import Project
+from annotator.gui.access import fill_in
 
 
 def show_message(parent: QWidget | None, title: str, text: str, *,
@@ -59,13 +61,17 @@ class ShortcutsDialog(QDialog):
     def __init__(self, rows: list[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
+        self.setAccessibleName("Keyboard shortcuts")
+        self.setAccessibleDescription("The keys in force; change them in Edit, Shortcuts")
         table = QTableWidget(len(rows), 2, self)
         table.setObjectName("shortcutsTable")
+        table.setAccessibleName("Keys and what they do")
+        table.setAccessibleDescription("The keys in force, yours where you changed them")
         table.setHorizontalHeaderLabels(["Keys", "Action"])
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
-        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        table.setTabKeyNavigation(False)  # Tab goes on to Close
         for i, (keys, what) in enumerate(rows):
             key_item = QTableWidgetItem(keys)
             font = key_item.font()
@@ -85,6 +91,7 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
+        fill_in(self)  # the rest of the accessible names and descriptions (gui/access.py)
         self.resize(640, 680)
 
 
@@ -97,20 +104,33 @@ class LabelsDialog(QDialog):
         self.project = project
         self.changed = False
         self.setWindowTitle("Labels")
+        self.setAccessibleName("Labels")
+        self.setAccessibleDescription("Add, rename, recolour and remove the project's labels")
         self.list = QListWidget()
         self.list.setObjectName("labelsList")
+        self.list.setAccessibleName("Project labels")
+        self.list.setAccessibleDescription("Each label with its key, in its colour")
         buttons = QHBoxLayout()
-        for text, slot in (("Add…", self._add), ("Rename…", self._rename),
-                           ("Colour…", self._recolour), ("Remove", self._remove)):
+        self.buttons: dict[str, QPushButton] = {}
+        for text, tip, slot in (
+                ("Add…", "Add a label", self._add), ("Rename…", "Rename the chosen label everywhere", self._rename),
+                ("Colour…", "Choose the chosen label's colour", self._recolour),
+                ("Remove", "Remove the chosen label from the label set", self._remove),
+                ("Use the accessible palette", "Colours people with any colour vision tell apart, with "
+                 "readable label text, by each label's place in the set", self.use_accessible_palette)):
             button = QPushButton(text)
+            button.setToolTip(tip)
+            button.setAccessibleDescription(tip)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+            self.buttons[text] = button
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         layout.addWidget(close)
+        fill_in(self)
         self.refresh()
 
     def refresh(self) -> None:
@@ -119,7 +139,7 @@ class LabelsDialog(QDialog):
             item = QListWidgetItem(f"{label.name}   (key {label.key or '-'})")
             item.setData(Qt.ItemDataRole.UserRole, label.name)
             item.setBackground(QColor(label.color))
-            item.setForeground(QColor("#1d1d1f"))
+            item.setForeground(QColor(text_color(label.color)))
             self.list.addItem(item)
 
     def _selected(self) -> str | None:
@@ -149,6 +169,10 @@ class LabelsDialog(QDialog):
 
     def remove_label(self, name: str) -> bool:
         return self._run(self.project.remove_label, name)
+
+    def use_accessible_palette(self) -> bool:
+        """Recolour every label with the accessible palette (core/text/palette.py)."""
+        return self._run(self.project.use_accessible_palette)
 
     def _add(self) -> None:
         name, ok = QInputDialog.getText(self, "Add label", "Label name:")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.formats.exporters import EXPORTERS
 from annotator.core.ops.exporting import gold_by_default
+from annotator.gui.access import fill_in
 
 WHAT_GOLD = "gold"
 WHAT_ALL = "all"
@@ -87,6 +88,7 @@ class ExportDialog(QDialog):
         self.format_box.currentIndexChanged.connect(lambda _i: self._format_changed())
         self.what.currentIndexChanged.connect(lambda _i: self._what_changed())
         self._format_changed()
+        fill_in(self)  # accessible names and descriptions (gui/access.py)
         self.resize(640, self.sizeHint().height())
 
     def format(self) -> str:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from annotator.core.errors import DecodeError, RecordError, UnknownFormat
 from annotator.core.formats.importers import FORMAT_HELP, FORMATS, TEXT_FORMATS
+from annotator.gui.access import fill_in
 
 COMMON_ENCODINGS = ["utf-8", "cp1252", "latin-1", "iso-8859-15", "utf-16", "mac-roman", "cp1250", "cp1251"]
 
@@ -64,6 +65,7 @@ class ImportFixDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self._has_unknown = bool(unknown)
+        fill_in(self)  # accessible names and descriptions (gui/access.py)
 
     def groups(self) -> list[tuple[list[Path], str | None, str | None]]:
         """What to import again: (files, format, encoding). Files of unknown type are read in

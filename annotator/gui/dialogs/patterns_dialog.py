@@ -28,6 +28,7 @@ from annotator.gui.dialogs.dialogs import show_message
 from annotator.gui.project import Project
 from annotator.gui.tasks import TaskRunner
 from annotator.jobs import tasks as jobs
+from annotator.gui.access import fill_in
 
 COLUMNS = ("Pattern", "Label", "Shown", "Kept", "Relabelled", "Removed", "Precision", "")
 FLAG_COLOR = QColor("#c62828")
@@ -192,6 +193,7 @@ class PatternsDialog(QDialog):
         layout.addLayout(rule_row)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
+        fill_in(self)  # accessible names and descriptions (gui/access.py)
         self.resize(860, 560)
 
         for signal in (project.patternsEdited, project.decisionSaved, project.teamWorkChanged, project.opened):

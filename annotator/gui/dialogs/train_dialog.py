@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.learning.train import DEFAULT_BUDGET_S, DEFAULT_MAX_STEPS
+from annotator.gui.access import fill_in
 
 GOLD_CHOICES = [("team", "Team gold (the review, else what every annotator accepted)"),
                 ("mine", "Documents accepted by me"), ("reviewed", "Reviewed gold only (adjudicated)")]
@@ -103,6 +104,7 @@ class TrainDialog(QDialog):
         form.addRow("Max steps:", self.max_steps)
         form.addRow(note)
         form.addRow(buttons)
+        fill_in(self)  # accessible names and descriptions (gui/access.py)
         self.resize(640, self.sizeHint().height())
 
     def _browse(self) -> None:

@@ -1,23 +1,31 @@
 """The label bar: one button per project label, in its colour, with its key; the active
 label is checked. Number keys 1-9 and 0, then q, w, e, r... for labels past ten
-(core/text/labels.py shortcut_keys)."""
+(core/text/labels.py shortcut_keys; never a key the person gave another action). The bar
+also owns the window's label-key actions (install_keys) and the label picker (`/`: pick).
+
+The buttons take the focus by Tab only (a click leaves it in the text); each has an
+accessible name (the label) and description (its key, and whether it is the active one)."""
 
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QButtonGroup, QLayout, QLayoutItem, QPushButton, QSizePolicy, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLayout, QLayoutItem, QPushButton, QSizePolicy, QWidget
 
 from annotator.core.text.labels import shortcut_keys
 from annotator.core.text.model import Label
+from annotator.core.text.palette import text_color
+from annotator.gui.access import keep_activation_keys
+from annotator.gui.editor.label_picker import LabelPicker
+from annotator.gui.keymap import keymap
+from annotator.gui.theme import appearance
+
 
 def text_color_for(background: str) -> str:
-    """Black or white, whichever reads better on the label colour."""
-    c = QColor(background)
-    luminance = 0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue()
-    return "#1d1d1f" if luminance > 140 else "#ffffff"
+    """Dark or white, whichever has the higher WCAG contrast on the label colour."""
+    return text_color(background)
 
 
 class FlowLayout(QLayout):
@@ -89,46 +97,65 @@ class LabelBar(QWidget):
         self.setObjectName("labelBar")
         self._layout = FlowLayout(self)
         self._layout.setContentsMargins(8, 6, 8, 6)
-        self._group = QButtonGroup(self)
-        self._group.setExclusive(True)
         self._buttons: dict[str, QPushButton] = {}
         self._keys: dict[str, str] = {}
+        self._labels: list[Label] = []
         self._descriptions: dict[str, str] = {}  # label -> its description (core/team/guidelines.py tooltip)
         self._active: str | None = None
+        self._key_actions: list[QAction] = []
+        self._window: QWidget | None = None
+        self.picker: LabelPicker | None = None
+        self.setAccessibleName("Labels")
+        appearance().changed.connect(self._theme_changed)
+        self.setAccessibleDescription("The label the next span gets is checked; a label's key chooses it")
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
 
     def set_labels(self, labels: list[Label]) -> None:
         for button in self._buttons.values():
-            self._group.removeButton(button)
             button.deleteLater()
         while self._layout.count():
             self._layout.takeAt(0)
         self._buttons.clear()
-        self._keys = shortcut_keys(labels)
+        self._labels = list(labels)
+        self._keys = shortcut_keys(labels, keymap().single_keys())
         for label in labels:
             key = self._keys.get(label.name)
             shown = label.name.replace("&", "&&")  # '&' would make a mnemonic, not a character
             button = QPushButton(f"{shown}  {key}" if key else shown)
             button.setObjectName("labelButton")
             button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the text
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the keys with the text
+            keep_activation_keys(button)  # Space presses it, never "skip document"
+            button.setAccessibleName(label.name)
             button.setToolTip(self._tooltip(label.name, key))
-            fg = text_color_for(label.color)
-            # Same padding checked or not, so the bar never shifts when the active label changes.
-            button.setStyleSheet(
-                f"QPushButton#labelButton {{ background: {label.color}; color: {fg}; "
-                f"border: 2px solid transparent; border-radius: 4px; padding: 3px 10px; font-weight: 600; }}"
-                f"QPushButton#labelButton:hover {{ border-color: rgba(0, 0, 0, 90); }}"
-                f"QPushButton#labelButton:checked {{ border-color: #1d1d1f; }}")
+            self._style(button, label)
             button.clicked.connect(lambda _c=False, n=label.name: self._clicked(n))
-            self._group.addButton(button)
             self._layout.addWidget(button)
             self._buttons[label.name] = button
         if self._active not in self._buttons:
             self._active = labels[0].name if labels else None
         self.set_active(self._active)
+        self._bind_keys()
+
+    @staticmethod
+    def _style(button: QPushButton, label: Label) -> None:
+        """The label's colour with readable text; the active one ringed in the theme's ink, the
+        focused one with a dashed ring in its focus colour (gui/theme.py). Same padding in every
+        state, so the bar never shifts when the active label changes."""
+        theme = appearance().theme()
+        button.setStyleSheet(
+            f"QPushButton#labelButton {{ background: {label.color}; color: {text_color_for(label.color)}; "
+            f"border: 2px solid transparent; border-radius: 4px; padding: 3px 10px; font-weight: 600; }}"
+            f"QPushButton#labelButton:hover {{ border-color: {theme.muted}; }}"
+            f"QPushButton#labelButton:checked {{ border-color: {theme.text}; }}"
+            f"QPushButton#labelButton:focus {{ border: 2px dashed {theme.focus}; outline: 2px solid {theme.focus}; }}")
+
+    def _theme_changed(self) -> None:
+        for label in self._labels:
+            if label.name in self._buttons:
+                self._style(self._buttons[label.name], label)
 
     def _tooltip(self, name: str, key: str | None) -> str:
         tip = html.escape(f"{name} (key {key})" if key else name)
@@ -150,9 +177,50 @@ class LabelBar(QWidget):
         self.set_active(self._active)
 
     def set_active(self, name: str | None) -> None:
+        """Check `name`'s button only (no exclusive button group: each button is its own Tab stop)."""
         self._active = name
         for label, button in self._buttons.items():
             button.setChecked(label == name)
+            key = self._keys.get(label)
+            button.setAccessibleDescription(
+                f"{'Active label: the next span gets it' if label == name else 'Label'}"
+                + (f"; key {key}" if key else "; no key: press / to choose it by name"))
+
+    # ---- keys ---------------------------------------------------------------------------------------
+    def install_keys(self, window: QWidget) -> None:
+        """The label keys as window shortcuts (they follow the labels and the keymap)."""
+        self._window = window
+        keymap().changed.connect(self._keymap_changed)
+        self._bind_keys()
+
+    def _keymap_changed(self) -> None:
+        self.set_labels(self._labels)  # a key the person gave an action is no label's now
+
+    def _bind_keys(self) -> None:
+        if self._window is None:
+            return
+        for action in self._key_actions:
+            self._window.removeAction(action)
+            action.deleteLater()
+        self._key_actions = []
+        for name, key in self._keys.items():
+            action = QAction(f"Label key {key}: {name}", self._window)
+            action.setShortcut(QKeySequence(key.upper() if key.isalpha() else key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _c=False, n=name: self.labelChosen.emit(n))
+            self._window.addAction(action)
+            self._key_actions.append(action)
+
+    def pick(self) -> LabelPicker:
+        """`/`: choose any label by typing its name (label_picker.py)."""
+        self.picker = LabelPicker(self._labels, self._keys, self.window())
+        self.picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.picker.chosen.connect(self.labelChosen.emit)
+        self.picker.open()
+        return self.picker
+
+    def labels(self) -> list[Label]:
+        return list(self._labels)
 
     def active(self) -> str | None:
         return self._active

@@ -34,6 +34,8 @@ from annotator.gui.editor.span_paint import SpanPainting
 from annotator.gui.editor.span_view import SpanTextEdit
 from annotator.gui.editor import span_window
 from annotator.gui.editor.span_window import WindowScroller
+from annotator.gui.editor.token_cursor import TokenCursor
+from annotator.gui.theme import appearance
 from annotator.gui.editor.undo import (
     AddSpan, ConfirmAll, ConfirmSpan, RelabelSpan, RemoveSpan, ReplaceSpans, SpanListCommand, Then,
 )
@@ -99,6 +101,10 @@ class SpanEditor(SpanPainting, QWidget):
         self._view.escapePressed.connect(lambda: self.select_span(None))
         self._view.jump_to_end = self._jump_to_end
         self._view.context_menu = self._on_context_menu
+        self._cursor = TokenCursor(self)  # labelling by keyboard (token_cursor.py)
+        appearance().changed.connect(self.apply_look)  # theme, text size (span_paint.py)
+        self._view.key_handler = self._cursor.handle_key
+        self._view.claims_key = self._cursor.claims
 
     # --- document ------------------------------------------------------------------------
 
@@ -126,6 +132,7 @@ class SpanEditor(SpanPainting, QWidget):
         self._tags = []
         self._scroller.reset(len(text))
         self._show_window(0, 0.0)
+        self._cursor.reset()
         if had_selection:
             self.spanSelected.emit(None)
 
@@ -164,6 +171,7 @@ class SpanEditor(SpanPainting, QWidget):
         """Token boundaries (code points) for snapping, e.g. once spaCy has tokenised: a
         list of tokens, or an index (editing.token_index: lazy for a long text)."""
         self._tokens = tokens if hasattr(tokens, "snap") else TokenIndex(tokens)  # type: ignore[arg-type]
+        self._cursor.retoken()
 
     def text(self) -> str:
         return self._text
@@ -175,6 +183,14 @@ class SpanEditor(SpanPainting, QWidget):
     def text_edit(self) -> SpanTextEdit:
         """The inner QTextEdit (for tests and for focus handling)."""
         return self._view
+
+    def token_cursor(self) -> TokenCursor:
+        """The keyboard's token cursor (token_cursor.py)."""
+        return self._cursor
+
+    def spans_view(self) -> Sequence[Span]:
+        """The current spans without a copy (read only)."""
+        return self._spans
 
     def offsets(self) -> WindowOffsets:
         """Code points <-> UTF-16 positions in the view's document (which holds the window
@@ -192,12 +208,6 @@ class SpanEditor(SpanPainting, QWidget):
     def scroll_to_offset(self, cp: int) -> None:
         """Show code point `cp` at the top of the view."""
         self._scroller.jump(cp)
-
-    def _jump_to_end(self, end: bool) -> bool:
-        if not self._scroller.windowed:
-            return False  # the view scrolls through its whole document itself
-        self._scroller.jump(len(self._text) if end else 0)
-        return True
 
     def undo_stack(self) -> QUndoStack:
         return self._undo
@@ -294,18 +304,6 @@ class SpanEditor(SpanPainting, QWidget):
             if s.key() == span.key():
                 return s
         return None
-
-    def _scroll_to(self, span: Span) -> None:
-        cursor = self._view.textCursor()
-        if cursor.hasSelection():
-            return  # never disturb a selection in progress
-        w = self._win
-        if not (w.start <= span.start and span.end <= w.end):  # outside the window: move it
-            self._scroller.jump(span.start, self._view.viewport().height() / 3)
-            cursor = self._view.textCursor()
-        cursor.setPosition(self._win.to_qt(span.start))
-        self._view.setTextCursor(cursor)
-        self._view.ensureCursorVisible()
 
     # --- edits -------------------------------------------------------------------------
 
@@ -433,6 +431,10 @@ class SpanEditor(SpanPainting, QWidget):
             fmt = self._formats[key] = span_style.span_format(self._base_format, self._palette, span)
         return fmt
 
+    def token_index(self) -> editing.Snapper:
+        """Token boundaries: spaCy's once set_tokens() gave them, else word boundaries."""
+        return self._token_index()
+
     def _token_index(self) -> editing.Snapper:
         if self._tokens is not None:
             return self._tokens
@@ -447,12 +449,14 @@ class SpanEditor(SpanPainting, QWidget):
             return  # keep the text selection: the person may want to copy it
         start, end = self._win.range_from_qt(qs, qe)
         self._view.clear_selection()
-        self.create_span_from_selection(start, end, char_level=alt)
+        self._cursor.after(self.create_span_from_selection(start, end, char_level=alt))
 
     def _span_at_qt(self, q: int) -> Span | None:
         return span_at(self._spans, self._win.from_qt(q)) if q >= 0 else None
 
     def _on_clicked(self, q: int, point: QPointF) -> None:
+        if q >= 0:
+            self._cursor.place(self._win.from_qt(q))
         span = self._span_at_qt(q)
         if span is None:  # a click on a label tag selects its span too
             hit = next((s for rect, s in self._tags if rect.contains(point)), None)
@@ -475,10 +479,6 @@ class SpanEditor(SpanPainting, QWidget):
             return  # read-only: the click before it already selected the span
         token = self._token_index().token_at(self._win.from_qt(q))
         if token is not None:
-            self.create_span_from_selection(token.start, token.end, char_level=True)
+            self._cursor.after(self.create_span_from_selection(token.start, token.end, char_level=True))
 
-    # --- painting: SpanPainting (gui/editor/span_paint.py) ---------------------------------------
-
-    def _tooltip_at(self, point: QPointF) -> str | None:
-        span = self._span_at_qt(self._view.char_at(point))
-        return span_style.tooltip(span, self._text) if span is not None else None
+    # --- painting, tooltips, theme and text size: SpanPainting (gui/editor/span_paint.py) ----------

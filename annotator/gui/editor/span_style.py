@@ -18,11 +18,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap, QTextCharFormat
 
 from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PATTERN, SOURCE_PROPAGATED, Label, Span
+from annotator.core.text.palette import DARK_TEXT, text_color
 
-TEXT_POINT_SIZE = 15.0
-TAG_POINT_SIZE = 8.0
+TEXT_POINT_SIZE = 15.0  # the default; the person's size (View -> Bigger text) is text_points()
+TAG_POINT_SIZE = 8.0  # at the default text size; tags grow and shrink with the text
+MIN_TEXT_POINTS, MAX_TEXT_POINTS = 8.0, 40.0
 FALLBACK_COLOR = "#d0d0d0"
-SELECTED_PEN = QColor("#1a1a1a")
+SELECTED_PEN = QColor("#1a1a1a")  # the light theme's; the one in force is LOOK.selected
 GOLD_MARK = "★"  # learned from gold, or propagated from the person's own span in this document
 STARRED = (SOURCE_GOLD, SOURCE_PROPAGATED)  # suggestions drawn with the star (dotted border)
 GOLD_MARK_COLOR = QColor("#b37400")
@@ -31,18 +33,45 @@ PATTERN_MARK = "◆"  # a match of the project's patterns or term lists
 PATTERN_MARK_COLOR = QColor("#00796b")
 
 
+@dataclass
+class Look:
+    """What the editors paint over the text, in the theme's colours (gui/theme.py sets them).
+    Lines that must show on any label colour are drawn twice: a halo under the line."""
+
+    cursor: QColor  # the token cursor's box and a keyboard selection's underline
+    halo: QColor  # under the cursor, selection and selected-span lines
+    selection: QColor  # a keyboard selection's fill (translucent)
+    selected: QColor  # a selected span's outline
+    text_points: float = TEXT_POINT_SIZE
+
+
+LOOK = Look(QColor("#002b7f"), QColor("#ffffff"), QColor(11, 87, 208, 56), SELECTED_PEN)
+
+
+def set_look(look: Look) -> None:
+    """The theme's colours and the text size, for every editor painted from now on."""
+    global LOOK
+    look.text_points = min(max(look.text_points, MIN_TEXT_POINTS), MAX_TEXT_POINTS)
+    LOOK = look
+    _TAGS.clear()
+
+
+def text_points() -> float:
+    return LOOK.text_points
+
+
 def text_font() -> QFont:
-    """The article font: large sans serif, for long reading sessions."""
+    """The article font: large sans serif, for long reading sessions, at the person's size."""
     font = QFont()
     font.setFamilies(["Noto Sans", "DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial"])
-    font.setPointSizeF(TEXT_POINT_SIZE)
+    font.setPointSizeF(LOOK.text_points)
     return font
 
 
 def tag_font() -> QFont:
     font = QFont()
     font.setFamilies(["Noto Sans", "DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial"])
-    font.setPointSizeF(TAG_POINT_SIZE)
+    font.setPointSizeF(max(6.0, TAG_POINT_SIZE * LOOK.text_points / TEXT_POINT_SIZE))
     font.setBold(True)
     return font
 
@@ -85,9 +114,12 @@ class Palette:
 
 
 def span_format(base: QTextCharFormat, palette: Palette, span: Span) -> QTextCharFormat:
-    """Char format of a span's text: the base format plus its background."""
+    """Char format of a span's text: the base format plus its background, and the text
+    colour that reads on it (dark on the palette's colours, white on a dark one chosen)."""
     fmt = QTextCharFormat(base)
-    fmt.setBackground(palette.fill(span))
+    fill = palette.fill(span)
+    fmt.setBackground(fill)
+    fmt.setForeground(QColor(text_color(fill.name())))
     return fmt
 
 
@@ -155,11 +187,12 @@ def paint_spans(painter: QPainter, items: Sequence[tuple[Span, list[QRectF]]], p
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for r in rects:
                 painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 2.5, 2.5)
-        if is_selected:
-            painter.setPen(QPen(SELECTED_PEN, 2.6))
+        if is_selected:  # the theme's outline over a halo: it shows on any colour around it
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            for r in rects:
-                painter.drawRoundedRect(r.adjusted(-1.5, -1.0, 1.5, 1.0), 3.0, 3.0)
+            for pen in (QPen(LOOK.halo, 5.0), QPen(LOOK.selected, 2.6)):
+                painter.setPen(pen)
+                for r in rects:
+                    painter.drawRoundedRect(r.adjusted(-1.5, -1.0, 1.5, 1.0), 3.0, 3.0)
         if not tags:
             continue
         # The tag: above the first piece, in the line gap, right of the line's previous tag.
@@ -198,7 +231,7 @@ def _tag_pixmap(span: Span, fill: QColor, border: QColor, selected: bool, th: fl
     """The tag of a span as a pixmap (cached by look), and its width."""
     label = tag_text(span)
     pen = _border_pen(span, border)
-    key = (label, span.source, fill.rgba(), border.rgba(), selected, th, ratio)
+    key = (label, span.source, fill.rgba(), border.rgba(), selected, th, ratio, LOOK.selected.rgba())
     hit = _TAGS.get(key)
     if hit is not None:
         return hit
@@ -216,11 +249,12 @@ def _tag_pixmap(span: Span, fill: QColor, border: QColor, selected: bool, th: fl
     if pen is not None:
         tag_pen.setStyle(pen.style())
     if selected:
-        tag_pen = QPen(SELECTED_PEN, 1.6)
+        tag_pen = QPen(LOOK.selected, 1.6)
     painter.setPen(tag_pen)
     painter.drawRoundedRect(tag, 3.0, 3.0)
     painter.setFont(font)
-    ink = QColor("#202020") if span.source is None else border.darker(130)
+    dark_fill = text_color(fill.name()) != DARK_TEXT  # a dark colour someone chose: white ink
+    ink = QColor("#ffffff") if dark_fill else QColor("#202020") if span.source is None else border.darker(130)
     if span.source in STARRED or span.source == SOURCE_PATTERN:
         # The star in amber (what was learned), the diamond in teal (a pattern), so they stand out.
         starred = span.source in STARRED

@@ -13,7 +13,8 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QContextMenuEvent, QKeyEvent, QMouseEvent, QPainter, QShowEvent, QTextBlockFormat, QTextCursor, QTextDocument,
+    QContextMenuEvent, QFocusEvent, QKeyEvent, QMouseEvent, QPainter, QShowEvent, QTextBlockFormat, QTextCursor,
+    QTextDocument,
     QTextFrameFormat,
 )
 from PySide6.QtWidgets import QFrame, QTextEdit, QToolTip, QWidget
@@ -39,6 +40,9 @@ class SpanTextEdit(QTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("spanText")  # the style sheet's focus border (resources/style.qss)
+        self.setAccessibleName("Text to label")
+        self.setAccessibleDescription("The token under the cursor is described here as you move it")
         self.setReadOnly(True)
         self.setUndoRedoEnabled(False)
         self.setAcceptRichText(False)
@@ -58,6 +62,10 @@ class SpanTextEdit(QTextEdit):
         self.editable: Callable[[], bool] = lambda: True
         # Set by SpanEditor: a right click at a qt position (-1: none); True when it showed a menu.
         self.context_menu: Callable[[int, QPoint], bool] = lambda _q, _where: False
+        # Set by SpanEditor: the token cursor's keys (token_cursor.py): run one (True if it did),
+        # and whether a key goes to the text before the window's shortcuts.
+        self.key_handler: Callable[[QKeyEvent], bool] = lambda _e: False
+        self.claims_key: Callable[[QKeyEvent], bool] = lambda _e: False
 
     # --- document set-up -------------------------------------------------------------
 
@@ -200,6 +208,14 @@ class SpanTextEdit(QTextEdit):
         super().showEvent(e)
         self.verticalScrollBar().setValue(top)
 
+    def focusInEvent(self, e: QFocusEvent) -> None:  # noqa: N802 - the token cursor shows with the focus
+        super().focusInEvent(e)
+        self.viewport().update()
+
+    def focusOutEvent(self, e: QFocusEvent) -> None:  # noqa: N802
+        super().focusOutEvent(e)
+        self.viewport().update()
+
     def mousePressEvent(self, e: QMouseEvent) -> None:  # noqa: N802
         if e.button() == Qt.MouseButton.LeftButton:
             self._suppress_release = False  # a new gesture (a double click never sends one)
@@ -247,6 +263,9 @@ class SpanTextEdit(QTextEdit):
         # Claim Delete/Backspace/Escape only while a span is selected; otherwise window
         # shortcuts bound to them fire as usual.
         if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent):
+            if self.claims_key(e):
+                e.accept()
+                return True
             if e.modifiers() == Qt.KeyboardModifier.NoModifier and self.has_selected_span():
                 if e.key() == Qt.Key.Key_Escape or (e.key() in _EDIT_KEYS and self.editable()):
                     e.accept()
@@ -258,6 +277,9 @@ class SpanTextEdit(QTextEdit):
         plain = e.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
         if plain and key in _EDIT_KEYS and self.has_selected_span() and self.editable():
             self.deletePressed.emit()
+            e.accept()
+            return
+        if self.key_handler(e):
             e.accept()
             return
         if plain and key == Qt.Key.Key_Escape and self.has_selected_span():

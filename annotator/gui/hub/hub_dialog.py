@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.gui.hub.hub_sync import HubSync
+from annotator.gui.access import fill_in
 
 URL_HINT = "postgresql://NAME@HOST:5432/DATABASE"
 
@@ -62,6 +63,7 @@ class HubDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        fill_in(self)  # accessible names and descriptions (gui/access.py)
         self.resize(520, self.sizeHint().height())
 
     def connect_hub(self) -> bool:

@@ -354,7 +354,14 @@ class DocListPanel(QWidget):
         self.view.setUniformItemSizes(True)  # the view then never measures every row
         self.view.setLayoutMode(QListView.LayoutMode.Batched)
         self.view.setModel(model)
-        self.view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches it (list -> labels -> text)
+        for widget, name, description in (
+                (self.search, "Search documents", "Shows only the documents whose text contains what you type"),
+                (self.filter, "Status filter", "Shows only the documents with this status for you"),
+                (self.order, "Document order", "Which document comes next"),
+                (self.view, "Documents", "Each document's status and first words; Return or a click opens it")):
+            widget.setAccessibleName(name)
+            widget.setAccessibleDescription(description)
         # Long previews are cut with "…" at the panel's edge instead of scrolling sideways.
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)

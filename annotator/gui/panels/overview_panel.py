@@ -26,6 +26,7 @@ from annotator.gui.model import training
 from annotator.gui.dialogs.dialogs import show_message
 from annotator.gui.project import Project
 from annotator.gui.tasks import TaskRunner
+from annotator.gui.theme import appearance, chart_colors
 from annotator.jobs.tasks import charts_job, report_job
 from annotator.core.wording import count
 
@@ -78,7 +79,6 @@ class OverviewPanel(QWidget):
             view.setObjectName(f"chart-{chart.key}")
             view.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # the pixmap never widens it
-            view.setStyleSheet("background: white")
             column.addWidget(view)
             self.views[chart.key] = view
         self.patterns_note = QLabel("Patterns")
@@ -108,6 +108,15 @@ class OverviewPanel(QWidget):
                        project.trainedModelsChanged, project.documentsAdded, project.labelsChanged,
                        project.patternsEdited):
             signal.connect(self.mark_stale)
+        appearance().changed.connect(self._theme_changed)  # drawn again in the theme's colours
+        self._theme_changed()
+
+    def _theme_changed(self) -> None:
+        self.chart_theme = chart_colors(appearance().theme())
+        for view in self.views.values():
+            view.setStyleSheet(f"background: {self.chart_theme['background']}")
+        if self.overview is not None and self.isVisible():
+            QTimer.singleShot(0, self._start)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(560, 800)  # docked beside the editor: charts stacked, still legible
@@ -160,7 +169,7 @@ class OverviewPanel(QWidget):
         sizes = {key: (width, view.height()) for key, view in self.views.items()}
         self.status.setText("Updating…" if fresh else self.status.text())
         self.tasks.run(charts_job, self.project.path if fresh else None, self.overview, sizes,
-                       self.devicePixelRatioF(), self.narrow, name="overview",
+                       self.devicePixelRatioF(), self.narrow, self.chart_theme, name="overview",
                        on_returned=lambda result: self._drawn(asked, width, *result),
                        on_error=self._failed, on_finished=self._finished)
 

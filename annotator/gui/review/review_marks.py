@@ -14,6 +14,7 @@ from annotator.core.text.model import Span
 from annotator.core.team.review import AGREE_ALL, AGREE_ONE, AGREE_SOME
 from annotator.core.wording import count
 from annotator.gui.editor.span_editor import SpanEditor
+from annotator.gui.theme import LIGHT, appearance
 
 # Okabe-Ito colours (safe for colour-blind readers), each with its own line style too.
 AGREEMENT_STYLE: dict[str, tuple[str, Qt.PenStyle, str]] = {
@@ -21,12 +22,18 @@ AGREEMENT_STYLE: dict[str, tuple[str, Qt.PenStyle, str]] = {
     AGREE_SOME: ("#D55E00", Qt.PenStyle.DashLine, "annotators disagree (label, boundaries or who has it)"),
     AGREE_ONE: ("#0072B2", Qt.PenStyle.DotLine, "only this annotator marked it"),
 }
+# The same hues, lighter, on the dark and high-contrast themes' black (gui/theme.py).
+ON_DARK = {AGREE_ALL: "#35d6a4", AGREE_SOME: "#ff9a4d", AGREE_ONE: "#56b4e9"}
 UNDERLINE_WIDTH = 3.0
 
 
+def agreement_color(kind: str) -> str:
+    return AGREEMENT_STYLE[kind][0] if appearance().theme().name == LIGHT else ON_DARK[kind]
+
+
 def agreement_pen(kind: str) -> QPen:
-    color, style, _ = AGREEMENT_STYLE[kind]
-    pen = QPen(QColor(color), UNDERLINE_WIDTH, style)
+    _, style, _ = AGREEMENT_STYLE[kind]
+    pen = QPen(QColor(agreement_color(kind)), UNDERLINE_WIDTH, style)
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
     return pen
 
@@ -100,6 +107,7 @@ class AnnotatorRow(QWidget):
         self.editor = SpanEditor(self)
         self.editor.set_read_only(True)
         self.editor.setObjectName(f"review-{name}")
+        self.editor.text_edit().setAccessibleName(f"{name}'s version")
         install_agreement_marks(self.editor, lambda: self.kinds)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -112,7 +120,7 @@ class AnnotatorRow(QWidget):
         self.editor.set_document(text, spans)
         counts = {k: sum(1 for s in spans if kinds.get(Span(s.start, s.end, s.label)) == k)
                   for k in AGREEMENT_STYLE}
-        parts = [f"<span style='color:{AGREEMENT_STYLE[k][0]}'>{counts[k]} {word}</span>"
+        parts = [f"<span style='color:{agreement_color(k)}'>{counts[k]} {word}</span>"
                  for k, word in ((AGREE_ALL, "agreed"), (AGREE_SOME, "disputed"),
                                  (AGREE_ONE, "only theirs"))]
         self.header.setText(f"<b>{self.name}</b> &nbsp;·&nbsp; {count(len(spans), 'span')}: "

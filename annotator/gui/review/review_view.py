@@ -36,6 +36,7 @@ from annotator.gui.project import Project
 from annotator.gui.review.review_marks import AnnotatorRow, Legend
 from annotator.gui.editor.span_editor import SpanEditor
 from annotator.gui.editor.undo import AddSpan
+from annotator.gui.access import fill_in
 
 
 class ReviewView(QWidget):
@@ -68,6 +69,7 @@ class ReviewView(QWidget):
         self._advance_from: int | None = None  # move on from it once the list is in (accept, N)
         self.setWindowTitle(f"Review — {project.path.name}")
         self._build()
+        fill_in(self)  # accessible names and descriptions (gui/access.py)
         self._bind_keys()
         self.doc_list.listReady.connect(self._listed)
         self.refresh_list()  # off the GUI thread: the first document opens when the list is in
@@ -153,6 +155,7 @@ class ReviewView(QWidget):
         self.final_header.setWordWrap(True)
         self.final = SpanEditor(self)
         self.final.setObjectName("review-final")
+        self.final.text_edit().setAccessibleName("Final version")
         self.final.set_labels(self.store.labels())
         for bar in (self.final.text_edit().verticalScrollBar(), self.final.outer_bar()):  # see scroll_bar()
             bar.valueChanged.connect(lambda v, b=bar: b is self.final.scroll_bar() and self._scroll_all(b, v))
