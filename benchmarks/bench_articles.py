@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import Result, command_line, peak_rss_mb, remove_db, workdir  # noqa: E402
+from benchmarks.common import Result, command_line, peak_rss_mb, remove_db, time_cli_import, workdir  # noqa: E402
 from benchmarks.corpus import articles  # noqa: E402
 
 from annotator.core.formats.importers import READERS, detect_format, read_as  # noqa: E402
@@ -156,15 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     result.add("peak RSS of this process", peak_rss_mb(), "MB")
 
     if not args.no_cli:
-        remove_db(db)
-        t = time.perf_counter()
-        got = subprocess.run([sys.executable, "-m", "annotator", "import", str(folders["html"]), "--db", str(db)],
-                             capture_output=True, text=True)
-        cli = time.perf_counter() - t
-        if got.returncode != 0:
-            print(got.stdout, got.stderr, file=sys.stderr)
-            raise SystemExit(f"annotator import failed with exit code {got.returncode}")
-        print(f"CLI: {got.stdout.strip()}")
+        cli, _ = time_cli_import(folders["html"], db)
         result.add("`annotator import` of the .html folder (subprocess, once)", n / cli, "files/s",
                    note=f"{cli:.2f}s incl. interpreter start")
 

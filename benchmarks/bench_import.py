@@ -18,7 +18,6 @@ import io
 import pstats
 import statistics
 import sqlite3
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import orjson  # noqa: E402
 
-from benchmarks.common import Result, command_line, remove_db, workdir  # noqa: E402
+from benchmarks.common import Result, command_line, remove_db, time_cli_import, workdir  # noqa: E402
 from benchmarks.corpus import write_jsonl  # noqa: E402
 
 from annotator.core.ops.importing import import_paths  # noqa: E402
@@ -168,15 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                note=f"median {parse:.2f}s; ratio = (this + bare) / import: the import is the two in series")
 
     if not args.no_cli:
-        remove_db(db)
-        t = time.perf_counter()
-        got = subprocess.run([sys.executable, "-m", "annotator", "import", str(jsonl), "--db", str(db)],
-                             capture_output=True, text=True)
-        cli = time.perf_counter() - t
-        if got.returncode != 0:
-            print(got.stdout, got.stderr, file=sys.stderr)
-            raise SystemExit(f"annotator import failed with exit code {got.returncode}")
-        print(f"CLI: {got.stdout.strip()}")
+        cli, _ = time_cli_import(jsonl, db)
         result.add("`annotator import` CLI (subprocess, once)", n / cli, "docs/s",
                    ratio=cli / bare, note=f"{cli:.2f}s incl. interpreter start; ratio = CLI time / bare time")
 

@@ -132,3 +132,22 @@ def plain_project(n: int, where: Path | None = None) -> Path:
 def remove_db(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def time_cli_import(source: Path, db: Path) -> tuple[float, str]:
+    """`annotator import SOURCE --db DB` in a fresh interpreter, once: (seconds, its output);
+    a failed import ends the benchmark with its exit code."""
+    import subprocess
+    import sys
+    import time
+
+    remove_db(db)
+    started = time.perf_counter()
+    got = subprocess.run([sys.executable, "-m", "annotator", "import", str(source), "--db", str(db)],
+                         capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if got.returncode != 0:
+        print(got.stdout, got.stderr, file=sys.stderr)
+        raise SystemExit(f"annotator import failed with exit code {got.returncode}")
+    print(f"CLI: {got.stdout.strip()}")
+    return seconds, got.stdout

@@ -24,13 +24,41 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 def _peer_data_dir() -> Path:
     """$ANNOTATOR_PEER_DATA, else shared/peer-data beside the checkout (or beside the main
-    checkout, for a git worktree under /work/wt), else the team's /work/shared."""
+    checkout, for a git worktree one level deeper)."""
     env = os.environ.get("ANNOTATOR_PEER_DATA")
     if env:
         return Path(env)
-    candidates = [REPO_ROOT.parent / "shared" / "peer-data", REPO_ROOT.parent.parent / "shared" / "peer-data",
-                  Path("/work/shared/peer-data")]
+    candidates = [REPO_ROOT.parent / "shared" / "peer-data", REPO_ROOT.parent.parent / "shared" / "peer-data"]
     return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+# Markers that show a test's cost (README, "Tests"): set here from where a test lives and what it
+# uses, so a new test is marked without anyone remembering to.
+_RUNS_PROCESSES = ("subprocess", "multiprocessing", "sys.executable")
+
+
+def _starts_processes(module) -> bool:
+    source = Path(module.__file__).read_text(encoding="utf-8")
+    return any(word in source for word in _RUNS_PROCESSES)
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = Path(__file__).resolve().parent
+    seen: dict[str, bool] = {}
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        area = path.relative_to(tests).parts[0] if path.is_relative_to(tests) else ""
+        if area == "hub":
+            item.add_marker(pytest.mark.hub)
+        if area == "gui" or "qtbot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.gui)
+        module = getattr(item, "module", None)
+        if module is not None:
+            key = module.__name__
+            if key not in seen:
+                seen[key] = _starts_processes(module)
+            if seen[key]:
+                item.add_marker(pytest.mark.subprocess)
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parent.parent / "annotator"
 
 
@@ -60,14 +62,17 @@ def cycles(graph: dict[str, set[str]], within: str) -> list[list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_the_window_package_has_no_import_cycle():
     assert cycles(import_graph(), "annotator.gui") == []
 
 
+@pytest.mark.slow
 def test_the_whole_package_has_no_import_cycle():
     assert cycles(import_graph(), "annotator") == []
 
 
+@pytest.mark.slow
 def test_the_graph_sees_real_imports():
     """The checker itself: the window imports the project model, which the core never does."""
     graph = import_graph()

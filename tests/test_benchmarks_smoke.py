@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import orjson
+import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_import_benchmark_smoke(tmp_path: Path) -> None:
     got = subprocess.run(
         [sys.executable, "benchmarks/bench_import.py", "--docs", "200", "--repeat", "1", "--no-cli",
@@ -36,6 +38,7 @@ def test_import_benchmark_smoke(tmp_path: Path) -> None:
     assert "| import time / bare time |" in page and "<= 1.25" in page
 
 
+@pytest.mark.slow
 def test_article_benchmark_smoke(tmp_path: Path) -> None:
     got = subprocess.run(
         [sys.executable, "benchmarks/bench_articles.py", "--files", "5", "--repeat", "1", "--no-cli",
@@ -70,6 +73,7 @@ def test_bundle_benchmark_measures_size_as_du_does(tmp_path: Path) -> None:
     assert parts["PySide6"] >= 300_000 and parts["(top-level .so libraries)"] >= 5_000
 
 
+@pytest.mark.slow
 def test_patterns_benchmark_smoke(tmp_path: Path) -> None:
     """bench_patterns.py end to end on a small list: its figures and targets are there."""
     got = subprocess.run(
@@ -86,6 +90,7 @@ def test_patterns_benchmark_smoke(tmp_path: Path) -> None:
     assert not list((tmp_path / "bench_patterns").glob("*.db"))
 
 
+@pytest.mark.slow
 def test_keyboard_benchmark_smoke() -> None:
     """bench_keyboard.py labels the sample article to its gold by keys only (it checks the saved
     annotation itself) and reports keys per entity."""

@@ -7,9 +7,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_wheel_ships_resources_and_seeds(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
@@ -26,6 +29,7 @@ def test_wheel_ships_resources_and_seeds(tmp_path):
             "annotator/resources/annotator.desktop", "annotator/resources/icons/annotator.png"} <= names
 
 
+@pytest.mark.slow
 def test_every_subpackage_is_listed_in_pyproject():
     """pyproject lists packages by hand (resources/ and seeds/ are mapped in): a new
     subpackage missing from the list would be absent from a non-editable install."""

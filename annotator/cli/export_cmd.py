@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import click
 
 from annotator.cli.common import db_option, open_store, progress, user_errors
 from annotator.core.formats.exporters import EXPORTERS
-from annotator.core.text.model import ANSWERS
+from annotator.core.formats.exporters.options import EXPORT_ANSWERS
 from annotator.core.wording import count
 
 MAX_PRINTED_WARNINGS = 50
@@ -32,7 +31,7 @@ def _formats_help() -> str:
               help="Output file (for spacy: a .spacy file, or a folder of shards; for webanno: a folder).")
 @click.option("--annotator", default=None, help="Only this annotator's (or, with --reviewed, reviewer's) "
               "versions. Default: one record per annotator version.")
-@click.option("--answer", type=click.Choice([*ANSWERS, "all"]), default=None,
+@click.option("--answer", type=click.Choice(EXPORT_ANSWERS), default=None,
               help="Only annotations with this answer [default: accept]; 'all' for every decision.")
 @click.option("--reviewed", is_flag=True, help="Export the adjudicated (reviewed) versions instead; "
               "the reviewer is the _annotator_id and meta.reviewed_from lists the annotators.")
@@ -71,21 +70,15 @@ def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None,
     with a warning. Output appears only when complete: a failed export leaves any
     earlier file in place. Nothing to export is an error (exit 1) and writes no file.
     """
-    if reviewed and answer not in (None, "accept", "all"):
-        raise click.UsageError("--reviewed exports the final versions, which have no --answer; drop --answer")
-    if gold_flag and (all_versions or annotator or reviewed or answer):
-        raise click.UsageError("--gold is one version per document: it excludes --all-versions, "
-                               "--annotator, --answer and --reviewed")
-    gold = True if gold_flag else (False if (all_versions or answer) else None)
-    if not tokens and fmt != "jsonl":
-        raise click.UsageError("--no-tokens applies to --format jsonl only")
-    if as_predictions and fmt != "label-studio":
-        raise click.UsageError("--as-predictions applies to --format label-studio only")
+    from annotator.core.formats.exporters.options import ExportChoice, ExportChoiceError
     from annotator.core.ops.exporting import export
 
-    options: dict[str, Any] = {} if tokens else {"tokens": False}
-    if as_predictions:
-        options["as_predictions"] = True
+    choice = ExportChoice(fmt, annotator=annotator, answer=answer, reviewed=reviewed, gold=gold_flag,
+                          versions=all_versions, tokens=tokens, as_predictions=as_predictions)
+    try:
+        arguments = choice.arguments()
+    except ExportChoiceError as exc:
+        raise click.UsageError(str(exc)) from None
     with open_store(db_path, must_exist=db_path is not None, seed=None if db_path is None else False) as store:
         with user_errors(), progress(None, f"Exporting {fmt}", unit="rec") as bar:
             def on_progress(done: int, total: int) -> None:
@@ -101,9 +94,8 @@ def export_cmd(db_path: Path | None, fmt: str, out: Path, annotator: str | None,
                     bar.clear()
                     click.echo(f"warning: {message}", err=True)
 
-            report = export(store, fmt, out, annotator=annotator, answer=answer or "accept",
-                            reviewed=reviewed, gold=gold, split=split, seed=seed, on_progress=on_progress,
-                            on_warning=on_warning, options=options)
+            report = export(store, fmt, out, split=split, seed=seed, on_progress=on_progress,
+                            on_warning=on_warning, **arguments)
     if report.warning_count > MAX_PRINTED_WARNINGS:
         click.echo(f"warning: {report.warning_count - MAX_PRINTED_WARNINGS} more warnings not shown", err=True)
     from annotator.core.ops.exporting import selection_words

@@ -79,9 +79,6 @@ class Worker(QThread):
         """Ask the job to stop at its next check; never blocks."""
         self.ctx._stop.set()
 
-    def is_stopping(self) -> bool:
-        return self.ctx.should_stop()
-
     def run(self) -> None:  # worker thread
         try:
             result = self.fn(self.ctx, *self.args, **self.kwargs)

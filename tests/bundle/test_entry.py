@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from annotator import __version__
 from annotator.bundle import entry
 
@@ -27,6 +29,7 @@ def test_it_is_the_annotator_command():
     assert "Usage: annotator" in run_entry("--help").stdout
 
 
+@pytest.mark.slow
 def test_child_jobs_run_by_module_name_with_their_arguments(tmp_path):
     """A real job module (uncertainty scoring) reads its JSON arguments from argv[1] and
     answers on stdout, as under `python -m`: here with a model that does not exist."""

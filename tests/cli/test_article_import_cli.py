@@ -3,6 +3,8 @@ the reported Word-file-renamed-.txt case, a binary file's one line, a split's wa
 
 from __future__ import annotations
 
+import pytest
+
 from annotator.core.store import Store
 from tests.cli.helpers import run
 from tests.core.document_files import ARTICLE, PNG, docx_article
@@ -32,6 +34,7 @@ def test_a_picture_is_refused_in_one_line_with_exit_code_1(tmp_path):
     assert "0 new documents" in result.stdout and "1 error" in result.stdout
 
 
+@pytest.mark.slow
 def test_split_sentences_on_unpunctuated_notes_says_it_cut_at_whitespace(tmp_path):
     db = tmp_path / "p.db"
     path = tmp_path / "notes.txt"

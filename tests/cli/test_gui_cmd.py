@@ -47,6 +47,7 @@ def test_not_a_project_is_a_clear_error(tmp_path):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_opens_the_window_offscreen_and_remembers_settings(tmp_path):
     pytest.importorskip("PySide6", reason="the window needs Qt (CI runs this test in the Qt job)")
     db = tmp_path / "p.db"

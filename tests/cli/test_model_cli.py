@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
-from annotator.core.text.model import Span
-from annotator.core.store import Store
 from annotator.core.learning.suggest import SETTING_MODEL, default_model_name, load_label_map
+from annotator.core.store import Store
+from annotator.core.text.model import Span
 
 APPLE = "Apple is looking at buying U.K. startup for $1 billion"
 
@@ -31,6 +32,7 @@ def _second_accept(db_path: Path, ids: list[int]) -> None:
         store.save_annotation(ids[2], "ann", "accept", [Span(10, 28, "ORG")])
 
 
+@pytest.mark.slow
 def test_suggest_writes_jsonl_of_current_suggestions(db_path: Path, tmp_path: Path):
     ids = _project(db_path)
     out = tmp_path / "suggestions.jsonl"
@@ -93,6 +95,7 @@ def test_suggest_bad_arguments_are_one_line_errors(db_path: Path):
     assert not db_path.with_name("typo.db").exists()
 
 
+@pytest.mark.slow
 def test_suggest_output_that_cannot_be_written(db_path: Path, tmp_path: Path):
     _project(db_path)
     blocker = tmp_path / "a-file"
@@ -102,6 +105,7 @@ def test_suggest_output_that_cannot_be_written(db_path: Path, tmp_path: Path):
     assert blocker.read_text() == "not a folder"
 
 
+@pytest.mark.slow
 def test_evaluate_json(db_path: Path):
     _second_accept(db_path, _project(db_path))
     result = CliRunner().invoke(main, ["evaluate", "--db", str(db_path), "--annotator", "ann", "--json"])
@@ -126,6 +130,7 @@ def test_evaluate_json(db_path: Path):
     assert both.exit_code == 2 and "exclude each other" in both.output
 
 
+@pytest.mark.slow
 def test_evaluate_table_and_errors(db_path: Path, tmp_path: Path):
     _project(db_path)
     table = CliRunner().invoke(main, ["evaluate", "--db", str(db_path)])

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from annotator.core.text.model import Span
+import pytest
+
 from annotator.core.learning.ordering import document_order, stored_uncertainty
-from annotator.core.store import Store
 from annotator.core.learning.suggest import Suggester, default_model_name
+from annotator.core.store import Store
+from annotator.core.text.model import Span
 from tests.cli.helpers import run
 
 TEXTS = ["Barack Obama visited Paris and Berlin on Monday.",
@@ -20,6 +22,7 @@ def _written(out: Path) -> list[str]:
     return [json.loads(line)["text"] for line in out.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.slow
 def test_suggest_order_uncertainty_writes_the_most_uncertain_first(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
     with Store(db) as store:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import orjson
+import pytest
 
 from annotator.core.learning.patterns.matcher import PatternMatcher
 from annotator.core.store import Store
@@ -131,6 +132,7 @@ def run_and_read(db_path, tmp_path, min_count):
     return out
 
 
+@pytest.mark.slow
 def test_train_help_and_suggest_carry_the_patterns(db_path, tmp_path):
     assert "--with-patterns" in run("train", "--help").output
     decided_project(db_path)

@@ -36,6 +36,7 @@ class Links(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+@pytest.mark.slow
 def test_report_is_one_self_contained_file(known, tmp_path):
     out = tmp_path / "REPORT.html"
     result = run("report", "--db", known, "-o", out)
@@ -52,6 +53,7 @@ def test_report_is_one_self_contained_file(known, tmp_path):
     assert "<!DOCTYPE svg" not in html and "<?xml" not in html
 
 
+@pytest.mark.slow
 def test_report_has_the_tables_behind_the_charts(known, tmp_path):
     out = tmp_path / "r.html"
     assert run("report", "--db", known, "-o", out).exit_code == 0
@@ -67,6 +69,7 @@ def test_report_has_the_tables_behind_the_charts(known, tmp_path):
     assert "|base model||0.400|" in text and "|100%||0.700|" in text  # the learning curve
 
 
+@pytest.mark.slow
 def test_report_escapes_names_from_the_project(tmp_path):
     from annotator.core.store import Store
 

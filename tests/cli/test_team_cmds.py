@@ -131,6 +131,7 @@ def test_history_lists_versions_and_an_undo(team):
     assert missing.exit_code == 1 and "no document 7" in missing.output
 
 
+@pytest.mark.slow
 def test_the_report_shows_guidelines_measures_and_majority(team, tmp_path):
     rules = tmp_path / "rules.md"
     rules.write_text("# Names\n\n<script>alert(1)</script> whole names", encoding="utf-8")

@@ -76,6 +76,7 @@ def learned(matcher: GoldMatcher, text: str) -> set[tuple[str, str]]:
     return {(text[s.start:s.end], s.label) for s in matcher.propose(text) if s.source == SOURCE_GOLD}
 
 
+@pytest.mark.slow
 def test_every_consumer_uses_the_team_gold(team, tmp_path: Path, suggester: Suggester):
     alice_db, _, ids = team
     with Store(alice_db) as store:

@@ -13,7 +13,7 @@ from annotator.core.team.majority import auto_accept
 from annotator.core.text.model import Span
 from annotator.core.learning.ordering import ORDER_DISPUTED, document_order
 from annotator.core.report.overview import compute_overview
-from annotator.core.team.review import disagreement_table, next_disputed
+from annotator.core.team.review import disagreement_table
 from annotator.core.report.stats import project_stats
 from annotator.core.store import Store
 
@@ -77,7 +77,6 @@ def test_the_review_list_and_the_disputed_order_show_it_first(store: Store):
     assert set(rows) == {a, b}
     assert rows[a].reason == REASON_ACCEPT_REJECT and rows[a].annotators == ("alice", "bob")
     assert rows[a].score == 1.0 and rows[b].reason == REASON_SPANS
-    assert next_disputed(store, None) == a
     assert document_order(store, ORDER_DISPUTED)[:2] == [a, b]
 
 
@@ -102,4 +101,3 @@ def test_it_comes_first_even_before_a_document_worse_than_chance(store: Store):
     assert [row.document_id for row in rows] == [rejected, worse]
     assert rows[0].score == 1.0 and rows[1].score == 1.25
     assert document_order(store, ORDER_DISPUTED) == [rejected, worse]
-    assert next_disputed(store, None) == rejected

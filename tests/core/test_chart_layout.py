@@ -53,6 +53,7 @@ def inside(inner: Bbox, outer: Bbox, slack: float = 1.0) -> bool:
             and inner.y0 >= outer.y0 - slack and inner.y1 <= outer.y1 + slack)
 
 
+@pytest.mark.slow
 def test_empty_messages_stay_inside_their_plots_clear_of_the_axis_labels(drawn, shots: Path):
     for (size, state, key), fig in drawn.items():
         if state != "empty":
@@ -69,6 +70,7 @@ def test_empty_messages_stay_inside_their_plots_clear_of_the_axis_labels(drawn, 
                     assert not box.overlaps(label.get_window_extent(renderer)), (key, size, label.get_text())
 
 
+@pytest.mark.slow
 def test_no_text_is_cut_off_at_the_figures_edges(drawn, shots: Path):
     """Captions (the Suggestion quality one was clipped), titles, axis labels, legends and
     messages: all inside the figure. Tick labels are matplotlib's to place (those outside the
@@ -94,6 +96,7 @@ def test_the_empty_learning_curve_points_to_the_panels_button(drawn):
         assert "`" not in message and "annotator train-curve" not in message
 
 
+@pytest.mark.slow
 def test_a_theme_colours_the_charts_and_the_report_stays_black_on_white(tmp_path: Path, shots: Path):
     """The window's dark theme (gui/theme.chart_colors) draws the charts on its background,
     with light text and axes; the HTML report and the light theme stay black on white."""

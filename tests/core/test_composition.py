@@ -16,12 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.core.learning.learned import GoldMatcher
-from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PATTERN, SOURCE_PROPAGATED, Span
 from annotator.core.learning.precedence import PRECEDENCE, compose_spans, rank
-from annotator.core.project import ensure_seeded
-from annotator.core.store import Store
 from annotator.core.learning.suggest import Suggester, suggest_documents
 from annotator.core.learning.suggestions import compose, current_suggestions, model_suggestions, with_propagated
+from annotator.core.project import ensure_seeded
+from annotator.core.store import Store
+from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, SOURCE_PATTERN, SOURCE_PROPAGATED, Span
 from tests.cli.helpers import run
 
 SOURCES = [None, SOURCE_GOLD, SOURCE_PROPAGATED, SOURCE_PATTERN, SOURCE_MODEL, "label-studio"]
@@ -42,6 +42,7 @@ def span_sets(draw) -> list[Span]:
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(span_sets())
 def test_output_never_overlaps_and_comes_from_the_input(spans):
@@ -52,6 +53,7 @@ def test_output_never_overlaps_and_comes_from_the_input(spans):
     assert all((s.start, s.end, s.label, s.source) in given_full for s in out)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(span_sets())
 def test_a_learned_span_that_conflicts_only_with_model_spans_is_never_dropped(spans):
@@ -64,6 +66,7 @@ def test_a_learned_span_that_conflicts_only_with_model_spans_is_never_dropped(sp
             assert (span.start, span.end, span.label, SOURCE_GOLD) in out, (span, rivals)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(span_sets())
 def test_a_span_gives_way_only_to_one_that_ranks_at_least_as_high(spans):
@@ -78,6 +81,7 @@ def test_a_span_gives_way_only_to_one_that_ranks_at_least_as_high(spans):
         assert winners, (span, out)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(span_sets(), st.randoms(use_true_random=False))
 def test_the_result_is_deterministic_whatever_the_input_order(spans, rnd: random.Random):
@@ -151,6 +155,7 @@ def _in_phrase(text: str, spans) -> list[list[tuple[str, str, str | None]]]:
 EXPECTED = [("belmouth", "GPE", "gold"), ("england", "GPE", "gold"), ("halvard line", "ORG", "gold")]
 
 
+@pytest.mark.slow
 def test_every_later_occurrence_shows_all_three_learned_names(taught, suggester):
     store, ids = taught
     matcher = GoldMatcher.from_store(store, "me")
@@ -166,6 +171,7 @@ def test_every_later_occurrence_shows_all_three_learned_names(taught, suggester)
     assert seen >= 3
 
 
+@pytest.mark.slow
 def test_suggest_output_file_shows_them_too(taught, tmp_path):
     store, ids = taught
     out = tmp_path / "suggested.jsonl"

@@ -84,6 +84,7 @@ def _non_overlapping(raw):
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(SPANS, st.integers(0, 70), st.integers(0, 10), st.sampled_from("ABC"))
 def test_add_span_matches_replace_overlapping(raw, start, width, label):
@@ -127,6 +128,7 @@ def test_selection_never_cuts_a_grapheme_cluster():
                 assert is_boundary(text, s) and is_boundary(text, e), (a, b, s, e)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab c.,'\n", max_size=40), st.integers(0, 45), st.integers(0, 45))
 def test_forgiving_snap_properties(text, a, b):

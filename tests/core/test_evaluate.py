@@ -93,6 +93,7 @@ def _seed_store(store: Store, seed_gold: dict) -> int:
     return doc_id
 
 
+@pytest.mark.slow
 def test_model_only_matches_direct_prediction(store: Store, suggester: Suggester, seed_gold: dict):
     doc_id = _seed_store(store, seed_gold)
     r = evaluate(store, suggester, annotator="me", use_gold=False)

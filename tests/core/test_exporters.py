@@ -324,6 +324,7 @@ def test_exporters_renew_their_pipeline_so_memory_stays_flat(monkeypatch):
     assert second.max_length == blank_nlp("en").max_length  # blank_nlp's settings
 
 
+@pytest.mark.slow
 def test_long_article_exports(store, tmp_path):
     # Longer than spaCy's default max_length (1,000,000 characters), which nlp.make_doc checks.
     text = "Hun Sen spoke. " * 70_000

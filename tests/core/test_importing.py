@@ -7,12 +7,13 @@ import os
 import sqlite3
 import tracemalloc
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
 import pytest
 
-from annotator.core.formats.importers import READERS, ImportRecord
+from annotator.core.formats.importers import IMPORT_FORMATS, ImportRecord
 from annotator.core.ops.importing import ImportReport, expand_paths, import_paths
 from annotator.core.text.model import Span, text_hash
 
@@ -173,7 +174,7 @@ def test_lone_surrogate_from_a_reader_is_one_record_error(store, tmp_path, monke
         yield ImportRecord("meta bad", {"k": "\udc00"}, line=3)
         yield ImportRecord("also fine", spans=[[0, 4, "PERSON"]], line=4)
 
-    monkeypatch.setitem(READERS, "txt", reader)
+    monkeypatch.setitem(IMPORT_FORMATS, "txt", replace(IMPORT_FORMATS["txt"], reader=reader))
     (tmp_path / "a.txt").write_text("x")
     report = import_paths(store, [tmp_path / "a.txt"], annotator="a")
     assert [(e.line, "U+D83D" in e.message or "U+DC00" in e.message) for e in report.errors] == [
@@ -243,6 +244,7 @@ def test_progress_reaches_total(store, tmp_path):
     assert len(calls) >= 3 and [d for d, _ in calls] == sorted(d for d, _ in calls)
 
 
+@pytest.mark.large
 def test_large_jsonl_streams_in_bounded_memory(store, tmp_path):
     path = tmp_path / "big.jsonl"
     body = "word " * 400  # 2 KB a document, 20 MB in all
@@ -380,7 +382,7 @@ def test_reader_failure_on_the_thread_is_reported(store, tmp_path, monkeypatch):
             yield ImportRecord(f"doc {i}", line=i + 1)
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setitem(READERS, "txt", failing_reader)
+    monkeypatch.setitem(IMPORT_FORMATS, "txt", replace(IMPORT_FORMATS["txt"], reader=failing_reader))
     (tmp_path / "disk.txt").write_text("x")
     report = import_paths(store, [tmp_path / "disk.txt"])
     assert [str(e) for e in report.errors] == [f"{tmp_path / 'disk.txt'}: cannot read: Input/output error"]

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core.text import editing
 from annotator.core.errors import SpanError
+from annotator.core.text import editing
 from annotator.core.text.model import Span
 from annotator.core.text.spans import validate_spans
 from annotator.core.text.tokens import PIECE_CHARS, blank_nlp, text_pieces, tokenize
@@ -38,6 +38,7 @@ def test_tokenize_in_pieces_gives_the_tokens_of_the_whole_text():
     assert [(t.text, t.start, t.ws) for t in tokenize(text)] == whole
 
 
+@pytest.mark.slow
 def test_lazy_token_index_snaps_like_the_full_index():
     text = _text(40_000)
     full = editing.TokenIndex(tokenize(text))
@@ -61,6 +62,7 @@ def test_token_index_is_lazy_only_for_long_texts():
         assert index.snap(a, b) == full.snap(a, b)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.integers(-2, 60), st.integers(-2, 60)), max_size=8), st.booleans())
 def test_fast_path_agrees_with_the_full_check(pairs, trim):

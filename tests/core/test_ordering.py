@@ -35,6 +35,7 @@ def test_uncertainty_is_higher_where_the_model_hesitates(suggester: Suggester) -
     assert mapped > 0.0
 
 
+@pytest.mark.slow
 def test_a_long_document_is_judged_on_its_beginning(suggester: Suggester) -> None:
     # Uncertainty is a density: a long text is scored on its first SAMPLE_CHARS characters
     # (cut at a space), so what follows them changes nothing and costs nothing.

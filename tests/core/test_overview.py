@@ -139,6 +139,7 @@ def _texts(fig) -> str:
     return " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chart", charts.CHARTS, ids=lambda c: c.key)
 def test_each_chart_renders_headless_with_title_axes_and_caption(overview, chart):
     fig = charts.figure(chart, overview)
@@ -155,6 +156,7 @@ def test_each_chart_renders_headless_with_title_axes_and_caption(overview, chart
     assert "<svg" in charts.to_svg(fig)[:200]
 
 
+@pytest.mark.slow
 def test_a_narrow_panel_stacks_a_charts_two_plots(overview):
     for chart in charts.CHARTS:
         fig = charts.draw(charts.new_figure(4.5, 6), chart, overview, narrow=True)

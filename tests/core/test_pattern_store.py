@@ -223,6 +223,7 @@ def test_evaluate_scores_the_patterns_as_part_of_the_suggestions(store):
     assert evaluate(store, None, use_patterns=False)["tp"] == without["tp"]
 
 
+@pytest.mark.slow
 def test_the_overview_and_the_report_show_each_patterns_figures(store, tmp_path):
     from annotator.core.report.overview import compute_overview
     from annotator.core.report.report import render_html

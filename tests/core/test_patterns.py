@@ -137,6 +137,7 @@ def test_spans_carry_the_pattern_source():
     assert span == Span(3, 11, "GPE") and span.source == SOURCE_PATTERN
 
 
+@pytest.mark.slow
 def test_a_long_text_is_matched_in_pieces_and_across_their_seams():
     """Pieces are cut at the last space before PIECE_CHARS: with the phrases placed at every
     distance before that point, the cut falls inside each of them at some point."""

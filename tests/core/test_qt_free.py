@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 CODE = r"""
 import builtins, importlib, pkgutil
 real_import = builtins.__import__
@@ -23,6 +25,7 @@ print(len(mods))
 """
 
 
+@pytest.mark.slow
 def test_core_and_cli_import_without_qt():
     result = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -4,7 +4,7 @@ import pytest
 
 from annotator.core.text.model import Span
 from annotator.core.team.review import (
-    accept_review, documents_with_disagreement, initial_final, next_disputed, span_agreement,
+    accept_review, documents_with_disagreement, initial_final, span_agreement,
 )
 
 TEXT = "Hun Sen met Donald Trump in Phnom Penh on Monday."
@@ -65,16 +65,11 @@ def test_documents_with_disagreement_most_disputed_first(disputed):
     assert got[0][1] == pytest.approx(36 / 58) and got[1][1] == pytest.approx(210 / 354)
 
 
-def test_next_disputed_skips_reviewed_and_wraps(disputed):
+def test_accept_review_saves_the_reviewers_version_and_its_sources(disputed):
     store, (d1, d2, d3, d4) = disputed
-    assert next_disputed(store, None) == d2
-    assert next_disputed(store, d2) == d1
-    assert next_disputed(store, d1) == d2  # wraps around
     review = accept_review(store, d2, "lead", [Span(0, 5, "ORG")], ["bob", "alice", "bob"])
     assert review.sources == ("alice", "bob") and review.reviewer == "lead"
     assert store.get_review(d2).spans == (Span(0, 5, "ORG"),)
-    assert next_disputed(store, d2) == d1
-    assert next_disputed(store, d1) is None  # d2 is reviewed now
-    assert next_disputed(store, d1, skip_reviewed=False) == d2
+    assert [d for d, _ in documents_with_disagreement(store)] == [d2, d1]  # the disagreement stays listed; the review settles the gold
     with pytest.raises(ValueError):
         accept_review(store, d1, "", [], ["alice"])

@@ -137,6 +137,7 @@ def test_real_doccano_file_round_trips(store, tmp_path, peer_data):
         again.close()
 
 
+@pytest.mark.slow
 def test_real_conll_file_round_trips(store, tmp_path, peer_data):
     first = import_paths(store, [peer_data / "wikigold.conll.txt"], annotator="wiki")
     assert first.errors == [] and first.records > 100

@@ -140,6 +140,7 @@ def test_suggestion_cache(store):
     assert store.suggested_ids("m@1") == {doc}
 
 
+@pytest.mark.slow
 def test_iter_annotations_streams_in_order(store):
     ids, added = store.add_documents([(f"doc {i}", {}) for i in range(2500)])
     assert added == 2500

@@ -9,14 +9,22 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.learning import suggest as suggest_mod
 from annotator.core.errors import AnnotatorError
-from annotator.core.text.model import Span
-from annotator.core.store import Store
+from annotator.core.learning import suggest as suggest_mod
 from annotator.core.learning.suggest import (
-    ModelError, Suggester, cached_model_spans, default_model_name, load_label_map, map_spans,
-    ner_components, parse_label_map, save_label_map, suggest_documents,
+    ModelError,
+    Suggester,
+    cached_model_spans,
+    default_model_name,
+    load_label_map,
+    map_spans,
+    ner_components,
+    parse_label_map,
+    save_label_map,
+    suggest_documents,
 )
+from annotator.core.store import Store
+from annotator.core.text.model import Span
 
 APPLE = "Apple is looking at buying U.K. startup for $1 billion"
 
@@ -49,6 +57,7 @@ def test_default_model_is_an_installed_pipeline():
     assert importlib.util.find_spec(name) is not None
 
 
+@pytest.mark.slow
 def test_known_sentence(suggester: Suggester):
     (spans,) = list(suggester.predict([APPLE]))
     found = {(APPLE[s.start:s.end], s.label) for s in spans}
@@ -67,6 +76,7 @@ def test_loads_only_ner(suggester: Suggester):
     assert suggester.nlp.pipe_names == ["ner"]
 
 
+@pytest.mark.slow
 def test_ner_only_agrees_with_the_full_pipeline_on_the_seed(suggester: Suggester, seed_text: str):
     """The documented difference: without the parser no sentence starts are set. Measured here."""
     import spacy
@@ -107,6 +117,7 @@ def _tiny_pipeline(path: Path, *, listening: bool, with_ner: bool = True) -> Pat
     return path
 
 
+@pytest.mark.slow
 def test_a_listening_ner_keeps_its_tok2vec(tmp_path: Path):
     path = _tiny_pipeline(tmp_path / "listening", listening=True)
     s = Suggester(str(path)).load()
@@ -115,6 +126,7 @@ def test_a_listening_ner_keeps_its_tok2vec(tmp_path: Path):
     assert all(0 <= sp.start < sp.end <= 27 for sp in spans)
 
 
+@pytest.mark.slow
 def test_an_independent_ner_runs_alone(tmp_path: Path):
     import spacy
 
@@ -123,6 +135,7 @@ def test_an_independent_ner_runs_alone(tmp_path: Path):
     assert Suggester(str(path)).load().nlp.pipe_names == ["ner"]
 
 
+@pytest.mark.slow
 def test_a_pipeline_without_ner_is_a_model_error(tmp_path: Path):
     path = _tiny_pipeline(tmp_path / "tagger-only", listening=False, with_ner=False)
     with pytest.raises(ModelError, match="no entity recognizer"):
@@ -151,6 +164,7 @@ def test_missing_model_is_a_clear_model_error(tmp_path: Path):
         _ = Suggester("json").model_key  # a Python package, not a spaCy pipeline
 
 
+@pytest.mark.slow
 def test_broken_model_is_a_model_error(tmp_path: Path):
     path = _tiny_pipeline(tmp_path / "broken", listening=False)
     (path / "ner" / "model").write_bytes(b"not a model")
@@ -245,6 +259,7 @@ def test_two_processes_give_the_same_spans(suggester: Suggester, seed_text: str)
     assert one == two
 
 
+@pytest.mark.slow
 def test_model_change_is_a_new_cache(store: Store, suggester: Suggester, tmp_path: Path):
     doc_id, _ = store.add_document(APPLE)
     suggest_documents(store, suggester)

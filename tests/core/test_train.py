@@ -116,6 +116,7 @@ def test_trained_models_are_recorded(store: Store) -> None:
     assert rows[1]["base"] is None
 
 
+@pytest.mark.slow
 def test_fine_tune_start_equals_base_model_when_labels_are_the_same() -> None:
     """The weight transplant is exact: with all the base's labels, predictions do not change."""
     from annotator.core.learning.train import default_base

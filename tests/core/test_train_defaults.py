@@ -30,6 +30,7 @@ def base_nlp():
     return new_pipeline(default_base())
 
 
+@pytest.mark.slow
 def test_users_style_copies_keep_entities_on_their_words(base_nlp) -> None:
     from annotator.core.learning.augment import is_cased
 
@@ -122,6 +123,7 @@ def test_early_stopping_stops_when_held_out_f1_stalls_and_keeps_the_best_weights
     assert [(e.start_char, e.end_char, e.label_) for e in nlp(docs[0].text).ents] == before
 
 
+@pytest.mark.slow
 def test_early_stopping_keeps_an_improvement() -> None:
     import spacy
 
@@ -146,6 +148,7 @@ def test_the_time_budget_ends_training() -> None:
 
 
 # ---- scores.json -------------------------------------------------------------------------
+@pytest.mark.slow
 def test_scores_json_reports_held_out_scores_and_the_recipe(store: Store, tmp_path: Path) -> None:
     for i in range(8):
         doc, _ = store.add_document(f"Yesterday Alice{i} met Bob in Paris, France.")

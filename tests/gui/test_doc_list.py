@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from annotator.core.text.model import Span
 from annotator.gui.panels.doc_list import (
-    ASSIGNED_MARK, DISPUTED_ROLE, DOC_ID_ROLE, FILTER_ASSIGNED, FILTER_DISPUTED, STATUS_ROLE, DocListModel, DocListPanel,
-    next_document, preview_of,
+    ASSIGNED_MARK,
+    DISPUTED_ROLE,
+    DOC_ID_ROLE,
+    FILTER_ASSIGNED,
+    FILTER_DISPUTED,
+    STATUS_ROLE,
+    DocListModel,
+    DocListPanel,
+    next_document,
+    preview_of,
 )
 from annotator.gui.project import Project
 
@@ -24,6 +33,7 @@ def _panel(qtbot, store, annotator="alice"):
     return model, panel
 
 
+@pytest.mark.large
 def test_hundred_thousand_documents_open_at_once_and_fetch_only_shown_rows(qtbot, store):
     n = 100_000
     store.add_documents((f"Article {i}: the council of town {i} met on Monday.", {}) for i in range(n))

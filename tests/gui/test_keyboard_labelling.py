@@ -178,6 +178,7 @@ def test_the_editor_announces_what_is_under_the_cursor(qtbot, window):
     assert said[-1] == "near belmouth, selected"
 
 
+@pytest.mark.slow
 def test_the_cursor_works_in_a_long_documents_window(qtbot, db_path: Path):
     from annotator.gui.editor import span_window
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QRect, QSettings, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QTableView, QWidget
 
-from annotator.core.text.model import SOURCE_MODEL, Span
 from annotator.core.store import Store
+from annotator.core.text.model import SOURCE_MODEL, Span
 from tests.gui.span_helpers import make_editor
 from tests.gui.window_helpers import make_project, open_window
 
@@ -46,6 +47,21 @@ def test_the_export_dialog_fits_a_1280_pixel_screen(qtbot, db_path, tmp_path, sh
         assert dialog.description.text() and shows_all_its_text(dialog.description)
     dialog.set_format("jsonl")
     assert dialog.grab().save(str(shots / "export-dialog.png"))
+
+
+def test_the_export_dialog_offers_the_command_lines_answers_and_its_checks(qtbot, db_path, tmp_path):
+    from annotator.core.formats.exporters.options import EXPORT_ANSWERS
+    from annotator.gui.dialogs.export_dialog import WHAT_MINE, ExportDialog
+
+    make_project(db_path)
+    dialog = ExportDialog(db_path, "alice", QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(dialog)
+    assert [dialog.answer.itemText(i) for i in range(dialog.answer.count())] == list(EXPORT_ANSWERS)
+    dialog.set_format("spacy")
+    assert dialog.options() == {"annotator": None, "answer": "accept", "reviewed": False, "gold": True}
+    dialog.set_what(WHAT_MINE)
+    dialog.answer.setCurrentText("draft")
+    assert dialog.options() == {"annotator": "alice", "answer": "draft", "reviewed": False, "gold": False}
 
 
 # ---- span tags at the right edge ------------------------------------------------------------------
@@ -130,6 +146,7 @@ def test_the_hub_dialog_keeps_its_fields_usable_while_it_shows_an_error(qtbot, d
 
 
 # ---- the review window ----------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_review_windows_headers_and_tables_are_not_truncated(qtbot, tmp_path, shots: Path):
     from annotator.gui.project import Project
     from annotator.gui.review.review_view import ReviewView
@@ -212,6 +229,7 @@ def test_a_finished_tasks_indicator_goes_away_and_comes_back_with_new_work(qtbot
     assert task.isVisible()
 
 
+@pytest.mark.slow
 def test_the_pre_annotated_indicator_goes_away_after_the_work_ends(qtbot, db_path, shots: Path):
     from annotator.gui import status as status_module
 

@@ -54,6 +54,7 @@ def test_a_decision_carries_active_seconds_and_the_suggestions_shown_at_opening(
     assert second.suggested == () and suggestion_rows == 1  # nothing suggested: no row
 
 
+@pytest.mark.slow
 def test_overview_panel_is_live_and_costs_nothing_while_hidden(qtbot, tmp_path):
     db = build(tmp_path / "known.db")
     w = open_window(qtbot, db)
@@ -90,6 +91,7 @@ def test_overview_panel_is_live_and_costs_nothing_while_hidden(qtbot, tmp_path):
                     timeout=60_000)
 
 
+@pytest.mark.slow
 def test_save_report_from_the_panel(qtbot, tmp_path):
     w = open_window(qtbot, build(tmp_path / "known.db"))
     panel = w.findChild(OverviewPanel)
@@ -100,6 +102,7 @@ def test_save_report_from_the_panel(qtbot, tmp_path):
     assert out.read_text(encoding="utf-8").count("<svg") == 6
 
 
+@pytest.mark.slow
 def test_learning_curve_from_the_window_is_recorded_and_drawn(qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 

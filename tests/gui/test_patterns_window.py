@@ -115,6 +115,7 @@ def test_remove_flagged_in_one_click_and_the_rule_is_saved(qtbot, db_path):
     dialog.grab().save(str(db_path.parent / "patterns-dialog.png"))
 
 
+@pytest.mark.slow
 def test_the_overview_shows_each_patterns_precision(qtbot, db_path):
     ids = with_patterns(db_path, Pattern("GPE", "march"))
     with Store(db_path) as store:

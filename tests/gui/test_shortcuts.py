@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from annotator.gui.keymap import EDITOR_ACTIONS, keymap
@@ -75,6 +76,7 @@ def test_a_clash_is_refused_naming_the_other_action(qtbot, db_path: Path, fresh_
     assert w.editor.active_label() == "PERSON"
 
 
+@pytest.mark.slow
 def test_keys_come_back_in_a_new_window_and_reset_restores_them(qtbot, db_path: Path, fresh_prefs):  # noqa: F811
     make_project(db_path)
     w = open_window(qtbot, db_path)

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
@@ -55,6 +56,7 @@ def test_smoke_on_an_empty_project_fails(tmp_path):
     assert result.output.strip() == f"smoke: FAILED: the project {db} has no document to show"
 
 
+@pytest.mark.slow
 def test_smoke_fails_when_the_model_does_not_load(tmp_path):
     db = tmp_path / "p.db"
     with Store(db) as store:
@@ -65,6 +67,7 @@ def test_smoke_fails_when_the_model_does_not_load(tmp_path):
     assert "gone" in result.output
 
 
+@pytest.mark.slow
 def test_smoke_on_a_first_start_seeds_the_default_project_and_runs_the_model(tmp_path):
     """As a packager runs it: a new user (empty data and config folders), no name given, the
     real default model loaded in its child process."""

@@ -15,7 +15,13 @@ from annotator.core.text.model import SOURCE_GOLD, SOURCE_MODEL, Span
 from annotator.core.text.tokens import tokenize
 from annotator.gui.editor.offsets import utf16_len
 from tests.gui.span_helpers import (
-    click, double_click, drag, empty_point, make_editor, select_and_release, u16,
+    click,
+    double_click,
+    drag,
+    empty_point,
+    make_editor,
+    select_and_release,
+    u16,
 )
 
 ASTRAL = "👩‍👩‍👧 visited 𝔘𝔫𝔦𝔬𝔫 😀 in Paris"
@@ -375,8 +381,8 @@ def test_plain_keys_reach_window_shortcuts(qtbot):
     window = QWidget()
     qtbot.addWidget(window)
     layout = QVBoxLayout(window)
-    from annotator.gui.editor.span_editor import SpanEditor
     from annotator.core.store import default_labels
+    from annotator.gui.editor.span_editor import SpanEditor
 
     editor = SpanEditor(window)
     editor.set_labels(default_labels())
@@ -470,6 +476,7 @@ def test_window_undo_shortcut_fires_from_the_text(qtbot):
 @given(st.lists(st.tuples(st.integers(0, 30), st.sampled_from(["A", "B"]), st.sampled_from([None, "model"])),
                 max_size=10, unique_by=lambda t: t[0]),
        st.integers(0, 12), st.integers(0, 3), st.data())
+@pytest.mark.slow
 def test_changed_finds_exactly_the_differences(raw, cut, drop, data):
     """The head/tail identity shortcut gives the same answer as a plain set difference."""
     from annotator.core.text.editing import diff_spans as _changed  # moved to the core: drafts use it too

@@ -31,6 +31,7 @@ def big(qtbot, request):
     return editor, text, list(spans)
 
 
+@pytest.mark.large
 def test_opens_with_a_window_and_tags(qtbot, big):
     editor, text, spans = big
     w = editor.offsets()
@@ -45,6 +46,7 @@ def test_opens_with_a_window_and_tags(qtbot, big):
     assert editor.spans() == spans
 
 
+@pytest.mark.large
 def test_scrolling_moves_the_window_and_keeps_the_top_line(qtbot, big):
     editor, text, spans = big
     inner = editor.text_edit().verticalScrollBar()

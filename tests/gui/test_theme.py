@@ -39,6 +39,7 @@ def _pixel(widget, x: float, y: float) -> QColor:
     return QColor(image.pixel(QPoint(round(x * ratio), round(y * ratio))))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("choice", [c for c, _ in CHOICES])
 def test_each_theme_colours_the_window_and_is_photographed(qtbot, db_path: Path, shots: Path, choice: str,
                                                            fresh_prefs):  # noqa: F811
@@ -68,6 +69,7 @@ def test_each_theme_colours_the_window_and_is_photographed(qtbot, db_path: Path,
     assert corner == QColor(theme.editor)  # the article's background is the theme's
 
 
+@pytest.mark.slow
 def test_the_review_and_its_editors_follow_the_theme(qtbot, tmp_path: Path, shots: Path, fresh_prefs):  # noqa: F811
     from annotator.core.store import Store
     from annotator.gui.project import Project
@@ -93,6 +95,7 @@ def test_the_review_and_its_editors_follow_the_theme(qtbot, tmp_path: Path, shot
         assert editor.text_edit().font().pointSizeF() == pytest.approx(20.0)
 
 
+@pytest.mark.slow
 def test_text_size_keys_change_editor_and_tags_and_are_remembered(qtbot, db_path: Path, shots: Path,
                                                                   fresh_prefs):  # noqa: F811
     make_project(db_path, [TEXT])
@@ -117,6 +120,7 @@ def test_text_size_keys_change_editor_and_tags_and_are_remembered(qtbot, db_path
     assert w2.editor.spans() == [] and w2.editor.active_label() == "PERSON"  # Ctrl+0 is not label key 0
 
 
+@pytest.mark.slow
 def test_the_long_document_editor_follows_the_text_size(qtbot, fresh_prefs):  # noqa: F811
     editor = make_editor(qtbot, 900, 500)
     text = "\n".join(" ".join(f"w{i}x{j}" for j in range(14)) for i in range(8000))

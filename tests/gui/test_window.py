@@ -8,12 +8,18 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from annotator.core.text.model import Span
 from annotator.core.store import Store
-from annotator.gui.dialogs import dialogs
+from annotator.core.text.model import Span
 from annotator.gui import file_actions
+from annotator.gui.dialogs import dialogs
 from tests.gui.window_helpers import (
-    ARTICLES, click_span, drag, key, make_project, open_window, reactivate,
+    ARTICLES,
+    click_span,
+    drag,
+    key,
+    make_project,
+    open_window,
+    reactivate,
 )
 
 K = Qt.Key
@@ -237,6 +243,7 @@ def test_opening_a_file_that_is_not_a_project_says_so(qtbot, project, tmp_path):
     boxes[0].close()
 
 
+@pytest.mark.slow
 def test_switching_project_and_title(qtbot, project, tmp_path):
     db_path, _ = project
     w = open_window(qtbot, db_path)

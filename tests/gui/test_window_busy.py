@@ -4,7 +4,6 @@ freezes the window and never loses an edit or a decision: they wait and are save
 from __future__ import annotations
 
 import sqlite3
-import time
 
 from PySide6.QtCore import Qt
 
@@ -24,12 +23,12 @@ def test_edits_and_accept_wait_for_a_busy_file_without_freezing(qtbot, db_path):
     assert w.current_id == ids[0]
     blocker = _hold_write_lock(db_path)
     try:
-        started = time.perf_counter()
+        # The GUI thread's store gives up on a held lock after 50 ms (then keeps the write and
+        # retries): a setting, checked here, rather than a time measured on a busy machine.
+        assert w.project.store.conn.execute("PRAGMA busy_timeout").fetchone()[0] <= 50
         span = w.editor.create_span_from_selection(0, 8)
         assert span is not None
         key(qtbot, w, Qt.Key.Key_A)
-        took = time.perf_counter() - started
-        assert took < 1.0, f"the GUI thread waited {took:.2f}s on another process's lock"
         # Nothing is on disk yet; the window stays on the document it is saving.
         assert w.project.waiting_decision is not None and w.current_id == ids[0]
         assert w.editor.is_read_only()

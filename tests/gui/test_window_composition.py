@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import re
 
-from annotator.core.text.model import SOURCE_GOLD, Span
+import pytest
+
 from annotator.core.project import ensure_seeded
 from annotator.core.store import Store
+from annotator.core.text.model import SOURCE_GOLD, Span
 from tests.gui.window_helpers import open_window
 
 PHRASE = "belmouth england halvard line"
 
 
+@pytest.mark.slow
 def test_the_second_sample_shows_all_three_learned_names(qtbot, db_path):
     with Store(db_path) as store:
         ensure_seeded(store)

@@ -5,9 +5,11 @@ choice is saved in the project and comes back when it opens."""
 
 from __future__ import annotations
 
-from annotator.core.text.model import Span
+import pytest
+
 from annotator.core.learning.ordering import ORDER_DISPUTED, ORDER_IMPORTED, ORDER_UNCERTAINTY, document_order
 from annotator.core.store import Store
+from annotator.core.text.model import Span
 from annotator.gui.panels.doc_order import SETTING_ORDER
 from tests.gui.window_helpers import open_window
 
@@ -78,6 +80,7 @@ def test_most_uncertain_first_without_a_model_says_so_and_keeps_imported_order(q
     assert rows(w) == ids
 
 
+@pytest.mark.slow
 def test_most_uncertain_first_scores_with_the_model_in_the_background(qtbot, tmp_path):
     db = tmp_path / "p.db"
     with Store(db) as store:

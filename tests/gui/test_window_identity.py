@@ -25,6 +25,7 @@ def two_projects(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
     return lee, default
 
 
+@pytest.mark.slow
 def test_gui_annotator_names_one_project_only(qtbot, two_projects):
     lee, default = two_projects
     identity.set_first_run_name("dana")
@@ -74,6 +75,7 @@ def shown(qtbot, window):
     return window
 
 
+@pytest.mark.slow
 def test_cancelled_first_run_dialog_opens_as_the_user_and_says_so(qtbot, tmp_path, monkeypatch):
     from annotator.gui.app import open_window as open_app_window
 

@@ -55,6 +55,7 @@ def _open_with_ticks(qtbot, window, doc_id):
     return ticks
 
 
+@pytest.mark.large
 def test_the_event_loop_keeps_turning_while_a_5_mb_document_opens(qtbot, big_project, shots):
     db_path, ids = big_project
     w = open_window(qtbot, db_path)
@@ -78,6 +79,7 @@ def test_the_event_loop_keeps_turning_while_a_5_mb_document_opens(qtbot, big_pro
     assert w.grab().save(str(shots / "window-5mb.png"))
 
 
+@pytest.mark.large
 def test_edits_of_a_5_mb_document_are_saved_as_small_edits(qtbot, big_project):
     db_path, ids = big_project
     w = open_window(qtbot, db_path)

@@ -12,6 +12,7 @@ from tests.gui.window_helpers import drag, key, make_project, open_window
 
 
 
+@pytest.mark.slow
 def test_launch_on_seeded_project_shows_model_suggestions(qtbot, db_path, shots):
     pytest.importorskip("annotator.core.ops.importing")
     from annotator.core.project import open_project
@@ -39,6 +40,7 @@ def test_launch_on_seeded_project_shows_model_suggestions(qtbot, db_path, shots)
     assert w.grab().save(str(shots / "window.png"))
 
 
+@pytest.mark.slow
 def test_suggestions_never_replace_an_edit_made_while_the_model_loads(qtbot, db_path):
     text = "Emmanuel Macron met Angela Merkel in Berlin on Monday."
     ids = make_project(db_path, [text, "Apple opened a new office in London."])
@@ -79,6 +81,7 @@ def test_accepted_gold_teaches_the_matcher_at_once(qtbot, db_path):
     assert w.editor.spans()[0].source == SOURCE_GOLD
 
 
+@pytest.mark.slow
 def test_window_stays_responsive_while_everything_loads_and_preannotates(qtbot, db_path, seed_text):
     """The whole window as a person starts it on 200 articles: first paint, spaCy's tokenizer
     and the gold matcher loading in threads, the model loading and pre-annotating in the
@@ -105,11 +108,12 @@ def test_window_stays_responsive_while_everything_loads_and_preannotates(qtbot, 
     longest = max(gaps)
     print(f"\nwindow on 200 articles: longest event-loop stall {longest} ms over {len(gaps)} ticks")
     assert w.origin == "suggestions"
-    # The loop keeps turning: no freeze (a model load on this thread would stall for seconds).
-    # The figure itself, on a quiet machine, is measured by benchmarks/bench_window.py.
-    assert longest < 1000, f"the GUI thread stalled {longest} ms"
+    # The loop keeps turning: a count of its ticks, not a time (a model load on this thread
+    # would leave a handful). The stall figure, on a quiet machine: benchmarks/bench_window.py.
+    assert len(gaps) > 50, gaps
 
 
+@pytest.mark.slow
 def test_choosing_a_model_later_and_stopping_preannotation(qtbot, db_path):
     text = "Apple opened a new office in London, said Tim Cook."
     ids = make_project(db_path, [text])

@@ -4,8 +4,6 @@ moving on), and the review's majority pre-accept and agreement click-through."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 
@@ -17,9 +15,6 @@ from annotator.gui.panels.doc_list import FILTER_NOTES, NOTES_MARK
 from annotator.gui.review.review_view import ReviewView
 from tests.gui.window_helpers import ARTICLES, key, make_project, open_window
 
-SHOTS = Path("/work/shots")
-
-
 @pytest.fixture
 def db(tmp_path):
     path = tmp_path / "p.db"
@@ -27,7 +22,8 @@ def db(tmp_path):
     return path
 
 
-def test_guidelines_beside_the_text_and_in_the_tooltips(qtbot, db):
+@pytest.mark.slow
+def test_guidelines_beside_the_text_and_in_the_tooltips(qtbot, db, shots):
     with Store(db) as s:
         set_guidelines(s, "# Names\n\nLabel the **whole** name; <b>no</b> titles.", "lead")
         describe_label(s, "GPE", "Countries, cities, states.", "lead", ["Berlin", "<Tokyo>"])
@@ -55,10 +51,9 @@ def test_guidelines_beside_the_text_and_in_the_tooltips(qtbot, db):
     big.text.setPlainText("x" * 102_401)
     assert not big.save() and big.isVisible()  # refused with its one-line reason, nothing saved
     big.reject()
-    if SHOTS.is_dir():
-        w.resize(1400, 800)
-        qtbot.wait(100)
-        w.grab().save(str(SHOTS / "teamq-guidelines.png"))
+    w.resize(1400, 800)
+    qtbot.wait(100)
+    w.grab().save(str(shots / "teamq-guidelines.png"))
     with Store(db) as s:
         assert s.get_guideline("").text == "# Names\n\nWhole names, titles too."
         assert s.get_guideline("ORG").examples == ("Apple", "Toyota")
@@ -68,7 +63,7 @@ def test_guidelines_beside_the_text_and_in_the_tooltips(qtbot, db):
     assert "Only reviewers change the guidelines" in w.team.guidelines.who.text()
 
 
-def test_notes_beside_the_text_marked_and_filtered(qtbot, db):
+def test_notes_beside_the_text_marked_and_filtered(qtbot, db, shots):
     with Store(db) as s:
         bobs = add_note(s, 2, "bob", "is this the London office or the HQ?")
     w = open_window(qtbot, db)
@@ -88,11 +83,10 @@ def test_notes_beside_the_text_marked_and_filtered(qtbot, db):
     assert not panel.save_button.isEnabled() and not panel.delete_button.isEnabled()  # bob's note
     w.doc_panel.filter.setCurrentIndex(w.doc_panel.filter.findData(FILTER_NOTES))
     assert w.doc_model.ids() == [1, 2]
-    if SHOTS.is_dir():
-        w.team.notes_dock.show()
-        w.resize(1400, 800)
-        qtbot.wait(100)
-        w.grab().save(str(SHOTS / "teamq-notes.png"))
+    w.team.notes_dock.show()
+    w.resize(1400, 800)
+    qtbot.wait(100)
+    w.grab().save(str(shots / "teamq-notes.png"))
     w.open_document(1)
     panel.list.setCurrentRow(0)
     assert panel.box.toPlainText() == "is Berlin the GPE here? 🇩🇪" and panel.delete_button.isEnabled()
@@ -154,7 +148,8 @@ def three(tmp_path):
     return path
 
 
-def test_review_offers_the_majority_and_agreement_cells_open_documents(qtbot, three):
+@pytest.mark.slow
+def test_review_offers_the_majority_and_agreement_cells_open_documents(qtbot, three, shots):
     from annotator.gui.project import Project
 
     project = Project(three, "lead")
@@ -190,9 +185,8 @@ def test_review_offers_the_majority_and_agreement_cells_open_documents(qtbot, th
     gpe = labels.index("   GPE", row)
     table.cellClicked.emit(gpe, 1)
     assert [docs.item(i).data(Qt.ItemDataRole.UserRole) for i in range(docs.count())] == [2, 1]
-    if SHOTS.is_dir():
-        qtbot.wait(200)
-        widget.grab().save(str(SHOTS / "teamq-review-agreement.png"))
+    qtbot.wait(200)
+    widget.grab().save(str(shots / "teamq-review-agreement.png"))
     assert widget.accept_unanimous(majority=True) == 1
     assert project.store.get_review(1).method == "majority" and project.store.get_review(2) is None
     assert "1 by majority; 1 disputed document left" in widget.status.text()

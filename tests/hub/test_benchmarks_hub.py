@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import orjson
+import pytest
 
 from tests.hub.pgserver import find_bindir
 
@@ -21,6 +22,7 @@ def _run(*args: str) -> dict:
     return {f["name"]: f for f in orjson.loads(line[len("RESULT "):])["figures"]}
 
 
+@pytest.mark.slow
 def test_hub_benchmarks_smoke(pg_server):  # pg_server: skipped or failed like the other hub tests
     assert find_bindir() is not None
     sync = _run("benchmarks/bench_hub_sync.py", "--annotators", "2", "--decisions", "10", "--every", "5")

@@ -5,12 +5,13 @@ an older schema keeps them waiting until `hub init` upgrades it."""
 from __future__ import annotations
 
 import orjson
+import pytest
 
 from annotator.core.hub.roles import init_hub
 from annotator.core.hub.schema import DECISION_TIMES_VERSION, SCHEMA_VERSION
 from annotator.core.hub.sync import sync
-from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
+from annotator.core.text.model import Span, text_hash
 from tests.cli.helpers import run
 from tests.hub.conftest import older_hub
 
@@ -26,6 +27,7 @@ def alice_decides(store: Store) -> None:
     store.save_timed_decision(2, "alice", "reject", [], seconds=30.0, timestamp=1100.0)
 
 
+@pytest.mark.slow
 def test_alices_records_reach_bobs_stats_once(hub, make_project):
     alice, bob = hub.add("alice"), hub.add("bob")
     with Store(make_project("alice", TEXTS)) as a:
@@ -72,6 +74,7 @@ def test_alices_records_reach_bobs_stats_once(hub, make_project):
     assert point["sources"] == {"learned": {"kept": 0, "suggested": 1}, "model": {"kept": 1, "suggested": 1}}
 
 
+@pytest.mark.slow
 def test_a_document_already_on_the_hub_brings_its_records(hub, make_project):
     alice, bob = hub.add("alice"), hub.add("bob")
     with Store(make_project("alice", TEXTS)) as a:
@@ -87,6 +90,7 @@ def test_a_document_already_on_the_hub_brings_its_records(hub, make_project):
         assert record.document_id == b.document_by_hash(text_hash(TEXTS[0])).id and record.seconds == 12.0
 
 
+@pytest.mark.slow
 def test_bobs_own_records_go_up_and_a_second_project_of_alice_gets_hers(hub, make_project):
     alice, bob = hub.add("alice"), hub.add("bob")
     with Store(make_project("bob", TEXTS)) as b:
@@ -105,6 +109,7 @@ def test_bobs_own_records_go_up_and_a_second_project_of_alice_gets_hers(hub, mak
         assert sync(laptop, alice, pull_all=True, batch=0).moved == 0
 
 
+@pytest.mark.slow
 def test_an_older_hub_keeps_them_waiting_until_hub_init(hub, make_project):
     """A hub made by the release before decision records (its schema as then): everything
     else syncs, the records wait; once the admin runs `hub init` they go up, each once."""

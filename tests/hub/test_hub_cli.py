@@ -18,6 +18,7 @@ from tests.cli.helpers import run
 from tests.hub.conftest import new_hub
 
 
+@pytest.mark.slow
 def test_init_add_annotator_status_and_sync(pg_server, make_project, tmp_path):
     db = "cli_hub"
     admin_url = pg_server.create_database(db)

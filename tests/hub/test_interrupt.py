@@ -46,6 +46,7 @@ def check_whole(hub, path: Path, annotator: str = "alice") -> None:
         assert again.moved == 0, again.to_dict()
 
 
+@pytest.mark.slow
 def test_sync_killed_with_sigkill_mid_transaction(hub, make_project):
     alice = hub.add("alice")
     path = filled(make_project, "alice")
@@ -74,6 +75,7 @@ def test_sync_killed_with_sigkill_mid_transaction(hub, make_project):
     check_whole(hub, path)
 
 
+@pytest.mark.slow
 def test_server_stopped_mid_sync(hub, make_project, pg_server):
     alice = hub.add("alice")
     path = filled(make_project, "alice")
@@ -88,6 +90,7 @@ def test_server_stopped_mid_sync(hub, make_project, pg_server):
     check_whole(hub, path)
 
 
+@pytest.mark.slow
 def test_connection_cut_by_the_server_mid_pull(hub, make_project):
     alice, bob = hub.add("alice"), hub.add("bob")
     with Store(filled(make_project, "alice")) as s:

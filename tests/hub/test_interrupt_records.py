@@ -54,6 +54,7 @@ def check_whole(hub, path: Path) -> None:
         assert again.moved == 0, again.to_dict()
 
 
+@pytest.mark.slow
 def test_killed_inside_the_push_of_records(hub, make_project):
     alice = hub.add("alice")
     path = make_project("alice", texts())
@@ -87,6 +88,7 @@ def test_killed_inside_the_push_of_records(hub, make_project):
     check_whole(hub, path)
 
 
+@pytest.mark.slow
 def test_server_stopped_between_chunks_of_records(hub, make_project, pg_server):
     alice = hub.add("alice")
     path = make_project("alice", texts())
@@ -101,6 +103,7 @@ def test_server_stopped_between_chunks_of_records(hub, make_project, pg_server):
     check_whole(hub, path)
 
 
+@pytest.mark.slow
 def test_connection_cut_while_pulling_records(hub, make_project):
     alice, bob = hub.add("alice"), hub.add("bob")
     path = make_project("alice", texts())

@@ -9,15 +9,16 @@ import math
 from pathlib import Path
 
 import orjson
+import pytest
 
-from annotator.core.team import identity
-from annotator.core.team.notes import add_note
 from annotator.core.hub.connection import connect
 from annotator.core.hub.routing import set_settings
 from annotator.core.hub.sync import sync
-from annotator.core.text.model import Span, text_hash
 from annotator.core.project import SETTING_SAMPLES, open_project
 from annotator.core.store import Store
+from annotator.core.team import identity
+from annotator.core.team.notes import add_note
+from annotator.core.text.model import Span, text_hash
 from tests.cli.helpers import run
 
 TEXTS = [f"Ana Ruiz flew to Lima on day {i}." for i in range(12)]
@@ -62,6 +63,7 @@ def test_new_makes_an_empty_project_that_joins(hub, make_project, tmp_path: Path
     assert orjson.loads(got.output)["assigned"] == 1  # a fair share: lead and lee are on the hub
 
 
+@pytest.mark.slow
 def test_bundled_samples_never_reach_the_hub(hub, tmp_path: Path, monkeypatch):
     default = tmp_path / "default.db"
     monkeypatch.setenv("ANNOTATOR_DB", str(default))
@@ -100,6 +102,7 @@ def test_a_project_seeded_before_the_mark_still_keeps_its_samples(hub, tmp_path:
     assert hub.count("SELECT count(*) FROM hub.documents") == 0
 
 
+@pytest.mark.slow
 def test_a_sync_takes_a_fair_share_of_the_queue(hub, make_project):
     _settings(hub, overlap_share=0.0)
     _lead_pushes(hub, make_project)
@@ -114,6 +117,7 @@ def test_a_sync_takes_a_fair_share_of_the_queue(hub, make_project):
         assert len({*d.hub_assigned_ids()}) == 3
 
 
+@pytest.mark.slow
 def test_fair_share_of_a_two_person_team(hub, make_project):
     _settings(hub, overlap_share=0.0)
     with Store(make_project("dana", TEXTS)) as d, Store(make_project("lee")) as e:
@@ -138,6 +142,7 @@ def test_hub_settings_prints_the_timeout_in_minutes(hub):
                                                       "--assignment-timeout", "1.5").output
 
 
+@pytest.mark.slow
 def test_a_reviewers_own_reviews_are_pushed_and_reported(hub, make_project, tmp_path: Path):
     """Two people on one hub: lee labels, dana labels and reviews with the command line only."""
     _settings(hub, overlap_share=1.0)  # every article needs both

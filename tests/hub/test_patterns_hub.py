@@ -22,6 +22,7 @@ def patterns(store: Store) -> list[tuple[str, str]]:
     return sorted((p.label, p.text()) for p in store.patterns())
 
 
+@pytest.mark.slow
 def test_a_reviewers_patterns_and_removals_reach_the_annotators(hub, make_project):
     carol, bob = hub.add("carol", reviewer=True), hub.add("bob")
     with Store(make_project("carol", TEXTS)) as c, Store(make_project("bob", TEXTS)) as b:
@@ -41,6 +42,7 @@ def test_a_reviewers_patterns_and_removals_reach_the_annotators(hub, make_projec
     assert hub.count("SELECT count(*) FROM hub.patterns WHERE removed AND author = 'carol'") == 1
 
 
+@pytest.mark.slow
 def test_an_annotators_own_changes_stay_local_and_are_counted(hub, make_project):
     carol, bob = hub.add("carol", reviewer=True), hub.add("bob")
     with Store(make_project("bob", TEXTS)) as b:
@@ -82,6 +84,7 @@ BOB_REFUSED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("what", sorted(BOB_REFUSED))
 def test_an_annotator_reads_patterns_and_postgresql_refuses_any_change(team, what):
     before = team.count("SELECT count(*) FROM hub.patterns WHERE NOT removed")
@@ -92,6 +95,7 @@ def test_an_annotator_reads_patterns_and_postgresql_refuses_any_change(team, wha
     assert team.count("SELECT count(*) FROM hub.patterns WHERE NOT removed") == before == 1
 
 
+@pytest.mark.slow
 def test_a_reviewer_changes_only_as_herself_and_within_the_checks(team):
     with psycopg.connect(team.url("carol"), autocommit=True) as conn:
         with pytest.raises(errors.InsufficientPrivilege):  # author is who writes
@@ -107,6 +111,7 @@ def test_a_reviewer_changes_only_as_herself_and_within_the_checks(team):
     assert team.count("SELECT count(*) FROM hub.patterns") == 2
 
 
+@pytest.mark.slow
 def test_a_bad_row_on_the_hub_is_not_applied(team, make_project):
     """A row the admin (or a damaged hub) wrote with a key that is not its content."""
     with team.admin() as conn:
@@ -119,6 +124,7 @@ def test_a_bad_row_on_the_hub_is_not_applied(team, make_project):
         assert patterns(b) == [("GPE", "belmouth")]
 
 
+@pytest.mark.slow
 def test_an_older_hub_keeps_pattern_changes_waiting_until_hub_init(hub, make_project):
     with hub.admin() as conn:
         older_hub(conn, PATTERNS_VERSION)  # later migrations (notes, guidelines...) go too
@@ -134,6 +140,7 @@ def test_an_older_hub_keeps_pattern_changes_waiting_until_hub_init(hub, make_pro
     assert hub.count("SELECT count(*) FROM hub.patterns") == 1
 
 
+@pytest.mark.slow
 def test_the_admin_may_change_patterns_and_an_annotator_may_not(team):
     from annotator.core.hub.hub_store import HubStore
     from annotator.core.hub.patterns import may_change

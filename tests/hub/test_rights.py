@@ -8,8 +8,8 @@ import pytest
 from psycopg import errors
 
 from annotator.core.hub.sync import sync
-from annotator.core.text.model import Span
 from annotator.core.store import Store
+from annotator.core.text.model import Span
 from tests.hub.conftest import new_hub, project_maker
 
 TEXT = "Alice Smith met Bob Jones in Paris."
@@ -94,6 +94,7 @@ BOB_REFUSED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("what", sorted(BOB_REFUSED))
 def test_bob_is_refused_by_the_server(shared_team, what):
     before = snapshot(shared_team)
@@ -115,6 +116,7 @@ def test_bob_cannot_even_see_alices_decisions_to_update_or_lock_them(shared_team
     assert snapshot(shared_team) == before
 
 
+@pytest.mark.slow
 def test_a_member_cannot_write_as_the_group_role(team):
     before = snapshot(team)
     group = f"{team.db}_annotators"
@@ -125,6 +127,7 @@ def test_a_member_cannot_write_as_the_group_role(team):
     assert snapshot(team) == before
 
 
+@pytest.mark.slow
 def test_a_reviewer_reviews_only_as_herself(team):
     before = snapshot(team)
     with psycopg.connect(team.url("carol"), autocommit=True) as conn:
@@ -139,6 +142,7 @@ def test_a_reviewer_reviews_only_as_herself(team):
     assert len(after["review_history"]) == len(before["review_history"]) + 1
 
 
+@pytest.mark.slow
 def test_bob_reads_everything_and_writes_his_own(team):
     with psycopg.connect(team.url("bob"), autocommit=True) as conn:
         for table in TABLES:
@@ -162,6 +166,7 @@ def test_bob_reads_everything_and_writes_his_own(team):
     assert team.count("SELECT count(*) FROM hub.decision_times WHERE annotator = 'bob' AND seconds = 4.5") == 1
 
 
+@pytest.mark.slow
 def test_sync_never_pushes_a_decision_under_another_name(team, make_project):
     """Bob's project holds a version by alice (merged from her file): it stays local."""
     with Store(make_project("bob", [TEXT])) as s:

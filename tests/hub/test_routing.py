@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from annotator.core.hub.connection import connect
 from annotator.core.hub.routing import hub_status, is_overlap, set_settings
 from annotator.core.hub.sync import sync
-from annotator.core.text.model import text_hash
 from annotator.core.store import Store
+from annotator.core.text.model import text_hash
 
 TEXTS = [f"Document number {i} about Paris and Berlin." for i in range(10)]
 
@@ -27,6 +29,7 @@ def _held(store: Store) -> set[str]:
     return {store.get_document(i).text for i in store.hub_assigned_ids()}
 
 
+@pytest.mark.slow
 def test_batches_are_disjoint_and_done_documents_leave_the_queue(hub, make_project):
     _settings(hub, overlap_share=0.0)
     alice, bob = hub.add("alice"), hub.add("bob")
@@ -54,6 +57,7 @@ def test_batches_are_disjoint_and_done_documents_leave_the_queue(hub, make_proje
         assert a.get_document(skipped).text in _held(b)
 
 
+@pytest.mark.slow
 def test_overlap_documents_go_to_two_annotators(hub, make_project):
     _settings(hub, overlap_share=0.3)
     alice, bob = hub.add("alice"), hub.add("bob")
@@ -84,6 +88,7 @@ def test_settings_recompute_needs(hub, make_project):
     assert hub.count("SELECT count(*) FROM hub.documents WHERE needs = 3") == 10
 
 
+@pytest.mark.slow
 def test_expired_assignments_return_to_the_queue(hub, make_project):
     _settings(hub, overlap_share=0.0, assignment_timeout_s=1.0)
     alice, bob = hub.add("alice"), hub.add("bob")

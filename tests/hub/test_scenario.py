@@ -40,6 +40,7 @@ def label_all(store: Store, who: str, spans: list[Span]) -> int:
     return len(ids)
 
 
+@pytest.mark.slow
 def test_team_through_a_real_hub(hub, make_project, pg_server):
     with connect(hub.admin_url) as conn:
         set_settings(conn, overlap_share=SHARE)

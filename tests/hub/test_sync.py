@@ -8,14 +8,15 @@ import psycopg
 import pytest
 
 from annotator.core.hub.sync import sync
-from annotator.core.text.model import Span
 from annotator.core.store import Store
+from annotator.core.text.model import Span
 
 TEXTS = ["Alice Smith met Bob Jones in Paris.", "Acme Corp hired Carol in Berlin.",
          "Nothing to see here.", "Dave flew to Rome on Monday."]
 PER = [Span(0, 11, "PERSON")]
 
 
+@pytest.mark.slow
 def test_push_pull_and_twice_moves_nothing(hub, make_project):
     alice, bob = hub.add("alice"), hub.add("bob")
     with Store(make_project("alice", TEXTS)) as a:
@@ -35,6 +36,7 @@ def test_push_pull_and_twice_moves_nothing(hub, make_project):
     assert hub.count("SELECT count(*) FROM hub.documents") == 4
 
 
+@pytest.mark.slow
 def test_newer_wins_older_goes_to_history_on_both_sides(hub, make_project):
     alice, bob = hub.add("alice"), hub.add("bob")
     with Store(make_project("alice", TEXTS[:1])) as a:
@@ -97,6 +99,7 @@ def test_odd_texts_round_trip_and_a_legacy_nul_text_stays_local(hub, make_projec
         assert sorted(d.text for d in b.iter_documents()) == sorted(odd)
 
 
+@pytest.mark.slow
 def test_labels_and_reviews_travel(hub, make_project):
     alice, carol, bob = hub.add("alice"), hub.add("carol", reviewer=True), hub.add("bob")
     with Store(make_project("alice", TEXTS[:1])) as a:

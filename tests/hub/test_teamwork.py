@@ -76,6 +76,7 @@ REFUSED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who,what", sorted((w, x) for w, cases in REFUSED.items() for x in cases))
 def test_the_server_refuses(shared_team, who, what):
     hub, _urls = shared_team
@@ -127,6 +128,7 @@ def test_check_constraints_hold_even_for_the_admin(shared_team):
     assert snapshot(hub) == before
 
 
+@pytest.mark.slow
 def test_notes_guidelines_and_majority_reviews_travel(team, make_project):
     hub, urls = team
     with Store(make_project("bob", [TEXT])) as bob:
@@ -165,6 +167,7 @@ def test_notes_guidelines_and_majority_reviews_travel(team, make_project):
         assert bob.get_review(1).method == "majority"
 
 
+@pytest.mark.slow
 def test_an_undone_decision_is_a_new_version_on_the_hub(team, make_project):
     hub, urls = team
     with Store(make_project("alice3", [TEXT])) as alice:
@@ -185,6 +188,7 @@ def test_an_undone_decision_is_a_new_version_on_the_hub(team, make_project):
         assert bob.get_annotation(1, "alice").answer == "accept"
 
 
+@pytest.mark.slow
 def test_an_older_hub_keeps_notes_and_guidelines_waiting_until_hub_init(hub, make_project):
     """A hub from before this part: decisions and reviews sync (a majority review goes up as a
     plain one, and the report says so), notes and guidelines wait for `hub init`."""

@@ -55,6 +55,7 @@ def row_text(window, doc_id: int) -> str:
     return model.data(model.index(model.row_of(doc_id)))
 
 
+@pytest.mark.slow
 def test_connect_decide_and_the_decision_reaches_the_hub(qtbot, hub, db_path, monkeypatch):
     hub.add("alice")
     password = f"pw-alice-{hub.server.admin_password[:8]}"
@@ -97,6 +98,7 @@ def test_connect_decide_and_the_decision_reaches_the_hub(qtbot, hub, db_path, mo
         keyring.set_keyring(previous)
 
 
+@pytest.mark.slow
 def test_teammates_work_and_assignments_arrive_in_the_list(qtbot, hub, tmp_path, db_path):
     """Carol (a lead) put 3 documents on the hub; Alice's 2 are decided. Connecting pulls the
     3 as Alice's assignments (➜, Next takes them first), and Bob's decision on one of Alice's
@@ -134,6 +136,7 @@ def test_teammates_work_and_assignments_arrive_in_the_list(qtbot, hub, tmp_path,
     assert 1 in w.project.disputed() and w.status.disputed_label.isVisible()
 
 
+@pytest.mark.slow
 def test_offline_then_back(qtbot, hub, pg_server, db_path):
     make_project(db_path)
     w = open_window(qtbot, db_path, "alice")
@@ -175,6 +178,7 @@ def test_the_dialog_refuses_what_the_hub_would(qtbot, hub, db_path):
     assert not dialog.connect_hub() and "contains a password" in dialog.error.text()
 
 
+@pytest.mark.slow
 def test_a_reopened_window_resumes_syncing(qtbot, hub, db_path):
     make_project(db_path)
     w = open_window(qtbot, db_path, "alice")

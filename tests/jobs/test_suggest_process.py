@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import threading
 
-from annotator.core.store import Store
+import pytest
+
 from annotator.core.learning.suggest import Suggester, suggest_documents
+from annotator.core.store import Store
 from annotator.jobs.suggest_process import Ahead, run_child
 
 
@@ -24,6 +26,7 @@ class Ctx:
         self.progress_calls.append((done, total, message))
 
 
+@pytest.mark.slow
 def test_all_cached_project_reports_done_at_once(db_path):
     with Store(db_path) as store:
         for text in ("Hun Sen met Donald Trump.", "Paris is in France.", "Apple hired Tim Cook."):

@@ -57,6 +57,7 @@ def run_and_kill(db: Path, accepts_before_kill: int, rng: random.Random) -> list
     return events
 
 
+@pytest.mark.slow
 def test_sigkill_real_window_loses_no_accept_and_keeps_latest_draft(tmp_path):
     db = tmp_path / "gui.db"
     with Store(db) as s:

@@ -79,6 +79,7 @@ def kill_mid_session(db: Path, target_done: int, rng: random.Random) -> tuple[li
     return done, in_flight
 
 
+@pytest.mark.slow
 def test_sigkill_mid_session_loses_nothing(tmp_path):
     db = tmp_path / "crash.db"
     with Store(db) as store:
@@ -106,6 +107,7 @@ def test_sigkill_mid_session_loses_nothing(tmp_path):
     assert any(k[0] == "accept" for k in expected) and checked_drafts
 
 
+@pytest.mark.slow
 def test_sigkill_during_import_leaves_file_all_or_nothing(tmp_path):
     """`annotator import` writes each file in one transaction: killed mid-file, the project has
     all of that file or none of it, and everything from before."""
@@ -149,6 +151,7 @@ def test_sigkill_during_import_leaves_file_all_or_nothing(tmp_path):
         assert n == 1, "killed mid-file, yet part of the file is in the project"
 
 
+@pytest.mark.slow
 def test_sigkill_during_export_leaves_the_previous_export_intact(tmp_path):
     """An export killed halfway never leaves a half-written file where the last good one was."""
     db = tmp_path / "export.db"
@@ -197,6 +200,7 @@ print("migrated", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_sigkill_during_migration_leaves_the_old_project_and_a_backup(tmp_path):
     from annotator.core.store.schema import SCHEMA_VERSION
     from tests.reliability.helpers import snapshot

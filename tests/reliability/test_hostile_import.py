@@ -322,6 +322,7 @@ def test_reimport_changes_nothing(project, tmp_path):
 
 # ---- the same through the real `annotator import` process ---------------------------------
 
+@pytest.mark.slow
 def test_cli_import_reports_bad_lines_without_traceback(project, tmp_path):
     from tests.reliability.helpers import run_cli
 

@@ -17,10 +17,10 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.core.errors import ProjectError
-from annotator.core.team.merge import merge_project
-from annotator.core.text.model import Span
 from annotator.core.store import Store
 from annotator.core.store.guard import bounds
+from annotator.core.team.merge import merge_project
+from annotator.core.text.model import Span
 from tests.reliability.helpers import assert_clean_failure, run_cli
 from tests.reliability.hostile_projects import cases, make_base, make_cases
 
@@ -67,6 +67,7 @@ def assert_one_line_refusal(output: str, code: int, elapsed: float, path: Path, 
     assert elapsed < SECONDS, elapsed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_merge_and_check_refuse_it_in_one_line(hostile, mine, name):
     case, path = hostile[name]
@@ -76,6 +77,7 @@ def test_merge_and_check_refuse_it_in_one_line(hostile, mine, name):
         assert state(mine) == ours and state(path) == theirs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_opening_it_as_your_project_never_hangs_or_crashes(hostile, tmp_path, name):
     """`--db`: a bad schema is refused at open; a bad value is found where it is read (opening
@@ -99,6 +101,7 @@ def test_a_bad_value_in_your_own_project_is_one_line_where_it_is_read(hostile):
                                     "(unexpected end of data)")
 
 
+@pytest.mark.slow
 def test_a_real_process_stops_at_once_on_the_endless_view(hostile, mine):
     case, path = hostile["endless-recursive-view"]
     ours = state(mine)
@@ -109,6 +112,7 @@ def test_a_real_process_stops_at_once_on_the_endless_view(hostile, mine):
     assert state(mine) == ours
 
 
+@pytest.mark.slow
 def test_side_tables_views_and_full_text_indexes_of_the_user_are_fine(tmp_path, mine):
     """As sqlite-utils makes them: never queried by us, so never a reason to refuse."""
     path = make_base(tmp_path / "theirs.db")
@@ -128,6 +132,7 @@ def test_side_tables_views_and_full_text_indexes_of_the_user_are_fine(tmp_path, 
     assert code == 0 and "300" in output
 
 
+@pytest.mark.slow
 def test_their_last_commits_in_the_wal_are_read_and_their_files_never_written(tmp_path):
     ours = Store(tmp_path / "ours.db")
     path = make_base(tmp_path / "theirs.db")
@@ -144,6 +149,7 @@ def test_their_last_commits_in_the_wal_are_read_and_their_files_never_written(tm
     ours.close()
 
 
+@pytest.mark.slow
 def test_statements_on_a_file_from_elsewhere_are_bounded(tmp_path, monkeypatch):
     path = make_base(tmp_path / "p.db")
     with Store(path) as own:

@@ -50,6 +50,7 @@ def big_project(tmp_path_factory):
     return db, text, spans
 
 
+@pytest.mark.large
 def test_ten_megabyte_document_round_trips_exactly(big_project, tmp_path):
     db, text, spans = big_project
     timer = Timer()
@@ -66,6 +67,7 @@ def test_ten_megabyte_document_round_trips_exactly(big_project, tmp_path):
     assert sum(timer.times.values()) < 30, timer.times
 
 
+@pytest.mark.large
 def test_ten_megabyte_text_file(tmp_path):
     text, _ = single_line_text(10_000_000)
     path = tmp_path / "big.txt"
@@ -78,6 +80,7 @@ def test_ten_megabyte_text_file(tmp_path):
     assert time.perf_counter() - t < 30
 
 
+@pytest.mark.large
 def test_token_formats_take_documents_beyond_spacys_max_length(tmp_path):
     """spaCy refuses texts over nlp.max_length (1,000,000) with E088; the exporters tokenize only,
     so a long article must still export (this raised E088 before the limit was lifted)."""
@@ -113,6 +116,7 @@ def many(tmp_path_factory):
     return db, text, spans
 
 
+@pytest.mark.large
 def test_hundred_thousand_spans_store_and_export(many, tmp_path):
     db, text, spans = many
     timer = Timer()

@@ -224,6 +224,7 @@ def test_cli_refuses_bad_project_cleanly(tmp_path, kind, command):
         os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["text-file", "newer-schema"])
 def test_real_cli_process_refuses_bad_project(tmp_path, kind):
     from tests.reliability.helpers import assert_clean_failure, run_cli
@@ -253,6 +254,7 @@ def damaged_project(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_cli_on_damaged_project_gives_a_message_not_a_traceback(tmp_path):
     from tests.reliability.helpers import assert_clean_failure, run_cli
 

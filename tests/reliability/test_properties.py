@@ -56,6 +56,7 @@ def stores(tmp_path_factory):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
+@pytest.mark.slow
 @given(doc=documents())
 def test_import_store_export_import_round_trip(stores, doc):
     text, spans = doc

@@ -22,6 +22,7 @@ MARKUP_LABELS = ["<b>x</b>", "'; DROP TABLE documents; --", 'say "hi"\nnow']
 KEYS = {"PERSON": Qt.Key.Key_1, "ORG": Qt.Key.Key_2, "GPE": Qt.Key.Key_3, "LOC": Qt.Key.Key_4}
 
 
+@pytest.mark.slow
 def test_window_labels_hostile_documents_exactly(qtbot, tmp_path):
     db = tmp_path / "w.db"
     with Store(db) as s:

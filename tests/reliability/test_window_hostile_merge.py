@@ -25,6 +25,7 @@ def _failure(w) -> QMessageBox | None:
     return boxes[0] if boxes else None
 
 
+@pytest.mark.slow
 def test_file_merge_shows_each_refusal_in_a_dialog_and_changes_nothing(qtbot, tmp_path, monkeypatch):
     hostile = make_cases(tmp_path / "hostile")
     db = tmp_path / "mine.db"

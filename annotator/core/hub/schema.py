@@ -15,7 +15,6 @@ from typing import Any
 
 from annotator.core.hub.routing import CLAIM_CAPPED
 
-HUB_SCHEMA = "hub"
 # History rows: when the version was replaced, and the writing transaction (see above).
 _HISTORY_TAIL = """replaced float8 NOT NULL DEFAULT extract(epoch FROM clock_timestamp()),
             xid xid8 NOT NULL DEFAULT pg_current_xact_id()"""

@@ -18,10 +18,9 @@ from typing import Any, Callable, Iterator
 from annotator.core.formats.exporters import EXPORTERS, Exporter, ExportError, ExportItem
 from annotator.core.team.gold import KIND_REVIEW, GoldSummary, disputed_message, iter_gold, summarize
 from annotator.core.team.notes import note_dict, notes_by_document
-from annotator.core.text.model import ANSWERS
+from annotator.core.formats.exporters.options import EXPORT_ANSWERS
 from annotator.core.store import Store
 
-ANSWER_CHOICES = (*ANSWERS, "all")
 BATCH_SIZE = 256
 MAX_KEPT_WARNINGS = 1000
 
@@ -132,8 +131,8 @@ def export(store: Store, fmt: str, out: str | Path, *, annotator: str | None = N
     """
     if fmt not in EXPORTERS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(sorted(EXPORTERS))}")
-    if answer not in ANSWER_CHOICES:
-        raise ExportError(f"unknown answer {answer!r}; choose one of {', '.join(ANSWER_CHOICES)}")
+    if answer not in EXPORT_ANSWERS:
+        raise ExportError(f"unknown answer {answer!r}; choose one of {', '.join(EXPORT_ANSWERS)}")
     if split is not None and not 0 < split < 1:
         raise ExportError(f"split must be between 0 and 1 (exclusive), not {split}")
     if gold and (annotator or reviewed or answer != "accept"):

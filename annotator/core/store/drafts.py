@@ -80,10 +80,6 @@ class DraftsMixin(StoreBase):
         with self.transaction() as c:
             self._write_draft_base(c, doc_id, annotator, dumps_spans(list(spans)))
 
-    def delete_draft(self, doc_id: int, annotator: str) -> None:
-        with self.transaction() as c:  # its edits go with it (ON DELETE CASCADE)
-            c.execute("DELETE FROM drafts WHERE document_id = ? AND annotator = ?", (doc_id, annotator))
-
     # ---- status ----------------------------------------------------------------------
     def statuses(self, annotator: str) -> dict[int, str]:
         """Status of every document this annotator has touched; absent ids are 'new'."""

@@ -147,11 +147,6 @@ class PatternsMixin(StoreBase):
                 return "updated"
         return "unchanged"
 
-    def pattern_rows(self) -> list[tuple[str, str, str, str, float, bool]]:
-        """Every pattern, removed ones too: (key, label, pattern JSON, author, changed, removed)."""
-        return [(k, lab, p, a, ch, bool(r)) for k, lab, p, a, ch, r in self.conn.execute(
-            "SELECT key, label, pattern, author, changed, removed FROM patterns ORDER BY id")]
-
     def changed_patterns(self, after_rev: int, limit: int) -> list[tuple[Any, ...]]:
         """(rev, key, label, pattern JSON, author, changed, removed) changed since after_rev
         (not those a pull from the hub wrote)."""

@@ -203,13 +203,6 @@ class SyncStateMixin(StoreBase):
             "WHERE l.kind = 'annotation' AND l.rev > ? AND a.annotator = ?",
             (row[0] if row else 0, annotator)).fetchone()[0]
 
-    def hub_last_sync(self, annotator: str | None = None, hub_id: str | None = None) -> float | None:
-        """When the last sync with the remembered hub completed (time.time()), or None."""
-        hub_id, annotator = self._remembered_hub(annotator, hub_id)
-        row = self.conn.execute("SELECT last_sync FROM hub_state WHERE hub_id = ? AND annotator = ?",
-                                (hub_id, annotator)).fetchone()
-        return row[0] if row else None
-
     def hub_assigned_ids(self, annotator: str | None = None, hub_id: str | None = None,
                          *, undecided: bool = True) -> list[int]:
         """Local ids of the documents the hub assigned to this annotator at the last sync, in

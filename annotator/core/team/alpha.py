@@ -31,17 +31,8 @@ NO_UNITS = "fewer than two annotators on every token"
 NO_VARIATION = "every token has the same tag from everyone (no variation to measure)"
 
 
-def tag_label(tag: str) -> str | None:
-    """The label of an IOB tag (None for O)."""
-    return tag[2:] if tag != OUTSIDE else None
-
-
 def project_tag(tag: str, label: str) -> str:
     return tag if tag != OUTSIDE and tag[2:] == label else OUTSIDE
-
-
-def labels_of(tags: Iterable[str]) -> set[str]:
-    return {t[2:] for t in tags if t != OUTSIDE}
 
 
 # ---- Cohen's kappa of two annotators -------------------------------------------------------

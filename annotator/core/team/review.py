@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 AGREE_ALL = "all"    # every annotator has exactly this span
 AGREE_SOME = "some"  # contested: others have it too, or something overlapping it instead
 AGREE_ONE = "one"    # only one annotator has it and nobody marked anything there
-AGREEMENTS = (AGREE_ALL, AGREE_SOME, AGREE_ONE)
 
 
 def span_agreement(versions: Mapping[str, Sequence[Span]]) -> dict[Span, str]:
@@ -117,14 +116,6 @@ def disputed_order(store: Store) -> list[int]:
 def documents_with_disagreement(store: Store, *, answer: str = "accept") -> list[tuple[int, float]]:
     """(document id, disagreement score) of every disputed document, most disputed first."""
     return [(d.document_id, d.score) for d in disagreement_table(store, answer=answer)]
-
-
-def next_disputed(store: Store, after_doc_id: int | None = None, *, skip_reviewed: bool = True,
-                  answer: str = "accept") -> int | None:
-    """The disputed document after `after_doc_id` in most-disputed-first order, wrapping
-    around; reviewed documents are skipped unless asked. None when nothing is left."""
-    order = [doc_id for doc_id, _ in documents_with_disagreement(store, answer=answer)]
-    return next_in_order(order, after_doc_id, set(store.reviewed_document_ids()) if skip_reviewed else set())
 
 
 def next_in_order(order: Sequence[int], after_doc_id: int | None, reviewed: set[int]) -> int | None:

@@ -5,10 +5,26 @@ from __future__ import annotations
 import hashlib
 import operator
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from typing import Any
 
-ANSWERS = ("accept", "reject", "ignore", "draft")
-DECISIONS = ("accept", "reject", "ignore")
+
+
+class Answer(str, Enum):
+    """What a person decided about a document (a draft is work not yet decided). A str, so a
+    stored or typed "accept" is Answer.ACCEPT; every list of answers derives from this one."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+    IGNORE = "ignore"  # "skip" in the window
+    DRAFT = "draft"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+ANSWERS = tuple(a.value for a in Answer)
+DECISIONS = (Answer.ACCEPT.value, Answer.REJECT.value, Answer.IGNORE.value)
 
 # Where a suggested span came from; gold spans carry no source.
 SOURCE_MODEL = "model"
@@ -149,8 +165,8 @@ STATUS_ACCEPTED = "accepted"
 STATUS_REJECTED = "rejected"
 STATUS_SKIPPED = "skipped"
 STATUSES = (STATUS_NEW, STATUS_DRAFT, STATUS_ACCEPTED, STATUS_REJECTED, STATUS_SKIPPED)
-ANSWER_TO_STATUS = {"accept": STATUS_ACCEPTED, "reject": STATUS_REJECTED, "ignore": STATUS_SKIPPED,
-                    "draft": STATUS_DRAFT}
+ANSWER_TO_STATUS = {Answer.ACCEPT: STATUS_ACCEPTED, Answer.REJECT: STATUS_REJECTED, Answer.IGNORE: STATUS_SKIPPED,
+                    Answer.DRAFT: STATUS_DRAFT}
 
 
 @dataclass(frozen=True)

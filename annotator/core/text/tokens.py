@@ -5,7 +5,6 @@ Only spaCy's rule-based tokenizer is loaded (spacy.blank), never a statistical m
 
 from __future__ import annotations
 
-import bisect
 import functools
 import gc
 import threading
@@ -86,19 +85,3 @@ def tokenize(text: str, lang: str = "en") -> list[Token]:
         out.extend(Token(t.text, t.idx + offset, t.idx + offset + len(t.text), bool(t.whitespace_))
                    for t in nlp.make_doc(piece) if not t.is_space)
     return out
-
-
-def snap_to_tokens(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) to the boundaries of the tokens it touches.
-
-    A selection that touches no token (only whitespace) comes back empty (start == end).
-    """
-    starts = [t.start for t in tokens]
-    i = bisect.bisect_right(starts, start) - 1
-    if i >= 0 and tokens[i].end <= start:
-        i += 1  # start lies in the whitespace after token i
-    i = max(i, 0)
-    j = bisect.bisect_left(starts, end) - 1
-    if i >= len(tokens) or j < i:
-        return start, start
-    return tokens[i].start, tokens[j].end

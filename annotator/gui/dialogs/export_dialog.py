@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.formats.exporters import EXPORTERS
+from annotator.core.formats.exporters.options import EXPORT_ANSWERS, ExportChoice
 from annotator.core.ops.exporting import gold_by_default
 from annotator.gui.access import fill_in
 
@@ -64,7 +65,7 @@ class ExportDialog(QDialog):
         self.what.addItem(f"Only {annotator}'s versions", WHAT_MINE)
         self.what.addItem("Reviewed (adjudicated) versions only", WHAT_REVIEWED)
         self.answer = QComboBox()
-        self.answer.addItems(["accept", "reject", "ignore", "all"])
+        self.answer.addItems(list(EXPORT_ANSWERS))  # the same choices as `export --answer`
         self.path = QLineEdit()
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
@@ -126,8 +127,15 @@ class ExportDialog(QDialog):
         self.settings.setValue(_LAST_FOLDER, str(self.out_path().parent))
         super().accept()
 
-    def options(self) -> dict[str, Any]:
+    def choice(self) -> ExportChoice:
         what = self.what.currentData()
-        answer = self.answer.currentText() if what in (WHAT_ALL, WHAT_MINE) else "accept"
-        return {"gold": what == WHAT_GOLD, "annotator": self.annotator if what == WHAT_MINE else None,
-                "answer": answer, "reviewed": what == WHAT_REVIEWED}
+        return ExportChoice(self.format(), annotator=self.annotator if what == WHAT_MINE else None,
+                            answer=self.answer.currentText() if what in (WHAT_ALL, WHAT_MINE) else None,
+                            reviewed=what == WHAT_REVIEWED, gold=what == WHAT_GOLD, versions=what == WHAT_ALL)
+
+    def options(self) -> dict[str, Any]:
+        """export()'s keyword arguments, checked by the core's one rule (ExportChoice)."""
+        arguments = self.choice().arguments()
+        if not arguments["options"]:
+            del arguments["options"]
+        return arguments

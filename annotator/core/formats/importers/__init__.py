@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from annotator.core.errors import RecordError, UnknownFormat
@@ -29,58 +30,59 @@ from annotator.core.formats.importers.webanno import WEBANNO_MAGIC, read_webanno
 
 Reader = Callable[..., Iterator["ImportRecord | RecordError | ReadNote"]]
 
-READERS: dict[str, Reader] = {
-    "txt": read_txt,
-    "jsonl": read_jsonl,
-    "doccano": read_jsonl,  # doccano exports are JSONL; the same reader knows their fields
-    "csv": read_csv,
-    "brat": read_brat,
-    "conll": read_conll,
-    "spacy": read_docbin,
-    "label-studio": read_label_studio,
-    "webanno": read_webanno,
-    "docx": read_docx,
-    "odt": read_odt,
-    "pdf": read_pdf,
-    "html": read_html,
-}
-# Readers that take ReadOptions as their second argument.
-_TAKE_OPTIONS = frozenset({"label-studio", "webanno"})
 
-# One line per format, for help texts (import --help, README).
-FORMAT_HELP: dict[str, str] = {
-    "txt": ".txt files, or folders of them: one document per file",
-    "jsonl": "JSONL: plain {text, meta}, Prodigy tasks, doccano exports",
-    "doccano": "doccano JSONL (read by the jsonl reader)",
-    "csv": "CSV or TSV with a 'text' column",
-    "brat": "brat standoff: .txt with its .ann",
-    "conll": "CoNLL/IOB (IOB1/IOB2/BIOES); Label Studio's CONLL2003: a document per task",
-    "spacy": "spaCy DocBin .spacy",
-    "label-studio": "Label Studio JSON export (.json); predictions become suggestions",
-    "webanno": "WebAnno TSV 3.x (.tsv) from INCEpTION: named entities, or --layer",
+@dataclass(frozen=True)
+class ImportFormat:
+    """Everything about one input format, in one place (as the exporters' classes are):
+    its reader, the line of help, the file suffixes that name it, and what the reader takes:
+    ReadOptions (takes_options) or a text encoding (text)."""
+
+    name: str
+    reader: Reader
+    help: str
+    suffixes: tuple[str, ...] = ()
+    takes_options: bool = False
+    text: bool = False
+
+
+_ARTICLE_HELP = {
     "docx": "Word .docx: one document per file, paragraphs kept",
     "odt": "OpenDocument text .odt: one document per file, paragraphs kept",
     "pdf": "PDF with text (not a scan): one document per file",
     "html": "saved web page .html/.htm: the article's main text only",
 }
+_ARTICLE_READERS = {"docx": read_docx, "odt": read_odt, "pdf": read_pdf, "html": read_html}
 
-FORMATS: list[str] = list(READERS)
+IMPORT_FORMATS: dict[str, ImportFormat] = {f.name: f for f in (
+    ImportFormat("txt", read_txt, ".txt files, or folders of them: one document per file",
+                 (".txt", ".text"), text=True),
+    ImportFormat("jsonl", read_jsonl, "JSONL: plain {text, meta}, Prodigy tasks, doccano exports",
+                 (".jsonl", ".ndjson"), text=True),
+    # doccano exports are JSONL; the same reader knows their fields.
+    ImportFormat("doccano", read_jsonl, "doccano JSONL (read by the jsonl reader)", text=True),
+    ImportFormat("csv", read_csv, "CSV or TSV with a 'text' column", (".csv", ".tsv"), text=True),
+    ImportFormat("brat", read_brat, "brat standoff: .txt with its .ann", (".ann",), text=True),
+    ImportFormat("conll", read_conll, "CoNLL/IOB (IOB1/IOB2/BIOES); Label Studio's CONLL2003: a document per task",
+                 (".conll", ".conll03", ".iob", ".iob2", ".bio", ".bioes", ".bilou"), text=True),
+    ImportFormat("spacy", read_docbin, "spaCy DocBin .spacy", (".spacy",)),
+    ImportFormat("label-studio", read_label_studio,
+                 "Label Studio JSON export (.json); predictions become suggestions", (".json",), takes_options=True),
+    ImportFormat("webanno", read_webanno, "WebAnno TSV 3.x (.tsv) from INCEpTION: named entities, or --layer",
+                 takes_options=True),  # .tsv is CSV's unless the file starts with WEBANNO_MAGIC
+    *(ImportFormat(name, _ARTICLE_READERS[name], _ARTICLE_HELP[name], tuple(ARTICLE_SUFFIXES[name]),
+                   text=name == "html") for name in _ARTICLE_READERS),
+)}
 
+# Views of the records, for callers that need one facet.
+READERS: dict[str, Reader] = {name: f.reader for name, f in IMPORT_FORMATS.items()}
+FORMAT_HELP: dict[str, str] = {name: f.help for name, f in IMPORT_FORMATS.items()}
+FORMATS: list[str] = list(IMPORT_FORMATS)
 # Formats read as text: their readers take an `encoding` (default UTF-8).
-TEXT_FORMATS: frozenset[str] = frozenset({"txt", "jsonl", "doccano", "csv", "brat", "conll", "html"})
+TEXT_FORMATS: frozenset[str] = frozenset(name for name, f in IMPORT_FORMATS.items() if f.text)
 # Formats whose files say their own encoding: `--encoding` does not apply to them.
 ARTICLE_FORMATS: frozenset[str] = frozenset(ARTICLE_SUFFIXES)
 
-_BY_SUFFIX = {
-    ".txt": "txt", ".text": "txt",
-    ".jsonl": "jsonl", ".ndjson": "jsonl",
-    ".csv": "csv", ".tsv": "csv", ".json": "label-studio",
-    ".ann": "brat",
-    ".conll": "conll", ".conll03": "conll", ".iob": "conll", ".iob2": "conll", ".bio": "conll",
-    ".bioes": "conll", ".bilou": "conll",
-    ".spacy": "spacy",
-    **{suffix: fmt for fmt, suffixes in ARTICLE_SUFFIXES.items() for suffix in suffixes},
-}
+_BY_SUFFIX = {suffix: name for name, f in IMPORT_FORMATS.items() for suffix in f.suffixes}
 
 # Extensions detect_format knows (for file dialogs); a folder gives its .txt files.
 SUFFIXES: list[str] = sorted(_BY_SUFFIX)
@@ -147,13 +149,14 @@ def open_reader(fmt: str, path: Path, options: ReadOptions | None = None,
                 encoding: str | None = None) -> Iterator[ImportRecord | RecordError | ReadNote]:
     """The records of `path` read as `fmt`, with the person's options for formats that have
     any, and the text encoding for text formats (default UTF-8)."""
-    if fmt in _TAKE_OPTIONS:
-        return READERS[fmt](path, options or ReadOptions())
-    if encoding is not None and fmt in TEXT_FORMATS:
-        return READERS[fmt](path, encoding)
-    return READERS[fmt](path)
+    record = IMPORT_FORMATS[fmt]
+    if record.takes_options:
+        return record.reader(path, options or ReadOptions())
+    if encoding is not None and record.text:
+        return record.reader(path, encoding)
+    return record.reader(path)
 
 
-__all__ = ["ARTICLE_FORMATS", "ARTICLE_SUFFIXES", "FORMATS", "FORMAT_HELP", "READERS", "SELF_DECODING", "SUFFIXES",
+__all__ = ["ARTICLE_FORMATS", "ARTICLE_SUFFIXES", "FORMATS", "FORMAT_HELP", "IMPORT_FORMATS", "ImportFormat", "READERS", "SELF_DECODING", "SUFFIXES",
            "TEXT_FORMATS", "ImportRecord", "ReadNote", "ReadOptions", "Reader", "RecordError", "detect_format",
            "open_reader", "read_as"]

@@ -28,7 +28,6 @@ from annotator.core.formats.importers.base import ImportRecord, iter_lines
 DOCSTART = "-DOCSTART-"
 _COLUMNS = re.compile(r"[ \t]+")
 _STARTS = frozenset("BSU")
-_CONTINUES = frozenset("IELM")
 _ENDS = frozenset("ESLU")
 
 

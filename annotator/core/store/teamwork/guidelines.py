@@ -45,10 +45,6 @@ class GuidelinesMixin(StoreBase):
                       "author = excluded.author, updated = excluded.updated",
                       (subject, text, dumps(list(examples)), author, updated))
 
-    def delete_guideline(self, subject: str) -> None:
-        with self.transaction() as c:  # the trigger files it in team_guideline_history
-            c.execute("DELETE FROM team_guidelines WHERE subject = ?", (subject,))
-
     def guideline_history(self, subject: str) -> list[Guideline]:
         """Earlier versions of one subject, oldest first."""
         return [self._guideline(r) for r in self.conn.execute(
