@@ -113,6 +113,7 @@ def test_the_rules_let_good_rows_in(attacked):
         raise psycopg.Rollback()
 
 
+@pytest.mark.slow
 def test_sizes_are_the_projects_limits(attacked):
     """Spans over 16 MiB and a body over 32 MiB are refused (a 50 MB spans value once cost
     every teammate gigabytes of memory); at the limit they are taken."""
@@ -131,6 +132,7 @@ def test_sizes_are_the_projects_limits(attacked):
             raise psycopg.Rollback()
 
 
+@pytest.mark.slow
 def test_at_most_ten_thousand_labels(hub):
     """6. 12,000 labels (the pull was quadratic, the project then failed `check`): refused whole;
     10,000 go in, the next one is refused, in one statement or many."""
@@ -151,6 +153,7 @@ def test_at_most_ten_thousand_labels(hub):
     assert hub.count("SELECT n FROM hub.label_count") == MAX_LABELS - 4
 
 
+@pytest.mark.slow
 def test_a_hub_attacked_before_the_upgrade_says_so_and_keeps_its_rows(hub, make_project):
     """Rows written before `hub init` added a rule (here: the admin dropped it, as a hub of the
     previous release lacks it) stay; `hub init` puts the rule back for new rows and says how

@@ -19,6 +19,8 @@ from annotator.core.hub.sync import PLAINTEXT_WARNED, HubNotChosen, sync
 from annotator.core.store import Store
 from tests.cli.helpers import run
 
+pytestmark = pytest.mark.slow  # each test makes its own hub and syncs (README, Tests)
+
 TEXT = "Alice Smith met Bob Jones in Paris."
 
 

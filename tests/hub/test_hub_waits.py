@@ -18,6 +18,8 @@ from annotator.core.text.model import Span
 from annotator.core.store import Store
 from tests.cli.helpers import run
 
+pytestmark = pytest.mark.slow  # each test makes its own hub and syncs (README, Tests)
+
 TEXT = "Alice Smith met Bob Jones in Paris."
 
 

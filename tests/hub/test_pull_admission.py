@@ -15,6 +15,8 @@ from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
 from tests.hub.test_hub_refuses import DECISION, DOCUMENT, LABEL
 
+pytestmark = pytest.mark.slow  # each test makes its own hub and syncs (README, Tests)
+
 TEXT = "Alice Smith met Bob Jones in Paris."
 
 

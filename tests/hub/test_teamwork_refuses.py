@@ -18,6 +18,7 @@ from annotator.core.store import Store
 from annotator.core.team.guidelines import set_guidelines
 from annotator.core.team.notes import add_note
 from tests.cli.helpers import run
+from tests.hub.conftest import new_hub, project_maker
 
 TEXT = "The Halvard Line left Belmouth in March."
 DOC = "(SELECT id FROM hub.documents LIMIT 1)"
@@ -36,8 +37,7 @@ def snapshot(hub) -> dict[str, list]:
         return {t: conn.execute(f"SELECT * FROM hub.{t} ORDER BY 1").fetchall() for t in TABLES}
 
 
-@pytest.fixture
-def team(hub, make_project):
+def make_team(hub, make_project):
     """alice pushed TEXT with a note; carol (a reviewer) the guidelines and a pattern; mallory
     and bob exist."""
     alice, carol = hub.add("alice"), hub.add("carol", reviewer=True)
@@ -51,6 +51,17 @@ def team(hub, make_project):
         c.add_patterns([Pattern("GPE", "belmouth")], "carol")
         sync(c, carol)
     return hub
+
+
+@pytest.fixture
+def team(hub, make_project):
+    return make_team(hub, make_project)
+
+
+@pytest.fixture(scope="module")
+def attacked(pg_server, tmp_path_factory):
+    """One team for the attacks: each leaves the hub as it was (checked)."""
+    return make_team(new_hub(pg_server), project_maker(tmp_path_factory.mktemp("team")))
 
 
 def _pattern(label: str, pattern: str) -> tuple[str, str, str]:
@@ -89,15 +100,16 @@ ATTACKS: dict[str, tuple[str, str, tuple[object, ...]]] = {
 
 
 @pytest.mark.parametrize("name", sorted(ATTACKS))
-def test_the_hub_refuses_a_bad_note_guideline_or_pattern_typed_in_psql(team, name):
+def test_the_hub_refuses_a_bad_note_guideline_or_pattern_typed_in_psql(attacked, name):
     who, sql, params = ATTACKS[name]
-    before = snapshot(team)
-    with psycopg.connect(team.url(who), autocommit=True) as conn:
+    before = snapshot(attacked)
+    with psycopg.connect(attacked.url(who), autocommit=True) as conn:
         with pytest.raises((errors.CheckViolation, errors.InvalidTextRepresentation)):
             conn.execute(sql, params)
-    assert snapshot(team) == before
+    assert snapshot(attacked) == before
 
 
+@pytest.mark.slow
 def test_the_good_ones_still_go_in(team):
     with psycopg.connect(team.url("mallory"), autocommit=True) as conn:
         conn.execute(NOTE, ("a fine note", 1, 2))
@@ -123,6 +135,7 @@ def _as_before_the_checks(hub) -> None:
                      _pattern("GPE", '"march"'))
 
 
+@pytest.mark.slow
 def test_a_bad_note_guideline_and_pattern_are_skipped_and_the_rest_syncs(team, make_project):
     _as_before_the_checks(team)
     bob = team.url("bob")
@@ -146,6 +159,7 @@ def test_a_bad_note_guideline_and_pattern_are_skipped_and_the_rest_syncs(team, m
         assert again.pulled.skipped == {} and again.moved == 0
 
 
+@pytest.mark.slow
 def test_hub_init_keeps_such_rows_names_them_and_refuses_new_ones(team):
     _as_before_the_checks(team)
     with team.admin() as conn:
