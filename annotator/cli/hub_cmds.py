@@ -58,10 +58,14 @@ def _minutes(seconds: str) -> str:
 
 
 def _echo_settings(settings: dict[str, str]) -> None:
+    from annotator.core.hub.routing import DEFAULT_SETTINGS
+
     for key in ("annotations_per_document", "overlap_share"):
         click.echo(f"  {key}: {settings[key]}")
     click.echo(f"  assignment_timeout: {_minutes(settings['assignment_timeout_s'])} minutes")
-    click.echo(f"  idle_transaction_timeout: {_minutes(settings['idle_transaction_timeout_s'])} minutes")
+    # a hub that `hub init` has not upgraded since issue 29 has no such setting yet: the default applies
+    idle = settings.get("idle_transaction_timeout_s", DEFAULT_SETTINGS["idle_transaction_timeout_s"])
+    click.echo(f"  idle_transaction_timeout: {_minutes(idle)} minutes")
     for key in ("annotators_role", "reviewers_role", "hub_id"):
         click.echo(f"  {key}: {settings[key]}")
 

@@ -126,3 +126,12 @@ def test_claim_is_capped_on_the_server(hub):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT * FROM hub.claim_uncapped(1000000)")
     assert hub.count("SELECT count(*) FROM hub.assignments WHERE annotator = 'mallory'") == CLAIM_CAP
+
+
+def test_settings_of_a_hub_not_yet_upgraded_show_the_default_idle_timeout(hub):
+    """A hub made before issue 29 has no idle-transaction setting until `hub init` runs again:
+    `hub settings` shows the default instead of failing."""
+    with hub.admin() as conn:
+        conn.execute("DELETE FROM hub.settings WHERE key = 'idle_transaction_timeout_s'")
+    got = run("hub", "settings", hub.admin_url)
+    assert got.exit_code == 0 and "  idle_transaction_timeout: 5 minutes" in got.output.splitlines()
