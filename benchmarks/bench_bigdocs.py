@@ -175,6 +175,7 @@ def child_open(db: Path, doc_id: int) -> dict[str, Any]:
 
 
 def child_draft(db: Path, doc_id: int, edits: int) -> dict[str, Any]:
+    from annotator.core.ops import work
     from annotator.gui import actions
 
     app, w = window(db)
@@ -183,7 +184,7 @@ def child_draft(db: Path, doc_id: int, edits: int) -> dict[str, Any]:
     pump(app, 120, lambda: w.origin != actions.FROM_LOADING)
     pump(app, 1.0)
     saves: list[float] = []
-    original = actions.save_draft
+    original = work.save_draft
 
     def timed(*a: Any, **k: Any) -> Any:
         t = time.perf_counter()
@@ -191,7 +192,7 @@ def child_draft(db: Path, doc_id: int, edits: int) -> dict[str, Any]:
             return original(*a, **k)
         finally:
             saves.append((time.perf_counter() - t) * 1000)
-    actions.save_draft = timed  # what Project.save_draft calls on every edit
+    work.save_draft = timed  # the operation Project.save_draft calls on every edit
     from benchmarks.bench_window import BareCommit
 
     bare, bare_ms = BareCommit(db.parent / "bigdocs-bare-commit.db"), []

@@ -61,6 +61,7 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
             ("patterns", PATTERNS, ["bench_patterns.py", "--terms", "20000", "--repeat", "50", "--decisions", "100"]),
             ("keyboard", KEYBOARD, ["bench_keyboard.py"]),
             ("palette", PALETTE, ["palette_figures.py", "--json"]),
+            ("changes", CHANGES, ["bench_changes.py", "--docs", str(docs), "--ticks", "1000"]),
         ]
     return [
         ("import", "1. Import", ["bench_import.py", "--docs", str(docs), "--repeat", "3",
@@ -93,6 +94,7 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
         ("patterns_train", PATTERNS_TRAIN, ["bench_patterns_train.py"]),
         ("keyboard", KEYBOARD, ["bench_keyboard.py"]),
         ("palette", PALETTE, ["palette_figures.py", "--json"]),
+        ("changes", CHANGES, ["bench_changes.py", "--docs", str(docs)]),
     ]
 
 
@@ -105,7 +107,8 @@ PATTERNS = "14. Patterns: a 100,000-term list (issue 25)"
 PATTERNS_TRAIN = "14b. Lists with the trained model on the users' text (issue 25)"
 KEYBOARD = "15. Labelling by keyboard only: keys per entity (issue 28)"
 PALETTE = "16. The label palette: colours everyone can tell apart (issue 28)"
-HUB_GUARD = "17. Team hub: one teammate's bad row never stops the team (issue 29)"
+CHANGES = "17. One change, one update: a teammate's sync and the command line with the window open (issue 27)"
+HUB_GUARD = "18. Team hub: one teammate's bad row never stops the team (issue 29)"
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {
@@ -161,6 +164,10 @@ NOTES = {
                 "as in the window.",
     "palette": "Computed from resources/labels.json with colorspacious: Machado et al. (2009) simulation at "
                "severity 100, distances in CAM02-UCS.",
+    "changes": "The real window, offscreen, in its own process, on a project of N documents each accepted by "
+               "two teammates (1% disputed), synced with a throwaway PostgreSQL hub (fsync off: it only speeds "
+               "the set-up). Stalls are the longest gap of a 2 ms timer; the commands run in processes of "
+               "their own, started by the window's process (the fork itself is left out of the stall).",
     "window": "Parts run in separate processes on one generated project. Next-document latency is measured "
               "with pre-annotation paused after the model loaded (the window's own work); the stall figure is "
               "with the real model pre-annotating in the window's worker thread.",

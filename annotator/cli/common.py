@@ -11,6 +11,7 @@ from typing import Any, Iterator
 import click
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.ops.changes import BY_CLI  # noqa: F401 - who wrote, for every command's operations
 from annotator.paths import default_db_path
 
 

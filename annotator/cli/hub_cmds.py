@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import orjson
 
-from annotator.cli.common import db_option, open_store, user_errors
+from annotator.cli.common import BY_CLI, db_option, open_store, user_errors
 
 
 def _dump(data: object) -> str:
@@ -174,7 +174,7 @@ def sync_cmd(url: str | None, db_path: Path | None, annotator: str | None, pull_
     and joins the hub. The bundled sample articles never go to a hub. Each sync holds at most a
     fair share of the hub's queue (waiting versions / annotators), capped by --batch."""
     from annotator.core.hub.routing import DEFAULT_BATCH
-    from annotator.core.hub.sync import sync
+    from annotator.core.ops.team import sync
 
     if db_path is not None and not db_path.exists():
         if not url:
@@ -191,8 +191,8 @@ def sync_cmd(url: str | None, db_path: Path | None, annotator: str | None, pull_
         url = url or store.get_setting("hub_url")
         if not url:
             raise click.ClickException("give the hub URL (this project never synced)")
-        report = sync(store, url, annotator, pull_all=pull_all, url_from_file=from_file,
-                      batch=DEFAULT_BATCH if batch is None else batch)
+        report, _ = sync(store, url, annotator, by=BY_CLI, pull_all=pull_all, url_from_file=from_file,
+                         batch=DEFAULT_BATCH if batch is None else batch)
     click.echo(_dump(report.to_dict()) if as_json else "\n".join(report.lines()))
 
 

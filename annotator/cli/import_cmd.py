@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.common import db_option, open_store, progress, user_errors
+from annotator.cli.common import BY_CLI, db_option, open_store, progress, user_errors
 from annotator.core.errors import RecordError
 from annotator.core.formats.importers import FORMAT_HELP, FORMATS
 from annotator.core.formats.splitting import SPLITS
@@ -52,7 +52,7 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None
     over 1 MB is imported whole, with a warning: --split makes one document per paragraph or
     sentence instead.
     """
-    from annotator.core.ops.importing import import_paths
+    from annotator.core.ops.importing import import_files
 
     with open_store(db_path) as store, user_errors():
         bar = progress(None, "Importing", unit="B")
@@ -67,9 +67,9 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], db_path: Path | None
             bar.refresh()
 
         try:
-            report = import_paths(store, paths, fmt=fmt, encoding=encoding, annotator=annotator,
-                                  text_field=text_field, layer=layer, on_error=on_error,
-                                  on_progress=on_progress, split=split)
+            report, _ = import_files(store, paths, by=BY_CLI, fmt=fmt, encoding=encoding, annotator=annotator,
+                                     text_field=text_field, layer=layer, on_error=on_error,
+                                     on_progress=on_progress, split=split)
         except sqlite3.DatabaseError as exc:  # disk full, locked too long: no traceback
             raise click.ClickException(f"{store.path}: {exc}; the file being imported was rolled "
                                        f"back, files before it were imported") from None

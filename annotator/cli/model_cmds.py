@@ -7,21 +7,20 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.common import db_option, open_store, progress, user_errors
+from annotator.cli.common import BY_CLI, db_option, open_store, progress, user_errors
 from annotator.core.learning.suggest import default_model_name
 from annotator.core.wording import count
 
 
 def _suggester(store, model: str | None, label_map_items: tuple[str, ...]):
     """A Suggester in the project's labels; a --label-map given here becomes the project's."""
-    from annotator.core.learning.suggest import (
-        Suggester, load_label_map, parse_label_map, project_model, save_label_map,
-    )
+    from annotator.core.learning.suggest import Suggester, load_label_map, parse_label_map, project_model
+    from annotator.core.ops.settings import set_label_map
 
     labels = store.label_names()
     if label_map_items:
         label_map = parse_label_map(label_map_items, labels)
-        save_label_map(store, label_map)
+        set_label_map(store, label_map, by=BY_CLI)
     else:
         label_map = load_label_map(store)
     return Suggester(model or project_model(store), label_map=label_map, labels=labels)
@@ -52,7 +51,8 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
     """Pre-annotate the project's documents with a spaCy pipeline (cached per model)."""
     from annotator.core.learning.learned import GoldMatcher
     from annotator.core.learning.suggestions import export_suggestions
-    from annotator.core.learning.suggest import SETTING_MODEL, suggest_documents
+    from annotator.core.learning.suggest import suggest_documents
+    from annotator.core.ops.settings import use_model
 
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
         suggester = _suggester(store, model, label_map)
@@ -65,7 +65,7 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
                 computed = suggest_documents(store, suggester, batch_size=batch_size, n_process=n_process,
                                              on_progress=lambda done, total: bar.update(done - bar.n))
         if model:  # the window then shows these suggestions
-            store.set_setting(SETTING_MODEL, model)
+            use_model(store, model, by=BY_CLI)
         click.echo(f"{count(computed, 'document')} pre-annotated with {key}; "
                    f"{store.count_documents() - computed:,} already cached")
         if order == "uncertainty":

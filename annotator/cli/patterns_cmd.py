@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import orjson
 
-from annotator.cli.common import db_option, open_store, user_errors
+from annotator.cli.common import BY_CLI, db_option, open_store, user_errors
 from annotator.core.wording import count
 
 MAX_ERRORS_SHOWN = 20
@@ -42,9 +42,9 @@ def _store(db_path: Path | None, *, create: bool = False):  # type: ignore[no-un
 
 def _who(store, annotator: str | None):  # type: ignore[no-untyped-def]
     """Who adds or removes patterns: the project's identity (core/team/identity.py)."""
-    from annotator.core.team.identity import resolve
+    from annotator.core.ops.identity import resolve
 
-    return resolve(store, annotator)
+    return resolve(store, annotator, by=BY_CLI)[0]
 
 
 @click.group("patterns", short_help="Patterns and term lists: suggestions (◆) with measured precision.")
@@ -69,12 +69,13 @@ def patterns_add(db_path: Path | None, file: Path, label: str | None, add_labels
     """Add patterns from FILE: Prodigy match-pattern JSONL ({"label": ..., "pattern": "a phrase"}
     or a list of token attributes), or with --label a term list. A bad line is reported as
     FILE:LINE and the rest is added (exit code 1)."""
-    from annotator.core.learning.patterns.manage import contradicted_message, import_patterns
+    from annotator.core.learning.patterns.manage import contradicted_message
+    from annotator.core.ops.patterns import import_patterns
 
     with _store(db_path, create=True) as store, user_errors():
         who = _who(store, annotator)
-        report, read = import_patterns(store, file, who.name, label=label, add_labels=add_labels,
-                                       check_gold=check_gold)
+        report, read, _ = import_patterns(store, file, who.name, by=BY_CLI, label=label, add_labels=add_labels,
+                                          check_gold=check_gold)
     if read.contradicted:
         click.echo(contradicted_message(read))
     for error in read.errors[:MAX_ERRORS_SHOWN]:
@@ -138,6 +139,7 @@ def patterns_remove(db_path: Path | None, ids: tuple[int, ...], label: str | Non
     travels with merges and the team hub like an addition."""
     from annotator.core.learning.patterns.precision import flagged as flagged_rows
     from annotator.core.learning.patterns.precision import pattern_figures
+    from annotator.core.ops.patterns import remove_patterns
 
     if sum(map(bool, (ids, label, flagged))) != 1:
         raise click.UsageError("name pattern ids, or --label LABEL, or --flagged (one of them)")
@@ -151,7 +153,7 @@ def patterns_remove(db_path: Path | None, ids: tuple[int, ...], label: str | Non
                 raise click.ClickException(f"no pattern with id {', '.join(map(str, unknown))} "
                                            "(see `annotator patterns list`)")
         who = _who(store, annotator)
-        removed = store.remove_patterns(ids, label=label, author=who.name)
+        removed, _ = remove_patterns(store, ids, label=label, author=who.name, by=BY_CLI)
     click.echo(f"{count(removed, 'pattern')} removed {who.signed()}")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import orjson
 
-from annotator.cli.common import db_option, open_store, resolve_db, user_errors
+from annotator.cli.common import BY_CLI, db_option, open_store, resolve_db, user_errors
 from annotator.core.wording import count
 
 
@@ -86,12 +86,13 @@ def labels_list(db_path: Path | None, as_json: bool) -> None:
 @click.option("--key", default=None, help="Shortcut key, one letter or digit (default: the next free digit).")
 def labels_add(db_path: Path | None, name: str, color: str | None, key: str | None) -> None:
     """Add the label NAME."""
+    from annotator.core.ops.labels import add_label
     from annotator.core.text.labels import check_color, check_key
 
     with _store(db_path) as store, user_errors():
         color = check_color(color) if color is not None else None
         key = check_key(key, store.labels()) if key is not None else None
-        label = store.add_label(name, color, key)  # checks the name (labels.check_name)
+        label, _ = add_label(store, name, color, key, by=BY_CLI)  # checks the name (labels.check_name)
     click.echo(f"Added label {label.name} ({label.color}, key {label.key or '-'})")
 
 
@@ -102,6 +103,8 @@ def labels_add(db_path: Path | None, name: str, color: str | None, key: str | No
 def labels_remove(db_path: Path | None, name: str, force: bool) -> None:
     """Remove the label NAME from the label set. Annotations keep their spans (rename
     a label instead to change it everywhere)."""
+    from annotator.core.ops.labels import remove_label
+
     with _store(db_path) as store, user_errors():
         if name not in store.label_names():
             raise click.ClickException(f"no label {name}")
@@ -109,7 +112,7 @@ def labels_remove(db_path: Path | None, name: str, force: bool) -> None:
         if used and not force:
             raise click.ClickException(f"label {name} is used by {count(used, 'span')} in annotations; "
                                        f"use --force to remove it anyway, or `labels rename`")
-        store.remove_label(name)
+        remove_label(store, name, by=BY_CLI)
     carry = "still carries" if used == 1 else "still carry"
     click.echo(f"Removed label {name}" + (f" ({count(used, 'span')} {carry} it)" if used else ""))
 
@@ -120,13 +123,14 @@ def labels_remove(db_path: Path | None, name: str, force: bool) -> None:
 @click.argument("color")
 def labels_color(db_path: Path | None, name: str, color: str) -> None:
     """Set the colour of label NAME to COLOR (hex, e.g. #1f77b4)."""
+    from annotator.core.ops.labels import set_label_color
     from annotator.core.text.labels import check_color
 
     with _store(db_path) as store, user_errors():
         color = check_color(color)
         if name not in store.label_names():
             raise click.ClickException(f"no label {name}")
-        store.set_label_color(name, color)
+        set_label_color(store, name, color, by=BY_CLI)
     click.echo(f"Label {name} is now {color}")
 
 
@@ -136,8 +140,10 @@ def labels_palette(db_path: Path | None) -> None:
     """Give every label the accessible palette's colour for its place in the label set: colours
     colour-blind people tell apart, with readable label text (README: "A palette everyone can
     tell apart"). The window's Edit -> Labels offers the same."""
+    from annotator.core.ops.labels import use_accessible_palette
+
     with _store(db_path) as store, user_errors():
-        colors = store.use_accessible_palette()
+        colors, _ = use_accessible_palette(store, by=BY_CLI)
     for name, color in colors.items():
         click.echo(f"{name}  {color}")
 
@@ -149,10 +155,12 @@ def labels_palette(db_path: Path | None) -> None:
 def labels_key(db_path: Path | None, name: str, key: str) -> None:
     """Set the shortcut key of label NAME to KEY (one letter or digit no other label has; "-"
     for none)."""
+    from annotator.core.ops.labels import set_label_key
+
     with _store(db_path) as store, user_errors():
         if name not in store.label_names():
             raise click.ClickException(f"no label {name}")
-        store.set_label_key(name, None if key == "-" else key)
+        set_label_key(store, name, None if key == "-" else key, by=BY_CLI)
     click.echo(f"Label {name} now has key {key}")
 
 
@@ -163,14 +171,16 @@ def labels_key(db_path: Path | None, name: str, key: str) -> None:
 def labels_rename(db_path: Path | None, old: str, new: str) -> None:
     """Rename label OLD to NEW everywhere: label set, annotations, drafts, reviews and patterns
     (earlier versions in the history keep the old name)."""
-    from annotator.core.team.identity import resolve
+    from annotator.core.ops import identity
+    from annotator.core.ops.labels import rename_label
 
     with _store(db_path) as store, user_errors():
         if old not in store.label_names():
             raise click.ClickException(f"no label {old}")
         # the patterns and the description renamed with it are recorded as changed by this person
-        store.rename_label(old, new, resolve(store).name)  # checks the new name (labels.check_name)
-    click.echo(f"Renamed label {old} to {new.strip()}")
+        who, _ = identity.resolve(store, by=BY_CLI)
+        changes = rename_label(store, old, new, author=who.name, by=BY_CLI)  # checks the new name (labels.check_name)
+    click.echo(f"Renamed label {old} to {new.strip()} ({changes.describe()})")
 
 
 @labels_group.command("describe", short_help="Describe label NAME, with example phrases.")
@@ -183,11 +193,12 @@ def labels_rename(db_path: Path | None, old: str, new: str) -> None:
 def labels_describe(db_path: Path | None, name: str, text: str, examples: tuple[str, ...], author: str | None) -> None:
     """Set what label NAME means (TEXT) and its example phrases: shown in the label's tooltip
     and beside the text (View -> Guidelines). An unknown label is refused."""
-    from annotator.core.team.guidelines import describe_label
-    from annotator.core.team.identity import signer
+    from annotator.core.ops import identity
+    from annotator.core.ops.teamwork import describe_label
 
     with _store(db_path) as store, user_errors():
-        described = describe_label(store, name, text, signer(store, author).name, examples)
+        who, _ = identity.signer(store, author, by=BY_CLI)
+        described, _ = describe_label(store, name, text, who.name, examples, by=BY_CLI)
     click.echo(f"Described label {name}" + (f" ({count(len(described.examples), 'example')})" if examples else ""))
 
 

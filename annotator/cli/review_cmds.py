@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from annotator.cli.common import db_option, open_store, progress, user_errors
+from annotator.cli.common import BY_CLI, db_option, open_store, progress, user_errors
 from annotator.core.text.model import ANSWERS
 
 
@@ -21,7 +21,7 @@ def merge(other: Path, db_path: Path | None, as_json: bool) -> None:
     """Bring in another project file's documents, annotations (with their annotators' names),
     reviews and labels. OTHER is only read. Merging twice is the same as merging once; when
     the same annotator has two versions, the newer stays current and the older goes to history."""
-    from annotator.core.team.merge import merge_project
+    from annotator.core.ops.team import merge as merge_file
 
     with open_store(db_path) as store, user_errors():
         bar = progress(None, "merging", unit="annotation")
@@ -32,7 +32,7 @@ def merge(other: Path, db_path: Path | None, as_json: bool) -> None:
             bar.refresh()
 
         try:
-            report = merge_project(store, other, on_progress=on_progress)
+            report, _ = merge_file(store, other, by=BY_CLI, on_progress=on_progress)
         finally:
             bar.close()
     if as_json:
@@ -154,8 +154,10 @@ def review(db_path: Path | None, auto_accept: bool, min_agreement: str | None, s
     Disputed documents are reviewed in the window (Ctrl+R)."""
     from annotator.core.team import majority
     from annotator.core.team.agreement import preview
+    from annotator.core.ops import identity
+    from annotator.core.ops.teamwork import set_min_agreement
+    from annotator.core.ops.work import auto_accept as run_auto_accept
     from annotator.core.team.gold import RESOLVE_HINT, dispute_reasons, summarize
-    from annotator.core.team.identity import signer
     from annotator.core.wording import count
 
     if min_agreement is not None and not auto_accept:
@@ -165,13 +167,13 @@ def review(db_path: Path | None, auto_accept: bool, min_agreement: str | None, s
     out: dict[str, Any] = {}
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
         if set_k is not None:
-            majority.set_min_agreement(store, _min_agreement(set_k))
+            set_min_agreement(store, _min_agreement(set_k), by=BY_CLI)
             if not as_json:
                 click.echo(f"Review window: spans {majority.describe_k(majority.min_agreement(store))} of "
                            "the annotators agree on are offered pre-accepted.")
         if auto_accept:
-            who = signer(store, reviewer)
-            done = majority.auto_accept(store, who.name, k, majority=min_agreement is not None)
+            who, _ = identity.signer(store, reviewer, by=BY_CLI)
+            done, _ = run_auto_accept(store, who.name, k, majority=min_agreement is not None, by=BY_CLI)
             out["auto_accept"] = {**done.to_dict(), "reviewer": who.name,
                                   "min_agreement": None if min_agreement is None else (k or "majority")}
             if not as_json:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.common import db_option, resolve_db, user_errors
+from annotator.cli.common import BY_CLI, db_option, resolve_db, user_errors
 
 
 @click.command("new", short_help="Make an empty project file (no sample articles).")
@@ -18,15 +18,16 @@ def new_cmd(path: Path, annotator: str | None) -> None:
     """Make the empty project PATH: no documents and no sample articles, the default labels.
     Fill it with `annotator import`, or join a team hub with `annotator sync URL --db PATH`
     (which also makes it when it is missing)."""
-    from annotator.core.team import identity
+    from annotator.core.ops import identity as identity_ops
     from annotator.core.project import create_empty_project
+    from annotator.core.team import identity
 
     with user_errors():
         name = identity.check_name(annotator) if annotator is not None else None
         store = create_empty_project(path)
         try:
             if name is not None:
-                identity.remember(store, name)
+                identity_ops.remember(store, name, by=BY_CLI)
         finally:
             store.close()
     click.echo(f"Created the empty project {path} (no documents)" + (f"; you work in it as {name}" if name else ""))
@@ -50,6 +51,7 @@ def whoami_cmd(db_path: Path | None, name: str | None, default: str | None) -> N
       3. else your first-run name (asked once by the window, or --default);
       4. else your operating-system user name, and every command says so.
     """
+    from annotator.core.ops import identity as identity_ops
     from annotator.core.team import identity
 
     with user_errors():
@@ -66,8 +68,8 @@ def whoami_cmd(db_path: Path | None, name: str | None, default: str | None) -> N
         store = open_project(path, seed=db_path is None or None)
         try:
             if name is not None:
-                identity.remember(store, name)
-            who = identity.resolve(store, write=False)
+                identity_ops.remember(store, name, by=BY_CLI)
+            who, _ = identity_ops.resolve(store, by=BY_CLI, write=False)
         finally:
             store.close()
     where = {identity.GIVEN: "given", identity.PROJECT: "this project's name for you",

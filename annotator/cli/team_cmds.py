@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.common import db_option, open_store, user_errors
+from annotator.cli.common import BY_CLI, db_option, open_store, user_errors
 from annotator.core.wording import count
 
 
@@ -23,9 +23,9 @@ def _store(db_path: Path | None):  # type: ignore[no-untyped-def]
 
 def _who(store, name: str | None) -> str:  # type: ignore[no-untyped-def]
     """Who writes: `name` for this run, else the project's name for you (core/team/identity.py)."""
-    from annotator.core.team.identity import signer
+    from annotator.core.ops.identity import signer
 
-    return signer(store, name).name
+    return signer(store, name, by=BY_CLI)[0].name
 
 
 def _when(stamp: float) -> str:
@@ -50,13 +50,12 @@ def notes_group() -> None:
 @click.argument("text")
 def notes_add(db_path: Path | None, name: str | None, doc: int, text: str) -> None:
     """Add a note to document DOC (its number as the document list shows it)."""
-    from annotator.core.team.notes import add_note
-
-    from annotator.core.team.identity import signer
+    from annotator.core.ops.identity import signer
+    from annotator.core.ops.teamwork import add_note
 
     with _store(db_path) as store, user_errors():
-        who = signer(store, name)
-        note = add_note(store, doc, who.name, text)
+        who, _ = signer(store, name, by=BY_CLI)
+        note, _ = add_note(store, doc, who.name, text, by=BY_CLI)
     click.echo(f"Added note {note.id} to document {doc} {who.signed()}.")
 
 
@@ -87,10 +86,10 @@ def notes_list(db_path: Path | None, doc: int | None, as_json: bool) -> None:
 @click.argument("text")
 def notes_edit(db_path: Path | None, name: str | None, note: int, text: str) -> None:
     """Change the text of your note NOTE (its number from `notes list`)."""
-    from annotator.core.team.notes import edit_note
+    from annotator.core.ops.teamwork import edit_note
 
     with _store(db_path) as store, user_errors():
-        edit_note(store, note, _who(store, name), text)
+        edit_note(store, note, _who(store, name), text, by=BY_CLI)
     click.echo(f"Changed note {note}.")
 
 
@@ -100,10 +99,10 @@ def notes_edit(db_path: Path | None, name: str | None, note: int, text: str) -> 
 @click.argument("note", type=int)
 def notes_delete(db_path: Path | None, name: str | None, note: int) -> None:
     """Delete your note NOTE (teammates' copies go too, with the next merge or sync)."""
-    from annotator.core.team.notes import delete_note
+    from annotator.core.ops.teamwork import delete_note
 
     with _store(db_path) as store, user_errors():
-        delete_note(store, note, _who(store, name))
+        delete_note(store, note, _who(store, name), by=BY_CLI)
     click.echo(f"Deleted note {note}.")
 
 
@@ -142,7 +141,7 @@ def guidelines_set(db_path: Path | None, name: str | None, file: Path) -> None:
     """Replace the guidelines with the text of FILE (UTF-8 Markdown; - reads standard input).
     Only reviewers change them on a team hub; the old text is kept in the project's history."""
     from annotator.core.errors import AnnotatorError
-    from annotator.core.team.guidelines import set_guidelines
+    from annotator.core.ops.teamwork import set_guidelines
 
     try:
         data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
@@ -153,7 +152,7 @@ def guidelines_set(db_path: Path | None, name: str | None, file: Path) -> None:
         raise click.ClickException(f"{file}: not UTF-8 (byte {exc.start:,})") from None
     with _store(db_path) as store:
         try:
-            set_guidelines(store, text.removeprefix("\ufeff"), _who(store, name))
+            set_guidelines(store, text.removeprefix("\ufeff"), _who(store, name), by=BY_CLI)
         except AnnotatorError as exc:
             raise click.ClickException(f"{file}: {exc}") from None
     click.echo(f"Guidelines set from {file} ({len(text):,} characters).")

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import click
 
-from annotator.cli.common import db_option, open_store, progress, user_errors
+from annotator.cli.common import BY_CLI, db_option, open_store, progress, user_errors
 from annotator.core.learning.train import DEFAULT_BATCH_SIZE, DEFAULT_BUDGET_S, DEFAULT_MAX_STEPS, DEFAULT_PATIENCE
 from annotator.core.wording import count
 
@@ -97,17 +97,18 @@ def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: b
     The pipeline is scored on the held-out part, beside the base model on the same part
     (scores.json in the folder); use it with `annotator suggest --model FOLDER`."""
     from annotator.core.learning.suggest import parse_label_map
-    from annotator.core.learning.train import train_pipeline
+    from annotator.core.ops import learning
 
     _check(base, from_scratch, annotator, reviewed)
     with user_errors():
         mapping = parse_label_map(label_map)
     with open_store(db_path, must_exist=True) as store, user_errors():
         with progress(max_steps, "train", unit="step") as bar:
-            result = train_pipeline(store, out_dir, base=base, from_scratch=from_scratch, eval_split=eval_split,
-                                    annotator=annotator, reviewed=reviewed, label_map=mapping, seed=seed,
-                                    on_progress=_progress_hook(bar), with_patterns=with_patterns,
-                                    **_recipe(max_steps, patience, budget_s, no_augment))
+            result, _ = learning.train(store, out_dir, by=BY_CLI, base=base, from_scratch=from_scratch,
+                                       eval_split=eval_split, annotator=annotator, reviewed=reviewed,
+                                       label_map=mapping, seed=seed, on_progress=_progress_hook(bar),
+                                       with_patterns=with_patterns,
+                                       **_recipe(max_steps, patience, budget_s, no_augment))
     for note in result.warnings[:20]:
         click.echo(f"warning: {note}", err=True)
     if len(result.warnings) > 20:
@@ -150,7 +151,7 @@ def train_curve(db_path: Path | None, base: str | None, from_scratch: bool, eval
                 budget_s: float, no_augment: bool, seed: int, fractions: str, as_json: bool) -> None:
     """Held-out F1 after training on 25/50/75/100% of the training part: does more gold still help?"""
     from annotator.core.learning.suggest import parse_label_map
-    from annotator.core.learning.train import learning_curve
+    from annotator.core.ops import learning
 
     _check(base, from_scratch, annotator, reviewed)
     try:
@@ -162,10 +163,11 @@ def train_curve(db_path: Path | None, base: str | None, from_scratch: bool, eval
         mapping = parse_label_map(label_map)
     with open_store(db_path, must_exist=True) as store, user_errors():
         with progress(max_steps * len(parts), "train-curve", unit="step") as bar:
-            rows = learning_curve(store, fractions=parts, base=base, from_scratch=from_scratch,
-                                  eval_split=eval_split, annotator=annotator, reviewed=reviewed,
-                                  label_map=mapping, seed=seed, on_progress=_progress_hook(bar),
-                                  **_recipe(max_steps, patience, budget_s, no_augment))
+            rows, _ = learning.learning_curve(store, by=BY_CLI, fractions=parts, base=base,
+                                              from_scratch=from_scratch, eval_split=eval_split, annotator=annotator,
+                                              reviewed=reviewed, label_map=mapping, seed=seed,
+                                              on_progress=_progress_hook(bar),
+                                              **_recipe(max_steps, patience, budget_s, no_augment))
     if as_json:
         click.echo(json.dumps(rows, indent=2, sort_keys=True))
         return

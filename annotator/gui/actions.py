@@ -1,18 +1,16 @@
-"""One small function per user action over the store (Anki's operations pattern).
-
-They take a Session (store, annotator, what the suggester knows) and plain values, write
-synchronously (a decision is ~1 ms and is on disk before the next document shows) and
-return what the window needs to update itself. No widgets here, so every action is
-testable on its own and the window stays a thin layer.
+"""The window's session over the store and what it reads: who annotates, what the suggester
+knows (model cache key, gold matcher), the draft journal; what a document shows and is
+suggested. The writes themselves are the core's operations (core/ops), called by the
+Project (gui/project.py). No widgets here, so each function is testable on its own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
-from annotator.core.store.journal import DraftChange, DraftJournal
-from annotator.core.text.model import ANSWER_TO_STATUS, Annotation, Span
+from annotator.core.store.journal import DraftJournal
+from annotator.core.text.model import Span
 from annotator.core.store import Store
 from annotator.core.learning.suggestions import (  # noqa: F401 (re-exported)
     FROM_ANNOTATION, FROM_DRAFT, FROM_NOTHING, FROM_SUGGESTIONS,
@@ -22,6 +20,7 @@ from annotator.core.learning.suggestions import (  # noqa: F401 (re-exported)
 FROM_LOADING = "loading"  # a long document's spans are being read in a worker
 
 LONG_TEXT = 100_000  # characters: spans read and suggested off the GUI thread (gui/editor/long_docs.py)
+LEARN_IN_PLACE = 20  # documents the gold matcher learns on the GUI thread; more: rebuilt in a worker
 
 
 @dataclass
@@ -36,8 +35,8 @@ class Session:
     patterns: Any = None  # the project's PatternMatcher once built (None: no patterns, or not yet)
     # Decisions made before the matcher was built, replayed into it when it arrives.
     pending_gold: dict[int, tuple[str, str, list[Span]]] = field(default_factory=dict)
-    # A long document was decided: the matcher is rebuilt in a worker, not fed on this thread.
-    matcher_stale: bool = False
+    # A rebuild in a worker was asked for: what is learned meanwhile is kept for it too.
+    rebuilding: bool = False
     drafts: DraftJournal = field(init=False)
 
     def __post_init__(self) -> None:
@@ -55,7 +54,7 @@ class Session:
             else:
                 matcher.remove(doc_id)
         self.pending_gold.clear()
-        self.matcher = matcher
+        self.matcher, self.rebuilding = matcher, False
 
 
 def suggestions_for(session: Session, doc_id: int, text: str | None = None) -> list[Span]:
@@ -81,63 +80,39 @@ def document_shown(session: Session, doc_id: int, text: str, spans: list[Span], 
                    base: str | None = None) -> None:
     """What the store holds for the document now on screen, so the next draft save writes
     only the edit (core/store/journal.py). `base`: codec.dumps_spans(spans), if already made."""
-    if session.drafts.annotator != session.annotator:  # the person changed their name
-        session.drafts = DraftJournal(session.store, session.annotator)
-    session.drafts.shown(doc_id, text, spans, stored=origin == FROM_DRAFT, base=base)
+    journal(session).shown(doc_id, text, spans, stored=origin == FROM_DRAFT, base=base)
 
 
-def save_draft(session: Session, doc_id: int, spans: Iterable[Span], change: DraftChange | None = None) -> str:
-    """Keep the work in progress (one edit, when the journal knows the document); returns the
-    document's status afterwards."""
+def journal(session: Session) -> DraftJournal:
+    """The draft journal of the person annotating now (a new one after a change of name)."""
     if session.drafts.annotator != session.annotator:
         session.drafts = DraftJournal(session.store, session.annotator)
-    session.drafts.save(doc_id, list(spans), change)
-    return session.store.status(doc_id, session.annotator)
+    return session.drafts
 
 
-def decide(session: Session, doc_id: int, answer: str, spans: Iterable[Span], *, seconds: float | None = None,
-           suggested: Sequence[Span] = ()) -> Annotation:
-    """Record accept / reject / ignore with the spans on screen (sources dropped: the person
-    decided), clear the draft, and keep the gold matcher in step with what the document now
-    teaches this annotator (core/gold.learned_version: a review wins over their own work).
-    With `seconds` (the window's clock), the active time and the spans suggested at opening
-    are recorded with it, in the same transaction."""
+def learn_from(session: Session, doc_ids: Iterable[int]) -> bool:
+    """Keep the gold matcher in step with what these documents now teach this annotator
+    (core/team/gold.learned_version: a review wins over their own work, their own over the
+    unanimous version): a few index reads and one document tokenized each. False when it
+    must be rebuilt in a worker instead: too many documents, or a long one (tokenizing it
+    here would freeze the window)."""
     from annotator.core.team.gold import learned_version
 
-    gold = [s if s.source is None else Span(s.start, s.end, s.label) for s in spans]
-    if seconds is None:
-        ann = session.store.save_annotation(doc_id, session.annotator, answer, gold)
-    else:
-        ann = session.store.save_timed_decision(doc_id, session.annotator, answer, gold, seconds=seconds,
-                                                suggested=suggested)
-    session.drafts.forget(doc_id)
-    teaches = learned_version(session.store, doc_id, session.annotator)
-    text = session.store.get_document(doc_id).text if teaches is not None else ""
-    learn = ("accept", text, list(teaches)) if teaches is not None else (answer, "", [])
-    if is_long(text):
-        session.matcher_stale = True  # tokenizing it here would freeze the window: rebuilt in a worker
-    elif session.matcher is None:
-        session.pending_gold[doc_id] = learn
-    elif teaches is not None:
-        session.matcher.add(doc_id, text, list(teaches))
-    else:
-        session.matcher.remove(doc_id)
-    return ann
-
-
-def accept(session: Session, doc_id: int, spans: Iterable[Span]) -> Annotation:
-    return decide(session, doc_id, "accept", spans)
-
-
-def reject(session: Session, doc_id: int, spans: Iterable[Span]) -> Annotation:
-    return decide(session, doc_id, "reject", spans)
-
-
-def skip(session: Session, doc_id: int, spans: Iterable[Span]) -> Annotation:
-    return decide(session, doc_id, "ignore", spans)
-
-
-def status_after(answer: str) -> str:
-    return ANSWER_TO_STATUS[answer]
-
-
+    doc_ids = list(doc_ids)
+    if len(doc_ids) > LEARN_IN_PLACE:
+        return False
+    store = session.store
+    for doc_id in doc_ids:
+        teaches = learned_version(store, doc_id, session.annotator)
+        text = store.get_document(doc_id).text if teaches is not None else ""
+        if is_long(text):
+            return False
+        if session.matcher is None or session.rebuilding:  # replayed into the one being built
+            session.pending_gold[doc_id] = ("accept", text, list(teaches)) if teaches is not None else ("", "", [])
+        if session.matcher is None:
+            continue
+        if teaches is not None:
+            session.matcher.add(doc_id, text, list(teaches))
+        else:
+            session.matcher.remove(doc_id)
+    return True

@@ -87,7 +87,7 @@ def import_paths(parent: QWidget, project: Project, tasks: TaskRunner, paths: li
     def imported(result: tuple[Any, list[RecordError]]) -> None:
         report, errors = result
         tasks.end("import", f"Imported {count(report.documents_added, 'new document')}")
-        project.imported(report)
+        project.check_changes(by="import")  # what the worker wrote, read from the change log
         fix, rest = fixable(errors)
         if rest:
             dialogs.show_message(parent, "Import problems", _listed([str(e) for e in rest]))
@@ -168,7 +168,7 @@ def merge_project_file(parent: QWidget, project: Project, tasks: TaskRunner,
         brought = report.total("added") + report.total("updated")
         tasks.end("merge", f"Merged {Path(report.source).name}: {count(report.documents_added, 'new document')}, "
                            f"{count(brought, 'annotation')} brought in")
-        project.merged(report)
+        project.check_changes(by="merge")
         dialogs.notify(parent, "Merge project file", "\n".join(report.lines()))
 
     return tasks.run(jobs.merge_job, project.path, Path(path), name="merge", key="merge",

@@ -2,8 +2,10 @@
 header, status bar, panels) over one Project (gui/project.py) and wires the keyboard.
 
 Writes go through the Project, which announces each change by a signal; every view
-subscribes to what it shows. Background work runs through the TaskRunner (gui/tasks.py)
-and the suggestion engine (gui/model/background.py). No helper module is handed the window.
+subscribes to what it shows. The document being edited and the labels are the model's
+(Project.current, gui/model/open_document.py): the editor and the label bar follow it. Background
+work runs through the TaskRunner (gui/tasks.py) and the suggestion engine
+(gui/model/background.py). No helper module is handed the window.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
+from annotator.core.learning import continuous
 from annotator.core.text.model import STATUS_NEW, Span
 from annotator.gui import actions, file_actions
 from annotator.gui.dialogs import dialogs, project_dialogs, shortcuts_dialog
@@ -25,6 +28,7 @@ from annotator.gui.hub import hub_dialog
 from annotator.gui.model import training
 from annotator.gui.panels.accepted_panel import AcceptedPanel
 from annotator.gui.editor.activity import DecisionRecorder
+from annotator.gui.editor.binding import bind_editor
 from annotator.gui.model.background import Background
 from annotator.gui.model.continuous import ContinuousLearning
 from annotator.gui.panels.doc_list import DocListModel, DocListPanel
@@ -68,11 +72,8 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self.background = Background(self.project, self.tasks, self)
         self.continuous = ContinuousLearning(self.project, self.tasks, self)
-        self.current_id: int | None = None
-        self.origin = actions.FROM_NOTHING
         self._loading = False
         self._closed = False
-        self._text = ""
         self.setWindowIcon(QIcon(str(resource_path("icons/annotator.svg"))))
         self.setAcceptDrops(True)
         appearance().apply()  # the person's theme and text size (View -> Theme; gui/theme.py)
@@ -80,6 +81,8 @@ class MainWindow(QMainWindow):
         self.editor = SpanEditor()
         self.long_docs = LongDocuments(self.project, self.tasks, self.editor, lambda d: d == self.current_id, self)
         self.label_bar = LabelBar()
+        bind_editor(self.editor, self.project.current)
+        self.label_bar.watch(self.project.current)
         self.list_tasks = TaskRunner(self)  # fills the document list after the first paint
         self.doc_model = DocListModel(self.project, self, fill_in=self.list_tasks)
         self.doc_panel = DocListPanel(self.doc_model)
@@ -107,11 +110,11 @@ class MainWindow(QMainWindow):
         self.team = TeamViews(self.project, self.editor, self.label_bar, self.add_panel, self.open_document,
                               lambda: self.current_id, self.documentShown, self)  # guidelines, notes, undo
         self._subscribe()
+        self._tab_order()
         self.status.watch(self.project, self.tasks, self.background, self.doc_model)
         self.hub = HubSync(self.project, self.tasks, self)  # File -> Team hub...
         self.status.addPermanentWidget(HubStatusLabel(self.hub))
         self.status.set_model("none (manual labelling)" if model == "" else f"loading {model or 'default'}…")
-        self.reload_labels()
         self._update_title()
         self._restore_settings()
         self._open_first()
@@ -191,9 +194,9 @@ class MainWindow(QMainWindow):
         # The stack also signals while the window is torn down.
         self.editor.undo_stack().cleanChanged.connect(lambda _c: None if self._closed else self._update_header())
         self.label_bar.labelChosen.connect(self.choose_label)
-        self.editor.activeLabelChanged.connect(self.label_bar.set_active)  # the bar shows the next label
         self.doc_panel.documentActivated.connect(self.open_document)
-        self.doc_model.modelReset.connect(self._update_header)  # "N of M" after an import
+        for signal in (self.doc_model.modelReset, self.doc_model.rowsInserted):
+            signal.connect(self._update_header)  # "N of M" after an import
         self.doc_model.loaded.connect(lambda: self._documents_added(0))  # filled in a worker
         p.opened.connect(self._project_opened)
         p.annotatorChanged.connect(self._annotator_changed)
@@ -201,9 +204,10 @@ class MainWindow(QMainWindow):
         p.draftSaved.connect(lambda _doc: self._update_header())
         p.writesWaiting.connect(self._writes_waiting)
         p.labelsChanged.connect(self.labels_changed)
+        p.settingsChanged.connect(self._settings_changed)
         p.documentsAdded.connect(self._documents_added)
         p.teamWorkChanged.connect(self._team_work_changed)
-        p.reviewSaved.connect(self._team_work_changed)
+        p.reviewSaved.connect(lambda doc_id: self._team_work_changed({doc_id}))
         p.matcherChanged.connect(self.refresh_suggestions)
         p.modelKeyChanged.connect(self.refresh_suggestions)
         b.tokensReady.connect(self.tokens_ready)
@@ -233,14 +237,21 @@ class MainWindow(QMainWindow):
         s.sync()
 
     # ---- documents -----------------------------------------------------------------------
+    @property
+    def current_id(self) -> int | None:  # the document on screen: the model's (Project.current)
+        return self.project.current.doc_id
+
+    @property
+    def origin(self) -> str:  # where its spans came from (actions.FROM_...)
+        return self.project.current.origin
+
     def _open_first(self) -> None:
         """Where to resume: a draft first, then the first new document, else the first."""
         first = self.project.store.resume_document(self.project.annotator)
         if first is not None:
             self.open_document(first)
         else:  # an empty project: nothing to edit until something is imported
-            self.current_id = None
-            self._set_document("", [])
+            self._set_document(None, "", [], actions.FROM_NOTHING)
             self.editor.set_read_only(True)
             self._update_header()
 
@@ -248,11 +259,10 @@ class MainWindow(QMainWindow):
         """Show a document: its draft, else the saved annotation, else suggestions."""
         doc = self.project.store.get_document(doc_id)
         spans, origin = self.long_docs.spans_for(doc_id, doc.text)  # a long one's follow (long_docs.py)
-        self.current_id, self.origin, self._text = doc_id, origin, doc.text
         self.recorder.opened(doc_id, spans if origin in (actions.FROM_SUGGESTIONS, actions.FROM_NOTHING,
                                                          actions.FROM_LOADING)  # not for 5 MB here
                              else self.project.suggestions_for(doc_id, doc.text))
-        self._set_document(doc.text, spans, self.background.cached_tokens(doc_id))
+        self._set_document(doc_id, doc.text, spans, origin, self.background.cached_tokens(doc_id))
         self.editor.set_read_only(self.project.waiting_decision is not None or origin == actions.FROM_LOADING)
         self.doc_panel.show_current(doc_id)
         self._update_header()
@@ -260,33 +270,32 @@ class MainWindow(QMainWindow):
         self.editor.text_edit().setFocus()
         self.documentShown.emit(doc_id)
 
-    def _set_document(self, text: str, spans: list[Span], tokens: Any = None) -> None:
+    def _set_document(self, doc_id: int | None, text: str, spans: list[Span], origin: str, tokens: Any = None) -> None:
+        """Put it on screen through the model (the editor follows: gui/editor/binding.py)."""
         self._loading = True
         try:
-            self.editor.set_document(text, spans, tokens)
-            self.editor.undo_stack().clear()
+            self.project.current.show(doc_id, text, spans, origin, tokens)
         finally:
             self._loading = False
 
     def refresh_suggestions(self) -> None:
         """New suggestions or a new matcher: show them if the person has not touched this document."""
-        doc_id = self.current_id
+        doc_id, text = self.current_id, self.project.current.text
         if doc_id is None or self.origin not in (actions.FROM_NOTHING, actions.FROM_SUGGESTIONS):
             return
         if self.editor.undo_stack().count() or self.doc_model.status(doc_id) != STATUS_NEW:
             return  # edited (a draft exists) or decided: never overwrite the person's work
-        if actions.is_long(self._text):
-            return self.long_docs.load(doc_id, self._text, refresh=True)
-        spans = self.project.suggestions_for(doc_id, self._text)
+        if actions.is_long(text):
+            return self.long_docs.load(doc_id, text, refresh=True)
+        spans = self.project.suggestions_for(doc_id, text)
         if spans and spans != self.editor.spans():
-            self.origin = actions.FROM_SUGGESTIONS
             self.recorder.suggestions_shown(doc_id, spans)
-            self._set_document(self._text, spans, self.background.cached_tokens(doc_id))
-            actions.document_shown(self.project.session, doc_id, self._text, spans, self.origin)
+            self._set_document(doc_id, text, spans, actions.FROM_SUGGESTIONS, self.background.cached_tokens(doc_id))
+            actions.document_shown(self.project.session, doc_id, text, spans, self.origin)
             self._update_header()
 
     def _long_spans_shown(self, _doc_id: int, origin: str) -> None:
-        self.origin = origin
+        self.project.current.set_origin(origin)
         self._update_header()
 
     def _suggestions_arrived(self, doc_ids: list[int] | None) -> None:
@@ -352,32 +361,34 @@ class MainWindow(QMainWindow):
         return True
 
     def choose_label(self, name: str) -> None:
-        """A label key or button: SpanEditor.choose_label has the rule."""
+        """A label key or button: SpanEditor.choose_label has the rule (relabel the selected
+        span, else set the next span's label, which the model owns: gui/editor/binding.py)."""
         self.editor.choose_label(name)
 
-    def delete_selected(self) -> None:
-        self.editor.delete_selected()
-
     # ---- what the project announces ------------------------------------------------------------
-    def reload_labels(self) -> None:
-        labels = self.project.store.labels()
-        self.editor.set_labels(labels)  # keeps the next span's label if it still exists
-        self.label_bar.set_labels(labels)
-        self.label_bar.set_active(self.editor.active_label())
-        # Tab: the list's search, filter, order and rows -> the label buttons -> the text -> status.
+    def edit_labels(self) -> None:
+        dialogs.LabelsDialog(self.project, self).exec()
+
+    def labels_changed(self) -> None:
+        """Labels were added, renamed, recoloured or removed (the editor and the label bar
+        redrew themselves): reopen the document if a label on screen is gone (renamed in the
+        file, or removed), else the person's undo history stays."""
+        self._tab_order()
+        names = set(self.project.current.label_names())
+        if self.current_id is not None and any(s.label not in names for s in self.editor.spans()):
+            self.open_document(self.current_id)
+
+    def _tab_order(self) -> None:
+        """Tab: the list's search, filter, order and rows -> each label button -> the text ->
+        the status bar (set again when the label bar made its buttons anew)."""
         chain = [self.doc_panel.search, self.doc_panel.filter, self.doc_panel.order, self.doc_panel.view,
                  *map(self.label_bar.button, self.label_bar.names()), self.editor.text_edit(), self.status]
         for first, then in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, then)
 
-    def edit_labels(self) -> None:
-        dialogs.LabelsDialog(self.project, self).exec()
-
-    def labels_changed(self) -> None:
-        """Labels were added, renamed or recoloured: redraw and reopen the document."""
-        self.reload_labels()
-        if self.current_id is not None:
-            self.open_document(self.current_id)
+    def _settings_changed(self, keys: frozenset[str]) -> None:
+        if continuous.SETTING_ENABLED in keys:  # another window or program turned it on or off
+            self.menu_actions["keep_improving"].setChecked(self.continuous.enabled())
 
     def _documents_added(self, _count: int) -> None:
         if self.current_id is None:
@@ -386,14 +397,14 @@ class MainWindow(QMainWindow):
             self.doc_panel.show_current(self.current_id)
             self.background.set_lookahead(self.doc_panel.upcoming(self.current_id, LOOKAHEAD))
 
-    def _team_work_changed(self, *_args: Any) -> None:
-        """Teammates' work arrived (or a review was saved): the document on screen may have a
-        new saved version; show it, unless the person is editing it."""
-        doc_id = self.current_id
-        if doc_id is not None and not self.editor.undo_stack().count():
-            if actions.is_long(self._text):  # its spans are read in a worker
+    def _team_work_changed(self, doc_ids: Any) -> None:
+        """Teammates' work arrived (or a review was saved) for `doc_ids` (None: any): the
+        document on screen may have a new saved version; show it, unless it is being edited."""
+        doc_id, text = self.current_id, self.project.current.text
+        if doc_id is not None and (doc_ids is None or doc_id in doc_ids) and not self.editor.undo_stack().count():
+            if actions.is_long(text):  # its spans are read in a worker
                 return self.open_document(doc_id)
-            spans, origin = self.project.spans_to_show(doc_id, self._text)
+            spans, origin = self.project.spans_to_show(doc_id, text)
             if origin != self.origin or spans != self.editor.spans():
                 self.open_document(doc_id)
 
@@ -451,8 +462,7 @@ class MainWindow(QMainWindow):
 
     def _project_opened(self) -> None:
         self.menu_actions["keep_improving"].setChecked(self.continuous.enabled())
-        self.current_id = None
-        self.reload_labels()
+        self._tab_order()  # the label bar follows the model's labels (gui/editor/label_bar.py)
         self._update_title()
         remember_project(self.project.path)
         self._open_first()

@@ -1,24 +1,44 @@
 """The open project as the window sees it: the GUI thread's store, who annotates, which model
-suggests, what is learned from gold. Every write from the window goes through here, and
-every change is announced once, by kind; each view subscribes to what it shows (Anki's
-operations with change hooks, napari's evented models). A writer never refreshes a view.
+suggests, what is learned from gold, the document being edited (gui/model/open_document.py).
+
+Every write is an operation of the core (core/ops) that returns what it changed (`Changes`:
+core/ops/changes.py); `apply()` is the one place where a Changes becomes signals (Anki's
+OpChanges and operation_did_execute). Each view subscribes to what it shows and updates just
+that: one row of the document list, the disputed state of those documents, the gold
+matcher's entries for them. A writer never refreshes a view.
+
+Other writers (the command line, a second window, a merge or a sync run outside, and the
+window's own workers, which write on connections of their own) are found by polling: every
+POLL_MS the Project asks its ChangeWatcher (core/ops/watch.py), one `PRAGMA data_version`,
+and when another connection committed, reads the change log into a Changes and applies it
+like its own.
 
 Signals:
     opened()                 another project file is now open: reload everything
-    annotatorChanged(str)    who works changed (File -> Annotator name, or after opened())
-    decisionSaved(int, str)  this annotator's decision (doc id, answer) is on disk
-    draftSaved(int)          doc id
+    annotatorChanged(str)    who works changed (File -> Annotator name, or the project opened
+                             keeps another name: then after opened())
+    changed(Changes)         every change, once, whoever made it (views that want the ids)
+    decisionSaved(int, str)  this window's decision (doc id, answer) is on disk: move on
+    draftSaved(int)          this window's draft of doc id is on disk
+    reviewSaved(int)         this window's review of doc id is on disk
     writesWaiting(bool)      the file is busy: writes are kept and retried / all are written
     labelsChanged()
-    documentsAdded(int)      how many documents were added (import, merge, sync)
-    teamWorkChanged()        decisions or reviews arrived from elsewhere (merge, sync)
-    assignmentsChanged()     a team hub sync renewed the documents assigned to this annotator
-    reviewSaved(int)         doc id
+    settingsChanged(frozenset) the keys of the project settings that changed
+    documentsAdded(int)      how many documents were added (import, merge, sync, elsewhere)
+    workChanged(object)      decisions, drafts or reviews of these doc ids changed (None: any)
+    teamWorkChanged(object)  decisions or reviews of these doc ids (None: any) came from
+                             elsewhere than this window (merge, sync, import, another program)
+    assignmentsChanged()     the documents the team hub assigned to this annotator changed
     disputedChanged()        the set of disputed documents (core/team/gold.py) changed
-    modelChanged()           the model to suggest with changed; modelKeyChanged(): its cache key
-    matcherChanged()         what is learned from gold (or the pattern matcher) was rebuilt
-    patternsEdited()         the project's patterns changed (added, removed, merged, synced)
-    matcherStale()           a long document was decided: rebuild what is learned, in a worker
+    disputedStale()          too much changed to check here: count them again, in a worker
+    modelChanged()           the model to suggest with changed (see `model`)
+    modelKeyChanged()        its suggestion-cache key is known (or unknown again)
+    matcherChanged()         what is learned from gold changed (rebuilt, or learned in place),
+                             or the pattern matcher was rebuilt
+    matcherStale()           what is learned from gold must be rebuilt, in a worker
+    matcherLearn(frozenset)  what these documents teach changed: learn it in a worker
+    patternsEdited()         the project's patterns changed (added, removed, renamed with their
+                             label, merged, synced, or elsewhere): rebuild the pattern matcher
     trainedModelsChanged()   a trained pipeline or a learning curve was recorded
     decisionUndone(int)      this annotator's decision on the document (id) was taken back
     notesChanged(int)        a note was added, edited or deleted on the document (id; -1: any)
@@ -27,25 +47,34 @@ Signals:
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from annotator.core.team import gold as team_gold
-from annotator.core.team import identity
-from annotator.core.errors import ProjectBusy
-from annotator.core.store.journal import DraftChange
-from annotator.core.text.model import Span
+from annotator.core.errors import AnnotatorError, ProjectBusy
+from annotator.core.ops import identity as identity_ops
+from annotator.core.ops import settings as setting_ops
+from annotator.core.ops import work
+from annotator.core.ops.changes import BY_ELSEWHERE, BY_WINDOW, Changes
+from annotator.core.ops.watch import ChangeWatcher
 from annotator.core.store import BUSY_TIMEOUT_S, Store
-from annotator.core.learning.suggest import SETTING_MODEL
+from annotator.core.store.journal import DraftChange
+from annotator.core.team import gold as team_gold
+from annotator.core.team.identity import Identity
+from annotator.core.text.model import Span
 from annotator.gui import actions
 from annotator.gui.actions import Session
+from annotator.gui.model.open_document import OpenDocument
+from annotator.gui.model.project_edits import ProjectEdits
 
-HUB_SYNC_SETTING = "hub_sync"  # "on": the window syncs with the project's remembered hub
 GUI_BUSY_WAIT_S = 0.05  # a write waits this long for another writer, then is kept and retried
 RETRY_MS = 200
+POLL_MS = 500  # how often the window looks for other writers (a tick costs microseconds)
+DISPUTED_IN_PLACE = 200  # documents whose disputed state is checked on the GUI thread; more: a worker
+NOTES_ONE_BY_ONE = 20  # documents whose notes changed announced one by one; more: -1 (any)
 
 
 def open_store(path: str | Path) -> Store:
@@ -56,13 +85,14 @@ def open_store(path: str | Path) -> Store:
     return store
 
 
-def _resolve(store: Store, given: str | None) -> identity.Identity:
-    """The project's identity; when the busy file cannot take the name now, it is used
+def _resolve(store: Store, given: str | None) -> Identity:
+    """The project's identity, on opening (before the window watches the file: what it
+    remembers needs no announcing); when the busy file cannot take the name now, it is used
     without being remembered (the next opening remembers it)."""
     try:
-        return identity.resolve(store, given)
+        return identity_ops.resolve(store, given, by=BY_WINDOW)[0]
     except ProjectBusy:
-        return identity.resolve(store, given, write=False)
+        return identity_ops.resolve(store, given, by=BY_WINDOW, write=False)[0]
 
 
 @dataclass
@@ -77,22 +107,27 @@ class Decision:
     suggested: Sequence[Span] = field(default_factory=tuple)
 
 
-class Project(QObject):
+class Project(QObject, ProjectEdits):
     opened = Signal()
     annotatorChanged = Signal(str)
+    changed = Signal(object)
     decisionSaved = Signal(int, str)
     draftSaved = Signal(int)
+    reviewSaved = Signal(int)
     writesWaiting = Signal(bool)
     labelsChanged = Signal()
+    settingsChanged = Signal(object)
     documentsAdded = Signal(int)
-    teamWorkChanged = Signal()
+    workChanged = Signal(object)
+    teamWorkChanged = Signal(object)
     assignmentsChanged = Signal()
-    reviewSaved = Signal(int)
     disputedChanged = Signal()
+    disputedStale = Signal()
     modelChanged = Signal()
     modelKeyChanged = Signal()
     matcherChanged = Signal()
     matcherStale = Signal()
+    matcherLearn = Signal(object)
     patternsEdited = Signal()
     trainedModelsChanged = Signal()
     decisionUndone = Signal(int)
@@ -113,17 +148,24 @@ class Project(QObject):
             store.close()
             raise
         self.session = Session(store, self.identity.name)
+        self.watcher = ChangeWatcher(self.store)
+        self.current = OpenDocument(self)
+        self.current.set_labels(self.store.labels())
         # The model asked for: a package or folder, None for the project's (else the
         # default), "" for none. model_key is its cache key once located.
         self.model = model
         self.model_error: str | None = None
         self._disputed: set[int] = set()
+        self.counting_disputed = False  # a worker counts them (gui/model/background.py)
         # Writes the busy file could not take yet, oldest first; never dropped.
         self._drafts: dict[int, list[Span]] = {}
         self._decision: Decision | None = None
         self._retry = QTimer(self)
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self.flush)
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self.check_changes)
+        self._poll.start()
 
     # ---- what views read -------------------------------------------------------------------
     @property
@@ -154,6 +196,61 @@ class Project(QObject):
     def suggestions_for(self, doc_id: int, text: str) -> list[Span]:
         return actions.suggestions_for(self.session, doc_id, text)
 
+    # ---- the one place where a change becomes signals ---------------------------------------
+    def apply(self, changes: Changes) -> None:
+        """Announce what changed, once, by kind (see the module docstring); the Project's
+        own state (labels of the open document, disputed set, gold matcher, model) first."""
+        if changes.by == BY_WINDOW:
+            self.watcher.own_write()  # not announced again by the next poll
+        if not changes:
+            return
+        if changes.labels:
+            self.current.set_labels(self.store.labels())
+            self.labelsChanged.emit()
+        if changes.patterns:
+            self.patternsEdited.emit()
+        if changes.guidelines:
+            self.guidelinesChanged.emit()
+        if changes.notes:
+            ids = changes.note_ids
+            for doc_id in sorted(ids) if ids is not None and len(ids) <= NOTES_ONE_BY_ONE else (-1,):
+                self.notesChanged.emit(doc_id)
+        if changes.settings:
+            self.settingsChanged.emit(changes.settings)
+        if changes.model and (changes.by == BY_WINDOW or self.model is None):  # None: the project's
+            self.model_error, self.session.model_key = None, None
+            self.modelChanged.emit()
+        if changes.documents:
+            self.documentsAdded.emit(changes.new_documents)
+        if changes.work:
+            self.workChanged.emit(changes.doc_ids)  # (the list's statuses first: views read them)
+        if changes.gold:
+            self._gold_changed(changes.doc_ids, changes.by == BY_WINDOW)
+        if changes.work:
+            if changes.by != BY_WINDOW and changes.gold:
+                self.teamWorkChanged.emit(changes.doc_ids)
+            elif changes.by == BY_WINDOW:
+                for doc_id in sorted(changes.doc_ids or ()):
+                    if changes.reviews:
+                        self.reviewSaved.emit(doc_id)
+                    elif changes.drafts and not changes.decisions:
+                        self.draftSaved.emit(doc_id)
+        if changes.assignments:
+            self.assignmentsChanged.emit()
+        if changes.trained:
+            self.trainedModelsChanged.emit()
+        self.changed.emit(changes)
+
+    def check_changes(self, by: str = BY_ELSEWHERE) -> Changes:
+        """Look for writes of other connections (the timer's tick; `by` names a worker of
+        ours that just finished writing) and apply them."""
+        try:
+            changes = self.watcher.poll(by)
+        except (sqlite3.Error, AnnotatorError):
+            return Changes(by=by)  # busy or unreadable now: the next tick tries again
+        self.apply(changes)
+        return changes
+
     # ---- the project file and who works on it ---------------------------------------------------
     def open(self, path: str | Path) -> None:
         """Switch to another project file (raises AnnotatorError if it cannot be opened;
@@ -170,23 +267,28 @@ class Project(QObject):
         renamed = who.name != self.session.annotator
         self.identity = who
         self.session = Session(store, who.name)
+        self.watcher = ChangeWatcher(store)
         self.model_error = None
-        self._disputed = set()
+        self._disputed, self.counting_disputed = set(), False
+        self.current.close()
+        self.current.set_labels(store.labels())
         self.opened.emit()
         if renamed:
             self.annotatorChanged.emit(who.name)
 
     def close(self) -> None:
+        self._poll.stop()
         self.flush_before_closing()
         self.session.close()
 
     def set_annotator(self, name: str) -> None:
         """Work as `name` in this project from now on (remembered in it, for this project only)."""
-        name = identity.remember(self.store, name)
-        self.identity = identity.Identity(name, identity.GIVEN)
-        self.session.annotator = name
+        who, changes = identity_ops.remember(self.store, name, by=BY_WINDOW)
+        self.identity = who
+        self.session.annotator = who.name
         self.session.matcher = None  # their own work is part of what they learn from
-        self.annotatorChanged.emit(name)
+        self.apply(changes)
+        self.annotatorChanged.emit(who.name)
 
     # ---- decisions and drafts -----------------------------------------------------------------
     @property
@@ -205,11 +307,11 @@ class Project(QObject):
             self._keep_draft(doc_id, spans)  # nothing may overtake a waiting write
             return
         try:
-            actions.save_draft(self.session, doc_id, spans, change)
+            changes = work.save_draft(actions.journal(self.session), doc_id, spans, change, by=BY_WINDOW)
         except ProjectBusy:
             self._keep_draft(doc_id, spans)
             return
-        self.draftSaved.emit(doc_id)
+        self.apply(changes)
 
     def decide(self, doc_id: int, answer: str, spans: Iterable[Span], *, seconds: float | None = None,
                suggested: Sequence[Span] = ()) -> bool:
@@ -230,12 +332,11 @@ class Project(QObject):
         return True
 
     def _decide_now(self, d: Decision) -> None:
-        actions.decide(self.session, d.doc_id, d.answer, d.spans, seconds=d.seconds, suggested=d.suggested)
-        if self.session.matcher_stale:
-            self.session.matcher_stale = False
-            self.matcherStale.emit()
-        self._update_disputed(d.doc_id)
-        self.decisionSaved.emit(d.doc_id, d.answer)
+        changes = work.decide(self.store, d.doc_id, self.annotator, d.answer, d.spans, by=BY_WINDOW,
+                              seconds=d.seconds, suggested=d.suggested)
+        actions.journal(self.session).forget(d.doc_id)
+        self.apply(changes)
+        self.decisionSaved.emit(d.doc_id, d.answer)  # the initiator's callback: the window moves on
 
     def _keep_draft(self, doc_id: int, spans: list[Span]) -> None:
         self._drafts[doc_id] = spans
@@ -252,8 +353,8 @@ class Project(QObject):
             decided = self._decision.doc_id if self._decision else None
             for doc_id in list(self._drafts):
                 if doc_id != decided:  # a decision replaces its document's draft
-                    actions.save_draft(self.session, doc_id, self._drafts[doc_id])
-                    self.draftSaved.emit(doc_id)
+                    self.apply(work.save_draft(actions.journal(self.session), doc_id, self._drafts[doc_id],
+                                               by=BY_WINDOW))
                 del self._drafts[doc_id]
             if self._decision is not None:
                 decision, self._decision = self._decision, None
@@ -275,179 +376,56 @@ class Project(QObject):
             self.store.set_busy_wait(BUSY_TIMEOUT_S, 20)
             self.flush()
 
-    # ---- labels ---------------------------------------------------------------------------------
-    # The store enforces the label rules (core/text/labels.py); a refusal raises ValueError.
-    def _labels_written(self, _result: object = None) -> None:
-        self.labelsChanged.emit()
-
-    def add_label(self, name: str, color: str | None = None) -> None:
-        self._labels_written(self.store.add_label(name, color))
-
-    def rename_label(self, old: str, new: str) -> None:
-        self.store.rename_label(old, new, self.annotator)
-        self.labelsChanged.emit()
-        self.patternsEdited.emit()  # the old label's patterns now carry the new name
-
-    def set_label_color(self, name: str, color: str) -> None:
-        self._labels_written(self.store.set_label_color(name, color))
-
-    def remove_label(self, name: str) -> None:
-        self._labels_written(self.store.remove_label(name))
-
-    def set_label_key(self, name: str, key: str | None) -> None:
-        self._labels_written(self.store.set_label_key(name, key))
-
-    def use_accessible_palette(self) -> None:
-        """Every label gets the accessible palette's colour for its place (core/text/palette.py)."""
-        self._labels_written(self.store.use_accessible_palette())
-
-    # ---- work that arrives from elsewhere ---------------------------------------------------------
-    def documents_added(self, count: int) -> None:
-        """An import (or another writer) added documents."""
-        self.documentsAdded.emit(count)
-
-    def imported(self, report: Any) -> None:
-        """An import finished: documents, maybe labels and annotations, arrived."""
-        if report.labels_added:
-            self.labelsChanged.emit()
-        self.documentsAdded.emit(report.documents_added)
-        if report.annotations.get("added") or report.annotations.get("updated"):
-            self.team_work_changed()
-
-    def merged(self, report: Any) -> None:
-        """A teammate's project file was merged: documents, labels and their work arrived."""
-        if report.labels_added:
-            self.labelsChanged.emit()
-        self.documentsAdded.emit(report.documents_added)
-        self._teamwork_arrived(report.notes, report.guidelines)
-        self.team_work_changed()
-        if report.patterns["added"] or report.patterns["updated"]:
-            self.patternsEdited.emit()
-
-    def _teamwork_arrived(self, notes: Any, guidelines: Any) -> None:
-        if notes["added"] or notes["updated"]:
-            self.notesChanged.emit(-1)
-        if guidelines["added"] or guidelines["updated"]:
-            self.guidelinesChanged.emit()
-
-    def synced(self, report: Any) -> None:
-        """A team hub sync (core/hub SyncReport) ended: announce what it brought."""
-        pulled = report.pulled
-        if pulled.labels:
-            self.labelsChanged.emit()
-        self._teamwork_arrived(pulled.notes, pulled.guidelines)
-        if pulled.documents:
-            self.documentsAdded.emit(pulled.documents)
-        # Teammates' decision records (seconds, suggestions at opening) feed the overview.
-        if any(c["added"] or c["updated"] for c in (pulled.decisions, pulled.reviews, pulled.decision_times)):
-            self.team_work_changed()
-        self.assignmentsChanged.emit()
-        if report.patterns.pulled["added"] or report.patterns.pulled["updated"]:
-            self.patternsEdited.emit()
-
-    def remember_hub_sync(self, on: bool) -> None:
-        """Whether the window syncs this project with its hub when it opens (never the password)."""
-        self.store.set_setting(HUB_SYNC_SETTING, "on" if on else "off")
-
-    def team_work_changed(self) -> None:
-        """Decisions or reviews arrived from elsewhere: the gold may have changed."""
-        self.session.matcher = None
-        self.refresh_disputed()
-        self.teamWorkChanged.emit()
-
-    # ---- notes, guidelines, undo (core/team/notes.py, guidelines.py, undo.py) -----------------------
-    # Each raises AnnotatorError with a one-line reason when the core refuses.
-    def add_note(self, doc_id: int, text: str) -> None:
-        from annotator.core.team.notes import add_note
-
-        add_note(self.store, doc_id, self.annotator, text)
-        self.notesChanged.emit(doc_id)
-
-    def edit_note(self, note_id: int, text: str) -> None:
-        from annotator.core.team.notes import edit_note
-
-        self.notesChanged.emit(edit_note(self.store, note_id, self.annotator, text).document_id)
-
-    def delete_note(self, note_id: int) -> None:
-        from annotator.core.team.notes import delete_note
-
-        self.notesChanged.emit(delete_note(self.store, note_id, self.annotator).document_id)
-
-    def set_guidelines(self, text: str) -> None:
-        from annotator.core.team.guidelines import set_guidelines
-
-        set_guidelines(self.store, text, self.annotator)
-        self.guidelinesChanged.emit()
-
-    def describe_label(self, label: str, text: str, examples: Sequence[str]) -> None:
-        from annotator.core.team.guidelines import describe_label
-
-        describe_label(self.store, label, text, self.annotator, examples)
-        self.guidelinesChanged.emit()
-
-    def undo_decision(self, doc_id: int) -> Any:
-        """Take back this annotator's decision on `doc_id` (core/team/undo.py); returns the
-        UndoResult. The gold it taught is unlearned, the disputed set updated."""
-        from annotator.core.team.undo import undo_decision
-
-        if self.waiting and not self.flush():
-            raise ProjectBusy("the project file is busy: try again in a moment")
-        result = undo_decision(self.store, doc_id, self.annotator)
-        self.session.drafts.forget(doc_id)
-        if self.session.matcher is not None:
-            teaches = team_gold.learned_version(self.store, doc_id, self.annotator)
-            if teaches is None:
-                self.session.matcher.remove(doc_id)
-            else:
-                self.session.matcher.add(doc_id, self.store.get_document(doc_id).text, list(teaches))
-        self._update_disputed(doc_id)
-        self.decisionUndone.emit(doc_id)
-        return result
-
+    # ---- reviews --------------------------------------------------------------------------------
     def save_review(self, doc_id: int, reviewer: str, spans: Iterable[Span], sources: Iterable[str]) -> None:
-        from annotator.core.team.review import accept_review
-
-        accept_review(self.store, doc_id, reviewer, list(spans), sources)
-        self._reviewed([doc_id])
+        self.apply(work.review(self.store, doc_id, reviewer, spans, sources, by=BY_WINDOW))
 
     def auto_accept(self, reviewer: str, *, majority: bool = False) -> Any:
         """Review every unanimous document two or more annotators accepted and, with `majority`,
         every one whose majority version is complete (the project's k); returns the core's
         AutoAccepted (how many of each, how many disputed are left)."""
-        from annotator.core.team.majority import auto_accept, min_agreement
+        from annotator.core.team.majority import min_agreement
 
-        ids = [doc_id for doc_id, _ in team_gold.unanimous_shared(self.store)]
-        done = auto_accept(self.store, reviewer, min_agreement(self.store), majority=majority)
-        self._reviewed(ids + done.majority_ids)
+        done, changes = work.auto_accept(self.store, reviewer, min_agreement(self.store), majority=majority,
+                                         by=BY_WINDOW)
+        self.apply(changes)
         return done
 
-    def _reviewed(self, doc_ids: list[int]) -> None:
-        if self.session.matcher is not None:  # a review now teaches instead of the versions
+    # ---- the team gold: disputed documents and what is learned ---------------------------------
+    def _gold_changed(self, doc_ids: frozenset[int] | None, own: bool) -> None:
+        """Decisions or reviews of these documents changed: their disputed state, checked
+        here for a few (else counted in a worker), and what they teach: the window's own few
+        learned here, as the person goes; others' in a worker (gui/model/background.py), as a
+        new phrase makes the matcher count it in every gold document; a rebuild only when
+        too many changed to list."""
+        if doc_ids is None or len(doc_ids) > DISPUTED_IN_PLACE or self.counting_disputed:
+            self.disputedStale.emit()  # (a count running now may have read before this change)
+        else:
+            disputed = set(self._disputed)
             for doc_id in doc_ids:
-                teaches = team_gold.learned_version(self.store, doc_id, self.annotator)
-                if teaches is not None:
-                    self.session.matcher.add(doc_id, self.store.get_document(doc_id).text, list(teaches))
-        for doc_id in doc_ids:
-            self._update_disputed(doc_id)
-            self.reviewSaved.emit(doc_id)
-
-    # ---- the team gold's disputed documents -------------------------------------------------------
-    def refresh_disputed(self) -> None:
-        self._set_disputed(set(team_gold.disputed_ids(self.store)))
+                versions = self.store.annotations_for_document(doc_id)
+                if team_gold.is_disputed(versions, self.store.get_review(doc_id)):
+                    disputed.add(doc_id)
+                else:
+                    disputed.discard(doc_id)
+            self._set_disputed(disputed)
+        if doc_ids is None:
+            self.session.rebuilding = True
+            self.matcherStale.emit()
+        elif own and actions.learn_from(self.session, doc_ids):
+            if self.session.matcher is not None:
+                self.matcherChanged.emit()  # what other documents are suggested may differ now
+        else:
+            self.matcherLearn.emit(doc_ids)
 
     def dispute_reasons(self, doc_id: int) -> tuple[str, ...]:
         """Why the document is disputed ("accept vs reject", "spans differ"; core/team/gold.py)."""
         return team_gold.dispute_reasons(self.store.annotations_for_document(doc_id), self.store.get_review(doc_id))
 
     def set_disputed(self, ids: Iterable[int]) -> None:
-        """From a background count (start-up of a large project)."""
+        """From a background count (start-up of a large project, or after a big change)."""
+        self.counting_disputed = False
         self._set_disputed(set(ids))
-
-    def _update_disputed(self, doc_id: int) -> None:
-        versions = self.store.annotations_for_document(doc_id)
-        now = team_gold.is_disputed(versions, self.store.get_review(doc_id))
-        if now != (doc_id in self._disputed):
-            self._set_disputed(self._disputed ^ {doc_id})
 
     def _set_disputed(self, ids: set[int]) -> None:
         if ids != self._disputed:
@@ -458,12 +436,10 @@ class Project(QObject):
     def set_model(self, model: str | None, *, remember: bool = True) -> None:
         """Suggest with `model` (a package or folder; None: the project's or the default;
         "": none). A named model is remembered in the project (the CLI uses it too)."""
-        if model and remember:
-            self.store.set_setting(SETTING_MODEL, model)
+        changes = (setting_ops.use_model(self.store, model, by=BY_WINDOW) if model and remember
+                   else Changes(by=BY_WINDOW, model=True))  # the window's choice only
         self.model = model
-        self.model_error = None
-        self.session.model_key = None
-        self.modelChanged.emit()
+        self.apply(changes)
 
     def set_model_key(self, key: str | None) -> None:
         if key != self.session.model_key:
@@ -484,17 +460,3 @@ class Project(QObject):
         """The pattern matcher built in a worker (None: the project has no patterns)."""
         self.session.patterns = matcher
         self.matcherChanged.emit()
-
-    def patterns_saved(self, report: Any) -> None:
-        """A worker added patterns (and maybe labels) to the project file."""
-        if report.labels_added:
-            self.labelsChanged.emit()
-        self.patternsEdited.emit()
-
-    def remove_patterns(self, ids: Iterable[int]) -> int:
-        removed = self.store.remove_patterns(ids, author=self.annotator)
-        self.patternsEdited.emit()
-        return removed
-
-    def trained_model_recorded(self) -> None:
-        self.trainedModelsChanged.emit()

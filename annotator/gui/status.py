@@ -196,7 +196,7 @@ class StatusBar(QStatusBar):
         tasks.ended.connect(self.end_task)
         tasks.failed.connect(lambda name, message: self.showMessage(f"{name.capitalize()} failed: {message}", 10000))
         background.modelStatus.connect(self.set_model)
-        for signal in (doc_model.modelReset, doc_model.dataChanged):
+        for signal in (doc_model.modelReset, doc_model.countsChanged):
             signal.connect(self._update_progress)
         self.set_annotator(project.annotator)
         self.set_disputed(len(project.disputed()))

@@ -42,9 +42,9 @@ def run_continuous(ctx: Any, db_path: Path, options: dict[str, Any] | None = Non
 
 
 def child_main(args: dict[str, Any]) -> int:
-    from annotator.core.learning.continuous import run_round
-    from annotator.core.store import Store
     from annotator.core.learning.train_loop import TrainingCancelled
+    from annotator.core.ops.learning import continuous_round
+    from annotator.core.store import Store
 
     stop = stop_event()
     options = dict(args.get("options") or {})
@@ -56,7 +56,9 @@ def child_main(args: dict[str, Any]) -> int:
 
     store = Store(args["db"])
     try:
-        result = run_round(store, on_progress=on_progress, should_stop=stop.is_set, **options)
+        # The window learns what the round changed from the change log (its poll).
+        result, _ = continuous_round(store, by="continuous", on_progress=on_progress, should_stop=stop.is_set,
+                                     **options)
     except TrainingCancelled as exc:
         send({"error": str(exc), "cancelled": True})
         return 0

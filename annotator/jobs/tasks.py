@@ -45,6 +45,28 @@ def matcher_job(ctx: Any, db_path: Path, annotator: str | None = None) -> Any:
         store.close()
 
 
+def learn_job(ctx: Any, db_path: Path, annotator: str, matcher: Any, doc_ids: list[int]) -> Any:
+    """What these documents teach `annotator` now (core/team/gold.learned_version), learned
+    into `matcher`, which this worker alone holds meanwhile: its entries for them, not a
+    rebuild. Off the GUI thread, as a phrase new to the matcher is counted in every gold
+    document. Returns the matcher."""
+    from annotator.core.team.gold import learned_version
+
+    store = Store(db_path, readonly=True)
+    try:
+        items = []
+        for doc_id in doc_ids:
+            teaches = learned_version(store, doc_id, annotator)
+            if teaches is None:
+                matcher.remove(doc_id)
+            else:
+                items.append((doc_id, store.get_document(doc_id).text, list(teaches)))
+        matcher.add_many(items)
+        return matcher
+    finally:
+        store.close()
+
+
 def patterns_job(ctx: Any, db_path: Path) -> Any:
     """The project's PatternMatcher (None when it has no patterns), built off the GUI thread:
     a 100,000-term list takes a second or two."""
@@ -85,12 +107,13 @@ def read_patterns_job(ctx: Any, db_path: Path, path: Path, label: str | None,
 
 
 def save_patterns_job(ctx: Any, db_path: Path, read: Any, author: str, add_labels: bool) -> Any:
-    """Add what read_patterns_job read to the project (one transaction)."""
-    from annotator.core.learning.patterns.manage import save_patterns
+    """Add what read_patterns_job read to the project (one transaction). The window learns
+    what it changed from the change log (gui/project.py check_changes)."""
+    from annotator.core.ops.patterns import save_patterns
 
     store = Store(db_path)
     try:
-        return save_patterns(store, read, author, add_labels=add_labels)
+        return save_patterns(store, read, author, by="patterns", add_labels=add_labels)[0]
     finally:
         store.close()
 
@@ -240,15 +263,16 @@ def import_job(ctx: Any, db_path: Path, paths: list[Path], annotator: str | None
     """Import files and folders (split: core/formats/splitting.py; fmt and encoding as `import
     --format/--encoding`); problems are collected as RecordErrors, never fatal for the rest."""
     from annotator.core.errors import RecordError
-    from annotator.core.ops.importing import import_paths
+    from annotator.core.ops.importing import import_files
 
     errors: list[RecordError] = []
 
     on_progress = _reporter(ctx, "Importing")
     store = Store(db_path)
     try:
-        report = import_paths(store, paths, annotator=annotator, on_error=errors.append,
-                              on_progress=on_progress, split=split, fmt=fmt, encoding=encoding)
+        # The window learns what it changed from the change log (gui/project.py check_changes).
+        report, _ = import_files(store, paths, by="import", annotator=annotator, on_error=errors.append,
+                                 on_progress=on_progress, split=split, fmt=fmt, encoding=encoding)
     finally:
         store.close()
     return report, errors
@@ -272,13 +296,13 @@ def export_job(ctx: Any, db_path: Path, fmt: str, out: Path, options: dict[str, 
 
 def merge_job(ctx: Any, db_path: Path, other: Path) -> Any:
     """Merge a teammate's project file into ours (one transaction: all or nothing)."""
-    from annotator.core.team.merge import merge_project
+    from annotator.core.ops.team import merge
 
     on_progress = _reporter(ctx, "Merging")  # a cancel rolls the merge's transaction back
 
     store = Store(db_path)
     try:
-        return merge_project(store, other, on_progress=on_progress)
+        return merge(store, other, by="merge", on_progress=on_progress)[0]
     finally:
         store.close()
 
@@ -326,14 +350,14 @@ def hub_sync_job(ctx: Any, db_path: Path, url: str, annotator: str, password: st
     tries again. The password goes to the OS keyring only once it worked (`remember`).
     url_from_file: the URL is the project's (synced only once the person chose that hub)."""
     from annotator.core.hub.connection import HubError, HubOffline, save_keyring_password
-    from annotator.core.hub.sync import sync
+    from annotator.core.ops.team import sync
 
     store = Store(db_path)
     try:
         try:
             # A stop (the window closes) ends the sync between two chunks: both sides stay whole.
-            report = sync(store, url, annotator, password=password, on_progress=lambda *_a: ctx.check(),
-                          url_from_file=url_from_file)
+            report, _ = sync(store, url, annotator, by="sync", password=password,
+                             on_progress=lambda *_a: ctx.check(), url_from_file=url_from_file)
         except HubError as exc:
             return HubSyncResult(None, str(exc), isinstance(exc, HubOffline),
                                  store.hub_pending_decisions(annotator), time.time())

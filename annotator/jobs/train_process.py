@@ -59,10 +59,13 @@ def run_train_child(ctx: Any, db_path: Path, out_dir: Path | None, options: dict
 
 
 # ---- child side ----------------------------------------------------------------------------
+BY_TRAINING = "training"  # who wrote (core/ops/changes.py): the window reads it from the change log
+
 def child_main(args: dict[str, Any]) -> int:
     """Run train_pipeline (or learning_curve) with the window's options, reporting each step."""
+    from annotator.core.learning.train import TrainingCancelled
+    from annotator.core.ops import learning
     from annotator.core.store import Store
-    from annotator.core.learning.train import TrainingCancelled, learning_curve, train_pipeline
 
     stop = stop_event()
     options = dict(args.get("options") or {})
@@ -73,11 +76,12 @@ def child_main(args: dict[str, Any]) -> int:
     store = Store(args["db"])
     try:
         if args.get("curve"):
-            rows = learning_curve(store, on_progress=on_progress, should_stop=stop.is_set, **options)
+            rows, _ = learning.learning_curve(store, by=BY_TRAINING, on_progress=on_progress, should_stop=stop.is_set,
+                                              **options)
             send({"result": {"curve": rows}})
             return 0
-        result = train_pipeline(store, Path(args["out_dir"]), on_progress=on_progress,
-                                should_stop=stop.is_set, **options)
+        result, _ = learning.train(store, Path(args["out_dir"]), by=BY_TRAINING, on_progress=on_progress,
+                                   should_stop=stop.is_set, **options)
     except TrainingCancelled as exc:
         send({"error": str(exc), "cancelled": True})
         return 0

@@ -65,7 +65,7 @@ def test_labels_list_add_color_rename_remove(project):
     result = run("labels", "color", "PRODUCT", "#123456", "--db", project)
     assert result.exit_code == 0
     result = run("labels", "rename", "ORG", "COMPANY", "--db", project)
-    assert result.exit_code == 0
+    assert result.exit_code == 0 and "Renamed label ORG to COMPANY (decisions of 3 documents; labels)" in result.stdout
     result = run("labels", "remove", "PRODUCT", "--db", project)
     assert result.exit_code == 0
     labels = orjson.loads(run("labels", "list", "--json", "--db", project).stdout)

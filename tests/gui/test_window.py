@@ -371,14 +371,15 @@ def test_reopening_resumes_at_the_document_with_a_draft(qtbot, project):
 
 def test_accept_before_the_gold_matcher_is_built_still_teaches_it(qtbot, project):
     from annotator.core.learning.learned import GoldMatcher
-    from annotator.gui.actions import Session, accept
+    from annotator.core.ops.work import decide
+    from annotator.gui.actions import Session, learn_from
 
     db_path, ids = project
     with Store(db_path) as s:
         session = Session(s, "alice")
         text = s.get_document(ids[0]).text
-        accept(session, ids[0], [Span(0, 8, "PERSON")])
-        assert ids[0] in session.pending_gold
+        decide(s, ids[0], "alice", "accept", [Span(0, 8, "PERSON")], by="window")
+        assert learn_from(session, [ids[0]]) and ids[0] in session.pending_gold
         # The matcher was built from the store before that accept was written.
         session.set_matcher(GoldMatcher())
         assert not session.pending_gold

@@ -36,6 +36,7 @@ from annotator.core.formats.importers.encodings import normalize as normalize_en
 from annotator.core.formats.importers.batches import EMPTY_WARNING, Chunk, check_records, in_background
 from annotator.core.formats.importers.brat import brat_pair
 from annotator.core.formats.splitting import SPLITS, SPLITTABLE, split_records
+from annotator.core.ops.changes import Changes, recorded
 from annotator.core.team.identity import GIVEN, Identity, signer
 from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
@@ -380,3 +381,12 @@ def _with_former_hashes(store: Store, batch: list[tuple[ImportRecord, Any, str]]
             if old in known and hashes[n] not in known:
                 hashes[n] = old
     return hashes
+
+
+def import_files(store: Store, paths: Iterable[str | Path], *, by: str, **options: Any
+                 ) -> tuple[ImportReport, Changes]:
+    """import_paths (options as there), and what it changed. A file that failed halfway was
+    rolled back; what the files before it brought is in the Changes all the same."""
+    with recorded(store, by) as done:
+        report = import_paths(store, paths, **options)
+    return report, done.changes

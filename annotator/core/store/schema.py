@@ -306,6 +306,55 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE hub_state ADD COLUMN pushed_note_rev INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE hub_state ADD COLUMN pushed_guideline_rev INTEGER NOT NULL DEFAULT 0",
     ],
+    # 9: the change log also says what a window must show afresh (core/ops/watch.py reads it
+    # when another connection wrote): labels, settings, drafts begun or ended, hub assignments,
+    # trained models and learning curves, and the rows a hub pull writes, under their own
+    # kinds ('annotation_pulled'...) so that they are still never pushed back. Documents are
+    # not logged: their ids only grow, so the largest id is their watermark.
+    [
+        *[f"""CREATE TRIGGER {table}_pull_log_{event.lower()} AFTER {event} ON {table}
+        WHEN EXISTS (SELECT 1 FROM sync_quiet)
+        BEGIN
+            DELETE FROM sync_log WHERE kind = '{kind}_pulled' AND row_id = NEW.{key};
+            INSERT INTO sync_log (kind, row_id) VALUES ('{kind}_pulled', NEW.{key});
+        END""" for table, kind, key, events in (("annotations", "annotation", "id", ("INSERT", "UPDATE")),
+                                                  ("reviews", "review", "document_id", ("INSERT", "UPDATE")),
+                                                  ("decision_times", "decision_time", "id", ("INSERT",)))
+          for event in events],
+        # One row per table where the window rereads the whole (small) table: row_id 0.
+        *[f"""CREATE TRIGGER {table}_change_log_{event.lower()} AFTER {event} ON {table}
+        BEGIN
+            DELETE FROM sync_log WHERE kind = '{kind}' AND row_id = {key};
+            INSERT INTO sync_log (kind, row_id) VALUES ('{kind}', {key});
+        END""" for table, kind, key, events in (
+            ("labels", "label", "0", ("INSERT", "UPDATE", "DELETE")),
+            ("project", "setting", "NEW.rowid", ("INSERT", "UPDATE")),
+            ("drafts", "draft", "NEW.document_id", ("INSERT",)),
+            ("drafts", "draft", "OLD.document_id", ("DELETE",)),
+            ("hub_assignments", "assignment", "0", ("INSERT", "DELETE")),
+            ("trained_models", "trained_model", "NEW.id", ("INSERT",)),
+            ("learning_curves", "learning_curve", "NEW.id", ("INSERT",)))
+          for event in events],
+        # Patterns a hub pull writes: one row (the window rereads the pattern set). on_pull = 1:
+        # add_patterns (store/models.py) keeps its own writes quiet with on_pull = 0 and logs them
+        # itself as 'pattern' rows.
+        *[f"""CREATE TRIGGER patterns_pull_log_{event.lower()} AFTER {event} ON patterns
+        WHEN EXISTS (SELECT 1 FROM sync_quiet WHERE on_pull = 1)
+        BEGIN
+            DELETE FROM sync_log WHERE kind = 'pattern_pulled' AND row_id = 0;
+            INSERT INTO sync_log (kind, row_id) VALUES ('pattern_pulled', 0);
+        END""" for event in ("INSERT", "UPDATE")],
+        # Notes and guidelines a hub pull writes (migration 8 logs local ones as 'note' and
+        # 'guideline' for the push): a note by its id (the window redraws its document's ✎),
+        # the guidelines as one row (the window rereads them).
+        *[f"""CREATE TRIGGER {table}_pull_log_{event.lower()} AFTER {event} ON {table}
+        WHEN EXISTS (SELECT 1 FROM sync_quiet)
+        BEGIN
+            DELETE FROM sync_log WHERE kind = '{kind}_pulled' AND row_id = {key};
+            INSERT INTO sync_log (kind, row_id) VALUES ('{kind}_pulled', {key});
+        END""" for table, kind, key in (("document_notes", "note", "NEW.id"), ("team_guidelines", "guideline", "0"))
+          for event in ("INSERT", "UPDATE")],
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

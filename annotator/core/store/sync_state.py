@@ -17,16 +17,24 @@ A watermark is written in the same SQLite transaction as the data it covers (pul
 after the hub committed (pushes: a push repeated after a crash merges as "unchanged").
 
 Rows written inside hub_pull_transaction() are not logged (sync_quiet), so they are never
-pushed back. The project remembers the hub in its settings: hub_url (never with a
+pushed back (local migration 9 logs them under kinds of their own, 'annotation_pulled'...,
+for the window). The project remembers the hub in its settings: hub_url (never with a
 password), hub_id and hub_annotator; hub_pending_decisions() and hub_assigned_ids() default
 to them. hub_state, hub_assignments and sync_log are this project's own: a merge never reads
 them from a teammate's file (core/team/merge.py reads documents, labels, decisions and reviews).
+
+The same log tells the window what other connections changed (read_change_log, read by
+core/ops/watch.py): local migration 9 also logs labels, settings, drafts begun or ended,
+hub assignments, trained models, learning curves and the patterns, notes and guidelines a
+pull brings ('pattern_pulled', 'note_pulled', 'guideline_pulled'; local changes of them are
+logged as 'pattern', 'note', 'guideline' for the push, migrations 7 and 8).
+Documents need no log: their ids only grow, so the largest id is their watermark.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Collection, Iterator
 
 from annotator.core.store.connection import StoreBase
@@ -57,6 +65,34 @@ class HubState:
     pushed_guideline_rev: int = 0
     pushed_pattern_rev: int = 0  # patterns (core/hub/patterns.py)
 
+
+@dataclass
+class LogRead:
+    """What the change log says changed after a watermark (read_change_log): the kinds
+    logged, the documents whose decisions, reviews or drafts changed, the settings keys, the
+    documents added, and the new watermark. overflow: more rows than the limit, so no ids
+    (documents=None, new_ids=None): the reader treats every document as changed."""
+
+    rev: int
+    doc: int
+    kinds: set[str] = field(default_factory=set)
+    documents: dict[str, set[int]] | None = field(default_factory=dict)  # kind -> document ids
+    settings: set[str] = field(default_factory=set)
+    new_ids: list[int] | None = field(default_factory=list)
+    overflow: bool = False
+
+
+# Kinds whose row_id is the id of a row that names its document (an annotation, a note), or
+# a document id.
+_BY_ROW = {"annotation": "annotations", "annotation_pulled": "annotations",
+           "note": "document_notes", "note_pulled": "document_notes"}
+_BY_DOCUMENT = ("review", "review_pulled", "draft")
+# Kinds of few rows, read even past the limit (the small tables: labels, settings...).
+_SMALL_KINDS = ("label", "setting", "assignment", "trained_model", "learning_curve", "pattern_pulled",
+                "guideline", "guideline_pulled")
+# Kinds of a row each that are not the documents' work (a 100,000-term list: as many pattern
+# rows): past the limit only whether any.
+_ANY_KINDS = ("pattern", "note", "note_pulled")
 
 _COLUMNS = [f.name for f in fields(HubState)]
 _SELECT_STATE = f"SELECT {', '.join(_COLUMNS)} FROM hub_state WHERE hub_id = ? AND annotator = ?"
@@ -169,6 +205,58 @@ class SyncStateMixin(StoreBase):
             "SELECT h.id, d.hash, h.reviewer, h.spans, h.sources, h.created, h.method FROM review_history h "
             "JOIN documents d ON d.id = h.document_id WHERE h.id > ? ORDER BY h.id LIMIT ?",
             (after, limit)).fetchall()
+
+    # ---- the change log as the window reads it (core/ops/watch.py) ------------------------
+    def data_version(self) -> int:
+        """SQLite's counter of commits by other connections (PRAGMA data_version): unchanged
+        means nobody else wrote since the last look. A cheap call."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def change_mark(self) -> tuple[int, int]:
+        """(the change log's last rev, the largest document id): where a reader starts."""
+        return tuple(self.conn.execute(  # type: ignore[return-value]
+            "SELECT (SELECT coalesce(max(rev), 0) FROM sync_log), (SELECT coalesce(max(id), 0) FROM documents)"
+        ).fetchone())
+
+    def read_change_log(self, after_rev: int, after_doc: int, limit: int) -> LogRead:
+        """What changed after the watermark (after_rev, after_doc), in at most a few
+        queries of at most `limit` rows each (see LogRead)."""
+        conn = self.conn
+        rev, doc = self.change_mark()  # first: what commits after it is read next time
+        rev, doc = max(rev, after_rev), max(doc, after_doc)
+        rows = conn.execute("SELECT rev, kind, row_id FROM sync_log WHERE rev > ? AND rev <= ? ORDER BY rev "
+                            "LIMIT ?", (after_rev, rev, limit + 1)).fetchall()
+        new_ids = [r[0] for r in conn.execute("SELECT id FROM documents WHERE id > ? AND id <= ? ORDER BY id "
+                                              "LIMIT ?", (after_doc, doc, limit + 1))]
+        read = LogRead(rev, doc, new_ids=new_ids if len(new_ids) <= limit else None)
+        if len(rows) > limit:  # too many to list: only the small kinds' rows are read
+            rows = conn.execute(f"SELECT rev, kind, row_id FROM sync_log WHERE rev > ? AND rev <= ? AND kind "
+                                f"IN ({','.join('?' * len(_SMALL_KINDS))})", (after_rev, rev, *_SMALL_KINDS)).fetchall()
+            read.overflow, read.documents = True, None
+            for kind in _ANY_KINDS:
+                if conn.execute("SELECT 1 FROM sync_log WHERE kind = ? AND rev > ? AND rev <= ? LIMIT 1",
+                                (kind, after_rev, rev)).fetchone():
+                    read.kinds.add(kind)
+        by_row: dict[str, list[int]] = {}
+        settings: list[int] = []
+        for _rev, kind, row_id in rows:
+            read.kinds.add(kind)
+            if kind == "setting":
+                settings.append(row_id)
+            elif read.documents is not None and kind in _BY_DOCUMENT:
+                read.documents.setdefault(kind, set()).add(row_id)
+            elif read.documents is not None and kind in _BY_ROW:
+                by_row.setdefault(kind, []).append(row_id)
+        for kind, row_ids in by_row.items():
+            found = read.documents.setdefault(kind, set())  # type: ignore[union-attr]
+            for i in range(0, len(row_ids), 500):
+                chunk = row_ids[i:i + 500]
+                found.update(r[0] for r in conn.execute(
+                    f"SELECT document_id FROM {_BY_ROW[kind]} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        if settings:
+            read.settings = {r[0] for r in conn.execute(
+                f"SELECT key FROM project WHERE rowid IN ({','.join('?' * len(settings))})", settings)}
+        return read
 
     # ---- assignments -------------------------------------------------------------------
     def set_hub_assignments(self, hub_id: str, annotator: str, rows: list[tuple[int, float]]) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.learning.patterns.files import is_pattern_file
-from annotator.core.learning.patterns.precision import FlagRule, save_flag_rule
+from annotator.core.learning.patterns.precision import FlagRule
 from annotator.core.wording import count
 from annotator.gui.dialogs.dialogs import show_message
 from annotator.gui.project import Project
@@ -267,7 +267,7 @@ class PatternsDialog(QDialog):
 
     def set_rule(self, rule: FlagRule) -> None:
         """Save the rule in the project and flag again (no recount needed)."""
-        save_flag_rule(self.project.store, rule)
+        self.project.set_flag_rule(rule)
         self._show_rule(rule)
         self.model.set_rule(rule)
         self._filter()
@@ -328,7 +328,7 @@ class PatternsDialog(QDialog):
         if read.errors:
             lines.append(f"{count(len(read.errors), 'bad line')} left out, e.g. {read.errors[0]}")
         self.status.setText("\n".join(lines))
-        self.project.patterns_saved(report)
+        self.project.check_changes(by="patterns")  # what the worker wrote, read from the change log
         if read.errors:
             show_message(self, "Some lines were left out",
                          "\n".join(str(e) for e in read.errors[:10])

@@ -9,6 +9,7 @@ accessible name (the label) and description (its key, and whether it is the acti
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -237,3 +238,10 @@ class LabelBar(QWidget):
 
     def names(self) -> list[str]:
         return list(self._buttons)
+
+    def watch(self, current: Any) -> None:
+        """Follow the model (gui/model/open_document.py OpenDocument): its labels and the active one."""
+        current.labelsChanged.connect(self.set_labels)
+        current.activeLabelChanged.connect(lambda name: self.set_active(name or None))
+        self.set_labels(current.labels)
+        self.set_active(current.active_label)

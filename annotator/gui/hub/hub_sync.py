@@ -31,7 +31,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.wording import count
-from annotator.gui.project import HUB_SYNC_SETTING, Project
+from annotator.gui.project import Project
+from annotator.gui.model.project_edits import HUB_SYNC_SETTING
 from annotator.gui.status import ElidedLabel
 from annotator.gui.tasks import TaskRunner
 from annotator.jobs import tasks as jobs
@@ -216,7 +217,7 @@ class HubSync(QObject):
             self.result = result
             if result.report is not None:
                 self._remember = False  # the keyring has it (or said why not)
-                self.project.synced(result.report)
+                self.project.check_changes(by="sync")  # what it brought, read from the change log
 
         def failed(exc: BaseException) -> None:
             if url == self.url:

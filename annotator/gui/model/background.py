@@ -20,6 +20,7 @@ from annotator.gui.tasks import TaskRunner
 from annotator.jobs import tasks as jobs
 
 _TOKEN_CACHE = 64
+LEARN_IN_WORKER = 2_000  # documents learned into the matcher in place (in a worker); more: rebuilt
 SUGGEST = "suggest"  # the task key of pre-annotation
 
 
@@ -46,9 +47,15 @@ class Background(QObject):
         project.modelChanged.connect(self._restart_model)
         project.opened.connect(self._project_opened)
         project.annotatorChanged.connect(lambda _name: self.reload_matcher())
-        project.teamWorkChanged.connect(self.reload_matcher)
         project.matcherStale.connect(self.reload_matcher)
+        project.matcherLearn.connect(self.learn)
+        project.matcherChanged.connect(self._learn_next)
+        project.disputedStale.connect(self._count_disputed)
         project.patternsEdited.connect(self.reload_patterns)
+        self._requests = {"matcher": 0, "disputed": 0}  # the latest of each wins
+        self._to_learn: set[int] = set()
+        self.learning = False
+        self.rebuilds = self.learned = 0  # matcher jobs started (tests count them)
 
     # ---- life cycle ----------------------------------------------------------------------
     def start(self) -> None:
@@ -107,10 +114,39 @@ class Background(QObject):
 
     # ---- gold matcher and disputed documents ---------------------------------------------------
     def reload_matcher(self) -> None:
-        """(Re)build what is learned from gold: the team gold plus this annotator's own work."""
+        """(Re)build what is learned from gold: the team gold plus this annotator's own work.
+        What the window learns meanwhile is replayed into it (Session.rebuilding)."""
         if self.started:
+            self.project.session.rebuilding = True
+            self._to_learn.clear()  # the rebuild reads them from the store
+            self.rebuilds += 1
             self.tasks.run(jobs.matcher_job, self.project.path, self.project.annotator, name="matcher",
-                           on_returned=self.project.set_matcher)
+                           on_returned=self._latest("matcher", self.project.set_matcher))
+
+    def learn(self, doc_ids: frozenset[int]) -> None:
+        """What these documents teach changed: the matcher's entries for them are updated in
+        a worker, which holds the matcher meanwhile (the window suggests without it for that
+        moment; what the person decides then is replayed into it: Session.pending_gold)."""
+        if len(doc_ids) > LEARN_IN_WORKER:
+            return self.reload_matcher()
+        self._to_learn |= doc_ids
+        self._learn_next()
+
+    def _learn_next(self) -> None:
+        session = self.project.session
+        if not self.started or self.learning or not self._to_learn or session.matcher is None or session.rebuilding:
+            return  # after the matcher comes back (matcherChanged)
+        matcher, doc_ids = session.matcher, sorted(self._to_learn)
+        self._to_learn.clear()
+        session.matcher, self.learning = None, True
+        self.learned += 1
+
+        def finished() -> None:
+            self.learning = False
+            self._learn_next()
+        self.tasks.run(jobs.learn_job, self.project.path, self.project.annotator, matcher, doc_ids, name="matcher",
+                       on_returned=self._latest("matcher", self.project.set_matcher), on_finished=finished,
+                       on_error=lambda _exc: self.reload_matcher())  # it held the matcher: build another
 
     def reload_patterns(self) -> None:
         """(Re)build the pattern matcher (core/learning/patterns) off the GUI thread."""
@@ -122,8 +158,16 @@ class Background(QObject):
                            else None)
 
     def _count_disputed(self) -> None:
+        """Count the disputed documents in a worker; changes meanwhile ask for another count."""
+        self.project.counting_disputed = True
         self.tasks.run(jobs.disputed_job, self.project.path, name="disputed",
-                       on_returned=self.project.set_disputed)
+                       on_returned=self._latest("disputed", self.project.set_disputed))
+
+    def _latest(self, what: str, callback: Any) -> Any:
+        """`callback`, dropped if another `what` was asked for since."""
+        self._requests[what] += 1
+        request = self._requests[what]
+        return lambda result: callback(result) if request == self._requests[what] else None
 
     # ---- the model ------------------------------------------------------------------------------
     def _restart_model(self) -> None:

@@ -38,7 +38,7 @@ class ContinuousLearning(QObject):
         return continuous.is_enabled(self.project.store)
 
     def set_enabled(self, on: bool) -> None:
-        continuous.set_enabled(self.project.store, on)
+        self.project.set_continuous(on)
         if on:
             self.check()
         elif self.tasks.is_running(IMPROVE):
@@ -70,7 +70,7 @@ class ContinuousLearning(QObject):
         if result.get("adopted") and result.get("model"):
             self.tasks.end(IMPROVE, f"New model adopted: held-out F1 {result['candidate_f1']:.3f} "
                                     f"(was {result['current_f1']:.3f}), {Path(result['model']).name}")
-            self.project.trained_model_recorded()
+            self.project.check_changes(by="continuous learning")
             self.project.set_model(result["model"])
         else:
             self.tasks.end(IMPROVE, f"Model kept: {result.get('reason', 'the new one was not better')}")

@@ -69,7 +69,7 @@ def start_learning_curve(parent: QWidget, project: Project, tasks: TaskRunner,
 
     def done(rows: list[dict[str, Any]]) -> None:
         tasks.end(TRAIN, f"Learning curve done: held-out F1 {rows[-1]['f1']:.3f} with all the gold")
-        project.trained_model_recorded()
+        project.check_changes(by="training")
 
     worker = tasks.run(jobs.curve_job, project.path, options, name="learning curve", key=TRAIN,
                        title="Learning curve", on_error=failed, on_returned=done)
@@ -102,7 +102,7 @@ def result_lines(result: dict[str, Any]) -> list[str]:
 def trained(parent: QWidget, project: Project, tasks: TaskRunner, result: dict[str, Any]) -> QMessageBox:
     """Training ended: say how it scored (non-blocking), offer to use the new model."""
     tasks.end(TRAIN, f"Training done: held-out F1 {_f1(result['scores'].get('trained'))}")
-    project.trained_model_recorded()
+    project.check_changes(by="training")
     box = dialogs.notify(parent, "Training done", "\n".join(result_lines(result)), show=False)
     box.setObjectName("trainResult")
     use = box.addButton("Use trained model", QMessageBox.ButtonRole.AcceptRole)

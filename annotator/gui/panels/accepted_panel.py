@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from annotator.core.team.gold import summarize
+from annotator.core.team.gold import GoldSummary
 from annotator.core.wording import count
 from annotator.gui.project import Project
 
@@ -31,9 +31,11 @@ class AcceptedPanel(QWidget):
     def refresh(self, *_args: object) -> None:
         if not self.isVisible():
             return  # counted when shown: a hidden panel costs nothing per decision
-        store = self.project.store
-        mine = store.annotation_counts().get(self.project.annotator, {}).get("accept", 0)
-        gold = summarize(store)
+        store, disputed = self.project.store, self.project.disputed()
+        mine = store.count_annotations(self.project.annotator, "accept")
+        # The disputed set the Project keeps (core/team/gold.py's rule), not a scan of every document.
+        gold = GoldSummary(reviewed=len(store.reviewed_document_ids()),
+                           unanimous=store.count_accepted_unreviewed() - len(disputed), disputed=sorted(disputed))
         self.label.setText(f"<b>{count(mine, 'document')}</b> accepted by {self.project.annotator}<br>"
                            f"<b>{count(gold.gold, 'document')}</b> with team gold "
                            f"({gold.reviewed:,} reviewed, {gold.unanimous:,} unanimous)<br>"

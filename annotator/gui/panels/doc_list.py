@@ -3,8 +3,10 @@ on the documents the team gold calls disputed (core/team/gold.py).
 
 The model holds only ids and statuses; previews are fetched from the store in small blocks
 when the view asks for a row, and kept in a small cache, so 100,000 documents open at once
-(Anki's browser table does the same). It listens to the Project: decisions, drafts, new
-documents and teammates' work update it; nobody refreshes it by hand.
+(Anki's browser table does the same). It listens to the Project's Changes (whoever wrote:
+this window, a teammate's sync, the command line): a changed document updates its one row,
+new documents are appended; only a change too big to list (a merge of thousands) reloads
+ids and statuses, in a worker. Nobody refreshes it by hand.
 
 Next (Document -> Next, and the move after a decision) takes the documents the team hub
 assigned to this annotator first: see next_document(). Assigned documents show a ➜, documents
@@ -19,13 +21,16 @@ map, so any order works for Next, Previous and the window's "N of M".
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Iterable
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from annotator.core.text.model import ANSWER_TO_STATUS, STATUS_DRAFT, STATUS_NEW, STATUSES
+from collections import Counter
+
+from annotator.core.ops.changes import Changes
+from annotator.core.text.model import STATUS_DRAFT, STATUS_NEW, STATUSES
 from annotator.core.learning.ordering import ORDER_DISPUTED, ORDER_IMPORTED, ORDER_UNCERTAINTY
 from annotator.gui.project import Project
 from annotator.gui.tasks import TaskRunner
@@ -46,6 +51,7 @@ STATUS_COLORS = {"new": "#c8c8c8", "draft": "#f0b429", "accepted": "#3aa55d",
 PREVIEW_CHARS = 80
 _BLOCK = 64  # rows fetched per query around the one asked for
 _CACHE_ROWS = 2048
+ROWS_IN_PLACE = 500  # changed documents updated row by row; more: ids and statuses reloaded in a worker
 
 _Index = QModelIndex | QPersistentModelIndex
 ORDER_CHOICES = [("As imported", ORDER_IMPORTED), ("Most uncertain first", ORDER_UNCERTAINTY),
@@ -95,9 +101,11 @@ class DocListModel(QAbstractListModel):
 
     With fill_in (a TaskRunner) the ids and statuses (0.4 s for 100,000 documents) are read
     in a worker, now and at every reload: the window paints before the list is filled, and
-    `loaded` says when it is. Statuses set meanwhile win over what was read."""
+    `loaded` says when it is. Statuses set meanwhile win over what was read.
+    countsChanged: the per-status counts or the number of documents changed."""
 
     loaded = Signal()
+    countsChanged = Signal()
 
     def __init__(self, project: Project, parent: Any = None, *, fill_in: TaskRunner | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +119,7 @@ class DocListModel(QAbstractListModel):
         self._rows: dict[int, int] = {}  # doc id -> row in _ids
         self._rank: dict[int, int] | None = None  # doc id -> place in the chosen order (None: as imported)
         self._statuses: dict[int, str] = {}
+        self._tally: Counter[str] = Counter()  # documents per status in _statuses
         self._assigned: list[int] = []  # by the team hub, in its order (store/sync_state.py)
         self._noted: set[int] = set()  # documents with notes
         self._cache: OrderedDict[int, str] = OrderedDict()
@@ -121,11 +130,8 @@ class DocListModel(QAbstractListModel):
         self.reload()
         project.opened.connect(lambda: self.reload(clear=True))
         project.annotatorChanged.connect(lambda _name: self.reload())
-        project.documentsAdded.connect(lambda _n: self.reload())
-        project.teamWorkChanged.connect(self.reload)
+        project.changed.connect(self._changed)
         project.assignmentsChanged.connect(self._reload_assigned)
-        project.decisionSaved.connect(lambda doc_id, answer: self.set_status(doc_id, ANSWER_TO_STATUS[answer]))
-        project.draftSaved.connect(lambda doc_id: self.set_status(doc_id, project.status(doc_id)))
         project.disputedChanged.connect(self._disputed_changed)
         project.decisionUndone.connect(lambda doc_id: self.set_status(doc_id, project.status(doc_id)))
         project.notesChanged.connect(lambda _doc_id: self._notes_changed())
@@ -148,7 +154,7 @@ class DocListModel(QAbstractListModel):
             self._fill(self.store.document_ids(), self.store.statuses(self.annotator))
             return
         if clear:
-            self._all_ids, self._statuses = [], {}
+            self._all_ids, self._statuses, self._tally = [], {}, Counter()
             self._cache.clear()
             self._apply()
         self._request += 1
@@ -163,11 +169,50 @@ class DocListModel(QAbstractListModel):
                 statuses.pop(doc_id, None)
             else:
                 statuses[doc_id] = status
-        self._all_ids, self._statuses = ids, statuses
+        self._all_ids, self._statuses, self._tally = ids, statuses, Counter(statuses.values())
         self.loading, self._set_meanwhile = False, {}
         self._cache.clear()
         self._apply()
+        self.countsChanged.emit()
         self.loaded.emit()
+
+    def _changed(self, changes: Changes) -> None:
+        """What the Project announced: new documents appended, changed ones' rows updated;
+        a change too big to list reloads (in a worker)."""
+        if changes.documents and (changes.new_ids is None or self.loading or self._search):
+            return self.reload()  # (a search reads the texts again)
+        if changes.documents:
+            self._append(changes.new_ids or ())
+        if changes.work:
+            ids = changes.doc_ids
+            if ids is None or len(ids) > ROWS_IN_PLACE:
+                return self.reload()
+            self.set_statuses({doc_id: self.project.status(doc_id) for doc_id in sorted(ids)})
+
+    def _append(self, new_ids: Iterable[int]) -> None:
+        """Documents added after every listed one: rows at the end where the filter takes
+        them (an order ranks unknown documents last too), none of the others touched."""
+        last = self._all_ids[-1] if self._all_ids else 0
+        fresh = [doc_id for doc_id in new_ids if doc_id > last]
+        if not fresh:
+            return
+        self._all_ids.extend(fresh)
+        shown = [doc_id for doc_id in fresh if self._matches(doc_id)]
+        if shown:
+            row = len(self._ids)
+            self.beginInsertRows(QModelIndex(), row, row + len(shown) - 1)
+            self._ids.extend(shown)
+            self._rows.update((doc_id, row + i) for i, doc_id in enumerate(shown))
+            self.endInsertRows()
+        self.countsChanged.emit()
+
+    def _matches(self, doc_id: int) -> bool:
+        """Whether the status filter takes this document (as _apply filters)."""
+        if self._status_filter == FILTER_DISPUTED:
+            return doc_id in self.project.disputed()
+        if self._status_filter == FILTER_ASSIGNED:
+            return self.is_assigned(doc_id)
+        return not self._status_filter or self.status(doc_id) == self._status_filter
 
     def _reload_assigned(self) -> None:
         self._assigned = self.store.hub_assigned_ids(self.annotator, undecided=False)
@@ -258,24 +303,31 @@ class DocListModel(QAbstractListModel):
     def counts(self) -> dict[str, int]:
         """Documents per status over the whole project (not just the filtered rows)."""
         out = dict.fromkeys(STATUSES, 0)
-        for status in self._statuses.values():
-            out[status] = out.get(status, 0) + 1
+        out.update(self._tally)
         out[STATUS_NEW] = len(self._all_ids) - sum(v for k, v in out.items() if k != STATUS_NEW)
         return out
 
     def set_status(self, doc_id: int, status: str) -> None:
         """Update one document's status in place (rows never jump while the person works)."""
-        if status == STATUS_NEW:
-            self._statuses.pop(doc_id, None)
-        else:
-            self._statuses[doc_id] = status
-        if self.loading:
-            self._set_meanwhile[doc_id] = status
-        row = self.row_of(doc_id)
-        if row >= 0:
-            idx = self.index(row)
-            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole, STATUS_ROLE,
-                                             Qt.ItemDataRole.ToolTipRole])
+        self.set_statuses({doc_id: status})
+
+    def set_statuses(self, statuses: dict[int, str]) -> None:
+        """Update these documents' statuses in place: their rows only, counts once."""
+        for doc_id, status in statuses.items():
+            before = self._statuses.pop(doc_id, None)
+            if before is not None:
+                self._tally[before] -= 1
+            if status != STATUS_NEW:
+                self._statuses[doc_id] = status
+                self._tally[status] += 1
+            if self.loading:
+                self._set_meanwhile[doc_id] = status
+            row = self.row_of(doc_id)
+            if row >= 0:
+                idx = self.index(row)
+                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole, STATUS_ROLE,
+                                                 Qt.ItemDataRole.ToolTipRole])
+        self.countsChanged.emit()
 
     # ---- Qt model --------------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature

@@ -63,7 +63,7 @@ class DocOrder(QObject):
         if order not in ORDERS:
             return
         self.order = order
-        self.project.store.set_setting(SETTING_ORDER, order)
+        self.project.set_setting(SETTING_ORDER, order)
         self.refresh()
 
     def _refresh_if(self, order: str) -> None:

@@ -319,7 +319,7 @@ class ReviewView(QWidget):
         self.notes.setVisible(bool(notes))
 
     def _k_chosen(self, _index: int) -> None:
-        majority.set_min_agreement(self.store, self.k_box.currentData())
+        self.project.set_min_agreement(self.k_box.currentData())
         if self._doc_id is not None and not self.final.undo_stack().count():
             self.set_document(self._doc_id)  # the final version starts from the new majority
 
@@ -424,7 +424,7 @@ class ReviewView(QWidget):
                             f"unanimous{by}; {count(done.left, 'disputed document')} left.")
         return done.accepted
 
-    def _team_work_changed(self) -> None:
+    def _team_work_changed(self, _doc_ids: Any = None) -> None:
         self.refresh_list()
         self.refresh_agreement()
         if self._doc_id is not None and not self.final.undo_stack().count():

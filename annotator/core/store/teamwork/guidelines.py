@@ -1,5 +1,5 @@
 """The guidelines (subject "") and label descriptions (subject = the label) of local
-migration 7; the rules are core/team/guidelines.py. Every change files the old version in
+migration 8; the rules are core/team/guidelines.py. Every change files the old version in
 team_guideline_history (a trigger), so nothing written is lost, merge and sync included."""
 
 from __future__ import annotations

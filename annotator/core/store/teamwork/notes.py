@@ -1,4 +1,4 @@
-"""Notes on documents (local migration 7). The rules (who may edit, text limits) are in
+"""Notes on documents (local migration 8). The rules (who may edit, text limits) are in
 core/team/notes.py; this module only reads and writes rows.
 
 A note keeps its uid in every project and on the hub. Deleting leaves a tombstone (deleted,
