@@ -95,12 +95,14 @@ HUB_URL: Key[str | None] = Key("hub_url", None, _text, str, "the remembered hub 
 HUB_ID: Key[str | None] = Key("hub_id", None, _text, str, "the remembered hub's identity")
 HUB_ANNOTATOR: Key[str | None] = Key("hub_annotator", None, _text, str, "who syncs with the remembered hub")
 HUB_ROLE: Key[str | None] = Key("hub_role", None, _text, str, "'reviewer' or 'annotator' on the remembered hub")
+HUB_PLAINTEXT_WARNED: Key[str | None] = Key("hub_plaintext_warned", None, _text, str,
+                                            "the hub already warned about as plain TCP (warned once)")
 # One key per person on this machine: the name they work under in this project (core/team/identity.py).
 IDENTITY_PREFIX = "identity:"
 
 KEYS: tuple[Key[Any], ...] = (LANG, MODEL, LABEL_MAP, CONTINUOUS, CONTINUOUS_STATE, SEEDED, SAMPLES, MIN_AGREEMENT,
                               PATTERNS_FLAG_BELOW, PATTERNS_FLAG_AFTER, DOC_ORDER, HUB_SYNC, HUB_URL, HUB_ID,
-                              HUB_ANNOTATOR, HUB_ROLE)
+                              HUB_ANNOTATOR, HUB_ROLE, HUB_PLAINTEXT_WARNED)
 
 
 class ProjectSettings:

@@ -144,16 +144,10 @@ def check_project_file(path: str | Path) -> OtherSurvey:
 
 
 def _merge_labels(store: Store, other: Store, survey: OtherSurvey, report: MergeReport) -> None:
-    known = set(store.label_names())
     try:
-        for label in survey.labels:
-            if label.name not in known:
-                key = label.key if label.key not in {l.key for l in store.labels()} else None
-                store.add_label(label.name, label.color, key)
-                report.labels_added.append(label.name)
-                known.add(label.name)
+        report.labels_added.extend(l.name for l in store.add_labels(survey.labels))
         # Labels used in spans but since removed from the other's label set.
-        report.labels_added.extend(store.ensure_labels(survey.span_labels - known))
+        report.labels_added.extend(store.ensure_labels(survey.span_labels))
     except LabelError as exc:
         raise RecordError(str(other.path), None, str(exc)) from None
 
