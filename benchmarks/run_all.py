@@ -50,6 +50,8 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
              ["bench_editor.py"]),
             ("hub_sync", HUB_SYNC, ["bench_hub_sync.py", "--annotators", "4", "--decisions", "100"]),
             ("hub_queue", HUB_QUEUE, ["bench_hub_queue.py", "--sizes", "10000,100000", "--repeat", "3"]),
+            ("hub_guard", HUB_GUARD, ["bench_hub_guard.py", "--rows", "1000", "--labels", "10000",
+                                      "--views", "30000"]),
             ("bigdocs", "10. Big inputs in the window (issue 14)",
              ["bench_bigdocs.py", "--mb", "1", "--edits", "40", "--docs", str(docs), "--runs", "1"]),
             ("guards", "3b. Export guards: the token formats against their plainest pass",
@@ -79,6 +81,8 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
         ("hub_sync", HUB_SYNC, ["bench_hub_sync.py", "--annotators", "20", "--decisions", "500",
                                 "--every", "25"]),
         ("hub_queue", HUB_QUEUE, ["bench_hub_queue.py", "--sizes", "10000,1000000", "--repeat", "5"]),
+        ("hub_guard", HUB_GUARD, ["bench_hub_guard.py", "--rows", "10000", "--labels", "10000",
+                                  "--views", "250000"]),
         ("bigdocs", "10. Big inputs in the window (issue 14)",
          ["bench_bigdocs.py", "--mb", "5", "--edits", "260", "--docs", str(docs), "--runs", "3"]),
         ("guards", "3b. Export guards: the token formats against their plainest pass",
@@ -91,6 +95,7 @@ def plan(docs: int, quick: bool) -> list[tuple[str, str, list[str]]]:
         ("keyboard", KEYBOARD, ["bench_keyboard.py"]),
         ("palette", PALETTE, ["palette_figures.py", "--json"]),
         ("changes", CHANGES, ["bench_changes.py", "--docs", str(docs)]),
+        ("vectors", VECTORS, ["bench_vectors.py"]),
     ]
 
 
@@ -104,6 +109,8 @@ PATTERNS_TRAIN = "14b. Lists with the trained model on the users' text (issue 25
 KEYBOARD = "15. Labelling by keyboard only: keys per entity (issue 28)"
 PALETTE = "16. The label palette: colours everyone can tell apart (issue 28)"
 CHANGES = "17. One change, one update: a teammate's sync and the command line with the window open (issue 27)"
+HUB_GUARD = "18. Team hub: one teammate's bad row never stops the team (issue 29)"
+VECTORS = "19. The project's own text as vectors (issue 25 §5)"
 
 # What the reader of RESULTS.md needs to know about the sizes chosen (full runs).
 NOTES = {
@@ -130,6 +137,11 @@ NOTES = {
     "hub_queue": "Each sync is a new annotator with an empty project: it claims 50 documents (the queue's "
                  "partial index, walked in id order), pulls their texts, and writes them with the assignments "
                  "into the project. The hub is filled in SQL through the same triggers a push runs.",
+    "hub_guard": "A throwaway PostgreSQL 15 server (fsync on). The bad row is written as it could be before the "
+                 "hub checked values (the admin drops that rule; every new row is refused by the server since "
+                 "issue 29). The lock is a teammate's uncommitted INSERT of a label the syncing project also "
+                 "has; the sync is the real `annotator sync` process with its default lock_timeout of 10 s. "
+                 "The views are written straight into the file's schema table.",
     "bigdocs": "The real window, offscreen, each part in its own process, on this shared 2-core machine: "
                "stalls are the longest gap of a 5 ms timer, medians of runs (the worst in the notes); the "
                "machine's load changes them more than anything here does.",

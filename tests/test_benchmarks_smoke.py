@@ -105,3 +105,36 @@ def test_keyboard_benchmark_smoke() -> None:
     median = figures["keys per entity, median, by hand (no suggestions)"]
     assert median["value"] > 0 and median["target"] == "<= 4" and isinstance(median["met"], bool)
     assert figures["keys for the article, by hand (no suggestions)"]["value"] > 64
+
+
+def test_vectors_benchmark_starts_from_the_stock_ner() -> None:
+    """bench_vectors.py's variant B adds static vectors to the fine-tuned NER: with the stock
+    weights copied in and the vectors' new columns at zero, it must compute exactly what the
+    stock NER computes before training (so any difference after is what the vectors taught)."""
+    import numpy
+    import spacy
+
+    sys.path.insert(0, str(REPO_ROOT))
+    from annotator.core.learning.train import default_base
+    from annotator.core.learning.train_loop import GoldDoc, make_examples, new_pipeline, prepare_ner
+    from annotator.core.text.model import Span
+    from benchmarks.bench_vectors import prepare_ner_with_vectors
+
+    text = "the mayor of paris met john smith at the united nations in new york"
+    gold = [GoldDoc(1, text, (Span(13, 18, "GPE"), Span(23, 33, "PERSON")))]
+    labels = ["GPE", "ORG", "PERSON"]
+    stock = new_pipeline(default_base())
+    prepare_ner(stock, labels, make_examples(stock, gold))
+    with_vectors = new_pipeline(default_base())
+    rng = numpy.random.default_rng(0)
+    with_vectors.vocab.vectors = spacy.vectors.Vectors(strings=with_vectors.vocab.strings, shape=(0, 20))
+    for word in set(text.split()):
+        with_vectors.vocab.set_vector(word, rng.normal(size=20).astype("float32"))
+    prepare_ner_with_vectors(with_vectors, labels, make_examples(with_vectors, gold))
+    assert with_vectors.config["components"]["ner"]["model"]["tok2vec"]["embed"]["include_static_vectors"]
+    for sentence in (text, "Angela Merkel flew to Berlin"):
+        out = [nlp.get_pipe("ner").model.get_ref("tok2vec").predict([nlp.make_doc(sentence)])[0]
+               for nlp in (stock, with_vectors)]
+        assert out[0].shape == out[1].shape and numpy.abs(out[0] - out[1]).max() < 1e-6
+        assert [(e.text, e.label_) for e in stock(sentence).ents] == \
+            [(e.text, e.label_) for e in with_vectors(sentence).ents]

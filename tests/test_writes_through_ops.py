@@ -24,6 +24,9 @@ CALLERS = [PACKAGE / "gui", PACKAGE / "jobs", PACKAGE / "cli"]
 RAW = {"conn", "db", "transaction", "hub_pull_transaction"}
 _SQL_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 _DB_WRITES = {"insert", "insert_all", "upsert", "upsert_all", "update", "delete", "delete_where"}
+# The typed settings object over a store (core/settings.py): `settings(store).set(KEY, value)`.
+_SETTINGS_WRITES = {"set", "set_person"}
+_SETTINGS_OF_A_STORE = re.compile(r"settings\(.*store.*\)")
 CORE = PACKAGE / "core"
 # Core functions that write a project yet are called from above the core directly, and why.
 CORE_WRITES_ALLOWED = {
@@ -92,6 +95,8 @@ def write_calls(root: Path, writes: set[str]) -> list[str]:
                 found.append(f"{path.relative_to(root.parent)}:{node.lineno}: {receiver}.{node.attr}")
             elif node.attr in writes and re.search(r"store|session|journal|drafts", receiver):
                 found.append(f"{path.relative_to(root.parent)}:{node.lineno}: {receiver}.{node.attr}")
+            elif node.attr in _SETTINGS_WRITES and _SETTINGS_OF_A_STORE.search(receiver):
+                found.append(f"{path.relative_to(root.parent)}:{node.lineno}: {receiver}.{node.attr}")
     return found
 
 
@@ -125,6 +130,15 @@ def _callee(call: ast.Call, module: str, imported: dict[str, str]) -> str | None
     return None
 
 
+def _writes_a_store(node: ast.AST, writes: frozenset[str]) -> bool:
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return False
+    receiver = ast.unparse(node.func.value)
+    if node.func.attr in _SETTINGS_WRITES and _SETTINGS_OF_A_STORE.search(receiver):
+        return True
+    return node.func.attr in writes | {"transaction"} and "store" in receiver
+
+
 @functools.cache
 def core_write_functions(writes: frozenset[str]) -> frozenset[str]:
     """'package.module.function' of the core's functions (outside the store and the operations)
@@ -138,9 +152,7 @@ def core_write_functions(writes: frozenset[str]) -> frozenset[str]:
         for fn in tree.body:
             if isinstance(fn, ast.FunctionDef):
                 functions[f"{module}.{fn.name}"] = (fn, module, imported)
-    found = {name for name, (fn, _m, _i) in functions.items()
-             if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in writes | {"transaction"}
-                    and "store" in ast.unparse(n.func.value) for n in ast.walk(fn))}
+    found = {name for name, (fn, _m, _i) in functions.items() if any(_writes_a_store(n, writes) for n in ast.walk(fn))}
     while True:
         more = {name for name, (fn, module, imported) in functions.items() if name not in found
                 and any(isinstance(n, ast.Call) and _callee(n, module, imported) in found for n in ast.walk(fn))}

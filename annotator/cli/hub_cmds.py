@@ -11,6 +11,7 @@ import click
 import orjson
 
 from annotator.cli.common import BY_CLI, db_option, open_store, user_errors
+from annotator.core.settings import HUB_URL, settings
 
 
 def _dump(data: object) -> str:
@@ -29,6 +30,9 @@ def _admin(url: str):  # type: ignore[no-untyped-def]
 
 
 def _settings_options(f):  # type: ignore[no-untyped-def]
+    f = click.option("--idle-transaction-timeout", type=click.FloatRange(min=1 / 60, max=1440), default=None,
+                     metavar="MINUTES", help="PostgreSQL ends a session left in an open transaction "
+                     "this long, so nobody's sync is held back by it (default 5).")(f)
     f = click.option("--assignment-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
                      metavar="MINUTES", help="An assignment with no decision after this many minutes "
                      "returns to the queue (default 60).")(f)
@@ -38,13 +42,14 @@ def _settings_options(f):  # type: ignore[no-untyped-def]
                         help="Versions each document needs (default 1).")(f)
 
 
-def _apply_settings(conn, per_doc, overlap, timeout_min) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _apply_settings(conn, per_doc, overlap, timeout_min, idle_min) -> dict[str, str]:  # type: ignore[no-untyped-def]
     from annotator.core.hub.routing import get_settings, set_settings
 
-    if per_doc is None and overlap is None and timeout_min is None:
+    if per_doc is None and overlap is None and timeout_min is None and idle_min is None:
         return get_settings(conn)
     return set_settings(conn, annotations_per_document=per_doc, overlap_share=overlap,
-                        assignment_timeout_s=None if timeout_min is None else timeout_min * 60)
+                        assignment_timeout_s=None if timeout_min is None else timeout_min * 60,
+                        idle_transaction_timeout_s=None if idle_min is None else idle_min * 60)
 
 
 def _minutes(seconds: str) -> str:
@@ -54,9 +59,14 @@ def _minutes(seconds: str) -> str:
 
 
 def _echo_settings(settings: dict[str, str]) -> None:
+    from annotator.core.hub.routing import DEFAULT_SETTINGS
+
     for key in ("annotations_per_document", "overlap_share"):
         click.echo(f"  {key}: {settings[key]}")
     click.echo(f"  assignment_timeout: {_minutes(settings['assignment_timeout_s'])} minutes")
+    # a hub that `hub init` has not upgraded since issue 29 has no such setting yet: the default applies
+    idle = settings.get("idle_transaction_timeout_s", DEFAULT_SETTINGS["idle_transaction_timeout_s"])
+    click.echo(f"  idle_transaction_timeout: {_minutes(idle)} minutes")
     for key in ("annotators_role", "reviewers_role", "hub_id"):
         click.echo(f"  {key}: {settings[key]}")
 
@@ -65,28 +75,35 @@ def _echo_settings(settings: dict[str, str]) -> None:
 @click.argument("url")
 @_settings_options
 def hub_init(url: str, annotations_per_document: int | None, overlap_share: float | None,
-             assignment_timeout: float | None) -> None:
+             assignment_timeout: float | None, idle_transaction_timeout: float | None) -> None:
     """Create (or upgrade) the hub in the database at URL, e.g.
-    postgresql://admin@host:5432/team. Run once, by the database's admin: they own the hub."""
+    postgresql://admin@host:5432/team. Run once, by the database's admin: they own the hub.
+    Every run also brings the hub's checks of values up to date (and says which rows
+    already there break them)."""
+    from annotator.core.hub.checks import broken_rows
     from annotator.core.hub.roles import init_hub
 
     with user_errors(), _admin(url) as conn:
         old, new = init_hub(conn)
-        settings = _apply_settings(conn, annotations_per_document, overlap_share, assignment_timeout)
+        settings = _apply_settings(conn, annotations_per_document, overlap_share, assignment_timeout,
+                                   idle_transaction_timeout)
+        broken = broken_rows(conn)
     state = "created" if old == 0 else ("already current" if old == new else f"upgraded from schema {old}")
     click.echo(f"Hub {state} (schema {new})")
     _echo_settings(settings)
+    for rows in broken:
+        click.echo(f"  warning: {rows.line()}")
 
 
 @hub_group.command("settings", short_help="Show or change the routing settings.")
 @click.argument("url")
 @_settings_options
 def hub_settings(url: str, annotations_per_document: int | None, overlap_share: float | None,
-                 assignment_timeout: float | None) -> None:
-    """Show the hub's routing settings, or change them (admin): every document's need is
-    re-computed."""
+                 assignment_timeout: float | None, idle_transaction_timeout: float | None) -> None:
+    """Show the hub's settings, or change them (admin): every document's need is re-computed."""
     with user_errors(), _admin(url) as conn:
-        settings = _apply_settings(conn, annotations_per_document, overlap_share, assignment_timeout)
+        settings = _apply_settings(conn, annotations_per_document, overlap_share, assignment_timeout,
+                                   idle_transaction_timeout)
     _echo_settings(settings)
 
 
@@ -146,16 +163,17 @@ def hub_status_cmd(url: str, as_json: bool) -> None:
               "URL's user, else your name in this project). It becomes your name in this project.")
 @click.option("--all", "pull_all", is_flag=True, help="Also pull every document on the hub "
               "(reviewers, leads).")
-@click.option("--batch", type=click.IntRange(0, 10_000), default=None,
+@click.option("--batch", type=click.IntRange(0, 10_000), default=None,  # = routing.CLAIM_CAP
               help="Documents to hold assigned (default 50; 0: take no assignments).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def sync_cmd(url: str | None, db_path: Path | None, annotator: str | None, pull_all: bool,
              batch: int | None, as_json: bool) -> None:
     """Push this project's documents, your decisions (and reviews) to the hub at URL, and
-    pull your assignments and teammates' work (default URL: the last one synced). A --db
-    file that does not exist is made as an empty project (no sample articles) and joins the
-    hub. The bundled sample articles never go to a hub. Each sync holds at most a fair share
-    of the hub's queue (waiting versions / annotators), capped by --batch."""
+    pull your assignments and teammates' work (default URL: the last one synced, once you
+    gave it yourself on this machine: a URL that came with a project file is not used until
+    you do). A --db file that does not exist is made as an empty project (no sample articles)
+    and joins the hub. The bundled sample articles never go to a hub. Each sync holds at most a
+    fair share of the hub's queue (waiting versions / annotators), capped by --batch."""
     from annotator.core.hub.routing import DEFAULT_BATCH
     from annotator.core.ops.team import sync
 
@@ -170,10 +188,11 @@ def sync_cmd(url: str | None, db_path: Path | None, annotator: str | None, pull_
         click.echo(f"Created the empty project {db_path} (no sample articles) to sync with the hub",
                    err=as_json)
     with open_store(db_path, must_exist=db_path is not None, seed=False) as store, user_errors():
-        url = url or store.get_setting("hub_url")
+        from_file = not url
+        url = url or settings(store).get(HUB_URL)
         if not url:
             raise click.ClickException("give the hub URL (this project never synced)")
-        report, _ = sync(store, url, annotator, by=BY_CLI, pull_all=pull_all,
+        report, _ = sync(store, url, annotator, by=BY_CLI, pull_all=pull_all, url_from_file=from_file,
                          batch=DEFAULT_BATCH if batch is None else batch)
     click.echo(_dump(report.to_dict()) if as_json else "\n".join(report.lines()))
 

@@ -88,7 +88,7 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
                 patterns = matcher_for(store)
             with progress(store.count_documents(), "write") as bar:
                 n = export_suggestions(store, key, matcher, output, patterns=patterns, order=ids,
-                                       on_progress=bar.update)
+                                       on_progress=lambda done, _total: bar.update(done - bar.n))
             click.echo(f"{count(n, 'record')} written to {output} ({count(matcher.phrases(), 'phrase')} "
                        f"learned from {count(len(matcher), 'gold document')}"
                        + (f", {count(len(patterns), 'pattern')}" if patterns is not None else "") + ")")

@@ -17,9 +17,10 @@ from pathlib import Path
 from annotator.core.errors import ProjectError
 from annotator.core.store import Store
 from annotator.paths import default_db_path, seeds_dir
+from annotator.core.settings import SAMPLES, SEEDED, settings
 
-SETTING_SEEDED = "seeded"
-SETTING_SAMPLES = "samples"
+SETTING_SEEDED = SEEDED.name
+SETTING_SAMPLES = SAMPLES.name
 
 
 def open_project(path: str | Path | None = None, *, seed: bool | None = None, create: bool = True) -> Store:
@@ -47,7 +48,7 @@ def create_empty_project(path: str | Path) -> Store:
 def ensure_seeded(store: Store) -> int:
     """Import the bundled seeds unless this project already did; marks them as samples;
     returns documents added."""
-    if store.get_setting(SETTING_SEEDED):
+    if settings(store).get(SEEDED):
         return 0
     from annotator.core.ops.importing import import_paths
 
@@ -55,15 +56,15 @@ def ensure_seeded(store: Store) -> int:
     report = import_paths(store, [seeds_dir()])
     added = [h for _id, h in store.document_hashes_after(before)]
     with store.transaction():
-        store.set_setting(SETTING_SAMPLES, json.dumps(sorted(added)))
-        store.set_setting(SETTING_SEEDED, "1")
+        settings(store).set(SAMPLES, json.dumps(sorted(added)))
+        settings(store).set(SEEDED, True)
     return report.documents_added
 
 
 def sample_hashes(store: Store) -> frozenset[str]:
     """The text hashes of the bundled sample articles this project was seeded with (empty
     for a project never seeded). Marks an older seeded project on the way when it can write."""
-    raw = store.get_setting(SETTING_SAMPLES)
+    raw = settings(store).raw(SAMPLES)
     if raw is not None:
         try:
             marked = json.loads(raw)
@@ -71,11 +72,11 @@ def sample_hashes(store: Store) -> frozenset[str]:
             marked = None
         if isinstance(marked, list) and all(isinstance(h, str) for h in marked):
             return frozenset(marked)
-    if not store.get_setting(SETTING_SEEDED):
+    if not settings(store).get(SEEDED):
         return frozenset()
     held = frozenset(store.ids_for_hashes(sorted(bundled_sample_hashes())))
     if not store.readonly:
-        store.set_setting(SETTING_SAMPLES, json.dumps(sorted(held)))
+        settings(store).set(SAMPLES, json.dumps(sorted(held)))
     return held
 
 

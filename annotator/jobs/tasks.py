@@ -344,10 +344,11 @@ class HubSyncResult:
 
 
 def hub_sync_job(ctx: Any, db_path: Path, url: str, annotator: str, password: str | None = None,
-                 remember: bool = False) -> HubSyncResult:
+                 remember: bool = False, url_from_file: bool = False) -> HubSyncResult:
     """Sync with the team hub on this job's own Store (core/hub/sync.py). A hub that fails
     or cannot be reached is a result, not an exception: the window keeps working offline and
-    tries again. The password goes to the OS keyring only once it worked (`remember`)."""
+    tries again. The password goes to the OS keyring only once it worked (`remember`).
+    url_from_file: the URL is the project's (synced only once the person chose that hub)."""
     from annotator.core.hub.connection import HubError, HubOffline, save_keyring_password
     from annotator.core.ops.team import sync
 
@@ -356,7 +357,7 @@ def hub_sync_job(ctx: Any, db_path: Path, url: str, annotator: str, password: st
         try:
             # A stop (the window closes) ends the sync between two chunks: both sides stay whole.
             report, _ = sync(store, url, annotator, by="sync", password=password,
-                             on_progress=lambda *_a: ctx.check())
+                             on_progress=lambda *_a: ctx.check(), url_from_file=url_from_file)
         except HubError as exc:
             return HubSyncResult(None, str(exc), isinstance(exc, HubOffline),
                                  store.hub_pending_decisions(annotator), time.time())
@@ -366,6 +367,7 @@ def hub_sync_job(ctx: Any, db_path: Path, url: str, annotator: str, password: st
                 save_keyring_password(url, password, annotator)
             except Exception as exc:  # noqa: BLE001 - any keyring backend's failure: say so, go on
                 note = f"the OS keyring did not keep the password ({exc})"
+        note = "; ".join([*report.warnings, *([note] if note else [])])
         return HubSyncResult(report, None, False, store.hub_pending_decisions(annotator), time.time(), note)
     finally:
         store.close()

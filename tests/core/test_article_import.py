@@ -215,11 +215,21 @@ def test_a_binary_file_is_refused_in_one_line_naming_what_it_is(store, tmp_path,
 
 
 def test_text_with_control_characters_is_still_text(store, tmp_path):
-    """Valid UTF-8 with NULs is text someone meant (the hostile-text cases): not refused."""
+    """Valid UTF-8 with control characters is text someone meant (the hostile-text cases)."""
+    path = tmp_path / "odd.txt"
+    path.write_bytes("\x01\x02Ada Lovelace\x7f met Bob .\x1b".encode())
+    report = import_paths(store, [path])
+    assert report.ok and texts(store) == ["\x01\x02Ada Lovelace\x7f met Bob .\x1b"]
+
+
+def test_a_text_with_nul_is_refused_in_one_line(store, tmp_path):
+    """Issue 29: imports refuse NUL in a text (the team hub cannot hold it, and tools
+    downstream cut the text there), with the one admission's words, naming the file."""
     path = tmp_path / "odd.txt"
     path.write_bytes("\x00\x00Ada Lovelace\x00 met Bob .\x00".encode())
     report = import_paths(store, [path])
-    assert report.ok and texts(store) == ["\x00\x00Ada Lovelace\x00 met Bob .\x00"]
+    assert [str(e) for e in report.errors] == [f"{path}: NUL in the text (character 0)"]
+    assert texts(store) == []
 
 
 def test_a_latin1_text_is_still_imported_with_its_encoding(store, tmp_path):

@@ -11,6 +11,7 @@ import pytest
 from annotator.core.ops import labels, settings, work
 from annotator.core.ops.changes import BY_CLI, BY_WINDOW, LIST_LIMIT, Changes, recorded
 from annotator.core.ops.importing import import_files
+from annotator.core.settings import DOC_ORDER
 from annotator.core.ops.team import merge
 from annotator.core.ops.watch import ChangeWatcher
 from annotator.core.store import Store
@@ -34,7 +35,7 @@ def test_each_operation_says_what_it_changed(tmp_path):
         label, changes = labels.add_label(s, " LAW ", by=BY_CLI)
         assert label.name == "LAW" and changes == Changes(by=BY_CLI, labels=True)
         assert settings.use_model(s, "en_core_web_sm", by=BY_CLI).model
-        assert settings.set_setting(s, "doc_order", "disputed", by=BY_CLI).settings == {"doc_order"}
+        assert settings.set_setting(s, DOC_ORDER, "disputed", by=BY_CLI).settings == {"doc_order"}
         s.save_annotation(ids[2], "bob", "accept", [Span(0, 5, "LAW")])
         renamed = labels.rename_label(s, "LAW", "LAW_FIRM", author="ann", by=BY_CLI)  # read from the change log
         assert renamed.labels and renamed.decisions and renamed.doc_ids == {ids[2]}

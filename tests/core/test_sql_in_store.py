@@ -50,3 +50,13 @@ def test_the_check_sees_sql():
     assert SQLITE.search("total = self.store.conn.execute('SELECT 1')")
     assert SQLITE.search("import sqlite3")
     assert not SQLITE.search('cur.execute("SELECT hash FROM hub.documents")')
+
+
+def test_a_sync_speaks_sql_only_through_the_hub_store():
+    """sync.py orchestrates, pull.py admits, teamwork.py and patterns.py decide what moves:
+    every statement a sync runs on the hub is hub_store.py's (the admin's are the schema's)."""
+    sync_side = [HUB / name for name in ("sync.py", "pull.py", "teamwork.py", "patterns.py", "report.py")]
+    found = [f"{path.name}:{n}: {line.strip()}" for path in sync_side
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if SQL.search(line) or "conn.cursor" in line]
+    assert found == []

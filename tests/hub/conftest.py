@@ -157,14 +157,30 @@ def undo_decision_times_migration(conn) -> None:  # type: ignore[no-untyped-def]
     conn.execute("DELETE FROM hub.schema_version WHERE version = %s", (DECISION_TIMES_VERSION,))
 
 
+def undo_claim_cap_migration(conn) -> None:  # type: ignore[no-untyped-def]
+    """Undo issue 29's migration (hub schema CLAIM_CAP_VERSION): hub.claim uncapped again,
+    hub.merge_note as the teamwork migration made it."""
+    from annotator.core.hub.schema import CLAIM_CAP_VERSION, TEAMWORK_MIGRATION
+
+    group = conn.execute("SELECT value FROM hub.settings WHERE key = 'annotators_role'").fetchone()[0]
+    conn.execute("DROP FUNCTION hub.claim(integer)")
+    conn.execute("ALTER FUNCTION hub.claim_uncapped(integer) RENAME TO claim")
+    conn.execute(f'GRANT EXECUTE ON FUNCTION hub.claim(integer) TO "{group}"')
+    conn.execute(next(sql for sql in TEAMWORK_MIGRATION if "FUNCTION hub.merge_note(" in sql)
+                 .replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
+    conn.execute("DELETE FROM hub.schema_version WHERE version = %s", (CLAIM_CAP_VERSION,))
+
+
 def older_hub(conn, version: int) -> None:  # type: ignore[no-untyped-def]
     """Make the admin's hub what it was before hub schema `version`, to test a newer annotator
     against an older hub: every later migration undone, newest first (each found by its
     content, whatever number it has)."""
-    from annotator.core.hub.schema import DECISION_TIMES_VERSION, PATTERNS_VERSION, SCHEMA_VERSION, TEAMWORK_VERSION
+    from annotator.core.hub.schema import (
+        CLAIM_CAP_VERSION, DECISION_TIMES_VERSION, PATTERNS_VERSION, SCHEMA_VERSION, TEAMWORK_VERSION,
+    )
 
-    undo = {TEAMWORK_VERSION: undo_teamwork_migration, PATTERNS_VERSION: undo_patterns_migration,
-            DECISION_TIMES_VERSION: undo_decision_times_migration}
+    undo = {CLAIM_CAP_VERSION: undo_claim_cap_migration, TEAMWORK_VERSION: undo_teamwork_migration,
+            PATTERNS_VERSION: undo_patterns_migration, DECISION_TIMES_VERSION: undo_decision_times_migration}
     assert set(range(version, SCHEMA_VERSION + 1)) <= set(undo), "a migration this helper cannot undo"
     for number in sorted((n for n in undo if n >= version), reverse=True):
         undo[number](conn)

@@ -56,7 +56,6 @@ BOB_REFUSED = {
     "insert a decision as alice": "INSERT INTO hub.decisions (document_id, annotator, answer, spans, "
                                   f"created, updated) VALUES ({DOC}, 'alice', 'reject', '[]', 1, 2)",
     "merge a decision as alice": f"SELECT hub.merge_decision({HASH}, 'alice', 'reject', '[]', 1, 9e9)",
-    "update alice's decision": "UPDATE hub.decisions SET answer = 'reject' WHERE annotator = 'alice'",
     "rename his decision to alice": "UPDATE hub.decisions SET annotator = 'alice'",
     "file history as alice": "INSERT INTO hub.decision_history (document_id, annotator, answer, spans, "
                              f"created, updated) VALUES ({DOC}, 'alice', 'reject', '[]', 1, 2)",
@@ -102,6 +101,18 @@ def test_bob_is_refused_by_the_server(shared_team, what):
     with psycopg.connect(shared_team.url("bob"), autocommit=True) as conn:
         with pytest.raises(errors.InsufficientPrivilege):
             conn.execute(BOB_REFUSED[what])
+    assert snapshot(shared_team) == before
+
+
+def test_bob_cannot_even_see_alices_decisions_to_update_or_lock_them(shared_team):
+    """Issue 29: the UPDATE policy is USING (annotator = session_user). An UPDATE or a
+    SELECT ... FOR UPDATE of her rows finds none (so it cannot hold her sync up)."""
+    before = snapshot(shared_team)
+    with psycopg.connect(shared_team.url("bob"), autocommit=True) as conn:
+        assert conn.execute("UPDATE hub.decisions SET answer = 'reject' WHERE annotator = 'alice'").rowcount == 0
+        with conn.transaction():
+            assert conn.execute("SELECT id FROM hub.decisions WHERE annotator = 'alice' FOR UPDATE").fetchall() == []
+        assert conn.execute("SELECT count(*) FROM hub.decisions WHERE annotator = 'alice'").fetchone()[0] == 1
     assert snapshot(shared_team) == before
 
 

@@ -77,11 +77,23 @@ def _hash(text: str) -> str:
     return text_hash(text)
 
 
-def test_texts_postgresql_text_refuses_round_trip(hub, make_project):
-    odd = ["nul \x00 inside", "emoji \U0001F600 and ZWJ \u200d", "e\u0301 combining"]
+def test_odd_texts_round_trip_and_a_legacy_nul_text_stays_local(hub, make_project):
+    """Texts travel exactly; a NUL text an older annotator imported (the hub cannot hold it)
+    stays local with the decisions on it, counted with the reason, and the rest syncs."""
+    odd = ["control \x01 and \x7f inside", "emoji \U0001F600 and ZWJ \u200d", "e\u0301 combining\u2028"]
     alice, bob = hub.add("alice"), hub.add("bob")
     with Store(make_project("alice", odd)) as a:
-        assert sync(a, alice).pushed_documents == 3
+        with a.transaction() as c:  # as an annotator before issue 29 stored it
+            legacy = c.execute("INSERT INTO documents (hash, text, meta, added) VALUES (?, ?, '{}', 1) "
+                               "RETURNING id", (_hash("nul \x00 inside"), "nul \x00 inside")).fetchone()[0]
+        a.save_annotation(legacy, "alice", "accept", [Span(0, 3, "PERSON")])
+        a.save_annotation(1, "alice", "accept", [Span(0, 7, "PERSON")])
+        report = sync(a, alice)
+        assert report.pushed_documents == 3 and report.pushed_decisions["added"] == 1
+        assert report.refused == {("document", "NUL in the text (character 4)"): 1,
+                                  ("decision", "its document is not on the hub"): 1}
+        assert "  kept in this project: 1 document the hub refuses (NUL in the text (character 4))" in report.lines()
+        assert sync(a, alice).refused == {}  # the watermarks moved past them
     with Store(make_project("bob")) as b:
         sync(b, bob, pull_all=True)
         assert sorted(d.text for d in b.iter_documents()) == sorted(odd)

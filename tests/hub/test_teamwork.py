@@ -54,8 +54,6 @@ def shared_team(pg_server, tmp_path_factory):
 
 REFUSED = {
     "bob": {
-        "edit alice's note": "UPDATE hub.notes SET text = 'mine' WHERE author = 'alice'",
-        "delete alice's note (tombstone)": "UPDATE hub.notes SET deleted = true, text = '' WHERE author = 'alice'",
         "take alice's note": "UPDATE hub.notes SET author = 'bob'",
         "merge a newer version of alice's note":
             f"SELECT hub.merge_note({HASH}, 'bob', (SELECT uid FROM hub.notes LIMIT 1), 'x', 1, 9e9, false)",
@@ -73,7 +71,6 @@ REFUSED = {
     },
     "carol": {  # a reviewer: the guidelines only as herself, and nobody's note
         "merge guidelines as bob": "SELECT hub.merge_guideline('', 'bob', 'x', '[]', 9e9)",
-        "edit alice's note": "UPDATE hub.notes SET text = 'mine' WHERE author = 'alice'",
         "delete guidelines": "DELETE FROM hub.guidelines",
     },
 }
@@ -87,6 +84,23 @@ def test_the_server_refuses(shared_team, who, what):
     with psycopg.connect(hub.url(who), autocommit=True) as conn:
         with pytest.raises(errors.InsufficientPrivilege):
             conn.execute(REFUSED[who][what])
+    assert snapshot(hub) == before
+
+
+# Another's notes are invisible to an UPDATE and to SELECT ... FOR UPDATE (issue 29: a lock
+# on them would stall their author's sync): these change nothing.
+UNSEEN = {"edit alice's note": "UPDATE hub.notes SET text = 'mine' WHERE author = 'alice'",
+          "delete alice's note (tombstone)": "UPDATE hub.notes SET deleted = true, text = '' WHERE author = 'alice'",
+          "lock alice's notes": "SELECT uid FROM hub.notes WHERE author = 'alice' FOR UPDATE"}
+
+
+@pytest.mark.parametrize("who,what", sorted((w, x) for w in ("bob", "carol") for x in UNSEEN))
+def test_nobody_changes_or_locks_anothers_note(shared_team, who, what):
+    hub, _urls = shared_team
+    before = snapshot(hub)
+    assert hub.count("SELECT count(*) FROM hub.notes WHERE author = 'alice'") > 0
+    with psycopg.connect(hub.url(who), autocommit=True) as conn:
+        assert conn.execute(UNSEEN[what]).rowcount == 0
     assert snapshot(hub) == before
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import keyring
 import pytest
 
-from annotator.core.hub.connection import KEYRING_SERVICE
+from annotator.core.hub.connection import KEYRING_SERVICE, safe_url
 from annotator.core.hub.sync import sync
 from annotator.core.text.model import Span
 from annotator.core.store import Store
@@ -191,3 +191,55 @@ def test_a_reopened_window_resumes_syncing(qtbot, hub, db_path):
     third = open_window(qtbot, db_path, "alice")
     qtbot.wait(200)
     assert not third.hub.connected and not third.findChild(hub_sync.HubStatusLabel).isVisible()
+
+
+def _from_a_teammate(db_path: Path, url: str) -> None:
+    """The project file arrives remembering a hub, with syncing on (a teammate's file)."""
+    with Store(db_path) as s:
+        for key, value in (("hub_url", url), ("hub_annotator", "alice"), ("hub_sync", "on")):
+            s.set_setting(key, value)
+
+
+def test_a_hub_that_came_with_the_file_is_asked_about_first(qtbot, hub, db_path):
+    """Issue 29: the window does not sync with a URL the file brought until the person says
+    so (it would send their password there); No stops this project's syncing; Yes syncs and
+    is remembered for this machine."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.core.hub import trust
+
+    trust._path().unlink(missing_ok=True)
+    url = hub.add("alice")
+    make_project(db_path)
+    _from_a_teammate(db_path, url)
+    w = open_window(qtbot, db_path, "alice", wait_active=False)
+    qtbot.waitUntil(lambda: w.hub.confirm_box is not None and w.hub.confirm_box.isVisible(), timeout=5000)
+    assert safe_url(url) in w.hub.confirm_box.text() and "came with the project file" in w.hub.confirm_box.text()
+    assert not w.hub.connected and hub.count("SELECT count(*) FROM hub.documents") == 0
+    w.hub.confirm_box.button(QMessageBox.StandardButton.No).click()
+    assert not w.hub.connected and not trust.is_chosen(url)
+    w.close()
+    again = open_window(qtbot, db_path, "alice")  # No stopped it: not asked again
+    qtbot.wait(300)
+    assert again.hub.confirm_box is None and not again.hub.connected
+    again.close()
+
+    _from_a_teammate(db_path, url)
+    third = open_window(qtbot, db_path, "alice", wait_active=False)
+    qtbot.waitUntil(lambda: third.hub.confirm_box is not None, timeout=5000)
+    t = time.time()
+    third.hub.confirm_box.button(QMessageBox.StandardButton.Yes).click()
+    assert wait_synced(qtbot, third, t).report is not None and third.hub.connected
+    assert trust.is_chosen(url) and hub.count("SELECT count(*) FROM hub.documents") == len(ARTICLES)
+
+
+def test_a_file_url_naming_other_options_is_not_resumed(qtbot, hub, db_path):
+    from annotator.core.hub import trust
+
+    url = hub.add("alice")
+    trust.choose(url)
+    make_project(db_path)
+    _from_a_teammate(db_path, f"{url}?hostaddr=127.0.0.1")
+    w = open_window(qtbot, db_path, "alice")
+    qtbot.wait(300)
+    assert w.hub.confirm_box is None and not w.hub.connected

@@ -50,11 +50,9 @@ CASES: list[Case] = [
     _case("lone-cr", "Ada Lovelace met\rCharles Babbage in\rLondon .\r\rThen Paris .",
           [("Ada Lovelace", "PERSON"), ("Charles Babbage", "PERSON"), ("London", "GPE"), ("Paris", "GPE")]),
     _case("control-chars",
-          "Ada\x00Lovelace met \x01Bob\x07 in \x0bLondon\x0c and \x1fParis\x7f via \x85Rome\u2028Berlin\u2029 Oslo \x1b[31m.",
+          "Ada\x02Lovelace met \x01Bob\x07 in \x0bLondon\x0c and \x1fParis\x7f via \x85Rome\u2028Berlin\u2029 Oslo \x1b[31m.",
           [("Bob", "PERSON"), ("London", "GPE"), ("Paris", "GPE"), ("Rome", "GPE"), ("Berlin", "GPE"),
            ("Oslo", "GPE")]),
-    _case("nul-heavy", "\x00\x00Ada Lovelace\x00 met Bob .\x00",
-          [("Ada Lovelace", "PERSON"), ("Bob", "PERSON")]),
     _case("bom-inside", "\ufeffAda Lovelace met Bob \ufeff in Paris .",
           [("Ada Lovelace", "PERSON"), ("Bob", "PERSON"), ("Paris", "GPE")]),
     _case("qt-frame-chars", "Ada\ufdd0Lovelace met Bob\ufdd1 in Paris .",
@@ -65,6 +63,15 @@ CASES: list[Case] = [
 ]
 
 BY_NAME = {c.name: c for c in CASES}
+
+# Documents no project admits since issue 29: NUL, which PostgreSQL (the team hub) cannot store
+# and tools downstream cut a text at. An import refuses each with one line; a project made
+# before that keeps and shows them (tests/reliability/test_hostile_store.py).
+NUL_CASES: list[Case] = [
+    _case("nul-heavy", "\x00\x00Ada Lovelace\x00 met Bob .\x00",
+          [("Ada Lovelace", "PERSON"), ("Bob", "PERSON")]),
+    _case("nul-inside", "Ada\x00Lovelace met Bob in London .", [("Bob", "PERSON"), ("London", "GPE")]),
+]
 
 
 def qt_position(text: str, cp: int) -> int:

@@ -21,7 +21,7 @@ from tests.reliability.helpers import snapshot
 WEIRD_LABELS = ["<b>x</b>", "'; DROP TABLE documents; --", 'say "hi"\nnow', "a\\b\tc", "<qt>Q</qt>"]
 WEIRD_TEXT = "Ada Lovelace met Bob and Carl in Paris with Dan ."
 WEIRD_META = {"title": "<script>alert('x')</script>", "sql": "'); DELETE FROM annotations; --",
-              "multi\nline key": "tab\there", "nested": {"emoji": "😀", "nul": "a\x00b"}}
+              "multi\nline key": "tab\there", "nested": {"emoji": "😀", "control": "a\x01b"}}
 
 
 def _weird_spans() -> tuple[Span, ...]:

@@ -12,7 +12,7 @@ import pytest
 from annotator.core.ops.importing import import_paths
 from annotator.core.text.model import Span
 from annotator.core.store import Store
-from tests.reliability.cases import CASES, Case
+from tests.reliability.cases import CASES, NUL_CASES, Case
 from tests.reliability.helpers import snapshot
 
 EXISTING_TEXT = "Grace Hopper joined the Navy in 1943."
@@ -95,6 +95,36 @@ def test_hostile_text_file_imports_byte_exact(project, tmp_path, case: Case):
     # A leading U+FEFF in a UTF-8 file is a byte order mark by definition: it is dropped.
     expected = case.text[1:] if case.text.startswith("\ufeff") else case.text
     assert stored(project, expected)[0] == expected
+
+
+@pytest.mark.parametrize("case", NUL_CASES, ids=lambda c: c.name)
+@pytest.mark.parametrize("fmt", ["jsonl", "txt"])
+def test_nul_in_a_text_is_one_line_and_nothing_else_changes(project, tmp_path, case: Case, fmt: str):
+    """Issue 29: a NUL (which the team hub cannot store) is refused with its file and line;
+    the other records of the file go in."""
+    before = snapshot(project)
+    if fmt == "jsonl":
+        path = write_jsonl(tmp_path / "in.jsonl", [{"text": "Fine text."}, {"text": case.text}])
+        where = f"{path}:2"
+    else:
+        path = tmp_path / "in.txt"
+        path.write_bytes(case.text.encode("utf-8"))
+        where = str(path)
+    report = run_import(project, path)
+    first = case.text.index("\x00")
+    assert [str(e) for e in report.errors] == [f"{where}: NUL in the text (character {first})"]
+    assert report.documents_added == (1 if fmt == "jsonl" else 0)
+    assert_nothing_lost(before, snapshot(project))
+
+
+def test_nul_in_a_label_or_meta_is_refused(project, tmp_path):
+    path = write_jsonl(tmp_path / "in.jsonl", [
+        {"text": "Ada met Bob.", "spans": [{"start": 0, "end": 3, "label": "X\u0000Y"}]},
+        {"text": "Ada met Carl.", "meta": {"k": "a\u0000b"}},
+        {"text": "Ada met Dan.", "spans": [{"start": 0, "end": 3, "label": "PERSON"}]}])
+    report = run_import(project, path)
+    assert [str(e) for e in report.errors] == [f"{path}:1: NUL in a label", f"{path}:2: NUL in the meta"]
+    assert report.documents_added == 1
 
 
 # ---- encodings and line breaks of whole files -------------------------------------------

@@ -171,3 +171,31 @@ def test_statements_on_a_file_from_elsewhere_are_bounded(tmp_path, monkeypatch):
     assert bounds.stopped_by_guard(conn, sqlite3.OperationalError("interrupted")).startswith(
         "a query took more than 1,000,000 steps")
 
+
+
+def _views(path: Path, n: int) -> None:
+    """n views written straight into the schema table (CREATE VIEW one by one takes minutes)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) VALUES ('view', ?, ?, 0, ?)",
+                     [(f"v{i}", f"v{i}", f"CREATE VIEW v{i} AS SELECT {i}") for i in range(n)])
+    conn.execute("COMMIT")
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute(f"PRAGMA schema_version = {version + 1}")
+    conn.close()
+
+
+@pytest.mark.parametrize("command", [["stats"], ["labels", "list"], ["check"]])
+def test_a_schema_too_costly_to_load_is_refused_by_every_command(tmp_path, monkeypatch, command):
+    """Issue 29: 250,000 views in a file took SQLite 3 minutes to load in `stats --db`, 5.8 s
+    in `check`. Loading the schema of any file opened is now under the same bound as `check`
+    (here the bound is lowered and the file smaller: the same refusal, sooner)."""
+    path = make_base(tmp_path / "views.db")
+    _views(path, 30_000)
+    monkeypatch.setattr(bounds, "STATEMENT_SECONDS", 0.05)
+    output, code, _elapsed = invoke([*command, "--db", str(path)])
+    assert code == 1 and "a query took more than 0.05 s and was stopped" in output, output
+    assert len(output.splitlines()) == 1
+    monkeypatch.setattr(bounds, "STATEMENT_SECONDS", 60.0)  # the same file within the bound: it opens
+    assert invoke(["check", "--db", str(path)])[1] == 0

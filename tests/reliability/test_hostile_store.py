@@ -4,8 +4,34 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.text.model import Span
-from tests.reliability.cases import CASES, Case
+from annotator.core.text.admission import AdmissionError
+from annotator.core.text.model import Span, text_hash
+from tests.reliability.cases import CASES, NUL_CASES, Case
+
+
+def legacy_document(store, text: str) -> int:
+    """A document stored before issue 29 made the store refuse NUL (as an older annotator
+    wrote it): still opened, searched and shown."""
+    with store.transaction() as c:
+        return c.execute("INSERT INTO documents (hash, text, meta, added) VALUES (?, ?, '{}', 1) "
+                         "RETURNING id", (text_hash(text), text)).fetchone()[0]
+
+
+@pytest.mark.parametrize("case", NUL_CASES, ids=lambda c: c.name)
+def test_the_store_refuses_a_nul_text_and_keeps_nothing(store, case: Case):
+    before = store.count_documents()
+    with pytest.raises(AdmissionError, match="NUL in the text"):
+        store.add_documents([("fine", {}), (case.text, {})])
+    with pytest.raises(AdmissionError, match="NUL in the meta"):
+        store.add_document("fine", {"k": "a\x00b"})
+    assert store.count_documents() == before
+
+
+@pytest.mark.parametrize("case", NUL_CASES, ids=lambda c: c.name)
+def test_a_legacy_nul_text_keeps_its_decisions_exact(store, case: Case):
+    doc = legacy_document(store, case.text)
+    store.save_annotation(doc, "alice", "accept", case.spans)
+    assert store.get_annotation(doc, "alice").spans == case.spans
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
@@ -25,7 +51,7 @@ def test_text_spans_draft_and_history_are_exact(store, case: Case):
 
 
 def test_search_finds_text_after_nul_and_folds_non_ascii_case(store):
-    nul, _ = store.add_document("\x00\x00Ada Lovelace\x00 met Bob .")
+    nul = legacy_document(store, "\x00\x00Ada Lovelace\x00 met Bob .")
     accents, _ = store.add_document("École de Zoë, Café MÜNCHEN 😀")
     plain, _ = store.add_document("nothing to see")
     assert store.document_ids("lovelace") == [nul]
@@ -38,7 +64,7 @@ def test_search_finds_text_after_nul_and_folds_non_ascii_case(store):
 
 
 def test_previews_keep_characters_after_nul_and_count_code_points(store):
-    nul, _ = store.add_document("\x00\x00Ada Lovelace\x00 met Bob .")
+    nul = legacy_document(store, "\x00\x00Ada Lovelace\x00 met Bob .")
     astral, _ = store.add_document("😀👩\u200d👩\u200d👧 Ada Lovelace")
     cjk, _ = store.add_document("习近平在北京会见了特朗普。")
     previews = store.document_previews([nul, astral, cjk], 6)

@@ -15,7 +15,7 @@ from tests.reliability.helpers import TABLES
 SQLISH = ["';DROP_TABLE_documents;--", "Robert');DELETE_FROM_annotations;--", '"quoted"', "<b>x</b>",
           "<script>alert(1)</script>", "%s%d{0}", "\\x00"]
 META = {"title": "'); DROP TABLE documents; --", "html": "<img src=x onerror=alert(1)>",
-        "newline": "a\nb\r\nc", "nul": "a\x00b", "emoji": "😀", "list": [1, "<b>", None]}
+        "newline": "a\nb\r\nc", "control": "a\x01b", "emoji": "😀", "list": [1, "<b>", None]}
 
 
 def test_store_keeps_sqlish_labels_and_meta_exactly(tmp_path):

@@ -1,12 +1,16 @@
 """The team hub: a PostgreSQL database that local projects sync with (issue 12).
 
 Modules, each one concern:
-  connection.py  hub URLs (never with a password), where passwords come from, connecting
+  connection.py  hub URLs (never with a password; from a project file only host, port,
+                 dbname, user, sslmode), where passwords come from, connecting, timeouts
+  trust.py       the hubs the person on this machine chose (a file's URL is asked about)
   schema.py      the hub's tables, functions and migrations (`hub init`)
+  checks.py      the values the hub refuses: CHECK constraints from the project's own rules
   roles.py       group roles, GRANTs and row-level security; `hub add-annotator`
   routing.py     hub settings, the assignment queue and `hub status`
-  pull.py        applying hub rows to the local project (through Store methods)
-  sync.py        `sync()`: push then pull, one transaction per side per step
+  hub_store.py   every statement a sync runs on the hub; pulled rows as dataclasses
+  pull.py        admitting hub rows into the local project, row by row (through Store methods)
+  sync.py        `sync()`: push then pull, one transaction per side per step (orchestration)
 The local side (watermarks, change log, assignments) is a store mixin,
 annotator/core/store/sync_state.py. The modules here speak PostgreSQL only, never SQLite: they
 are the hub's store, and tests/core/test_sql_in_store.py holds them to that.

@@ -7,7 +7,11 @@
   so they go up if the role becomes a reviewer.
 - Pull: the hub's pattern rows written since the last pull, in the pull's snapshot and local
   transaction. Each is checked as a teammate's file's (a valid pattern whose key is its
-  content) and merged, newer wins; a bad one is not applied, counted and named.
+  content, a finite time) and merged, newer wins; a bad one is skipped and counted with its
+  teammate and reason among the pull's skipped rows (issue 29), the rest is applied.
+- Pushes send only what the hub's CHECKs admit (hub/checks.py): a pattern under a label the
+  label rule refuses stays local and is counted with its reason.
+Its hub statements are hub_store.py's.
 - A hub older than PATTERNS_VERSION has none: changes wait (counted) until `hub init`.
 """
 
@@ -19,13 +23,17 @@ from typing import Any
 
 import orjson
 
+from annotator.core.text.admission import AdmissionError, admit_person, admit_time
+from annotator.core.errors import AnnotatorError
+from annotator.core.hub.hub_store import HubPattern, HubStore
+from annotator.core.hub.pull import PullCounts
 from annotator.core.learning.patterns.records import PatternError, check_pattern, dumps_pattern
 from annotator.core.hub.schema import PATTERNS_VERSION
 from annotator.core.store import Store
+from annotator.core.text.labels import check_name
 from annotator.core.wording import count
 
 CHUNK = 500
-_ROWS = "key, label, pattern, author, changed, removed"
 
 
 @dataclass
@@ -34,8 +42,6 @@ class PatternCounts:
     pulled: Counter = field(default_factory=Counter)   # added / updated / unchanged
     kept_local: int = 0      # changes not pushed: not a reviewer on this hub
     waiting: int = 0         # the hub's schema cannot hold patterns yet
-    rejected: int = 0
-    problems: list[str] = field(default_factory=list)
 
     @property
     def moved(self) -> int:
@@ -44,8 +50,7 @@ class PatternCounts:
     def to_dict(self) -> dict[str, Any]:
         outcomes = ("added", "updated", "unchanged")
         return {"pushed": {o: self.pushed[o] for o in outcomes}, "pulled": {o: self.pulled[o] for o in outcomes},
-                "kept_local": self.kept_local, "waiting": self.waiting, "rejected": self.rejected,
-                "problems": self.problems}
+                "kept_local": self.kept_local, "waiting": self.waiting}
 
     def lines(self, annotator: str) -> list[str]:
         out = []
@@ -58,19 +63,12 @@ class PatternCounts:
         if self.waiting:
             out.append(f"  kept local: {count(self.waiting, 'pattern change')} until the hub's admin runs "
                        "`annotator hub init` again (this hub's schema cannot hold patterns yet)")
-        if self.rejected:
-            out.append(f"  not applied: {count(self.rejected, 'bad pattern')} from the hub, e.g. {self.problems[0]}")
         return out
 
 
-def may_change(conn: Any, is_reviewer: bool) -> bool:
+def may_change(hub: HubStore, is_reviewer: bool) -> bool:
     """A reviewer, or the hub's owner (the admin, whom row-level security does not bind)."""
-    if is_reviewer:
-        return True
-    row = conn.execute("SELECT nspowner::regrole::text = session_user FROM pg_namespace "
-                       "WHERE nspname = 'hub'").fetchone()
-    conn.commit()
-    return bool(row and row[0])
+    return is_reviewer or hub.owns_hub()
 
 
 def push_patterns(run: Any) -> None:
@@ -79,38 +77,50 @@ def push_patterns(run: Any) -> None:
     if run.info.version < PATTERNS_VERSION:
         counts.waiting = store.count_changed_patterns(state.pushed_pattern_rev)
         return
-    if not may_change(run.conn, run.info.is_reviewer):
+    if not may_change(run.hub, run.info.is_reviewer):
         counts.kept_local = store.count_changed_patterns(state.pushed_pattern_rev)
         return
     done = 0
     while rows := store.changed_patterns(state.pushed_pattern_rev, CHUNK):
-        params = [(key, label, pattern, changed, bool(removed)) for _rev, key, label, pattern, _a, changed, removed
-                  in rows]
-        for outcome in run._merge_on_hub("merge_pattern", params):
+        params = []
+        for _rev, key, label, pattern, _a, changed, removed in rows:
+            try:
+                check_name(label, strip=False)
+                admit_time(changed, "changed")
+                params.append((key, label, pattern, changed, bool(removed)))
+            except (AnnotatorError, ValueError) as exc:
+                run.report.refused[("pattern", str(exc))] += 1
+        for outcome in run.send("pattern", "merge_pattern", params):
             counts.pushed[outcome] += 1
         store.save_hub_state(state, pushed_pattern_rev=rows[-1][0])
         done += len(rows)
         run.progress("patterns", done, 0)
 
 
-def pull_patterns(conn: Any, store: Store, lo: int, hi: int, version: int, counts: PatternCounts) -> None:
-    """Inside the pull's snapshot (conn) and local transaction (store): merge the hub's
-    pattern rows written with lo <= xid < hi."""
-    if version < PATTERNS_VERSION:
-        return
-    cur = conn.cursor(name="pull_patterns")
-    cur.execute(f"SELECT {_ROWS} FROM hub.patterns WHERE xid >= %s::text::xid8 AND xid < %s::text::xid8 "
-                "ORDER BY key", (str(lo), str(hi)))
-    while rows := cur.fetchmany(1000):
-        for key, label, raw, author, changed, removed in rows:
+def pull_patterns(hub: HubStore, store: Store, lo: int, hi: int, counts: PatternCounts, pulled: PullCounts) -> None:
+    """Inside the pull's snapshot (hub) and local transaction (store): merge the hub's
+    pattern rows written with lo <= xid < hi; a bad one is skipped and counted in `pulled`."""
+    for rows in hub.patterns(lo, hi):
+        for row in rows:
             try:
-                pattern = check_pattern(label, orjson.loads(raw))
-                if pattern.key != key:
-                    raise PatternError("its key does not match its label and pattern")
-                counts.pulled[store.merge_pattern(key, pattern.label, dumps_pattern(pattern.pattern), author,
-                                                  float(changed), bool(removed))] += 1
-            except (PatternError, orjson.JSONDecodeError, TypeError, ValueError) as exc:
-                counts.rejected += 1
-                if len(counts.problems) < 10:
-                    counts.problems.append(f"pattern {str(key)[:16]}: {exc}")
-    cur.close()
+                key, label, pattern, author, changed, removed = admit_pattern(row)
+                counts.pulled[store.merge_pattern(key, label, pattern, author, changed, removed)] += 1
+            except (AnnotatorError, PatternError, TypeError, ValueError) as exc:
+                pulled.skip("pattern", row.author, str(exc), ("pattern", repr(row.key), repr(row.changed)))
+
+
+def admit_pattern(row: HubPattern) -> tuple[str, str, str, str, float, bool]:
+    """(key, label, pattern JSON, author, changed, removed) of a hub pattern, or an error."""
+    if row.pattern is None:
+        raise AdmissionError("the pattern is larger than the hub's limit")
+    try:
+        data = orjson.loads(row.pattern)
+    except orjson.JSONDecodeError:
+        raise AdmissionError("the pattern is not valid JSON") from None
+    pattern = check_pattern(row.label, data)
+    if pattern.key != row.key:
+        raise AdmissionError("its key does not match its label and pattern")
+    if type(row.removed) is not bool:
+        raise AdmissionError("its removed flag is not true or false")
+    return (row.key, pattern.label, dumps_pattern(pattern.pattern), admit_person(row.author, "author"),
+            admit_time(row.changed, "changed"), row.removed)

@@ -48,6 +48,8 @@ class SyncReport:
     assigned_received: int = 0      # of them, documents this sync brought into the project
     seconds: float = 0.0
     patterns: PatternCounts = field(default_factory=PatternCounts)  # both ways (core/hub/patterns.py)
+    refused: Counter = field(default_factory=Counter)  # (kind, reason): ours, kept local: the hub refuses them
+    warnings: list[str] = field(default_factory=list)  # said once (e.g. an unencrypted connection)
 
     @property
     def moved(self) -> int:
@@ -88,8 +90,11 @@ class SyncReport:
                            "decisions": outcomes(p.decisions), "reviews": outcomes(p.reviews),
                            "decision_times": records(p.decision_times),
                            "notes": outcomes(p.notes), "guidelines": outcomes(p.guidelines),
-                           "rejected": p.rejected, "problems": p.problems},
+                           "rejected": p.rejected, "skipped": p.to_list()},
                 "patterns": self.patterns.to_dict(),
+                "refused": [{"kind": kind, "reason": reason, "rows": n}
+                            for (kind, reason), n in sorted(self.refused.items())],
+                "warnings": self.warnings,
                 "assigned": self.assigned, "assigned_received": self.assigned_received,
                 "moved": self.moved, "seconds": round(self.seconds, 3)}
 
@@ -113,12 +118,14 @@ class SyncReport:
                        f"{_sent(self.pushed_guidelines, 'guideline change')} sent; {_received(p.notes, 'note')} and "
                        f"{_received(p.guidelines, 'guideline change')} received")
         out += self._kept_lines()
-        if p.rejected:
-            out.append(f"  not applied: {count(p.rejected, 'bad row')} from the hub, e.g. {p.problems[0]}")
+        out.extend(f"  {line}" for line in p.skip_lines())
+        for (kind, reason), n in sorted(self.refused.items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
+            out.append(f"  kept in this project: {count(n, kind)} the hub refuses ({reason})")
         out.extend(self.patterns.lines(self.annotator))
         held = self.assigned - self.assigned_received
         out.append(f"  assigned to you: {count(self.assigned, 'document')} ({self.assigned_received:,} received now, "
                    f"{held:,} already in your project)")
+        out.extend(f"  warning: {w}" for w in self.warnings)
         return out
 
     def _kept_lines(self) -> list[str]:

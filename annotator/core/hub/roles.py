@@ -6,7 +6,9 @@ Rules (also in the README):
   LOGIN role named as their annotator name, member of one or both groups.
 - Annotators: SELECT on everything; INSERT documents and labels (only their data columns:
   routing columns and `xid` are set by triggers); INSERT/UPDATE decisions and INSERT
-  decision history only where annotator = session_user (row-level security); INSERT the
+  decision history only where annotator = session_user (row-level security: an UPDATE, or a
+  SELECT ... FOR UPDATE, does not even see another's decision, so nobody can lock a
+  teammate's rows and stall their sync); INSERT the
   window's decision records (decision_times: seconds, suggestions at opening) likewise only
   as themselves, and never UPDATE one (records are only added). No UPDATE or DELETE of
   documents, no DELETE or TRUNCATE anywhere, no CREATE in any schema.
@@ -20,6 +22,8 @@ Rules (also in the README):
 - The admin who ran `hub init` owns every object: only they delete or change the schema.
 - session_user (the login role), not current_user, is who writes: a member cannot
   SET ROLE to a group to write under its name.
+- Every value is checked by the server itself (hub/checks.py), and a session left idle in
+  an open transaction is ended after the hub's idle_transaction_timeout_s (routing.py).
 """
 
 from __future__ import annotations
@@ -29,8 +33,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from annotator.core.hub.checks import CHECK_FUNCTIONS, apply_checks
 from annotator.core.hub.connection import HubError
-from annotator.core.hub.routing import DEFAULT_SETTINGS, ROUTING_V1
+from annotator.core.hub.routing import DEFAULT_SETTINGS, ROUTING_V1, apply_idle_timeout
 from annotator.core.hub.schema import MIGRATIONS, SCHEMA_VERSION, hub_version
 
 NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,62}")
@@ -105,7 +110,10 @@ def init_hub(conn: Any) -> tuple[int, int]:
             if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
                 conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
         conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(annotators), sql.Identifier(reviewers)))
+        apply_checks(conn)
         apply_rights(conn, db, annotators, reviewers)
+        idle = conn.execute("SELECT value FROM hub.settings WHERE key = 'idle_transaction_timeout_s'").fetchone()
+        apply_idle_timeout(conn, float(idle[0]))
     return old, SCHEMA_VERSION
 
 
@@ -133,8 +141,10 @@ def _teamwork_policies() -> list[tuple[str, str, str, str]]:
     return [
         ("notes", "read", "SELECT", "USING (true)"),
         ("notes", "insert", "INSERT", f"WITH CHECK ({own})"),
-        # USING (true): changing another's note is an error (the row fails the check), not 0 rows.
-        ("notes", "update", "UPDATE", f"USING (true) WITH CHECK ({own})"),
+        # USING (own): another's note is invisible to an UPDATE and to SELECT ... FOR UPDATE
+        # (issue 29: locking a teammate's notes would stall her sync); hub.merge_note says
+        # "note ... is alice's" for a note under another's name.
+        ("notes", "update", "UPDATE", f"USING ({own}) WITH CHECK ({own})"),
         ("guidelines", "read", "SELECT", "USING (true)"),
         ("guidelines", "insert", "INSERT", f"WITH CHECK ({reviewer_may})"),
         ("guidelines", "update", "UPDATE", f"USING ({_REVIEWER}) WITH CHECK ({reviewer_may})"),
@@ -172,15 +182,17 @@ def apply_rights(conn: Any, db: str, annotators: str, reviewers: str) -> None:
         "GRANT EXECUTE ON FUNCTION hub.merge_decision, hub.merge_review, hub.document_id, hub.claim, "
         "hub.reclaim_expired, hub.setting, hub.needs_for, hub.add_decision_time, hub.merge_pattern TO {ann}",
         *_TEAMWORK_GRANTS,
+        # CHECK constraints run as the writer: they must be able to call the rules.
+        f"GRANT EXECUTE ON FUNCTION {', '.join(CHECK_FUNCTIONS)} TO {{ann}}",
     ]
     own = _MAY.format(col="annotator")
     reviewer_may = f"{_MAY.format(col='reviewer')} AND {_REVIEWER}"
     policies = [
         ("decisions", "read", "SELECT", "USING (true)"),
         ("decisions", "insert", "INSERT", f"WITH CHECK ({own})"),
-        # USING (true): updating another's decision is then an error (the new row fails the
-        # check: nobody may UPDATE the annotator column) rather than silently 0 rows.
-        ("decisions", "update", "UPDATE", f"USING (true) WITH CHECK ({own})"),
+        # USING (own): another's decision is invisible to an UPDATE and to SELECT ... FOR
+        # UPDATE (issue 29: a teammate could lock alice's rows and stall her sync for good).
+        ("decisions", "update", "UPDATE", f"USING ({own}) WITH CHECK ({own})"),
         ("decision_history", "read", "SELECT", "USING (true)"),
         ("decision_history", "insert", "INSERT", f"WITH CHECK ({own})"),
         # No UPDATE policy and no UPDATE grant: a record, once on the hub, is what was measured.

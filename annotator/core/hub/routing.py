@@ -30,8 +30,9 @@ from typing import Any
 from annotator.core.hub.connection import HubError
 
 DEFAULT_SETTINGS = {"annotations_per_document": "1", "overlap_share": "0.1",
-                    "assignment_timeout_s": "3600"}
+                    "assignment_timeout_s": "3600", "idle_transaction_timeout_s": "300"}
 DEFAULT_BATCH = 50
+CLAIM_CAP = 10_000  # documents one annotator may hold assigned: `sync --batch` and hub.claim
 
 
 def is_overlap(digest: str, share: float) -> bool:
@@ -131,6 +132,29 @@ ROUTING_V1: list[str] = [
 ]
 
 
+# hub.claim(n) with n capped on the server (issue 29: a teammate calling it by hand with a
+# million would take the whole queue), as the CLI caps --batch: hub migration 5 renames the
+# claim function and puts this in front of it, so whatever body it has keeps working.
+CLAIM_CAPPED: list[str] = [
+    "ALTER FUNCTION hub.claim(integer) RENAME TO claim_uncapped",
+    f"""CREATE FUNCTION hub.claim(p_batch integer)
+    RETURNS TABLE (document_id bigint, hash text, expires float8) LANGUAGE sql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT * FROM hub.claim_uncapped(least(greatest(p_batch, 0), {CLAIM_CAP})) $$""",
+]
+
+
+def apply_idle_timeout(conn: Any, seconds: float) -> None:
+    """Sessions on the hub's database that sit in an open transaction longer than this are
+    ended by PostgreSQL (idle_in_transaction_session_timeout): a laptop asleep mid-sync, or a
+    psql left at BEGIN, cannot hold every teammate's pull back for long. New sessions only."""
+    from psycopg import sql
+
+    db = conn.execute("SELECT current_database()").fetchone()[0]
+    conn.execute(sql.SQL("ALTER DATABASE {} SET idle_in_transaction_session_timeout = {}").format(
+        sql.Identifier(db), sql.Literal(f"{int(round(seconds * 1000))}ms")))
+
+
 # The login roles in the hub's annotators group (direct members: `hub add-annotator` grants
 # it; pg_has_role would be true for every superuser).
 _ANNOTATOR_ROLES = ("SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid "
@@ -162,8 +186,10 @@ def get_settings(conn: Any) -> dict[str, str]:
 
 
 def set_settings(conn: Any, *, annotations_per_document: int | None = None,
-                 overlap_share: float | None = None, assignment_timeout_s: float | None = None) -> dict[str, str]:
-    """Change routing settings (admin); re-computes every document's need. One transaction."""
+                 overlap_share: float | None = None, assignment_timeout_s: float | None = None,
+                 idle_transaction_timeout_s: float | None = None) -> dict[str, str]:
+    """Change routing settings (admin); re-computes every document's need. One transaction.
+    idle_transaction_timeout_s: see apply_idle_timeout (default 300)."""
     changes: dict[str, str] = {}
     if annotations_per_document is not None:
         if not 1 <= annotations_per_document <= 100:
@@ -177,9 +203,16 @@ def set_settings(conn: Any, *, annotations_per_document: int | None = None,
         if assignment_timeout_s <= 0:
             raise HubError("the assignment timeout must be positive")
         changes["assignment_timeout_s"] = repr(float(assignment_timeout_s))
+    if idle_transaction_timeout_s is not None:
+        if not 1 <= idle_transaction_timeout_s <= 86400:
+            raise HubError("the idle transaction timeout must be between 1 s and 24 h")
+        changes["idle_transaction_timeout_s"] = repr(float(idle_transaction_timeout_s))
     with conn.transaction():
         for key, value in changes.items():
-            conn.execute("UPDATE hub.settings SET value = %s WHERE key = %s", (value, key))
+            conn.execute("INSERT INTO hub.settings (key, value) VALUES (%s, %s) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+        if "idle_transaction_timeout_s" in changes:
+            apply_idle_timeout(conn, idle_transaction_timeout_s)  # type: ignore[arg-type]
         if {"annotations_per_document", "overlap_share"} & changes.keys():
             conn.execute("UPDATE hub.documents SET needs = hub.needs_for(hash) "
                          "WHERE needs <> hub.needs_for(hash)")

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotator.core.hub.routing import CLAIM_CAPPED
+
 # History rows: when the version was replaced, and the writing transaction (see above).
 _HISTORY_TAIL = """replaced float8 NOT NULL DEFAULT extract(epoch FROM clock_timestamp()),
             xid xid8 NOT NULL DEFAULT pg_current_xact_id()"""
@@ -421,6 +423,36 @@ TEAMWORK_MIGRATION = [
 ]
 MIGRATIONS.append(TEAMWORK_MIGRATION)
 
+# 5 (issue 29): hub.claim caps its batch (routing.CLAIM_CAPPED), and hub.merge_note learns a
+# note's author before it locks the row: the notes' UPDATE policy is USING (own) since (roles.py),
+# so nobody can lock another's notes and stall their sync, and a note under another's name is
+# still an error, not 'unchanged'. The value checks are not a migration: every `hub init`
+# applies them afresh (hub/checks.py).
+MERGE_NOTE_OWNER_FIRST = """CREATE OR REPLACE FUNCTION hub.merge_note(p_hash text, p_author text, p_uid text,
+    p_text text, p_created float8, p_updated float8, p_deleted boolean) RETURNS text LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE doc bigint; owner text; cur record;
+BEGIN
+    doc := hub.document_id(p_hash);
+    INSERT INTO hub.notes (uid, document_id, author, text, created, updated, deleted)
+    VALUES (p_uid, doc, p_author, p_text, p_created, p_updated, p_deleted)
+    ON CONFLICT (uid) DO NOTHING;
+    IF FOUND THEN RETURN 'added'; END IF;
+    SELECT author INTO owner FROM hub.notes WHERE uid = p_uid;
+    IF owner IS DISTINCT FROM p_author THEN
+        RAISE EXCEPTION 'note % is %''s, not %''s', p_uid, owner, p_author
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT text, updated, deleted INTO cur FROM hub.notes WHERE uid = p_uid FOR UPDATE;
+    IF p_updated > cur.updated AND (cur.text, cur.deleted) IS DISTINCT FROM (p_text, p_deleted) THEN
+        UPDATE hub.notes SET text = p_text, updated = p_updated, deleted = p_deleted WHERE uid = p_uid;
+        RETURN 'updated';
+    END IF;
+    RETURN 'unchanged';
+END $$"""
+ISSUE29_MIGRATION = [*CLAIM_CAPPED, MERGE_NOTE_OWNER_FIRST]
+MIGRATIONS.append(ISSUE29_MIGRATION)
+
 SCHEMA_VERSION = len(MIGRATIONS)
 # The first hub schema with notes, guidelines and how reviews were decided (an older hub:
 # they wait, and the report says to run `hub init`).
@@ -431,6 +463,9 @@ DECISION_TIMES_VERSION = 2
 # The first hub schema holding patterns (found by content, not by number: migrations of other
 # work may come before it).
 PATTERNS_VERSION = next(n for n, m in enumerate(MIGRATIONS, 1) if any("CREATE TABLE hub.patterns" in s for s in m))
+# The first hub schema whose hub.claim caps its batch (routing.CLAIM_CAP), and whose
+# hub.merge_note locks only the caller's own note.
+CLAIM_CAP_VERSION = MIGRATIONS.index(ISSUE29_MIGRATION) + 1
 
 
 def hub_version(conn: Any) -> int:

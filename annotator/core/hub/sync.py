@@ -1,11 +1,14 @@
-"""`sync()`: push what the hub lacks, pull what this project lacks (issue 12).
+"""`sync()`: push what the hub lacks, pull what this project lacks (issue 12). It only
+orchestrates: the hub's statements are hub_store.py's, the admission of what comes back is
+pull.py's, the project's side is the store's (store/sync_state.py).
 
 Order: labels, documents, this annotator's decisions (current, then history), reviews (if
 this annotator is a reviewer), this annotator's decision records (the window's seconds and
 suggestions at opening), notes and guidelines (core/hub/teamwork.py), pattern changes (a
 reviewer's: core/hub/patterns.py), assignments, then everything changed on the hub since the
 last pull. Every step is one hub transaction then one local transaction per chunk of CHUNK
-rows, and each watermark is written with (pulls) or right after (pushes) the data it covers: a sync killed, cut off or facing a stopped server at any point leaves both sides
+rows, and each watermark is written with (pulls) or right after (pushes) the data it
+covers: a sync killed, cut off or facing a stopped server at any point leaves both sides
 whole, and the next sync completes it (a repeated push merges as "unchanged").
 
 Pull rule: the hub's rows carry the id of the transaction that wrote them (xid8). A pull
@@ -30,6 +33,20 @@ row-level security refuses any other name), each added once (document, annotator
 and never changed; others' merged from a file stay local and are counted; records on the
 documents this project holds are pulled, whoever made them. With a hub older than hub
 schema 2 they stay local (their watermark waits) and the report says to run `hub init`.
+
+Issue 29, one teammate's bad row never stops the team:
+- Pulls admit row by row (pull.py): a bad row is skipped and counted, the rest applied, and
+  the watermark moves past it.
+- Pushes send only what the hub admits (the same rules, hub/checks.py): a value of this
+  project the hub would refuse (a label made before the label-name rule, a NUL in a text
+  from an older import) stays local, is counted with its reason, and its watermark moves
+  (a later change of that row is pushed again). Should the hub refuse a chunk anyway, its
+  rows go one by one and only the refused ones stay local.
+- Waiting is bounded: LOCK_TIMEOUT_S for a teammate's lock, STATEMENT_TIMEOUT_S a statement;
+  then HubBusy, "the hub is busy; try again", nothing half-written.
+- A URL read from the project file (url_from_file) is used only when the person chose that
+  hub on this machine (trust.py); a URL given to sync() is chosen by being given.
+- A connection to a host other than this machine without TLS is said once per project.
 """
 
 from __future__ import annotations
@@ -37,22 +54,43 @@ from __future__ import annotations
 import contextlib
 import functools
 import time
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
-from annotator.core.hub import pull, teamwork
-from annotator.core.hub.connection import HubError, HubOffline, check_url, connect, is_offline, safe_url
+import orjson
+
+from annotator.core.text.admission import (
+    MAX_JSON_BYTES, MIB, AdmissionError, admit_text, admit_time, json_has_nul, utf8_size_over,
+)
+from annotator.core.hub import teamwork, trust
+from annotator.core.errors import AnnotatorError
+from annotator.core.hub.connection import (  # noqa: F401 - HubBusy: the sync's error, imported from here
+    LOCK_TIMEOUT_S, STATEMENT_TIMEOUT_S, HubBusy, HubError, HubOffline, check_url, connect, is_local, is_offline,
+    safe_url,
+)
+from annotator.core.hub.hub_store import HubDocument, HubStore
 from annotator.core.hub.patterns import pull_patterns, push_patterns
+from annotator.core.hub.pull import Puller
 from annotator.core.hub.report import SyncReport
 from annotator.core.hub.roles import HubInfo, check_name, hub_info
-from annotator.core.team import identity
-from annotator.core.hub.routing import DEFAULT_BATCH, fair_share
-from annotator.core.project import sample_hashes
+from annotator.core.hub.routing import DEFAULT_BATCH
 from annotator.core.hub.schema import DECISION_TIMES_VERSION
+from annotator.core.project import sample_hashes
+from annotator.core.team import identity
+from annotator.core.text.labels import LabelError, admit_label, check_name as check_label_name
 from annotator.core.store import HubState, Store
+from annotator.core.settings import HUB_PLAINTEXT_WARNED, settings
 
 CHUNK = 500
 ProgressFn = Callable[[str, int, int], None]
 _RETRIES = 3
+PLAINTEXT_WARNED = HUB_PLAINTEXT_WARNED.name  # the URL already warned about (core/settings.py)
+PLAINTEXT_WARNING = ("this hub connection is not encrypted: your password's proof and your data "
+                     "cross the network readable; add ?sslmode=verify-full with the server's CA "
+                     "(README, Team hub)")
+
+
+class HubNotChosen(HubError):
+    """The project's hub URL came with its file and nobody on this machine chose that hub."""
 
 
 def _first_line(exc: BaseException) -> str:
@@ -67,6 +105,9 @@ def hub_errors(doing: str) -> Iterator[None]:
 
     try:
         yield
+    except (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled):
+        raise HubBusy(f"the hub is busy; try again ({doing} waited too long for a teammate's "
+                      "transaction; nothing was half-written)") from None
     except psycopg.errors.InsufficientPrivilege as exc:
         raise HubError(f"the hub refused {doing}: {_first_line(exc)}") from None
     except psycopg.OperationalError as exc:
@@ -83,10 +124,11 @@ def _parse_user(url: str) -> str | None:
     return conninfo_to_dict(url).get("user")
 
 
-def check_target(url: str, annotator: str | None) -> str:
-    """The URL, once it is fit for a sync as `annotator` (no network): no password in it, a
-    valid hub name, and the URL's user (if any) is that name. HubError says what to change."""
-    url = check_url(url)
+def check_target(url: str, annotator: str | None, *, from_file: bool = False) -> str:
+    """The URL, once it is fit for a sync as `annotator` (no network): no password in it, only
+    host, port, dbname, user and sslmode if it came from a project file, a valid hub name,
+    and the URL's user (if any) is that name. HubError says what to change."""
+    url = check_url(url, from_file=from_file)
     if annotator is not None:
         check_name(annotator)
         url_user = _parse_user(url)
@@ -94,6 +136,17 @@ def check_target(url: str, annotator: str | None) -> str:
             raise HubError(f"the URL logs in as {url_user} but the annotator is {annotator}: your "
                            "hub annotator name is your PostgreSQL role, use one name")
     return url
+
+
+def check_chosen(url: str, from_file: bool) -> None:
+    """HubNotChosen when the URL came with the project file and this machine's person never
+    gave or confirmed that hub (trust.py); a URL given by the person is remembered as chosen."""
+    if not from_file:
+        trust.choose(url)
+    elif not trust.is_chosen(url):
+        raise HubNotChosen(f"this project's hub ({safe_url(url)}) came with the project file, and "
+                           "syncing sends your password for it there: give the URL yourself once "
+                           f"(annotator sync {safe_url(url)}) to sync with it")
 
 
 def _retry(call: Callable[[], Any]) -> Any:
@@ -112,20 +165,25 @@ def _retry(call: Callable[[], Any]) -> Any:
 
 def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool = False,
          password: str | None = None, batch: int = DEFAULT_BATCH,
-         on_progress: ProgressFn | None = None) -> SyncReport:
+         on_progress: ProgressFn | None = None, url_from_file: bool = False,
+         lock_timeout_s: float = LOCK_TIMEOUT_S, statement_timeout_s: float = STATEMENT_TIMEOUT_S) -> SyncReport:
     """Sync the project with the hub at `url` as `annotator` (default: the URL's user; the
     annotator name is the PostgreSQL role). on_progress(stage, done, total) after each
-    chunk. Raises HubError (nothing half-written) when the hub fails or refuses."""
-    url = check_target(url, annotator)
+    chunk. url_from_file: the URL was read from the project (see check_chosen). Raises
+    HubError (nothing half-written) when the hub fails or refuses, HubBusy when it waited
+    past the timeouts."""
+    url = check_target(url, annotator, from_file=url_from_file)
+    check_chosen(url, url_from_file)
     given = annotator
     if annotator is None and not _parse_user(url):
         who = identity.resolve(store, write=False)
         annotator = who.name if who.chosen else None
     started = time.monotonic()
-    conn = connect(url, user=annotator, password=password)
+    conn = connect(url, user=annotator, password=password, waits=(lock_timeout_s, statement_timeout_s))
     try:
         with hub_errors("reading the hub"):
             info = hub_info(conn)
+            hub = HubStore(conn, info.version)
         if annotator is not None and info.user != annotator:
             raise HubError(f"connected as {info.user}, not {annotator}: use {annotator} in the URL")
         check_name(info.user)
@@ -133,8 +191,9 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
             identity.remember(store, info.user)
         state = store.hub_state(info.hub_id, info.user, safe_url(url))
         teamwork.remember_role(store, info.is_reviewer)
-        run = _Run(store, conn, info, state, SyncReport(safe_url(url), info.user, info.hub_id),
+        run = _Run(store, hub, info, state, SyncReport(safe_url(url), info.user, info.hub_id),
                    on_progress or (lambda stage, done, total: None))
+        run.warn_if_plaintext(conn)
         for stage, step in (("labels", run.labels), ("documents", run.push_documents),
                             ("decisions", run.push_decisions), ("reviews", run.push_reviews),
                             ("decision records", run.push_decision_times),
@@ -153,99 +212,164 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
         conn.close()
 
 
+def _pushable_document(row: Sequence[Any]) -> tuple[str, bytes, str, float]:
+    """(hash, UTF-8 body, meta, added) of a local document row, or AdmissionError."""
+    _id, digest, text, meta, added = row
+    admit_text(text)
+    try:
+        body = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise AdmissionError(f"the text holds a lone surrogate U+{ord(text[exc.start]):04X}") from None
+    if json_has_nul(meta):
+        raise AdmissionError("NUL in the meta")
+    if utf8_size_over(meta, MAX_JSON_BYTES):
+        raise AdmissionError(f"meta is larger than the {MAX_JSON_BYTES // MIB} MiB limit")
+    return digest, body, meta, admit_time(added, "added")
+
+
+class _Pushable:
+    """The hub's rules on a local row's values, before it is sent (checks.py): spans and
+    suggested spans within MAX_JSON_BYTES, no NUL, labels by the label rule; times finite."""
+
+    def __init__(self) -> None:
+        self._labels: dict[str, str | None] = {}  # label -> why the hub refuses it (None: fine)
+
+    def spans(self, raw: Any) -> None:
+        if raw is None:
+            return
+        if utf8_size_over(raw, MAX_JSON_BYTES):
+            raise AdmissionError(f"spans are larger than the {MAX_JSON_BYTES // MIB} MiB limit")
+        for label in {s.get("label") for s in orjson.loads(raw) if isinstance(s, dict)}:
+            if label not in self._labels:
+                try:
+                    check_label_name(label, strip=False)
+                    self._labels[label] = None
+                except LabelError as exc:
+                    self._labels[label] = str(exc)
+            if self._labels[label]:
+                raise AdmissionError(self._labels[label])
+        if json_has_nul(raw):
+            raise AdmissionError("NUL in a span's source")
+
+
 class _Run:
     """One sync's steps; each is a loop of (hub transaction, local transaction)."""
 
-    def __init__(self, store: Store, conn: Any, info: HubInfo, state: HubState,
+    def __init__(self, store: Store, hub: HubStore, info: HubInfo, state: HubState,
                  report: SyncReport, progress: ProgressFn):
-        self.store, self.conn, self.info, self.state = store, conn, info, state
+        self.store, self.hub, self.info, self.state = store, hub, info, state
         self.report, self.progress = report, progress
+        self.pushable = _Pushable()
         self.chunk = CHUNK
         self.samples = sample_hashes(store)  # never pushed (module rules)
         report.kept_local_samples = len(self.samples)
 
-    def labels(self) -> None:
-        def on_hub() -> list[tuple[Any, ...]]:
-            mine = self.store.labels()
-            with self.conn.transaction():
-                cur = self.conn.cursor()
-                cur.execute("INSERT INTO hub.labels (name, color, key, position) SELECT * FROM "
-                            "unnest(%s::text[], %s::text[], %s::text[], %s::int[]) "
-                            "ON CONFLICT (name) DO NOTHING RETURNING name",
-                            ([l.name for l in mine], [l.color for l in mine], [l.key for l in mine],
-                             [l.position for l in mine]))
-                self.report.pushed_labels = len(cur.fetchall())
-                return cur.execute("SELECT name, color, key FROM hub.labels ORDER BY position, name").fetchall()
-
-        theirs = _retry(on_hub)
-        known = set(self.store.label_names())
-        if all(name in known for name, _c, _k in theirs):
-            self.progress("labels", 1, 1)
+    def warn_if_plaintext(self, conn: Any) -> None:
+        """Once per project and hub: a connection to another machine without TLS."""
+        if conn.pgconn.ssl_in_use or is_local(conn.info.host):
             return
-        with self.store.hub_pull_transaction():
-            keys = {l.key for l in self.store.labels()}
-            for name, color, key in theirs:
-                if name not in known:
-                    self.store.add_label(name, color, key if key not in keys else None)
-                    keys.add(key)
-                    self.report.pulled.labels += 1
+        if settings(self.store).get(HUB_PLAINTEXT_WARNED) != self.report.hub:
+            self.report.warnings.append(PLAINTEXT_WARNING)
+            settings(self.store).set(HUB_PLAINTEXT_WARNED, self.report.hub)
+
+    def _sent(self, kind: str, rows: list[Any], send: Callable[[list[Any]], Any], empty: Any) -> list[Any]:
+        """send(rows) in one hub transaction; if the hub refuses the chunk (a CHECK this client
+        did not foresee, or a row on a document this project kept local, which the hub lacks),
+        each row alone, the refused ones kept local. Returns the results of the accepted sends."""
+        import psycopg
+
+        refusals = (psycopg.errors.CheckViolation, psycopg.errors.ForeignKeyViolation)
+        if not rows:
+            return [empty]
+        try:
+            return [_retry(functools.partial(send, rows))]
+        except refusals:
+            out = []
+            for row in rows:
+                try:
+                    out.append(_retry(functools.partial(send, [row])))
+                except psycopg.errors.ForeignKeyViolation:
+                    self.report.refused[(kind, "its document is not on the hub")] += 1
+                except psycopg.errors.CheckViolation as exc:
+                    self.report.refused[(kind, _first_line(exc))] += 1
+            return out
+
+    # ---- labels ----------------------------------------------------------------------------
+    def labels(self) -> None:
+        """Push the labels the hub lacks (each by the label rule), then pull those this
+        project lacks (pull.Puller.add_labels: one pass, within the cap)."""
+        theirs = _retry(self.hub.labels)
+        on_hub = {l.name for l in theirs}
+        mine = []
+        for label in self.store.labels():
+            try:
+                admit_label(label.name, label.color, label.key)
+            except LabelError as exc:
+                self.report.refused[("label", str(exc))] += 1
+                continue
+            if label.name not in on_hub:
+                mine.append((label.name, label.color, label.key, label.position))
+        if mine:
+            self.report.pushed_labels = sum(self._sent("label", mine, self.hub.add_labels, 0))
+        known = set(self.store.label_names())
+        new = [l for l in theirs if l.name not in known]
+        if new:
+            with self.store.hub_pull_transaction():
+                Puller(self.store, self.report.pulled).add_labels(new)
         self.progress("labels", 1, 1)
 
+    # ---- documents -------------------------------------------------------------------------
     def push_documents(self) -> None:
         total = self.store.count_documents_after(self.state.pushed_document)
         done = 0
         while rows := self.store.documents_after(self.state.pushed_document, CHUNK):
             ours = [r for r in rows if r[1] not in self.samples]
-            new, found = _retry(functools.partial(self._insert_documents, ours)) if ours else (set(), {})
+            sendable = []
+            for row in ours:
+                try:
+                    sendable.append(_pushable_document(row))
+                except AdmissionError as exc:
+                    self.report.refused[("document", str(exc))] += 1
+            new: set[str] = set().union(*self._sent("document", sendable, self.hub.add_documents, set()))
+            old = [r[0] for r in sendable if r[0] not in new]
             with self.store.hub_pull_transaction():
-                pull.apply_all(self.store, found, self.report.pulled)
+                if old:  # already on the hub: what is on them comes to this project
+                    with self.hub.reading():
+                        puller = Puller(self.store, self.report.pulled)
+                        for found in self.hub.rows_on_documents(old):
+                            puller.apply(found)
                 self.store.save_hub_state(self.state, pushed_document=rows[-1][0])
             self.report.pushed_documents += len(new)
-            self.report.documents_already_on_hub += len(ours) - len(new)
+            self.report.documents_already_on_hub += len(sendable) - len(new)
             done += len(rows)
             self.progress("documents", done, total)
 
-    def _insert_documents(self, rows: list[tuple[Any, ...]]
-                          ) -> tuple[set[str], dict[str, list[tuple[Any, ...]]]]:
-        """One hub transaction: add the documents it lacks; returns their hashes, and what
-        is on the documents it already had (brought along to this project)."""
-        hashes = [r[1] for r in rows]
-        with self.conn.transaction():
-            cur = self.conn.cursor()
-            cur.execute("INSERT INTO hub.documents (hash, body, meta, added) SELECT * FROM "
-                        "unnest(%s::text[], %s::bytea[], %s::text[], %s::float8[]) "
-                        "ON CONFLICT (hash) DO NOTHING RETURNING hash",
-                        (hashes, [r[2].encode("utf-8", "surrogatepass") for r in rows],
-                         [r[3] for r in rows], [r[4] for r in rows]))
-            new = {r[0] for r in cur.fetchall()}
-            old = [h for h in hashes if h not in new]
-            return new, (pull.rows_on_documents(cur, old, self.info.version) if old else {})
+    # ---- decisions, reviews, records -------------------------------------------------------
+    def send(self, kind: str, function: str, params: list[tuple[Any, ...]]) -> list[str]:
+        """hub.<function>(...) for each row (one transaction; the refused rows kept local and
+        counted, see _sent); the outcomes of those the hub took."""
+        return [o for outcomes in self._sent(kind, params, functools.partial(self.hub.merge, function), [])
+                for o in outcomes]
 
-    def _merge_on_hub(self, function: str, params: list[tuple[Any, ...]]) -> list[str]:
-        def on_hub() -> list[str]:
-            with self.conn.transaction():
-                cur = self.conn.cursor()
-                marks = ", ".join(["%s"] * len(params[0]))
-                cur.executemany(f"SELECT hub.{function}({marks})", params, returning=True)
-                out = []
-                while True:
-                    out.append(cur.fetchone()[0])
-                    if not cur.nextset():
-                        return out
-
-        return _retry(on_hub) if params else []
-
-    def _push(self, stage: str, fetch: Callable[[int], list[tuple[Any, ...]]], mark: str,
-              function: str, counter: Any, kept: str | None) -> None:
+    def push(self, stage: str, kind: str, fetch: Callable[[int], list[tuple[Any, ...]]], mark: str,
+             function: str, counter: Any, kept: str | None, check: Callable[[tuple[Any, ...]], None]) -> None:
         """Push this annotator's rows from fetch(watermark) in chunks; others stay local and
-        are counted in report.<kept> with their names (None: not counted, e.g. history). Rows
-        on the sample articles stay local (counted in report.sample_work)."""
+        are counted in report.<kept> with their names (None: not counted, e.g. history); rows
+        the hub would refuse (check) stay local and are counted in report.refused; rows on the
+        sample articles stay local (counted in report.sample_work)."""
         done = 0
         while rows := fetch(getattr(self.state, mark)):
             on_samples = [r for r in rows if r[1] in self.samples]
             ours = [r for r in rows if r[1] not in self.samples]
             mine = [r[1:] for r in ours if r[2] == self.info.user]
-            for outcome in self._merge_on_hub(function, mine):
+            sendable = []
+            for row in mine:
+                try:
+                    check(row)
+                    sendable.append(row)
+                except (AnnotatorError, ValueError) as exc:
+                    self.report.refused[(kind, str(exc))] += 1
+            for outcome in self.send(kind, function, sendable):
                 counter[outcome] += 1
             if kept:
                 setattr(self.report, kept, getattr(self.report, kept) + len(ours) - len(mine))
@@ -257,18 +381,35 @@ class _Run:
             done += len(rows)
             self.progress(stage, done, 0)
 
-    def _push_with_history(self, kind: str, current: Callable[..., list[tuple[Any, ...]]],
-                           history: Callable[..., list[tuple[Any, ...]]], marks: tuple[str, str],
-                           function: str, counter: Any) -> None:
+    def push_with_history(self, stage: str, kind: str, current: Callable[[int, int], list[tuple[Any, ...]]],
+                          history: Callable[[int, int], list[tuple[Any, ...]]], marks: tuple[str, str],
+                          function: str, counter: Any, check: Callable[[tuple[Any, ...]], None]) -> None:
         """Current versions first, then history (as `annotator merge` does)."""
-        self._push(kind, lambda w: current(w, CHUNK), marks[0], function, counter,
-                   f"kept_local_{kind}")
-        self._push(kind, lambda w: history(w, CHUNK), marks[1], function, counter, None)
+        self.push(stage, kind, functools.partial(_chunk, current), marks[0], function, counter,
+                  f"kept_local_{stage}", check)
+        self.push(stage, kind, functools.partial(_chunk, history), marks[1], function, counter, None, check)
+
+    def _decision(self, row: tuple[Any, ...]) -> None:
+        _hash, _who, _answer, spans, created, updated = row
+        self.pushable.spans(spans)
+        admit_time(created, "created"), admit_time(updated, "updated")
+
+    def check_review(self, row: tuple[Any, ...]) -> None:
+        _hash, _who, spans, sources, created, *_method = row
+        self.pushable.spans(spans)
+        if json_has_nul(sources):
+            raise AdmissionError("NUL in the sources")
+        admit_time(created, "created")
+
+    def _record(self, row: tuple[Any, ...]) -> None:
+        _hash, _who, _answer, decided, _seconds, suggested = row
+        self.pushable.spans(suggested)
+        admit_time(decided, "decided")
 
     def push_decisions(self) -> None:
-        self._push_with_history("decisions", self.store.changed_annotations, self.store.annotation_history_after,
-                                ("pushed_rev", "pushed_annotation_history"), "merge_decision",
-                                self.report.pushed_decisions)
+        self.push_with_history("decisions", "decision", self.store.changed_annotations,
+                               self.store.annotation_history_after, ("pushed_rev", "pushed_annotation_history"),
+                               "merge_decision", self.report.pushed_decisions, self._decision)
 
     def push_reviews(self) -> None:
         if not self.info.is_reviewer:
@@ -286,89 +427,69 @@ class _Run:
             self.report.decision_times_waiting = self.store.count_changed_decision_times(
                 self.state.pushed_time_rev, self.info.user)
             return
-        self._push("decision records", lambda w: self.store.changed_decision_times(w, CHUNK), "pushed_time_rev",
-                   "add_decision_time", self.report.pushed_decision_times, "kept_local_decision_times")
+        self.push("decision records", "decision record", functools.partial(_chunk, self.store.changed_decision_times),
+                   "pushed_time_rev", "add_decision_time", self.report.pushed_decision_times,
+                   "kept_local_decision_times", self._record)
 
+    # ---- assignments and pulls -------------------------------------------------------------
     def claim(self, batch: int) -> None:
         """Top up this annotator's assignments; fetch the documents (and what is on them)
         that the project lacks; remember the assignments locally."""
         if not self.info.is_annotator or batch <= 0:
             return
-
-        def on_hub() -> list[tuple[int, str, float]]:
-            with self.conn.transaction():
-                return self.conn.execute("SELECT document_id, hash, expires FROM hub.claim(%s)",
-                                         (fair_share(self.conn, batch),)).fetchall()
-
-        assigned = _retry(on_hub)
+        assigned = _retry(functools.partial(self.hub.claim, batch))
         hashes = [r[1] for r in assigned]
-        missing = [h for h in hashes if h not in self.store.ids_for_hashes(hashes)]
-        docs: list[tuple[Any, ...]] = []
-        found: dict[str, list[tuple[Any, ...]]] = {}
-        if missing:
-            with self.conn.transaction():
-                cur = self.conn.cursor()
-                docs = cur.execute("SELECT hash, body, meta FROM hub.documents WHERE hash = ANY(%s)",
-                                   (missing,)).fetchall()
-                found = pull.rows_on_documents(cur, missing, self.info.version)
-        held = self.store.hub_assignments(self.info.hub_id, self.info.user)
-        if missing or held != {(h, exp) for _, h, exp in assigned}:
+        held = self.store.ids_for_hashes(hashes)
+        missing = [h for h in hashes if h not in held]
+        known = self.store.hub_assignments(self.info.hub_id, self.info.user)
+        received = 0
+        if missing or known != {(h, exp) for _, h, exp in assigned}:
             with self.store.hub_pull_transaction():
-                self._add_documents(docs)
-                pull.apply_all(self.store, found, self.report.pulled)
+                if missing:  # streamed: a few big documents never sit in memory together
+                    with self.hub.reading():
+                        puller = Puller(self.store, self.report.pulled)
+                        for docs in self.hub.documents(missing):
+                            received += len(self._add_documents(docs, puller))
+                        for found in self.hub.rows_on_documents(missing):
+                            puller.apply(found)
                 ids = self.store.ids_for_hashes(hashes)
                 self.store.set_hub_assignments(self.info.hub_id, self.info.user,
                                                [(ids[h], exp) for _, h, exp in assigned if h in ids])
         self.report.assigned = len(assigned)
-        self.report.assigned_received = len(set(missing) & {d[0] for d in docs})
+        self.report.assigned_received = received
         self.progress("assignments", 1, 1)
 
-    def _add_documents(self, docs: list[tuple[Any, ...]]) -> list[str]:
+    def _add_documents(self, docs: list[HubDocument], puller: Puller) -> list[str]:
         """Add hub documents; they need no pushing back, so the document watermark follows
         when nothing local was waiting below it."""
         before = self.store.max_document_id()
-        held = pull.add_documents(self.store, docs, self.report.pulled)
+        held = puller.add_documents(docs)
         if self.state.pushed_document >= before:
             self.store.save_hub_state(self.state, pushed_document=self.store.max_document_id())
         return held
 
     def pull_changes(self, pull_all: bool) -> None:
         """Everything written on the hub since the last pull, in one snapshot and one local
-        transaction that also moves the watermarks."""
+        transaction that also moves the watermarks (past skipped rows too)."""
         lo = self.state.pulled_xid
-        with self.conn.transaction():
-            self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            hi = max(lo, int(self.conn.execute(
-                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()[0]))
-            with self.store.hub_pull_transaction():
-                if pull_all:
-                    self._pull_all_documents(self.state.pulled_all_xid, hi)
-                for table, cols in pull.tables(self.info.version):
-                    cur = self.conn.cursor(name=f"pull_{table}")
-                    cur.execute(f"SELECT {cols} FROM hub.{table} x JOIN hub.documents d "
-                                "ON d.id = x.document_id WHERE x.xid >= %s::text::xid8 "
-                                "AND x.xid < %s::text::xid8", (str(lo), str(hi)))
-                    while rows := cur.fetchmany(1000):
-                        ids = self.store.ids_for_hashes(sorted({r[0] for r in rows}))
-                        pull.apply_rows(self.store, table, rows, ids, self.report.pulled)
-                    cur.close()
-                teamwork.pull_guidelines(self, lo, hi)
-                pull_patterns(self.conn, self.store, lo, hi, self.info.version, self.report.patterns)
-                marks = {"pulled_xid": hi, "last_sync": time.time(),
-                         **({"pulled_all_xid": hi} if pull_all else {})}
-                self.store.save_hub_state(self.state, **marks)
+        with self.hub.snapshot(lo) as hi, self.store.hub_pull_transaction():
+            puller = Puller(self.store, self.report.pulled)
+            if pull_all:
+                for docs in self.hub.new_documents(self.state.pulled_all_xid, hi):
+                    held = self.store.ids_for_hashes([d.hash for d in docs])
+                    new = [d for d in docs if d.hash not in held]
+                    hashes = self._add_documents(new, puller) if new else []
+                    for found in self.hub.rows_on_documents(hashes) if hashes else ():
+                        puller.apply(found)
+            for rows in self.hub.changes(lo, hi):
+                puller.apply(rows)
+            teamwork.pull_guidelines(self, lo, hi)
+            pull_patterns(self.hub, self.store, lo, hi, self.report.patterns, self.report.pulled)
+            marks = {"pulled_xid": hi, "last_sync": time.time(), **({"pulled_all_xid": hi} if pull_all else {})}
+            self.store.save_hub_state(self.state, **marks)
         self.progress("pull", 1, 1)
 
-    def _pull_all_documents(self, lo: int, hi: int) -> None:
-        cur = self.conn.cursor(name="pull_documents")
-        cur.execute("SELECT hash, body, meta FROM hub.documents WHERE xid >= %s::text::xid8 "
-                    "AND xid < %s::text::xid8 ORDER BY id", (str(lo), str(hi)))
-        other = self.conn.cursor()
-        while rows := cur.fetchmany(1000):
-            held = self.store.ids_for_hashes([r[0] for r in rows])
-            new = [r for r in rows if r[0] not in held]
-            if new:
-                hashes = self._add_documents(new)
-                pull.apply_all(self.store, pull.rows_on_documents(other, hashes, self.info.version),
-                               self.report.pulled)
-        cur.close()
+
+def _chunk(fetch: Callable[[int, int], list[tuple[Any, ...]]], watermark: int) -> list[tuple[Any, ...]]:
+    return fetch(watermark, CHUNK)
+

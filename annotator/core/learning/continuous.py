@@ -27,7 +27,6 @@ teammate's copy sees them.
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -36,12 +35,13 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from annotator.core.team.gold import summarize
 from annotator.core.learning.train_loop import GoldDoc, ProgressFn, StopFn
+from annotator.core.settings import CONTINUOUS, CONTINUOUS_STATE, settings
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
 
-SETTING_ENABLED = "continuous.enabled"
-SETTING_STATE = "continuous.state"
+SETTING_ENABLED = CONTINUOUS.name
+SETTING_STATE = CONTINUOUS_STATE.name
 EVERY = 25
 HELD_OUT_PERCENT = 20
 ROUND_BUDGET_S = 300.0
@@ -78,16 +78,16 @@ class RoundResult:
 
 
 def is_enabled(store: Store) -> bool:
-    return store.get_setting(SETTING_ENABLED) == "1"
+    return settings(store).get(CONTINUOUS)
 
 
 def set_enabled(store: Store, on: bool) -> None:
-    store.set_setting(SETTING_ENABLED, "1" if on else "0")
+    settings(store).set(CONTINUOUS, on)
 
 
 def load_state(store: Store) -> ContinuousState:
     try:
-        data = json.loads(store.get_setting(SETTING_STATE) or "{}")
+        data = settings(store).get(CONTINUOUS_STATE)
         return ContinuousState(**{k: v for k, v in data.items() if k in ContinuousState.__dataclass_fields__})
     except (ValueError, TypeError):
         return ContinuousState()
@@ -95,7 +95,7 @@ def load_state(store: Store) -> ContinuousState:
 
 def save_state(store: Store, state: ContinuousState) -> None:
     state.rounds = state.rounds[-HISTORY:]
-    store.set_setting(SETTING_STATE, json.dumps(asdict(state), sort_keys=True))
+    settings(store).set(CONTINUOUS_STATE, asdict(state))
 
 
 def new_gold(store: Store, state: ContinuousState | None = None) -> int:

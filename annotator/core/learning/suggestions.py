@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
 from annotator.core.errors import SpanError
 from annotator.core.text.graphemes import snap_span
@@ -35,8 +35,10 @@ from annotator.core.learning.patterns.matcher import PatternMatcher
 from annotator.core.text.model import SOURCE_PROPAGATED, Span
 from annotator.core.learning.precedence import compose_spans
 from annotator.core.learning.propagate import own_spans, propagated
-from annotator.core.text.spans import validate_spans
+from annotator.core.text.labels import LabelError, check_name
+from annotator.core.text.spans import admit_spans, validate_spans
 from annotator.core.learning.suggest import load_label_map, map_spans
+from annotator.core.progress import Progress
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -46,8 +48,8 @@ def clean(text: str, spans: Iterable[Span], labels: Iterable[str]) -> list[Span]
     """Drop spans with labels the project lacks, widen edges to whole grapheme clusters (or
     drop a span inside one cluster), drop spans invalid for the text, then compose what is
     left by the one precedence (core/learning/precedence.py), so nothing overlaps."""
-    known = set(labels)
-    valid: list[Span] = []
+    known = set(_admissible(labels))
+    candidates: list[Span] = []
     for span in spans:
         if span.label not in known:
             continue
@@ -56,12 +58,30 @@ def clean(text: str, spans: Iterable[Span], labels: Iterable[str]) -> list[Span]
             continue
         if snapped != (span.start, span.end):
             span = Span(snapped[0], snapped[1], span.label, span.source)
+        candidates.append(span)
+    try:  # the usual case: all valid and disjoint as they are, one pass of the one admission
+        admitted = admit_spans(text, candidates, known)
+        if len(admitted) == len(candidates) and set(map(id, admitted)) == set(map(id, candidates)):
+            return admitted  # sorted and disjoint: what compose_spans would return
+    except SpanError:
+        pass
+    valid: list[Span] = []
+    for span in candidates:
         try:
-            (span,) = validate_spans(text, [span])
+            (span,) = admit_spans(text, [span], known)
         except SpanError:
             continue
         valid.append(span)
     return compose_spans(valid)
+
+
+def _admissible(labels: Iterable[str]) -> Iterator[str]:
+    """The names that pass the label rule (a project made before it may hold others)."""
+    for name in set(labels):
+        try:
+            yield check_name(name, strip=False)
+        except LabelError:
+            continue
 
 
 def compose(text: str, model_spans: Iterable[Span], learned_spans: Iterable[Span],
@@ -174,7 +194,7 @@ def model_suggestions(store: "Store", doc_id: int, model_key: str, text: str | N
 def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatcher | None,
                        out: str | Path, *, patterns: PatternMatcher | None = None, model_name: str | None = None,
                        order: Sequence[int] | None = None,
-                       on_progress: Callable[[int], None] | None = None) -> int:
+                       on_progress: Progress | None = None) -> int:
     """Write, for every document (or the ids in `order`, in that order: core/learning/ordering.py),
     what the window would suggest now, as Prodigy-style JSONL (no answer; meta["model"] names
     the model; each span's source is "model", "pattern" or "gold"). Written through the Prodigy
@@ -186,7 +206,8 @@ def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatch
     try:
         batch: list[ExportItem] = []
         docs = store.iter_documents() if order is None else (store.get_document(d) for d in order)
-        for doc in docs:
+        total = store.count_documents() if order is None else len(order)
+        for done, doc in enumerate(docs, 1):
             spans = current_suggestions(store, doc.id, model_key, matcher, doc.text, patterns)
             meta = {**doc.meta, "model": model_name or model_key}
             batch.append(ExportItem(replace(doc, meta=meta), tuple(spans), None, None, None))
@@ -194,7 +215,7 @@ def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatch
                 exporter.write(batch)
                 batch = []
             if on_progress is not None:
-                on_progress(1)
+                on_progress(done, total)
         exporter.write(batch)
         exporter.finish()
     except BaseException:

@@ -20,11 +20,11 @@ from annotator.core.team.gold import KIND_REVIEW, GoldSummary, disputed_message,
 from annotator.core.team.notes import note_dict, notes_by_document
 from annotator.core.formats.exporters.options import EXPORT_ANSWERS
 from annotator.core.store import Store
+from annotator.core.progress import Progress
 
 BATCH_SIZE = 256
 MAX_KEPT_WARNINGS = 1000
 
-Progress = Callable[[int, int], None]
 ANSWER_WORDS = {"accept": "accepted", "reject": "rejected", "ignore": "skipped", "draft": "draft"}
 
 

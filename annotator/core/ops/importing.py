@@ -41,6 +41,7 @@ from annotator.core.team.identity import GIVEN, Identity, signer
 from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
 from annotator.core.wording import count
+from annotator.core.progress import Progress
 
 BATCH_SIZE = 1000
 # Files this big are read and checked on a thread while the previous batch is written.
@@ -173,7 +174,7 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
                  encoding: str | None = None, annotator: str | None = None,
                  text_field: str | None = None, layer: str | None = None,
                  on_error: Callable[[RecordError], None] | None = None,
-                 on_progress: Callable[[int, int], None] | None = None,
+                 on_progress: Progress | None = None,
                  batch_size: int = BATCH_SIZE, split: str | None = None) -> ImportReport:
     """Import files and folders into the store; see the module docstring.
 
@@ -320,13 +321,10 @@ class _Run:
         # Plain documents need no ids: skip the lookup (the hot path of a big import).
         need_ids = any(spans is not None or rec.suggestions is not None for rec, spans, _ in batch)
         hashes = _with_former_hashes(store, batch)
-        try:
-            ids, added = store.add_documents([(rec.text, rec.meta) for rec, _, _ in batch],
-                                             with_ids=need_ids, hashes=hashes)
-            stored = len(batch)
-        except (UnicodeEncodeError, TypeError):
-            # A lone surrogate in a text or in meta: find it record by record.
-            ids, added, stored = self._add_one_by_one(name, batch)
+        # Every record was admitted in check_records (text, hash, meta): none can fail to store.
+        ids, added = store.add_admitted_documents(hashes, [rec.text for rec, _, _ in batch],
+                                                  [rec.meta_json for rec, _, _ in batch], with_ids=need_ids)
+        stored = len(batch)
         report.records += stored
         report.documents_added += added
         report.duplicates += stored - added
@@ -371,22 +369,6 @@ class _Run:
             self.store.save_suggestions(source, items)
             self.report.suggestions[source] = self.report.suggestions.get(source, 0) + len(items)
 
-    def _add_one_by_one(self, name: str, batch: list[tuple[ImportRecord, Any, str]]
-                        ) -> tuple[list[int | None], int, int]:
-        ids: list[int | None] = []
-        added = stored = 0
-        for rec, _, _ in batch:
-            try:
-                doc_id, new = self.store.add_document(rec.text, rec.meta)
-            except (UnicodeEncodeError, TypeError) as exc:
-                ids.append(None)
-                self.error(RecordError(name, rec.line, f"cannot be stored: {_surrogate_message(rec, exc)}"))
-                continue
-            ids.append(doc_id)
-            added += new
-            stored += 1
-        return ids, added, stored
-
 
 def _with_former_hashes(store: Store, batch: list[tuple[ImportRecord, Any, str]]) -> list[str]:
     """The batch's text hashes, where a record's former text (see ImportRecord) is stored and
@@ -400,29 +382,6 @@ def _with_former_hashes(store: Store, batch: list[tuple[ImportRecord, Any, str]]
             if old in known and hashes[n] not in known:
                 hashes[n] = old
     return hashes
-
-
-def _strings(value: Any) -> Iterator[str]:
-    """Every string in a JSON-like value (keys included)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(key)
-            yield from _strings(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _strings(item)
-
-
-def _surrogate_message(rec: ImportRecord, exc: Exception) -> str:
-    for where, value in (("text", rec.text), ("meta", rec.meta)):
-        for string in _strings(value):
-            bad = next((c for c in string if "\ud800" <= c <= "\udfff"), None)
-            if bad is not None:
-                return (f"{where} contains a lone surrogate U+{ord(bad):04X} "
-                        f"(not valid Unicode; SQLite cannot store it)")
-    return str(exc)
 
 
 def import_files(store: Store, paths: Iterable[str | Path], *, by: str, **options: Any

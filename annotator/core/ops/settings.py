@@ -3,17 +3,21 @@ learning on or off."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from annotator.core.ops.changes import Changes
+from annotator.core.settings import Key, settings
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
 
 
-def set_setting(store: Store, key: str, value: str, *, by: str) -> Changes:
-    store.set_setting(key, value)
-    return Changes(by=by, settings=frozenset({key}))
+def set_setting(store: Store, key: Key[T], value: T, *, by: str) -> Changes:
+    """One setting (core/settings.py has every key, its type and how it is stored)."""
+    settings(store).set(key, value)
+    return Changes(by=by, settings=frozenset({key.name}))
 
 
 def use_model(store: Store, model: str, *, by: str) -> Changes:

@@ -5,9 +5,10 @@ core/ops/changes.py recorded())."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.ops.changes import Changes, recorded
+from annotator.core.progress import Progress
 
 if TYPE_CHECKING:
     from annotator.core.hub.report import SyncReport
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def merge(store: Store, other: str | Path, *, by: str,
-          on_progress: Callable[[int, int], None] | None = None) -> tuple[MergeReport, Changes]:
+          on_progress: Progress | None = None) -> tuple[MergeReport, Changes]:
     """Merge the project file `other` into `store` (core/team/merge.py: one transaction)."""
     from annotator.core.team.merge import merge_project
 

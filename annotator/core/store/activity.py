@@ -17,9 +17,10 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Sequence
 
+from annotator.core.text.admission import admit_time
 from annotator.core.errors import SpanError
 from annotator.core.text.model import DECISIONS, Annotation, Span, TimedDecision
-from annotator.core.text.spans import validate_spans
+from annotator.core.text.spans import admit_spans
 from annotator.core.store.guard import values
 from annotator.core.store.codec import dumps, loads, spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase
@@ -50,7 +51,7 @@ def _valid(text: str, spans: Iterable[Span]) -> list[Span]:
     kept: list[Span] = []
     for span in sorted(spans):
         try:
-            (span,) = validate_spans(text, [span], trim=False)
+            (span,) = admit_spans(text, [span], trim=False)
         except SpanError:
             continue
         if not kept or span.start >= kept[-1].end:
@@ -93,6 +94,7 @@ class ActivityMixin(StoreBase):
         """Bring in a teammate's record (checked by the caller): 'added' or 'unchanged'."""
         if answer not in DECISIONS:
             raise ValueError(f"a timed decision is one of {', '.join(DECISIONS)}, not {answer!r}")
+        decided = admit_time(decided, "decided")
         with self.transaction():
             added = self._insert_timed(doc_id, annotator, answer, decided, check_seconds(seconds), suggested)
         return "added" if added else "unchanged"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
-from annotator.core.errors import SpanError
+from annotator.core.text.admission import admit_time
 from annotator.core.text.model import ANSWERS, Annotation, Document, Span
-from annotator.core.text.spans import validate_spans
+from annotator.core.text.spans import admit_spans
 from annotator.core.store.codec import spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase
 
@@ -18,14 +18,8 @@ class AnnotationsMixin(StoreBase):
         return Annotation(row[0], row[1], row[2], spans, row[4], row[5])
 
     def check_spans(self, doc_id: int, spans: Iterable[Any]) -> list[Span]:
-        """Validate spans against the document's text and the project's labels."""
-        text = self.get_document(doc_id).text
-        checked = validate_spans(text, spans)
-        known = set(self.label_names())
-        unknown = sorted({s.label for s in checked} - known)
-        if unknown:
-            raise SpanError(f"unknown label(s): {', '.join(unknown)}")
-        return checked
+        """The spans admitted (spans.admit_spans) on the document's text, with the project's labels."""
+        return admit_spans(self.get_document(doc_id).text, spans, self.label_names())
 
     def save_annotation(self, doc_id: int, annotator: str, answer: str, spans: Iterable[Any], *,
                         timestamp: float | None = None, validate: bool = True,
@@ -36,7 +30,7 @@ class AnnotationsMixin(StoreBase):
         if not annotator:
             raise ValueError("annotator name must not be empty")
         checked = self.check_spans(doc_id, spans) if validate else [Span.from_dict(s) if isinstance(s, dict) else s for s in spans]
-        now = time.time() if timestamp is None else timestamp
+        now = time.time() if timestamp is None else admit_time(timestamp, "the decision's time")
         payload = spans_to_json(checked)
         with self.transaction() as c:
             created, updated = c.execute(
@@ -60,6 +54,7 @@ class AnnotationsMixin(StoreBase):
         """
         if answer not in ANSWERS:
             raise ValueError(f"answer must be one of {', '.join(ANSWERS)}, not {answer!r}")
+        created, updated = admit_time(created, "created"), admit_time(updated, "updated")
         checked = self.check_spans(doc_id, spans) if validate else sorted(spans)
         payload = spans_to_json(checked)
         with self.transaction() as c:
@@ -106,6 +101,7 @@ class AnnotationsMixin(StoreBase):
             for n, (doc_id, annotator, answer, _spans, created, updated) in enumerate(items):
                 if answer not in ANSWERS:
                     raise ValueError(f"answer must be one of {', '.join(ANSWERS)}, not {answer!r}")
+                admit_time(created, "created"), admit_time(updated, "updated")
                 key = (doc_id, annotator)
                 if key in pending:
                     continue  # after a conflict, the rest of this pair goes one by one, in order

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
+from annotator.core.text.admission import admit_meta_json, admit_text
+from annotator.core.errors import ProjectError
 from annotator.core.text.model import Document, text_hash
-from annotator.core.store.codec import dumps, loads
+from annotator.core.store.codec import loads
 from annotator.core.store.connection import StoreBase
 
 
@@ -24,19 +27,21 @@ class DocumentsMixin(StoreBase):
         return ids[0], bool(added)
 
     def add_documents(self, records: Iterable[tuple[str, dict[str, Any]]], *,
-                      with_ids: bool = True, hashes: Sequence[str] | None = None
-                      ) -> tuple[list[int], int]:
+                      with_ids: bool = True, hashes: Sequence[str] | None = None) -> tuple[list[int], int]:
         """Add documents in one transaction; returns (id of each record, number newly added).
+        Each text and meta passes the one admission (core/text/admission.py): AdmissionError,
+        and nothing added, when one does not.
 
-        For the import: with_ids=False skips looking the ids up, returning ([], added);
-        hashes are the texts' text_hash when already computed (in the import's reader thread).
+        with_ids=False skips looking the ids up, returning ([], added); hashes are the texts'
+        text_hash when already computed.
         """
         now = time.time()
         rows = []
         for i, (text, meta) in enumerate(records):
             if not isinstance(text, str):
                 raise TypeError("document text must be a string")
-            rows.append((text_hash(text) if hashes is None else hashes[i], text, dumps(meta or {}), now))
+            admit_text(text)
+            rows.append((text_hash(text) if hashes is None else hashes[i], text, admit_meta_json(meta or {}), now))
         with self.transaction() as c:
             before = c.total_changes
             c.executemany("INSERT OR IGNORE INTO documents (hash, text, meta, added) VALUES (?, ?, ?, ?)",
@@ -46,6 +51,25 @@ class DocumentsMixin(StoreBase):
                 return [], added
             ids = self.ids_for_hashes([r[0] for r in rows])
         return [ids[r[0]] for r in rows], added
+
+    def add_admitted_documents(self, hashes: Sequence[str], texts: Sequence[str], metas: Sequence[str],
+                               *, with_ids: bool) -> tuple[list[int], int]:
+        """The import's hot path: texts already admitted and hashed, metas already admitted as
+        the JSON stored (admission.admitted_hash, admit_meta_json, in its reader thread), so no
+        row can fail to bind. One executemany inside the caller's transaction (an import file's:
+        it is the unit that rolls back), without a savepoint of its own: a savepoint makes
+        SQLite copy every index page the batch touches once more."""
+        if not self._depth:
+            raise ProjectError(f"{self.path}: add_admitted_documents needs the caller's transaction")
+        c = self.conn
+        before = c.total_changes
+        c.executemany("INSERT OR IGNORE INTO documents (hash, text, meta, added) VALUES (?, ?, ?, ?)",
+                      zip(hashes, texts, metas, itertools.repeat(time.time())))
+        added = c.total_changes - before
+        if not with_ids:
+            return [], added
+        ids = self.ids_for_hashes(hashes)
+        return [ids[h] for h in hashes], added
 
     def document_hashes_after(self, after: int) -> list[tuple[int, str]]:
         """(id, text hash) of the documents with id > after, in id order."""

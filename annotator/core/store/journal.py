@@ -28,7 +28,7 @@ from typing import Sequence
 from annotator.core.text.editing import diff_spans, full_key
 from annotator.core.errors import SpanError
 from annotator.core.text.model import Span
-from annotator.core.text.spans import validate_spans
+from annotator.core.text.spans import admit_spans
 from annotator.core.store import Store
 from annotator.core.store.codec import dumps_spans, edit_json
 
@@ -123,12 +123,10 @@ class DraftJournal:
         labels, no overlap with their neighbours in the new list. False: take the full path."""
         if not added:
             return True
-        try:
-            if not all(map(operator.is_, validate_spans(text, added), added)):  # added is sorted
+        try:  # the one admission, with the project's labels
+            if not all(map(operator.is_, admit_spans(text, added, self.store.label_names()), added)):
                 return False  # would be trimmed: the full save stores what the check makes of it
         except SpanError:
-            return False
-        if not {s.label for s in added} <= set(self.store.label_names()):
             return False
         if len(added) > 256:  # many (label all, propagation): one C-level pass over the whole list
             return all(map(operator.le, map(_END, spans[:-1]), map(_START, spans[1:])))

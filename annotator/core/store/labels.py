@@ -6,7 +6,10 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
-from annotator.core.text.labels import LabelError, check_key, check_name, next_free_key
+from annotator.core.settings import LANG
+from annotator.core.text.labels import (
+    LABEL_KEYS, LabelError, admit_color, admit_key, check_key, check_label_count, check_name, next_free_key,
+)
 from annotator.core.text.model import Label
 from annotator.core.text.palette import accessible_colors, palette_color
 from annotator.core.store.codec import dumps, loads
@@ -33,7 +36,7 @@ class LabelsMixin(StoreBase):
 
     @property
     def lang(self) -> str:
-        return self.get_setting("lang", "en") or "en"
+        return self.get_setting(LANG.name) or str(LANG.default)
 
     # ---- labels ----------------------------------------------------------------------
     def labels(self) -> list[Label]:
@@ -44,29 +47,62 @@ class LabelsMixin(StoreBase):
         return [l.name for l in self.labels()]
 
     def add_label(self, name: str, color: str | None = None, key: str | None = None) -> Label:
-        """Add a label (its name stripped, then checked by labels.check_name)."""
+        """Add a label (its name stripped, then checked by labels.check_name; colour and key
+        by the label rule; at most labels.MAX_LABELS)."""
         name = check_name(name)
         existing = self.labels()
         if any(l.name == name for l in existing):
             raise LabelError(f"label {name} already exists")
-        if key is None:
-            key = next_free_key(existing)
-        color = color or palette_color(len(existing))  # the accessible palette's next colour
+        check_label_count(len(existing) + 1)
+        # the accessible palette's next colour unless one is given
+        color = admit_color(color) if color else palette_color(len(existing))
+        key = next_free_key(existing) if key is None else admit_key(key)
         position = max((l.position for l in existing), default=-1) + 1
         with self.transaction():
             self.db["labels"].insert({"name": name, "color": color, "key": key, "position": position})
         return Label(name, color, key, position)
 
+    def add_labels(self, labels: Iterable[Label]) -> list[Label]:
+        """Add labels made elsewhere (a teammate's file, a hub), all or none, in one pass: each
+        by the label rule (labels.admit_label: its name as it is), a name the project has is
+        skipped, a key another label uses is dropped, and the project stays within
+        labels.MAX_LABELS. Returns the labels added, as stored."""
+        existing = self.labels()
+        names = {l.name for l in existing}
+        keys = {l.key for l in existing}
+        position = max((l.position for l in existing), default=-1) + 1
+        added: list[Label] = []
+        for label in labels:
+            name = check_name(label.name, strip=False)
+            if name in names:
+                continue
+            key = admit_key(label.key)
+            if key is None or key in keys:
+                key = None
+            keys.add(key)
+            names.add(name)
+            added.append(Label(name, admit_color(label.color), key, position + len(added)))
+        check_label_count(len(existing) + len(added))
+        with self.transaction() as c:
+            c.executemany("INSERT INTO labels (name, color, key, position) VALUES (?, ?, ?, ?)",
+                          [(l.name, l.color, l.key, l.position) for l in added])
+        return added
+
     def ensure_labels(self, names: Iterable[str]) -> list[str]:
         """Add any labels not yet in the project, all or none; returns the names added.
-        The names are data (spans' labels): each must pass check_name as it is."""
-        known = set(self.label_names())
+        The names are data (spans' labels): each must pass check_name as it is. New labels
+        get the palette's colours and the free keys, as add_label gives them."""
+        existing = self.labels()
+        known = {l.name for l in existing}
         added = sorted(set(names) - known)
+        if not added:
+            return []
         for name in added:
             check_name(name, strip=False)
-        with self.transaction():
-            for name in added:
-                self.add_label(name)
+        used = {l.key for l in existing}
+        free = iter([k for k in LABEL_KEYS if k not in used])
+        self.add_labels(Label(name, palette_color(len(existing) + i), next(free, None))
+                        for i, name in enumerate(added))
         return added
 
     def remove_label(self, name: str) -> None:
@@ -79,6 +115,7 @@ class LabelsMixin(StoreBase):
             c.execute("DELETE FROM team_guidelines WHERE subject = ?", (name,))
 
     def set_label_color(self, name: str, color: str) -> None:
+        color = admit_color(color)
         with self.transaction():
             try:
                 self.db["labels"].update(name, {"color": color})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
+from annotator.core.text.admission import admit_time
 from annotator.core.text.model import REVIEW_HAND, REVIEW_METHODS, Document, Review
 from annotator.core.store.codec import dumps, loads, spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase
@@ -81,6 +82,7 @@ class ReviewsMixin(StoreBase):
         """Bring in a review made elsewhere, like merge_annotation: the newer one becomes
         current, the older is filed in review_history, twice is the same as once. Returns
         'added', 'updated', 'history' or 'unchanged'."""
+        created = admit_time(created, "created")
         checked = self.check_spans(doc_id, spans) if validate else sorted(spans)
         check_method(method)
         payload, src = spans_to_json(checked), dumps(sorted(sources))

@@ -38,11 +38,12 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Collection, Iterator
 
 from annotator.core.store.connection import StoreBase
+from annotator.core.settings import HUB_ANNOTATOR, HUB_ID, HUB_URL
 
 HUB_WATERMARKS = ("pushed_rev", "pushed_review_rev", "pushed_document", "pushed_annotation_history",
                   "pushed_review_history", "pulled_xid", "pulled_all_xid", "pushed_time_rev",
                   "pushed_note_rev", "pushed_guideline_rev", "pushed_pattern_rev")
-_REMEMBERED = ("hub_url", "hub_id", "hub_annotator")
+_REMEMBERED = (HUB_URL.name, HUB_ID.name, HUB_ANNOTATOR.name)
 
 
 @dataclass

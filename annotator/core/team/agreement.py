@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from annotator.core.team.alpha import (
     NO_UNITS, Alpha, alpha_from_units, document_units, kappa_from_pairs, pair_units, project_pairs, project_units,
@@ -28,6 +28,7 @@ from annotator.core.team.alpha import (
 from annotator.core.team.gold import REASON_ACCEPT_REJECT, REASON_SPANS, dispute_reasons
 from annotator.core.text.model import Annotation, Span
 from annotator.core.text.tokens import Token, tokenize
+from annotator.core.progress import Progress
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
@@ -408,7 +409,7 @@ def sort_disagreements(rows: Iterable[DocumentDisagreement]) -> list[DocumentDis
 
 
 def compute_agreement(store: Store, *, answer: str = "accept", kappa: bool = True,
-                      on_progress: Callable[[int, int], None] | None = None) -> AgreementReport:
+                      on_progress: Progress | None = None) -> AgreementReport:
     """Pairwise and overall figures over all documents two or more annotators gave `answer`,
     and the per-document table (documents with two or more such versions, and for "accept"
     those someone accepted and someone else rejected: accept_reject_row);

@@ -20,20 +20,22 @@ from typing import Any, Sequence
 
 from annotator.core.text.free_text import MAX_TEXT_BYTES, TeamTextError, check_text
 from annotator.core.text.model import Guideline
+from annotator.core.settings import HUB_ANNOTATOR, settings
+from annotator.core.settings import HUB_ROLE as HUB_ROLE_KEY  # HUB_ROLE here: its name, for older callers
 
 PROJECT = ""  # the subject of the project's guidelines text (any other is a label's name)
-HUB_ROLE = "hub_role"  # project setting: "reviewer" or "annotator" on the remembered hub
+HUB_ROLE = HUB_ROLE_KEY.name  # "reviewer" or "annotator" on the remembered hub (core/settings.py)
 ROLE_REVIEWER, ROLE_ANNOTATOR = "reviewer", "annotator"
 
 
 def may_edit(store: Any) -> bool:
     """False when this project syncs with a hub on which its annotator is not a reviewer."""
-    return store.get_setting(HUB_ROLE) != ROLE_ANNOTATOR
+    return settings(store).get(HUB_ROLE_KEY) != ROLE_ANNOTATOR
 
 
 def _check_may_edit(store: Any) -> None:
     if not may_edit(store):
-        who = store.get_setting("hub_annotator") or "you"
+        who = settings(store).get(HUB_ANNOTATOR) or "you"
         raise TeamTextError(f"only reviewers change the guidelines: {who} is an annotator on this "
                             "project's team hub")
 

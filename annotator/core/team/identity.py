@@ -39,12 +39,13 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import AnnotatorError
 from annotator.paths import user_config_dir
+from annotator.core.settings import IDENTITY_PREFIX, settings
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
 
 GIVEN, PROJECT, FIRST_RUN, OS_USER = "given", "project", "first-run", "os-user"
-SETTING_PREFIX = "identity:"  # + this person's key (the project's key/value table)
+SETTING_PREFIX = IDENTITY_PREFIX  # + this person's key (core/settings.py)
 CONFIG_FILE = "identity.json"
 MAX_NAME = 100
 
@@ -152,7 +153,7 @@ def person_key() -> str:
 # ---- the name in a project ----------------------------------------------------------------
 def project_name(store: "Store") -> str | None:
     """The name remembered in this project for this person, if any."""
-    name = store.get_setting(SETTING_PREFIX + person_key())
+    name = settings(store).person(person_key())
     return name if name and name.strip() else None
 
 
@@ -160,7 +161,7 @@ def remember(store: "Store", name: str) -> str:
     """Remember `name` in this project for this person (only this project)."""
     name = check_name(name)
     if project_name(store) != name:
-        store.set_setting(SETTING_PREFIX + person_key(), name)
+        settings(store).set_person(person_key(), name)
     return name
 
 

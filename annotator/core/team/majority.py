@@ -29,8 +29,9 @@ from typing import Any, Mapping, Sequence
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.text.model import REVIEW_MAJORITY, REVIEW_UNANIMOUS, Span
+from annotator.core.settings import MIN_AGREEMENT, settings
 
-SETTING_MIN_AGREEMENT = "min_agreement"
+SETTING_MIN_AGREEMENT = MIN_AGREEMENT.name
 MIN_ANNOTATORS = 3  # a majority needs three or more annotators
 
 
@@ -51,12 +52,11 @@ def check_k(k: int | None) -> int | None:
 
 def min_agreement(store: Any) -> int | None:
     """The project's k (None: a strict majority)."""
-    raw = store.get_setting(SETTING_MIN_AGREEMENT)
-    return int(raw) if raw and raw.isdigit() else None
+    return settings(store).get(MIN_AGREEMENT)
 
 
 def set_min_agreement(store: Any, k: int | None) -> None:
-    store.set_setting(SETTING_MIN_AGREEMENT, str(check_k(k)) if k is not None else "")
+    settings(store).set(MIN_AGREEMENT, check_k(k))
 
 
 def describe_k(k: int | None) -> str:

@@ -20,13 +20,14 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from annotator.core.errors import ProjectError, RecordError, SpanError
 from annotator.core.text.labels import LabelError
 from annotator.core.text.model import Annotation
 from annotator.core.store import Store
 from annotator.core.store.guard.foreign import OtherSurvey
+from annotator.core.progress import Progress
 
 OUTCOMES = ("added", "updated", "history", "unchanged")
 
@@ -106,7 +107,7 @@ class MergeReport:
 
 
 def merge_project(store: Store, other_path: str | Path, *,
-                  on_progress: Callable[[int, int], None] | None = None) -> MergeReport:
+                  on_progress: Progress | None = None) -> MergeReport:
     """Merge the project file at `other_path` into `store`; returns what was brought in.
 
     on_progress(done, total) is called as documents are processed.
@@ -143,16 +144,10 @@ def check_project_file(path: str | Path) -> OtherSurvey:
 
 
 def _merge_labels(store: Store, other: Store, survey: OtherSurvey, report: MergeReport) -> None:
-    known = set(store.label_names())
     try:
-        for label in survey.labels:
-            if label.name not in known:
-                key = label.key if label.key not in {l.key for l in store.labels()} else None
-                store.add_label(label.name, label.color, key)
-                report.labels_added.append(label.name)
-                known.add(label.name)
+        report.labels_added.extend(l.name for l in store.add_labels(survey.labels))
         # Labels used in spans but since removed from the other's label set.
-        report.labels_added.extend(store.ensure_labels(survey.span_labels - known))
+        report.labels_added.extend(store.ensure_labels(survey.span_labels))
     except LabelError as exc:
         raise RecordError(str(other.path), None, str(exc)) from None
 
@@ -169,7 +164,7 @@ def _merge_documents(store: Store, other: Store, report: MergeReport) -> dict[in
 
 
 def _merge_annotations(store: Store, other: Store, id_map: dict[int, int], report: MergeReport,
-                       on_progress: Callable[[int, int], None] | None, total: int) -> None:
+                       on_progress: Progress | None, total: int) -> None:
     # Current versions first, then the other's history: older versions are then filed in our
     # history instead of briefly becoming current, and a second merge finds them all known.
     done = 0

@@ -60,7 +60,12 @@ class Span:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Span":
-        return cls(int(data["start"]), int(data["end"]), str(data["label"]), data.get("source"))
+        """A span as the store writes it; TypeError for offsets that are not integers or a
+        label that is not text (never converted: 0.5, true or "3" are not offsets)."""
+        start, end, label = data["start"], data["end"], data["label"]
+        if type(start) is not int or type(end) is not int or type(label) is not str:
+            raise TypeError(f"span {data!r} is not {{start, end, label}} with integer offsets")
+        return cls(start, end, label, data.get("source"))
 
     def key(self) -> tuple[int, int, str]:
         return (self.start, self.end, self.label)

@@ -1,4 +1,12 @@
-"""Span validation: the single gate every span passes on its way into the store."""
+"""Span admission: the single gate every span passes on its way into a project.
+
+admit_spans(text, spans, labels) is the one rule (issue 27): the store, the draft journal,
+every importer, `merge`/`check`, a hub pull and the suggestions all call it. Offsets are
+integers (0.5, true and "3" are refused, not coerced), in range, not reversed or empty, not
+whitespace only, never inside a grapheme cluster, not overlapping; labels are text passing
+labels.check_name as they are (" GPE " is refused, not stripped; NUL is refused); a span's
+source, if any, is a short text. validate_spans is the part about offsets, for callers whose
+labels are the project's own (the editor)."""
 
 from __future__ import annotations
 
@@ -9,6 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from annotator.core.errors import SpanError
 from annotator.core.text.graphemes import cut_at, describe_cut
+from annotator.core.text.labels import MAX_LABEL_CHARS, LabelError, check_names
 from annotator.core.text.model import Span
 
 
@@ -36,12 +45,37 @@ def coerce_span(raw: Any) -> Span:
     for name, value in (("start", start), ("end", end)):
         if isinstance(value, bool) or not isinstance(value, int):
             raise SpanError(f"span {raw!r}: {name} must be an integer, got {type(value).__name__}")
-    if not isinstance(label, str) or not label.strip():
-        raise SpanError(f"span {raw!r}: label must be a non-empty string")
-    return Span(start, end, label.strip(), source if isinstance(source, str) else None)
+    if not isinstance(label, str):
+        raise SpanError(f"span {raw!r}: label must be a string, got {type(label).__name__}")
+    return Span(start, end, label, source if isinstance(source, str) else None)
 
 
 _START, _END = operator.attrgetter("start"), operator.attrgetter("end")
+_LABEL, _SOURCE = operator.attrgetter("label"), operator.attrgetter("source")
+
+
+def admit_spans(text: str, spans: Iterable[Any], labels: Iterable[str] | None = None, *,
+                trim: bool = True) -> list[Span]:
+    """The one span admission (module docstring): the spans checked, trimmed of edge
+    whitespace (unless trim=False) and sorted, or SpanError with the reason. `labels`: the
+    project's label names, when every label must be one of them (the store's writes); else
+    every label must pass the label-name rule."""
+    checked = validate_spans(text, spans, trim=trim)
+    names = set(map(_LABEL, checked))
+    if labels is None:
+        try:
+            check_names(names)
+        except LabelError as exc:
+            raise SpanError(str(exc)) from None
+    else:  # the project's labels passed the label rule when they were added (or predate it)
+        unknown = names.difference(labels)
+        if unknown:
+            raise SpanError(f"unknown label(s): {', '.join(sorted(unknown))}")
+    for source in set(map(_SOURCE, checked)):
+        if source is not None and (not source or len(source) > MAX_LABEL_CHARS or "\x00" in source):
+            raise SpanError("NUL in a span's source" if "\x00" in source else
+                            f"a span's source must be 1 to {MAX_LABEL_CHARS} characters")
+    return checked
 
 
 def _already_valid(text: str, spans: Sequence[Any], trim: bool) -> bool:

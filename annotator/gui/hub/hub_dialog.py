@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.settings import HUB_URL, settings
 from annotator.gui.hub.hub_sync import HubSync
 from annotator.gui.access import fill_in
 
@@ -29,7 +30,7 @@ class HubDialog(QDialog):
         self.hub = hub
         self.setWindowTitle("Team hub")
         annotator = hub.project.annotator
-        self.url_edit = QLineEdit(hub.url or hub.project.store.get_setting("hub_url") or "")
+        self.url_edit = QLineEdit(hub.url or settings(hub.project.store).get(HUB_URL) or "")
         self.url_edit.setPlaceholderText(URL_HINT.replace("NAME", annotator))
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)

@@ -13,7 +13,12 @@ Rules (also in the README's "Team hub" section):
   TaskRunner. What it brings is announced by the Project (Project.synced), so every view
   refreshes itself.
 - Status: "synced 12 s ago"; "offline: 5 decisions waiting" when the hub cannot be reached
-  (work goes on locally and the next sync pushes it); else the hub's error.
+  (work goes on locally and the next sync pushes it); else the hub's error. A warning of the
+  sync (an unencrypted connection to another machine) is in the status's tooltip.
+- A URL that came with the project file (resume) is used only once the person chose that hub
+  on this machine (core/hub/trust.py): typed in File -> Team hub..., given to `annotator
+  sync URL`, or confirmed here. The window asks once, without blocking (confirm_box); No
+  stops this project's syncing, as Disconnect does.
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.settings import HUB_ANNOTATOR, HUB_SYNC, HUB_URL, settings
 from annotator.core.wording import count
 from annotator.gui.project import Project
-from annotator.gui.model.project_edits import HUB_SYNC_SETTING
 from annotator.gui.status import ElidedLabel
 from annotator.gui.tasks import TaskRunner
 from annotator.jobs import tasks as jobs
@@ -77,6 +83,8 @@ class HubSync(QObject):
         self._remember = False
         self.result: HubSyncResult | None = None
         self.syncing = False
+        self._from_file = False  # the URL is the project file's (chosen on this machine)
+        self.confirm_box: QMessageBox | None = None
         self._again = False
         self._timer = QTimer(self, interval=INTERVAL_MS)
         self._timer.timeout.connect(self.sync_now)
@@ -90,12 +98,18 @@ class HubSync(QObject):
     def connected(self) -> bool:
         return self.url is not None
 
-    def connect_to(self, url: str, password: str | None = None, remember: bool = False) -> None:
+    def connect_to(self, url: str, password: str | None = None, remember: bool = False, *,
+                   from_file: bool = False) -> None:
         """Sync with the hub at `url` as the window's annotator from now on (checked with
-        core.hub.sync.check_target first: a HubError says what to change)."""
+        core.hub.sync.check_target first: a HubError says what to change). from_file: the
+        project's own URL, which the person chose on this machine (resume)."""
+        from annotator.core.hub import trust
         from annotator.core.hub.sync import check_target
 
-        self.url = check_target(url, self.project.annotator)
+        self.url = check_target(url, self.project.annotator, from_file=from_file)
+        if not from_file:
+            trust.choose(url)  # typed: the person's choice
+        self._from_file = from_file
         self._target = (self.project.path, self.project.annotator)
         self._password, self._remember = password or None, remember
         self.result = None
@@ -116,13 +130,54 @@ class HubSync(QObject):
         if self._target == (self.project.path, annotator):
             return  # already syncing it (connected before the window's first tick)
         self._stop()
-        url = store.get_setting("hub_url")
-        if (url and store.get_setting(HUB_SYNC_SETTING) == "on"
-                and store.get_setting("hub_annotator") == annotator):
+        remembered = settings(store)
+        url = remembered.get(HUB_URL)
+        if url and remembered.get(HUB_SYNC) and remembered.get(HUB_ANNOTATOR) == annotator:
+            from annotator.core.hub import trust
+            from annotator.core.hub.sync import check_target
+
             try:
-                self.connect_to(url)
+                check_target(url, annotator, from_file=True)
+                if trust.is_chosen(url):
+                    self.connect_to(url, from_file=True)
+                else:
+                    self._confirm(url)
             except AnnotatorError:
-                pass  # a name the hub refuses: File -> Team hub... says why
+                pass  # a URL or name the hub refuses: File -> Team hub... says why
+        self.stateChanged.emit()
+
+    def _confirm(self, url: str) -> None:
+        """Ask (without blocking) whether to sync with a hub that came with the project file."""
+        from annotator.core.hub.connection import safe_url
+
+        parent = self.parent()
+        box = QMessageBox(QMessageBox.Icon.Question, "Team hub",
+                          f"This project syncs with the team hub {safe_url(url)} as {self.project.annotator}."
+                          "\n\nThat address came with the project file. Syncing sends your password for "
+                          "it (from the OS keyring, ~/.pgpass or PGPASSWORD) to that server. "
+                          "Sync with it?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          parent if isinstance(parent, QWidget) else None)
+        box.setObjectName("hubConfirm")
+        target = (self.project.path, self.project.annotator)
+        box.finished.connect(lambda _r: self._answered(box, url, target))
+        self.confirm_box = box
+        box.open()
+
+    def _answered(self, box: QMessageBox, url: str, target: tuple[Any, ...]) -> None:
+        self.confirm_box = None
+        if target != (self.project.path, self.project.annotator) or self.connected:
+            return  # another project or annotator since
+        if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+            from annotator.core.hub import trust
+
+            trust.choose(url)
+            try:
+                self.connect_to(url, from_file=True)
+            except AnnotatorError:
+                pass
+        else:
+            self._remember_on(False)  # as Disconnect: the next window does not ask again
         self.stateChanged.emit()
 
     def stop(self) -> None:
@@ -170,7 +225,8 @@ class HubSync(QObject):
                                             self.result.pending if self.result else 0, time.time())
 
         self.tasks.run(jobs.hub_sync_job, self.project.path, url, annotator, self._password, self._remember,
-                       name="hub sync", on_returned=returned, on_error=failed, on_finished=self._finished)
+                       self._from_file, name="hub sync", on_returned=returned, on_error=failed,
+                       on_finished=self._finished)
         self.stateChanged.emit()
 
     def _finished(self) -> None:

@@ -13,8 +13,8 @@ from annotator.core.ops import patterns as pattern_ops
 from annotator.core.ops import settings as setting_ops
 from annotator.core.ops import teamwork as team_ops
 from annotator.core.ops.changes import BY_WINDOW
+from annotator.core.settings import HUB_SYNC, Key
 
-HUB_SYNC_SETTING = "hub_sync"  # "on": the window syncs with the project's remembered hub
 
 
 class ProjectEdits:
@@ -49,12 +49,12 @@ class ProjectEdits:
         """Every label gets the accessible palette's colour for its place (core/text/palette.py)."""
         self.apply(label_ops.use_accessible_palette(self.store, by=BY_WINDOW)[1])
 
-    def set_setting(self, key: str, value: str) -> None:
+    def set_setting(self, key: Key[Any], value: Any) -> None:
         self.apply(setting_ops.set_setting(self.store, key, value, by=BY_WINDOW))
 
     def remember_hub_sync(self, on: bool) -> None:
         """Whether the window syncs this project with its hub when it opens (never the password)."""
-        self.set_setting(HUB_SYNC_SETTING, "on" if on else "off")
+        self.set_setting(HUB_SYNC, on)
 
     def set_continuous(self, on: bool) -> None:
         self.apply(setting_ops.set_continuous(self.store, on, by=BY_WINDOW))

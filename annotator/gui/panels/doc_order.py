@@ -17,12 +17,13 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.learning.ordering import ORDER_DISPUTED, ORDER_IMPORTED, ORDER_UNCERTAINTY, ORDERS
+from annotator.core.settings import DOC_ORDER, settings
 from annotator.gui.panels.doc_list import DocListPanel
 from annotator.gui.project import Project
 from annotator.gui.tasks import TaskRunner
 from annotator.jobs import tasks as jobs
 
-SETTING_ORDER = "doc_order"
+SETTING_ORDER = DOC_ORDER.name
 SCORING = "uncertainty"  # the task key of uncertainty scoring
 
 
@@ -49,7 +50,7 @@ class DocOrder(QObject):
 
     def restore(self) -> None:
         """The project's saved order (a new project file: as imported)."""
-        saved = self.project.store.get_setting(SETTING_ORDER) or ORDER_IMPORTED
+        saved = settings(self.project.store).get(DOC_ORDER) or ORDER_IMPORTED
         self.order = saved if saved in ORDERS else ORDER_IMPORTED
         self._scored.clear()
         box = self.panel.order
@@ -63,7 +64,7 @@ class DocOrder(QObject):
         if order not in ORDERS:
             return
         self.order = order
-        self.project.set_setting(SETTING_ORDER, order)
+        self.project.set_setting(DOC_ORDER, order)
         self.refresh()
 
     def _refresh_if(self, order: str) -> None:

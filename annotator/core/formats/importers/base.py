@@ -34,6 +34,7 @@ class ImportRecord:
     suggestions of the model key `suggestion_source`; None when there are none.
     former_text: the text as earlier versions of the reader stored it, when it differs (a
     .txt file's trailing line breaks): a document stored under it is this record's document.
+    meta_json: the meta as stored, set when the record is admitted (importers/batches.py).
     """
 
     text: str
@@ -47,6 +48,7 @@ class ImportRecord:
     suggestions: list[Any] | None = None
     suggestion_source: str | None = None
     former_text: str | None = None
+    meta_json: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Generic, Iterator, TypeVar
 
+from annotator.core.text.admission import AdmissionError, admit_meta_json, admit_text, admitted_hash
 from annotator.core.errors import RecordError, SpanError
 from annotator.core.formats.importers.base import ImportRecord, ReadNote
-from annotator.core.text.labels import LabelError, check_name
-from annotator.core.text.model import Span, text_hash
-from annotator.core.text.spans import validate_spans
+from annotator.core.text.model import Span
+from annotator.core.text.spans import admit_spans
 from annotator.core.formats.splitting import large_text_warning
 
 EMPTY_WARNING = "empty document, skipped"
@@ -70,7 +70,9 @@ def check_records(name: str, records: Iterator[ImportRecord | RecordError | Read
 
 
 def _check(name: str, rec: ImportRecord, chunk: Chunk) -> None:
-    """Add the record to the chunk's items, or say in the chunk why not."""
+    """Add the record to the chunk's items, or say in the chunk why not: the one admission of
+    texts (admission.admit_text) and spans (spans.admit_spans), here so the error names the
+    record's line."""
     text = rec.text
     if not text or text.isspace():
         where = name if rec.line is None else f"{name}:{rec.line}"
@@ -78,20 +80,21 @@ def _check(name: str, rec: ImportRecord, chunk: Chunk) -> None:
         return
     spans = None
     try:
+        admit_text(text)
+        digest = admitted_hash(text)
+        rec.meta_json = admit_meta_json(rec.meta)
         if rec.spans is not None:
-            spans = validate_spans(text, rec.spans)
-            for label in sorted({s.label for s in spans}):
-                check_name(label, strip=False)  # the store's rule, here so the record names its line
+            spans = admit_spans(text, rec.spans)
         if rec.suggestions is not None:
-            rec.suggestions = validate_spans(text, rec.suggestions)
-    except (SpanError, LabelError) as exc:
+            rec.suggestions = admit_spans(text, rec.suggestions)
+    except (SpanError, AdmissionError) as exc:
         chunk.errors.append(RecordError(name, rec.line, str(exc)))
         return
     annotated = rec.answer is not None or bool(spans)
     big = large_text_warning(name if rec.line is None else f"{name}:{rec.line}", text)
     if big:
         chunk.warnings.append(big)
-    chunk.items.append((rec, (spans or []) if annotated else None, text_hash(text)))
+    chunk.items.append((rec, (spans or []) if annotated else None, digest))
 
 
 @dataclass

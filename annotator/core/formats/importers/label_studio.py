@@ -32,7 +32,7 @@ from annotator.core.errors import RecordError, SpanError
 from annotator.core.formats.importers.base import ImportRecord, ReadNote, ReadOptions, read_text
 from annotator.core.text.labels import LabelError, check_name
 from annotator.core.text.model import Span
-from annotator.core.text.spans import keep_longest, validate_spans
+from annotator.core.text.spans import admit_spans, keep_longest
 
 SOURCE = "label-studio"
 _WHITESPACE = " \t\r\n"
@@ -219,7 +219,7 @@ def _spans(text: str, ann: dict[str, Any], what: str, where: str, notes: list[Re
                               f"{text[clash.start:clash.end]!r} [{clash.start}, {clash.end}], the longest is kept",
                               "dropped"))
     try:
-        return validate_spans(text, kept)
+        return admit_spans(text, kept)
     except SpanError as exc:
         raise _Bad(f"{what}: {exc}") from None
 
@@ -231,7 +231,7 @@ def _span(text: str, value: dict[str, Any], labels: Any, what: str) -> Span:
     if type(labels) is not list or not labels or type(labels[0]) is not str:
         raise _Bad(f"{what}: value.labels must be a list of label names, got {labels!r}")
     try:
-        label = check_name(labels[0])
+        label = check_name(labels[0], strip=False)  # data: " GPE " is refused, as everywhere
     except LabelError as exc:
         raise _Bad(f"{what}: span [{start}, {end}]: {exc}") from None
     quoted = value.get("text")

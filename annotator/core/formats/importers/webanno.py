@@ -254,7 +254,7 @@ def _spans(text: str, entities: dict[object, _Entity], name: str,
             notes.append(ReadNote(f"{where}: entity without a value skipped"))
             continue
         try:
-            label = check_name(entity.label)
+            label = check_name(entity.label, strip=False)
         except LabelError as exc:
             errors.append(RecordError(name, first.line, f"{_extent(entity)}: {exc}"))
             continue

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Generator, Iterable, Iterator
 
 import orjson
 
@@ -33,16 +33,22 @@ def is_pattern_file(path: str | Path) -> bool:
     return Path(path).suffix.lower() in JSONL_SUFFIXES
 
 
+def _read(path: str | Path) -> Generator[RecordError, None, str | None]:
+    """The file's text, or (yielded) the one RecordError that says why it cannot be read."""
+    try:
+        return read_text(Path(path))
+    except RecordError as exc:
+        yield exc
+    except OSError as exc:
+        yield RecordError(str(path), None, f"cannot read the file ({exc.strerror or exc})")
+    return None
+
+
 def read_pattern_file(path: str | Path) -> Iterator[tuple[int, Pattern] | RecordError]:
     """(line number, pattern) per good line of a Prodigy pattern file, a RecordError per bad one."""
     name = str(path)
-    try:
-        text = read_text(Path(path))
-    except RecordError as exc:
-        yield exc
-        return
-    except OSError as exc:
-        yield RecordError(name, None, f"cannot read the file ({exc.strerror or exc})")
+    text = yield from _read(path)
+    if text is None:
         return
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
@@ -68,13 +74,8 @@ def read_pattern_file(path: str | Path) -> Iterator[tuple[int, Pattern] | Record
 def read_term_list(path: str | Path, label: str) -> Iterator[tuple[int, Pattern] | RecordError]:
     """(line number, phrase pattern) per term of a term list, a RecordError per bad line."""
     name = str(path)
-    try:
-        text = read_text(Path(path))
-    except RecordError as exc:
-        yield exc
-        return
-    except OSError as exc:
-        yield RecordError(name, None, f"cannot read the file ({exc.strerror or exc})")
+    text = yield from _read(path)
+    if text is None:
         return
     check_pattern(label, "x")  # the label itself (PatternError: the caller says so once)
     for number, line in enumerate(text.splitlines(), 1):

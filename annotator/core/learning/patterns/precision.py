@@ -25,12 +25,13 @@ from annotator.core.text.model import SOURCE_PATTERN
 from annotator.core.learning.patterns.matcher import PatternMatcher
 from annotator.core.learning.patterns.records import Pattern
 from annotator.core.wording import count
+from annotator.core.settings import PATTERNS_FLAG_AFTER, PATTERNS_FLAG_BELOW, settings
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
 
-SETTING_BELOW = "patterns_flag_below"
-SETTING_AFTER = "patterns_flag_after"
+SETTING_BELOW = PATTERNS_FLAG_BELOW.name
+SETTING_AFTER = PATTERNS_FLAG_AFTER.name
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,10 @@ class FlagRule:
 def flag_rule(store: "Store") -> FlagRule:
     """The project's rule (defaults where unset or unreadable)."""
     default = FlagRule()
-    try:
-        below = float(store.get_setting(SETTING_BELOW) or default.below)
-        after = int(store.get_setting(SETTING_AFTER) or default.after)
-    except ValueError:
-        return default
+    below = settings(store).get(PATTERNS_FLAG_BELOW)
+    after = settings(store).get(PATTERNS_FLAG_AFTER)
+    below = default.below if below is None else below
+    after = default.after if after is None else after
     return FlagRule(below, after) if 0 <= below <= 1 and after >= 1 else default
 
 
@@ -57,8 +57,8 @@ def save_flag_rule(store: "Store", rule: FlagRule) -> None:
     if not 0 <= rule.below <= 1 or rule.after < 1:
         raise ValueError("the flag rule needs a precision from 0 to 1 and at least 1 showing")
     with store.transaction():
-        store.set_setting(SETTING_BELOW, repr(float(rule.below)))
-        store.set_setting(SETTING_AFTER, str(int(rule.after)))
+        settings(store).set(PATTERNS_FLAG_BELOW, float(rule.below))
+        settings(store).set(PATTERNS_FLAG_AFTER, int(rule.after))
 
 
 @dataclass

@@ -8,9 +8,10 @@ BATCH_BYTES, so memory stays bounded whatever the file holds.
 Time and work: every statement on such a file runs under a progress handler that stops it past
 STATEMENT_SECONDS or STATEMENT_STEPS virtual-machine steps. Our reads of it are short batches,
 so a legitimate statement never comes near the bound. Every open, of any file, runs its schema
-check under the same bound (your own project's in work only: the window and a command share a
-project, and waiting for the other's lock is not work). A project opened as your own is not
-bounded after that check: the
+check under the same bound, in work and time alike: the check runs inside a read transaction
+whose lock is taken first (in work only: the window and a command share a project, and
+waiting for the other's lock is not work), so it never waits on anyone. A project opened as
+your own is not bounded after that check: the
 check proves its tables are real tables with our definition and our triggers only, so every
 query we run costs at most a pass over the data, and long legitimate work (a migration that
 rewrites a big table, a search through 100,000 long texts) must not be cut short.
@@ -22,11 +23,12 @@ import sqlite3
 import time
 from typing import Any
 
-MIB = 1024 * 1024
-MAX_TEXT_BYTES = 32 * MIB   # a document's text (UTF-8): 6x the 5 MB documents we test with
-MAX_JSON_BYTES = 16 * MIB   # a spans, meta or sources cell: about 250,000 spans
-MAX_NAME_CHARS = 1000       # an annotator's, reviewer's or label's name, a colour, a key
-MAX_LABELS = 10_000         # labels in one project
+# The sizes are the admission's (one place: core/text/admission.py, core/text/labels.py).
+from annotator.core.text.admission import MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_TEXT_BYTES, MIB
+from annotator.core.text.labels import MAX_LABELS
+
+__all__ = ["MAX_JSON_BYTES", "MAX_LABELS", "MAX_NAME_CHARS", "MAX_TEXT_BYTES", "MIB", "QueryGuard"]
+
 BATCH_BYTES = 64 * MIB      # values read from another's file before they are handed on
 BATCH_ROWS = 1000
 STATEMENT_SECONDS = 5.0
@@ -58,8 +60,9 @@ class QueryGuard:
         return 1  # SQLite stops the statement: OperationalError("interrupted")
 
     def message(self) -> str:
-        return (f"a query took {self.tripped} and was stopped (annotator bounds every query on a "
-                "file it does not trust; this file may be crafted to hang it)")
+        return (f"a query took {self.tripped} and was stopped (annotator bounds the check of every "
+                "file it opens, and every query on a file it does not trust; this file may be crafted "
+                "to hang it)")
 
 
 class GuardedConnection(sqlite3.Connection):

@@ -1,23 +1,24 @@
 """Checks on single values read from a project file, as an import checks a record's fields.
 
 Each raises BadValue with a short message naming the column ("spans are not valid JSON (...)");
-the reader adds the file and the row. Sizes are the limits of bounds.py.
+the reader adds the file and the row. The rules are the one admission's (core/text/admission.py,
+spans.admit_spans, labels.admit_label); sizes are its limits (bounds.py repeats them).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import orjson
 
-import re
-
+from annotator.core.text.admission import AdmissionError, admit_text, json_has_nul
 from annotator.core.errors import AnnotatorError, SpanError
 from annotator.core.text.free_text import TeamTextError, check_text
-from annotator.core.text.labels import LabelError, check_color, check_name
+from annotator.core.text.labels import LabelError, admit_color, admit_key, check_name
 from annotator.core.text.model import ANSWERS, Span
-from annotator.core.text.spans import validate_spans
+from annotator.core.text.spans import admit_spans
 from annotator.core.store.guard.bounds import MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_TEXT_BYTES, MIB
 
 
@@ -43,38 +44,42 @@ def text(value: Any, column: str, limit: int = MAX_JSON_BYTES) -> str:
 
 
 def document_text(value: Any) -> str:
-    return text(value, "text", MAX_TEXT_BYTES)
+    try:
+        return admit_text(text(value, "text", MAX_TEXT_BYTES))
+    except AdmissionError as exc:
+        raise BadValue(str(exc)) from None
 
 
 def name(value: Any, column: str) -> str:
-    """A person's name: text, not empty, at most MAX_NAME_CHARS characters."""
+    """A person's name: text, not empty, at most MAX_NAME_CHARS characters, no NUL."""
     value = text(value, column)
     if not value.strip() or len(value) > MAX_NAME_CHARS:
         raise BadValue(f"{column} must be 1 to {MAX_NAME_CHARS} characters, not {len(value)}")
+    if "\x00" in value:
+        raise BadValue(f"NUL in the {column}")
     return value
 
 
 def label_name(value: Any) -> str:
+    """A label's name by the one label rule (labels.check_name, as it is)."""
     try:
-        return check_name(name(value, "label name"), strip=False)
+        return check_name(text(value, "label name"), strip=False)
     except LabelError as exc:
         raise BadValue(str(exc)) from None
 
 
 def colour(value: Any) -> str:
     try:
-        return check_color(name(value, "colour"))
+        return admit_color(value)
     except LabelError as exc:
         raise BadValue(str(exc)) from None
 
 
 def key(value: Any) -> str | None:
-    if value is None:
-        return None
-    value = name(value, "key")
-    if len(value) != 1 or not value.isalnum():
-        raise BadValue(f"key {value!r} is not a single letter or digit")
-    return value
+    try:
+        return admit_key(value)
+    except LabelError as exc:
+        raise BadValue(str(exc)) from None
 
 
 def number(value: Any, column: str) -> float:
@@ -111,6 +116,8 @@ def meta(value: Any) -> dict[str, Any]:
     data = json_cell(value, "meta")
     if not isinstance(data, dict):
         raise BadValue("meta is not a JSON object")
+    if json_has_nul(value):
+        raise BadValue("NUL in the meta")
     return data
 
 
@@ -122,20 +129,17 @@ def sources(value: Any) -> tuple[str, ...]:
 
 
 def spans(value: Any, doc_text: str) -> tuple[Span, ...]:
-    """A spans cell, checked against its document's text as an import checks a record's spans:
-    objects with integer offsets in range, on the text, not overlapping, labels valid."""
+    """A spans cell, admitted on its document's text as an import admits a record's spans
+    (spans.admit_spans): objects with integer offsets in range, on the text, not
+    overlapping, labels valid."""
     data = json_cell(value, "spans")
     if not isinstance(data, list):
         raise BadValue("spans are not a JSON list")
     for n, item in enumerate(data, 1):
         if not isinstance(item, dict):
             raise BadValue(f"span {n} is not a JSON object")
-        try:
-            label_name(item.get("label"))
-        except BadValue as exc:
-            raise BadValue(f"span {n}: {exc}") from None
     try:
-        return tuple(validate_spans(doc_text, data))
+        return tuple(admit_spans(doc_text, data))
     except SpanError as exc:
         raise BadValue(str(exc)) from None
 

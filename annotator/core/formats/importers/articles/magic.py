@@ -4,8 +4,9 @@ PDF), a kind of binary file it refuses, or text (None).
 The content decides, not the name: a Word file renamed .txt is read as Word, a PNG named .txt is
 refused. A file is binary when it starts with a known signature, or when its start is not
 UTF-8 and holds NUL bytes or many control characters (and is not UTF-16/32: a BOM, NULs every
-other byte, or the person named a UTF-16/32 encoding). Valid UTF-8 with a few NULs is text
-someone meant and is kept, as before.
+other byte, or the person named a UTF-16/32 encoding). Valid UTF-8 with a few NULs is text,
+not a binary file: the import's admission then refuses it for its NUL in one line
+(core/text/admission.py, issue 29).
 """
 
 from __future__ import annotations
