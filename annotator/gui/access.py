@@ -12,12 +12,13 @@ description set in code is never replaced.
 from __future__ import annotations
 
 import re
+from typing import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QFormLayout, QHeaderView, QLabel,
-    QLineEdit, QPlainTextEdit, QSlider, QTextEdit, QWidget,
+    QAbstractButton, QAbstractItemView, QAbstractSpinBox, QBoxLayout, QComboBox, QFormLayout, QHeaderView, QLabel,
+    QLineEdit, QPlainTextEdit, QPushButton, QSlider, QTextEdit, QWidget,
 )
 
 CONTROLS = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QTextEdit, QPlainTextEdit, QAbstractSpinBox,
@@ -102,3 +103,18 @@ def prepare(root: QWidget) -> None:
     for widget in root.findChildren(QWidget):
         if isinstance(widget, (QAbstractButton, QComboBox)):
             keep_activation_keys(widget)
+
+
+def add_buttons(row: QBoxLayout, specs: Iterable[tuple[str, str, Callable[[], object]]],
+                parent: QWidget | None = None) -> dict[str, QPushButton]:
+    """A row of push buttons, each (text, what it does, slot): the tip is both its tooltip and
+    its accessible description, so a screen reader says what a sighted person hovers to see."""
+    made: dict[str, QPushButton] = {}
+    for text, tip, slot in specs:
+        button = QPushButton(text, parent)
+        button.setToolTip(tip)
+        button.setAccessibleDescription(tip)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+        made[text] = button
+    return made

@@ -10,14 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QInputDialog, QLineEdit,
-    QListWidget, QListWidgetItem, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem,
+    QListWidget, QListWidgetItem, QMessageBox, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
 from annotator.core.team.identity import os_user
 from annotator.core.text.palette import text_color
 from annotator.gui.project import Project
-from annotator.gui.access import fill_in
+from annotator.gui.access import add_buttons, fill_in
 
 
 def show_message(parent: QWidget | None, title: str, text: str, *,
@@ -111,19 +111,12 @@ class LabelsDialog(QDialog):
         self.list.setAccessibleName("Project labels")
         self.list.setAccessibleDescription("Each label with its key, in its colour")
         buttons = QHBoxLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for text, tip, slot in (
+        self.buttons = add_buttons(buttons, (
                 ("Add…", "Add a label", self._add), ("Rename…", "Rename the chosen label everywhere", self._rename),
                 ("Colour…", "Choose the chosen label's colour", self._recolour),
                 ("Remove", "Remove the chosen label from the label set", self._remove),
                 ("Use the accessible palette", "Colours people with any colour vision tell apart, with "
-                 "readable label text, by each label's place in the set", self.use_accessible_palette)):
-            button = QPushButton(text)
-            button.setToolTip(tip)
-            button.setAccessibleDescription(tip)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-            self.buttons[text] = button
+                 "readable label text, by each label's place in the set", self.use_accessible_palette)))
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.accept)
         layout = QVBoxLayout(self)

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QKeySequenceEdit, QLabel, QLineEdit,
-    QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -22,7 +21,7 @@ from annotator.core.text.labels import LABEL_KEYS
 from annotator.gui.editor.label_bar import LabelBar
 from annotator.gui.keymap import ShortcutClash, keymap, shown
 from annotator.gui.project import Project
-from annotator.gui.access import fill_in
+from annotator.gui.access import add_buttons, fill_in
 
 LABEL_GROUP = "Labels (this project)"
 _LABEL = "label:"  # row names of label keys
@@ -71,21 +70,15 @@ class ShortcutsEditor(QDialog):
         self.message.setObjectName("shortcutsMessage")
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Message")
-        self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         row.addWidget(QLabel("New key:"))
         row.addWidget(self.key_edit, 1)
-        for text, tip, slot in (("Set key", "Replace the action's keys with this one", lambda: self._set(False)),
-                                ("Add key", "Give the action this key too", lambda: self._set(True)),
-                                ("No key", "Take every key from the action", self._clear),
-                                ("Reset", "The action's default keys", self._reset_one),
-                                ("Reset all", "Every action's default keys", self.reset_all)):
-            button = QPushButton(text, self)
-            button.setToolTip(tip)
-            button.setAccessibleDescription(tip)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-            self.buttons[text] = button
+        self.buttons = add_buttons(row, (
+            ("Set key", "Replace the action's keys with this one", lambda: self._set(False)),
+            ("Add key", "Give the action this key too", lambda: self._set(True)),
+            ("No key", "Take every key from the action", self._clear),
+            ("Reset", "The action's default keys", self._reset_one),
+            ("Reset all", "Every action's default keys", self.reset_all)), self)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
