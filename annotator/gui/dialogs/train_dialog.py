@@ -31,12 +31,15 @@ class TrainOptions:
     budget_s: float = DEFAULT_BUDGET_S  # and at this many seconds at most
     gold: str = "team"  # one of GOLD_CHOICES' keys
     annotator: str | None = None  # used when gold == "mine"
+    with_patterns: bool = False  # the project's patterns as an entity ruler (`train --with-patterns`)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def kwargs(self) -> dict[str, Any]:
         out: dict[str, Any] = {"base": None if self.from_scratch else (self.base or None),
                                "from_scratch": self.from_scratch, "eval_split": self.eval_split,
                                "max_steps": self.max_steps, "budget_s": self.budget_s, **self.extra}
+        if self.with_patterns:
+            out["with_patterns"] = True
         if self.gold == "reviewed":
             out["reviewed"] = True
         elif self.gold == "mine":
@@ -68,6 +71,9 @@ class TrainDialog(QDialog):
         self.base.setToolTip("spaCy package name or pipeline folder whose NER is fine-tuned")
         self.scratch = QCheckBox("Train from scratch (ignore the base model)")
         self.scratch.toggled.connect(lambda on: self.base.setEnabled(not on))
+        self.patterns = QCheckBox("Add the project's patterns as an entity ruler")
+        self.patterns.setToolTip("As `annotator train --with-patterns`: the trained pipeline also "
+                                 "matches the patterns; its held-out F1 is shown with and without them")
         self.gold = QComboBox()
         for key, text in GOLD_CHOICES:
             self.gold.addItem(text, key)
@@ -98,6 +104,7 @@ class TrainDialog(QDialog):
         form.addRow("Output folder:", out_row)
         form.addRow("Base model:", self.base)
         form.addRow("", self.scratch)
+        form.addRow("", self.patterns)
         form.addRow("Gold:", self.gold)
         form.addRow("Held-out part:", self.eval_split)
         form.addRow("Time budget:", self.budget)
@@ -117,4 +124,5 @@ class TrainDialog(QDialog):
                             base=self.base.text().strip() or None, from_scratch=self.scratch.isChecked(),
                             eval_split=round(self.eval_split.value(), 3), max_steps=self.max_steps.value(),
                             budget_s=float(self.budget.value()),
-                            gold=str(self.gold.currentData()), annotator=self.annotator)
+                            gold=str(self.gold.currentData()), annotator=self.annotator,
+                            with_patterns=self.patterns.isChecked())
