@@ -89,8 +89,13 @@ def import_paths(parent: QWidget, project: Project, tasks: TaskRunner, paths: li
         tasks.end("import", f"Imported {count(report.documents_added, 'new document')}")
         project.check_changes(by="import")  # what the worker wrote, read from the change log
         fix, rest = fixable(errors)
+        # What the import left out or cut on purpose (a text cut at whitespace, a page without
+        # text...) is said as on the command line; it does not take the keyboard from the text.
+        warned = [f"warning: {w}" for w in report.warnings]
         if rest:
-            dialogs.show_message(parent, "Import problems", _listed([str(e) for e in rest]))
+            dialogs.show_message(parent, "Import problems", _listed([str(e) for e in rest] + warned))
+        elif warned:
+            dialogs.notify(parent, "Import notes", _listed(warned))
         if fix:
             ask_how_to_read(parent, project, tasks, fix, split)
         elif then:

@@ -47,3 +47,24 @@ def test_dropped_articles_are_imported_and_a_picture_is_named(qtbot, tmp_path):
     for words in ("Word article", "OpenDocument article", "PDF article", "Bryony Tegg speaks"):
         assert words in texts
     assert "PNG" not in texts
+
+
+def test_what_an_import_left_out_is_said_without_taking_the_keys(qtbot, tmp_path):
+    """A Word file named .txt and a PDF with a scanned page import, and the window says so as
+    the command line does (warnings), in a note that leaves the keyboard with the text."""
+    db = tmp_path / "p.db"
+    make_project(db, ["One article already here."])
+    w = open_window(qtbot, db)
+    (tmp_path / "ferry.txt").write_bytes(docx_article(["Word article about the Wrenmouth ferry."]))
+    (tmp_path / "vote.pdf").write_bytes(pdf_bytes([[["PDF article about the council vote."]]], image_only_pages=1))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / name)) for name in ("ferry.txt", "vote.pdf")])
+    w.dropEvent(QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                           Qt.KeyboardModifier.NoModifier))
+    qtbot.waitUntil(lambda: w.doc_model.total() == 3, timeout=30000)
+    qtbot.waitUntil(lambda: w.status.task("import") is None, timeout=30000)
+    (box,) = [b for b in w.findChildren(QMessageBox) if b.isVisible() and b.windowTitle() == "Import notes"]
+    assert box.text().splitlines() == [
+        f"warning: {tmp_path / 'ferry.txt'}: a Word document named .txt; read as a Word document",
+        f"warning: {tmp_path / 'vote.pdf'}: page 2 of 2 has no text (scanned?) and is left out; OCR them to import them"]
+    assert not [b for b in w.findChildren(QMessageBox) if b.isVisible() and b.windowTitle() == "Import problems"]
