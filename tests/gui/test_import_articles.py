@@ -4,6 +4,7 @@ binary file is listed in one line saying what it is."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
@@ -49,6 +50,7 @@ def test_dropped_articles_are_imported_and_a_picture_is_named(qtbot, tmp_path):
     assert "PNG" not in texts
 
 
+@pytest.mark.slow
 def test_what_an_import_left_out_is_said_without_taking_the_keys(qtbot, tmp_path):
     """A Word file named .txt and a PDF with a scanned page import, and the window says so as
     the command line does (warnings), in a note that leaves the keyboard with the text."""
