@@ -32,6 +32,19 @@ from annotator.core.progress import Progress
 OUTCOMES = ("added", "updated", "history", "unchanged")
 
 
+# How each count of a merge is said (merge_* results, and two kinds that read better here).
+_SAID = {"added": "added", "updated": "updated", "history": "filed to history", "unchanged": "unchanged",
+         "already": "already here", "newer": "updated (a newer addition or removal)"}
+
+
+def _tally(counts: dict[str, int], *kinds: str) -> str:
+    """ "3 added, 1 updated, ..." in the order given; "already" and "newer" read the counts
+    "unchanged" and "updated" (a timed decision is added or already here; a pattern is updated
+    by a newer addition or removal)."""
+    source = {"already": "unchanged", "newer": "updated"}
+    return ", ".join(f"{counts[source.get(k, k)]} {_SAID[k]}" for k in kinds)
+
+
 @dataclass
 class MergeReport:
     """What a merge did. `annotations[name]` counts outcomes of that annotator's versions:
@@ -83,26 +96,15 @@ class MergeReport:
         if self.labels_added:
             out.append(f"  labels added: {', '.join(self.labels_added)}")
         for name, c in sorted(self.annotations.items()):
-            out.append(f"  {name}: {c['added']} added, {c['updated']} updated, "
-                       f"{c['history']} filed to history, {c['unchanged']} unchanged")
-        if sum(self.reviews.values()):
-            r = self.reviews
-            out.append(f"  reviews: {r['added']} added, {r['updated']} updated, "
-                       f"{r['history']} filed to history, {r['unchanged']} unchanged")
-        if sum(self.decision_times.values()):
-            t = self.decision_times
-            out.append(f"  timed decisions: {t['added']} added, {t['unchanged']} already here")
-        if sum(self.notes.values()):
-            n = self.notes
-            out.append(f"  notes: {n['added']} added, {n['updated']} updated, {n['unchanged']} unchanged")
-        if sum(self.guidelines.values()):
-            g = self.guidelines
-            out.append(f"  guidelines and label descriptions: {g['added']} added, {g['updated']} updated, "
-                       f"{g['history']} filed to history, {g['unchanged']} unchanged")
-        if sum(self.patterns.values()):
-            p = self.patterns
-            out.append(f"  patterns: {p['added']} added, {p['updated']} updated (a newer addition or removal), "
-                       f"{p['unchanged']} unchanged")
+            out.append(f"  {name}: {_tally(c, 'added', 'updated', 'history', 'unchanged')}")
+        for what, c, kinds in (
+                ("reviews", self.reviews, ("added", "updated", "history", "unchanged")),
+                ("timed decisions", self.decision_times, ("added", "already")),
+                ("notes", self.notes, ("added", "updated", "unchanged")),
+                ("guidelines and label descriptions", self.guidelines, ("added", "updated", "history", "unchanged")),
+                ("patterns", self.patterns, ("added", "newer", "unchanged"))):
+            if sum(c.values()):
+                out.append(f"  {what}: {_tally(c, *kinds)}")
         return out
 
 
