@@ -133,31 +133,22 @@ def copy_into_vectors_tok2vec(src: Any, dst: Any) -> int:
 
 
 def prepare_ner_with_vectors(nlp: Any, labels: list[str], examples: list[Any]) -> Any:
-    """Like train_loop.prepare_ner, with the NER's tok2vec reading the static vectors."""
-    from annotator.core.learning.train_loop import _copy_output_rows, _copy_params
+    """train_loop.prepare_ner with the NER's tok2vec reading the static vectors."""
+    from annotator.core.learning.train_loop import add_ner, carry_weights
 
     if "ner" not in nlp.pipe_names:  # from scratch
         from spacy.pipeline.ner import DEFAULT_NER_MODEL
 
         model = copy.deepcopy(DEFAULT_NER_MODEL)
         model["tok2vec"]["pretrained_vectors"] = True
-        ner = nlp.add_pipe("ner", config={"model": model})
-        for label in labels:
-            ner.add_label(label)
-        ner.initialize(lambda: examples, nlp=nlp)
+        add_ner(nlp, labels, examples, config={"model": model})
         return nlp
     old = nlp.get_pipe("ner")
     cfg = copy.deepcopy({k: v for k, v in nlp.config["components"]["ner"].items() if k != "factory"})
     cfg["model"]["tok2vec"]["embed"]["include_static_vectors"] = True
     factory = nlp.config["components"]["ner"]["factory"]
     nlp.remove_pipe("ner")
-    ner = nlp.add_pipe(factory, name="ner", config=cfg)
-    for label in labels:
-        ner.add_label(label)
-    ner.initialize(lambda: examples, nlp=nlp)
-    copy_into_vectors_tok2vec(old.model.get_ref("tok2vec"), ner.model.get_ref("tok2vec"))
-    _copy_params(old.model.get_ref("lower"), ner.model.get_ref("lower"))
-    _copy_output_rows(old, ner)
+    carry_weights(old, add_ner(nlp, labels, examples, factory=factory, config=cfg), copy_into_vectors_tok2vec)
     return nlp
 
 

@@ -127,6 +127,24 @@ def new_pipeline(base: str | None, lang: str = "en") -> Any:
     return load_ner_only(base) if base else spacy.blank(lang)
 
 
+def add_ner(nlp: Any, labels: Sequence[str], examples: Sequence[Any], *, factory: str = "ner",
+            config: dict[str, Any] | None = None) -> Any:
+    """A new `ner` component over exactly `labels`, initialised on `examples`."""
+    ner = nlp.add_pipe(factory, name="ner", config=config or {})
+    for label in labels:
+        ner.add_label(label)
+    ner.initialize(lambda: examples, nlp=nlp)
+    return ner
+
+
+def carry_weights(old: Any, ner: Any, copy_tok2vec: Callable[[Any, Any], Any] | None = None) -> None:
+    """The old NER's weights into the new one: the embedding/encoder (by `copy_tok2vec`, default
+    a whole copy) and hidden layer whole, the output layer row by row for the actions both share."""
+    (copy_tok2vec or _copy_params)(old.model.get_ref("tok2vec"), ner.model.get_ref("tok2vec"))
+    _copy_params(old.model.get_ref("lower"), ner.model.get_ref("lower"))
+    _copy_output_rows(old, ner)
+
+
 def prepare_ner(nlp: Any, labels: Sequence[str], examples: Sequence[Any]) -> Any:
     """Give `nlp` a fresh, initialised `ner` over exactly `labels`.
 
@@ -134,10 +152,7 @@ def prepare_ner(nlp: Any, labels: Sequence[str], examples: Sequence[Any]) -> Any
     embedding/encoder and hidden layer whole, the output layer row by row for the actions
     (B-PERSON, U-ORG, O...) both share. `examples` must come from nlp's own tokenizer."""
     if "ner" not in nlp.pipe_names:
-        ner = nlp.add_pipe("ner")
-        for label in labels:
-            ner.add_label(label)
-        ner.initialize(lambda: examples, nlp=nlp)
+        add_ner(nlp, labels, examples)
         return nlp
     old = nlp.get_pipe("ner")
     if not getattr(old.model, "attrs", {}).get("has_upper") or not old.model.has_ref("upper"):
@@ -145,13 +160,7 @@ def prepare_ner(nlp: Any, labels: Sequence[str], examples: Sequence[Any]) -> Any
     cfg = {k: v for k, v in nlp.config["components"]["ner"].items() if k != "factory"}
     factory = nlp.config["components"]["ner"]["factory"]
     nlp.remove_pipe("ner")
-    ner = nlp.add_pipe(factory, name="ner", config=cfg)
-    for label in labels:
-        ner.add_label(label)
-    ner.initialize(lambda: examples, nlp=nlp)
-    _copy_params(old.model.get_ref("tok2vec"), ner.model.get_ref("tok2vec"))
-    _copy_params(old.model.get_ref("lower"), ner.model.get_ref("lower"))
-    _copy_output_rows(old, ner)
+    carry_weights(old, add_ner(nlp, labels, examples, factory=factory, config=cfg))
     return nlp
 
 
