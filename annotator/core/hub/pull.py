@@ -28,7 +28,7 @@ from typing import Any, Iterable
 import orjson
 
 from annotator.core.text.admission import (
-    MAX_JSON_BYTES, MAX_TEXT_BYTES, MIB, AdmissionError, admit_meta_text, admit_person, admit_text, admit_time,
+    MAX_JSON_BYTES, MAX_TEXT_BYTES, MIB, AdmissionError, admit_meta_text, admit_one_of, admit_person, admit_text, admit_time,
 )
 from annotator.core.errors import AnnotatorError, SpanError
 from annotator.core.hub.hub_store import HubDecision, HubDocument, HubLabel, HubNote, HubReview, HubRow, HubTime
@@ -235,8 +235,7 @@ class Puller:
     def _apply(self, row: HubRow, doc_id: int) -> None:
         store, counts = self.store, self.counts
         if isinstance(row, HubDecision):
-            if row.answer not in ANSWERS:
-                raise AdmissionError(f"answer {str(row.answer)[:40]!r} is not one of {', '.join(ANSWERS)}")
+            admit_one_of(row.answer, ANSWERS, "answer")
             spans = self._spans(row.spans, doc_id)
             counts.decisions[store.merge_annotation(
                 doc_id, admit_person(row.annotator), row.answer, spans, admit_time(row.created, "created"),
@@ -244,8 +243,7 @@ class Puller:
         elif isinstance(row, HubReview):
             spans = self._spans(row.spans, doc_id)
             sources = [admit_person(s, "source") for s in _json_list(row.sources, "sources")]
-            if row.method not in REVIEW_METHODS:
-                raise AdmissionError(f"method {str(row.method)[:40]!r} is not one of {', '.join(REVIEW_METHODS)}")
+            admit_one_of(row.method, REVIEW_METHODS, "method")
             counts.reviews[store.merge_review(doc_id, admit_person(row.reviewer, "reviewer"), spans,
                                               sources, admit_time(row.created, "created"), validate=False,
                                               method=row.method)] += 1
@@ -253,8 +251,7 @@ class Puller:
             uid, author, text, created, updated, deleted = admit_note(row)
             counts.notes[store.merge_note(uid, doc_id, author, text, created, updated, deleted)] += 1
         elif isinstance(row, HubTime):
-            if row.answer not in DECISIONS:
-                raise AdmissionError(f"answer {str(row.answer)[:40]!r} is not one of {', '.join(DECISIONS)}")
+            admit_one_of(row.answer, DECISIONS, "answer")
             if row.too_big:
                 raise AdmissionError(f"suggested spans are larger than the {MAX_JSON_BYTES // MIB} MiB limit")
             suggested = (admit_spans(self._text(doc_id), _json_list(row.suggested, "suggested spans"), trim=False)

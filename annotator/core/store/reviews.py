@@ -10,19 +10,13 @@ from annotator.core.text.admission import admit_time
 from annotator.core.text.model import REVIEW_HAND, REVIEW_METHODS, Document, Review
 from annotator.core.store.codec import dumps, loads, spans_from_json, spans_to_json
 from annotator.core.store.connection import StoreBase
-from annotator.core.store.guard.values import BadValue
+from annotator.core.store.guard import values
 
 REVIEW_COLUMNS = "document_id, reviewer, spans, sources, created, method"
 
 
 def _sources(raw: Any) -> Any:
     return loads(raw, "sources")
-
-
-def _method(raw: Any) -> str:
-    if raw not in REVIEW_METHODS:
-        raise BadValue(f"method {str(raw)[:40]!r} is not one of {', '.join(REVIEW_METHODS)}")
-    return raw
 
 
 def check_method(method: str) -> str:
@@ -56,7 +50,7 @@ class ReviewsMixin(StoreBase):
         where = f"review of document {row[0]}"
         return Review(row[0], row[1], self._value(where, spans_from_json, row[2]),
                       tuple(self._value(where, _sources, row[3])), row[4],
-                      self._value(where, _method, row[5]) if len(row) > 5 else REVIEW_HAND)
+                      self._value(where, values.method, row[5]) if len(row) > 5 else REVIEW_HAND)
 
     def iter_reviews(self) -> Iterator[tuple[Document, Review]]:
         for (doc_id,) in self.conn.execute("SELECT document_id FROM reviews ORDER BY document_id").fetchall():
@@ -68,7 +62,7 @@ class ReviewsMixin(StoreBase):
         """{method: number of reviewed documents} (every method listed)."""
         counts = dict.fromkeys(REVIEW_METHODS, 0)
         for method, n in self.conn.execute("SELECT method, count(*) FROM reviews GROUP BY method"):
-            counts[self._value("reviews", _method, method)] = n
+            counts[self._value("reviews", values.method, method)] = n
         return counts
 
     def review_history(self, doc_id: int) -> list[Review]:

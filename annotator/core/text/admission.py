@@ -137,6 +137,13 @@ def admit_time(value: Any, what: str = "time") -> float:
     return float(value)
 
 
+def admit_one_of(value: Any, allowed: tuple[str, ...], what: str) -> str:
+    """One of a fixed set of words (an answer, a review's method), said with the set."""
+    if value not in allowed:
+        raise AdmissionError(f"{what} {str(value)[:40]!r} is not one of {', '.join(allowed)}")
+    return value
+
+
 def admit_person(value: Any, what: str = "annotator") -> str:
     """A person's (or a source's) name: text of 1 to MAX_NAME_CHARS characters, not blank,
     no NUL."""

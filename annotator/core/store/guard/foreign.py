@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from annotator.core.errors import ProjectError, RecordError
 from annotator.core.text.model import (
-    DECISIONS, REVIEW_METHODS, Annotation, Document, Guideline, Label, Note, Review, TimedDecision, text_hash,
+    DECISIONS, Annotation, Document, Guideline, Label, Note, Review, TimedDecision, text_hash,
 )
 from annotator.core.store.guard import values
 from annotator.core.store.guard.bounds import BATCH_BYTES, BATCH_ROWS, MAX_LABELS, MAX_TEXT_BYTES, MIB, stopped_by_guard
@@ -192,8 +192,7 @@ class ForeignMixin(StoreBase):
                     try:
                         if text is None:
                             raise BadValue(f"its document {doc_id} is not in the file")
-                        if method not in REVIEW_METHODS:
-                            raise BadValue(f"method {str(method)[:40]!r} is not one of {', '.join(REVIEW_METHODS)}")
+                        values.method(method)
                         yield Review(doc_id, values.name(reviewer, "reviewer"), values.spans(spans, text),
                                      values.sources(sources), values.number(created, "created"), method)
                     except BadValue as exc:

@@ -13,11 +13,11 @@ from typing import Any
 
 import orjson
 
-from annotator.core.text.admission import AdmissionError, admit_text, json_has_nul
+from annotator.core.text.admission import AdmissionError, admit_one_of, admit_text, json_has_nul
 from annotator.core.errors import AnnotatorError, SpanError
 from annotator.core.text.free_text import TeamTextError, check_text
 from annotator.core.text.labels import LabelError, admit_color, admit_key, check_name
-from annotator.core.text.model import ANSWERS, Span
+from annotator.core.text.model import ANSWERS, REVIEW_METHODS, Span
 from annotator.core.text.spans import admit_spans
 from annotator.core.store.guard.bounds import MAX_JSON_BYTES, MAX_NAME_CHARS, MAX_TEXT_BYTES, MIB
 
@@ -97,9 +97,19 @@ def integer(value: Any, column: str) -> int:
 
 
 def answer(value: Any) -> str:
-    if value not in ANSWERS:
-        raise BadValue(f"answer {str(value)[:40]!r} is not one of {', '.join(ANSWERS)}")
-    return value
+    return _one_of(value, ANSWERS, "answer")
+
+
+def method(value: Any) -> str:
+    """How a review was decided (by hand, by majority, unanimous)."""
+    return _one_of(value, REVIEW_METHODS, "method")
+
+
+def _one_of(value: Any, allowed: tuple[str, ...], what: str) -> str:
+    try:
+        return admit_one_of(value, allowed, what)
+    except AdmissionError as exc:
+        raise BadValue(str(exc)) from None
 
 
 def json_cell(value: Any, column: str) -> Any:
