@@ -141,5 +141,5 @@ def run(db_path: str | Path, annotator: str | None = None, model: str | None = N
         return 1
     window.show()
     if quit_after_s is not None:
-        QTimer.singleShot(int(quit_after_s * 1000), window.close)
+        QTimer.singleShot(int(quit_after_s * 1000), window, window.close)
     return app.exec()

@@ -120,8 +120,8 @@ class MainWindow(QMainWindow):
         self._open_first()
         access.prepare(self)  # names no control gave itself; Space kept by buttons (gui/access.py)
         # After the first paint: tokenizer, gold matcher and model load in the background.
-        QTimer.singleShot(0, self.background.start)
-        QTimer.singleShot(0, self.hub.resume)
+        QTimer.singleShot(0, self, self.background.start)
+        QTimer.singleShot(0, self, self.hub.resume)
 
     # ---- building ------------------------------------------------------------------------
     def _build_layout(self) -> None:

@@ -66,7 +66,7 @@ class SmokeCheck(QObject):
         window.background.modelLoaded.connect(self._model_loaded)
         window.background.suggestionsArrived.connect(self._suggestions)
         window.background.modelFailed.connect(lambda message: self._fail(f"the model failed to load: {message}"))
-        QTimer.singleShot(int(timeout_s * 1000), self._timed_out)
+        QTimer.singleShot(int(timeout_s * 1000), self, self._timed_out)
 
     def _say(self, line: str) -> None:
         try:
@@ -80,7 +80,7 @@ class SmokeCheck(QObject):
     def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Paint and not self._painted and self.code is None:
             self._painted = True
-            QTimer.singleShot(0, self._check_shown)  # after this paint has finished
+            QTimer.singleShot(0, self, self._check_shown)  # after this paint has finished
         return False
 
     def _check_shown(self) -> None:

@@ -183,7 +183,7 @@ class StatusBar(QStatusBar):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         if self._message and super().currentMessage():
-            QTimer.singleShot(0, lambda: self._message and self._show())  # once the widgets have moved
+            QTimer.singleShot(0, self, lambda: self._message and self._show())  # once the widgets have moved
 
     def watch(self, project: Any, tasks: Any, background: Any, doc_model: Any) -> None:
         """Subscribe to what the status bar shows."""

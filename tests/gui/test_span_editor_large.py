@@ -162,3 +162,24 @@ def test_a_text_dense_with_spans_gets_a_narrower_window(qtbot):
     assert {s for _, s in editor._tags} == set(editor.visible_spans())
     click(qtbot, editor, shown[2].start + 1)
     assert editor.selected_span() == shown[2]
+
+
+@pytest.mark.large
+def test_a_window_shift_still_queued_when_the_editor_goes_does_nothing(qtbot):
+    """A scroll queues the window's rebuild for the next turn of the event loop; an editor
+    closed before then (a test, a window closing) must not be reached by it."""
+    import shiboken6
+
+    from annotator.gui.editor.span_editor import SpanEditor
+
+    editor = SpanEditor()  # not the qtbot's to close: this test deletes it
+    editor.resize(900, 600)
+    editor.show()
+    qtbot.waitExposed(editor)
+    text, spans = article(True)
+    editor.set_document(text, spans)
+    qtbot.wait(20)
+    inner = editor.text_edit().verticalScrollBar()
+    inner.setValue(inner.value() + 400)  # queues the shift
+    shiboken6.delete(editor)
+    qtbot.wait(50)  # an exception here (the deleted view) fails the test: pytest-qt reports it

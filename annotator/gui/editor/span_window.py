@@ -160,7 +160,7 @@ class WindowScroller(QObject):
         self.sync_bar()
         if not self._pending:
             self._pending = True
-            QTimer.singleShot(0, self._shift)
+            QTimer.singleShot(0, self, self._shift)
 
     def _on_outer(self, value: int) -> None:
         if not self._quiet and self.windowed:
@@ -173,7 +173,7 @@ class WindowScroller(QObject):
             return
         if self.view.mouse_down:  # a drag is selecting in this window: wait for the release
             self._pending = True
-            QTimer.singleShot(_RETRY_MS, self._shift)
+            QTimer.singleShot(_RETRY_MS, self, self._shift)
             return
         w = self.window
         top, bottom = self.top_cp(), self.bottom_cp()

@@ -116,7 +116,7 @@ class OverviewPanel(QWidget):
         for view in self.views.values():
             view.setStyleSheet(f"background: {self.chart_theme['background']}")
         if self.overview is not None and self.isVisible():
-            QTimer.singleShot(0, self._start)
+            QTimer.singleShot(0, self, self._start)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(560, 800)  # docked beside the editor: charts stacked, still legible
@@ -125,7 +125,7 @@ class OverviewPanel(QWidget):
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if self._stale or self.overview is None:
-            QTimer.singleShot(0, self._start)
+            QTimer.singleShot(0, self, self._start)
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -144,7 +144,7 @@ class OverviewPanel(QWidget):
 
     def refresh(self) -> None:
         self._stale = True
-        QTimer.singleShot(0, self._start)
+        QTimer.singleShot(0, self, self._start)
 
     def _set_heights(self) -> None:
         for chart in charts.CHARTS:  # narrow: two plots stacked, one plot with its legend under it
