@@ -15,7 +15,7 @@ longest gap between two ticks is the longest the GUI thread was blocked.
 - draft: a document whose every word is a span (100,000 spans), opened in the window; then
   --edits edits (delete a span, undo, redo...) through the editor. Each draft save is timed
   inside the window (target: the longest < 100 ms), with the event loop watched meanwhile
-  (compactions run in a thread); for comparison, one save of the whole draft (Store.save_draft).
+  (compactions run in a thread); for comparison, one save of the whole draft (Store.drafts.save_draft).
 - startup: on a --docs project, labelling by hand: the longest stall from the first paint
   until the document list is filled and 2 s after (target < 100 ms), and the same with the
   default model loading (context: its arrival refreshes suggestions on the GUI thread); what the --docs documents add to the GUI thread's work before the first paint,
@@ -73,10 +73,10 @@ def build_project(path: Path, mb: float) -> dict[str, int]:
         small = [(t, {}) for t in articles(6)]
         para, para_spans = big_text(int(mb * 1_000_000), True)
         line, line_spans = big_text(int(mb * 1_000_000), False)
-        ids, _ = store.add_documents(small + [(para, {"kind": "paragraphs"}), (line, {"kind": "line"})])
-        store.save_draft(ids[0], WHO, [])  # the window resumes on an article
-        store.save_draft(ids[-2], WHO, para_spans)
-        store.save_draft(ids[-1], WHO, line_spans)
+        ids, _ = store.documents.add_documents(small + [(para, {"kind": "paragraphs"}), (line, {"kind": "line"})])
+        store.drafts.save_draft(ids[0], WHO, [])  # the window resumes on an article
+        store.drafts.save_draft(ids[-2], WHO, para_spans)
+        store.drafts.save_draft(ids[-1], WHO, line_spans)
     return {"paragraphs": ids[-2], "line": ids[-1], "spans_paragraphs": len(para_spans),
             "spans_line": len(line_spans)}
 
@@ -222,9 +222,9 @@ def child_draft(db: Path, doc_id: int, edits: int) -> dict[str, Any]:
     spans = editor.spans()
     store = w.project.store
     t = time.perf_counter()
-    store.save_draft(doc_id, WHO, spans)
+    store.drafts.save_draft(doc_id, WHO, spans)
     full_ms = (time.perf_counter() - t) * 1000
-    assert store.get_draft(doc_id, WHO) == tuple(spans)
+    assert store.drafts.get_draft(doc_id, WHO) == tuple(spans)
     out = {"saves_ms": saves, "stall_ms": watch.max["edit"] * 1000, "compactions": journal.compactions,
            "move_ms": watch.max.get("move", 0.0) * 1000, "bare_ms": bare_ms,
            "full_ms": full_ms, "spans": len(spans), "peak_mb": peak_rss_mb()}
@@ -347,9 +347,9 @@ def main(argv: list[str] | None = None) -> int:
             spans.append(Span(pos, pos + len(word), LABELS[i % 3]))
             pos += len(word) + 1
         with Store(db) as store:
-            ids, _ = store.add_documents([("A short article first.", {}), (text, {})])
-            store.save_draft(ids[0], WHO, [])
-            store.save_draft(ids[1], WHO, spans)
+            ids, _ = store.documents.add_documents([("A short article first.", {}), (text, {})])
+            store.drafts.save_draft(ids[0], WHO, [])
+            store.drafts.save_draft(ids[1], WHO, spans)
         drafts = [run_child("draft", str(db), str(ids[1]), str(args.edits), env=env) for _ in range(args.runs)]
         r = sorted(drafts, key=lambda d: d["stall_ms"])[len(drafts) // 2]  # the median run by stall
         saves = [x for d in drafts for x in d["saves_ms"]]

@@ -69,14 +69,14 @@ def team_project(n: int) -> Path:
     path = workdir() / f"bench-changes-{n}.db"
     if path.exists():
         with Store(path) as store:
-            if store.count_annotations() == 2 * n:
+            if store.queries.count_annotations() == 2 * n:
                 return path
     tmp = path.with_name(path.name + ".part")
     shutil.copy(plain_project(n), tmp)
     rng = random.Random(3)
     with Store(tmp) as store:
         rows, now = [], time.time()
-        for doc in store.iter_documents():
+        for doc in store.documents.iter_documents():
             agree = spans_to_json(_spans(doc.text, 0))
             for who in TEAM:
                 spans = spans_to_json(_spans(doc.text, 1)) if who == "dave" and rng.random() < 0.01 else agree
@@ -106,7 +106,7 @@ def bob_decides(db: str, url: str, text_file: str) -> None:
 
     text = Path(text_file).read_text(encoding="utf-8")
     with Store(db) as store:
-        doc_id, _ = store.add_document(text)
+        doc_id, _ = store.documents.add_document(text)
         decide(store, doc_id, "bob", "accept", _spans(text, 3), by=BY_CLI)
         sync(store, url, "bob", by=BY_CLI, batch=0)
 
@@ -227,12 +227,12 @@ def child_window(db: Path, url: str, bob_url: str, work: Path, n: int, n_ticks: 
     out: dict[str, Any] = {"settle_s": time.perf_counter() - t, "disputed_before": len(p.disputed())}
     beat = Heartbeat()
     me = [sys.executable, str(Path(__file__).resolve())]
-    ids = p.store.document_ids()
+    ids = p.store.documents.document_ids()
     rng = random.Random(7)
 
     def bob_on(doc_id: int, name: str) -> list[str]:
         text = work / f"{name}.txt"
-        text.write_text(p.store.get_document(doc_id).text, encoding="utf-8")
+        text.write_text(p.store.documents.get_document(doc_id).text, encoding="utf-8")
         return [*me, "--bob", str(work / "bob.db"), bob_url, str(text)]
 
     def sync_round(i: int) -> dict[str, float]:

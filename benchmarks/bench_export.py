@@ -36,7 +36,7 @@ def build_project(path: Path, n: int, chunk: int = 2000) -> None:
     done = 0
     while done < n:
         batch = [next(texts) for _ in range(min(chunk, n - done))]
-        ids, _ = store.add_documents((t, {"i": done + i}) for i, t in enumerate(batch))
+        ids, _ = store.documents.add_documents((t, {"i": done + i}) for i, t in enumerate(batch))
         with store.transaction():  # one commit per chunk: the saves become savepoints
             for doc_id, text in zip(ids, batch):
                 spans, pos = [], 0
@@ -45,7 +45,7 @@ def build_project(path: Path, n: int, chunk: int = 2000) -> None:
                     if word.isalpha():
                         spans.append(Span(start, start + len(word), rng.choice(LABELS)))
                     pos = start + len(word) + 1
-                store.save_annotation(doc_id, "alice", "accept", spans)
+                store.annotations.save_annotation(doc_id, "alice", "accept", spans)
         done += len(batch)
     store.close()
 
@@ -54,7 +54,7 @@ def bare_loop(store: Store, out: Path) -> int:
     """The reference: the same rows, written as JSON with orjson and nothing else."""
     n = 0
     with out.open("wb") as f:
-        for doc, ann in store.iter_annotations(answer="accept"):
+        for doc, ann in store.annotations.iter_annotations(answer="accept"):
             f.write(orjson.dumps({"text": doc.text, "meta": doc.meta,
                                   "spans": [s.to_dict() for s in ann.spans],
                                   "answer": ann.answer, "_annotator_id": ann.annotator}) + b"\n")

@@ -78,11 +78,11 @@ def jsonl_guard(result: Result, work: Path, docs: int, rounds: int) -> None:
     remove_db(db)
     build_project(db, docs)
     store = Store(db, readonly=True)
-    texts = [doc.text for doc, _ in store.iter_annotations(answer="accept")]
+    texts = [doc.text for doc, _ in store.annotations.iter_annotations(answer="accept")]
     out_ref, out_exp = work / "guard-ref.jsonl", work / "guard-export.jsonl"
 
     def reference() -> Callable[[], None]:
-        nlp = spacy.blank(store.lang)
+        nlp = spacy.blank(store.settings.lang)
 
         def run() -> None:  # Doc in, JSON out: what a plain pass over the docs writes
             with out_ref.open("wb") as f:
@@ -93,7 +93,7 @@ def jsonl_guard(result: Result, work: Path, docs: int, rounds: int) -> None:
         return run
 
     def exported() -> Callable[[], None]:
-        _fresh_pipelines(store.lang)
+        _fresh_pipelines(store.settings.lang)
         return lambda: export(store, "jsonl", out_exp)
 
     c_ref, w_ref, c_exp, w_exp = _alternate(rounds, reference, exported)
@@ -134,17 +134,17 @@ def conll_guard(result: Result, work: Path, megabytes: float, rounds: int) -> No
     db = work / "bench-guard-conll.db"
     remove_db(db)
     with Store(db) as store:
-        doc_id, _ = store.add_document(text)
-        store.save_annotation(doc_id, "alice", "accept", spans)
+        doc_id, _ = store.documents.add_document(text)
+        store.annotations.save_annotation(doc_id, "alice", "accept", spans)
     store = Store(db, readonly=True)
     out = work / "guard.conll"
 
     def tokenizer_alone() -> Callable[[], None]:
-        _fresh_pipelines(store.lang)
-        return lambda: tokenize(text, store.lang)
+        _fresh_pipelines(store.settings.lang)
+        return lambda: tokenize(text, store.settings.lang)
 
     def exported() -> Callable[[], None]:
-        _fresh_pipelines(store.lang)
+        _fresh_pipelines(store.settings.lang)
         return lambda: export(store, "conll", out)
 
     c_tok, w_tok, c_exp, w_exp = _alternate(rounds, tokenizer_alone, exported)

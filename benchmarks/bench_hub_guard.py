@@ -97,7 +97,7 @@ def lock_wait(server, tmp: Path) -> tuple[float, str, int]:  # type: ignore[no-u
     alice = server.add_annotator(db, "alice")
     path = tmp / "alice.db"
     with Store(path) as store:
-        store.add_label("CONTESTED")
+        store.labels.add_label("CONTESTED")
     with psycopg.connect(server.url("mallory", db)) as blocker:
         blocker.execute("INSERT INTO hub.labels (name, color, key, position) VALUES ('CONTESTED', '#aabbcc', NULL, 1)")
         t = time.perf_counter()

@@ -61,7 +61,7 @@ def measure(server, db: str, size: int, repeat: int, batch: int,  # type: ignore
             t = time.perf_counter()
             report = sync(store, url, batch=batch)
             syncs.append(time.perf_counter() - t)
-            assert report.assigned == batch and len(store.hub_assigned_ids()) == batch
+            assert report.assigned == batch and len(store.sync.hub_assigned_ids()) == batch
         with psycopg.connect(server.add_annotator(db, f"c{size}_{r}"), autocommit=True) as conn:
             t = time.perf_counter()
             assert len(conn.execute("SELECT * FROM hub.claim(%s)", (batch,)).fetchall()) == batch

@@ -40,13 +40,13 @@ def worker(db: str, url: str, name: str, decisions: int, every: int) -> None:
             latencies.append(time.perf_counter() - t)
             if made >= decisions:
                 break
-            todo = store.hub_assigned_ids()[:decisions - made]
+            todo = store.sync.hub_assigned_ids()[:decisions - made]
             if not todo:
                 break
             for doc_id in todo:
-                store.save_annotation(doc_id, name, "accept", [Span(0, 4, "PERSON")])
+                store.annotations.save_annotation(doc_id, name, "accept", [Span(0, 4, "PERSON")])
             made += len(todo)
-        mine = store.count_annotations(name)
+        mine = store.queries.count_annotations(name)
     print(orjson.dumps({"name": name, "made": made, "held": mine, "latencies": latencies,
                         "start": started, "end": time.time()}).decode())
 
@@ -78,7 +78,7 @@ def main() -> None:
             set_settings(conn, overlap_share=0.0)  # every document needs exactly one version
         lead = Path(tmp) / "lead.db"
         with Store(lead) as store:
-            store.add_documents([(f"Anna story {i}: the team met in Oslo.", {}) for i in range(total)])
+            store.documents.add_documents([(f"Anna story {i}: the team met in Oslo.", {}) for i in range(total)])
             sync(store, server.add_annotator("team", "lead"), batch=0)
         urls = [server.add_annotator("team", f"a{i:02d}") for i in range(n)]
         procs = [subprocess.Popen([sys.executable, __file__, "--worker", str(Path(tmp) / f"a{i:02d}.db"),

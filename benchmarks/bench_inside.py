@@ -45,9 +45,9 @@ def build(path: Path, mb: float) -> dict[str, int]:
     remove_db(path)
     text, spans = big_text(int(mb * 1_000_000), True)
     with Store(path) as store:
-        ids, _ = store.add_documents([(t, {}) for t in articles(4)] + [(text, {}), (text + " ", {})])
-        store.save_draft(ids[0], WHO, [])
-        store.save_draft(ids[-1], WHO, spans)
+        ids, _ = store.documents.add_documents([(t, {}) for t in articles(4)] + [(text, {}), (text + " ", {})])
+        store.drafts.save_draft(ids[0], WHO, [])
+        store.drafts.save_draft(ids[-1], WHO, spans)
     return {"fresh": ids[-2], "draft": ids[-1], "draft_spans": len(spans)}
 
 

@@ -188,7 +188,7 @@ def run_once(model: str, width: int, height: int, token_moves_only: bool = False
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "keyboard.db"
         with Store(db) as store:
-            (doc_id,), _ = store.add_documents([(text, {"file": ARTICLE})])
+            (doc_id,), _ = store.documents.add_documents([(text, {"file": ARTICLE})])
         w = MainWindow(db, "bench", model)
         w.resize(width, height)
         w.show()
@@ -229,7 +229,7 @@ def run_once(model: str, width: int, height: int, token_moves_only: bool = False
         bot.press(bot.Qt.Key.Key_A)  # accept
         _pump(app, lambda: w.project.waiting_decision is None, 10)
         with Store(db) as store:
-            saved = store.get_annotation(doc_id, "bench")
+            saved = store.annotations.get_annotation(doc_id, "bench")
         w.shutdown()
         w.deleteLater()
         app.processEvents()

@@ -66,7 +66,7 @@ def load(db: Path, path: Path, label: str | None) -> tuple[float, float, float, 
         added = time.perf_counter() - started
         assert not read.errors and report.added == report.read, report.summary()
         started = time.perf_counter()
-        matcher = PatternMatcher(store.patterns(), store.lang)
+        matcher = PatternMatcher(store.patterns.all(), store.settings.lang)
         built = time.perf_counter() - started
         cpu = time.process_time() - cpu
     return added, built, cpu, matcher
@@ -88,11 +88,11 @@ def precision_time(db: Path, matcher: object, text: str, decisions: int) -> floa
     from annotator.core.text.model import Span
 
     with Store(db) as store:
-        ids, _ = store.add_documents([(f"{text} {i}", {}) for i in range(decisions)])
+        ids, _ = store.documents.add_documents([(f"{text} {i}", {}) for i in range(decisions)])
         for n, doc in enumerate(ids):
             suggested = matcher.match(f"{text} {n}")  # type: ignore[attr-defined]
             kept = [Span(s.start, s.end, s.label) for s in suggested[::2]]
-            store.save_timed_decision(doc, "bench", "accept", kept, seconds=5.0, suggested=suggested,
+            store.activity.save_timed_decision(doc, "bench", "accept", kept, seconds=5.0, suggested=suggested,
                                       timestamp=1000.0 + n)
         started = time.perf_counter()
         figures = pattern_figures(store, matcher)  # type: ignore[arg-type]

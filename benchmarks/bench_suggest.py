@@ -66,10 +66,10 @@ def main(argv: list[str] | None = None) -> int:
         def run() -> object:
             # A fresh project each time, so every document is computed and cached.
             store = Store(Path(tmp.name) / f"p{next(counter)}.db")
-            store.add_documents((t, {}) for t in texts)
+            store.documents.add_documents((t, {}) for t in texts)
             seconds = timed(lambda: suggest_documents(store, suggester, batch_size=args.batch_size,
                                                       n_process=n_process))
-            assert len(store.suggested_ids(suggester.model_key)) == len(texts)
+            assert len(store.suggestions.suggested_ids(suggester.model_key)) == len(texts)
             store.close()
             # The parent's CPU time says nothing about its worker processes.
             return seconds if n_process == 1 else (seconds[0], float("nan"))

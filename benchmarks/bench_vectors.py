@@ -50,10 +50,10 @@ def write_corpus(store: Any, path: Path) -> tuple[int, int]:
     Returns (documents, tokens)."""
     import spacy
 
-    tokenizer = spacy.blank(store.lang).tokenizer
+    tokenizer = spacy.blank(store.settings.lang).tokenizer
     docs = tokens = 0
     with path.open("w", encoding="utf-8") as out:
-        for document in store.iter_documents():
+        for document in store.documents.iter_documents():
             docs += 1
             for line in document.text.splitlines():
                 words = [t.text for t in tokenizer(line) if not t.is_space]
@@ -161,7 +161,7 @@ def train_with_vectors(store: Any, floret_file: Path, *, from_scratch: bool, see
     gold = tr.collect_gold(store)
     train, dev = tr.split_gold(gold, 0.2, seed)
     labels = sorted({s.label for g in gold for s in g.spans})
-    nlp = add_vectors(new_pipeline(None if from_scratch else tr.default_base(), store.lang), floret_file)
+    nlp = add_vectors(new_pipeline(None if from_scratch else tr.default_base(), store.settings.lang), floret_file)
     train_egs, copies = tr.training_examples(nlp, train, True)
     make_examples(nlp, dev)
     prepare_ner_with_vectors(nlp, labels, train_egs)
@@ -219,7 +219,7 @@ def main() -> None:
         docs, tokens = write_corpus(store, work / "project-text.txt")
         floret_file = train_floret(work / "project-text.txt", work / "project.floret", dim=args.dim,
                                    epochs=args.epochs, bucket=args.bucket, model=args.model, t=args.t)
-        vec_nlp = add_vectors(spacy.blank(store.lang), floret_file)
+        vec_nlp = add_vectors(spacy.blank(store.settings.lang), floret_file)
         vec_nlp.vocab.to_disk(work / "vocab-with-vectors")
         res.add("floret vectors from the project's text", time.perf_counter() - started, "s",
                 note=f"{docs} documents, {tokens:,} tokens; mean cosine of random word pairs "

@@ -7,7 +7,7 @@ Each part runs in its own subprocess (clean memory figures, a fresh QApplication
 - launch: process start -> first article painted (model loading in the background), RSS then
   and once the model has loaded; median of --launches runs;
 - next: "next document" latency over --next documents whose suggestions are cached
-  (store.save_suggestions with the real model key, filled before), each timed until the editor
+  (store.suggestions.save_suggestions with the real model key, filled before), each timed until the editor
   holds the new document and a repaint has happened; median and p95. Pre-annotation is paused
   (model loaded, worker stopped) so the figure is the window's own work; target p95 < 50 ms;
 - durable: one span edit (saved as a draft at once) and accept, through the window's own
@@ -207,7 +207,7 @@ def child_durable(db: Path, count: int, early: bool = False) -> dict[str, Any]:
                 timed[_n].append(time.perf_counter() - t)
         setattr(store, name, wrapper)
     bare = BareCommit(db.parent / "bare-commit.db")
-    labels = store.label_names()
+    labels = store.labels.label_names()
     edit, accept, bare_ms = [], [], []
     for i in range(count):
         text = window.editor.text()
@@ -223,7 +223,7 @@ def child_durable(db: Path, count: int, early: bool = False) -> dict[str, Any]:
         t = time.perf_counter()
         assert window.accept()
         accept.append(time.perf_counter() - t)
-        assert store.get_annotation(doc_id, ANNOTATOR) is not None
+        assert store.annotations.get_annotation(doc_id, ANNOTATOR) is not None
         bare_ms.append(bare.commit())
         _pump(app, 0.02)
     bare.close()
@@ -315,10 +315,10 @@ def prefill_suggestions(db: Path, count: int) -> str:
     key = Suggester().model_key
     rng = random.Random(1)
     with Store(db) as store:
-        ids = store.document_ids()[:count + 2]
+        ids = store.documents.document_ids()[:count + 2]
         items = []
         for doc_id in ids:
-            text = store.get_document(doc_id).text
+            text = store.documents.get_document(doc_id).text
             spans, pos = [], 0
             for word in text.split(" ")[::23]:
                 start = text.find(word, pos)
@@ -327,7 +327,7 @@ def prefill_suggestions(db: Path, count: int) -> str:
                                       SOURCE_MODEL))
                     pos = start + len(word)
             items.append((doc_id, spans))
-        store.save_suggestions(key, items)
+        store.suggestions.save_suggestions(key, items)
     return key
 
 

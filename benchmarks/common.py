@@ -109,7 +109,7 @@ def plain_project(n: int, where: Path | None = None) -> Path:
     path = (where or workdir()) / f"bench-plain-{n}.db"
     if path.exists():
         with Store(path) as store:
-            if store.count_documents() == n:
+            if store.documents.count_documents() == n:
                 return path
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -121,7 +121,7 @@ def plain_project(n: int, where: Path | None = None) -> Path:
     done = 0
     while done < n:
         chunk = [(next(texts), {"id": done + i}) for i in range(min(5000, n - done))]
-        store.add_documents(chunk, with_ids=False)
+        store.documents.add_documents(chunk, with_ids=False)
         done += len(chunk)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()

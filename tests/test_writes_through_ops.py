@@ -231,12 +231,13 @@ def test_the_scan_would_see_a_write(tmp_path):
     """The check is not vacuous: each way of writing we know of is caught."""
     (tmp_path / "writer.py").write_text(
         "def f(project, store, session):\n"
-        "    project.store.add_label('X')\n"
-        "    store.set_setting('a', 'b')\n"
-        "    session.store.save_annotation(1, 'a', 'accept', [])\n"
+        "    project.store.labels.add_label('X')\n"
+        "    store.settings.set_setting('a', 'b')\n"
+        "    session.store.annotations.save_annotation(1, 'a', 'accept', [])\n"
         "    with session.store.transaction():\n"
         "        pass\n"
         "    project.add_label('Y')  # the Project: through the operations\n", encoding="utf-8")
     hits = write_calls(tmp_path, store_write_methods())
     assert [h.rsplit(": ", 1)[1] for h in hits] == [
-        "project.store.add_label", "store.set_setting", "session.store.save_annotation", "session.store.transaction"]
+        "project.store.labels.add_label", "store.settings.set_setting", "session.store.annotations.save_annotation",
+        "session.store.transaction"]

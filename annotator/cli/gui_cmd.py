@@ -30,7 +30,7 @@ def describe_project(path: Path) -> str:
 
     with user_errors():
         with Store(path, readonly=True) as store:
-            n = store.count_documents()
+            n = store.documents.count_documents()
     return f"{path} ({count(n, 'document')})"
 
 

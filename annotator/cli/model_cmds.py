@@ -17,7 +17,7 @@ def _suggester(store, model: str | None, label_map_items: tuple[str, ...]):
     from annotator.core.learning.suggest import Suggester, load_label_map, parse_label_map, project_model
     from annotator.core.ops.settings import set_label_map
 
-    labels = store.label_names()
+    labels = store.labels.label_names()
     if label_map_items:
         label_map = parse_label_map(label_map_items, labels)
         set_label_map(store, label_map, by=BY_CLI)
@@ -57,7 +57,7 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
     with open_store(db_path, must_exist=db_path is not None) as store, user_errors():
         suggester = _suggester(store, model, label_map)
         key = suggester.model_key
-        todo = len(set(store.document_ids()) - store.suggested_ids(key))
+        todo = len(set(store.documents.document_ids()) - store.suggestions.suggested_ids(key))
         computed = 0
         if todo:
             suggester.load()
@@ -67,11 +67,11 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
         if model:  # the window then shows these suggestions
             use_model(store, model, by=BY_CLI)
         click.echo(f"{count(computed, 'document')} pre-annotated with {key}; "
-                   f"{store.count_documents() - computed:,} already cached")
+                   f"{store.documents.count_documents() - computed:,} already cached")
         if order == "uncertainty":
             from annotator.core.learning.ordering import score_uncertainty, stored_uncertainty
 
-            left = store.count_documents() - len(stored_uncertainty(store, key, suggester.labels,
+            left = store.documents.count_documents() - len(stored_uncertainty(store, key, suggester.labels,
                                                                     suggester.label_map))
             if left:
                 with progress(left, "uncertainty") as bar:
@@ -82,11 +82,11 @@ def suggest(db_path: Path | None, model: str | None, label_map: tuple[str, ...],
             ids = document_order(store, order, model_key=key)
             matcher = GoldMatcher.from_store(store, annotator)
             patterns = None
-            if store.count_patterns():
+            if store.patterns.count_patterns():
                 from annotator.core.learning.patterns.precision import matcher_for
 
                 patterns = matcher_for(store)
-            with progress(store.count_documents(), "write") as bar:
+            with progress(store.documents.count_documents(), "write") as bar:
                 n = export_suggestions(store, key, matcher, output, patterns=patterns, order=ids,
                                        on_progress=lambda done, _total: bar.update(done - bar.n))
             click.echo(f"{count(n, 'record')} written to {output} ({count(matcher.phrases(), 'phrase')} "

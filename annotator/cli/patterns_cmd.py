@@ -147,7 +147,7 @@ def patterns_remove(db_path: Path | None, ids: tuple[int, ...], label: str | Non
         if flagged:
             ids = tuple(f.pattern.id for f in flagged_rows(pattern_figures(store), _rule(store, below, after)))
         if ids:
-            known = {p.id for p in store.patterns()}
+            known = {p.id for p in store.patterns.all()}
             unknown = [i for i in ids if i not in known]
             if unknown:
                 raise click.ClickException(f"no pattern with id {', '.join(map(str, unknown))} "

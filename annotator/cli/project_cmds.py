@@ -65,7 +65,7 @@ def labels_list(db_path: Path | None, as_json: bool) -> None:
     from annotator.core.team.guidelines import label_descriptions
 
     with _store(db_path) as store:
-        labels = store.labels()
+        labels = store.labels.all()
         described = label_descriptions(store)
     if as_json:
         data = [{"name": l.name, "color": l.color, "key": l.key,
@@ -91,7 +91,7 @@ def labels_add(db_path: Path | None, name: str, color: str | None, key: str | No
 
     with _store(db_path) as store, user_errors():
         color = check_color(color) if color is not None else None
-        key = check_key(key, store.labels()) if key is not None else None
+        key = check_key(key, store.labels.all()) if key is not None else None
         label, _ = add_label(store, name, color, key, by=BY_CLI)  # checks the name (labels.check_name)
     click.echo(f"Added label {label.name} ({label.color}, key {label.key or '-'})")
 
@@ -106,9 +106,9 @@ def labels_remove(db_path: Path | None, name: str, force: bool) -> None:
     from annotator.core.ops.labels import remove_label
 
     with _store(db_path) as store, user_errors():
-        if name not in store.label_names():
+        if name not in store.labels.label_names():
             raise click.ClickException(f"no label {name}")
-        used = store.label_counts(None).get(name, 0)
+        used = store.queries.label_counts(None).get(name, 0)
         if used and not force:
             raise click.ClickException(f"label {name} is used by {count(used, 'span')} in annotations; "
                                        f"use --force to remove it anyway, or `labels rename`")
@@ -128,7 +128,7 @@ def labels_color(db_path: Path | None, name: str, color: str) -> None:
 
     with _store(db_path) as store, user_errors():
         color = check_color(color)
-        if name not in store.label_names():
+        if name not in store.labels.label_names():
             raise click.ClickException(f"no label {name}")
         set_label_color(store, name, color, by=BY_CLI)
     click.echo(f"Label {name} is now {color}")
@@ -158,7 +158,7 @@ def labels_key(db_path: Path | None, name: str, key: str) -> None:
     from annotator.core.ops.labels import set_label_key
 
     with _store(db_path) as store, user_errors():
-        if name not in store.label_names():
+        if name not in store.labels.label_names():
             raise click.ClickException(f"no label {name}")
         set_label_key(store, name, None if key == "-" else key, by=BY_CLI)
     click.echo(f"Label {name} now has key {key}")
@@ -175,7 +175,7 @@ def labels_rename(db_path: Path | None, old: str, new: str) -> None:
     from annotator.core.ops.labels import rename_label
 
     with _store(db_path) as store, user_errors():
-        if old not in store.label_names():
+        if old not in store.labels.label_names():
             raise click.ClickException(f"no label {old}")
         # the patterns and the description renamed with it are recorded as changed by this person
         who, _ = identity.resolve(store, by=BY_CLI)

@@ -184,11 +184,11 @@ def review(db_path: Path | None, auto_accept: bool, min_agreement: str | None, s
                     click.echo(f"Signed {who.signed('--reviewer NAME')}.")
         summary = summarize(store)
         disputed = summary.disputed or []
-        previews = {d: (", ".join(dispute_reasons(store.annotations_for_document(d), None)),
-                        preview(store.get_document(d).text)) for d in disputed[:top]}
-        methods = store.review_methods()
+        previews = {d: (", ".join(dispute_reasons(store.annotations.annotations_for_document(d), None)),
+                        preview(store.documents.get_document(d).text)) for d in disputed[:top]}
+        methods = store.reviews.review_methods()
         reviews = [{"id": doc.id, "reviewer": r.reviewer, "method": r.method, "sources": list(r.sources)}
-                   for doc, r in store.iter_reviews()] if as_json else []
+                   for doc, r in store.reviews.iter_reviews()] if as_json else []
     if as_json:
         out.update({"gold": summary.gold, "reviewed": summary.reviewed, "reviewed_by": methods,
                     "unanimous": summary.unanimous, "disputed": disputed, "reviews": reviews})

@@ -68,7 +68,7 @@ def notes_list(db_path: Path | None, doc: int | None, as_json: bool) -> None:
     from annotator.core.team.notes import note_dict
 
     with _store(db_path) as store, user_errors():
-        notes = store.notes(None if doc is None else [doc])
+        notes = store.notes.all(None if doc is None else [doc])
     if as_json:
         click.echo(json.dumps([note_dict(n) for n in notes], indent=2, ensure_ascii=False))
         return

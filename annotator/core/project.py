@@ -52,9 +52,9 @@ def ensure_seeded(store: Store) -> int:
         return 0
     from annotator.core.ops.importing import import_paths
 
-    before = store.max_document_id()
+    before = store.sync.max_document_id()
     report = import_paths(store, [seeds_dir()])
-    added = [h for _id, h in store.document_hashes_after(before)]
+    added = [h for _id, h in store.documents.document_hashes_after(before)]
     with store.transaction():
         settings(store).set(SAMPLES, json.dumps(sorted(added)))
         settings(store).set(SEEDED, True)
@@ -74,7 +74,7 @@ def sample_hashes(store: Store) -> frozenset[str]:
             return frozenset(marked)
     if not settings(store).get(SEEDED):
         return frozenset()
-    held = frozenset(store.ids_for_hashes(sorted(bundled_sample_hashes())))
+    held = frozenset(store.documents.ids_for_hashes(sorted(bundled_sample_hashes())))
     if not store.readonly:
         settings(store).set(SAMPLES, json.dumps(sorted(held)))
     return held
@@ -88,4 +88,4 @@ def bundled_sample_hashes() -> frozenset[str]:
     with tempfile.TemporaryDirectory(prefix="annotator-samples-") as folder:
         with Store(Path(folder) / "samples.db") as scratch:
             import_paths(scratch, [seeds_dir()])
-            return frozenset(h for _id, h in scratch.document_hashes_after(0))
+            return frozenset(h for _id, h in scratch.documents.document_hashes_after(0))

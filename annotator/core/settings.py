@@ -113,22 +113,22 @@ class ProjectSettings:
         self._store = store
 
     def get(self, key: Key[T]) -> T:
-        raw = self._store.get_setting(key.name)
+        raw = self._store.settings.get_setting(key.name)
         value = key.load(raw) if raw else None
         return copy.copy(key.default) if value is None else value  # a copy: {} is never shared
 
     def raw(self, key: Key[Any]) -> str | None:
         """The stored text (None: never set), for a caller that tells unset from unreadable."""
-        return self._store.get_setting(key.name)
+        return self._store.settings.get_setting(key.name)
 
     def set(self, key: Key[T], value: T) -> None:
-        self._store.set_setting(key.name, key.dump(value))
+        self._store.settings.set_setting(key.name, key.dump(value))
 
     def person(self, person_key: str) -> str | None:
-        return self._store.get_setting(IDENTITY_PREFIX + person_key) or None
+        return self._store.settings.get_setting(IDENTITY_PREFIX + person_key) or None
 
     def set_person(self, person_key: str, name: str) -> None:
-        self._store.set_setting(IDENTITY_PREFIX + person_key, name)
+        self._store.settings.set_setting(IDENTITY_PREFIX + person_key, name)
 
 
 def settings(store: SettingsTable) -> ProjectSettings:

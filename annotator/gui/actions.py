@@ -104,7 +104,7 @@ def learn_from(session: Session, doc_ids: Iterable[int]) -> bool:
     store = session.store
     for doc_id in doc_ids:
         teaches = learned_version(store, doc_id, session.annotator)
-        text = store.get_document(doc_id).text if teaches is not None else ""
+        text = store.documents.get_document(doc_id).text if teaches is not None else ""
         if is_long(text):
             return False
         if session.matcher is None or session.rebuilding:  # replayed into the one being built

@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
 
     def _open_first(self) -> None:
         """Where to resume: a draft first, then the first new document, else the first."""
-        first = self.project.store.resume_document(self.project.annotator)
+        first = self.project.store.drafts.resume_document(self.project.annotator)
         if first is not None:
             self.open_document(first)
         else:  # an empty project: nothing to edit until something is imported
@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
 
     def open_document(self, doc_id: int) -> None:
         """Show a document: its draft, else the saved annotation, else suggestions."""
-        doc = self.project.store.get_document(doc_id)
+        doc = self.project.store.documents.get_document(doc_id)
         spans, origin = self.long_docs.spans_for(doc_id, doc.text)  # a long one's follow (long_docs.py)
         self.recorder.opened(doc_id, spans if origin in (actions.FROM_SUGGESTIONS, actions.FROM_NOTHING,
                                                          actions.FROM_LOADING)  # not for 5 MB here

@@ -150,7 +150,7 @@ class Project(QObject, ProjectEdits):
         self.session = Session(store, self.identity.name)
         self.watcher = ChangeWatcher(self.store)
         self.current = OpenDocument(self)
-        self.current.set_labels(self.store.labels())
+        self.current.set_labels(self.store.labels.all())
         # The model asked for: a package or folder, None for the project's (else the
         # default), "" for none. model_key is its cache key once located.
         self.model = model
@@ -188,7 +188,7 @@ class Project(QObject, ProjectEdits):
         return self._disputed
 
     def status(self, doc_id: int) -> str:
-        return self.store.status(doc_id, self.annotator)
+        return self.store.drafts.status(doc_id, self.annotator)
 
     def spans_to_show(self, doc_id: int, text: str) -> tuple[list[Span], str]:
         return actions.spans_to_show(self.session, doc_id, text)
@@ -205,7 +205,7 @@ class Project(QObject, ProjectEdits):
         if not changes:
             return
         if changes.labels:
-            self.current.set_labels(self.store.labels())
+            self.current.set_labels(self.store.labels.all())
             self.labelsChanged.emit()
         if changes.patterns:
             self.patternsEdited.emit()
@@ -271,7 +271,7 @@ class Project(QObject, ProjectEdits):
         self.model_error = None
         self._disputed, self.counting_disputed = set(), False
         self.current.close()
-        self.current.set_labels(store.labels())
+        self.current.set_labels(store.labels.all())
         self.opened.emit()
         if renamed:
             self.annotatorChanged.emit(who.name)
@@ -403,8 +403,8 @@ class Project(QObject, ProjectEdits):
         else:
             disputed = set(self._disputed)
             for doc_id in doc_ids:
-                versions = self.store.annotations_for_document(doc_id)
-                if team_gold.is_disputed(versions, self.store.get_review(doc_id)):
+                versions = self.store.annotations.annotations_for_document(doc_id)
+                if team_gold.is_disputed(versions, self.store.reviews.get_review(doc_id)):
                     disputed.add(doc_id)
                 else:
                     disputed.discard(doc_id)
@@ -420,7 +420,7 @@ class Project(QObject, ProjectEdits):
 
     def dispute_reasons(self, doc_id: int) -> tuple[str, ...]:
         """Why the document is disputed ("accept vs reject", "spans differ"; core/team/gold.py)."""
-        return team_gold.dispute_reasons(self.store.annotations_for_document(doc_id), self.store.get_review(doc_id))
+        return team_gold.dispute_reasons(self.store.annotations.annotations_for_document(doc_id), self.store.reviews.get_review(doc_id))
 
     def set_disputed(self, ids: Iterable[int]) -> None:
         """From a background count (start-up of a large project, or after a big change)."""

@@ -96,7 +96,7 @@ class SmokeCheck(QObject):
             return self._fail("the window is not visible")
         if doc_id is None:
             return self._fail(f"the project {window.project.path} has no document to show")
-        doc = window.project.store.get_document(doc_id)
+        doc = window.project.store.documents.get_document(doc_id)
         if window.editor.text() != doc.text or not doc.text:
             return self._fail(f"document {doc_id} is not what the editor shows")
         name = doc.meta.get("file") or f"document {doc_id}"
@@ -121,7 +121,7 @@ class SmokeCheck(QObject):
         if self.code is not None or not self._painted or not self._loaded or window.current_id is None:
             return
         key = window.project.model_key
-        if key is None or window.project.store.get_suggestions(window.current_id, key) is None:
+        if key is None or window.project.store.suggestions.get_suggestions(window.current_id, key) is None:
             return
         shown = window.project.suggestions_for(window.current_id, window.editor.text())
         self._say(f"smoke: model {key} loaded, {len(shown)} suggestions on the first document, "

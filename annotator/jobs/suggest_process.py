@@ -143,8 +143,8 @@ def child_main(args: dict[str, Any]) -> int:
     send({"loaded": suggester.model_key, "name": suggester.model_name})
     store = Store(args["db"])
     try:
-        done = store.suggested_ids(suggester.model_key)
-        all_ids = store.document_ids()
+        done = store.suggestions.suggested_ids(suggester.model_key)
+        all_ids = store.documents.document_ids()
         cursor = 0
         reported = False  # whether the parent has heard how far along the project is
         while not gone.is_set():
@@ -159,7 +159,7 @@ def child_main(args: dict[str, Any]) -> int:
                     reported = True
                 # All done: wait for the person to move or for new documents.
                 ahead.wait_changed(1.0)
-                fresh = store.document_ids()
+                fresh = store.documents.document_ids()
                 if len(fresh) != len(all_ids):
                     all_ids, cursor, reported = fresh, 0, False
                 continue

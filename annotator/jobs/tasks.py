@@ -60,7 +60,7 @@ def learn_job(ctx: Any, db_path: Path, annotator: str, matcher: Any, doc_ids: li
             if teaches is None:
                 matcher.remove(doc_id)
             else:
-                items.append((doc_id, store.get_document(doc_id).text, list(teaches)))
+                items.append((doc_id, store.documents.get_document(doc_id).text, list(teaches)))
         matcher.add_many(items)
         return matcher
     finally:
@@ -74,7 +74,7 @@ def patterns_job(ctx: Any, db_path: Path) -> Any:
 
     store = Store(db_path, readonly=True)
     try:
-        return matcher_for(store) if store.count_patterns() else None
+        return matcher_for(store) if store.patterns.count_patterns() else None
     finally:
         store.close()
 
@@ -98,7 +98,7 @@ def read_patterns_job(ctx: Any, db_path: Path, path: Path, label: str | None,
 
     store = Store(db_path, readonly=True)
     try:
-        read = read_patterns(path, store.label_names(), label)
+        read = read_patterns(path, store.labels.label_names(), label)
         if check_gold_as is not None:
             check_against_gold(store, read, check_gold_as)
         return read
@@ -152,7 +152,7 @@ def doc_list_job(ctx: Any, db_path: Path, annotator: str) -> tuple[list[int], di
     """Every document id and this annotator's statuses, for the document list."""
     store = Store(db_path, readonly=True)
     try:
-        return store.document_ids(), store.statuses(annotator)
+        return store.documents.document_ids(), store.drafts.statuses(annotator)
     finally:
         store.close()
 
@@ -360,7 +360,7 @@ def hub_sync_job(ctx: Any, db_path: Path, url: str, annotator: str, password: st
                              on_progress=lambda *_a: ctx.check(), url_from_file=url_from_file)
         except HubError as exc:
             return HubSyncResult(None, str(exc), isinstance(exc, HubOffline),
-                                 store.hub_pending_decisions(annotator), time.time())
+                                 store.sync.hub_pending_decisions(annotator), time.time())
         note = ""
         if remember and password:
             try:
@@ -368,7 +368,7 @@ def hub_sync_job(ctx: Any, db_path: Path, url: str, annotator: str, password: st
             except Exception as exc:  # noqa: BLE001 - any keyring backend's failure: say so, go on
                 note = f"the OS keyring did not keep the password ({exc})"
         note = "; ".join([*report.warnings, *([note] if note else [])])
-        return HubSyncResult(report, None, False, store.hub_pending_decisions(annotator), time.time(), note)
+        return HubSyncResult(report, None, False, store.sync.hub_pending_decisions(annotator), time.time(), note)
     finally:
         store.close()
 

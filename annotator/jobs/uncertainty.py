@@ -41,7 +41,7 @@ def child_main(args: dict[str, Any]) -> int:
     stop = stop_event()
     store = Store(args["db"])
     try:
-        suggester = Suggester(args["model"], label_map=load_label_map(store), labels=store.label_names())
+        suggester = Suggester(args["model"], label_map=load_label_map(store), labels=store.labels.label_names())
         scored = score_uncertainty(store, suggester, should_stop=stop.is_set,
                                    on_progress=lambda done, total: send({"step": done, "total": total}))
     finally:

@@ -64,7 +64,7 @@ def test_first_start_seeds_from_the_app_folder_and_writes_only_user_data(frozen,
     before = snapshot(frozen)
     store = open_project()  # the default project, as `annotator` with no arguments opens it
     try:
-        assert store.count_documents() == len(list((REPO_ROOT / "seeds").glob("*.txt")))
+        assert store.documents.count_documents() == len(list((REPO_ROOT / "seeds").glob("*.txt")))
     finally:
         store.close()
     assert paths.default_db_path() == data_home / "annotator" / "default.db"

@@ -19,7 +19,7 @@ def test_a_word_file_renamed_txt_with_the_suggested_encoding_is_read_as_word(tmp
     assert result.stdout.startswith("Imported 1 record from 1 file: 1 new document")
     assert f"warning: {path}: a Word document named .txt; read as a Word document" in result.stderr.splitlines()
     with Store(db) as store:
-        assert [d.text for d in store.iter_documents()] == ["\n\n".join(ARTICLE)]
+        assert [d.text for d in store.documents.iter_documents()] == ["\n\n".join(ARTICLE)]
 
 
 def test_a_picture_is_refused_in_one_line_with_exit_code_1(tmp_path):
@@ -44,4 +44,4 @@ def test_split_sentences_on_unpunctuated_notes_says_it_cut_at_whitespace(tmp_pat
     [warning] = result.stderr.splitlines()
     assert warning.startswith(f"warning: {path}: ") and "cut at whitespace" in warning and "--split" not in warning
     with Store(db) as store:
-        assert all(len(d.text) <= 5000 for d in store.iter_documents())
+        assert all(len(d.text) <= 5000 for d in store.documents.iter_documents())

@@ -48,8 +48,8 @@ def test_split_and_reviewed_and_answer(project, tmp_path):
 
 def test_warnings_go_to_stderr(db_path, tmp_path):
     with Store(db_path) as store:
-        doc_id, _ = store.add_document("Applesauce is sold here.")
-        store.save_annotation(doc_id, "a", "accept", [Span(0, 5, "ORG")])
+        doc_id, _ = store.documents.add_document("Applesauce is sold here.")
+        store.annotations.save_annotation(doc_id, "a", "accept", [Span(0, 5, "ORG")])
     result = run("export", "--db", db_path, "-f", "conll", "-o", tmp_path / "c.conll")
     assert result.exit_code == 0
     assert "widened" in result.stderr and "widened" not in result.stdout

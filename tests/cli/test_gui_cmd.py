@@ -22,7 +22,7 @@ def test_help():
 
 def test_without_a_display_says_what_it_would_open(db_path):
     with Store(db_path) as s:
-        s.add_documents([("one", {}), ("two", {}), ("three", {})])
+        s.documents.add_documents([("one", {}), ("two", {}), ("three", {})])
     result = CliRunner().invoke(main, ["gui", "--db", str(db_path)], env=NO_DISPLAY)
     assert result.exit_code == 1
     assert "no display available" in result.output

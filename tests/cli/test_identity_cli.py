@@ -48,14 +48,14 @@ def test_two_projects_on_one_machine_keep_their_own_names(tmp_path: Path, labell
 
     # A teammate's work arrives under bob in lee.db: a review signed by the project's name.
     with Store(lee) as store:
-        for doc_id in store.document_ids():
-            annotation = store.get_annotation(doc_id, "lee")
-            store.save_annotation(doc_id, "bob", "accept", annotation.spans)
+        for doc_id in store.documents.document_ids():
+            annotation = store.annotations.get_annotation(doc_id, "lee")
+            store.annotations.save_annotation(doc_id, "bob", "accept", annotation.spans)
     reviewed = run("review", "--db", lee, "--auto-accept")
     assert reviewed.exit_code == 0, reviewed.output
     assert "Accepted 2 documents as lee: 2 unanimous; 0 disputed documents left." in reviewed.stdout
     with Store(lee) as store:
-        assert {store.get_review(d).reviewer for d in store.document_ids()} == {"lee"}
+        assert {store.reviews.get_review(d).reviewer for d in store.documents.document_ids()} == {"lee"}
 
     assert "lee" in run("whoami", "--db", lee).stdout
     assert run("whoami").stdout.strip() == f"dana in {default} (this project's name for you)"
@@ -73,8 +73,8 @@ def test_import_and_review_options_sign_one_run_only(tmp_path: Path, labelled: P
     assert "2 annotations added (bob)" in result.stdout
     assert "lee" in run("whoami", "--db", db).stdout  # bob was who made that file, not who works here
     with Store(db) as store:
-        for doc_id in store.document_ids():
-            store.save_annotation(doc_id, "carol", "accept", store.get_annotation(doc_id, "bob").spans)
+        for doc_id in store.documents.document_ids():
+            store.annotations.save_annotation(doc_id, "carol", "accept", store.annotations.get_annotation(doc_id, "bob").spans)
     assert "as rita: " in run("review", "--db", db, "--auto-accept", "--reviewer", "rita").stdout
     assert "lee" in run("whoami", "--db", db).stdout
 
@@ -92,8 +92,8 @@ def test_with_no_name_anywhere_the_user_name_is_never_silent(tmp_path: Path, lab
     shown = run("whoami", "--db", db)
     assert os_name in shown.stdout and "no name is set" in shown.stdout
     with Store(db) as store:
-        for doc_id in store.document_ids():
-            store.save_annotation(doc_id, "carol", "accept", store.get_annotation(doc_id, os_name).spans)
+        for doc_id in store.documents.document_ids():
+            store.annotations.save_annotation(doc_id, "carol", "accept", store.annotations.get_annotation(doc_id, os_name).spans)
     reviewed = run("review", "--db", db, "--auto-accept")
     assert f"Accepted 2 documents as {os_name}: 2 unanimous" in reviewed.stdout
     assert (f"Signed as {os_name}, your operating-system user name: no name is set for this project (give "

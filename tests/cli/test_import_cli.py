@@ -64,9 +64,9 @@ def test_a_record_with_a_bad_label_name_is_a_bad_record(runner, db_path, tmp_pat
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.splitlines() == [f"{path}:2: label name 'NEW LABEL' must not contain spaces"]
     with Store(db_path) as store:
-        assert "NEW LABEL" not in store.label_names() and "CITY" in store.label_names()
-        assert [d.text for d in store.iter_documents()] == ["Hun Sen met Trump.", "Paris is nice."]
-        assert store.count_annotations() == 2
+        assert "NEW LABEL" not in store.labels.label_names() and "CITY" in store.labels.label_names()
+        assert [d.text for d in store.documents.iter_documents()] == ["Hun Sen met Trump.", "Paris is nice."]
+        assert store.queries.count_annotations() == 2
 
 
 def test_undecodable_file(runner, db_path, tmp_path):
@@ -129,7 +129,7 @@ def test_split_sentences_and_the_large_text_warning(runner, db_path, tmp_path):
     assert result.exit_code == 0, result.output
     assert "3 new documents" in result.stdout
     with Store(db_path) as store:
-        pieces = {d.text: d.meta["split"] for d in store.iter_documents()}
+        pieces = {d.text: d.meta["split"] for d in store.documents.iter_documents()}
     assert pieces["Then came COBOL."] == {"file": "long.txt", "by": "sentences", "index": 2, "offset": 43}
     big = tmp_path / "big.txt"
     big.write_text("word " * 250_000, encoding="utf-8")

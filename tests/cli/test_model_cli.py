@@ -18,18 +18,18 @@ APPLE = "Apple is looking at buying U.K. startup for $1 billion"
 
 def _project(db_path: Path) -> list[int]:
     with Store(db_path) as store:
-        ids, _ = store.add_documents([
+        ids, _ = store.documents.add_documents([
             (APPLE, {"source": "a"}),
             ("zorblax industries hired quentin marsh", {"source": "b"}),
             ("shares of zorblax industries rose 3 percent", {"source": "c"}),
         ])
-        store.save_annotation(ids[1], "ann", "accept", [Span(0, 18, "ORG"), Span(25, 38, "PERSON")])
+        store.annotations.save_annotation(ids[1], "ann", "accept", [Span(0, 18, "ORG"), Span(25, 38, "PERSON")])
     return ids
 
 
 def _second_accept(db_path: Path, ids: list[int]) -> None:
     with Store(db_path) as store:
-        store.save_annotation(ids[2], "ann", "accept", [Span(10, 28, "ORG")])
+        store.annotations.save_annotation(ids[2], "ann", "accept", [Span(10, 28, "ORG")])
 
 
 @pytest.mark.slow
@@ -60,7 +60,7 @@ def test_suggest_writes_jsonl_of_current_suggestions(db_path: Path, tmp_path: Pa
     again = CliRunner().invoke(main, ["suggest", "--db", str(db_path)])
     assert again.exit_code == 0 and "0 documents pre-annotated" in again.output
     with Store(db_path) as store:
-        assert len(store.suggested_ids(records[0]["meta"]["model"])) == len(ids)
+        assert len(store.suggestions.suggested_ids(records[0]["meta"]["model"])) == len(ids)
 
 
 def test_suggest_label_map_is_saved_in_the_project(db_path: Path, tmp_path: Path):
@@ -72,7 +72,7 @@ def test_suggest_label_map_is_saved_in_the_project(db_path: Path, tmp_path: Path
     assert result.exit_code == 0, result.output
     with Store(db_path) as store:
         assert load_label_map(store) == {"GPE": "LOC", "MONEY": "ORG"}
-        assert store.get_setting(SETTING_MODEL) == model
+        assert store.settings.get_setting(SETTING_MODEL) == model
     apple = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert {(s["start"], s["end"], s["label"]) for s in apple["spans"]} >= {(27, 31, "LOC"), (44, 54, "ORG")}
 
@@ -89,7 +89,7 @@ def test_suggest_bad_arguments_are_one_line_errors(db_path: Path):
     assert "model 'xx_missing_model' is not installed or not a spaCy pipeline" in missing.output
     assert "Traceback" not in missing.output
     with Store(db_path) as store:
-        assert store.get_setting(SETTING_MODEL) is None  # a failed run changes no setting
+        assert store.settings.get_setting(SETTING_MODEL) is None  # a failed run changes no setting
     absent = runner.invoke(main, ["suggest", "--db", str(db_path.with_name("typo.db"))])
     assert absent.exit_code == 1 and "no such project file" in absent.output
     assert not db_path.with_name("typo.db").exists()

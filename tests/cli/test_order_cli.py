@@ -27,7 +27,7 @@ def test_suggest_order_uncertainty_writes_the_most_uncertain_first(tmp_path: Pat
     db = tmp_path / "p.db"
     with Store(db) as store:
         for text in TEXTS:
-            store.add_document(text)
+            store.documents.add_document(text)
     out = tmp_path / "out.jsonl"
     result = run("suggest", "--db", db, "--order", "uncertainty", "-o", out)
     assert result.exit_code == 0, result.output
@@ -35,7 +35,7 @@ def test_suggest_order_uncertainty_writes_the_most_uncertain_first(tmp_path: Pat
         key = Suggester(default_model_name()).model_key
         scores = stored_uncertainty(store, key)
         order = document_order(store, "uncertainty", model_key=key)
-        texts = {d: store.get_document(d).text for d in order}
+        texts = {d: store.documents.get_document(d).text for d in order}
     assert len(scores) == 3  # stored for the window
     assert order == sorted(scores, key=lambda d: -scores[d])
     assert _written(out) == [texts[d] for d in order] and _written(out)[0] == TEXTS[1]
@@ -46,9 +46,9 @@ def test_suggest_order_uncertainty_writes_the_most_uncertain_first(tmp_path: Pat
 def test_suggest_order_disputed_and_bad_order(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
     with Store(db) as store:
-        ids = [store.add_document(text)[0] for text in TEXTS]
-        store.save_annotation(ids[2], "ann1", "accept", [Span(0, 13, "PERSON")])
-        store.save_annotation(ids[2], "ann2", "accept", [Span(23, 29, "GPE")])
+        ids = [store.documents.add_document(text)[0] for text in TEXTS]
+        store.annotations.save_annotation(ids[2], "ann1", "accept", [Span(0, 13, "PERSON")])
+        store.annotations.save_annotation(ids[2], "ann2", "accept", [Span(23, 29, "GPE")])
     out = tmp_path / "out.jsonl"
     result = run("suggest", "--db", db, "--order", "disputed", "-o", out)
     assert result.exit_code == 0, result.output

@@ -34,7 +34,7 @@ def test_add_a_term_list_and_a_pattern_file(db_path, tmp_path):
     assert f"{patterns}:3: token 1: lemma needs a trained pipeline" in result.output
     assert "1 pattern added from" in result.output and "1 already there" in result.output
     with Store(db_path) as store:
-        assert [(p.label, p.text()) for p in store.patterns()] == [
+        assert [(p.label, p.text()) for p in store.patterns.all()] == [
             ("GPE", "belmouth"), ("GPE", "march"), ("GPE", "port of belmouth"),
             ("ORG", '[{"lower":"halvard"},{"lower":"line"}]')]
 
@@ -64,14 +64,14 @@ def test_the_wrong_kind_of_file_is_one_line(db_path, tmp_path):
 def decided_project(db_path) -> None:
     """Twelve accepted documents on which 'march' was suggested and removed, 'belmouth' kept."""
     with Store(db_path) as store:
-        ids, _ = store.add_documents([(f"{TEXT} {i}", {}) for i in range(12)])
-        store.add_patterns([_p("GPE", "belmouth"), _p("GPE", "march")], "alice")
-        matcher = PatternMatcher(store.patterns())
+        ids, _ = store.documents.add_documents([(f"{TEXT} {i}", {}) for i in range(12)])
+        store.patterns.add_patterns([_p("GPE", "belmouth"), _p("GPE", "march")], "alice")
+        matcher = PatternMatcher(store.patterns.all())
         for n, doc in enumerate(ids):
-            text = store.get_document(doc).text
+            text = store.documents.get_document(doc).text
             suggested = matcher.match(text)
             kept = [Span(s.start, s.end, s.label) for s in suggested if text[s.start:s.end] == "belmouth"]
-            store.save_timed_decision(doc, "alice", "accept", kept, seconds=3.0, suggested=suggested,
+            store.activity.save_timed_decision(doc, "alice", "accept", kept, seconds=3.0, suggested=suggested,
                                       timestamp=1000.0 + n)
 
 
@@ -102,7 +102,7 @@ def test_remove_by_id_label_or_flagged(db_path):
     decided_project(db_path)
     assert "1 pattern removed" in run("patterns", "remove", "--flagged", "--db", db_path).output
     with Store(db_path) as store:
-        assert [p.pattern for p in store.patterns()] == ["belmouth"]
+        assert [p.pattern for p in store.patterns.all()] == ["belmouth"]
     missing = run("patterns", "remove", "99", "--db", db_path)
     assert missing.exit_code == 1 and "no pattern with id 99" in missing.output
     assert run("patterns", "remove", "--db", db_path).exit_code == 2  # nothing named

@@ -31,8 +31,8 @@ def test_layer_and_text_field_options(db_path, peer_data, tmp_path):
     result = run("import", peer_data / WEBANNO, "--db", db_path, "--layer", "POS:PosValue")
     assert result.exit_code == 0, result.output
     with Store(db_path) as store:
-        (doc_id,) = store.document_ids()
-        assert len(store.annotations_for_document(doc_id)[0].spans) == 86
+        (doc_id,) = store.documents.document_ids()
+        assert len(store.annotations.annotations_for_document(doc_id)[0].spans) == 86
     path = tmp_path / "body.json"
     path.write_text(json.dumps([{"data": {"body": "Ada met Bob."}}]), encoding="utf-8")
     result = run("import", path, "--db", db_path, "--text-field", "body")

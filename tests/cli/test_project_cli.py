@@ -72,8 +72,8 @@ def test_labels_list_add_color_rename_remove(project):
     names = [l["name"] for l in labels]
     assert "COMPANY" in names and "ORG" not in names and "PRODUCT" not in names
     with Store(project) as store:
-        doc = store.document_ids()[0]
-        assert "COMPANY" in {s.label for s in store.get_annotation(doc, "alice").spans}
+        doc = store.documents.document_ids()[0]
+        assert "COMPANY" in {s.label for s in store.annotations.get_annotation(doc, "alice").spans}
 
 
 @pytest.mark.parametrize("args,message", [

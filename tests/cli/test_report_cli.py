@@ -75,8 +75,8 @@ def test_report_escapes_names_from_the_project(tmp_path):
 
     db = tmp_path / "p.db"
     with Store(db) as store:
-        (doc,), _ = store.add_documents([("Paris.", {})])
-        store.save_timed_decision(doc, "<script>x</script>", "accept", [], seconds=2)
+        (doc,), _ = store.documents.add_documents([("Paris.", {})])
+        store.activity.save_timed_decision(doc, "<script>x</script>", "accept", [], seconds=2)
     out = tmp_path / "r.html"
     assert run("report", "--db", db, "-o", out).exit_code == 0
     html = out.read_text(encoding="utf-8")

@@ -20,17 +20,17 @@ def projects(tmp_path):
     """alice's and bob's project files: the same two articles, labelled differently."""
     alice_db, bob_db = tmp_path / "alice.db", tmp_path / "bob.db"
     with Store(alice_db) as s:
-        d1, _ = s.add_document(TEXT1)
-        d2, _ = s.add_document(TEXT2)
-        s.save_annotation(d1, "alice", "accept", [Span(0, 7, "PERSON"), Span(12, 24, "PERSON"),
+        d1, _ = s.documents.add_document(TEXT1)
+        d2, _ = s.documents.add_document(TEXT2)
+        s.annotations.save_annotation(d1, "alice", "accept", [Span(0, 7, "PERSON"), Span(12, 24, "PERSON"),
                                                   Span(28, 38, "GPE"), Span(42, 48, "DATE")])
-        s.save_annotation(d2, "alice", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])
+        s.annotations.save_annotation(d2, "alice", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])
     with Store(bob_db) as s:
-        d2, _ = s.add_document(TEXT2)
-        d1, _ = s.add_document(TEXT1)
-        s.save_annotation(d1, "bob", "accept", [Span(0, 7, "PERSON"), Span(19, 24, "PERSON"),
+        d2, _ = s.documents.add_document(TEXT2)
+        d1, _ = s.documents.add_document(TEXT1)
+        s.annotations.save_annotation(d1, "bob", "accept", [Span(0, 7, "PERSON"), Span(19, 24, "PERSON"),
                                                 Span(28, 38, "LOC")])
-        s.save_annotation(d2, "bob", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])
+        s.annotations.save_annotation(d2, "bob", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])
     return alice_db, bob_db
 
 
@@ -108,7 +108,7 @@ def test_reviewed_gold_is_exported(projects, tmp_path):
     runner = CliRunner()
     assert runner.invoke(main, ["merge", str(bob_db), "--db", str(alice_db)]).exit_code == 0
     with Store(alice_db) as store:
-        doc = store.document_by_hash(text_hash(TEXT1))
+        doc = store.documents.document_by_hash(text_hash(TEXT1))
         versions = versions_for(store, doc.id)
         final = initial_final(versions) + [Span(12, 24, "PERSON"), Span(28, 38, "GPE")]
         accept_review(store, doc.id, "lead", final, versions)
@@ -129,11 +129,11 @@ def test_accept_against_reject_is_disputed_in_every_command(tmp_path):
     """Issue 23 §5 on the command line: alice accepted TEXT2, bob (merged) rejected it."""
     alice_db, bob_db = tmp_path / "alice.db", tmp_path / "bob.db"
     with Store(alice_db) as s:
-        d2, _ = s.add_document(TEXT2)
-        s.save_annotation(d2, "alice", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])
+        d2, _ = s.documents.add_document(TEXT2)
+        s.annotations.save_annotation(d2, "alice", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])
     with Store(bob_db) as s:
-        d2, _ = s.add_document(TEXT2)
-        s.save_annotation(d2, "bob", "reject", [])
+        d2, _ = s.documents.add_document(TEXT2)
+        s.annotations.save_annotation(d2, "bob", "reject", [])
     runner = CliRunner()
     assert runner.invoke(main, ["merge", str(bob_db), "--db", str(alice_db)]).exit_code == 0
     review = runner.invoke(main, ["review", "--db", str(alice_db)])

@@ -22,15 +22,15 @@ def team(tmp_path):
     """Three annotators: document 1 settled by a majority, 2 without one, 3 unanimous."""
     path = tmp_path / "team.db"
     with Store(path) as s:
-        (d1, d2, d3), _ = s.add_documents([(TEXT1, {}), (TEXT2, {}), (TEXT3, {})])
+        (d1, d2, d3), _ = s.documents.add_documents([(TEXT1, {}), (TEXT2, {}), (TEXT3, {})])
         for name, spans in (("alice", [Span(0, 7, "PERSON"), Span(12, 24, "PERSON"), Span(42, 48, "DATE")]),
                             ("bob", [Span(0, 7, "PERSON"), Span(19, 24, "PERSON")]),
                             ("carol", [Span(0, 7, "PERSON"), Span(12, 24, "PERSON")])):
-            s.save_annotation(d1, name, "accept", spans)
+            s.annotations.save_annotation(d1, name, "accept", spans)
         for name, label in (("alice", "ORG"), ("bob", "GPE"), ("carol", "PERSON")):
-            s.save_annotation(d2, name, "accept", [Span(0, 5, label)])
+            s.annotations.save_annotation(d2, name, "accept", [Span(0, 5, label)])
         for name in ("alice", "bob", "carol"):
-            s.save_annotation(d3, name, "accept", [Span(13, 21, "GPE")])
+            s.annotations.save_annotation(d3, name, "accept", [Span(13, 21, "GPE")])
     return path
 
 
@@ -97,7 +97,7 @@ def test_majority_review_and_its_json(team):
     assert data["reviewed_by"] == {"hand": 0, "majority": 1, "unanimous": 1} and data["disputed"] == [2]
     assert [(r["id"], r["method"]) for r in data["reviews"]] == [(1, "majority"), (3, "unanimous")]
     with Store(team) as s:
-        assert s.get_review(1).spans == (Span(0, 7, "PERSON"), Span(12, 24, "PERSON"))  # 2 of 3 on each
+        assert s.reviews.get_review(1).spans == (Span(0, 7, "PERSON"), Span(12, 24, "PERSON"))  # 2 of 3 on each
     text = run("review", "--db", team).output
     assert "Gold: 2 documents (2 reviewed: 0 by hand, 1 by majority, 1 unanimous" in text
     bad = run("review", "--auto-accept", "--min-agreement", 1, "--db", team)
@@ -120,7 +120,7 @@ def test_agreement_json_has_every_measure(team):
 
 def test_history_lists_versions_and_an_undo(team):
     with Store(team) as s:
-        s.save_annotation(1, "bob", "reject", [])
+        s.annotations.save_annotation(1, "bob", "reject", [])
         undo_decision(s, 1, "bob")
     data = json.loads(run("history", 1, "--json", "--db", team).output)
     bob = [(v["what"], v["current"]) for v in data if v["who"] == "bob"]

@@ -47,24 +47,24 @@ def team(tmp_path: Path, suggester: Suggester) -> tuple[Path, Path, dict[str, in
     """Alice's project with Bob's merged in, and the ids of the four articles."""
     alice_db, bob_db = tmp_path / "alice.db", tmp_path / "bob.db"
     with Store(bob_db) as bob:
-        ids, _ = bob.add_documents([(t, {}) for t in (A1, A2, A3, A4)])
+        ids, _ = bob.documents.add_documents([(t, {}) for t in (A1, A2, A3, A4)])
         suggest_documents(bob, suggester)
         key = suggester.model_key
         model = {t: model_suggestions(bob, i, key) for t, i in zip((A1, A2, A3), ids)}
         # Bob, in the window, shown the model's suggestions: unchanged on A1; the model's
         # mistakes plus one of his own on A2.
-        bob.save_timed_decision(ids[0], "bob", "accept", model[A1], seconds=3.0, suggested=model[A1],
+        bob.activity.save_timed_decision(ids[0], "bob", "accept", model[A1], seconds=3.0, suggested=model[A1],
                                 timestamp=200.0)
-        bob.save_timed_decision(ids[1], "bob", "accept", [*model[A2], at(A2, "alice walker", "ORG")],
+        bob.activity.save_timed_decision(ids[1], "bob", "accept", [*model[A2], at(A2, "alice walker", "ORG")],
                                 seconds=5.0, suggested=model[A2], timestamp=201.0)
-        bob.save_timed_decision(ids[2], "bob", "accept", model[A3], seconds=2.0, suggested=model[A3],
+        bob.activity.save_timed_decision(ids[2], "bob", "accept", model[A3], seconds=2.0, suggested=model[A3],
                                 timestamp=202.0)
     with Store(alice_db) as alice:
-        ids, _ = alice.add_documents([(t, {}) for t in (A1, A2, A3, A4)])
+        ids, _ = alice.documents.add_documents([(t, {}) for t in (A1, A2, A3, A4)])
         suggest_documents(alice, suggester)
         for doc_id, spans, when in ((ids[0], ALICE[A1], 100.0), (ids[1], ALICE[A2], 101.0),
                                     (ids[2], model[A3], 102.0)):  # all agree on A3
-            alice.save_timed_decision(doc_id, "alice", "accept", spans, seconds=20.0,
+            alice.activity.save_timed_decision(doc_id, "alice", "accept", spans, seconds=20.0,
                                       suggested=model_suggestions(alice, doc_id, key), timestamp=when)
     assert set(ALICE[A1]) != set(model[A1])  # she did correct the model
     merged = run("merge", bob_db, "--db", alice_db)
@@ -125,7 +125,7 @@ def test_every_consumer_uses_the_team_gold(team, tmp_path: Path, suggester: Sugg
     again = run("review", "--db", alice_db, "--auto-accept", "--reviewer", "alice")
     assert "Accepted 0 documents as alice: 0 unanimous" in again.stdout
     with Store(alice_db) as store:
-        assert store.reviewed_document_ids() == [ids["a3"]]
+        assert store.queries.reviewed_document_ids() == [ids["a3"]]
 
 
 def test_after_the_reviews_everything_uses_them(team, tmp_path: Path):

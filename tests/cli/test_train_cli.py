@@ -38,7 +38,7 @@ def test_train_writes_pipeline_and_prints_both_scores(wiki_db: Path, tmp_path: P
     assert scores["label_map"] == {"PER": "PERSON", "MISC": ""}
     assert (out / "config.cfg").is_file() and (out / "ner").is_dir()
     with Store(wiki_db) as store:
-        assert [r["path"] for r in store.trained_models()] == [str(out.resolve())]
+        assert [r["path"] for r in store.models.trained_models()] == [str(out.resolve())]
 
 
 @pytest.mark.slow
@@ -97,13 +97,13 @@ def test_bad_arguments_fail_with_a_message(wiki_db: Path, tmp_path: Path) -> Non
 def test_no_gold_and_unknown_base_are_user_errors(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
     with Store(db) as store:
-        doc, _ = store.add_document("Alice met Bob in Paris.")
-        store.save_annotation(doc, "ann", "reject", [Span(0, 5, "PERSON")])
+        doc, _ = store.documents.add_document("Alice met Bob in Paris.")
+        store.annotations.save_annotation(doc, "ann", "reject", [Span(0, 5, "PERSON")])
     runner = CliRunner()
     empty = runner.invoke(main, ["train", "--db", str(db), "-o", str(tmp_path / "m")])
     assert empty.exit_code == 1 and "no gold to train on" in empty.output
     with Store(db) as store:
-        store.save_annotation(doc, "ann", "accept", [Span(0, 5, "PERSON")])
+        store.annotations.save_annotation(doc, "ann", "accept", [Span(0, 5, "PERSON")])
     unknown = runner.invoke(main, ["train", "--db", str(db), "-o", str(tmp_path / "m"), "--base",
                                    "no_such_model_xyz", "--max-steps", "1"])
     assert unknown.exit_code == 1 and "cannot load base model no_such_model_xyz" in unknown.output

@@ -34,13 +34,13 @@ def fill(store: Store) -> list[int]:
     of the first. Returns the document ids."""
     ids = []
     for i, (text, pieces) in enumerate(TEXTS):
-        doc_id, _ = store.add_document(text, {"source": f"doc{i}.txt", "n": i})
-        store.save_annotation(doc_id, "alice", "accept", spans_of(text, *pieces), timestamp=1_700_000_000 + i)
+        doc_id, _ = store.documents.add_document(text, {"source": f"doc{i}.txt", "n": i})
+        store.annotations.save_annotation(doc_id, "alice", "accept", spans_of(text, *pieces), timestamp=1_700_000_000 + i)
         ids.append(doc_id)
     first = TEXTS[0][0]
-    store.save_annotation(ids[0], "bob", "accept", spans_of(first, ("Hun Sen", "PERSON"), ("Trump", "PERSON")),
+    store.annotations.save_annotation(ids[0], "bob", "accept", spans_of(first, ("Hun Sen", "PERSON"), ("Trump", "PERSON")),
                           timestamp=1_700_000_100)
-    store.save_annotation(ids[2], "bob", "reject", [], timestamp=1_700_000_101)
-    store.save_review(ids[0], "carol", spans_of(first, ("Hun Sen", "PERSON"), ("Trump", "PERSON"),
+    store.annotations.save_annotation(ids[2], "bob", "reject", [], timestamp=1_700_000_101)
+    store.reviews.save_review(ids[0], "carol", spans_of(first, ("Hun Sen", "PERSON"), ("Trump", "PERSON"),
                                                 ("Washington", "GPE")), ["alice", "bob"])
     return ids

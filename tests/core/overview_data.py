@@ -44,7 +44,7 @@ def m(doc: int, phrase: str, label: str) -> Span:
 def build(path: Path) -> Path:
     """Write the project; returns its path."""
     with Store(path) as store:
-        ids, _ = store.add_documents([(t, {}) for t in TEXTS])
+        ids, _ = store.documents.add_documents([(t, {}) for t in TEXTS])
         assert ids == list(range(1, 9))
         d1 = [span(1, "Alice Smith", "PERSON"), span(1, "Bob Jones", "PERSON"), span(1, "Paris", "GPE")]
         d2 = [span(2, "Google", "ORG"), span(2, "London", "GPE")]
@@ -63,12 +63,12 @@ def build(path: Path) -> Path:
             (5, "bob", "ignore", [], at(DAY2, 10, 10), 5, []),
         ]
         for doc, who, answer, spans, when, seconds, suggested in timed:
-            store.save_timed_decision(doc, who, answer, spans, seconds=seconds, suggested=suggested,
+            store.activity.save_timed_decision(doc, who, answer, spans, seconds=seconds, suggested=suggested,
                                       timestamp=when)
-        store.save_annotation(7, "bob", "accept", [span(7, "Apple", "ORG"), span(7, "Samsung", "ORG"),
+        store.annotations.save_annotation(7, "bob", "accept", [span(7, "Apple", "ORG"), span(7, "Samsung", "ORG"),
                                                    span(7, "California", "GPE")], timestamp=at(DAY2, 10, 15))
-        store.save_review(1, "rev", d1, ["alice", "bob"])
-        store.record_learning_curve([
+        store.reviews.save_review(1, "rev", d1, ["alice", "bob"])
+        store.activity.record_learning_curve([
             {"fraction": 0.0, "train_docs": 0, "dev_docs": 2, "f1": 0.4, "precision": 0.4, "recall": 0.4},
             {"fraction": 0.5, "train_docs": 1, "dev_docs": 2, "f1": 0.55, "precision": 0.5, "recall": 0.6},
             {"fraction": 1.0, "train_docs": 2, "dev_docs": 2, "f1": 0.7, "precision": 0.7, "recall": 0.7},

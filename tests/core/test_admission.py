@@ -44,7 +44,7 @@ def test_a_label_with_spaces_around_it_is_the_same_refusal_in_every_format(store
     report = import_paths(store, [jsonl, doccano, studio, webanno])
     assert len(report.errors) == 4
     assert all(e.message.endswith(SPACED) for e in report.errors), [str(e) for e in report.errors]
-    assert " GPE " not in store.label_names() and report.annotations == {}
+    assert " GPE " not in store.labels.label_names() and report.annotations == {}
 
 
 @pytest.mark.parametrize("offset", [0.5, True, "3", 3.0, None])
@@ -88,15 +88,15 @@ def test_the_label_rule():
 
 def test_the_store_keeps_to_the_label_rule_and_the_cap(store):
     with pytest.raises(LabelError, match="hex colour"):
-        store.add_label("COLOURED", "red; font-size: 900px")
+        store.labels.add_label("COLOURED", "red; font-size: 900px")
     with pytest.raises(LabelError, match="one character"):
-        store.add_label("KEYED", "#aabbcc", "zz")
+        store.labels.add_label("KEYED", "#aabbcc", "zz")
     with pytest.raises(LabelError, match="hex colour"):
-        store.set_label_color("PERSON", "notacolor")
-    before = len(store.labels())
+        store.labels.set_label_color("PERSON", "notacolor")
+    before = len(store.labels.all())
     with pytest.raises(LabelError, match="more than 10,000 labels"):
-        store.add_labels(Label(f"L{i}", "#aabbcc") for i in range(MAX_LABELS))
-    assert len(store.labels()) == before  # all or none
+        store.labels.add_labels(Label(f"L{i}", "#aabbcc") for i in range(MAX_LABELS))
+    assert len(store.labels.all()) == before  # all or none
 
 
 def test_ten_thousand_labels_are_added_in_one_pass(store):
@@ -104,9 +104,9 @@ def test_ten_thousand_labels_are_added_in_one_pass(store):
     the statements run do not grow with the number of labels."""
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
-    added = store.add_labels(Label(f"L{i}", "#aabbcc", str(i % 10)) for i in range(MAX_LABELS - len(store.labels())))
+    added = store.labels.add_labels(Label(f"L{i}", "#aabbcc", str(i % 10)) for i in range(MAX_LABELS - len(store.labels.all())))
     store.conn.set_trace_callback(None)
-    assert len(store.labels()) == MAX_LABELS and len(added) == MAX_LABELS - 9
+    assert len(store.labels.all()) == MAX_LABELS and len(added) == MAX_LABELS - 9
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) <= 2, reads[:10]  # the label set, read once (executemany traces each row)
     assert [l.key for l in added if l.key] == ["0"]  # keys 1-9 were taken; 0 goes to the first that asks
@@ -126,22 +126,22 @@ def test_texts_meta_and_times():
 
 
 def test_the_store_refuses_non_finite_times(store):
-    doc, _ = store.add_document(TEXT)
+    doc, _ = store.documents.add_document(TEXT)
     for created, updated in ((math.nan, 1.0), (1.0, math.inf)):
         with pytest.raises(AdmissionError, match="not a finite number"):
-            store.merge_annotation(doc, "bob", "accept", [], created, updated)
+            store.annotations.merge_annotation(doc, "bob", "accept", [], created, updated)
     with pytest.raises(AdmissionError, match="not a finite number"):
-        store.save_annotation(doc, "bob", "accept", [], timestamp=math.inf)
+        store.annotations.save_annotation(doc, "bob", "accept", [], timestamp=math.inf)
     with pytest.raises(AdmissionError, match="not a finite number"):
-        store.merge_review(doc, "rev", [], [], math.nan)
-    assert store.get_annotation(doc, "bob") is None
+        store.reviews.merge_review(doc, "rev", [], [], math.nan)
+    assert store.annotations.get_annotation(doc, "bob") is None
 
 
 def _crafted(tmp_path: Path, sql: str, *params: object) -> Path:
     path = tmp_path / "theirs.db"
     with Store(path) as s:
-        doc, _ = s.add_document(TEXT)
-        s.save_annotation(doc, "bob", "accept", [Span(0, 12, "PERSON")])
+        doc, _ = s.documents.add_document(TEXT)
+        s.annotations.save_annotation(doc, "bob", "accept", [Span(0, 12, "PERSON")])
     conn = sqlite3.connect(path)
     with conn:
         conn.execute(sql, params)
@@ -169,10 +169,10 @@ def test_check_and_merge_report_it_and_change_nothing(store, tmp_path, sql, para
     path = _crafted(tmp_path, sql, *params)
     with pytest.raises(RecordError, match=reason):
         check_project_file(path)
-    before = store.count_documents()
+    before = store.documents.count_documents()
     with pytest.raises(RecordError, match=reason):
         merge_project(store, path)
-    assert store.count_documents() == before
+    assert store.documents.count_documents() == before
 
 
 def test_suggestions_drop_what_the_admission_refuses():
@@ -183,9 +183,9 @@ def test_suggestions_drop_what_the_admission_refuses():
 
 def test_your_own_file_with_a_coerced_offset_is_one_line_not_a_rounded_span(store):
     """A span the store reads back with offset 0.5 (a file edited by hand) was int()-ed to 0."""
-    doc, _ = store.add_document(TEXT)
-    store.save_annotation(doc, "bob", "accept", [Span(0, 12, "PERSON")])
+    doc, _ = store.documents.add_document(TEXT)
+    store.annotations.save_annotation(doc, "bob", "accept", [Span(0, 12, "PERSON")])
     with store.transaction() as c:
         c.execute("UPDATE annotations SET spans = ?", ('[{"start": 0.5, "end": 12, "label": "PERSON"}]',))
     with pytest.raises(RecordError, match="spans are not a list of {start, end, label} objects"):
-        store.get_annotation(doc, "bob")
+        store.annotations.get_annotation(doc, "bob")

@@ -69,16 +69,16 @@ def test_a_token_overlapping_a_span_is_inside_it():
 
 @pytest.fixture
 def team(store):
-    d1, _ = store.add_document(TEXT1)
-    d2, _ = store.add_document(TEXT2)
-    store.add_document("Nobody labelled this one.")
-    store.save_annotation(d1, "alice", "accept", ALICE1)
-    store.save_annotation(d1, "bob", "accept", BOB1)
-    store.save_annotation(d2, "alice", "accept", BOTH2)
-    store.save_annotation(d2, "bob", "accept", BOTH2)
-    store.save_annotation(d2, "carol", "accept", [])
-    store.save_annotation(d1, "dave", "reject", [])  # no version to compare; disputes doc 1
-    store.save_annotation(d2, "erin", "draft", [Span(0, 5, "GPE")])  # nor a draft
+    d1, _ = store.documents.add_document(TEXT1)
+    d2, _ = store.documents.add_document(TEXT2)
+    store.documents.add_document("Nobody labelled this one.")
+    store.annotations.save_annotation(d1, "alice", "accept", ALICE1)
+    store.annotations.save_annotation(d1, "bob", "accept", BOB1)
+    store.annotations.save_annotation(d2, "alice", "accept", BOTH2)
+    store.annotations.save_annotation(d2, "bob", "accept", BOTH2)
+    store.annotations.save_annotation(d2, "carol", "accept", [])
+    store.annotations.save_annotation(d1, "dave", "reject", [])  # no version to compare; disputes doc 1
+    store.annotations.save_annotation(d2, "erin", "draft", [Span(0, 5, "GPE")])  # nor a draft
     return store, d1, d2
 
 
@@ -146,7 +146,7 @@ def test_project_agreement_pools_documents(team):
 
 def test_other_answer_can_be_compared(team):
     store, d1, _ = team
-    store.save_annotation(d1, "erin", "reject", [])
+    store.annotations.save_annotation(d1, "erin", "reject", [])
     report = compute_agreement(store, answer="reject")
     assert [(p.a, p.b, p.documents) for p in report.pairs] == [("dave", "erin", 1)]
     assert report.pairs[0].f1 is None  # neither has spans

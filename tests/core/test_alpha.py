@@ -87,10 +87,10 @@ def test_not_defined_is_never_zero_or_one():
 
 
 def test_a_project_with_one_annotator_per_document_has_no_alpha(store):
-    d1, _ = store.add_document("Hun Sen met Donald Trump.")
-    d2, _ = store.add_document("Apple hired Tim Cook.")
-    store.save_annotation(d1, "alice", "accept", [Span(0, 7, "PERSON")])
-    store.save_annotation(d2, "bob", "accept", [Span(0, 5, "ORG")])
+    d1, _ = store.documents.add_document("Hun Sen met Donald Trump.")
+    d2, _ = store.documents.add_document("Apple hired Tim Cook.")
+    store.annotations.save_annotation(d1, "alice", "accept", [Span(0, 7, "PERSON")])
+    store.annotations.save_annotation(d2, "bob", "accept", [Span(0, 5, "ORG")])
     data = compute_agreement(store).to_dict()
     assert data["overall"]["alpha"] is None
     assert data["overall"]["alpha_not_defined"] == NO_UNITS
@@ -99,13 +99,13 @@ def test_a_project_with_one_annotator_per_document_has_no_alpha(store):
 
 def test_project_alpha_with_a_missing_annotator_matches_the_package(store):
     text1, text2 = "Hun Sen met Donald Trump.", "Apple hired Tim Cook."
-    d1, _ = store.add_document(text1)
-    d2, _ = store.add_document(text2)
-    store.save_annotation(d1, "alice", "accept", [Span(0, 7, "PERSON"), Span(12, 24, "PERSON")])
-    store.save_annotation(d1, "bob", "accept", [Span(0, 7, "PERSON")])
-    store.save_annotation(d2, "alice", "accept", [Span(0, 5, "ORG")])
-    store.save_annotation(d2, "bob", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])
-    store.save_annotation(d2, "carol", "accept", [Span(12, 20, "PERSON")])
+    d1, _ = store.documents.add_document(text1)
+    d2, _ = store.documents.add_document(text2)
+    store.annotations.save_annotation(d1, "alice", "accept", [Span(0, 7, "PERSON"), Span(12, 24, "PERSON")])
+    store.annotations.save_annotation(d1, "bob", "accept", [Span(0, 7, "PERSON")])
+    store.annotations.save_annotation(d2, "alice", "accept", [Span(0, 5, "ORG")])
+    store.annotations.save_annotation(d2, "bob", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])
+    store.annotations.save_annotation(d2, "carol", "accept", [Span(12, 20, "PERSON")])
     report = compute_agreement(store)
     # The same tokens as coder rows: carol is missing on document 1's six tokens.
     rows = [["B-PER", "I-PER", "O", "B-PER", "I-PER", "O", "B-ORG", "O", "O", "O", "O"],

@@ -17,11 +17,11 @@ JOINED = "\n\n".join(ARTICLE)
 
 
 def texts(store) -> list[str]:
-    return [d.text for d in store.iter_documents()]
+    return [d.text for d in store.documents.iter_documents()]
 
 
 def only_document(store):
-    docs = list(store.iter_documents())
+    docs = list(store.documents.iter_documents())
     assert len(docs) == 1, [d.text[:40] for d in docs]
     return docs[0]
 

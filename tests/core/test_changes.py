@@ -22,7 +22,7 @@ TEXTS = ["Ana Ruiz flew to Lima.", "Apple hired Tim Cook.", "Paris is in France.
 
 def _project(path: Path) -> list[int]:
     with Store(path) as s:
-        return s.add_documents([(t, {}) for t in TEXTS])[0]
+        return s.documents.add_documents([(t, {}) for t in TEXTS])[0]
 
 
 def test_each_operation_says_what_it_changed(tmp_path):
@@ -36,7 +36,7 @@ def test_each_operation_says_what_it_changed(tmp_path):
         assert label.name == "LAW" and changes == Changes(by=BY_CLI, labels=True)
         assert settings.use_model(s, "en_core_web_sm", by=BY_CLI).model
         assert settings.set_setting(s, DOC_ORDER, "disputed", by=BY_CLI).settings == {"doc_order"}
-        s.save_annotation(ids[2], "bob", "accept", [Span(0, 5, "LAW")])
+        s.annotations.save_annotation(ids[2], "bob", "accept", [Span(0, 5, "LAW")])
         renamed = labels.rename_label(s, "LAW", "LAW_FIRM", author="ann", by=BY_CLI)  # read from the change log
         assert renamed.labels and renamed.decisions and renamed.doc_ids == {ids[2]}
 
@@ -45,9 +45,9 @@ def test_a_bulk_operation_reads_its_changes_from_the_log(tmp_path):
     ids = _project(tmp_path / "p.db")
     other = tmp_path / "bob.db"
     with Store(other) as b:
-        b.add_documents([(TEXTS[1], {}), ("A text only bob has.", {})])
-        b.save_annotation(1, "bob", "accept", [Span(0, 5, "ORG")])
-        b.add_label("PRODUCT")
+        b.documents.add_documents([(TEXTS[1], {}), ("A text only bob has.", {})])
+        b.annotations.save_annotation(1, "bob", "accept", [Span(0, 5, "ORG")])
+        b.labels.add_label("PRODUCT")
     article = tmp_path / "new.txt"
     article.write_text("Lagos is in Nigeria.", encoding="utf-8")
     with Store(tmp_path / "p.db") as s:
@@ -66,9 +66,9 @@ def test_a_bulk_operation_reads_its_changes_from_the_log(tmp_path):
 def test_past_the_limit_the_ids_are_not_listed(tmp_path):
     with Store(tmp_path / "p.db") as s:
         with recorded(s, BY_CLI) as done:
-            ids, _ = s.add_documents([(f"Text number {i}.", {}) for i in range(LIST_LIMIT + 5)])
+            ids, _ = s.documents.add_documents([(f"Text number {i}.", {}) for i in range(LIST_LIMIT + 5)])
             for doc_id in ids:
-                s.save_annotation(doc_id, "alice", "accept", [])
+                s.annotations.save_annotation(doc_id, "alice", "accept", [])
         changes = done.changes
     assert changes.new_ids is None and changes.new_documents == LIST_LIMIT + 5
     assert changes.doc_ids is None and changes.decisions and "many documents" in changes.describe()
@@ -84,19 +84,19 @@ def test_the_watcher_sees_other_connections_only(tmp_path):
         watcher.own_write()  # the window announced its own already
         assert not watcher.poll() and watcher.reads == 0  # data_version moves for others' commits only
         labels.add_label(cli, "law_firm", by=BY_CLI)
-        cli.add_documents([("Nairobi hosted the summit.", {})])
+        cli.documents.add_documents([("Nairobi hosted the summit.", {})])
         work.decide(cli, ids[1], "bob", "accept", [], by=BY_CLI)
         seen = watcher.poll()
         assert seen.by == "elsewhere" and seen.labels and seen.decisions and seen.doc_ids == {ids[1]}
         assert seen.new_ids == (4,) and watcher.reads == 1
         assert not watcher.poll()  # read once
         # A pull from the hub is quiet for pushing, not for the window.
-        with cli.hub_pull_transaction():
-            cli.merge_annotation(ids[2], "carol", "accept", [], 5.0, 5.0)
-            cli.set_hub_assignments("h1", "alice", [(ids[2], 9e9)])
+        with cli.sync.hub_pull_transaction():
+            cli.annotations.merge_annotation(ids[2], "carol", "accept", [], 5.0, 5.0)
+            cli.sync.set_hub_assignments("h1", "alice", [(ids[2], 9e9)])
         pulled = watcher.poll()
         assert pulled.decisions and pulled.assignments and pulled.doc_ids == {ids[2]}
-        assert cli.changed_annotations(0, 10)[-1][2] == "bob"  # carol's is still not pushed back
+        assert cli.sync.changed_annotations(0, 10)[-1][2] == "bob"  # carol's is still not pushed back
 
 
 def test_own_writes_are_seen_again_when_another_writer_came_in_between(tmp_path):
@@ -130,21 +130,21 @@ def test_pattern_writes_say_so_and_the_watcher_sees_them(tmp_path):
         assert "patterns" in changes.describe()
         seen = watcher.poll()
         assert seen.patterns and not seen.labels and not seen.decisions
-        gone = [p.id for p in cli.patterns() if p.pattern == "Lima"]
+        gone = [p.id for p in cli.patterns.all() if p.pattern == "Lima"]
         removed, changes = patterns.remove_patterns(cli, gone, author="ann", by=BY_CLI)
         assert removed == 1 and changes.patterns and watcher.poll().patterns
         # A rename carries the label's patterns along, signed by whoever renamed it.
         renamed = labels.rename_label(cli, "GPE", "PLACE", author="bea", by=BY_CLI)
         assert renamed.labels and renamed.patterns
-        assert [(p.label, p.author) for p in cli.patterns()] == [("PLACE", "bea")]
+        assert [(p.label, p.author) for p in cli.patterns.all()] == [("PLACE", "bea")]
         assert watcher.poll().patterns
         # Pulled from the hub: quiet for the push (never sent back), seen by the window.
-        with cli.hub_pull_transaction():
+        with cli.sync.hub_pull_transaction():
             key = Pattern("PLACE", "Quito").key
-            cli.merge_pattern(key, "PLACE", '"Quito"', "carol", 9e9, False)
+            cli.patterns.merge_pattern(key, "PLACE", '"Quito"', "carol", 9e9, False)
         pulled = watcher.poll()
         assert pulled.patterns and pulled.by == "elsewhere"
-        assert all(row[4] != "carol" for row in cli.changed_patterns(0, 100))
+        assert all(row[4] != "carol" for row in cli.patterns.changed_patterns(0, 100))
         assert not watcher.poll()
 
 
@@ -157,7 +157,7 @@ def test_a_term_list_past_the_limit_still_says_patterns_changed(tmp_path):
     _project(path)
     with Store(path) as window, Store(path) as cli:
         watcher = ChangeWatcher(window)
-        cli.add_patterns([Pattern("GPE", f"Town {i}") for i in range(LIST_LIMIT + 10)], "ann")
+        cli.patterns.add_patterns([Pattern("GPE", f"Town {i}") for i in range(LIST_LIMIT + 10)], "ann")
         seen = watcher.poll()
         assert seen.patterns and not seen.labels and not seen.documents
         labels.add_label(cli, "LAW", by=BY_CLI)
@@ -196,9 +196,9 @@ def test_team_writes_say_what_they_changed_and_the_watcher_sees_them(tmp_path):
         seen = watcher.poll()
         assert seen.decisions and seen.doc_ids == {ids[0]}
         # Pulled from the hub: seen by the window under kinds of their own, never pushed back.
-        with cli.hub_pull_transaction():
-            cli.merge_note("uid-from-hub", ids[2], "carol", "Paris, Texas?", 1.0, 2.0, False)
-            cli.merge_guideline("ORG", "Companies.", (), "lead", 9e9)
+        with cli.sync.hub_pull_transaction():
+            cli.notes.merge_note("uid-from-hub", ids[2], "carol", "Paris, Texas?", 1.0, 2.0, False)
+            cli.guidelines.merge_guideline("ORG", "Companies.", (), "lead", 9e9)
         seen = watcher.poll()
         assert seen.notes and seen.note_ids == {ids[2]} and seen.guidelines and seen.by == "elsewhere"
         kinds = {k for (k,) in cli.conn.execute("SELECT kind FROM sync_log WHERE kind LIKE '%pulled'")}
@@ -242,7 +242,7 @@ def test_an_older_project_upgrades_to_the_change_log(tmp_path):
         conn.close()
         with Store(path) as s:
             assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-            doc = s.add_documents([("Lima is a city.", {})])[0][0]
+            doc = s.documents.add_documents([("Lima is a city.", {})])[0][0]
             watcher = ChangeWatcher(s)
             with Store(path) as other:
                 from annotator.core.ops import teamwork

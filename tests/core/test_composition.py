@@ -137,11 +137,11 @@ def suggester() -> Suggester:
 def taught(store: Store, suggester: Suggester) -> tuple[Store, list[int]]:
     """The samples, the first accepted with the three names, model suggestions cached."""
     ensure_seeded(store)
-    ids = store.document_ids()
-    text = store.get_document(ids[0]).text
+    ids = store.documents.document_ids()
+    text = store.documents.get_document(ids[0]).text
     spans = sorted(Span(m.start(), m.end(), label) for phrase, label in FIRST_SAMPLE_GOLD
                    for m in re.finditer(rf"\b{phrase}\b", text))
-    store.save_annotation(ids[0], "me", "accept", spans)
+    store.annotations.save_annotation(ids[0], "me", "accept", spans)
     suggest_documents(store, suggester)
     return store, ids
 
@@ -161,7 +161,7 @@ def test_every_later_occurrence_shows_all_three_learned_names(taught, suggester)
     matcher = GoldMatcher.from_store(store, "me")
     seen = 0
     for doc_id in ids[1:]:
-        text = store.get_document(doc_id).text
+        text = store.documents.get_document(doc_id).text
         model = model_suggestions(store, doc_id, suggester.model_key) or []
         for found in _in_phrase(text, current_suggestions(store, doc_id, suggester.model_key, matcher)):
             assert found == EXPECTED, (doc_id, found)

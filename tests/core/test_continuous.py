@@ -29,15 +29,15 @@ def wiki_store(peer_data: Path, tmp_path: Path):
 
 
 def test_rounds_are_due_every_25_new_team_gold_documents(store: Store) -> None:
-    ids = [store.add_document(f"Alice{i} met Bob.")[0] for i in range(27)]
+    ids = [store.documents.add_document(f"Alice{i} met Bob.")[0] for i in range(27)]
     for doc_id in ids[:24]:
-        store.save_annotation(doc_id, "ann1", "accept", [Span(0, 5, "PERSON")])
+        store.annotations.save_annotation(doc_id, "ann1", "accept", [Span(0, 5, "PERSON")])
     assert new_gold(store) == 24 and not is_due(store)
     # A disputed document is not gold: it does not count.
-    store.save_annotation(ids[24], "ann1", "accept", [Span(0, 5, "PERSON")])
-    store.save_annotation(ids[24], "ann2", "accept", [])
+    store.annotations.save_annotation(ids[24], "ann1", "accept", [Span(0, 5, "PERSON")])
+    store.annotations.save_annotation(ids[24], "ann2", "accept", [])
     assert new_gold(store) == 24 and not is_due(store)
-    store.save_review(ids[24], "rev", [Span(0, 5, "PERSON")], ["ann1", "ann2"])
+    store.reviews.save_review(ids[24], "rev", [Span(0, 5, "PERSON")], ["ann1", "ann2"])
     assert new_gold(store) == 25 and is_due(store)
     assert not is_enabled(store)
     set_enabled(store, True)
@@ -45,7 +45,7 @@ def test_rounds_are_due_every_25_new_team_gold_documents(store: Store) -> None:
 
 
 def test_held_out_part_is_stable_and_about_one_fifth(store: Store) -> None:
-    ids = [store.add_document(f"Document number {i}.")[0] for i in range(400)]
+    ids = [store.documents.add_document(f"Document number {i}.")[0] for i in range(400)]
     rule = held_out_rule(store)
     held = {d for d in ids if rule(d)}
     assert abs(len(held) / len(ids) - HELD_OUT_PERCENT / 100) < 0.06
@@ -66,11 +66,11 @@ def test_a_better_model_is_adopted_and_a_worse_one_refused(wiki_store: Store, tm
     state = load_state(store)
     assert state.model == first.model and project_model(store) == first.model
     assert state.gold_at_last_round == N_DOCS and not is_due(store)
-    assert [r["path"] for r in store.trained_models()] == [str(Path(first.model).resolve())]
+    assert [r["path"] for r in store.models.trained_models()] == [str(Path(first.model).resolve())]
     # The held-out documents were never trained on.
     scores = json.loads((Path(first.model) / "scores.json").read_text(encoding="utf-8"))
     rule = held_out_rule(store)
-    assert scores["dev_document_ids"] == sorted(d for d in store.document_ids() if rule(d))
+    assert scores["dev_document_ids"] == sorted(d for d in store.documents.document_ids() if rule(d))
     # A candidate that learned nothing (one update from scratch) does not replace it.
     second = run_round(store, out_root=root, from_scratch=True, max_steps=1, patience=None)
     assert not second.adopted and second.current_model == first.model

@@ -23,7 +23,7 @@ LABELS = ["PERSON", "ORG", "GPE"]
 
 def _doc(store: Store, words: int = 3000):
     text = " ".join(f"w{i}" for i in range(words))
-    doc_id, _ = store.add_document(text)
+    doc_id, _ = store.documents.add_document(text)
     starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]
     return doc_id, text, starts
 
@@ -61,11 +61,11 @@ def test_random_edits_read_back_exactly(store):
         else:
             spans = editing.relabel_span(spans, rng.choice(spans), rng.choice(LABELS))
         journal.save(doc_id, spans)
-        assert store.get_draft(doc_id, "alice") == tuple(spans)
-    got = store.get_draft(doc_id, "alice")
+        assert store.drafts.get_draft(doc_id, "alice") == tuple(spans)
+    got = store.drafts.get_draft(doc_id, "alice")
     assert [editing.full_key(s) for s in got] == [editing.full_key(s) for s in spans]  # sources too
     assert _edits(store) == 60
-    assert store.status(doc_id, "alice") == "draft"
+    assert store.drafts.status(doc_id, "alice") == "draft"
     # Each edit row holds only what changed, not the 300 spans.
     longest = store.conn.execute("SELECT max(length(edit)) FROM draft_edits").fetchone()[0]
     assert longest < 400
@@ -73,7 +73,7 @@ def test_random_edits_read_back_exactly(store):
 
 def test_edits_are_folded_in_a_thread_when_the_person_moves_on(store, monkeypatch):
     doc_id, text, starts = _doc(store)
-    other, _ = store.add_document("Another article.")
+    other, _ = store.documents.add_document("Another article.")
     monkeypatch.setattr(drafts, "COMPACT_AFTER", 30)
     journal = DraftJournal(store, "alice")
     journal.shown(doc_id, text, [], stored=False)
@@ -92,7 +92,7 @@ def test_edits_are_folded_in_a_thread_when_the_person_moves_on(store, monkeypatc
     journal.shown(other, "Another article.", [], stored=False)  # the person opens another one
     journal.wait(30)
     assert journal.compactions == 2 and _edits(store) == 0
-    assert store.get_draft(doc_id, "alice") == tuple(spans)
+    assert store.drafts.get_draft(doc_id, "alice") == tuple(spans)
 
 
 def test_a_fold_never_overwrites_a_later_full_save(store):
@@ -101,9 +101,9 @@ def test_a_fold_never_overwrites_a_later_full_save(store):
     journal.save(doc_id, old)
     upto = store.conn.execute("SELECT max(id) FROM draft_edits").fetchone()[0]
     newer = [Span(*_word(text, starts[5]), "GPE")]
-    store.save_draft(doc_id, "alice", newer)  # e.g. the window retried a whole list
+    store.drafts.save_draft(doc_id, "alice", newer)  # e.g. the window retried a whole list
     journal._fold(store.path, doc_id, tuple(old), upto)
-    assert store.get_draft(doc_id, "alice") == tuple(newer)
+    assert store.drafts.get_draft(doc_id, "alice") == tuple(newer)
 
 
 def test_an_invalid_edit_is_refused_and_nothing_is_written(store):
@@ -114,9 +114,9 @@ def test_an_invalid_edit_is_refused_and_nothing_is_written(store):
         journal.save(doc_id, good + [Span(*_word(text, starts[9]), "NOPE")])
     with pytest.raises(SpanError, match="out of range"):
         journal.save(doc_id, good + [Span(len(text) - 2, len(text) + 5, "ORG")])
-    assert store.get_draft(doc_id, "alice") == tuple(good)
+    assert store.drafts.get_draft(doc_id, "alice") == tuple(good)
     journal.save(doc_id, good + [Span(*_word(text, starts[9]), "GPE")])
-    assert len(store.get_draft(doc_id, "alice")) == 2
+    assert len(store.drafts.get_draft(doc_id, "alice")) == 2
 
 
 def test_a_busy_file_writes_nothing_and_the_next_save_catches_up(store, db_path):
@@ -135,7 +135,7 @@ def test_a_busy_file_writes_nothing_and_the_next_save_catches_up(store, db_path)
     other.close()
     three = editing.remove_span(two, one[0])
     journal.save(doc_id, three)
-    assert store.get_draft(doc_id, "alice") == tuple(three)
+    assert store.drafts.get_draft(doc_id, "alice") == tuple(three)
 
 
 def test_decisions_deletes_and_renames_take_the_edits_along(store):
@@ -145,17 +145,17 @@ def test_decisions_deletes_and_renames_take_the_edits_along(store):
     spans = spans + [Span(*_word(text, starts[4]), "ORG")]
     journal.save(doc_id, spans)
     store.rename_label("ORG", "COMPANY")
-    assert [s.label for s in store.get_draft(doc_id, "alice")] == ["COMPANY", "COMPANY"]
+    assert [s.label for s in store.drafts.get_draft(doc_id, "alice")] == ["COMPANY", "COMPANY"]
     assert _edits(store) == 0
-    journal.shown(doc_id, text, list(store.get_draft(doc_id, "alice")), stored=True)
+    journal.shown(doc_id, text, list(store.drafts.get_draft(doc_id, "alice")), stored=True)
     journal.save(doc_id, [])
     assert _edits(store) == 1
-    store.save_annotation(doc_id, "alice", "accept", [])
-    assert store.get_draft(doc_id, "alice") is None and _edits(store) == 0
+    store.annotations.save_annotation(doc_id, "alice", "accept", [])
+    assert store.drafts.get_draft(doc_id, "alice") is None and _edits(store) == 0
     journal.shown(doc_id, text, [], stored=False)
     journal.save(doc_id, spans[:1] and [Span(spans[0].start, spans[0].end, "GPE")])
-    store.save_annotation(doc_id, "alice", "ignore", [])  # a decision ends the draft and its edits
-    assert store.get_draft(doc_id, "alice") is None and _edits(store) == 0
+    store.annotations.save_annotation(doc_id, "alice", "ignore", [])  # a decision ends the draft and its edits
+    assert store.drafts.get_draft(doc_id, "alice") is None and _edits(store) == 0
 
 
 @pytest.mark.slow
@@ -181,12 +181,12 @@ def test_a_schema_1_project_gets_the_edits_table(tmp_path):
     conn.close()
     with Store(db) as s:
         assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        doc_id, _ = s.add_document("Grace Hopper")
-        s.add_label("PERSON")  # a hand-made schema-1 file has no labels yet
+        doc_id, _ = s.documents.add_document("Grace Hopper")
+        s.labels.add_label("PERSON")  # a hand-made schema-1 file has no labels yet
         journal = DraftJournal(s, "alice")
         journal.shown(doc_id, "Grace Hopper", [], stored=False)
         journal.save(doc_id, [Span(0, 5, "PERSON")])
-        assert s.get_draft(doc_id, "alice") == (Span(0, 5, "PERSON"),)
+        assert s.drafts.get_draft(doc_id, "alice") == (Span(0, 5, "PERSON"),)
 
 
 def test_a_known_change_is_saved_as_given_only_when_it_continues_the_last_save(store):
@@ -200,14 +200,14 @@ def test_a_known_change_is_saved_as_given_only_when_it_continues_the_last_save(s
     second = editing.add_span(saved, Span(*_word(text, starts[1]), "GPE"))
     removed, added = editing.diff_spans(saved, second)
     journal.save(doc_id, second, (saved, removed, added))
-    assert list(store.get_draft(doc_id, "alice")) == second
+    assert list(store.drafts.get_draft(doc_id, "alice")) == second
     # Equal spans but other objects (the journal saved something else since): not trusted.
     lookalike = [Span(s.start, s.end, s.label) for s in second]
     third = editing.remove_span(lookalike, lookalike[0])
     journal.save(doc_id, third, (lookalike, [lookalike[0], lookalike[1]], []))  # a wrong change
-    assert list(store.get_draft(doc_id, "alice")) == third
+    assert list(store.drafts.get_draft(doc_id, "alice")) == third
     # Counts that do not add up: not trusted either.
     fourth = editing.remove_span(third, third[-1])
     journal.save(doc_id, fourth, (third, [], []))
-    assert list(store.get_draft(doc_id, "alice")) == fourth
+    assert list(store.drafts.get_draft(doc_id, "alice")) == fourth
     assert _edits(store) == 4

@@ -45,7 +45,7 @@ def test_latin1_is_refused_with_the_likely_encoding_then_read_with_it(tmp_path):
         for fmt, path in files.items():
             report = import_paths(store, [path], fmt=fmt, encoding="latin-1")
             assert report.errors == [] and report.records == 1, (fmt, report.summary())
-        texts = {store.get_document(i).text for i in store.document_ids()}
+        texts = {store.documents.get_document(i).text for i in store.documents.document_ids()}
     assert ARTICLE in texts and "José Müller à Zürich" in texts  # txt, jsonl, csv, brat: one document
 
 
@@ -81,8 +81,8 @@ def test_trailing_line_breaks_are_not_part_of_a_txt_document(tmp_path):
     with Store(tmp_path / "p.db") as store:
         report = import_paths(store, [tmp_path])
         assert (report.documents_added, report.duplicates) == (1, 2)
-        (doc_id,) = store.document_ids()
-        assert store.get_document(doc_id).text == body  # interior CRLF and trailing spaces kept
+        (doc_id,) = store.documents.document_ids()
+        assert store.documents.get_document(doc_id).text == body  # interior CRLF and trailing spaces kept
 
 
 def test_reimport_into_an_older_project_matches_the_stored_text_with_its_newline(tmp_path):
@@ -90,9 +90,9 @@ def test_reimport_into_an_older_project_matches_the_stored_text_with_its_newline
     (tmp_path / "a.txt").write_text("hun sen wrote to trump\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("another article\n", encoding="utf-8")
     with Store(tmp_path / "p.db") as store:
-        old, _ = store.add_document("hun sen wrote to trump\n", {"file": "a.txt"})
+        old, _ = store.documents.add_document("hun sen wrote to trump\n", {"file": "a.txt"})
         report = import_paths(store, [tmp_path])
         assert (report.documents_added, report.duplicates) == (1, 1)
-        assert store.count_documents() == 2 and store.get_document(old).text.endswith("\n")
-        assert {store.get_document(i).text for i in store.document_ids()} == {
+        assert store.documents.count_documents() == 2 and store.documents.get_document(old).text.endswith("\n")
+        assert {store.documents.get_document(i).text for i in store.documents.document_ids()} == {
             "hun sen wrote to trump\n", "another article"}

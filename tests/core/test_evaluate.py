@@ -50,9 +50,9 @@ def _gold_set(store: Store) -> list[int]:
         ("Plimbo rose.", [(0, 6, "ORG")]),
         ("Zorblax and Zorblax again.", []),  # the person left "Zorblax" unlabelled twice here
     ]
-    ids, _ = store.add_documents([(t, {}) for t, _ in docs])
+    ids, _ = store.documents.add_documents([(t, {}) for t, _ in docs])
     for doc_id, (_, spans) in zip(ids, docs):
-        store.save_annotation(doc_id, "ann", "accept", [Span(*s) for s in spans])
+        store.annotations.save_annotation(doc_id, "ann", "accept", [Span(*s) for s in spans])
     return ids
 
 
@@ -74,7 +74,7 @@ def test_gold_only_is_leave_one_document_out(store: Store):
 
 
 def test_no_gold_is_a_clear_error(store: Store, suggester: Suggester):
-    store.add_document("nothing accepted here")
+    store.documents.add_document("nothing accepted here")
     with pytest.raises(AnnotatorError, match="no documents with gold"):
         evaluate(store, suggester)
     _gold_set(store)
@@ -88,8 +88,8 @@ def _seed_store(store: Store, seed_gold: dict) -> int:
     seed = (seeds_dir() / seed_gold["document"]).read_text(encoding="utf-8")
     for s in seed_gold["spans"]:
         assert seed[s["start"]:s["end"]] == s["text"]  # the fixture's offsets are code points
-    doc_id, _ = store.add_document(seed)
-    store.save_annotation(doc_id, "me", "accept", [Span(s["start"], s["end"], s["label"]) for s in seed_gold["spans"]])
+    doc_id, _ = store.documents.add_document(seed)
+    store.annotations.save_annotation(doc_id, "me", "accept", [Span(s["start"], s["end"], s["label"]) for s in seed_gold["spans"]])
     return doc_id
 
 
@@ -97,11 +97,11 @@ def _seed_store(store: Store, seed_gold: dict) -> int:
 def test_model_only_matches_direct_prediction(store: Store, suggester: Suggester, seed_gold: dict):
     doc_id = _seed_store(store, seed_gold)
     r = evaluate(store, suggester, annotator="me", use_gold=False)
-    (pred,) = list(Suggester(labels=store.label_names()).load().predict([store.get_document(doc_id).text]))
+    (pred,) = list(Suggester(labels=store.labels.label_names()).load().predict([store.documents.get_document(doc_id).text]))
     gold = {(s["start"], s["end"], s["label"]) for s in seed_gold["spans"]}
     assert r["f1"] == pytest.approx(prf([gold], [{p.key() for p in pred}])["f1"])
     assert r["parts"] == ["model"] and r["model"] == suggester.model_key
-    assert doc_id in store.suggested_ids(suggester.model_key)  # evaluation filled the cache
+    assert doc_id in store.suggestions.suggested_ids(suggester.model_key)  # evaluation filled the cache
 
 
 def test_seed_f1_improves_after_accepting_related_articles(store: Store, suggester: Suggester, seed_gold: dict):
@@ -109,10 +109,10 @@ def test_seed_f1_improves_after_accepting_related_articles(store: Store, suggest
     seed_id = _seed_store(store, seed_gold)
     stock = evaluate(store, suggester, annotator="me")  # only the seed is gold: nothing to learn
     for rel in seed_gold["related"]:
-        doc_id, _ = store.add_document(rel["text"])
+        doc_id, _ = store.documents.add_document(rel["text"])
         for s in rel["spans"]:
             assert rel["text"][s["start"]:s["end"]] == s["text"]
-        store.save_annotation(doc_id, "me", "accept", [Span(s["start"], s["end"], s["label"]) for s in rel["spans"]])
+        store.annotations.save_annotation(doc_id, "me", "accept", [Span(s["start"], s["end"], s["label"]) for s in rel["spans"]])
     everything = evaluate(store, suggester, annotator="me")
     # Score the seed alone: its own gold is left out, the related articles teach.
     from annotator.core.learning.learned import GoldMatcher
@@ -137,5 +137,5 @@ def test_read_only_project_is_scored_without_writing(db_path, suggester: Suggest
     with Store(db_path, readonly=True) as ro:
         r = evaluate(ro, suggester, annotator="me", use_gold=False)
         assert 0.5 < r["f1"] < 0.8
-        assert ro.suggested_ids(suggester.model_key) == set()  # nothing cached: read-only
+        assert ro.suggestions.suggested_ids(suggester.model_key) == set()  # nothing cached: read-only
     assert db_path.stat().st_mtime_ns == before

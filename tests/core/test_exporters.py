@@ -84,8 +84,8 @@ def test_hashes_follow_the_documented_formula(store, tmp_path):
 
 
 def test_prodigy_record_for_suggestions_has_no_answer_and_keeps_sources(store):
-    doc_id, _ = store.add_document("Hun Sen met Trump.", {"id": 7})
-    doc = store.get_document(doc_id)
+    doc_id, _ = store.documents.add_document("Hun Sen met Trump.", {"id": 7})
+    doc = store.documents.get_document(doc_id)
     spans = [Span(12, 17, "PERSON", "model"), Span(0, 7, "PERSON", "model")]
     rec = prodigy_record(doc, spans, None, with_source=True)
     assert list(rec) == ["text", "meta", "_input_hash", "_task_hash", "tokens", "spans", "_view_id"]
@@ -147,8 +147,8 @@ def test_fast_docbin_add_matches_spacy(tmp_path):
 
 
 def test_spacy_widens_spans_off_token_boundaries_with_a_warning(store, tmp_path):
-    doc_id, _ = store.add_document("Applesauce is sold in Cupertino.")
-    store.save_annotation(doc_id, "a", "accept", [Span(0, 5, "ORG"), Span(22, 31, "GPE")])
+    doc_id, _ = store.documents.add_document("Applesauce is sold in Cupertino.")
+    store.annotations.save_annotation(doc_id, "a", "accept", [Span(0, 5, "ORG"), Span(22, 31, "GPE")])
     warnings: list[str] = []
     report = export(store, "spacy", tmp_path / "c.spacy", on_warning=warnings.append)
     (doc,) = read_docbin(tmp_path / "c.spacy")
@@ -197,11 +197,11 @@ def test_split_is_deterministic_and_keeps_a_document_on_one_side(store, tmp_path
 
 
 def test_conll_iob2_with_sentences_from_line_breaks(store, tmp_path):
-    doc_id, _ = store.add_document("Hun Sen met Trump.\nZoë left.")
-    store.save_annotation(doc_id, "a", "accept", [Span(0, 7, "PERSON"), Span(12, 17, "PERSON"),
+    doc_id, _ = store.documents.add_document("Hun Sen met Trump.\nZoë left.")
+    store.annotations.save_annotation(doc_id, "a", "accept", [Span(0, 7, "PERSON"), Span(12, 17, "PERSON"),
                                                   Span(19, 22, "PERSON")])
-    doc2, _ = store.add_document("Paris is nice.")
-    store.save_annotation(doc2, "a", "accept", [Span(0, 5, "GPE")])
+    doc2, _ = store.documents.add_document("Paris is nice.")
+    store.annotations.save_annotation(doc2, "a", "accept", [Span(0, 5, "GPE")])
     export(store, "conll", tmp_path / "out.conll")
     assert (tmp_path / "out.conll").read_text(encoding="utf-8") == (
         "-DOCSTART- O\n\nHun B-PERSON\nSen I-PERSON\nmet O\nTrump B-PERSON\n. O\n\n"
@@ -210,8 +210,8 @@ def test_conll_iob2_with_sentences_from_line_breaks(store, tmp_path):
 
 
 def test_conll_reports_widened_and_line_crossing_spans(store, tmp_path):
-    doc_id, _ = store.add_document("New\nYork has Applesauce.")
-    store.save_annotation(doc_id, "a", "accept", [Span(0, 8, "GPE"), Span(13, 18, "ORG")])
+    doc_id, _ = store.documents.add_document("New\nYork has Applesauce.")
+    store.annotations.save_annotation(doc_id, "a", "accept", [Span(0, 8, "GPE"), Span(13, 18, "ORG")])
     warnings: list[str] = []
     export(store, "conll", tmp_path / "out.conll", on_warning=warnings.append)
     lines = (tmp_path / "out.conll").read_text(encoding="utf-8").splitlines()
@@ -270,8 +270,8 @@ def test_bad_arguments_are_clear_errors(store, tmp_path):
     with pytest.raises(ExportError, match="project file itself"):
         export(store, "jsonl", store.path)
     (tmp_path / "file").write_text("x")
-    doc, _ = store.add_document("Something to export.")
-    store.save_annotation(doc, "alice", "accept", [])
+    doc, _ = store.documents.add_document("Something to export.")
+    store.annotations.save_annotation(doc, "alice", "accept", [])
     with pytest.raises(ExportError, match="cannot write"):
         export(store, "jsonl", tmp_path / "file" / "o.jsonl")
 
@@ -295,8 +295,8 @@ def test_spans_of_helper_data_is_token_aligned():
 def test_conll_breaks_sentences_on_any_line_break_and_keeps_tags_one_column(store, tmp_path):
     with store.transaction() as c:  # a label made before the label-name rule refused spaces
         c.execute("INSERT INTO labels (name, color, key, position) VALUES ('MY LABEL', '#cccccc', NULL, 99)")
-    doc_id, _ = store.add_document("One.\rTwo\u2028three Acme.")
-    store.save_annotation(doc_id, "a", "accept", [Span(15, 19, "MY LABEL")])
+    doc_id, _ = store.documents.add_document("One.\rTwo\u2028three Acme.")
+    store.annotations.save_annotation(doc_id, "a", "accept", [Span(15, 19, "MY LABEL")])
     warnings: list[str] = []
     export(store, "conll", tmp_path / "o.conll", on_warning=warnings.append)
     blocks = (tmp_path / "o.conll").read_text(encoding="utf-8").split("\n\n")
@@ -328,8 +328,8 @@ def test_exporters_renew_their_pipeline_so_memory_stays_flat(monkeypatch):
 def test_long_article_exports(store, tmp_path):
     # Longer than spaCy's default max_length (1,000,000 characters), which nlp.make_doc checks.
     text = "Hun Sen spoke. " * 70_000
-    doc_id, _ = store.add_document(text)
-    store.save_annotation(doc_id, "a", "accept", [Span(0, 7, "PERSON")])
+    doc_id, _ = store.documents.add_document(text)
+    store.annotations.save_annotation(doc_id, "a", "accept", [Span(0, 7, "PERSON")])
     assert export(store, "spacy", tmp_path / "o.spacy").records == 1
     (doc,) = read_docbin(tmp_path / "o.spacy")
     assert [(e.text, e.label_) for e in doc.ents] == [("Hun Sen", "PERSON")]

@@ -93,7 +93,7 @@ def test_real_model_half_flag_suggestions_are_dropped(tmp_path):
                if graphemes.cut_at(t, s.start, s.end) is not None]
     assert cutting, "the model no longer cuts flags: find another case"
     with Store(tmp_path / "p.db") as store:
-        ids = [store.add_document(t)[0] for t in texts]
+        ids = [store.documents.add_document(t)[0] for t in texts]
         suggest_documents(store, suggester)
         for doc_id, text in zip(ids, texts):
             shown = current_suggestions(store, doc_id, suggester.model_key, None)
@@ -107,8 +107,8 @@ def test_clean_widens_a_model_span_missing_a_combining_mark():
 
 
 def test_learned_matches_never_cut_a_cluster(store: Store):
-    a, _ = store.add_document("jose met maria in lima")
-    store.save_annotation(a, "me", "accept", [Span(0, 4, "PERSON"), Span(18, 22, "GPE")])
+    a, _ = store.documents.add_document("jose met maria in lima")
+    store.annotations.save_annotation(a, "me", "accept", [Span(0, 4, "PERSON"), Span(18, 22, "GPE")])
     matcher = GoldMatcher.from_store(store, "me")
     text = f"jos{E_ACUTE} and jose flew to lima"
     found = matcher.propose(text)

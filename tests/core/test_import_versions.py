@@ -22,8 +22,8 @@ def doccano(path, *labels, mtime: float | None = None):
 
 
 def current_and_history(store: Store) -> tuple[list, list]:
-    (doc_id,) = store.document_ids()
-    (ann,) = store.annotations_for_document(doc_id)
+    (doc_id,) = store.documents.document_ids()
+    (ann,) = store.annotations.annotations_for_document(doc_id)
     rows = store.conn.execute("SELECT spans FROM annotation_history ORDER BY id").fetchall()
     return ([list(s.key()) for s in ann.spans],
             [[list(s.key()) for s in spans_from_json(r[0])] for r in rows])

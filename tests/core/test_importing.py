@@ -19,7 +19,7 @@ from annotator.core.text.model import Span, text_hash
 
 
 def label_counts(store) -> Counter:
-    return Counter(s.label for _, ann in store.iter_annotations() for s in ann.spans)
+    return Counter(s.label for _, ann in store.annotations.iter_annotations() for s in ann.spans)
 
 
 def write_jsonl(path: Path, records: list) -> Path:
@@ -37,10 +37,10 @@ def test_prodigy_import_and_reimport(store, peer_data):
     assert report.annotations == {"added": 373} and report.annotators == ["alice"]
     assert report.labels_added == ["LOCATION", "PRODUCT"]  # ORG and PERSON are default labels
     assert label_counts(store) == {"ORG": 136, "LOCATION": 121, "PERSON": 38, "PRODUCT": 8}
-    answers = Counter(a.answer for _, a in store.iter_annotations())
+    answers = Counter(a.answer for _, a in store.annotations.iter_annotations())
     assert answers == {"accept": 372, "ignore": 1}
-    doc = store.document_by_hash(text_hash("Pearl Automation, Founded by Apple Veterans, Shuts Down"))
-    assert store.get_annotation(doc.id, "alice").spans == (Span(0, 16, "ORG"), Span(29, 34, "ORG"))
+    doc = store.documents.document_by_hash(text_hash("Pearl Automation, Founded by Apple Veterans, Shuts Down"))
+    assert store.annotations.get_annotation(doc.id, "alice").spans == (Span(0, 16, "ORG"), Span(29, 34, "ORG"))
     assert doc.meta == {"source": "The New York Times"}
     assert report.summary() == ("Imported 373 records from 1 file: 373 new documents, 0 duplicates, "
                                 "373 annotations added (alice); labels added: LOCATION, PRODUCT")
@@ -58,8 +58,8 @@ def test_doccano_import_trims_and_is_idempotent(store, peer_data):
     # 19 rows repeat an earlier text: stored once, counted as duplicates.
     assert (report.documents_added, report.duplicates) == (435, 19)
     assert sorted(report.labels_added) == ["MISC", "TIME"]
-    for _, ann in store.iter_annotations():
-        text = store.get_document(ann.document_id).text
+    for _, ann in store.annotations.iter_annotations():
+        text = store.documents.get_document(ann.document_id).text
         assert all(text[s.start:s.end] == text[s.start:s.end].strip() for s in ann.spans)
     before = store.conn.execute("SELECT count(*) FROM annotation_history").fetchone()[0]
     again = import_paths(store, [path], annotator="admin")
@@ -88,7 +88,7 @@ def test_duplicates_and_reimport_add_nothing(store, tmp_path):
     ])
     report = import_paths(store, [path], annotator="a")
     assert (report.records, report.documents_added, report.duplicates) == (3, 2, 1)
-    assert store.count_documents() == 2
+    assert store.documents.count_documents() == 2
     rows = store.conn.execute("SELECT * FROM documents ORDER BY id").fetchall()
     ann = store.conn.execute("SELECT * FROM annotations").fetchall()
     again = import_paths(store, [path, path], annotator="a")
@@ -107,22 +107,22 @@ def test_timestamps_newer_wins_older_to_history(store, tmp_path):
     assert import_paths(store, [new]).annotations == {"added": 1}
     assert import_paths(store, [old]).annotations == {"history": 1}
     assert import_paths(store, [old, new]).annotations == {"unchanged": 2}
-    doc_id = store.document_ids()[0]
-    current = store.get_annotation(doc_id, "alice")
+    doc_id = store.documents.document_ids()[0]
+    current = store.annotations.get_annotation(doc_id, "alice")
     assert len(current.spans) == 2 and current.updated == 2000
-    assert [len(h.spans) for h in store.annotation_history(doc_id, "alice")] == [1]
+    assert [len(h.spans) for h in store.annotations.annotation_history(doc_id, "alice")] == [1]
 
 
 def test_reimport_without_timestamps_never_overrides_later_edits(store, tmp_path):
     path = write_jsonl(tmp_path / "a.jsonl", [{"text": "Hun Sen met Trump.", "spans": [[0, 7, "PERSON"]]}])
     import_paths(store, [path], annotator="alice")
-    doc_id = store.document_ids()[0]
-    store.save_annotation(doc_id, "alice", "accept", [Span(12, 17, "PERSON")])  # edited in the app
+    doc_id = store.documents.document_ids()[0]
+    store.annotations.save_annotation(doc_id, "alice", "accept", [Span(12, 17, "PERSON")])  # edited in the app
     # The imported version is already in history (the edit replaced it): nothing to do, twice.
     assert import_paths(store, [path], annotator="alice").annotations == {"unchanged": 1}
     assert import_paths(store, [path], annotator="alice").annotations == {"unchanged": 1}
-    assert len(store.annotation_history(doc_id, "alice")) == 1
-    assert store.get_annotation(doc_id, "alice").spans == (Span(12, 17, "PERSON"),)
+    assert len(store.annotations.annotation_history(doc_id, "alice")) == 1
+    assert store.annotations.get_annotation(doc_id, "alice").spans == (Span(12, 17, "PERSON"),)
 
 
 def test_annotator_from_record_option_or_os_user(store, tmp_path, monkeypatch):
@@ -136,7 +136,7 @@ def test_annotator_from_record_option_or_os_user(store, tmp_path, monkeypatch):
     ])
     report = import_paths(store, [path])
     assert report.annotators == ["ann-1", "osuser", "sess-2"]
-    assert sorted(store.annotators()) == ["ann-1", "osuser", "sess-2"]
+    assert sorted(store.annotations.annotators()) == ["ann-1", "osuser", "sess-2"]
     assert store.conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 3
     path2 = write_jsonl(tmp_path / "b.jsonl", [{"text": "Five.", "answer": "accept"}])
     assert import_paths(store, [path2], annotator="carol").annotators == ["carol"]
@@ -160,8 +160,8 @@ def test_bad_spans_are_rejected_with_file_and_line(store, tmp_path):
     assert report.errors[2].line == 3 and "overlaps" in report.errors[2].message
     assert all(str(e).startswith(f"{path}:{e.line}: span [") for e in report.errors)
     assert report.warnings == [f"{path}:5: empty document, skipped"]
-    assert store.count_documents() == 1 and report.labels_added == ["NEWLABEL"]
-    assert "NEWLABEL" in store.label_names()
+    assert store.documents.count_documents() == 1 and report.labels_added == ["NEWLABEL"]
+    assert "NEWLABEL" in store.labels.label_names()
     assert not report.ok
 
 
@@ -193,7 +193,7 @@ def test_a_file_is_one_transaction(store, tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         import_paths(store, [good, bad], on_error=stop)
-    texts = [d.text for d in store.iter_documents()]
+    texts = [d.text for d in store.documents.iter_documents()]
     assert texts == ["kept"]
 
 
@@ -222,7 +222,7 @@ def test_folder_is_every_txt_recursively(store, tmp_path):
         ("a.txt", "txt"), ("sub/c.txt", "brat"), ("sub/deeper/b.txt", "txt")]
     report = import_paths(store, [tmp_path], annotator="a")
     assert report.documents_added == 3 and report.annotations == {"added": 1}
-    assert sorted(d.text for d in store.iter_documents()) == [
+    assert sorted(d.text for d in store.documents.iter_documents()) == [
         "Ed Sheeran sang.", "First\r\narticle.", "Second article."]
 
 
@@ -277,8 +277,8 @@ def test_seeding_uses_the_pipeline(tmp_path):
 
     store = open_project(tmp_path / "p.db", seed=True)
     try:
-        assert store.count_documents() == len(list(seeds_dir().glob("*.txt"))) > 0
-        assert store.get_setting("seeded") == "1"
+        assert store.documents.count_documents() == len(list(seeds_dir().glob("*.txt"))) > 0
+        assert store.settings.get_setting("seeded") == "1"
     finally:
         store.close()
     # The file is a plain SQLite database anyone can read.
@@ -286,14 +286,14 @@ def test_seeding_uses_the_pipeline(tmp_path):
 
 
 def test_batched_merge_matches_one_by_one(tmp_path):
-    """store.merge_annotations (the import's batched path) gives merge_annotation's results."""
+    """store.annotations.merge_annotations (the import's batched path) gives merge_annotation's results."""
     from annotator.core.store import Store
 
     a, b = Store(tmp_path / "a.db"), Store(tmp_path / "b.db")
     try:
         for s in (a, b):
-            s.add_documents([("Hun Sen met Trump.", {}), ("Ed Sheeran sang.", {})])
-            s.merge_annotation(1, "alice", "accept", [Span(0, 7, "PERSON")], 100, 100)
+            s.documents.add_documents([("Hun Sen met Trump.", {}), ("Ed Sheeran sang.", {})])
+            s.annotations.merge_annotation(1, "alice", "accept", [Span(0, 7, "PERSON")], 100, 100)
         one, two = [Span(0, 7, "PERSON")], [Span(0, 7, "PERSON"), Span(12, 17, "PERSON")]
         items = [(1, "alice", "accept", one, 100, 100),     # same as current
                  (1, "alice", "accept", two, 50, 50),       # older: history
@@ -302,8 +302,8 @@ def test_batched_merge_matches_one_by_one(tmp_path):
                  (2, "bob", "reject", [], 10, 10),          # new
                  (2, "bob", "reject", [], 10, 10),          # repeat
                  (2, "bob", "accept", [Span(0, 10, "PERSON")], 20, 20)]
-        batched = a.merge_annotations(items)
-        single = [b.merge_annotation(*item, validate=False) for item in items]
+        batched = a.annotations.merge_annotations(items)
+        single = [b.annotations.merge_annotation(*item, validate=False) for item in items]
         assert batched == single == ["unchanged", "history", "updated", "unchanged", "added",
                                      "unchanged", "updated"]
         dump = "SELECT document_id, annotator, answer, spans, created, updated FROM {} ORDER BY 1, 2, 6"
@@ -368,7 +368,7 @@ def test_cancel_during_background_read_rolls_back_and_stops_the_thread(store, tm
 
     with pytest.raises(KeyboardInterrupt):
         import_paths(store, [source], on_progress=cancel, batch_size=100)
-    assert store.count_documents() == 0
+    assert store.documents.count_documents() == 0
     assert not [t for t in threading.enumerate() if t.name == "annotator-import-reader"]
 
 
@@ -386,4 +386,4 @@ def test_reader_failure_on_the_thread_is_reported(store, tmp_path, monkeypatch):
     (tmp_path / "disk.txt").write_text("x")
     report = import_paths(store, [tmp_path / "disk.txt"])
     assert [str(e) for e in report.errors] == [f"{tmp_path / 'disk.txt'}: cannot read: Input/output error"]
-    assert store.count_documents() == 0  # the whole file rolled back, not half of it
+    assert store.documents.count_documents() == 0  # the whole file rolled back, not half of it

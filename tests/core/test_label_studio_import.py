@@ -69,9 +69,9 @@ def test_real_json_export_imports_and_reimports(store, peer_data):
     assert report.labels_added == []  # PERSON, ORG, GPE, DATE are default labels
     assert report.summary() == ("Imported 40 records from 1 file: 40 new documents, 0 duplicates, "
                                 "40 annotations added (label-studio-user-1)")
-    counts = Counter(s.label for _, a in store.iter_annotations() for s in a.spans)
+    counts = Counter(s.label for _, a in store.annotations.iter_annotations() for s in a.spans)
     assert sum(counts.values()) == 200 and set(counts) == {"PERSON", "ORG", "GPE", "DATE"}
-    for doc, ann in store.iter_annotations():
+    for doc, ann in store.annotations.iter_annotations():
         assert all(doc.text[s.start:s.end].strip() == doc.text[s.start:s.end] for s in ann.spans)
     again = import_paths(store, [path])
     assert (again.documents_added, again.duplicates, again.annotations) == (0, 40, {"unchanged": 40})
@@ -95,11 +95,11 @@ def test_real_conll_export_is_one_document_per_task(store, peer_data):
     assert [r.meta["doc"] for r in conll] == [1, 2, 3, 4, 5] and conll[0].line == 2
     report = import_paths(store, [peer_data / LS_CONLL], annotator="conll")
     assert report.errors == [] and (report.records, report.documents_added) == (5, 5)
-    assert sum(len(a.spans) for _, a in store.iter_annotations(annotator="conll")) == 25
+    assert sum(len(a.spans) for _, a in store.annotations.iter_annotations(annotator="conll")) == 25
     both = import_paths(store, [peer_data / LS_JSON])
     assert (both.records, both.documents_added, both.duplicates) == (40, 35, 5)
-    for doc_id in store.document_ids()[:5]:
-        conll, json_ = (store.get_annotation(doc_id, who) for who in ("conll", "label-studio-user-1"))
+    for doc_id in store.documents.document_ids()[:5]:
+        conll, json_ = (store.annotations.get_annotation(doc_id, who) for who in ("conll", "label-studio-user-1"))
         assert conll.spans == json_.spans
 
 
@@ -152,21 +152,21 @@ def test_a_full_task_annotations_predictions_drafts_and_overlaps(store, tmp_path
            f"the longest is kept" in report.warnings
     assert f"{where}: prediction 2: 1 result(s) of type choices ignored (only labelled spans are imported)" \
         in report.warnings
-    doc = store.document_by_hash(text_hash(TEXT))
+    doc = store.documents.document_by_hash(text_hash(TEXT))
     assert doc.meta == {"source": "wire", "title": "visit"}
-    zoe = store.get_annotation(doc.id, "zoe@example.org")
+    zoe = store.annotations.get_annotation(doc.id, "zoe@example.org")
     assert [TEXT[s.start:s.end] for s in zoe.spans] == ["Zoë Ørsted", "Café Müller", "Zürich"]
     assert zoe.updated == 1795982327.0
-    assert store.get_annotation(doc.id, "label-studio-user-4").updated == 1796025600.5
-    assert store.get_annotation(doc.id, "label-studio-user-5").answer == "reject"
-    suggested = store.get_suggestions(doc.id, "label-studio")
+    assert store.annotations.get_annotation(doc.id, "label-studio-user-4").updated == 1796025600.5
+    assert store.annotations.get_annotation(doc.id, "label-studio-user-5").answer == "reject"
+    suggested = store.suggestions.get_suggestions(doc.id, "label-studio")
     assert [(TEXT[s.start:s.end], s.label, s.source) for s in suggested] == [
         ("Ана Иванова", "PERSON", "label-studio"), ("Zürich", "GPE", "label-studio")]
     # The suggestion composition the window uses takes them like a model's, by their key.
     shown = current_suggestions(store, doc.id, "label-studio", None)
     assert [(s.label, s.source) for s in shown] == [("PERSON", "label-studio"), ("GPE", "label-studio")]
-    plain = store.document_by_hash(text_hash("Plain text only."))
-    assert store.annotations_for_document(plain.id) == [] and store.get_suggestions(plain.id, "label-studio") is None
+    plain = store.documents.document_by_hash(text_hash("Plain text only."))
+    assert store.annotations.annotations_for_document(plain.id) == [] and store.suggestions.get_suggestions(plain.id, "label-studio") is None
 
 
 def test_text_field_option_and_annotator_with_several_users(store, tmp_path):
@@ -229,6 +229,6 @@ def test_predictions_only_give_suggestions_and_no_annotation(store, tmp_path):
     tasks = [{"data": {"text": text}, "predictions": [{"result": spans_of(text, ("Paris", "GPE"))}]}]
     report = import_paths(store, [write_export(tmp_path / "pre.json", tasks)])
     assert report.errors == [] and report.annotations == {} and report.suggestions == {"label-studio": 1}
-    (doc_id,) = store.document_ids()
-    assert store.get_suggestions(doc_id, "label-studio") == (Span(15, 20, "GPE"),)
-    assert store.annotations_for_document(doc_id) == []
+    (doc_id,) = store.documents.document_ids()
+    assert store.suggestions.get_suggestions(doc_id, "label-studio") == (Span(15, 20, "GPE"),)
+    assert store.annotations.annotations_for_document(doc_id) == []

@@ -31,15 +31,15 @@ def at(text: str, phrase: str, label: str, nth: int = 0) -> Span:
 def test_one_accepted_document_teaches_another_case_insensitively(store: Store, suggester: Suggester):
     a_text = "Zorblax Industries hired Quentin Marsh last week."
     b_text = "shares of zorblax industries rose while quentin marsh smiled"
-    a, _ = store.add_document(a_text)
-    b, _ = store.add_document(b_text)
+    a, _ = store.documents.add_document(a_text)
+    b, _ = store.documents.add_document(b_text)
     suggest_documents(store, suggester)
     matcher = GoldMatcher.from_store(store, "ann")
     before = current_suggestions(store, b, suggester.model_key, matcher)
     assert ("zorblax industries", "ORG") not in spans_of(b_text, before)  # the model misses it
 
     gold = [at(a_text, "Zorblax Industries", "ORG"), at(a_text, "Quentin Marsh", "PERSON")]
-    store.save_annotation(a, "ann", "accept", gold)
+    store.annotations.save_annotation(a, "ann", "accept", gold)
     matcher.add(a, a_text, gold)  # what the window does on accept: no restart
     after = current_suggestions(store, b, suggester.model_key, matcher)
     found = {(b_text[s.start:s.end], s.label, s.source) for s in after}
@@ -57,12 +57,12 @@ def test_gold_label_wins_over_the_model_on_a_consistent_phrase(store: Store, sug
              "the u s embassy said u s officials would visit",
              "critics in the u s and abroad disagreed"]
     target = "u s president donald trump wrote a letter to the prime minister"
-    ids, _ = store.add_documents([(t, {}) for t in [*texts, target]])
+    ids, _ = store.documents.add_documents([(t, {}) for t in [*texts, target]])
     suggest_documents(store, suggester)
     model_only = current_suggestions(store, ids[3], suggester.model_key, None)
     assert ("u s", "ORG") in spans_of(target, model_only)  # the stock model's mistake
 
-    matcher = GoldMatcher(store.lang)
+    matcher = GoldMatcher(store.settings.lang)
     matcher.add(ids[0], texts[0], [at(texts[0], "u s", "GPE")])
     matcher.add(ids[1], texts[1], [at(texts[1], "u s", "GPE"), at(texts[1], "u s", "GPE", 1)])
     matcher.add(ids[2], texts[2], [at(texts[2], "u s", "GPE")])
@@ -137,8 +137,8 @@ def test_learned_spans_win_over_the_model_spans_they_overlap():
 
 def test_current_suggestions_use_project_labels_and_label_map(store: Store):
     text = "Marsh went to Paris and counted 3 ducks"
-    doc_id, _ = store.add_document(text)
-    store.save_suggestions("m@1", [(doc_id, [Span(0, 5, "PER", "model"), Span(14, 19, "GPE", "model"),
+    doc_id, _ = store.documents.add_document(text)
+    store.suggestions.save_suggestions("m@1", [(doc_id, [Span(0, 5, "PER", "model"), Span(14, 19, "GPE", "model"),
                                              Span(32, 33, "CARDINAL", "model")])])
     save_label_map(store, {"PER": "PERSON"})
     m = GoldMatcher()
@@ -146,26 +146,26 @@ def test_current_suggestions_use_project_labels_and_label_map(store: Store):
     out = current_suggestions(store, doc_id, "m@1", m)
     assert {(s.key(), s.source) for s in out} == {((0, 5, "PERSON"), "model"), ((14, 19, "GPE"), "model"),
                                                   ((34, 39, "EVENT"), "gold")}
-    store.remove_label("EVENT")
+    store.labels.remove_label("EVENT")
     assert (34, 39, "EVENT") not in {s.key() for s in current_suggestions(store, doc_id, "m@1", m)}
     assert current_suggestions(store, doc_id, "not-cached@1", None) == []
 
 
 def test_from_store_learns_the_team_gold_plus_own_unreviewed_work(store: Store):
-    ids, _ = store.add_documents([("Plimbo rose", {}), ("Quentin left", {}), ("Zorblax fell", {}),
+    ids, _ = store.documents.add_documents([("Plimbo rose", {}), ("Quentin left", {}), ("Zorblax fell", {}),
                                   ("Grimsby won", {})])
-    store.save_annotation(ids[0], "ann", "accept", [Span(0, 6, "ORG")])
-    store.save_annotation(ids[1], "bob", "accept", [Span(0, 7, "PERSON")])  # unanimous: bob alone
-    store.save_annotation(ids[2], "ann", "reject", [Span(0, 7, "ORG")])      # not a version
-    store.save_annotation(ids[3], "ann", "accept", [Span(0, 7, "GPE")])      # disputed
-    store.save_annotation(ids[3], "bob", "accept", [Span(0, 7, "ORG")])
+    store.annotations.save_annotation(ids[0], "ann", "accept", [Span(0, 6, "ORG")])
+    store.annotations.save_annotation(ids[1], "bob", "accept", [Span(0, 7, "PERSON")])  # unanimous: bob alone
+    store.annotations.save_annotation(ids[2], "ann", "reject", [Span(0, 7, "ORG")])      # not a version
+    store.annotations.save_annotation(ids[3], "ann", "accept", [Span(0, 7, "GPE")])      # disputed
+    store.annotations.save_annotation(ids[3], "bob", "accept", [Span(0, 7, "ORG")])
     gold_only = GoldMatcher.from_store(store)
     assert len(gold_only) == 2 and gold_only.propose("grimsby") == []
     ann = GoldMatcher.from_store(store, "ann")  # her own version of the disputed document too
     assert len(ann) == 3 and ann.propose("grimsby") == [Span(0, 7, "GPE", "gold")]
     bob = GoldMatcher.from_store(store, "bob")  # never ann's unreviewed label
     assert bob.propose("grimsby") == [Span(0, 7, "ORG", "gold")]
-    store.save_review(ids[3], "rita", [Span(0, 7, "LOC")], ["ann", "bob"])
+    store.reviews.save_review(ids[3], "rita", [Span(0, 7, "LOC")], ["ann", "bob"])
     for who in (None, "ann", "bob"):  # a review settles it for everyone
         assert GoldMatcher.from_store(store, who).propose("grimsby") == [Span(0, 7, "LOC", "gold")]
 
@@ -194,7 +194,7 @@ def test_thousands_of_phrases():
 
 def test_without_a_model_gold_learning_still_suggests(store: Store):
     """A missing model (manual labelling) still gets what accepted documents teach."""
-    doc_id, _ = store.add_document("plimbo rose again")
+    doc_id, _ = store.documents.add_document("plimbo rose again")
     m = GoldMatcher()
     m.add(5, "Plimbo fell", [Span(0, 6, "ORG")])
     assert current_suggestions(store, doc_id, None, m) == [Span(0, 6, "ORG", "gold")]

@@ -25,27 +25,27 @@ def counts(store: Store) -> dict[str, int]:
 @pytest.fixture
 def two_projects(tmp_path):
     ours = Store(tmp_path / "alice.db")
-    ours.add_documents([(TEXTS[0], {"source": "a.txt"}), (TEXTS[1], {})])
-    ours.save_annotation(1, "alice", "accept", [Span(0, 7, "PERSON"), Span(12, 24, "PERSON")],
+    ours.documents.add_documents([(TEXTS[0], {"source": "a.txt"}), (TEXTS[1], {})])
+    ours.annotations.save_annotation(1, "alice", "accept", [Span(0, 7, "PERSON"), Span(12, 24, "PERSON")],
                          timestamp=100.0)
-    ours.save_annotation(2, "alice", "accept", [Span(0, 5, "ORG")], timestamp=100.0)
-    ours.save_annotation(1, "carol", "accept", [Span(0, 7, "PERSON")], timestamp=300.0)
-    ours.save_annotation(2, "carol", "accept", [Span(0, 5, "ORG")], timestamp=100.0)
+    ours.annotations.save_annotation(2, "alice", "accept", [Span(0, 5, "ORG")], timestamp=100.0)
+    ours.annotations.save_annotation(1, "carol", "accept", [Span(0, 7, "PERSON")], timestamp=300.0)
+    ours.annotations.save_annotation(2, "carol", "accept", [Span(0, 5, "ORG")], timestamp=100.0)
 
     theirs = Store(tmp_path / "bob.db")
     # Different order: ids differ between the files; the hash links them.
-    theirs.add_documents([(TEXTS[2], {}), (TEXTS[1], {}), (TEXTS[0], {"source": "b.txt"})])
-    theirs.add_label("WORK_OF_ART", "#123456")
-    theirs.save_annotation(3, "bob", "accept", [Span(0, 7, "PERSON"), Span(19, 24, "PERSON")],
+    theirs.documents.add_documents([(TEXTS[2], {}), (TEXTS[1], {}), (TEXTS[0], {"source": "b.txt"})])
+    theirs.labels.add_label("WORK_OF_ART", "#123456")
+    theirs.annotations.save_annotation(3, "bob", "accept", [Span(0, 7, "PERSON"), Span(19, 24, "PERSON")],
                            timestamp=150.0)
-    theirs.save_annotation(2, "bob", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")],
+    theirs.annotations.save_annotation(2, "bob", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")],
                            timestamp=150.0)
-    theirs.save_annotation(1, "bob", "accept", [Span(0, 5, "WORK_OF_ART")], timestamp=150.0)
-    theirs.save_annotation(1, "bob", "accept", [Span(0, 5, "GPE")], timestamp=160.0)  # history: WORK_OF_ART
+    theirs.annotations.save_annotation(1, "bob", "accept", [Span(0, 5, "WORK_OF_ART")], timestamp=150.0)
+    theirs.annotations.save_annotation(1, "bob", "accept", [Span(0, 5, "GPE")], timestamp=160.0)  # history: WORK_OF_ART
     # carol worked in both files: older on doc 1 here (ours is newer), newer on doc 2.
-    theirs.save_annotation(3, "carol", "accept", [Span(12, 24, "PERSON")], timestamp=200.0)
-    theirs.save_annotation(2, "carol", "accept", [Span(12, 20, "PERSON")], timestamp=200.0)
-    theirs.save_review(3, "lead", [Span(0, 7, "PERSON")], ["bob", "carol"])
+    theirs.annotations.save_annotation(3, "carol", "accept", [Span(12, 24, "PERSON")], timestamp=200.0)
+    theirs.annotations.save_annotation(2, "carol", "accept", [Span(12, 20, "PERSON")], timestamp=200.0)
+    theirs.reviews.save_review(3, "lead", [Span(0, 7, "PERSON")], ["bob", "carol"])
     theirs.close()
     yield ours, tmp_path / "bob.db"
     ours.close()
@@ -62,32 +62,32 @@ def test_merge_brings_in_documents_annotations_reviews_and_labels(two_projects):
     assert digest(other) == before  # only read
 
     assert (report.documents_seen, report.documents_added) == (3, 1)
-    assert ours.count_documents() == 3
-    paris = ours.document_by_hash(Store(other, readonly=True).get_document(1).hash)
+    assert ours.documents.count_documents() == 3
+    paris = ours.documents.document_by_hash(Store(other, readonly=True).documents.get_document(1).hash)
     assert paris.text == TEXTS[2]
-    assert ours.get_document(1).meta == {"source": "a.txt"}  # our document kept as it was
+    assert ours.documents.get_document(1).meta == {"source": "a.txt"}  # our document kept as it was
     assert report.labels_added == ["WORK_OF_ART"]
-    assert [l.color for l in ours.labels() if l.name == "WORK_OF_ART"] == ["#123456"]
+    assert [l.color for l in ours.labels.all() if l.name == "WORK_OF_ART"] == ["#123456"]
 
-    assert ours.annotators() == ["alice", "bob", "carol"]
-    assert ours.get_annotation(1, "bob").spans == (Span(0, 7, "PERSON"), Span(19, 24, "PERSON"))
-    assert ours.get_annotation(paris.id, "bob").spans == (Span(0, 5, "GPE"),)
-    assert [h.spans for h in ours.annotation_history(paris.id, "bob")] == [(Span(0, 5, "WORK_OF_ART"),)]
+    assert ours.annotations.annotators() == ["alice", "bob", "carol"]
+    assert ours.annotations.get_annotation(1, "bob").spans == (Span(0, 7, "PERSON"), Span(19, 24, "PERSON"))
+    assert ours.annotations.get_annotation(paris.id, "bob").spans == (Span(0, 5, "GPE"),)
+    assert [h.spans for h in ours.annotations.annotation_history(paris.id, "bob")] == [(Span(0, 5, "WORK_OF_ART"),)]
     # carol doc 1: ours (300) is newer, theirs (200) filed to history.
-    assert ours.get_annotation(1, "carol").spans == (Span(0, 7, "PERSON"),)
-    assert [h.spans for h in ours.annotation_history(1, "carol")] == [(Span(12, 24, "PERSON"),)]
+    assert ours.annotations.get_annotation(1, "carol").spans == (Span(0, 7, "PERSON"),)
+    assert [h.spans for h in ours.annotations.annotation_history(1, "carol")] == [(Span(12, 24, "PERSON"),)]
     # carol doc 2: theirs (200) is newer and becomes current; ours (100) goes to history.
-    assert ours.get_annotation(2, "carol").spans == (Span(12, 20, "PERSON"),)
-    assert ours.get_annotation(2, "carol").updated == 200.0
-    assert [h.spans for h in ours.annotation_history(2, "carol")] == [(Span(0, 5, "ORG"),)]
-    assert ours.get_annotation(1, "alice").spans == (Span(0, 7, "PERSON"), Span(12, 24, "PERSON"))
+    assert ours.annotations.get_annotation(2, "carol").spans == (Span(12, 20, "PERSON"),)
+    assert ours.annotations.get_annotation(2, "carol").updated == 200.0
+    assert [h.spans for h in ours.annotations.annotation_history(2, "carol")] == [(Span(0, 5, "ORG"),)]
+    assert ours.annotations.get_annotation(1, "alice").spans == (Span(0, 7, "PERSON"), Span(12, 24, "PERSON"))
 
     assert {n: dict(c) for n, c in report.annotations.items()} == {
         "bob": {"added": 3, "history": 1},
         "carol": {"history": 1, "updated": 1},
     }
     assert dict(report.reviews) == {"added": 1}
-    review = ours.get_review(1)
+    review = ours.reviews.get_review(1)
     assert review.reviewer == "lead" and review.sources == ("bob", "carol")
     assert any("bob: 3 added" in line for line in report.lines())
 
@@ -96,10 +96,10 @@ def test_merging_twice_is_merging_once(two_projects):
     ours, other = two_projects
     merge_project(ours, other)
     after_first = counts(ours)
-    snapshot = {(a.document_id, a.annotator): a for _, a in ours.iter_annotations()}
+    snapshot = {(a.document_id, a.annotator): a for _, a in ours.annotations.iter_annotations()}
     again = merge_project(ours, other)
     assert counts(ours) == after_first
-    assert {(a.document_id, a.annotator): a for _, a in ours.iter_annotations()} == snapshot
+    assert {(a.document_id, a.annotator): a for _, a in ours.annotations.iter_annotations()} == snapshot
     assert again.documents_added == 0 and again.labels_added == []
     assert not again.changed
     assert again.total("unchanged") == 6  # 5 current + 1 earlier version and dict(again.reviews) == {"unchanged": 1}
@@ -129,7 +129,7 @@ def test_a_bad_label_name_in_the_other_file_refuses_the_merge(two_projects):
     before = counts(ours)
     with pytest.raises(RecordError, match=r"bob\.db: .*'NEW LABEL' must not contain spaces"):
         merge_project(ours, other)
-    assert counts(ours) == before and "NEW LABEL" not in ours.label_names()
+    assert counts(ours) == before and "NEW LABEL" not in ours.labels.label_names()
 
 
 def test_merge_refuses_itself_and_missing_files(two_projects, tmp_path):
@@ -149,7 +149,7 @@ def test_progress_is_reported(two_projects):
 
 def test_importing_a_teammates_jsonl_export_merges_the_same_way(two_projects, tmp_path):
     """bob exports JSONL; we import it, which routes every
-    annotation through Store.merge_annotation: bob's name kept, twice the same as once."""
+    annotation through Store.annotations.merge_annotation: bob's name kept, twice the same as once."""
     from annotator.core.ops.exporting import export
     from annotator.core.ops.importing import import_paths
 
@@ -159,9 +159,9 @@ def test_importing_a_teammates_jsonl_export_merges_the_same_way(two_projects, tm
         export(bob, "jsonl", out, annotator="bob")
     report = import_paths(ours, [out])
     assert report.ok, report.errors
-    assert ours.get_annotation(1, "bob").spans == (Span(0, 7, "PERSON"), Span(19, 24, "PERSON"))
-    paris = ours.document_by_hash(hashlib.sha256(TEXTS[2].encode()).hexdigest())
-    assert ours.get_annotation(paris.id, "bob").spans == (Span(0, 5, "GPE"),)
+    assert ours.annotations.get_annotation(1, "bob").spans == (Span(0, 7, "PERSON"), Span(19, 24, "PERSON"))
+    paris = ours.documents.document_by_hash(hashlib.sha256(TEXTS[2].encode()).hexdigest())
+    assert ours.annotations.get_annotation(paris.id, "bob").spans == (Span(0, 5, "GPE"),)
     after_first = counts(ours)
     again = import_paths(ours, [out])
     assert again.ok and counts(ours) == after_first

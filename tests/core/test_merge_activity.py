@@ -18,14 +18,14 @@ TEXTS = ["Paris is in France.", "Apple hired Tim Cook."]
 @pytest.fixture
 def projects(tmp_path):
     with Store(tmp_path / "ours.db") as ours:
-        ours.add_documents([(TEXTS[0], {})])
-        ours.save_timed_decision(1, "alice", "accept", [Span(0, 5, "GPE")], seconds=12,
+        ours.documents.add_documents([(TEXTS[0], {})])
+        ours.activity.save_timed_decision(1, "alice", "accept", [Span(0, 5, "GPE")], seconds=12,
                                  suggested=[Span(0, 5, "GPE", "model")], timestamp=100.0)
     with Store(tmp_path / "theirs.db") as theirs:
-        theirs.add_documents([(TEXTS[1], {}), (TEXTS[0], {})])  # other ids: the hash links them
-        theirs.save_timed_decision(2, "bob", "accept", [Span(0, 5, "GPE"), Span(12, 18, "GPE")], seconds=30,
+        theirs.documents.add_documents([(TEXTS[1], {}), (TEXTS[0], {})])  # other ids: the hash links them
+        theirs.activity.save_timed_decision(2, "bob", "accept", [Span(0, 5, "GPE"), Span(12, 18, "GPE")], seconds=30,
                                    suggested=[Span(0, 5, "GPE", "gold")], timestamp=200.0)
-        theirs.save_timed_decision(1, "bob", "reject", [], seconds=4, suggested=[], timestamp=210.0)
+        theirs.activity.save_timed_decision(1, "bob", "reject", [], seconds=4, suggested=[], timestamp=210.0)
     return tmp_path / "ours.db", tmp_path / "theirs.db"
 
 
@@ -38,7 +38,7 @@ def test_merge_brings_timed_decisions_once(projects):
         assert any("timed decisions: 2 added" in line for line in report.lines())
         again = merge_project(store, theirs)
         assert again.decision_times == {"unchanged": 2} and not again.changed
-        rows = {(r.annotator, r.document_id): r for r in store.timed_decisions()}
+        rows = {(r.annotator, r.document_id): r for r in store.activity.timed_decisions()}
     assert set(rows) == {("alice", 1), ("bob", 1), ("bob", 2)}
     bob = rows[("bob", 1)]  # their document 2 is our document 1
     assert bob.seconds == 30 and bob.suggested == (Span(0, 5, "GPE"),) and bob.suggested[0].source == "gold"
@@ -66,9 +66,9 @@ def test_a_crafted_record_is_refused_with_its_row_and_ours_is_untouched(projects
     conn.commit()
     conn.close()
     with Store(ours) as store:
-        before = store.count_timed_decisions()
+        before = store.activity.count_timed_decisions()
         with pytest.raises(RecordError) as caught:
             merge_project(store, theirs)
         assert problem in str(caught.value) and "decision record" in str(caught.value)
         assert str(theirs) in str(caught.value)
-        assert store.count_timed_decisions() == before and store.annotators() == ["alice"]
+        assert store.activity.count_timed_decisions() == before and store.annotations.annotators() == ["alice"]

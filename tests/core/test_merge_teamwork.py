@@ -23,7 +23,7 @@ def two(tmp_path):
     ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
     for path in (ours, theirs):
         with Store(path) as s:
-            s.add_document(TEXT)
+            s.documents.add_document(TEXT)
     return ours, theirs
 
 
@@ -35,7 +35,7 @@ def test_notes_and_guidelines_travel_and_merge_twice_is_once(two):
         set_guidelines(t, "# Rules\n\nWhole names.", "lead")
         describe_label(t, "ORG", "Companies and unions.", "lead", ["Apple"])
         for name, label in (("alice", "ORG"), ("bob", "ORG"), ("carol", "GPE")):
-            t.save_annotation(1, name, "accept", [Span(0, 5, label)])
+            t.annotations.save_annotation(1, name, "accept", [Span(0, 5, label)])
         assert auto_accept(t, "lead", None).majority == 1
     with Store(ours) as o:
         time.sleep(0.01)
@@ -46,11 +46,11 @@ def test_notes_and_guidelines_travel_and_merge_twice_is_once(two):
         report = merge_project(o, theirs)
         assert report.notes["added"] == 2 and report.guidelines["added"] == 1  # ORG's description
         assert report.guidelines["updated"] == 1  # our guidelines were older
-        assert [n.text for n in o.notes([1])] == [note.text, kept.text]
-        assert o.get_guideline("").text.endswith("no titles.")
-        assert [g.text for g in o.guideline_history("")] == ["# Old rules"]  # ours kept in history
-        assert o.get_guideline("ORG").examples == ("Apple",)
-        assert o.get_review(1).method == "majority"
+        assert [n.text for n in o.notes.all([1])] == [note.text, kept.text]
+        assert o.guidelines.get_guideline("").text.endswith("no titles.")
+        assert [g.text for g in o.guidelines.guideline_history("")] == ["# Old rules"]  # ours kept in history
+        assert o.guidelines.get_guideline("ORG").examples == ("Apple",)
+        assert o.reviews.get_review(1).method == "majority"
         again = merge_project(o, theirs)
         assert not again.changed and again.notes["unchanged"] == 2
     with Store(theirs) as t:
@@ -59,7 +59,7 @@ def test_notes_and_guidelines_travel_and_merge_twice_is_once(two):
     with Store(ours) as o:
         report = merge_project(o, theirs)
         assert report.notes["updated"] == 2
-        assert [n.text for n in o.notes([1])] == ["settled: PERSON"]  # the deletion travelled
+        assert [n.text for n in o.notes.all([1])] == ["settled: PERSON"]  # the deletion travelled
 
 
 def test_a_note_cannot_change_author_and_bad_texts_are_refused(two):
@@ -74,7 +74,7 @@ def test_a_note_cannot_change_author_and_bad_texts_are_refused(two):
     with Store(ours) as o:
         with pytest.raises(RecordError, match="note 1: note .* is alice's here, not bob's"):
             merge_project(o, theirs)
-        assert [n.text for n in o.notes()] == ["mine"]  # nothing of the merge was written
+        assert [n.text for n in o.notes.all()] == ["mine"]  # nothing of the merge was written
     raw.execute("UPDATE document_notes SET uid = 'abcdef0123456789', text = ?", ("x" * 102_401,))
     raw.commit()
     with Store(ours) as o, pytest.raises(RecordError, match=r"theirs.db: note 1: its text is 102,401 bytes"):

@@ -49,8 +49,8 @@ def test_an_export_with_nothing_to_export_writes_no_file_and_says_so(tmp_path: P
     from annotator.core.store import Store
 
     with Store(tmp_path / "p.db") as store:
-        doc, _ = store.add_document("Nobody labelled this.")
-        store.save_draft(doc, "alice", [])
+        doc, _ = store.documents.add_document("Nobody labelled this.")
+        store.drafts.save_draft(doc, "alice", [])
         out = tmp_path / "out.jsonl"
         with pytest.raises(NothingToExport) as caught:
             export(store, "jsonl", out, **kwargs)

@@ -48,37 +48,37 @@ def test_a_long_document_is_judged_on_its_beginning(suggester: Suggester) -> Non
 
 
 def test_uncertainty_order_reads_stored_scores(store: Store, suggester: Suggester) -> None:
-    a, _ = store.add_document(CONFIDENT)
-    b, _ = store.add_document(UNSURE)
-    c, _ = store.add_document("added after scoring: never scored yet")
+    a, _ = store.documents.add_document(CONFIDENT)
+    b, _ = store.documents.add_document(UNSURE)
+    c, _ = store.documents.add_document("added after scoring: never scored yet")
     assert document_order(store) == [a, b, c]
     assert score_uncertainty(store, suggester, [a, b]) == 2
     assert score_uncertainty(store, suggester, [a, b]) == 0  # stored: not recomputed
     key = suggester.model_key
     stored = stored_uncertainty(store, key, suggester.labels, suggester.label_map)
     assert set(stored) == {a, b} and stored[b] > stored[a]
-    store.ensure_labels(["PERSON", "ORG", "GPE", "LOC"])
-    for name in list(store.label_names()):
+    store.labels.ensure_labels(["PERSON", "ORG", "GPE", "LOC"])
+    for name in list(store.labels.label_names()):
         if name not in suggester.labels:
-            store.remove_label(name)
+            store.labels.remove_label(name)
     # Unscored documents come last, in id order.
     assert document_order(store, "uncertainty", model_key=key) == [b, a, c]
-    store.add_label("EXTRA")  # other labels: the stored scores are stale, the order forgets them
+    store.labels.add_label("EXTRA")  # other labels: the stored scores are stale, the order forgets them
     assert document_order(store, "uncertainty", model_key=key) == [a, b, c]
     with pytest.raises(AnnotatorError, match="unknown document order"):
         document_order(store, "random")
 
 
 def test_disputed_order_puts_the_most_disputed_first(store: Store) -> None:
-    ids = [store.add_document(f"Alice and Bob met in Paris, take {i}.")[0] for i in range(4)]
+    ids = [store.documents.add_document(f"Alice and Bob met in Paris, take {i}.")[0] for i in range(4)]
     alice, bob, paris = Span(0, 5, "PERSON"), Span(10, 13, "PERSON"), Span(21, 26, "GPE")
-    store.save_annotation(ids[0], "ann1", "accept", [alice, bob, paris])
-    store.save_annotation(ids[0], "ann2", "accept", [alice, bob, paris])      # unanimous
-    store.save_annotation(ids[1], "ann1", "accept", [alice, bob, paris])
-    store.save_annotation(ids[1], "ann2", "accept", [alice, bob])             # mildly disputed
-    store.save_annotation(ids[2], "ann1", "accept", [alice])
-    store.save_annotation(ids[2], "ann2", "accept", [paris])                  # fully disputed
-    store.save_annotation(ids[3], "ann1", "accept", [alice])
-    store.save_annotation(ids[3], "ann2", "accept", [bob])
-    store.save_review(ids[3], "rev", [alice], ["ann1", "ann2"])               # settled by review
+    store.annotations.save_annotation(ids[0], "ann1", "accept", [alice, bob, paris])
+    store.annotations.save_annotation(ids[0], "ann2", "accept", [alice, bob, paris])      # unanimous
+    store.annotations.save_annotation(ids[1], "ann1", "accept", [alice, bob, paris])
+    store.annotations.save_annotation(ids[1], "ann2", "accept", [alice, bob])             # mildly disputed
+    store.annotations.save_annotation(ids[2], "ann1", "accept", [alice])
+    store.annotations.save_annotation(ids[2], "ann2", "accept", [paris])                  # fully disputed
+    store.annotations.save_annotation(ids[3], "ann1", "accept", [alice])
+    store.annotations.save_annotation(ids[3], "ann2", "accept", [bob])
+    store.reviews.save_review(ids[3], "rev", [alice], ["ann1", "ann2"])               # settled by review
     assert document_order(store, "disputed") == [ids[2], ids[1], ids[0], ids[3]]

@@ -97,12 +97,12 @@ def test_stats_json_data(overview):
 # ---- what is recorded ----------------------------------------------------------------------
 def test_no_suggestion_row_when_nothing_was_suggested_and_redecisions_add_rows(tmp_path):
     with Store(tmp_path / "p.db") as store:
-        (doc,), _ = store.add_documents([("Paris is big.", {})])
-        store.save_timed_decision(doc, "ann", "accept", [], seconds=3, suggested=[], timestamp=100.0)
-        store.save_timed_decision(doc, "ann", "accept", [Span(0, 5, "GPE")], seconds=4,
+        (doc,), _ = store.documents.add_documents([("Paris is big.", {})])
+        store.activity.save_timed_decision(doc, "ann", "accept", [], seconds=3, suggested=[], timestamp=100.0)
+        store.activity.save_timed_decision(doc, "ann", "accept", [Span(0, 5, "GPE")], seconds=4,
                                   suggested=[Span(0, 5, "GPE", "model"), Span(2, 4, "ORG", "model")],
                                   timestamp=200.0)
-        rows = store.timed_decisions()
+        rows = store.activity.timed_decisions()
         assert [(r.decided, r.seconds) for r in rows] == [(100.0, 3.0), (200.0, 4.0)]
         assert rows[0].suggested == () and rows[0].decided_spans == ()
         # an overlapping suggestion is dropped from the record, never the decision itself
@@ -111,11 +111,11 @@ def test_no_suggestion_row_when_nothing_was_suggested_and_redecisions_add_rows(t
         assert store.conn.execute("SELECT count(*) FROM decision_suggestions").fetchone()[0] == 1
         # a label renamed later: the record keeps the version as it was decided
         store.rename_label("GPE", "PLACE")
-        assert store.timed_decisions()[1].decided_spans == (Span(0, 5, "GPE"),)
+        assert store.activity.timed_decisions()[1].decided_spans == (Span(0, 5, "GPE"),)
         with pytest.raises(ValueError):
-            store.save_timed_decision(doc, "ann", "accept", [], seconds=-1)
+            store.activity.save_timed_decision(doc, "ann", "accept", [], seconds=-1)
         with pytest.raises(ValueError):
-            store.save_timed_decision(doc, "ann", "draft", [], seconds=1)
+            store.activity.save_timed_decision(doc, "ann", "draft", [], seconds=1)
 
 
 def test_activity_clock_leaves_out_pauses_over_a_minute():

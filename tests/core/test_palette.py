@@ -71,13 +71,13 @@ def test_the_old_default_colours_fail_as_the_issue_measured():
 
 def test_new_labels_take_the_next_palette_colour_and_old_projects_keep_theirs(tmp_path: Path):
     with Store(tmp_path / "p.db") as store:
-        added = store.add_label("PRODUCT")
+        added = store.labels.add_label("PRODUCT")
         assert added.color == palette_color(9) == second_set()[0]
-        store.set_label_color("PERSON", "#123456")  # a colour the person chose
-        assert store.labels()[0].color == "#123456"  # kept: nothing recolours by itself
-        colors = store.use_accessible_palette()
+        store.labels.set_label_color("PERSON", "#123456")  # a colour the person chose
+        assert store.labels.all()[0].color == "#123456"  # kept: nothing recolours by itself
+        colors = store.labels.use_accessible_palette()
         assert colors["PERSON"] == first_set()[0] and colors["PRODUCT"] == second_set()[0]
-        assert {label.name: label.color for label in store.labels()} == colors
+        assert {label.name: label.color for label in store.labels.all()} == colors
 
 
 def test_accessible_colours_go_by_position_and_repeat_after_eighteen():

@@ -23,10 +23,10 @@ from tests.core.test_roundtrip import reimport, snapshot
 def fill_emails(store: Store) -> None:
     """TEXTS by two annotators named by email (Label Studio users), every answer but ignore."""
     for i, (text, pieces) in enumerate(TEXTS):
-        doc_id, _ = store.add_document(text, {"n": i})
-        store.save_annotation(doc_id, "alice@example.org", "accept", spans_of(text, *pieces), timestamp=1_700_000_000 + i)
+        doc_id, _ = store.documents.add_document(text, {"n": i})
+        store.annotations.save_annotation(doc_id, "alice@example.org", "accept", spans_of(text, *pieces), timestamp=1_700_000_000 + i)
         if i % 2 == 0:
-            store.save_annotation(doc_id, "bob@example.org", "reject" if i else "accept",
+            store.annotations.save_annotation(doc_id, "bob@example.org", "reject" if i else "accept",
                                   spans_of(text, *pieces[:1]), timestamp=1_700_000_100 + i)
 
 
@@ -60,8 +60,8 @@ def test_label_studio_round_trip_of_every_version(store, tmp_path):
     assert region["value"] == {"start": 0, "end": 7, "text": "Hun Sen", "labels": ["PERSON"]}
     with reimported(tmp_path, [out]) as again:
         assert snapshot(again) == snapshot(store)
-        doc_id = again.document_ids()[0]
-        assert again.get_annotation(doc_id, "alice@example.org").updated == 1_700_000_000
+        doc_id = again.documents.document_ids()[0]
+        assert again.annotations.get_annotation(doc_id, "alice@example.org").updated == 1_700_000_000
 
 
 def test_label_studio_round_trip_with_emoji_accents_and_plain_names(store, tmp_path):
@@ -76,13 +76,13 @@ def test_label_studio_round_trip_with_emoji_accents_and_plain_names(store, tmp_p
 
 
 def test_ignore_becomes_a_cancelled_annotation_and_comes_back_as_reject(store, tmp_path):
-    doc_id, _ = store.add_document("Skipped text.")
-    store.save_annotation(doc_id, "me@example.org", "ignore", [])
+    doc_id, _ = store.documents.add_document("Skipped text.")
+    store.annotations.save_annotation(doc_id, "me@example.org", "ignore", [])
     out = tmp_path / "skip.json"
     export(store, "label-studio", out, answer="all")
     assert json.loads(out.read_text())[0]["annotations"][0]["was_cancelled"] is True
     with reimported(tmp_path, [out]) as again:
-        assert again.get_annotation(again.document_ids()[0], "me@example.org").answer == "reject"
+        assert again.annotations.get_annotation(again.documents.document_ids()[0], "me@example.org").answer == "reject"
 
 
 def test_label_studio_as_predictions_round_trips_as_suggestions(store, tmp_path):
@@ -94,17 +94,17 @@ def test_label_studio_as_predictions_round_trips_as_suggestions(store, tmp_path)
     assert [p["model_version"] for p in tasks[0]["predictions"]] == ["alice", "bob"]
     assert all("annotations" not in t for t in tasks)
     with reimported(tmp_path, [out]) as again:
-        assert sum(1 for _ in again.iter_annotations()) == 0
-        for doc in again.iter_documents():
-            source = store.document_by_hash(doc.hash)
-            newest = store.get_annotation(source.id, "bob" if doc.text == TEXTS[0][0] else "alice")
-            assert again.get_suggestions(doc.id, "label-studio") == newest.spans
+        assert sum(1 for _ in again.annotations.iter_annotations()) == 0
+        for doc in again.documents.iter_documents():
+            source = store.documents.document_by_hash(doc.hash)
+            newest = store.annotations.get_annotation(source.id, "bob" if doc.text == TEXTS[0][0] else "alice")
+            assert again.suggestions.get_suggestions(doc.id, "label-studio") == newest.spans
 
 
 def test_labeling_config_lists_project_labels_and_any_other(store, tmp_path):
-    doc_id, _ = store.add_document("Ada <Lovelace> & co")
-    store.add_label('A&B<"x">')
-    store.save_annotation(doc_id, "me", "accept", [Span(0, 14, "A&B<\"x\">")])
+    doc_id, _ = store.documents.add_document("Ada <Lovelace> & co")
+    store.labels.add_label('A&B<"x">')
+    store.annotations.save_annotation(doc_id, "me", "accept", [Span(0, 14, "A&B<\"x\">")])
     out = tmp_path / "cfg.json"
     export(store, "label-studio", out)
     config = config_path(out).read_text(encoding="utf-8")
@@ -160,13 +160,13 @@ def test_webanno_round_trip_with_emoji_accents_and_line_breaks(store, tmp_path):
 
 def test_webanno_escapes_text_and_labels_and_keeps_spans_off_token_boundaries(store, tmp_path):
     text = ESCAPED
-    doc_id, _ = store.add_document(text)
-    store.ensure_labels(["B_X|Y*", "[x]->;"])
+    doc_id, _ = store.documents.add_document(text)
+    store.labels.ensure_labels(["B_X|Y*", "[x]->;"])
     spans = [Span(text.index("back"), text.index("back") + 4, "B_X|Y*"),
              Span(text.index("🎉"), text.index("🎉") + 1, "[x]->;"),
              Span(text.index("Zoë"), text.index("Zoë") + 5, "PERSON"),  # "Zoë's" cut inside a token
              Span(text.index("Second"), text.index("Ørsted") + 6, "EVENT")]
-    store.save_annotation(doc_id, "me", "accept", spans)
+    store.annotations.save_annotation(doc_id, "me", "accept", spans)
     out = tmp_path / "esc"
     (path,) = export(store, "webanno", out).files
     content = path.read_text(encoding="utf-8")
@@ -176,14 +176,14 @@ def test_webanno_escapes_text_and_labels_and_keeps_spans_off_token_boundaries(st
     # in #Text (the token column is written as is, like INCEpTION does).
     assert "\r" not in content and "#Text=new line, ctrl\\\x01char," in content
     with reimported(tmp_path, [path], annotator="me") as again:
-        (doc,) = again.iter_documents()
+        (doc,) = again.documents.iter_documents()
         assert doc.text == text
-        assert again.get_annotation(doc.id, "me").spans == tuple(sorted(spans))
+        assert again.annotations.get_annotation(doc.id, "me").spans == tuple(sorted(spans))
 
 
 def test_webanno_emoji_offsets_are_utf16(store, tmp_path):
-    doc_id, _ = store.add_document("😀 Ada met Bob.")
-    store.save_annotation(doc_id, "me", "accept", [Span(2, 5, "PERSON")])
+    doc_id, _ = store.documents.add_document("😀 Ada met Bob.")
+    store.annotations.save_annotation(doc_id, "me", "accept", [Span(2, 5, "PERSON")])
     (path,) = export(store, "webanno", tmp_path / "u16").files
     rows = [line for line in path.read_text(encoding="utf-8").splitlines() if line[:1].isdigit()]
     assert rows[:2] == ["1-1\t0-2\t😀\t_\t", "1-2\t3-6\tAda\tPERSON\t"]
@@ -191,9 +191,9 @@ def test_webanno_emoji_offsets_are_utf16(store, tmp_path):
 
 def test_webanno_versions_leading_whitespace_and_real_file(store, tmp_path, peer_data):
     import_paths(store, [peer_data / "webanno_tsv33_example2.tsv"], annotator="inception")
-    doc_id, _ = store.add_document("\n\tIndented start.")
-    store.save_annotation(doc_id, "a b", "accept", [])
-    store.save_annotation(doc_id, "a_b", "accept", [])
+    doc_id, _ = store.documents.add_document("\n\tIndented start.")
+    store.annotations.save_annotation(doc_id, "a b", "accept", [])
+    store.annotations.save_annotation(doc_id, "a_b", "accept", [])
     report = export(store, "webanno", tmp_path / "all")
     assert [p.name for p in report.files] == ["doc-000001.tsv", "doc-000002.a_b.tsv", "doc-000002.a_b_.tsv"]
     assert report.warnings == ["document 2: whitespace before its first word is written as spaces "

@@ -24,7 +24,7 @@ def test_every_key_reads_back_what_was_written(store):
     for key, value in written.items():
         s.set(key, value)
     assert {key: s.get(key) for key in written} == written
-    assert store.lang == "de"
+    assert store.settings.lang == "de"
     s.set(keys.CONTINUOUS, False)
     s.set(keys.MIN_AGREEMENT, None)
     assert s.get(keys.CONTINUOUS) is False and s.get(keys.MIN_AGREEMENT) is None
@@ -35,7 +35,7 @@ def test_unset_and_unreadable_values_are_the_keys_default(store):
     assert [s.get(key) for key in keys.KEYS] == [key.default for key in keys.KEYS]
     for key, junk in ((keys.LABEL_MAP, "[1, 2"), (keys.MIN_AGREEMENT, "two"),
                       (keys.PATTERNS_FLAG_BELOW, "high"), (keys.CONTINUOUS_STATE, "null")):
-        store.set_setting(key.name, junk)
+        store.settings.set_setting(key.name, junk)
         assert s.get(key) == key.default, key.name
 
 
@@ -44,10 +44,10 @@ def test_the_stored_text_is_what_older_projects_hold(store):
     s.set(keys.HUB_SYNC, True)
     s.set(keys.CONTINUOUS, True)
     s.set(keys.LABEL_MAP, {"b": "X", "a": "Y"})
-    assert store.get_setting("hub_sync") == "on" and store.get_setting("continuous.enabled") == "1"
-    assert store.get_setting("suggest.label_map") == '{"a": "Y", "b": "X"}'
+    assert store.settings.get_setting("hub_sync") == "on" and store.settings.get_setting("continuous.enabled") == "1"
+    assert store.settings.get_setting("suggest.label_map") == '{"a": "Y", "b": "X"}'
     s.set_person("k1", "dana")
-    assert store.get_setting(keys.IDENTITY_PREFIX + "k1") == "dana" and s.person("k1") == "dana"
+    assert store.settings.get_setting(keys.IDENTITY_PREFIX + "k1") == "dana" and s.person("k1") == "dana"
 
 
 def test_keys_are_unique():

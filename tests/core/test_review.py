@@ -40,16 +40,16 @@ def test_span_agreement_three_annotators():
 
 @pytest.fixture
 def disputed(store):
-    ids, _ = store.add_documents([(TEXT, {}), ("Apple hired Tim Cook.", {}),
+    ids, _ = store.documents.add_documents([(TEXT, {}), ("Apple hired Tim Cook.", {}),
                                   ("Paris is in France.", {}), ("No one here.", {})])
     d1, d2, d3, d4 = ids
-    store.save_annotation(d1, "alice", "accept", ALICE)
-    store.save_annotation(d1, "bob", "accept", BOB)            # score 1 - alpha = 210/354
-    store.save_annotation(d2, "alice", "accept", [Span(0, 5, "ORG")])
-    store.save_annotation(d2, "bob", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])  # 36/58
-    store.save_annotation(d3, "alice", "accept", [Span(0, 5, "GPE")])
-    store.save_annotation(d3, "bob", "accept", [Span(0, 5, "GPE")])  # agree: not disputed
-    store.save_annotation(d4, "alice", "accept", [Span(0, 6, "PERSON")])  # one annotator only
+    store.annotations.save_annotation(d1, "alice", "accept", ALICE)
+    store.annotations.save_annotation(d1, "bob", "accept", BOB)            # score 1 - alpha = 210/354
+    store.annotations.save_annotation(d2, "alice", "accept", [Span(0, 5, "ORG")])
+    store.annotations.save_annotation(d2, "bob", "accept", [Span(0, 5, "ORG"), Span(12, 20, "PERSON")])  # 36/58
+    store.annotations.save_annotation(d3, "alice", "accept", [Span(0, 5, "GPE")])
+    store.annotations.save_annotation(d3, "bob", "accept", [Span(0, 5, "GPE")])  # agree: not disputed
+    store.annotations.save_annotation(d4, "alice", "accept", [Span(0, 6, "PERSON")])  # one annotator only
     return store, ids
 
 
@@ -69,7 +69,7 @@ def test_accept_review_saves_the_reviewers_version_and_its_sources(disputed):
     store, (d1, d2, d3, d4) = disputed
     review = accept_review(store, d2, "lead", [Span(0, 5, "ORG")], ["bob", "alice", "bob"])
     assert review.sources == ("alice", "bob") and review.reviewer == "lead"
-    assert store.get_review(d2).spans == (Span(0, 5, "ORG"),)
+    assert store.reviews.get_review(d2).spans == (Span(0, 5, "ORG"),)
     assert [d for d, _ in documents_with_disagreement(store)] == [d2, d1]  # the disagreement stays listed; the review settles the gold
     with pytest.raises(ValueError):
         accept_review(store, d1, "", [], ["alice"])

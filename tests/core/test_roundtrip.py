@@ -21,9 +21,9 @@ from tests.core.export_data import TEXTS, fill
 def snapshot(store: Store) -> dict[str, tuple[dict, dict[str, tuple[str, tuple]]]]:
     """{text: (meta, {annotator: (answer, spans)})} of a whole project."""
     out = {}
-    for doc in store.iter_documents():
+    for doc in store.documents.iter_documents():
         versions = {a.annotator: (a.answer, tuple(s.key() for s in a.spans))
-                    for a in store.annotations_for_document(doc.id)}
+                    for a in store.annotations.annotations_for_document(doc.id)}
         out[doc.text] = (doc.meta, versions)
     return out
 
@@ -44,8 +44,8 @@ def test_json_formats_round_trip_everything(store, tmp_path, fmt):
     try:
         assert snapshot(again) == snapshot(store)
         if fmt == "jsonl":  # Prodigy records carry the decision time
-            first = again.document_ids()[0]
-            assert again.get_annotation(first, "alice").updated == 1_700_000_000
+            first = again.documents.document_ids()[0]
+            assert again.annotations.get_annotation(first, "alice").updated == 1_700_000_000
     finally:
         again.close()
 
@@ -56,11 +56,11 @@ def test_prodigy_round_trip_of_reviewed_versions(store, tmp_path):
     export(store, "jsonl", out, reviewed=True)
     again = reimport(tmp_path, [out])
     try:
-        (doc_id,) = again.document_ids()
-        review = store.get_review(store.document_ids()[0])
-        ann = again.get_annotation(doc_id, "carol")
+        (doc_id,) = again.documents.document_ids()
+        review = store.reviews.get_review(store.documents.document_ids()[0])
+        ann = again.annotations.get_annotation(doc_id, "carol")
         assert ann.spans == review.spans and ann.answer == "accept"
-        assert again.get_document(doc_id).meta["reviewed_from"] == ["alice", "bob"]
+        assert again.documents.get_document(doc_id).meta["reviewed_from"] == ["alice", "bob"]
     finally:
         again.close()
 
@@ -74,7 +74,7 @@ def test_spacy_round_trip(store, tmp_path, target):
         mine = {text: (versions["alice"][1],) for text, (_, versions) in snapshot(store).items()}
         theirs = {text: (versions["alice"][1],) for text, (_, versions) in snapshot(again).items()}
         assert theirs == mine
-        assert [d.text for d in again.iter_documents()] == [t for t, _ in TEXTS]
+        assert [d.text for d in again.documents.iter_documents()] == [t for t, _ in TEXTS]
     finally:
         again.close()
 
@@ -85,10 +85,10 @@ def test_conll_round_trip_gives_the_same_tokens_and_entity_chunks(store, tmp_pat
     export(store, "conll", out, annotator="alice")
     again = reimport(tmp_path, [out])
     try:
-        before = [_tokens_and_chunks(d.text, store.get_annotation(d.id, "alice").spans)
-                  for d in store.iter_documents()]
-        after = [_tokens_and_chunks(d.text, a.spans, imported=True) for d in again.iter_documents()
-                 for a in again.annotations_for_document(d.id)]
+        before = [_tokens_and_chunks(d.text, store.annotations.get_annotation(d.id, "alice").spans)
+                  for d in store.documents.iter_documents()]
+        after = [_tokens_and_chunks(d.text, a.spans, imported=True) for d in again.documents.iter_documents()
+                 for a in again.annotations.annotations_for_document(d.id)]
         assert after == before
     finally:
         again.close()
@@ -148,10 +148,10 @@ def test_real_conll_file_round_trips(store, tmp_path, peer_data):
         # spaCy splits some of the file's tokens ("techno-based"): those come back split.
         # Re-tokenizing the joined tokens could differ ("who's-who" vs "who 's"): compare the
         # tokens the file holds.
-        before = [_tokens_and_chunks(d.text, store.get_annotation(d.id, "wiki").spans)
-                  for d in store.iter_documents()]
-        after = [_tokens_and_chunks(d.text, again.get_annotation(d.id, "wiki").spans, imported=True)
-                 for d in again.iter_documents()]
+        before = [_tokens_and_chunks(d.text, store.annotations.get_annotation(d.id, "wiki").spans)
+                  for d in store.documents.iter_documents()]
+        after = [_tokens_and_chunks(d.text, again.annotations.get_annotation(d.id, "wiki").spans, imported=True)
+                 for d in again.documents.iter_documents()]
         assert after == before
     finally:
         again.close()

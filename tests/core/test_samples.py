@@ -24,7 +24,7 @@ ORIGINAL = "08_e3d8d37a0122517e.txt"  # the first bundled sample, kept as a hard
 @pytest.fixture
 def seeded(store: Store) -> tuple[Store, list[int]]:
     assert ensure_seeded(store) == len(list(seeds_dir().glob("*.txt")))
-    return store, store.document_ids()
+    return store, store.documents.document_ids()
 
 
 def gold_spans(text: str, phrases: list[list[str]]) -> list[Span]:
@@ -39,11 +39,11 @@ def gold_spans(text: str, phrases: list[list[str]]) -> list[Span]:
 
 def test_samples_are_a_story_in_the_users_style_and_import_in_order(seeded):
     store, ids = seeded
-    files = [store.get_document(i).meta["file"] for i in ids]
+    files = [store.documents.get_document(i).meta["file"] for i in ids]
     assert 6 <= len(files) <= 10 and ORIGINAL in files
     assert files == sorted(files) and files[0] == "01_port_strike_begins.txt"  # the first screen
     for doc_id, name in zip(ids, files):
-        text = store.get_document(doc_id).text
+        text = store.documents.get_document(doc_id).text
         if name != ORIGINAL:
             assert re.fullmatch(r"[a-z0-9]+( [a-z0-9]+)*", text), name  # lowercased, unpunctuated
             assert 150 <= len(text.split()) <= 300, name
@@ -54,16 +54,16 @@ def test_accepting_the_first_sample_teaches_the_second(seeded):
     store, ids = seeded
     fixture = json.loads((FIXTURES / "sample_gold.json").read_text(encoding="utf-8"))
     first, second = ids[0], ids[1]
-    text = store.get_document(first).text
-    assert store.get_document(first).meta["file"] == fixture["document"]
+    text = store.documents.get_document(first).text
+    assert store.documents.get_document(first).meta["file"] == fixture["document"]
     gold = gold_spans(text, fixture["phrases"])
     assert len(gold) >= 25
-    store.save_annotation(first, "me", "accept", gold)
+    store.annotations.save_annotation(first, "me", "accept", gold)
 
     suggester = Suggester().load()
     suggest_documents(store, suggester, [first, second])
     matcher = GoldMatcher.from_store(store, "me")
-    second_text = store.get_document(second).text
+    second_text = store.documents.get_document(second).text
     shown = current_suggestions(store, second, suggester.model_key, matcher)
     model_only = {s.key() for s in model_suggestions(store, second, suggester.model_key) or []}
     learned = {(second_text[s.start:s.end], s.label) for s in shown

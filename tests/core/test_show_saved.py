@@ -11,7 +11,7 @@ from annotator.core.learning.suggestions import FROM_ANNOTATION, spans_to_show
 
 def test_saved_spans_cutting_a_character_open_widened(store: Store):
     text = "the 🇺🇦 flag 👍🏽 flew over kyiv"
-    doc_id, _ = store.add_document(text)
+    doc_id, _ = store.documents.add_document(text)
     flag, thumb = text.index("🇺🇦"), text.index("👍🏽")
     # As an older version saved them (the store refuses such spans now): half a flag, and a
     # span ending between an emoji and its skin tone.
@@ -25,5 +25,5 @@ def test_saved_spans_cutting_a_character_open_widened(store: Store):
     assert spans == [Span(text.index("flag"), thumb + 2, "ORG"), Span(text.index("kyiv"), len(text), "GPE")]
     # Valid saved spans come back exactly as saved.
     good = [Span(text.index("kyiv"), len(text), "GPE")]
-    store.save_annotation(doc_id, "bob", "accept", good)
+    store.annotations.save_annotation(doc_id, "bob", "accept", good)
     assert spans_to_show(store, doc_id, "bob", None, None, text) == (good, FROM_ANNOTATION)

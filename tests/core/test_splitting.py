@@ -78,7 +78,7 @@ def test_import_split_keeps_file_index_and_offset_in_meta(store, tmp_path):
                       + orjson.dumps({"text": "Kept whole.\n\nWith spans.", "spans": [[0, 4, "ORG"]]}) + b"\n")
     report = import_paths(store, [txt, rows, lines], split="paragraphs", annotator="a")
     assert report.ok, report.errors
-    docs = {d.text: d.meta for d in store.iter_documents()}
+    docs = {d.text: d.meta for d in store.documents.iter_documents()}
     book = sorted((m["split"]["index"], m["split"]["offset"], t) for t, m in docs.items()
                   if m.get("split", {}).get("file") == "book.txt")
     assert [b[0] for b in book] == [0, 1, 2, 3]
@@ -134,7 +134,7 @@ def test_cutting_at_whitespace_is_said_in_a_warning_without_the_flag_just_used(s
     [note] = [w for w in report.warnings if w.startswith(f"{path}: ")]
     assert f"{MAX_PIECE_CHARS:,} characters" in note and "whitespace" in note
     assert "--split" not in note  # neither flag helps: there are no sentence ends
-    docs = list(store.iter_documents())
+    docs = list(store.documents.iter_documents())
     assert all(len(d.text) <= MAX_PIECE_CHARS for d in docs)
     assert sorted(d.meta["split"]["offset"] for d in docs) == [o for o, _ in split_text(UNPUNCTUATED, by)]
 

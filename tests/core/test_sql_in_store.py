@@ -46,7 +46,7 @@ def test_the_hub_speaks_postgresql_only():
 
 def test_the_check_sees_sql():
     assert SQL.search('rows = store.conn.execute("SELECT document_id FROM reviews")')
-    assert not SQL.search("rows = store.reviewed_document_ids()")
+    assert not SQL.search("rows = store.queries.reviewed_document_ids()")
     assert SQLITE.search("total = self.store.conn.execute('SELECT 1')")
     assert SQLITE.search("import sqlite3")
     assert not SQLITE.search('cur.execute("SELECT hash FROM hub.documents")')

@@ -173,36 +173,36 @@ def test_broken_model_is_a_model_error(tmp_path: Path):
 
 
 def test_cache_hits_compute_nothing(store: Store, suggester: Suggester, monkeypatch: pytest.MonkeyPatch):
-    ids, _ = store.add_documents([(APPLE, {}), ("Quentin Marsh flew to Paris on Monday.", {}), ("", {})])
+    ids, _ = store.documents.add_documents([(APPLE, {}), ("Quentin Marsh flew to Paris on Monday.", {}), ("", {})])
     spy = Spy(suggester, monkeypatch)
     progress: list[tuple[int, int]] = []
     assert suggest_documents(store, suggester, batch_size=2,
                              on_progress=lambda done, total: progress.append((done, total))) == 3
     assert len(spy.texts) == 3 and progress[-1] == (3, 3)
-    assert store.suggested_ids(suggester.model_key) == set(ids)
-    cached = store.get_suggestions(ids[0], suggester.model_key)
+    assert store.suggestions.suggested_ids(suggester.model_key) == set(ids)
+    cached = store.suggestions.get_suggestions(ids[0], suggester.model_key)
     assert cached and all(s.source == "model" for s in cached)
     assert (0, 5, "ORG") in {s.key() for s in cached}
-    assert store.get_suggestions(ids[2], suggester.model_key) == ()
+    assert store.suggestions.get_suggestions(ids[2], suggester.model_key) == ()
     # Second run: everything is cached, the model sees no text.
     spy.texts.clear()
     assert suggest_documents(store, suggester) == 0
     assert spy.texts == []
     # A new document: only it is computed.
-    new_id, _ = store.add_document("Zorblax opened an office in Berlin.")
+    new_id, _ = store.documents.add_document("Zorblax opened an office in Berlin.")
     assert suggest_documents(store, suggester) == 1
     assert spy.texts == ["Zorblax opened an office in Berlin."]
 
 
 def test_suggest_documents_order_and_cancel(store: Store, suggester: Suggester):
-    ids, _ = store.add_documents([(f"Report {i} from Paris by Quentin Marsh.", {}) for i in range(5)])
+    ids, _ = store.documents.add_documents([(f"Report {i} from Paris by Quentin Marsh.", {}) for i in range(5)])
     wanted = [ids[3], ids[1], ids[3]]
     assert suggest_documents(store, suggester, wanted, batch_size=1) == 2
-    assert store.suggested_ids(suggester.model_key) == {ids[1], ids[3]}
+    assert store.suggestions.suggested_ids(suggester.model_key) == {ids[1], ids[3]}
     calls = iter(range(100))
     done = suggest_documents(store, suggester, batch_size=1, should_stop=lambda: next(calls) >= 1)
     assert 1 <= done < 3
-    assert len(store.suggested_ids(suggester.model_key)) == 2 + done
+    assert len(store.suggestions.suggested_ids(suggester.model_key)) == 2 + done
 
 
 def test_label_map_and_project_labels(suggester: Suggester):
@@ -216,21 +216,21 @@ def test_label_map_and_project_labels(suggester: Suggester):
 
 
 def test_parse_and_store_label_map(store: Store):
-    assert parse_label_map(["LOCATION=LOC", " PER = PERSON "], store.label_names()) == {
+    assert parse_label_map(["LOCATION=LOC", " PER = PERSON "], store.labels.label_names()) == {
         "LOCATION": "LOC", "PER": "PERSON"}
     with pytest.raises(AnnotatorError, match="SRC=DST"):
         parse_label_map(["LOCATION"])
     with pytest.raises(AnnotatorError, match="not a label of this project"):
-        parse_label_map(["X=NOPE"], store.label_names())
-    assert parse_label_map(["MISC="], store.label_names()) == {"MISC": ""}
+        parse_label_map(["X=NOPE"], store.labels.label_names())
+    assert parse_label_map(["MISC="], store.labels.label_names()) == {"MISC": ""}
     assert load_label_map(store) == {}
     save_label_map(store, {"PER": "PERSON"})
     assert load_label_map(store) == {"PER": "PERSON"}
 
 
 def test_cached_spans_go_through_the_project_label_map(store: Store):
-    doc_id, _ = store.add_document("Marsh went to Paris and counted 3 ducks.")
-    store.save_suggestions("m@1", [(doc_id, [Span(0, 5, "PER", "model"), Span(14, 19, "GPE", "model"),
+    doc_id, _ = store.documents.add_document("Marsh went to Paris and counted 3 ducks.")
+    store.suggestions.save_suggestions("m@1", [(doc_id, [Span(0, 5, "PER", "model"), Span(14, 19, "GPE", "model"),
                                              Span(32, 33, "CARDINAL", "model")])])
     assert cached_model_spans(store, doc_id, "m@1") == [Span(14, 19, "GPE", "model")]
     save_label_map(store, {"PER": "PERSON"})
@@ -261,11 +261,11 @@ def test_two_processes_give_the_same_spans(suggester: Suggester, seed_text: str)
 
 @pytest.mark.slow
 def test_model_change_is_a_new_cache(store: Store, suggester: Suggester, tmp_path: Path):
-    doc_id, _ = store.add_document(APPLE)
+    doc_id, _ = store.documents.add_document(APPLE)
     suggest_documents(store, suggester)
     other_dir = _tiny_pipeline(tmp_path / "other", listening=False)
     other = Suggester(str(other_dir))
     assert other.model_key != suggester.model_key
     assert suggest_documents(store, other) == 1
-    assert doc_id in store.suggested_ids(other.model_key) and doc_id in store.suggested_ids(suggester.model_key)
+    assert doc_id in store.suggestions.suggested_ids(other.model_key) and doc_id in store.suggestions.suggested_ids(suggester.model_key)
     shutil.rmtree(other_dir)

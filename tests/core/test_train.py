@@ -52,13 +52,13 @@ def trained(wiki_db: Path, tmp_path_factory: pytest.TempPathFactory):
 
 # ---- gold and split (fast) ------------------------------------------------------------
 def test_collect_gold_one_version_per_document_and_label_map(store: Store) -> None:
-    a, _ = store.add_document("Alice met Bob in Paris.")
-    b, _ = store.add_document("Nothing to see here.")
-    c, _ = store.add_document("Carol left.")
-    store.save_annotation(a, "ann1", "accept", [Span(0, 5, "PERSON"), Span(17, 22, "GPE")], timestamp=1.0)
-    store.save_annotation(a, "ann2", "accept", [Span(10, 13, "PERSON")], timestamp=2.0)
-    store.save_annotation(b, "ann1", "accept", [])
-    store.save_annotation(c, "ann1", "reject", [Span(0, 5, "PERSON")])
+    a, _ = store.documents.add_document("Alice met Bob in Paris.")
+    b, _ = store.documents.add_document("Nothing to see here.")
+    c, _ = store.documents.add_document("Carol left.")
+    store.annotations.save_annotation(a, "ann1", "accept", [Span(0, 5, "PERSON"), Span(17, 22, "GPE")], timestamp=1.0)
+    store.annotations.save_annotation(a, "ann2", "accept", [Span(10, 13, "PERSON")], timestamp=2.0)
+    store.annotations.save_annotation(b, "ann1", "accept", [])
+    store.annotations.save_annotation(c, "ann1", "reject", [Span(0, 5, "PERSON")])
     summary = GoldSummary()
     gold = collect_gold(store, summary=summary)
     # a is disputed (ann1 and ann2 differ): no gold until reviewed; rejected c is not a version.
@@ -66,7 +66,7 @@ def test_collect_gold_one_version_per_document_and_label_map(store: Store) -> No
     mine = collect_gold(store, annotator="ann1", label_map={"GPE": "LOC", "PERSON": ""})
     assert mine[0].spans == (Span(17, 22, "LOC"),)
     assert mine[1].spans == ()
-    store.save_review(a, "rev", [Span(0, 5, "PERSON")], ["ann1", "ann2"])
+    store.reviews.save_review(a, "rev", [Span(0, 5, "PERSON")], ["ann1", "ann2"])
     assert [(g.document_id, g.spans) for g in collect_gold(store, reviewed=True)] == [(a, (Span(0, 5, "PERSON"),))]
     assert [g.document_id for g in collect_gold(store)] == [a, b]  # the review settled a
 
@@ -86,8 +86,8 @@ def test_split_is_deterministic_disjoint_and_complete() -> None:
 def test_no_gold_or_no_spans_is_a_clear_error(store: Store, tmp_path: Path) -> None:
     with pytest.raises(AnnotatorError, match="no gold documents"):
         train_pipeline(store, tmp_path / "m", max_steps=1)
-    doc, _ = store.add_document("No entities in this one.")
-    store.save_annotation(doc, "ann", "accept", [])
+    doc, _ = store.documents.add_document("No entities in this one.")
+    store.annotations.save_annotation(doc, "ann", "accept", [])
     with pytest.raises(AnnotatorError, match="no entity spans"):
         train_pipeline(store, tmp_path / "m", max_steps=1)
     with pytest.raises(AnnotatorError, match="documents accepted by bob"):
@@ -96,8 +96,8 @@ def test_no_gold_or_no_spans_is_a_clear_error(store: Store, tmp_path: Path) -> N
 
 
 def test_refuses_to_overwrite_a_folder_it_did_not_train(store: Store, tmp_path: Path) -> None:
-    doc, _ = store.add_document("Alice met Bob.")
-    store.save_annotation(doc, "ann", "accept", [Span(0, 5, "PERSON")])
+    doc, _ = store.documents.add_document("Alice met Bob.")
+    store.annotations.save_annotation(doc, "ann", "accept", [Span(0, 5, "PERSON")])
     target = tmp_path / "precious"
     target.mkdir()
     (target / "notes.txt").write_text("keep me", encoding="utf-8")
@@ -107,10 +107,10 @@ def test_refuses_to_overwrite_a_folder_it_did_not_train(store: Store, tmp_path: 
 
 
 def test_trained_models_are_recorded(store: Store) -> None:
-    assert store.trained_models() == []
-    first = store.record_trained_model("/x/model", "en_core_web_sm", {"trained": {"f1": 0.5}})
-    second = store.record_trained_model("/x/model", None, {})
-    rows = store.trained_models()
+    assert store.models.trained_models() == []
+    first = store.models.record_trained_model("/x/model", "en_core_web_sm", {"trained": {"f1": 0.5}})
+    second = store.models.record_trained_model("/x/model", None, {})
+    rows = store.models.trained_models()
     assert [r["id"] for r in rows] == [first, second]
     assert rows[0]["base"] == "en_core_web_sm" and rows[0]["scores"] == {"trained": {"f1": 0.5}}
     assert rows[1]["base"] is None
@@ -169,7 +169,7 @@ def test_fine_tuned_pipeline_and_scores(trained, wiki_db: Path) -> None:
     vocab = spacy.blank("en").vocab
     assert len(list(DocBin().from_disk(out / "corpus" / "train.spacy").get_docs(vocab))) == 30
     with Store(wiki_db) as store:
-        rows = store.trained_models()
+        rows = store.models.trained_models()
     assert rows[-1]["id"] == result.model_id and rows[-1]["path"] == str(out.resolve())
     assert rows[-1]["scores"]["trained"]["f1"] == pytest.approx(scores["trained"]["f1"])
 
@@ -200,7 +200,7 @@ def test_annotator_evaluate_scores_the_trained_folder(trained, wiki_db: Path) ->
 
     result, _ = trained
     with Store(wiki_db) as store:
-        labels = store.label_names()
+        labels = store.labels.label_names()
         mine = Suggester(model=str(result.out_dir), label_map={"PERSON": "PER"}, labels=labels)
         got = evaluate(store, mine, use_gold=False)
         base = evaluate(store, Suggester(model=default_model_name(), label_map={"PERSON": "PER"}, labels=labels),
@@ -258,7 +258,7 @@ def test_learning_curve_trains_on_growing_parts(wiki_db: Path) -> None:
     with Store(wiki_db) as store:
         rows = learning_curve(store, fractions=(0.5, 1.0), label_map=LABEL_MAP, max_steps=6, seed=0,
                               on_progress=lambda s, t, info: seen.append((s, t)))
-        recorded = store.latest_learning_curve()  # for the overview and the report
+        recorded = store.activity.latest_learning_curve()  # for the overview and the report
     assert recorded["points"] == rows and recorded["settings"]["seed"] == 0
     assert [r["fraction"] for r in rows] == [0.0, 0.5, 1.0]
     assert [r["train_docs"] for r in rows] == [0, 15, 30]

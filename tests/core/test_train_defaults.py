@@ -151,8 +151,8 @@ def test_the_time_budget_ends_training() -> None:
 @pytest.mark.slow
 def test_scores_json_reports_held_out_scores_and_the_recipe(store: Store, tmp_path: Path) -> None:
     for i in range(8):
-        doc, _ = store.add_document(f"Yesterday Alice{i} met Bob in Paris, France.")
-        store.save_annotation(doc, "ann", "accept", [Span(10, 16, "PERSON"), Span(31, 36, "GPE")])
+        doc, _ = store.documents.add_document(f"Yesterday Alice{i} met Bob in Paris, France.")
+        store.annotations.save_annotation(doc, "ann", "accept", [Span(10, 16, "PERSON"), Span(31, 36, "GPE")])
     held = {2, 5}
     result = train_pipeline(store, tmp_path / "m", from_scratch=True, max_steps=6, patience=2,
                             held_out=lambda doc_id: doc_id in held, record=False)

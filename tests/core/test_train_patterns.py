@@ -20,10 +20,10 @@ TEXTS = [f"tomas brennick spoke in belmouth on day {i} for the coastal dockers u
 @pytest.fixture
 def gold_db(db_path):
     with Store(db_path) as store:
-        ids, _ = store.add_documents([(t, {}) for t in TEXTS])
+        ids, _ = store.documents.add_documents([(t, {}) for t in TEXTS])
         for doc in ids:
-            store.save_annotation(doc, "alice", "accept", [Span(0, 14, "PERSON"), Span(24, 32, "GPE")])
-        store.add_patterns([Pattern("ORG", [{"lower": "coastal"}, {"lower": "dockers"}, {"lower": "union"}]),
+            store.annotations.save_annotation(doc, "alice", "accept", [Span(0, 14, "PERSON"), Span(24, 32, "GPE")])
+        store.patterns.add_patterns([Pattern("ORG", [{"lower": "coastal"}, {"lower": "dockers"}, {"lower": "union"}]),
                             Pattern("GPE", "Port of Belmouth"), Pattern("GPE", "rotterdam")], "alice")
     return db_path
 

@@ -41,18 +41,18 @@ def build(path: Path) -> dict[str, int]:
     """bob accepts what was shown, ★ included, on both articles; alice corrects the first; the
     model alone (cached) only ever suggested the person; carol's version was imported."""
     with Store(path) as store:
-        (d1, d2), _ = store.add_documents([(TEXT1, {}), (TEXT2, {})])
+        (d1, d2), _ = store.documents.add_documents([(TEXT1, {}), (TEXT2, {})])
         key = project_model_key(store)
         assert key is not None  # the default model is installed for the tests
-        store.save_suggestions(key, [(d, [at(t, "quentin marsh", "PERSON", SOURCE_MODEL)])
+        store.suggestions.save_suggestions(key, [(d, [at(t, "quentin marsh", "PERSON", SOURCE_MODEL)])
                                      for d, t in ((d1, TEXT1), (d2, TEXT2))])
         for doc_id, text in ((d1, TEXT1), (d2, TEXT2)):
-            store.save_timed_decision(doc_id, "bob", "accept", plain(shown(text)), seconds=4.0,
+            store.activity.save_timed_decision(doc_id, "bob", "accept", plain(shown(text)), seconds=4.0,
                                       suggested=shown(text))
-        store.save_timed_decision(d1, "alice", "accept", [*plain(shown(TEXT1))[:2]], seconds=9.0,
+        store.activity.save_timed_decision(d1, "alice", "accept", [*plain(shown(TEXT1))[:2]], seconds=9.0,
                                   suggested=shown(TEXT1))   # removed belmouth: a correction
-        store.save_timed_decision(d2, "alice", "accept", plain(shown(TEXT2)), seconds=3.0, suggested=shown(TEXT2))
-        store.save_annotation(d1, "carol", "accept", plain(shown(TEXT1)))  # not made in the window
+        store.activity.save_timed_decision(d2, "alice", "accept", plain(shown(TEXT2)), seconds=3.0, suggested=shown(TEXT2))
+        store.annotations.save_annotation(d1, "carol", "accept", plain(shown(TEXT1)))  # not made in the window
     return {"d1": d1, "d2": d2}
 
 

@@ -16,29 +16,29 @@ HUN, TRUMP, DONALD_TRUMP, PHNOM_GPE, PHNOM_LOC, MONDAY = (
 
 
 def test_undo_brings_the_previous_version_back_and_again_the_undone(store):
-    doc, _ = store.add_document(TEXT)
-    first = store.save_annotation(doc, "alice", "accept", [HUN])
-    store.save_annotation(doc, "alice", "reject", [])
+    doc, _ = store.documents.add_document(TEXT)
+    first = store.annotations.save_annotation(doc, "alice", "accept", [HUN])
+    store.annotations.save_annotation(doc, "alice", "reject", [])
     done = undo_decision(store, doc, "alice")
     assert done.undone.answer == "reject" and done.restored.spans == first.spans
-    now = store.get_annotation(doc, "alice")
+    now = store.annotations.get_annotation(doc, "alice")
     assert (now.answer, now.spans) == ("accept", (HUN,)) and now.updated > done.undone.updated
     # The reject is in the history: undoing again brings it back (an undo is itself a version).
     again = undo_decision(store, doc, "alice")
-    assert store.get_annotation(doc, "alice").answer == "reject" and again.restored.answer == "reject"
+    assert store.annotations.get_annotation(doc, "alice").answer == "reject" and again.restored.answer == "reject"
     versions = document_versions(store, doc)
     assert [(v.what, v.current) for v in versions] == [("accept", False), ("reject", False), ("accept", False),
                                                       ("reject", True)]
 
 
 def test_undo_of_a_first_decision_goes_back_to_a_draft(store):
-    doc, _ = store.add_document(TEXT)
-    store.save_annotation(doc, "alice", "accept", [HUN, MONDAY])
+    doc, _ = store.documents.add_document(TEXT)
+    store.annotations.save_annotation(doc, "alice", "accept", [HUN, MONDAY])
     assert gold_for(store, doc) is not None
     done = undo_decision(store, doc, "alice")
     assert done.restored is None and done.current.answer == "draft"
-    assert store.get_draft(doc, "alice") == (HUN, MONDAY)  # the work goes on from there
-    assert store.status(doc, "alice") == "draft" and gold_for(store, doc) is None
+    assert store.drafts.get_draft(doc, "alice") == (HUN, MONDAY)  # the work goes on from there
+    assert store.drafts.status(doc, "alice") == "draft" and gold_for(store, doc) is None
     with pytest.raises(UndoError, match="alice has no decision on document"):
         undo_decision(store, doc, "alice")
     with pytest.raises(UndoError):
@@ -67,26 +67,26 @@ def test_majority_version():
 
 
 def test_auto_accept_by_majority_is_marked_and_counted(store):
-    ids, _ = store.add_documents([(TEXT, {}), ("Apple hired Tim Cook.", {}), ("Paris.", {})])
+    ids, _ = store.documents.add_documents([(TEXT, {}), ("Apple hired Tim Cook.", {}), ("Paris.", {})])
     d1, d2, d3 = ids
     for name, spans in (("alice", [HUN, DONALD_TRUMP, PHNOM_GPE, MONDAY]), ("bob", [HUN, TRUMP, PHNOM_LOC]),
                         ("carol", [HUN, DONALD_TRUMP, PHNOM_GPE])):
-        store.save_annotation(d1, name, "accept", spans)
+        store.annotations.save_annotation(d1, name, "accept", spans)
     for name, label in (("alice", "ORG"), ("bob", "GPE"), ("carol", "PERSON")):
-        store.save_annotation(d2, name, "accept", [Span(0, 5, label)])  # no majority
-    store.save_annotation(d3, "alice", "accept", [Span(0, 5, "GPE")])
-    store.save_annotation(d3, "bob", "accept", [Span(0, 5, "GPE")])  # unanimous
+        store.annotations.save_annotation(d2, name, "accept", [Span(0, 5, label)])  # no majority
+    store.annotations.save_annotation(d3, "alice", "accept", [Span(0, 5, "GPE")])
+    store.annotations.save_annotation(d3, "bob", "accept", [Span(0, 5, "GPE")])  # unanimous
     unanimous_only = auto_accept(store, "lead", majority=False)
     assert (unanimous_only.unanimous, unanimous_only.majority, unanimous_only.left) == (1, 0, 2)
     done = auto_accept(store, "lead", None)
     assert (done.accepted, done.majority, done.left, done.majority_ids) == (1, 1, 1, [d1])
-    review = store.get_review(d1)
+    review = store.reviews.get_review(d1)
     assert review.method == "majority" and review.spans == (HUN, DONALD_TRUMP, PHNOM_GPE)
     assert review.sources == ("alice", "bob", "carol")
     assert gold_for(store, d1).method == "majority" and gold_for(store, d3).method == "unanimous"
     summary = summarize(store)
     assert (summary.reviewed, summary.majority, summary.disputed) == (2, 1, [d2])
-    assert store.review_methods() == {"hand": 0, "majority": 1, "unanimous": 1}
+    assert store.reviews.review_methods() == {"hand": 0, "majority": 1, "unanimous": 1}
     assert auto_accept(store, "lead", None).accepted == 0  # idempotent
 
 

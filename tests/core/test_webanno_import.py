@@ -53,8 +53,8 @@ def test_real_example_summary_counts(store, peer_data):
         "Imported 1 record from 1 file: 1 new document, 0 duplicates, 1 annotation added (inception), "
         "1 stacked or overlapping span dropped (the longest kept; listed in the warnings); "
         "labels added: OTH, PER")
-    (doc_id,) = store.document_ids()
-    assert len(store.get_annotation(doc_id, "inception").spans) == 8
+    (doc_id,) = store.documents.document_ids()
+    assert len(store.annotations.get_annotation(doc_id, "inception").spans) == 8
     assert import_paths(store, [peer_data / EXAMPLE], annotator="inception").annotations == {"unchanged": 1}
 
 

@@ -63,7 +63,7 @@ def test_every_dialog_names_its_controls(qtbot, db_path: Path, tmp_path: Path):
 
     make_project(db_path)
     with Store(db_path) as store:
-        store.save_annotation(1, "bob", "accept", [Span(0, 8, "PERSON")])
+        store.annotations.save_annotation(1, "bob", "accept", [Span(0, 8, "PERSON")])
     w = open_window(qtbot, db_path)
     made = [dialogs.LabelsDialog(w.project, w), shortcuts_dialog.ShortcutsEditor(w.project, w.label_bar, w),
             w.show_shortcuts(), w.label_bar.pick(),
@@ -119,7 +119,7 @@ def test_slash_picks_any_label_by_name_even_past_the_keys(qtbot, db_path: Path):
     make_project(db_path)
     with Store(db_path) as store:
         for i in range(16):  # 25 labels: five have no key
-            store.add_label(f"EXTRA{i:02d}")
+            store.labels.add_label(f"EXTRA{i:02d}")
     w = open_window(qtbot, db_path)
     assert len(w.label_bar.names()) == 25 and len(w.label_bar.keys()) == 20
     assert "EXTRA15" not in w.label_bar.keys()
@@ -156,13 +156,13 @@ def test_existing_projects_keep_colours_and_the_labels_dialog_offers_the_palette
     old = {"PERSON": "#f4a6a6", "ORG": "#9fc5f8"}
     with Store(db_path) as store:
         for name, color in old.items():
-            store.set_label_color(name, color)  # as a project made before issue 28
+            store.labels.set_label_color(name, color)  # as a project made before issue 28
     w = open_window(qtbot, db_path)
-    assert {n: c for n, c in ((lb.name, lb.color) for lb in w.project.store.labels()) if n in old} == old
+    assert {n: c for n, c in ((lb.name, lb.color) for lb in w.project.store.labels.all()) if n in old} == old
     dialog = LabelsDialog(w.project, w)
     dialog.show()
     dialog.buttons["Use the accessible palette"].click()
-    colors = [label.color for label in w.project.store.labels()]
+    colors = [label.color for label in w.project.store.labels.all()]
     assert colors == first_set() and colors[0] == palette_color(0)
     assert first_set()[0] in w.label_bar.button("PERSON").styleSheet()  # the window follows at once
     assert "#ee8866" in w.label_bar.button("PERSON").styleSheet()

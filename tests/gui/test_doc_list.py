@@ -37,7 +37,7 @@ def _panel(qtbot, store, annotator="alice"):
 @pytest.mark.large
 def test_hundred_thousand_documents_open_at_once_and_fetch_only_shown_rows(qtbot, store):
     n = 100_000
-    store.add_documents((f"Article {i}: the council of town {i} met on Monday.", {}) for i in range(n))
+    store.documents.add_documents((f"Article {i}: the council of town {i} met on Monday.", {}) for i in range(n))
     model, panel = _panel(qtbot, store)
     panel.grab()  # lay out and paint the visible rows now (timed in benchmarks/bench_window.py)
     assert model.rowCount() == n
@@ -55,11 +55,11 @@ def test_hundred_thousand_documents_open_at_once_and_fetch_only_shown_rows(qtbot
 
 
 def test_rows_show_preview_title_and_status(qtbot, store):
-    ids, _ = store.add_documents([("x " * 200, {}), ("Body text", {"title": "A headline"}),
+    ids, _ = store.documents.add_documents([("x " * 200, {}), ("Body text", {"title": "A headline"}),
                                   ("Third article", {})])
-    store.save_annotation(ids[0], "alice", "accept", [Span(0, 1, "PERSON")])
-    store.save_draft(ids[2], "alice", [])
-    store.save_annotation(ids[1], "bob", "reject", [])
+    store.annotations.save_annotation(ids[0], "alice", "accept", [Span(0, 1, "PERSON")])
+    store.drafts.save_draft(ids[2], "alice", [])
+    store.annotations.save_annotation(ids[1], "bob", "reject", [])
     model, _ = _panel(qtbot, store)
     first = model.index(0).data()
     assert first.startswith(f"{ids[0]}  x x") and first.endswith("…") and len(first) < 100
@@ -70,9 +70,9 @@ def test_rows_show_preview_title_and_status(qtbot, store):
 
 
 def test_filter_by_status_and_search(qtbot, store):
-    ids, _ = store.add_documents([("Paris in spring", {}), ("Berlin in winter", {}),
+    ids, _ = store.documents.add_documents([("Paris in spring", {}), ("Berlin in winter", {}),
                                   ("Paris in autumn", {})])
-    store.save_annotation(ids[0], "alice", "accept", [])
+    store.annotations.save_annotation(ids[0], "alice", "accept", [])
     model, panel = _panel(qtbot, store)
     panel.filter.setCurrentIndex(panel.filter.findData("new"))
     assert model.ids() == [ids[1], ids[2]]
@@ -86,7 +86,7 @@ def test_filter_by_status_and_search(qtbot, store):
 
 
 def test_status_updates_in_place_and_click_activates(qtbot, store):
-    ids, _ = store.add_documents([("one", {}), ("two", {}), ("three", {})])
+    ids, _ = store.documents.add_documents([("one", {}), ("two", {}), ("three", {})])
     model, panel = _panel(qtbot, store)
     changed = []
     model.dataChanged.connect(lambda a, b, roles: changed.append(a.row()))
@@ -107,10 +107,10 @@ def test_preview_of_prefers_title_and_flattens_whitespace():
 
 
 def test_disputed_documents_are_marked_filtered_and_follow_decisions(qtbot, store):
-    ids, _ = store.add_documents([("Paris in spring", {}), ("Berlin in winter", {}), ("Rome", {})])
-    store.save_annotation(ids[0], "bob", "accept", [Span(0, 5, "GPE")])
-    store.save_annotation(ids[0], "alice", "accept", [Span(0, 5, "PERSON")])  # they disagree
-    store.save_annotation(ids[1], "bob", "accept", [Span(0, 6, "GPE")])
+    ids, _ = store.documents.add_documents([("Paris in spring", {}), ("Berlin in winter", {}), ("Rome", {})])
+    store.annotations.save_annotation(ids[0], "bob", "accept", [Span(0, 5, "GPE")])
+    store.annotations.save_annotation(ids[0], "alice", "accept", [Span(0, 5, "PERSON")])  # they disagree
+    store.annotations.save_annotation(ids[1], "bob", "accept", [Span(0, 6, "GPE")])
     model, panel = _panel(qtbot, store)
     project = model.project
     project.set_disputed(disputed_ids(store))  # what the window counts in a worker at start
@@ -137,9 +137,9 @@ def test_next_document_takes_the_hubs_assignments_first():
 
 
 def test_next_in_the_list_goes_to_assigned_documents_until_they_are_decided(qtbot, store):
-    store.add_documents([(f"Story {i} about Lima.", {}) for i in range(1, 7)])
-    store.hub_state("h1", "alice", "postgresql://alice@db/team")  # as a sync leaves it
-    store.set_hub_assignments("h1", "alice", [(4, 9e9), (6, 9e9)])
+    store.documents.add_documents([(f"Story {i} about Lima.", {}) for i in range(1, 7)])
+    store.sync.hub_state("h1", "alice", "postgresql://alice@db/team")  # as a sync leaves it
+    store.sync.set_hub_assignments("h1", "alice", [(4, 9e9), (6, 9e9)])
     model, panel = _panel(qtbot, store)
     assert [ASSIGNED_MARK in model.index(r).data() for r in range(6)] == [False] * 3 + [True, False, True]
     assert panel.neighbour(1, +1) == 4 and panel.neighbour(4, +1) == 6 and panel.neighbour(6, +1) == 4
@@ -149,7 +149,7 @@ def test_next_in_the_list_goes_to_assigned_documents_until_they_are_decided(qtbo
     assert panel.neighbour(1, +1) == 6 and ASSIGNED_MARK not in model.index(3).data()
     model.project.decide(6, "ignore", [])
     assert panel.neighbour(1, +1) == 2 and panel.upcoming(1, 3) == [1, 2, 3]
-    store.set_hub_assignments("h1", "alice", [(2, 9e9)])  # as the next sync leaves them
+    store.sync.set_hub_assignments("h1", "alice", [(2, 9e9)])  # as the next sync leaves them
     model.project.assignmentsChanged.emit()
     assert panel.neighbour(1, +1) == 2
     model.set_search("Story 5")  # a search or filter that hides them: the list's order
@@ -158,7 +158,7 @@ def test_next_in_the_list_goes_to_assigned_documents_until_they_are_decided(qtbo
     # "Assigned to me": the hub's undecided assignments only, renewed with every sync.
     panel.filter.setCurrentIndex(panel.filter.findData(FILTER_ASSIGNED))
     assert model.ids() == [2]
-    store.set_hub_assignments("h1", "alice", [(2, 9e9), (5, 9e9)])
+    store.sync.set_hub_assignments("h1", "alice", [(2, 9e9), (5, 9e9)])
     model.project.assignmentsChanged.emit()
     assert model.ids() == [2, 5]
 
@@ -166,8 +166,8 @@ def test_next_in_the_list_goes_to_assigned_documents_until_they_are_decided(qtbo
 def test_the_list_fills_from_a_worker_and_statuses_set_meanwhile_win(qtbot, store):
     from annotator.gui.tasks import TaskRunner
 
-    ids, _ = store.add_documents((f"Article {i} about Paris.", {}) for i in range(50))
-    store.save_draft(ids[3], "alice", [])
+    ids, _ = store.documents.add_documents((f"Article {i} about Paris.", {}) for i in range(50))
+    store.drafts.save_draft(ids[3], "alice", [])
     project = Project(store.path, "alice")
     tasks = TaskRunner(project)
     model = DocListModel(project, fill_in=tasks)

@@ -44,7 +44,7 @@ def test_dropped_articles_are_imported_and_a_picture_is_named(qtbot, tmp_path):
                                          f"text (.txt, .docx, .odt, .html, or a .pdf that has text), or run OCR "
                                          f"on the image first"]
     with Store(db) as s:
-        texts = " ".join(s.get_document(d).text for d in s.document_ids())
+        texts = " ".join(s.documents.get_document(d).text for d in s.documents.document_ids())
     for words in ("Word article", "OpenDocument article", "PDF article", "Bryony Tegg speaks"):
         assert words in texts
     assert "PNG" not in texts

@@ -38,6 +38,6 @@ def test_unknown_type_and_latin1_are_asked_about_then_imported(qtbot, tmp_path):
     qtbot.waitUntil(lambda: w.doc_model.total() == 3, timeout=30000)
     qtbot.waitUntil(lambda: w.status.task("import") is None, timeout=30000)
     with Store(db) as s:
-        texts = {s.get_document(d).text for d in s.document_ids()}
+        texts = {s.documents.get_document(d).text for d in s.documents.document_ids()}
     assert "Le café de Zürich a fermé lundi à Genève." in texts
     assert "Plain notes from the field office in Belmouth." in texts

@@ -33,7 +33,7 @@ def test_a_large_text_is_imported_one_document_per_paragraph(qtbot, db_path, tmp
     assert file_actions.import_paths(w, w.project, w.tasks, [big]) is not None
     assert asked and "book.txt is 1.0 MB" in asked[0]
     qtbot.waitUntil(lambda: w.doc_model.total() == before + n, timeout=60000)
-    metas = [d.meta["split"] for d in w.project.store.iter_documents() if "split" in d.meta]
+    metas = [d.meta["split"] for d in w.project.store.documents.iter_documents() if "split" in d.meta]
     assert sorted(m["index"] for m in metas) == list(range(n))
 
 

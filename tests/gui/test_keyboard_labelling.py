@@ -44,7 +44,7 @@ def window(qtbot, db_path: Path):
 
 def accepted(w, doc_id: int) -> list[tuple[int, int, str]]:
     with Store(w.project.path) as store:
-        ann = store.get_annotation(doc_id, "alice")
+        ann = store.annotations.get_annotation(doc_id, "alice")
     assert ann is not None and ann.answer == "accept"
     return [(s.start, s.end, s.label) for s in ann.spans]
 
@@ -216,9 +216,9 @@ def test_the_review_final_version_takes_the_cursor_keys(qtbot, tmp_path: Path):
     from annotator.gui.review.review_view import ReviewView
 
     with Store(tmp_path / "p.db") as store:
-        (doc,), _ = store.add_documents([(TEXT, {})])
-        store.save_annotation(doc, "alice", "accept", [Span(*tokens(6), "GPE")])
-        store.save_annotation(doc, "bob", "accept", [Span(*tokens(6), "LOC")])
+        (doc,), _ = store.documents.add_documents([(TEXT, {})])
+        store.annotations.save_annotation(doc, "alice", "accept", [Span(*tokens(6), "GPE")])
+        store.annotations.save_annotation(doc, "bob", "accept", [Span(*tokens(6), "LOC")])
     view = ReviewView(Project(tmp_path / "p.db", "lead"), "lead")
     qtbot.addWidget(view)
     view.show()

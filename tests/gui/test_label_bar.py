@@ -17,8 +17,8 @@ def _labels(n: int) -> list[Label]:
 def test_buttons_show_name_key_and_colour(qtbot, store):
     bar = LabelBar()
     qtbot.addWidget(bar)
-    bar.set_labels(store.labels())
-    assert bar.names() == store.label_names()
+    bar.set_labels(store.labels.all())
+    assert bar.names() == store.labels.label_names()
     person = bar.button("PERSON")
     assert person.text() == "PERSON  1"
     assert "#ee8866" in person.styleSheet()  # the accessible palette (core/text/palette.py)
@@ -28,7 +28,7 @@ def test_buttons_show_name_key_and_colour(qtbot, store):
 def test_click_emits_and_set_active_checks_one(qtbot, store):
     bar = LabelBar()
     qtbot.addWidget(bar)
-    bar.set_labels(store.labels())
+    bar.set_labels(store.labels.all())
     bar.show()
     with qtbot.waitSignal(bar.labelChosen) as blocker:
         qtbot.mouseClick(bar.button("GPE"), Qt.MouseButton.LeftButton)
@@ -51,10 +51,10 @@ def test_clashing_or_missing_keys_get_the_next_free_one():
 def test_relabelling_keeps_active_when_labels_reload(qtbot, store):
     bar = LabelBar()
     qtbot.addWidget(bar)
-    bar.set_labels(store.labels())
+    bar.set_labels(store.labels.all())
     bar.set_active("LOC")
-    store.add_label("PRODUCT")
-    bar.set_labels(store.labels())
+    store.labels.add_label("PRODUCT")
+    bar.set_labels(store.labels.all())
     assert bar.active() == "LOC" and bar.keys()["PRODUCT"] == "0"
 
 

@@ -67,7 +67,7 @@ def test_key_drag_key_drag_gives_each_span_the_label_chosen_before_it(qtbot, win
     assert w.editor.selected_span() is None
     assert_bar_shows_next_label(w, "GPE")
     with Store(w.project.path) as other:  # the draft on disk says the same
-        saved = other.get_draft(w.current_id, "alice")
+        saved = other.drafts.get_draft(w.current_id, "alice")
     assert [(TEXT[s.start:s.end], s.label) for s in saved if s.source is None] == mine(w)
 
 
@@ -127,7 +127,7 @@ def test_confirm_paths_keep_the_rule(qtbot, db_path: Path):
     model = Span(start, end, "GPE", SOURCE_MODEL)
     ids = make_project(db_path, [TEXT])
     with Store(db_path) as store:
-        store.save_draft(ids[0], "alice", [model])
+        store.drafts.save_draft(ids[0], "alice", [model])
     w = open_window(qtbot, db_path)
     key(qtbot, w, K.Key_2)
     span_helpers.drag(qtbot, w.editor, *at("halvard line"))
@@ -189,9 +189,9 @@ def test_the_review_views_final_version_follows_the_same_rule(qtbot, tmp_path: P
     from annotator.gui.review.review_view import ReviewView
 
     with Store(tmp_path / "p.db") as store:
-        (doc,), _ = store.add_documents([(TEXT, {})])
-        store.save_annotation(doc, "alice", "accept", [Span(*at("belmouth"), "GPE")])
-        store.save_annotation(doc, "bob", "accept", [Span(*at("belmouth"), "LOC")])
+        (doc,), _ = store.documents.add_documents([(TEXT, {})])
+        store.annotations.save_annotation(doc, "alice", "accept", [Span(*at("belmouth"), "GPE")])
+        store.annotations.save_annotation(doc, "bob", "accept", [Span(*at("belmouth"), "LOC")])
     project = Project(tmp_path / "p.db", "lead")
     view = ReviewView(project, "lead")
     qtbot.addWidget(view)

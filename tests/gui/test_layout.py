@@ -153,10 +153,10 @@ def test_the_review_windows_headers_and_tables_are_not_truncated(qtbot, tmp_path
     from tests.gui.test_review_view import ALICE1, BOB1, TEXT1
 
     with Store(tmp_path / "p.db") as store:
-        (doc,), _ = store.add_documents([(TEXT1, {})])
-        store.save_annotation(doc, "alexandra.konstantinopoulou", "accept", ALICE1)
-        store.save_annotation(doc, "bob", "accept", BOB1)
-        store.save_annotation(doc, "carol", "accept", ALICE1[:4])
+        (doc,), _ = store.documents.add_documents([(TEXT1, {})])
+        store.annotations.save_annotation(doc, "alexandra.konstantinopoulou", "accept", ALICE1)
+        store.annotations.save_annotation(doc, "bob", "accept", BOB1)
+        store.annotations.save_annotation(doc, "carol", "accept", ALICE1[:4])
     project = Project(tmp_path / "p.db", "lead")
     view = ReviewView(project, "lead")
     qtbot.addWidget(view)

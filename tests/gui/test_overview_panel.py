@@ -28,7 +28,7 @@ def _forget_window_state():
 def test_a_decision_carries_active_seconds_and_the_suggestions_shown_at_opening(qtbot, db_path):
     ids = make_project(db_path)
     with Store(db_path) as store:  # predictions imported with the documents: shown as suggestions
-        store.save_suggestions("label-studio", [(ids[0], [Span(0, 15, "PERSON", "model")])])
+        store.suggestions.save_suggestions("label-studio", [(ids[0], [Span(0, 15, "PERSON", "model")])])
     w = open_window(qtbot, db_path)
     assert w.current_id == ids[0] and w.editor.spans() == [Span(0, 15, "PERSON")]
     now = [1000.0]
@@ -45,7 +45,7 @@ def test_a_decision_carries_active_seconds_and_the_suggestions_shown_at_opening(
     now[0] = 1200
     assert w.reject()
     with Store(db_path) as store:
-        first, second = store.timed_decisions()
+        first, second = store.activity.timed_decisions()
         suggestion_rows = store.conn.execute("SELECT count(*) FROM decision_suggestions").fetchone()[0]
     assert (first.document_id, first.answer, first.seconds) == (ids[0], "accept", 55.0)
     assert first.suggested == (Span(0, 15, "PERSON"),) and first.suggested[0].source == "model"
@@ -129,4 +129,4 @@ def test_learning_curve_from_the_window_is_recorded_and_drawn(qtbot, tmp_path, m
     assert started
     qtbot.waitUntil(lambda: panel.overview.curve is not None, timeout=240_000)
     assert [f for f, _ in panel.overview.curve.trained] == [0.5, 1.0] and panel.overview.curve.base is None
-    assert w.project.store.latest_learning_curve()["settings"]["max_steps"] == 4
+    assert w.project.store.activity.latest_learning_curve()["settings"]["max_steps"] == 4

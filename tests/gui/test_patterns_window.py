@@ -29,7 +29,7 @@ def _forget_window_state():
 def with_patterns(db_path, *patterns: Pattern) -> list[int]:
     ids = make_project(db_path, TEXTS)
     with Store(db_path) as store:
-        store.add_patterns(patterns, "alice")
+        store.patterns.add_patterns(patterns, "alice")
     return ids
 
 
@@ -51,7 +51,7 @@ def test_matches_are_suggested_as_diamonds_and_measured_from_decisions(qtbot, db
     w.editor.delete_selected()
     assert w.accept()
     with Store(db_path) as store:
-        (record,) = store.timed_decisions()
+        (record,) = store.activity.timed_decisions()
         assert {s.source for s in record.suggested} == {SOURCE_PATTERN}
         assert record.decided_spans == (Span(11, 19, "GPE"),)
     dialog = PatternsDialog.show_for(w, w.project, w.tasks)
@@ -76,7 +76,7 @@ def test_the_dialog_adds_a_file_and_offers_the_missing_labels(qtbot, db_path, tm
     qtbot.waitUntil(lambda: len(dialog.model.rows) == 2, timeout=30_000)
     assert asked == [["UNION"]]
     assert "2 patterns added" in dialog.status.text() and "1 bad line left out" in dialog.status.text()
-    assert "UNION" in w.project.store.label_names()
+    assert "UNION" in w.project.store.labels.label_names()
     # The window rebuilt its matcher: the untouched document now shows the new suggestions.
     qtbot.waitUntil(lambda: ("dockers", "UNION", SOURCE_PATTERN) in shown(w), timeout=30_000)
     # Declined: those patterns are left out, the others added.
@@ -86,7 +86,7 @@ def test_the_dialog_adds_a_file_and_offers_the_missing_labels(qtbot, db_path, tm
     dialog.confirm_labels = lambda read: False
     dialog.add_file(other)
     qtbot.waitUntil(lambda: len(dialog.model.rows) == 3, timeout=30_000)
-    assert "SHIP" not in w.project.store.label_names()
+    assert "SHIP" not in w.project.store.labels.label_names()
     assert "1 pattern with a label the project lacks not added" in dialog.status.text()
 
 
@@ -95,10 +95,10 @@ def test_remove_flagged_in_one_click_and_the_rule_is_saved(qtbot, db_path):
     with Store(db_path) as store:
         from annotator.core.learning.patterns.matcher import PatternMatcher
 
-        matcher = PatternMatcher(store.patterns())
+        matcher = PatternMatcher(store.patterns.all())
         for n, doc in enumerate(ids[:10]):
             suggested = matcher.match(TEXTS[n])
-            store.save_timed_decision(doc, "bob", "accept", [Span(s.start, s.end, s.label) for s in suggested
+            store.activity.save_timed_decision(doc, "bob", "accept", [Span(s.start, s.end, s.label) for s in suggested
                                                              if s.start == 11], seconds=2.0, suggested=suggested)
     w = open_window(qtbot, db_path)
     dialog = PatternsDialog.show_for(w, w.project, w.tasks)
@@ -110,7 +110,7 @@ def test_remove_flagged_in_one_click_and_the_rule_is_saved(qtbot, db_path):
     assert flag_rule(w.project.store) == FlagRule(0.5, 11) and not dialog.flagged_button.isEnabled()
     dialog.after.setValue(10)
     dialog.flagged_button.click()
-    assert [p.pattern for p in w.project.store.patterns()] == ["belmouth"]
+    assert [p.pattern for p in w.project.store.patterns.all()] == ["belmouth"]
     qtbot.waitUntil(lambda: len(dialog.model.rows) == 1, timeout=30_000)
     dialog.grab().save(str(db_path.parent / "patterns-dialog.png"))
 
@@ -119,7 +119,7 @@ def test_remove_flagged_in_one_click_and_the_rule_is_saved(qtbot, db_path):
 def test_the_overview_shows_each_patterns_precision(qtbot, db_path):
     ids = with_patterns(db_path, Pattern("GPE", "march"))
     with Store(db_path) as store:
-        store.save_timed_decision(ids[0], "bob", "accept", [], seconds=2.0,
+        store.activity.save_timed_decision(ids[0], "bob", "accept", [], seconds=2.0,
                                   suggested=[Span(TEXTS[0].index("march"), TEXTS[0].index(","), "GPE", SOURCE_PATTERN)])
     w = open_window(qtbot, db_path)
     panel = w.findChild(OverviewPanel)
@@ -135,7 +135,7 @@ def test_the_dialog_leaves_out_what_the_gold_contradicts(qtbot, db_path, tmp_pat
     ids = with_patterns(db_path)
     with Store(db_path) as store:  # "march" is never a place in the gold; "belmouth" is
         for doc in ids[:3]:
-            store.save_annotation(doc, "alice", "accept", [Span(11, 19, "GPE")])
+            store.annotations.save_annotation(doc, "alice", "accept", [Span(11, 19, "GPE")])
     w = open_window(qtbot, db_path)
     dialog = PatternsDialog.show_for(w, w.project, w.tasks)
     terms = tmp_path / "places.txt"

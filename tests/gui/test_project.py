@@ -49,7 +49,7 @@ def test_writes_are_announced_once_by_kind(qtbot, db_path, tmp_path):
     assert seen.seen == [("workChanged", frozenset({ids[0]})), ("decisionSaved", ids[0], "accept")]
     assert project.status(ids[0]) == "accepted"
     project.add_label("PRODUCT")
-    assert seen.names()[-1] == "labelsChanged" and "PRODUCT" in project.store.label_names()
+    assert seen.names()[-1] == "labelsChanged" and "PRODUCT" in project.store.labels.label_names()
     assert project.current.label_names()[-1] == "PRODUCT"  # the model the label bar follows
     project.set_model("", remember=False)
     assert seen.names()[-1] == "modelChanged" and project.model == ""
@@ -61,10 +61,10 @@ def test_writes_are_announced_once_by_kind(qtbot, db_path, tmp_path):
     # A teammate's file: documents, labels and work arrive in one announcement each.
     other = tmp_path / "carol.db"
     with Store(other) as carol:
-        doc, _ = carol.add_document(ARTICLES[0])
-        carol.add_document("A text only carol has.")
-        carol.add_label("WORK")
-        carol.save_annotation(doc, "carol", "accept", [Span(0, 8, "ORG")])
+        doc, _ = carol.documents.add_document(ARTICLES[0])
+        carol.documents.add_document("A text only carol has.")
+        carol.labels.add_label("WORK")
+        carol.annotations.save_annotation(doc, "carol", "accept", [Span(0, 8, "ORG")])
     seen.seen.clear()
     _report, changes = merge(project.store, other, by="merge")
     assert changes.labels and changes.decisions and changes.documents and changes.new_documents == 1
@@ -94,8 +94,8 @@ def test_another_connection_is_seen_by_polling_with_its_document_ids(qtbot, db_p
         assert not project.check_changes()  # nobody wrote: data_version unchanged, no log read
     assert project.watcher.reads == reads
     with Store(db_path) as cli:
-        cli.save_annotation(ids[1], "bob", "accept", [Span(0, 5, "ORG")])
-        cli.add_label("LAW_FIRM")
+        cli.annotations.save_annotation(ids[1], "bob", "accept", [Span(0, 5, "ORG")])
+        cli.labels.add_label("LAW_FIRM")
     seen.seen.clear()
     with qtbot.waitSignal(project.changed, timeout=3000) as got:  # the timer's poll
         pass
@@ -134,10 +134,10 @@ def test_actions_and_operations_are_plain_functions(db_path):
         assert actions.spans_to_show(session, ids[0]) == ([Span(0, 8, "PERSON")], actions.FROM_DRAFT)
         changes = work.decide(store, ids[0], "alice", "accept", [Span(0, 8, "PERSON", "model")], by=BY_WINDOW)
         assert changes.decisions and changes.drafts and not changes.records
-        assert store.get_annotation(ids[0], "alice").spans == (Span(0, 8, "PERSON"),)  # source dropped
+        assert store.annotations.get_annotation(ids[0], "alice").spans == (Span(0, 8, "PERSON"),)  # source dropped
         assert actions.spans_to_show(session, ids[0])[1] == actions.FROM_ANNOTATION
         assert actions.learn_from(session, [ids[0]])
         assert session.pending_gold[ids[0]][0] == "accept"  # replayed when the matcher arrives
         work.decide(store, ids[1], "alice", "reject", [], by=BY_WINDOW)
         work.decide(store, ids[2], "alice", "ignore", [], by=BY_WINDOW, seconds=3.0)
-        assert store.statuses("alice") == {ids[0]: "accepted", ids[1]: "rejected", ids[2]: "skipped"}
+        assert store.drafts.statuses("alice") == {ids[0]: "accepted", ids[1]: "rejected", ids[2]: "skipped"}

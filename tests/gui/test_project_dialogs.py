@@ -44,7 +44,7 @@ def test_new_open_model_and_annotator_questions(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (" my_model ", True)))
     with qtbot.waitSignal(project.modelChanged):
         project_dialogs.ask_model(parent, project)
-    assert project.model == "my_model" and project.store.get_setting("suggest.model") == "my_model"
+    assert project.model == "my_model" and project.store.settings.get_setting("suggest.model") == "my_model"
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("bob", True)))
     with qtbot.waitSignal(project.annotatorChanged):
         project_dialogs.ask_annotator(parent, project)

@@ -42,17 +42,17 @@ AGREED1 = [s for s in ALICE1 if s in BOB1]
 def merged(tmp_path):
     """alice's project with bob's project file merged into it."""
     with Store(tmp_path / "bob.db") as bob:
-        ids, _ = bob.add_documents([(TEXT3, {}), (TEXT2, {}), (TEXT1, {})])
-        bob.save_annotation(ids[2], "bob", "accept", BOB1)
-        bob.save_annotation(ids[1], "bob", "accept", [sp(TEXT2, "Apple", "ORG"), sp(TEXT2, "Tim Cook", "PERSON"),
+        ids, _ = bob.documents.add_documents([(TEXT3, {}), (TEXT2, {}), (TEXT1, {})])
+        bob.annotations.save_annotation(ids[2], "bob", "accept", BOB1)
+        bob.annotations.save_annotation(ids[1], "bob", "accept", [sp(TEXT2, "Apple", "ORG"), sp(TEXT2, "Tim Cook", "PERSON"),
                                                       sp(TEXT2, "Cupertino", "LOC")])
-        bob.save_annotation(ids[0], "bob", "accept", [sp(TEXT3, "Paris", "GPE"), sp(TEXT3, "France", "GPE")])
+        bob.annotations.save_annotation(ids[0], "bob", "accept", [sp(TEXT3, "Paris", "GPE"), sp(TEXT3, "France", "GPE")])
     store = Store(tmp_path / "alice.db")
-    ids, _ = store.add_documents([(TEXT1, {}), (TEXT2, {}), (TEXT3, {})])
-    store.save_annotation(ids[0], "alice", "accept", ALICE1)
-    store.save_annotation(ids[1], "alice", "accept", [sp(TEXT2, "Apple", "ORG"), sp(TEXT2, "Tim Cook", "PERSON"),
+    ids, _ = store.documents.add_documents([(TEXT1, {}), (TEXT2, {}), (TEXT3, {})])
+    store.annotations.save_annotation(ids[0], "alice", "accept", ALICE1)
+    store.annotations.save_annotation(ids[1], "alice", "accept", [sp(TEXT2, "Apple", "ORG"), sp(TEXT2, "Tim Cook", "PERSON"),
                                                       sp(TEXT2, "Cupertino", "GPE")])
-    store.save_annotation(ids[2], "alice", "accept", [sp(TEXT3, "Paris", "GPE"), sp(TEXT3, "France", "GPE")])
+    store.annotations.save_annotation(ids[2], "alice", "accept", [sp(TEXT3, "Paris", "GPE"), sp(TEXT3, "France", "GPE")])
     merge_project(store, tmp_path / "bob.db")
     store.close()
     project = Project(tmp_path / "alice.db", "lead")
@@ -155,7 +155,7 @@ def test_click_copies_keys_edit_and_accept_saves_review(view, qtbot, shots):
     assert final.spans() == expected
     with qtbot.waitSignal(widget.reviewSaved, timeout=2000):
         qtbot.keyClick(final.text_edit(), Qt.Key.Key_A)
-    review = store.get_review(d1)
+    review = store.reviews.get_review(d1)
     assert review.reviewer == "lead" and review.sources == ("alice", "bob")
     assert list(review.spans) == expected
     assert widget.current_document() == d2  # moved on to the next disputed document
@@ -175,8 +175,8 @@ def test_click_copies_keys_edit_and_accept_saves_review(view, qtbot, shots):
 def test_no_disputed_documents(qtbot, db_path):
     project = Project(db_path, "lead")
     store = project.store
-    doc, _ = store.add_document("Paris is the capital of France.")
-    store.save_annotation(doc, "alice", "accept", [Span(0, 5, "GPE")])
+    doc, _ = store.documents.add_document("Paris is the capital of France.")
+    store.annotations.save_annotation(doc, "alice", "accept", [Span(0, 5, "GPE")])
     widget = ReviewView(project, "lead")
     qtbot.addWidget(widget)
     assert widget.current_document() is None and not widget.accept_button.isEnabled()
@@ -209,12 +209,12 @@ def test_disputed_marks_and_accept_all_unanimous(qtbot, merged):
     texts = [widget.doc_list.item(i).text() for i in range(widget.doc_list.count())]
     assert texts and all(t.startswith("⚑") for t in texts)  # nobody has reviewed them yet
     assert "higher means more disagreement" in widget.list_title.text()
-    assert project.store.reviewed_document_ids() == []
+    assert project.store.queries.reviewed_document_ids() == []
     with qtbot.waitSignal(project.reviewSaved, timeout=5000):
         saved = widget.accept_unanimous()
-    assert saved == 1 and project.store.reviewed_document_ids() == [ids[2]]  # Paris: both agree
+    assert saved == 1 and project.store.queries.reviewed_document_ids() == [ids[2]]  # Paris: both agree
     assert widget.status.text() == "Reviewed 1 document as lead: 1 unanimous; 2 disputed documents left."
-    assert project.store.get_review(ids[2]).method == "unanimous"
+    assert project.store.reviews.get_review(ids[2]).method == "unanimous"
     assert widget.accept_unanimous() == 0  # idempotent
     qtbot.waitUntil(lambda: widget.agreement is not None, timeout=20000)
     quality = widget.agreement_panel.quality
@@ -278,7 +278,7 @@ def test_the_list_is_made_off_the_gui_thread_and_the_window_never_waits_for_it(q
     assert not widget.listed and widget.current_document() is None
     assert "Finding the documents" in widget.title.text() and not widget.accept_button.isEnabled()
     widget.set_document(d2)  # opened meanwhile (the agreement panel's documents) and accepted
-    assert widget.accept() and project.store.get_review(d2) is not None
+    assert widget.accept() and project.store.reviews.get_review(d2) is not None
     release.set()
     qtbot.waitUntil(lambda: widget.listed, timeout=20000)
     assert threads and all(t is not threading.main_thread() for t in threads)

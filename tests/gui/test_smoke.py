@@ -27,7 +27,7 @@ def test_smoke_without_a_model_shows_the_document_and_passes(tmp_path):
 
     db = tmp_path / "p.db"
     with Store(db) as store:
-        store.add_documents([("The port of Belmouth is closed.", {"file": "one.txt"}), ("Second.", {})])
+        store.documents.add_documents([("The port of Belmouth is closed.", {"file": "one.txt"}), ("Second.", {})])
     settings().remove("annotator")
     settings().setValue("recent", ["/somewhere/else.db"])
     before = all_settings()
@@ -60,7 +60,7 @@ def test_smoke_on_an_empty_project_fails(tmp_path):
 def test_smoke_fails_when_the_model_does_not_load(tmp_path):
     db = tmp_path / "p.db"
     with Store(db) as store:
-        store.add_documents([("Some text.", {})])
+        store.documents.add_documents([("Some text.", {})])
     result = CliRunner().invoke(main, ["gui", "--smoke", "--db", str(db), "--model", str(tmp_path / "gone")])
     assert result.exit_code == 1
     assert result.output.splitlines()[-1].startswith("smoke: FAILED: the model failed to load: ")
@@ -85,4 +85,4 @@ def test_smoke_on_a_first_start_seeds_the_default_project_and_runs_the_model(tmp
     assert int(model.split(" loaded, ")[1].split()[0]) > 0  # the stock model finds names in the first article
     assert ok == "smoke: ok"
     with Store(db, readonly=True) as store:
-        assert store.count_documents() == 8
+        assert store.documents.count_documents() == 8

@@ -76,9 +76,9 @@ def test_the_review_and_its_editors_follow_the_theme(qtbot, tmp_path: Path, shot
     from annotator.gui.review.review_view import ReviewView
 
     with Store(tmp_path / "p.db") as store:
-        (doc,), _ = store.add_documents([(TEXT, {})])
-        store.save_annotation(doc, "alice", "accept", [Span(*at("belmouth"), "GPE")])
-        store.save_annotation(doc, "bob", "accept", [Span(*at("belmouth"), "LOC")])
+        (doc,), _ = store.documents.add_documents([(TEXT, {})])
+        store.annotations.save_annotation(doc, "alice", "accept", [Span(*at("belmouth"), "GPE")])
+        store.annotations.save_annotation(doc, "bob", "accept", [Span(*at("belmouth"), "LOC")])
     appearance().set_theme(DARK)
     view = ReviewView(Project(tmp_path / "p.db", "lead"), "lead")
     qtbot.addWidget(view)

@@ -48,12 +48,12 @@ def test_select_label_accept_next_saves_before_next_document_shows(qtbot, projec
     drag(qtbot, w, start, start + len("Emmanuel Macron"))
     assert w.editor.spans() == [Span(start, start + 15, "PERSON")]
     # The edit is a draft in the file already.
-    assert _fresh(db_path, lambda s: s.get_draft(ids[0], "alice")) == (Span(start, start + 15, "PERSON"),)
+    assert _fresh(db_path, lambda s: s.drafts.get_draft(ids[0], "alice")) == (Span(start, start + 15, "PERSON"),)
     assert w.doc_model.status(ids[0]) == "draft"
 
     seen_when_next_shows = []
     w.documentShown.connect(lambda doc_id: seen_when_next_shows.append(
-        (doc_id, w.editor.text(), _fresh(db_path, lambda s: s.get_annotation(ids[0], "alice")))))
+        (doc_id, w.editor.text(), _fresh(db_path, lambda s: s.annotations.get_annotation(ids[0], "alice")))))
     key(qtbot, w, K.Key_A)
     assert w.current_id == ids[1]
     assert w.editor.text() == ARTICLES[1]
@@ -61,7 +61,7 @@ def test_select_label_accept_next_saves_before_next_document_shows(qtbot, projec
     assert (shown_id, shown_text) == (ids[1], ARTICLES[1])
     assert ann is not None and ann.answer == "accept"
     assert ann.spans == (Span(start, start + 15, "PERSON"),)
-    assert _fresh(db_path, lambda s: s.get_draft(ids[0], "alice")) is None
+    assert _fresh(db_path, lambda s: s.drafts.get_draft(ids[0], "alice")) is None
     assert w.doc_model.status(ids[0]) == "accepted"
     assert "1 of 4 done" in w.status.progress_label.text()
 
@@ -70,7 +70,7 @@ def test_number_keys_relabel_the_selected_span_else_set_active_label(qtbot, proj
     db_path, ids = project
     start = ARTICLES[0].index("Berlin")
     with Store(db_path) as s:
-        s.save_draft(ids[0], "alice", [Span(start, start + 6, "PERSON")])
+        s.drafts.save_draft(ids[0], "alice", [Span(start, start + 6, "PERSON")])
     w = open_window(qtbot, db_path)
     assert w.origin == "draft"
     key(qtbot, w, K.Key_2)  # nothing selected: ORG becomes active
@@ -80,7 +80,7 @@ def test_number_keys_relabel_the_selected_span_else_set_active_label(qtbot, proj
     key(qtbot, w, K.Key_3)  # GPE: relabels the span, the active label stays ORG
     assert w.editor.spans() == [Span(start, start + 6, "GPE")]
     assert w.label_bar.active() == "ORG"
-    assert _fresh(db_path, lambda s: s.get_draft(ids[0], "alice")) == (Span(start, start + 6, "GPE"),)
+    assert _fresh(db_path, lambda s: s.drafts.get_draft(ids[0], "alice")) == (Span(start, start + 6, "GPE"),)
 
 
 def test_delete_undo_redo(qtbot, project):
@@ -95,16 +95,16 @@ def test_delete_undo_redo(qtbot, project):
 
     key(qtbot, w, K.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert w.editor.spans() == []
-    assert _fresh(db_path, lambda s: s.get_draft(ids[0], "alice")) == ()
+    assert _fresh(db_path, lambda s: s.drafts.get_draft(ids[0], "alice")) == ()
     key(qtbot, w, K.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert w.editor.spans() == [berlin]
-    assert _fresh(db_path, lambda s: s.get_draft(ids[0], "alice")) == (berlin,)
+    assert _fresh(db_path, lambda s: s.drafts.get_draft(ids[0], "alice")) == (berlin,)
 
     click_span(qtbot, w, berlin)
     assert w.editor.selected_span() == berlin
     key(qtbot, w, K.Key_Delete)
     assert w.editor.spans() == []
-    assert _fresh(db_path, lambda s: s.get_draft(ids[0], "alice")) == ()
+    assert _fresh(db_path, lambda s: s.drafts.get_draft(ids[0], "alice")) == ()
     key(qtbot, w, K.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert w.editor.spans() == [berlin]
 
@@ -116,8 +116,8 @@ def test_reject_skip_previous_next(qtbot, project):
     assert w.current_id == ids[1]
     key(qtbot, w, K.Key_Space)
     assert w.current_id == ids[2]
-    assert _fresh(db_path, lambda s: s.get_annotation(ids[0], "alice").answer) == "reject"
-    assert _fresh(db_path, lambda s: s.get_annotation(ids[1], "alice").answer) == "ignore"
+    assert _fresh(db_path, lambda s: s.annotations.get_annotation(ids[0], "alice").answer) == "reject"
+    assert _fresh(db_path, lambda s: s.annotations.get_annotation(ids[1], "alice").answer) == "ignore"
     assert w.doc_model.status(ids[0]) == "rejected" and w.doc_model.status(ids[1]) == "skipped"
 
     key(qtbot, w, K.Key_Left)
@@ -143,9 +143,9 @@ def test_accepting_again_overwrites_and_keeps_history(qtbot, project):
     start = text.index("Berlin")
     drag(qtbot, w, start, start + 6)
     key(qtbot, w, K.Key_A)
-    ann = _fresh(db_path, lambda s: s.get_annotation(ids[0], "alice"))
+    ann = _fresh(db_path, lambda s: s.annotations.get_annotation(ids[0], "alice"))
     assert ann.spans == (Span(start, start + 6, "GPE"),)
-    history = _fresh(db_path, lambda s: s.annotation_history(ids[0], "alice"))
+    history = _fresh(db_path, lambda s: s.annotations.annotation_history(ids[0], "alice"))
     assert [h.spans for h in history] == [()]
 
 
@@ -182,7 +182,7 @@ def test_astral_characters_keep_code_point_offsets_into_the_store(qtbot, db_path
     b = text.index("Berlin")
     drag(qtbot, w, b, b + 6)
     key(qtbot, w, K.Key_A)
-    ann = _fresh(db_path, lambda s: s.get_annotation(ids[0], "alice"))
+    ann = _fresh(db_path, lambda s: s.annotations.get_annotation(ids[0], "alice"))
     got = {(s.start, s.end, s.label) for s in ann.spans}
     assert got == {(start, start + 15, "GPE"), (b, b + 6, "GPE")}
     assert [text[s.start:s.end] for s in ann.spans] == ["Emmanuel Macron", "Berlin"]
@@ -223,12 +223,12 @@ def test_labels_dialog_adds_renames_and_recolours(qtbot, project):
     assert not dialog.add_label("ORG")  # exists: a message says so, nothing changes
     boxes = [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
     assert boxes and "already exists" in boxes[0].text()
-    assert w.project.store.label_names().count("ORG") == 1
+    assert w.project.store.labels.label_names().count("ORG") == 1
     assert not dialog.add_label("NEW LABEL")  # the store's label-name rule, said in a message
     assert not dialog.rename_label("PRODUCT_NAME", "NEW LABEL")
     boxes = [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
     assert any("must not contain spaces" in b.text() for b in boxes)
-    assert "NEW LABEL" not in w.project.store.label_names()
+    assert "NEW LABEL" not in w.project.store.labels.label_names()
 
 
 def test_opening_a_file_that_is_not_a_project_says_so(qtbot, project, tmp_path):
@@ -274,7 +274,7 @@ def test_a_model_that_fails_to_load_leaves_manual_labelling_working(qtbot, proje
     boxes[0].close()
     reactivate(qtbot, w)
     key(qtbot, w, K.Key_A)
-    assert _fresh(db_path, lambda s: s.get_annotation(ids[0], "alice").answer) == "accept"
+    assert _fresh(db_path, lambda s: s.annotations.get_annotation(ids[0], "alice").answer) == "accept"
 
 
 def test_drop_files_imports_in_the_background(qtbot, project, tmp_path):
@@ -361,8 +361,8 @@ def test_an_empty_project_opens_and_gets_its_first_document_from_an_import(qtbot
 def test_reopening_resumes_at_the_document_with_a_draft(qtbot, project):
     db_path, ids = project
     with Store(db_path) as s:
-        s.save_annotation(ids[0], "alice", "accept", [])
-        s.save_draft(ids[2], "alice", [Span(0, 3, "PERSON")])
+        s.annotations.save_annotation(ids[0], "alice", "accept", [])
+        s.drafts.save_draft(ids[2], "alice", [Span(0, 3, "PERSON")])
     w = open_window(qtbot, db_path)
     # ids[1] is new and comes first, but unfinished work is where the person left off.
     assert w.current_id == ids[2]
@@ -377,7 +377,7 @@ def test_accept_before_the_gold_matcher_is_built_still_teaches_it(qtbot, project
     db_path, ids = project
     with Store(db_path) as s:
         session = Session(s, "alice")
-        text = s.get_document(ids[0]).text
+        text = s.documents.get_document(ids[0]).text
         decide(s, ids[0], "alice", "accept", [Span(0, 8, "PERSON")], by="window")
         assert learn_from(session, [ids[0]]) and ids[0] in session.pending_gold
         # The matcher was built from the store before that accept was written.

@@ -40,10 +40,10 @@ def test_edits_and_accept_wait_for_a_busy_file_without_freezing(qtbot, db_path):
     qtbot.waitUntil(lambda: not w.project.waiting, timeout=5000)
     assert w.current_id == ids[1] and not w.editor.is_read_only()
     with Store(db_path) as s:
-        ann = s.get_annotation(ids[0], "alice")
+        ann = s.annotations.get_annotation(ids[0], "alice")
         assert ann.answer == "accept"
         assert [(x.start, x.end) for x in ann.spans] == [(span.start, span.end)]
-        assert s.get_draft(ids[0], "alice") is None
+        assert s.drafts.get_draft(ids[0], "alice") is None
 
 
 def test_a_draft_waiting_at_close_is_saved_when_the_lock_goes(qtbot, db_path):
@@ -58,4 +58,4 @@ def test_a_draft_waiting_at_close_is_saved_when_the_lock_goes(qtbot, db_path):
         blocker.close()
     w.close()  # closing waits for the file as long as the CLI would, then writes
     with Store(db_path) as s:
-        assert s.get_draft(ids[0], "alice") is not None
+        assert s.drafts.get_draft(ids[0], "alice") is not None

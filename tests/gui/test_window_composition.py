@@ -19,12 +19,12 @@ PHRASE = "belmouth england halvard line"
 def test_the_second_sample_shows_all_three_learned_names(qtbot, db_path):
     with Store(db_path) as store:
         ensure_seeded(store)
-        first, second = store.document_ids()[:2]
-        text = store.get_document(first).text
+        first, second = store.documents.document_ids()[:2]
+        text = store.documents.get_document(first).text
         gold = sorted(Span(m.start(), m.end(), label) for phrase, label in
                       (("halvard line", "ORG"), ("belmouth", "GPE"), ("england", "GPE"))
                       for m in re.finditer(rf"\b{phrase}\b", text))
-        store.save_annotation(first, "alice", "accept", gold)
+        store.annotations.save_annotation(first, "alice", "accept", gold)
     w = open_window(qtbot, db_path, model=None)  # the default model, as a person gets it
     assert w.current_id == second
     qtbot.waitUntil(lambda: w.project.model_key is not None and w.origin == "suggestions"

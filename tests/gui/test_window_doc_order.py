@@ -37,15 +37,15 @@ def choose(w, order: str) -> None:
 def test_most_disputed_first_orders_the_list_and_next_follows_it(qtbot, tmp_path):
     db = tmp_path / "team.db"
     with Store(db) as store:
-        ids, _ = store.add_documents([(t, {}) for t in TEXTS])
+        ids, _ = store.documents.add_documents([(t, {}) for t in TEXTS])
         # Doc 2: alice and bob disagree on one span of two; doc 4: on every span (more disputed).
-        store.save_annotation(ids[1], "alice", "accept", spans(TEXTS[1], ("zorblax industries", "ORG"),
+        store.annotations.save_annotation(ids[1], "alice", "accept", spans(TEXTS[1], ("zorblax industries", "ORG"),
                                                                ("quentin marsh", "PERSON")))
-        store.save_annotation(ids[1], "bob", "accept", spans(TEXTS[1], ("zorblax industries", "PERSON"),
+        store.annotations.save_annotation(ids[1], "bob", "accept", spans(TEXTS[1], ("zorblax industries", "PERSON"),
                                                              ("quentin marsh", "PERSON")))
-        store.save_annotation(ids[3], "alice", "accept", spans(TEXTS[3], ("ada fenwick", "PERSON"),
+        store.annotations.save_annotation(ids[3], "alice", "accept", spans(TEXTS[3], ("ada fenwick", "PERSON"),
                                                                ("port ellis", "GPE")))
-        store.save_annotation(ids[3], "bob", "accept", spans(TEXTS[3], ("zorblax industries", "ORG")))
+        store.annotations.save_annotation(ids[3], "bob", "accept", spans(TEXTS[3], ("zorblax industries", "ORG")))
     w = open_window(qtbot, db, annotator="carol", model="")
     assert rows(w) == ids and w.doc_panel.order.currentData() == ORDER_IMPORTED
 
@@ -53,7 +53,7 @@ def test_most_disputed_first_orders_the_list_and_next_follows_it(qtbot, tmp_path
     qtbot.waitUntil(lambda: rows(w)[:2] == [ids[3], ids[1]], timeout=10000)
     assert rows(w)[2:] == [ids[0], ids[2]]  # the undisputed keep imported order
     with Store(db) as store:
-        assert store.get_setting(SETTING_ORDER) == ORDER_DISPUTED
+        assert store.settings.get_setting(SETTING_ORDER) == ORDER_DISPUTED
         assert rows(w) == document_order(store, ORDER_DISPUTED)
     # Next walks the list in its order.
     w.open_document(ids[3])
@@ -73,7 +73,7 @@ def test_most_disputed_first_orders_the_list_and_next_follows_it(qtbot, tmp_path
 def test_most_uncertain_first_without_a_model_says_so_and_keeps_imported_order(qtbot, tmp_path):
     db = tmp_path / "p.db"
     with Store(db) as store:
-        ids, _ = store.add_documents([(t, {}) for t in TEXTS])
+        ids, _ = store.documents.add_documents([(t, {}) for t in TEXTS])
     w = open_window(qtbot, db, model="")
     choose(w, ORDER_UNCERTAINTY)
     qtbot.waitUntil(lambda: "needs a model" in w.status.currentMessage(), timeout=5000)
@@ -84,7 +84,7 @@ def test_most_uncertain_first_without_a_model_says_so_and_keeps_imported_order(q
 def test_most_uncertain_first_scores_with_the_model_in_the_background(qtbot, tmp_path):
     db = tmp_path / "p.db"
     with Store(db) as store:
-        ids, _ = store.add_documents([(t, {}) for t in TEXTS])
+        ids, _ = store.documents.add_documents([(t, {}) for t in TEXTS])
     w = open_window(qtbot, db, model=None)  # the default model, as a person gets it
     qtbot.waitUntil(lambda: w.project.model_key is not None, timeout=60000)
     choose(w, ORDER_UNCERTAINTY)

@@ -22,10 +22,10 @@ def spans(text: str, *pairs: tuple[str, str]) -> list[Span]:
 def test_review_a_disputed_document_then_the_learned_suggestions_change(qtbot, tmp_path):
     db = tmp_path / "team.db"
     with Store(db) as store:
-        ids, _ = store.add_documents([(DISPUTED, {}), (OTHER, {})])
-        store.save_annotation(ids[0], "alice", "accept", spans(DISPUTED, ("zorblax industries", "ORG"),
+        ids, _ = store.documents.add_documents([(DISPUTED, {}), (OTHER, {})])
+        store.annotations.save_annotation(ids[0], "alice", "accept", spans(DISPUTED, ("zorblax industries", "ORG"),
                                                               ("quentin marsh", "PERSON")))
-        store.save_annotation(ids[0], "bob", "accept", spans(DISPUTED, ("zorblax industries", "PERSON"),
+        store.annotations.save_annotation(ids[0], "bob", "accept", spans(DISPUTED, ("zorblax industries", "PERSON"),
                                                             ("quentin marsh", "PERSON")))
     w = open_window(qtbot, db, annotator="carol", model="")
     qtbot.waitUntil(lambda: w.project.matcher is not None and w.project.disputed() == {ids[0]}, timeout=20000)
@@ -62,9 +62,9 @@ def test_accept_against_reject_is_disputed_in_the_window_and_the_review(qtbot, t
     disputed at once (list, filter, header, status bar), and the review shows bob's reject."""
     db = tmp_path / "team.db"
     with Store(db) as store:
-        ids, _ = store.add_documents([(DISPUTED, {}), (OTHER, {})])
+        ids, _ = store.documents.add_documents([(DISPUTED, {}), (OTHER, {})])
         for doc_id in ids:
-            store.save_annotation(doc_id, "bob", "reject", [])
+            store.annotations.save_annotation(doc_id, "bob", "reject", [])
     w = open_window(qtbot, db, annotator="alice", model="")
     qtbot.waitUntil(lambda: w.project.matcher is not None, timeout=20000)
     assert w.project.disputed() == set()  # rejected by everyone who decided: no dispute

@@ -30,9 +30,9 @@ def big_project(db_path: Path):
     para_text, para_spans = article(True)
     line_text, _ = article(False)
     with Store(db_path) as store:
-        ids, _ = store.add_documents([(t, {}) for t in ARTICLES[:2]] + [(para_text, {}), (line_text, {})])
-        store.save_draft(ids[2], "alice", para_spans)
-        store.save_draft(ids[0], "alice", [])  # the window resumes here, not on the 5 MB draft
+        ids, _ = store.documents.add_documents([(t, {}) for t in ARTICLES[:2]] + [(para_text, {}), (line_text, {})])
+        store.drafts.save_draft(ids[2], "alice", para_spans)
+        store.drafts.save_draft(ids[0], "alice", [])  # the window resumes here, not on the 5 MB draft
     return db_path, ids
 
 
@@ -95,14 +95,14 @@ def test_edits_of_a_5_mb_document_are_saved_as_small_edits(qtbot, big_project):
     w.editor.undo_stack().undo()
     assert edits() == before + 2
     w.editor.undo_stack().redo()
-    assert store.get_draft(ids[2], "alice") == tuple(w.editor.spans())
+    assert store.drafts.get_draft(ids[2], "alice") == tuple(w.editor.spans())
     assert span not in w.editor.spans()
     expected = tuple(w.editor.spans())
     qtbot.waitUntil(lambda: w.project.matcher is not None, timeout=60_000)
     learned = len(w.project.matcher)
     assert w.decide("accept")
-    assert store.get_annotation(ids[2], "alice").spans == expected
-    assert store.get_draft(ids[2], "alice") is None and edits() == 0
+    assert store.annotations.get_annotation(ids[2], "alice").spans == expected
+    assert store.drafts.get_draft(ids[2], "alice") is None and edits() == 0
     # A long document: what it teaches is learned in a worker, which holds the matcher meanwhile.
     assert w.project.matcher is None and w.background.learning
     qtbot.waitUntil(lambda: w.project.matcher is not None and len(w.project.matcher) == learned + 1, timeout=60_000)

@@ -65,7 +65,7 @@ def test_labelling_a_phrase_suggests_its_other_occurrences_in_one_undo_step(qtbo
     assert stack.count() == 1 and "(+3 ★)" in stack.text(0)
     # The draft holds the ★ as suggestions (they are saved as the person sees them).
     with Store(db_path) as other:
-        assert [s.source for s in other.get_draft(w.current_id, "alice")] == [None] + [SOURCE_PROPAGATED] * 3
+        assert [s.source for s in other.drafts.get_draft(w.current_id, "alice")] == [None] + [SOURCE_PROPAGATED] * 3
     stack.undo()
     assert w.editor.spans() == []
     stack.redo()
@@ -108,7 +108,7 @@ def test_propagation_never_covers_the_persons_spans_and_beats_model_suggestions(
     second = occurrences()[1]
     model = Span(second[0], second[1] + len(" dockers"), "ORG", SOURCE_MODEL)  # "Belmouth dockers"
     with Store(db_path) as store:
-        store.save_draft(ids[0], "alice", [model, Span(*occurrences()[3], "PERSON")])
+        store.drafts.save_draft(ids[0], "alice", [model, Span(*occurrences()[3], "PERSON")])
     w = open_window(qtbot, db_path)
     key(qtbot, w, K.Key_3)
     drag(qtbot, w, *occurrences()[0])

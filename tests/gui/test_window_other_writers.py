@@ -54,7 +54,7 @@ def test_a_label_and_a_document_added_from_the_command_line_show_in_the_open_win
     drag(qtbot, w, start, start + len("Angela Merkel"))
     assert w.editor.spans() == [Span(start, start + 13, "law_firm")]  # saved as a draft: the label is known
     with Store(db) as other:
-        assert other.get_draft(ids[0], "alice") == (Span(start, start + 13, "law_firm"),)
+        assert other.drafts.get_draft(ids[0], "alice") == (Span(start, start + 13, "law_firm"),)
 
     article = tmp_path / "new.txt"
     article.write_text("Kenya opened a consulate in Lagos.", encoding="utf-8")
@@ -84,16 +84,16 @@ def test_decisions_made_elsewhere_update_one_row_each_and_the_disputed_marks(qtb
     w.doc_model.dataChanged.connect(lambda a, b, _roles: rows_changed.append((a.row(), b.row())))
 
     with Store(db) as second_window:  # alice, in another window of hers
-        second_window.save_annotation(ids[3], "alice", "reject", [])
+        second_window.annotations.save_annotation(ids[3], "alice", "reject", [])
     qtbot.waitUntil(lambda: w.doc_model.status(ids[3]) == "rejected", timeout=5000)
     assert "2 of 6 done" in w.status.progress_label.text()
     assert (3, 3) in rows_changed and all(a == b for a, b in rows_changed)  # single rows
 
     bob = tmp_path / "bob.db"
     with Store(bob) as b:
-        b.add_documents([(t, {}) for t in TEXTS])
-        b.save_annotation(ids[0], "bob", "accept", [Span(0, 8, "PERSON")])  # alice accepted it empty
-        b.save_annotation(ids[1], "bob", "accept", [])
+        b.documents.add_documents([(t, {}) for t in TEXTS])
+        b.annotations.save_annotation(ids[0], "bob", "accept", [Span(0, 8, "PERSON")])  # alice accepted it empty
+        b.annotations.save_annotation(ids[1], "bob", "accept", [])
     result = run("merge", bob, "--db", db)
     assert result.exit_code == 0, result.output
     qtbot.waitUntil(lambda: w.project.disputed() == {ids[0]}, timeout=5000)
@@ -112,9 +112,9 @@ def test_a_big_change_elsewhere_reloads_the_list_in_a_worker(qtbot, tmp_path):
     w = open_window(qtbot, db)
     texts = [f"Article number {i} about Paris." for i in range(LIST_LIMIT + 10)]
     with Store(db) as cli:
-        new_ids, _ = cli.add_documents([(t, {}) for t in texts])
+        new_ids, _ = cli.documents.add_documents([(t, {}) for t in texts])
         for doc_id in new_ids[:3]:
-            cli.save_annotation(doc_id, "alice", "accept", [])
+            cli.annotations.save_annotation(doc_id, "alice", "accept", [])
     qtbot.waitUntil(lambda: w.doc_model.total() == len(TEXTS) + len(texts) and not w.doc_model.loading,
                     timeout=10_000)
     assert w.doc_model.status(new_ids[0]) == "accepted"
@@ -135,8 +135,8 @@ def test_a_teammates_decision_is_learned_in_a_worker_not_by_a_rebuild(qtbot, tmp
     rebuilds, learned = w.background.rebuilds, w.background.learned
     assert w.go(+1) and w.current_id == ids[1] and w.editor.spans() == []
     with Store(db) as bob:  # as a pull from the team hub writes it (not logged for pushing back)
-        with bob.hub_pull_transaction():
-            bob.merge_annotation(ids[0], "bob", "accept", [Span(0, 7, "GPE")], 5.0, 5.0)
+        with bob.sync.hub_pull_transaction():
+            bob.annotations.merge_annotation(ids[0], "bob", "accept", [Span(0, 7, "GPE")], 5.0, 5.0)
     nairobi = texts[1].index("Nairobi")
     qtbot.waitUntil(lambda: w.editor.spans() == [Span(nairobi, nairobi + 7, "GPE", SOURCE_GOLD)], timeout=10_000)
     assert (w.background.rebuilds, w.background.learned) == (rebuilds, learned + 1)
@@ -202,7 +202,7 @@ def test_a_label_key_and_the_palette_set_from_the_command_line_reach_the_label_b
     db = tmp_path / "project.db"
     make_project(db, TEXTS)
     with Store(db) as s:
-        s.set_label_color("GPE", "#000000")  # not the palette's
+        s.labels.set_label_color("GPE", "#000000")  # not the palette's
     w = open_window(qtbot, db)
     assert w.label_bar.keys()["GPE"] != "z"
     _cli(qtbot, "labels", "key", "GPE", "z", "--db", db)
@@ -211,7 +211,7 @@ def test_a_label_key_and_the_palette_set_from_the_command_line_reach_the_label_b
     assert w.project.current.active_label == w.editor.active_label() == w.label_bar.active() == "GPE"
     _cli(qtbot, "labels", "palette", "--db", db)
     with Store(db) as other:
-        after = {label.name: label.color for label in other.labels()}
+        after = {label.name: label.color for label in other.labels.all()}
     assert after["GPE"] != "#000000"
     qtbot.waitUntil(lambda: {label.name: label.color for label in w.label_bar.labels()} == after, timeout=5000)
     assert after["GPE"] in w.label_bar.button("GPE").styleSheet()

@@ -48,12 +48,12 @@ def make_teammate_file(path: Path) -> None:
     """bob's copy: the same four articles (in another order) labelled by bob, two new ones,
     and one new article alice accepted on her laptop."""
     with Store(path) as s:
-        ids, _ = s.add_documents([(t, {}) for t in reversed(ARTICLES)] + [(t, {}) for t in NEW_ARTICLES])
+        ids, _ = s.documents.add_documents([(t, {}) for t in reversed(ARTICLES)] + [(t, {}) for t in NEW_ARTICLES])
         by_text = dict(zip(list(reversed(ARTICLES)) + NEW_ARTICLES, ids))
         for i, spans in bob_spans().items():
-            s.save_annotation(by_text[ARTICLES[i]], "bob", "accept", spans)
+            s.annotations.save_annotation(by_text[ARTICLES[i]], "bob", "accept", spans)
         t = NEW_ARTICLES[1]
-        s.save_annotation(by_text[t], "alice", "accept", [sp(t, "Barack Obama", "PERSON"), sp(t, "Nairobi", "GPE")])
+        s.annotations.save_annotation(by_text[t], "alice", "accept", [sp(t, "Barack Obama", "PERSON"), sp(t, "Nairobi", "GPE")])
 
 
 @pytest.mark.slow
@@ -62,7 +62,7 @@ def test_merge_from_the_file_menu_then_review_both_annotators(qtbot, tmp_path, m
     ids = make_project(db)
     with Store(db) as s:
         for i, spans in alice_spans().items():
-            s.save_annotation(ids[i], "alice", "accept", spans)
+            s.annotations.save_annotation(ids[i], "alice", "accept", spans)
     bob = tmp_path / "bob.db"
     make_teammate_file(bob)
     w = open_window(qtbot, db)
@@ -76,7 +76,7 @@ def test_merge_from_the_file_menu_then_review_both_annotators(qtbot, tmp_path, m
     qtbot.waitUntil(lambda: w.doc_model.total() == 6, timeout=20000)
     assert w.status.task("merge") is None
     with Store(db) as s:
-        laptop_id = s.document_ids(search="Nairobi")[0]
+        laptop_id = s.documents.document_ids(search="Nairobi")[0]
     assert w.doc_model.status(laptop_id) == "accepted"  # her own version from the other file
     assert w.status.progress_label.text() == "3 of 6 done"
     boxes = [b for b in w.findChildren(QMessageBox) if "Merged" in b.text()]
@@ -102,7 +102,7 @@ def test_merge_from_the_file_menu_then_review_both_annotators(qtbot, tmp_path, m
     qtbot.waitUntil(view.isActiveWindow, timeout=5000)
     before, status = w.current_id, w.doc_model.status(w.current_id)
     qtbot.keyClick(view.final_editor().text_edit(), Qt.Key.Key_A)
-    assert w.project.store.get_review(ids[0]) is not None
+    assert w.project.store.reviews.get_review(ids[0]) is not None
     assert w.current_id == before and w.doc_model.status(before) == status == "new"
     view.close()
     qtbot.waitUntil(lambda: not w.reviews.views, timeout=5000)
@@ -121,9 +121,9 @@ def gold_project(db: Path) -> tuple[list[int], list[int]]:
     texts = [f"{p} joined {o} in {c} last week." for p, c, o in TRAIN_NAMES]
     open_ = ["Nina Park moved to Seoul to work for Samsung.", "Tom Berg left Ericsson in Stockholm."]
     with Store(db) as s:
-        ids, _ = s.add_documents([(t, {}) for t in texts + open_])
+        ids, _ = s.documents.add_documents([(t, {}) for t in texts + open_])
         for doc_id, text, (p, c, o) in zip(ids, texts, TRAIN_NAMES):
-            s.save_annotation(doc_id, "alice", "accept",
+            s.annotations.save_annotation(doc_id, "alice", "accept",
                               [sp(text, p, "PERSON"), sp(text, o, "ORG"), sp(text, c, "GPE")])
     return ids[:12], ids[12:]
 
@@ -184,7 +184,7 @@ def test_train_from_gold_in_the_background_then_use_the_trained_model(qtbot, tmp
     assert any("dev F1" in m for m in messages) or "dev F1" in w.status.currentMessage()
 
     # Done: recorded in the project, a non-blocking summary, and the menu is enabled.
-    models = w.project.store.trained_models()
+    models = w.project.store.models.trained_models()
     assert len(models) == 1 and Path(models[0]["path"]) == out_dir.resolve()
     scores = json.loads((out_dir / "scores.json").read_text())
     assert scores["steps"] == 10 and scores["train_docs"] == 9 and scores["dev_docs"] == 3
@@ -205,13 +205,13 @@ def test_train_from_gold_in_the_background_then_use_the_trained_model(qtbot, tmp
     entry = w.trained_menu.actions()[0]
     assert out_dir.name in entry.text() and "F1" in entry.text()
     entry.trigger()
-    assert w.project.store.get_setting("suggest.model") == str(out_dir.resolve())
+    assert w.project.store.settings.get_setting("suggest.model") == str(out_dir.resolve())
     qtbot.waitUntil(lambda: (w.project.model_key or "").startswith("annotator_ner@1.0.0+")
                     and out_dir.name in w.status.model_label.text()
                     and "loading" not in w.status.model_label.text(), timeout=60000)
     assert w.project.model_key != old_key
     key_now = w.project.model_key
-    qtbot.waitUntil(lambda: all(w.project.store.get_suggestions(d, key_now) is not None for d in open_ids),
+    qtbot.waitUntil(lambda: all(w.project.store.suggestions.get_suggestions(d, key_now) is not None for d in open_ids),
                     timeout=60000)
     w.trained_menu.fill()
     assert w.trained_menu.actions()[0].isChecked()
@@ -252,7 +252,7 @@ def test_training_without_gold_says_why(qtbot, tmp_path):
     qtbot.waitUntil(lambda: w.status.task("train") is None, timeout=60000)
     boxes = [b for b in w.findChildren(QMessageBox) if "no gold" in b.text()]
     assert boxes, "the failure is shown to the person"
-    assert not (tmp_path / "out").exists() and w.project.store.trained_models() == []
+    assert not (tmp_path / "out").exists() and w.project.store.models.trained_models() == []
 
 
 @pytest.mark.slow
@@ -270,7 +270,7 @@ def test_training_can_be_cancelled(qtbot, tmp_path):
         indicator.cancel.click()
     qtbot.waitUntil(lambda: w.status.task("train") is None, timeout=5000)
     assert "nothing was written" in w.status.currentMessage()
-    assert not out.exists() and w.project.store.trained_models() == []
+    assert not out.exists() and w.project.store.models.trained_models() == []
 
 
 @pytest.mark.slow

@@ -19,8 +19,8 @@ def test_launch_on_seeded_project_shows_model_suggestions(qtbot, db_path, shots)
 
     open_project(db_path, seed=True).close()
     with Store(db_path) as s:
-        n_docs = s.count_documents()
-        first = s.document_ids()[0]
+        n_docs = s.documents.count_documents()
+        first = s.documents.document_ids()[0]
     assert n_docs >= 1
     from annotator.gui.app import create_app
 
@@ -35,7 +35,7 @@ def test_launch_on_seeded_project_shows_model_suggestions(qtbot, db_path, shots)
     assert "suggestions" in w.header.text()
     # Nothing was edited: no draft was written just because suggestions arrived.
     with Store(db_path) as s:
-        assert s.get_draft(first, "alice") is None
+        assert s.drafts.get_draft(first, "alice") is None
     qtbot.wait(200)
     assert w.grab().save(str(shots / "window.png"))
 
@@ -51,12 +51,12 @@ def test_suggestions_never_replace_an_edit_made_while_the_model_loads(qtbot, db_
     mine = [Span(b, b + 6, "LOC")]
     assert w.editor.spans() == mine
     qtbot.waitUntil(lambda: w.project.model_key is not None
-                    and w.project.store.get_suggestions(ids[0], w.project.model_key) is not None,
+                    and w.project.store.suggestions.get_suggestions(ids[0], w.project.model_key) is not None,
                     timeout=90000)
     qtbot.wait(100)
     assert w.editor.spans() == mine and w.origin == "nothing"
     # The next document was pre-annotated ahead of the person and shows suggestions at once.
-    qtbot.waitUntil(lambda: w.project.store.get_suggestions(ids[1], w.project.model_key) is not None,
+    qtbot.waitUntil(lambda: w.project.store.suggestions.get_suggestions(ids[1], w.project.model_key) is not None,
                     timeout=30000)
     key(qtbot, w, Qt.Key.Key_Right)
     assert w.origin == "suggestions"
@@ -100,7 +100,7 @@ def test_window_stays_responsive_while_everything_loads_and_preannotates(qtbot, 
     timer.start()
     try:
         qtbot.waitUntil(lambda: w.project.model_key is not None and w.tasks.worker("suggest") is not None
-                        and len(w.project.store.suggested_ids(w.project.model_key)) == 200, timeout=180000)
+                        and len(w.project.store.suggestions.suggested_ids(w.project.model_key)) == 200, timeout=180000)
         qtbot.waitUntil(lambda: w.background.cached_tokens(w.current_id) is not None, timeout=30000)
         qtbot.waitUntil(lambda: w.project.matcher is not None, timeout=30000)
     finally:
@@ -131,7 +131,7 @@ def test_choosing_a_model_later_and_stopping_preannotation(qtbot, db_path):
     w.project.set_model("")  # and back to labelling by hand: no stale worker touched
     assert "none" in w.status.model_label.text()
     with Store(db_path) as s:
-        assert s.get_suggestions(ids[0], key_) is not None
+        assert s.suggestions.get_suggestions(ids[0], key_) is not None
 
 
 def test_imported_label_studio_predictions_show_without_a_model(qtbot, tmp_path):

@@ -55,9 +55,9 @@ def test_guidelines_beside_the_text_and_in_the_tooltips(qtbot, db, shots):
     qtbot.wait(100)
     w.grab().save(str(shots / "teamq-guidelines.png"))
     with Store(db) as s:
-        assert s.get_guideline("").text == "# Names\n\nWhole names, titles too."
-        assert s.get_guideline("ORG").examples == ("Apple", "Toyota")
-        s.set_setting(HUB_ROLE, "annotator")
+        assert s.guidelines.get_guideline("").text == "# Names\n\nWhole names, titles too."
+        assert s.guidelines.get_guideline("ORG").examples == ("Apple", "Toyota")
+        s.settings.set_setting(HUB_ROLE, "annotator")
     w.project.guidelinesChanged.emit()
     assert not w.team.guidelines.edit_button.isEnabled()
     assert "Only reviewers change the guidelines" in w.team.guidelines.who.text()
@@ -93,7 +93,7 @@ def test_notes_beside_the_text_marked_and_filtered(qtbot, db, shots):
     assert panel.delete()
     assert w.doc_model.ids() == [2]  # the filter follows
     with Store(db) as s:
-        assert [n.author for n in s.notes()] == ["bob"] and s.get_note(bobs.id).text == bobs.text
+        assert [n.author for n in s.notes.all()] == ["bob"] and s.notes.get_note(bobs.id).text == bobs.text
 
 
 def test_ctrl_z_right_after_moving_on_undoes_the_decision(qtbot, db):
@@ -102,11 +102,11 @@ def test_ctrl_z_right_after_moving_on_undoes_the_decision(qtbot, db):
     key(qtbot, w, Qt.Key.Key_A)  # accept: the window moves on
     qtbot.waitUntil(lambda: w.current_id == 2, timeout=5000)
     with Store(db) as s:
-        assert s.get_annotation(1, "alice").answer == "accept"
+        assert s.annotations.get_annotation(1, "alice").answer == "accept"
     key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert w.current_id == 1  # back on the document, its decision taken back
     with Store(db) as s:
-        assert s.get_annotation(1, "alice").answer == "draft"  # it was the first: a draft again
+        assert s.annotations.get_annotation(1, "alice").answer == "draft"  # it was the first: a draft again
     assert w.doc_model.status(1) == "draft"
     assert "Undid your accept of document 1" in w.status.currentMessage()
     # Reject, move on, open another document: Ctrl+Z is an edit's undo again, nothing undone.
@@ -116,13 +116,13 @@ def test_ctrl_z_right_after_moving_on_undoes_the_decision(qtbot, db):
     key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert w.current_id == 3
     with Store(db) as s:
-        assert s.get_annotation(1, "alice").answer == "reject"
+        assert s.annotations.get_annotation(1, "alice").answer == "reject"
     # Document -> Undo decision on a decided document: its previous version (the draft) comes back.
     w.open_document(1)
     w.menu_actions["undo_decision"].trigger()
     with Store(db) as s:
-        assert [v.answer for v in s.annotation_history(1, "alice")][-1] == "reject"
-        assert s.get_annotation(1, "alice").answer == "draft"
+        assert [v.answer for v in s.annotations.annotation_history(1, "alice")][-1] == "reject"
+        assert s.annotations.get_annotation(1, "alice").answer == "draft"
 
 
 def phrase(text: str, words: str, label: str) -> Span:
@@ -139,11 +139,11 @@ def three(tmp_path):
     macron, merkel, berlin, monday = (phrase(text, "Emmanuel Macron", "PERSON"), phrase(text, "Angela Merkel", "PERSON"),
                                       phrase(text, "Berlin", "GPE"), phrase(text, "Monday", "DATE"))
     with Store(path) as s:
-        s.save_annotation(1, "alice", "accept", [macron, merkel, berlin])
-        s.save_annotation(1, "bob", "accept", [macron, berlin.with_label("LOC")])
-        s.save_annotation(1, "carol", "accept", [macron, merkel, berlin, monday])
+        s.annotations.save_annotation(1, "alice", "accept", [macron, merkel, berlin])
+        s.annotations.save_annotation(1, "bob", "accept", [macron, berlin.with_label("LOC")])
+        s.annotations.save_annotation(1, "carol", "accept", [macron, merkel, berlin, monday])
         for name, label in (("alice", "ORG"), ("bob", "GPE"), ("carol", "PERSON")):
-            s.save_annotation(2, name, "accept", [Span(0, 5, label)])
+            s.annotations.save_annotation(2, name, "accept", [Span(0, 5, label)])
         add_note(s, 1, "carol", "Merkel was chancellor then")
     return path
 
@@ -168,7 +168,7 @@ def test_review_offers_the_majority_and_agreement_cells_open_documents(qtbot, th
     assert widget.notes.text() == "✎ carol: Merkel was chancellor then"
     widget.k_box.setCurrentIndex(widget.k_box.findData(3))  # all three: only Macron
     assert widget.final_editor().spans() == [macron]
-    assert project.store.get_setting("min_agreement") == "3"
+    assert project.store.settings.get_setting("min_agreement") == "3"
     widget.k_box.setCurrentIndex(0)
     qtbot.waitUntil(lambda: widget.agreement is not None, timeout=30000)
     table = widget.agreement_table
@@ -188,7 +188,7 @@ def test_review_offers_the_majority_and_agreement_cells_open_documents(qtbot, th
     qtbot.wait(200)
     widget.grab().save(str(shots / "teamq-review-agreement.png"))
     assert widget.accept_unanimous(majority=True) == 1
-    assert project.store.get_review(1).method == "majority" and project.store.get_review(2) is None
+    assert project.store.reviews.get_review(1).method == "majority" and project.store.reviews.get_review(2) is None
     assert "1 by majority; 1 disputed document left" in widget.status.text()
     widget.shutdown()
     project.close()

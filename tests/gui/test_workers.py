@@ -119,7 +119,7 @@ def test_event_loop_keeps_ticking_while_spacy_preannotates_200_documents(qtbot, 
     pytest.importorskip("annotator.core.learning.suggest")
     n = 200
     with Store(db_path) as s:
-        ids, _ = s.add_documents([(t, {}) for t in _articles(seed_text, n)])
+        ids, _ = s.documents.add_documents([(t, {}) for t in _articles(seed_text, n)])
     lookahead = jobs.Lookahead()
     lookahead.set(ids[:16])
     pool = WorkerPool()
@@ -157,7 +157,7 @@ def test_event_loop_keeps_ticking_while_spacy_preannotates_200_documents(qtbot, 
     first_batches = [e[1] for e in events if e[0] == "suggested"][:2]
     assert sorted(first_batches[0] + first_batches[1]) == ids[:16]
     with Store(db_path) as s:
-        assert len(s.suggested_ids(events[1][1])) == n
+        assert len(s.suggestions.suggested_ids(events[1][1])) == n
     longest = max(gaps)
     print(f"\nlongest event-loop stall while loading the model and pre-annotating {n} documents: "
           f"{longest} ms (ticks: {len(gaps)}, {elapsed:.1f} s)")

@@ -20,7 +20,7 @@ ARTICLES = [
 
 def make_project(path: Path, texts: list[str] | None = None) -> list[int]:
     with Store(path) as store:
-        ids, _ = store.add_documents([(t, {}) for t in (texts or ARTICLES)])
+        ids, _ = store.documents.add_documents([(t, {}) for t in (texts or ARTICLES)])
     return ids
 
 

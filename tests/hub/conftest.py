@@ -93,7 +93,7 @@ def project_maker(folder: Path):  # type: ignore[no-untyped-def]
     def make(name: str, texts: list[str] = ()) -> Path:  # type: ignore[assignment]
         path = folder / f"{name}.db"
         with Store(path) as store:
-            store.add_documents([(t, {"n": i}) for i, t in enumerate(texts)])
+            store.documents.add_documents([(t, {"n": i}) for i, t in enumerate(texts)])
         return path
 
     return make

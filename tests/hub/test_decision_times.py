@@ -23,8 +23,8 @@ SUGGESTED = [Span(0, 11, "PERSON", "en_core_web_sm"), Span(16, 25, "PERSON", "go
 
 def alice_decides(store: Store) -> None:
     """Two decisions made in the window, as the window saves them (store/activity.py)."""
-    store.save_timed_decision(1, "alice", "accept", [PER], seconds=12.0, suggested=SUGGESTED, timestamp=1000.0)
-    store.save_timed_decision(2, "alice", "reject", [], seconds=30.0, timestamp=1100.0)
+    store.activity.save_timed_decision(1, "alice", "accept", [PER], seconds=12.0, suggested=SUGGESTED, timestamp=1000.0)
+    store.activity.save_timed_decision(2, "alice", "reject", [], seconds=30.0, timestamp=1100.0)
 
 
 @pytest.mark.slow
@@ -33,7 +33,7 @@ def test_alices_records_reach_bobs_stats_once(hub, make_project):
     with Store(make_project("alice", TEXTS)) as a:
         alice_decides(a)
         # Carol's record merged from her file: never pushed under her name.
-        a.merge_timed_decision(3, "carol", "ignore", 2000.0, 4.0, [])
+        a.activity.merge_timed_decision(3, "carol", "ignore", 2000.0, 4.0, [])
         first = sync(a, alice)
         assert first.pushed_decision_times == {"added": 2}
         assert first.kept_local_decision_times == 1
@@ -57,7 +57,7 @@ def test_alices_records_reach_bobs_stats_once(hub, make_project):
         # (--all brings them with the new documents; the same pull then finds them "already there")
         assert got.pulled.decision_times["added"] == 2
         assert "  received from the hub: 2 decisions, 0 reviews, 2 decision records" in got.lines()
-        records = b.timed_decisions("alice")
+        records = b.activity.timed_decisions("alice")
         assert [(r.answer, r.seconds) for r in records] == [("accept", 12.0), ("reject", 30.0)]
         assert [s.source for s in records[0].suggested] == ["en_core_web_sm", "gold"]
         assert records[0].decided_spans == (PER,)  # her decision came too: the point is complete
@@ -65,7 +65,7 @@ def test_alices_records_reach_bobs_stats_once(hub, make_project):
         twice = sync(b, bob, pull_all=True, batch=0)
         assert twice.moved == 0 and twice.kept_local_decision_times == 0
         assert sum(twice.pushed_decision_times.values()) == 0
-        assert b.count_timed_decisions() == 2
+        assert b.activity.count_timed_decisions() == 2
     stats = orjson.loads(run("stats", "--db", path, "--json").stdout)
     assert stats["per_annotator"]["alice"]["median_seconds_per_document"] == 21.0
     assert stats["per_annotator"]["alice"]["timed_decisions"] == 2
@@ -82,26 +82,26 @@ def test_a_document_already_on_the_hub_brings_its_records(hub, make_project):
         sync(a, alice)
     with Store(make_project("bob")) as b:
         sync(b, bob, batch=0)  # holds nothing: no record comes
-        assert b.count_timed_decisions() == 0
-        b.add_document(TEXTS[0])  # imported later: the hub has it, with her record
+        assert b.activity.count_timed_decisions() == 0
+        b.documents.add_document(TEXTS[0])  # imported later: the hub has it, with her record
         got = sync(b, bob, batch=0)
         assert got.documents_already_on_hub == 1 and got.pulled.decision_times == {"added": 1}
-        (record,) = b.timed_decisions()
-        assert record.document_id == b.document_by_hash(text_hash(TEXTS[0])).id and record.seconds == 12.0
+        (record,) = b.activity.timed_decisions()
+        assert record.document_id == b.documents.document_by_hash(text_hash(TEXTS[0])).id and record.seconds == 12.0
 
 
 @pytest.mark.slow
 def test_bobs_own_records_go_up_and_a_second_project_of_alice_gets_hers(hub, make_project):
     alice, bob = hub.add("alice"), hub.add("bob")
     with Store(make_project("bob", TEXTS)) as b:
-        b.save_timed_decision(1, "bob", "accept", [PER], seconds=7.0, timestamp=500.0)
+        b.activity.save_timed_decision(1, "bob", "accept", [PER], seconds=7.0, timestamp=500.0)
         assert sync(b, bob).pushed_decision_times == {"added": 1}
     with Store(make_project("alice", TEXTS)) as a:
         alice_decides(a)
         got = sync(a, alice)
         assert got.pulled.decision_times["added"] == 1  # Bob's
         assert got.pushed_decision_times == {"added": 2}
-        assert a.count_timed_decisions() == 3  # her own came back as "already there"
+        assert a.activity.count_timed_decisions() == 3  # her own came back as "already there"
     with Store(make_project("alice_laptop")) as laptop:
         got = sync(laptop, alice, pull_all=True, batch=0)
         assert got.pulled.decision_times["added"] == 3

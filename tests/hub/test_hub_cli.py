@@ -35,7 +35,7 @@ def test_init_add_annotator_status_and_sync(pg_server, make_project, tmp_path):
                                                    "--password-file", secret).output
     path = make_project("erin", ["Erin met Frank in Oslo.", "Second one."])
     with Store(path) as s:
-        s.save_annotation(1, "erin", "accept", [Span(0, 4, "PERSON")])
+        s.annotations.save_annotation(1, "erin", "accept", [Span(0, 4, "PERSON")])
     url = pg_server.url("erin", db)
     got = run("sync", url, "--db", path, "--json")
     assert got.exit_code == 0, got.output
@@ -60,7 +60,7 @@ def test_a_password_in_the_url_is_refused(hub, make_project):
         assert got.exit_code == 1 and "contains a password" in got.output
     assert safe_url(bad) == hub.url("alice")
     with Store(path) as s:
-        assert s.get_setting("hub_url") is None
+        assert s.settings.get_setting("hub_url") is None
 
 
 def test_passwords_from_pgpassword_and_never_in_the_project(hub, make_project, monkeypatch):

@@ -73,7 +73,7 @@ def crafted_project(make_project, url: str):
     path = make_project("crafted", [TEXT])
     with Store(path) as s:
         for key, value in (("hub_url", url), ("hub_annotator", "alice"), ("hub_sync", "on")):
-            s.set_setting(key, value)
+            s.settings.set_setting(key, value)
     return path
 
 
@@ -130,7 +130,7 @@ def test_only_host_port_dbname_user_and_sslmode_are_stored(hub, make_project):
     typed = f"{alice}?application_name=x&connect_timeout=5&sslmode=prefer"
     assert run("sync", typed, "--db", path).exit_code == 0
     with Store(path) as s:
-        assert s.get_setting("hub_url") == f"{alice}?sslmode=prefer" == safe_url(typed)
+        assert s.settings.get_setting("hub_url") == f"{alice}?sslmode=prefer" == safe_url(typed)
     got = run("sync", f"{alice}?sslpassword=key-secret", "--db", path)
     assert got.exit_code == 1 and "contains a password" in got.output and "key-secret" not in got.output
     assert b"key-secret" not in path.read_bytes()
@@ -149,7 +149,7 @@ def test_an_unencrypted_connection_to_another_machine_is_said_once(hub, make_pro
                                   "the network readable; add ?sslmode=verify-full with the server's CA (README, Team hub)"]
         assert any(line.startswith("  warning: this hub connection is not encrypted") for line in first.lines())
         assert sync(s, url).warnings == []
-        assert s.get_setting(PLAINTEXT_WARNED) == safe_url(url)
+        assert s.settings.get_setting(PLAINTEXT_WARNED) == safe_url(url)
     with Store(make_project("local", [TEXT])) as s:  # this machine: nothing to say
         assert sync(s, hub.url("alice")).warnings == []
     assert os.environ["PGPASSWORD"]

@@ -31,8 +31,8 @@ def test_a_teammates_open_insert_makes_a_sync_give_up_not_hang(hub, make_project
     hub.add("mallory")
     path = make_project("alice", [TEXT])
     with Store(path) as a:
-        a.add_label("CONTESTED")
-        a.save_annotation(1, "alice", "accept", [Span(0, 11, "CONTESTED")])
+        a.labels.add_label("CONTESTED")
+        a.annotations.save_annotation(1, "alice", "accept", [Span(0, 11, "CONTESTED")])
     blocker = psycopg.connect(hub.url("mallory"))
     try:
         blocker.execute("INSERT INTO hub.labels (name, color, key, position) VALUES ('CONTESTED', '#aabbcc', NULL, 1)")
@@ -55,7 +55,7 @@ def test_the_cli_says_busy_in_one_line(hub, make_project):
     hub.add("mallory")
     path = make_project("alice", [TEXT])
     with Store(path) as a:
-        a.add_label("CONTESTED")
+        a.labels.add_label("CONTESTED")
     with psycopg.connect(hub.url("mallory")) as blocker:
         blocker.execute("INSERT INTO hub.labels (name, color, key, position) VALUES ('CONTESTED', '#aabbcc', NULL, 1)")
         got = run("sync", alice, "--db", path)  # waits the default 10 s, then says so
@@ -71,9 +71,9 @@ def test_another_annotator_cannot_lock_alices_rows(hub, make_project):
     hub.add("mallory")
     path = make_project("alice", [TEXT])
     with Store(path) as a:
-        a.save_annotation(1, "alice", "accept", [Span(0, 11, "PERSON")])
+        a.annotations.save_annotation(1, "alice", "accept", [Span(0, 11, "PERSON")])
         sync(a, alice)
-        a.save_annotation(1, "alice", "reject", [])
+        a.annotations.save_annotation(1, "alice", "reject", [])
     with psycopg.connect(hub.url("mallory")) as blocker:
         assert blocker.execute("SELECT * FROM hub.decisions WHERE annotator = 'alice' FOR UPDATE").fetchall() == []
         with Store(path) as a:

@@ -28,7 +28,7 @@ def filled(make_project, name: str) -> Path:
     """N documents, each with an accepted decision by alice (one transaction)."""
     path = make_project(name, [f"Alice Smith visited Paris, story {i}." for i in range(N)])
     with Store(path) as s:
-        s.merge_annotations([(i, "alice", "accept", [Span(0, 11, "PERSON")], 1.0, 2.0)
+        s.annotations.merge_annotations([(i, "alice", "accept", [Span(0, 11, "PERSON")], 1.0, 2.0)
                              for i in range(1, N + 1)])
     return path
 
@@ -40,8 +40,8 @@ def check_whole(hub, path: Path, annotator: str = "alice") -> None:
     assert hub.count("SELECT count(*) FROM hub.decision_history") == 0
     with Store(path) as s:
         assert s.integrity_check() == "ok"
-        assert s.count_documents() == N and s.count_annotations() == N
-        assert s.hub_pending_decisions() == 0
+        assert s.documents.count_documents() == N and s.queries.count_annotations() == N
+        assert s.sync.hub_pending_decisions() == 0
         again = sync(s, hub.url(annotator))
         assert again.moved == 0, again.to_dict()
 
@@ -84,7 +84,7 @@ def test_server_stopped_mid_sync(hub, make_project, pg_server):
     assert hub.count("SELECT count(*) FROM hub.decisions") == CHUNK  # the committed chunk
     with Store(path) as s:
         assert s.integrity_check() == "ok"
-        assert s.hub_pending_decisions() == N - CHUNK
+        assert s.sync.hub_pending_decisions() == N - CHUNK
         report = sync(s, alice)
     assert report.pushed_decisions["added"] == N - CHUNK
     check_whole(hub, path)
@@ -117,8 +117,8 @@ def test_connection_cut_by_the_server_mid_pull(hub, make_project):
         finally:
             thread.join()
         assert cut, "the pull finished before the connection could be cut"
-        assert b.count_documents() == 0 and b.count_annotations() == 0  # nothing half-written
+        assert b.documents.count_documents() == 0 and b.queries.count_annotations() == 0  # nothing half-written
         report = sync(b, bob, pull_all=True, batch=0)
         assert report.pulled.documents == N and report.pulled.decisions["added"] == N
         assert sync(b, bob, pull_all=True, batch=0).moved == 0
-        assert b.count_annotations("alice") == N
+        assert b.queries.count_annotations("alice") == N

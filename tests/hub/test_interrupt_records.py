@@ -39,7 +39,7 @@ def decide_all(path: Path) -> None:
     """A window decision with its record (seconds, suggestions) on each document, by alice."""
     with Store(path) as s, s.transaction():
         for i in range(1, N + 1):
-            s.save_timed_decision(i, "alice", "accept", PER, seconds=float(i % 50), timestamp=decided_at(i),
+            s.activity.save_timed_decision(i, "alice", "accept", PER, seconds=float(i % 50), timestamp=decided_at(i),
                                   suggested=[Span(0, 11, "PERSON", "model")] if i % 2 else [])
 
 
@@ -49,7 +49,7 @@ def check_whole(hub, path: Path) -> None:
     assert hub.count("SELECT count(DISTINCT (document_id, decided)) FROM hub.decision_times") == N
     assert hub.count("SELECT count(*) FROM hub.decision_times WHERE suggested IS NOT NULL") == (N + 1) // 2
     with Store(path) as s:
-        assert s.integrity_check() == "ok" and s.count_timed_decisions() == N
+        assert s.integrity_check() == "ok" and s.activity.count_timed_decisions() == N
         again = sync(s, hub.url("alice"))
         assert again.moved == 0, again.to_dict()
 
@@ -137,9 +137,9 @@ def test_connection_cut_while_pulling_records(hub, make_project):
         finally:
             thread.join()
         assert cut, "the pull never reached the records"
-        assert b.count_documents() == 0 and b.count_annotations() == 0 and b.count_timed_decisions() == 0
+        assert b.documents.count_documents() == 0 and b.queries.count_annotations() == 0 and b.activity.count_timed_decisions() == 0
         report = sync(b, bob, pull_all=True, batch=0)
         assert report.pulled.documents == N and report.pulled.decisions["added"] == N
         assert report.pulled.decision_times["added"] == N
         assert sync(b, bob, pull_all=True, batch=0).moved == 0
-        assert len(b.timed_decisions("alice")) == N
+        assert len(b.activity.timed_decisions("alice")) == N

@@ -44,7 +44,7 @@ def test_sync_into_a_missing_file_makes_an_empty_project(hub, make_project, tmp_
     assert got.exit_code == 0, got.output
     assert got.stdout.startswith(f"Created the empty project {target} (no sample articles) to sync with the hub\n")
     with Store(target) as store:
-        assert store.count_documents() == 2  # a fair share of 3 between lead and dana, nothing else
+        assert store.documents.count_documents() == 2  # a fair share of 3 between lead and dana, nothing else
         assert identity.project_name(store) == "dana"  # the hub name is this project's name
     # A missing file with no URL to sync with is not created.
     nothing = tmp_path / "nothing.db"
@@ -57,7 +57,7 @@ def test_new_makes_an_empty_project_that_joins(hub, make_project, tmp_path: Path
     path = tmp_path / "joined.db"
     assert run("new", path).exit_code == 0
     with Store(path) as store:
-        assert store.count_documents() == 0 and store.label_names()  # default labels, no samples
+        assert store.documents.count_documents() == 0 and store.labels.label_names()  # default labels, no samples
     got = run("sync", hub.add("lee"), "--db", path, "--json")
     assert got.exit_code == 0, got.output
     assert orjson.loads(got.output)["assigned"] == 1  # a fair share: lead and lee are on the hub
@@ -68,14 +68,14 @@ def test_bundled_samples_never_reach_the_hub(hub, tmp_path: Path, monkeypatch):
     default = tmp_path / "default.db"
     monkeypatch.setenv("ANNOTATOR_DB", str(default))
     with open_project() as store:  # the default project, seeded on first use
-        samples = store.count_documents()
+        samples = store.documents.count_documents()
         assert samples >= 8
-        first = store.document_ids()[0]
-        store.save_annotation(first, "dana", "accept", [])  # trying the app on a sample
-        store.save_review(first, "dana", [], ["dana"])
+        first = store.documents.document_ids()[0]
+        store.annotations.save_annotation(first, "dana", "accept", [])  # trying the app on a sample
+        store.reviews.save_review(first, "dana", [], ["dana"])
         add_note(store, first, "dana", "trying notes on a sample")
-        (mine,), _ = store.add_documents([("Dana's own article about Oslo.", {})])
-        store.save_annotation(mine, "dana", "accept", [])
+        (mine,), _ = store.documents.add_documents([("Dana's own article about Oslo.", {})])
+        store.annotations.save_annotation(mine, "dana", "accept", [])
         add_note(store, mine, "dana", "is Oslo the city here?")
     got = run("sync", hub.add("dana", reviewer=True), "--json")  # no --db: the default project
     assert got.exit_code == 0, got.output
@@ -95,7 +95,7 @@ def test_a_project_seeded_before_the_mark_still_keeps_its_samples(hub, tmp_path:
     path = tmp_path / "old.db"
     with open_project(path, seed=True) as store:
         store.conn.execute("DELETE FROM project WHERE key = ?", (SETTING_SAMPLES,))  # as an older version left it
-        samples = store.count_documents()
+        samples = store.documents.count_documents()
     with Store(path) as store:
         report = sync(store, hub.add("dana"), batch=0)
         assert report.pushed_documents == 0 and report.kept_local_samples == samples
@@ -114,7 +114,7 @@ def test_a_sync_takes_a_fair_share_of_the_queue(hub, make_project):
         assert sync(e, lee).assigned == 3
         assert sync(d, dana, batch=2).assigned == 3  # --batch caps what is taken, never returns any
         assert sync(k, kim, batch=2).assigned == 2
-        assert len({*d.hub_assigned_ids()}) == 3
+        assert len({*d.sync.hub_assigned_ids()}) == 3
 
 
 @pytest.mark.slow
@@ -125,8 +125,8 @@ def test_fair_share_of_a_two_person_team(hub, make_project):
         first = sync(d, dana)
         assert first.assigned == 6
         assert sync(e, lee).assigned == 6  # the second person gets work too
-        held_d = {d.get_document(i).text for i in d.hub_assigned_ids()}
-        held_e = {e.get_document(i).text for i in e.hub_assigned_ids()}
+        held_d = {d.documents.get_document(i).text for i in d.sync.hub_assigned_ids()}
+        held_e = {e.documents.get_document(i).text for i in e.sync.hub_assigned_ids()}
         assert not held_d & held_e and held_d | held_e == set(TEXTS)
         lines = first.lines()
         assert "  documents: 12 sent to the hub; 0 received" in lines
@@ -153,8 +153,8 @@ def test_a_reviewers_own_reviews_are_pushed_and_reported(hub, make_project, tmp_
         for url, db, name in ((dana_url, dana_db, "dana"), (lee_url, lee_db, "lee")):
             assert run("sync", url, "--db", db).exit_code == 0
             with Store(db) as store:
-                for doc_id in store.hub_assigned_ids():
-                    store.save_annotation(doc_id, name, "accept", [PERSON])
+                for doc_id in store.sync.hub_assigned_ids():
+                    store.annotations.save_annotation(doc_id, name, "accept", [PERSON])
             assert run("sync", "--db", db).exit_code == 0
     assert run("sync", "--db", dana_db).exit_code == 0  # lee's decisions arrive
     reviewed = run("review", "--db", dana_db, "--auto-accept")  # no --reviewer: the project's name
@@ -166,14 +166,14 @@ def test_a_reviewers_own_reviews_are_pushed_and_reported(hub, make_project, tmp_
     assert hub.count("SELECT count(*) FROM hub.reviews WHERE reviewer = 'dana'") == 2
     with Store(lee_db) as store:
         sync(store, lee_url)
-        assert {store.get_review(d).reviewer for d in store.document_ids()} == {"dana"}
+        assert {store.reviews.get_review(d).reviewer for d in store.documents.document_ids()} == {"dana"}
 
 
 def test_reviews_kept_here_say_why(hub, make_project):
     lee = hub.add("lee")
     with Store(make_project("lee", TEXTS[:2])) as store:
-        store.save_review(1, "lee", [PERSON], ["lee"])     # lee is no reviewer on this hub
-        store.save_review(2, "root", [PERSON], ["lee"])    # signed under another name
+        store.reviews.save_review(1, "lee", [PERSON], ["lee"])     # lee is no reviewer on this hub
+        store.reviews.save_review(2, "root", [PERSON], ["lee"])    # signed under another name
         report = sync(store, lee, batch=0)
     lines = "\n".join(report.lines())
     assert "1 review by lee: lee is not a reviewer on this hub" in lines

@@ -19,23 +19,23 @@ TEXTS = ["The Halvard Line left Belmouth in March."]
 
 
 def patterns(store: Store) -> list[tuple[str, str]]:
-    return sorted((p.label, p.text()) for p in store.patterns())
+    return sorted((p.label, p.text()) for p in store.patterns.all())
 
 
 @pytest.mark.slow
 def test_a_reviewers_patterns_and_removals_reach_the_annotators(hub, make_project):
     carol, bob = hub.add("carol", reviewer=True), hub.add("bob")
     with Store(make_project("carol", TEXTS)) as c, Store(make_project("bob", TEXTS)) as b:
-        c.add_patterns([Pattern("GPE", "belmouth"), Pattern("GPE", "march"),
+        c.patterns.add_patterns([Pattern("GPE", "belmouth"), Pattern("GPE", "march"),
                         Pattern("ORG", [{"lower": "halvard"}, {"lower": "line"}])], "carol", timestamp=100.0)
         report = sync(c, carol)
         assert report.patterns.pushed == {"added": 3}
         assert any("patterns: pushed 3 added" in line for line in report.lines())
         got = sync(b, bob)
-        assert got.patterns.pulled == {"added": 3} and len(b.patterns()) == 3
+        assert got.patterns.pulled == {"added": 3} and len(b.patterns.all()) == 3
         assert sync(b, bob).moved == 0 and sync(c, carol).moved == 0  # nothing moves twice
         # Carol removes "march": the removal travels.
-        c.remove_patterns([p.id for p in c.patterns() if p.pattern == "march"], author="carol", timestamp=200.0)
+        c.patterns.remove_patterns([p.id for p in c.patterns.all() if p.pattern == "march"], author="carol", timestamp=200.0)
         assert sync(c, carol).patterns.pushed == {"updated": 1}
         assert sync(b, bob).patterns.pulled == {"updated": 1}
         assert patterns(b) == [("GPE", "belmouth"), ("ORG", '[{"lower":"halvard"},{"lower":"line"}]')]
@@ -46,12 +46,12 @@ def test_a_reviewers_patterns_and_removals_reach_the_annotators(hub, make_projec
 def test_an_annotators_own_changes_stay_local_and_are_counted(hub, make_project):
     carol, bob = hub.add("carol", reviewer=True), hub.add("bob")
     with Store(make_project("bob", TEXTS)) as b:
-        b.add_patterns([Pattern("GPE", "march")], "bob")
+        b.patterns.add_patterns([Pattern("GPE", "march")], "bob")
         report = sync(b, bob)
         assert report.patterns.kept_local == 1 and not report.patterns.pushed
         assert any("only a reviewer may change the team's patterns" in line for line in report.lines())
         with Store(make_project("carol", TEXTS)) as c:
-            c.add_patterns([Pattern("GPE", "belmouth")], "carol")
+            c.patterns.add_patterns([Pattern("GPE", "belmouth")], "carol")
             sync(c, carol)
         assert sync(b, bob).patterns.pulled == {"added": 1}
         assert patterns(b) == [("GPE", "belmouth"), ("GPE", "march")]  # his stays here
@@ -67,7 +67,7 @@ def team(hub, make_project):
     carol = hub.add("carol", reviewer=True)
     hub.add("bob")
     with Store(make_project("carol", TEXTS)) as c:
-        c.add_patterns([Pattern("GPE", "belmouth")], "carol", timestamp=100.0)
+        c.patterns.add_patterns([Pattern("GPE", "belmouth")], "carol", timestamp=100.0)
         sync(c, carol)
     return hub
 
@@ -130,7 +130,7 @@ def test_an_older_hub_keeps_pattern_changes_waiting_until_hub_init(hub, make_pro
         older_hub(conn, PATTERNS_VERSION)  # later migrations (notes, guidelines...) go too
     carol = hub.add("carol", reviewer=True)
     with Store(make_project("carol", TEXTS)) as c:
-        c.add_patterns([Pattern("GPE", "belmouth")], "carol")
+        c.patterns.add_patterns([Pattern("GPE", "belmouth")], "carol")
         old = sync(c, carol)
         assert old.patterns.waiting == 1
         assert any("until the hub's admin runs `annotator hub init`" in line for line in old.lines())

@@ -34,7 +34,7 @@ def team(hub, make_project):
     hub.add("mallory")
     hub.add("bob")
     with Store(make_project("alice", [TEXT])) as a:
-        a.save_annotation(1, "alice", "accept", [Span(0, 11, "PERSON")])
+        a.annotations.save_annotation(1, "alice", "accept", [Span(0, 11, "PERSON")])
         sync(a, alice)
     return hub
 
@@ -58,16 +58,16 @@ def test_a_bad_decision_is_skipped_and_the_rest_syncs(team, make_project, reason
     drop_rules(team, "decisions_spans_rule")
     mallory(team, DECISION, BAD_DECISIONS[reason], 1, 2)
     with Store(make_project("bob", [TEXT])) as b:
-        b.save_annotation(1, "bob", "accept", [Span(16, 25, "PERSON")])
+        b.annotations.save_annotation(1, "bob", "accept", [Span(16, 25, "PERSON")])
         report = sync(b, team.url("bob"))
         assert report.pulled.decisions["added"] == 1  # alice's
         assert report.pushed_decisions["added"] == 1  # his own went up
         assert f"  1 decision from mallory skipped: {reason}; the rest synced" in report.lines()
-        assert b.get_annotation(1, "mallory") is None
-        assert b.get_annotation(1, "alice").spans == (Span(0, 11, "PERSON"),)
+        assert b.annotations.get_annotation(1, "mallory") is None
+        assert b.annotations.get_annotation(1, "alice").spans == (Span(0, 11, "PERSON"),)
         again = sync(b, team.url("bob"))  # the watermark moved past it
         assert again.pulled.rejected == 0 and again.moved == 0
-        assert "X\x00Y" not in b.label_names()
+        assert "X\x00Y" not in b.labels.label_names()
 
 
 @pytest.mark.parametrize("created, updated, reason", [
@@ -96,7 +96,7 @@ def test_bad_labels_are_skipped(team, make_project):
             ("label", "mallory", "label name 'BAD LABEL' must not contain spaces"): 1,
             ("label", "mallory", "colour 'notacolor' is not a hex colour #rrggbb"): 1,
             ("label", "mallory", "key 'zz' must be one character (or none)"): 1}
-        assert report.pulled.labels == 1 and "FINE_LABEL" in b.label_names()
+        assert report.pulled.labels == 1 and "FINE_LABEL" in b.labels.label_names()
         assert report.pulled.decisions["added"] == 1
 
 
@@ -109,7 +109,7 @@ def test_a_bad_document_is_skipped_with_its_rows(team, make_project):
         report = sync(b, team.url("bob"), pull_all=True, batch=0)
         assert report.pulled.skipped == {("document", "mallory", "the text is not valid UTF-8 (byte 3)"): 1,
                                          ("document", "mallory", "NUL in the text (character 1)"): 1}
-        assert [d.text for d in b.iter_documents()] == [TEXT]
+        assert [d.text for d in b.documents.iter_documents()] == [TEXT]
         assert report.pulled.decisions["added"] == 1
 
 
@@ -138,9 +138,9 @@ def test_ten_thousand_labels_arrive_and_one_more_is_skipped(team, make_project):
                      "'#aabbcc', NULL, i, 'mallory' FROM generate_series(1, %s) i", (MAX_LABELS + 5,))
     path = make_project("bob", [TEXT])
     with Store(path) as b:
-        before = len(b.label_names())
+        before = len(b.labels.label_names())
         report = sync(b, team.url("bob"))
-        assert len(b.label_names()) == MAX_LABELS
+        assert len(b.labels.label_names()) == MAX_LABELS
         assert report.pulled.labels == MAX_LABELS - before
         assert report.pulled.skipped == {("label", "mallory", "more than 10,000 labels"): before + 5}
     assert check_project_file(path).labels[-1].name == f"L{MAX_LABELS - before}"
@@ -154,8 +154,8 @@ def test_a_projects_own_values_the_hub_refuses_stay_local(hub, make_project):
     with Store(path) as a:
         with a.transaction() as c:  # made before the label-name rule
             c.execute("INSERT INTO labels (name, color, key, position) VALUES ('OLD LABEL', '#cccccc', NULL, 99)")
-        a.save_annotation(1, "alice", "accept", [Span(0, 11, "OLD LABEL")])
-        a.save_annotation(2, "alice", "accept", [Span(0, 5, "PERSON")])
+        a.annotations.save_annotation(1, "alice", "accept", [Span(0, 11, "OLD LABEL")])
+        a.annotations.save_annotation(2, "alice", "accept", [Span(0, 5, "PERSON")])
         report = sync(a, alice)
         reason = "label name 'OLD LABEL' must not contain spaces"
         assert report.refused == {("label", reason): 1, ("decision", reason): 1}

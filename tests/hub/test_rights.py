@@ -28,13 +28,13 @@ def make_team(hub, make_project):
     alice, carol = hub.add("alice"), hub.add("carol", reviewer=True)
     hub.add("bob")
     with Store(make_project("alice", [TEXT])) as s:
-        s.save_timed_decision(1, "alice", "accept", [Span(0, 11, "PERSON")], seconds=9.0,
+        s.activity.save_timed_decision(1, "alice", "accept", [Span(0, 11, "PERSON")], seconds=9.0,
                               suggested=[Span(0, 11, "PERSON", "model")], timestamp=1000.0)
         assert sync(s, alice).pushed_decision_times["added"] == 1
     # (the key that "repeat alice's decision record" below tries again)
     assert hub.count("SELECT count(*) FROM hub.decision_times WHERE annotator = 'alice' AND decided = 1000") == 1
     with Store(make_project("carol", [TEXT])) as s:
-        s.save_review(1, "carol", [Span(0, 11, "PERSON")], ["alice"])
+        s.reviews.save_review(1, "carol", [Span(0, 11, "PERSON")], ["alice"])
         sync(s, carol)
     return hub
 
@@ -170,12 +170,12 @@ def test_bob_reads_everything_and_writes_his_own(team):
 def test_sync_never_pushes_a_decision_under_another_name(team, make_project):
     """Bob's project holds a version by alice (merged from her file): it stays local."""
     with Store(make_project("bob", [TEXT])) as s:
-        s.merge_annotation(1, "alice", "reject", [], 1.0, 9e9)  # newer than hers on the hub
-        s.save_annotation(1, "bob", "accept", [Span(0, 11, "PERSON")])
+        s.annotations.merge_annotation(1, "alice", "reject", [], 1.0, 9e9)  # newer than hers on the hub
+        s.annotations.save_annotation(1, "bob", "accept", [Span(0, 11, "PERSON")])
         report = sync(s, team.url("bob"))
         assert report.kept_local_decisions == 1
         assert report.pushed_decisions["added"] == 1
-        assert s.get_annotation(1, "alice").answer == "reject"  # still here, unchanged
+        assert s.annotations.get_annotation(1, "alice").answer == "reject"  # still here, unchanged
     assert team.count("SELECT count(*) FROM hub.decisions WHERE annotator = 'alice' "
                       "AND answer = 'accept'") == 1
     assert team.count("SELECT count(*) FROM hub.decision_history WHERE annotator = 'alice'") == 0

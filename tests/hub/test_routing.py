@@ -26,7 +26,7 @@ def _status(hub) -> dict:
 
 
 def _held(store: Store) -> set[str]:
-    return {store.get_document(i).text for i in store.hub_assigned_ids()}
+    return {store.documents.get_document(i).text for i in store.sync.hub_assigned_ids()}
 
 
 @pytest.mark.slow
@@ -39,22 +39,22 @@ def test_batches_are_disjoint_and_done_documents_leave_the_queue(hub, make_proje
         sync(a, alice, batch=3)
         sync(b, bob, batch=3)
         assert len(_held(a)) == len(_held(b)) == 3 and not _held(a) & _held(b)
-        assert a.count_documents() == 3  # the assigned documents were pulled
+        assert a.documents.count_documents() == 3  # the assigned documents were pulled
         status = _status(hub)
         assert status["documents"] == 10 and status["queue"] == 4
         people = {p["name"]: p for p in status["annotators"]}
         assert people["alice"] == {"name": "alice", "done": 0, "assigned": 3}
-        first = a.hub_assigned_ids()[0]
-        a.save_annotation(first, "alice", "accept", [])
-        skipped = a.hub_assigned_ids()[1]
-        a.save_annotation(skipped, "alice", "ignore", [])  # frees the slot, never hers again
+        first = a.sync.hub_assigned_ids()[0]
+        a.annotations.save_annotation(first, "alice", "accept", [])
+        skipped = a.sync.hub_assigned_ids()[1]
+        a.annotations.save_annotation(skipped, "alice", "ignore", [])  # frees the slot, never hers again
         sync(a, alice, batch=3)
-        assert len(_held(a)) == 3 and a.get_document(skipped).text not in _held(a)
+        assert len(_held(a)) == 3 and a.documents.get_document(skipped).text not in _held(a)
         status = {p["name"]: p for p in _status(hub)["annotators"]}
         assert status["alice"]["done"] == 2 and status["alice"]["assigned"] == 3
         # The skipped document goes to someone else.
         sync(b, bob, batch=10)
-        assert a.get_document(skipped).text in _held(b)
+        assert a.documents.get_document(skipped).text in _held(b)
 
 
 @pytest.mark.slow
@@ -72,9 +72,9 @@ def test_overlap_documents_go_to_two_annotators(hub, make_project):
         for _round in range(4):  # a fair share per sync: both work until the queue is empty
             for store, url, name in ((a, alice, "alice"), (b, bob, "bob")):
                 sync(store, url, batch=100)
-                for doc_id in store.hub_assigned_ids():
-                    store.save_annotation(doc_id, name, "accept", [])
-                    decided[name].add(store.get_document(doc_id).text)
+                for doc_id in store.sync.hub_assigned_ids():
+                    store.annotations.save_annotation(doc_id, name, "accept", [])
+                    decided[name].add(store.documents.get_document(doc_id).text)
                 sync(store, url, batch=0)
         assert decided["alice"] & decided["bob"] == overlap
         assert decided["alice"] | decided["bob"] == set(TEXTS)
@@ -103,4 +103,4 @@ def test_expired_assignments_return_to_the_queue(hub, make_project):
         assert _held(b) == {TEXTS[0]}  # alice's expired assignment went back to the queue
         sync(a, alice, batch=2)
         assert _held(a) == {TEXTS[1]}
-        assert a.count_documents() == 2  # the document she no longer holds stays in her project
+        assert a.documents.count_documents() == 2  # the document she no longer holds stays in her project

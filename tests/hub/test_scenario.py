@@ -34,9 +34,9 @@ def texts() -> tuple[list[str], list[str]]:
 
 
 def label_all(store: Store, who: str, spans: list[Span]) -> int:
-    ids = store.hub_assigned_ids()
+    ids = store.sync.hub_assigned_ids()
     for doc_id in ids:
-        store.save_annotation(doc_id, who, "accept", spans)
+        store.annotations.save_annotation(doc_id, who, "accept", spans)
     return len(ids)
 
 
@@ -54,15 +54,15 @@ def test_team_through_a_real_hub(hub, make_project, pg_server):
         sync(a, alice, batch=5)   # the queue's first five: Bob's four and one of hers
         sync(b, bob, batch=50)    # the rest, and the overlap documents' second slot
         # Documents added by one reach the other.
-        assert {d.text for d in a.iter_documents()} >= set(bob_texts)
-        assert {d.text for d in b.iter_documents()} & set(alice_texts)
+        assert {d.text for d in a.documents.iter_documents()} >= set(bob_texts)
+        assert {d.text for d in b.documents.iter_documents()} & set(alice_texts)
         person, city = Span(0, 11, "PERSON"), Span(21, 27, "GPE")
         done = 0
         for _round in range(2):  # the last overlap document reaches Alice in round 2
             done += label_all(a, "alice", [person, city]) + label_all(b, "bob", [person])
             for store, url in ((a, alice), (b, bob), (a, alice)):
                 sync(store, url)
-        assert done == 10 + len(overlap) and not a.hub_assigned_ids() + b.hub_assigned_ids()
+        assert done == 10 + len(overlap) and not a.sync.hub_assigned_ids() + b.sync.hub_assigned_ids()
         with connect(hub.admin_url) as conn:
             from annotator.core.hub.routing import hub_status
 
@@ -75,19 +75,19 @@ def test_team_through_a_real_hub(hub, make_project, pg_server):
 
     with Store(make_project("carol")) as c:
         sync(c, carol, pull_all=True, batch=0)
-        assert c.count_documents() == 10 and c.count_annotations() == 10 + len(overlap)
-        target = c.document_by_hash(text_hash(overlap[0])).id
-        c.save_review(target, "carol", [Span(0, 11, "PERSON"), Span(21, 27, "GPE")], ["alice", "bob"])
+        assert c.documents.count_documents() == 10 and c.queries.count_annotations() == 10 + len(overlap)
+        target = c.documents.document_by_hash(text_hash(overlap[0])).id
+        c.reviews.save_review(target, "carol", [Span(0, 11, "PERSON"), Span(21, 27, "GPE")], ["alice", "bob"])
         assert sync(c, carol, batch=0).pushed_reviews["added"] == 1
     with Store(pa) as a, Store(pb) as b:
         for store, url in ((a, alice), (b, bob)):
             sync(store, url)
-            review = store.get_review(store.document_by_hash(text_hash(overlap[0])).id)
+            review = store.reviews.get_review(store.documents.document_by_hash(text_hash(overlap[0])).id)
             assert review is not None and review.reviewer == "carol"
 
         # Bob cannot write as Alice: her version in his project stays there.
-        doc = b.document_by_hash(text_hash(overlap[0])).id
-        b.merge_annotation(doc, "alice", "reject", [], 1.0, 4e9)
+        doc = b.documents.document_by_hash(text_hash(overlap[0])).id
+        b.annotations.merge_annotation(doc, "alice", "reject", [], 1.0, 4e9)
         assert sync(b, bob).kept_local_decisions == 1
         assert hub.count("SELECT count(*) FROM hub.decisions WHERE annotator = 'alice' "
                          "AND answer = 'reject'") == 0
@@ -95,7 +95,7 @@ def test_team_through_a_real_hub(hub, make_project, pg_server):
         # Alice imports a batch; her first sync is killed (kill -9), the next meets a
         # stopped server; nothing is lost.
         more = [f"Sync story {i}: Ana Ruiz in Lima." for i in range(2 * CHUNK + 10)]
-        a.add_documents([(t, {}) for t in more])
+        a.documents.add_documents([(t, {}) for t in more])
     child = subprocess.Popen([sys.executable, "-m", "tests.hub.sync_worker", str(pa), alice],
                              cwd=REPO, stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None
@@ -119,6 +119,6 @@ def test_team_through_a_real_hub(hub, make_project, pg_server):
         assert sync(a, alice).moved == 0
     assert hub.count("SELECT count(*) FROM hub.documents") == 10 + len(more)
     with Store(pb) as b:
-        lacking = 10 + len(more) - b.count_documents()
+        lacking = 10 + len(more) - b.documents.count_documents()
         assert sync(b, bob, pull_all=True, batch=0).pulled.documents == lacking
-        assert b.count_documents() == 10 + len(more)
+        assert b.documents.count_documents() == 10 + len(more)

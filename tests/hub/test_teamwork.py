@@ -134,21 +134,21 @@ def test_notes_guidelines_and_majority_reviews_travel(team, make_project):
     with Store(make_project("bob", [TEXT])) as bob:
         report = sync(bob, urls["bob"])
         assert report.pulled.notes["added"] == 1 and report.pulled.guidelines["added"] == 2
-        assert [(n.author, n.text) for n in bob.notes([1])] == [("alice", "is Bob Jones the mayor? 🏛")]
-        assert bob.get_guideline("").text.startswith("# Names")
-        assert bob.get_guideline("PERSON").examples == ("Alice Smith",)
+        assert [(n.author, n.text) for n in bob.notes.all([1])] == [("alice", "is Bob Jones the mayor? 🏛")]
+        assert bob.guidelines.get_guideline("").text.startswith("# Names")
+        assert bob.guidelines.get_guideline("PERSON").examples == ("Alice Smith",)
         assert not may_edit(bob)  # an annotator on this hub: the window and CLI let him only read
         add_note(bob, 1, "bob", "no, the union's head")
-        bob.write_guideline("", "his own rules", (), "bob", 9e9)  # as if the local check were bypassed
+        bob.guidelines.write_guideline("", "his own rules", (), "bob", 9e9)  # as if the local check were bypassed
         report = sync(bob, urls["bob"])
         assert report.pushed_notes["added"] == 1 and report.kept_local_guidelines == 1
         assert "only reviewers change the guidelines" in "\n".join(report.lines())
     assert hub.count("SELECT count(*) FROM hub.guidelines WHERE text = 'his own rules'") == 0
     with Store(make_project("alice2", [TEXT])) as alice:
         sync(alice, urls["alice"])
-        mine = next(n for n in alice.notes([1]) if n.author == "alice")
+        mine = next(n for n in alice.notes.all([1]) if n.author == "alice")
         edit_note(alice, mine.id, "alice", "settled: he is the union's head")
-        theirs = next(n for n in alice.notes([1]) if n.author == "bob")
+        theirs = next(n for n in alice.notes.all([1]) if n.author == "bob")
         assert theirs.text == "no, the union's head"
         delete_note(alice, mine.id, "alice")
         assert sync(alice, urls["alice"]).pushed_notes["updated"] == 1
@@ -156,24 +156,24 @@ def test_notes_guidelines_and_majority_reviews_travel(team, make_project):
     assert hub.count("SELECT count(*) FROM hub.notes") == 2  # a deletion is a tombstone, never a DELETE
     with Store(make_project("carol2", [TEXT])) as carol:
         for name, label in (("alice", "PERSON"), ("bob", "PERSON"), ("dave", "ORG")):
-            carol.save_annotation(1, name, "accept", [Span(0, 11, label)])
+            carol.annotations.save_annotation(1, name, "accept", [Span(0, 11, label)])
         assert auto_accept(carol, "carol", None).majority == 1
         report = sync(carol, urls["carol"])
         assert report.pushed_reviews["added"] == 1
-        assert [n.author for n in carol.notes([1])] == ["bob"]  # alice's deletion arrived
+        assert [n.author for n in carol.notes.all([1])] == ["bob"]  # alice's deletion arrived
     assert hub.count("SELECT count(*) FROM hub.reviews WHERE method = 'majority'") == 1
     with Store(make_project("bob2", [TEXT])) as bob:
         sync(bob, urls["bob"])
-        assert bob.get_review(1).method == "majority"
+        assert bob.reviews.get_review(1).method == "majority"
 
 
 @pytest.mark.slow
 def test_an_undone_decision_is_a_new_version_on_the_hub(team, make_project):
     hub, urls = team
     with Store(make_project("alice3", [TEXT])) as alice:
-        alice.save_annotation(1, "alice", "accept", [Span(0, 11, "PERSON")])
+        alice.annotations.save_annotation(1, "alice", "accept", [Span(0, 11, "PERSON")])
         sync(alice, urls["alice"])
-        alice.save_annotation(1, "alice", "reject", [])
+        alice.annotations.save_annotation(1, "alice", "reject", [])
         sync(alice, urls["alice"])
         undo_decision(alice, 1, "alice")
         assert sync(alice, urls["alice"]).pushed_decisions["updated"] == 1
@@ -185,7 +185,7 @@ def test_an_undone_decision_is_a_new_version_on_the_hub(team, make_project):
     assert [a for (a,) in history] == ["accept", "reject"]  # nothing deleted: every version kept
     with Store(make_project("bob3", [TEXT])) as bob:
         sync(bob, urls["bob"])
-        assert bob.get_annotation(1, "alice").answer == "accept"
+        assert bob.annotations.get_annotation(1, "alice").answer == "accept"
 
 
 @pytest.mark.slow
@@ -202,7 +202,7 @@ def test_an_older_hub_keeps_notes_and_guidelines_waiting_until_hub_init(hub, mak
         add_note(s, 1, "carol", "check the name")
         set_guidelines(s, "# Rules", "carol")
         for name, label in (("alice", "PERSON"), ("bob", "PERSON"), ("dave", "ORG")):
-            s.save_annotation(1, name, "accept", [Span(0, 11, label)])
+            s.annotations.save_annotation(1, name, "accept", [Span(0, 11, label)])
         auto_accept(s, "carol", None)
         old = sync(s, carol)
         assert old.teamwork_waiting == 2 and old.review_methods_dropped == 1

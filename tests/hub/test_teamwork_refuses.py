@@ -48,7 +48,7 @@ def make_team(hub, make_project):
         sync(a, alice)
     with Store(make_project("carol", [TEXT])) as c:
         set_guidelines(c, "# Names\n\nWhole names.", "carol")
-        c.add_patterns([Pattern("GPE", "belmouth")], "carol")
+        c.patterns.add_patterns([Pattern("GPE", "belmouth")], "carol")
         sync(c, carol)
     return hub
 
@@ -152,9 +152,9 @@ def test_a_bad_note_guideline_and_pattern_are_skipped_and_the_rest_syncs(team, m
         assert "  1 note from mallory skipped: updated is inf, not a finite number; the rest synced" in lines
         assert any(line.startswith("  1 pattern from mallory skipped: label name") for line in lines)
         # the rest arrived: both good notes, the guidelines, both good patterns
-        assert sorted(n.text for n in b.notes([1])) == ["Halvard Line: a shipping company?", "a second, good note"]
-        assert b.get_guideline("").text == "# Names\n\nWhole names."
-        assert sorted(p.text() for p in b.patterns()) == ["belmouth", "march"]
+        assert sorted(n.text for n in b.notes.all([1])) == ["Halvard Line: a shipping company?", "a second, good note"]
+        assert b.guidelines.get_guideline("").text == "# Names\n\nWhole names."
+        assert sorted(p.text() for p in b.patterns.all()) == ["belmouth", "march"]
         again = sync(b, bob)  # the watermark moved past them: nothing is met twice
         assert again.pulled.skipped == {} and again.moved == 0
 

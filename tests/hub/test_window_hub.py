@@ -104,12 +104,12 @@ def test_teammates_work_and_assignments_arrive_in_the_list(qtbot, hub, tmp_path,
     3 as Alice's assignments (➜, Next takes them first), and Bob's decision on one of Alice's
     documents makes it disputed in her list."""
     with Store(tmp_path / "carol.db") as c:
-        c.add_documents([(t, {}) for t in ARTICLES[2:]] + [("Lagos hosted the summit.", {})])
+        c.documents.add_documents([(t, {}) for t in ARTICLES[2:]] + [("Lagos hosted the summit.", {})])
         sync(c, hub.admin_url, batch=0)  # the lead (the hub's admin) only adds documents
     make_project(db_path, ARTICLES[:2])
     with Store(db_path) as s:
         for doc_id in (1, 2):
-            s.save_annotation(doc_id, "alice", "accept", [Span(0, 8, "PERSON")])
+            s.annotations.save_annotation(doc_id, "alice", "accept", [Span(0, 8, "PERSON")])
     w = open_window(qtbot, db_path, "alice")
     assert w.doc_model.total() == 2
     url = hub.add("alice")
@@ -128,8 +128,8 @@ def test_teammates_work_and_assignments_arrive_in_the_list(qtbot, hub, tmp_path,
 
     bob = hub.add("bob")  # joins later (alone, Alice's share was the whole queue)
     with Store(tmp_path / "bob.db") as b:
-        b.add_documents([(ARTICLES[0], {})])
-        b.save_annotation(1, "bob", "accept", [Span(0, 15, "PERSON")])  # not Alice's span
+        b.documents.add_documents([(ARTICLES[0], {})])
+        b.annotations.save_annotation(1, "bob", "accept", [Span(0, 15, "PERSON")])  # not Alice's span
         sync(b, bob)
     w.hub.sync_now()
     qtbot.waitUntil(lambda: DISPUTED_MARK in row_text(w, 1), timeout=WAIT_MS)
@@ -151,7 +151,7 @@ def test_offline_then_back(qtbot, hub, pg_server, db_path):
         assert offline.offline and offline.pending == 1, offline
         assert label.text() == "Hub offline: 1 decision waiting"
         with Store(db_path) as s:  # saved locally all the same
-            assert s.get_annotation(first, "alice").answer == "accept"
+            assert s.annotations.get_annotation(first, "alice").answer == "accept"
         t = time.time()
         assert w.reject()
         assert wait_synced(qtbot, w, t).pending == 2
@@ -197,7 +197,7 @@ def _from_a_teammate(db_path: Path, url: str) -> None:
     """The project file arrives remembering a hub, with syncing on (a teammate's file)."""
     with Store(db_path) as s:
         for key, value in (("hub_url", url), ("hub_annotator", "alice"), ("hub_sync", "on")):
-            s.set_setting(key, value)
+            s.settings.set_setting(key, value)
 
 
 def test_a_hub_that_came_with_the_file_is_asked_about_first(qtbot, hub, db_path):

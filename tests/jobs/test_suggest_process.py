@@ -30,7 +30,7 @@ class Ctx:
 def test_all_cached_project_reports_done_at_once(db_path):
     with Store(db_path) as store:
         for text in ("Hun Sen met Donald Trump.", "Paris is in France.", "Apple hired Tim Cook."):
-            store.add_document(text)
+            store.documents.add_document(text)
         assert suggest_documents(store, Suggester().load()) == 3  # all cached before the window
     ctx = Ctx()
     guard = threading.Timer(120, ctx.stop.set)  # the bug: the child never reports; fail, not hang

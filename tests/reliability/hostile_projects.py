@@ -22,16 +22,16 @@ def make_base(path: Path) -> Path:
     """A real project: 300 documents, two annotators, earlier versions, a review and its history,
     a draft, cached suggestions and an extra label; checkpointed, so no -wal is left."""
     with Store(path) as s:
-        ids, _ = s.add_documents([(f"{TEXT} Story {i}: " + "filler words " * 20, {"n": i}) for i in range(300)])
-        s.add_label("WORK_OF_ART", "#123456")
+        ids, _ = s.documents.add_documents([(f"{TEXT} Story {i}: " + "filler words " * 20, {"n": i}) for i in range(300)])
+        s.labels.add_label("WORK_OF_ART", "#123456")
         for doc in ids[:40]:
-            s.save_annotation(doc, "alice", "accept", [Span(0, 12, "PERSON")], timestamp=100.0)
-            s.save_annotation(doc, "alice", "accept", [Span(0, 12, "PERSON"), Span(36, 42, "GPE")], timestamp=200.0)
-            s.save_annotation(doc, "bob", "accept", [Span(17, 32, "PERSON")], timestamp=150.0)
-        s.save_review(ids[0], "carol", [Span(0, 12, "PERSON")], ["alice", "bob"])
-        s.save_review(ids[0], "carol", [Span(0, 12, "PERSON"), Span(17, 32, "PERSON")], ["alice", "bob"])
-        s.save_draft(ids[50], "alice", [Span(0, 3, "ORG")])
-        s.save_suggestions("m@1", [(ids[60], [Span(0, 12, "PERSON", "model")])])
+            s.annotations.save_annotation(doc, "alice", "accept", [Span(0, 12, "PERSON")], timestamp=100.0)
+            s.annotations.save_annotation(doc, "alice", "accept", [Span(0, 12, "PERSON"), Span(36, 42, "GPE")], timestamp=200.0)
+            s.annotations.save_annotation(doc, "bob", "accept", [Span(17, 32, "PERSON")], timestamp=150.0)
+        s.reviews.save_review(ids[0], "carol", [Span(0, 12, "PERSON")], ["alice", "bob"])
+        s.reviews.save_review(ids[0], "carol", [Span(0, 12, "PERSON"), Span(17, 32, "PERSON")], ["alice", "bob"])
+        s.drafts.save_draft(ids[50], "alice", [Span(0, 3, "ORG")])
+        s.suggestions.save_suggestions("m@1", [(ids[60], [Span(0, 12, "PERSON", "model")])])
         s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
 

@@ -20,11 +20,11 @@ def main(db: str, stop_file: str) -> int:
     while not stop.exists():
         # A fresh read-only open each round, like a one-shot CLI command.
         with Store(db, readonly=True) as store:
-            store.count_documents()
+            store.documents.count_documents()
             for name in ("alice", "bob"):
-                store.statuses(name)
-            sum(1 for _ in store.iter_annotations(answer="accept", batch_size=200))
-            store.labels()
+                store.drafts.statuses(name)
+            sum(1 for _ in store.annotations.iter_annotations(answer="accept", batch_size=200))
+            store.labels.all()
         rounds += 1
         time.sleep(0.005)
     print(rounds)

@@ -25,7 +25,7 @@ def _spawn(*args: str) -> subprocess.Popen[str]:
 def test_two_writers_and_a_reader_lose_nothing(tmp_path):
     db = tmp_path / "shared.db"
     with Store(db) as s:
-        s.add_documents([(f"Doc{i:04d} was filed by the clerk {i}.", {}) for i in range(500)])
+        s.documents.add_documents([(f"Doc{i:04d} was filed by the clerk {i}.", {}) for i in range(500)])
     stop = tmp_path / "stop"
     reader = _spawn(str(READER), str(db), str(stop))
     # Same documents, two teammates: they contend for the same pages and the write lock.
@@ -45,7 +45,7 @@ def test_two_writers_and_a_reader_lose_nothing(tmp_path):
         assert s.integrity_check() == "ok"
         assert s.conn.execute("SELECT count(*) FROM annotations WHERE answer = 'accept'").fetchone()[0] == 1000
         for name in ("alice", "bob"):
-            assert sum(1 for _ in s.iter_annotations(annotator=name, answer="accept")) == 500
+            assert sum(1 for _ in s.annotations.iter_annotations(annotator=name, answer="accept")) == 500
 
 
 CREATE = """
@@ -56,7 +56,7 @@ time.sleep(max(0.0, go - time.time() - 0.02))  # then spin: start within a milli
 while time.time() < go:
     pass
 with Store(sys.argv[1]) as s:
-    s.add_document(f"written by {sys.argv[3]}")
+    s.documents.add_document(f"written by {sys.argv[3]}")
 print("ok")
 """
 
@@ -72,9 +72,9 @@ def test_processes_creating_the_same_new_project_at_once(tmp_path):
         for p, (out, err) in zip(procs, results):
             assert p.returncode == 0 and out.strip() == "ok", err[-2000:]
         with Store(db) as s:
-            assert s.count_documents() == 3
-            assert len(s.labels()) == len(set(s.label_names())) > 0
-            assert s.get_setting("lang") == "en"
+            assert s.documents.count_documents() == 3
+            assert len(s.labels.all()) == len(set(s.labels.label_names())) > 0
+            assert s.settings.get_setting("lang") == "en"
 
 
 @pytest.mark.slow
@@ -85,7 +85,7 @@ def test_window_writer_plus_cli_import_plus_cli_stats(tmp_path):
 
     db = tmp_path / "shared.db"
     with Store(db) as s:
-        s.add_documents([(f"Doc{i:04d} was filed by the clerk {i}.", {}) for i in range(500)])
+        s.documents.add_documents([(f"Doc{i:04d} was filed by the clerk {i}.", {}) for i in range(500)])
     records = tmp_path / "incoming.jsonl"
     with records.open("w", encoding="utf-8") as f:
         for i in range(500):
@@ -115,7 +115,7 @@ def test_window_writer_plus_cli_import_plus_cli_stats(tmp_path):
         counts = dict(s.conn.execute("SELECT annotator, count(*) FROM annotations WHERE answer = 'accept' "
                                      "GROUP BY annotator").fetchall())
         assert counts == {"alice": 500, "importer": 500}
-        assert s.count_documents() == 1000
+        assert s.documents.count_documents() == 1000
 
 
 HOLD_LOCK = """
@@ -137,18 +137,18 @@ def test_busy_database_is_waited_for_not_an_error(tmp_path):
 
     db = tmp_path / "busy.db"
     with Store(db) as s:
-        doc, _ = s.add_document("Ada Lovelace met Babbage.")
+        doc, _ = s.documents.add_document("Ada Lovelace met Babbage.")
     holder = _spawn("-c", HOLD_LOCK, str(db), "2.0")
     assert holder.stdout.readline().strip() == "locked"
     with Store(db) as s:
         t = time.perf_counter()
         with Store(db, readonly=True) as reader:  # readers never wait in WAL mode
-            assert reader.count_documents() == 1
+            assert reader.documents.count_documents() == 1
         assert time.perf_counter() - t < 1.0
-        saved = s.save_annotation(doc, "alice", "accept", [Span(0, 12, "PERSON")])
+        saved = s.annotations.save_annotation(doc, "alice", "accept", [Span(0, 12, "PERSON")])
         waited = time.perf_counter() - t
         assert saved.spans == (Span(0, 12, "PERSON"),)
-        assert s.get_setting("held") == "yes"  # it really waited for the other commit
+        assert s.settings.get_setting("held") == "yes"  # it really waited for the other commit
     holder.communicate(timeout=30)
     assert holder.returncode == 0
     assert waited >= 1.0, waited
@@ -163,7 +163,7 @@ def test_real_window_and_cli_import_at_once(tmp_path):
 
     db = tmp_path / "shared.db"
     with Store(db) as s:
-        s.add_documents([(f"Report {i} : Person{i} met Somebody in Paris and Berlin today again .", {})
+        s.documents.add_documents([(f"Report {i} : Person{i} met Somebody in Paris and Berlin today again .", {})
                          for i in range(25)])
     records = tmp_path / "incoming.jsonl"
     with records.open("w", encoding="utf-8") as f:
@@ -188,7 +188,7 @@ def test_real_window_and_cli_import_at_once(tmp_path):
         counts = dict(s.conn.execute("SELECT annotator, count(*) FROM annotations WHERE answer = 'accept' "
                                      "GROUP BY annotator").fetchall())
         assert counts == {"alice": 20, "importer": 500}
-        assert {d for d, status in s.statuses("alice").items() if status == "accepted"} == accepted
+        assert {d for d, status in s.drafts.statuses("alice").items() if status == "accepted"} == accepted
 
 
 @pytest.mark.slow
@@ -204,7 +204,7 @@ def test_the_real_window_holds_each_decision_while_another_program_writes(tmp_pa
 
     db = tmp_path / "shared.db"
     with Store(db) as s:
-        s.add_documents([(f"Report {i} : Person{i} met Somebody in Paris and Berlin today again .", {})
+        s.documents.add_documents([(f"Report {i} : Person{i} met Somebody in Paris and Berlin today again .", {})
                          for i in range(25)])
     done, held = threading.Event(), []
 
@@ -240,4 +240,4 @@ def test_the_real_window_holds_each_decision_while_another_program_writes(tmp_pa
     accepted = {int(line.split()[1]) for line in out.splitlines() if line.startswith("accept ")}
     assert len(accepted) == 20 and out.rstrip().endswith("finished")
     with Store(db) as s:
-        assert {d for d, status in s.statuses("alice").items() if status == "accepted"} == accepted
+        assert {d for d, status in s.drafts.statuses("alice").items() if status == "accepted"} == accepted

@@ -61,7 +61,7 @@ def run_and_kill(db: Path, accepts_before_kill: int, rng: random.Random) -> list
 def test_sigkill_real_window_loses_no_accept_and_keeps_latest_draft(tmp_path):
     db = tmp_path / "gui.db"
     with Store(db) as s:
-        s.add_documents([(f"Report {i} : Person{i} met Somebody in Paris and Berlin today again .", {})
+        s.documents.add_documents([(f"Report {i} : Person{i} met Somebody in Paris and Berlin today again .", {})
                          for i in range(40)])
     rng = random.Random(int(os.environ.get("RELIABILITY_SEED", "20261128")))
     accepted: dict[int, tuple] = {}
@@ -79,17 +79,17 @@ def test_sigkill_real_window_loses_no_accept_and_keeps_latest_draft(tmp_path):
         with Store(db) as s:
             assert s.integrity_check() == "ok"
             for doc, spans in accepted.items():
-                ann = s.get_annotation(doc, "alice")
+                ann = s.annotations.get_annotation(doc, "alice")
                 assert ann is not None and ann.answer == "accept", (round_no, doc)
                 assert ann.spans == spans, (round_no, doc)
             for doc, spans in list(drafts.items()):
-                ann = s.get_annotation(doc, "alice")
+                ann = s.annotations.get_annotation(doc, "alice")
                 if doc == last_doc and ann is not None and ann.spans == spans:
                     # The accept in flight at the kill reached the disk: also right.
                     accepted[doc] = drafts.pop(doc)
                     continue
-                assert s.get_draft(doc, "alice") == spans, (round_no, doc)
+                assert s.drafts.get_draft(doc, "alice") == spans, (round_no, doc)
             # Nothing was saved that the window did not report, bar the step in flight.
-            extra = set(s.statuses("alice")) - set(accepted) - set(drafts)
+            extra = set(s.drafts.statuses("alice")) - set(accepted) - set(drafts)
             assert extra <= {last_doc + 1}, extra
         # The restarted window resumes where the person left off (next round).

@@ -34,12 +34,12 @@ def apply_op(state: dict, op: str) -> None:
 
 def actual_state(store: Store, annotator: str) -> dict:
     state = {}
-    for doc_id in store.document_ids():
-        ann = store.get_annotation(doc_id, annotator)
+    for doc_id in store.documents.document_ids():
+        ann = store.annotations.get_annotation(doc_id, annotator)
         if ann is not None:
             assert ann.answer == "accept"
             state[("accept", doc_id)] = ann.spans
-        draft = store.get_draft(doc_id, annotator)
+        draft = store.drafts.get_draft(doc_id, annotator)
         if draft is not None:
             state[("draft", doc_id)] = draft
     return state
@@ -83,7 +83,7 @@ def kill_mid_session(db: Path, target_done: int, rng: random.Random) -> tuple[li
 def test_sigkill_mid_session_loses_nothing(tmp_path):
     db = tmp_path / "crash.db"
     with Store(db) as store:
-        store.add_documents([(f"Doc{i:03d} met someone in town number {i}.", {"n": i}) for i in range(41)])
+        store.documents.add_documents([(f"Doc{i:03d} met someone in town number {i}.", {"n": i}) for i in range(41)])
     rng = random.Random(int(os.environ.get("RELIABILITY_SEED", "20261128")))
     expected: dict = {}
     checked_drafts = 0
@@ -117,8 +117,8 @@ def test_sigkill_during_import_leaves_file_all_or_nothing(tmp_path):
 
     db = tmp_path / "import.db"
     with Store(db) as s:
-        doc, _ = s.add_document("Grace Hopper joined the Navy.")
-        s.save_annotation(doc, "existing", "accept", [Span(0, 12, "PERSON")])
+        doc, _ = s.documents.add_document("Grace Hopper joined the Navy.")
+        s.annotations.save_annotation(doc, "existing", "accept", [Span(0, 12, "PERSON")])
     before = snapshot(db)
     big = tmp_path / "big.jsonl"
     with big.open("w", encoding="utf-8") as f:
@@ -141,7 +141,7 @@ def test_sigkill_during_import_leaves_file_all_or_nothing(tmp_path):
     proc.wait(timeout=30)
     with Store(db) as s:
         assert s.integrity_check() == "ok"
-        n = s.count_documents()
+        n = s.documents.count_documents()
     print(f"documents after the kill: {n} (finished before the kill: {finished_first})")
     assert n in (1, 30001), n
     after = snapshot(db)
@@ -156,11 +156,11 @@ def test_sigkill_during_export_leaves_the_previous_export_intact(tmp_path):
     """An export killed halfway never leaves a half-written file where the last good one was."""
     db = tmp_path / "export.db"
     with Store(db) as s:
-        ids, _ = s.add_documents([(f"Story {i} about Paris and Berlin, filed by desk {i % 7}. " * 4, {})
+        ids, _ = s.documents.add_documents([(f"Story {i} about Paris and Berlin, filed by desk {i % 7}. " * 4, {})
                                   for i in range(4000)])
         with s.transaction():
             for doc in ids:
-                s.save_annotation(doc, "alice", "accept", [Span(0, 5, "ORG")])
+                s.annotations.save_annotation(doc, "alice", "accept", [Span(0, 5, "ORG")])
     out = tmp_path / "corpus.jsonl"
     out.write_text('{"text": "the previous export"}\n', encoding="utf-8")
     before = out.read_bytes()
@@ -207,8 +207,8 @@ def test_sigkill_during_migration_leaves_the_old_project_and_a_backup(tmp_path):
 
     db = tmp_path / "old.db"
     with Store(db) as s:
-        doc, _ = s.add_document("Grace Hopper joined the Navy.")
-        s.save_annotation(doc, "alice", "accept", [Span(0, 12, "PERSON")])
+        doc, _ = s.documents.add_document("Grace Hopper joined the Navy.")
+        s.annotations.save_annotation(doc, "alice", "accept", [Span(0, 12, "PERSON")])
     before = snapshot(db)
     proc = subprocess.Popen([sys.executable, "-c", MIGRATE_SLOWLY, str(db)], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "migrating"

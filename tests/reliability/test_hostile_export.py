@@ -49,8 +49,8 @@ def source(tmp_path_factory) -> Path:
         with s.transaction() as c:
             c.executemany("INSERT INTO labels (name, color, key, position) VALUES (?, '#cccccc', NULL, ?)",
                           [(name, 100 + n) for n, name in enumerate(WEIRD_LABELS)])
-        doc, _ = s.add_document(WEIRD_TEXT, WEIRD_META)
-        s.save_annotation(doc, "imp", "accept", _weird_spans(), timestamp=1700000000)
+        doc, _ = s.documents.add_document(WEIRD_TEXT, WEIRD_META)
+        s.annotations.save_annotation(doc, "imp", "accept", _weird_spans(), timestamp=1700000000)
     return db
 
 
@@ -91,7 +91,7 @@ def test_offset_formats_keep_text_and_spans_exactly(source, tmp_path, fmt):
         back = import_paths(s, [out], fmt=fmt)
         spaced = min(name for name in WEIRD_LABELS if any(c.isspace() for c in name))
         assert [e.message for e in back.errors] == [f"label name {spaced!r} must not contain spaces"]
-        round_trip = {d.text: ann.spans for d, ann in s.iter_annotations(annotator="imp")}
+        round_trip = {d.text: ann.spans for d, ann in s.annotations.iter_annotations(annotator="imp")}
     assert round_trip == {text: spans for text, spans in EXPECTED.items() if text != WEIRD_TEXT}
 
 
@@ -198,4 +198,4 @@ def test_conll_with_whitespace_in_labels_stays_parseable(source, tmp_path):
 
 def _iter_source(db: Path):
     with Store(db, readonly=True) as s:
-        return list(s.iter_annotations(annotator="imp"))
+        return list(s.annotations.iter_annotations(annotator="imp"))

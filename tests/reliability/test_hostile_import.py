@@ -23,10 +23,10 @@ def project(tmp_path: Path) -> Path:
     """A project with work already in it: a decision, its history and a draft."""
     path = tmp_path / "project.db"
     with Store(path) as s:
-        doc, _ = s.add_document(EXISTING_TEXT, {"source": "before"})
-        s.save_annotation(doc, "existing", "accept", [Span(0, 12, "PERSON")])
-        s.save_annotation(doc, "existing", "accept", [Span(0, 12, "PERSON"), Span(24, 28, "ORG")])
-        s.save_draft(doc, "existing", [Span(32, 36, "DATE")])
+        doc, _ = s.documents.add_document(EXISTING_TEXT, {"source": "before"})
+        s.annotations.save_annotation(doc, "existing", "accept", [Span(0, 12, "PERSON")])
+        s.annotations.save_annotation(doc, "existing", "accept", [Span(0, 12, "PERSON"), Span(24, 28, "ORG")])
+        s.drafts.save_draft(doc, "existing", [Span(32, 36, "DATE")])
     return path
 
 
@@ -54,9 +54,9 @@ def stored(db: Path, text: str) -> tuple[str, tuple[Span, ...] | None]:
     from annotator.core.text.model import text_hash
 
     with Store(db, readonly=True) as s:
-        doc = s.document_by_hash(text_hash(text))
+        doc = s.documents.document_by_hash(text_hash(text))
         assert doc is not None, f"document not stored: {text[:60]!r}"
-        ann = s.get_annotation(doc.id, "importer")
+        ann = s.annotations.get_annotation(doc.id, "importer")
         return doc.text, (ann.spans if ann else None)
 
 
@@ -185,7 +185,7 @@ def test_invalid_utf8_names_file_and_byte(project, tmp_path):
     assert bad_line and "UTF-8" in bad_line[0] and f"byte {offset}" in bad_line[0], messages
     assert_nothing_lost(before, snapshot(project))
     with Store(project, readonly=True) as s:
-        texts = {d.text for d in s.iter_documents()}
+        texts = {d.text for d in s.documents.iter_documents()}
     assert "Hello" not in " ".join(texts)
 
 
@@ -274,8 +274,8 @@ def test_unknown_labels_are_added_and_reported(project, tmp_path):
     assert [str(e) for e in report.errors] == [f"{path}:2: label name 'say \"hi\"\\nnow' must not contain spaces"]
     assert sorted(report.labels_added) == sorted(weird)
     with Store(project, readonly=True) as s:
-        assert set(weird) <= set(s.label_names())
-        assert s.count_documents() == 2
+        assert set(weird) <= set(s.labels.label_names())
+        assert s.documents.count_documents() == 2
     assert [s.label for s in stored(project, text)[1]] == weird
 
 
@@ -290,7 +290,7 @@ def test_duplicate_documents_are_stored_once(project, tmp_path):
     assert len(after["documents"]) == len(before["documents"]) + 1
     # The first meta wins; a re-import never overwrites the existing document's meta.
     with Store(project, readonly=True) as s:
-        assert s.get_document(1).meta == {"source": "before"}
+        assert s.documents.get_document(1).meta == {"source": "before"}
 
 
 def test_empty_and_whitespace_documents_are_skipped_with_a_warning(project, tmp_path):

@@ -46,8 +46,8 @@ def hostile(tmp_path_factory):
 def mine(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("mine") / "mine.db"
     with Store(path) as s:
-        doc, _ = s.add_document("Grace Hopper met Alan Turing in Princeton.")
-        s.save_annotation(doc, "me", "accept", [Span(0, 12, "PERSON")])
+        doc, _ = s.documents.add_document("Grace Hopper met Alan Turing in Princeton.")
+        s.annotations.save_annotation(doc, "me", "accept", [Span(0, 12, "PERSON")])
     return path
 
 
@@ -137,13 +137,13 @@ def test_their_last_commits_in_the_wal_are_read_and_their_files_never_written(tm
     ours = Store(tmp_path / "ours.db")
     path = make_base(tmp_path / "theirs.db")
     theirs = Store(path)  # still open: its last commit is only in its -wal
-    doc, _ = theirs.add_document("Only in the WAL so far.")
-    theirs.save_annotation(doc, "bob", "accept", [Span(0, 4, "PERSON")])
+    doc, _ = theirs.documents.add_document("Only in the WAL so far.")
+    theirs.annotations.save_annotation(doc, "bob", "accept", [Span(0, 4, "PERSON")])
     before = state(path)
     assert before[1] is not None
     report = merge_project(ours, path)
     assert report.documents_added == 301
-    assert ours.document_by_hash(theirs.get_document(doc).hash) is not None
+    assert ours.documents.document_by_hash(theirs.documents.get_document(doc).hash) is not None
     assert state(path) == before
     theirs.close()
     ours.close()
@@ -159,10 +159,10 @@ def test_statements_on_a_file_from_elsewhere_are_bounded(tmp_path, monkeypatch):
     with Store(path, untrusted=True) as other:
         start = time.monotonic()
         with pytest.raises(ProjectError, match=r"p\.db: a query took more than 0\.3 s and was stopped"):
-            with other._reading():
+            with other.foreign._reading():
                 other.conn.execute(endless).fetchone()
         assert time.monotonic() - start < 2
-        assert other.count_documents() == 300  # the next statement has its own bound
+        assert other.documents.count_documents() == 300  # the next statement has its own bound
     monkeypatch.setattr(bounds, "STATEMENT_STEPS", 1_000_000)
     conn = sqlite3.connect(":memory:", factory=bounds.GuardedConnection)
     conn.set_guard(bounds.QueryGuard())

@@ -21,19 +21,19 @@ META = {"title": "'); DROP TABLE documents; --", "html": "<img src=x onerror=ale
 def test_store_keeps_sqlish_labels_and_meta_exactly(tmp_path):
     db = tmp_path / "p.db"
     with Store(db) as s:
-        doc, _ = s.add_document("Ada met Bob in Paris with Carl and Dan and Eve and Fay .", META)
+        doc, _ = s.documents.add_document("Ada met Bob in Paris with Carl and Dan and Eve and Fay .", META)
         for name in SQLISH:
-            s.add_label(name)
-        text = s.get_document(doc).text
+            s.labels.add_label(name)
+        text = s.documents.get_document(doc).text
         words = ["Ada", "Bob", "Paris", "Carl", "Dan", "Eve", "Fay"]
         spans = [Span(text.index(w), text.index(w) + len(w), label) for w, label in zip(words, SQLISH)]
-        s.save_annotation(doc, "o'brien; --", "accept", spans)
-        s.save_draft(doc, "<b>me</b>", spans)
+        s.annotations.save_annotation(doc, "o'brien; --", "accept", spans)
+        s.drafts.save_draft(doc, "<b>me</b>", spans)
         s.rename_label(SQLISH[0], "renamed';--")
-        got = s.get_annotation(doc, "o'brien; --")
+        got = s.annotations.get_annotation(doc, "o'brien; --")
         assert [x.label for x in got.spans] == ["renamed';--", *SQLISH[1:]]
-        assert s.get_draft(doc, "<b>me</b>")[0].label == "renamed';--"
-        assert s.get_document(doc).meta == META
+        assert s.drafts.get_draft(doc, "<b>me</b>")[0].label == "renamed';--"
+        assert s.documents.get_document(doc).meta == META
         tables = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert set(TABLES) <= tables
         assert s.integrity_check() == "ok"
@@ -57,4 +57,4 @@ def test_cli_labels_and_stats_treat_names_as_data(tmp_path):
     bad = runner.invoke(main, ["labels", "add", "--db", str(db), "'; DROP TABLE documents; --"])
     assert bad.exit_code == 1 and "Traceback" not in bad.output and len(bad.output.strip().splitlines()) == 1
     with Store(db, readonly=True) as s:
-        assert s.count_documents() == 0 and s.integrity_check() == "ok"
+        assert s.documents.count_documents() == 0 and s.integrity_check() == "ok"

@@ -55,7 +55,7 @@ def test_ten_megabyte_document_round_trips_exactly(big_project, tmp_path):
     db, text, spans = big_project
     timer = Timer()
     with Store(db, readonly=True) as s:
-        (doc, ann), = list(s.iter_annotations(annotator="big"))
+        (doc, ann), = list(s.annotations.iter_annotations(annotator="big"))
         assert doc.text == text and ann.spans == spans
         with timer("export jsonl --no-tokens"):
             export(s, "jsonl", tmp_path / "o.jsonl", options={"tokens": False})
@@ -76,7 +76,7 @@ def test_ten_megabyte_text_file(tmp_path):
     with Store(tmp_path / "p.db") as s:
         report = import_paths(s, [path])
         assert report.errors == [] and report.documents_added == 1
-        assert s.get_document(s.document_ids()[0]).text == text
+        assert s.documents.get_document(s.documents.document_ids()[0]).text == text
     assert time.perf_counter() - t < 30
 
 
@@ -87,8 +87,8 @@ def test_token_formats_take_documents_beyond_spacys_max_length(tmp_path):
     text, spans = single_line_text(1_200_000)
     db = tmp_path / "p.db"
     with Store(db) as s:
-        doc_id, _ = s.add_document(text)
-        s.save_annotation(doc_id, "a", "accept", spans)
+        doc_id, _ = s.documents.add_document(text)
+        s.annotations.save_annotation(doc_id, "a", "accept", spans)
         for fmt, out in (("spacy", "o.spacy"), ("conll", "o.conll"), ("jsonl", "t.jsonl")):
             t = time.perf_counter()
             report = export(s, fmt, tmp_path / out)
@@ -121,13 +121,13 @@ def test_hundred_thousand_spans_store_and_export(many, tmp_path):
     db, text, spans = many
     timer = Timer()
     with Store(db) as s:
-        doc_id = s.document_ids()[0]
-        assert s.get_annotation(doc_id, "many").spans == spans
+        doc_id = s.documents.document_ids()[0]
+        assert s.annotations.get_annotation(doc_id, "many").spans == spans
         with timer("save_draft 100k"):
-            s.save_draft(doc_id, "editor", spans)
+            s.drafts.save_draft(doc_id, "editor", spans)
         with timer("save_annotation 100k"):
-            s.save_annotation(doc_id, "editor", "accept", spans)
-        assert s.get_annotation(doc_id, "editor").spans == spans and s.get_draft(doc_id, "editor") is None
+            s.annotations.save_annotation(doc_id, "editor", "accept", spans)
+        assert s.annotations.get_annotation(doc_id, "editor").spans == spans and s.drafts.get_draft(doc_id, "editor") is None
         for fmt, out in (("jsonl", "o.jsonl"), ("doccano", "d.jsonl"), ("spacy", "o.spacy"),
                          ("conll", "o.conll")):
             with timer(f"export {fmt} 100k spans"):

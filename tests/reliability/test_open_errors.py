@@ -20,8 +20,8 @@ from tests.reliability.helpers import file_state, snapshot
 
 def make_project(path: Path) -> Path:
     with Store(path) as s:
-        doc, _ = s.add_document("Ada Lovelace met Babbage in London.", {"source": "t"})
-        s.save_annotation(doc, "alice", "accept", [Span(0, 12, "PERSON"), Span(29, 35, "GPE")])
+        doc, _ = s.documents.add_document("Ada Lovelace met Babbage in London.", {"source": "t"})
+        s.annotations.save_annotation(doc, "alice", "accept", [Span(0, 12, "PERSON"), Span(29, 35, "GPE")])
     return path
 
 
@@ -114,9 +114,9 @@ def test_read_only_file_refused_for_writing_and_untouched(tmp_path):
             Store(path)
         # Read-only open works for reading, and cannot write.
         with Store(path, readonly=True) as s:
-            assert s.count_documents() == 1
+            assert s.documents.count_documents() == 1
             with pytest.raises(ProjectError, match="read-only"):
-                s.add_document("new text")
+                s.documents.add_document("new text")
         assert file_state(path) == before
         assert snapshot(path) == rows
     finally:
@@ -141,13 +141,13 @@ def test_migration_backs_up_first(tmp_path, monkeypatch):
     path = make_project(tmp_path / "old.db")
     # Another window still has the project open, its last decision only in the WAL so far.
     other = Store(path)
-    other.add_document("Only in the WAL until a checkpoint.")
+    other.documents.add_document("Only in the WAL until a checkpoint.")
     rows = snapshot(path)
     _with_migration_2(monkeypatch, ["CREATE TABLE comments (document_id INTEGER, body TEXT)"])
     with Store(path) as s:
         assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
         assert s.conn.execute("SELECT count(*) FROM comments").fetchone()[0] == 0
-        assert s.get_annotation(1, "alice").spans == (Span(0, 12, "PERSON"), Span(29, 35, "GPE"))
+        assert s.annotations.get_annotation(1, "alice").spans == (Span(0, 12, "PERSON"), Span(29, 35, "GPE"))
     backups = [p for p in tmp_path.iterdir() if p.name.startswith("old.db") and p.name.endswith(".bak")]
     assert len(backups) == 1, sorted(p.name for p in tmp_path.iterdir())
     conn = sqlite3.connect(f"{backups[0].resolve().as_uri()}?mode=ro", uri=True)
@@ -162,7 +162,7 @@ def test_migration_backs_up_first(tmp_path, monkeypatch):
     # The backup is itself a project this (older) version opens.
     monkeypatch.undo()
     with Store(backups[0], readonly=True) as s:
-        assert s.count_documents() == 2
+        assert s.documents.count_documents() == 2
 
 
 def test_failed_migration_leaves_project_as_it_was(tmp_path, monkeypatch):
@@ -242,10 +242,10 @@ def damaged_project(path: Path) -> Path:
     """A real project with pages in the middle overwritten (a bad sector, a half-synced copy):
     the header is fine, so it opens, and the damage shows when the data is read."""
     with Store(path) as s:
-        ids, _ = s.add_documents([(f"Doc {i} about Paris, with enough words to fill pages. " * 5, {})
+        ids, _ = s.documents.add_documents([(f"Doc {i} about Paris, with enough words to fill pages. " * 5, {})
                                   for i in range(2000)])
         for doc in ids[:300]:
-            s.save_annotation(doc, "alice", "accept", [Span(0, 3, "PERSON")])
+            s.annotations.save_annotation(doc, "alice", "accept", [Span(0, 3, "PERSON")])
         s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(path.read_bytes())
     start = len(data) // 3 // 4096 * 4096

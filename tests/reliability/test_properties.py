@@ -69,7 +69,7 @@ def test_import_store_export_import_round_trip(stores, doc):
     src.write_bytes((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
     report = import_paths(first, [src])
     assert report.errors == [], [str(e) for e in report.errors]
-    (stored_doc, ann), = list(first.iter_annotations(annotator=who))
+    (stored_doc, ann), = list(first.annotations.iter_annotations(annotator=who))
     assert stored_doc.text == text and ann.spans == spans
 
     for fmt in ("jsonl", "doccano"):
@@ -79,7 +79,7 @@ def test_import_store_export_import_round_trip(stores, doc):
         assert rec["text"] == text and spans_of(rec) == spans
         back = import_paths(second, [out], fmt=fmt)
         assert back.errors == [], [str(e) for e in back.errors]
-        (doc2, ann2), = list(second.iter_annotations(annotator=who))
+        (doc2, ann2), = list(second.annotations.iter_annotations(annotator=who))
         assert doc2.text == text and ann2.spans == spans
 
     # Token formats keep the text's tokens and, for spans on token boundaries, the entities.

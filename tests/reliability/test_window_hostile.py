@@ -26,7 +26,7 @@ KEYS = {"PERSON": Qt.Key.Key_1, "ORG": Qt.Key.Key_2, "GPE": Qt.Key.Key_3, "LOC":
 def test_window_labels_hostile_documents_exactly(qtbot, tmp_path):
     db = tmp_path / "w.db"
     with Store(db) as s:
-        ids, _ = s.add_documents([(BY_NAME[name].text, {"case": name}) for name in DRAGGED + SHOWN_ONLY])
+        ids, _ = s.documents.add_documents([(BY_NAME[name].text, {"case": name}) for name in DRAGGED + SHOWN_ONLY])
         # Names with whitespace are refused since the label-name rule; a project made before it
         # (or by hand) can still hold them, and the window must show them as data.
         with s.transaction() as c:
@@ -56,14 +56,14 @@ def test_window_labels_hostile_documents_exactly(qtbot, tmp_path):
             key(qtbot, window, Qt.Key.Key_Space)  # skip
     with Store(db, readonly=True) as s:
         for doc_id, shown in expected.items():
-            ann = s.get_annotation(doc_id, "alice")
+            ann = s.annotations.get_annotation(doc_id, "alice")
             assert ann is not None and ann.answer == "accept"
             assert tuple((x.start, x.end, x.label) for x in ann.spans) == shown
-            text = s.get_document(doc_id).text
-            case = BY_NAME[s.get_document(doc_id).meta["case"]]
+            text = s.documents.get_document(doc_id).text
+            case = BY_NAME[s.documents.get_document(doc_id).meta["case"]]
             assert [text[x.start:x.end] for x in case.spans] == [case.text[x.start:x.end] for x in case.spans]
         skipped = [d for d, n in zip(ids, DRAGGED + SHOWN_ONLY) if n in SHOWN_ONLY]
-        assert all(s.get_annotation(d, "alice").answer == "ignore" for d in skipped[:-1])
+        assert all(s.annotations.get_annotation(d, "alice").answer == "ignore" for d in skipped[:-1])
         assert s.integrity_check() == "ok"
     window.close()
 
@@ -72,7 +72,7 @@ def test_doc_list_shows_markup_text_literally(qtbot, tmp_path):
     db = tmp_path / "w.db"
     html = BY_NAME["html-like"].text
     with Store(db) as s:
-        s.add_document(html)
+        s.documents.add_document(html)
     window = open_window(qtbot, db, "alice", model="")
     row = window.doc_model.data(window.doc_model.index(0))
     assert "<b>Ada</b>" in row  # the list's plain-text delegate shows it as typed

@@ -53,5 +53,5 @@ def test_file_merge_shows_each_refusal_in_a_dialog_and_changes_nothing(qtbot, tm
     reactivate(qtbot, w)
     key(qtbot, w, Qt.Key.Key_A)
     with Store(db, readonly=True) as s:
-        assert s.get_annotation(ids[0], "alice").answer == "accept"
+        assert s.annotations.get_annotation(ids[0], "alice").answer == "accept"
     w.close()

@@ -9,9 +9,9 @@ Modules, each one concern:
   roles.py       group roles, GRANTs and row-level security; `hub add-annotator`
   routing.py     hub settings, the assignment queue and `hub status`
   hub_store.py   every statement a sync runs on the hub; pulled rows as dataclasses
-  pull.py        admitting hub rows into the local project, row by row (through Store methods)
+  pull.py        admitting hub rows into the local project, row by row (through the store's repositories)
   sync.py        `sync()`: push then pull, one transaction per side per step (orchestration)
-The local side (watermarks, change log, assignments) is a store mixin,
+The local side (watermarks, change log, assignments) is the store's `sync` repository,
 annotator/core/store/sync_state.py. The modules here speak PostgreSQL only, never SQLite: they
 are the hub's store, and tests/core/test_sql_in_store.py holds them to that.
 

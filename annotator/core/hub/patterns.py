@@ -75,13 +75,13 @@ def push_patterns(run: Any) -> None:
     """The push step of a sync (`run`: core/hub/sync.py's _Run)."""
     store, state, counts = run.store, run.state, run.report.patterns
     if run.info.version < PATTERNS_VERSION:
-        counts.waiting = store.count_changed_patterns(state.pushed_pattern_rev)
+        counts.waiting = store.patterns.count_changed_patterns(state.pushed_pattern_rev)
         return
     if not may_change(run.hub, run.info.is_reviewer):
-        counts.kept_local = store.count_changed_patterns(state.pushed_pattern_rev)
+        counts.kept_local = store.patterns.count_changed_patterns(state.pushed_pattern_rev)
         return
     done = 0
-    while rows := store.changed_patterns(state.pushed_pattern_rev, CHUNK):
+    while rows := store.patterns.changed_patterns(state.pushed_pattern_rev, CHUNK):
         params = []
         for _rev, key, label, pattern, _a, changed, removed in rows:
             try:
@@ -92,7 +92,7 @@ def push_patterns(run: Any) -> None:
                 run.report.refused[("pattern", str(exc))] += 1
         for outcome in run.send("pattern", "merge_pattern", params):
             counts.pushed[outcome] += 1
-        store.save_hub_state(state, pushed_pattern_rev=rows[-1][0])
+        store.sync.save_hub_state(state, pushed_pattern_rev=rows[-1][0])
         done += len(rows)
         run.progress("patterns", done, 0)
 
@@ -104,7 +104,7 @@ def pull_patterns(hub: HubStore, store: Store, lo: int, hi: int, counts: Pattern
         for row in rows:
             try:
                 key, label, pattern, author, changed, removed = admit_pattern(row)
-                counts.pulled[store.merge_pattern(key, label, pattern, author, changed, removed)] += 1
+                counts.pulled[store.patterns.merge_pattern(key, label, pattern, author, changed, removed)] += 1
             except (AnnotatorError, PatternError, TypeError, ValueError) as exc:
                 pulled.skip("pattern", row.author, str(exc), ("pattern", repr(row.key), repr(row.changed)))
 

@@ -9,12 +9,12 @@ skipped: NUL in a label"), and the rest is applied: one teammate's bad row never
 and the watermark moves past it (the hub refuses such rows since `hub init` applied its
 checks, hub/checks.py; this is for rows from before, or a hub that does not check).
 
-Rows that pass go through the store's own merge (Store.merge_annotation / merge_review:
+Rows that pass go through the store's own merge (Store.annotations.merge_annotation / reviews.merge_review:
 newer current, older to history, twice = once), current versions before history, as
 `annotator merge` does. Only documents this project holds receive rows. Decision records
 (hub.decision_times) are added once (document, annotator, decided), never changed. Notes
 (issue 24) pass the free-text rule (core/text/free_text.py), a uid, finite times, and go
-through Store.merge_note; guidelines and patterns are admitted by core/hub/teamwork.py and
+through Store.notes.merge_note; guidelines and patterns are admitted by core/hub/teamwork.py and
 core/hub/patterns.py, and counted here when skipped.
 """
 
@@ -156,7 +156,7 @@ class Puller:
     @property
     def label_names(self) -> set[str]:
         if self._labels is None:
-            self._labels = set(self.store.label_names())
+            self._labels = set(self.store.labels.label_names())
         return self._labels
 
     # ---- labels ----------------------------------------------------------------------------
@@ -179,7 +179,7 @@ class Puller:
             fresh.append(label)
             known.add(label.name)
         if fresh:
-            self.counts.labels += len(self.store.add_labels(fresh))
+            self.counts.labels += len(self.store.labels.add_labels(fresh))
 
     # ---- documents -------------------------------------------------------------------------
     def add_documents(self, docs: Iterable[HubDocument]) -> list[str]:
@@ -194,14 +194,14 @@ class Puller:
             records.append((text, meta))
             hashes.append(doc.hash)
         if records:
-            self.counts.documents += self.store.add_documents(records, with_ids=False, hashes=hashes)[1]
+            self.counts.documents += self.store.documents.add_documents(records, with_ids=False, hashes=hashes)[1]
         return hashes
 
     # ---- decisions, reviews, records -------------------------------------------------------
     def apply(self, rows: Iterable[HubRow]) -> None:
         """Merge each admitted row on a document this project holds (others are left alone)."""
         rows = list(rows)
-        ids = self.store.ids_for_hashes(sorted({r.hash for r in rows}))
+        ids = self.store.documents.ids_for_hashes(sorted({r.hash for r in rows}))
         self._texts = {}
         for row in rows:
             doc_id = ids.get(row.hash)
@@ -215,7 +215,7 @@ class Puller:
     def _text(self, doc_id: int) -> str:
         text = self._texts.get(doc_id)
         if text is None:
-            text = self._texts[doc_id] = self.store.get_document(doc_id).text
+            text = self._texts[doc_id] = self.store.documents.get_document(doc_id).text
         return text
 
     def _spans(self, raw: str | None, doc_id: int, what: str = "spans") -> list[Span]:
@@ -228,7 +228,7 @@ class Puller:
         if new:
             if len(self.label_names) + len(new) > MAX_LABELS:
                 raise AdmissionError(f"more than {MAX_LABELS:,} labels")
-            self.store.ensure_labels(new)
+            self.store.labels.ensure_labels(new)
             self.label_names.update(new)
         return spans
 
@@ -237,25 +237,25 @@ class Puller:
         if isinstance(row, HubDecision):
             admit_one_of(row.answer, ANSWERS, "answer")
             spans = self._spans(row.spans, doc_id)
-            counts.decisions[store.merge_annotation(
+            counts.decisions[store.annotations.merge_annotation(
                 doc_id, admit_person(row.annotator), row.answer, spans, admit_time(row.created, "created"),
                 admit_time(row.updated, "updated"), validate=False)] += 1
         elif isinstance(row, HubReview):
             spans = self._spans(row.spans, doc_id)
             sources = [admit_person(s, "source") for s in _json_list(row.sources, "sources")]
             admit_one_of(row.method, REVIEW_METHODS, "method")
-            counts.reviews[store.merge_review(doc_id, admit_person(row.reviewer, "reviewer"), spans,
+            counts.reviews[store.reviews.merge_review(doc_id, admit_person(row.reviewer, "reviewer"), spans,
                                               sources, admit_time(row.created, "created"), validate=False,
                                               method=row.method)] += 1
         elif isinstance(row, HubNote):
             uid, author, text, created, updated, deleted = admit_note(row)
-            counts.notes[store.merge_note(uid, doc_id, author, text, created, updated, deleted)] += 1
+            counts.notes[store.notes.merge_note(uid, doc_id, author, text, created, updated, deleted)] += 1
         elif isinstance(row, HubTime):
             admit_one_of(row.answer, DECISIONS, "answer")
             if row.too_big:
                 raise AdmissionError(f"suggested spans are larger than the {MAX_JSON_BYTES // MIB} MiB limit")
             suggested = (admit_spans(self._text(doc_id), _json_list(row.suggested, "suggested spans"), trim=False)
                          if row.suggested is not None else [])
-            counts.decision_times[store.merge_timed_decision(
+            counts.decision_times[store.activity.merge_timed_decision(
                 doc_id, admit_person(row.annotator), row.answer, admit_time(row.decided, "decided"),
                 row.seconds, suggested)] += 1

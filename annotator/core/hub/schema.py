@@ -145,7 +145,7 @@ MIGRATIONS: list[list[str]] = [
             END IF;
             RETURN doc;
         END $$""",
-        # Store.merge_annotation in SQL. SECURITY INVOKER: row-level security applies.
+        # Store.annotations.merge_annotation in SQL. SECURITY INVOKER: row-level security applies.
         """CREATE FUNCTION hub.merge_decision(p_hash text, p_annotator text, p_answer text,
             p_spans text, p_created float8, p_updated float8) RETURNS text LANGUAGE plpgsql
         SET search_path = pg_catalog, pg_temp AS $$
@@ -173,7 +173,7 @@ MIGRATIONS: list[list[str]] = [
             VALUES (doc, p_annotator, p_answer, p_spans, p_created, p_updated);
             RETURN 'history';
         END $$""",
-        # Store.merge_review in SQL (one current review per document, the newer wins).
+        # Store.reviews.merge_review in SQL (one current review per document, the newer wins).
         """CREATE FUNCTION hub.merge_review(p_hash text, p_reviewer text, p_spans text,
             p_sources text, p_created float8) RETURNS text LANGUAGE plpgsql
         SET search_path = pg_catalog, pg_temp AS $$
@@ -255,7 +255,7 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX patterns_xid ON hub.patterns (xid)",
         """CREATE TRIGGER patterns_xid BEFORE INSERT OR UPDATE ON hub.patterns
         FOR EACH ROW EXECUTE FUNCTION hub.stamp_xid()""",
-        # Store.merge_pattern in SQL: 'added', 'updated' (newer) or 'unchanged'. SECURITY
+        # Store.patterns.merge_pattern in SQL: 'added', 'updated' (newer) or 'unchanged'. SECURITY
         # INVOKER: row-level security applies (an annotator is refused).
         """CREATE FUNCTION hub.merge_pattern(p_key text, p_label text, p_pattern text, p_changed float8,
             p_removed boolean) RETURNS text LANGUAGE plpgsql
@@ -371,7 +371,7 @@ TEAMWORK_MIGRATION = [
     END $$""",
     """CREATE TRIGGER guidelines_keep_history BEFORE UPDATE ON hub.guidelines
     FOR EACH ROW EXECUTE FUNCTION hub.keep_guideline_history()""",
-    # Store.merge_note in SQL; SECURITY INVOKER: row-level security applies. A note's author
+    # Store.notes.merge_note in SQL; SECURITY INVOKER: row-level security applies. A note's author
     # never changes: a version under another name is an error, not a takeover.
     """CREATE FUNCTION hub.merge_note(p_hash text, p_author text, p_uid text, p_text text,
         p_created float8, p_updated float8, p_deleted boolean) RETURNS text LANGUAGE plpgsql
@@ -394,7 +394,7 @@ TEAMWORK_MIGRATION = [
         END IF;
         RETURN 'unchanged';
     END $$""",
-    # Store.merge_guideline in SQL: the newer is current, the older filed in history.
+    # Store.guidelines.merge_guideline in SQL: the newer is current, the older filed in history.
     """CREATE FUNCTION hub.merge_guideline(p_subject text, p_author text, p_text text, p_examples text,
         p_updated float8) RETURNS text LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp AS $$

@@ -189,7 +189,7 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
         check_name(info.user)
         if given is not None or identity.project_name(store) is None:
             identity.remember(store, info.user)
-        state = store.hub_state(info.hub_id, info.user, safe_url(url))
+        state = store.sync.hub_state(info.hub_id, info.user, safe_url(url))
         teamwork.remember_role(store, info.is_reviewer)
         run = _Run(store, hub, info, state, SyncReport(safe_url(url), info.user, info.hub_id),
                    on_progress or (lambda stage, done, total: None))
@@ -301,7 +301,7 @@ class _Run:
         theirs = _retry(self.hub.labels)
         on_hub = {l.name for l in theirs}
         mine = []
-        for label in self.store.labels():
+        for label in self.store.labels.all():
             try:
                 admit_label(label.name, label.color, label.key)
             except LabelError as exc:
@@ -311,18 +311,18 @@ class _Run:
                 mine.append((label.name, label.color, label.key, label.position))
         if mine:
             self.report.pushed_labels = sum(self._sent("label", mine, self.hub.add_labels, 0))
-        known = set(self.store.label_names())
+        known = set(self.store.labels.label_names())
         new = [l for l in theirs if l.name not in known]
         if new:
-            with self.store.hub_pull_transaction():
+            with self.store.sync.hub_pull_transaction():
                 Puller(self.store, self.report.pulled).add_labels(new)
         self.progress("labels", 1, 1)
 
     # ---- documents -------------------------------------------------------------------------
     def push_documents(self) -> None:
-        total = self.store.count_documents_after(self.state.pushed_document)
+        total = self.store.sync.count_documents_after(self.state.pushed_document)
         done = 0
-        while rows := self.store.documents_after(self.state.pushed_document, CHUNK):
+        while rows := self.store.sync.documents_after(self.state.pushed_document, CHUNK):
             ours = [r for r in rows if r[1] not in self.samples]
             sendable = []
             for row in ours:
@@ -332,13 +332,13 @@ class _Run:
                     self.report.refused[("document", str(exc))] += 1
             new: set[str] = set().union(*self._sent("document", sendable, self.hub.add_documents, set()))
             old = [r[0] for r in sendable if r[0] not in new]
-            with self.store.hub_pull_transaction():
+            with self.store.sync.hub_pull_transaction():
                 if old:  # already on the hub: what is on them comes to this project
                     with self.hub.reading():
                         puller = Puller(self.store, self.report.pulled)
                         for found in self.hub.rows_on_documents(old):
                             puller.apply(found)
-                self.store.save_hub_state(self.state, pushed_document=rows[-1][0])
+                self.store.sync.save_hub_state(self.state, pushed_document=rows[-1][0])
             self.report.pushed_documents += len(new)
             self.report.documents_already_on_hub += len(sendable) - len(new)
             done += len(rows)
@@ -377,7 +377,7 @@ class _Run:
                     str(r[2]) for r in ours if r[2] != self.info.user)
                 if stage in ("decisions", "reviews", "notes"):
                     self.report.sample_work += len(on_samples)
-            self.store.save_hub_state(self.state, **{mark: rows[-1][0]})
+            self.store.sync.save_hub_state(self.state, **{mark: rows[-1][0]})
             done += len(rows)
             self.progress(stage, done, 0)
 
@@ -407,14 +407,14 @@ class _Run:
         admit_time(decided, "decided")
 
     def push_decisions(self) -> None:
-        self.push_with_history("decisions", "decision", self.store.changed_annotations,
-                               self.store.annotation_history_after, ("pushed_rev", "pushed_annotation_history"),
+        self.push_with_history("decisions", "decision", self.store.sync.changed_annotations,
+                               self.store.sync.annotation_history_after, ("pushed_rev", "pushed_annotation_history"),
                                "merge_decision", self.report.pushed_decisions, self._decision)
 
     def push_reviews(self) -> None:
         if not self.info.is_reviewer:
             # Not pushed, and the watermark stays: they go up once the role becomes a reviewer.
-            by_name = self.store.changed_reviewers(self.state.pushed_review_rev, self.samples)
+            by_name = self.store.sync.changed_reviewers(self.state.pushed_review_rev, self.samples)
             self.report.reviews_waiting_for_role = by_name.pop(self.info.user, 0)
             self.report.kept_local_reviews = sum(by_name.values())
             self.report.kept_names.setdefault("reviews", set()).update(by_name)
@@ -424,10 +424,10 @@ class _Run:
     def push_decision_times(self) -> None:
         if self.info.version < DECISION_TIMES_VERSION:
             # The hub cannot hold them yet: the watermark waits for `hub init` to upgrade it.
-            self.report.decision_times_waiting = self.store.count_changed_decision_times(
+            self.report.decision_times_waiting = self.store.sync.count_changed_decision_times(
                 self.state.pushed_time_rev, self.info.user)
             return
-        self.push("decision records", "decision record", functools.partial(_chunk, self.store.changed_decision_times),
+        self.push("decision records", "decision record", functools.partial(_chunk, self.store.sync.changed_decision_times),
                    "pushed_time_rev", "add_decision_time", self.report.pushed_decision_times,
                    "kept_local_decision_times", self._record)
 
@@ -439,12 +439,12 @@ class _Run:
             return
         assigned = _retry(functools.partial(self.hub.claim, batch))
         hashes = [r[1] for r in assigned]
-        held = self.store.ids_for_hashes(hashes)
+        held = self.store.documents.ids_for_hashes(hashes)
         missing = [h for h in hashes if h not in held]
-        known = self.store.hub_assignments(self.info.hub_id, self.info.user)
+        known = self.store.sync.hub_assignments(self.info.hub_id, self.info.user)
         received = 0
         if missing or known != {(h, exp) for _, h, exp in assigned}:
-            with self.store.hub_pull_transaction():
+            with self.store.sync.hub_pull_transaction():
                 if missing:  # streamed: a few big documents never sit in memory together
                     with self.hub.reading():
                         puller = Puller(self.store, self.report.pulled)
@@ -452,8 +452,8 @@ class _Run:
                             received += len(self._add_documents(docs, puller))
                         for found in self.hub.rows_on_documents(missing):
                             puller.apply(found)
-                ids = self.store.ids_for_hashes(hashes)
-                self.store.set_hub_assignments(self.info.hub_id, self.info.user,
+                ids = self.store.documents.ids_for_hashes(hashes)
+                self.store.sync.set_hub_assignments(self.info.hub_id, self.info.user,
                                                [(ids[h], exp) for _, h, exp in assigned if h in ids])
         self.report.assigned = len(assigned)
         self.report.assigned_received = received
@@ -462,21 +462,21 @@ class _Run:
     def _add_documents(self, docs: list[HubDocument], puller: Puller) -> list[str]:
         """Add hub documents; they need no pushing back, so the document watermark follows
         when nothing local was waiting below it."""
-        before = self.store.max_document_id()
+        before = self.store.sync.max_document_id()
         held = puller.add_documents(docs)
         if self.state.pushed_document >= before:
-            self.store.save_hub_state(self.state, pushed_document=self.store.max_document_id())
+            self.store.sync.save_hub_state(self.state, pushed_document=self.store.sync.max_document_id())
         return held
 
     def pull_changes(self, pull_all: bool) -> None:
         """Everything written on the hub since the last pull, in one snapshot and one local
         transaction that also moves the watermarks (past skipped rows too)."""
         lo = self.state.pulled_xid
-        with self.hub.snapshot(lo) as hi, self.store.hub_pull_transaction():
+        with self.hub.snapshot(lo) as hi, self.store.sync.hub_pull_transaction():
             puller = Puller(self.store, self.report.pulled)
             if pull_all:
                 for docs in self.hub.new_documents(self.state.pulled_all_xid, hi):
-                    held = self.store.ids_for_hashes([d.hash for d in docs])
+                    held = self.store.documents.ids_for_hashes([d.hash for d in docs])
                     new = [d for d in docs if d.hash not in held]
                     hashes = self._add_documents(new, puller) if new else []
                     for found in self.hub.rows_on_documents(hashes) if hashes else ():
@@ -486,7 +486,7 @@ class _Run:
             teamwork.pull_guidelines(self, lo, hi)
             pull_patterns(self.hub, self.store, lo, hi, self.report.patterns, self.report.pulled)
             marks = {"pulled_xid": hi, "last_sync": time.time(), **({"pulled_all_xid": hi} if pull_all else {})}
-            self.store.save_hub_state(self.state, **marks)
+            self.store.sync.save_hub_state(self.state, **marks)
         self.progress("pull", 1, 1)
 
 

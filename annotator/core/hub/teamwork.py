@@ -49,7 +49,7 @@ def remember_role(store: Any, is_reviewer: bool) -> None:
 def push_reviews(run: Any) -> None:
     """This reviewer's reviews and their history, with their method when the hub holds it."""
     if run.info.version >= TEAMWORK_VERSION:
-        current, history, function = run.store.changed_reviews, run.store.review_history_after, "merge_review_decided"
+        current, history, function = run.store.sync.changed_reviews, run.store.sync.review_history_after, "merge_review_decided"
     else:
         def trim(fetch: Any) -> Any:
             def rows(after: int, limit: int) -> list[tuple[Any, ...]]:
@@ -58,24 +58,24 @@ def push_reviews(run: Any) -> None:
                                                          and r[1] not in run.samples)
                 return [r[:6] for r in got]
             return rows
-        current, history, function = trim(run.store.changed_reviews), trim(run.store.review_history_after), "merge_review"
+        current, history, function = trim(run.store.sync.changed_reviews), trim(run.store.sync.review_history_after), "merge_review"
     run.push_with_history("reviews", "review", current, history, ("pushed_review_rev", "pushed_review_history"),
                           function, run.report.pushed_reviews, run.check_review)
 
 
 def push_notes(run: Any) -> None:
     if run.info.version < TEAMWORK_VERSION:
-        run.report.teamwork_waiting += run.store.count_changed("note", run.state.pushed_note_rev)
+        run.report.teamwork_waiting += run.store.sync.count_changed("note", run.state.pushed_note_rev)
         return
     def fetch(after: int) -> list[tuple[Any, ...]]:  # SQLite's 0/1 as PostgreSQL's boolean
-        return [(*r[:7], bool(r[7])) for r in run.store.changed_notes(after, run.chunk)]
+        return [(*r[:7], bool(r[7])) for r in run.store.notes.changed_notes(after, run.chunk)]
 
     run.push("notes", "note", fetch, "pushed_note_rev", "merge_note", run.report.pushed_notes, "kept_local_notes",
              _pushable_note)
 
 
 def push_guidelines(run: Any) -> None:
-    waiting = run.store.count_changed("guideline", run.state.pushed_guideline_rev)
+    waiting = run.store.sync.count_changed("guideline", run.state.pushed_guideline_rev)
     if run.info.version < TEAMWORK_VERSION:
         run.report.teamwork_waiting += waiting
         return
@@ -83,7 +83,7 @@ def push_guidelines(run: Any) -> None:
         # Not pushed, the watermark stays: they go up once the role becomes a reviewer.
         run.report.kept_local_guidelines = waiting
         return
-    run.push("guidelines", "guideline", lambda w: run.store.changed_guidelines(w, run.chunk), "pushed_guideline_rev",
+    run.push("guidelines", "guideline", lambda w: run.store.guidelines.changed_guidelines(w, run.chunk), "pushed_guideline_rev",
              "merge_guideline", run.report.pushed_guidelines, "kept_local_guidelines", _pushable_guideline)
 
 
@@ -109,12 +109,12 @@ def _pushable_guideline(row: tuple[Any, ...]) -> None:
 def pull_guidelines(run: Any, lo: int, hi: int) -> None:
     """Guidelines changed on the hub in [lo, hi), current then history, inside the pull's
     snapshot and local transaction (sync.py pull_changes); a bad one is skipped and counted."""
-    labels = set(run.store.label_names())
+    labels = set(run.store.labels.label_names())
     for rows in run.hub.guidelines(lo, hi):
         for row in rows:
             try:
                 subject, text, phrases, author, updated = admit_guideline(row, labels)
-                run.report.pulled.guidelines[run.store.merge_guideline(subject, text, phrases, author, updated)] += 1
+                run.report.pulled.guidelines[run.store.guidelines.merge_guideline(subject, text, phrases, author, updated)] += 1
             except (AnnotatorError, ValueError, TypeError) as exc:
                 run.report.pulled.skip("guideline", row.author, str(exc),
                                        ("guideline", repr(row.subject), row.history, repr(row.updated)))

@@ -115,7 +115,7 @@ def held_out_rule(store: Store, percent: int = HELD_OUT_PERCENT) -> Callable[[in
 
     def held_out(doc_id: int) -> bool:
         if doc_id not in cache:
-            cache[doc_id] = int(store.get_document(doc_id).hash[:8], 16) % 100 < percent
+            cache[doc_id] = int(store.documents.get_document(doc_id).hash[:8], 16) % 100 < percent
         return cache[doc_id]
 
     return held_out
@@ -161,7 +161,7 @@ def run_round(store: Store, *, out_root: Path | None = None, budget_s: float = R
     held_out = held_out_rule(store)
     result = train_pipeline(store, candidate, base=current, held_out=held_out, budget_s=budget_s,
                             on_progress=on_progress, should_stop=should_stop, record=False, **train_options)
-    labels = store.label_names()
+    labels = store.labels.label_names()
     label_map = load_label_map(store)
     dev = [g for g in collect_gold(store) if held_out(g.document_id)]
     if dev:
@@ -176,8 +176,8 @@ def run_round(store: Store, *, out_root: Path | None = None, budget_s: float = R
     round_ = RoundResult(adopted, reason, gold_now, len(dev), candidate_f1, current_f1, current,
                          str(candidate) if adopted else None, round(time.time() - started, 1))
     if adopted:
-        store.record_trained_model(str(candidate.resolve()), current, result.scores)
-        store.set_setting(SETTING_MODEL, str(candidate))
+        store.models.record_trained_model(str(candidate.resolve()), current, result.scores)
+        store.settings.set_setting(SETTING_MODEL, str(candidate))
         _remove(state.model, root)
         state.model, state.f1 = str(candidate), candidate_f1
     else:

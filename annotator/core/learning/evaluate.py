@@ -78,12 +78,12 @@ def model_predictions(store: Store, suggester: Suggester, doc_ids: Sequence[int]
     out: dict[int, list[Span]] = {}
     missing = []
     for doc_id in doc_ids:
-        cached = store.get_suggestions(doc_id, suggester.model_key)
+        cached = store.suggestions.get_suggestions(doc_id, suggester.model_key)
         if cached is None:
             missing.append(doc_id)
         else:
             out[doc_id] = list(cached)
-    texts = (store.get_document(d).text for d in missing)
+    texts = (store.documents.get_document(d).text for d in missing)
     for doc_id, spans in zip(missing, suggester.predict(texts, batch_size=batch_size, raw=True)):
         out[doc_id] = spans
     return out
@@ -95,7 +95,7 @@ def gold_items(store: Store, annotator: str | None = None, summary: GoldSummary 
     `annotator` that annotator's accepted versions. `summary` gets the policy's counts."""
     if annotator:
         return [(doc.id, doc.text, ann.spans)
-                for doc, ann in store.iter_annotations(annotator=annotator, answer="accept")]
+                for doc, ann in store.annotations.iter_annotations(annotator=annotator, answer="accept")]
     return [(doc.id, doc.text, gold.spans) for doc, gold in iter_gold(store, summary=summary)]
 
 
@@ -121,18 +121,18 @@ def evaluate(store: Store, suggester: Suggester | None, *, annotator: str | None
     use_model = use_model and suggester is not None
     if not use_model and not use_gold:
         raise AnnotatorError("nothing to evaluate: both the model and the gold-learned part are off")
-    labels = store.label_names()
+    labels = store.labels.label_names()
     label_map = suggester.label_map if suggester is not None and suggester.label_map else load_label_map(store)
     raw = (model_predictions(store, suggester, [d for d, _, _ in items], batch_size=batch_size,
                              n_process=n_process) if use_model and suggester is not None else {})
     patterns = None
-    if use_patterns and store.count_patterns():
+    if use_patterns and store.patterns.count_patterns():
         from annotator.core.learning.patterns.precision import matcher_for
 
         patterns = matcher_for(store)
     matcher: GoldMatcher | None = None
     if use_gold:
-        matcher = GoldMatcher(store.lang)
+        matcher = GoldMatcher(store.settings.lang)
         matcher.add_many(items)
     golds, preds = [], []
     for doc_id, text, spans in items:

@@ -64,7 +64,7 @@ class GoldMatcher:
         never changes what another annotator is suggested."""
         from annotator.core.team.gold import iter_gold
 
-        matcher = cls(store.lang)
+        matcher = cls(store.settings.lang)
         matcher.add_many((doc.id, doc.text, gold.spans) for doc, gold in iter_gold(store, own=annotator))
         return matcher
 

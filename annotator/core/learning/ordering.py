@@ -102,9 +102,9 @@ def stored_uncertainty(store: Store, model_key: str, labels: Iterable[str] | Non
     """document id -> stored uncertainty for this model and the project's current labels."""
     from annotator.core.learning.suggest import load_label_map
 
-    sig = _signature(store.label_names() if labels is None else labels,
+    sig = _signature(store.labels.label_names() if labels is None else labels,
                      load_label_map(store) if label_map is None else label_map)
-    return store.get_uncertainty(model_key, sig)
+    return store.suggestions.get_uncertainty(model_key, sig)
 
 
 def score_uncertainty(store: Store, suggester: Suggester, doc_ids: Sequence[int] | None = None, *,
@@ -112,10 +112,10 @@ def score_uncertainty(store: Store, suggester: Suggester, doc_ids: Sequence[int]
                       should_stop: Callable[[], bool] | None = None) -> int:
     """Compute and store the uncertainty of the documents not scored yet for this model and
     labels (all documents, or doc_ids). Commits every batch; returns how many were computed."""
-    labels = suggester.labels if suggester.labels is not None else store.label_names()
+    labels = suggester.labels if suggester.labels is not None else store.labels.label_names()
     sig = _signature(labels, suggester.label_map)
     done_ids = set(stored_uncertainty(store, suggester.model_key, labels, suggester.label_map))
-    todo = [d for d in (store.document_ids() if doc_ids is None else doc_ids) if d not in done_ids]
+    todo = [d for d in (store.documents.document_ids() if doc_ids is None else doc_ids) if d not in done_ids]
     if not todo:
         return 0
     suggester.load()
@@ -124,9 +124,9 @@ def score_uncertainty(store: Store, suggester: Suggester, doc_ids: Sequence[int]
         if should_stop is not None and should_stop():
             break
         chunk = todo[i:i + batch_size]
-        scores = list(uncertainty_scores(suggester.nlp, (store.get_document(d).text for d in chunk), labels,
+        scores = list(uncertainty_scores(suggester.nlp, (store.documents.get_document(d).text for d in chunk), labels,
                                          suggester.label_map, batch_size))
-        store.save_uncertainty(suggester.model_key, sig, zip(chunk, scores))
+        store.suggestions.save_uncertainty(suggester.model_key, sig, zip(chunk, scores))
         done += len(chunk)
         if on_progress is not None:
             on_progress(done, len(todo))
@@ -148,7 +148,7 @@ def document_order(store: Store, order: str = ORDER_IMPORTED, *, model_key: str 
     documents keep id order. "uncertainty" reads stored scores only (score_uncertainty first)."""
     if order not in ORDERS:
         raise AnnotatorError(f"unknown document order {order!r}; choose one of {', '.join(ORDERS)}")
-    ids = sorted(store.document_ids() if doc_ids is None else doc_ids)
+    ids = sorted(store.documents.document_ids() if doc_ids is None else doc_ids)
     if order == ORDER_IMPORTED:
         return ids
     if order == ORDER_UNCERTAINTY:

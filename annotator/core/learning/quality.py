@@ -43,12 +43,12 @@ class AnnotatorQuality:
 
 def annotator_quality(store: "Store", records: Sequence[TimedDecision] | None = None) -> list[AnnotatorQuality]:
     """One row per annotator who accepted something, by name. records: the window's
-    decision records if already read (store.timed_decisions())."""
-    unchanged = unchanged_by_annotator(store.timed_decisions() if records is None else records)
+    decision records if already read (store.activity.timed_decisions())."""
+    unchanged = unchanged_by_annotator(store.activity.timed_decisions() if records is None else records)
     accepted: dict[str, int] = {}
     golds: dict[str, list[set]] = {}
     preds: dict[str, list[set]] = {}
-    for doc, versions, review in store.iter_decided_documents():
+    for doc, versions, review in store.gold.iter_decided_documents():
         gold = resolve(doc.id, versions, review)
         for version in (v for v in versions if v.answer == "accept"):
             name = version.annotator

@@ -55,7 +55,7 @@ def default_model_name() -> str:
 def project_model(store: Store) -> str:
     """The model a project suggests with: the one it remembers (`suggest --model`, the
     window's Model menu), else the default. The one place this rule lives."""
-    return store.get_setting(SETTING_MODEL) or default_model_name()
+    return store.settings.get_setting(SETTING_MODEL) or default_model_name()
 
 
 def project_model_key(store: Store) -> str | None:
@@ -362,8 +362,8 @@ def suggest_documents(store: Store, suggester: Suggester, doc_ids: Sequence[int]
     is asked between documents. Returns the number of documents computed.
     """
     key = suggester.model_key
-    cached = store.suggested_ids(key)
-    order = store.document_ids() if doc_ids is None else list(doc_ids)
+    cached = store.suggestions.suggested_ids(key)
+    order = store.documents.document_ids() if doc_ids is None else list(doc_ids)
     todo: list[int] = []
     seen: set[int] = set()
     for doc_id in order:
@@ -382,7 +382,7 @@ def suggest_documents(store: Store, suggester: Suggester, doc_ids: Sequence[int]
             if should_stop is not None and should_stop():
                 stopped = True
                 return
-            yield store.get_document(doc_id).text
+            yield store.documents.get_document(doc_id).text
 
     done = 0
     batch: list[tuple[int, list[Span]]] = []
@@ -391,7 +391,7 @@ def suggest_documents(store: Store, suggester: Suggester, doc_ids: Sequence[int]
         for doc_id, spans in zip(todo, predictions):
             batch.append((doc_id, spans))
             if len(batch) >= batch_size:
-                store.save_suggestions(key, batch)
+                store.suggestions.save_suggestions(key, batch)
                 done += len(batch)
                 batch = []
                 if on_progress is not None:
@@ -400,7 +400,7 @@ def suggest_documents(store: Store, suggester: Suggester, doc_ids: Sequence[int]
                     break
     finally:
         if batch:
-            store.save_suggestions(key, batch)
+            store.suggestions.save_suggestions(key, batch)
             done += len(batch)
             if on_progress is not None:
                 on_progress(done, total)
@@ -414,8 +414,8 @@ def cached_model_spans(store: Store, doc_id: int, model_key: str,
                        label_map: Mapping[str, str] | None = None,
                        labels: Iterable[str] | None = None) -> list[Span] | None:
     """Cached model spans mapped to the project's labels, or None if not cached yet."""
-    raw = store.get_suggestions(doc_id, model_key)
+    raw = store.suggestions.get_suggestions(doc_id, model_key)
     if raw is None:
         return None
     mapping = load_label_map(store) if label_map is None else label_map
-    return map_spans(raw, mapping, store.label_names() if labels is None else labels)
+    return map_spans(raw, mapping, store.labels.label_names() if labels is None else labels)

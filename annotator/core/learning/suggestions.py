@@ -102,10 +102,10 @@ def model_part(store: "Store", doc_id: int, model_key: str | None) -> Sequence[S
     """The raw spans that stand for "the model" on a document: its imported predictions if
     it has any, else the running model's cached spans ([] when neither is there)."""
     for key in IMPORTED_SOURCES:
-        imported = store.get_suggestions(doc_id, key)
+        imported = store.suggestions.get_suggestions(doc_id, key)
         if imported is not None:
             return imported
-    return (store.get_suggestions(doc_id, model_key) or ()) if model_key else ()
+    return (store.suggestions.get_suggestions(doc_id, model_key) or ()) if model_key else ()
 
 
 def with_propagated(text: str, spans: Iterable[Span], labels: Iterable[str], lang: str = "en",
@@ -129,12 +129,12 @@ def current_suggestions(store: "Store", doc_id: int, model_key: str | None,
     """What the window shows for a document now: its cached model spans ([] if not cached
     yet) with the project's pattern matches and what is learned from gold (never from the
     document's own gold)."""
-    text = store.get_document(doc_id).text if text is None else text
+    text = store.documents.get_document(doc_id).text if text is None else text
     raw = model_part(store, doc_id, model_key)
     learned: list[Span] = []
     if matcher is not None and matcher.phrases():
         learned = matcher.propose(text, exclude_doc=doc_id)
-    labels = store.label_names()
+    labels = store.labels.label_names()
     matched = patterns.match(text, labels) if patterns is not None else []
     return compose(text, raw, learned, labels, load_label_map(store), matched)
 
@@ -156,10 +156,10 @@ def spans_to_show(store: "Store", doc_id: int, annotator: str, model_key: str | 
     Saved spans made before the grapheme rule may cut a character (half a flag): they are
     shown widened to whole characters (a span inside one character is dropped), so the
     document opens; the next edit saves them so."""
-    draft = store.get_draft(doc_id, annotator)
+    draft = store.drafts.get_draft(doc_id, annotator)
     if draft is not None:
         return _whole_characters(store, doc_id, text, list(draft)), FROM_DRAFT
-    ann = store.get_annotation(doc_id, annotator)
+    ann = store.annotations.get_annotation(doc_id, annotator)
     if ann is not None:
         return _whole_characters(store, doc_id, text, list(ann.spans)), FROM_ANNOTATION
     suggested = current_suggestions(store, doc_id, model_key, matcher, text, patterns)
@@ -171,7 +171,7 @@ def spans_to_show(store: "Store", doc_id: int, annotator: str, model_key: str | 
 def _whole_characters(store: "Store", doc_id: int, text: str | None, spans: list[Span]) -> list[Span]:
     """Saved spans as the editor takes them: unchanged when valid (the usual, fast case),
     else each widened to whole grapheme clusters and any overlap left by that dropped."""
-    text = store.get_document(doc_id).text if text is None else text
+    text = store.documents.get_document(doc_id).text if text is None else text
     try:
         return validate_spans(text, spans, trim=False)
     except SpanError:
@@ -183,11 +183,11 @@ def model_suggestions(store: "Store", doc_id: int, model_key: str, text: str | N
                       label_map: Mapping[str, str] | None = None) -> list[Span] | None:
     """What the window would suggest from the model alone (no learned spans); None when the
     model's suggestions for the document are not cached."""
-    raw = store.get_suggestions(doc_id, model_key)
+    raw = store.suggestions.get_suggestions(doc_id, model_key)
     if raw is None:
         return None
-    text = store.get_document(doc_id).text if text is None else text
-    return compose(text, raw, (), store.label_names() if labels is None else labels,
+    text = store.documents.get_document(doc_id).text if text is None else text
+    return compose(text, raw, (), store.labels.label_names() if labels is None else labels,
                    load_label_map(store) if label_map is None else label_map)
 
 
@@ -202,11 +202,11 @@ def export_suggestions(store: "Store", model_key: str | None, matcher: GoldMatch
     from annotator.core.formats.exporters import ExportItem
     from annotator.core.formats.exporters.prodigy import ProdigyExporter
 
-    exporter = ProdigyExporter(Path(out), lang=store.lang, with_source=True)
+    exporter = ProdigyExporter(Path(out), lang=store.settings.lang, with_source=True)
     try:
         batch: list[ExportItem] = []
-        docs = store.iter_documents() if order is None else (store.get_document(d) for d in order)
-        total = store.count_documents() if order is None else len(order)
+        docs = store.documents.iter_documents() if order is None else (store.documents.get_document(d) for d in order)
+        total = store.documents.count_documents() if order is None else len(order)
         for done, doc in enumerate(docs, 1):
             spans = current_suggestions(store, doc.id, model_key, matcher, doc.text, patterns)
             meta = {**doc.meta, "model": model_name or model_key}

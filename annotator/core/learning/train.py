@@ -96,7 +96,7 @@ def collect_gold(store: Store, *, annotator: str | None = None, reviewed: bool =
 
     if annotator:
         return [gold_doc(doc.id, doc.text, ann.spans)
-                for doc, ann in store.iter_annotations(annotator=annotator, answer="accept")]
+                for doc, ann in store.annotations.iter_annotations(annotator=annotator, answer="accept")]
     return [gold_doc(doc.id, doc.text, gold.spans) for doc, gold in iter_gold(store, summary=summary)
             if not reviewed or gold.kind == KIND_REVIEW]
 
@@ -163,7 +163,7 @@ def _prepare(store: Store, *, annotator: str | None, reviewed: bool, label_map: 
                      f"{MIN_HELD_OUT}): scores on so few documents are noise")
     if disputed:
         notes.append(disputed_message(disputed))
-    unknown = sorted(set(labels) - set(store.label_names()))
+    unknown = sorted(set(labels) - set(store.labels.label_names()))
     if unknown:
         notes.append(f"label(s) {', '.join(unknown)} (from the label map) are not project labels: "
                      f"the suggester will not show them until they are added")
@@ -253,7 +253,7 @@ def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None
                         eval_split=eval_split, seed=seed, held_out=held_out)
     train, dev, labels, warnings = prepared.train, prepared.dev, prepared.labels, prepared.warnings
     started = time.time()
-    nlp = new_pipeline(base_name, store.lang)
+    nlp = new_pipeline(base_name, store.settings.lang)
     train_egs, copies = training_examples(nlp, train, augment, warnings)
     dev_egs = make_examples(nlp, dev, warnings)
     base_scores = score(nlp, dev, labels) if base_name and dev else None
@@ -303,14 +303,14 @@ def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None
     _write_atomically(out_dir, write)
     model_id = None
     if record and not getattr(store, "readonly", False):
-        model_id = store.record_trained_model(str(out_dir.resolve()), base_name, scores)
+        model_id = store.models.record_trained_model(str(out_dir.resolve()), base_name, scores)
     return TrainResult(out_dir, scores, loop.steps, loop.seconds, model_id, warnings)
 
 
 def _add_patterns(store: Store, nlp: Any, labels: Sequence[str], warnings: list[str]) -> int:
     from annotator.core.learning.patterns.ruler import add_entity_ruler
 
-    patterns = store.patterns()
+    patterns = store.patterns.all()
     other = sorted({p.label for p in patterns} - set(labels))
     if other:
         warnings.append(f"patterns of label(s) {', '.join(other)} left out of the entity ruler: the gold "
@@ -330,7 +330,7 @@ def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.7
                    on_progress: ProgressFn | None = None, should_stop: StopFn | None = None,
                    record: bool = True) -> list[dict[str, Any]]:
     """Held-out scores after training on growing parts of the training set. No pipeline is
-    written; the rows are recorded in the project (store.record_learning_curve, shown by the
+    written; the rows are recorded in the project (store.activity.record_learning_curve, shown by the
     overview and the report; record=False to skip).
 
     Every fraction trains from the same start with train_pipeline's recipe (early stopping,
@@ -353,7 +353,7 @@ def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.7
     done = 0
     for fraction in sorted(fractions):
         # A fresh start per fraction; Examples must come from the pipeline that trains on them.
-        nlp = new_pipeline(base_name, store.lang)
+        nlp = new_pipeline(base_name, store.settings.lang)
         part, copies = training_examples(nlp, train[:max(1, math.ceil(fraction * len(train)))], augment)
         if base_name and not rows:
             rows.append({"fraction": 0.0, "train_docs": 0, "dev_docs": len(dev), "model": base_name,
@@ -371,7 +371,7 @@ def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.7
         rows.append({"fraction": fraction, "train_docs": len(part), "dev_docs": len(dev),
                      "model": "trained", **score(nlp, dev, labels)})
     if record and not getattr(store, "readonly", False):
-        store.record_learning_curve(rows, {
+        store.activity.record_learning_curve(rows, {
             "gold": prepared.description, "base": base_name, "from_scratch": from_scratch,
             "eval_split": eval_split, "max_steps": max_steps, "patience": patience, "seed": seed})
     return rows

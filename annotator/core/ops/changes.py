@@ -110,7 +110,7 @@ class Changes:
 
 
 def from_log(read: LogRead, by: str) -> Changes:
-    """The Changes a read of the change log (Store.read_change_log) stands for."""
+    """The Changes a read of the change log (Store.sync.read_change_log) stands for."""
     flags = {name: True for kind, name in _KIND_FIELDS.items() if kind in read.kinds}
     if read.overflow:  # the bulk kinds' rows were not read: assume each of them
         flags.update(decisions=True, drafts=True, reviews=True, records=True)
@@ -139,7 +139,7 @@ def recorded(store: Store, by: str) -> Iterator[Recording]:
     """Around a bulk write: its Changes, read from the change log afterwards (with whatever
     another writer committed meanwhile). Also when the block raises: what was committed
     before the error is real."""
-    rev, doc = store.change_mark()
+    rev, doc = store.sync.change_mark()
     recording = Recording()
     try:
         yield recording
@@ -153,8 +153,8 @@ def recorded(store: Store, by: str) -> Iterator[Recording]:
 def changes_after(store: Store, rev: int, doc: int, by: str) -> tuple[Changes, tuple[int, int]]:
     """What the change log says changed after the watermark (rev, doc), and the watermark
     that read reached."""
-    read = store.read_change_log(rev, doc, LIST_LIMIT)
+    read = store.sync.read_change_log(rev, doc, LIST_LIMIT)
     changes = from_log(read, by)
     if read.new_ids is None:  # past the limit: count them (an index range, cheap)
-        changes = replace(changes, new_documents=store.count_documents_after(doc) - store.count_documents_after(read.doc))
+        changes = replace(changes, new_documents=store.sync.count_documents_after(doc) - store.sync.count_documents_after(read.doc))
     return changes, (read.rev, read.doc)

@@ -86,13 +86,13 @@ def _items(store: Store, *, annotator: str | None, answer: str | None,
                              version.annotators if review else None, version.kind,
                              version.method if review else None, notes.get(doc.id, ()))
     elif reviewed:
-        for doc, review in store.iter_reviews():
+        for doc, review in store.reviews.iter_reviews():
             if annotator and review.reviewer != annotator:
                 continue
             yield ExportItem(doc, review.spans, "accept", review.reviewer, review.created, review.sources,
                              decided_by=review.method, notes=notes.get(doc.id, ()))
     else:
-        for doc, ann in store.iter_annotations(annotator=annotator, answer=answer, by_document=by_document):
+        for doc, ann in store.annotations.iter_annotations(annotator=annotator, answer=answer, by_document=by_document):
             yield ExportItem(doc, ann.spans, ann.answer, ann.annotator, ann.updated, notes=notes.get(doc.id, ()))
 
 
@@ -158,11 +158,11 @@ def export(store: Store, fmt: str, out: str | Path, *, annotator: str | None = N
         total = summary.gold
         doc_ids = [doc.id for doc, _ in iter_gold(store)] if split else []
     elif reviewed:
-        doc_ids = store.reviewed_document_ids(annotator)
+        doc_ids = store.queries.reviewed_document_ids(annotator)
         total = len(doc_ids)
     else:
-        doc_ids = store.annotated_document_ids(annotator, wanted) if split else []
-        total = store.count_annotations(annotator, wanted)
+        doc_ids = store.queries.annotated_document_ids(annotator, wanted) if split else []
+        total = store.queries.count_annotations(annotator, wanted)
     cls = EXPORTERS[fmt]
     options = dict(options or {})
     known = set(inspect.signature(cls.__init__).parameters) - {"self", "out", "lang", "on_warning"}
@@ -173,12 +173,12 @@ def export(store: Store, fmt: str, out: str | Path, *, annotator: str | None = N
         train_path, dev_path = cls.split_paths(out)
         for path in (train_path, dev_path):
             _check_target(store, path)
-        exporters: list[Exporter] = [cls(train_path, lang=store.lang, on_warning=warn, **options),
-                                     cls(dev_path, lang=store.lang, on_warning=warn, **options)]
+        exporters: list[Exporter] = [cls(train_path, lang=store.settings.lang, on_warning=warn, **options),
+                                     cls(dev_path, lang=store.settings.lang, on_warning=warn, **options)]
     else:
         dev_ids = set()
-        exporters = [cls(out, lang=store.lang, on_warning=warn, **options)]
-    labels = store.labels()
+        exporters = [cls(out, lang=store.settings.lang, on_warning=warn, **options)]
+    labels = store.labels.all()
     for exporter in exporters:
         exporter.project_labels = labels
 

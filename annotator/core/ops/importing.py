@@ -2,8 +2,8 @@
 
 Readers (annotator.core.formats.importers) turn files into records; importers.batches checks them
 (spans trimmed and checked by validate_spans, texts hashed) in batches of 1,000, on a thread
-for big files; this module writes each batch with one executemany (store.add_documents) and
-merges its annotations together (store.merge_annotations: newer wins, older goes to history,
+for big files; this module writes each batch with one executemany (store.documents.add_documents) and
+merges its annotations together (store.annotations.merge_annotations: newer wins, older goes to history,
 so a re-import changes nothing). Only the calling thread touches the store.
 Records without a timestamp are dated by their file's last change, which is stable across
 re-imports.
@@ -226,7 +226,7 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, fmt: str | None =
             continue
         records = open_reader(kind, path, options, encoding)
         if split and kind in SPLITTABLE:
-            records = split_records(records, split, path.name, store.lang, where=str(path))
+            records = split_records(records, split, path.name, store.settings.lang, where=str(path))
         elif split:
             report.warnings.append(f"{path}: --split applies to the texts of {', '.join(SPLITTABLE)} files; "
                                    f"read as it is")
@@ -284,7 +284,7 @@ class _Run:
         self.annotator = annotator
         self.on_error = on_error
         self.batch_size = max(1, batch_size)
-        self.labels = set(store.label_names())
+        self.labels = set(store.labels.label_names())
         self.annotators: set[str] = set()
         self.when = time.time()  # the timestamp of records that carry none (set per file)
         self.dated: dict[tuple[int, str], float] = {}  # (document, annotator) -> date, per file
@@ -322,7 +322,7 @@ class _Run:
         need_ids = any(spans is not None or rec.suggestions is not None for rec, spans, _ in batch)
         hashes = _with_former_hashes(store, batch)
         # Every record was admitted in check_records (text, hash, meta): none can fail to store.
-        ids, added = store.add_admitted_documents(hashes, [rec.text for rec, _, _ in batch],
+        ids, added = store.documents.add_admitted_documents(hashes, [rec.text for rec, _, _ in batch],
                                                   [rec.meta_json for rec, _, _ in batch], with_ids=need_ids)
         stored = len(batch)
         report.records += stored
@@ -337,7 +337,7 @@ class _Run:
             return
         new_labels = {s.label for _, spans, _ in annotated for s in spans} - self.labels
         if new_labels:
-            report.labels_added.extend(store.ensure_labels(new_labels))
+            report.labels_added.extend(store.labels.ensure_labels(new_labels))
             self.labels |= new_labels
         items = []
         for rec, spans, doc_id in annotated:
@@ -351,7 +351,7 @@ class _Run:
             items.append((doc_id, who, rec.answer or "accept", spans, when, when))
             self.annotators.add(who)
         counts = report.annotations
-        for result in store.merge_annotations(items):  # = merge_annotation for each, batched
+        for result in store.annotations.merge_annotations(items):  # = merge_annotation for each, batched
             counts[result] = counts.get(result, 0) + 1
 
     def _save_suggestions(self, batch: list[tuple[ImportRecord, Any, str]], ids: list[int | None]) -> None:
@@ -364,9 +364,9 @@ class _Run:
         for source, items in by_source.items():
             new_labels = {s.label for _, spans in items for s in spans} - self.labels
             if new_labels:
-                self.report.labels_added.extend(self.store.ensure_labels(new_labels))
+                self.report.labels_added.extend(self.store.labels.ensure_labels(new_labels))
                 self.labels |= new_labels
-            self.store.save_suggestions(source, items)
+            self.store.suggestions.save_suggestions(source, items)
             self.report.suggestions[source] = self.report.suggestions.get(source, 0) + len(items)
 
 
@@ -377,7 +377,7 @@ def _with_former_hashes(store: Store, batch: list[tuple[ImportRecord, Any, str]]
     former = [(n, text_hash(rec.former_text)) for n, (rec, _, _) in enumerate(batch)
               if rec.former_text is not None]
     if former:
-        known = store.ids_for_hashes([h for _, h in former] + [hashes[n] for n, _ in former])
+        known = store.documents.ids_for_hashes([h for _, h in former] + [hashes[n] for n, _ in former])
         for n, old in former:
             if old in known and hashes[n] not in known:
                 hashes[n] = old

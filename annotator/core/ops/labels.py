@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def add_label(store: Store, name: str, color: str | None = None, key: str | None = None, *,
               by: str) -> tuple[Label, Changes]:
     """Add a label (its name stripped, then checked); returns it as stored."""
-    label = store.add_label(name, color, key)
+    label = store.labels.add_label(name, color, key)
     return label, Changes(by=by, labels=True)
 
 
@@ -29,24 +29,24 @@ def rename_label(store: Store, old: str, new: str, *, author: str, by: str) -> C
 
 
 def set_label_color(store: Store, name: str, color: str, *, by: str) -> Changes:
-    store.set_label_color(name, color)
+    store.labels.set_label_color(name, color)
     return Changes(by=by, labels=True)
 
 
 def remove_label(store: Store, name: str, *, by: str) -> Changes:
     """Remove a label from the set (spans that carry it keep it)."""
-    store.remove_label(name)
+    store.labels.remove_label(name)
     return Changes(by=by, labels=True)
 
 
 def set_label_key(store: Store, name: str, key: str | None, *, by: str) -> Changes:
     """Give a label its shortcut key (one no other label has), or none."""
-    store.set_label_key(name, key)
+    store.labels.set_label_key(name, key)
     return Changes(by=by, labels=True)
 
 
 def use_accessible_palette(store: Store, *, by: str) -> tuple[dict[str, str], Changes]:
     """Recolour every label from the accessible palette by its place (core/text/palette.py);
     returns {label: colour}."""
-    colors = store.use_accessible_palette()
+    colors = store.labels.use_accessible_palette()
     return colors, Changes(by=by, labels=True)

@@ -31,7 +31,7 @@ def import_patterns(store: Store, path: str | Path, author: str, *, by: str, lab
     (the CLI's `patterns add`)."""
     from annotator.core.learning.patterns.manage import check_against_gold, read_patterns
 
-    read = read_patterns(path, store.label_names(), label)
+    read = read_patterns(path, store.labels.label_names(), label)
     if check_gold:
         check_against_gold(store, read, author)
     report, changes = save_patterns(store, read, author, by=by, add_labels=add_labels)
@@ -41,7 +41,7 @@ def import_patterns(store: Store, path: str | Path, author: str, *, by: str, lab
 def remove_patterns(store: Store, ids: Iterable[int] = (), *, label: str | None = None, author: str,
                     by: str) -> tuple[int, Changes]:
     """Remove patterns by id, or every pattern of `label`; returns how many were removed."""
-    removed = store.remove_patterns(ids, label=label, author=author)
+    removed = store.patterns.remove_patterns(ids, label=label, author=author)
     return removed, Changes(by=by, patterns=bool(removed))
 
 

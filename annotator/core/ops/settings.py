@@ -25,7 +25,7 @@ def use_model(store: Store, model: str, *, by: str) -> Changes:
     window and `annotator suggest` use it from now on."""
     from annotator.core.learning.suggest import SETTING_MODEL
 
-    store.set_setting(SETTING_MODEL, model)
+    store.settings.set_setting(SETTING_MODEL, model)
     return Changes(by=by, settings=frozenset({SETTING_MODEL}), model=True)
 
 

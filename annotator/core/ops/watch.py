@@ -32,7 +32,7 @@ class ChangeWatcher:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._version = store.data_version()
-        self._rev, self._doc = store.change_mark()
+        self._rev, self._doc = store.sync.change_mark()
         self.reads = 0  # polls that read the change log (tests count them)
 
     def poll(self, by: str = BY_ELSEWHERE) -> Changes:
@@ -51,7 +51,7 @@ class ChangeWatcher:
     def own_write(self) -> None:
         """A write on the watcher's own connection was announced already: skip it, if only
         this connection wrote since the last look."""
-        rev, doc = self.store.change_mark()
+        rev, doc = self.store.sync.change_mark()
         if self.store.data_version() == self._version:
             self._rev, self._doc = max(self._rev, rev), max(self._doc, doc)
 

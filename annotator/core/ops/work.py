@@ -21,9 +21,9 @@ def decide(store: Store, doc_id: int, annotator: str, answer: str, spans: Iterab
     spans suggested at opening are recorded with it, in the same transaction."""
     gold = [s if s.source is None else Span(s.start, s.end, s.label) for s in spans]
     if seconds is None:
-        store.save_annotation(doc_id, annotator, answer, gold)
+        store.annotations.save_annotation(doc_id, annotator, answer, gold)
     else:
-        store.save_timed_decision(doc_id, annotator, answer, gold, seconds=seconds, suggested=suggested)
+        store.activity.save_timed_decision(doc_id, annotator, answer, gold, seconds=seconds, suggested=suggested)
     return Changes(by=by, decisions=True, drafts=True, records=seconds is not None, doc_ids=frozenset({doc_id}))
 
 

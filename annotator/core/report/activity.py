@@ -156,8 +156,8 @@ def per_annotator(store: "Store", records: Sequence[TimedDecision] | None = None
     "median_seconds_per_document": s or None, "timed_decisions": n,
     "unchanged_from_suggestions": share or None, "unchanged_compared": n}} for everyone who
     decided something or has timed decisions (unchanged: see the module rules)."""
-    records = store.timed_decisions() if records is None else records
-    days = store.decisions_per_day()
+    records = store.activity.timed_decisions() if records is None else records
+    days = store.activity.decisions_per_day()
     medians = median_seconds(records)
     unchanged = unchanged_by_annotator(records)
     timed: dict[str, int] = {}

@@ -134,17 +134,17 @@ def pattern_table(store: "Store") -> PatternTable | None:
 
 
 def progress_figures(store: "Store") -> Progress:
-    per_day = store.decisions_per_day()
+    per_day = store.activity.decisions_per_day()
     days = sorted({day for counts in per_day.values() for day in counts})
     return Progress(days, {name: [counts.get(day, 0) for day in days] for name, counts in sorted(per_day.items())},
-                    total=store.count_documents(),
-                    decided_without_accept=store.count_decided_without_accept())
+                    total=store.documents.count_documents(),
+                    decided_without_accept=store.activity.count_decided_without_accept())
 
 
 def gold_figures(store: "Store", progress: Progress) -> GoldFigures:
     """One pass over the gold; also fills progress.gold and progress.disputed."""
-    labels = {label.name: 0 for label in store.labels()}
-    colors = {label.name: label.color for label in store.labels()}
+    labels = {label.name: 0 for label in store.labels.all()}
+    colors = {label.name: label.color for label in store.labels.all()}
     per_doc: list[int] = []
     summary = GoldSummary()
     for _doc, gold in iter_gold(store, summary=summary):
@@ -226,14 +226,14 @@ def compute_overview(store: "Store", *, detail: bool = True,
     step("agreement")
     agreement = agreement_figures(agreement_report(store) if detail else compute_agreement(store, kappa=False))
     step("suggestions")
-    records = store.timed_decisions()
+    records = store.activity.timed_decisions()
     points = suggestion_points(records)
     step("patterns")
     patterns = pattern_table(store)
     step("statistics")
-    labels = set(store.label_names())
+    labels = set(store.labels.label_names())
     return Overview(progress, gold, agreement, suggestion_figures(points),
-                    curve_figures(store.latest_learning_curve()), time_figures(records, points),
+                    curve_figures(store.activity.latest_learning_curve()), time_figures(records, points),
                     project_stats(store, records, points), str(store.path), time.time(),
-                    [g for g in store.guidelines() if not g.subject or g.subject in labels], store.review_methods(),
+                    [g for g in store.guidelines.all() if not g.subject or g.subject in labels], store.reviews.review_methods(),
                     patterns)

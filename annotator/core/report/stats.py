@@ -21,21 +21,21 @@ def project_stats(store: Store, records: Sequence[TimedDecision] | None = None,
     core/report/activity.py's (decisions per day, median seconds; one point per accepted decision
     made in the window, in the order made)."""
     annotators: dict[str, dict[str, int]] = {}
-    for name, counts in store.annotation_counts().items():
+    for name, counts in store.queries.annotation_counts().items():
         row = {answer: counts.get(answer, 0) for answer in ANSWERS}
         row["total"] = sum(counts.values())
         annotators[name] = row
-    used = store.label_counts("accept")
-    labels = {name: used.get(name, 0) for name in store.label_names()}
+    used = store.queries.label_counts("accept")
+    labels = {name: used.get(name, 0) for name in store.labels.label_names()}
     labels.update({name: n for name, n in used.items() if name not in labels})
-    records = store.timed_decisions() if records is None else records
+    records = store.activity.timed_decisions() if records is None else records
     points = suggestion_points(records) if points is None else points
     gold = summarize(store)
     return {
-        "documents": store.count_documents(),
+        "documents": store.documents.count_documents(),
         "annotators": annotators,
         "labels": labels,
-        "reviewed": len(store.reviewed_document_ids()),
+        "reviewed": len(store.queries.reviewed_document_ids()),
         "gold": {"reviewed": gold.reviewed, "unanimous": gold.unanimous, "disputed": len(gold.disputed or [])},
         "per_annotator": per_annotator(store, records),
         "suggestion_quality": [p.to_dict() for p in points],

@@ -23,7 +23,9 @@ from annotator.core.text.model import DECISIONS, Annotation, Span, TimedDecision
 from annotator.core.text.spans import admit_spans
 from annotator.core.store.guard import values
 from annotator.core.store.codec import dumps, loads, spans_from_json, spans_to_json
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.annotations import Annotations
+from annotator.core.store.connection import Database, Repository
+from annotator.core.store.documents import Documents
 from annotator.core.report.timing import check_seconds
 
 # The version a decision saved: the earliest row of that document and annotator with the
@@ -59,7 +61,14 @@ def _valid(text: str, spans: Iterable[Span]) -> list[Span]:
     return kept
 
 
-class ActivityMixin(StoreBase):
+class Activity(Repository):
+    """What the window records with a decision (active seconds, the suggestions shown) and
+    the learning curves of trained models."""
+
+    def __init__(self, database: Database, documents: Documents, annotations: Annotations) -> None:
+        super().__init__(database)
+        self._documents, self._annotations = documents, annotations
+
     # ---- writing --------------------------------------------------------------------------
     def save_timed_decision(self, doc_id: int, annotator: str, answer: str, spans: Iterable[Any], *,
                             seconds: float, suggested: Iterable[Span] = (),
@@ -69,10 +78,10 @@ class ActivityMixin(StoreBase):
         if answer not in DECISIONS:
             raise ValueError(f"a timed decision is one of {', '.join(DECISIONS)}, not {answer!r}")
         seconds = check_seconds(seconds)
-        suggested = _valid(self.get_document(doc_id).text, suggested) if suggested else []
+        suggested = _valid(self._documents.get_document(doc_id).text, suggested) if suggested else []
         now = time.time() if timestamp is None else timestamp
         with self.transaction():
-            ann = self.save_annotation(doc_id, annotator, answer, spans, timestamp=now)  # type: ignore[attr-defined]
+            ann = self._annotations.save_annotation(doc_id, annotator, answer, spans, timestamp=now)
             self._insert_timed(doc_id, annotator, answer, ann.updated, seconds, suggested)
         return ann
 
@@ -104,7 +113,7 @@ class ActivityMixin(StoreBase):
         """merge_timed_decision of a record read as raw values (a hub row; suggested: the
         spans' JSON with their sources, or None), each checked as a teammate's file's are
         (foreign.other_decision_times). BadValue (a ValueError) says what is wrong."""
-        text = self.get_document(doc_id).text  # type: ignore[attr-defined]
+        text = self._documents.get_document(doc_id).text
         spans = values.suggested_spans(suggested, text) if suggested is not None else ()
         return self.merge_timed_decision(doc_id, values.name(annotator, "annotator"), answer,
                                          values.number(decided, "decided"), values.seconds(seconds), spans)
@@ -153,10 +162,10 @@ class ActivityMixin(StoreBase):
     # ---- learning curves --------------------------------------------------------------------
     def record_learning_curve(self, points: list[dict[str, Any]], settings: dict[str, Any]) -> int:
         """Keep a computed learning curve (core/train.learning_curve's rows); returns its id."""
-        with self.transaction() as c:
-            cur = c.execute("INSERT INTO learning_curves (created, settings, points) VALUES (?, ?, ?)",
-                            (time.time(), dumps(settings), dumps(points)))
-            return int(cur.lastrowid or 0)
+        with self.transaction():
+            table = self.db["learning_curves"].insert(
+                {"created": time.time(), "settings": dumps(settings), "points": dumps(points)})
+            return int(table.last_rowid or 0)
 
     def latest_learning_curve(self) -> dict[str, Any] | None:
         """The newest recorded curve: {id, created, settings, points}, or None."""

@@ -9,17 +9,27 @@ from annotator.core.text.admission import admit_time
 from annotator.core.text.model import ANSWERS, Annotation, Document, Span
 from annotator.core.text.spans import admit_spans
 from annotator.core.store.codec import spans_from_json, spans_to_json
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.connection import Database, Repository
+from annotator.core.store.documents import Documents
+from annotator.core.store.labels import Labels
+from annotator.core.store.queries import annotation_filter
 
 
-class AnnotationsMixin(StoreBase):
-    def _annotation(self, row: Sequence[Any]) -> Annotation:
+class Annotations(Repository):
+    """Decisions: one current version per (document, annotator), older ones in history."""
+
+    def __init__(self, database: Database, documents: Documents, labels: Labels) -> None:
+        super().__init__(database)
+        self._documents, self._labels = documents, labels
+
+    def decode_row(self, row: Sequence[Any]) -> Annotation:
+        """An Annotation from (document_id, annotator, answer, spans, created, updated)."""
         spans = self._value(f"annotation of document {row[0]} by {row[1]!r}", spans_from_json, row[3])
         return Annotation(row[0], row[1], row[2], spans, row[4], row[5])
 
     def check_spans(self, doc_id: int, spans: Iterable[Any]) -> list[Span]:
         """The spans admitted (spans.admit_spans) on the document's text, with the project's labels."""
-        return admit_spans(self.get_document(doc_id).text, spans, self.label_names())
+        return admit_spans(self._documents.get_document(doc_id).text, spans, self._labels.label_names())
 
     def save_annotation(self, doc_id: int, annotator: str, answer: str, spans: Iterable[Any], *,
                         timestamp: float | None = None, validate: bool = True,
@@ -124,13 +134,13 @@ class AnnotationsMixin(StoreBase):
         row = self.conn.execute(
             "SELECT document_id, annotator, answer, spans, created, updated FROM annotations "
             "WHERE document_id = ? AND annotator = ?", (doc_id, annotator)).fetchone()
-        return self._annotation(row) if row else None
+        return self.decode_row(row) if row else None
 
     def annotations_for_document(self, doc_id: int) -> list[Annotation]:
         rows = self.conn.execute(
             "SELECT document_id, annotator, answer, spans, created, updated FROM annotations "
             "WHERE document_id = ? ORDER BY annotator", (doc_id,))
-        return [self._annotation(r) for r in rows]
+        return [self.decode_row(r) for r in rows]
 
     def iter_annotations(self, annotator: str | None = None, answer: str | None = None,
                          batch_size: int = 1000, *, by_document: bool = False
@@ -138,7 +148,7 @@ class AnnotationsMixin(StoreBase):
         """Stream (document, annotation) pairs in the order they were made, filtered by
         annotator/answer; by_document: by document, then annotator (a document's versions
         together, for formats that write a document once)."""
-        where, params = self._annotation_filter(annotator, answer, column_prefix="a.")
+        where, params = annotation_filter(annotator, answer, column_prefix="a.")
         clause = where.replace(" WHERE ", " AND ", 1)
         after, order, last = ("a.id > ?", "a.id", [-1]) if not by_document else (
             "(a.document_id, a.annotator) > (?, ?)", "a.document_id, a.annotator", [-1, ""])
@@ -151,7 +161,7 @@ class AnnotationsMixin(StoreBase):
             if not rows:
                 return
             for row in rows:
-                yield self._document(row[:5]), self._annotation(row[5:11])
+                yield self._documents.decode_row(row[:5]), self.decode_row(row[5:11])
             last = [rows[-1][11]] if not by_document else [rows[-1][5], rows[-1][6]]
 
     def annotation_history(self, doc_id: int, annotator: str | None = None) -> list[Annotation]:
@@ -162,7 +172,7 @@ class AnnotationsMixin(StoreBase):
         if annotator:
             sql += " AND annotator = ?"
             params.append(annotator)
-        return [self._annotation(r) for r in self.conn.execute(sql + " ORDER BY id", params)]
+        return [self.decode_row(r) for r in self.conn.execute(sql + " ORDER BY id", params)]
 
     def previous_version(self, doc_id: int, annotator: str) -> Annotation | None:
         """The version this annotator's current one replaced: the newest in the history (by
@@ -171,7 +181,7 @@ class AnnotationsMixin(StoreBase):
             "SELECT document_id, annotator, answer, spans, created, updated FROM annotation_history "
             "WHERE document_id = ? AND annotator = ? ORDER BY updated DESC, id DESC LIMIT 1",
             (doc_id, annotator)).fetchone()
-        return self._annotation(row) if row else None
+        return self.decode_row(row) if row else None
 
     def annotators(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY 1")

@@ -1,4 +1,5 @@
-"""Opening a project file (schema check, migrations), busy retries and transactions.
+"""The project file's one connection (`Database`: opening, schema check, migrations, busy
+retries, the one transaction) and the base of the repositories built over it.
 
 Every public write is one transaction (BEGIN IMMEDIATE, so two processes never deadlock on
 a lock upgrade). WAL with synchronous=FULL: a decision is on disk when the call returns.
@@ -40,11 +41,11 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
-class StoreBase:
-    """The connection part of Store (see annotator.core.store)."""
+class Database:
+    """One open project file: its connection, shared by every repository of a Store."""
 
-    def _open(self, path: str | os.PathLike[str], migrations: Sequence[Sequence[str]], *,
-              readonly: bool, create: bool, with_default_labels: bool, untrusted: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], migrations: Sequence[Sequence[str]], *,
+                 readonly: bool, create: bool, with_default_labels: bool, untrusted: bool = False) -> None:
         """The one way a project file is opened (--db, File -> Open, the recent list, a merge's
         other file): trusted_schema=OFF and the schema check (schema_check.py) before any
         other query, under the query bound (bounds.py). `untrusted` (a teammate's file): read-only,
@@ -250,16 +251,19 @@ class StoreBase:
         finally:
             self._depth = 0
 
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    def data_version(self) -> int:
+        """SQLite's counter of commits by other connections (PRAGMA data_version): unchanged
+        means nobody else wrote since the last look. A cheap call."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> Any:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _value(self, where: str, decode: Callable[[Any], T], raw: Any) -> T:
+    def value(self, where: str, decode: Callable[[Any], T], raw: Any) -> T:
         """decode(raw) for a value of this file; a bad one is one line naming file and row."""
         try:
             return decode(raw)
@@ -268,3 +272,31 @@ class StoreBase:
 
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+class Repository:
+    """One concern's reads and writes (documents, labels, drafts...) over the project's one
+    Database. A repository that needs another's rows is given that repository when the Store
+    is built, so what depends on what is written in one place (Store.__init__)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    @property
+    def conn(self) -> GuardedConnection:
+        return self.database.conn
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return self.database.db
+
+    @property
+    def path(self) -> Path:
+        return self.database.path
+
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """The Database's one transaction: nested inside another repository's, a savepoint."""
+        return self.database.transaction()
+
+    def _value(self, where: str, decode: Callable[[Any], T], raw: Any) -> T:
+        return self.database.value(where, decode, raw)

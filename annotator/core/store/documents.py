@@ -10,15 +10,18 @@ from annotator.core.text.admission import admit_meta_json, admit_text
 from annotator.core.errors import ProjectError
 from annotator.core.text.model import Document, text_hash
 from annotator.core.store.codec import loads
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.connection import Repository
 
 
 def _meta(raw: Any) -> Any:
     return loads(raw, "meta")
 
 
-class DocumentsMixin(StoreBase):
-    def _document(self, row: Sequence[Any]) -> Document:
+class Documents(Repository):
+    """The project's texts: added once per text (by hash), listed, searched, streamed."""
+
+    def decode_row(self, row: Sequence[Any]) -> Document:
+        """A Document from (id, hash, text, meta, added), its meta checked as read."""
         return Document(row[0], row[1], row[2], self._value(f"document {row[0]}", _meta, row[3]), row[4])
 
     def add_document(self, text: str, meta: dict[str, Any] | None = None) -> tuple[int, bool]:
@@ -59,7 +62,7 @@ class DocumentsMixin(StoreBase):
         row can fail to bind. One executemany inside the caller's transaction (an import file's:
         it is the unit that rolls back), without a savepoint of its own: a savepoint makes
         SQLite copy every index page the batch touches once more."""
-        if not self._depth:
+        if not self.database.in_transaction:
             raise ProjectError(f"{self.path}: add_admitted_documents needs the caller's transaction")
         c = self.conn
         before = c.total_changes
@@ -89,12 +92,12 @@ class DocumentsMixin(StoreBase):
                                 (doc_id,)).fetchone()
         if row is None:
             raise KeyError(doc_id)
-        return self._document(row)
+        return self.decode_row(row)
 
     def document_by_hash(self, digest: str) -> Document | None:
         row = self.conn.execute("SELECT id, hash, text, meta, added FROM documents WHERE hash = ?",
                                 (digest,)).fetchone()
-        return self._document(row) if row else None
+        return self.decode_row(row) if row else None
 
     def count_documents(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -139,5 +142,5 @@ class DocumentsMixin(StoreBase):
             if not rows:
                 return
             for row in rows:
-                yield self._document(row)
+                yield self.decode_row(row)
             last = rows[-1][0]

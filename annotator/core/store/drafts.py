@@ -8,15 +8,22 @@ from typing import Any, Iterable
 
 from annotator.core.text.model import ANSWER_TO_STATUS, STATUS_DRAFT, STATUS_NEW, Span
 from annotator.core.store.codec import apply_edits, dumps_spans, spans_from_json
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.annotations import Annotations
+from annotator.core.store.connection import Database, Repository
 
 
-class DraftsMixin(StoreBase):
+class Drafts(Repository):
+    """Work in progress (a base plus edits) and each document's status for an annotator."""
+
+    def __init__(self, database: Database, annotations: Annotations) -> None:
+        super().__init__(database)
+        self._annotations = annotations
+
     # ---- drafts: a base plus edits (core/store/journal.py DraftJournal writes the edits) -------
     def save_draft(self, doc_id: int, annotator: str, spans: Iterable[Any]) -> None:
         """Work in progress as a whole (a new base, no edits); never touches the accepted
         annotation."""
-        payload = dumps_spans(self.check_spans(doc_id, spans))
+        payload = dumps_spans(self._annotations.check_spans(doc_id, spans))
         with self.transaction() as c:
             self._write_draft_base(c, doc_id, annotator, payload)
 
@@ -55,7 +62,7 @@ class DraftsMixin(StoreBase):
                       (doc_id, annotator, upto))
             return True
 
-    def _fold_all_drafts(self, c: Any) -> None:
+    def fold_all_drafts(self, c: Any) -> None:
         """Inside a transaction: every draft with edits becomes a plain base (before a
         rename rewrites the labels in the bases)."""
         for doc_id, annotator in c.execute("SELECT DISTINCT document_id, annotator FROM draft_edits").fetchall():

@@ -5,10 +5,20 @@ from __future__ import annotations
 from typing import Iterator, Sequence
 
 from annotator.core.text.model import Annotation, Document, Review
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.annotations import Annotations
+from annotator.core.store.connection import Database, Repository
+from annotator.core.store.documents import Documents
+from annotator.core.store.reviews import Reviews
 
 
-class GoldMixin(StoreBase):
+class Gold(Repository):
+    """The gold policy's reads (core/team/gold.py): accepted versions and reviews, streamed."""
+
+    def __init__(self, database: Database, documents: Documents, annotations: Annotations,
+                 reviews: Reviews) -> None:
+        super().__init__(database)
+        self._documents, self._annotations, self._reviews = documents, annotations, reviews
+
     def iter_decided_documents(self, doc_ids: Sequence[int] | None = None, batch_size: int = 500
                                ) -> Iterator[tuple[Document, list[Annotation], Review | None]]:
         """(document, its accepted and rejected versions by annotator name, its review or
@@ -24,15 +34,15 @@ class GoldMixin(StoreBase):
         for i in range(0, len(ids), batch_size):
             chunk = ids[i:i + batch_size]
             marks = ",".join("?" * len(chunk))
-            docs = {r[0]: self._document(r) for r in self.conn.execute(
+            docs = {r[0]: self._documents.decode_row(r) for r in self.conn.execute(
                 f"SELECT id, hash, text, meta, added FROM documents WHERE id IN ({marks})", chunk)}
             versions: dict[int, list[Annotation]] = {}
             for row in self.conn.execute(
                     "SELECT document_id, annotator, answer, spans, created, updated FROM annotations "
                     f"WHERE answer IN ('accept', 'reject') AND document_id IN ({marks}) ORDER BY annotator",
                     chunk):
-                versions.setdefault(row[0], []).append(self._annotation(row))
-            reviews = {r[0]: self._review(r) for r in self.conn.execute(
+                versions.setdefault(row[0], []).append(self._annotations.decode_row(row))
+            reviews = {r[0]: self._reviews.decode_row(r) for r in self.conn.execute(
                            "SELECT document_id, reviewer, spans, sources, created, method FROM reviews "
                            f"WHERE document_id IN ({marks})", chunk)}
             for doc_id in chunk:

@@ -76,7 +76,7 @@ class DraftJournal:
         for other, left in list(self._docs.items()):
             if other != doc_id and left.stored and left.edits >= FOLD_ON_LEAVING:
                 self._compact(other, left)  # the person moved on: fold what they left
-        edits = self.store.draft_edit_count(doc_id, self.annotator) if stored else 0
+        edits = self.store.drafts.draft_edit_count(doc_id, self.annotator) if stored else 0
         self._docs[doc_id] = _Saved(text, spans, stored, base, edits)
         self._docs.move_to_end(doc_id)
         while len(self._docs) > _REMEMBERED:
@@ -88,7 +88,7 @@ class DraftJournal:
 
     def save(self, doc_id: int, spans: Sequence[Span], change: DraftChange | None = None) -> None:
         """Keep `spans` as the draft: one edit if the journal knows what the store holds,
-        else a full save. Raises like Store.save_draft (SpanError, ProjectBusy); on an error
+        else a full save. Raises like Store.drafts.save_draft (SpanError, ProjectBusy); on an error
         nothing is written and the next save writes the difference from the last success.
 
         `change`: (spans before, removed, added) of the edit that made `spans`, as the editor
@@ -98,20 +98,20 @@ class DraftJournal:
         saved = self._docs.get(doc_id)
         spans = tuple(spans)
         if saved is None:
-            self.store.save_draft(doc_id, self.annotator, spans)
+            self.store.drafts.save_draft(doc_id, self.annotator, spans)
             return
         if change is not None and _continues(saved.spans, spans, change):
             removed, added = list(change[1]), list(change[2])
         else:
             removed, added = diff_spans(saved.spans, spans)
         if not self._edit_is_valid(saved.text, spans, added):
-            self.store.save_draft(doc_id, self.annotator, spans)  # the full check names the problem
+            self.store.drafts.save_draft(doc_id, self.annotator, spans)  # the full check names the problem
             saved.spans, saved.stored, saved.base, saved.edits = spans, True, None, 0
             return
         base = None
         if not saved.stored:  # the first edit: the draft starts from what was shown
             base = saved.base if saved.base is not None else dumps_spans(saved.spans)
-        edit_id = self.store.save_draft_edit(doc_id, self.annotator, edit_json(removed, added), base)
+        edit_id = self.store.drafts.save_draft_edit(doc_id, self.annotator, edit_json(removed, added), base)
         saved.spans, saved.stored, saved.base = spans, True, None
         saved.edits += 1
         saved.last_edit = edit_id
@@ -124,7 +124,7 @@ class DraftJournal:
         if not added:
             return True
         try:  # the one admission, with the project's labels
-            if not all(map(operator.is_, admit_spans(text, added, self.store.label_names()), added)):
+            if not all(map(operator.is_, admit_spans(text, added, self.store.labels.label_names()), added)):
                 return False  # would be trimmed: the full save stores what the check makes of it
         except SpanError:
             return False
@@ -157,7 +157,7 @@ class DraftJournal:
         except Exception:  # noqa: BLE001 - the edits stay, and are read as before
             return
         try:
-            if store.fold_draft(doc_id, self.annotator, payload, upto):
+            if store.drafts.fold_draft(doc_id, self.annotator, payload, upto):
                 self.compactions += 1
         except Exception:  # noqa: BLE001 - busy or closing: the edits stay valid as they are
             pass

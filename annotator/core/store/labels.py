@@ -13,7 +13,7 @@ from annotator.core.text.labels import (
 from annotator.core.text.model import Label
 from annotator.core.text.palette import accessible_colors, palette_color
 from annotator.core.store.codec import dumps, loads
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.connection import Repository
 from annotator.core.store.guard.values import BadValue
 
 def _label(row: tuple[Any, ...]) -> Label:
@@ -24,8 +24,9 @@ def _label(row: tuple[Any, ...]) -> Label:
     return Label(name, color, key, position)
 
 
-class LabelsMixin(StoreBase):
-    # ---- project settings --------------------------------------------------------------
+class Settings(Repository):
+    """The project's key/value settings (the typed view over them: core/settings.py)."""
+
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM project WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
@@ -38,19 +39,22 @@ class LabelsMixin(StoreBase):
     def lang(self) -> str:
         return self.get_setting(LANG.name) or str(LANG.default)
 
-    # ---- labels ----------------------------------------------------------------------
-    def labels(self) -> list[Label]:
+
+class Labels(Repository):
+    """The project's label set: names, colours, keys and order."""
+
+    def all(self) -> list[Label]:
         return [self._value(f"label row {r[0]}", _label, r[1:]) for r in self.conn.execute(
             "SELECT rowid, name, color, key, position FROM labels ORDER BY position, name")]
 
     def label_names(self) -> list[str]:
-        return [l.name for l in self.labels()]
+        return [l.name for l in self.all()]
 
     def add_label(self, name: str, color: str | None = None, key: str | None = None) -> Label:
         """Add a label (its name stripped, then checked by labels.check_name; colour and key
         by the label rule; at most labels.MAX_LABELS)."""
         name = check_name(name)
-        existing = self.labels()
+        existing = self.all()
         if any(l.name == name for l in existing):
             raise LabelError(f"label {name} already exists")
         check_label_count(len(existing) + 1)
@@ -67,7 +71,7 @@ class LabelsMixin(StoreBase):
         by the label rule (labels.admit_label: its name as it is), a name the project has is
         skipped, a key another label uses is dropped, and the project stays within
         labels.MAX_LABELS. Returns the labels added, as stored."""
-        existing = self.labels()
+        existing = self.all()
         names = {l.name for l in existing}
         keys = {l.key for l in existing}
         position = max((l.position for l in existing), default=-1) + 1
@@ -92,7 +96,7 @@ class LabelsMixin(StoreBase):
         """Add any labels not yet in the project, all or none; returns the names added.
         The names are data (spans' labels): each must pass check_name as it is. New labels
         get the palette's colours and the free keys, as add_label gives them."""
-        existing = self.labels()
+        existing = self.all()
         known = {l.name for l in existing}
         added = sorted(set(names) - known)
         if not added:
@@ -124,7 +128,7 @@ class LabelsMixin(StoreBase):
 
     def set_label_key(self, name: str, key: str | None) -> None:
         """Give a label its shortcut key (one letter or digit no other label has), or none."""
-        labels = self.labels()
+        labels = self.all()
         if not any(label.name == name for label in labels):
             raise KeyError(name)
         value = None if key is None or not key.strip() else check_key(key, labels, exclude=name)
@@ -134,32 +138,31 @@ class LabelsMixin(StoreBase):
     def use_accessible_palette(self) -> dict[str, str]:
         """Recolour every label with the accessible palette by its place in the label set
         (core/text/palette.py), in one transaction; returns {label: colour}."""
-        colors = accessible_colors(self.labels())
+        colors = accessible_colors(self.all())
         with self.transaction() as c:
             c.executemany("UPDATE labels SET color = ? WHERE name = ?", [(v, k) for k, v in colors.items()])
         return colors
 
-    def rename_label(self, old: str, new: str, author: str = "") -> None:
-        """Rename a label everywhere: label set, annotations (history keeps the old), drafts,
-        reviews, its description and patterns (each removed under the old name and added under
-        the new, by `author`)."""
-        new = check_name(new)
+    def rename_in_set(self, c: Any, old: str, new: str) -> None:
+        """Inside Store.rename_label's transaction: the label set and the label's description."""
         if new in self.label_names():
             raise LabelError(f"label {new} already exists")
-        with self.transaction() as c:
-            if not c.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old)).rowcount:
-                raise KeyError(old)
-            c.execute("UPDATE team_guidelines SET subject = ? WHERE subject = ?", (new, old))  # its description
-            self._rename_pattern_label(c, old, new, author)  # type: ignore[attr-defined]
-            self._fold_all_drafts(c)  # labels in draft edits too
-            for table, key_cols in (("annotations", "id"), ("drafts", "document_id, annotator"),
-                                    ("reviews", "document_id")):
-                for row in c.execute(f"SELECT {key_cols}, spans FROM {table}").fetchall():
-                    spans = loads(row[-1], "spans")
-                    if any(s["label"] == old for s in spans):
-                        for s in spans:
-                            if s["label"] == old:
-                                s["label"] = new
-                        cols = key_cols.split(", ")
-                        cond = " AND ".join(f"{col} = ?" for col in cols)
-                        c.execute(f"UPDATE {table} SET spans = ? WHERE {cond}", (dumps(spans), *row[:-1]))
+        if not c.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old)).rowcount:
+            raise KeyError(old)
+        c.execute("UPDATE team_guidelines SET subject = ? WHERE subject = ?", (new, old))
+
+    @staticmethod
+    def relabel_spans(c: Any, old: str, new: str) -> None:
+        """Inside Store.rename_label's transaction, after drafts are folded: every span of
+        `old` in the current annotations, drafts and reviews (history keeps the old name)."""
+        for table, key_cols in (("annotations", "id"), ("drafts", "document_id, annotator"),
+                                ("reviews", "document_id")):
+            for row in c.execute(f"SELECT {key_cols}, spans FROM {table}").fetchall():
+                spans = loads(row[-1], "spans")
+                if any(s["label"] == old for s in spans):
+                    for s in spans:
+                        if s["label"] == old:
+                            s["label"] = new
+                    cols = key_cols.split(", ")
+                    cond = " AND ".join(f"{col} = ?" for col in cols)
+                    c.execute(f"UPDATE {table} SET spans = ? WHERE {cond}", (dumps(spans), *row[:-1]))

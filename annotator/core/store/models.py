@@ -1,5 +1,5 @@
 """What suggests besides the model's cache: pipelines trained from this project's gold, with
-their held-out scores, and the team's patterns and term lists (PatternsMixin)."""
+their held-out scores, and the team's patterns and term lists (Patterns)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from annotator.core.learning.patterns.records import Pattern, dumps_pattern
 from annotator.core.text.model import SOURCE_PATTERN, Span
 from annotator.core.store.activity import _DECIDED_SPANS
 from annotator.core.store.codec import dumps, loads, spans_from_json
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.connection import Repository
 from annotator.core.store.guard import values
 
 
@@ -20,7 +20,7 @@ def _scores(raw: Any) -> Any:
     return loads(raw, "scores")
 
 
-class ModelsMixin(StoreBase):
+class Models(Repository):
     def record_trained_model(self, path: str, base: str | None, scores: dict[str, Any]) -> int:
         """Note a pipeline trained from this project's gold; returns its row id."""
         with self.transaction():
@@ -59,12 +59,12 @@ def _pattern_value(raw: Any) -> Any:
     return value
 
 
-class PatternsMixin(StoreBase):
+class Patterns(Repository):
     def _pattern(self, row: tuple[Any, ...]) -> Pattern:
         pid, label, raw, author, changed = row
         return Pattern(label, self._value(f"pattern {pid}", _pattern_value, raw), pid, author, changed)
 
-    def patterns(self, label: str | None = None) -> list[Pattern]:
+    def all(self, label: str | None = None) -> list[Pattern]:
         """The project's patterns (not removed), in the order added; of one label if given."""
         sql, params = f"SELECT {_PATTERN_ROW} FROM patterns WHERE removed = 0", []
         if label is not None:
@@ -159,8 +159,8 @@ class PatternsMixin(StoreBase):
         return self.conn.execute("SELECT count(*) FROM sync_log WHERE kind = 'pattern' AND rev > ?",
                                  (after_rev,)).fetchone()[0]
 
-    def _rename_pattern_label(self, c: Any, old: str, new: str, author: str) -> None:
-        """Inside rename_label's transaction: each pattern of `old` is removed and comes back
+    def relabel(self, c: Any, old: str, new: str, author: str) -> None:
+        """Inside Store.rename_label's transaction: each pattern of `old` is removed and comes back
         under `new` (a new key: the label is part of what a pattern is)."""
         now, author = time.time(), _who(author)
         live = [self._pattern(r) for r in c.execute(

@@ -6,7 +6,7 @@ from typing import Any
 
 from annotator.core.errors import RecordError
 from annotator.core.store.guard.bounds import MAX_JSON_BYTES, MIB
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.connection import Repository
 from annotator.core.store.guard.values import BadValue
 
 
@@ -17,28 +17,30 @@ def _text(value: Any) -> str:
     return value
 
 
-class QueriesMixin(StoreBase):
-    @staticmethod
-    def _annotation_filter(annotator: str | None, answer: str | None,
-                           column_prefix: str = "") -> tuple[str, list[Any]]:
-        """' WHERE ...' (or '') and its parameters for an annotator/answer filter."""
-        where, params = [], []
-        if annotator:
-            where.append(f"{column_prefix}annotator = ?")
-            params.append(annotator)
-        if answer:
-            where.append(f"{column_prefix}answer = ?")
-            params.append(answer)
-        return (" WHERE " + " AND ".join(where)) if where else "", params
+def annotation_filter(annotator: str | None, answer: str | None,
+                      column_prefix: str = "") -> tuple[str, list[Any]]:
+    """' WHERE ...' (or '') and its parameters for an annotator/answer filter."""
+    where, params = [], []
+    if annotator:
+        where.append(f"{column_prefix}annotator = ?")
+        params.append(annotator)
+    if answer:
+        where.append(f"{column_prefix}answer = ?")
+        params.append(answer)
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+class Queries(Repository):
+    """Counts and id lists for export and statistics (read only)."""
 
     def count_annotations(self, annotator: str | None = None, answer: str | None = None) -> int:
         """How many (document, annotator) versions iter_annotations would yield."""
-        clause, params = self._annotation_filter(annotator, answer)
+        clause, params = annotation_filter(annotator, answer)
         return self.conn.execute(f"SELECT count(*) FROM annotations{clause}", params).fetchone()[0]
 
     def annotated_document_ids(self, annotator: str | None = None, answer: str | None = None) -> list[int]:
         """Ids of the documents that have at least one matching annotation, in id order."""
-        clause, params = self._annotation_filter(annotator, answer)
+        clause, params = annotation_filter(annotator, answer)
         return [r[0] for r in self.conn.execute(
             f"SELECT DISTINCT document_id FROM annotations{clause} ORDER BY document_id", params)]
 
@@ -58,7 +60,7 @@ class QueriesMixin(StoreBase):
 
     def label_counts(self, answer: str | None = "accept") -> dict[str, int]:
         """{label: number of spans} over current annotations with this answer (None: all)."""
-        clause, params = self._annotation_filter(None, answer)
+        clause, params = annotation_filter(None, answer)
         # The 16 MiB rule of every spans cell read (values.json_cell), before SQLite parses them.
         big = self.conn.execute(f"SELECT document_id, annotator FROM annotations{clause}"
                                 f"{' AND' if clause else ' WHERE'} length(CAST(spans AS BLOB)) > ? LIMIT 1",

@@ -9,7 +9,9 @@ from typing import Any, Iterable, Iterator, Sequence
 from annotator.core.text.admission import admit_time
 from annotator.core.text.model import REVIEW_HAND, REVIEW_METHODS, Document, Review
 from annotator.core.store.codec import dumps, loads, spans_from_json, spans_to_json
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.annotations import Annotations
+from annotator.core.store.connection import Database, Repository
+from annotator.core.store.documents import Documents
 from annotator.core.store.guard import values
 
 REVIEW_COLUMNS = "document_id, reviewer, spans, sources, created, method"
@@ -25,10 +27,16 @@ def check_method(method: str) -> str:
     return method
 
 
-class ReviewsMixin(StoreBase):
+class Reviews(Repository):
+    """Adjudicated versions: one per document, earlier ones in history."""
+
+    def __init__(self, database: Database, documents: Documents, annotations: Annotations) -> None:
+        super().__init__(database)
+        self._documents, self._annotations = documents, annotations
+
     def save_review(self, doc_id: int, reviewer: str, spans: Iterable[Any],
                     sources: Iterable[str], *, method: str = REVIEW_HAND) -> Review:
-        checked = self.check_spans(doc_id, spans)
+        checked = self._annotations.check_spans(doc_id, spans)
         check_method(method)
         now = time.time()
         with self.transaction() as c:
@@ -44,9 +52,10 @@ class ReviewsMixin(StoreBase):
     def get_review(self, doc_id: int) -> Review | None:
         row = self.conn.execute(f"SELECT {REVIEW_COLUMNS} FROM reviews WHERE document_id = ?",
                                 (doc_id,)).fetchone()
-        return self._review(row) if row else None
+        return self.decode_row(row) if row else None
 
-    def _review(self, row: Sequence[Any]) -> Review:
+    def decode_row(self, row: Sequence[Any]) -> Review:
+        """A Review from its REVIEW_COLUMNS."""
         where = f"review of document {row[0]}"
         return Review(row[0], row[1], self._value(where, spans_from_json, row[2]),
                       tuple(self._value(where, _sources, row[3])), row[4],
@@ -56,7 +65,7 @@ class ReviewsMixin(StoreBase):
         for (doc_id,) in self.conn.execute("SELECT document_id FROM reviews ORDER BY document_id").fetchall():
             review = self.get_review(doc_id)
             assert review is not None
-            yield self.get_document(doc_id), review
+            yield self._documents.get_document(doc_id), review
 
     def review_methods(self) -> dict[str, int]:
         """{method: number of reviewed documents} (every method listed)."""
@@ -67,7 +76,7 @@ class ReviewsMixin(StoreBase):
 
     def review_history(self, doc_id: int) -> list[Review]:
         """Earlier reviews of a document, oldest first."""
-        return [self._review(r) for r in self.conn.execute(
+        return [self.decode_row(r) for r in self.conn.execute(
             f"SELECT {REVIEW_COLUMNS} FROM review_history WHERE document_id = ? ORDER BY id", (doc_id,))]
 
     # ---- merging reviews (core/team/merge.py) ---------------------------------------------
@@ -77,7 +86,7 @@ class ReviewsMixin(StoreBase):
         current, the older is filed in review_history, twice is the same as once. Returns
         'added', 'updated', 'history' or 'unchanged'."""
         created = admit_time(created, "created")
-        checked = self.check_spans(doc_id, spans) if validate else sorted(spans)
+        checked = self._annotations.check_spans(doc_id, spans) if validate else sorted(spans)
         check_method(method)
         payload, src = spans_to_json(checked), dumps(sorted(sources))
         with self.transaction() as c:

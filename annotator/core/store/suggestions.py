@@ -8,10 +8,10 @@ from typing import Iterable
 
 from annotator.core.text.model import Span
 from annotator.core.store.codec import spans_from_json, spans_to_json
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.connection import Repository
 
 
-class SuggestionsMixin(StoreBase):
+class Suggestions(Repository):
     def get_suggestions(self, doc_id: int, model: str) -> tuple[Span, ...] | None:
         row = self.conn.execute("SELECT spans FROM suggestions WHERE document_id = ? AND model = ?",
                                 (doc_id, model)).fetchone()

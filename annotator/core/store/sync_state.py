@@ -37,7 +37,8 @@ import contextlib
 from dataclasses import dataclass, field, fields
 from typing import Any, Collection, Iterator
 
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.connection import Database, Repository
+from annotator.core.store.labels import Settings
 from annotator.core.settings import HUB_ANNOTATOR, HUB_ID, HUB_URL
 
 HUB_WATERMARKS = ("pushed_rev", "pushed_review_rev", "pushed_document", "pushed_annotation_history",
@@ -99,22 +100,27 @@ _COLUMNS = [f.name for f in fields(HubState)]
 _SELECT_STATE = f"SELECT {', '.join(_COLUMNS)} FROM hub_state WHERE hub_id = ? AND annotator = ?"
 
 
-class SyncStateMixin(StoreBase):
+class Sync(Repository):
+    """The local side of the team hub: watermarks, what to push, assignments, and the change
+    log as the window reads it."""
+
+    def __init__(self, database: Database, settings: Settings) -> None:
+        super().__init__(database)
+        self._settings = settings
+
     # ---- watermarks ------------------------------------------------------------------
     def hub_state(self, hub_id: str, annotator: str, url: str) -> HubState:
         """This hub's watermarks for this annotator (created at zero), and the project
         remembers the hub (URL without password)."""
         row = self.conn.execute(_SELECT_STATE, (hub_id, annotator)).fetchone()
-        remembered = [self.get_setting(k) for k in _REMEMBERED]  # type: ignore[attr-defined]
+        remembered = [self._settings.get_setting(k) for k in _REMEMBERED]
         if row is not None and row[2] == url and remembered == [url, hub_id, annotator]:
             return HubState(*row)  # no write: a sync with nothing to do commits once
         with self.transaction() as c:
-            c.execute("INSERT OR IGNORE INTO hub_state (hub_id, annotator, url) VALUES (?, ?, ?)",
-                      (hub_id, annotator, url))
-            c.execute("UPDATE hub_state SET url = ? WHERE hub_id = ? AND annotator = ?",
-                      (url, hub_id, annotator))
-            c.executemany("INSERT INTO project (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
-                          "SET value = excluded.value", zip(_REMEMBERED, (url, hub_id, annotator)))
+            self.db["hub_state"].upsert({"hub_id": hub_id, "annotator": annotator, "url": url},
+                                        pk=("hub_id", "annotator"))
+            self.db["project"].upsert_all(
+                [{"key": k, "value": v} for k, v in zip(_REMEMBERED, (url, hub_id, annotator))], pk="key")
             row = c.execute(_SELECT_STATE, (hub_id, annotator)).fetchone()
         return HubState(*row)
 
@@ -122,10 +128,8 @@ class SyncStateMixin(StoreBase):
         """Set watermarks (and on `state` once written): one transaction, or a savepoint of
         the caller's (then they commit with the data they cover)."""
         assert values and set(values) <= set(HUB_WATERMARKS) | {"last_sync"}
-        sets = ", ".join(f"{k} = ?" for k in values)
-        with self.transaction() as c:
-            c.execute(f"UPDATE hub_state SET {sets} WHERE hub_id = ? AND annotator = ?",
-                      (*values.values(), state.hub_id, state.annotator))
+        with self.transaction():
+            self.db["hub_state"].update((state.hub_id, state.annotator), values)
         for key, value in values.items():
             setattr(state, key, value)
 
@@ -208,11 +212,6 @@ class SyncStateMixin(StoreBase):
             (after, limit)).fetchall()
 
     # ---- the change log as the window reads it (core/ops/watch.py) ------------------------
-    def data_version(self) -> int:
-        """SQLite's counter of commits by other connections (PRAGMA data_version): unchanged
-        means nobody else wrote since the last look. A cheap call."""
-        return self.conn.execute("PRAGMA data_version").fetchone()[0]
-
     def change_mark(self) -> tuple[int, int]:
         """(the change log's last rev, the largest document id): where a reader starts."""
         return tuple(self.conn.execute(  # type: ignore[return-value]
@@ -262,10 +261,11 @@ class SyncStateMixin(StoreBase):
     # ---- assignments -------------------------------------------------------------------
     def set_hub_assignments(self, hub_id: str, annotator: str, rows: list[tuple[int, float]]) -> None:
         """Replace this annotator's assignments from this hub with (local document id, expires)."""
-        with self.transaction() as c:
-            c.execute("DELETE FROM hub_assignments WHERE hub_id = ? AND annotator = ?", (hub_id, annotator))
-            c.executemany("INSERT INTO hub_assignments (hub_id, annotator, document_id, expires) "
-                          "VALUES (?, ?, ?, ?)", [(hub_id, annotator, d, e) for d, e in rows])
+        table = self.db["hub_assignments"]
+        with self.transaction():
+            table.delete_where("hub_id = ? AND annotator = ?", [hub_id, annotator])
+            table.insert_all({"hub_id": hub_id, "annotator": annotator, "document_id": d, "expires": e}
+                             for d, e in rows)
 
     def hub_assignments(self, hub_id: str, annotator: str) -> set[tuple[str, float]]:
         """(document hash, expires) of the assignments remembered from this hub."""
@@ -275,7 +275,7 @@ class SyncStateMixin(StoreBase):
 
     # ---- for the window's status bar and "next" (cheap, no network) --------------------------
     def _remembered_hub(self, annotator: str | None, hub_id: str | None) -> tuple[str | None, str | None]:
-        get = self.get_setting  # type: ignore[attr-defined]
+        get = self._settings.get_setting
         return (hub_id or get("hub_id"), annotator or get("hub_annotator"))
 
     def hub_pending_decisions(self, annotator: str | None = None, hub_id: str | None = None) -> int:

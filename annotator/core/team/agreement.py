@@ -354,8 +354,8 @@ def accept_reject_rows(store: Store, measured: Mapping[int, DocumentDisagreement
                        ) -> list[DocumentDisagreement]:
     """accept_reject_row of every document both accepted and rejected, in id order."""
     rows = []
-    for doc_id in store.accepted_and_rejected_ids():
-        row = accept_reject_row(doc_id, store.get_document(doc_id).text, store.annotations_for_document(doc_id),
+    for doc_id in store.gold.accepted_and_rejected_ids():
+        row = accept_reject_row(doc_id, store.documents.get_document(doc_id).text, store.annotations.annotations_for_document(doc_id),
                                 (measured or {}).get(doc_id))
         if row is not None:
             rows.append(row)
@@ -392,12 +392,12 @@ class AgreementReport:
 
 def shared_document_ids(store: Store, answer: str = "accept") -> list[int]:
     """Documents that two or more annotators gave this answer, in id order."""
-    return store.shared_document_ids(answer)
+    return store.gold.shared_document_ids(answer)
 
 
 def versions_for(store: Store, doc_id: int, answer: str = "accept") -> dict[str, list[Span]]:
     """annotator -> spans of every version of this document with the given answer."""
-    return {a.annotator: list(a.spans) for a in store.annotations_for_document(doc_id)
+    return {a.annotator: list(a.spans) for a in store.annotations.annotations_for_document(doc_id)
             if a.answer == answer}
 
 
@@ -420,10 +420,10 @@ def compute_agreement(store: Store, *, answer: str = "accept", kappa: bool = Tru
     pairs: dict[tuple[str, str], PairAgreement] = {}
     overall = OverallAgreement()
     docs: list[DocumentDisagreement] = []
-    lang = store.lang
+    lang = store.settings.lang
     for n, doc_id in enumerate(doc_ids, 1):
         versions = versions_for(store, doc_id, answer)
-        text = store.get_document(doc_id).text
+        text = store.documents.get_document(doc_id).text
         tokens = tokenize(text, lang) if kappa else None
         tags = {name: iob_tags(tokens, spans) for name, spans in versions.items()} if tokens is not None else {}
         for x, y in itertools.combinations(sorted(versions), 2):

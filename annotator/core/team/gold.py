@@ -127,14 +127,14 @@ def summarize(store: "Store") -> GoldSummary:
     """Counts without reading every document: SQL finds the candidates, only documents whose
     versions differ as text are compared span by span."""
     disputed = disputed_ids(store)
-    return GoldSummary(reviewed=len(store.reviewed_document_ids()),
-                       unanimous=store.count_accepted_unreviewed() - len(disputed), disputed=disputed,
-                       majority=store.review_methods()[REVIEW_MAJORITY])
+    return GoldSummary(reviewed=len(store.queries.reviewed_document_ids()),
+                       unanimous=store.gold.count_accepted_unreviewed() - len(disputed), disputed=disputed,
+                       majority=store.reviews.review_methods()[REVIEW_MAJORITY])
 
 
 def gold_for(store: "Store", doc_id: int) -> Gold | None:
     """The gold version of one document (None: no gold, or disputed)."""
-    return resolve(doc_id, store.annotations_for_document(doc_id), store.get_review(doc_id))
+    return resolve(doc_id, store.annotations.annotations_for_document(doc_id), store.reviews.get_review(doc_id))
 
 
 def iter_gold(store: "Store", *, own: str | None = None, summary: GoldSummary | None = None
@@ -145,7 +145,7 @@ def iter_gold(store: "Store", *, own: str | None = None, summary: GoldSummary | 
     (their work in progress on disputed documents: used for what *they* are suggested).
     summary: filled with the counts, disputed documents included, as the stream goes.
     """
-    for doc, versions, review in store.iter_decided_documents():
+    for doc, versions, review in store.gold.iter_decided_documents():
         gold = resolve(doc.id, versions, review)
         if summary is not None:
             if gold is None:
@@ -169,8 +169,8 @@ def learned_version(store: "Store", doc_id: int, annotator: str) -> tuple[Span, 
     """What a document teaches `annotator`'s learned suggestions: its review, else their own
     accepted version, else the unanimous version; None when it teaches nothing (disputed
     and not theirs, or undecided). The same rule as iter_gold(own=annotator)."""
-    versions = store.annotations_for_document(doc_id)
-    review = store.get_review(doc_id)
+    versions = store.annotations.annotations_for_document(doc_id)
+    review = store.reviews.get_review(doc_id)
     if review is None:
         mine = next((v for v in versions if v.annotator == annotator and v.answer == "accept"), None)
         if mine is not None:
@@ -183,8 +183,8 @@ def disputed_ids(store: "Store") -> list[int]:
     """Documents that have no gold because their annotators disagree (dispute_reasons), in
     id order."""
     out = []
-    candidates = store.maybe_disputed_ids()
-    for doc, versions, review in store.iter_decided_documents(candidates):
+    candidates = store.gold.maybe_disputed_ids()
+    for doc, versions, review in store.gold.iter_decided_documents(candidates):
         if is_disputed(versions, review):
             out.append(doc.id)
     return out
@@ -194,7 +194,7 @@ def unanimous_shared(store: "Store") -> list[tuple[int, Gold]]:
     """Unreviewed documents accepted by two or more annotators who all agree: what
     `review --auto-accept` saves as reviewed (core/team/majority.py auto_accept)."""
     out = []
-    for doc, versions, review in store.iter_decided_documents(store.shared_accepted_ids()):
+    for doc, versions, review in store.gold.iter_decided_documents(store.gold.shared_accepted_ids()):
         if review is None and sum(v.answer == "accept" for v in versions) >= 2:
             gold = resolve(doc.id, versions, None)
             if gold is not None:

@@ -41,18 +41,18 @@ def _check_may_edit(store: Any) -> None:
 
 
 def project_guidelines(store: Any) -> Guideline | None:
-    return store.get_guideline(PROJECT)
+    return store.guidelines.get_guideline(PROJECT)
 
 
 def label_descriptions(store: Any) -> dict[str, Guideline]:
     """{label: its description} for the labels the project has (in any order)."""
-    names = set(store.label_names())
-    return {g.subject: g for g in store.guidelines() if g.subject in names}
+    names = set(store.labels.label_names())
+    return {g.subject: g for g in store.guidelines.all() if g.subject in names}
 
 
 def _stamp(store: Any, subject: str) -> float:
     """Newer than the version it replaces (merge and sync keep the newer)."""
-    old = store.get_guideline(subject)
+    old = store.guidelines.get_guideline(subject)
     return max(time.time(), old.updated + 0.001) if old else time.time()
 
 
@@ -60,14 +60,14 @@ def set_guidelines(store: Any, text: str, author: str) -> Guideline:
     """Replace the project's guidelines text (Markdown); the old one is kept in history."""
     check_text(text, "the guidelines text")
     _check_may_edit(store)
-    store.write_guideline(PROJECT, text, (), author, _stamp(store, PROJECT))
-    return store.get_guideline(PROJECT)
+    store.guidelines.write_guideline(PROJECT, text, (), author, _stamp(store, PROJECT))
+    return store.guidelines.get_guideline(PROJECT)
 
 
 def describe_label(store: Any, label: str, text: str, author: str, examples: Sequence[str] = ()) -> Guideline:
     """Set a label's description and example phrases; an unknown label is refused."""
-    if label not in store.label_names():
-        raise TeamTextError(f"no label {label}: describe one of {', '.join(store.label_names()) or 'none yet'}")
+    if label not in store.labels.label_names():
+        raise TeamTextError(f"no label {label}: describe one of {', '.join(store.labels.label_names()) or 'none yet'}")
     check_text(text, f"the description of {label}")
     phrases = [check_text(x, f"an example of {label}", empty=False).strip() for x in examples]
     size = len(text.encode("utf-8")) + sum(len(x.encode("utf-8")) for x in phrases)
@@ -75,8 +75,8 @@ def describe_label(store: Any, label: str, text: str, author: str, examples: Seq
         raise TeamTextError(f"the description of {label} with its examples is {size:,} bytes of UTF-8; "
                             f"the limit is 100 KB ({MAX_TEXT_BYTES:,} bytes)")
     _check_may_edit(store)
-    store.write_guideline(label, text, phrases, author, _stamp(store, label))
-    return store.get_guideline(label)
+    store.guidelines.write_guideline(label, text, phrases, author, _stamp(store, label))
+    return store.guidelines.get_guideline(label)
 
 
 def tooltip(label: str, description: Guideline | None) -> str:

@@ -135,21 +135,21 @@ def auto_accept(store: Any, reviewer: str, min_agreement: int | None = None, *, 
     check_k(min_agreement)
     done = AutoAccepted()
     with store.transaction():
-        for doc, versions, review in store.iter_decided_documents(store.shared_accepted_ids()):
+        for doc, versions, review in store.gold.iter_decided_documents(store.gold.shared_accepted_ids()):
             accepted = [v for v in versions if v.answer == "accept"]  # versions holds rejects too
             if review is not None or len(accepted) < 2:
                 continue
             names = sorted(v.annotator for v in accepted)
             gold = resolve(doc.id, versions, None)
             if gold is not None:
-                store.save_review(doc.id, reviewer, list(gold.spans), names, method=REVIEW_UNANIMOUS)
+                store.reviews.save_review(doc.id, reviewer, list(gold.spans), names, method=REVIEW_UNANIMOUS)
                 done.unanimous += 1
                 continue
             if not majority or len(accepted) < MIN_ANNOTATORS or len(accepted) < len(versions):
                 continue  # accept against reject: whether it belongs at all is a person's call
             found = majority_version({v.annotator: v.spans for v in accepted}, min_agreement)
             if found.complete:
-                store.save_review(doc.id, reviewer, found.spans, names, method=REVIEW_MAJORITY)
+                store.reviews.save_review(doc.id, reviewer, found.spans, names, method=REVIEW_MAJORITY)
                 done.majority += 1
                 done.majority_ids.append(doc.id)
     done.left = len(disputed_ids(store))

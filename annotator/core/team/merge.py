@@ -11,7 +11,7 @@ The other file is untrusted input (Store(path, untrusted=True)): opened read-onl
 changed, its schema checked, every query on it bounded, and every value it holds checked
 (store/foreign.py) before anything is written. The merge is then one transaction, so an error
 leaves our project as it was, and it is idempotent: merging twice equals merging once
-(Store.merge_annotation / merge_review keep the newer version current and file the older).
+(Store.annotations.merge_annotation / reviews.merge_review keep the newer version current and file the older).
 """
 
 from __future__ import annotations
@@ -119,10 +119,10 @@ def merge_project(store: Store, other_path: str | Path, *,
         raise ProjectError(f"{other_path}: cannot merge a project into itself")
     other = Store(other_path, untrusted=True)  # read-only, bounded, every value checked
     try:
-        with other.read_snapshot():  # both passes read the file as it was at the first read
+        with other.foreign.read_snapshot():  # both passes read the file as it was at the first read
             # Every value first, writing nothing: a bad file leaves our project byte for byte
             # as it was (no write even to its -wal).
-            survey = other.check_other(on_row=(lambda: on_progress(0, 0)) if on_progress else None)
+            survey = other.foreign.check_other(on_row=(lambda: on_progress(0, 0)) if on_progress else None)
             report = MergeReport(str(other_path))
             with store.transaction():
                 _merge_labels(store, other, survey, report)
@@ -132,8 +132,8 @@ def merge_project(store: Store, other_path: str | Path, *,
                 _merge_decision_times(store, other, id_map, report)
                 _merge_notes(store, other, id_map, report)
                 _merge_guidelines(store, other, survey, report)
-                for row in other.other_patterns():
-                    report.patterns[store.merge_pattern(*row)] += 1
+                for row in other.foreign.other_patterns():
+                    report.patterns[store.patterns.merge_pattern(*row)] += 1
         return report
     finally:
         other.close()
@@ -141,15 +141,15 @@ def merge_project(store: Store, other_path: str | Path, *,
 
 def check_project_file(path: str | Path) -> OtherSurvey:
     """Check a project file as a merge checks a teammate's (`annotator check`), reading only."""
-    with Store(path, untrusted=True) as other, other.read_snapshot():
-        return other.check_other()
+    with Store(path, untrusted=True) as other, other.foreign.read_snapshot():
+        return other.foreign.check_other()
 
 
 def _merge_labels(store: Store, other: Store, survey: OtherSurvey, report: MergeReport) -> None:
     try:
-        report.labels_added.extend(l.name for l in store.add_labels(survey.labels))
+        report.labels_added.extend(l.name for l in store.labels.add_labels(survey.labels))
         # Labels used in spans but since removed from the other's label set.
-        report.labels_added.extend(store.ensure_labels(survey.span_labels))
+        report.labels_added.extend(store.labels.ensure_labels(survey.span_labels))
     except LabelError as exc:
         raise RecordError(str(other.path), None, str(exc)) from None
 
@@ -157,8 +157,8 @@ def _merge_labels(store: Store, other: Store, survey: OtherSurvey, report: Merge
 def _merge_documents(store: Store, other: Store, report: MergeReport) -> dict[int, int]:
     """Add the other's documents; returns other id -> our id."""
     id_map: dict[int, int] = {}
-    for batch in other.other_documents():
-        ids, added = store.add_documents([(d.text, d.meta) for d in batch])
+    for batch in other.foreign.other_documents():
+        ids, added = store.documents.add_documents([(d.text, d.meta) for d in batch])
         report.documents_seen += len(batch)
         report.documents_added += added
         id_map.update(zip((d.id for d in batch), ids))
@@ -170,18 +170,18 @@ def _merge_annotations(store: Store, other: Store, id_map: dict[int, int], repor
     # Current versions first, then the other's history: older versions are then filed in our
     # history instead of briefly becoming current, and a second merge finds them all known.
     done = 0
-    for ann in other.other_annotations():
+    for ann in other.foreign.other_annotations():
         _merge_one(store, other, id_map[ann.document_id], ann, report)
         done += 1
         if on_progress and (done % 200 == 0 or done == total):
             on_progress(done, total)
-    for old in other.other_annotations(history=True):
+    for old in other.foreign.other_annotations(history=True):
         _merge_one(store, other, id_map[old.document_id], old, report)
 
 
 def _merge_one(store: Store, other: Store, doc_id: int, ann: Annotation, report: MergeReport) -> None:
     try:
-        outcome = store.merge_annotation(doc_id, ann.annotator, ann.answer, ann.spans, ann.created, ann.updated)
+        outcome = store.annotations.merge_annotation(doc_id, ann.annotator, ann.answer, ann.spans, ann.created, ann.updated)
     except (SpanError, ValueError) as exc:
         raise RecordError(str(other.path), None,
                           f"document {ann.document_id}, annotator {ann.annotator}: {exc}") from None
@@ -189,9 +189,9 @@ def _merge_one(store: Store, other: Store, doc_id: int, ann: Annotation, report:
 
 
 def _merge_reviews(store: Store, other: Store, id_map: dict[int, int], report: MergeReport) -> None:
-    for review in itertools.chain(other.other_reviews(), other.other_reviews(history=True)):
+    for review in itertools.chain(other.foreign.other_reviews(), other.foreign.other_reviews(history=True)):
         try:
-            outcome = store.merge_review(id_map[review.document_id], review.reviewer, review.spans,
+            outcome = store.reviews.merge_review(id_map[review.document_id], review.reviewer, review.spans,
                                          review.sources, review.created, method=review.method)
         except (SpanError, ValueError) as exc:
             raise RecordError(str(other.path), None, f"review of document {review.document_id}: {exc}") from None
@@ -199,9 +199,9 @@ def _merge_reviews(store: Store, other: Store, id_map: dict[int, int], report: M
 
 
 def _merge_decision_times(store: Store, other: Store, id_map: dict[int, int], report: MergeReport) -> None:
-    for rec in other.other_decision_times():
+    for rec in other.foreign.other_decision_times():
         try:
-            outcome = store.merge_timed_decision(id_map[rec.document_id], rec.annotator, rec.answer,
+            outcome = store.activity.merge_timed_decision(id_map[rec.document_id], rec.annotator, rec.answer,
                                                  rec.decided, rec.seconds, rec.suggested)
         except ValueError as exc:
             raise RecordError(str(other.path), None, f"decision record {rec.id}: {exc}") from None
@@ -209,9 +209,9 @@ def _merge_decision_times(store: Store, other: Store, id_map: dict[int, int], re
 
 
 def _merge_notes(store: Store, other: Store, id_map: dict[int, int], report: MergeReport) -> None:
-    for note in other.other_notes():
+    for note in other.foreign.other_notes():
         try:
-            outcome = store.merge_note(note.uid, id_map[note.document_id], note.author, note.text, note.created,
+            outcome = store.notes.merge_note(note.uid, id_map[note.document_id], note.author, note.text, note.created,
                                        note.updated, note.deleted)
         except ValueError as exc:
             raise RecordError(str(other.path), None, f"note {note.id}: {exc}") from None
@@ -219,7 +219,7 @@ def _merge_notes(store: Store, other: Store, id_map: dict[int, int], report: Mer
 
 
 def _merge_guidelines(store: Store, other: Store, survey: OtherSurvey, report: MergeReport) -> None:
-    for guideline in other.other_guidelines({label.name for label in survey.labels}):
-        outcome = store.merge_guideline(guideline.subject, guideline.text, guideline.examples, guideline.author,
+    for guideline in other.foreign.other_guidelines({label.name for label in survey.labels}):
+        outcome = store.guidelines.merge_guideline(guideline.subject, guideline.text, guideline.examples, guideline.author,
                                         guideline.updated)
         report.guidelines[outcome] += 1

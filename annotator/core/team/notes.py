@@ -20,10 +20,10 @@ __all__ = ["MAX_TEXT_BYTES", "TeamTextError", "add_note", "check_text", "delete_
 
 def _document(store: Any, doc_id: int) -> int:
     try:
-        store.get_document(doc_id)
+        store.documents.get_document(doc_id)
     except KeyError:
         raise TeamTextError(f"no document {doc_id} in this project "
-                            f"(it has {count(store.count_documents(), 'document')})") from None
+                            f"(it has {count(store.documents.count_documents(), 'document')})") from None
     return doc_id
 
 
@@ -32,11 +32,11 @@ def add_note(store: Any, doc_id: int, author: str, text: str) -> Note:
     if not author or not author.strip():
         raise TeamTextError("a note needs its author's name")
     check_text(text, "the note", empty=False)
-    return store.insert_note(uuid.uuid4().hex, _document(store, doc_id), author, text, time.time())
+    return store.notes.insert_note(uuid.uuid4().hex, _document(store, doc_id), author, text, time.time())
 
 
 def _own(store: Any, note_id: int, author: str, doing: str) -> Note:
-    note = store.get_note(note_id)
+    note = store.notes.get_note(note_id)
     if note is None or note.deleted:
         raise TeamTextError(f"no note {note_id}")
     if note.author != author:
@@ -53,19 +53,19 @@ def edit_note(store: Any, note_id: int, author: str, text: str) -> Note:
     """Change the text of one's own note."""
     note = _own(store, note_id, author, "edit")
     check_text(text, "the note", empty=False)
-    store.update_note(note.id, text, _later(note))
-    return store.get_note(note.id)
+    store.notes.update_note(note.id, text, _later(note))
+    return store.notes.get_note(note.id)
 
 
 def delete_note(store: Any, note_id: int, author: str) -> Note:
     """Delete one's own note: a tombstone that travels with merge and sync."""
     note = _own(store, note_id, author, "delete")
-    store.update_note(note.id, "", _later(note), deleted=True)
-    return store.get_note(note.id)
+    store.notes.update_note(note.id, "", _later(note), deleted=True)
+    return store.notes.get_note(note.id)
 
 
 def notes_for(store: Any, doc_id: int) -> list[Note]:
-    return store.notes([doc_id])
+    return store.notes.all([doc_id])
 
 
 def note_dict(note: Note) -> dict[str, Any]:
@@ -76,6 +76,6 @@ def note_dict(note: Note) -> dict[str, Any]:
 
 def notes_by_document(store: Any, doc_ids: Iterable[int] | None = None) -> dict[int, list[Note]]:
     out: dict[int, list[Note]] = {}
-    for note in store.notes(doc_ids):
+    for note in store.notes.all(doc_ids):
         out.setdefault(note.document_id, []).append(note)
     return out

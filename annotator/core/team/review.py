@@ -65,15 +65,15 @@ _ROWS_LOCK = threading.Lock()
 
 
 def _scored(store: Store, doc_id: int, versions: Mapping[str, Sequence[Span]]) -> DocumentDisagreement:
-    doc = store.get_document(doc_id)
-    key = (doc_id, doc.hash, store.lang,
+    doc = store.documents.get_document(doc_id)
+    key = (doc_id, doc.hash, store.settings.lang,
            tuple(sorted((name, tuple(sorted(sp.key() for sp in spans))) for name, spans in versions.items())))
     with _ROWS_LOCK:
         row = _ROWS.get(key)
         if row is not None:
             _ROWS.move_to_end(key)
             return row
-    row = document_row(doc_id, doc.text, versions, tokenize(doc.text, store.lang))  # outside the lock
+    row = document_row(doc_id, doc.text, versions, tokenize(doc.text, store.settings.lang))  # outside the lock
     with _ROWS_LOCK:
         _ROWS[key] = row
         while len(_ROWS) > _ROWS_KEPT:
@@ -88,7 +88,7 @@ def disagreement_table(store: Store, *, answer: str = "accept") -> list[Document
     per-document score of core/team/agreement.py, 1 - alpha of its tokens)."""
     rows = accept_reject_rows(store) if answer == "accept" else []
     seen = {row.document_id for row in rows}
-    for doc_id in store.shared_document_ids(answer):
+    for doc_id in store.gold.shared_document_ids(answer):
         if doc_id in seen:
             continue
         versions = versions_for(store, doc_id, answer)
@@ -105,8 +105,8 @@ def disputed_order(store: Store) -> list[int]:
 
     rows = []
     for doc_id in disputed_ids(store):
-        annotations = store.annotations_for_document(doc_id)
-        row = accept_reject_row(doc_id, store.get_document(doc_id).text, annotations)
+        annotations = store.annotations.annotations_for_document(doc_id)
+        row = accept_reject_row(doc_id, store.documents.get_document(doc_id).text, annotations)
         if row is None:
             row = _scored(store, doc_id, {a.annotator: list(a.spans) for a in annotations if a.answer == "accept"})
         rows.append(row)
@@ -134,4 +134,4 @@ def accept_review(store: Store, doc_id: int, reviewer: str, spans: Iterable[Span
     """Save the adjudicated version as the document's reviewed gold."""
     if not reviewer:
         raise ValueError("reviewer name must not be empty")
-    return store.save_review(doc_id, reviewer, list(spans), sorted(set(sources)))
+    return store.reviews.save_review(doc_id, reviewer, list(spans), sorted(set(sources)))

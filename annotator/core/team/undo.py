@@ -34,17 +34,17 @@ class UndoResult:
 
 def undo_decision(store: Any, doc_id: int, annotator: str) -> UndoResult:
     """Take back `annotator`'s current decision on `doc_id` (one transaction)."""
-    undone = store.get_annotation(doc_id, annotator)
+    undone = store.annotations.get_annotation(doc_id, annotator)
     if undone is None or undone.answer not in DECISIONS:
         raise UndoError(f"{annotator} has no decision on document {doc_id} to undo")
-    previous = store.previous_version(doc_id, annotator)
+    previous = store.annotations.previous_version(doc_id, annotator)
     stamp = max(time.time(), undone.updated + 0.001)
     with store.transaction():
         if previous is None:
-            current = store.save_annotation(doc_id, annotator, "draft", undone.spans, timestamp=stamp, validate=False)
-            store.restore_draft(doc_id, annotator, undone.spans)
+            current = store.annotations.save_annotation(doc_id, annotator, "draft", undone.spans, timestamp=stamp, validate=False)
+            store.drafts.restore_draft(doc_id, annotator, undone.spans)
         else:
-            current = store.save_annotation(doc_id, annotator, previous.answer, previous.spans, timestamp=stamp,
+            current = store.annotations.save_annotation(doc_id, annotator, previous.answer, previous.spans, timestamp=stamp,
                                             validate=False)
     return UndoResult(doc_id, annotator, undone, current, previous)
 
@@ -71,12 +71,12 @@ def _review(review: Review, current: bool) -> Version:
 
 def document_versions(store: Any, doc_id: int) -> list[Version]:
     """Every version of a document, current and earlier, oldest first (KeyError: no such document)."""
-    store.get_document(doc_id)
+    store.documents.get_document(doc_id)
     out = [Version(a.annotator, a.answer, len(a.spans), a.updated, True)
-           for a in store.annotations_for_document(doc_id)]
-    out += [Version(a.annotator, a.answer, len(a.spans), a.updated, False) for a in store.annotation_history(doc_id)]
-    review = store.get_review(doc_id)
+           for a in store.annotations.annotations_for_document(doc_id)]
+    out += [Version(a.annotator, a.answer, len(a.spans), a.updated, False) for a in store.annotations.annotation_history(doc_id)]
+    review = store.reviews.get_review(doc_id)
     if review is not None:
         out.append(_review(review, True))
-    out += [_review(r, False) for r in store.review_history(doc_id)]
+    out += [_review(r, False) for r in store.reviews.review_history(doc_id)]
     return sorted(out, key=lambda v: (v.time, not v.current))

@@ -128,7 +128,7 @@ class LabelsDialog(QDialog):
 
     def refresh(self) -> None:
         self.list.clear()
-        for label in self.project.store.labels():
+        for label in self.project.store.labels.all():
             item = QListWidgetItem(f"{label.name}   (key {label.key or '-'})")
             item.setData(Qt.ItemDataRole.UserRole, label.name)
             item.setBackground(QColor(label.color))
@@ -182,7 +182,7 @@ class LabelsDialog(QDialog):
     def _recolour(self) -> None:
         name = self._selected()
         if name:
-            current = next((l.color for l in self.project.store.labels() if l.name == name), "#cccccc")
+            current = next((l.color for l in self.project.store.labels.all() if l.name == name), "#cccccc")
             color = QColorDialog.getColor(QColor(current), self, f"Colour of {name}")
             if color.isValid():
                 self.recolour_label(name, color.name())

@@ -296,7 +296,7 @@ class PatternsDialog(QDialog):
             return
         label = None
         if not is_pattern_file(path):
-            names = self.project.store.label_names()
+            names = self.project.store.labels.label_names()
             label, ok = QInputDialog.getItem(self, "Term list", f"Label for every term of {Path(path).name}:",
                                              names, 0, True)
             if not ok or not label.strip():

@@ -73,7 +73,7 @@ class Occurrences(QObject):
         text = self.editor.text()
         if len(text) > AT_ONCE:
             return spans  # _labelled() starts a worker once the edit is done
-        return with_propagated(text, spans, self._labels(), self.project.store.lang, self.dismissed(), MAX_STARS)
+        return with_propagated(text, spans, self._labels(), self.project.store.settings.lang, self.dismissed(), MAX_STARS)
 
     def _labelled(self, command: SpanListCommand) -> None:
         if len(self.editor.text()) > AT_ONCE:
@@ -83,7 +83,7 @@ class Occurrences(QObject):
         self._request += 1
         request = self._request
         self.tasks.run(jobs.propagate_job, self.editor.text(), self.editor.spans(), self._labels(),
-                       self.project.store.lang, self.dismissed(), MAX_STARS, name="propagation",
+                       self.project.store.settings.lang, self.dismissed(), MAX_STARS, name="propagation",
                        on_returned=lambda result: self._propagated(request, command, result))
 
     def _propagated(self, request: int, command: SpanListCommand, result: tuple[Any, Any, Any]) -> None:
@@ -106,7 +106,7 @@ class Occurrences(QObject):
             self.message.emit("Label all occurrences: select a span first (click it)")
             return False
         label = label or span.label
-        text, spans, lang = self.editor.text(), self.editor.spans(), self.project.store.lang
+        text, spans, lang = self.editor.text(), self.editor.spans(), self.project.store.settings.lang
         if len(text) <= AT_ONCE:
             return self._apply(span, label, label_all(text, spans, span, label, lang))
         stack = self.editor.undo_stack()

@@ -98,7 +98,7 @@ class Background(QObject):
         doc_id, text = self._token_pending
         self._token_pending = None
         self._token_busy = True
-        self.tasks.run(jobs.tokenize_job, doc_id, text, self.project.store.lang, name="tokenizer",
+        self.tasks.run(jobs.tokenize_job, doc_id, text, self.project.store.settings.lang, name="tokenizer",
                        on_returned=self._tokens_ready, on_finished=self._tokens_done)
 
     def _tokens_ready(self, result: tuple[int, list[Any]]) -> None:
@@ -185,7 +185,7 @@ class Background(QObject):
             model = project_model(self.project.store)
         self.modelStatus.emit(f"loading {model}…")
         self.tasks.run(jobs.suggest_job, self.project.path, model, self.lookahead, name="model",
-                       key=SUGGEST, title="Loading model", labels=self.project.store.label_names(),
+                       key=SUGGEST, title="Loading model", labels=self.project.store.labels.label_names(),
                        on_yielded=self._suggest_event, on_error=self._model_failed)
 
     def stop_suggestions(self, quiet: bool = False) -> None:

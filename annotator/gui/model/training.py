@@ -137,7 +137,7 @@ class TrainedMenu(QMenu):
 
     def models(self) -> list[dict[str, Any]]:
         """The project's trained pipelines, newest first."""
-        return list(reversed(self.project.store.trained_models()))
+        return list(reversed(self.project.store.models.trained_models()))
 
     def update_enabled(self) -> None:
         self.menuAction().setEnabled(bool(self.models()))

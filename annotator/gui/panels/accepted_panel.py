@@ -32,12 +32,12 @@ class AcceptedPanel(QWidget):
         if not self.isVisible():
             return  # counted when shown: a hidden panel costs nothing per decision
         store, disputed = self.project.store, self.project.disputed()
-        mine = store.count_annotations(self.project.annotator, "accept")
+        mine = store.queries.count_annotations(self.project.annotator, "accept")
         # The disputed set the Project keeps (core/team/gold.py's rule), not a scan of every document.
-        gold = GoldSummary(reviewed=len(store.reviewed_document_ids()),
-                           unanimous=store.count_accepted_unreviewed() - len(disputed), disputed=sorted(disputed))
+        gold = GoldSummary(reviewed=len(store.queries.reviewed_document_ids()),
+                           unanimous=store.gold.count_accepted_unreviewed() - len(disputed), disputed=sorted(disputed))
         self.label.setText(f"<b>{count(mine, 'document')}</b> accepted by {self.project.annotator}<br>"
                            f"<b>{count(gold.gold, 'document')}</b> with team gold "
                            f"({gold.reviewed:,} reviewed, {gold.unanimous:,} unanimous)<br>"
                            f"<b>{len(gold.disputed or []):,}</b> disputed, of "
-                           f"{count(store.count_documents(), 'document')}")
+                           f"{count(store.documents.count_documents(), 'document')}")

@@ -148,10 +148,10 @@ class DocListModel(QAbstractListModel):
     def reload(self, clear: bool = False) -> None:
         """Re-read ids and statuses (after an import, a project switch: `clear` drops the old
         rows at once, never shown over another file). The hub's assignments are few: read here."""
-        self._assigned = self.store.hub_assigned_ids(self.annotator, undecided=False)
-        self._noted = self.store.noted_document_ids()
+        self._assigned = self.store.sync.hub_assigned_ids(self.annotator, undecided=False)
+        self._noted = self.store.notes.noted_document_ids()
         if self._tasks is None:
-            self._fill(self.store.document_ids(), self.store.statuses(self.annotator))
+            self._fill(self.store.documents.document_ids(), self.store.drafts.statuses(self.annotator))
             return
         if clear:
             self._all_ids, self._statuses, self._tally = [], {}, Counter()
@@ -215,7 +215,7 @@ class DocListModel(QAbstractListModel):
         return not self._status_filter or self.status(doc_id) == self._status_filter
 
     def _reload_assigned(self) -> None:
-        self._assigned = self.store.hub_assigned_ids(self.annotator, undecided=False)
+        self._assigned = self.store.sync.hub_assigned_ids(self.annotator, undecided=False)
         if self._status_filter == FILTER_ASSIGNED:
             self._apply()
         elif self._ids:
@@ -223,7 +223,7 @@ class DocListModel(QAbstractListModel):
                                   [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
 
     def _notes_changed(self) -> None:
-        self._noted = self.store.noted_document_ids()
+        self._noted = self.store.notes.noted_document_ids()
         if self._status_filter == FILTER_NOTES:
             self._apply()
         elif self._ids:
@@ -258,7 +258,7 @@ class DocListModel(QAbstractListModel):
 
     def _apply(self) -> None:
         self.beginResetModel()
-        ids = self.store.document_ids(self._search) if self._search else self._all_ids
+        ids = self.store.documents.document_ids(self._search) if self._search else self._all_ids
         if self._status_filter == FILTER_DISPUTED:
             disputed = self.project.disputed()
             ids = [d for d in ids if d in disputed]
@@ -370,7 +370,7 @@ class DocListModel(QAbstractListModel):
         # One query for a block around the row: scrolling shows neighbours next.
         lo = max(0, row - _BLOCK // 4)
         block = [d for d in self._ids[lo:lo + _BLOCK] if d not in self._cache]
-        for got_id, (head, meta) in self.store.document_previews(block, PREVIEW_CHARS * 2).items():
+        for got_id, (head, meta) in self.store.documents.document_previews(block, PREVIEW_CHARS * 2).items():
             self._cache[got_id] = preview_of(head, meta)
         self.fetched_rows += len(block)
         while len(self._cache) > _CACHE_ROWS:

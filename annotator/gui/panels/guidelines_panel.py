@@ -40,9 +40,9 @@ def guidelines_markdown(project: Project) -> str:
              "*No guidelines yet.* A reviewer writes them here (Edit guidelines…) or with "
              "`annotator guidelines set FILE`."]
     described = label_descriptions(store)
-    keys = shortcut_keys(store.labels())
+    keys = shortcut_keys(store.labels.all())
     parts.append("\n\n---\n\n## Labels\n")
-    for name in store.label_names():
+    for name in store.labels.label_names():
         key = f" (key {escape(keys[name])})" if name in keys else ""
         about = described.get(name)
         line = f"**{escape(name)}**{key}"
@@ -138,7 +138,7 @@ class DescribeDialog(QDialog):
         self.project = project
         self.setWindowTitle("Describe a label")
         self.label = QComboBox(self)
-        self.label.addItems(project.store.label_names())
+        self.label.addItems(project.store.labels.label_names())
         self.description = QPlainTextEdit(self)
         self.examples = QPlainTextEdit(self)
         self.examples.setPlaceholderText("One example phrase per line")

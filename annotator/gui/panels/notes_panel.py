@@ -84,7 +84,7 @@ class NotesPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        notes = self.project.store.notes([self.doc_id]) if self.doc_id is not None else []
+        notes = self.project.store.notes.all([self.doc_id]) if self.doc_id is not None else []
         self.list.show_notes(notes)
         self.title.setText(f"<b>Notes on document {self.doc_id}</b> ({len(notes)})" if self.doc_id is not None
                            else "<b>Notes</b>: no document open")

@@ -28,8 +28,8 @@ def listing_job(_ctx: Any, db_path: Path, answer: str) -> tuple[list[DocumentDis
     """The rows and the reviewed documents, read in one snapshot (a worker's own Store)."""
     store = Store(db_path, readonly=True)
     try:
-        with store.read_snapshot():
-            return disagreement_table(store, answer=answer), set(store.reviewed_document_ids())
+        with store.foreign.read_snapshot():
+            return disagreement_table(store, answer=answer), set(store.queries.reviewed_document_ids())
     finally:
         store.close()
 

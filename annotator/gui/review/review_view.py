@@ -156,7 +156,7 @@ class ReviewView(QWidget):
         self.final = SpanEditor(self)
         self.final.setObjectName("review-final")
         self.final.text_edit().setAccessibleName("Final version")
-        self.final.set_labels(self.store.labels())
+        self.final.set_labels(self.store.labels.all())
         for bar in (self.final.text_edit().verticalScrollBar(), self.final.outer_bar()):  # see scroll_bar()
             bar.valueChanged.connect(lambda v, b=bar: b is self.final.scroll_bar() and self._scroll_all(b, v))
         final_box = QWidget(self)
@@ -210,7 +210,7 @@ class ReviewView(QWidget):
             for key in sorted(k for k in keys if k):
                 shortcut(key, slot)
         shortcut("Delete", self.final.delete_selected)
-        for name, key in shortcut_keys(self.store.labels()).items():
+        for name, key in shortcut_keys(self.store.labels.all()).items():
             shortcut(key.upper() if key.isalpha() else key, lambda n=name: self.choose_label(n))
 
     # ---- documents -----------------------------------------------------------------------
@@ -228,17 +228,17 @@ class ReviewView(QWidget):
         if self._advance_from is not None:
             after, self._advance_from = self._advance_from, None
             if self._doc_id == after:
-                following = next_in_order(order, after, set(self.store.reviewed_document_ids()))
+                following = next_in_order(order, after, set(self.store.queries.reviewed_document_ids()))
                 if following is not None:
                     self.set_document(following)
         elif not self._opened_one:
-            first = next_in_order(order, None, set(self.store.reviewed_document_ids()))
+            first = next_in_order(order, None, set(self.store.queries.reviewed_document_ids()))
             self.set_document(first if first is not None else (order[0] if order else None))
         self._select_in_list(self._doc_id)
 
     def _following(self, doc_id: int | None) -> int | None:
         """The next disputed document not yet reviewed, in the list's order (no scoring)."""
-        return next_in_order(self.doc_list.order(), doc_id, set(self.store.reviewed_document_ids()))
+        return next_in_order(self.doc_list.order(), doc_id, set(self.store.queries.reviewed_document_ids()))
 
     def _select_in_list(self, doc_id: int | None) -> None:
         self.doc_list.select(doc_id)
@@ -266,14 +266,14 @@ class ReviewView(QWidget):
             self.accept_button.setEnabled(False)
             self.documentChanged.emit(None)
             return
-        doc = self.store.get_document(doc_id)
+        doc = self.store.documents.get_document(doc_id)
         self._versions = versions_for(self.store, doc_id, self.answer)
         # Accept against reject is a dispute (core/team/gold.py): the rejecters are shown too.
         rejected = sorted(versions_for(self.store, doc_id, "reject")) if self.answer == "accept" else []
         # A rejecter marked nothing: the accepted spans are not agreed by everyone.
         kinds = span_agreement({**self._versions, **{name: [] for name in rejected}})
-        tokens = token_index(doc.text, self.store.lang)  # lazy for a long text
-        labels = self.store.labels()
+        tokens = token_index(doc.text, self.store.settings.lang)  # lazy for a long text
+        labels = self.store.labels.all()
         for name in sorted(self._versions):
             row = AnnotatorRow(name, self)
             row.editor.set_labels(labels)
@@ -287,7 +287,7 @@ class ReviewView(QWidget):
             self.rows_splitter.addWidget(row)
             self._rows[name] = row
         self.rows_splitter.addWidget(self.final_box)  # moves it below the new rows
-        review = self.store.get_review(doc_id)
+        review = self.store.reviews.get_review(doc_id)
         k = majority.min_agreement(self.store)
         start = list(review.spans) if review else initial_final(self._versions, k)
         self.final.set_labels(labels)
@@ -314,7 +314,7 @@ class ReviewView(QWidget):
         self.documentChanged.emit(doc_id)
 
     def _show_notes(self) -> None:
-        notes = self.store.notes([self._doc_id]) if self._doc_id is not None else []
+        notes = self.store.notes.all([self._doc_id]) if self._doc_id is not None else []
         self.notes.setText("\n".join(f"✎ {n.author}: {n.text}" for n in notes))
         self.notes.setVisible(bool(notes))
 
@@ -431,7 +431,7 @@ class ReviewView(QWidget):
             self.set_document(self._doc_id)  # new versions of the document on screen
 
     def _labels_changed(self) -> None:
-        labels = self.store.labels()
+        labels = self.store.labels.all()
         self.final.set_labels(labels)
         for row in self._rows.values():
             row.editor.set_labels(labels)

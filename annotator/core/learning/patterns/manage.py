@@ -127,7 +127,7 @@ def check_against_gold(store: "Store", read: PatternRead, annotator: str | None 
 
     if not read.patterns:
         return
-    matcher = PatternMatcher(read.patterns, store.lang)
+    matcher = PatternMatcher(read.patterns, store.settings.lang)
     right: dict[int, int] = {}
     wrong: dict[int, int] = {}
     for doc, gold in iter_gold(store, own=annotator):
@@ -160,19 +160,19 @@ def save_patterns(store: "Store", read: PatternRead, author: str, *, add_labels:
     report = PatternImport(read.source, read=len(read.patterns), contradicted=len(read.contradicted))
     with store.transaction():
         if add_labels and read.unknown:
-            report.labels_added = store.ensure_labels(read.unknown)
+            report.labels_added = store.labels.ensure_labels(read.unknown)
             keep = read.patterns
         else:
             keep = [p for p in read.patterns if p.label not in read.unknown]
             report.skipped_unknown = len(read.patterns) - len(keep)
-        report.added, report.already = store.add_patterns(keep, author)
+        report.added, report.already = store.patterns.add_patterns(keep, author)
     return report
 
 
 def import_patterns(store: "Store", path: str | Path, author: str, *, label: str | None = None,
                     add_labels: bool = False, check_gold: bool = False) -> tuple[PatternImport, PatternRead]:
     """read_patterns (check_against_gold) then save_patterns (the CLI's `patterns add`)."""
-    read = read_patterns(path, store.label_names(), label)
+    read = read_patterns(path, store.labels.label_names(), label)
     if check_gold:
         check_against_gold(store, read, author)
     return save_patterns(store, read, author, add_labels=add_labels), read
@@ -180,9 +180,9 @@ def import_patterns(store: "Store", path: str | Path, author: str, *, label: str
 
 def export_patterns(store: "Store", out: str | Path, *, as_tokens: bool = False) -> int:
     """Write the project's patterns as Prodigy match-pattern JSONL; returns how many."""
-    patterns = store.patterns()
+    patterns = store.patterns.all()
     if as_tokens:
-        patterns = [token_form(p, store.lang) for p in patterns]
+        patterns = [token_form(p, store.settings.lang) for p in patterns]
     return write_patterns(patterns, out)
 
 

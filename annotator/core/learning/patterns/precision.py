@@ -91,11 +91,11 @@ _CACHE: dict[tuple[Any, ...], PatternMatcher] = {}
 def matcher_for(store: "Store") -> PatternMatcher:
     """A matcher of the project's patterns, reused while they do not change (the overview
     recomputes after every decision; a 100,000-term list need not be rebuilt each time)."""
-    key = (str(store.path), store.patterns_version(), store.lang)
+    key = (str(store.path), store.patterns.patterns_version(), store.settings.lang)
     with _CACHE_LOCK:
         if key in _CACHE:
             return _CACHE[key]
-    matcher = PatternMatcher(store.patterns(), store.lang)
+    matcher = PatternMatcher(store.patterns.all(), store.settings.lang)
     with _CACHE_LOCK:
         _CACHE.clear()
         _CACHE[key] = matcher
@@ -104,13 +104,13 @@ def matcher_for(store: "Store") -> PatternMatcher:
 
 def pattern_figures(store: "Store", matcher: PatternMatcher | None = None) -> list[PatternFigures]:
     """Shown / kept / relabelled / removed for every current pattern, in the order added."""
-    patterns = store.patterns() if matcher is None else matcher.patterns
+    patterns = store.patterns.all() if matcher is None else matcher.patterns
     if not patterns:
         return []
     matcher = matcher or matcher_for(store)
     figures = {p.id: PatternFigures(p) for p in patterns}
     made_by: dict[tuple[str, str], list[Pattern]] = {}  # the same words recur: attributed once
-    for _rid, text, suggested, decided in store.pattern_decisions():
+    for _rid, text, suggested, decided in store.patterns.pattern_decisions():
         exact = {s.key() for s in decided}
         extents = {(s.start, s.end) for s in decided}
         for span in suggested:

@@ -22,7 +22,7 @@ from annotator.core.text.model import (
 )
 from annotator.core.store.guard import values
 from annotator.core.store.guard.bounds import BATCH_BYTES, BATCH_ROWS, MAX_LABELS, MAX_TEXT_BYTES, MIB, stopped_by_guard
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.connection import Repository
 from annotator.core.store.guard.values import BadValue
 
 _DOCUMENTS = "SELECT id, hash, text, meta, added FROM documents WHERE id > ? ORDER BY id"
@@ -64,7 +64,7 @@ def _whose(doc_id: Any, annotator: Any) -> str:
     return ""
 
 
-class ForeignMixin(StoreBase):
+class Foreign(Repository):
     # ---- reading, bounded --------------------------------------------------------------
     @contextlib.contextmanager
     def read_snapshot(self) -> Iterator[None]:

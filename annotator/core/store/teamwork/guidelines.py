@@ -10,7 +10,7 @@ from typing import Any, Sequence
 from annotator.core.errors import RecordError
 from annotator.core.text.model import Guideline
 from annotator.core.store.codec import dumps, loads
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.connection import Repository
 from annotator.core.store.guard.values import BadValue
 
 _COLUMNS = "subject, text, examples, author, updated"
@@ -23,7 +23,7 @@ def _examples(raw: Any) -> tuple[str, ...]:
     return tuple(data)
 
 
-class GuidelinesMixin(StoreBase):
+class Guidelines(Repository):
     def _guideline(self, row: Sequence[Any]) -> Guideline:
         where = f"guideline {str(row[0])[:40]!r}"
         if not all(isinstance(v, str) for v in (row[0], row[1], row[3])):
@@ -34,7 +34,7 @@ class GuidelinesMixin(StoreBase):
         row = self.conn.execute(f"SELECT {_COLUMNS} FROM team_guidelines WHERE subject = ?", (subject,)).fetchone()
         return self._guideline(row) if row else None
 
-    def guidelines(self) -> list[Guideline]:
+    def all(self) -> list[Guideline]:
         """The project's guidelines (if written) first, then label descriptions by label name."""
         return [self._guideline(r) for r in self.conn.execute(f"SELECT {_COLUMNS} FROM team_guidelines ORDER BY subject")]
 

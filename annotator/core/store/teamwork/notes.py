@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from annotator.core.text.model import Note
-from annotator.core.store.connection import StoreBase
+from annotator.core.store.connection import Database, Repository
+from annotator.core.store.documents import Documents
 from annotator.core.store.guard.values import BadValue
 
 NOTE_COLUMNS = "id, uid, document_id, author, text, created, updated, deleted"
@@ -23,24 +24,29 @@ def _note(row: Sequence[Any]) -> Note:
     return Note(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]))
 
 
-class NotesMixin(StoreBase):
+class Notes(Repository):
+    """Notes on documents, each owned by its author."""
+
+    def __init__(self, database: Database, documents: Documents) -> None:
+        super().__init__(database)
+        self._documents = documents
+
     def insert_note(self, uid: str, doc_id: int, author: str, text: str, created: float) -> Note:
-        self.get_document(doc_id)  # KeyError for a document that is not there
+        self._documents.get_document(doc_id)  # KeyError for a document that is not there
         with self.transaction() as c:
             note_id = c.execute("INSERT INTO document_notes (uid, document_id, author, text, created, updated) "
                                 "VALUES (?, ?, ?, ?, ?, ?)", (uid, doc_id, author, text, created, created)).lastrowid
         return Note(int(note_id or 0), uid, doc_id, author, text, created, created)
 
     def update_note(self, note_id: int, text: str, updated: float, *, deleted: bool = False) -> None:
-        with self.transaction() as c:
-            c.execute("UPDATE document_notes SET text = ?, updated = ?, deleted = ? WHERE id = ?",
-                      (text, updated, int(deleted), note_id))
+        with self.transaction():
+            self.db["document_notes"].update(note_id, {"text": text, "updated": updated, "deleted": int(deleted)})
 
     def get_note(self, note_id: int) -> Note | None:
         row = self.conn.execute(f"SELECT {NOTE_COLUMNS} FROM document_notes WHERE id = ?", (note_id,)).fetchone()
         return self._value(f"note {note_id}", _note, row) if row else None
 
-    def notes(self, doc_ids: Iterable[int] | None = None, *, deleted: bool = False) -> list[Note]:
+    def all(self, doc_ids: Iterable[int] | None = None, *, deleted: bool = False) -> list[Note]:
         """Notes of these documents (all when None), by document then time written; tombstones
         only when asked. One indexed query per 500 documents."""
         live = "" if deleted else " AND deleted = 0"
