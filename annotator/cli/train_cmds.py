@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from annotator.cli.common import BY_CLI, db_option, open_store, progress, user_errors
 from annotator.core.learning.train import DEFAULT_BATCH_SIZE, DEFAULT_BUDGET_S, DEFAULT_MAX_STEPS, DEFAULT_PATIENCE
 from annotator.core.wording import count
+
+if TYPE_CHECKING:
+    from annotator.core.learning.train_loop import StepScores
 
 
 def _gold_options(f: Any) -> Any:
@@ -56,23 +59,32 @@ def _check(base: str | None, from_scratch: bool, annotator: str | None, reviewed
         raise click.UsageError("--annotator and --reviewed exclude each other")
 
 
-def _progress_hook(bar: Any) -> Callable[[int, int, dict], None]:
-    def hook(step: int, total: int, info: dict) -> None:
+class _TrainBar:
+    """The bar's two training callbacks: on_scores keeps the step's figures, on_progress (called
+    right after it) moves the bar and draws them."""
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+        self.post: dict[str, str] = {}
+
+    def on_scores(self, s: StepScores) -> None:
+        post = {"loss": f"{s.loss:.1f}"}
+        if s.dev_f1 is not None:
+            post["dev_f1"] = f"{s.dev_f1:.3f}"
+        if s.best_f1 is not None:
+            post["best"] = f"{s.best_f1:.3f}"
+        if s.budget_s is not None:
+            post["time"] = f"{s.elapsed_s:.0f}/{s.budget_s:.0f}s"
+        if s.fraction is not None:
+            post["part"] = f"{s.fraction:.0%}"
+        self.post = post
+
+    def on_progress(self, step: int, total: int) -> None:
         if step == 1:
-            bar.reset(total=total)  # the clock starts with training, not with loading the base
-        bar.n = step
-        post = {"loss": f"{info.get('loss', 0.0):.1f}"}
-        if info.get("dev_f1") is not None:
-            post["dev_f1"] = f"{info['dev_f1']:.3f}"
-        if info.get("best_f1") is not None:
-            post["best"] = f"{info['best_f1']:.3f}"
-        if info.get("budget_s") is not None and info.get("elapsed_s") is not None:
-            post["time"] = f"{info['elapsed_s']:.0f}/{info['budget_s']:.0f}s"
-        if "fraction" in info:
-            post["part"] = f"{info['fraction']:.0%}"
-        bar.set_postfix(post, refresh=False)
-        bar.refresh()
-    return hook
+            self.bar.reset(total=total)  # the clock starts with training, not with loading the base
+        self.bar.n = step
+        self.bar.set_postfix(self.post, refresh=False)
+        self.bar.refresh()
 
 
 def _fmt(scores: dict | None) -> str:
@@ -104,10 +116,11 @@ def train(db_path: Path | None, out_dir: Path, base: str | None, from_scratch: b
         mapping = parse_label_map(label_map)
     with open_store(db_path, must_exist=True) as store, user_errors():
         with progress(max_steps, "train", unit="step") as bar:
+            hooks = _TrainBar(bar)
             result, _ = learning.train(store, out_dir, by=BY_CLI, base=base, from_scratch=from_scratch,
                                        eval_split=eval_split, annotator=annotator, reviewed=reviewed,
-                                       label_map=mapping, seed=seed, on_progress=_progress_hook(bar),
-                                       with_patterns=with_patterns,
+                                       label_map=mapping, seed=seed, on_progress=hooks.on_progress,
+                                       on_scores=hooks.on_scores, with_patterns=with_patterns,
                                        **_recipe(max_steps, patience, budget_s, no_augment))
     for note in result.warnings[:20]:
         click.echo(f"warning: {note}", err=True)
@@ -163,10 +176,11 @@ def train_curve(db_path: Path | None, base: str | None, from_scratch: bool, eval
         mapping = parse_label_map(label_map)
     with open_store(db_path, must_exist=True) as store, user_errors():
         with progress(max_steps * len(parts), "train-curve", unit="step") as bar:
+            hooks = _TrainBar(bar)
             rows, _ = learning.learning_curve(store, by=BY_CLI, fractions=parts, base=base,
                                               from_scratch=from_scratch, eval_split=eval_split, annotator=annotator,
                                               reviewed=reviewed, label_map=mapping, seed=seed,
-                                              on_progress=_progress_hook(bar),
+                                              on_progress=hooks.on_progress, on_scores=hooks.on_scores,
                                               **_recipe(max_steps, patience, budget_s, no_augment))
     if as_json:
         click.echo(json.dumps(rows, indent=2, sort_keys=True))

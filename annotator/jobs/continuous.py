@@ -16,7 +16,7 @@ from typing import Any
 
 from annotator.core.errors import AnnotatorError
 from annotator.jobs.child_io import run_child, run_main, send, stop_event
-from annotator.jobs.train_process import PROGRESS_KEYS, progress_message
+from annotator.jobs.train_process import StepLines, progress_message
 
 MODULE = "annotator.jobs.continuous"
 
@@ -51,14 +51,12 @@ def child_main(args: dict[str, Any]) -> int:
     if "out_root" in options:
         options["out_root"] = Path(options["out_root"])
 
-    def on_progress(step: int, total: int, info: dict[str, Any]) -> None:
-        send({"step": step, "total": total, **{k: info.get(k) for k in PROGRESS_KEYS}})
-
+    lines = StepLines()
     store = Store(args["db"])
     try:
         # The window learns what the round changed from the change log (its poll).
-        result, _ = continuous_round(store, by="continuous", on_progress=on_progress, should_stop=stop.is_set,
-                                     **options)
+        result, _ = continuous_round(store, by="continuous", on_progress=lines.on_progress,
+                                     on_scores=lines.on_scores, should_stop=stop.is_set, **options)
     except TrainingCancelled as exc:
         send({"error": str(exc), "cancelled": True})
         return 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from annotator.core.progress import Progress
 from annotator.core.store import Store
 from annotator.jobs.suggest_process import Ahead, run_child
 
@@ -357,7 +358,7 @@ def hub_sync_job(ctx: Any, db_path: Path, url: str, annotator: str, password: st
         try:
             # A stop (the window closes) ends the sync between two chunks: both sides stay whole.
             report, _ = sync(store, url, annotator, by="sync", password=password,
-                             on_progress=lambda *_a: ctx.check(), url_from_file=url_from_file)
+                             on_progress=lambda _done, _total: ctx.check(), url_from_file=url_from_file)
         except HubError as exc:
             return HubSyncResult(None, str(exc), isinstance(exc, HubOffline),
                                  store.sync.hub_pending_decisions(annotator), time.time())
@@ -373,23 +374,14 @@ def hub_sync_job(ctx: Any, db_path: Path, url: str, annotator: str, password: st
         store.close()
 
 
-def _reporter(ctx: Any, label: str) -> Any:
+def _reporter(ctx: Any, label: str) -> Progress:
     """A core on_progress callback: checks for cancel (raising in the core, which rolls back
     its transaction) and reports (done, total) to the status bar."""
-    def on_progress(*args: Any) -> None:
+    def on_progress(done: int, total: int) -> None:
         ctx.check()
-        done, total = _counts(args)
         ctx.progress(done, total, label)
 
     return on_progress
-
-
-def _counts(args: tuple[Any, ...]) -> tuple[int, int]:
-    """(done, total) from a core on_progress call, whatever extra arguments it passes."""
-    nums = [a for a in args if isinstance(a, int) and not isinstance(a, bool)]
-    done = nums[0] if nums else 0
-    total = nums[1] if len(nums) > 1 else 0
-    return done, total
 
 
 def overview_job(ctx: Any, db_path: Path, *, detail: bool = False) -> Any:

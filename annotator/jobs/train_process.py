@@ -13,11 +13,15 @@ thread relays its progress. One JSON object per line:
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import AnnotatorError
 from annotator.jobs.child_io import run_child, run_main, send, stop_event
+
+if TYPE_CHECKING:
+    from annotator.core.learning.train_loop import StepScores
 
 
 class TrainProcessError(AnnotatorError):
@@ -28,9 +32,24 @@ class TrainCancelled(AnnotatorError):
     """Training was stopped by the person; nothing was written."""
 
 
-# What each progress line carries (core/train_loop.train_loop's info): the held-out F1 so far
-# and the time budget, for the dialog and the status bar.
+# What each progress line carries besides (step, total): fields of core/train_loop's StepScores,
+# the held-out F1 so far and the time budget, for the dialog and the status bar.
 PROGRESS_KEYS = ("loss", "dev_f1", "best_f1", "elapsed_s", "budget_s")
+
+
+class StepLines:
+    """Child side: training's two callbacks as one progress line per step. on_scores keeps the
+    step's scores; on_progress, which train_loop calls right after, sends them with (step, total)
+    as plain JSON values."""
+
+    def __init__(self) -> None:
+        self.scores: dict[str, Any] = {}
+
+    def on_scores(self, scores: StepScores) -> None:
+        self.scores = asdict(scores)
+
+    def on_progress(self, step: int, total: int) -> None:
+        send({"step": step, "total": total, **{k: self.scores.get(k) for k in PROGRESS_KEYS}})
 
 
 def progress_message(info: dict[str, Any], what: str = "Training") -> str:
@@ -70,18 +89,16 @@ def child_main(args: dict[str, Any]) -> int:
     stop = stop_event()
     options = dict(args.get("options") or {})
 
-    def on_progress(step: int, total: int, info: dict[str, Any]) -> None:
-        send({"step": step, "total": total, **{k: info.get(k) for k in PROGRESS_KEYS}})
-
+    lines = StepLines()
     store = Store(args["db"])
     try:
         if args.get("curve"):
-            rows, _ = learning.learning_curve(store, by=BY_TRAINING, on_progress=on_progress, should_stop=stop.is_set,
-                                              **options)
+            rows, _ = learning.learning_curve(store, by=BY_TRAINING, on_progress=lines.on_progress,
+                                              on_scores=lines.on_scores, should_stop=stop.is_set, **options)
             send({"result": {"curve": rows}})
             return 0
-        result, _ = learning.train(store, Path(args["out_dir"]), by=BY_TRAINING, on_progress=on_progress,
-                                   should_stop=stop.is_set, **options)
+        result, _ = learning.train(store, Path(args["out_dir"]), by=BY_TRAINING, on_progress=lines.on_progress,
+                                   on_scores=lines.on_scores, should_stop=stop.is_set, **options)
     except TrainingCancelled as exc:
         send({"error": str(exc), "cancelled": True})
         return 0

@@ -16,7 +16,7 @@ from annotator.core.team.gold import GoldSummary
 from annotator.core.text.model import Span
 from annotator.core.store import Store
 from annotator.core.learning.train import (
-    SCORES_FILE, GoldDoc, TrainingCancelled, collect_gold, learning_curve,
+    SCORES_FILE, GoldDoc, StepScores, TrainingCancelled, collect_gold, learning_curve,
     split_gold, train_pipeline,
 )
 from tests.core.wikigold import WIKIGOLD, add_wikigold
@@ -43,10 +43,13 @@ def wiki_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def trained(wiki_db: Path, tmp_path_factory: pytest.TempPathFactory):
     """One fine-tuning run of the default base model on the WikiGold project."""
     out = tmp_path_factory.mktemp("trained") / "model"
-    progress: list[tuple[int, int, dict]] = []
+    progress: list[tuple[int, int, StepScores]] = []
+    scores: list[StepScores] = []
     with Store(wiki_db) as store:
         result = train_pipeline(store, out, label_map=LABEL_MAP, max_steps=SMALL_STEPS, seed=0,
-                                on_progress=lambda s, t, info: progress.append((s, t, info)))
+                                on_scores=scores.append,
+                                on_progress=lambda s, t: progress.append((s, t, scores[-1])))
+    assert len(scores) == len(progress)  # one StepScores per step, each before its progress
     return result, progress
 
 
@@ -159,8 +162,8 @@ def test_fine_tuned_pipeline_and_scores(trained, wiki_db: Path) -> None:
     # Progress: every step, dev F1 measured along the way, loss going down.
     assert [p[0] for p in progress] == list(range(1, SMALL_STEPS + 1))
     assert all(p[1] == SMALL_STEPS for p in progress)
-    assert progress[-1][2]["dev_f1"] == pytest.approx(scores["trained"]["f1"])
-    losses = [p[2]["loss"] for p in progress]
+    assert progress[-1][2].dev_f1 == pytest.approx(scores["trained"]["f1"])
+    losses = [p[2].loss for p in progress]
     assert sum(losses[-10:]) < sum(losses[:10])
     # The exported gold is there, and the run is in the project.
     from spacy.tokens import DocBin
@@ -255,9 +258,11 @@ def test_cancel_writes_nothing(wiki_db: Path, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_learning_curve_trains_on_growing_parts(wiki_db: Path) -> None:
     seen = []
+    parts: list[float | None] = []
     with Store(wiki_db) as store:
         rows = learning_curve(store, fractions=(0.5, 1.0), label_map=LABEL_MAP, max_steps=6, seed=0,
-                              on_progress=lambda s, t, info: seen.append((s, t)))
+                              on_progress=lambda s, t: seen.append((s, t)),
+                              on_scores=lambda scores: parts.append(scores.fraction))
         recorded = store.activity.latest_learning_curve()  # for the overview and the report
     assert recorded["points"] == rows and recorded["settings"]["seed"] == 0
     assert [r["fraction"] for r in rows] == [0.0, 0.5, 1.0]
@@ -265,3 +270,4 @@ def test_learning_curve_trains_on_growing_parts(wiki_db: Path) -> None:
     assert {r["dev_docs"] for r in rows} == {8}
     assert all(0.0 <= r["f1"] <= 1.0 for r in rows)
     assert seen[-1] == (12, 12) and [s for s, _ in seen] == list(range(1, 13))
+    assert parts == [0.5] * 6 + [1.0] * 6  # each step's scores name the part it trains on

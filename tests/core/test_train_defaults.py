@@ -12,7 +12,7 @@ import pytest
 from annotator.core.text.model import Span
 from annotator.core.store import Store
 from annotator.core.learning.train import SCORES_FILE, GoldDoc, split_gold, train_pipeline, training_examples
-from annotator.core.learning.train_loop import make_examples, new_pipeline, prepare_ner, score, train_loop
+from annotator.core.learning.train_loop import StepScores, make_examples, new_pipeline, prepare_ner, score, train_loop
 
 TEXT = 'Tony Blair (the PM) met "Angela Merkel" in Paris, France.'
 SPANS = tuple(Span(TEXT.index(w), TEXT.index(w) + len(w), label) for w, label in
@@ -112,13 +112,15 @@ def test_early_stopping_stops_when_held_out_f1_stalls_and_keeps_the_best_weights
     # Held-out ORG spans the training data never shows: its F1 cannot rise above the start's.
     dev = [GoldDoc(99, "Acme hired Carol.", (Span(0, 4, "ORG"),))]
     before = [(e.start_char, e.end_char, e.label_) for e in nlp(docs[0].text).ents]
-    seen = []
+    seen: list[tuple[int, int]] = []
+    scores: list[StepScores] = []
     loop = train_loop(nlp, egs, dev, ["ORG"], max_steps=50, patience=3, eval_every=1, batch_size=2,
-                      on_progress=lambda s, t, info: seen.append((s, t, info)))
+                      on_progress=lambda s, t: seen.append((s, t)), on_scores=scores.append)
     assert loop.stopped == "patience" and loop.steps == 3 and loop.best_step == 0
     assert loop.start_f1 == loop.best_f1 == 0.0
-    assert [s for s, _, _ in seen] == [1, 2, 3] and {t for _, t, _ in seen} == {50}
-    assert set(seen[-1][2]) >= {"loss", "dev_f1", "best_f1", "best_step", "elapsed_s", "budget_s", "patience"}
+    assert seen == [(1, 50), (2, 50), (3, 50)]
+    assert [s.dev_f1 for s in scores] == [0.0, 0.0, 0.0] and scores[-1].best_f1 == 0.0
+    assert scores[-1].best_step == 0 and scores[-1].patience == 3 and scores[-1].fraction is None
     # The best weights were the starting ones: they are back.
     assert [(e.start_char, e.end_char, e.label_) for e in nlp(docs[0].text).ents] == before
 
@@ -140,11 +142,11 @@ def test_the_time_budget_ends_training() -> None:
 
     nlp = spacy.blank("en")
     docs, egs = _tiny(nlp)
-    seen = []
+    seen: list[StepScores] = []
     loop = train_loop(nlp, egs, docs[:2], ["PERSON"], max_steps=1000, patience=500, budget_s=0.0,
-                      on_progress=lambda s, t, info: seen.append(info))
+                      on_scores=seen.append)
     assert loop.stopped == "budget" and loop.steps == 1
-    assert seen[-1]["budget_s"] == 0.0 and seen[-1]["dev_f1"] is not None
+    assert seen[-1].budget_s == 0.0 and seen[-1].dev_f1 is not None
 
 
 # ---- scores.json -------------------------------------------------------------------------

@@ -25,11 +25,11 @@ def test_function_result_and_progress_arrive_on_the_gui_thread(qtbot):
         return threading.get_ident()
 
     worker = Worker(job, 5)
-    def on_progress(done, total, message):
+    def on_progress_signal(done, total, message):  # the worker's Qt signal, not a core on_progress
         progress.append((done, total, message))
         seen_threads.append(QThread.currentThread())
 
-    worker.progress.connect(on_progress)
+    worker.progress.connect(on_progress_signal)
     with qtbot.waitSignal(worker.returned, timeout=5000) as blocker:
         worker.start()
     worker.wait()

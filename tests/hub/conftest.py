@@ -99,6 +99,16 @@ def project_maker(folder: Path):  # type: ignore[no-untyped-def]
     return make
 
 
+@dataclass
+class Stage:
+    """sync()'s on_stage: remembers the step under way, for an on_progress that acts at one step."""
+
+    name: str = ""
+
+    def __call__(self, name: str) -> None:
+        self.name = name
+
+
 @pytest.fixture
 def make_project(tmp_path: Path):
     """make_project(name, texts) -> path of a project holding these documents."""
@@ -112,13 +122,15 @@ def sync_until_the_server_stops(pg_server: PgServer, path: Path, url: str, stage
     from annotator.core.hub.sync import sync
     from annotator.core.store import Store
 
-    def crash(at: str, n: int, total: int) -> None:
-        if at == stage and n == done:
+    at = Stage()
+
+    def crash(n: int, total: int) -> None:
+        if at.name == stage and n == done:
             pg_server.stop("immediate")
 
     try:
         with Store(path) as s, pytest.raises(AnnotatorError, match="lost the hub"):
-            sync(s, url, on_progress=crash)
+            sync(s, url, on_stage=at, on_progress=crash)
     finally:
         if not pg_server.running():
             pg_server.start()

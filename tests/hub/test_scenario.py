@@ -19,6 +19,7 @@ from annotator.core.hub.sync import CHUNK, sync
 from annotator.core.text.model import Span, text_hash
 from annotator.core.store import Store
 from tests.cli.helpers import run
+from tests.hub.conftest import Stage
 from tests.hub.test_interrupt import REPO
 
 SHARE = 0.3
@@ -105,14 +106,16 @@ def test_team_through_a_real_hub(hub, make_project, pg_server):
             break
     assert child.wait(30) == -signal.SIGKILL
 
-    def crash(stage: str, done: int, total: int) -> None:
-        if stage == "documents":
+    stage = Stage()
+
+    def crash(done: int, total: int) -> None:
+        if stage.name == "documents":
             pg_server.stop("immediate")
 
     with Store(pa) as a:
         try:
             with pytest.raises(AnnotatorError, match="lost the hub"):
-                sync(a, alice, on_progress=crash)
+                sync(a, alice, on_stage=stage, on_progress=crash)
         finally:
             pg_server.start()
         sync(a, alice)

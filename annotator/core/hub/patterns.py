@@ -94,7 +94,7 @@ def push_patterns(run: Any) -> None:
             counts.pushed[outcome] += 1
         store.sync.save_hub_state(state, pushed_pattern_rev=rows[-1][0])
         done += len(rows)
-        run.progress("patterns", done, 0)
+        run.progress(done, 0)
 
 
 def pull_patterns(hub: HubStore, store: Store, lo: int, hi: int, counts: PatternCounts, pulled: PullCounts) -> None:

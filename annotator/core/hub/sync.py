@@ -74,6 +74,7 @@ from annotator.core.hub.report import SyncReport
 from annotator.core.hub.roles import HubInfo, check_name, hub_info
 from annotator.core.hub.routing import DEFAULT_BATCH
 from annotator.core.hub.schema import DECISION_TIMES_VERSION
+from annotator.core.progress import Progress
 from annotator.core.project import sample_hashes
 from annotator.core.team import identity
 from annotator.core.text.labels import LabelError, admit_label, check_name as check_label_name
@@ -81,7 +82,6 @@ from annotator.core.store import HubState, Store
 from annotator.core.settings import HUB_PLAINTEXT_WARNED, settings
 
 CHUNK = 500
-ProgressFn = Callable[[str, int, int], None]
 _RETRIES = 3
 PLAINTEXT_WARNED = HUB_PLAINTEXT_WARNED.name  # the URL already warned about (core/settings.py)
 PLAINTEXT_WARNING = ("this hub connection is not encrypted: your password's proof and your data "
@@ -164,14 +164,14 @@ def _retry(call: Callable[[], Any]) -> Any:
 
 
 def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool = False,
-         password: str | None = None, batch: int = DEFAULT_BATCH,
-         on_progress: ProgressFn | None = None, url_from_file: bool = False,
+         password: str | None = None, batch: int = DEFAULT_BATCH, url_from_file: bool = False,
+         on_progress: Progress | None = None, on_stage: Callable[[str], None] | None = None,
          lock_timeout_s: float = LOCK_TIMEOUT_S, statement_timeout_s: float = STATEMENT_TIMEOUT_S) -> SyncReport:
     """Sync the project with the hub at `url` as `annotator` (default: the URL's user; the
-    annotator name is the PostgreSQL role). on_progress(stage, done, total) after each
-    chunk. url_from_file: the URL was read from the project (see check_chosen). Raises
-    HubError (nothing half-written) when the hub fails or refuses, HubBusy when it waited
-    past the timeouts."""
+    annotator name is the PostgreSQL role). on_stage("labels", "documents"... "pull") as each step
+    begins, then on_progress(done, total) after each of its chunks (total 0: not known). url_from_file: the
+    URL was read from the project (see check_chosen). Raises HubError (nothing half-written)
+    when the hub fails or refuses, HubBusy when it waited past the timeouts."""
     url = check_target(url, annotator, from_file=url_from_file)
     check_chosen(url, url_from_file)
     given = annotator
@@ -192,7 +192,8 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
         state = store.sync.hub_state(info.hub_id, info.user, safe_url(url))
         teamwork.remember_role(store, info.is_reviewer)
         run = _Run(store, hub, info, state, SyncReport(safe_url(url), info.user, info.hub_id),
-                   on_progress or (lambda stage, done, total: None))
+                   on_progress or (lambda done, total: None))
+        on_stage = on_stage or (lambda stage: None)
         run.warn_if_plaintext(conn)
         for stage, step in (("labels", run.labels), ("documents", run.push_documents),
                             ("decisions", run.push_decisions), ("reviews", run.push_reviews),
@@ -200,10 +201,13 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
                             ("notes", lambda: teamwork.push_notes(run)),
                             ("guidelines", lambda: teamwork.push_guidelines(run)),
                             ("patterns", lambda: push_patterns(run))):
+            on_stage(stage)
             with hub_errors(f"pushing {stage}"):
                 step()
+        on_stage("assignments")
         with hub_errors("pulling assignments"):
             run.claim(batch)
+        on_stage("pull")
         with hub_errors("pulling changes"):
             run.pull_changes(pull_all)
         run.report.seconds = time.monotonic() - started
@@ -256,7 +260,7 @@ class _Run:
     """One sync's steps; each is a loop of (hub transaction, local transaction)."""
 
     def __init__(self, store: Store, hub: HubStore, info: HubInfo, state: HubState,
-                 report: SyncReport, progress: ProgressFn):
+                 report: SyncReport, progress: Progress):
         self.store, self.hub, self.info, self.state = store, hub, info, state
         self.report, self.progress = report, progress
         self.pushable = _Pushable()
@@ -316,7 +320,7 @@ class _Run:
         if new:
             with self.store.sync.hub_pull_transaction():
                 Puller(self.store, self.report.pulled).add_labels(new)
-        self.progress("labels", 1, 1)
+        self.progress(1, 1)
 
     # ---- documents -------------------------------------------------------------------------
     def push_documents(self) -> None:
@@ -342,7 +346,7 @@ class _Run:
             self.report.pushed_documents += len(new)
             self.report.documents_already_on_hub += len(sendable) - len(new)
             done += len(rows)
-            self.progress("documents", done, total)
+            self.progress(done, total)
 
     # ---- decisions, reviews, records -------------------------------------------------------
     def send(self, kind: str, function: str, params: list[tuple[Any, ...]]) -> list[str]:
@@ -379,7 +383,7 @@ class _Run:
                     self.report.sample_work += len(on_samples)
             self.store.sync.save_hub_state(self.state, **{mark: rows[-1][0]})
             done += len(rows)
-            self.progress(stage, done, 0)
+            self.progress(done, 0)
 
     def push_with_history(self, stage: str, kind: str, current: Callable[[int, int], list[tuple[Any, ...]]],
                           history: Callable[[int, int], list[tuple[Any, ...]]], marks: tuple[str, str],
@@ -457,7 +461,7 @@ class _Run:
                                                [(ids[h], exp) for _, h, exp in assigned if h in ids])
         self.report.assigned = len(assigned)
         self.report.assigned_received = received
-        self.progress("assignments", 1, 1)
+        self.progress(1, 1)
 
     def _add_documents(self, docs: list[HubDocument], puller: Puller) -> list[str]:
         """Add hub documents; they need no pushing back, so the document watermark follows
@@ -487,7 +491,7 @@ class _Run:
             pull_patterns(self.hub, self.store, lo, hi, self.report.patterns, self.report.pulled)
             marks = {"pulled_xid": hi, "last_sync": time.time(), **({"pulled_all_xid": hi} if pull_all else {})}
             self.store.sync.save_hub_state(self.state, **marks)
-        self.progress("pull", 1, 1)
+        self.progress(1, 1)
 
 
 def _chunk(fetch: Callable[[int, int], list[tuple[Any, ...]]], watermark: int) -> list[tuple[Any, ...]]:

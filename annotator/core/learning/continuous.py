@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from annotator.core.team.gold import summarize
-from annotator.core.learning.train_loop import GoldDoc, ProgressFn, StopFn
+from annotator.core.learning.train_loop import GoldDoc, ScoresFn, StopFn
+from annotator.core.progress import Progress
 from annotator.core.settings import CONTINUOUS, CONTINUOUS_STATE, settings
 
 if TYPE_CHECKING:
@@ -145,8 +146,8 @@ def _remove(folder: str | None, inside: Path) -> None:
 
 
 def run_round(store: Store, *, out_root: Path | None = None, budget_s: float = ROUND_BUDGET_S,
-              on_progress: ProgressFn | None = None, should_stop: StopFn | None = None,
-              **train_options: Any) -> RoundResult:
+              on_progress: Progress | None = None, on_scores: ScoresFn | None = None,
+              should_stop: StopFn | None = None, **train_options: Any) -> RoundResult:
     """Retrain, judge and maybe adopt (see the module docstring); always counts the round.
     Raises what train_pipeline raises (no gold, cancelled...), leaving the state unchanged."""
     from annotator.core.learning.suggest import SETTING_MODEL, load_label_map, project_model
@@ -160,7 +161,8 @@ def run_round(store: Store, *, out_root: Path | None = None, budget_s: float = R
     candidate = root / time.strftime("continuous-%Y%m%d-%H%M%S")
     held_out = held_out_rule(store)
     result = train_pipeline(store, candidate, base=current, held_out=held_out, budget_s=budget_s,
-                            on_progress=on_progress, should_stop=should_stop, record=False, **train_options)
+                            on_progress=on_progress, on_scores=on_scores, should_stop=should_stop, record=False,
+                            **train_options)
     labels = store.labels.label_names()
     label_map = load_label_map(store)
     dev = [g for g in collect_gold(store) if held_out(g.document_id)]

@@ -26,23 +26,26 @@ import shutil
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.progress import Progress
 from annotator.core.team.gold import KIND_REVIEW, GoldSummary, describe, disputed_message, iter_gold
 from annotator.core.text.model import Span
 from annotator.core.wording import count
 from annotator.core.learning.suggest import default_model_name, map_spans
 from annotator.core.learning.train_loop import (
-    GoldDoc, ProgressFn, StopFn, TrainingCancelled, make_examples, new_pipeline, prepare_ner, score, train_loop,
+    GoldDoc, ScoresFn, StepScores, StopFn, TrainingCancelled, make_examples, new_pipeline, prepare_ner, score,
+    train_loop,
 )
 
 if TYPE_CHECKING:
     from annotator.core.store import Store
 
-__all__ = ["DEFAULT_BUDGET_S", "DEFAULT_MAX_STEPS", "DEFAULT_PATIENCE", "GoldDoc", "TrainResult", "TrainingCancelled",
+__all__ = ["DEFAULT_BUDGET_S", "DEFAULT_MAX_STEPS", "DEFAULT_PATIENCE", "GoldDoc", "StepScores", "TrainResult",
+           "TrainingCancelled",
            "collect_gold", "default_base",
            "learning_curve", "split_gold", "train_pipeline"]
 
@@ -226,8 +229,8 @@ def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None
                    patience: int | None = DEFAULT_PATIENCE, budget_s: float | None = DEFAULT_BUDGET_S,
                    seed: int = 0, batch_size: int = DEFAULT_BATCH_SIZE, dropout: float = DEFAULT_DROPOUT,
                    augment: bool = True, held_out: Callable[[int], bool] | None = None,
-                   on_progress: ProgressFn | None = None, should_stop: StopFn | None = None,
-                   record: bool = True, with_patterns: bool = False) -> TrainResult:
+                   on_progress: Progress | None = None, on_scores: ScoresFn | None = None,
+                   should_stop: StopFn | None = None, record: bool = True, with_patterns: bool = False) -> TrainResult:
     """Train a NER pipeline on the project's gold (the team gold policy unless narrowed to
     `annotator` or `reviewed`) and write it to out_dir.
 
@@ -238,9 +241,9 @@ def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None
     out; then it runs max_steps. `augment`: add users'-style copies of the training documents
     when the base model is cased. `held_out(document_id)` chooses the held-out part instead of
     eval_split (continuous learning keeps it stable as the gold grows). The run is recorded in
-    the project's trained_models table (record=False to skip). on_progress(step, max_steps,
-    info) after every update (train_loop's info: loss, dev_f1, best_f1, elapsed_s, budget_s...);
-    should_stop() -> True cancels (TrainingCancelled, nothing written). Re-training into the
+    the project's trained_models table (record=False to skip). After every update
+    on_scores(StepScores: loss, dev_f1, best_f1, elapsed_s, budget_s...) then on_progress(step,
+    max_steps), as in train_loop; should_stop() -> True cancels (TrainingCancelled, nothing written). Re-training into the
     same folder replaces it. `with_patterns`: the project's patterns go into the pipeline as an
     entity_ruler before the NER (core/learning/patterns/ruler.py); scores.json then has the
     held-out scores with it ("with_patterns") beside the NER's alone ("trained")."""
@@ -260,7 +263,7 @@ def train_pipeline(store: Store, out_dir: str | Path, *, base: str | None = None
     prepare_ner(nlp, labels, train_egs)
     loop = train_loop(nlp, train_egs + copies, dev, labels, max_steps=max_steps, seed=seed,
                       batch_size=batch_size, dropout=dropout, patience=patience, budget_s=budget_s,
-                      on_progress=on_progress, should_stop=should_stop)
+                      on_progress=on_progress, on_scores=on_scores, should_stop=should_stop)
     trained_scores = score(nlp, dev, labels) if dev else None
     ruled = _add_patterns(store, nlp, labels, warnings) if with_patterns else 0
     scores: dict[str, Any] = {
@@ -327,8 +330,8 @@ def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.7
                    max_steps: int = DEFAULT_MAX_STEPS, patience: int | None = DEFAULT_PATIENCE,
                    budget_s: float | None = DEFAULT_BUDGET_S, seed: int = 0, batch_size: int = DEFAULT_BATCH_SIZE,
                    dropout: float = DEFAULT_DROPOUT, augment: bool = True,
-                   on_progress: ProgressFn | None = None, should_stop: StopFn | None = None,
-                   record: bool = True) -> list[dict[str, Any]]:
+                   on_progress: Progress | None = None, on_scores: ScoresFn | None = None,
+                   should_stop: StopFn | None = None, record: bool = True) -> list[dict[str, Any]]:
     """Held-out scores after training on growing parts of the training set. No pipeline is
     written; the rows are recorded in the project (store.activity.record_learning_curve, shown by the
     overview and the report; record=False to skip).
@@ -337,7 +340,8 @@ def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.7
     budget_s per fraction, augmentation) on the first ceil(fraction * n) training documents of
     the seeded order and is scored on the same held-out part. Returns one dict per fraction: {"fraction", "train_docs", "dev_docs",
     "f1", "precision", "recall", "per_label"}, preceded by {"fraction": 0.0, ...} with the
-    base model's scores when fine-tuning. on_progress counts steps over all fractions."""
+    base model's scores when fine-tuning. on_progress counts steps over all fractions; on_scores
+    gets each step's StepScores with its `fraction`."""
     if not fractions or any(not 0 < f <= 1 for f in fractions):
         raise AnnotatorError("fractions must be in (0, 1]")
     if eval_split <= 0:
@@ -360,13 +364,17 @@ def learning_curve(store: Store, *, fractions: Sequence[float] = (0.25, 0.5, 0.7
                          **score(nlp, dev, labels)})
         prepare_ner(nlp, labels, part)
 
-        def progress(step: int, _total: int, info: dict, _done: int = done, _f: float = fraction) -> None:
+        def progress(step: int, _total: int, _done: int = done) -> None:
             if on_progress is not None:
-                on_progress(_done + step, total, {**info, "fraction": _f})
+                on_progress(_done + step, total)
+
+        def scores(step_scores: StepScores, _f: float = fraction) -> None:
+            if on_scores is not None:
+                on_scores(replace(step_scores, fraction=_f))
 
         loop = train_loop(nlp, part + copies, dev, labels, max_steps=max_steps, seed=seed, batch_size=batch_size,
                           dropout=dropout, patience=patience, budget_s=budget_s, on_progress=progress,
-                          should_stop=should_stop)
+                          on_scores=scores, should_stop=should_stop)
         done += loop.steps
         rows.append({"fraction": fraction, "train_docs": len(part), "dev_docs": len(dev),
                      "model": "trained", **score(nlp, dev, labels)})

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.progress import Progress
 from annotator.core.text.model import Span
 from annotator.core.text.spacy_docs import make_doc
 
-ProgressFn = Callable[[int, int, dict], None]
 StopFn = Callable[[], bool]
 
 NER_FACTORIES = ("ner", "beam_ner")
@@ -39,6 +39,25 @@ class GoldDoc:
     document_id: int
     text: str
     spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class StepScores:
+    """How one training update went: on_scores(StepScores) is called after every update, just
+    before on_progress(step, total) reports how far training is (core/progress.py's rule)."""
+
+    loss: float
+    dev_f1: float | None        # the latest held-out F1 (None: nothing held out, or not measured yet)
+    best_f1: float | None       # the best held-out F1 so far (early stopping only)
+    best_step: int
+    epoch: int
+    elapsed_s: float
+    budget_s: float | None
+    patience: int | None
+    fraction: float | None = None  # learning_curve: the part of the training set this run trains on
+
+
+ScoresFn = Callable[[StepScores], None]
 
 
 @dataclass
@@ -231,7 +250,8 @@ def _restore(model: Any, snapshot: dict[tuple[int, str], Any]) -> None:
 def train_loop(nlp: Any, train: Sequence[Any], dev: Sequence[GoldDoc], labels: Sequence[str], *,
                max_steps: int, seed: int = 0, batch_size: int = 8, dropout: float = 0.1,
                eval_every: int | None = None, patience: int | None = None, budget_s: float | None = None,
-               on_progress: ProgressFn | None = None, should_stop: StopFn | None = None) -> LoopResult:
+               on_progress: Progress | None = None, on_scores: ScoresFn | None = None,
+               should_stop: StopFn | None = None) -> LoopResult:
     """Update the pipeline's NER on shuffled mini-batches of `train` (Examples).
 
     Early stopping (patience set and a held-out part `dev`): held-out F1 is measured before the
@@ -239,9 +259,9 @@ def train_loop(nlp: Any, train: Sequence[Any], dev: Sequence[GoldDoc], labels: S
     stops once `patience` steps passed without a better F1, or when `budget_s` seconds are
     spent, or at `max_steps`; the weights that scored best are kept (so the held-out F1 never
     ends below the starting point's). Without patience: exactly max_steps updates, ending on the
-    averaged weights (what `spacy train` saves). on_progress(step, max_steps, info) after every
-    update, info = {"loss", "dev_f1" (latest), "best_f1", "best_step", "epoch", "elapsed_s",
-    "budget_s", "patience"}. Raises TrainingCancelled when should_stop() turns true."""
+    averaged weights (what `spacy train` saves). After every update on_scores(StepScores: loss,
+    latest and best held-out F1, time spent...) then on_progress(step, max_steps). Raises
+    TrainingCancelled when should_stop() turns true."""
     from spacy.util import fix_random_seed
 
     if not train:
@@ -279,11 +299,11 @@ def train_loop(nlp: Any, train: Sequence[Any], dev: Sequence[GoldDoc], labels: S
                     result.best_f1, result.best_step = dev_f1, step
                     best = _snapshot(model, optimizer.averages)
             result.dev_f1.append((step, dev_f1))
+        if on_scores is not None:
+            on_scores(StepScores(loss, dev_f1, result.best_f1, result.best_step, (step * batch_size) // len(train),
+                                 round(elapsed, 1), budget_s, patience))
         if on_progress is not None:
-            on_progress(step, max_steps, {
-                "loss": loss, "dev_f1": dev_f1, "best_f1": result.best_f1, "best_step": result.best_step,
-                "epoch": (step * batch_size) // len(train), "elapsed_s": round(elapsed, 1),
-                "budget_s": budget_s, "patience": patience})
+            on_progress(step, max_steps)
         if out_of_time:
             result.stopped = "budget"
             break
