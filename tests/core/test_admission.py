@@ -189,3 +189,17 @@ def test_your_own_file_with_a_coerced_offset_is_one_line_not_a_rounded_span(stor
         c.execute("UPDATE annotations SET spans = ?", ('[{"start": 0.5, "end": 12, "label": "PERSON"}]',))
     with pytest.raises(RecordError, match="spans are not a list of {start, end, label} objects"):
         store.annotations.get_annotation(doc, "bob")
+
+
+def test_the_hub_trims_a_phrase_as_python_does():
+    """A pattern's phrase is blank when str.strip() leaves nothing (check_pattern); the hub's
+    CHECK trims the same characters (PY_WHITESPACE), not btrim's space alone."""
+    from annotator.core.hub.checks import FUNCTIONS, PY_WHITESPACE, sql_chars
+    from annotator.core.learning.patterns.records import PatternError, check_pattern
+
+    assert set(PY_WHITESPACE) == {c for c in map(chr, range(0x110000)) if c.isspace()}
+    is_pattern = next(f for f in FUNCTIONS if "hub.is_pattern" in f)
+    assert is_pattern.count(sql_chars(PY_WHITESPACE)) == 2
+    for blank in ("\t", "\u3000 \n", "\x1c"):
+        with pytest.raises(PatternError, match="empty pattern"):
+            check_pattern("GPE", blank)

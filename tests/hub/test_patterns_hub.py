@@ -104,6 +104,7 @@ def test_a_reviewer_changes_only_as_herself_and_within_the_checks(team):
             conn.execute("UPDATE hub.patterns SET label = 'ORG'")
         for bad in (_add(label="MY LABEL"), _add(label="NBSP\u00a0LABEL"), _add(pattern='"a\\u0000b"'),
                     _add(pattern="7"), _add(key="not-a-key"), _add(pattern='"' + "x" * 10_001 + '"'),
+                    _add(pattern='"\\t"'), _add(pattern='"\\u3000 \\n"'),  # blank as str.strip() sees it
                     "SELECT hub.merge_pattern('0123456789abcdef', 'GPE', '\"x\"', 'NaN', false)"):
             with pytest.raises((errors.CheckViolation, errors.UntranslatableCharacter)):
                 conn.execute(bad)

@@ -15,7 +15,7 @@ INSERT typed in psql with an annotator's login).
   by the name rule ('' is the guidelines), examples a JSON list of texts, texts within
   free_text.MAX_TEXT_BYTES, names of 1 to MAX_NAME_CHARS characters, times finite;
 - patterns (issue 25): a label by the name rule, a phrase (1 to MAX_PHRASE_CHARS characters,
-  not blank) or a list of 1 to MAX_TOKENS token objects, within MAX_PATTERN_BYTES, a finite time;
+  not blank: trimmed of what Python's str.strip() trims, PY_WHITESPACE) or a list of 1 to MAX_TOKENS token objects, within MAX_PATTERN_BYTES, a finite time;
 - nowhere a NUL: PostgreSQL text cannot hold one, jsonb refuses the escape \\u0000.
 
 apply_checks() runs at every `hub init` and changes nothing when all is in place. A hub made
@@ -40,6 +40,17 @@ def forbidden_class() -> str:
     left out: PostgreSQL text cannot hold it at all)."""
     parts = [f"\\u{max(a, 1):04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in FORBIDDEN_RANGES]
     return "[" + "".join(parts) + "]"
+
+
+# What Python's str.strip() removes (str.isspace): check_pattern trims a phrase of these, so the
+# hub trims the same; btrim's default trims the space alone, and a tab-only phrase got in.
+PY_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                 "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+def sql_chars(chars: str) -> str:
+    """A PostgreSQL string literal of these characters, each as an escape."""
+    return "E'" + "".join(f"\\u{ord(c):04x}" for c in chars) + "'"
 
 
 _SEARCH_PATH = "SET search_path = pg_catalog, pg_temp"
@@ -128,7 +139,8 @@ FUNCTIONS: list[str] = [
     DECLARE j jsonb := CASE WHEN octet_length(p) <= {MAX_PATTERN_BYTES} THEN hub.json_or_null(p) END;
     BEGIN
         IF jsonb_typeof(j) = 'string' THEN
-            RETURN btrim(j #>> '{{}}') <> '' AND char_length(btrim(j #>> '{{}}')) <= {MAX_PHRASE_CHARS};
+            RETURN btrim(j #>> '{{}}', {sql_chars(PY_WHITESPACE)}) <> ''
+                AND char_length(btrim(j #>> '{{}}', {sql_chars(PY_WHITESPACE)})) <= {MAX_PHRASE_CHARS};
         END IF;
         RETURN coalesce(jsonb_typeof(j) = 'array' AND jsonb_array_length(j) BETWEEN 1 AND {MAX_TOKENS}
             AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(j) e WHERE jsonb_typeof(e) <> 'object'), false);
