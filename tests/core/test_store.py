@@ -27,6 +27,28 @@ def test_same_text_is_stored_once(store):
     assert store.get_document(a).meta == {"source": "a.txt"}
 
 
+
+@pytest.mark.parametrize("variables", [27, 250_000])  # 6 rows per INSERT statement; 1,000
+def test_admitted_documents_store_what_one_insert_per_row_stores(store, variables):
+    """add_admitted_documents writes many rows per statement: the same rows as one INSERT OR
+    IGNORE per row, in order (the first of a repeated text wins, with its meta), the same count."""
+    from annotator.core.text.model import text_hash
+
+    store.add_document("t3", {"first": True})
+    texts = [f"t{i % 7}" for i in range(23)]
+    hashes = [text_hash(t) for t in texts]
+    metas = [f'{{"n": {i}}}' for i in range(23)]
+    store.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, variables)
+    with pytest.raises(ProjectError, match="transaction"):
+        store.add_admitted_documents(hashes, texts, metas, with_ids=True)
+    with store.transaction():
+        ids, added = store.add_admitted_documents(hashes, texts, metas, with_ids=True)
+    assert added == 6
+    rows = store.conn.execute("SELECT id, hash, text, meta FROM documents ORDER BY id").fetchall()
+    assert [(t, m) for _, _, t, m in rows] == [("t3", '{"first":true}')] + [
+        (f"t{i}", f'{{"n": {i}}}') for i in (0, 1, 2, 4, 5, 6)]
+    assert ids == [next(r[0] for r in rows if r[1] == h) for h in hashes]
+
 def test_overwrite_keeps_history(store):
     doc, _ = store.add_document("Hun Sen met Trump in Washington.")
     store.save_annotation(doc, "alice", "accept", [Span(0, 7, "PERSON")])

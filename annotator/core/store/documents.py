@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sqlite3
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -58,13 +59,23 @@ class DocumentsMixin(StoreBase):
         the JSON stored (admission.admitted_hash, admit_meta_json, in its reader thread), so no
         row can fail to bind. One executemany inside the caller's transaction (an import file's:
         it is the unit that rolls back), without a savepoint of its own: a savepoint makes
-        SQLite copy every index page the batch touches once more."""
+        SQLite copy every index page the batch touches once more.
+        Many rows per INSERT statement (the same rows in the same order as an executemany, so
+        the same duplicates are ignored): sqlite3 releases the GIL once per statement, not once
+        per row, so the import's reader thread gets the GIL while SQLite writes instead of
+        waiting out Python's switch interval at every row."""
         if not self._depth:
             raise ProjectError(f"{self.path}: add_admitted_documents needs the caller's transaction")
         c = self.conn
         before = c.total_changes
-        c.executemany("INSERT OR IGNORE INTO documents (hash, text, meta, added) VALUES (?, ?, ?, ?)",
-                      zip(hashes, texts, metas, itertools.repeat(time.time())))
+        now = time.time()
+        per_statement = max(1, min(1000, c.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 4))
+        for start in range(0, len(hashes), per_statement):
+            rows = zip(hashes[start:start + per_statement], texts[start:start + per_statement],
+                       metas[start:start + per_statement], itertools.repeat(now))
+            params = [value for row in rows for value in row]
+            c.execute("INSERT OR IGNORE INTO documents (hash, text, meta, added) VALUES "
+                      + ", ".join(["(?, ?, ?, ?)"] * (len(params) // 4)), params)
         added = c.total_changes - before
         if not with_ids:
             return [], added
