@@ -91,7 +91,7 @@ def _check(name: str, rec: ImportRecord, chunk: Chunk) -> None:
         chunk.errors.append(RecordError(name, rec.line, str(exc)))
         return
     annotated = rec.answer is not None or bool(spans)
-    big = large_text_warning(name if rec.line is None else f"{name}:{rec.line}", text)
+    big = large_text_warning(name, rec.line, text)
     if big:
         chunk.warnings.append(big)
     chunk.items.append((rec, (spans or []) if annotated else None, digest))
