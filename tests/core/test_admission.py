@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.text.admission import AdmissionError, admit_meta_text, admit_text, admit_time
+from annotator.core.text.admission import AdmissionError, admit_meta_json, admit_meta_text, admit_text, admit_time
 from annotator.core.errors import RecordError, SpanError
 from annotator.core.ops.importing import import_paths
 from annotator.core.text.labels import MAX_LABELS, LabelError, admit_label, check_name
@@ -118,6 +118,10 @@ def test_texts_meta_and_times():
         with pytest.raises(AdmissionError, match=reason):
             admit_text(bad)
     assert admit_meta_text('{"k": "\\\\u0000 is text"}') == {"k": "\\u0000 is text"}
+    assert admit_meta_json({}) == "{}" and admit_meta_json({"k": [1]}) == '{"k":[1]}'
+    for bad_meta in ([], None, '{}'):  # the empty-meta shortcut still checks the type first
+        with pytest.raises(AdmissionError, match="not an object"):
+            admit_meta_json(bad_meta)
     with pytest.raises(AdmissionError, match="NUL in the meta"):
         admit_meta_text('{"k": "a\\u0000b"}')
     for value in (math.nan, math.inf, -math.inf, True, "1"):

@@ -27,6 +27,49 @@ def test_same_text_is_stored_once(store):
     assert store.documents.get_document(a).meta == {"source": "a.txt"}
 
 
+
+def _inserts(store) -> list[str]:
+    seen: list[str] = []
+    store.conn.set_trace_callback(lambda sql: seen.append(sql) if sql.startswith("INSERT") else None)
+    return seen
+
+
+@pytest.mark.parametrize("variables, statements", [(27, 4), (250_000, 1)])  # 6 rows a statement; 1,000
+def test_admitted_documents_store_what_one_insert_per_row_stores(store, variables, statements):
+    """add_admitted_documents writes many rows per statement: the same rows as one INSERT OR
+    IGNORE per row, in order (the first of a repeated text wins, with its meta), the same count."""
+    from annotator.core.text.model import text_hash
+
+    store.documents.add_document("t3", {"first": True})
+    texts = [f"t{i % 7}" for i in range(23)]
+    hashes = [text_hash(t) for t in texts]
+    metas = [f'{{"n": {i}}}' for i in range(23)]
+    store.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, variables)
+    with pytest.raises(ProjectError, match="transaction"):
+        store.documents.add_admitted_documents(hashes, texts, metas, with_ids=True)
+    inserts = _inserts(store)
+    with store.transaction():
+        ids, added = store.documents.add_admitted_documents(hashes, texts, metas, with_ids=True)
+    assert added == 6 and len(inserts) == statements
+    rows = store.conn.execute("SELECT id, hash, text, meta FROM documents ORDER BY id").fetchall()
+    assert [(t, m) for _, _, t, m in rows] == [("t3", '{"first":true}')] + [
+        (f"t{i}", f'{{"n": {i}}}') for i in (0, 1, 2, 4, 5, 6)]
+    assert ids == [next(r[0] for r in rows if r[1] == h) for h in hashes]
+
+
+def test_admitted_long_texts_go_a_few_to_a_statement(store):
+    """A statement's bound texts are copied once more while it runs: about 8 million characters
+    a statement, not 1,000 long texts."""
+    from annotator.core.text.model import text_hash
+
+    texts = [f"{i % 4} " + "x" * 3_000_000 for i in range(5)]  # the fifth repeats the first
+    inserts = _inserts(store)
+    with store.transaction():
+        _, added = store.documents.add_admitted_documents([text_hash(t) for t in texts], texts, ["{}"] * 5,
+                                                with_ids=False)
+    assert added == 4 and len(inserts) == 2  # 3 texts (9 million characters), then 2
+    assert [len(t) for (t,) in store.conn.execute("SELECT text FROM documents ORDER BY id")] == [3_000_002] * 4
+
 def test_overwrite_keeps_history(store):
     doc, _ = store.documents.add_document("Hun Sen met Trump in Washington.")
     store.annotations.save_annotation(doc, "alice", "accept", [Span(0, 7, "PERSON")])

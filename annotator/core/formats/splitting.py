@@ -186,13 +186,15 @@ def split_records(records: Iterator[ImportRecord | RecordError | ReadNote], by: 
         yield _cut_note(where or file, by, cuts)
 
 
-def large_text_warning(where: str, text: str) -> str | None:
-    """The warning for a text over LARGE_TEXT_BYTES imported as one document, else None."""
+def large_text_warning(name: str, line: int | None, text: str) -> str | None:
+    """The warning for a text over LARGE_TEXT_BYTES imported as one document (from file `name`,
+    at `line` when known), else None."""
     if len(text) * 4 <= LARGE_TEXT_BYTES:
         return None
     size = len(text.encode("utf-8", "surrogatepass"))
     if size <= LARGE_TEXT_BYTES:
         return None
+    where = name if line is None else f"{name}:{line}"
     return (f"{where}: a text of {size / 1e6:.1f} MB was imported as one document; to label it as "
             f"one document per paragraph or sentence, import it with --split paragraphs or "
             f"--split sentences")

@@ -2,8 +2,9 @@
 
 Readers (annotator.core.formats.importers) turn files into records; importers.batches checks them
 (spans trimmed and checked by validate_spans, texts hashed) in batches of 1,000, on a thread
-for big files; this module writes each batch with one executemany (store.documents.add_documents) and
-merges its annotations together (store.annotations.merge_annotations: newer wins, older goes to history,
+for big files; this module writes each batch with a few many-row INSERT statements
+(store.documents.add_admitted_documents: SQLite writes a whole statement while the reader thread parses the
+next batch) and merges its annotations together (store.annotations.merge_annotations: newer wins, older goes to history,
 so a re-import changes nothing). Only the calling thread touches the store.
 Records without a timestamp are dated by their file's last change, which is stable across
 re-imports.

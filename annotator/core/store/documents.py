@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sqlite3
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -59,15 +60,30 @@ class Documents(Repository):
                                *, with_ids: bool) -> tuple[list[int], int]:
         """The import's hot path: texts already admitted and hashed, metas already admitted as
         the JSON stored (admission.admitted_hash, admit_meta_json, in its reader thread), so no
-        row can fail to bind. One executemany inside the caller's transaction (an import file's:
-        it is the unit that rolls back), without a savepoint of its own: a savepoint makes
-        SQLite copy every index page the batch touches once more."""
+        row can fail to bind. Written inside the caller's transaction (an import file's: it is
+        the unit that rolls back), without a savepoint of its own: a savepoint makes SQLite copy
+        every index page the batch touches once more.
+        Up to 1,000 rows (and about 8 million characters) per INSERT statement, in order, so
+        the same rows win and the same duplicates are ignored as with one INSERT per row: sqlite3
+        releases the GIL for a whole statement, so the reader thread parses while SQLite writes.
+        With one row per step, this thread had to win the GIL back after every row from a
+        reader holding it, and the two ran in turn (issue 27)."""
         if not self.database.in_transaction:
             raise ProjectError(f"{self.path}: add_admitted_documents needs the caller's transaction")
         c = self.conn
         before = c.total_changes
-        c.executemany("INSERT OR IGNORE INTO documents (hash, text, meta, added) VALUES (?, ?, ?, ?)",
-                      zip(hashes, texts, metas, itertools.repeat(time.time())))
+        now = time.time()
+        most_rows = max(1, min(1000, c.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 4))
+        start, total = 0, len(hashes)
+        while start < total:
+            end, chars = start, 0  # the bound values are copied once more while a statement runs
+            while end < total and end - start < most_rows and chars < 1 << 23:
+                chars += len(texts[end])
+                end += 1
+            rows = zip(hashes[start:end], texts[start:end], metas[start:end], itertools.repeat(now))
+            c.execute("INSERT OR IGNORE INTO documents (hash, text, meta, added) VALUES "
+                      + ", ".join(["(?, ?, ?, ?)"] * (end - start)), [value for row in rows for value in row])
+            start = end
         added = c.total_changes - before
         if not with_ids:
             return [], added

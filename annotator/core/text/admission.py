@@ -83,6 +83,8 @@ def admit_meta_json(meta: dict[str, Any]) -> str:
     """Metadata as the JSON a project stores (orjson writes NUL as \\u0000: one scan finds it)."""
     if type(meta) is not dict:
         raise AdmissionError(f"meta is {type(meta).__name__}, not an object")
+    if not meta:
+        return "{}"  # what orjson writes for it, without the call (most imported records)
     try:
         raw = orjson.dumps(meta).decode("utf-8")
     except (TypeError, orjson.JSONEncodeError) as exc:  # a lone surrogate, a non-string key

@@ -3,7 +3,8 @@ background thread for big files.
 
 Checking (span validation, the text hash) and reading (decoding, JSON parsing) need no store,
 so for a big file they run in a thread a few batches ahead of the SQLite writes: sqlite3
-releases the GIL while it inserts, and hashlib while it hashes, so the two overlap.
+releases the GIL while it runs a statement (the writes are statements of many rows, so the GIL
+changes hands once a statement, not once a row), and hashlib while it hashes, so the two overlap.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def _check(name: str, rec: ImportRecord, chunk: Chunk) -> None:
         chunk.errors.append(RecordError(name, rec.line, str(exc)))
         return
     annotated = rec.answer is not None or bool(spans)
-    big = large_text_warning(name if rec.line is None else f"{name}:{rec.line}", text)
+    big = large_text_warning(name, rec.line, text)
     if big:
         chunk.warnings.append(big)
     chunk.items.append((rec, (spans or []) if annotated else None, digest))
