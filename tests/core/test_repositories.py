@@ -112,3 +112,14 @@ def test_sqlite_utils_writes_keep_the_hub_watermarks(tmp_path):
         again = store.sync.hub_state("h1", "ann", "postgresql://ann@other/db")
         assert (again.url, again.pushed_rev, again.pulled_xid) == ("postgresql://ann@other/db", 7, 3)
         assert store.settings.get_setting("hub_url") == "postgresql://ann@other/db"
+
+
+def test_a_lone_surrogate_is_refused_by_the_admission_not_by_sqlite(tmp_path):
+    """Documents.add_documents hashes through the admission (admitted_hash): a text SQLite
+    cannot store is refused in the admission's words, and nothing of the batch is added."""
+    from annotator.core.text.admission import AdmissionError
+
+    with Store(tmp_path / "p.db") as store:
+        with pytest.raises(AdmissionError, match="lone surrogate U\\+D800"):
+            store.documents.add_documents([("fine text", {}), ("bad \ud800 text", {})])
+        assert store.documents.count_documents() == 0

@@ -7,9 +7,9 @@ import sqlite3
 import time
 from typing import Any, Iterable, Iterator, Sequence
 
-from annotator.core.text.admission import admit_meta_json, admit_text
+from annotator.core.text.admission import admit_meta_json, admit_text, admitted_hash
 from annotator.core.errors import ProjectError
-from annotator.core.text.model import Document, text_hash
+from annotator.core.text.model import Document
 from annotator.core.store.codec import loads
 from annotator.core.store.connection import Repository
 
@@ -45,7 +45,7 @@ class Documents(Repository):
             if not isinstance(text, str):
                 raise TypeError("document text must be a string")
             admit_text(text)
-            rows.append((text_hash(text) if hashes is None else hashes[i], text, admit_meta_json(meta or {}), now))
+            rows.append((admitted_hash(text) if hashes is None else hashes[i], text, admit_meta_json(meta or {}), now))
         with self.transaction() as c:
             before = c.total_changes
             c.executemany("INSERT OR IGNORE INTO documents (hash, text, meta, added) VALUES (?, ?, ?, ?)",
