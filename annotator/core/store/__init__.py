@@ -19,20 +19,14 @@ Only this package speaks SQLite; the hub's PostgreSQL lives in annotator/core/hu
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import ContextManager
-import sqlite3
-
-import sqlite_utils
 
 from annotator.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 from annotator.core.store.activity import Activity
 from annotator.core.store.annotations import Annotations
 from annotator.core.store.codec import default_labels, dumps, spans_from_json, spans_to_json
-from annotator.core.store.connection import BUSY_TIMEOUT_S, Database
+from annotator.core.store.connection import BUSY_TIMEOUT_S, Database, Repository
 from annotator.core.store.documents import Documents
 from annotator.core.store.drafts import Drafts
-from annotator.core.store.guard.bounds import GuardedConnection
 from annotator.core.store.guard.foreign import Foreign
 from annotator.core.store.gold import Gold
 from annotator.core.store.labels import Labels, Settings
@@ -49,9 +43,10 @@ __all__ = ["BUSY_TIMEOUT_S", "MIGRATIONS", "HubState", "SCHEMA_VERSION", "Store"
            "spans_from_json", "spans_to_json"]
 
 
-class Store:
+class Store(Repository):
     """A project file. Open with Store(path); close() when done (or use as a context manager).
-    Reads and writes go through its repositories: `store.documents.add_documents(...)`,
+    It is the root over the one Database (its path, connection and transaction) and holds the
+    repositories; reads and writes go through them: `store.documents.add_documents(...)`,
     `store.labels.all()`, `store.drafts.statuses(name)`..."""
 
     def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False, create: bool = True,
@@ -59,8 +54,9 @@ class Store:
         """untrusted=True for a file from elsewhere (a merge's other file): read-only, every
         query bounded, every value checked as it is read (see bounds.py and foreign.py)."""
         # MIGRATIONS is looked up here at each open, so a test can append a migration to it.
-        self.database = db = Database(path, MIGRATIONS, readonly=readonly, create=create,
-                                      with_default_labels=with_default_labels, untrusted=untrusted)
+        db = Database(path, MIGRATIONS, readonly=readonly, create=create,
+                      with_default_labels=with_default_labels, untrusted=untrusted)
+        super().__init__(db)
         self.settings = Settings(db)
         self.labels = Labels(db)
         self.documents = Documents(db)
@@ -78,11 +74,7 @@ class Store:
         self.sync = Sync(db, self.settings)
         self.foreign = Foreign(db)
 
-    # ---- the connection's own ------------------------------------------------------------
-    @property
-    def path(self) -> Path:
-        return self.database.path
-
+    # ---- the connection's own (path, conn, db and transaction(): Repository's) --------------
     @property
     def readonly(self) -> bool:
         return self.database.readonly
@@ -90,18 +82,6 @@ class Store:
     @property
     def untrusted(self) -> bool:
         return self.database.untrusted
-
-    @property
-    def conn(self) -> GuardedConnection:
-        return self.database.conn
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        return self.database.db
-
-    def transaction(self) -> ContextManager[sqlite3.Connection]:
-        """The one atomic write: nested inside another, a savepoint of it."""
-        return self.database.transaction()
 
     def data_version(self) -> int:
         return self.database.data_version()
