@@ -165,15 +165,18 @@ def hub_status_cmd(url: str, as_json: bool) -> None:
               "(reviewers, leads).")
 @click.option("--batch", type=click.IntRange(0, 10_000), default=None,  # = routing.CLAIM_CAP
               help="Documents to hold assigned (default 50; 0: take no assignments).")
+@click.option("--give-back", is_flag=True, help="After sending your work, return the documents assigned "
+              "to you and not yet decided to the team's queue (stopping for the day).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def sync_cmd(url: str | None, db_path: Path | None, annotator: str | None, pull_all: bool,
-             batch: int | None, as_json: bool) -> None:
+             batch: int | None, give_back: bool, as_json: bool) -> None:
     """Push this project's documents, your decisions (and reviews) to the hub at URL, and
     pull your assignments and teammates' work (default URL: the last one synced, once you
     gave it yourself on this machine: a URL that came with a project file is not used until
     you do). A --db file that does not exist is made as an empty project (no sample articles)
     and joins the hub. The bundled sample articles never go to a hub. Each sync holds at most a
-    fair share of the hub's queue (waiting versions / annotators), capped by --batch."""
+    fair share of the hub's queue (waiting versions / annotators), capped by --batch; with
+    --give-back it holds none and returns what it held."""
     from annotator.core.hub.routing import DEFAULT_BATCH
     from annotator.core.ops.team import sync
 
@@ -192,8 +195,10 @@ def sync_cmd(url: str | None, db_path: Path | None, annotator: str | None, pull_
         url = url or settings(store).get(HUB_URL)
         if not url:
             raise click.ClickException("give the hub URL (this project never synced)")
+        if give_back and batch is not None:
+            raise click.ClickException("--give-back takes no assignments: leave out --batch")
         report, _ = sync(store, url, annotator, by=BY_CLI, pull_all=pull_all, url_from_file=from_file,
-                         batch=DEFAULT_BATCH if batch is None else batch)
+                         batch=DEFAULT_BATCH if batch is None else batch, give_back=give_back)
     click.echo(_dump(report.to_dict()) if as_json else "\n".join(report.lines()))
 
 

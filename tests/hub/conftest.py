@@ -183,15 +183,24 @@ def undo_claim_cap_migration(conn) -> None:  # type: ignore[no-untyped-def]
     conn.execute("DELETE FROM hub.schema_version WHERE version = %s", (CLAIM_CAP_VERSION,))
 
 
+def undo_release_migration(conn) -> None:  # type: ignore[no-untyped-def]
+    """Undo hub schema RELEASE_VERSION: no hub.release (giving back assignments)."""
+    from annotator.core.hub.schema import RELEASE_VERSION
+
+    conn.execute("DROP FUNCTION hub.release()")
+    conn.execute("DELETE FROM hub.schema_version WHERE version = %s", (RELEASE_VERSION,))
+
+
 def older_hub(conn, version: int) -> None:  # type: ignore[no-untyped-def]
     """Make the admin's hub what it was before hub schema `version`, to test a newer annotator
     against an older hub: every later migration undone, newest first (each found by its
     content, whatever number it has)."""
     from annotator.core.hub.schema import (
-        CLAIM_CAP_VERSION, DECISION_TIMES_VERSION, PATTERNS_VERSION, SCHEMA_VERSION, TEAMWORK_VERSION,
+        CLAIM_CAP_VERSION, DECISION_TIMES_VERSION, PATTERNS_VERSION, RELEASE_VERSION, SCHEMA_VERSION,
+        TEAMWORK_VERSION,
     )
 
-    undo = {CLAIM_CAP_VERSION: undo_claim_cap_migration, TEAMWORK_VERSION: undo_teamwork_migration,
+    undo = {RELEASE_VERSION: undo_release_migration, CLAIM_CAP_VERSION: undo_claim_cap_migration, TEAMWORK_VERSION: undo_teamwork_migration,
             PATTERNS_VERSION: undo_patterns_migration, DECISION_TIMES_VERSION: undo_decision_times_migration}
     assert set(range(version, SCHEMA_VERSION + 1)) <= set(undo), "a migration this helper cannot undo"
     for number in sorted((n for n in undo if n >= version), reverse=True):

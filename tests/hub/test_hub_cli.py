@@ -50,6 +50,12 @@ def test_init_add_annotator_status_and_sync(pg_server, make_project, tmp_path):
                       "annotators": [{"name": "erin", "done": 1, "assigned": 1}]}
     text = run("hub", "status", url)
     assert text.exit_code == 0 and "queue: 0" in text.output
+    # Stopping for the day: the undecided document goes back to the queue at once.
+    assert "leave out --batch" in run("sync", "--db", path, "--give-back", "--batch", "3").output
+    back = run("sync", "--db", path, "--give-back")
+    assert back.exit_code == 0 and "given back to the team's queue: 1 undecided document" in back.output, back.output
+    status = orjson.loads(run("hub", "status", admin_url, "--json").output)
+    assert status["queue"] == 1 and status["annotators"] == [{"name": "erin", "done": 1, "assigned": 0}]
 
 
 def test_a_password_in_the_url_is_refused(hub, make_project):

@@ -104,3 +104,52 @@ def test_expired_assignments_return_to_the_queue(hub, make_project):
         sync(a, alice, batch=2)
         assert _held(a) == {TEXTS[1]}
         assert a.documents.count_documents() == 2  # the document she no longer holds stays in her project
+
+
+@pytest.mark.slow
+def test_giving_back_returns_undecided_assignments_to_the_queue_at_once(hub, make_project):
+    """A person stopping for the day syncs with give_back: her work is sent first, her
+    undecided assignments go back to the queue now (not at the timeout, an hour by default)
+    and a teammate's next sync takes them; what she decided stays hers."""
+    _settings(hub, overlap_share=0.0)
+    alice, bob = hub.add("alice"), hub.add("bob")
+    with Store(make_project("lead", TEXTS[:6])) as lead:
+        sync(lead, hub.admin_url, batch=0)
+    with Store(make_project("alice")) as a, Store(make_project("bob")) as b:
+        sync(a, alice, batch=3)
+        held = _held(a)
+        assert len(held) == 3
+        decided = a.sync.hub_assigned_ids()[0]
+        a.annotations.save_annotation(decided, "alice", "accept", [])
+        report = sync(a, alice, give_back=True)
+        assert report.released == 2 and report.assigned == 0 and a.sync.hub_assigned_ids() == []
+        assert "  given back to the team's queue: 2 undecided documents; none assigned to you now" in report.lines()
+        assert report.to_dict()["released"] == 2 and report.to_dict()["pushed"]["decisions"]["added"] == 1
+        assert hub.count("SELECT count(*) FROM hub.assignments WHERE annotator = 'alice' AND state = 'assigned'") == 0
+        assert hub.count("SELECT count(*) FROM hub.assignments WHERE annotator = 'alice' AND state = 'done'") == 1
+        given_back = held - {a.documents.get_document(decided).text}
+        sync(b, bob, batch=5)
+        assert given_back <= _held(b)
+        queue = _status(hub)["queue"]
+        assert queue == 6 - 1 - len(_held(b)) == 2
+        assert sync(a, alice, batch=3).assigned == queue  # a later sync takes work again: what is left
+
+
+@pytest.mark.slow
+def test_an_older_hub_says_it_cannot_take_assignments_back(hub, make_project):
+    """Against a hub made before hub.release, give_back says what to do; the work it pushed
+    first is on the hub, and the assignments are still held (nothing half-done)."""
+    from annotator.core.hub.connection import HubError
+    from annotator.core.hub.schema import RELEASE_VERSION
+    from tests.hub.conftest import older_hub
+
+    alice = hub.add("alice")
+    with Store(make_project("alice", TEXTS[:2])) as a:
+        sync(a, alice, batch=2)
+        with hub.admin() as conn:
+            older_hub(conn, RELEASE_VERSION)
+        a.annotations.save_annotation(a.sync.hub_assigned_ids()[0], "alice", "accept", [])
+        with pytest.raises(HubError, match="hub init"):
+            sync(a, alice, give_back=True)
+        assert hub.count("SELECT count(*) FROM hub.decisions WHERE annotator = 'alice'") == 1
+        assert len(a.sync.hub_assigned_ids(undecided=False)) == 2

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
 from annotator.core.text.admission import MAX_JSON_BYTES, MAX_TEXT_BYTES, MIB
+from annotator.core.hub.connection import HubError
 from annotator.core.hub.routing import fair_share
-from annotator.core.hub.schema import DECISION_TIMES_VERSION, PATTERNS_VERSION, TEAMWORK_VERSION
+from annotator.core.hub.schema import DECISION_TIMES_VERSION, PATTERNS_VERSION, RELEASE_VERSION, TEAMWORK_VERSION
 from annotator.core.learning.patterns.records import MAX_PATTERN_BYTES
 from annotator.core.text.free_text import MAX_TEXT_BYTES as MAX_NOTE_BYTES
 
@@ -328,6 +329,14 @@ class HubStore:
         with self.conn.transaction():
             return self.conn.execute("SELECT document_id, hash, expires FROM hub.claim(%s)",
                                      (fair_share(self.conn, batch),)).fetchall()
+
+    def release(self) -> int:
+        """Give back this annotator's open assignments (hub.release); how many went back."""
+        if self.version < RELEASE_VERSION:
+            raise HubError(f"this hub (schema {self.version}) cannot take assignments back before their "
+                           "timeout; its admin runs `annotator hub init` again to upgrade it")
+        with self.conn.transaction():
+            return int(self.conn.execute("SELECT hub.release()").fetchone()[0])
 
     def owns_hub(self) -> bool:
         """True when this session's role owns the hub (the admin: row-level security does not bind it)."""

@@ -46,6 +46,7 @@ class SyncReport:
     pulled: PullCounts = field(default_factory=PullCounts)
     assigned: int = 0               # open assignments held now
     assigned_received: int = 0      # of them, documents this sync brought into the project
+    released: int | None = None     # given back to the queue (sync --give-back), else None
     seconds: float = 0.0
     patterns: PatternCounts = field(default_factory=PatternCounts)  # both ways (core/hub/patterns.py)
     refused: Counter = field(default_factory=Counter)  # (kind, reason): ours, kept local: the hub refuses them
@@ -95,7 +96,7 @@ class SyncReport:
                 "refused": [{"kind": kind, "reason": reason, "rows": n}
                             for (kind, reason), n in sorted(self.refused.items())],
                 "warnings": self.warnings,
-                "assigned": self.assigned, "assigned_received": self.assigned_received,
+                "assigned": self.assigned, "assigned_received": self.assigned_received, "released": self.released,
                 "moved": self.moved, "seconds": round(self.seconds, 3)}
 
     def lines(self) -> list[str]:
@@ -123,8 +124,12 @@ class SyncReport:
             out.append(f"  kept in this project: {count(n, kind)} the hub refuses ({reason})")
         out.extend(self.patterns.lines(self.annotator))
         held = self.assigned - self.assigned_received
-        out.append(f"  assigned to you: {count(self.assigned, 'document')} ({self.assigned_received:,} received now, "
-                   f"{held:,} already in your project)")
+        if self.released is not None:
+            out.append(f"  given back to the team's queue: {count(self.released, 'undecided document')}; "
+                       "none assigned to you now")
+        else:
+            out.append(f"  assigned to you: {count(self.assigned, 'document')} ({self.assigned_received:,} received "
+                       f"now, {held:,} already in your project)")
         out.extend(f"  warning: {w}" for w in self.warnings)
         return out
 

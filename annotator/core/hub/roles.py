@@ -180,7 +180,8 @@ def apply_rights(conn: Any, db: str, annotators: str, reviewers: str) -> None:
         "GRANT INSERT (key, label, pattern, changed, removed), UPDATE (changed, removed, author) "
         "ON hub.patterns TO {rev}",
         "GRANT EXECUTE ON FUNCTION hub.merge_decision, hub.merge_review, hub.document_id, hub.claim, "
-        "hub.reclaim_expired, hub.setting, hub.needs_for, hub.add_decision_time, hub.merge_pattern TO {ann}",
+        "hub.reclaim_expired, hub.setting, hub.needs_for, hub.add_decision_time, hub.merge_pattern, "
+        "hub.release TO {ann}",
         *_TEAMWORK_GRANTS,
         # CHECK constraints run as the writer: they must be able to call the rules.
         f"GRANT EXECUTE ON FUNCTION {', '.join(CHECK_FUNCTIONS)} TO {{ann}}",

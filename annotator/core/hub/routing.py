@@ -17,7 +17,8 @@ Rules (also in the README):
   slots of the queue plus the assignments held), annotators the login roles in the hub's
   annotators group. So the first teammate to sync never takes every document: a two-person
   team splits twelve waiting documents six and six. An assignment with no decision before its timeout returns to the queue
-  (it is not renewed by syncing).
+  (it is not renewed by syncing). `annotator sync --give-back` returns the caller's open
+  assignments to the queue at once (hub.release), for a person who stops for the day.
 - Queries: the queue is a partial index (taken < needs) walked in id order, so claiming a
   batch costs the same on a hub of 10,000 or 1,000,000 documents.
 """
@@ -128,6 +129,24 @@ ROUTING_V1: list[str] = [
         RETURN QUERY SELECT a.document_id, d.hash, a.expires FROM hub.assignments a
             JOIN hub.documents d ON d.id = a.document_id
             WHERE a.annotator = who AND a.state = 'assigned' ORDER BY a.document_id;
+    END $$""",
+]
+
+
+# Give back what I hold (hub migration 6): the caller's open assignments return to the queue at
+# once, not at their timeout; decided documents are not assignments any more and stay done.
+RELEASE: list[str] = [
+    """CREATE FUNCTION hub.release() RETURNS integer LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+    DECLARE r record; n integer := 0;
+    BEGIN
+        FOR r IN SELECT document_id FROM hub.assignments
+                 WHERE annotator = session_user AND state = 'assigned' ORDER BY document_id FOR UPDATE LOOP
+            DELETE FROM hub.assignments WHERE document_id = r.document_id AND annotator = session_user;
+            UPDATE hub.documents SET taken = taken - 1 WHERE id = r.document_id;
+            n := n + 1;
+        END LOOP;
+        RETURN n;
     END $$""",
 ]
 

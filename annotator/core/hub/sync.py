@@ -61,7 +61,7 @@ import orjson
 from annotator.core.text.admission import (
     MAX_JSON_BYTES, MIB, AdmissionError, admit_text, admit_time, json_has_nul, utf8_size_over,
 )
-from annotator.core.hub import teamwork, trust
+from annotator.core.hub import teamwork
 from annotator.core.errors import AnnotatorError
 from annotator.core.hub.connection import (  # noqa: F401 - HubBusy: the sync's error, imported from here
     LOCK_TIMEOUT_S, STATEMENT_TIMEOUT_S, HubBusy, HubError, HubOffline, check_url, connect, is_local, is_offline,
@@ -72,6 +72,7 @@ from annotator.core.hub.patterns import pull_patterns, push_patterns
 from annotator.core.hub.pull import Puller
 from annotator.core.hub.report import SyncReport
 from annotator.core.hub.roles import HubInfo, check_name, hub_info
+from annotator.core.hub.trust import HubNotChosen, check_chosen, check_target, parse_user  # noqa: F401 - re-exported
 from annotator.core.hub.routing import DEFAULT_BATCH
 from annotator.core.hub.schema import DECISION_TIMES_VERSION
 from annotator.core.progress import Progress
@@ -87,10 +88,6 @@ PLAINTEXT_WARNED = HUB_PLAINTEXT_WARNED.name  # the URL already warned about (co
 PLAINTEXT_WARNING = ("this hub connection is not encrypted: your password's proof and your data "
                      "cross the network readable; add ?sslmode=verify-full with the server's CA "
                      "(README, Team hub)")
-
-
-class HubNotChosen(HubError):
-    """The project's hub URL came with its file and nobody on this machine chose that hub."""
 
 
 def _first_line(exc: BaseException) -> str:
@@ -118,37 +115,6 @@ def hub_errors(doing: str) -> Iterator[None]:
         raise HubError(f"the hub failed while {doing}: {_first_line(exc)}") from None
 
 
-def _parse_user(url: str) -> str | None:
-    from psycopg.conninfo import conninfo_to_dict
-
-    return conninfo_to_dict(url).get("user")
-
-
-def check_target(url: str, annotator: str | None, *, from_file: bool = False) -> str:
-    """The URL, once it is fit for a sync as `annotator` (no network): no password in it, only
-    host, port, dbname, user and sslmode if it came from a project file, a valid hub name,
-    and the URL's user (if any) is that name. HubError says what to change."""
-    url = check_url(url, from_file=from_file)
-    if annotator is not None:
-        check_name(annotator)
-        url_user = _parse_user(url)
-        if url_user and url_user != annotator:
-            raise HubError(f"the URL logs in as {url_user} but the annotator is {annotator}: your "
-                           "hub annotator name is your PostgreSQL role, use one name")
-    return url
-
-
-def check_chosen(url: str, from_file: bool) -> None:
-    """HubNotChosen when the URL came with the project file and this machine's person never
-    gave or confirmed that hub (trust.py); a URL given by the person is remembered as chosen."""
-    if not from_file:
-        trust.choose(url)
-    elif not trust.is_chosen(url):
-        raise HubNotChosen(f"this project's hub ({safe_url(url)}) came with the project file, and "
-                           "syncing sends your password for it there: give the URL yourself once "
-                           f"(annotator sync {safe_url(url)}) to sync with it")
-
-
 def _retry(call: Callable[[], Any]) -> Any:
     """Run a hub transaction again when PostgreSQL rolled it back for a deadlock or a
     serialization conflict with another sync (it left nothing behind)."""
@@ -165,17 +131,18 @@ def _retry(call: Callable[[], Any]) -> Any:
 
 def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool = False,
          password: str | None = None, batch: int = DEFAULT_BATCH, url_from_file: bool = False,
-         on_progress: Progress | None = None, on_stage: Callable[[str], None] | None = None,
+         give_back: bool = False, on_progress: Progress | None = None, on_stage: Callable[[str], None] | None = None,
          lock_timeout_s: float = LOCK_TIMEOUT_S, statement_timeout_s: float = STATEMENT_TIMEOUT_S) -> SyncReport:
     """Sync the project with the hub at `url` as `annotator` (default: the URL's user; the
     annotator name is the PostgreSQL role). on_stage("labels", "documents"... "pull") as each step
     begins, then on_progress(done, total) after each of its chunks (total 0: not known). url_from_file: the
-    URL was read from the project (see check_chosen). Raises HubError (nothing half-written)
+    URL was read from the project (see check_chosen). give_back: after pushing your work, your
+    open assignments return to the hub's queue (hub.release) and none are taken. Raises HubError (nothing half-written)
     when the hub fails or refuses, HubBusy when it waited past the timeouts."""
     url = check_target(url, annotator, from_file=url_from_file)
     check_chosen(url, url_from_file)
     given = annotator
-    if annotator is None and not _parse_user(url):
+    if annotator is None and not parse_user(url):
         who = identity.resolve(store, write=False)
         annotator = who.name if who.chosen else None
     started = time.monotonic()
@@ -205,8 +172,11 @@ def sync(store: Store, url: str, annotator: str | None = None, *, pull_all: bool
             with hub_errors(f"pushing {stage}"):
                 step()
         on_stage("assignments")
-        with hub_errors("pulling assignments"):
-            run.claim(batch)
+        with hub_errors("giving back assignments" if give_back else "pulling assignments"):
+            if give_back:
+                run.give_back()
+            else:
+                run.claim(batch)
         on_stage("pull")
         with hub_errors("pulling changes"):
             run.pull_changes(pull_all)
@@ -461,6 +431,15 @@ class _Run:
                                                [(ids[h], exp) for _, h, exp in assigned if h in ids])
         self.report.assigned = len(assigned)
         self.report.assigned_received = received
+        self.progress(1, 1)
+
+    def give_back(self) -> None:
+        """Return this annotator's open assignments to the queue; the project forgets them."""
+        if not self.info.is_annotator:
+            return
+        self.report.released = _retry(self.hub.release)
+        with self.store.sync.hub_pull_transaction():
+            self.store.sync.set_hub_assignments(self.info.hub_id, self.info.user, [])
         self.progress(1, 1)
 
     def _add_documents(self, docs: list[HubDocument], puller: Puller) -> list[str]:

@@ -16,7 +16,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from annotator.core.hub.connection import safe_url
+from annotator.core.hub.connection import HubError, check_url, safe_url
+from annotator.core.hub.roles import check_name
 from annotator.paths import user_data_dir
 
 FILE_NAME = "chosen-hubs.json"
@@ -55,3 +56,38 @@ def choose(url: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class HubNotChosen(HubError):
+    """The project's hub URL came with its file and nobody on this machine chose that hub."""
+
+
+def parse_user(url: str) -> str | None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    return conninfo_to_dict(url).get("user")
+
+
+def check_target(url: str, annotator: str | None, *, from_file: bool = False) -> str:
+    """The URL, once it is fit for a sync as `annotator` (no network): no password in it, only
+    host, port, dbname, user and sslmode if it came from a project file, a valid hub name,
+    and the URL's user (if any) is that name. HubError says what to change."""
+    url = check_url(url, from_file=from_file)
+    if annotator is not None:
+        check_name(annotator)
+        url_user = parse_user(url)
+        if url_user and url_user != annotator:
+            raise HubError(f"the URL logs in as {url_user} but the annotator is {annotator}: your "
+                           "hub annotator name is your PostgreSQL role, use one name")
+    return url
+
+
+def check_chosen(url: str, from_file: bool) -> None:
+    """HubNotChosen when the URL came with the project file and this machine's person never
+    gave or confirmed that hub (trust.py); a URL given by the person is remembered as chosen."""
+    if not from_file:
+        choose(url)
+    elif not is_chosen(url):
+        raise HubNotChosen(f"this project's hub ({safe_url(url)}) came with the project file, and "
+                           "syncing sends your password for it there: give the URL yourself once "
+                           f"(annotator sync {safe_url(url)}) to sync with it")
