@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self._tab_order()
         self.status.watch(self.project, self.tasks, self.background, self.doc_model)
         self.hub = HubSync(self.project, self.tasks, self)  # File -> Team hub...
+        self.hub.message.connect(lambda text: self.status.showMessage(text, 8000))
         self.status.addPermanentWidget(HubStatusLabel(self.hub))
         self.status.set_model("none (manual labelling)" if model == "" else f"loading {model or 'default'}…")
         self._update_title()

@@ -345,11 +345,12 @@ class HubSyncResult:
 
 
 def hub_sync_job(ctx: Any, db_path: Path, url: str, annotator: str, password: str | None = None,
-                 remember: bool = False, url_from_file: bool = False) -> HubSyncResult:
+                 remember: bool = False, url_from_file: bool = False, give_back: bool = False) -> HubSyncResult:
     """Sync with the team hub on this job's own Store (core/hub/sync.py). A hub that fails
     or cannot be reached is a result, not an exception: the window keeps working offline and
     tries again. The password goes to the OS keyring only once it worked (`remember`).
-    url_from_file: the URL is the project's (synced only once the person chose that hub)."""
+    url_from_file: the URL is the project's (synced only once the person chose that hub).
+    give_back: return the undecided assignments to the hub's queue instead of taking any."""
     from annotator.core.hub.connection import HubError, HubOffline, save_keyring_password
     from annotator.core.ops.team import sync
 
@@ -358,7 +359,8 @@ def hub_sync_job(ctx: Any, db_path: Path, url: str, annotator: str, password: st
         try:
             # A stop (the window closes) ends the sync between two chunks: both sides stay whole.
             report, _ = sync(store, url, annotator, by="sync", password=password,
-                             on_progress=lambda _done, _total: ctx.check(), url_from_file=url_from_file)
+                             on_progress=lambda _done, _total: ctx.check(), url_from_file=url_from_file,
+                             give_back=give_back)
         except HubError as exc:
             return HubSyncResult(None, str(exc), isinstance(exc, HubOffline),
                                  store.sync.hub_pending_decisions(annotator), time.time())

@@ -243,3 +243,36 @@ def test_a_file_url_naming_other_options_is_not_resumed(qtbot, hub, db_path):
     w = open_window(qtbot, db_path, "alice")
     qtbot.wait(300)
     assert w.hub.confirm_box is None and not w.hub.connected
+
+
+@pytest.mark.slow
+def test_giving_back_from_the_window_returns_assignments_and_disconnects(qtbot, hub, tmp_path, db_path):
+    """Team hub... → Give back my documents and disconnect: one last sync sends the decision
+    made, the undecided assignments go back to the queue, the status bar says how many, and
+    the window stops syncing (a decision after it syncs nothing)."""
+    with Store(tmp_path / "lead.db") as lead:
+        lead.documents.add_documents([(t, {}) for t in ARTICLES])
+        sync(lead, hub.admin_url, batch=0)
+    make_project(db_path, ARTICLES[:1])
+    w = open_window(qtbot, db_path, "alice")
+    result = connect(qtbot, w, hub.add("alice"))
+    assigned = result.report.assigned
+    assert assigned == len(ARTICLES) > 1
+    w.open_document(w.project.store.sync.hub_assigned_ids()[0])
+    assert w.accept()
+    dialog = HubDialog(w.hub, w)
+    qtbot.addWidget(dialog)
+    assert dialog.give_back_button.isVisibleTo(dialog)
+    dialog.give_back()
+    qtbot.waitUntil(lambda: not w.hub.connected, timeout=WAIT_MS)
+    assert hub.count("SELECT count(*) FROM hub.decisions WHERE annotator = 'alice'") == 1
+    assert hub.count("SELECT count(*) FROM hub.assignments WHERE annotator = 'alice' AND state = 'assigned'") == 0
+    assert f"Gave back {assigned - 1:,} undecided documents" in w.status.currentMessage()
+    assert w.project.store.sync.hub_assigned_ids() == []
+    w.open_document(len(ARTICLES))
+    assert w.accept()
+    qtbot.wait(3 * hub_sync.AFTER_DECISION_MS)  # when connected, a sync would start by now
+    assert not w.hub.syncing and hub.count("SELECT count(*) FROM hub.decisions WHERE annotator = 'alice'") == 1
+    after = HubDialog(w.hub, w)
+    qtbot.addWidget(after)
+    assert not after.give_back_button.isVisibleTo(after)  # not connected: nothing to give back

@@ -22,7 +22,7 @@ URL_HINT = "postgresql://NAME@HOST:5432/DATABASE"
 
 
 class HubDialog(QDialog):
-    """Fields url_edit, password_edit, remember; connect_hub() / disconnect_hub() act (tests
+    """Fields url_edit, password_edit, remember; connect_hub() / disconnect_hub() / give_back() act (tests
     call them as the buttons do)."""
 
     def __init__(self, hub: HubSync, parent: QWidget | None = None) -> None:
@@ -54,6 +54,12 @@ class HubDialog(QDialog):
         self.connect_button = buttons.addButton("Connect", QDialogButtonBox.ButtonRole.AcceptRole)
         self.disconnect_button = buttons.addButton("Disconnect", QDialogButtonBox.ButtonRole.DestructiveRole)
         self.disconnect_button.setVisible(hub.connected)
+        self.give_back_button = buttons.addButton("Give back my documents and disconnect",
+                                                  QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.give_back_button.setToolTip("Send your work, return the documents assigned to you and not "
+                                         "yet decided to the team's queue, then stop syncing")
+        self.give_back_button.setVisible(hub.connected)
+        self.give_back_button.clicked.connect(self.give_back)
         self.connect_button.clicked.connect(self.connect_hub)
         self.disconnect_button.clicked.connect(self.disconnect_hub)
         buttons.rejected.connect(self.reject)
@@ -81,6 +87,10 @@ class HubDialog(QDialog):
 
     def disconnect_hub(self) -> None:
         self.hub.disconnect_hub()
+        self.accept()
+
+    def give_back(self) -> None:
+        self.hub.give_back_and_disconnect()
         self.accept()
 
     def _refuse(self, message: str) -> bool:

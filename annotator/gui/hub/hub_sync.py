@@ -73,6 +73,7 @@ class HubSync(QObject):
     every change of what status_text() shows."""
 
     stateChanged = Signal()
+    message = Signal(str)  # a line for the status bar (what giving back did)
 
     def __init__(self, project: Project, tasks: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +87,7 @@ class HubSync(QObject):
         self._from_file = False  # the URL is the project file's (chosen on this machine)
         self.confirm_box: QMessageBox | None = None
         self._again = False
+        self._give_back = False  # the next sync gives the assignments back, then disconnects
         self._timer = QTimer(self, interval=INTERVAL_MS)
         self._timer.timeout.connect(self.sync_now)
         self._debounce = QTimer(self, singleShot=True, interval=AFTER_DECISION_MS)
@@ -119,9 +121,20 @@ class HubSync(QObject):
 
     def disconnect_hub(self) -> None:
         """Stop syncing (the project keeps everything; the next window does not resume)."""
+        self._give_back = False
         self._stop()
         self._remember_on(False)
         self.stateChanged.emit()
+
+    def give_back_and_disconnect(self) -> None:
+        """Stopping for the day: one last sync sends your work and returns your undecided
+        assignments to the hub's queue (`annotator sync --give-back`), then the window
+        disconnects. If that sync fails (offline), the window stays connected and says why."""
+        if not self.connected:
+            return
+        self._give_back = True
+        self._timer.stop()  # no timed sync may take new assignments meanwhile
+        self.sync_now()
 
     def resume(self) -> None:
         """At open (and after a switch of project or annotator): sync again with the hub this
@@ -209,7 +222,7 @@ class HubSync(QObject):
             return
         self.syncing = True
         self._debounce.stop()
-        annotator, url = self.project.annotator, self.url
+        annotator, url, give_back = self.project.annotator, self.url, self._give_back
 
         def returned(result: HubSyncResult) -> None:
             if url != self.url or annotator != self.project.annotator:
@@ -218,14 +231,25 @@ class HubSync(QObject):
             if result.report is not None:
                 self._remember = False  # the keyring has it (or said why not)
                 self.project.check_changes(by="sync")  # what it brought, read from the change log
+                if give_back:
+                    self.disconnect_hub()
+                    n = result.report.released or 0
+                    self.message.emit(f"Gave back {n:,} undecided document{'s' * (n != 1)} to the team's "
+                                      "queue; this window no longer syncs with the hub")
+            elif give_back:  # offline or refused: still connected, the status bar says why
+                self._give_back = False
+                self._timer.start()
 
         def failed(exc: BaseException) -> None:
+            if give_back:
+                self._give_back = False
+                self._timer.start()
             if url == self.url:
                 self.result = HubSyncResult(None, str(exc) or type(exc).__name__, False,
                                             self.result.pending if self.result else 0, time.time())
 
         self.tasks.run(jobs.hub_sync_job, self.project.path, url, annotator, self._password, self._remember,
-                       self._from_file, name="hub sync", on_returned=returned, on_error=failed,
+                       self._from_file, give_back, name="hub sync", on_returned=returned, on_error=failed,
                        on_finished=self._finished)
         self.stateChanged.emit()
 
