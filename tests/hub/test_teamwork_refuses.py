@@ -79,6 +79,8 @@ ATTACKS: dict[str, tuple[str, str, tuple[object, ...]]] = {
     "note created NaN": ("mallory", NOTE, ("x", float("nan"), 1)),
     "note updated Infinity": ("mallory", NOTE, ("x", 1, float("inf"))),
     "note over 100 KB": ("mallory", NOTE, ("x" * 102_401, 1, 1)),
+    "note of a tab and a newline": ("mallory", NOTE, ("\t\n", 1, 1)),  # blank as str.strip() sees it
+    "note of ideographic spaces": ("mallory", NOTE, ("\u3000\u3000", 1, 1)),
     "note merged with a NaN time": ("mallory", f"SELECT hub.merge_note({HASH}, 'mallory', 'mallory000002', 'x', "
                                                "%s, 1, false)", (float("nan"),)),
     # a guideline: a described label by the label rule, examples a list of texts, a finite time
@@ -94,6 +96,7 @@ ATTACKS: dict[str, tuple[str, str, tuple[object, ...]]] = {
     "pattern label with a vertical tab": ("carol", PATTERN, _pattern("A\x0bB", '"belmouth"')),
     "pattern an empty list": ("carol", PATTERN, _pattern("GPE", "[]")),
     "pattern a blank phrase": ("carol", PATTERN, _pattern("GPE", '"   "')),
+    "pattern a tab-only phrase": ("carol", PATTERN, _pattern("GPE", '"\\t"')),
     "pattern tokens not objects": ("carol", PATTERN, _pattern("GPE", "[1, 2]")),
     "pattern of 51 tokens": ("carol", PATTERN, _pattern("GPE", "[" + ",".join(['{"lower": "a"}'] * 51) + "]")),
 }

@@ -13,7 +13,8 @@ INSERT typed in psql with an annotator's login).
   start < end, labels by the name rule; sources a JSON list of names; every time finite;
 - notes, guidelines (and their history) and label descriptions (issue 24): a described label
   by the name rule ('' is the guidelines), examples a JSON list of texts, texts within
-  free_text.MAX_TEXT_BYTES, names of 1 to MAX_NAME_CHARS characters, times finite;
+  free_text.MAX_TEXT_BYTES (a live note not blank, trimmed as str.strip() trims), names of 1 to
+  MAX_NAME_CHARS characters, times finite;
 - patterns (issue 25): a label by the name rule, a phrase (1 to MAX_PHRASE_CHARS characters,
   not blank: trimmed of what Python's str.strip() trims, PY_WHITESPACE) or a list of 1 to MAX_TOKENS token objects, within MAX_PATTERN_BYTES, a finite time;
 - nowhere a NUL: PostgreSQL text cannot hold one, jsonb refuses the escape \\u0000.
@@ -170,6 +171,9 @@ CONSTRAINTS: list[tuple[str, str, str]] = [
     ("decision_times", "times_rule", "hub.is_finite(decided)"),
     ("notes", "author_rule", f"char_length(author) BETWEEN 1 AND {MAX_NAME_CHARS}"),
     ("notes", "text_rule", f"octet_length(text) <= {MAX_FREE_TEXT_BYTES}"),
+    # A live note is not blank as str.strip() sees it (the pull's rule; the table's own CHECK
+    # trims the space alone).
+    ("notes", "blank_rule", f"deleted OR btrim(text, {sql_chars(PY_WHITESPACE)}) <> ''"),
     ("notes", "times_rule", "hub.is_finite(created) AND hub.is_finite(updated)"),
     *[(table, rule, condition) for table in ("guidelines", "guideline_history") for rule, condition in (
         ("subject_rule", "subject = '' OR hub.is_label_name(subject)"),
@@ -190,7 +194,8 @@ RULES = {"name_rule": "label names", "colour_rule": "colours #rrggbb", "key_rule
          "times_rule": "finite times", "answer_rule": "answers", "sources_rule": "sources",
          "author_rule": "names (1 to 1,000 characters)", "text_rule": "notes and guidelines (size)",
          "subject_rule": "described labels (label names)", "examples_rule": "examples (a JSON list of texts)",
-         "label_rule": "label names", "pattern_rule": "patterns (a phrase or a list of token objects)"}
+         "label_rule": "label names", "pattern_rule": "patterns (a phrase or a list of token objects)",
+         "blank_rule": "live notes (not blank)"}
 
 # The label count: one counter row, kept by statement triggers that run as the owner. Its
 # row lock serialises writers that add labels (only those), so two teammates adding 6,000
