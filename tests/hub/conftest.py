@@ -183,6 +183,16 @@ def undo_claim_cap_migration(conn) -> None:  # type: ignore[no-untyped-def]
     conn.execute("DELETE FROM hub.schema_version WHERE version = %s", (CLAIM_CAP_VERSION,))
 
 
+def undo_fair_share_migration(conn) -> None:  # type: ignore[no-untyped-def]
+    """Undo hub schema FAIR_SHARE_VERSION: hub.claim capped at 10,000 only, as migration 5 made it."""
+    from annotator.core.hub.routing import CLAIM_CAPPED
+    from annotator.core.hub.schema import FAIR_SHARE_VERSION
+
+    conn.execute(CLAIM_CAPPED[1].replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
+    conn.execute("DROP FUNCTION hub.fair_share(integer)")
+    conn.execute("DELETE FROM hub.schema_version WHERE version = %s", (FAIR_SHARE_VERSION,))
+
+
 def undo_release_migration(conn) -> None:  # type: ignore[no-untyped-def]
     """Undo hub schema RELEASE_VERSION: no hub.release (giving back assignments)."""
     from annotator.core.hub.schema import RELEASE_VERSION
@@ -196,11 +206,11 @@ def older_hub(conn, version: int) -> None:  # type: ignore[no-untyped-def]
     against an older hub: every later migration undone, newest first (each found by its
     content, whatever number it has)."""
     from annotator.core.hub.schema import (
-        CLAIM_CAP_VERSION, DECISION_TIMES_VERSION, PATTERNS_VERSION, RELEASE_VERSION, SCHEMA_VERSION,
-        TEAMWORK_VERSION,
+        CLAIM_CAP_VERSION, DECISION_TIMES_VERSION, FAIR_SHARE_VERSION, PATTERNS_VERSION, RELEASE_VERSION,
+        SCHEMA_VERSION, TEAMWORK_VERSION,
     )
 
-    undo = {RELEASE_VERSION: undo_release_migration, CLAIM_CAP_VERSION: undo_claim_cap_migration, TEAMWORK_VERSION: undo_teamwork_migration,
+    undo = {FAIR_SHARE_VERSION: undo_fair_share_migration, RELEASE_VERSION: undo_release_migration, CLAIM_CAP_VERSION: undo_claim_cap_migration, TEAMWORK_VERSION: undo_teamwork_migration,
             PATTERNS_VERSION: undo_patterns_migration, DECISION_TIMES_VERSION: undo_decision_times_migration}
     assert set(range(version, SCHEMA_VERSION + 1)) <= set(undo), "a migration this helper cannot undo"
     for number in sorted((n for n in undo if n >= version), reverse=True):

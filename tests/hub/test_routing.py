@@ -153,3 +153,22 @@ def test_an_older_hub_says_it_cannot_take_assignments_back(hub, make_project):
             sync(a, alice, give_back=True)
         assert hub.count("SELECT count(*) FROM hub.decisions WHERE annotator = 'alice'") == 1
         assert len(a.sync.hub_assigned_ids(undecided=False)) == 2
+
+
+@pytest.mark.slow
+def test_the_server_holds_a_claim_by_hand_to_the_fair_share(hub, make_project):
+    """hub.claim called in psql with an annotator's login (not through a sync, which computes
+    the share too) takes no more than min(batch, ceil(waiting versions / annotators))."""
+    import psycopg
+
+    _settings(hub, overlap_share=0.0)
+    alice, bob = hub.add("alice"), hub.add("bob")
+    with Store(make_project("lead", TEXTS[:6])) as lead:
+        sync(lead, hub.admin_url, batch=0)
+    with psycopg.connect(alice, autocommit=True) as conn:
+        assert len(conn.execute("SELECT * FROM hub.claim(10000)").fetchall()) == 3  # 6 waiting, 2 of us
+        assert len(conn.execute("SELECT * FROM hub.claim(10000)").fetchall()) == 3  # held: not more
+        assert len(conn.execute("SELECT * FROM hub.claim(2)").fetchall()) == 3  # a smaller batch takes none back
+    with Store(make_project("bob")) as b:
+        assert sync(b, bob, batch=50).assigned == 3
+    assert _status(hub)["queue"] == 0

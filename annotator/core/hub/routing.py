@@ -16,7 +16,8 @@ Rules (also in the README):
   annotators on the hub): waiting versions are the versions still to be decided (the open
   slots of the queue plus the assignments held), annotators the login roles in the hub's
   annotators group. So the first teammate to sync never takes every document: a two-person
-  team splits twelve waiting documents six and six. An assignment with no decision before its timeout returns to the queue
+  team splits twelve waiting documents six and six. The server holds hub.claim to the same
+  share (hub.fair_share, hub schema 7), whoever calls it. An assignment with no decision before its timeout returns to the queue
   (it is not renewed by syncing). `annotator sync --give-back` returns the caller's open
   assignments to the queue at once (hub.release), for a person who stops for the day.
 - Queries: the queue is a partial index (taken < needs) walked in id order, so claiming a
@@ -163,6 +164,19 @@ CLAIM_CAPPED: list[str] = [
 ]
 
 
+# The fair share on the server (hub migration 7): hub.claim holds the caller to
+# min(batch, fair share) whoever calls it (a sync, or psql with an annotator's login), where
+# before only the client computed the share (fair_share below, the same query).
+def _fair_share_sql(batch: str) -> str:
+    return f"""WITH team AS (SELECT greatest(1, count(*)) AS n FROM ({_ANNOTATOR_ROLES}) r),
+        queue AS (SELECT coalesce(sum(needs - taken), 0) AS slots FROM (
+            SELECT needs, taken FROM hub.documents WHERE taken < needs ORDER BY id
+            LIMIT {batch} * (SELECT n FROM team)) q)
+        SELECT team.n, queue.slots, CASE WHEN queue.slots >= {batch} * team.n THEN 0
+            ELSE (SELECT count(*) FROM hub.assignments WHERE state = 'assigned') END
+        FROM team, queue"""
+
+
 def apply_idle_timeout(conn: Any, seconds: float) -> None:
     """Sessions on the hub's database that sit in an open transaction longer than this are
     ended by PostgreSQL (idle_in_transaction_session_timeout): a laptop asleep mid-sync, or a
@@ -181,6 +195,22 @@ _ANNOTATOR_ROLES = ("SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON 
                     "AND g.rolname = hub.setting('annotators_role')")
 
 
+FAIR_SHARE: list[str] = [
+    f"""CREATE FUNCTION hub.fair_share(p_batch integer) RETURNS integer LANGUAGE plpgsql STABLE
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    DECLARE annotators bigint; open_slots numeric; held bigint;
+    BEGIN
+        IF p_batch <= 0 THEN RETURN 0; END IF;
+        {_fair_share_sql("p_batch")} INTO annotators, open_slots, held;
+        RETURN least(p_batch, ceil((open_slots + held) / annotators))::integer;
+    END $$""",
+    f"""CREATE OR REPLACE FUNCTION hub.claim(p_batch integer)
+    RETURNS TABLE (document_id bigint, hash text, expires float8) LANGUAGE sql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT * FROM hub.claim_uncapped(hub.fair_share(least(greatest(p_batch, 0), {CLAIM_CAP}))) $$""",
+]
+
+
 def fair_share(conn: Any, batch: int) -> int:
     """How many assignments a sync may hold: min(batch, ceil(waiting versions / annotators on
     the hub)) (module rules). Read in the caller's transaction, just before hub.claim.
@@ -188,14 +218,7 @@ def fair_share(conn: Any, batch: int) -> int:
     the share is at least the batch), so it costs the same on a hub of any size."""
     if batch <= 0:
         return 0
-    annotators, open_slots, held = conn.execute(
-        f"""WITH team AS (SELECT greatest(1, count(*)) AS n FROM ({_ANNOTATOR_ROLES}) r),
-        queue AS (SELECT coalesce(sum(needs - taken), 0) AS slots FROM (
-            SELECT needs, taken FROM hub.documents WHERE taken < needs ORDER BY id
-            LIMIT %(batch)s * (SELECT n FROM team)) q)
-        SELECT team.n, queue.slots, CASE WHEN queue.slots >= %(batch)s * team.n THEN 0
-            ELSE (SELECT count(*) FROM hub.assignments WHERE state = 'assigned') END
-        FROM team, queue""", {"batch": batch}).fetchone()
+    annotators, open_slots, held = conn.execute(_fair_share_sql("%(batch)s"), {"batch": batch}).fetchone()
     waiting = int(open_slots) + int(held)
     return min(batch, -(-waiting // int(annotators)))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.core.hub.routing import CLAIM_CAPPED, RELEASE
+from annotator.core.hub.routing import CLAIM_CAPPED, FAIR_SHARE, RELEASE
 
 # History rows: when the version was replaced, and the writing transaction (see above).
 _HISTORY_TAIL = """replaced float8 NOT NULL DEFAULT extract(epoch FROM clock_timestamp()),
@@ -454,6 +454,8 @@ ISSUE29_MIGRATION = [*CLAIM_CAPPED, MERGE_NOTE_OWNER_FIRST]
 MIGRATIONS.append(ISSUE29_MIGRATION)
 # 6: hub.release, giving back the caller's open assignments (routing.RELEASE).
 MIGRATIONS.append(RELEASE)
+# 7: hub.claim holds its caller to the fair share on the server too (routing.FAIR_SHARE).
+MIGRATIONS.append(FAIR_SHARE)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 # The first hub schema with notes, guidelines and how reviews were decided (an older hub:
@@ -470,6 +472,8 @@ PATTERNS_VERSION = next(n for n, m in enumerate(MIGRATIONS, 1) if any("CREATE TA
 CLAIM_CAP_VERSION = MIGRATIONS.index(ISSUE29_MIGRATION) + 1
 # The first hub schema that can take assignments back before their timeout (hub.release).
 RELEASE_VERSION = MIGRATIONS.index(RELEASE) + 1
+# The first hub schema whose hub.claim computes the fair share itself.
+FAIR_SHARE_VERSION = MIGRATIONS.index(FAIR_SHARE) + 1
 
 
 def hub_version(conn: Any) -> int:
