@@ -172,3 +172,19 @@ def test_the_server_holds_a_claim_by_hand_to_the_fair_share(hub, make_project):
     with Store(make_project("bob")) as b:
         assert sync(b, bob, batch=50).assigned == 3
     assert _status(hub)["queue"] == 0
+
+
+@pytest.mark.slow
+def test_an_older_hub_gets_the_fair_share_from_the_client(hub, make_project):
+    """A hub made before hub.fair_share: the sync computes the share itself (routing.fair_share)."""
+    from annotator.core.hub.schema import FAIR_SHARE_VERSION
+    from tests.hub.conftest import older_hub
+
+    _settings(hub, overlap_share=0.0)
+    alice, _bob = hub.add("alice"), hub.add("bob")
+    with hub.admin() as conn:
+        older_hub(conn, FAIR_SHARE_VERSION)
+    with Store(make_project("lead", TEXTS[:6])) as lead:
+        sync(lead, hub.admin_url, batch=0)
+    with Store(make_project("alice")) as a:
+        assert sync(a, alice, batch=50).assigned == 3  # 6 waiting, 2 annotators

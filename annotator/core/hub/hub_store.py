@@ -21,7 +21,9 @@ from typing import Any, Iterator, Sequence
 from annotator.core.text.admission import MAX_JSON_BYTES, MAX_TEXT_BYTES, MIB
 from annotator.core.hub.connection import HubError
 from annotator.core.hub.routing import fair_share
-from annotator.core.hub.schema import DECISION_TIMES_VERSION, PATTERNS_VERSION, RELEASE_VERSION, TEAMWORK_VERSION
+from annotator.core.hub.schema import (
+    DECISION_TIMES_VERSION, FAIR_SHARE_VERSION, PATTERNS_VERSION, RELEASE_VERSION, TEAMWORK_VERSION,
+)
 from annotator.core.learning.patterns.records import MAX_PATTERN_BYTES
 from annotator.core.text.free_text import MAX_TEXT_BYTES as MAX_NOTE_BYTES
 
@@ -325,10 +327,11 @@ class HubStore:
 
     def claim(self, batch: int) -> list[tuple[int, str, float]]:
         """(hub document id, hash, expires) of this annotator's assignments, topped up to their
-        fair share of the queue, at most batch (routing.fair_share, read in the same transaction)."""
+        fair share of the queue, at most batch: computed by hub.claim itself from hub schema 7,
+        here (routing.fair_share, in the same transaction) for an older hub."""
         with self.conn.transaction():
-            return self.conn.execute("SELECT document_id, hash, expires FROM hub.claim(%s)",
-                                     (fair_share(self.conn, batch),)).fetchall()
+            share = batch if self.version >= FAIR_SHARE_VERSION else fair_share(self.conn, batch)
+            return self.conn.execute("SELECT document_id, hash, expires FROM hub.claim(%s)", (share,)).fetchall()
 
     def release(self) -> int:
         """Give back this annotator's open assignments (hub.release); how many went back."""
