@@ -39,22 +39,17 @@ class Documents(Repository):
         with_ids=False skips looking the ids up, returning ([], added); hashes are the texts'
         text_hash when already computed.
         """
-        now = time.time()
-        rows = []
+        digests: list[str] = []
+        texts: list[str] = []
+        metas: list[str] = []
         for i, (text, meta) in enumerate(records):
             if not isinstance(text, str):
                 raise TypeError("document text must be a string")
-            admit_text(text)
-            rows.append((admitted_hash(text) if hashes is None else hashes[i], text, admit_meta_json(meta or {}), now))
-        with self.transaction() as c:
-            before = c.total_changes
-            c.executemany("INSERT OR IGNORE INTO documents (hash, text, meta, added) VALUES (?, ?, ?, ?)",
-                          rows)
-            added = c.total_changes - before
-            if not with_ids:
-                return [], added
-            ids = self.ids_for_hashes([r[0] for r in rows])
-        return [ids[r[0]] for r in rows], added
+            texts.append(admit_text(text))
+            digests.append(admitted_hash(text) if hashes is None else hashes[i])
+            metas.append(admit_meta_json(meta or {}))
+        with self.transaction():  # the import's write, in a transaction (or savepoint) of its own
+            return self.add_admitted_documents(digests, texts, metas, with_ids=with_ids)
 
     def add_admitted_documents(self, hashes: Sequence[str], texts: Sequence[str], metas: Sequence[str],
                                *, with_ids: bool) -> tuple[list[int], int]:
